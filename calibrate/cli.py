@@ -1,0 +1,44 @@
+"""The `calibrate` command: the GUI by default, and the headless commands of DESIGN.md."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from calibrate import __version__
+
+# Subcommand modules in calibrate/commands/, in the order `--help` lists them.
+COMMAND_MODULES = ("gui", "validate", "agreement", "demo", "report")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="calibrate",
+        description="Calibration lessons, reveals and agreement metrics for T&S teams.",
+    )
+    parser.add_argument("--version", action="version", version=f"calibrate {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"calibrate.commands.{name}")
+        except ModuleNotFoundError as error:
+            if error.name == f"calibrate.commands.{name}":
+                continue  # a command not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # No subcommand (or only GUI options) opens the app, as a desktop user expects.
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["gui", *argv]
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130

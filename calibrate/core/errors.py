@@ -1,0 +1,52 @@
+"""The CalibrateError family: typed errors that carry where the problem is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CalibrateError(Exception):
+    """Base of every error Calibrate expects and explains to the user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a lesson file: what `calibrate validate` prints as a line."""
+
+    file: str
+    line: int | None
+    key_path: str | None
+    message: str
+
+    def format(self, relative_to: str | None = None) -> str:
+        """`FILE:LINE: KEY.PATH: message`, LINE `-` where none exists, KEY.PATH omitted for files."""
+        import os
+
+        file = self.file
+        if relative_to is not None:
+            try:
+                file = os.path.relpath(self.file, relative_to)
+            except ValueError:  # another drive on Windows
+                pass
+        line = str(self.line) if self.line is not None else "-"
+        if self.key_path:
+            return f"{file}:{line}: {self.key_path}: {self.message}"
+        return f"{file}:{line}: {self.message}"
+
+
+class LessonError(CalibrateError):
+    """A lesson pack could not be loaded; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        first = self.problems[0].format() if self.problems else "invalid lesson pack"
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first + more)
+
+
+class StoreError(CalibrateError):
+    """The database cannot be used as asked (not SQLite, newer schema, locked, ...)."""
+
+
+class SessionFlowError(CalibrateError):
+    """A step was asked of the session flow that its current state does not allow."""

@@ -1,0 +1,196 @@
+"""The file format of lesson packs (pack.toml, cases/*.toml) as pydantic models.
+
+These models are the one schema: `lessons.py` validates files with them, and
+`json_schema()` publishes the same rules as JSON Schema (docs/schema/, kept in sync by a test).
+Unknown keys are errors, so a misspelt key is caught instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER, description="letters, digits, _ . -")]
+
+# Content warnings a case may carry; the wellness shields key off these.
+Warning_ = Literal[
+    "graphic",
+    "violence",
+    "gore",
+    "injury",
+    "death",
+    "animal_harm",
+    "self_harm",
+    "weapons",
+    "drugs",
+    "dangerous_acts",
+    "harassment",
+    "hate",
+    "sexual",
+    "distressing_audio",
+]
+Severity = Literal["low", "medium", "high", "critical"]
+Difficulty = Literal["easy", "medium", "hard"]
+
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$|^(\d+):(\d{2}(?:\.\d+)?)$")
+
+
+def parse_clock(value: float | int | str) -> float:
+    """Seconds from a number or from "m:ss(.fff)" / "h:mm:ss" text."""
+    if isinstance(value, bool):
+        raise ValueError("a time is seconds (a number) or text like \"0:03.5\"")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        parts = value.strip().split(":")
+        if not 2 <= len(parts) <= 3 or not all(p.replace(".", "", 1).isdigit() for p in parts):
+            raise ValueError(f"{value!r} is not a time; write seconds (3.5) or \"0:03.5\"")
+        seconds = 0.0
+        for part in parts:
+            seconds = seconds * 60 + float(part)
+    if seconds < 0:
+        raise ValueError("a time cannot be negative")
+    return seconds
+
+
+Clock = Annotated[
+    float | str,
+    Field(description='seconds into the clip: a number (3.5) or "m:ss(.f)" text ("0:03.5")'),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DecisionSpec(_Strict):
+    id: Identifier
+    label: str = Field(min_length=1)
+    description: str = ""
+    ladder: bool = Field(
+        True,
+        description="false for actions outside the order of restrictiveness (e.g. escalate)",
+    )
+    key: str | None = Field(None, description="reserved")
+
+
+class ClauseSpec(_Strict):
+    id: Identifier
+    title: str = Field(min_length=1)
+    summary: str = ""
+
+
+class LessonSpec(_Strict):
+    id: Identifier
+    title: str = Field(min_length=1)
+    description: str = ""
+    guidance: list[str] = Field(
+        default_factory=list, description="guidance slide files, relative to guidance/, in order"
+    )
+    cases: list[Identifier] = Field(min_length=1, description="case ids, in the order shown")
+
+
+class PackSpec(_Strict):
+    """pack.toml: what the pack is, its decision ladder, its clauses and its lessons."""
+
+    format: Literal[1] = Field(1, description="version of this file format")
+    id: Identifier
+    title: str = Field(min_length=1)
+    policy: str = Field(min_length=1, description="the policy area, e.g. Shocking & graphic")
+    policy_version: str = Field(min_length=1, description="the guidance version cases were judged against")
+    description: str = ""
+    pass_mark: float = Field(0.8, ge=0, le=1, description="share of cases right to pass a lesson")
+    decisions: list[DecisionSpec] = Field(
+        min_length=2, description="least to most restrictive; ladder=false ones stand apart"
+    )
+    clauses: list[ClauseSpec] = Field(min_length=1)
+    lessons: list[LessonSpec] = Field(
+        default_factory=list, description="when empty: one lesson of every slide and case"
+    )
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> PackSpec:
+        for name, items in (("decisions", self.decisions), ("clauses", self.clauses),
+                            ("lessons", self.lessons)):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    raise ValueError(f"{name}: id {item.id!r} appears twice")
+                seen.add(item.id)
+        if sum(1 for d in self.decisions if d.ladder) < 2:
+            raise ValueError("decisions: the ladder needs at least two rungs (ladder = true)")
+        return self
+
+
+class ContextSpec(_Strict):
+    """What the platform knows around the clip, as a moderator's queue would show it."""
+
+    caption: str = ""
+    on_screen_text: str = ""
+    hashtags: list[str] = Field(default_factory=list)
+    report_reason: str = ""
+    account: list[str] = Field(default_factory=list, description="account facts, one per line")
+    audio: str = Field("", description="what can be heard, for muted viewing")
+
+
+class GoldenSpec(_Strict):
+    decision: Identifier
+    clauses: list[Identifier] = Field(min_length=1)
+
+
+class CueSpec(_Strict):
+    at: Clock
+    text: str = Field(min_length=1)
+
+    @field_validator("at")
+    @classmethod
+    def _clock(cls, value: float | str) -> float:
+        return parse_clock(value)
+
+
+class MomentSpec(_Strict):
+    start: Clock
+    end: Clock
+    label: str = ""
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: float | str) -> float:
+        return parse_clock(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MomentSpec:
+        if float(self.end) <= float(self.start):
+            raise ValueError("end must come after start")
+        return self
+
+
+class CaseSpec(_Strict):
+    """cases/<id>.toml: one case example with its golden answer."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    video: str = Field(min_length=1, description="path relative to assets/<pack>/")
+    severity: Severity = "medium"
+    difficulty: Difficulty | None = None
+    warnings: list[Warning_] = Field(default_factory=list)
+    context: ContextSpec = Field(default_factory=ContextSpec)
+    golden: GoldenSpec
+    rationale: str = Field(min_length=1, description="Markdown")
+    cues: list[CueSpec] = Field(default_factory=list)
+    moments: list[MomentSpec] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, object]:
+    """The published JSON Schema of both file kinds."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Calibrate lesson pack files",
+        "$defs": {
+            "pack": PackSpec.model_json_schema(),
+            "case": CaseSpec.model_json_schema(),
+        },
+    }
