@@ -7,10 +7,9 @@ Unknown keys are errors, so a misspelt key is caught instead of silently ignored
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 Identifier = Annotated[str, Field(pattern=IDENTIFIER, description="letters, digits, _ . -")]
@@ -35,8 +34,6 @@ Warning_ = Literal[
 Severity = Literal["low", "medium", "high", "critical"]
 Difficulty = Literal["easy", "medium", "hard"]
 
-_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$|^(\d+):(\d{2}(?:\.\d+)?)$")
-
 
 def parse_clock(value: float | int | str) -> float:
     """Seconds from a number or from "m:ss(.fff)" / "h:mm:ss" text."""
@@ -57,13 +54,18 @@ def parse_clock(value: float | int | str) -> float:
 
 
 Clock = Annotated[
-    float | str,
-    Field(description='seconds into the clip: a number (3.5) or "m:ss(.f)" text ("0:03.5")'),
+    float,
+    BeforeValidator(parse_clock),
+    WithJsonSchema({
+        "anyOf": [{"type": "number", "minimum": 0},
+                  {"type": "string", "pattern": r"^(\d+:)?\d+:\d{2}(\.\d+)?$"}],
+        "description": 'seconds into the clip: a number (3.5) or "m:ss(.f)" text ("0:03.5")',
+    }),
 ]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
 
 
 class DecisionSpec(_Strict):
@@ -145,25 +147,15 @@ class CueSpec(_Strict):
     at: Clock
     text: str = Field(min_length=1)
 
-    @field_validator("at")
-    @classmethod
-    def _clock(cls, value: float | str) -> float:
-        return parse_clock(value)
-
 
 class MomentSpec(_Strict):
     start: Clock
     end: Clock
     label: str = ""
 
-    @field_validator("start", "end")
-    @classmethod
-    def _clock(cls, value: float | str) -> float:
-        return parse_clock(value)
-
     @model_validator(mode="after")
     def _ordered(self) -> MomentSpec:
-        if float(self.end) <= float(self.start):
+        if self.end <= self.start:
             raise ValueError("end must come after start")
         return self
 

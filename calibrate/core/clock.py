@@ -1,0 +1,15 @@
+"""UTC timestamps and ids as the store writes them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+
+def utc_now() -> str:
+    """ISO 8601 in UTC with milliseconds, e.g. 2026-11-25T10:15:02.123Z (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())

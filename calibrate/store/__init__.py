@@ -1,0 +1,1 @@
+"""The only package that talks SQL: one SQLite file through sqlite-utils."""

@@ -1,0 +1,20 @@
+"""The event audit: what happened when (sessions opened, answers recorded, disputes)."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from calibrate.core.clock import utc_now
+
+
+def log_event(db: sqlite_utils.Database, kind: str, *, profile_id: str | None = None,
+              session_id: str | None = None, detail: dict | None = None) -> None:
+    db["events"].insert({"at": utc_now(), "kind": kind, "profile_id": profile_id,
+                         "session_id": session_id,
+                         "detail": json.dumps(detail or {}, ensure_ascii=False)})
+
+
+def events_for_session(db: sqlite_utils.Database, session_id: str) -> list[dict]:
+    return list(db.query("SELECT * FROM events WHERE session_id = ? ORDER BY id", [session_id]))

@@ -1,0 +1,162 @@
+"""A trainer validates lesson files: every problem names file, line, key path, and what is wrong."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calibrate.core.lessons import load_library, validate_path
+from tests.pack_factory import write_pack
+
+
+@pytest.fixture
+def lessons(tmp_path: Path) -> Path:
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    write_pack(folder, "alpha")
+    write_pack(folder, "beta", case_ids=("b1", "b2", "b3"))
+    return folder
+
+
+def run_validate(*paths: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "calibrate", "validate", *map(str, paths)],
+                          capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_number(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_valid_packs_pass_with_exit_zero(lessons: Path) -> None:
+    result = run_validate(lessons, cwd=lessons.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    loaded = load_library([lessons])
+    assert [p.id for p in loaded.packs] == ["alpha", "beta"] and not loaded.problems
+
+
+def test_toml_syntax_error_names_file_and_line(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, 'severity = "medium"', "severity = medium oops")
+    result = run_validate(lessons, cwd=lessons.parent)
+    assert result.returncode == 1
+    expected_line = line_number(case, "severity = medium")
+    assert result.stdout.startswith(f"lessons/alpha/cases/c1.toml:{expected_line}: TOML syntax")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_missing_required_key_has_dash_line_and_key_path(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c2.toml"
+    replace_in(case, 'decision = "remove"\n', "")
+    problems = validate_path(lessons)
+    assert [p.format(relative_to=str(lessons.parent)) for p in problems] == [
+        "lessons/alpha/cases/c2.toml:-: golden.decision: Field required"]
+
+
+def test_wrong_type_points_at_the_offending_line(lessons: Path) -> None:
+    case = lessons / "beta" / "cases" / "b2.toml"
+    replace_in(case, "at = 1.0", "at = true")
+    [problem] = validate_path(lessons / "beta")
+    assert problem.key_path == "cues[0].at"
+    assert problem.line == line_number(case, "at = true")
+
+
+def test_unknown_decision_in_golden_lists_the_pack_decisions(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, 'decision = "remove"', 'decision = "delete"')
+    [problem] = validate_path(case)
+    assert problem.key_path == "golden.decision"
+    assert problem.line == line_number(case, 'decision = "delete"')
+    assert "unknown decision 'delete'" in problem.message and "age_restricted" in problem.message
+
+
+@pytest.mark.parametrize("video", ["../../etc/passwd", "/etc/passwd", "../beta/b1.mp4"])
+def test_media_path_leaving_the_pack_assets_is_refused(lessons: Path, video: str) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, 'video = "c1.mp4"', f'video = "{video}"')
+    [problem] = validate_path(lessons / "alpha")
+    assert problem.key_path == "video" and problem.line == line_number(case, "video =")
+    assert video in problem.message
+    assert "alpha" not in [p.id for p in load_library([lessons]).packs]
+
+
+def test_duplicate_case_id_is_reported_on_the_second_file(lessons: Path) -> None:
+    second = lessons / "alpha" / "cases" / "c2.toml"
+    (lessons / "alpha" / "cases" / "c2-copy.toml").write_text(second.read_text())
+    messages = [p.format() for p in validate_path(lessons / "alpha")]
+    assert any("c2-copy.toml:1: id:" in m and "must match the file name" in m for m in messages)
+
+
+def test_duplicate_case_id_in_two_files_named_alike(lessons: Path) -> None:
+    cases = lessons / "alpha" / "cases"
+    replace_in(cases / "c2.toml", 'id = "c2"', 'id = "c1"')
+    (cases / "c2.toml").rename(cases / "c1.TOML.toml")
+    problems = validate_path(lessons / "alpha")
+    assert any("must match the file name" in p.message for p in problems)
+
+
+def test_random_bytes_case_file_is_a_located_error(lessons: Path) -> None:
+    case = lessons / "beta" / "cases" / "b3.toml"
+    case.write_bytes(os.urandom(64) + b"\xff\xfe")
+    result = run_validate(lessons, cwd=lessons.parent)
+    assert result.returncode == 1
+    assert result.stdout.startswith("lessons/beta/cases/b3.toml:")
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [p.id for p in load_library([lessons]).packs] == ["alpha"]
+
+
+def test_missing_media_is_reported_but_the_pack_still_loads(lessons: Path) -> None:
+    (lessons.parent / "assets" / "alpha" / "c2.mp4").unlink()
+    result = run_validate(lessons / "alpha", cwd=lessons)
+    assert result.returncode == 1
+    assert result.stdout.startswith("alpha/cases/c2.toml:3: video: media file missing")
+    loaded = load_library([lessons])
+    assert "alpha" in [p.id for p in loaded.packs]
+    assert len(loaded.problems) == 1
+
+
+def test_a_broken_pack_leaves_the_others_loaded(lessons: Path) -> None:
+    replace_in(lessons / "alpha" / "pack.toml", 'policy = "Shocking', 'policy = 3 #"')
+    loaded = load_library([lessons])
+    assert [p.id for p in loaded.packs] == ["beta"]
+    assert loaded.problems and loaded.problems[0].file.endswith("alpha/pack.toml")
+
+
+def test_lesson_naming_an_unknown_case_points_into_pack_toml(lessons: Path) -> None:
+    pack = lessons / "beta" / "pack.toml"
+    replace_in(pack, 'cases = ["b1"', 'cases = ["b9", "b1"')
+    [problem] = validate_path(lessons / "beta")
+    assert problem.key_path == "lessons[0].cases[0]"
+    assert problem.line == line_number(pack, "cases = [")
+    assert "'b9' not found" in problem.message
+
+
+def test_misspelt_key_is_an_error_not_ignored(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, "[context]\n", "[context]\ncaptoin = 'typo'\n")
+    [problem] = validate_path(case)
+    assert problem.key_path == "context.captoin" and "unknown key" in problem.message
+    assert problem.line == line_number(case, "captoin")
+
+
+def test_case_file_outside_a_pack_is_explained(tmp_path: Path) -> None:
+    stray = tmp_path / "x" / "cases" / "c.toml"
+    stray.parent.mkdir(parents=True)
+    stray.write_text('id = "c"\n')
+    result = run_validate(stray, cwd=tmp_path)
+    assert result.returncode == 1 and "not inside a pack" in result.stdout
+
+
+def test_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    result = run_validate(tmp_path / "nope", cwd=tmp_path)
+    assert result.returncode == 1 and "nope:-: no such file or folder" in result.stdout
