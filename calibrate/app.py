@@ -1,0 +1,70 @@
+"""GUI bootstrap: logging, QApplication, theme, error hook, the store, the main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from calibrate import __version__, paths
+from calibrate.core.errors import StoreError
+from calibrate.gui.context import AppContext
+from calibrate.gui.errors import install_excepthook
+from calibrate.gui.theme import apply_theme
+from calibrate.log import setup_logging
+from calibrate.store.db import open_database
+
+log = logging.getLogger(__name__)
+
+
+def lesson_folders(args: argparse.Namespace) -> list[Path]:
+    """Bundled demo packs first, then folders from settings and --lessons (no duplicates)."""
+    folders: list[Path] = []
+    bundled = paths.bundled_lessons_dir()
+    if bundled and not getattr(args, "no_bundled", False):
+        folders.append(bundled)
+    for folder in [*_settings_folders(), *getattr(args, "lessons", [])]:
+        if folder.resolve() not in [f.resolve() for f in folders]:
+            folders.append(folder)
+    return folders
+
+
+def _settings_folders() -> list[Path]:
+    value = QSettings("Calibrate", "Calibrate").value("lessons/folders", [])
+    return [Path(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+
+def build_context(args: argparse.Namespace, log_path: Path) -> AppContext:
+    db_path = Path(args.db) if args.db else paths.default_database()
+    db = open_database(db_path)
+    context = AppContext(db=db, db_path=db_path, lessons_dirs=lesson_folders(args),
+                         log_path=log_path)
+    context.reload_library()
+    return context
+
+
+def run_app(args: argparse.Namespace) -> int:
+    log_path = setup_logging(verbose=getattr(args, "verbose", False))
+    log.info("Calibrate %s starting", __version__)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Calibrate")
+    app.setOrganizationName("Calibrate")
+    app.setApplicationVersion(__version__)
+    settings = QSettings("Calibrate", "Calibrate")
+    apply_theme(app, dark=settings.value("view/dark", False, type=bool))
+    install_excepthook(log_path)
+    try:
+        context = build_context(args, log_path)
+    except StoreError as error:
+        log.error("database refused: %s", error)
+        QMessageBox.critical(None, "Calibrate cannot open its database", str(error))
+        return 1
+    from calibrate.gui.main_window import MainWindow
+
+    window = MainWindow(context)
+    window.show()
+    return app.exec()

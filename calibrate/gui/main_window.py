@@ -1,0 +1,75 @@
+"""The main window: one stack of screens, menus, global shortcuts, the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from calibrate import __version__
+from calibrate.gui.context import AppContext
+from calibrate.gui.screens.lesson_list import LessonListScreen
+from calibrate.gui.theme import apply_theme, is_dark
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Calibrate")
+        self.resize(1280, 760)
+        self.stack = QStackedWidget(objectName="screens")
+        self.setCentralWidget(self.stack)
+        self.lesson_list = LessonListScreen(context)
+        self.show_screen(self.lesson_list)
+        self._build_menus()
+        self._status = QLabel(objectName="statusDatabase")
+        self.statusBar().addPermanentWidget(self._status)
+        self._refresh_status()
+
+    def show_screen(self, screen: QWidget) -> None:
+        if self.stack.indexOf(screen) < 0:
+            self.stack.addWidget(screen)
+        self.stack.setCurrentWidget(screen)
+        screen.setFocus()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        reload_action = QAction("&Reload lessons", self, shortcut=QKeySequence("Ctrl+R"))
+        reload_action.triggered.connect(self._on_reload_triggered)
+        file_menu.addAction(reload_action)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        dark = QAction("&Dark mode", self, checkable=True, shortcut=QKeySequence("Ctrl+Shift+D"))
+        dark.setChecked(is_dark(QApplication.instance()))
+        dark.toggled.connect(self._on_dark_toggled)
+        view_menu.addAction(dark)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Calibrate", self)
+        about.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about)
+
+    def _refresh_status(self) -> None:
+        packs = len(self.context.library.packs)
+        problems = len(self.context.library.problems)
+        text = f"{packs} pack(s) · database {self.context.db_path}"
+        if problems:
+            text = f"{problems} lesson problem(s) · " + text
+        self._status.setText(text)
+
+    def _on_reload_triggered(self) -> None:
+        self.context.reload_library()
+        self.lesson_list.refresh()
+        self._refresh_status()
+
+    def _on_dark_toggled(self, dark: bool) -> None:
+        apply_theme(QApplication.instance(), dark)
+        QSettings("Calibrate", "Calibrate").setValue("view/dark", dark)
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(self, "About Calibrate",
+                          f"<b>Calibrate {__version__}</b><br>Calibration lessons for Trust &amp; "
+                          f"Safety teams.<br>Log file: {self.context.log_path}")

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Set up Calibrate on Debian 12 / Ubuntu: the Debian packages libVLC, Qt and Xvfb need, then a
+# .venv at the repo root with the package (and its test tools) installed. Idempotent: a second
+# run checks, finds everything in place, and changes nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  python3 python3-venv python3-pip git
+  # libVLC with the callback video output, dummy audio and the H.264/VP9/AAC/Opus decoders
+  libvlc5 vlc-plugin-base
+  # Qt 6 runtime (offscreen and xcb platforms) and a font
+  libegl1 libgl1 libglx0 libglvnd0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3
+  libglib2.0-0 libx11-6 libxcb1 libpng16-16 fonts-dejavu-core
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
+  libxcb-shape0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
+  # a virtual screen for screenshots and runs on machines without a display
+  xvfb xauth
+)
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating .venv"
+  python3 -m venv .venv
+fi
+
+# Reinstall only when the project's declared dependencies changed since the last set-up.
+stamp=.venv/.calibrate-setup-stamp
+wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ] || ! .venv/bin/python -c "import calibrate" 2>/dev/null; then
+  echo "Installing Calibrate and its test tools into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test,dev]"
+  echo "$wanted" > "$stamp"
+fi
+echo "Calibrate is set up: $(.venv/bin/calibrate --version)"
