@@ -80,9 +80,12 @@ def load_case(path: Path) -> CaseSpec:
         return CaseSpec.model_validate(tomllib.load(handle))
 
 
-def _escape_path(path: Path) -> str:
-    # Paths go inside '...' in the filter graph; temp dirs and font paths have no quotes.
-    return str(path).replace("\\", "/").replace(":", "\\:")
+def _filter_path(path: Path) -> str:
+    """A path as a filter-graph option value (the graph is parsed twice, so quoting is fragile)."""
+    text = str(path)
+    if any(char in text for char in "'\\:,;[]="):
+        raise ValueError(f"{text}: ffmpeg filter paths may not contain ' \\ : , ; [ ] =")
+    return text
 
 
 def _text_layer(
@@ -98,8 +101,8 @@ def _text_layer(
 ) -> str:
     """A drawtext filter that reads its words from a file, so no text needs escaping."""
     options = [
-        f"fontfile='{_escape_path(font)}'",
-        f"textfile='{_escape_path(text_file)}'",
+        f"fontfile={_filter_path(font)}",
+        f"textfile={_filter_path(text_file)}",
         "expansion=none",
         f"fontsize={size}",
         f"fontcolor={colour}",
@@ -131,7 +134,7 @@ def _filter_graph(
             colour="white@0.85",
         ),
         # The one expanded text: the running timestamp.
-        f"drawtext=fontfile='{_escape_path(FONT_MONO)}':text='%{{pts\\:hms}}':fontsize=15:"
+        f"drawtext=fontfile={_filter_path(FONT_MONO)}:text='%{{pts\\:hms}}':fontsize=15:"
         "fontcolor=white@0.85:x=w-tw-16:y=13",
         _text_layer(
             text_file(
