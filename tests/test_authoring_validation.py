@@ -160,3 +160,13 @@ def test_case_file_outside_a_pack_is_explained(tmp_path: Path) -> None:
 def test_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     result = run_validate(tmp_path / "nope", cwd=tmp_path)
     assert result.returncode == 1 and "nope:-: no such file or folder" in result.stdout
+
+
+def test_top_level_key_written_under_a_table_says_where_it_belongs(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    text = case.read_text()
+    start = text.index('rationale = """')
+    end = text.index('"""', start + 15) + 4
+    case.write_text(text[:start] + text[end:] + "\n" + text[start:end])
+    messages = [p.format() for p in validate_path(case)]
+    assert any("'rationale' belongs at the top of the file" in m for m in messages), messages

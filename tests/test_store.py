@@ -132,7 +132,7 @@ def test_a_migration_failing_midway_leaves_the_database_as_it_was(tmp_path: Path
     assert schema_version(db) == len(MIGRATIONS)
     assert "new_table" not in db.table_names()
     assert [p.name for p in catalog.list_profiles(db)] == ["Dee"]
-    backups = list(tmp_path.glob("calibrate.schema1-*.backup.sqlite3"))
+    backups = list(tmp_path.glob(f"calibrate.schema{len(MIGRATIONS)}-*.backup.sqlite3"))
     assert len(backups) == 1
     backup = sqlite3.connect(str(backups[0]))
     assert backup.execute("SELECT name FROM profiles").fetchall() == [("Dee",)]

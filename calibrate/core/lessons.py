@@ -91,11 +91,20 @@ def _validate(model: type[BaseModel], file: _TomlFile, problems: list[Problem]) 
             missing = item["type"] == "missing"
             message = item["msg"].removeprefix("Value error, ")
             if item["type"] == "extra_forbidden":
-                message = "unknown key (check its spelling against the lesson format)"
+                message = _unknown_key_message(model, path)
             elif item["type"] == "literal_error":
                 message = f"{message}, got {item.get('input')!r}"
             problems.append(file.problem(path, message, missing=missing))
         return None
+
+
+def _unknown_key_message(model: type[BaseModel], path: KeyPath) -> str:
+    """A top-level key written after a [table] header lands inside that table: say so."""
+    if len(path) > 1 and path[-1] in model.model_fields:
+        table = ".".join(str(p) for p in path[:-1] if not isinstance(p, int))
+        return (f"{path[-1]!r} belongs at the top of the file: TOML reads every key after "
+                f"[{table}] as part of that table, so move it above the first [table]")
+    return "unknown key (check its spelling against the lesson format)"
 
 
 def find_pack_folders(path: Path) -> list[Path]:

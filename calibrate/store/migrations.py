@@ -58,4 +58,15 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["events"].create_index(["session_id"])
 
 
-MIGRATIONS = (m001_initial,)
+def m002_add_disputes(db: sqlite_utils.Database) -> None:
+    """Moderators dispute a golden answer from the reveal; trainers read the notes."""
+    db["disputes"].create(
+        {"id": str, "answer_id": str, "profile_id": str, "pack_id": str, "case_id": str,
+         "case_hash": str, "note": str, "created_at": str},
+        pk="id", foreign_keys=[("answer_id", "answers", "id"), ("profile_id", "profiles", "id")],
+        not_null={"answer_id", "profile_id", "pack_id", "case_id", "case_hash", "note",
+                  "created_at"})
+    db["disputes"].create_index(["pack_id", "case_id"])
+
+
+MIGRATIONS = (m001_initial, m002_add_disputes)

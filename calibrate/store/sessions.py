@@ -65,3 +65,12 @@ def lesson_progress(db: sqlite_utils.Database, profile_id: str) -> dict[tuple[st
         if row["finished_at"]:
             entry["completed_sessions"] += 1
     return progress
+
+
+def latest_finished_session(db: sqlite_utils.Database, profile_id: str, pack_id: str,
+                            lesson_id: str) -> str | None:
+    row = next(db.query(
+        "SELECT id FROM sessions WHERE profile_id = ? AND pack_id = ? AND lesson_id = ? "
+        "AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1",
+        [profile_id, pack_id, lesson_id]), None)
+    return row["id"] if row else None

@@ -1,0 +1,113 @@
+"""Home: pick your profile or create one (name, team, site) before taking lessons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calibrate.core.models import Profile
+from calibrate.gui.context import AppContext
+from calibrate.store import catalog
+
+
+class HomeScreen(QWidget):
+    profile_chosen = Signal(object)  # Profile
+
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.setObjectName("homeScreen")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 32, 48, 32)
+        title = QLabel("<h1>Calibrate</h1><p style='font-size:12pt'>Same video, same call — "
+                       "the call the policy intends.</p>", objectName="homeTitle")
+        outer.addWidget(title)
+        columns = QHBoxLayout()
+        columns.setSpacing(24)
+        outer.addLayout(columns, stretch=1)
+
+        choose = QGroupBox("Who is calibrating?")
+        choose_layout = QVBoxLayout(choose)
+        self.profiles = QListWidget(objectName="profileList")
+        self.profiles.setAccessibleName("Profiles")
+        self.profiles.itemActivated.connect(self._on_profile_activated)
+        self.profiles.currentItemChanged.connect(self._on_current_changed)
+        choose_layout.addWidget(self.profiles)
+        self.continue_button = QPushButton("Continue  (Enter)", objectName="continueButton")
+        self.continue_button.setAccessibleName("Continue as the selected profile")
+        self.continue_button.clicked.connect(self._on_continue_clicked)
+        choose_layout.addWidget(self.continue_button)
+        columns.addWidget(choose, stretch=3)
+
+        create = QGroupBox("New profile")
+        form = QFormLayout(create)
+        self.name = QLineEdit(objectName="profileName", placeholderText="e.g. Ana Ribeiro")
+        self.team = QLineEdit(objectName="profileTeam", placeholderText="e.g. Graphic content EU")
+        self.site = QLineEdit(objectName="profileSite", placeholderText="e.g. Lisbon")
+        for field, label in ((self.name, "Name"), (self.team, "Team"), (self.site, "Site")):
+            field.setAccessibleName(f"New profile {label.lower()}")
+            field.returnPressed.connect(self._on_create_clicked)
+            form.addRow(label, field)
+        self.create_button = QPushButton("Create and continue", objectName="createProfileButton")
+        self.create_button.setAccessibleName("Create profile and continue")
+        self.create_button.clicked.connect(self._on_create_clicked)
+        form.addRow(self.create_button)
+        self.create_error = QLabel(objectName="createProfileError")
+        form.addRow(self.create_error)
+        note = QLabel("Your answers are kept on this computer with your team and site, so "
+                      "leads can see how each team is calibrated. Other moderators never see "
+                      "your name next to your answers.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(placeholder-text)")
+        form.addRow(note)
+        columns.addWidget(create, stretch=2)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.profiles.clear()
+        for profile in catalog.list_profiles(self.context.db):
+            where = " · ".join(x for x in (profile.team, profile.site) if x)
+            item = QListWidgetItem(f"{profile.name}" + (f"   —   {where}" if where else ""))
+            item.setData(Qt.ItemDataRole.UserRole, profile)
+            self.profiles.addItem(item)
+        if self.profiles.count():
+            self.profiles.setCurrentRow(0)
+            self.profiles.setFocus()
+        else:
+            self.name.setFocus()
+        self._on_current_changed()
+
+    def _on_current_changed(self, *_: object) -> None:
+        self.continue_button.setEnabled(self.profiles.currentItem() is not None)
+
+    def _on_profile_activated(self, item: QListWidgetItem) -> None:
+        self.profile_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _on_continue_clicked(self) -> None:
+        item = self.profiles.currentItem()
+        if item is not None:
+            self._on_profile_activated(item)
+
+    def _on_create_clicked(self) -> None:
+        name = self.name.text().strip()
+        if not name:
+            self.create_error.setText("Enter a name first.")
+            self.name.setFocus()
+            return
+        profile: Profile = catalog.create_profile(self.context.db, name, self.team.text(),
+                                                  self.site.text())
+        self.name.clear()
+        self.create_error.clear()
+        self.refresh()
+        self.profile_chosen.emit(profile)

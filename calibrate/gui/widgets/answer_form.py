@@ -1,0 +1,173 @@
+"""The blind answer: decision (keys 1–9, ladder order), clause, confidence, note; submit or skip."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Pack
+
+
+class AnswerForm(QWidget):
+    """Emits `submitted(AnswerDraft)` when complete; `skip_requested` for warned cases."""
+
+    submitted = Signal(object)
+    skip_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("answerForm")
+        self._decision_ids: list[str] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("<b>Your decision</b> <span style='color:gray'>(keys 1–9)</span>"))
+        self._decision_box = QGridLayout()
+        self._decision_box.setSpacing(6)
+        layout.addLayout(self._decision_box)
+        self.decisions = QButtonGroup(self)
+        self.decisions.setExclusive(True)
+        self.decisions.idToggled.connect(self._on_any_changed)
+
+        layout.addWidget(QLabel("<b>Policy clause</b>"))
+        self.clause = QComboBox(objectName="clauseChoice")
+        self.clause.setAccessibleName("Policy clause")
+        self.clause.currentIndexChanged.connect(self._on_any_changed)
+        layout.addWidget(self.clause)
+
+        layout.addWidget(QLabel("<b>How sure are you?</b>"))
+        confidence_row = QHBoxLayout()
+        self.confidence = QButtonGroup(self)
+        for index, (probability, words) in enumerate(CONFIDENCE_LEVELS):
+            button = QRadioButton(words, objectName=f"confidence{index}")
+            button.setAccessibleName(f"Confidence: {words} ({probability:.0%})")
+            button.setToolTip(f"About {probability:.0%} sure this is the intended decision")
+            self.confidence.addButton(button, index)
+            confidence_row.addWidget(button)
+        confidence_row.addStretch()
+        self.confidence.idToggled.connect(self._on_any_changed)
+        layout.addLayout(confidence_row)
+
+        layout.addWidget(QLabel("<b>Note</b> <span style='color:gray'>(optional)</span>"))
+        self.note = QPlainTextEdit(objectName="answerNote")
+        self.note.setAccessibleName("Note")
+        self.note.setPlaceholderText("What decided it for you?")
+        self.note.setFixedHeight(56)
+        self.note.setTabChangesFocus(True)
+        layout.addWidget(self.note)
+
+        self.missing = QLabel(objectName="answerMissing")
+        self.missing.setWordWrap(True)
+        layout.addWidget(self.missing)
+        buttons = QHBoxLayout()
+        self.skip_button = QPushButton("Skip this case", objectName="skipButton")
+        self.skip_button.setAccessibleName("Skip this case (warned content, never scored wrong)")
+        self.skip_button.clicked.connect(self.skip_requested)
+        buttons.addWidget(self.skip_button)
+        buttons.addStretch()
+        self.submit_button = QPushButton("Submit answer  (Ctrl+Enter)", objectName="submitButton")
+        self.submit_button.setAccessibleName("Submit answer")
+        self.submit_button.setDefault(True)
+        self.submit_button.clicked.connect(self._on_submit_clicked)
+        buttons.addWidget(self.submit_button)
+        layout.addLayout(buttons)
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._on_submit_clicked)
+
+    def set_case(self, pack: Pack, allow_skip: bool) -> None:
+        """Fresh, empty form for a case of this pack."""
+        for button in self.decisions.buttons():
+            self.decisions.removeButton(button)
+            button.deleteLater()
+        self._decision_ids = []
+        ladder = [d for d in pack.scale.decisions if d.on_ladder]
+        apart = [d for d in pack.scale.decisions if not d.on_ladder]
+        for index, decision in enumerate([*ladder, *apart]):
+            key = f"{index + 1}  " if index < 9 else ""
+            button = QPushButton(f"{key}{decision.label}", objectName=f"decision_{decision.id}")
+            button.setCheckable(True)
+            button.setAccessibleName(f"Decision: {decision.label}")
+            button.setToolTip(decision.description or decision.label)
+            button.setMinimumHeight(34)
+            if not decision.on_ladder:
+                button.setStyleSheet("font-style: italic")
+            self.decisions.addButton(button, index)
+            row, column = divmod(index, 3)
+            self._decision_box.addWidget(button, row, column)
+            self._decision_ids.append(decision.id)
+        self.clause.blockSignals(True)
+        self.clause.clear()
+        self.clause.addItem("— choose the clause that decides it —", None)
+        for clause in pack.clauses:
+            self.clause.addItem(f"{clause.id} · {clause.title}", clause.id)
+            self.clause.setItemData(self.clause.count() - 1, clause.summary,
+                                    Qt.ItemDataRole.ToolTipRole)
+        self.clause.blockSignals(False)
+        self.confidence.setExclusive(False)
+        for button in self.confidence.buttons():
+            button.setChecked(False)
+        self.confidence.setExclusive(True)
+        self.note.clear()
+        self.skip_button.setVisible(allow_skip)
+        self.set_enabled(True)
+        self._on_any_changed()
+
+    def choose_decision(self, index: int) -> bool:
+        """Keys 1–9: pick the index-th decision (0-based); False if there is none."""
+        button = self.decisions.button(index)
+        if button is None or not button.isEnabled():
+            return False
+        button.setChecked(True)
+        return True
+
+    def set_enabled(self, enabled: bool) -> None:
+        for widget in (*self.decisions.buttons(), self.clause, *self.confidence.buttons(),
+                       self.note, self.submit_button, self.skip_button):
+            widget.setEnabled(enabled)
+
+    def draft(self) -> AnswerDraft | None:
+        """The answer as filled in, or None while something required is missing."""
+        decision_index = self.decisions.checkedId()
+        confidence_index = self.confidence.checkedId()
+        clause = self.clause.currentData()
+        if decision_index < 0 or confidence_index < 0 or clause is None:
+            return None
+        return AnswerDraft(decision=self._decision_ids[decision_index], clause=clause,
+                           confidence=CONFIDENCE_LEVELS[confidence_index][0],
+                           note=self.note.toPlainText().strip())
+
+    def _missing_parts(self) -> list[str]:
+        missing = []
+        if self.decisions.checkedId() < 0:
+            missing.append("a decision")
+        if self.clause.currentData() is None:
+            missing.append("the clause")
+        if self.confidence.checkedId() < 0:
+            missing.append("how sure you are")
+        return missing
+
+    def _on_any_changed(self, *_: object) -> None:
+        missing = self._missing_parts()
+        self.submit_button.setEnabled(not missing and self.clause.isEnabled())
+        self.missing.setText("To submit, choose " + ", ".join(missing) + "." if missing else
+                             "Ready. Your answer is final once submitted.")
+
+    def _on_submit_clicked(self) -> None:
+        draft = self.draft()
+        if draft is not None and self.submit_button.isEnabled():
+            self.submitted.emit(draft)
+
+
