@@ -1,0 +1,320 @@
+"""Agreement between raters beyond chance, with 95 % intervals, over a case × category table.
+
+Conventions (DESIGN.md "Metrics"; formulas and sources in docs/metrics.md):
+- percent agreement, Fleiss' κ, Gwet's AC1 and Brennan–Prediger follow Gwet's generalisation
+  for missing ratings (Handbook of Inter-Rater Reliability, 4th ed., 2014): cases rated once
+  count toward category prevalence; q is the number of categories used; intervals use Gwet's
+  analytic variance with a t(n − 1) quantile, capped at 1;
+- Cohen's κ uses the cases both raters rated; its interval is κ ± z·ASE (Fleiss, Cohen &
+  Everitt 1969, as SAS PROC FREQ and statsmodels report it), capped at 1;
+- Krippendorff's α drops cases with fewer than two ratings; its interval, when asked for, is
+  a seeded percentile bootstrap over cases.
+Undefined values are `None` with a note, never NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from calibrate.core.accuracy import Z95, t_quantile
+from calibrate.core.ratings import RatingsTable
+
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+
+GWET_METHOD = "Gwet (2014) analytic variance, t(n-1) quantile, upper bound capped at 1"
+COHEN_METHOD = "asymptotic standard error (Fleiss, Cohen & Everitt 1969; SAS PROC FREQ), " \
+               "normal quantile, upper bound capped at 1"
+NO_BOOTSTRAP = "none: pass --bootstrap N for a percentile bootstrap interval over cases"
+ONE_CATEGORY = "undefined: every rating is in the same category, so chance agreement is 1"
+NO_PAIRS = "undefined: no case was rated by two or more raters"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One coefficient: its value (None where undefined), 95 % interval and how it was had."""
+
+    value: float | None
+    ci95: tuple[float, float] | None = None
+    method: str = ""
+    note: str | None = None
+    se: float | None = None
+    n: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        """The object `calibrate agreement --json` prints for this metric."""
+        out: dict[str, object] = {
+            "value": _finite(self.value),
+            "ci95": [_finite(self.ci95[0]), _finite(self.ci95[1])] if self.ci95 else None,
+            "method": self.method,
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+def _finite(x: float | None) -> float | None:
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
+# -- Gwet's family: percent agreement, Fleiss, AC1, Brennan–Prediger -------------------------
+
+@dataclass(frozen=True)
+class _Parts:
+    counts: np.ndarray  # cases with at least one rating × categories, float
+    r: np.ndarray  # ratings per case
+    multi: np.ndarray  # case has ≥ 2 ratings
+    pa_i: np.ndarray  # share of agreeing pairs per case (0 where < 2 ratings)
+    pa: float
+    pi: np.ndarray  # Gwet's prevalence: mean over cases of each category's share
+
+    @property
+    def n(self) -> int:
+        return int(self.r.size)
+
+    @property
+    def n2(self) -> int:
+        return int(np.count_nonzero(self.multi))
+
+    @property
+    def q(self) -> int:
+        return int(np.count_nonzero(self.counts.sum(axis=0)))
+
+
+def _parts(counts: np.ndarray) -> _Parts:
+    c = np.asarray(counts, dtype=float)
+    c = c[c.sum(axis=1) > 0]
+    r = c.sum(axis=1)
+    multi = r >= 2
+    pairs = r * (r - 1)
+    pa_i = np.divide((c * (c - 1)).sum(axis=1), pairs, out=np.zeros_like(r), where=multi)
+    pa = float(pa_i[multi].mean()) if multi.any() else math.nan
+    pi = (c / r[:, None]).mean(axis=0) if r.size else np.zeros(c.shape[1])
+    return _Parts(c, r, multi, pa_i, pa, pi)
+
+
+def _interval(value: float, terms: np.ndarray, n: int, method: str, note: str | None = None
+              ) -> Estimate:
+    """Gwet's variance Σ(termᵢ − value)² / (n(n − 1)) and a t(n − 1) interval capped at 1."""
+    if n < 2:
+        return Estimate(value, None, method, note or "no interval: it needs two or more cases",
+                        n=n)
+    se = math.sqrt(float(((terms - value) ** 2).sum()) / (n * (n - 1)))
+    half = t_quantile(0.975, n - 1) * se
+    return Estimate(value, (value - half, min(1.0, value + half)), method, note, se, n)
+
+
+def percent_agreement(counts: np.ndarray) -> Estimate:
+    """Mean share of agreeing rater pairs over cases rated by two or more."""
+    p = _parts(counts)
+    if p.n2 == 0:
+        return Estimate(None, None, GWET_METHOD, NO_PAIRS, n=p.n)
+    return _interval(p.pa, (p.n / p.n2) * p.pa_i, p.n, GWET_METHOD)
+
+
+def _chance_corrected(p: _Parts, pe: float, pe_i: np.ndarray | None) -> Estimate:
+    if p.n2 == 0:
+        return Estimate(None, None, GWET_METHOD, NO_PAIRS, n=p.n)
+    if p.q < 2 or pe >= 1.0:
+        return Estimate(None, None, GWET_METHOD, ONE_CATEGORY, n=p.n)
+    value = (p.pa - pe) / (1 - pe)
+    terms = (p.n / p.n2) * (p.pa_i - pe * p.multi) / (1 - pe)
+    if pe_i is not None:  # the chance term is estimated too: Gwet's linearisation
+        terms = terms - 2 * (1 - value) * (pe_i - pe) / (1 - pe)
+    return _interval(value, terms, p.n, GWET_METHOD)
+
+
+def fleiss_kappa(counts: np.ndarray) -> Estimate:
+    """Fleiss' κ (Gwet's generalisation to missing ratings)."""
+    p = _parts(counts)
+    pe = float((p.pi**2).sum())
+    pe_i = p.counts @ p.pi / p.r if p.n else None
+    return _chance_corrected(p, pe, pe_i)
+
+
+def gwet_ac1(counts: np.ndarray) -> Estimate:
+    """Gwet's AC1, chance agreement Σπ(1 − π)/(q − 1) over the q categories used."""
+    p = _parts(counts)
+    q = p.q
+    if q < 2:
+        return _chance_corrected(p, 1.0, None)
+    pe = float((p.pi * (1 - p.pi)).sum()) / (q - 1)
+    pe_i = p.counts @ (1 - p.pi) / p.r / (q - 1)
+    return _chance_corrected(p, pe, pe_i)
+
+
+def brennan_prediger(counts: np.ndarray) -> Estimate:
+    """Brennan–Prediger coefficient, chance agreement 1/q over the q categories used."""
+    p = _parts(counts)
+    return _chance_corrected(p, 1.0 / p.q if p.q else 1.0, None)
+
+
+# -- Cohen's κ ---------------------------------------------------------------------------
+
+def cohen_kappa(first: np.ndarray, second: np.ndarray, n_categories: int) -> Estimate:
+    """Cohen's κ of two raters' codes per case (-1 = not rated), on the cases both rated."""
+    both = (first >= 0) & (second >= 0)
+    n = int(np.count_nonzero(both))
+    if n == 0:
+        return Estimate(None, None, COHEN_METHOD, "undefined: the two raters share no case")
+    k = n_categories
+    table = np.bincount(first[both].astype(np.int64) * k + second[both], minlength=k * k)
+    return cohen_kappa_from_table(table.reshape(k, k))
+
+
+def cohen_kappa_from_table(table: np.ndarray) -> Estimate:
+    """Cohen's κ and its asymptotic interval from a rater-1 × rater-2 contingency table."""
+    t = np.asarray(table, dtype=float)
+    n = float(t.sum())
+    p = t / n
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    po, pe = float(np.trace(p)), float(rows @ cols)
+    if pe >= 1.0:
+        return Estimate(None, None, COHEN_METHOD, ONE_CATEGORY, n=int(n))
+    kappa = (po - pe) / (1 - pe)
+    # Fleiss, Cohen & Everitt (1969) asymptotic variance, the form statsmodels uses.
+    term_a = float((np.diag(p) * (1 - (rows + cols) * (1 - kappa)) ** 2).sum())
+    off = p * (cols[:, None] + rows[None, :]) ** 2
+    np.fill_diagonal(off, 0.0)
+    term_b = (1 - kappa) ** 2 * float(off.sum())
+    term_c = (kappa - pe * (1 - kappa)) ** 2
+    se = math.sqrt(max(term_a + term_b - term_c, 0.0) / (1 - pe) ** 2 / n)
+    return Estimate(kappa, (kappa - Z95 * se, min(1.0, kappa + Z95 * se)), COHEN_METHOD,
+                    None, se, int(n))
+
+
+# -- Krippendorff's α ----------------------------------------------------------------------
+
+def _pairable(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    c = np.asarray(counts, dtype=float)
+    m = c.sum(axis=1)
+    keep = m >= 2
+    return c[keep], m[keep]
+
+
+def _coincidences(units: np.ndarray, m: np.ndarray, weight: np.ndarray | None = None
+                  ) -> np.ndarray:
+    """Krippendorff's coincidence matrix o_ck = Σ_u n_uc (n_uk − [c = k]) / (m_u − 1)."""
+    w = 1.0 / (m - 1) if weight is None else weight / (m - 1)
+    scaled = units * w[:, None]
+    o = scaled.T @ units
+    o[np.diag_indices_from(o)] -= scaled.sum(axis=0)
+    return o
+
+
+def _delta(level: Level, n_c: np.ndarray, values: np.ndarray | None) -> np.ndarray:
+    """Squared distance between categories for a level of measurement."""
+    k = n_c.size
+    if level == "nominal":
+        return 1.0 - np.eye(k)
+    if level == "ordinal":
+        cum = np.cumsum(n_c)
+        lo = np.minimum.outer(np.arange(k), np.arange(k))
+        hi = np.maximum.outer(np.arange(k), np.arange(k))
+        between = cum[hi] - cum[lo] + n_c[lo]
+        return (between - (n_c[:, None] + n_c[None, :]) / 2) ** 2
+    if values is None:
+        raise ValueError(f"{level} alpha needs numeric category values")
+    v = np.asarray(values, dtype=float)
+    diff = v[:, None] - v[None, :]
+    if level == "interval":
+        return diff**2
+    total = v[:, None] + v[None, :]
+    return np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
+
+
+def _alpha_from_coincidences(o: np.ndarray, level: Level, values: np.ndarray | None
+                             ) -> float | None:
+    n_c = o.sum(axis=1)
+    n = float(n_c.sum())
+    if n < 2:
+        return None
+    delta = _delta(level, n_c, values)
+    expected = float(n_c @ delta @ n_c)
+    if expected <= 0:
+        return None
+    return 1.0 - (n - 1) * float((o * delta).sum()) / expected
+
+
+def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | None], *,
+                        bootstrap: int = 0, seed: int = 0,
+                        progress: Callable[[int, int], None] | None = None
+                        ) -> dict[Level, Estimate]:
+    """Krippendorff's α at several levels from one table (one bootstrap serves them all).
+
+    `levels` maps each level to its category values (None for nominal and ordinal, whose
+    distances need only the category order)."""
+    units, m = _pairable(counts)
+    o = _coincidences(units, m) if units.size else None
+    points = {lv: (_alpha_from_coincidences(o, lv, v) if o is not None else None)
+              for lv, v in levels.items()}
+    method = NO_BOOTSTRAP
+    draws: dict[Level, list[float]] = {lv: [] for lv in levels}
+    if bootstrap > 0 and units.shape[0] >= 2:
+        method = f"bootstrap over cases: {bootstrap} resamples, percentile, seed {seed}"
+        rng = np.random.default_rng(seed)
+        u = units.shape[0]
+        for b in range(bootstrap):
+            weight = np.bincount(rng.integers(0, u, size=u), minlength=u).astype(float)
+            ob = _coincidences(units, m, weight)
+            for lv, v in levels.items():
+                a = _alpha_from_coincidences(ob, lv, v)
+                if a is not None:
+                    draws[lv].append(a)
+            if progress is not None:
+                progress(b + 1, bootstrap)
+    out: dict[Level, Estimate] = {}
+    for lv, value in points.items():
+        n = int(units.shape[0])
+        if value is None:
+            note = NO_PAIRS if o is None or n == 0 else ONE_CATEGORY
+            out[lv] = Estimate(None, None, method, note, n=n)
+            continue
+        ci, note = None, None
+        if draws[lv]:
+            lo, hi = np.percentile(np.array(draws[lv]), [2.5, 97.5])
+            ci = (float(lo), float(hi))
+            if len(draws[lv]) < bootstrap:
+                note = f"{bootstrap - len(draws[lv])} resamples had one category and were dropped"
+        elif bootstrap > 0:
+            note = "no interval: the bootstrap needs two or more pairable cases"
+        out[lv] = Estimate(value, ci, method, note, n=n)
+    return out
+
+
+def krippendorff_alpha(counts: np.ndarray, level: Level = "nominal",
+                       values: np.ndarray | None = None, *, bootstrap: int = 0,
+                       seed: int = 0) -> Estimate:
+    """Krippendorff's α for one level of measurement (values needed for interval/ratio)."""
+    return krippendorff_alphas(counts, {level: values}, bootstrap=bootstrap, seed=seed)[level]
+
+
+# -- every metric of `calibrate agreement` -------------------------------------------------
+
+def agreement_report(table: RatingsTable, *, bootstrap: int = 0, seed: int = 0,
+                     progress: Callable[[int, int], None] | None = None
+                     ) -> dict[str, Estimate]:
+    """All agreement metrics DESIGN.md's contract names, keyed as in the JSON."""
+    counts = table.counts
+    out: dict[str, Estimate] = {"percent_agreement": percent_agreement(counts)}
+    if table.n_raters == 2:
+        dense = table.codes
+        out["cohen_kappa"] = cohen_kappa(dense[:, 0], dense[:, 1], table.n_categories)
+    out["fleiss_kappa"] = fleiss_kappa(counts)
+    out["gwet_ac1"] = gwet_ac1(counts)
+    out["brennan_prediger"] = brennan_prediger(counts)
+    levels: dict[Level, np.ndarray | None] = {"nominal": None}
+    if table.ordered:
+        levels["ordinal"] = None
+    if table.numeric:
+        levels["interval"] = table.values
+        levels["ratio"] = table.values
+    alphas = krippendorff_alphas(counts, levels, bootstrap=bootstrap, seed=seed,
+                                 progress=progress)
+    for level, estimate in alphas.items():
+        out[f"krippendorff_alpha_{level}"] = estimate
+    return out
