@@ -1,0 +1,434 @@
+"""`calibrate agreement RATINGS.csv`: agreement and accuracy metrics, as JSON or a table.
+
+The contract (keys, conventions, exit codes) is DESIGN.md's "Headless contracts". Reading is
+streamed: a numpy pass checks the CSV's structure and UTF-8 block by block, pandas then reads
+it in chunks straight into the ratings builder's integer codes; anything odd falls back to
+the csv module, which reads row by row and names the row of the first problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+CHUNK_ROWS = 500_000
+SCAN_BLOCK = 1 << 22
+REQUIRED = ("case_id", "rater_id", "label")
+GOLD_REQUIRED = ("case_id", "gold")
+
+
+UNCLOSED = "a quote is never closed"
+
+
+class InputError(Exception):
+    """Bad input, already phrased as the one line the user sees."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `agreement` subcommand."""
+    parser = subparsers.add_parser(
+        "agreement", help="agreement and accuracy metrics from a ratings CSV",
+        description="Agreement between raters (percent agreement, Cohen/Fleiss kappa, "
+                    "Krippendorff's alpha, Gwet's AC1, Brennan-Prediger) with 95%% intervals, "
+                    "and accuracy against golden answers.")
+    parser.add_argument("ratings", metavar="RATINGS.csv",
+                        help="CSV with a header holding case_id,rater_id,label")
+    parser.add_argument("--gold", metavar="GOLD.csv", help="golden answers: case_id,gold")
+    parser.add_argument("--order", metavar="a,b,c",
+                        help="the categories, least to most restrictive (ranks them)")
+    parser.add_argument("--keep", choices=("first", "last"),
+                        help="which rating counts when a rater rated a case twice")
+    parser.add_argument("--bootstrap", metavar="N", type=_count, default=0,
+                        help="resamples for a bootstrap interval of Krippendorff's alpha")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the metrics; 0 on success, 2 on bad input (one line on stderr)."""
+    try:
+        result = _compute(args)
+    except InputError as error:
+        print(f"calibrate agreement: {error}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"calibrate agreement: {args.ratings}: out of memory", file=sys.stderr)
+        return 2
+    except Exception as error:  # the contract: never a traceback
+        print(f"calibrate agreement: {args.ratings}: unexpected error: "
+              f"{type(error).__name__}: {_one_line(str(error))}", file=sys.stderr)
+        return 2
+    if args.json:
+        import json
+
+        text = json.dumps(result, ensure_ascii=False, allow_nan=False)
+    else:
+        text = _render(args.ratings, result)
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head` closed the pipe: not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- the computation -------------------------------------------------------------------
+
+def _compute(args: argparse.Namespace) -> dict[str, Any]:
+    from calibrate.core import accuracy, agreement, scoring
+    from calibrate.core.ratings import RatingsBuilder, RatingsInputError, label_text
+
+    order = None
+    if args.order is not None:
+        order = [item.strip() for item in args.order.split(",")]
+        if not all(order):
+            raise InputError(f"--order {args.order!r}: an empty category name")
+    gold_rows = _read_gold(Path(args.gold)) if args.gold else None
+    keep = args.keep or "error"
+
+    def fresh() -> RatingsBuilder:
+        builder = RatingsBuilder(order=order, keep=keep)
+        for _case, (label, row) in (gold_rows or {}).items():
+            builder.add_reference_label(label, file=args.gold, row=row)
+        return builder
+
+    path = Path(args.ratings)
+    try:
+        table = _read_ratings(path, fresh)
+    except RatingsInputError as error:
+        hint = " (pass --keep first or --keep last to choose one)" \
+            if type(error).__name__ == "DuplicateRatingError" else ""
+        file = error.file or str(path)
+        where = f"{file}: row {error.row}" if error.row is not None else file
+        raise InputError(f"{where}: {error.message}{hint}") from None
+    if table.n_ratings == 0:
+        raise InputError(f"{path}: no ratings: the file has a header but no rated rows")
+
+    def as_json_label(label: object) -> object:
+        if isinstance(label, float):
+            return int(label) if label.is_integer() and abs(label) < 2**53 else label
+        return label
+
+    result: dict[str, Any] = {
+        "cases": table.n_cases, "raters": table.n_raters, "ratings": table.n_ratings,
+        "categories": [as_json_label(c) for c in table.categories],
+    }
+    report = agreement.agreement_report(table, bootstrap=args.bootstrap)
+    result.update({name: estimate.as_json() for name, estimate in report.items()})
+    result["ignored_rows"] = {"blank_label": table.blank_labels,
+                              "duplicate": table.duplicates_dropped}
+    if gold_rows is None:
+        return result
+    gold = accuracy.gold_codes(table, {case: label for case, (label, _) in gold_rows.items()})
+    by_rater = accuracy.accuracy_by_rater(table, gold)
+    value, ci = by_rater.overall
+    result["accuracy_overall"] = {
+        "value": value, "accuracy": value, "n": by_rater.total_n,
+        "correct": by_rater.total_correct, "ci95": list(ci) if ci else None,
+        "method": "Wilson score interval, z = 1.959964, over all ratings with a golden answer",
+        **({"note": "undefined: no rated case has a golden answer"} if value is None else {}),
+    }
+    result["accuracy_by_rater"] = {
+        rid: {"n": int(by_rater.n[i]), "correct": int(by_rater.correct[i]),
+              "accuracy": float(by_rater.accuracy[i]) if by_rater.n[i] else None,
+              "ci95": [float(by_rater.lo[i]), float(by_rater.hi[i])] if by_rater.n[i] else None}
+        for i, rid in enumerate(table.rater_ids)
+    }
+    result["confusion_matrix"] = {
+        "labels": result["categories"],
+        "counts": accuracy.confusion_matrix(table, gold).tolist(),
+    }
+    if order is not None:
+        # The --order ladder, with `escalate` standing apart as packs declare it.
+        ladder = [c for c in table.categories if label_text(c) != "escalate"]
+        rungs = scoring.rungs_of(table.categories, ladder)
+        scored = gold[table.case] >= 0
+        outcome, distance = scoring.score_codes(table.code[scored], gold[table.case][scored],
+                                                rungs)
+        result["enforcement"] = {"ladder": [as_json_label(c) for c in ladder],
+                                 **scoring.summarize(outcome, distance).as_json()}
+    return result
+
+
+# -- reading CSV -----------------------------------------------------------------------
+
+def _read_header(path: Path) -> list[str]:
+    """The header record's names, read from bytes so a bad byte further down is not blamed
+    on row 1."""
+    import csv
+
+    raw = b""
+    try:
+        with path.open("rb") as handle:
+            while line := handle.readline():
+                raw += line
+                if raw.count(b'"') % 2 == 0:  # a quoted name may span lines
+                    break
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a CSV file") from None
+    except OSError as error:
+        reason = _one_line(error.strerror or str(error))
+        raise InputError(f"{path}: cannot read: {reason}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: row 1: not UTF-8 text (byte 0x{raw[error.start]:02x}); "
+                         "save the file as UTF-8") from None
+    header = next(csv.reader([text]), None) if text.strip() else None
+    if header is None:
+        raise InputError(f"{path}: row 1: the file is empty; expected a header with "
+                         "case_id,rater_id,label")
+    return [name.strip() for name in header]
+
+
+def _columns(path: Path, header: list[str], required: tuple[str, ...]) -> list[int]:
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise InputError(f"{path}: row 1: missing column {', '.join(map(repr, missing))} "
+                         f"(the header has: {', '.join(header) or 'nothing'})")
+    twice = [name for name in required if header.count(name) > 1]
+    if twice:
+        raise InputError(f"{path}: row 1: column {twice[0]!r} appears twice in the header")
+    return [header.index(name) for name in required]
+
+
+def _read_ratings(path: Path, fresh: Any) -> Any:
+    header = _read_header(path)
+    columns = _columns(path, header, REQUIRED)
+    problem = _scan(path, len(header))
+    if problem is None:
+        try:
+            return _read_fast(path, columns, fresh())
+        except InputError:
+            raise
+        except Exception:  # noqa: S110 - the row-by-row reader finds and names the problem
+            pass
+    return _read_slow(path, header, columns, fresh(), unclosed=problem == UNCLOSED)
+
+
+def _scan(path: Path, n_fields: int) -> str | None:
+    """Check UTF-8 and that every record has the header's field count, streaming in numpy.
+
+    Returns None if the fast reader may go ahead, else a reason to read row by row; a UTF-8
+    error is raised at once with its row. Quotes are tracked by parity, as RFC 4180 writes
+    them; a quote inside an unquoted field upsets the count and sends us row by row."""
+    import codecs
+
+    import numpy as np
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    record, parity, carry_commas, carry_len, carry_last = 0, 0, 0, 0, 0
+    problem: str | None = None
+    with path.open("rb") as handle:
+        while block := handle.read(SCAN_BLOCK):
+            b = np.frombuffer(block, dtype=np.uint8)
+            inside = (np.cumsum(b == 34, dtype=np.int64) + parity) & 1
+            outside = inside == 0
+            newline = np.flatnonzero((b == 10) & outside)
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                at = max(error.start - (len(error.object) - len(block)), 0)
+                row = record + int(np.searchsorted(newline, at)) + 1
+                raise InputError(f"{path}: row {row}: not UTF-8 text (byte 0x{block[at]:02x}); "
+                                 "save the file as UTF-8") from None
+            if problem is not None:  # only UTF-8 is still worth checking
+                record += newline.size
+                parity = int(inside[-1])
+                continue
+            commas = np.cumsum((b == 44) & outside, dtype=np.int64)
+            if newline.size:
+                ends = commas[newline]
+                per = np.diff(np.concatenate(([0], ends)))
+                per[0] += carry_commas
+                starts = np.concatenate(([0], newline[:-1] + 1))
+                length = newline - starts
+                last = np.where(length > 0, b[np.maximum(newline - 1, 0)], 0)
+                length[0] += carry_len
+                if carry_len and length[0] == carry_len:
+                    last[0] = carry_last
+                blank = (length == 0) | ((length == 1) & (last == 13))
+                bad = ~blank & (per + 1 != n_fields)
+                if bad.any():
+                    problem = f"row {record + int(np.argmax(bad)) + 1}: unexpected field count"
+                record += newline.size
+                carry_commas = int(commas[-1] - ends[-1])
+                carry_len = b.size - int(newline[-1]) - 1
+            else:
+                carry_commas += int(commas[-1])
+                carry_len += b.size
+            carry_last = int(b[-1])
+            parity = int(inside[-1])
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: row {record + 1}: not UTF-8 text (the file ends inside "
+                             "a character); save the file as UTF-8") from None
+    if problem is not None:
+        return problem
+    if parity:
+        return UNCLOSED
+    if carry_len and not (carry_len == 1 and carry_last == 13) and carry_commas + 1 != n_fields:
+        return f"row {record + 1} has an unexpected field count"
+    return None
+
+
+def _read_fast(path: Path, columns: list[int], builder: Any) -> Any:
+    import pandas as pd
+
+    positions = sorted(columns)
+    where = [positions.index(c) for c in columns]
+    reader = pd.read_csv(
+        path, usecols=positions, header=0, index_col=False, dtype="category",
+        na_filter=False, keep_default_na=False, skip_blank_lines=False, encoding="utf-8",
+        chunksize=CHUNK_ROWS, engine="c")
+    with reader:
+        for chunk in reader:
+            parts = []
+            for j in where:
+                column = chunk.iloc[:, j]
+                if column.dtype != "category":  # an all-empty chunk comes back as floats
+                    column = column.astype(str).astype("category")
+                parts += [column.cat.codes.to_numpy(), list(column.cat.categories)]
+            builder.add_coded(*parts)
+    return builder.build()
+
+
+def _read_slow(path: Path, header: list[str], columns: list[int], builder: Any, *,
+               unclosed: bool = False) -> Any:
+    import csv
+
+    i_case, i_rater, i_label = columns
+    row_number = 1
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            for row_number, fields in enumerate(reader, start=2):
+                if not any(field.strip() for field in fields):
+                    builder.add("", "", "")
+                    continue
+                if len(fields) != len(header):
+                    raise InputError(
+                        f"{path}: row {row_number}: {len(fields)} fields, but the header has "
+                        f"{len(header)} (quote values that contain commas or line breaks)")
+                builder.add(fields[i_case], fields[i_rater], fields[i_label])
+    except csv.Error as error:
+        raise InputError(f"{path}: row {row_number + 1}: {_one_line(str(error))} "
+                         "(is a quote left open?)") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: row {row_number + 1}: not UTF-8 text (byte "
+                         f"0x{error.object[error.start]:02x}); save the file as UTF-8") from None
+    if unclosed:  # the csv module takes the rest of the file into the open field
+        raise InputError(f"{path}: row {row_number}: a quote opened in this row is never "
+                         "closed")
+    return builder.build()
+
+
+def _read_gold(path: Path) -> dict[str, tuple[str, int]]:
+    """case_id → (golden label, row), rejecting conflicting duplicates and empty cells."""
+    import csv
+
+    header = _read_header(path)
+    i_case, i_gold = _columns(path, header, GOLD_REQUIRED)
+    gold: dict[str, tuple[str, int]] = {}
+    row_number = 1
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            for row_number, fields in enumerate(reader, start=2):
+                if not any(field.strip() for field in fields):
+                    continue
+                if len(fields) != len(header):
+                    raise InputError(f"{path}: row {row_number}: {len(fields)} fields, but the "
+                                     f"header has {len(header)}")
+                case, label = fields[i_case].strip(), fields[i_gold].strip()
+                if not case or not label:
+                    raise InputError(f"{path}: row {row_number}: empty "
+                                     f"{'case_id' if not case else 'gold'}")
+                if case in gold and gold[case][0] != label:
+                    raise InputError(f"{path}: row {row_number}: case {case!r} has two golden "
+                                     f"answers (rows {gold[case][1]} and {row_number})")
+                gold.setdefault(case, (label, row_number))
+    except csv.Error as error:
+        raise InputError(f"{path}: row {row_number + 1}: {_one_line(str(error))}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: row {row_number + 1}: not UTF-8 text (byte "
+                         f"0x{error.object[error.start]:02x}); save the file as UTF-8") from None
+    return gold
+
+
+# -- the readable table ----------------------------------------------------------------
+
+NAMES = {
+    "percent_agreement": "Percent agreement", "cohen_kappa": "Cohen's kappa",
+    "fleiss_kappa": "Fleiss' kappa", "gwet_ac1": "Gwet's AC1",
+    "brennan_prediger": "Brennan-Prediger",
+    "krippendorff_alpha_nominal": "Krippendorff alpha (nominal)",
+    "krippendorff_alpha_ordinal": "Krippendorff alpha (ordinal)",
+    "krippendorff_alpha_interval": "Krippendorff alpha (interval)",
+    "krippendorff_alpha_ratio": "Krippendorff alpha (ratio)",
+}
+
+
+def _fmt(x: object) -> str:
+    return "-" if x is None else f"{x:.4f}"
+
+
+def _render(source: str, r: dict[str, Any]) -> str:
+    lines = [f"{source}: {r['cases']} cases, {r['raters']} raters, {r['ratings']} ratings, "
+             f"{len(r['categories'])} categories ({', '.join(map(str, r['categories']))})", ""]
+    lines.append(f"{'metric':<31}{'value':>8}  {'95% interval':<19} method")
+    notes = []
+    for key, name in NAMES.items():
+        if key not in r:
+            continue
+        m = r[key]
+        ci = f"[{_fmt(m['ci95'][0])}, {_fmt(m['ci95'][1])}]" if m["ci95"] else "-"
+        lines.append(f"{name:<31}{_fmt(m['value']):>8}  {ci:<19} {m['method']}")
+        if m.get("note"):
+            notes.append(f"  {name}: {m['note']}")
+    lines += ["", "Notes:", *notes] if notes else []
+    if "accuracy_overall" in r:
+        acc = r["accuracy_overall"]
+        ci = acc["ci95"]
+        lines += ["", f"Accuracy against golden answers: {_fmt(acc['value'])} "
+                  f"({acc['correct']}/{acc['n']})"
+                  + (f", 95% Wilson [{_fmt(ci[0])}, {_fmt(ci[1])}]" if ci else ""),
+                  "", f"{'rater':<24}{'n':>7}{'correct':>9}{'accuracy':>10}  95% Wilson"]
+        for rid, a in r["accuracy_by_rater"].items():
+            ci = f"[{_fmt(a['ci95'][0])}, {_fmt(a['ci95'][1])}]" if a["ci95"] else "-"
+            lines.append(f"{rid:<24}{a['n']:>7}{a['correct']:>9}{_fmt(a['accuracy']):>10}  {ci}")
+        labels = [str(x) for x in r["confusion_matrix"]["labels"]]
+        width = max([8, *map(len, labels)]) + 2
+        lines += ["", "Confusion matrix (rows golden, columns chosen):",
+                  " " * width + "".join(f"{x:>{width}}" for x in labels)]
+        for label, row in zip(labels, r["confusion_matrix"]["counts"], strict=True):
+            lines.append(f"{label:>{width}}" + "".join(f"{v:>{width}}" for v in row))
+    if "enforcement" in r:
+        e = r["enforcement"]
+        lines += ["", f"Enforcement: {e['over']} over, {e['under']} under, "
+                  f"{e['missed_escalations']} missed escalations (critical), "
+                  f"{e['unneeded_escalations']} unneeded escalations, of {e['scored']} scored"]
+    return "\n".join(lines)

@@ -1,0 +1,247 @@
+"""`calibrate agreement`: the headless contract of DESIGN.md, as a user or a script meets it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pytest
+
+from calibrate.commands import agreement as command
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """The command as the dispatcher wires it, in-process."""
+    parser = argparse.ArgumentParser(prog="calibrate")
+    command.register(parser.add_subparsers())
+    args = parser.parse_args(["agreement", *argv])
+    code = args.run(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def no_nan(text: str) -> dict:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in JSON output")
+    return json.loads(text, parse_constant=refuse)
+
+
+RATINGS = """case_id,rater_id,label,comment
+c1,ana,remove,
+c1,bo,remove,"sure, clear"
+c1,cy,allow,
+c2,ana,allow,
+c2,bo,allow,
+c2,cy,allow,
+c3,ana,warning_screen,
+c3,bo,remove,
+c4,cy,remove,"line one
+line two"
+"""
+
+
+def test_json_has_every_contract_key_and_no_cohen_for_three_raters(tmp_path, capsys):
+    code, out, err = run(capsys, str(write(tmp_path / "r.csv", RATINGS)), "--json")
+    assert code == 0 and err == ""
+    result = no_nan(out)
+    assert (result["cases"], result["raters"], result["ratings"]) == (4, 3, 9)
+    assert result["categories"] == ["allow", "remove", "warning_screen"]
+    for key in ("percent_agreement", "fleiss_kappa", "gwet_ac1", "brennan_prediger",
+                "krippendorff_alpha_nominal"):
+        assert set(result[key]) >= {"value", "ci95", "method"}
+    for absent in ("cohen_kappa", "krippendorff_alpha_ordinal", "krippendorff_alpha_interval"):
+        assert absent not in result
+
+
+def test_alpha_of_the_file_equals_the_krippendorff_package(tmp_path, capsys):
+    code, out, _ = run(capsys, str(write(tmp_path / "r.csv", RATINGS)), "--json")
+    codes = {"allow": 0, "remove": 1, "warning_screen": 2}
+    data = np.full((3, 4), np.nan)
+    for line in [row for row in RATINGS.splitlines()[1:] if row.startswith("c")]:
+        case, rater, label = line.split(",")[:3]
+        data[["ana", "bo", "cy"].index(rater), int(case[1]) - 1] = codes[label]
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert no_nan(out)["krippendorff_alpha_nominal"]["value"] == pytest.approx(expected)
+
+
+def test_order_ranks_categories_and_adds_ordinal_alpha(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", RATINGS)
+    _, out, _ = run(capsys, str(path), "--order", "allow,warning_screen,remove", "--json")
+    result = no_nan(out)
+    assert result["categories"] == ["allow", "warning_screen", "remove"]
+    assert "krippendorff_alpha_ordinal" in result
+
+
+def test_label_missing_from_order_names_file_and_row(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", RATINGS)
+    code, out, err = run(capsys, str(path), "--order", "allow,remove", "--json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and f"{path}: row 8:" in err and "warning_screen" in err
+
+
+def test_numeric_labels_compare_as_numbers_and_give_interval_and_ratio(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,1\na,y,1.0\nb,x,2\nb,y,3\n"
+                                     "c,x,3\nc,y,3.00\n")
+    result = no_nan(run(capsys, str(path), "--json")[1])
+    assert result["categories"] == [1, 2, 3]
+    assert result["cohen_kappa"]["value"] is not None
+    data = np.array([[1, 2, 3], [1, 3, 3]], dtype=float)
+    for level in ("ordinal", "interval", "ratio"):
+        assert result[f"krippendorff_alpha_{level}"]["value"] == pytest.approx(
+            krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+
+
+def test_one_category_gives_null_with_a_note_not_nan(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,remove\na,y,remove\n"
+                                     "b,x,remove\nb,y,remove\n")
+    code, out, _ = run(capsys, str(path), "--json")
+    result = no_nan(out)
+    assert code == 0
+    assert result["percent_agreement"]["value"] == 1.0
+    for key in ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger",
+                "krippendorff_alpha_nominal"):
+        assert result[key]["value"] is None and "undefined" in result[key]["note"]
+
+
+def test_one_rater_only_gives_nulls(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,allow\nb,x,remove\n")
+    result = no_nan(run(capsys, str(path), "--json")[1])
+    assert result["raters"] == 1
+    assert result["fleiss_kappa"]["value"] is None
+    assert "two or more raters" in result["percent_agreement"]["note"]
+
+
+def test_same_rater_twice_is_an_error_naming_both_rows_unless_keep(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,allow\na,y,allow\n"
+                                     "b,x,remove\na,x,remove\nb,y,remove\n")
+    code, _, err = run(capsys, str(path), "--json")
+    assert code == 2 and "rows 2 and 5" in err and "--keep" in err
+    first = no_nan(run(capsys, str(path), "--keep", "first", "--json")[1])
+    last = no_nan(run(capsys, str(path), "--keep", "last", "--json")[1])
+    assert first["ratings"] == last["ratings"] == 4
+    assert first["percent_agreement"]["value"] == 1.0  # x's first answer on a was allow
+    assert last["percent_agreement"]["value"] == 0.5
+
+
+def test_gold_gives_accuracy_by_rater_with_wilson_and_confusion(tmp_path, capsys):
+    ratings = write(tmp_path / "r.csv", RATINGS)
+    gold = write(tmp_path / "g.csv", "case_id,gold\nc1,remove\nc2,allow\nc3,remove\n"
+                                     "c9,allow\n")
+    result = no_nan(run(capsys, str(ratings), "--gold", str(gold), "--json")[1])
+    ana = result["accuracy_by_rater"]["ana"]
+    assert (ana["n"], ana["correct"]) == (3, 2)
+    assert ana["ci95"][0] < 2 / 3 < ana["ci95"][1]
+    assert result["accuracy_overall"]["n"] == 8  # c4 has no golden answer
+    labels, counts = result["confusion_matrix"]["labels"], result["confusion_matrix"]["counts"]
+    assert counts[labels.index("remove")][labels.index("warning_screen")] == 1
+    assert sum(map(sum, counts)) == 8
+
+
+def test_enforcement_direction_with_gold_and_order(tmp_path, capsys):
+    ratings = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,allow\na,y,remove\n"
+                                        "b,x,escalate\nb,y,allow\n")
+    gold = write(tmp_path / "g.csv", "case_id,gold\na,warn\nb,escalate\n")
+    result = no_nan(run(capsys, str(ratings), "--gold", str(gold), "--order",
+                        "allow,warn,remove,escalate", "--json")[1])
+    e = result["enforcement"]
+    assert (e["over"], e["under"], e["missed_escalations"], e["correct"]) == (1, 1, 1, 1)
+
+
+def test_conflicting_gold_rows_are_named(tmp_path, capsys):
+    ratings = write(tmp_path / "r.csv", RATINGS)
+    gold = write(tmp_path / "g.csv", "case_id,gold\nc1,remove\nc1,allow\n")
+    code, _, err = run(capsys, str(ratings), "--gold", str(gold))
+    assert code == 2 and f"{gold}: row 3" in err and "rows 2 and 3" in err
+
+
+@pytest.mark.parametrize(("content", "row", "words"), [
+    (b"", 1, "empty"),
+    (b"case_id,rater,label\na,x,allow\n", 1, "missing column 'rater_id'"),
+    (b"case_id,rater_id,label\na,x,allow\nb,y,caf\xe9\n", 3, "UTF-8"),
+    (b"case_id,rater_id,label\na,x,allow\nb,y\n", 3, "2 fields"),
+    (b"case_id,rater_id,label\na,x,allow\nb,y,remove, now\n", 3, "4 fields"),
+    (b'case_id,rater_id,label\na,x,allow\nb,y,"remove\n', 3, "never closed"),
+    (b"case_id,rater_id,label\na,x,allow\n,y,remove\n", 3, "empty case_id"),
+])
+def test_bad_input_is_one_line_naming_file_and_row(tmp_path, capsys, content, row, words):
+    path = write(tmp_path / "r.csv", content)
+    code, out, err = run(capsys, str(path), "--json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and f"{path}: row {row}:" in err and words in err
+    assert "Traceback" not in err
+
+
+def test_quoted_commas_newlines_and_unicode_labels_are_read_as_written(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", 'case_id,rater_id,label\r\n'
+                                     'é1,Zoë,"remove, then ban"\r\n'
+                                     'é1,李,"remove, then ban"\r\n'
+                                     '\r\n'
+                                     'é2,Zoë,"warn\nscreen"\r\n'
+                                     'é2,李,🙂\r\n')
+    result = no_nan(run(capsys, str(path), "--json")[1])
+    assert result["categories"] == sorted(["remove, then ban", "warn\nscreen", "🙂"])
+    assert (result["cases"], result["raters"], result["ratings"]) == (2, 2, 4)
+
+
+def test_fast_and_row_by_row_readers_agree_across_chunk_and_block_edges(tmp_path, capsys,
+                                                                        monkeypatch):
+    rng = np.random.default_rng(3)
+    lines = ["case_id,rater_id,note,label"]
+    for i in range(3000):
+        note = '"a, ""quoted""\nnote"' if i % 7 == 0 else ""
+        label = ["allow", "warn", "remove"][rng.integers(3)] if i % 11 else ""
+        lines.append(f"c{i // 4},r{i % 4},{note},{label}")
+        if i % 500 == 0:
+            lines.append("")
+    path = write(tmp_path / "r.csv", "\n".join(lines) + "\n")
+    monkeypatch.setattr(command, "CHUNK_ROWS", 97)
+    monkeypatch.setattr(command, "SCAN_BLOCK", 101)
+    fast = no_nan(run(capsys, str(path), "--json")[1])
+    monkeypatch.setattr(command, "_scan", lambda *a: "forced")
+    slow = no_nan(run(capsys, str(path), "--json")[1])
+    assert fast == slow
+    assert fast["ignored_rows"]["blank_label"] == len([i for i in range(3000) if i % 11 == 0])
+
+
+def test_bootstrap_gives_a_reproducible_alpha_interval(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", RATINGS)
+    first = no_nan(run(capsys, str(path), "--bootstrap", "200", "--json")[1])
+    again = no_nan(run(capsys, str(path), "--bootstrap", "200", "--json")[1])
+    alpha = first["krippendorff_alpha_nominal"]
+    assert alpha["ci95"] is not None and "bootstrap" in alpha["method"]
+    assert first == again
+    without = no_nan(run(capsys, str(path), "--json")[1])["krippendorff_alpha_nominal"]
+    assert without["ci95"] is None and "--bootstrap" in without["method"]
+
+
+def test_readable_table_names_metrics_and_notes(tmp_path, capsys):
+    ratings = write(tmp_path / "r.csv", RATINGS)
+    gold = write(tmp_path / "g.csv", "case_id,gold\nc1,remove\n")
+    code, out, _ = run(capsys, str(ratings), "--gold", str(gold))
+    assert code == 0
+    for words in ("Fleiss' kappa", "Krippendorff alpha (nominal)", "Gwet's AC1",
+                  "Confusion matrix", "ana"):
+        assert words in out
+
+
+def test_console_command_runs_as_a_fresh_process(tmp_path):
+    path = write(tmp_path / "r.csv", RATINGS)
+    done = subprocess.run([sys.executable, "-m", "calibrate", "agreement", str(path), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert no_nan(done.stdout)["ratings"] == 9
+    bad = subprocess.run([sys.executable, "-m", "calibrate", "agreement",
+                          str(tmp_path / "missing.csv")], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 2 and "no such file" in bad.stderr
+    assert "Traceback" not in bad.stderr
