@@ -183,3 +183,15 @@ def test_accuracy_wilson_and_confusion_match_statsmodels_and_sklearn(m, seed):
 def test_t_quantile_puts_exactly_the_asked_tail_beyond_it(df, p):
     t = accuracy.t_quantile(p, df)
     assert stats.t.sf(t, df) == pytest.approx(1 - p, rel=1e-9)
+
+
+def test_metric_modules_load_without_pandas_scipy_or_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys, calibrate.core.agreement, calibrate.core.items, calibrate.core.scoring, "
+            "calibrate.core.confidence; print(sorted(m for m in ('pandas', 'scipy', 'PySide6', "
+            "'sqlite3') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

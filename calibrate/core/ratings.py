@@ -294,8 +294,12 @@ class RatingsBuilder:
                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         if case.size < 2:
             return case, rater, code, 0
+        cells = len(self._cases) * max(len(self._raters), 1)
         key = case.astype(np.int64) * max(len(self._raters), 1) + rater
-        if np.all(np.diff(np.sort(key)) != 0):  # the usual case: one sort, no copies kept
+        if cells <= 8 * key.size:  # dense enough: counting cells beats sorting
+            if np.bincount(key, minlength=cells).max() <= 1:
+                return case, rater, code, 0
+        elif np.all(np.diff(np.sort(key)) != 0):  # the usual case: no copies kept
             return case, rater, code, 0
         order = np.argsort(key, kind="stable")
         sorted_key = key[order]

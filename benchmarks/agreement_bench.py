@@ -1,0 +1,184 @@
+"""Speed of `calibrate agreement` and of each metric, beside the peers, measured in one run.
+
+1. Whole command, as fresh processes: `python -m calibrate agreement RATINGS.csv --json`
+   against the pipeline a user would otherwise write (start Python, pandas.read_csv, pivot to a
+   rater × case matrix, krippendorff.alpha for one metric). Median wall time and peak RSS.
+2. Each metric on the prepared table: ours from the RatingsTable (codes and counts built once)
+   against its reference library on that library's own input.
+
+Run: .venv/bin/python benchmarks/agreement_bench.py [--cases 10000 --raters 100 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_ratings import generate  # noqa: E402
+
+PEER_PIPELINE = """
+import sys
+import krippendorff
+import pandas as pd
+df = pd.read_csv(sys.argv[1])
+df["code"] = df["label"].astype("category").cat.codes
+wide = df.pivot(index="rater_id", columns="case_id", values="code")
+print(krippendorff.alpha(reliability_data=wide.to_numpy(dtype=float),
+                         level_of_measurement="nominal"))
+"""
+
+
+def run_process(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    """Fastest of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def processes(path: Path, rounds: int) -> None:
+    ours_cmd = [sys.executable, "-m", "calibrate", "agreement", str(path), "--json"]
+    peer_cmd = [sys.executable, "-c", PEER_PIPELINE, str(path)]
+    ours, peer = [], []
+    for _ in range(rounds):  # interleaved, so both see the same machine state
+        ours.append(run_process(ours_cmd))
+        peer.append(run_process(peer_cmd))
+    print(f"\n## Whole command, fresh processes (median of {rounds})")
+    print(f"{'':52}{'wall s':>8}{'peak MB':>9}")
+    for name, runs in (("calibrate agreement --json (every metric)", ours),
+                       ("peer: pandas.read_csv + pivot + krippendorff.alpha", peer)):
+        wall = statistics.median(r[0] for r in runs)
+        rss = max(r[1] for r in runs)
+        print(f"{name:52}{wall:8.2f}{rss:9.0f}")
+
+
+def metrics(path: Path, gold_path: Path, repeat: int) -> None:
+    import irrCAC.raw
+    import krippendorff
+    import numpy as np
+    import pandas as pd
+    from sklearn.metrics import cohen_kappa_score, confusion_matrix
+    from statsmodels.stats.inter_rater import cohens_kappa, to_table
+    from statsmodels.stats.proportion import proportion_confint
+
+    from calibrate.core import accuracy, agreement
+    from calibrate.core.ratings import RatingsBuilder
+
+    df = pd.read_csv(path, dtype=str)
+    gold_df = pd.read_csv(gold_path, dtype=str)
+    start = time.perf_counter()
+    builder = RatingsBuilder()
+    for label in gold_df["gold"].unique():
+        builder.add_reference_label(label)
+    cols = [df[c].astype("category") for c in ("case_id", "rater_id", "label")]
+    builder.add_coded(*[x for c in cols for x in (c.cat.codes.to_numpy(), list(c.cat.categories))])
+    table = builder.build()
+    counts = table.counts
+    build_time = time.perf_counter() - start
+    gold = accuracy.gold_codes(table, dict(zip(gold_df["case_id"], gold_df["gold"], strict=True)))
+    wide = table.codes.T.astype(float)  # raters × cases for krippendorff
+    wide[wide < 0] = np.nan
+    frame = pd.DataFrame(wide.T)  # cases × raters for irrCAC
+    a, b = table.codes[:, 0], table.codes[:, 1]
+    both = (a >= 0) & (b >= 0)
+    values = np.arange(table.n_categories, dtype=float) + 1
+
+    rows: list[tuple[str, Callable[[], object], str, Callable[[], object]]] = [
+        ("Krippendorff alpha, nominal", lambda: agreement.krippendorff_alpha(counts),
+         "krippendorff.alpha", lambda: krippendorff.alpha(reliability_data=wide,
+                                                          level_of_measurement="nominal")),
+        ("Krippendorff alpha, ordinal",
+         lambda: agreement.krippendorff_alpha(counts, "ordinal"),
+         "krippendorff.alpha", lambda: krippendorff.alpha(reliability_data=wide,
+                                                          level_of_measurement="ordinal")),
+        ("Krippendorff alpha, interval",
+         lambda: agreement.krippendorff_alpha(counts, "interval", values),
+         "krippendorff.alpha", lambda: krippendorff.alpha(reliability_data=wide + 1,
+                                                          level_of_measurement="interval")),
+        ("Fleiss kappa + interval", lambda: agreement.fleiss_kappa(counts),
+         "irrCAC CAC.fleiss", lambda: irrCAC.raw.CAC(frame).fleiss()),
+        ("Gwet AC1 + interval", lambda: agreement.gwet_ac1(counts),
+         "irrCAC CAC.gwet", lambda: irrCAC.raw.CAC(frame).gwet()),
+        ("Brennan-Prediger + interval", lambda: agreement.brennan_prediger(counts),
+         "irrCAC CAC.bp", lambda: irrCAC.raw.CAC(frame).bp()),
+        ("Percent agreement + interval", lambda: agreement.percent_agreement(counts),
+         "irrCAC CAC.bp (its pa)", lambda: irrCAC.raw.CAC(frame).bp()),
+        ("Cohen kappa (raters 1-2) + interval",
+         lambda: agreement.cohen_kappa(a, b, table.n_categories),
+         "statsmodels to_table+cohens_kappa",
+         lambda: cohens_kappa(to_table(np.column_stack([a[both], b[both]]))[0])),
+        ("Cohen kappa (raters 1-2), value only",
+         lambda: agreement.cohen_kappa(a, b, table.n_categories),
+         "sklearn cohen_kappa_score", lambda: cohen_kappa_score(a[both], b[both])),
+        ("Accuracy by rater + Wilson", lambda: accuracy.accuracy_by_rater(table, gold),
+         "pandas groupby + statsmodels wilson", lambda: _peer_accuracy(df, gold_df,
+                                                                       proportion_confint)),
+        ("Confusion matrix golden x chosen", lambda: accuracy.confusion_matrix(table, gold),
+         "sklearn confusion_matrix", lambda: confusion_matrix(
+             gold[table.case], table.code, labels=range(table.n_categories))),
+    ]
+    print(f"\n## Each metric on the prepared table ({table.n_cases} cases x {table.n_raters} "
+          f"raters, {table.n_ratings} ratings; best of {repeat})")
+    print(f"building the table from the read columns (once): {build_time * 1000:.0f} ms")
+    print(f"{'metric':38}{'ours ms':>9}  {'peer':36}{'peer ms':>10}{'speed-up':>10}")
+    for name, ours, peer_name, peer in rows:
+        t_ours = best(ours, repeat)
+        t_peer = best(peer, 1 if "irrCAC" in peer_name else repeat)
+        print(f"{name:38}{t_ours * 1000:9.2f}  {peer_name:36}{t_peer * 1000:10.1f}"
+              f"{t_peer / t_ours:9.0f}x")
+    boot = best(lambda: agreement.krippendorff_alphas(
+        counts, {"nominal": None, "ordinal": None}, bootstrap=1000), 1)
+    print(f"Krippendorff alpha nominal+ordinal, 1000-resample bootstrap: {boot:.2f} s "
+          "(no peer offers it)")
+
+
+def _peer_accuracy(df, gold_df, confint) -> object:
+    merged = df.merge(gold_df, on="case_id")
+    grouped = (merged["label"] == merged["gold"]).groupby(merged["rater_id"]).agg(["sum", "count"])
+    return confint(grouped["sum"], grouped["count"], method="wilson")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--raters", type=int, default=100)
+    parser.add_argument("--categories", type=int, default=4)
+    parser.add_argument("--missing", type=float, default=0.10)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path, gold = Path(folder) / "ratings.csv", Path(folder) / "gold.csv"
+        n = generate(path, cases=args.cases, raters=args.raters, categories=args.categories,
+                     missing=args.missing, gold=gold)
+        size = path.stat().st_size / 1e6
+        print(f"# {n} ratings, {args.cases} cases x {args.raters} raters, {args.categories} "
+              f"categories, {args.missing:.0%} missing: {size:.1f} MB CSV")
+        processes(path, args.rounds)
+        metrics(path, gold, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
