@@ -1,0 +1,300 @@
+"""libVLC plumbing without Qt: can we play at all, can this file decode, frame buffers.
+
+Holds the app's one vlc.Instance, media probing and the FrameSink that libVLC decodes
+into; vlc_player.VideoPlayer is the Qt face built on these.
+
+libVLC may be missing (python-vlc then fails at import, and even calls sys.exit when
+PYTHON_VLC_LIB_PATH points nowhere), a case file may be missing, empty, not a video or
+audio only. Everything here turns those into one sentence a moderator can read.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+# Frames larger than this are scaled down by libVLC: the case view is never bigger, and
+# every frame is copied twice on its way to the screen.
+MAX_FRAME_WIDTH = 1280
+MAX_FRAME_HEIGHT = 720
+PARSE_TIMEOUT_MS = 1500
+# Recent pictures kept for exact backward frame steps (at most this many bytes in total).
+HISTORY_FRAMES, HISTORY_BYTES = 25, 24 * 1024 * 1024
+UNDECODABLE = "The video could not be decoded"
+
+DUMMY_AUDIO_ENV = "CALIBRATE_DUMMY_AUDIO"
+
+_vlc: ModuleType | None = None
+_instance: Any = None
+_vlc_error: str | None = None
+_vlc_tried = False
+
+
+def vlc_module() -> ModuleType | None:
+    """The python-vlc module if libVLC loads, else None (see libvlc_error for why)."""
+    global _vlc, _vlc_error, _vlc_tried
+    if not _vlc_tried:
+        _vlc_tried = True
+        try:
+            import vlc  # lazily, so a missing libVLC is survivable
+
+            vlc.libvlc_get_version()
+            _vlc = vlc
+        except (Exception, SystemExit) as exc:  # SystemExit: python-vlc's find_lib exits
+            _vlc_error = (
+                "Video playback is unavailable: libVLC could not be loaded "
+                f"({type(exc).__name__}: {exc}). Install the libvlc5 and vlc-plugin-base "
+                "packages."
+            )
+    return _vlc
+
+
+def libvlc_error() -> str | None:
+    """None when libVLC is usable, else a sentence saying what is missing."""
+    vlc_module()
+    return _vlc_error
+
+
+def libvlc_version() -> str:
+    """libVLC's version string, or "" when it is not available."""
+    vlc = vlc_module()
+    return vlc.libvlc_get_version().decode("utf-8", "replace") if vlc else ""
+
+
+def instance_args(dummy_audio: bool | None = None) -> list[str]:
+    """libVLC options for a desktop app; dummy audio when asked or CALIBRATE_DUMMY_AUDIO=1."""
+    if dummy_audio is None:
+        dummy_audio = os.environ.get(DUMMY_AUDIO_ENV) == "1"
+    args = ["--quiet", "--no-video-title-show", "--no-xlib"]
+    if dummy_audio:
+        # Keeps the audio clock (rate and end behave) without a sound device.
+        args.append("--aout=dummy")
+    return args
+
+
+def shared_instance(dummy_audio: bool | None = None) -> Any:
+    """The app's one vlc.Instance, created on first use (None when libVLC is missing).
+
+    The first call decides the options; later calls return the same instance.
+    """
+    global _instance
+    vlc = vlc_module()
+    if vlc is None:
+        return None
+    if _instance is None:
+        _instance = vlc.Instance(instance_args(dummy_audio))
+    return _instance
+
+
+def release_instance() -> None:
+    """Release the shared instance; players must be shut down first (vlc_player does so)."""
+    global _instance
+    if _instance is not None:
+        _instance.release()
+        _instance = None
+
+
+def file_problem(path: str | os.PathLike[str]) -> str | None:
+    """A reason this path cannot be a playable file (missing, folder, empty, unreadable)."""
+    p = Path(path)
+    if not p.exists():
+        return f"The video file is missing: {p}"
+    if p.is_dir():
+        return f"The video path is a folder, not a file: {p}"
+    try:
+        size = p.stat().st_size
+        with p.open("rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        return f"The video file cannot be read: {p} ({exc.strerror or exc})"
+    if size == 0:
+        return f"The video file is empty (0 bytes): {p}"
+    return None
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What parsing found: the frame size to ask libVLC for, length, frame rate, or a reason."""
+
+    path: str
+    reason: str | None = None
+    duration_ms: int = 0
+    width: int = 0
+    height: int = 0
+    fps: float = 0.0
+    has_audio: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has a video track we can ask frames of."""
+        return self.reason is None
+
+    @property
+    def frame_ms(self) -> int:
+        """Duration of one frame in ms (40 when the rate is unknown)."""
+        return max(1, round(1000 / self.fps)) if self.fps > 0 else 40
+
+
+def frame_size(width: int, height: int, sar_num: int, sar_den: int) -> tuple[int, int]:
+    """Square-pixel frame size for a track, capped to MAX_FRAME_*; both sides even."""
+    if sar_num > 0 and sar_den > 0 and sar_num != sar_den:
+        width = round(width * sar_num / sar_den)
+    scale = min(1.0, MAX_FRAME_WIDTH / max(width, 1), MAX_FRAME_HEIGHT / max(height, 1))
+    w = max(2, int(width * scale) // 2 * 2)
+    h = max(2, int(height * scale) // 2 * 2)
+    return w, h
+
+
+def _read_tracks(vlc: ModuleType, media: Any) -> list[dict[str, Any]]:
+    """Track type and video geometry, read around two python-vlc traps (see STACK.md)."""
+    track_pp = ctypes.POINTER(vlc.MediaTrack)()
+    count = vlc.libvlc_media_tracks_get(media, ctypes.byref(track_pp))
+    if count <= 0:
+        return []
+    # python-vlc types the array as MediaTrack* though it is MediaTrack**: cast it back.
+    array = ctypes.cast(track_pp, ctypes.POINTER(ctypes.POINTER(vlc.MediaTrack)))
+    tracks: list[dict[str, Any]] = []
+    try:
+        for i in range(count):
+            track = array[i].contents
+            info: dict[str, Any] = {"type": int(track.type.value)}
+            if track.type == vlc.TrackType.video:
+                # python-vlc lays the C union out as three fields; the first one is the
+                # union's address, so cast `audio` (track.video.contents would segfault).
+                video = ctypes.cast(track.audio, ctypes.POINTER(vlc.VideoTrack)).contents
+                info.update(
+                    width=video.width,
+                    height=video.height,
+                    sar_num=video.sar_num,
+                    sar_den=video.sar_den,
+                    fps_num=video.frame_rate_num,
+                    fps_den=video.frame_rate_den,
+                )
+            tracks.append(info)
+    finally:
+        # Passing track_pp itself would hand libVLC its address (ctypes byref) - a bus error.
+        vlc.libvlc_media_tracks_release(array, count)
+    return tracks
+
+
+def probe_media(instance: Any, path: str | os.PathLike[str]) -> tuple[MediaInfo, Any]:
+    """Parse a local file (a few ms) and return what it holds plus the parsed vlc.Media.
+
+    The media is None when the file is unusable (MediaInfo.reason says why); otherwise the
+    caller owns one reference to it and must release() it.
+    """
+    vlc = vlc_module()
+    name = str(path)
+    if vlc is None:
+        return MediaInfo(name, reason=libvlc_error()), None
+    problem = file_problem(path)
+    if problem:
+        return MediaInfo(name, reason=problem), None
+    media = instance.media_new_path(name)
+    media.parse_with_options(vlc.MediaParseFlag.local, PARSE_TIMEOUT_MS)
+    deadline = time.monotonic() + PARSE_TIMEOUT_MS / 1000 + 0.5
+    while media.get_parsed_status().value == 0 and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    if media.get_parsed_status() != vlc.MediaParsedStatus.done:
+        media.release()
+        return MediaInfo(name, reason=f"{UNDECODABLE}: {Path(name).name}"), None
+    tracks = _read_tracks(vlc, media)
+    videos = [t for t in tracks if t["type"] == vlc.TrackType.video.value and t.get("width")]
+    has_audio = any(t["type"] == vlc.TrackType.audio.value for t in tracks)
+    if not videos:
+        if has_audio:
+            reason = f"The file has sound but no picture (audio only): {Path(name).name}"
+        else:
+            reason = f"{UNDECODABLE}: {Path(name).name}"
+        media.release()
+        return MediaInfo(name, reason=reason, has_audio=has_audio), None
+    video = videos[0]
+    width, height = frame_size(video["width"], video["height"], video["sar_num"], video["sar_den"])
+    fps = video["fps_num"] / video["fps_den"] if video["fps_den"] else 0.0
+    info = MediaInfo(
+        name,
+        duration_ms=max(0, media.get_duration()),
+        width=width,
+        height=height,
+        fps=fps,
+        has_audio=has_audio,
+    )
+    return info, media
+
+
+class FrameSink:
+    """Pixel buffer + the C frame callbacks (RV32); runs on libVLC threads, touches no Qt."""
+
+    def __init__(self, vlc: Any) -> None:
+        self._lock = threading.Lock()
+        self._buffer: ctypes.Array[ctypes.c_ubyte] | None = None
+        self._nbytes = 0
+        self._pending: bytes | None = None
+        self._last: bytes | None = None
+        self.history: deque[bytes] = deque(maxlen=2)
+        self.count = 0  # display calls since reset(): repaints of a paused picture count too
+        self.distinct = 0  # pictures that differed from the one before
+        self.distinct_wall = 0.0  # time.monotonic() of the newest distinct picture
+        decorators = vlc.CallbackDecorators
+        self.lock_cb = decorators.VideoLockCb(self._on_lock)
+        self.unlock_cb = decorators.VideoUnlockCb(self._on_unlock)
+        self.display_cb = decorators.VideoDisplayCb(self._on_display)
+
+    def prepare(self, width: int, height: int) -> None:
+        """Size the buffer for the next media; only call while libVLC is stopped."""
+        need = width * height * 4
+        if self._buffer is None or len(self._buffer) < need:
+            # Grow only: a stale libVLC thread can never be left holding a freed buffer.
+            self._buffer = (ctypes.c_ubyte * need)()
+        with self._lock:
+            self._nbytes = need
+            self.history = deque(maxlen=max(2, min(HISTORY_FRAMES, HISTORY_BYTES // need)))
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget frames of the previous run."""
+        with self._lock:
+            self._pending = self._last = None
+            self.count = self.distinct = 0
+            self.history.clear()
+
+    def forget_history(self) -> None:
+        """Drop remembered pictures (after a seek they no longer precede the next one)."""
+        with self._lock:
+            self.history.clear()
+
+    def take(self) -> tuple[bytes | None, int, int]:
+        """The newest unseen picture (or None), display calls and distinct pictures so far."""
+        with self._lock:
+            data, self._pending = self._pending, None
+            return data, self.count, self.distinct
+
+    def recent(self, back: int) -> bytes | None:
+        """The picture shown `back` pictures before the newest, if still remembered."""
+        with self._lock:
+            return self.history[-1 - back] if back < len(self.history) else None
+
+    def _on_lock(self, _opaque: Any, planes: Any) -> None:
+        planes[0] = ctypes.addressof(self._buffer)
+
+    def _on_unlock(self, _opaque: Any, _picture: Any, _planes: Any) -> None:
+        pass
+
+    def _on_display(self, _opaque: Any, _picture: Any) -> None:
+        data = ctypes.string_at(ctypes.addressof(self._buffer), self._nbytes)
+        now = time.monotonic()
+        with self._lock:
+            self.count += 1
+            # libVLC repaints a paused picture every ~50 ms: only hand over real changes.
+            if data != self._last:
+                self._pending = self._last = data
+                self.distinct += 1
+                self.distinct_wall = now
+                self.history.append(data)

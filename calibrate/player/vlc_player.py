@@ -1,0 +1,553 @@
+"""VideoPlayer: libVLC behind one QObject; frames arrive as QImages on the GUI thread.
+
+libVLC decodes into a buffer we own (frame callbacks, RV32 at the track's visible size);
+its threads only copy bytes and queue events. A 10 ms QTimer on the GUI thread turns them
+into Qt signals. Contract for callers: create players after the QApplication, call
+shutdown() before the widgets showing them are destroyed, and release_shared_instance()
+once at exit after every player is shut down (STACK.md: the instance goes last).
+
+libVLC 3 facts this class works around (measured, see the tests):
+- get_time() is the demuxer's clock: it moves in 250-500 ms jumps and runs up to 0.5 s off
+  the picture, so the position is our own clock anchored at the first frame, each seek,
+  pause and rate change.
+- next_frame() steps the picture but not the clock, and after it an unpause jumps ahead by
+  the time spent paused: resume re-seeks to the stepped position.
+- A seek while paused shows the nearest earlier reference frame for H.264 with B-frames
+  (up to 3 frames early, so "one frame back" could stick); VP9 and seeks while playing land
+  exactly. So a backward step replays the last pictures shown (kept in memory, ~1 s),
+  and only seeks when it runs past them; resume then seeks while playing, which is exact.
+- set_pause() lands 1-2 frames late: each new picture arriving after a pause moves the
+  paused position on by one frame.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import queue
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtGui import QImage
+
+from calibrate.player import probe
+from calibrate.player.probe import instance_args, shared_instance
+
+__all__ = [
+    "PlayerState",
+    "VideoPlayer",
+    "format_clock",
+    "instance_args",
+    "release_shared_instance",
+    "shared_instance",
+]
+
+TICK_MS = 10
+MIN_RATE, MAX_RATE = 0.5, 2.0
+LOAD_TIMEOUT_S = 10.0
+SEEK_LATENCY_S = 0.08
+# Players not yet shut down, so release_shared_instance() can stop them first and their
+# C callbacks stay referenced even if a caller drops the Python object too early.
+_live_players: dict[int, VideoPlayer] = {}
+
+
+class PlayerState(enum.Enum):
+    """What the player is doing; UNAVAILABLE comes with VideoPlayer.reason."""
+
+    EMPTY = "empty"
+    LOADING = "loading"
+    PLAYING = "playing"
+    PAUSED = "paused"
+    ENDED = "ended"
+    UNAVAILABLE = "unavailable"
+
+
+def release_shared_instance() -> None:
+    """Shut down any live player, then release the shared instance (call at app exit)."""
+    for player in list(_live_players.values()):
+        player.shutdown()
+    probe.release_instance()
+
+
+def format_clock(ms: int) -> str:
+    """0:03.2 style time (h:mm:ss.t past an hour) for labels and messages."""
+    tenths = max(0, int(ms)) // 100
+    hours, rest = divmod(tenths, 36000)
+    minutes, rest = divmod(rest, 600)
+    seconds, tenth = divmod(rest, 10)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}.{tenth}"
+    return f"{minutes}:{seconds:02d}.{tenth}"
+
+
+class VideoPlayer(QObject):
+    """Plays one case video at a time into QImages; see the module docstring for the contract."""
+
+    state_changed = Signal(object)  # PlayerState
+    frame_changed = Signal(QImage)  # a null QImage when the picture is cleared
+    position_changed = Signal(int)  # ms
+    duration_changed = Signal(int)  # ms
+    rate_changed = Signal(float)
+    muted_changed = Signal(bool)
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        instance: Any = None,
+        dummy_audio: bool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._state, self._reason = PlayerState.EMPTY, ""
+        self._info: probe.MediaInfo | None = None
+        self._frame = QImage()
+        self._rate, self._muted, self._autoplay, self._priming = 1.0, False, True, False
+        self._anchor_pos, self._anchor_wall, self._emitted_pos = 0, 0.0, -1
+        self._awaiting_frame, self._stepped, self._count_late = False, False, False
+        # (distinct picture count, its position, deadline): start the clock on that picture
+        self._sync: tuple[int, int, float] | None = None
+        self._back = 0  # how many remembered pictures we stepped back behind libVLC's
+        self._seen_count = self._seen_distinct = self._generation = 0
+        self._seek_distinct = -1  # distinct pictures when a paused seek was asked
+        self._started, self._last_tick, self._watched_ms = 0.0, 0.0, 0.0
+        self._events: queue.SimpleQueue[tuple[int, str]] = queue.SimpleQueue()
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_timer_tick)
+        self._mp: Any = None
+        self._sink: probe.FrameSink | None = None
+        self._error = probe.libvlc_error()
+        vlc = probe.vlc_module()
+        self._instance = instance or shared_instance(dummy_audio)
+        if vlc is not None and self._instance is None:
+            self._error = "Video playback is unavailable: libVLC could not start (plugins?)"
+        if self._error is None:
+            self._sink = probe.FrameSink(vlc)
+            self._mp = self._instance.media_player_new()
+            self._mp.video_set_callbacks(
+                self._sink.lock_cb, self._sink.unlock_cb, self._sink.display_cb, None
+            )
+            events = self._mp.event_manager()
+            events.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_vlc, "error")
+            events.event_attach(vlc.EventType.MediaPlayerEndReached, self._on_vlc, "end")
+            _live_players[id(self)] = self
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(self.shutdown)
+
+    # -- read-only facts ---------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        """False when libVLC is missing or this player was shut down."""
+        return self._mp is not None
+
+    @property
+    def unavailable_reason(self) -> str:
+        """Why libVLC cannot be used at all ("" when it can)."""
+        return self._error or ""
+
+    @property
+    def state(self) -> PlayerState:
+        return self._state
+
+    @property
+    def reason(self) -> str:
+        """The plain sentence shown for UNAVAILABLE ("" otherwise)."""
+        return self._reason
+
+    @property
+    def frame(self) -> QImage:
+        """The latest picture (null before the first frame)."""
+        return self._frame
+
+    @property
+    def position(self) -> int:
+        """Playback position in ms (our own clock, see the module docstring)."""
+        return self._position_at(time.monotonic())
+
+    @property
+    def duration(self) -> int:
+        return self._info.duration_ms if self._info else 0
+
+    @property
+    def frame_ms(self) -> int:
+        """One frame's duration in ms for the loaded video."""
+        return self._info.frame_ms if self._info else 40
+
+    @property
+    def video_size(self) -> tuple[int, int]:
+        """Width and height of the frames delivered ((0, 0) when nothing is loaded)."""
+        return (self._info.width, self._info.height) if self._info and self._info.ok else (0, 0)
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @property
+    def watched_ms(self) -> int:
+        """Wall-clock ms the video was playing with pictures shown, since load()."""
+        return int(self._watched_ms)
+
+    # -- commands ------------------------------------------------------------------------
+    def load(self, path: str | os.PathLike[str], autoplay: bool = True) -> None:
+        """Open a file; it plays (autoplay) or pauses on its first frame, else UNAVAILABLE."""
+        self._halt()
+        self._info, self._frame, self._watched_ms, self._emitted_pos = None, QImage(), 0.0, -1
+        self.frame_changed.emit(self._frame)
+        if self._mp is None:
+            self._set_state(PlayerState.UNAVAILABLE, self._error or "The player was shut down")
+            return
+        info, media = probe.probe_media(self._instance, path)
+        self._info = info
+        self.duration_changed.emit(info.duration_ms)
+        if media is None or self._sink is None:
+            self._set_state(PlayerState.UNAVAILABLE, info.reason or probe.UNDECODABLE)
+            return
+        self._sink.prepare(info.width, info.height)
+        self._mp.video_set_format("RV32", info.width, info.height, info.width * 4)
+        self._mp.set_media(media)
+        media.release()  # the player holds its own reference
+        self._start(0, autoplay)
+
+    def unload(self) -> None:
+        """Stop and forget the current file."""
+        self._halt()
+        self._info, self._frame = None, QImage()
+        self.frame_changed.emit(self._frame)
+        self.duration_changed.emit(0)
+        self._set_state(PlayerState.EMPTY)
+
+    def play(self) -> None:
+        """Play from here; after the end, replay from the start."""
+        if self._state is PlayerState.ENDED:
+            self._start(0, autoplay=True)
+        elif self._state is PlayerState.LOADING:
+            self._autoplay = True
+        elif self._state is PlayerState.PAUSED:
+            self._mp.set_pause(0)
+            if self._stepped or self._back:
+                # After next_frame() libVLC's clock is off, and after history steps its
+                # picture is: a seek while playing lands exactly.
+                self._mp.set_time(self._anchor_pos)
+                self._sink.forget_history()
+                self._anchor_wall = time.monotonic() + SEEK_LATENCY_S
+            elif self._sink.distinct == self._seek_distinct:
+                # The picture of a seek made while paused has not come yet: it comes first.
+                self._sync_on_picture(1, self._anchor_pos)
+            else:
+                self._sync_on_picture(1, self._anchor_pos + self.frame_ms)
+            self._stepped, self._back, self._count_late = False, 0, False
+            self._set_state(PlayerState.PLAYING)
+
+    def pause(self) -> None:
+        """Pause on the current frame (position snaps to the frame grid)."""
+        if self._state is PlayerState.LOADING:
+            self._autoplay = False
+        elif self._state is PlayerState.PLAYING:
+            self._mp.set_pause(1)
+            self._follow_sync(time.monotonic())
+            self._sync = None
+            # Pictures up to now are in the clock already; only later ones are "late".
+            self._seen_distinct = self._sink.distinct
+            # The picture on screen is the frame whose interval holds the clock: floor.
+            self._anchor_pos = self._snap(self._position_at(time.monotonic()), floor=True)
+            self._count_late = True
+            self._set_state(PlayerState.PAUSED)
+            self._emit_position(force=True)
+
+    def toggle(self) -> None:
+        """Play/pause: what Space does."""
+        playing = self._state is PlayerState.PLAYING
+        if playing or (self._state is PlayerState.LOADING and self._autoplay):
+            self.pause()
+        else:
+            self.play()
+
+    def stop(self) -> None:
+        """Pause and go back to the start (the picture stays)."""
+        self.pause()
+        self.seek(0)
+
+    def seek(self, ms: int) -> None:
+        """Jump to ms (clamped to the clip); after the end this shows that frame paused."""
+        if self._state in (PlayerState.EMPTY, PlayerState.UNAVAILABLE) or self._info is None:
+            return
+        ms = int(min(max(0, ms), max(0, self.duration - self.frame_ms)))
+        if self._state is PlayerState.ENDED:
+            self._start(ms, autoplay=False)
+            return
+        if self._state is PlayerState.PAUSED:
+            ms = self._snap(ms)  # ask for a frame's own start time so it shows exactly
+            self._seek_distinct = self._sink.distinct
+        self._mp.set_time(ms)
+        self._sink.forget_history()
+        self._back, self._count_late, self._sync = 0, False, None
+        self._anchor_pos = ms
+        # While playing, pictures already decoded keep coming for a moment, then the target
+        # shows ~80 ms after the call (measured, mp4 and webm): start the clock then.
+        self._anchor_wall = time.monotonic() + SEEK_LATENCY_S
+        self._emit_position(force=True)
+
+    def seek_relative(self, delta_ms: int) -> None:
+        """Jump by delta_ms from the current position (J/L, arrow keys)."""
+        base = self.duration if self._state is PlayerState.ENDED else self.position
+        self.seek(base + delta_ms)
+
+    def set_rate(self, rate: float) -> None:
+        """Playback speed, clamped to 0.5-2.0."""
+        rate = min(MAX_RATE, max(MIN_RATE, float(rate)))
+        if rate == self._rate:
+            return
+        now = time.monotonic()
+        self._follow_sync(now)
+        self._anchor_pos, self._anchor_wall = self._position_at(now), now
+        self._rate = rate
+        if self._mp is not None:
+            self._mp.set_rate(rate)
+        self.rate_changed.emit(rate)
+
+    def frame_step(self, direction: int) -> None:
+        """One frame forward (+1) or back (-1); pauses first if playing."""
+        if self._state is PlayerState.ENDED and direction < 0:
+            self.seek(self.duration - self.frame_ms)
+            return
+        if self._state is PlayerState.PLAYING:
+            self.pause()
+        if self._state is not PlayerState.PAUSED or self._sink is None:
+            return
+        self._settle_late_frames()
+        self._count_late = False
+        step, last = self.frame_ms, max(0, self.duration - self.frame_ms)
+        if direction > 0:
+            if self._anchor_pos + step > last:
+                return
+            if self._back:
+                self._back -= 1
+                self._show(self._sink.recent(self._back))
+            else:
+                self._mp.next_frame()
+                self._stepped = True
+            self._anchor_pos += step
+        else:
+            if self._anchor_pos == 0:
+                return
+            earlier = self._sink.recent(self._back + 1)
+            if earlier is not None:
+                self._back += 1
+                self._show(earlier)
+            else:  # past what we remember: seek (may land early on H.264 B-frames)
+                self._mp.set_time(max(0, self._anchor_pos - step))
+                self._sink.forget_history()
+                self._back = 0
+            self._anchor_pos = max(0, self._anchor_pos - step)
+        self._emit_position(force=True)
+
+    def set_muted(self, muted: bool) -> None:
+        """Mute or unmute (the mute shield goes through here)."""
+        if muted == self._muted:
+            return
+        self._muted = muted
+        self._apply_mute()
+        self.muted_changed.emit(muted)
+
+    def shutdown(self) -> None:
+        """Stop, release the libVLC player, drop callbacks; the shared instance stays."""
+        self._timer.stop()
+        if self._mp is not None:
+            vlc = probe.vlc_module()
+            self._mp.stop()
+            events = self._mp.event_manager()
+            events.event_detach(vlc.EventType.MediaPlayerEncounteredError)
+            events.event_detach(vlc.EventType.MediaPlayerEndReached)
+            self._mp.release()
+            self._mp = self._sink = None
+            self._error = self._error or "The player was shut down"
+        _live_players.pop(id(self), None)
+        self._info, self._frame = None, QImage()
+        self._set_state(PlayerState.EMPTY)
+
+    # -- internals -------------------------------------------------------------------
+    def _on_vlc(self, _event: Any, kind: str) -> None:
+        # libVLC thread: only queue; the tick handles it on the GUI thread.
+        self._events.put((self._generation, kind))
+
+    def _start(self, at_ms: int, autoplay: bool) -> None:
+        """(Re)start decoding, optionally at a position; the first frame ends LOADING."""
+        self._halt()
+        self._autoplay, self._priming = autoplay, not autoplay
+        self._apply_mute()
+        self._mp.set_rate(self._rate)
+        self._mp.play()
+        if at_ms > 0:
+            self._mp.set_time(at_ms)  # lands even this early (measured)
+        self._anchor_pos, self._awaiting_frame = at_ms, True
+        self._started = self._last_tick = time.monotonic()
+        self._set_state(PlayerState.LOADING)
+        self._emit_position(force=True)
+        self._timer.start()
+
+    def _halt(self) -> None:
+        """Stop libVLC (synchronous) and drop frames/events of the run that ended."""
+        self._timer.stop()
+        if self._mp is not None:
+            self._mp.stop()
+        self._generation += 1
+        while not self._events.empty():
+            self._events.get_nowait()
+        if self._sink is not None:
+            self._sink.reset()
+        self._seen_count = self._seen_distinct = self._back = 0
+        self._awaiting_frame, self._sync = False, None
+        self._stepped = self._count_late = False
+
+    def _fail(self, reason: str) -> None:
+        self._halt()
+        self._frame = QImage()
+        self.frame_changed.emit(self._frame)
+        self._set_state(PlayerState.UNAVAILABLE, reason)
+
+    def _set_state(self, state: PlayerState, reason: str = "") -> None:
+        if state is self._state and reason == self._reason:
+            return
+        self._state, self._reason = state, reason
+        self.state_changed.emit(state)
+
+    def _show(self, data: bytes | None) -> None:
+        if data is not None and self._info is not None:
+            w, h = self._info.width, self._info.height
+            self._frame = QImage(data, w, h, w * 4, QImage.Format.Format_RGB32).copy()
+            self.frame_changed.emit(self._frame)
+
+    def _snap(self, ms: int, floor: bool = False) -> int:
+        step = self.frame_ms
+        frames = (ms + 5) // step if floor else round(ms / step)  # +5 ms: clock jitter
+        return int(min(frames * step, max(0, self.duration - step)))
+
+    def _position_at(self, now: float) -> int:
+        if self._state is PlayerState.ENDED:
+            return self.duration
+        pos = float(self._anchor_pos)
+        if self._state is PlayerState.PLAYING and not self._awaiting_frame and not self._sync:
+            pos += max(0.0, now - self._anchor_wall) * 1000.0 * self._rate
+        return int(min(max(0.0, pos), float(self.duration)))
+
+    def _emit_position(self, force: bool = False) -> None:
+        pos = self._position_at(time.monotonic())
+        # ~30 updates a second are plenty for a slider and a 0.1 s label.
+        if force or abs(pos - self._emitted_pos) >= 33:
+            self._emitted_pos = pos
+            self.position_changed.emit(pos)
+
+    def _apply_mute(self) -> None:
+        if self._mp is None:
+            return
+        want = int(self._muted or self._priming)
+        current = self._mp.audio_get_mute()
+        if current != -1 and current != want:  # -1: no audio output yet, try next tick
+            self._mp.audio_set_mute(bool(want))
+
+    def _settle_late_frames(self) -> None:
+        """Pictures that arrive after set_pause() each mean libVLC went one frame further."""
+        if self._count_late and self._sink is not None:
+            distinct = self._sink.distinct
+            late = distinct - self._seen_distinct
+            if late > 0:
+                last = max(0, self.duration - self.frame_ms)
+                self._anchor_pos = min(last, self._anchor_pos + late * self.frame_ms)
+        if self._sink is not None:
+            self._seen_distinct = self._sink.distinct
+
+    def _on_timer_tick(self) -> None:
+        """GUI thread: take the newest frame, handle libVLC events, move the clock."""
+        if self._mp is None or self._sink is None:
+            return
+        now = time.monotonic()
+        data, count, _distinct = self._sink.take()
+        if not self._back:  # while showing a remembered picture, libVLC's is stale
+            self._show(data)
+        if self._state is PlayerState.PAUSED:
+            self._settle_late_frames()
+        else:
+            self._seen_distinct = _distinct
+        if count > self._seen_count:
+            self._seen_count = count
+            if self._awaiting_frame:
+                self._on_first_frame(now)
+        if self._state is PlayerState.PLAYING and not self._awaiting_frame:
+            self._follow_sync(now)
+            self._watched_ms += (now - self._last_tick) * 1000.0
+        self._last_tick = now
+        while not self._events.empty():
+            generation, kind = self._events.get_nowait()
+            if generation == self._generation:
+                self._on_vlc_event(kind, now)
+        if self._state is PlayerState.LOADING and now - self._started > LOAD_TIMEOUT_S:
+            self._fail(f"The video did not start within {LOAD_TIMEOUT_S:.0f} s: {self._name()}")
+        if self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
+            self._emit_position()
+            self._apply_mute()
+
+    def _sync_on_picture(self, ahead: int, pos: int) -> None:
+        """Start the clock when the `ahead`-th new picture shows; it shows position pos."""
+        seen = self._sink.distinct if self._sink else 0
+        wait_s = (ahead + 1) * self.frame_ms / 1000 / self._rate + 0.15
+        self._sync = (seen + ahead, pos, time.monotonic() + wait_s)
+
+    def _follow_sync(self, now: float) -> None:
+        """Anchor the clock on the awaited picture (or give up waiting: a still scene)."""
+        if self._sync is None or self._sink is None:
+            return
+        target, pos, deadline = self._sync
+        distinct, wall = self._sink.distinct, self._sink.distinct_wall
+        if distinct >= target:
+            extra = distinct - target
+            self._anchor_pos, self._anchor_wall = pos + extra * self.frame_ms, wall
+            self._sync = None
+        elif now > deadline:
+            self._anchor_pos, self._anchor_wall, self._sync = pos, now, None
+
+    def _on_first_frame(self, now: float) -> None:
+        self._awaiting_frame = False
+        self._anchor_wall = now
+        if self._state is not PlayerState.LOADING:
+            return
+        if self._autoplay:
+            # libVLC shows the first picture at once, before its clock runs: the second
+            # picture is the first one shown on time.
+            self._sync_on_picture(1, self._anchor_pos + self.frame_ms)
+            self._set_state(PlayerState.PLAYING)
+            return
+        # Show the first picture paused: pause, then put the picture back where we began.
+        self._mp.set_pause(1)
+        self._mp.set_time(self._anchor_pos)
+        self._sink.forget_history()
+        self._anchor_pos = self._snap(self._anchor_pos)
+        self._priming = False
+        self._apply_mute()
+        self._set_state(PlayerState.PAUSED)
+
+    def _on_vlc_event(self, kind: str, now: float) -> None:
+        if kind == "error" or (self._sink is not None and self._sink.count == 0):
+            # An error, or the end with no picture at all: nothing decodable in the file.
+            self._fail(f"{probe.UNDECODABLE}: {self._name()}")
+            return
+        reached, total = self._position_at(now), self.duration
+        if total > 0 and total - reached > max(750, total * 0.05):
+            self._fail(
+                f"The video file is incomplete: playback stopped at {format_clock(reached)} "
+                f"of {format_clock(total)} ({self._name()})"
+            )
+            return
+        self._timer.stop()
+        self._set_state(PlayerState.ENDED)
+        self._emitted_pos = total
+        self.position_changed.emit(total)
+
+    def _name(self) -> str:
+        return Path(self._info.path).name if self._info else "?"
