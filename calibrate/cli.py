@@ -9,7 +9,7 @@ import sys
 from calibrate import __version__
 
 # Subcommand modules in calibrate/commands/, in the order `--help` lists them.
-COMMAND_MODULES = ("gui", "validate", "agreement", "demo", "report")
+COMMAND_MODULES = ("gui", "validate", "agreement", "demo", "report", "exchange")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,102 @@
+"""`calibrate demo --db PATH [--seed N]`: a seeded demo history in a new or empty database.
+
+The contract is DESIGN.md's "Headless contracts": the file must be new or empty (refused
+otherwise, nothing written), sessions end today, the file is marked as demo data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_SEED = 2026  # calibrate.core.demo_history.DEFAULT_SEED, without importing numpy here
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `demo` subcommand."""
+    parser = subparsers.add_parser(
+        "demo", help="write a seeded demo history into a new or empty database",
+        description="Write six weeks of realistic calibration history (3 teams at 2 sites, "
+                    "~40 moderators) over the bundled demo packs into a new or empty "
+                    "database, marked as demo data.")
+    parser.add_argument("--db", type=Path, metavar="PATH",
+                        help="a new or empty database file (default: the demo database in "
+                             "the user data dir)")
+    parser.add_argument("--seed", type=_seed, default=DEFAULT_SEED, metavar="N",
+                        help=f"random seed: the same seed gives the same history "
+                             f"(default {DEFAULT_SEED})")
+    parser.set_defaults(run=run)
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the demo; 0 on success, 2 with one line on stderr when refused."""
+    from calibrate.core.errors import CalibrateError
+
+    started = time.perf_counter()
+    try:
+        path, history = write_demo(args.db, args.seed)
+    except CalibrateError as error:
+        print(f"calibrate demo: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # the contract: never a traceback
+        print(f"calibrate demo: unexpected error: {type(error).__name__}: "
+              f"{' '.join(str(error).split())}", file=sys.stderr)
+        return 2
+    teams = {p.profile.team for p in history.profiles}
+    sites = {p.profile.site for p in history.profiles}
+    print(f"Demo history written to {path}: {len(history.profiles)} moderators in "
+          f"{len(teams)} teams at {len(sites)} sites, {len(history.sessions)} sessions, "
+          f"{len(history.answers)} answers, {len(history.disputes)} disputes "
+          f"(seed {args.seed}, {time.perf_counter() - started:.2f} s).")
+    return 0
+
+
+def write_demo(db_path: Path | None, seed: int):  # -> tuple[Path, DemoHistory]
+    """Check the target, simulate, and write; a file this call created is removed on failure."""
+    from datetime import UTC, datetime
+
+    from calibrate import paths
+    from calibrate.core.demo_history import DEMO_PACKS, generate_history
+    from calibrate.core.lessons import load_library
+    from calibrate.store.db import open_database
+    from calibrate.store.exchange import (
+        ExchangeError,
+        check_new_or_empty,
+        remove_database_files,
+        write_demo_history,
+    )
+
+    path = Path(db_path) if db_path is not None else paths.demo_database()
+    check_new_or_empty(path)
+    lessons = paths.bundled_lessons_dir()
+    if lessons is None:
+        raise ExchangeError("the bundled demo packs were not found; reinstall Calibrate")
+    packs = [p for p in load_library([lessons]).packs if p.id in DEMO_PACKS]
+    now = datetime.now(UTC)
+    try:
+        history = generate_history(packs, today=now.date(), seed=seed, not_after=now)
+    except ValueError as error:
+        raise ExchangeError(str(error)) from None
+    existed = path.exists()
+    db = open_database(path)
+    try:
+        write_demo_history(db, history, packs)
+    except BaseException:
+        db.conn.close()
+        if not existed:
+            remove_database_files(path)
+        raise
+    db.conn.close()
+    return path, history

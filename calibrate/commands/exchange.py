@@ -1,0 +1,382 @@
+"""`calibrate export` and `calibrate import`: move answers between databases; import history.
+
+Exports and imports are described in docs/exchange.md. A historic results spreadsheet
+(`import --csv`) is read and checked whole before the database is opened: every bad row is
+named as FILE:LINE and nothing is written unless all rows are good. Ids of imported
+spreadsheet rows are derived from their content, so importing the same file twice adds
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+REQUIRED = ("case_id", "reviewer", "decision", "date", "team", "site")
+OPTIONAL = ("clause", "confidence", "pack_id")
+MAX_PROBLEMS_SHOWN = 20
+# Fixed namespace: the same spreadsheet row gets the same UUID in every database.
+HISTORY_NAMESPACE = uuid.UUID("6f1c2a52-3f5e-4d0b-9a37-2b8d3c1e7a10")
+
+
+class HistoryError(Exception):
+    """Bad rows in a history CSV, each already phrased as `FILE:LINE: message`."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(problems[0])
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `export` and `import` subcommands."""
+    export = subparsers.add_parser(
+        "export", help="write a database's answers to an export file",
+        description="Write answers with their profiles, sessions, pack/case versions and "
+                    "disputes to one file another Calibrate can import (docs/exchange.md).")
+    export.add_argument("--db", type=Path, metavar="PATH", help="database to export "
+                        "(default: the one in the user data dir)")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help="the export file to write")
+    export.set_defaults(run=run_export)
+    imp = subparsers.add_parser(
+        "import", help="merge an export file, or a history CSV, into a database",
+        description="Merge an export file into a database by UUID (importing twice adds "
+                    "nothing), or import historic results from a CSV with columns "
+                    f"{','.join(REQUIRED)} (optional {','.join(OPTIONAL)}).")
+    imp.add_argument("file", nargs="?", type=Path, metavar="FILE", help="an export file")
+    imp.add_argument("--csv", type=Path, metavar="HISTORY.csv", help="historic results to import")
+    imp.add_argument("--db", type=Path, metavar="PATH", help="database to import into "
+                     "(default: the one in the user data dir)")
+    imp.add_argument("--lessons", type=Path, action="append", default=[], metavar="DIR",
+                     help="also look cases up in the packs under DIR (repeatable)")
+    imp.set_defaults(run=run_import)
+
+
+def _fail(command: str, error: BaseException) -> int:
+    from calibrate.core.errors import CalibrateError
+
+    if isinstance(error, HistoryError):
+        for line in error.problems[:MAX_PROBLEMS_SHOWN]:
+            print(line, file=sys.stderr)
+        more = len(error.problems) - MAX_PROBLEMS_SHOWN
+        print(f"calibrate {command}: {len(error.problems)} bad row(s)"
+              + (f" ({more} more not shown)" if more > 0 else "") + "; nothing was imported",
+              file=sys.stderr)
+    elif isinstance(error, CalibrateError):
+        print(f"calibrate {command}: {error}", file=sys.stderr)
+    else:  # the contract: never a traceback
+        print(f"calibrate {command}: unexpected error: {type(error).__name__}: "
+              f"{' '.join(str(error).split())}", file=sys.stderr)
+    return 2
+
+
+def _database(path: Path | None) -> Path:
+    from calibrate import paths
+
+    return Path(path) if path is not None else paths.default_database()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Export every exchangeable row; 0 on success, 2 with one line on stderr when refused."""
+    from calibrate.store.db import open_database
+    from calibrate.store.exchange import ExchangeError, export_database
+
+    try:
+        db_path = _database(args.db)
+        if not db_path.is_file():
+            raise ExchangeError(f"{db_path}: no such database")
+        if args.out.resolve() == db_path.resolve():
+            raise ExchangeError(f"--out {args.out} is the database itself; choose another name")
+        db = open_database(db_path)
+        try:
+            counts = export_database(db, args.out)
+        finally:
+            db.conn.close()
+    except Exception as error:
+        return _fail("export", error)
+    print(f"Exported {counts['answers']} answers ({counts['profiles']} profiles, "
+          f"{counts['sessions']} sessions, {counts['disputes']} disputes) to {args.out}.")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Merge a file into the database in one transaction; 2 and nothing written if refused."""
+    from calibrate.store.exchange import ExchangeError
+
+    try:
+        if (args.file is None) == (args.csv is None):
+            raise ExchangeError("give either an export FILE or --csv HISTORY.csv (one of them)")
+        if args.csv is not None:
+            result = _import_csv(args.csv, _database(args.db), args.lessons)
+            source = args.csv
+        else:
+            result = _import_export(args.file, _database(args.db))
+            source = args.file
+    except Exception as error:
+        return _fail("import", error)
+    print(f"{source}: {result.summary()}.")
+    return 0
+
+
+def _import_export(file: Path, db_path: Path) -> Any:
+    from calibrate.store.exchange import load_export, merge_export
+
+    export = load_export(file)  # checked whole before the database is touched
+    return _in_database(db_path, lambda db: merge_export(db, export))
+
+
+def _in_database(db_path: Path, work: Any) -> Any:
+    """Run work(db); a database file this call created is removed again if work fails."""
+    from calibrate.store.db import open_database
+    from calibrate.store.exchange import remove_database_files
+
+    existed = db_path.exists()
+    db = open_database(db_path)
+    try:
+        return work(db)
+    except BaseException:
+        db.conn.close()
+        if not existed:
+            remove_database_files(db_path)
+        raise
+    finally:
+        db.conn.close()
+
+
+def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> Any:
+    from calibrate import paths
+    from calibrate.core.lessons import load_library
+    from calibrate.store import catalog
+    from calibrate.store.exchange import ExchangeError, merge_rows
+
+    folders = [d for d in [paths.bundled_lessons_dir()] if d is not None] + list(lessons)
+    for folder in lessons:
+        if not folder.is_dir():
+            raise ExchangeError(f"--lessons {folder}: no such folder")
+    packs = load_library(folders).packs
+    records = read_history_csv(csv_path, packs)
+
+    def work(db: Any) -> Any:
+        rows = history_rows(csv_path, records, catalog.list_profiles(db))
+        used = {r.pack.id: r.pack for r in records}
+        return merge_rows(db, rows, event=("history_imported", {"file": csv_path.name}),
+                          packs=list(used.values()),
+                          session_event={"origin": "csv", "file": csv_path.name})
+
+    return _in_database(db_path, work)
+
+
+# -- reading a history CSV -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """One checked spreadsheet row: who decided what on which case, and when."""
+
+    line: int
+    pack: Any  # calibrate.core.models.Pack
+    case_id: str
+    lesson_id: str
+    reviewer: str
+    team: str
+    site: str
+    decision: str
+    clause: str | None
+    confidence: float | None
+    at: str  # ISO 8601 UTC
+    day: str
+
+
+def read_history_csv(path: Path, packs: Sequence[Any]) -> list[HistoryRecord]:
+    """Every row checked against the loaded packs; HistoryError names each bad line."""
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            return _read_rows(str(path), csv.reader(handle), packs)
+    except FileNotFoundError:
+        raise HistoryError([f"{path}: no such file"]) from None
+    except IsADirectoryError:
+        raise HistoryError([f"{path}: is a folder, not a CSV file"]) from None
+    except UnicodeDecodeError:
+        raise HistoryError([f"{path}: not UTF-8 text; save the file as UTF-8"]) from None
+    except csv.Error as error:
+        raise HistoryError([f"{path}: {error} (is a quote left open?)"]) from None
+
+
+def _read_rows(name: str, reader: Any, packs: Sequence[Any]) -> list[HistoryRecord]:
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise HistoryError([f"{name}:1: missing column(s) {', '.join(missing)} (the header "
+                            f"has: {', '.join(header) or 'nothing'})"])
+    where = {c: header.index(c) for c in (*REQUIRED, *OPTIONAL) if c in header}
+    by_case: dict[str, list[Any]] = {}
+    for pack in packs:
+        for case_id in pack.cases:
+            by_case.setdefault(case_id, []).append(pack)
+    records: list[HistoryRecord] = []
+    problems: list[str] = []
+    seen: dict[tuple, int] = {}
+    line = reader.line_num  # a quoted field may span lines: a record starts after the last
+    for fields in reader:
+        start, line = line + 1, reader.line_num
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            problems.append(f"{name}:{start}: {len(fields)} fields, but the header has "
+                            f"{len(header)}")
+            continue
+        values = {c: fields[i].strip() for c, i in where.items()}
+        try:
+            record = _record(start, values, by_case, packs)
+        except ValueError as error:
+            problems.append(f"{name}:{start}: {error}")
+            continue
+        key = (record.reviewer.casefold(), record.team.casefold(), record.site.casefold(),
+               record.pack.id, record.case_id, record.day)
+        if key in seen:
+            problems.append(f"{name}:{start}: {record.reviewer} already answered "
+                            f"{record.case_id} on {record.day} (line {seen[key]})")
+            continue
+        seen[key] = start
+        records.append(record)
+    if problems:
+        raise HistoryError(problems)
+    if not records:
+        raise HistoryError([f"{name}: no rows to import"])
+    return records
+
+
+def _record(line: int, v: dict[str, str], by_case: dict[str, list[Any]],
+            packs: Sequence[Any]) -> HistoryRecord:
+    from calibrate.core.models import CONFIDENCE_LEVELS
+
+    case_id, reviewer = v["case_id"], v["reviewer"]
+    if not reviewer:
+        raise ValueError("reviewer is empty")
+    candidates = by_case.get(case_id, [])
+    if v.get("pack_id"):
+        candidates = [p for p in candidates if p.id == v["pack_id"]]
+        if not any(p.id == v["pack_id"] for p in packs):
+            raise ValueError(f"pack {v['pack_id']!r} is not loaded (loaded: "
+                             f"{', '.join(p.id for p in packs)}); add its folder with --lessons")
+    if not candidates:
+        raise ValueError(f"case {case_id!r} is not in any loaded pack"
+                         + (f" ({v['pack_id']})" if v.get("pack_id") else "")
+                         + "; add its pack with --lessons DIR")
+    if len(candidates) > 1:
+        raise ValueError(f"case {case_id!r} is in several packs "
+                         f"({', '.join(p.id for p in candidates)}); add a pack_id column")
+    pack = candidates[0]
+    lesson = next((x for x in pack.lessons if case_id in x.case_ids), None)
+    if lesson is None:
+        raise ValueError(f"case {case_id!r} is in no lesson of pack {pack.id!r}")
+    names = {d.id.casefold(): d.id for d in pack.scale.decisions}
+    names.update({d.label.casefold(): d.id for d in pack.scale.decisions})
+    decision = names.get(v["decision"].casefold())
+    if decision is None:
+        raise ValueError(f"decision {v['decision']!r} is not one of "
+                         f"{', '.join(pack.scale.ids)}")
+    clause = None
+    if v.get("clause"):
+        clause = {c.id.casefold(): c.id for c in pack.clauses}.get(v["clause"].casefold())
+        if clause is None:
+            raise ValueError(f"clause {v['clause']!r} is not one of "
+                             f"{', '.join(c.id for c in pack.clauses)}")
+    confidence = _confidence(v.get("confidence", ""), CONFIDENCE_LEVELS)
+    at, day = _when(v["date"])
+    return HistoryRecord(line, pack, case_id, lesson.id, reviewer, v["team"], v["site"],
+                         decision, clause, confidence, at, day)
+
+
+def _confidence(text: str, levels: Sequence[tuple[float, str]]) -> float | None:
+    if not text:
+        return None
+    by_label = {label.casefold(): p for p, label in levels}
+    if text.casefold() in by_label:
+        return by_label[text.casefold()]
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"confidence {text!r} is not a probability between 0 and 1, a "
+                         f"percentage or one of {', '.join(label for _, label in levels)}")
+    return value
+
+
+def _when(text: str) -> tuple[str, str]:
+    """(ISO UTC timestamp, day); a bare date is taken as midday UTC, its time unknown."""
+    try:
+        if len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), datetime.min.time(),
+                                      tzinfo=UTC).replace(hour=12)
+        else:
+            moment = datetime.fromisoformat(text)
+            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None \
+                else moment.astimezone(UTC)
+    except ValueError:
+        raise ValueError(f"date {text!r} is not a date like 2026-03-02 (or an ISO 8601 "
+                         "time)") from None
+    if moment > datetime.now(UTC):
+        raise ValueError(f"date {text!r} is in the future")
+    iso = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso, iso[:10]
+
+
+def history_rows(path: Path, records: list[HistoryRecord],
+                 profiles: Sequence[Any]) -> Iterator[tuple[str, str, dict]]:
+    """Profiles, sessions and answers for the records, with ids derived from their content.
+
+    Reviewers match existing profiles by name, team and site; each reviewer's rows of one
+    lesson on one day are one session: first_attempt on its first day, retake after that."""
+    from calibrate.core.clock import utc_now
+
+    def key(name: str, team: str, site: str) -> tuple[str, str, str]:
+        return name.casefold(), team.casefold(), site.casefold()
+
+    def derived(*parts: str) -> str:
+        return str(uuid.uuid5(HISTORY_NAMESPACE, "\x1f".join(parts)))
+
+    known = {key(p.name, p.team, p.site): p.id for p in profiles}
+    now, where = utc_now(), {}
+    for r in records:
+        k = key(r.reviewer, r.team, r.site)
+        if k not in known:
+            known[k] = derived("profile", *k)
+            yield (f"{path}:{r.line}", "profiles", {
+                "id": known[k], "name": r.reviewer, "team": r.team, "site": r.site,
+                "role": "moderator", "created_at": now})
+    sessions: dict[str, dict] = {}
+    first_day: dict[tuple[str, str, str], str] = {}
+    for r in sorted(records, key=lambda r: (r.day, r.line)):
+        profile_id = known[key(r.reviewer, r.team, r.site)]
+        lesson_key = (profile_id, r.pack.id, r.lesson_id)
+        first_day.setdefault(lesson_key, r.day)
+        session_id = derived("session", *lesson_key, r.day)
+        s = sessions.setdefault(session_id, {
+            "id": session_id, "profile_id": profile_id, "pack_id": r.pack.id,
+            "lesson_id": r.lesson_id, "pack_hash": r.pack.content_hash,
+            "kind": "first_attempt" if first_day[lesson_key] == r.day else "retake",
+            "team": r.team, "site": r.site, "started_at": r.at, "finished_at": r.at})
+        s["started_at"], s["finished_at"] = min(s["started_at"], r.at), max(s["finished_at"], r.at)
+        where[session_id] = where.get(session_id, f"{path}:{r.line}")
+    for session_id, row in sessions.items():
+        yield where[session_id], "sessions", row
+    for r in records:
+        profile_id = known[key(r.reviewer, r.team, r.site)]
+        session_id = derived("session", profile_id, r.pack.id, r.lesson_id, r.day)
+        case = r.pack.cases[r.case_id]
+        yield f"{path}:{r.line}", "answers", {
+            "id": derived("answer", session_id, r.case_id), "session_id": session_id,
+            "profile_id": profile_id, "pack_id": r.pack.id, "lesson_id": r.lesson_id,
+            "case_id": r.case_id, "case_hash": case.content_hash, "pack_hash": r.pack.content_hash,
+            "team": r.team, "site": r.site, "session_kind": sessions[session_id]["kind"],
+            "decision": r.decision, "clause": r.clause, "confidence": r.confidence, "note": "",
+            "skipped": 0, "shown_at": r.at, "answered_at": r.at, "time_to_answer_ms": 0,
+            "watched_ms": 0}
