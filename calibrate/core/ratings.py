@@ -97,7 +97,11 @@ class RatingsTable:
     def counts(self) -> np.ndarray:
         """Case × category matrix: how many raters put each case in each category."""
         k = self.n_categories
-        flat = np.bincount(self.case.astype(np.int64) * k + self.code, minlength=self.n_cases * k)
+        # int32 keys where they fit: this is the largest temporary for big tables.
+        key = self.case.astype(np.int32 if self.n_cases * k < 2**31 else np.int64)
+        key *= k
+        key += self.code
+        flat = np.bincount(key, minlength=self.n_cases * k)
         return flat.reshape(self.n_cases, k).astype(np.int32, copy=False)
 
     @cached_property
@@ -209,11 +213,19 @@ class RatingsBuilder:
     def build(self) -> RatingsTable:
         """The finished table; raises RatingsInputError for duplicates or labels off --order."""
         self._flush()
-        case, rater, label_id = (_concat([c[i] for c in self._chunks], np.int32) for i in range(3))
+        # One field at a time, each chunk freed once joined, so the peak is the data + 1/3.
+        fields = []
+        for i in range(3):
+            parts = [c[i] for c in self._chunks]
+            self._chunks = [(*c[:i], None, *c[i + 1:]) for c in self._chunks]  # type: ignore[misc]
+            fields.append(_concat(parts, np.int32))
+            del parts
         self._chunks.clear()
+        case, rater, label_id = fields
+        del fields
         names = list(self._labels)
         numeric, categories, lut = self._categories(names)
-        code = lut[label_id] if label_id.size else label_id
+        code = np.take(lut, label_id, out=label_id) if label_id.size else label_id  # in place
         case, rater, code, dropped = self._resolve_duplicates(case, rater, code)
         if len(self._cases) * max(len(categories), 1) > MAX_COUNT_CELLS:
             raise RatingsInputError(
@@ -221,7 +233,8 @@ class RatingsBuilder:
                 "categories to tabulate; is `label` a column of decisions?")
         return RatingsTable(
             case_ids=tuple(self._cases), rater_ids=tuple(self._raters),
-            categories=tuple(categories), case=case, rater=rater, code=code.astype(np.int32),
+            categories=tuple(categories), case=case, rater=rater,
+            code=code.astype(np.int32, copy=False),
             numeric=numeric, ordered=numeric or self._order is not None,
             blank_labels=self._blank_labels, duplicates_dropped=dropped,
         )
@@ -295,10 +308,15 @@ class RatingsBuilder:
         if case.size < 2:
             return case, rater, code, 0
         cells = len(self._cases) * max(len(self._raters), 1)
-        key = case.astype(np.int64) * max(len(self._raters), 1) + rater
-        if cells <= 8 * key.size:  # dense enough: counting cells beats sorting
-            if np.bincount(key, minlength=cells).max() <= 1:
+        key = case.astype(np.int32 if cells < 2**31 else np.int64)
+        key *= max(len(self._raters), 1)
+        key += rater
+        if cells <= 8 * key.size:  # dense enough: a one-byte-per-cell bitmap beats sorting
+            seen = np.zeros(cells, dtype=bool)
+            seen[key] = True
+            if np.count_nonzero(seen) == key.size:
                 return case, rater, code, 0
+            del seen
         elif np.all(np.diff(np.sort(key)) != 0):  # the usual case: no copies kept
             return case, rater, code, 0
         order = np.argsort(key, kind="stable")
