@@ -465,17 +465,18 @@ def as_rows(history: DemoHistory) -> dict[str, list[dict]]:
 # -- the words: names and notes a moderator would write ------------------------------------
 
 NAMES = {
-    "Lisbon": ("Ana Ferreira", "João Silva", "Marta Costa", "Tiago Almeida", "Inês Carvalho",
-               "Rui Pereira", "Beatriz Sousa", "Pedro Martins", "Catarina Lopes",
-               "Miguel Rodrigues", "Sofia Gomes", "Diogo Ribeiro", "Mariana Santos",
-               "Luca Romano", "Hanna Schmidt", "Chiara Bianchi", "Tomasz Nowak", "Elena Popescu",
-               "Lucas Moreau", "Sara Lindqvist", "Nikos Pappas", "Laura García", "Kofi Mensah",
-               "Amira Haddad", "Jonas Weber", "Clara Duarte", "Bruno Teixeira", "Rita Fonseca",
-               "Hugo Marques", "Leonor Pinto", "Aisha Bello", "Filipe Moura"),
-    "Manila": ("Angelica Reyes", "Mark Anthony Cruz", "Joanna Bautista", "Paolo Villanueva",
-               "Kristine Mendoza", "Jerome Garcia", "Patricia Dela Cruz", "Carlo Ramos",
-               "Bea Castillo", "Miguel Aquino", "Rowena Flores", "Jayson Navarro",
-               "Camille Torres", "Rafael Domingo", "Lovely Manalo", "Nico Santiago"),
+    "Lisbon": tuple(", ".join((
+        "Ana Ferreira, João Silva, Marta Costa, Tiago Almeida, Inês Carvalho, Rui Pereira",
+        "Beatriz Sousa, Pedro Martins, Catarina Lopes, Miguel Rodrigues, Sofia Gomes",
+        "Diogo Ribeiro, Mariana Santos, Luca Romano, Hanna Schmidt, Chiara Bianchi",
+        "Tomasz Nowak, Elena Popescu, Lucas Moreau, Sara Lindqvist, Nikos Pappas",
+        "Laura García, Kofi Mensah, Amira Haddad, Jonas Weber, Clara Duarte, Bruno Teixeira",
+        "Rita Fonseca, Hugo Marques, Leonor Pinto, Aisha Bello, Filipe Moura")).split(", ")),
+    "Manila": tuple(", ".join((
+        "Angelica Reyes, Mark Anthony Cruz, Joanna Bautista, Paolo Villanueva",
+        "Kristine Mendoza, Jerome Garcia, Patricia Dela Cruz, Carlo Ramos, Bea Castillo",
+        "Miguel Aquino, Rowena Flores, Jayson Navarro, Camille Torres, Rafael Domingo",
+        "Lovely Manalo, Nico Santiago")).split(", ")),
 }
 
 # Each ambiguous case's two honest readings: decision, the clause cited, a note.
