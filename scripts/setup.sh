@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   # Qt 6 runtime (offscreen and xcb platforms) and a font
   libegl1 libgl1 libglx0 libglvnd0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3
   libglib2.0-0 libx11-6 libxcb1 libpng16-16 fonts-dejavu-core
+  fonts-noto-color-emoji  # captions carry emoji; without it they show as boxes
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
   # a virtual screen for screenshots and runs on machines without a display

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# Qt must pick its platform before the first QApplication exists (pytest-qt makes one).
+# Qt must pick its platform before the first QApplication exists (pytest-qt makes one);
+# libVLC plays into a dummy audio output (keeps its clock) instead of a sound card.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("CALIBRATE_DUMMY_AUDIO", "1")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,3 +25,21 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def demo_lessons_dir() -> Path:
     return REPO_ROOT / "lessons"
+
+
+@pytest.fixture
+def app_window(qtbot, tmp_path: Path) -> Iterator:
+    """The real main window on a fresh database and the bundled demo packs."""
+    from calibrate.app import build_context
+    from calibrate.gui.main_window import MainWindow
+
+    args = argparse.Namespace(db=tmp_path / "calibrate.sqlite3", lessons=[], no_bundled=False,
+                              verbose=False)
+    context = build_context(args, tmp_path / "calibrate.log")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()  # shuts the lesson's player down before the widgets go

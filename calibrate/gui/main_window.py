@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QS
 
 from calibrate import __version__
 from calibrate.gui.context import AppContext
+from calibrate.gui.screens.home import HomeScreen
+from calibrate.gui.screens.lesson.controller import LessonController
 from calibrate.gui.screens.lesson_list import LessonListScreen
 from calibrate.gui.theme import apply_theme, is_dark
 
@@ -21,8 +23,14 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.stack = QStackedWidget(objectName="screens")
         self.setCentralWidget(self.stack)
+        self.lesson: LessonController | None = None
+        self.home = HomeScreen(context)
+        self.home.profile_chosen.connect(self._on_profile_chosen)
         self.lesson_list = LessonListScreen(context)
-        self.show_screen(self.lesson_list)
+        self.lesson_list.lesson_chosen.connect(self.open_lesson)
+        self.lesson_list.switch_profile_requested.connect(self._on_switch_profile_requested)
+        self.stack.addWidget(self.lesson_list)
+        self.show_screen(self.home)
         self._build_menus()
         self._status = QLabel(objectName="statusDatabase")
         self.statusBar().addPermanentWidget(self._status)
@@ -32,7 +40,56 @@ class MainWindow(QMainWindow):
         if self.stack.indexOf(screen) < 0:
             self.stack.addWidget(screen)
         self.stack.setCurrentWidget(screen)
-        screen.setFocus()
+        take_focus = getattr(screen, "take_focus", None)
+        if take_focus is not None:
+            take_focus()  # the screen knows where the keyboard should start
+        else:
+            screen.setFocus()
+
+    def open_lesson(self, pack_id: str, lesson_id: str, force_new: bool = False) -> None:
+        """Start or resume a lesson for the current profile."""
+        self._close_lesson()
+        pack = self.context.pack(pack_id)
+        self.lesson = LessonController(self.context, pack, pack.lesson(lesson_id),
+                                       self.show_screen, force_new=force_new)
+        for screen in self.lesson.screens:
+            self.stack.addWidget(screen)
+        self.lesson.finished.connect(self._on_lesson_finished)
+        self.lesson.retake_requested.connect(self._on_retake_requested)
+        self.lesson.start()
+
+    def _close_lesson(self) -> None:
+        if self.lesson is None:
+            return
+        self.lesson.shutdown()
+        for screen in self.lesson.screens:
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        self.lesson.deleteLater()
+        self.lesson = None
+
+    def _on_lesson_finished(self) -> None:
+        self.lesson_list.refresh()
+        self.show_screen(self.lesson_list)
+        self._close_lesson()
+
+    def _on_retake_requested(self, pack_id: str, lesson_id: str) -> None:
+        self.open_lesson(pack_id, lesson_id, force_new=True)
+
+    def _on_profile_chosen(self, profile) -> None:
+        self.context.profile = profile
+        self.setWindowTitle(f"Calibrate — {profile.name}")
+        self.lesson_list.refresh()
+        self.show_screen(self.lesson_list)
+        self.lesson_list.tree.setFocus()
+
+    def _on_switch_profile_requested(self) -> None:
+        self.home.refresh()
+        self.show_screen(self.home)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._close_lesson()
+        super().closeEvent(event)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

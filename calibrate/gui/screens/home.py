@@ -83,10 +83,12 @@ class HomeScreen(QWidget):
             self.profiles.addItem(item)
         if self.profiles.count():
             self.profiles.setCurrentRow(0)
-            self.profiles.setFocus()
-        else:
-            self.name.setFocus()
+        self.take_focus()
         self._on_current_changed()
+
+    def take_focus(self) -> None:
+        """Returning users land on their list, new ones in the name field."""
+        (self.profiles if self.profiles.count() else self.name).setFocus()
 
     def _on_current_changed(self, *_: object) -> None:
         self.continue_button.setEnabled(self.profiles.currentItem() is not None)

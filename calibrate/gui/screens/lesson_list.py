@@ -1,25 +1,36 @@
-"""The lesson list: every loaded pack and its lessons, and any lesson files that failed."""
+"""The lesson list: every loaded pack and its lessons with your progress; start or resume."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from calibrate.core.models import Pack
+from calibrate.core.summary import summarise
+from calibrate.gui import theme
 from calibrate.gui.context import AppContext
+from calibrate.store import answers as answer_store
+from calibrate.store import sessions
 
 PACK_ROLE = Qt.ItemDataRole.UserRole
 LESSON_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ["Lesson", "Policy", "Cases", "Your progress", "Last result"]
 
 
 class LessonListScreen(QWidget):
     lesson_chosen = Signal(str, str)  # pack id, lesson id
+    switch_profile_requested = Signal()
 
     def __init__(self, context: AppContext):
         super().__init__()
@@ -27,54 +38,131 @@ class LessonListScreen(QWidget):
         self.setObjectName("lessonListScreen")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        heading = QLabel("<h2>Lessons</h2>", objectName="lessonListHeading")
-        layout.addWidget(heading)
+        top = QHBoxLayout()
+        self.heading = QLabel(objectName="lessonListHeading")
+        top.addWidget(self.heading, stretch=1)
+        switch = QPushButton("Switch profile", objectName="switchProfileButton")
+        switch.setAccessibleName("Switch profile")
+        switch.clicked.connect(self.switch_profile_requested)
+        top.addWidget(switch)
+        layout.addLayout(top)
         self.tree = QTreeWidget(objectName="lessonTree")
         self.tree.setAccessibleName("Lesson packs and their lessons")
-        self.tree.setHeaderLabels(["Lesson", "Policy", "Cases", "Version"])
+        self.tree.setHeaderLabels(COLUMNS)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setStyleSheet("QTreeView::item { padding: 5px 2px; }")
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(False)
         self.tree.itemActivated.connect(self._on_tree_item_activated)
+        self.tree.currentItemChanged.connect(self._on_current_changed)
         layout.addWidget(self.tree, stretch=3)
+        bottom = QHBoxLayout()
+        self.description = QLabel(objectName="lessonDescription")
+        self.description.setWordWrap(True)
+        bottom.addWidget(self.description, stretch=1)
+        self.start_button = QPushButton("Start lesson  (Enter)", objectName="startLessonButton")
+        self.start_button.setAccessibleName("Start or resume the selected lesson")
+        self.start_button.setMinimumHeight(36)
+        self.start_button.clicked.connect(self._on_start_clicked)
+        bottom.addWidget(self.start_button)
+        layout.addLayout(bottom)
         self.problems_label = QLabel(objectName="problemsLabel")
+        self.problems_label.setWordWrap(True)
         layout.addWidget(self.problems_label)
         self.problems = QPlainTextEdit(objectName="problemsList", readOnly=True)
         self.problems.setAccessibleName("Problems found in lesson files")
-        layout.addWidget(self.problems, stretch=1)
+        self.problems.setMaximumHeight(120)
+        layout.addWidget(self.problems)
         self.refresh()
 
     def refresh(self) -> None:
+        profile = self.context.profile
+        self.heading.setText(f"<h2>Lessons{' for ' + profile.name if profile else ''}</h2>")
+        progress = sessions.lesson_progress(self.context.db, profile.id) if profile else {}
         self.tree.clear()
         for pack in self.context.library.packs:
-            pack_item = QTreeWidgetItem([pack.title, pack.policy, str(len(pack.cases)),
-                                         pack.policy_version])
+            pack_item = QTreeWidgetItem([pack.title, f"{pack.policy} · {pack.policy_version}",
+                                         str(len(pack.cases)), "", ""])
             pack_item.setData(0, PACK_ROLE, pack.id)
+            pack_item.setFlags(pack_item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             font = pack_item.font(0)
             font.setBold(True)
             pack_item.setFont(0, font)
             for lesson in pack.lessons:
-                item = QTreeWidgetItem([lesson.title, "", str(len(lesson.case_ids)), ""])
+                status, result, colour = self._status(pack, lesson.id, len(lesson.case_ids),
+                                                      progress.get((pack.id, lesson.id)))
+                item = QTreeWidgetItem([lesson.title, "", str(len(lesson.case_ids)), status,
+                                        result])
                 item.setData(0, PACK_ROLE, pack.id)
                 item.setData(0, LESSON_ROLE, lesson.id)
                 item.setToolTip(0, lesson.description)
+                if colour:
+                    item.setForeground(4, QBrush(QColor(colour)))
                 pack_item.addChild(item)
             self.tree.addTopLevelItem(pack_item)
             pack_item.setExpanded(True)
-        for column in range(4):
+        for column in range(1, len(COLUMNS)):
             self.tree.resizeColumnToContents(column)
         problems = self.context.library.problems
         self.problems_label.setText(
-            f"<b>{len(problems)} problem(s) in lesson files</b> — packs with errors are not "
-            "loaded; run <code>calibrate validate</code> for details" if problems
-            else "All lesson files are valid.")
+            f"<b>{len(problems)} problem(s) in lesson files.</b> Packs with errors are not "
+            "loaded; a missing clip leaves its case answerable without video." if problems
+            else "")
+        self.problems_label.setVisible(bool(problems))
         self.problems.setPlainText("\n".join(p.format() for p in problems))
         self.problems.setVisible(bool(problems))
         first = self.tree.topLevelItem(0)
         if first is not None and first.childCount():
             self.tree.setCurrentItem(first.child(0))
+        if not self.context.library.packs:
+            self.description.setText("No lesson packs found. Add a folder with --lessons DIR.")
+        self._on_current_changed()
+
+    def take_focus(self) -> None:
+        self.tree.setFocus()
+
+    def _status(self, pack: Pack, lesson_id: str, total: int, entry: dict | None
+                ) -> tuple[str, str, str | None]:
+        if entry is None:
+            return "Not started", "", None
+        status = (f"Done ({entry['completed_sessions']}×)" if entry["finished"]
+                  else f"In progress {entry['answered']}/{total}")
+        result, colour = "", None
+        finished = sessions.latest_finished_session(self.context.db, self.context.profile.id,
+                                                    pack.id, lesson_id)
+        if finished:
+            summary = summarise(answer_store.answers_for_session(self.context.db, finished),
+                                pack.cases, total, pack.pass_mark)
+            if summary.score is not None:
+                verdict = "passed" if summary.passed else "below pass mark"
+                result = f"{summary.correct}/{summary.answered} right ({summary.score:.0%}), {verdict}"
+                colour = theme.CORRECT if summary.passed else theme.WRONG
+        return status, result, colour
+
+    def _selected_lesson(self) -> tuple[str, str] | None:
+        item = self.tree.currentItem()
+        if item is None or not item.data(0, LESSON_ROLE):
+            return None
+        return item.data(0, PACK_ROLE), item.data(0, LESSON_ROLE)
+
+    def _on_current_changed(self, *_: object) -> None:
+        selected = self._selected_lesson()
+        self.start_button.setEnabled(selected is not None)
+        if selected is None:
+            return
+        item = self.tree.currentItem()
+        self.description.setText(item.toolTip(0))
+        in_progress = item.text(3).startswith("In progress")
+        self.start_button.setText("Resume lesson  (Enter)" if in_progress
+                                  else "Retake lesson  (Enter)" if item.text(3).startswith("Done")
+                                  else "Start lesson  (Enter)")
 
     def _on_tree_item_activated(self, item: QTreeWidgetItem) -> None:
-        lesson_id = item.data(0, LESSON_ROLE)
-        if lesson_id:
-            self.lesson_chosen.emit(item.data(0, PACK_ROLE), lesson_id)
+        if item.data(0, LESSON_ROLE):
+            self.lesson_chosen.emit(item.data(0, PACK_ROLE), item.data(0, LESSON_ROLE))
 
-
+    def _on_start_clicked(self) -> None:
+        selected = self._selected_lesson()
+        if selected:
+            self.lesson_chosen.emit(*selected)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Pack
+from calibrate.gui import theme
 
 
 class AnswerForm(QWidget):
@@ -40,13 +40,15 @@ class AnswerForm(QWidget):
         self.decisions.setExclusive(True)
         self.decisions.idToggled.connect(self._on_any_changed)
 
-        layout.addWidget(QLabel("<b>Policy clause</b>"))
+        layout.addWidget(QLabel("<b>Policy clause</b> <span style='color:gray'>(C, then ↑/↓)"
+                                "</span>"))
         self.clause = QComboBox(objectName="clauseChoice")
         self.clause.setAccessibleName("Policy clause")
         self.clause.currentIndexChanged.connect(self._on_any_changed)
         layout.addWidget(self.clause)
 
-        layout.addWidget(QLabel("<b>How sure are you?</b>"))
+        layout.addWidget(QLabel("<b>How sure are you?</b> <span style='color:gray'>"
+                                "(Ctrl+1…5)</span>"))
         confidence_row = QHBoxLayout()
         self.confidence = QButtonGroup(self)
         for index, (probability, words) in enumerate(CONFIDENCE_LEVELS):
@@ -79,13 +81,9 @@ class AnswerForm(QWidget):
         self.submit_button = QPushButton("Submit answer  (Ctrl+Enter)", objectName="submitButton")
         self.submit_button.setAccessibleName("Submit answer")
         self.submit_button.setDefault(True)
-        self.submit_button.clicked.connect(self._on_submit_clicked)
+        self.submit_button.clicked.connect(self.submit)
         buttons.addWidget(self.submit_button)
         layout.addLayout(buttons)
-        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(sequence), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self._on_submit_clicked)
 
     def set_case(self, pack: Pack, allow_skip: bool) -> None:
         """Fresh, empty form for a case of this pack."""
@@ -102,8 +100,12 @@ class AnswerForm(QWidget):
             button.setAccessibleName(f"Decision: {decision.label}")
             button.setToolTip(decision.description or decision.label)
             button.setMinimumHeight(34)
+            # A checked decision must be unmistakable at a glance, in light and dark palettes.
+            style = ("QPushButton:checked { background: %s; color: white; font-weight: bold;"
+                     " border: 2px solid %s; }" % (theme.ACCENT, theme.ACCENT))
             if not decision.on_ladder:
-                button.setStyleSheet("font-style: italic")
+                style += " QPushButton { font-style: italic; }"
+            button.setStyleSheet(style)
             self.decisions.addButton(button, index)
             row, column = divmod(index, 3)
             self._decision_box.addWidget(button, row, column)
@@ -132,6 +134,18 @@ class AnswerForm(QWidget):
             return False
         button.setChecked(True)
         return True
+
+    def choose_confidence(self, index: int) -> bool:
+        """Ctrl+1…5: pick a confidence step (0-based); False if there is none."""
+        button = self.confidence.button(index)
+        if button is None or not button.isEnabled():
+            return False
+        button.setChecked(True)
+        return True
+
+    def focus_clause(self) -> None:
+        """C: put the keyboard on the clause list (arrows then pick a clause)."""
+        self.clause.setFocus()
 
     def set_enabled(self, enabled: bool) -> None:
         for widget in (*self.decisions.buttons(), self.clause, *self.confidence.buttons(),
@@ -165,7 +179,8 @@ class AnswerForm(QWidget):
         self.missing.setText("To submit, choose " + ", ".join(missing) + "." if missing else
                              "Ready. Your answer is final once submitted.")
 
-    def _on_submit_clicked(self) -> None:
+    def submit(self) -> None:
+        """Ctrl+Enter or the button: emit the answer if it is complete."""
         draft = self.draft()
         if draft is not None and self.submit_button.isEnabled():
             self.submitted.emit(draft)

@@ -1,0 +1,245 @@
+"""A case, answered blind: the clip (shielded when warned), its context, and the answer form.
+
+Nothing here shows the golden answer, the rationale or the room's split: those live on the
+reveal screen, which the core flow opens only after the answer is recorded.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from bisect import bisect_right
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calibrate.core.clock import utc_now
+from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Case, Pack
+from calibrate.gui import theme
+from calibrate.gui.widgets.answer_form import AnswerForm
+from calibrate.gui.widgets.player_controls import PlayerPanel
+
+WARNING_WORDS = {"self_harm": "self-harm", "animal_harm": "animal harm",
+                 "dangerous_acts": "dangerous acts", "distressing_audio": "distressing audio"}
+
+
+def warning_words(warnings: tuple[str, ...]) -> str:
+    return ", ".join(WARNING_WORDS.get(w, w) for w in warnings)
+
+
+class WarningCard(QFrame):
+    """Shown before a warned clip plays: what to expect, watch shielded, or skip."""
+
+    watch_requested = Signal()
+    skip_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("warningCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 30, 40, 30)
+        layout.addStretch()
+        self.text = QLabel(objectName="warningText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.text)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        self.watch = QPushButton("Watch shielded  (W)", objectName="watchShieldedButton")
+        self.watch.setAccessibleName("Watch the clip shielded: grayscale, blurred and muted")
+        self.watch.clicked.connect(self.watch_requested)
+        buttons.addWidget(self.watch)
+        self.skip = QPushButton("Skip this case", objectName="warningSkipButton")
+        self.skip.setAccessibleName("Skip this case without watching")
+        self.skip.clicked.connect(self.skip_requested)
+        buttons.addWidget(self.skip)
+        buttons.addStretch()
+        layout.addLayout(buttons)
+        layout.addStretch()
+
+    def show_warnings(self, case: Case) -> None:
+        self.text.setText(
+            f"<p style='font-size:16pt; color:{theme.WARNING}'><b>⚠ Content warning</b></p>"
+            f"<p style='font-size:12pt'>This clip is marked: <b>{warning_words(case.warnings)}"
+            "</b>.</p><p>It will play in grayscale, blurred and muted; lift each shield "
+            "yourself if you need to see more.<br>You may skip it: a skip is recorded and never "
+            "scored as wrong.</p>")
+
+
+class CaseScreen(QWidget):
+    answer_submitted = Signal(object)  # AnswerDraft
+    guidance_requested = Signal()
+    leave_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("caseScreen")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._case: Case | None = None
+        self._shown_monotonic = 0.0
+        self.shown_at = ""
+        self._cue_times: list[float] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 10, 16, 10)
+        header = QHBoxLayout()
+        self.heading = QLabel(objectName="caseHeading")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        header.addWidget(self.heading, stretch=1)
+        guidance = QPushButton("Guidance  (G)", objectName="openGuidanceButton")
+        guidance.setAccessibleName("Re-read the guidance")
+        guidance.clicked.connect(self.guidance_requested)
+        header.addWidget(guidance)
+        leave = QPushButton("Lessons", objectName="caseLeaveButton")
+        leave.setAccessibleName("Back to the lesson list; answered cases are kept")
+        leave.clicked.connect(self.leave_requested)
+        header.addWidget(leave)
+        outer.addLayout(header)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        outer.addLayout(columns, stretch=1)
+        left = QVBoxLayout()
+        self.video_stack = QStackedWidget(objectName="videoStack")
+        self.warning_card = WarningCard(self)
+        self.warning_card.watch_requested.connect(self._on_watch_requested)
+        self.warning_card.skip_requested.connect(self._on_skip_requested)
+        self.player = PlayerPanel(self)
+        self.video_stack.addWidget(self.warning_card)
+        self.video_stack.addWidget(self.player)
+        left.addWidget(self.video_stack, stretch=1)
+        self.cue = QLabel(objectName="cueLine")
+        self.cue.setAccessibleName("What is happening in the clip now")
+        self.cue.setWordWrap(True)
+        self.cue.setMinimumHeight(40)
+        self.cue.setStyleSheet("font-size: 12pt; padding: 4px;")
+        left.addWidget(self.cue)
+        columns.addLayout(left, stretch=3)
+
+        right = QVBoxLayout()
+        self.context_label = QLabel(objectName="caseContext")
+        self.context_label.setAccessibleName("Case context")
+        self.context_label.setTextFormat(Qt.TextFormat.RichText)
+        self.context_label.setWordWrap(True)
+        self.context_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.context_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scroll = QScrollArea(objectName="caseContextScroll")
+        scroll.setWidget(self.context_label)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right.addWidget(scroll, stretch=2)
+        self.form = AnswerForm(self)
+        self.form.submitted.connect(self._on_form_submitted)
+        self.form.skip_requested.connect(self._on_skip_requested)
+        right.addWidget(self.form, stretch=3)
+        columns.addLayout(right, stretch=2)
+
+        self.player.player.position_changed.connect(self._on_position_changed)
+        for index in range(9):
+            self._shortcut(str(index + 1), lambda i=index: self.form.choose_decision(i))
+        for index in range(len(CONFIDENCE_LEVELS)):
+            self._shortcut(f"Ctrl+{index + 1}", lambda i=index: self.form.choose_confidence(i))
+        self._shortcut("C", self.form.focus_clause)
+        self._shortcut("Ctrl+Return", self.form.submit)
+        self._shortcut("Ctrl+Enter", self.form.submit)
+        self._shortcut("G", self.guidance_requested.emit)
+        self._shortcut("W", self._on_watch_requested)
+
+    def _shortcut(self, key: str, slot) -> None:
+        shortcut = QShortcut(QKeySequence(key), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    # --- showing a case ---------------------------------------------------------------------
+    def show_case(self, pack: Pack, case: Case, position: str) -> None:
+        self._case = case
+        self.shown_at = utc_now()
+        self._shown_monotonic = time.monotonic()
+        chips = ""
+        if case.warnings:
+            chips = (f" &nbsp;<span style='color:{theme.WARNING}'>⚠ "
+                     f"{html.escape(warning_words(case.warnings))}</span>")
+        self.heading.setText(f"<span style='font-size:13pt'><b>{position}</b> · "
+                             f"{html.escape(case.title)}</span>{chips}")
+        self.context_label.setText(self._context_html(case))
+        self._cue_times = [cue.at for cue in case.cues]
+        self.cue.setText("")
+        self.form.set_case(pack, allow_skip=case.is_warned)
+        self.player.unload()
+        if case.is_warned:
+            self.warning_card.show_warnings(case)
+            self.video_stack.setCurrentWidget(self.warning_card)
+            self.warning_card.watch.setFocus()
+        else:
+            self.player.set_shields(grayscale=False, blurred=False, muted=False)
+            self.video_stack.setCurrentWidget(self.player)
+            self.player.load(case.video)
+            self.setFocus()
+
+    @staticmethod
+    def _context_html(case: Case) -> str:
+        ctx = case.context
+        rows = []
+
+        def row(label: str, value: str) -> None:
+            if value:
+                rows.append(f"<p><span style='color:gray'>{label}</span><br>{value}</p>")
+
+        row("Caption", html.escape(ctx.caption))
+        row("On-screen text", html.escape(ctx.on_screen_text))
+        row("Hashtags", html.escape(" ".join(ctx.hashtags)))
+        row("Reported for", f"<b>{html.escape(ctx.report_reason)}</b>" if ctx.report_reason else "")
+        row("Account", "<br>".join(html.escape(a) for a in ctx.account))
+        row("Audio", html.escape(ctx.audio))
+        return "".join(rows) or "<p>No context was given with this case.</p>"
+
+    def stop_playback(self) -> None:
+        self.player.unload()
+
+    @property
+    def elapsed_ms(self) -> int:
+        return int((time.monotonic() - self._shown_monotonic) * 1000)
+
+    @property
+    def watched_ms(self) -> int:
+        return self.player.player.watched_ms
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Player keys (Space, J/K/L, arrows, comma/period…) work wherever focus is not typing."""
+        if self.video_stack.currentWidget() is self.player and self.player.handle_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # --- slots ------------------------------------------------------------------------------
+    def _on_watch_requested(self) -> None:
+        if self._case is None or self.video_stack.currentWidget() is self.player:
+            return
+        self.player.set_shields(grayscale=True, blurred=True, muted=True)
+        self.video_stack.setCurrentWidget(self.player)
+        self.player.load(self._case.video)
+        self.setFocus()
+
+    def _on_position_changed(self, ms: int) -> None:
+        if self._case is None or not self._cue_times:
+            return
+        index = bisect_right(self._cue_times, ms / 1000) - 1
+        self.cue.setText(self._case.cues[index].text if index >= 0 else "")
+
+    def _on_form_submitted(self, draft: AnswerDraft) -> None:
+        self.answer_submitted.emit(draft)
+
+    def _on_skip_requested(self) -> None:
+        if self._case is not None and self._case.is_warned:
+            self.answer_submitted.emit(AnswerDraft(decision=None, skipped=True))

@@ -1,0 +1,175 @@
+"""Runs one lesson for one profile: the core flow decides the step, the store keeps answers.
+
+The controller is the only place that writes during a lesson. An answer is committed to the
+database (WAL, synchronous=FULL) before the flow moves to the reveal and the screen says
+"recorded"; if the write fails, the case stays open with the moderator's answer still in the
+form.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from calibrate.core.models import Answer, AnswerDraft, Lesson, Pack
+from calibrate.core.session import SessionFlow, Step
+from calibrate.core.summary import summarise
+from calibrate.gui import prompts
+from calibrate.gui.context import AppContext
+from calibrate.gui.errors import show_error
+from calibrate.gui.screens.lesson.case import CaseScreen
+from calibrate.gui.screens.lesson.guidance import GuidanceScreen
+from calibrate.gui.screens.lesson.reveal import RevealScreen
+from calibrate.gui.screens.lesson.summary import SummaryScreen
+from calibrate.store import answers as answer_store
+from calibrate.store import catalog, disputes, sessions
+
+log = logging.getLogger(__name__)
+
+
+class LessonController(QObject):
+    finished = Signal()  # back to the lesson list
+    retake_requested = Signal(str, str)  # pack id, lesson id
+    answer_recorded = Signal(object)  # Answer, once it is committed
+
+    def __init__(self, context: AppContext, pack: Pack, lesson: Lesson,
+                 show_screen: Callable[[QWidget], None], *, force_new: bool = False):
+        super().__init__()
+        self.context = context
+        self.pack = pack
+        self.lesson = lesson
+        self._show_screen = show_screen
+        profile = context.profile
+        assert profile is not None, "a lesson needs a profile"
+        self.profile = profile
+        db = context.db
+        catalog.record_pack_version(db, pack)
+        row = None if force_new else sessions.open_session(db, profile.id, pack.id, lesson.id)
+        if row is not None:
+            self.session_id, self.session_kind = row["id"], row["kind"]
+            answered = {a.case_id: a for a in answer_store.answers_for_session(db, row["id"])
+                        if a.case_id in lesson.case_ids}
+        else:
+            self.session_kind = sessions.next_session_kind(db, profile.id, pack.id, lesson.id)
+            self.session_id = sessions.start_session(db, profile, pack, lesson.id,
+                                                     self.session_kind)
+            answered = {}
+        self.flow = SessionFlow(lesson.guidance, lesson.case_ids, answered)
+        self.guidance = GuidanceScreen()
+        self.case_screen = CaseScreen()
+        self.reveal = RevealScreen()
+        self.summary = SummaryScreen()
+        self.guidance.next_requested.connect(self._on_next_requested)
+        self.guidance.back_requested.connect(self._on_back_requested)
+        self.guidance.leave_requested.connect(self.leave)
+        self.case_screen.answer_submitted.connect(self._on_answer_submitted)
+        self.case_screen.guidance_requested.connect(self._on_guidance_requested)
+        self.case_screen.leave_requested.connect(self.leave)
+        self.reveal.next_requested.connect(self._on_next_requested)
+        self.reveal.dispute_requested.connect(self._on_dispute_requested)
+        self.summary.done_requested.connect(self.leave)
+        self.summary.retake_requested.connect(self._on_retake_requested)
+        if self.flow.step is Step.SUMMARY:
+            sessions.finish_session(db, self.session_id)
+
+    @property
+    def screens(self) -> tuple[QWidget, ...]:
+        return (self.guidance, self.case_screen, self.reveal, self.summary)
+
+    def start(self) -> None:
+        self._render()
+
+    def leave(self) -> None:
+        """Back to the lesson list; an unfinished session stays open to resume."""
+        self.case_screen.stop_playback()
+        self.finished.emit()
+
+    def shutdown(self) -> None:
+        self.case_screen.stop_playback()
+        self.case_screen.player.shutdown()
+
+    # --- rendering the flow's current step ------------------------------------------------
+    def _position_text(self, index: int) -> str:
+        return f"Case {index + 1} of {len(self.lesson.case_ids)}"
+
+    def _render(self) -> None:
+        step, index = self.flow.position.step, self.flow.position.index
+        if step is Step.GUIDANCE:
+            name = self.flow.current_slide
+            self.guidance.show_slide(self.pack, self.lesson.title, self.pack.guidance[name], index,
+                                     len(self.lesson.guidance), self.flow.answered_count > 0)
+            self._show_screen(self.guidance)
+        elif step is Step.CASE:
+            case = self.pack.cases[self.flow.current_case_id]
+            self._show_screen(self.case_screen)
+            self.case_screen.show_case(self.pack, case, self._position_text(index))
+        elif step is Step.REVEAL:
+            case = self.pack.cases[self.flow.current_case_id]
+            answer = self.flow.answer_for(case.id)
+            split = answer_store.decision_split(self.context.db, self.pack.id, case.id)
+            is_last = self.flow.answered_count == len(self.lesson.case_ids)
+            self.reveal.show_reveal(self.pack, case, answer, split, self._position_text(index),
+                                    is_last)
+            self._show_screen(self.reveal)
+        else:
+            result = summarise(self.flow.answers.values(), self.pack.cases,
+                               len(self.lesson.case_ids), self.pack.pass_mark)
+            self.summary.show_summary(self.pack, self.lesson.title, result)
+            self._show_screen(self.summary)
+
+    # --- slots ------------------------------------------------------------------------------
+    def _on_next_requested(self) -> None:
+        if self.flow.step is Step.CASE:
+            return
+        self.flow.next()
+        if self.flow.step is Step.SUMMARY:
+            sessions.finish_session(self.context.db, self.session_id)
+        self._render()
+
+    def _on_back_requested(self) -> None:
+        self.flow.back()
+        self._render()
+
+    def _on_guidance_requested(self) -> None:
+        if self.lesson.guidance and self.flow.step is Step.CASE:
+            self.case_screen.stop_playback()
+            self.flow.open_guidance(0)
+            self._render()
+
+    def _on_answer_submitted(self, draft: AnswerDraft) -> None:
+        case = self.pack.cases[self.flow.current_case_id]
+        self.case_screen.form.set_enabled(False)
+        try:
+            answer = answer_store.record_answer(
+                self.context.db, session_id=self.session_id, session_kind=self.session_kind,
+                profile=self.profile, pack=self.pack, lesson_id=self.lesson.id, case=case,
+                draft=draft, shown_at=self.case_screen.shown_at,
+                time_to_answer_ms=self.case_screen.elapsed_ms,
+                watched_ms=self.case_screen.watched_ms)
+        except Exception as error:  # the answer stays in the form; nothing was recorded
+            log.exception("recording an answer failed")
+            self.case_screen.form.set_enabled(True)
+            show_error(self.case_screen, error, self.context.log_path,
+                       title="Your answer was not recorded")
+            return
+        self.case_screen.stop_playback()
+        self.flow.accept(answer)
+        self.answer_recorded.emit(answer)
+        self._render()
+
+    def _on_dispute_requested(self) -> None:
+        answer: Answer | None = self.flow.answer_for(self.flow.current_case_id or "")
+        if answer is None:
+            return
+        note = prompts.ask_text(self.reveal, "Dispute the golden answer",
+                                "Why do you think the golden answer is wrong? Trainers read "
+                                "every dispute.")
+        if note and note.strip():
+            disputes.record_dispute(self.context.db, answer, note)
+            self.reveal.mark_disputed()
+
+    def _on_retake_requested(self) -> None:
+        self.retake_requested.emit(self.pack.id, self.lesson.id)

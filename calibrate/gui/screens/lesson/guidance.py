@@ -1,0 +1,61 @@
+"""A guidance slide: Markdown with clause badges; Back/Next through the lesson's slides."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from calibrate.core.models import GuidanceSlide, Pack
+from calibrate.gui.widgets.markdown_view import MarkdownView
+
+
+class GuidanceScreen(QWidget):
+    next_requested = Signal()
+    back_requested = Signal()
+    leave_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("guidanceScreen")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        self.heading = QLabel(objectName="guidanceHeading")
+        layout.addWidget(self.heading)
+        self.view = MarkdownView(self, name="guidanceText")
+        self.view.setAccessibleName("Guidance slide")
+        layout.addWidget(self.view, stretch=1)
+        buttons = QHBoxLayout()
+        leave = QPushButton("Back to lessons", objectName="leaveLessonButton")
+        leave.setAccessibleName("Back to the lesson list")
+        leave.clicked.connect(self.leave_requested)
+        buttons.addWidget(leave)
+        buttons.addStretch()
+        self.back_button = QPushButton("◀  Back", objectName="guidanceBackButton")
+        self.back_button.setAccessibleName("Previous slide")
+        self.back_button.clicked.connect(self.back_requested)
+        buttons.addWidget(self.back_button)
+        self.next_button = QPushButton("Next  ▶", objectName="guidanceNextButton")
+        self.next_button.setAccessibleName("Next slide")
+        self.next_button.setDefault(True)
+        self.next_button.setMinimumWidth(160)
+        self.next_button.clicked.connect(self.next_requested)
+        buttons.addWidget(self.next_button)
+        layout.addLayout(buttons)
+        for keys, signal in ((("Right", "PgDown", "Return", "Enter", "N"), self.next_requested),
+                             (("Left", "PgUp", "Backspace", "P"), self.back_requested)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(signal)
+
+    def show_slide(self, pack: Pack, lesson_title: str, slide: GuidanceSlide, index: int,
+                   count: int, has_cases_answered: bool) -> None:
+        self.heading.setText(f"<span style='font-size:11pt'>{lesson_title} · guidance "
+                             f"{index + 1} of {count}</span>")
+        self.view.set_markdown(slide.markdown, [c.id for c in pack.clauses])
+        self.back_button.setEnabled(index > 0)
+        last = index + 1 == count
+        self.next_button.setText(("Continue to the cases  ▶" if not has_cases_answered
+                                  else "Back to the case  ▶") if last else "Next  ▶")
+        self.view.setFocus()

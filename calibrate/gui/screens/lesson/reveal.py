@@ -1,0 +1,172 @@
+"""The reveal: your answer against the golden one, the clause, the rationale, the room's split."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calibrate.charts.figures import decision_split_figure
+from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Pack
+from calibrate.gui import theme
+from calibrate.gui.widgets.chart_canvas import ChartCanvas
+from calibrate.gui.widgets.markdown_view import MarkdownView
+
+
+def clock(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def confidence_words(probability: float | None) -> str:
+    for value, words in CONFIDENCE_LEVELS:
+        if probability is not None and abs(value - probability) < 1e-9:
+            return words
+    return "—" if probability is None else f"{probability:.0%}"
+
+
+class RevealScreen(QWidget):
+    next_requested = Signal()
+    dispute_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("revealScreen")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 14, 24, 14)
+        self.heading = QLabel(objectName="revealHeading")
+        outer.addWidget(self.heading)
+        self.verdict = QLabel(objectName="revealVerdict")
+        self.verdict.setTextFormat(Qt.TextFormat.RichText)
+        self.verdict.setWordWrap(True)
+        outer.addWidget(self.verdict)
+        columns = QHBoxLayout()
+        columns.setSpacing(20)
+        outer.addLayout(columns, stretch=1)
+
+        left = QVBoxLayout()
+        self.golden = QLabel(objectName="revealGolden")
+        self.golden.setWordWrap(True)
+        self.golden.setTextFormat(Qt.TextFormat.RichText)
+        left.addWidget(self.golden)
+        self.rationale = MarkdownView(self, name="revealRationale")
+        self.rationale.setAccessibleName("Rationale")
+        left.addWidget(self.rationale, stretch=1)
+        columns.addLayout(left, stretch=3)
+
+        right = QVBoxLayout()
+        self.split_title = QLabel(objectName="splitTitle")
+        self.split_title.setWordWrap(True)
+        right.addWidget(self.split_title)
+        self.chart = ChartCanvas(decision_split_figure({}, [], "", None), name="splitChart",
+                                 accessible_name="How everyone decided this case")
+        self.chart.setMinimumHeight(220)
+        right.addWidget(self.chart, stretch=1)
+        self.split_caption = QLabel(objectName="splitCaption")
+        self.split_caption.setWordWrap(True)
+        right.addWidget(self.split_caption)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        right.addWidget(line)
+        self.dispute_button = QPushButton("Dispute this golden answer…", objectName="disputeButton")
+        self.dispute_button.setAccessibleName("Dispute this golden answer")
+        self.dispute_button.setToolTip("Think the intended answer is wrong? Tell the trainers why.")
+        self.dispute_button.clicked.connect(self.dispute_requested)
+        right.addWidget(self.dispute_button)
+        self.dispute_status = QLabel(objectName="disputeStatus")
+        right.addWidget(self.dispute_status)
+        columns.addLayout(right, stretch=2)
+
+        buttons = QHBoxLayout()
+        self.recorded = QLabel(objectName="recordedStatus")
+        buttons.addWidget(self.recorded)
+        buttons.addStretch()
+        self.next_button = QPushButton("Next case  ▶  (Enter)", objectName="revealNextButton")
+        self.next_button.setAccessibleName("Continue")
+        self.next_button.setDefault(True)
+        self.next_button.setMinimumWidth(200)
+        self.next_button.setMinimumHeight(36)
+        self.next_button.clicked.connect(self.next_requested)
+        buttons.addWidget(self.next_button)
+        outer.addLayout(buttons)
+        for key in ("Return", "Enter", "N"):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.next_requested)
+
+    def show_reveal(self, pack: Pack, case: Case, answer: Answer, split: Counter[str],
+                    position: str, is_last: bool) -> None:
+        scale = pack.scale
+        golden_label = scale.get(case.golden.decision).label
+        self.heading.setText(f"<span style='font-size:11pt'>{position} · "
+                             f"{html.escape(case.title)}</span>")
+        if answer.skipped:
+            verdict = (f"<span style='font-size:15pt'>Skipped</span> — not scored. The intended "
+                       f"decision was <b>{html.escape(golden_label)}</b>.")
+        else:
+            chosen = scale.get(answer.decision)
+            right = answer.decision == case.golden.decision
+            colour = theme.CORRECT if right else theme.WRONG
+            mark = "✓ Matches the golden answer" if right else "✗ Differs from the golden answer"
+            direction = ""
+            if not right:
+                chosen_rung, golden_rung = scale.rung(answer.decision), scale.rung(case.golden.decision)
+                if chosen_rung is not None and golden_rung is not None:
+                    direction = (" — over-enforcement (more restrictive than intended)"
+                                 if chosen_rung > golden_rung else
+                                 " — under-enforcement (less restrictive than intended)")
+                elif case.golden.decision == "escalate" or golden_rung is None:
+                    direction = " — a missed escalation is a critical error"
+                else:
+                    direction = " — an escalation the case did not need"
+            clause_ok = answer.clause in case.golden.clauses
+            verdict = (f"<span style='font-size:15pt; color:{colour}'><b>{mark}</b></span>"
+                       f"{direction}<br>You chose <b>{html.escape(chosen.label)}</b> under "
+                       f"<b>{html.escape(answer.clause or '—')}</b> "
+                       f"({'the deciding clause' if clause_ok else 'not the deciding clause'}),"
+                       f" confidence: {confidence_words(answer.confidence)}.")
+        self.verdict.setText(verdict)
+        clauses = "".join(
+            f"<li><b>{html.escape(c)}</b> · {html.escape(pack.clause(c).title)}"
+            f"{' — ' + html.escape(pack.clause(c).summary) if pack.clause(c).summary else ''}"
+            f"</li>" for c in case.golden.clauses)
+        moments = "".join(f"<li>{clock(m.start)}–{clock(m.end)} {html.escape(m.label)}</li>"
+                          for m in case.moments)
+        self.golden.setText(
+            f"<p style='font-size:12pt'>Golden answer: <b style='color:{theme.CORRECT}'>"
+            f"{html.escape(golden_label)}</b></p><p>Clause(s):</p><ul>{clauses}</ul>"
+            + (f"<p>Where it shows in the clip:</p><ul>{moments}</ul>" if moments else ""))
+        self.rationale.set_markdown("### Rationale\n\n" + case.rationale,
+                                    [c.id for c in pack.clauses])
+        total = sum(split.values())
+        self.split_title.setText(f"<b>How everyone decided</b> (N = {total})")
+        dark = theme.is_dark(QApplication.instance())
+        self.chart.replace_figure(decision_split_figure(
+            split, [(d.id, d.label) for d in scale.decisions], case.golden.decision,
+            answer.decision, dark=dark))
+        agreeing = split.get(case.golden.decision, 0)
+        self.split_caption.setText(
+            f"{agreeing} of {total} answers ({agreeing / total:.0%}) chose the golden decision. "
+            "Counts every profile's answer to this case in this database; no names are shown."
+            if total else "No answers yet besides skips.")
+        self.dispute_button.setEnabled(True)
+        self.dispute_status.clear()
+        self.recorded.setText("✓ Your answer is recorded.")
+        self.next_button.setText("See your summary  ▶  (Enter)" if is_last
+                                 else "Next case  ▶  (Enter)")
+        self.next_button.setFocus()
+
+    def mark_disputed(self) -> None:
+        self.dispute_button.setEnabled(False)
+        self.dispute_status.setText("Dispute sent to the trainers. Thank you.")

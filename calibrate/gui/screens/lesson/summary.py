@@ -1,0 +1,89 @@
+"""The end of a lesson: score, clause accuracy, skips, time, and each miss with its rationale."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from calibrate.core.models import Pack
+from calibrate.core.summary import SessionSummary
+from calibrate.gui import theme
+from calibrate.gui.widgets.markdown_view import MarkdownView
+
+
+def duration(seconds: float) -> str:
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+class SummaryScreen(QWidget):
+    done_requested = Signal()
+    retake_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("summaryScreen")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 20, 32, 16)
+        self.headline = QLabel(objectName="summaryHeadline")
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+        self.misses = MarkdownView(self, name="summaryMisses")
+        self.misses.setAccessibleName("Cases you missed, with their rationale")
+        layout.addWidget(self.misses, stretch=1)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        retake = QPushButton("Retake this lesson", objectName="retakeButton")
+        retake.setAccessibleName("Retake this lesson")
+        retake.clicked.connect(self.retake_requested)
+        buttons.addWidget(retake)
+        self.done_button = QPushButton("Back to lessons  (Enter)", objectName="summaryDoneButton")
+        self.done_button.setAccessibleName("Back to the lesson list")
+        self.done_button.setDefault(True)
+        self.done_button.setMinimumHeight(36)
+        self.done_button.clicked.connect(self.done_requested)
+        buttons.addWidget(self.done_button)
+        layout.addLayout(buttons)
+        for key in ("Return", "Enter"):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.done_requested)
+
+    def show_summary(self, pack: Pack, lesson_title: str, summary: SessionSummary) -> None:
+        if summary.score is None:
+            score_line = "<span style='font-size:22pt'>No scored answers</span> — every case " \
+                         "was skipped."
+        else:
+            colour = theme.CORRECT if summary.passed else theme.WRONG
+            verdict = "Passed" if summary.passed else "Below the pass mark"
+            score_line = (f"<span style='font-size:26pt; color:{colour}'><b>"
+                          f"{summary.correct} of {summary.answered} right "
+                          f"({summary.score:.0%})</b></span>&nbsp;&nbsp;"
+                          f"<span style='font-size:14pt; color:{colour}'>{verdict} "
+                          f"(pass mark {summary.pass_mark:.0%})</span>")
+        clause = ("—" if summary.clause_accuracy is None
+                  else f"{summary.clause_correct} of {summary.answered} "
+                       f"({summary.clause_accuracy:.0%})")
+        self.headline.setText(
+            f"<p style='font-size:11pt'>{html.escape(lesson_title)} · summary</p>{score_line}"
+            f"<p style='font-size:11.5pt'>Deciding clause named: {clause} · skipped: "
+            f"{summary.skipped} (never scored as wrong) · time taken: "
+            f"{duration(summary.seconds)}</p>")
+        if summary.misses:
+            parts = ["## Cases to look at again\n"]
+            for miss in summary.misses:
+                chosen = pack.scale.get(miss.answer.decision)
+                golden = pack.scale.get(miss.case.golden.decision)
+                parts.append(
+                    f"### {miss.case.title}\n\nYou chose **{chosen.label if chosen else '?'}**; "
+                    f"the golden answer is **{golden.label}** under "
+                    f"{', '.join(miss.case.golden.clauses)}.\n\n{miss.case.rationale}\n")
+            self.misses.set_markdown("\n".join(parts), [c.id for c in pack.clauses])
+        else:
+            self.misses.set_markdown("## No misses\n\nEvery answered case matched the golden "
+                                     "answer.")
+        self.done_button.setFocus()

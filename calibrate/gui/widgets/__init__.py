@@ -1,0 +1,1 @@
+"""Reusable widgets: video view and player controls, answer form, Markdown view, charts."""

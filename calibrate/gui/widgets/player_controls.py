@@ -1,0 +1,388 @@
+"""PlayerPanel: the case video (VideoView) with its controls and keyboard handling.
+
+Keys (as in common web players, YouTube-style; the case screen forwards its key presses
+to handle_key(), and the panel handles them itself when it or a control has focus):
+
+    Space         play / pause (after the end: watch again)
+    K             pause (never starts playback, so a stray K cannot start a graphic clip)
+    J  or  Left   back 5 s
+    L  or  Right  forward 5 s
+    ,  /  .       one frame back / forward (pauses first)
+    <  /  >       slower / faster (Shift+, and Shift+. on a US keyboard)
+    Home          back to the start
+    M             mute / unmute
+    Shift+G       grayscale shield on / off
+    Shift+B       blur shield on / off
+
+J/L seek rather than shuttle: libVLC cannot play backwards, and moderators know the web
+players' J/K/L. Shields take Shift so that lifting one is always on purpose (DESIGN.md,
+Wellness). Keys with Ctrl, Alt or Meta are left to the window (menus, app shortcuts).
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProxyStyle,
+    QSlider,
+    QStyle,
+    QStyleOption,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calibrate.gui.widgets.video_view import VideoView
+from calibrate.player.shields import Shields
+from calibrate.player.vlc_player import PlayerState, VideoPlayer, format_clock
+
+SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+SEEK_STEP_MS = 5000
+_NO_PICTURE = (PlayerState.EMPTY, PlayerState.UNAVAILABLE)
+
+
+class _JumpToClickStyle(QProxyStyle):
+    """A click on the seek bar jumps there (not one page step), as in every video player."""
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        data: object = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_Slider_AbsoluteSetButtons:
+            return Qt.MouseButton.LeftButton.value
+        return super().styleHint(hint, option, widget, data)
+
+
+def _name(widget: QWidget, object_name: str, accessible: str, tip: str) -> None:
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible)
+    widget.setToolTip(tip)
+
+
+class PlayerPanel(QWidget):
+    """VideoView + play/pause, seek bar, time, speed, frame steps, mute and shield toggles."""
+
+    shield_changed = Signal(str, bool)  # "grayscale" | "blurred" | "muted", now on?
+
+    def __init__(self, parent: QWidget | None = None, *, player: VideoPlayer | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("playerPanel")
+        self.setAccessibleName("Video player")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._player = player if player is not None else VideoPlayer(self)
+        self._shields = Shields(muted=self._player.muted)
+        self._syncing = False  # True while code (not the user) moves the seek bar
+        self._applying = False  # True while set_shields() moves the toggle buttons
+        self._view = VideoView(self)
+        self._view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self._view.setFocusProxy(self)  # a click on the picture gives the keys to the panel
+        self._build_controls()
+        self._connect_player()
+        self._on_player_state_changed(self._player.state)
+        self._on_player_duration_changed(self._player.duration)
+
+    # -- public ------------------------------------------------------------------------
+    @property
+    def player(self) -> VideoPlayer:
+        return self._player
+
+    @property
+    def video_view(self) -> VideoView:
+        return self._view
+
+    @property
+    def shields(self) -> Shields:
+        return self._shields
+
+    def load(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        autoplay: bool = True,
+        shields: Shields | None = None,
+    ) -> None:
+        """Apply the case's shields first, then open the clip (so nothing shows unshielded)."""
+        if shields is not None:
+            self.set_shields(shields)
+        self._player.load(path, autoplay=autoplay)
+
+    def set_shields(
+        self,
+        shields: Shields | None = None,
+        *,
+        grayscale: bool | None = None,
+        blurred: bool | None = None,
+        muted: bool | None = None,
+    ) -> None:
+        """Set shields (a Shields, and/or keywords overriding it); emits shield_changed."""
+        base = shields if shields is not None else self._shields
+        wanted = Shields(
+            base.grayscale if grayscale is None else grayscale,
+            base.blurred if blurred is None else blurred,
+            base.muted if muted is None else muted,
+        )
+        old, self._shields = self._shields, wanted
+        self._applying = True  # the buttons' toggled signals must not re-enter
+        try:
+            self._gray_button.setChecked(wanted.grayscale)
+            self._blur_button.setChecked(wanted.blurred)
+            self._mute_button.setChecked(wanted.muted)
+        finally:
+            self._applying = False
+        self._mute_button.setText("Muted" if wanted.muted else "Mute")
+        # A checked tool button is only a shade darker in most styles: say it in words.
+        self._gray_button.setText(("✓ " if wanted.grayscale else "") + "Grayscale")
+        self._blur_button.setText(("✓ " if wanted.blurred else "") + "Blur")
+        self._view.set_shields(wanted)
+        self._player.set_muted(wanted.muted)
+        for name in ("grayscale", "blurred", "muted"):
+            if getattr(old, name) != getattr(wanted, name):
+                self.shield_changed.emit(name, getattr(wanted, name))
+
+    def toggle_shield(self, name: str) -> None:
+        """Flip one shield: "grayscale", "blurred" or "muted"."""
+        self.set_shields(**{name: not getattr(self._shields, name)})
+
+    def unload(self) -> None:
+        """Stop and clear the picture (between cases)."""
+        self._player.unload()
+
+    def change_speed(self, steps: int) -> None:
+        """Move the speed selector by steps (negative: slower)."""
+        index = min(len(SPEEDS) - 1, max(0, self._speed_combo.currentIndex() + steps))
+        self._speed_combo.setCurrentIndex(index)
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Act on a player key (see the module docstring); True when it was one."""
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        ):
+            return False
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        key = Qt.Key(event.key())
+        p = self._player
+        actions = {
+            Qt.Key.Key_Space: p.toggle,
+            Qt.Key.Key_K: p.pause,
+            Qt.Key.Key_J: lambda: p.seek_relative(-SEEK_STEP_MS),
+            Qt.Key.Key_Left: lambda: p.seek_relative(-SEEK_STEP_MS),
+            Qt.Key.Key_L: lambda: p.seek_relative(SEEK_STEP_MS),
+            Qt.Key.Key_Right: lambda: p.seek_relative(SEEK_STEP_MS),
+            Qt.Key.Key_Home: lambda: p.seek(0),
+            Qt.Key.Key_Less: lambda: self.change_speed(-1),
+            Qt.Key.Key_Greater: lambda: self.change_speed(1),
+            Qt.Key.Key_M: lambda: self.toggle_shield("muted"),
+        }
+        if shift:
+            actions |= {
+                Qt.Key.Key_Comma: lambda: self.change_speed(-1),
+                Qt.Key.Key_Period: lambda: self.change_speed(1),
+                Qt.Key.Key_G: lambda: self.toggle_shield("grayscale"),
+                Qt.Key.Key_B: lambda: self.toggle_shield("blurred"),
+            }
+            for plain in (Qt.Key.Key_K, Qt.Key.Key_J, Qt.Key.Key_L, Qt.Key.Key_M):
+                actions.pop(plain)  # Shift+letter is not the letter's action
+        else:
+            actions[Qt.Key.Key_Comma] = lambda: p.frame_step(-1)
+            actions[Qt.Key.Key_Period] = lambda: p.frame_step(1)
+        action = actions.get(key)
+        if action is None:
+            return False
+        action()
+        return True
+
+    def shutdown(self) -> None:
+        """Shut the player down (call before the panel is destroyed)."""
+        self._player.shutdown()
+
+    # -- Qt overrides --------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self.handle_key(event):
+            super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A focused button would take Space as a click, the slider the arrows: player keys
+        # win while focus is inside the panel.
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if self.handle_key(event):
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- building ------------------------------------------------------------------------
+    def _button(self, name: str, text: str, accessible: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        # Text glyphs, not style icons: Fusion's media icons are dark on a dark palette.
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        _name(button, name, accessible, tip)
+        button.installEventFilter(self)
+        return button
+
+    def _build_controls(self) -> None:
+        self._play_button = self._button(
+            "playPauseButton", "▶ Play", "Play or pause", "Play / pause (Space; K pauses)"
+        )
+        self._play_button.setMinimumWidth(92)
+        self._play_button.clicked.connect(self._player.toggle)
+        self._back_button = self._button(
+            "frameBackButton", "◀ Frame", "One frame back", "One frame back (,)"
+        )
+        self._back_button.clicked.connect(lambda: self._player.frame_step(-1))
+        self._fwd_button = self._button(
+            "frameForwardButton", "Frame ▶", "One frame forward", "One frame forward (.)"
+        )
+        self._fwd_button.clicked.connect(lambda: self._player.frame_step(1))
+        self._speed_combo = QComboBox(self)
+        _name(
+            self._speed_combo, "speedCombo", "Playback speed", "Playback speed (< slower, > faster)"
+        )
+        for speed in SPEEDS:
+            self._speed_combo.addItem(f"{speed:g}×", speed)
+        self._speed_combo.setCurrentIndex(SPEEDS.index(1.0))
+        self._speed_combo.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._speed_combo.installEventFilter(self)
+        self._speed_combo.currentIndexChanged.connect(self._on_speed_combo_changed)
+        self._mute_button = self._button("muteButton", "Mute", "Mute sound", "Mute / unmute (M)")
+        self._mute_button.setCheckable(True)
+        self._mute_button.toggled.connect(self._on_shield_button_toggled)
+        self._gray_button = self._button(
+            "grayscaleShieldButton",
+            "Grayscale",
+            "Grayscale shield",
+            "Grayscale shield on / off (Shift+G)",
+        )
+        self._blur_button = self._button(
+            "blurShieldButton", "Blur", "Blur shield", "Blur shield on / off (Shift+B)"
+        )
+        for button in (self._gray_button, self._blur_button):
+            button.setCheckable(True)
+            button.toggled.connect(self._on_shield_button_toggled)
+        self._slider = QSlider(Qt.Orientation.Horizontal, self)
+        _name(
+            self._slider,
+            "seekSlider",
+            "Video position",
+            "Seek: drag or click (Left/Right or J/L: 5 s, Home: start)",
+        )
+        self._slider_style = _JumpToClickStyle()
+        self._slider_style.setParent(self)
+        self._slider.setStyle(self._slider_style)
+        self._slider.setPageStep(SEEK_STEP_MS)
+        self._slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._slider.installEventFilter(self)
+        self._slider.valueChanged.connect(self._on_slider_value_changed)
+        self._time_label = QLabel(self)
+        _name(self._time_label, "timeLabel", "Time", "Position / length")
+        self._time_label.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("00:00.0 / 00:00.0") + 8
+        )
+        self._time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        shields_label = QLabel("Shields:", self)
+        shields_label.setObjectName("shieldsLabel")
+
+        seek_row = QHBoxLayout()
+        seek_row.addWidget(self._slider, 1)
+        seek_row.addWidget(self._time_label)
+        buttons = QHBoxLayout()
+        for widget in (
+            self._play_button,
+            self._back_button,
+            self._fwd_button,
+            self._speed_combo,
+            self._mute_button,
+        ):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        for widget in (shields_label, self._gray_button, self._blur_button):
+            buttons.addWidget(widget)
+        seek_row.setContentsMargins(8, 4, 8, 0)
+        buttons.setContentsMargins(8, 0, 8, 6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self._view, 1)
+        layout.addLayout(seek_row)
+        layout.addLayout(buttons)
+
+    def _connect_player(self) -> None:
+        p = self._player
+        p.frame_changed.connect(self._view.set_frame)
+        p.state_changed.connect(self._on_player_state_changed)
+        p.position_changed.connect(self._on_player_position_changed)
+        p.duration_changed.connect(self._on_player_duration_changed)
+        p.rate_changed.connect(self._on_player_rate_changed)
+        p.muted_changed.connect(self._on_player_muted_changed)
+
+    # -- slots ---------------------------------------------------------------------------
+    def _on_player_state_changed(self, state: PlayerState) -> None:
+        self._view.set_state(state, self._player.reason)
+        labels = {PlayerState.PLAYING: "❚❚ Pause", PlayerState.ENDED: "↻ Replay"}
+        self._play_button.setText(labels.get(state, "▶ Play"))
+        usable = state not in _NO_PICTURE
+        for widget in (
+            self._play_button,
+            self._back_button,
+            self._fwd_button,
+            self._slider,
+            self._speed_combo,
+        ):
+            widget.setEnabled(usable)
+        self._update_time_label(self._player.position)
+
+    def _on_player_position_changed(self, ms: int) -> None:
+        if not self._slider.isSliderDown():
+            self._syncing = True
+            self._slider.setValue(ms)
+            self._syncing = False
+        self._update_time_label(ms)
+
+    def _on_player_duration_changed(self, ms: int) -> None:
+        self._syncing = True
+        self._slider.setRange(0, max(0, ms))
+        self._slider.setSingleStep(self._player.frame_ms)
+        self._syncing = False
+        self._update_time_label(self._player.position)
+
+    def _on_player_rate_changed(self, rate: float) -> None:
+        index = self._speed_combo.findData(rate)
+        if index >= 0 and index != self._speed_combo.currentIndex():
+            self._speed_combo.setCurrentIndex(index)
+
+    def _on_player_muted_changed(self, muted: bool) -> None:
+        if muted != self._shields.muted:  # muted through the player, not the panel
+            self.set_shields(muted=muted)
+
+    def _on_speed_combo_changed(self, index: int) -> None:
+        self._player.set_rate(float(self._speed_combo.itemData(index)))
+
+    def _on_slider_value_changed(self, value: int) -> None:
+        if not self._syncing:
+            self._player.seek(value)
+            self._update_time_label(value)
+
+    def _on_shield_button_toggled(self, _checked: bool) -> None:
+        if self._applying:
+            return
+        self.set_shields(
+            grayscale=self._gray_button.isChecked(),
+            blurred=self._blur_button.isChecked(),
+            muted=self._mute_button.isChecked(),
+        )
+
+    def _update_time_label(self, ms: int) -> None:
+        duration = self._player.duration
+        self._time_label.setText(f"{format_clock(ms)} / {format_clock(duration)}")
+        self._slider.setAccessibleDescription(f"{format_clock(ms)} of {format_clock(duration)}")

@@ -1,0 +1,49 @@
+"""Drive the real app by keystrokes, as a moderator would (used by several test modules)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from calibrate.core.session import Step
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press delivered where the keyboard focus is (shortcuts included)."""
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, key, modifier)
+
+
+def type_text(qtbot, window, text: str) -> None:
+    qtbot.keyClicks(QApplication.focusWidget() or window, text)
+
+
+def create_profile_by_keys(qtbot, window, name: str) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.home.name.hasFocus() or window.home.profiles.count() > 0)
+    window.home.name.setFocus()
+    type_text(qtbot, window, name)
+    press(qtbot, window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.lesson_list)
+
+
+def answer_current_case_by_keys(qtbot, window, decision_id: str, clause_id: str,
+                                confidence_step: int = 3) -> None:
+    """Watch (if warned), pick decision/clause/confidence by keys, submit with Ctrl+Enter."""
+    lesson = window.lesson
+    case = lesson.pack.cases[lesson.flow.current_case_id]
+    screen = lesson.case_screen
+    screen.setFocus()
+    if case.is_warned:
+        press(qtbot, window, Qt.Key.Key_W)
+    order = [d.id for d in lesson.pack.scale.decisions if d.on_ladder] + [
+        d.id for d in lesson.pack.scale.decisions if not d.on_ladder]
+    press(qtbot, window, getattr(Qt.Key, f"Key_{order.index(decision_id) + 1}"))
+    press(qtbot, window, Qt.Key.Key_C)
+    for _ in range([c.id for c in lesson.pack.clauses].index(clause_id) + 1):
+        press(qtbot, window, Qt.Key.Key_Down)
+    screen.setFocus()
+    press(qtbot, window, getattr(Qt.Key, f"Key_{confidence_step + 1}"),
+          Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: lesson.flow.step is Step.REVEAL)

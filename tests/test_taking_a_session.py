@@ -1,0 +1,58 @@
+"""A moderator takes a demo lesson end to end with the keyboard only, on the real app."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from calibrate.core.session import Step
+from calibrate.store import answers as answer_store
+from tests.gui_driver import answer_current_case_by_keys, create_profile_by_keys, press
+
+
+def test_whole_lesson_by_keystrokes_scores_and_records_every_answer(qtbot, app_window) -> None:
+    window = app_window
+    create_profile_by_keys(qtbot, window, "Ana")
+    press(qtbot, window, Qt.Key.Key_Return)  # start the selected (first) lesson
+    qtbot.waitUntil(lambda: window.lesson is not None)
+    lesson = window.lesson
+    slides = len(lesson.lesson.guidance)
+    assert lesson.flow.step is Step.GUIDANCE
+    for _ in range(slides):
+        press(qtbot, window, Qt.Key.Key_Return)
+    assert lesson.flow.step is Step.CASE
+    expected = {}
+    for _ in lesson.lesson.case_ids:
+        case = lesson.pack.cases[lesson.flow.current_case_id]
+        expected[case.id] = case.golden.decision
+        answer_current_case_by_keys(qtbot, window, case.golden.decision, case.golden.clauses[0])
+        assert "Matches the golden answer" in lesson.reveal.verdict.text()
+        press(qtbot, window, Qt.Key.Key_Return)
+    assert lesson.flow.step is Step.SUMMARY
+    total = len(lesson.lesson.case_ids)
+    assert f"{total} of {total} right (100%)" in lesson.summary.headline.text()
+    stored = answer_store.answers_for_session(window.context.db, lesson.session_id)
+    assert {a.case_id: a.decision for a in stored} == expected
+    assert all(a.confidence == 0.8 and a.team == "" for a in stored)
+    press(qtbot, window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.lesson_list)
+    assert window.lesson_list.tree.currentItem().text(3).startswith("Done")
+
+
+def test_leaving_mid_lesson_resumes_at_the_first_unanswered_case(qtbot, app_window) -> None:
+    window = app_window
+    create_profile_by_keys(qtbot, window, "Bo")
+    press(qtbot, window, Qt.Key.Key_Return)
+    lesson = window.lesson
+    for _ in lesson.lesson.guidance:
+        press(qtbot, window, Qt.Key.Key_Return)
+    first = lesson.flow.current_case_id
+    answer_current_case_by_keys(qtbot, window, "allow", lesson.pack.clauses[0].id)
+    press(qtbot, window, Qt.Key.Key_Return)
+    lesson.case_screen.findChild(type(lesson.guidance.next_button), "caseLeaveButton").click()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.lesson_list)
+    assert window.lesson_list.start_button.text().startswith("Resume")
+    window.lesson_list.start_button.click()
+    resumed = window.lesson
+    assert resumed.flow.step is Step.CASE
+    assert resumed.flow.current_case_id == resumed.lesson.case_ids[1] != first
+    assert resumed.flow.may_reveal(first)
