@@ -144,7 +144,7 @@ class RatingsBuilder:
         self._labels: dict[str, int] = {}
         self._label_first_record: list[int] = []
         self._reference: dict[str, tuple[str | None, int | None]] = {}
-        self._chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._columns = (_Column(), _Column(), _Column())  # case, rater, label id
         self._pending: tuple[list[int], list[int], list[int]] = ([], [], [])
         self._skipped: list[np.ndarray] = []
         self._pending_skipped: list[int] = []
@@ -199,8 +199,8 @@ class RatingsBuilder:
         label_g = self._intern_labels(label_local, label_names, present)
         if blank.any():
             self._skipped.append(np.flatnonzero(blank) + self._records)
-        self._chunks.append((case_g[present].astype(np.int32), rater_g[present].astype(np.int32),
-                             label_g[present]))
+        for column, values in zip(self._columns, (case_g, rater_g, label_g), strict=True):
+            column.extend(values[present])
         self._records += n
 
     def add_reference_label(self, label: str, *, file: str | None = None,
@@ -213,16 +213,8 @@ class RatingsBuilder:
     def build(self) -> RatingsTable:
         """The finished table; raises RatingsInputError for duplicates or labels off --order."""
         self._flush()
-        # One field at a time, each chunk freed once joined, so the peak is the data + 1/3.
-        fields = []
-        for i in range(3):
-            parts = [c[i] for c in self._chunks]
-            self._chunks = [(*c[:i], None, *c[i + 1:]) for c in self._chunks]  # type: ignore[misc]
-            fields.append(_concat(parts, np.int32))
-            del parts
-        self._chunks.clear()
-        case, rater, label_id = fields
-        del fields
+        # One column at a time, its segments freed once joined: the peak is the data + 1/3.
+        case, rater, label_id = (column.join() for column in self._columns)
         names = list(self._labels)
         numeric, categories, lut = self._categories(names)
         code = np.take(lut, label_id, out=label_id) if label_id.size else label_id  # in place
@@ -244,8 +236,8 @@ class RatingsBuilder:
     def _flush(self) -> None:
         cases, raters, labels = self._pending
         if labels:
-            self._chunks.append((np.array(cases, np.int32), np.array(raters, np.int32),
-                                 np.array(labels, np.int32)))
+            for column, values in zip(self._columns, self._pending, strict=True):
+                column.extend(np.array(values, np.int32))
             for part in self._pending:
                 part.clear()
         if self._pending_skipped:
@@ -372,6 +364,37 @@ def _remap(codes: np.ndarray, names: Sequence[str], table: dict[str, int] | None
         else:
             lut[i] = table.setdefault(text, len(table))
     return lut[codes]
+
+
+class _Column:
+    """An int32 column grown in large segments, without copying what is already in.
+
+    Segments grow to 64 MB: allocations that big are mapped and go back to the system when
+    freed, where many small chunk arrays would leave the heap fragmented and resident."""
+
+    def __init__(self) -> None:
+        self._parts: list[np.ndarray] = []
+        self._fill = 0
+
+    def extend(self, values: np.ndarray) -> None:
+        while values.size:
+            if not self._parts or self._fill == self._parts[-1].size:
+                size = self._parts[-1].size * 2 if self._parts else 1 << 16
+                self._parts.append(np.empty(min(size, 1 << 24), dtype=np.int32))
+                self._fill = 0
+            take = min(values.size, self._parts[-1].size - self._fill)
+            self._parts[-1][self._fill:self._fill + take] = values[:take]
+            self._fill += take
+            values = values[take:]
+
+    def join(self) -> np.ndarray:
+        """The whole column as one array; the segments are released."""
+        if not self._parts:
+            return np.zeros(0, dtype=np.int32)
+        self._parts[-1] = self._parts[-1][: self._fill]
+        joined = np.concatenate(self._parts) if len(self._parts) > 1 else self._parts[0].copy()
+        self._parts, self._fill = [], 0
+        return joined
 
 
 def _concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
