@@ -296,3 +296,22 @@ def test_a_bad_history_row_names_file_and_line_and_nothing_is_written(tmp_path: 
     result = calibrate("import", "--csv", str(missing), "--db", str(target), cwd=tmp_path)
     assert result.returncode == 2 and f"{missing}:1: missing column(s)" in result.stderr
     assert not target.exists()
+
+
+def test_history_cases_are_found_in_a_trainers_own_pack(tmp_path: Path) -> None:
+    from tests.pack_factory import write_pack
+
+    pack = write_pack(tmp_path / "lessons", "alpha", case_ids=("c1", "c2"))
+    csv_path = tmp_path / "history.csv"
+    csv_path.write_text("case_id,reviewer,decision,date,team,site,pack_id\n"
+                        "c1,Ana Ferreira,Age-restrict,2026-03-02,Graphic EU,Lisbon,alpha\n")
+    target = tmp_path / "t.sqlite3"
+    without = calibrate("import", "--csv", str(csv_path), "--db", str(target), cwd=tmp_path)
+    assert without.returncode == 2 and "pack 'alpha' is not loaded" in without.stderr
+    result = calibrate("import", "--csv", str(csv_path), "--db", str(target), "--pack-dir",
+                       str(pack), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert rows(target, "pack_versions")[0][1] == "alpha"
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT pack_id, decision FROM answers").fetchall() == [
+            ("alpha", "age_restricted")]

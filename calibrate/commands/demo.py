@@ -10,6 +10,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calibrate.core.demo_history import DemoHistory
 
 DEFAULT_SEED = 2026  # calibrate.core.demo_history.DEFAULT_SEED, without importing numpy here
 
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_demo(db_path: Path | None, seed: int):  # -> tuple[Path, DemoHistory]
+def write_demo(db_path: Path | None, seed: int) -> tuple[Path, DemoHistory]:
     """Check the target, simulate, and write; a file this call created is removed on failure."""
     from datetime import UTC, datetime
 

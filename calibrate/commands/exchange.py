@@ -13,11 +13,15 @@ import argparse
 import csv
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from calibrate.core.models import Pack, Profile
+    from calibrate.store.exchange import ImportResult
 
 REQUIRED = ("case_id", "reviewer", "decision", "date", "team", "site")
 OPTIONAL = ("clause", "confidence", "pack_id")
@@ -54,8 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--csv", type=Path, metavar="HISTORY.csv", help="historic results to import")
     imp.add_argument("--db", type=Path, metavar="PATH", help="database to import into "
                      "(default: the one in the user data dir)")
-    imp.add_argument("--lessons", type=Path, action="append", default=[], metavar="DIR",
-                     help="also look cases up in the packs under DIR (repeatable)")
+    imp.add_argument("--lessons", "--pack-dir", type=Path, action="append", default=[],
+                     metavar="DIR", help="also look cases up in the pack(s) at DIR, a lessons "
+                     "folder or one pack folder; these win over bundled packs (repeatable)")
     imp.set_defaults(run=run_import)
 
 
@@ -125,14 +130,14 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_export(file: Path, db_path: Path) -> Any:
+def _import_export(file: Path, db_path: Path) -> ImportResult:
     from calibrate.store.exchange import load_export, merge_export
 
     export = load_export(file)  # checked whole before the database is touched
     return _in_database(db_path, lambda db: merge_export(db, export))
 
 
-def _in_database(db_path: Path, work: Any) -> Any:
+def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportResult:
     """Run work(db); a database file this call created is removed again if work fails."""
     from calibrate.store.db import open_database
     from calibrate.store.exchange import remove_database_files
@@ -150,20 +155,21 @@ def _in_database(db_path: Path, work: Any) -> Any:
         db.conn.close()
 
 
-def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> Any:
+def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> ImportResult:
     from calibrate import paths
     from calibrate.core.lessons import load_library
     from calibrate.store import catalog
     from calibrate.store.exchange import ExchangeError, merge_rows
 
-    folders = [d for d in [paths.bundled_lessons_dir()] if d is not None] + list(lessons)
+    # Packs given on the command line come first: a trainer's checkout wins over the bundle.
+    folders = list(lessons) + [d for d in [paths.bundled_lessons_dir()] if d is not None]
     for folder in lessons:
         if not folder.is_dir():
             raise ExchangeError(f"--lessons {folder}: no such folder")
     packs = load_library(folders).packs
     records = read_history_csv(csv_path, packs)
 
-    def work(db: Any) -> Any:
+    def work(db: Any) -> ImportResult:  # db: sqlite_utils.Database (not imported here)
         rows = history_rows(csv_path, records, catalog.list_profiles(db))
         used = {r.pack.id: r.pack for r in records}
         return merge_rows(db, rows, event=("history_imported", {"file": csv_path.name}),
@@ -180,7 +186,7 @@ class HistoryRecord:
     """One checked spreadsheet row: who decided what on which case, and when."""
 
     line: int
-    pack: Any  # calibrate.core.models.Pack
+    pack: Pack
     case_id: str
     lesson_id: str
     reviewer: str
@@ -193,7 +199,7 @@ class HistoryRecord:
     day: str
 
 
-def read_history_csv(path: Path, packs: Sequence[Any]) -> list[HistoryRecord]:
+def read_history_csv(path: Path, packs: Sequence[Pack]) -> list[HistoryRecord]:
     """Every row checked against the loaded packs; HistoryError names each bad line."""
     try:
         with Path(path).open(encoding="utf-8-sig", newline="") as handle:
@@ -208,14 +214,14 @@ def read_history_csv(path: Path, packs: Sequence[Any]) -> list[HistoryRecord]:
         raise HistoryError([f"{path}: {error} (is a quote left open?)"]) from None
 
 
-def _read_rows(name: str, reader: Any, packs: Sequence[Any]) -> list[HistoryRecord]:
+def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRecord]:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise HistoryError([f"{name}:1: missing column(s) {', '.join(missing)} (the header "
                             f"has: {', '.join(header) or 'nothing'})"])
     where = {c: header.index(c) for c in (*REQUIRED, *OPTIONAL) if c in header}
-    by_case: dict[str, list[Any]] = {}
+    by_case: dict[str, list[Pack]] = {}
     for pack in packs:
         for case_id in pack.cases:
             by_case.setdefault(case_id, []).append(pack)
@@ -252,8 +258,8 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Any]) -> list[HistoryReco
     return records
 
 
-def _record(line: int, v: dict[str, str], by_case: dict[str, list[Any]],
-            packs: Sequence[Any]) -> HistoryRecord:
+def _record(line: int, v: dict[str, str], by_case: dict[str, list[Pack]],
+            packs: Sequence[Pack]) -> HistoryRecord:
     from calibrate.core.models import CONFIDENCE_LEVELS
 
     case_id, reviewer = v["case_id"], v["reviewer"]
@@ -330,7 +336,7 @@ def _when(text: str) -> tuple[str, str]:
 
 
 def history_rows(path: Path, records: list[HistoryRecord],
-                 profiles: Sequence[Any]) -> Iterator[tuple[str, str, dict]]:
+                 profiles: Sequence[Profile]) -> Iterator[tuple[str, str, dict]]:
     """Profiles, sessions and answers for the records, with ids derived from their content.
 
     Reviewers match existing profiles by name, team and site; each reviewer's rows of one
