@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from calibrate import __version__, paths
 from calibrate.core.errors import StoreError
@@ -47,7 +48,9 @@ def build_context(args: argparse.Namespace, log_path: Path) -> AppContext:
     return context
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | None = None
+            ) -> int:
+    """Open the app; on_ready (tests only) gets the shown main window before the event loop."""
     log_path = setup_logging(verbose=getattr(args, "verbose", False))
     log.info("Calibrate %s starting", __version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -67,4 +70,6 @@ def run_app(args: argparse.Namespace) -> int:
 
     window = MainWindow(context)
     window.show()
+    if on_ready is not None:
+        on_ready(window)
     return app.exec()
