@@ -6,18 +6,20 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from calibrate import __version__, paths
-from calibrate.core.errors import StoreError
+from calibrate.core.errors import CalibrateError
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import install_excepthook
 from calibrate.gui.theme import apply_theme
 from calibrate.log import setup_logging
 from calibrate.store.db import open_database
+from calibrate.store.exchange import is_demo
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +42,39 @@ def _settings_folders() -> list[Path]:
 
 
 def build_context(args: argparse.Namespace, log_path: Path) -> AppContext:
-    db_path = Path(args.db) if args.db else paths.default_database()
+    if getattr(args, "demo", False):
+        db_path = Path(args.db) if args.db else paths.demo_database()
+        ensure_demo_database(db_path)
+    else:
+        db_path = Path(args.db) if args.db else paths.default_database()
     db = open_database(db_path)
     context = AppContext(db=db, db_path=db_path, lessons_dirs=lesson_folders(args),
-                         log_path=log_path)
+                         log_path=log_path, is_demo=is_demo(db))
     context.reload_library()
     return context
+
+
+def ensure_demo_database(path: Path) -> None:
+    """Create the demo history if the file is new or empty; refresh a stale demo file.
+
+    Only a file marked as demo is ever replaced, so a real database passed by mistake is
+    refused by `write_demo` rather than overwritten.
+    """
+    from calibrate.commands.demo import DEFAULT_SEED, write_demo
+    from calibrate.store.exchange import remove_database_files
+
+    if path.exists() and path.stat().st_size > 0:
+        db = open_database(path)
+        stale = False
+        if is_demo(db):
+            newest = db.execute("SELECT MAX(answered_at) FROM answers").fetchone()[0] or ""
+            stale = newest[:10] < (date.today() - timedelta(days=4)).isoformat()
+        db.conn.close()
+        if not stale:
+            return
+        log.info("demo history in %s is older than a few days: writing it afresh", path)
+        remove_database_files(path)
+    write_demo(path, DEFAULT_SEED)
 
 
 def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | None = None
@@ -62,7 +91,7 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
     install_excepthook(log_path)
     try:
         context = build_context(args, log_path)
-    except StoreError as error:
+    except CalibrateError as error:
         log.error("database refused: %s", error)
         QMessageBox.critical(None, "Calibrate cannot open its database", str(error))
         return 1

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from calibrate import __version__
 from calibrate.gui.context import AppContext
 from calibrate.gui.screens.home import HomeScreen
 from calibrate.gui.screens.lesson.controller import LessonController
 from calibrate.gui.screens.lesson_list import LessonListScreen
+from calibrate.gui import theme
 from calibrate.gui.theme import apply_theme, is_dark
 
 
@@ -22,7 +31,19 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Calibrate")
         self.resize(1280, 760)
         self.stack = QStackedWidget(objectName="screens")
-        self.setCentralWidget(self.stack)
+        central = QWidget(objectName="central")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        if context.is_demo:
+            banner = QLabel("DEMO DATA — a seeded, made-up history for trying Calibrate out. "
+                            "Nothing here is anyone's real answer.", objectName="demoBanner")
+            banner.setAccessibleName("Demo data")
+            banner.setStyleSheet(f"background: {theme.WARNING}; color: #1b1d21; "
+                                 "font-weight: bold; padding: 6px 16px;")
+            layout.addWidget(banner)
+        layout.addWidget(self.stack)
+        self.setCentralWidget(central)
         self.lesson: LessonController | None = None
         self.home = HomeScreen(context)
         self.home.profile_chosen.connect(self._on_profile_chosen)

@@ -1,0 +1,28 @@
+"""Facts kept in the database's meta table: role passcode hashes (and later, team targets)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from calibrate.store.audit import log_event
+
+
+def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    with db.atomic():
+        db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+
+def passcode_hash(db: sqlite_utils.Database, role: str) -> str | None:
+    return get_meta(db, f"passcode:{role}")
+
+
+def set_passcode_hash(db: sqlite_utils.Database, role: str, hashed: str) -> None:
+    """Store only the salted hash; the audit records that it changed, never the code."""
+    with db.atomic():
+        db["meta"].upsert({"key": f"passcode:{role}", "value": hashed}, pk="key")
+        log_event(db, "passcode_set", detail={"role": role})
