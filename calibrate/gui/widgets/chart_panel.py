@@ -1,0 +1,53 @@
+"""A titled chart with its plain-words caption and "Save chart…" (PNG, SVG or PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.figure import Figure
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from calibrate.gui.widgets.chart_canvas import ChartCanvas
+
+SAVE_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
+
+
+def save_figure(figure: Figure, path: Path) -> Path:
+    """Write the figure in the format its suffix names (png, svg or pdf; png by default)."""
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        path = path.with_suffix(".png")
+    figure.savefig(path, dpi=150, facecolor="white", bbox_inches="tight")
+    return path
+
+
+class ChartPanel(QWidget):
+    def __init__(self, name: str, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"{name}Panel")
+        self.name = name
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        top = QHBoxLayout()
+        self.title = QLabel(f"<b>{title}</b>", objectName=f"{name}Title")
+        top.addWidget(self.title, stretch=1)
+        self.save_button = QPushButton("Save chart…", objectName=f"{name}SaveButton")
+        self.save_button.setAccessibleName(f"Save the {title} chart as PNG, SVG or PDF")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        top.addWidget(self.save_button)
+        layout.addLayout(top)
+        self.canvas = ChartCanvas(Figure(), name=f"{name}Chart", accessible_name=title)
+        self.canvas.setMinimumHeight(260)
+        layout.addWidget(self.canvas, stretch=1)
+        self.caption = QLabel(objectName=f"{name}Caption")
+        self.caption.setWordWrap(True)
+        layout.addWidget(self.caption)
+
+    def set_figure(self, figure: Figure, caption: str = "") -> None:
+        self.canvas.replace_figure(figure)
+        self.caption.setText(caption)
+
+    def _on_save_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{self.name}.png",
+                                              SAVE_FILTERS)
+        if path:
+            save_figure(self.canvas.figure, Path(path))
