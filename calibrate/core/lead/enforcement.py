@@ -1,0 +1,133 @@
+"""Accuracy per reviewer, confusion per pack, over/under per team and site, critical errors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from calibrate.core.accuracy import Z95
+from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
+from calibrate.core.lead.coding import Scored, wilson
+from calibrate.core.lead.sections import (
+    ConfusionMatrix,
+    ConfusionSection,
+    CriticalError,
+    CriticalSection,
+    EnforcementRow,
+    EnforcementSection,
+    ReviewerAccuracy,
+    ReviewerRow,
+)
+from calibrate.core.scoring import Outcome
+
+
+def _latest_per(codes: np.ndarray, stamps: np.ndarray, size: int) -> np.ndarray:
+    """Row index of the newest answer of each code (-1 where a code has none)."""
+    latest = np.full(size, -1, dtype=np.int64)
+    if codes.size:
+        order = np.lexsort((stamps, codes))
+        latest[codes[order]] = order  # later (newer) writes win
+    return latest
+
+
+def reviewer_accuracy(table: AnswerTable, s: Scored, target: float) -> ReviewerAccuracy:
+    """Accuracy of every reviewer with an answer in view (skips excluded from n)."""
+    size = len(table.profile_ids)
+    n = np.bincount(table.profile[s.scored], minlength=size)
+    correct = np.bincount(table.profile[s.correct], minlength=size)
+    answered = np.bincount(table.profile, minlength=size) > 0
+    latest = _latest_per(table.profile, table.answered_at, size)
+    rows: list[ReviewerRow] = []
+    for p in np.flatnonzero(answered):
+        accuracy, ci = wilson(int(correct[p]), int(n[p]))
+        i = latest[p]
+        rows.append(ReviewerRow(
+            profile_id=table.profile_ids[p], name=table.profile_names[p],
+            team=table.teams[table.team[i]], site=table.sites[table.site[i]], n=int(n[p]),
+            correct=int(correct[p]), accuracy=accuracy, ci=ci,
+            below_target=accuracy is not None and accuracy < target,
+            clearly_below=ci is not None and ci[1] < target))
+    rows.sort(key=lambda r: (math.inf if r.accuracy is None else r.accuracy, -r.n, r.name))
+    return ReviewerAccuracy(target, tuple(rows))
+
+
+def confusion(table: AnswerTable, s: Scored) -> ConfusionSection:
+    """Golden × chosen counts per pack: ladder order first, then off-ladder decisions."""
+    matrices: list[ConfusionMatrix] = []
+    k = len(table.decisions)
+    for p, pack_id in enumerate(table.packs):
+        rows = s.scored & (table.pack == p)
+        if not rows.any():
+            continue
+        info = table.pack_info.get(pack_id)
+        ladder = list(info.ladder) if info else []
+        seen = np.flatnonzero(np.bincount(np.concatenate([table.decision[rows],
+                                                          table.golden[rows]]), minlength=k))
+        listed = ladder + [d for d in (info.decisions if info else ()) if d not in ladder]
+        labels = listed + sorted(table.decisions[c] for c in seen
+                                 if table.decisions[c] not in listed)
+        local = np.array([labels.index(d) if d in labels else 0 for d in table.decisions],
+                         dtype=np.int64)
+        m = len(labels)
+        flat = np.bincount(local[table.golden[rows]] * m + local[table.decision[rows]],
+                           minlength=m * m)
+        matrices.append(ConfusionMatrix(pack_id, tuple(labels), len(ladder), flat.reshape(m, m)))
+    return ConfusionSection(tuple(matrices))
+
+
+def net_enforcement(over: int, under: int, n: int) -> tuple[float | None, tuple[float, float] |
+                                                                       None]:
+    """(over − under) / n with a delta-method 95 % interval on the multinomial."""
+    if n <= 0:
+        return None, None
+    p_o, p_u = over / n, under / n
+    net = p_o - p_u
+    half = Z95 * math.sqrt(max(p_o + p_u - net * net, 0.0) / n)
+    return net, (net - half, net + half)
+
+
+def _enforcement_rows(level: str, codes: np.ndarray, names: tuple[str, ...], s: Scored
+                      ) -> tuple[EnforcementRow, ...]:
+    size = len(names)
+    def tally(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], minlength=size)
+
+    n = tally(s.scored)
+    counts = {o: tally(s.outcome == o) for o in (Outcome.CORRECT, Outcome.OVER, Outcome.UNDER,
+                                                 Outcome.MISSED_ESCALATION,
+                                                 Outcome.UNNEEDED_ESCALATION)}
+    rows = []
+    for g in np.flatnonzero(n):
+        over, under = int(counts[Outcome.OVER][g]), int(counts[Outcome.UNDER][g])
+        net, ci = net_enforcement(over, under, int(n[g]))
+        rows.append(EnforcementRow(
+            level, names[g], int(n[g]), int(counts[Outcome.CORRECT][g]), over, under,
+            int(counts[Outcome.MISSED_ESCALATION][g]),
+            int(counts[Outcome.UNNEEDED_ESCALATION][g]), net, ci))
+    return tuple(sorted(rows, key=lambda r: r.group))
+
+
+def enforcement(table: AnswerTable, s: Scored) -> EnforcementSection:
+    """Over/under counts and net enforcement per team and per site (as answered)."""
+    return EnforcementSection(_enforcement_rows("team", table.team, table.teams, s),
+                              _enforcement_rows("site", table.site, table.sites, s))
+
+
+def critical_errors(table: AnswerTable, s: Scored) -> CriticalSection:
+    """Every missed escalation as its own row, newest first; unneeded escalations counted."""
+    missed = np.flatnonzero(s.outcome == Outcome.MISSED_ESCALATION)
+    missed = missed[np.argsort(table.answered_at[missed], kind="stable")[::-1]]
+    rows = tuple(CriticalError(
+        answer_id=table.answer_id[i], reviewer=table.profile_names[table.profile[i]],
+        team=table.teams[table.team[i]], site=table.sites[table.site[i]],
+        pack=table.packs[table.pack[i]], case=table.cases[table.case[i]].split("/", 1)[-1],
+        chosen=table.decisions[table.decision[i]],
+        session_kind=SESSION_KIND_CODES[table.session_kind[i]],
+        answered_at=table.answered_at[i].astype("datetime64[ms]").item())
+        for i in missed)
+    unneeded = s.outcome == Outcome.UNNEEDED_ESCALATION
+    per_team = np.bincount(table.team[unneeded], minlength=len(table.teams))
+    return CriticalSection(rows, int(unneeded.sum()),
+                           tuple((table.teams[t], int(per_team[t]))
+                                 for t in np.flatnonzero(per_team)))

@@ -1,0 +1,77 @@
+"""Item analysis for the trainer: which cases split strong reviewers, which most get wrong."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from calibrate.core.answer_table import AnswerTable
+from calibrate.core.items import item_analysis
+from calibrate.core.lead.sections import ItemRow, ItemSection
+from calibrate.core.ratings import RatingsTable
+
+
+def _opt(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+def current_golden(table: AnswerTable) -> np.ndarray:
+    """Golden decision code per case code: that of the case's newest answer (its current
+    version, should a golden answer have changed)."""
+    gold = np.full(len(table.cases), -1, dtype=np.int32)
+    if len(table):
+        order = np.lexsort((table.answered_at, table.case))
+        gold[table.case[order]] = table.golden[order]  # later (newer) writes win
+    return gold
+
+
+def items(table: AnswerTable, first: np.ndarray, disputes: Iterable[dict]) -> ItemSection:
+    """Per case, on first answers: facility, discrimination, agreement, the split flag.
+
+    Order: split cases first, most divided strong reviewers first; then the rest by lowest
+    facility — the list a trainer fixes guidance from."""
+    if first.size == 0:
+        return ItemSection(())
+    case_codes, case_local = np.unique(table.case[first], return_inverse=True)
+    rater_codes, rater_local = np.unique(table.profile[first], return_inverse=True)
+    ratings = RatingsTable(
+        case_ids=tuple(table.cases[c] for c in case_codes),
+        rater_ids=tuple(table.profile_ids[r] for r in rater_codes),
+        categories=table.decisions, case=case_local.reshape(-1).astype(np.int32),
+        rater=rater_local.reshape(-1).astype(np.int32),
+        code=table.decision[first].astype(np.int32))
+    gold = current_golden(table)[case_codes]
+    analysis = item_analysis(ratings, gold)
+    counts = ratings.counts
+    disputed = Counter(f"{d['pack_id']}/{d['case_id']}" for d in disputes)
+    rows: list[ItemRow] = []
+    for i, key in enumerate(ratings.case_ids):
+        pack, case = key.split("/", 1)
+        info = table.pack_info.get(pack)
+        order = list(info.decisions) if info else []
+        order += [d for d in table.decisions if d not in order]
+        index = {d: j for j, d in enumerate(table.decisions)}
+        distribution = tuple((d, int(counts[i, index[d]])) for d in order
+                             if d in index and (counts[i, index[d]] or d in (info.decisions
+                                                                             if info else ())))
+        strong_code = int(analysis.strong_modal_code[i])
+        rows.append(ItemRow(
+            pack=pack, case=case, golden=table.decisions[gold[i]] if gold[i] >= 0 else "",
+            n=int(analysis.answers[i]), facility=_opt(analysis.facility[i]),
+            discrimination=_opt(analysis.discrimination[i]),
+            agreement=_opt(analysis.agreement[i]), strong=int(analysis.strong[i]),
+            strong_majority=table.decisions[strong_code] if strong_code >= 0 else None,
+            strong_majority_share=_opt(analysis.strong_modal_share[i]),
+            split=bool(analysis.split[i]), distribution=distribution,
+            disputes=disputed.get(key, 0)))
+
+    def order_key(r: ItemRow) -> tuple:
+        if r.split:
+            return (0, r.strong_majority_share if r.strong_majority_share is not None else 1.0,
+                    r.pack, r.case)
+        return (1, r.facility if r.facility is not None else math.inf, -r.n, r.pack, r.case)
+
+    return ItemSection(tuple(sorted(rows, key=order_key)))

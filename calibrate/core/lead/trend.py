@@ -1,0 +1,115 @@
+"""Weekly trend per team (accuracy, κ), attempts by session kind, confidence calibration."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
+from calibrate.core.confidence import brier_score, reliability_curve
+from calibrate.core.lead.agreement import grouped_fleiss
+from calibrate.core.lead.coding import Scored, as_date, first_answers, group_codes, wilson
+from calibrate.core.lead.sections import (
+    AttemptRow,
+    CalibrationRow,
+    CalibrationSection,
+    TrendPoint,
+    TrendSection,
+)
+
+CONFIDENCE_BINS = 5  # the answer form offers five steps (0.2 … 0.95): one bin each
+
+
+def _week_kappa(table: AnswerTable, slot: np.ndarray, n_slots: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Per slot (a week, or a week × team): the case-weighted mean over packs of Fleiss' κ.
+
+    κ is computed per slot × pack on first answers within that slot; packs weigh by their
+    cases rated twice or more, the cases that carry agreement information."""
+    k = max(len(table.decisions), 1)
+    first = first_answers(table, group=slot)
+    if first.size == 0:
+        return np.full(n_slots, np.nan), np.zeros(n_slots, np.int64)
+    n_packs = max(len(table.packs), 1)
+    group = slot[first].astype(np.int64) * n_packs + table.pack[first]
+    kappa, n2 = grouped_fleiss(group, table.case[first], table.decision[first], k,
+                               n_slots * n_packs)
+    kappa, n2 = kappa.reshape(n_slots, n_packs), n2.reshape(n_slots, n_packs)
+    weight = np.where(np.isnan(kappa), 0, n2)
+    total = weight.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(total > 0, (np.nan_to_num(kappa) * weight).sum(axis=1) / total, np.nan)
+    return mean, total
+
+
+def trend(table: AnswerTable, s: Scored) -> TrendSection:
+    """Accuracy and κ per ISO week (Monday start, UTC), per team and for everyone."""
+    if len(table) == 0:
+        return TrendSection((), (), (), ())
+    day = s.week.astype(np.int64)
+    week_slot, weeks = group_codes(day)
+    points: list[TrendPoint] = []
+    for team_filter in (True, False):
+        if team_filter:
+            slot, combos = group_codes(week_slot, table.team)
+        else:
+            slot, combos = week_slot, np.stack([np.arange(weeks.shape[0]),
+                                                np.full(weeks.shape[0], -1)], axis=1)
+        n_slots = combos.shape[0]
+        n = np.bincount(slot[s.scored], minlength=n_slots)
+        right = np.bincount(slot[s.correct], minlength=n_slots)
+        kappa, cases = _week_kappa(table, slot, n_slots)
+        for g in range(n_slots):
+            accuracy, ci = wilson(int(right[g]), int(n[g]))
+            team = table.teams[combos[g, 1]] if combos[g, 1] >= 0 else ""
+            points.append(TrendPoint(
+                as_date(np.datetime64(int(weeks[combos[g, 0], 0]), "D")), team, int(n[g]),
+                int(right[g]), accuracy, ci,
+                None if math.isnan(kappa[g]) else float(kappa[g]), int(cases[g])))
+    points.sort(key=lambda p: (p.team == "", p.team, p.week))
+    return TrendSection(
+        weeks=tuple(sorted({p.week for p in points})),
+        teams=tuple(sorted({p.team for p in points if p.team})),
+        points=tuple(points), attempts=attempts(table, s))
+
+
+def attempts(table: AnswerTable, s: Scored) -> tuple[AttemptRow, ...]:
+    """Accuracy per team and session kind (first attempt vs retake, review, live)."""
+    kinds = len(SESSION_KIND_CODES)
+    slot = table.team.astype(np.int64) * kinds + table.session_kind
+    size = len(table.teams) * kinds
+    n = np.bincount(slot[s.scored], minlength=size)
+    right = np.bincount(slot[s.correct], minlength=size)
+    rows = []
+    for g in np.flatnonzero(n):
+        accuracy, ci = wilson(int(right[g]), int(n[g]))
+        rows.append(AttemptRow(table.teams[g // kinds], SESSION_KIND_CODES[g % kinds],
+                               int(n[g]), int(right[g]), accuracy, ci))
+    return tuple(rows)
+
+
+def _calibration_row(team: str, confidence: np.ndarray, correct: np.ndarray
+                     ) -> CalibrationRow:
+    curve = reliability_curve(confidence, correct, bins=CONFIDENCE_BINS)
+
+    def opt(values: np.ndarray) -> tuple[float | None, ...]:
+        return tuple(None if math.isnan(v) else float(v) for v in values)
+
+    return CalibrationRow(
+        team=team, n=int(confidence.size), brier=brier_score(confidence, correct),
+        calibration_error=curve.calibration_error,
+        edges=tuple(float(e) for e in curve.edges),
+        bin_count=tuple(int(c) for c in curve.count),
+        bin_confidence=opt(curve.mean_confidence), bin_accuracy=opt(curve.accuracy))
+
+
+def calibration(table: AnswerTable, s: Scored) -> CalibrationSection:
+    """Brier score and reliability bins per team, then for everyone (team "")."""
+    rated = s.scored & ~np.isnan(table.confidence)
+    rows = [_calibration_row(name, table.confidence[rated & (table.team == t)],
+                             s.correct[rated & (table.team == t)])
+            for t, name in enumerate(table.teams) if (rated & (table.team == t)).any()]
+    if rated.any():
+        rows.append(_calibration_row("", table.confidence[rated], s.correct[rated]))
+    return CalibrationSection(tuple(rows))

@@ -1,0 +1,118 @@
+"""The lead dashboard's numbers: one call from an AnswerTable to every section (numpy only).
+
+`compute_dashboard` is what the dashboard screen and `calibrate report` both call. The
+sections are plain frozen data (calibrate/core/lead/sections.py); conventions — which answer
+counts for agreement, how weeks are cut, the net-enforcement interval — are in
+docs/dashboard-metrics.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+import numpy as np
+
+from calibrate.core.answer_table import AnswerTable
+from calibrate.core.lead import agreement as _agreement
+from calibrate.core.lead import completion as _completion
+from calibrate.core.lead import enforcement as _enforcement
+from calibrate.core.lead import items as _items
+from calibrate.core.lead import trend as _trend
+from calibrate.core.lead.coding import as_date, first_answers, score_table, wilson
+from calibrate.core.lead.sections import (
+    AgreementRow,
+    AgreementSection,
+    AttemptRow,
+    CalibrationRow,
+    CalibrationSection,
+    CompletionRow,
+    CompletionSection,
+    ConfusionMatrix,
+    ConfusionSection,
+    CriticalError,
+    CriticalSection,
+    Dashboard,
+    DisputeRow,
+    DisputeSection,
+    EnforcementRow,
+    EnforcementSection,
+    Headline,
+    ItemRow,
+    ItemSection,
+    LessonCompletion,
+    ReviewerAccuracy,
+    ReviewerRow,
+    Rows,
+    TrendPoint,
+    TrendSection,
+)
+from calibrate.core.models import Pack
+
+__all__ = [
+    "AgreementRow", "AgreementSection", "AttemptRow", "CalibrationRow", "CalibrationSection",
+    "CompletionRow", "CompletionSection", "ConfusionMatrix", "ConfusionSection",
+    "CriticalError", "CriticalSection", "Dashboard", "DisputeRow", "DisputeSection",
+    "EnforcementRow", "EnforcementSection", "Headline", "ItemRow", "ItemSection",
+    "LessonCompletion", "ReviewerAccuracy", "ReviewerRow", "Rows", "TrendPoint",
+    "TrendSection", "case_clauses_of", "compute_dashboard", "net_enforcement",
+]
+
+net_enforcement = _enforcement.net_enforcement
+
+
+def case_clauses_of(packs: Iterable[Pack]) -> dict[str, tuple[str, ...]]:
+    """Golden clauses per "pack/case" from loaded packs (for agreement per clause)."""
+    return {f"{pack.id}/{case.id}": case.golden.clauses
+            for pack in packs for case in pack.cases.values()}
+
+
+def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
+                      disputes: Sequence[Mapping[str, object]], *, target: float = 0.9,
+                      period: tuple[date, date] | None = None,
+                      case_clauses: Mapping[str, Sequence[str]] | None = None,
+                      packs: Iterable[str] | None = None,
+                      alpha_bootstrap: int = _agreement.ALPHA_BOOTSTRAP) -> Dashboard:
+    """Every dashboard section for the answers in `table` (already filtered by the caller).
+
+    roster: the profiles to list in completion (dicts with id, name, team, site) — pass the
+    ones the filters cover, so a reviewer with no answer still shows as "not taken".
+    disputes: rows of store.queries.dispute_rows. period: the days "taken" counts within
+    (default: every answer in the table). case_clauses: golden clauses per "pack/case"
+    (`case_clauses_of(packs)`); without it there is no agreement per clause. packs: whose
+    lessons completion lists (default: every pack the table knows).
+    """
+    scored = score_table(table)
+    first = first_answers(table)
+    by_pack, by_clause = _agreement.agreement_by_pack(table, first, case_clauses,
+                                                      alpha_bootstrap)
+    reviewers = _enforcement.reviewer_accuracy(table, scored, target)
+    critical = _enforcement.critical_errors(table, scored)
+    item_section = _items.items(table, first, disputes)
+    n_scored, n_correct = int(scored.scored.sum()), int(scored.correct.sum())
+    accuracy, accuracy_ci = wilson(n_correct, n_scored)
+    if period is not None:
+        first_day, last_day = period
+    elif len(table):
+        first_day = as_date(table.answered_at.min())
+        last_day = as_date(table.answered_at.max())
+    else:
+        first_day = last_day = None
+    headline = Headline(
+        answers=len(table), scored=n_scored, skipped=len(table) - n_scored,
+        reviewers=int(np.unique(table.profile).size), correct=n_correct, accuracy=accuracy,
+        accuracy_ci=accuracy_ci, target=target,
+        below_target=tuple(r.name for r in reviewers.reviewers if r.below_target),
+        agreement=by_pack, missed_escalations=len(critical.missed),
+        unneeded_escalations=critical.unneeded_escalations,
+        split_cases=tuple(f"{i.pack}/{i.case}" for i in item_section.items if i.split),
+        first_day=first_day, last_day=last_day)
+    return Dashboard(
+        headline=headline, reviewers=reviewers,
+        agreement=AgreementSection(by_pack, by_clause),
+        confusion=_enforcement.confusion(table, scored),
+        enforcement=_enforcement.enforcement(table, scored),
+        trend=_trend.trend(table, scored), items=item_section,
+        calibration=_trend.calibration(table, scored), critical=critical,
+        completion=_completion.completion(table, scored, roster, packs, period),
+        disputes=_completion.disputes(disputes, item_section))
