@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from calibrate import __version__, paths
@@ -19,7 +19,7 @@ from calibrate.gui.errors import install_excepthook
 from calibrate.gui.theme import apply_theme
 from calibrate.log import setup_logging
 from calibrate.store.db import open_database
-from calibrate.store.exchange import is_demo
+from calibrate.store.settings import is_demo
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ def _settings_folders() -> list[Path]:
     return [Path(v) for v in (value if isinstance(value, list) else [value]) if v]
 
 
-def build_context(args: argparse.Namespace, log_path: Path) -> AppContext:
+def build_context(args: argparse.Namespace, log_path: Path, load_lessons: bool = True
+                  ) -> AppContext:
     if getattr(args, "demo", False):
         db_path = Path(args.db) if args.db else paths.demo_database()
         ensure_demo_database(db_path)
@@ -50,7 +51,8 @@ def build_context(args: argparse.Namespace, log_path: Path) -> AppContext:
     db = open_database(db_path)
     context = AppContext(db=db, db_path=db_path, lessons_dirs=lesson_folders(args),
                          log_path=log_path, is_demo=is_demo(db))
-    context.reload_library()
+    if load_lessons:
+        context.reload_library()
     return context
 
 
@@ -90,7 +92,7 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
     apply_theme(app, dark=settings.value("view/dark", False, type=bool))
     install_excepthook(log_path)
     try:
-        context = build_context(args, log_path)
+        context = build_context(args, log_path, load_lessons=False)
     except CalibrateError as error:
         log.error("database refused: %s", error)
         QMessageBox.critical(None, "Calibrate cannot open its database", str(error))
@@ -99,6 +101,8 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
 
     window = MainWindow(context)
     window.show()
+    # Lessons load off the GUI thread once the window has painted: it is usable at once.
+    QTimer.singleShot(0, window.reload_lessons)
     if on_ready is not None:
         on_ready(window)
     return app.exec()

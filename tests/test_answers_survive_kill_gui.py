@@ -46,6 +46,8 @@ DRIVER = textwrap.dedent("""
         QTest.keyClicks(window.home.name, "Kim")
         key(Qt.Key.Key_Return)
         settle(lambda: window.stack.currentWidget() is window.lesson_list)
+        settle(lambda: bool(window.context.library.packs))  # lessons load in the background
+        window.lesson_list.take_focus()
         key(Qt.Key.Key_Return)
         settle(lambda: window.lesson is not None)
         lesson = window.lesson

@@ -8,7 +8,7 @@ media is reported but the pack still loads: the case stays answerable without it
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +16,11 @@ from pydantic import BaseModel, ValidationError
 
 from calibrate.core import hashing, models
 from calibrate.core.errors import LessonError, Problem
+from calibrate.core.lessons_result import LoadResult
 from calibrate.core.lesson_schema import CaseSpec, PackSpec
 from calibrate.core.toml_lines import KeyPath, format_path, key_lines, line_of
 
 PACK_FILE = "pack.toml"
-
-
-@dataclass
-class LoadResult:
-    """What a scan of lesson folders found: the packs that loaded and every problem."""
-
-    packs: list[models.Pack] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass

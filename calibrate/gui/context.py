@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
-from calibrate.core.lessons import LoadResult, load_library
+from calibrate.core.lessons_result import LoadResult
 from calibrate.core.models import Pack, Profile
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass
 class AppContext:
-    db: sqlite_utils.Database
+    db: "sqlite_utils.Database"
     db_path: Path
     lessons_dirs: list[Path]
     log_path: Path
@@ -22,6 +24,8 @@ class AppContext:
     is_demo: bool = False
 
     def reload_library(self) -> LoadResult:
+        from calibrate.core.lessons import load_library  # pydantic: ~0.1 s, not at start-up
+
         self.library = load_library(self.lessons_dirs)
         return self.library
 

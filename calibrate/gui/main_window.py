@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from calibrate import __version__
 from calibrate.gui.context import AppContext
+from calibrate.gui.errors import show_error
+from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.screens.home import HomeScreen
-from calibrate.gui.screens.lesson.controller import LessonController
 from calibrate.gui.screens.lesson_list import LessonListScreen
 from calibrate.gui import theme
 from calibrate.gui.theme import apply_theme, is_dark
@@ -44,7 +45,9 @@ class MainWindow(QMainWindow):
             layout.addWidget(banner)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
-        self.lesson: LessonController | None = None
+        self.lesson = None  # the LessonController of the open lesson
+        self.runner = TaskRunner(self)
+        self.lessons_loading = False
         self.home = HomeScreen(context)
         self.home.profile_chosen.connect(self._on_profile_chosen)
         self.lesson_list = LessonListScreen(context)
@@ -69,6 +72,8 @@ class MainWindow(QMainWindow):
 
     def open_lesson(self, pack_id: str, lesson_id: str, force_new: bool = False) -> None:
         """Start or resume a lesson for the current profile."""
+        from calibrate.gui.screens.lesson.controller import LessonController  # libVLC, later
+
         self._close_lesson()
         pack = self.context.pack(pack_id)
         self.lesson = LessonController(self.context, pack, pack.lesson(lesson_id),
@@ -110,6 +115,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._close_lesson()
+        self.runner.wait()
         super().closeEvent(event)
 
     def _build_menus(self) -> None:
@@ -138,10 +144,30 @@ class MainWindow(QMainWindow):
             text = f"{problems} lesson problem(s) · " + text
         self._status.setText(text)
 
-    def _on_reload_triggered(self) -> None:
-        self.context.reload_library()
+    def reload_lessons(self) -> None:
+        """Scan the lesson folders in the background; the lists refresh when it is done."""
+        from calibrate.core.lessons import load_library
+
+        self.lessons_loading = True
+        self._status.setText("Loading lessons…")
+        folders = list(self.context.lessons_dirs)
+        self.runner.run("lessons", lambda: load_library(folders), self._on_lessons_loaded,
+                        self._on_lessons_failed)
+
+    def _on_lessons_loaded(self, library) -> None:
+        self.context.library = library
+        self.lessons_loading = False
         self.lesson_list.refresh()
         self._refresh_status()
+
+    def _on_lessons_failed(self, error: BaseException) -> None:
+        self.lessons_loading = False
+        self._refresh_status()
+        show_error(self, error, self.context.log_path, title="Lessons could not be loaded")
+
+    def _on_reload_triggered(self) -> None:
+        if self.lesson is None:
+            self.reload_lessons()
 
     def _on_dark_toggled(self, dark: bool) -> None:
         apply_theme(QApplication.instance(), dark)

@@ -27,6 +27,7 @@ from calibrate.store import catalog
 from calibrate.store.audit import log_event
 from calibrate.store.db import SQLITE_MAGIC, schema_version
 from calibrate.store.migrations import MIGRATIONS
+from calibrate.store.settings import is_demo  # noqa: F401 - part of this module's API
 
 FORMAT = "calibrate-export"
 FORMAT_VERSION = 1
@@ -62,12 +63,6 @@ def mark_demo(db: sqlite_utils.Database, seed: int | None = None) -> None:
     db["meta"].upsert({"key": "demo", "value": "1"}, pk="key")
     if seed is not None:
         db["meta"].upsert({"key": "demo_seed", "value": str(seed)}, pk="key")
-
-
-def is_demo(db: sqlite_utils.Database) -> bool:
-    """True when the database holds the demo history (never a user's real answers)."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
-    return bool(row) and row[0] == "1"
 
 
 def row_counts(db: sqlite_utils.Database) -> dict[str, int]:

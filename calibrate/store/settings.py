@@ -26,3 +26,8 @@ def set_passcode_hash(db: sqlite_utils.Database, role: str, hashed: str) -> None
     with db.atomic():
         db["meta"].upsert({"key": f"passcode:{role}", "value": hashed}, pk="key")
         log_event(db, "passcode_set", detail={"role": role})
+
+
+def is_demo(db: sqlite_utils.Database) -> bool:
+    """True when the database holds the demo history (never a user's real answers)."""
+    return get_meta(db, "demo") == "1"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -17,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.charts.figures import decision_split_figure
 from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Pack
+
+if TYPE_CHECKING:
+    from calibrate.gui.widgets.chart_canvas import ChartCanvas
 from calibrate.gui import theme
-from calibrate.gui.widgets.chart_canvas import ChartCanvas
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
 
@@ -69,10 +71,10 @@ class RevealScreen(QWidget):
         self.split_title = QLabel(objectName="splitTitle")
         self.split_title.setWordWrap(True)
         right.addWidget(self.split_title)
-        self.chart = ChartCanvas(decision_split_figure({}, [], "", None), name="splitChart",
-                                 accessible_name="How everyone decided this case")
-        self.chart.setMinimumHeight(220)
-        right.addWidget(self.chart, stretch=1)
+        # matplotlib loads on the first reveal, not at start-up (it costs ~0.3 s to import).
+        self.chart: ChartCanvas | None = None
+        self._chart_slot = QVBoxLayout()
+        right.addLayout(self._chart_slot, stretch=1)
         self.split_caption = QLabel(objectName="splitCaption")
         self.split_caption.setWordWrap(True)
         right.addWidget(self.split_caption)
@@ -151,10 +153,19 @@ class RevealScreen(QWidget):
                                     [c.id for c in pack.clauses])
         total = sum(split.values())
         self.split_title.setText(f"<b>How everyone decided</b> (N = {total})")
-        dark = theme.is_dark(QApplication.instance())
-        self.chart.replace_figure(decision_split_figure(
+        from calibrate.charts.figures import decision_split_figure
+        from calibrate.gui.widgets.chart_canvas import ChartCanvas
+
+        figure = decision_split_figure(
             split, [(d.id, d.label) for d in scale.decisions], case.golden.decision,
-            answer.decision, dark=dark))
+            answer.decision, dark=theme.is_dark(QApplication.instance()))
+        if self.chart is None:
+            self.chart = ChartCanvas(figure, name="splitChart",
+                                     accessible_name="How everyone decided this case")
+            self.chart.setMinimumHeight(220)
+            self._chart_slot.addWidget(self.chart)
+        else:
+            self.chart.replace_figure(figure)
         agreeing = split.get(case.golden.decision, 0)
         self.split_caption.setText(
             f"{agreeing} of {total} answers ({agreeing / total:.0%}) chose the golden decision. "

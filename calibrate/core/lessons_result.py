@@ -1,0 +1,16 @@
+"""What a scan of lesson folders found, without importing the loader (and pydantic)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from calibrate.core.errors import Problem
+from calibrate.core.models import Pack
+
+
+@dataclass
+class LoadResult:
+    """The packs that loaded and every problem found on the way."""
+
+    packs: list[Pack] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
