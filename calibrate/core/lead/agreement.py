@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from calibrate.core.agreement import (
+    Estimate,
     fleiss_kappa,
     gwet_ac1,
     krippendorff_alpha,
@@ -22,18 +23,26 @@ from calibrate.core.lead.coding import case_counts, group_codes
 from calibrate.core.lead.sections import AgreementRow
 
 ALPHA_BOOTSTRAP = 200  # resamples for α's interval: stable to ~0.01 at demo sizes, fast
+# Chance-corrected agreement over a single case compares the case with itself: its chance
+# term comes from that case's own answers, so κ ≈ 0 however much reviewers agree.
+ONE_CASE = "undefined: chance-corrected agreement needs two or more cases"
 
 
 def agreement_row(pack: str, clause: str, case: np.ndarray, rater: np.ndarray,
                   code: np.ndarray, k: int, bootstrap: int = ALPHA_BOOTSTRAP) -> AgreementRow:
     """Fleiss κ, Krippendorff α (nominal), Gwet AC1 and percent agreement of some ratings."""
     counts = case_counts(case, code, k)
+    n_cases = int(counts.shape[0])
+    if n_cases < 2:
+        none = Estimate(None, None, "", ONE_CASE, n=n_cases)
+        fleiss = alpha = ac1 = none
+    else:
+        fleiss, ac1 = fleiss_kappa(counts), gwet_ac1(counts)
+        alpha = krippendorff_alpha(counts, "nominal", bootstrap=bootstrap, seed=0)
     return AgreementRow(
-        pack=pack, clause=clause, n_cases=int(counts.shape[0]),
-        n_raters=int(np.unique(rater).size), n_ratings=int(code.size),
-        fleiss=fleiss_kappa(counts), alpha=krippendorff_alpha(counts, "nominal",
-                                                              bootstrap=bootstrap, seed=0),
-        ac1=gwet_ac1(counts), percent=percent_agreement(counts))
+        pack=pack, clause=clause, n_cases=n_cases, n_raters=int(np.unique(rater).size),
+        n_ratings=int(code.size), fleiss=fleiss, alpha=alpha, ac1=ac1,
+        percent=percent_agreement(counts))
 
 
 def agreement_by_pack(table: AnswerTable, first: np.ndarray,

@@ -1,0 +1,419 @@
+"""The lead dashboard's charts: one function per chart, a core section in, a Figure out.
+
+No pyplot and no Qt: the dashboard wraps these Figures in a canvas, `calibrate report` puts
+them in a PDF. Colours are Okabe-Ito (colour-blind safe); every chart has a plain-words
+caption, `figure_caption(name)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from calibrate.charts import palette
+from calibrate.core.lead_metrics import (
+    AgreementRow,
+    AgreementSection,
+    CalibrationSection,
+    ConfusionSection,
+    Dashboard,
+    EnforcementSection,
+    ReviewerAccuracy,
+    TrendSection,
+)
+
+# Okabe-Ito, in the order series take them (black is kept for "everyone" and targets).
+SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+BELOW = "#D55E00"  # vermillion: below target, over-enforcement
+ABOVE = "#0072B2"  # blue: at or above target
+UNDER = "#56B4E9"  # sky blue: under-enforcement
+KIND_LABELS = {"first_attempt": "first attempt", "retake": "retake", "review": "review",
+               "live": "live session"}
+MAX_ROWS = 45  # beyond this a dot chart stops being readable; the rest is in the table
+
+CAPTIONS = {
+    "reviewer_accuracy": "Each dot is one reviewer's share of answers matching the golden "
+                         "answer, with its 95 % interval; orange dots are below the target line.",
+    "agreement": "How much reviewers agree beyond chance, per pack and per guidance clause "
+                 "(1 = always agree, 0 = no better than chance); bars are 95 % intervals.",
+    "confusion": "What reviewers chose (columns) for each golden answer (rows); the diagonal is "
+                 "correct, cells right of it are over-enforcement, left of it under.",
+    "enforcement": "Share of answers more restrictive (over) or less restrictive (under) than "
+                   "golden, and the net lean with its 95 % interval; an interval clear of zero "
+                   "is a real lean.",
+    "trend": "Weekly accuracy (with 95 % band) and agreement (Fleiss' κ) per team, weeks "
+             "starting Monday (UTC).",
+    "attempts": "Accuracy on first attempts compared with retakes, reviews and live sessions, "
+                "per team, with 95 % intervals.",
+    "calibration": "Stated confidence against how often reviewers were actually right; points on "
+                   "the diagonal are well calibrated, below it overconfident.",
+}
+
+
+def figure_caption(name: str) -> str:
+    """The one-sentence caption shown under the chart `name`."""
+    return CAPTIONS[name]
+
+
+def _new(width: float, height: float, dark: bool) -> tuple[Figure, str]:
+    figure = Figure(figsize=(width, height), layout="constrained")
+    figure.patch.set_alpha(0)
+    return figure, palette.TEXT_DARK if dark else palette.TEXT_LIGHT
+
+
+def _style(axes: Axes, text: str) -> None:
+    axes.set_facecolor("none")
+    axes.tick_params(colors=text, labelsize=8)
+    axes.xaxis.label.set_color(text)
+    axes.yaxis.label.set_color(text)
+    axes.title.set_color(text)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        axes.spines[side].set_color(text)
+
+
+def _title(figure: Figure, text: str, colour: str) -> None:
+    figure.suptitle(text, color=colour, fontsize=11, fontweight="bold")
+
+
+def _percent_axis(axis: Axis) -> None:
+    axis.set_major_formatter(lambda v, _: f"{v:.0%}")
+
+
+def _empty(figure: Figure, text: str, message: str = "No answers in view") -> Figure:
+    axes = figure.add_subplot()
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, message, ha="center", va="center", color=text, fontsize=10)
+    return figure
+
+
+def _whiskers(axes: Axes, x: list[float], y: list[float], lo: list[float], hi: list[float],
+              colours: list[str], size: float = 5, hollow: list[bool] | None = None) -> None:
+    """Dots with horizontal interval bars (NaN bounds draw no bar; hollow dots optional).
+
+    One artist for all bars and one per dot style: fast with many rows."""
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    los, his = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    colour = np.asarray(colours, dtype=object)
+    empty = np.asarray(hollow if hollow is not None else [False] * xs.size, dtype=bool)
+    bar = ~np.isnan(los)
+    if bar.any():
+        axes.hlines(ys[bar], los[bar], his[bar], colors=list(colour[bar]), linewidth=1.4,
+                    alpha=0.8)
+    for open_dot in (False, True):
+        dot = ~np.isnan(xs) & (empty == open_dot)
+        if dot.any():
+            axes.scatter(xs[dot], ys[dot], s=size**2, edgecolors=list(colour[dot]),
+                         facecolors="white" if open_dot else list(colour[dot]),
+                         linewidths=1.3, zorder=3)
+
+
+def _nan(v: float | None) -> float:
+    return np.nan if v is None else float(v)
+
+
+def team_colours(teams: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """A stable colour per team name (sorted order), the same in every chart."""
+    return {t: SERIES[i % len(SERIES)] for i, t in enumerate(sorted(teams))}
+
+
+def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
+                             max_rows: int = MAX_ROWS) -> Figure:
+    """Accuracy per reviewer, lowest on top, with Wilson intervals and the target line;
+    below target in orange, filled where the whole interval is below (the lowest `max_rows`
+    when there are more)."""
+    rows = [r for r in section.reviewers if r.accuracy is not None]
+    shown = rows[:max_rows][::-1]  # y grows upwards: the lowest ends on top
+    figure, text = _new(7.0, 1.3 + 0.19 * max(len(shown), 4), dark)
+    more = f" (lowest {len(shown)} of {len(rows)})" if len(rows) > len(shown) else ""
+    below = sum(r.below_target for r in rows)
+    _title(figure, f"Accuracy per reviewer{more}: {below} of {len(rows)} below target", text)
+    if not shown:
+        return _empty(figure, text)
+    axes = figure.add_subplot()
+    y = list(range(len(shown)))
+    colours = [BELOW if r.below_target else ABOVE for r in shown]
+    _whiskers(axes, [r.accuracy for r in shown], y, [r.ci[0] if r.ci else np.nan for r in shown],
+              [r.ci[1] if r.ci else np.nan for r in shown], colours, size=4.5,
+              hollow=[r.below_target and not r.clearly_below for r in shown])
+    axes.axvline(section.target, color=text, linestyle="--", linewidth=1)
+    axes.text(section.target, len(shown) - 0.3, f" target {section.target:.0%}", color=text,
+              fontsize=8, va="bottom")
+    axes.set_yticks(y, labels=[f"{r.name} · {r.team} (n={r.n})" for r in shown], fontsize=7)
+    for label, colour in zip(axes.get_yticklabels(), colours, strict=True):
+        if colour == BELOW:
+            label.set_color(BELOW)
+    lows = [r.ci[0] for r in shown if r.ci]
+    axes.set_xlim(max(0.0, min(lows + [section.target]) - 0.05), 1.02)
+    axes.set_ylim(-0.7, len(shown) - 0.3 + 0.9)
+    _percent_axis(axes.xaxis)
+    axes.set_xlabel("answers matching golden (95 % Wilson interval)")
+    axes.grid(axis="x", alpha=0.25)
+    axes.legend(handles=[
+        Line2D([], [], marker="o", color=BELOW, linestyle="",
+               label="below target, whole interval below"),
+        Line2D([], [], marker="o", color=BELOW, markerfacecolor="white", linestyle="",
+               label="below target, interval reaches it"),
+        Line2D([], [], marker="o", color=ABOVE, linestyle="", label="at or above target")],
+        loc="lower left", fontsize=7, frameon=False, labelcolor=text)
+    _style(axes, text)
+    return figure
+
+
+def _agreement_value(row: AgreementRow, metric: str) -> tuple[float, float, float]:
+    est = {"fleiss": row.fleiss, "alpha": row.alpha, "ac1": row.ac1}[metric]
+    lo, hi = est.ci95 if est.ci95 else (np.nan, np.nan)
+    return _nan(est.value), max(lo, -1.0), hi
+
+
+METRIC_LABELS = {"fleiss": "Fleiss' κ", "alpha": "Krippendorff's α (nominal)",
+                 "ac1": "Gwet's AC1"}
+
+
+def agreement_figure(section: AgreementSection, *, dark: bool = False, metric: str = "fleiss",
+                     max_rows: int = MAX_ROWS) -> Figure:
+    """Agreement per pack (bold) and per golden clause under it, with 95 % intervals."""
+    ordered: list[AgreementRow] = []
+    for pack_row in section.by_pack:
+        ordered.append(pack_row)
+        ordered += [r for r in section.by_clause if r.pack == pack_row.pack]
+    shown = ordered[:max_rows][::-1]
+    figure, text = _new(7.0, 1.3 + 0.22 * max(len(shown), 3), dark)
+    _title(figure, f"Agreement between reviewers — {METRIC_LABELS[metric]}", text)
+    if not shown:
+        return _empty(figure, text)
+    axes = figure.add_subplot()
+    values = [_agreement_value(r, metric) for r in shown]
+    colours = [ABOVE if not r.clause else UNDER for r in shown]
+    y = list(range(len(shown)))
+    _whiskers(axes, [v[0] for v in values], y, [v[1] for v in values], [v[2] for v in values],
+              colours)
+    labels = [f"{r.pack} ({r.n_cases} cases)" if not r.clause
+              else f"   clause {r.clause} ({r.n_cases} case{'s' if r.n_cases != 1 else ''})"
+              for r in shown]
+    axes.set_yticks(y, labels=labels, fontsize=7.5)
+    for label, row in zip(axes.get_yticklabels(), shown, strict=True):
+        if not row.clause:
+            label.set_fontweight("bold")
+    for yi, (v, _, _), row in zip(y, values, shown, strict=True):
+        if np.isnan(v):
+            why = "one case only" if row.n_cases < 2 else "undefined (one answer category)"
+            axes.text(0.02, yi, why, color=text, fontsize=7, va="center",
+                      transform=axes.get_yaxis_transform(), alpha=0.8)
+    axes.axvline(0, color=text, linewidth=0.8)
+    axes.set_xlim(-1.0 if min((v[1] for v in values if not np.isnan(v[1])), default=0) < -0.4
+                  else -0.4, 1.02)
+    axes.set_xlabel(f"{METRIC_LABELS[metric]}: 1 = full agreement, 0 = chance "
+                    "(bars: 95 % interval)")
+    axes.grid(axis="x", alpha=0.25)
+    axes.legend(handles=[
+        Line2D([], [], marker="o", color=ABOVE, label="whole pack"),
+        Line2D([], [], marker="o", color=UNDER, label="cases under one golden clause")],
+        loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=7, frameon=False,
+        labelcolor=text)
+    _style(axes, text)
+    return figure
+
+
+def confusion_figure(section: ConfusionSection, *, dark: bool = False,
+                     pack: str | None = None) -> Figure:
+    """Golden × chosen heatmap per pack (shade = share of the golden row), counts written in."""
+    matrices = [m for m in section.matrices if pack is None or m.pack == pack]
+    figure, text = _new(3.6 * max(len(matrices), 1) + 0.6, 4.0, dark)
+    _title(figure, "What reviewers chose, by golden answer", text)
+    if not matrices:
+        return _empty(figure, text)
+    for i, m in enumerate(matrices):
+        axes = figure.add_subplot(1, len(matrices), i + 1)
+        counts = m.counts.astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.nan_to_num(counts / counts.sum(axis=1, keepdims=True))
+        # Empty cells stay blank so the few real confusions stand out.
+        axes.imshow(np.ma.masked_equal(share, 0), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+        names = [label.replace("_", " ") for label in m.labels]
+        axes.set_xticks(range(len(names)), labels=names, rotation=40, ha="right", fontsize=7)
+        axes.set_yticks(range(len(names)), labels=names if i == 0 else [""] * len(names),
+                        fontsize=7)
+        for (r, c), n in np.ndenumerate(m.counts):
+            if n:
+                axes.text(c, r, str(n), ha="center", va="center", fontsize=7,
+                          color="white" if share[r, c] > 0.55 else "black",
+                          fontweight="bold" if r == c else "normal")
+        axes.set_title(m.pack, fontsize=9)
+        axes.set_xlabel("chosen")
+        if i == 0:
+            axes.set_ylabel("golden (intended)")
+        _style(axes, text)
+    return figure
+
+
+def enforcement_figure(section: EnforcementSection, *, dark: bool = False) -> Figure:
+    """Per team and site: under (left) and over (right) shares, and the net lean with its CI."""
+    rows = list(section.by_team) + list(section.by_site)
+    rows = rows[::-1]
+    figure, text = _new(7.4, 1.5 + 0.32 * max(len(rows), 3), dark)
+    _title(figure, "Over- and under-enforcement by team and site", text)
+    if not rows:
+        return _empty(figure, text)
+    bars, net = figure.subplots(1, 2, sharey=True, width_ratios=[3, 2])
+    y = np.arange(len(rows))
+    over = np.array([r.over / r.n for r in rows])
+    under = np.array([r.under / r.n for r in rows])
+    bars.barh(y, over, color=BELOW, height=0.6, label="over (more restrictive)")
+    bars.barh(y, -under, color=UNDER, height=0.6, label="under (less restrictive)")
+    for yi, o, u in zip(y, over, under, strict=True):
+        bars.text(o, yi, f" {o:.0%}", va="center", fontsize=7, color=text)
+        bars.text(-u, yi, f"{u:.0%} ", va="center", ha="right", fontsize=7, color=text)
+    reach = max(float(over.max()), float(under.max()), 0.05) * 1.35
+    bars.set_xlim(-reach, reach)
+    bars.axvline(0, color=text, linewidth=0.8)
+    bars.xaxis.set_major_formatter(lambda v, _: f"{abs(v):.0%}")
+    bars.set_xlabel("share of scored answers: ← under | over →")
+    bars.set_yticks(y, labels=[f"{r.group} ({r.level}, n={r.n})" for r in rows], fontsize=8)
+    bars.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=7,
+                frameon=False, labelcolor=text)
+    colours = [BELOW if (r.net_ci and r.net_ci[0] > 0) else UNDER
+               if (r.net_ci and r.net_ci[1] < 0) else palette.OTHER for r in rows]
+    _whiskers(net, [_nan(r.net) for r in rows], list(y),
+              [r.net_ci[0] if r.net_ci else np.nan for r in rows],
+              [r.net_ci[1] if r.net_ci else np.nan for r in rows], colours)
+    net.axvline(0, color=text, linewidth=0.8)
+    net.xaxis.set_major_formatter(lambda v, _: f"{v:+.0%}")
+    net.set_xlabel("net lean, over − under (95 % CI)")
+    net.grid(axis="x", alpha=0.25)
+    if section.by_team and section.by_site:  # a rule between the sites and the teams
+        for axes in (bars, net):
+            axes.axhline(len(section.by_site) - 0.5, color=text, linewidth=0.5, alpha=0.5)
+    for axes in (bars, net):
+        _style(axes, text)
+    return figure
+
+
+def trend_figure(section: TrendSection, *, dark: bool = False,
+                 target: float | None = None) -> Figure:
+    """Weekly accuracy (95 % band) and Fleiss' κ per team; everyone together in black."""
+    figure, text = _new(7.4, 5.0, dark)
+    _title(figure, "Week by week", text)
+    if not section.points:
+        return _empty(figure, text)
+    acc, kap = figure.subplots(2, 1, sharex=True)
+    colours = team_colours(section.teams)
+    for team in [*section.teams, ""]:
+        points = [p for p in section.points if p.team == team]
+        weeks = [np.datetime64(p.week) for p in points]
+        colour = colours.get(team, text)
+        style = {"color": colour, "linewidth": 2.2 if not team else 1.6,
+                 "linestyle": "--" if not team else "-", "marker": "o", "markersize": 3.5,
+                 "label": team or "all teams"}
+        acc.plot(weeks, [_nan(p.accuracy) for p in points], **style)
+        if team:
+            acc.fill_between(weeks, [p.ci[0] if p.ci else np.nan for p in points],
+                             [p.ci[1] if p.ci else np.nan for p in points], color=colour,
+                             alpha=0.08, linewidth=0)
+        kap.plot(weeks, [_nan(p.kappa) for p in points], **style)
+    if target is not None:
+        acc.axhline(target, color=text, linestyle=":", linewidth=1)
+        acc.text(acc.get_xlim()[0], target, f" target {target:.0%}", color=text, fontsize=7,
+                 va="bottom")
+    _percent_axis(acc.yaxis)
+    acc.set_ylabel("accuracy")
+    kap.set_ylabel("Fleiss' κ")
+    kap.set_xlabel("week starting (Monday, UTC)")
+    kap.xaxis.set_major_formatter(lambda v, _: str(np.datetime64(int(v), "D").item()
+                                                   .strftime("%d %b")))
+    kap.set_xticks([np.datetime64(w) for w in section.weeks])
+    acc.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, fontsize=7,
+               frameon=False, labelcolor=text)
+    for axes in (acc, kap):
+        axes.grid(alpha=0.25)
+        _style(axes, text)
+    return figure
+
+
+def attempts_figure(section: TrendSection, *, dark: bool = False) -> Figure:
+    """Accuracy per team by session kind: first attempt vs retake (and review, live)."""
+    rows = list(section.attempts)
+    teams = sorted({a.team for a in rows})
+    kinds = [k for k in KIND_LABELS if any(a.kind == k for a in rows)]
+    figure, text = _new(7.0, 1.4 + 0.55 * max(len(teams), 2), dark)
+    _title(figure, "First attempt vs retake", text)
+    if not rows:
+        return _empty(figure, text)
+    axes = figure.add_subplot()
+    step = 0.7 / max(len(kinds), 1)
+    for j, kind in enumerate(kinds):
+        mine = [a for a in rows if a.kind == kind]
+        y = [len(teams) - 1 - teams.index(a.team) + 0.35 - step * (j + 0.5) for a in mine]
+        _whiskers(axes, [_nan(a.accuracy) for a in mine], y,
+                  [a.ci[0] if a.ci else np.nan for a in mine],
+                  [a.ci[1] if a.ci else np.nan for a in mine], [SERIES[j]] * len(mine))
+        for a, yi in zip(mine, y, strict=True):
+            axes.text(1.005, yi, f"n={a.n}", fontsize=6.5, va="center", color=text,
+                      transform=axes.get_yaxis_transform())
+    axes.set_yticks(range(len(teams)), labels=teams[::-1], fontsize=8)
+    axes.set_xlim(None, 1.0)
+    _percent_axis(axes.xaxis)
+    axes.set_xlabel("accuracy (95 % Wilson interval)")
+    axes.grid(axis="x", alpha=0.25)
+    axes.legend(handles=[Line2D([], [], marker="o", color=SERIES[j], label=KIND_LABELS[k])
+                         for j, k in enumerate(kinds)],
+                loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, fontsize=7,
+                frameon=False, labelcolor=text)
+    _style(axes, text)
+    return figure
+
+
+def calibration_figure(section: CalibrationSection, *, dark: bool = False) -> Figure:
+    """Reliability curve per team: stated confidence vs share right, with the diagonal."""
+    figure, text = _new(5.6, 4.6, dark)
+    _title(figure, "Stated confidence vs being right", text)
+    rows = [t for t in section.teams if t.team]
+    if not section.teams:
+        return _empty(figure, text, "No answers with a stated confidence")
+    axes = figure.add_subplot()
+    axes.plot([0, 1], [0, 1], color=text, linestyle="--", linewidth=0.9,
+              label="perfectly calibrated")
+    colours = team_colours([t.team for t in rows])
+    for row in rows or section.teams:
+        x = np.array([_nan(v) for v in row.bin_confidence])
+        y = np.array([_nan(v) for v in row.bin_accuracy])
+        keep = ~np.isnan(x)
+        sizes = np.array(row.bin_count)[keep]
+        colour = colours.get(row.team, text)
+        axes.plot(x[keep], y[keep], color=colour, linewidth=1.5,
+                  label=f"{row.team or 'all'} (Brier {row.brier:.3f}, n={row.n})")
+        axes.scatter(x[keep], y[keep], s=12 + 60 * sizes / max(sizes.max(), 1), color=colour,
+                     zorder=3)
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1.02)
+    _percent_axis(axes.xaxis)
+    _percent_axis(axes.yaxis)
+    axes.set_xlabel("stated confidence (dot size: answers)")
+    axes.set_ylabel("share actually right")
+    axes.grid(alpha=0.25)
+    axes.legend(loc="upper left", fontsize=7, frameon=False, labelcolor=text)
+    _style(axes, text)
+    return figure
+
+
+FigureFunction = Callable[..., Figure]
+
+
+def dashboard_figures(dashboard: Dashboard, *, dark: bool = False
+                      ) -> list[tuple[str, Figure]]:
+    """Every dashboard chart, in reading order, by name (for the report and benchmarks)."""
+    return [
+        ("reviewer_accuracy", reviewer_accuracy_figure(dashboard.reviewers, dark=dark)),
+        ("agreement", agreement_figure(dashboard.agreement, dark=dark)),
+        ("enforcement", enforcement_figure(dashboard.enforcement, dark=dark)),
+        ("confusion", confusion_figure(dashboard.confusion, dark=dark)),
+        ("trend", trend_figure(dashboard.trend, dark=dark, target=dashboard.headline.target)),
+        ("attempts", attempts_figure(dashboard.trend, dark=dark)),
+        ("calibration", calibration_figure(dashboard.calibration, dark=dark)),
+    ]
