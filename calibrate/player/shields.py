@@ -21,13 +21,13 @@ class Shields:
     """Which shields are on (a warned case starts with all of them)."""
 
     grayscale: bool = False
-    blur: bool = False
+    blurred: bool = False
     muted: bool = False
 
     @property
     def any_visual(self) -> bool:
         """True when the picture itself is changed."""
-        return self.grayscale or self.blur
+        return self.grayscale or self.blurred
 
 
 def to_grayscale(image: QImage) -> QImage:
@@ -62,4 +62,4 @@ def apply_shields(image: QImage, shields: Shields, size: QSize | None = None) ->
     if image.isNull():
         return image
     out = to_grayscale(image) if shields.grayscale else image
-    return blurred(out, size) if shields.blur else out
+    return blurred(out, size) if shields.blurred else out

@@ -26,6 +26,7 @@ import enum
 import os
 import queue
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,13 @@ TICK_MS = 10
 MIN_RATE, MAX_RATE = 0.5, 2.0
 LOAD_TIMEOUT_S = 10.0
 SEEK_LATENCY_S = 0.08
+# libVLC 3 drops a seek that follows set_pause() within ~20 ms (measured), and pictures keep
+# coming for a moment: paused commands wait this long after a pause...
+PAUSE_SETTLE_S = 0.12
+# ...and after a step or paused seek, until its picture came (or this long, for a still scene).
+# After a paused seek libVLC sometimes ignores the next next_frame(): a step with no new
+# picture by then is asked once more.
+PICTURE_WAIT_S = 0.1
 # Players not yet shut down, so release_shared_instance() can stop them first and their
 # C callbacks stay referenced even if a caller drops the Python object too early.
 _live_players: dict[int, VideoPlayer] = {}
@@ -108,10 +116,17 @@ class VideoPlayer(QObject):
         self._awaiting_frame, self._stepped, self._count_late = False, False, False
         # (distinct picture count, its position, deadline): start the clock on that picture
         self._sync: tuple[int, int, float] | None = None
+        self._count_base: tuple[int, int] | None = None  # (distinct pictures, their position)
         self._back = 0  # how many remembered pictures we stepped back behind libVLC's
         self._seen_count = self._seen_distinct = self._generation = 0
         self._seek_distinct = -1  # distinct pictures when a paused seek was asked
         self._started, self._last_tick, self._watched_ms = 0.0, 0.0, 0.0
+        self._busy_until = 0.0  # paused commands wait until then (see PAUSE_SETTLE_S)
+        # (distinct pictures when asked, deadline, ask again?) for a step or paused seek
+        self._awaited: tuple[int, float, bool] | None = None
+        # ("seek" | "step", call): paused commands waiting for the pause to settle
+        self._deferred: list[tuple[str, Callable[[], None]]] = []
+        self._draining = False
         self._events: queue.SimpleQueue[tuple[int, str]] = queue.SimpleQueue()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -194,6 +209,11 @@ class VideoPlayer(QObject):
         """Wall-clock ms the video was playing with pictures shown, since load()."""
         return int(self._watched_ms)
 
+    def libvlc_muted(self) -> bool | None:
+        """What libVLC itself reports (None: no audio output yet) - for checks and tests."""
+        state = self._mp.audio_get_mute() if self._mp is not None else -1
+        return None if state == -1 else bool(state)
+
     # -- commands ------------------------------------------------------------------------
     def load(self, path: str | os.PathLike[str], autoplay: bool = True) -> None:
         """Open a file; it plays (autoplay) or pauses on its first frame, else UNAVAILABLE."""
@@ -230,14 +250,15 @@ class VideoPlayer(QObject):
         elif self._state is PlayerState.LOADING:
             self._autoplay = True
         elif self._state is PlayerState.PAUSED:
+            waiting_seek = any(kind == "seek" for kind, _call in self._deferred)
+            if self._stepped or self._back or waiting_seek:
+                # After next_frame() libVLC's clock is off (unpausing jumps ahead by the
+                # time spent paused, and a seek right after set_pause(0) is often lost);
+                # after history steps its picture is. A restart lands exactly (~40 ms).
+                self._start(self._anchor_pos, autoplay=True)
+                return
             self._mp.set_pause(0)
-            if self._stepped or self._back:
-                # After next_frame() libVLC's clock is off, and after history steps its
-                # picture is: a seek while playing lands exactly.
-                self._mp.set_time(self._anchor_pos)
-                self._sink.forget_history()
-                self._anchor_wall = time.monotonic() + SEEK_LATENCY_S
-            elif self._sink.distinct == self._seek_distinct:
+            if self._sink.distinct == self._seek_distinct:
                 # The picture of a seek made while paused has not come yet: it comes first.
                 self._sync_on_picture(1, self._anchor_pos)
             else:
@@ -251,12 +272,13 @@ class VideoPlayer(QObject):
             self._autoplay = False
         elif self._state is PlayerState.PLAYING:
             self._mp.set_pause(1)
-            self._follow_sync(time.monotonic())
+            now = time.monotonic()
+            self._busy_until = now + PAUSE_SETTLE_S
+            self._follow_sync(now)
             self._sync = None
             # Pictures up to now are in the clock already; only later ones are "late".
             self._seen_distinct = self._sink.distinct
-            # The picture on screen is the frame whose interval holds the clock: floor.
-            self._anchor_pos = self._snap(self._position_at(time.monotonic()), floor=True)
+            self._anchor_pos = self._picture_position(now)
             self._count_late = True
             self._set_state(PlayerState.PAUSED)
             self._emit_position(force=True)
@@ -285,9 +307,10 @@ class VideoPlayer(QObject):
         if self._state is PlayerState.PAUSED:
             ms = self._snap(ms)  # ask for a frame's own start time so it shows exactly
             self._seek_distinct = self._sink.distinct
-        self._mp.set_time(ms)
-        self._sink.forget_history()
-        self._back, self._count_late, self._sync = 0, False, None
+            self._when_settled(lambda: self._seek_now(ms), kind="seek")
+        else:
+            self._seek_now(ms)
+        self._back, self._count_late, self._sync, self._count_base = 0, False, None, None
         self._anchor_pos = ms
         # While playing, pictures already decoded keep coming for a moment, then the target
         # shows ~80 ms after the call (measured, mp4 and webm): start the clock then.
@@ -321,6 +344,10 @@ class VideoPlayer(QObject):
             self.pause()
         if self._state is not PlayerState.PAUSED or self._sink is None:
             return
+        if (self._deferred and not self._draining) or self._busy():
+            # Relative to the settled picture, so the whole step waits, not just the call.
+            self._deferred.append(("step", lambda: self.frame_step(direction)))
+            return
         self._settle_late_frames()
         self._count_late = False
         step, last = self.frame_ms, max(0, self.duration - self.frame_ms)
@@ -331,7 +358,7 @@ class VideoPlayer(QObject):
                 self._back -= 1
                 self._show(self._sink.recent(self._back))
             else:
-                self._mp.next_frame()
+                self._next_frame(retry=True)
                 self._stepped = True
             self._anchor_pos += step
         else:
@@ -342,8 +369,7 @@ class VideoPlayer(QObject):
                 self._back += 1
                 self._show(earlier)
             else:  # past what we remember: seek (may land early on H.264 B-frames)
-                self._mp.set_time(max(0, self._anchor_pos - step))
-                self._sink.forget_history()
+                self._seek_now(max(0, self._anchor_pos - step))
                 self._back = 0
             self._anchor_pos = max(0, self._anchor_pos - step)
         self._emit_position(force=True)
@@ -403,8 +429,10 @@ class VideoPlayer(QObject):
         if self._sink is not None:
             self._sink.reset()
         self._seen_count = self._seen_distinct = self._back = 0
-        self._awaiting_frame, self._sync = False, None
+        self._awaiting_frame, self._sync, self._count_base = False, None, None
         self._stepped = self._count_late = False
+        self._deferred.clear()
+        self._busy_until, self._awaited = 0.0, None
 
     def _fail(self, reason: str) -> None:
         self._halt()
@@ -445,12 +473,62 @@ class VideoPlayer(QObject):
             self.position_changed.emit(pos)
 
     def _apply_mute(self) -> None:
-        if self._mp is None:
-            return
-        want = int(self._muted or self._priming)
-        current = self._mp.audio_get_mute()
-        if current != -1 and current != want:  # -1: no audio output yet, try next tick
-            self._mp.audio_set_mute(bool(want))
+        # libVLC 3 creates the audio output with the player, so this holds from the start.
+        # (The dummy output of the tests cannot mute at all: audio_get_mute() stays 0.)
+        if self._mp is not None:
+            self._mp.audio_set_mute(self._muted or self._priming)
+
+    def _seek_now(self, ms: int) -> None:
+        before = self._sink.distinct
+        self._mp.set_time(ms)
+        self._sink.forget_history()  # earlier pictures no longer lead up to the next one
+        if self._state is PlayerState.PAUSED:
+            self._await_picture(before)  # a step right after a seek goes astray too
+
+    def _next_frame(self, retry: bool) -> None:
+        before = self._sink.distinct  # counted first: the picture can beat the call's return
+        self._mp.next_frame()
+        self._await_picture(before, retry)
+
+    def _await_picture(self, before: int, retry: bool = False) -> None:
+        self._awaited = (before, time.monotonic() + PICTURE_WAIT_S, retry)
+
+    def _busy(self) -> bool:
+        """True while libVLC may still drop or misplace a paused command."""
+        now = time.monotonic()
+        if now < self._busy_until:
+            return True
+        if self._awaited is not None and self._sink is not None:
+            distinct, deadline, retry = self._awaited
+            if self._sink.distinct > distinct:
+                self._awaited = None
+            elif now < deadline:
+                return True
+            elif retry:  # no picture: libVLC ignored the step (or the scene is still)
+                self._next_frame(retry=False)
+                return True
+            else:
+                self._awaited = None
+        return False
+
+    def _when_settled(self, call: Callable[[], None], kind: str = "step") -> None:
+        """Run a libVLC call now, or once libVLC has settled (see PAUSE_SETTLE_S)."""
+        if self._deferred or self._busy():
+            if kind == "seek" and self._deferred and self._deferred[-1][0] == "seek":
+                self._deferred.pop()  # a newer seek replaces a waiting one
+            self._deferred.append((kind, call))
+        else:
+            call()
+
+    def _run_deferred(self) -> None:
+        """Run waiting commands in order; after a seek the rest waits for it to settle."""
+        self._draining = True
+        try:
+            while self._deferred and not self._busy():
+                _kind, call = self._deferred.pop(0)
+                call()
+        finally:
+            self._draining = False
 
     def _settle_late_frames(self) -> None:
         """Pictures that arrive after set_pause() each mean libVLC went one frame further."""
@@ -473,6 +551,8 @@ class VideoPlayer(QObject):
             self._show(data)
         if self._state is PlayerState.PAUSED:
             self._settle_late_frames()
+            self._busy()  # re-asks an ignored step in time, even with nothing waiting
+            self._run_deferred()
         else:
             self._seen_distinct = _distinct
         if count > self._seen_count:
@@ -491,13 +571,24 @@ class VideoPlayer(QObject):
             self._fail(f"The video did not start within {LOAD_TIMEOUT_S:.0f} s: {self._name()}")
         if self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
             self._emit_position()
-            self._apply_mute()
 
     def _sync_on_picture(self, ahead: int, pos: int) -> None:
         """Start the clock when the `ahead`-th new picture shows; it shows position pos."""
         seen = self._sink.distinct if self._sink else 0
         wait_s = (ahead + 1) * self.frame_ms / 1000 / self._rate + 0.15
         self._sync = (seen + ahead, pos, time.monotonic() + wait_s)
+
+    def _picture_position(self, now: float) -> int:
+        """Position of the picture on screen: pictures counted since the last anchor
+        picture, unless that disagrees with the clock (dropped frames, a still scene)."""
+        estimate = self._position_at(now)
+        if self._count_base is not None and self._sink is not None:
+            distinct, pos = self._count_base
+            counted = pos + (self._sink.distinct - distinct) * self.frame_ms
+            if abs(counted - estimate) <= 2 * self.frame_ms:
+                return self._snap(counted)
+        # The picture on screen is the frame whose interval holds the clock: floor.
+        return self._snap(estimate, floor=True)
 
     def _follow_sync(self, now: float) -> None:
         """Anchor the clock on the awaited picture (or give up waiting: a still scene)."""
@@ -508,6 +599,7 @@ class VideoPlayer(QObject):
         if distinct >= target:
             extra = distinct - target
             self._anchor_pos, self._anchor_wall = pos + extra * self.frame_ms, wall
+            self._count_base = (distinct, self._anchor_pos)
             self._sync = None
         elif now > deadline:
             self._anchor_pos, self._anchor_wall, self._sync = pos, now, None
@@ -525,12 +617,13 @@ class VideoPlayer(QObject):
             return
         # Show the first picture paused: pause, then put the picture back where we began.
         self._mp.set_pause(1)
-        self._mp.set_time(self._anchor_pos)
+        self._busy_until = now + PAUSE_SETTLE_S
         self._sink.forget_history()
-        self._anchor_pos = self._snap(self._anchor_pos)
+        self._anchor_pos = start = self._snap(self._anchor_pos)
         self._priming = False
         self._apply_mute()
         self._set_state(PlayerState.PAUSED)
+        self._when_settled(lambda: self._seek_now(start), kind="seek")
 
     def _on_vlc_event(self, kind: str, now: float) -> None:
         if kind == "error" or (self._sink is not None and self._sink.count == 0):
