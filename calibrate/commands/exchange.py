@@ -30,7 +30,7 @@ MAX_PROBLEMS_SHOWN = 20
 HISTORY_NAMESPACE = uuid.UUID("6f1c2a52-3f5e-4d0b-9a37-2b8d3c1e7a10")
 
 
-class HistoryError(Exception):
+class HistoryError(CalibrateError):
     """Bad rows in a history CSV, each already phrased as `FILE:LINE: message`."""
 
     def __init__(self, problems: list[str]):
@@ -158,8 +158,7 @@ def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportRe
 def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> ImportResult:
     from calibrate import paths
     from calibrate.core.lessons import load_library
-    from calibrate.store import catalog
-    from calibrate.store.exchange import ExchangeError, merge_rows
+    from calibrate.store.exchange import ExchangeError
 
     # Packs given on the command line come first: a trainer's checkout wins over the bundle.
     folders = list(lessons) + [d for d in [paths.bundled_lessons_dir()] if d is not None]
@@ -168,15 +167,19 @@ def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> Impor
             raise ExchangeError(f"--lessons {folder}: no such folder")
     packs = load_library(folders).packs
     records = read_history_csv(csv_path, packs)
+    return _in_database(db_path, lambda db: merge_history(db, csv_path, records))
 
-    def work(db: Any) -> ImportResult:  # db: sqlite_utils.Database (not imported here)
-        rows = history_rows(csv_path, records, catalog.list_profiles(db))
-        used = {r.pack.id: r.pack for r in records}
-        return merge_rows(db, rows, event=("history_imported", {"file": csv_path.name}),
-                          packs=list(used.values()),
-                          session_event={"origin": "csv", "file": csv_path.name})
 
-    return _in_database(db_path, work)
+def merge_history(db: Any, csv_path: Path, records: list[HistoryRecord]) -> ImportResult:
+    """Merge checked history rows (read_history_csv) into db; the dashboard's import too."""
+    from calibrate.store import catalog
+    from calibrate.store.exchange import merge_rows
+
+    rows = history_rows(csv_path, records, catalog.list_profiles(db))
+    used = {r.pack.id: r.pack for r in records}
+    return merge_rows(db, rows, event=("history_imported", {"file": csv_path.name}),
+                      packs=list(used.values()),
+                      session_event={"origin": "csv", "file": csv_path.name})
 
 
 # -- reading a history CSV -----------------------------------------------------------------

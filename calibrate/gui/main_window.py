@@ -47,9 +47,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.lesson = None  # the LessonController of the open lesson
         self.runner = TaskRunner(self)
+        self.dashboard = None  # the DashboardScreen, created when a lead unlocks it
         self.lessons_loading = False
         self.home = HomeScreen(context)
         self.home.profile_chosen.connect(self._on_profile_chosen)
+        self.home.lead_requested.connect(self.open_dashboard)
         self.lesson_list = LessonListScreen(context)
         self.lesson_list.lesson_chosen.connect(self.open_lesson)
         self.lesson_list.switch_profile_requested.connect(self._on_switch_profile_requested)
@@ -84,6 +86,31 @@ class MainWindow(QMainWindow):
         self.lesson.retake_requested.connect(self._on_retake_requested)
         self.lesson.start()
 
+    def open_dashboard(self) -> None:
+        """The lead area, behind its passcode (set by the first lead who opens it)."""
+        from calibrate.gui.passcode_dialog import PasscodeDialog
+
+        if self.dashboard is None:
+            dialog = PasscodeDialog(self.context.db, "lead", self)
+            if dialog.exec() != PasscodeDialog.DialogCode.Accepted:
+                return
+        self.open_dashboard_unlocked()
+
+    def open_dashboard_unlocked(self) -> None:
+        from calibrate.gui.screens.dashboard.screen import DashboardScreen
+
+        if self.lesson is not None:
+            self.lesson.leave()
+        if self.dashboard is None:
+            self.dashboard = DashboardScreen(self.context)
+            self.dashboard.leave_requested.connect(self._on_dashboard_left)
+            self.stack.addWidget(self.dashboard)
+        self.show_screen(self.dashboard)
+        self.dashboard.refresh()
+
+    def _on_dashboard_left(self) -> None:
+        self.show_screen(self.home if self.context.profile is None else self.lesson_list)
+
     def _close_lesson(self) -> None:
         if self.lesson is None:
             return
@@ -115,6 +142,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._close_lesson()
+        if self.dashboard is not None:
+            self.dashboard.shutdown()
         self.runner.wait()
         super().closeEvent(event)
 
@@ -127,6 +156,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
+        lead = QAction("&Lead dashboard…", self, shortcut=QKeySequence("Ctrl+L"))
+        lead.triggered.connect(self.open_dashboard)
+        view_menu.addAction(lead)
         dark = QAction("&Dark mode", self, checkable=True, shortcut=QKeySequence("Ctrl+Shift+D"))
         dark.setChecked(is_dark(QApplication.instance()))
         dark.toggled.connect(self._on_dark_toggled)

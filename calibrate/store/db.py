@@ -106,3 +106,12 @@ def _migrate(db: sqlite_utils.Database, version: int, migrations: Sequence[Migra
 
 def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def open_reader(path: Path) -> sqlite_utils.Database:
+    """A read-only connection for a worker thread (the main connection did any migrating)."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=5.0,
+                           check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.execute("PRAGMA query_only=ON")
+    return sqlite_utils.Database(conn)

@@ -23,6 +23,7 @@ from calibrate.store import catalog
 
 class HomeScreen(QWidget):
     profile_chosen = Signal(object)  # Profile
+    lead_requested = Signal()
 
     def __init__(self, context: AppContext):
         super().__init__()
@@ -72,6 +73,13 @@ class HomeScreen(QWidget):
         note.setStyleSheet("color: palette(placeholder-text)")
         form.addRow(note)
         columns.addWidget(create, stretch=2)
+        lead_row = QHBoxLayout()
+        lead_row.addStretch()
+        lead = QPushButton("Lead dashboard…  (Ctrl+L)", objectName="leadDashboardButton")
+        lead.setAccessibleName("Open the lead dashboard (passcode)")
+        lead.clicked.connect(self.lead_requested)
+        lead_row.addWidget(lead)
+        outer.addLayout(lead_row)
         self.refresh()
 
     def refresh(self) -> None:

@@ -36,7 +36,7 @@ class ChartPanel(QWidget):
         top.addWidget(self.save_button)
         layout.addLayout(top)
         self.canvas = ChartCanvas(Figure(), name=f"{name}Chart", accessible_name=title)
-        self.canvas.setMinimumHeight(260)
+        self.canvas.setMinimumHeight(180)
         layout.addWidget(self.canvas, stretch=1)
         self.caption = QLabel(objectName=f"{name}Caption")
         self.caption.setWordWrap(True)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from calibrate.gui import theme
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
@@ -33,6 +36,8 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]
 def _display(value: object) -> str:
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
     return str(value)
@@ -44,11 +49,16 @@ class _Item(QTableWidgetItem):
     def __init__(self, value: object):
         super().__init__(_display(value))
         self.value = value
-        if isinstance(value, int | float):
+        if isinstance(value, bool):
+            # yes/no columns are where a lead looks for gaps: make a "no" stand out.
+            self.setForeground(QColor(theme.CORRECT if value else theme.WRONG))
+        elif isinstance(value, int | float):
             self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def __lt__(self, other: QTableWidgetItem) -> bool:
         mine, theirs = self.value, getattr(other, "value", None)
+        if mine is None or theirs is None:
+            return mine is None and theirs is not None
         if isinstance(mine, int | float) and isinstance(theirs, int | float):
             return mine < theirs
         return str(mine) < str(theirs)

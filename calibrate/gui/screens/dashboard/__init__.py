@@ -1,0 +1,1 @@
+"""The lead dashboard: filters, charts, tables, exports and imports."""

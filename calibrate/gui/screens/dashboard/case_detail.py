@@ -1,0 +1,64 @@
+"""One case opened from the split list: its clip, golden answer, rationale and the answers."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from calibrate.core.lead_metrics import ItemRow
+from calibrate.core.models import Pack
+from calibrate.gui.widgets.markdown_view import MarkdownView
+
+
+class CaseDetailDialog(QDialog):
+    """What a trainer needs to decide whether the guidance, not the moderators, is unclear."""
+
+    def __init__(self, item: ItemRow, pack: Pack | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("caseDetailDialog")
+        self.setWindowTitle(f"{item.pack} / {item.case}")
+        self.resize(1100, 640)
+        self.player = None
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        case = pack.cases.get(item.case) if pack else None
+        if case is not None:
+            from calibrate.gui.widgets.player_controls import PlayerPanel
+
+            self.player = PlayerPanel(self)
+            # Leads see warned clips shielded too; the shields lift on purpose, as for anyone.
+            self.player.load(case.video, autoplay=False, shields=None)
+            self.player.set_shields(grayscale=case.is_warned, blurred=case.is_warned,
+                                    muted=True)
+            left.addWidget(self.player, stretch=1)
+        else:
+            left.addWidget(QLabel("This case is not in a loaded pack: no clip or rationale."))
+        layout.addLayout(left, stretch=3)
+        right = QVBoxLayout()
+        total = sum(n for _, n in item.distribution) or 1
+        labels = {d.id: d.label for d in pack.scale.decisions} if pack else {}
+        bars = "".join(
+            f"<tr><td>{html.escape(labels.get(d, d))}{' ✓' if d == item.golden else ''}</td>"
+            f"<td align='right'>{n}</td><td>&nbsp;{'█' * round(20 * n / total)}</td></tr>"
+            for d, n in item.distribution)
+        share = ("—" if item.strong_majority_share is None
+                 else f"{item.strong_majority_share:.0%}")
+        summary = QLabel(
+            f"<h3>{html.escape(case.title if case else item.case)}</h3>"
+            f"<p>Golden: <b>{html.escape(labels.get(item.golden, item.golden))}</b>"
+            f"{' under ' + ', '.join(case.golden.clauses) if case else ''}</p>"
+            f"<p>{'<b>Split</b> — ' if item.split else ''}strong reviewers' most common answer "
+            f"has a share of {share} ({item.strong} strong reviewers); {item.n} reviewers in "
+            f"all; {item.disputes} dispute(s).</p><table>{bars}</table>")
+        summary.setWordWrap(True)
+        right.addWidget(summary)
+        rationale = MarkdownView(self, name="caseDetailRationale")
+        rationale.set_markdown("### Rationale\n\n" + (case.rationale if case else "—"),
+                               [c.id for c in pack.clauses] if pack else [])
+        right.addWidget(rationale, stretch=1)
+        layout.addLayout(right, stretch=2)
+
+    def shutdown(self) -> None:
+        if self.player is not None:
+            self.player.shutdown()

@@ -1,0 +1,127 @@
+"""The dashboard's filter bar: team, site, pack, lesson, reviewer, dates, target."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QWidget,
+)
+
+from calibrate.core.answer_table import Filters
+
+ALL = None
+
+
+def _combo(name: str, accessible: str) -> QComboBox:
+    combo = QComboBox(objectName=name)
+    combo.setAccessibleName(accessible)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setMinimumContentsLength(10)
+    return combo
+
+
+class FilterBar(QWidget):
+    """Emits `changed` a moment after the last edit, so quick changes cost one recompute."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("filterBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.team = _combo("filterTeam", "Filter by team")
+        self.site = _combo("filterSite", "Filter by site")
+        self.pack = _combo("filterPack", "Filter by pack (policy)")
+        self.lesson = _combo("filterLesson", "Filter by lesson")
+        self.reviewer = _combo("filterReviewer", "Filter by reviewer")
+        self.since = QDateEdit(objectName="filterSince", calendarPopup=True)
+        self.since.setAccessibleName("From date")
+        self.until = QDateEdit(objectName="filterUntil", calendarPopup=True)
+        self.until.setAccessibleName("To date")
+        for edit in (self.since, self.until):
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.target = QDoubleSpinBox(objectName="filterTarget", suffix=" %", decimals=0)
+        self.target.setRange(50, 100)
+        self.target.setValue(90)
+        self.target.setAccessibleName("Accuracy target")
+        for label, widget in (("Team", self.team), ("Site", self.site), ("Pack", self.pack),
+                              ("Lesson", self.lesson), ("Reviewer", self.reviewer),
+                              ("From", self.since), ("To", self.until),
+                              ("Target", self.target)):
+            layout.addWidget(QLabel(label))
+            layout.addWidget(widget)
+        layout.addStretch()
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.changed)
+        self._filling = False
+        self._dates_known = False  # until the data's range is known, no date filter applies
+        for combo in (self.team, self.site, self.pack, self.lesson, self.reviewer):
+            combo.currentIndexChanged.connect(self._on_edited)
+        for edit in (self.since, self.until):
+            edit.dateChanged.connect(self._on_edited)
+        self.target.valueChanged.connect(self._on_edited)
+
+    def set_choices(self, choices: dict[str, list]) -> None:
+        """Fill the boxes (keeping the current picks) from store.queries.filter_choices."""
+        self._filling = True
+        try:
+            self._fill(self.team, "All teams", [(t, t or "(no team)") for t in choices["teams"]])
+            self._fill(self.site, "All sites", [(s, s or "(no site)") for s in choices["sites"]])
+            self._fill(self.pack, "All packs", [(p, p) for p in choices["packs"]])
+            self._fill(self.lesson, "All lessons",
+                       [((p, x), f"{p} / {x}") for p, x in choices["lessons"]])
+            self._fill(self.reviewer, "All reviewers", [(i, n) for i, n in choices["reviewers"]])
+            if choices.get("first") and not self._dates_known:
+                self.since.setDate(QDate.fromString(choices["first"][:10], "yyyy-MM-dd"))
+                self.until.setDate(QDate.fromString(choices["last"][:10], "yyyy-MM-dd"))
+                self._dates_known = True
+        finally:
+            self._filling = False
+
+    @staticmethod
+    def _fill(combo: QComboBox, all_text: str, items: list[tuple[object, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(all_text, ALL)
+        for value, text in items:
+            combo.addItem(text, value)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    def filters(self) -> Filters:
+        def one(combo: QComboBox) -> tuple | None:
+            value = combo.currentData()
+            return None if value is ALL else (value,)
+
+        since, until = self.since.date(), self.until.date()
+        return Filters(
+            teams=one(self.team), sites=one(self.site), packs=one(self.pack),
+            lessons=one(self.lesson), reviewers=one(self.reviewer),
+            since=date(since.year(), since.month(), since.day()) if self._dates_known else None,
+            until=date(until.year(), until.month(), until.day()) if self._dates_known else None)
+
+    @property
+    def target_share(self) -> float:
+        return self.target.value() / 100
+
+    def describe(self) -> str:
+        """The filters in words, for headings and the PDF report."""
+        parts = [combo.currentText() for combo in (self.team, self.site, self.pack, self.lesson,
+                                                   self.reviewer)]
+        parts.append(f"{self.since.date().toString('yyyy-MM-dd')} to "
+                     f"{self.until.date().toString('yyyy-MM-dd')}")
+        return " · ".join(parts)
+
+    def _on_edited(self, *_: object) -> None:
+        if not self._filling:
+            self._debounce.start()

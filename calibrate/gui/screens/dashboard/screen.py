@@ -1,0 +1,243 @@
+"""The lead dashboard screen: filters on top, headline, one tab per question a lead asks."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calibrate.charts.dashboard_figures import figure_caption
+from calibrate.gui import prompts, theme
+from calibrate.gui.context import AppContext
+from calibrate.gui.errors import show_error
+from calibrate.gui.screens.dashboard.compute import DashboardResult, compute
+from calibrate.gui.screens.dashboard.filters import FilterBar
+from calibrate.gui.tasks import TaskRunner
+from calibrate.gui.widgets.chart_panel import ChartPanel
+from calibrate.gui.widgets.table_panel import TablePanel, write_csv
+
+log = logging.getLogger(__name__)
+
+CHART_TITLES = {
+    "reviewer_accuracy": "Accuracy per reviewer against golden answers",
+    "agreement": "Agreement between reviewers, per pack and clause",
+    "enforcement": "Over- and under-enforcement per team and site",
+    "confusion": "Golden answer × chosen decision",
+    "trend": "Weekly accuracy and agreement per team",
+    "attempts": "First attempt vs retake",
+    "calibration": "Confidence calibration per team",
+}
+TABLE_TITLES = {
+    "reviewers": "Reviewers", "agreement": "Agreement", "enforcement": "Enforcement direction",
+    "items": "Cases, most split first (guidance unclear?)", "disputes": "Disputed golden answers",
+    "calibration": "Confidence calibration", "critical_errors": "Missed escalations (critical)",
+    "completion": "Completion and sign-off", "attempts": "Attempts",
+}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _ci(ci) -> str:
+    lo, hi = ci if ci else (None, None)
+    return "" if lo is None or hi is None else f" [{lo:.0%}–{hi:.0%}]"
+
+
+class DashboardScreen(QWidget):
+    leave_requested = Signal()
+    updated = Signal()  # a result is on screen (tests and screenshots wait for it)
+
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.setObjectName("dashboardScreen")
+        self.result: DashboardResult | None = None
+        self.runner = TaskRunner(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 10, 16, 10)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<h2>Lead dashboard</h2>"), stretch=1)
+        self.busy = QProgressBar(objectName="dashboardBusy")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.setAccessibleName("Updating")
+        self.busy.setVisible(False)
+        top.addWidget(self.busy)
+        for text, name, slot in (("Import answers…", "importButton", self._on_import_clicked),
+                                 ("Export tables (CSV)…", "exportTablesButton",
+                                  self._on_export_tables_clicked),
+                                 ("Save PDF report…", "saveReportButton",
+                                  self._on_save_report_clicked),
+                                 ("Back", "dashboardBackButton", self.leave_requested.emit)):
+            button = QPushButton(text, objectName=name)
+            button.setAccessibleName(text.rstrip("…"))
+            button.clicked.connect(slot)
+            top.addWidget(button)
+        outer.addLayout(top)
+        self.filters = FilterBar(self)
+        self.filters.changed.connect(self.refresh)
+        outer.addWidget(self.filters)
+        self.headline = QLabel(objectName="dashboardHeadline")
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
+        self.headline.setWordWrap(True)
+        outer.addWidget(self.headline)
+        self.tabs = QTabWidget(objectName="dashboardTabs")
+        outer.addWidget(self.tabs, stretch=1)
+        self.charts: dict[str, ChartPanel] = {}
+        self.tables: dict[str, TablePanel] = {}
+        self._build_tabs()
+        self.runner.busy_changed.connect(self.busy.setVisible)
+
+    # --- building --------------------------------------------------------------------------
+    def _chart(self, name: str) -> ChartPanel:
+        self.charts[name] = ChartPanel(name, CHART_TITLES[name], self)
+        return self.charts[name]
+
+    def _table(self, name: str) -> TablePanel:
+        self.tables[name] = TablePanel(name, TABLE_TITLES[name], self)
+        return self.tables[name]
+
+    def _tab(self, title: str, orientation: Qt.Orientation, *panels: QWidget) -> None:
+        splitter = QSplitter(orientation)
+        for panel in panels:
+            splitter.addWidget(panel)
+        self.tabs.addTab(splitter, title)
+
+    def _build_tabs(self) -> None:
+        vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
+        self._tab("Reviewers", horizontal, self._chart("reviewer_accuracy"),
+                  self._table("reviewers"))
+        self._tab("Agreement", horizontal, self._chart("agreement"), self._table("agreement"))
+        enforcement = QSplitter(vertical)
+        enforcement.addWidget(self._chart("enforcement"))
+        enforcement.addWidget(self._chart("confusion"))
+        self._tab("Enforcement", horizontal, enforcement, self._table("enforcement"))
+        self._tab("Trends", vertical, self._chart("trend"), self._chart("attempts"))
+        self._tab("Split cases", vertical, self._table("items"), self._table("disputes"))
+        self.tables["items"].row_activated.connect(self._on_item_activated)
+        self._tab("Confidence", horizontal, self._chart("calibration"),
+                  self._table("calibration"))
+        self._tab("Critical errors", vertical, self._table("critical_errors"))
+        self._tab("Completion", vertical, self._table("completion"))
+
+    # --- computing ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute for the current filters off the GUI thread; the newest request wins."""
+        filters, target = self.filters.filters(), self.filters.target_share
+        packs = list(self.context.library.packs)
+        dark = theme.is_dark(QApplication.instance())
+        path = self.context.db_path
+        self.runner.run("dashboard", lambda: compute(path, filters, packs, target, dark),
+                        self._on_computed, self._on_failed)
+
+    def _on_computed(self, result: DashboardResult) -> None:
+        self.result = result
+        self.filters.set_choices(result.choices)
+        d = result.dashboard
+        h = d.headline
+        agreement = "; ".join(
+            f"{row.pack}: κ {row.fleiss.value:.2f}" if row.fleiss.value is not None
+            else f"{row.pack}: κ —" for row in h.agreement)
+        below = ", ".join(h.below_target[:6]) + (" …" if len(h.below_target) > 6 else "")
+        critical_colour = theme.WRONG if h.missed_escalations else theme.CORRECT
+        self.headline.setText(
+            f"<span style='font-size:13pt'><b>{_pct(h.accuracy)}</b>{_ci(h.accuracy_ci)} "
+            f"accuracy</span> on {h.scored} scored answers ({h.skipped} skipped) from "
+            f"{h.reviewers} reviewers · agreement {html.escape(agreement) or '—'}<br>"
+            f"<span style='color:{critical_colour}'><b>{h.missed_escalations} missed "
+            f"escalation(s)</b></span> · {len(h.split_cases)} split case(s) · below the "
+            f"{h.target:.0%} target: {html.escape(below) or 'nobody'}")
+        for name, figure in result.figures.items():
+            if name in self.charts:
+                self.charts[name].set_figure(figure, figure_caption(name))
+        tables = d.tables()
+        for name, panel in self.tables.items():
+            header, rows = tables[name]
+            panel.set_rows(header, rows)
+        self.tables["items"].caption.setText(
+            "Split = at least 3 strong reviewers answered and their most common answer has a "
+            "share below 60 %: the guidance, not the moderators, may be unclear. Double-click "
+            "a case to see its clip, golden answer and rationale.")
+        self.updated.emit()
+
+    def _on_failed(self, error: BaseException) -> None:
+        show_error(self, error, self.context.log_path, title="The dashboard could not update")
+
+    # --- actions -----------------------------------------------------------------------------
+    def _on_item_activated(self, index: int) -> None:
+        if self.result is None:
+            return
+        item = self.result.dashboard.items.items[index]
+        from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
+
+        pack = next((p for p in self.context.library.packs if p.id == item.pack), None)
+        dialog = CaseDetailDialog(item, pack, self)
+        dialog.exec()
+        dialog.shutdown()
+
+    def _on_export_tables_clicked(self) -> None:
+        if self.result is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Export every table as CSV into…")
+        if folder:
+            written = self.export_tables(Path(folder))
+            prompts.inform(self, "Tables exported", f"{len(written)} CSV files in {folder}.")
+
+    def export_tables(self, folder: Path) -> list[Path]:
+        """Every table of the current result as `<name>.csv` in folder."""
+        assert self.result is not None
+        return [write_csv(folder / f"{name}.csv", header, rows)
+                for name, (header, rows) in self.result.dashboard.tables().items()]
+
+    def _on_save_report_clicked(self) -> None:
+        if self.result is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save PDF report", "calibration-report.pdf",
+                                              "PDF document (*.pdf)")
+        if path:
+            self.save_report(Path(path))
+
+    def save_report(self, path: Path) -> None:
+        """The same PDF as `calibrate report`, for what is on screen, written off the thread."""
+        from calibrate.charts.report import write_report
+
+        dashboard, described = self.result.dashboard, self.filters.describe()
+        self.runner.run("report", lambda: write_report(dashboard, path, filters=described),
+                        lambda _: prompts.inform(self, "Report saved", f"Saved {path}."),
+                        self._on_failed)
+
+    def _on_import_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import answers", "", "Calibrate export or history CSV (*.*)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        """Merge an export file (idempotent by UUID) or a history CSV, then refresh."""
+        from calibrate.gui.screens.dashboard.importing import import_answers
+
+        db_path, packs = self.context.db_path, list(self.context.library.packs)
+        self.runner.run("import", lambda: import_answers(db_path, path, packs),
+                        self._on_imported, self._on_failed)
+
+    def _on_imported(self, summary: str) -> None:
+        prompts.inform(self, "Answers imported", summary)
+        self.refresh()
+
+    def shutdown(self) -> None:
+        self.runner.wait()
