@@ -8,11 +8,12 @@ caption, `figure_caption(name)`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 from matplotlib.lines import Line2D
 
 from calibrate.charts import palette
@@ -60,8 +61,11 @@ def figure_caption(name: str) -> str:
     return CAPTIONS[name]
 
 
-def _new(width: float, height: float, dark: bool) -> tuple[Figure, str]:
-    figure = Figure(figsize=(width, height), layout="constrained")
+def _new(width: float, height: float, dark: bool, target: FigureBase | None = None
+         ) -> tuple[Any, str]:
+    """A new Figure of this size, or `target` (a report page's SubFigure) to draw into."""
+    figure = target if target is not None else Figure(figsize=(width, height),
+                                                      layout="constrained")
     figure.patch.set_alpha(0)
     return figure, palette.TEXT_DARK if dark else palette.TEXT_LIGHT
 
@@ -124,13 +128,14 @@ def team_colours(teams: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 
 def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
-                             max_rows: int = MAX_ROWS) -> Figure:
+                             max_rows: int = MAX_ROWS,
+                             figure: FigureBase | None = None) -> Figure:
     """Accuracy per reviewer, lowest on top, with Wilson intervals and the target line;
     below target in orange, filled where the whole interval is below (the lowest `max_rows`
     when there are more)."""
     rows = [r for r in section.reviewers if r.accuracy is not None]
     shown = rows[:max_rows][::-1]  # y grows upwards: the lowest ends on top
-    figure, text = _new(7.0, 1.3 + 0.19 * max(len(shown), 4), dark)
+    figure, text = _new(7.0, 1.3 + 0.19 * max(len(shown), 4), dark, figure)
     more = f" (lowest {len(shown)} of {len(rows)})" if len(rows) > len(shown) else ""
     below = sum(r.below_target for r in rows)
     _title(figure, f"Accuracy per reviewer{more}: {below} of {len(rows)} below target", text)
@@ -177,14 +182,15 @@ METRIC_LABELS = {"fleiss": "Fleiss' κ", "alpha": "Krippendorff's α (nominal)",
 
 
 def agreement_figure(section: AgreementSection, *, dark: bool = False, metric: str = "fleiss",
-                     max_rows: int = MAX_ROWS) -> Figure:
+                     max_rows: int = MAX_ROWS,
+                     figure: FigureBase | None = None) -> Figure:
     """Agreement per pack (bold) and per golden clause under it, with 95 % intervals."""
     ordered: list[AgreementRow] = []
     for pack_row in section.by_pack:
         ordered.append(pack_row)
         ordered += [r for r in section.by_clause if r.pack == pack_row.pack]
     shown = ordered[:max_rows][::-1]
-    figure, text = _new(7.0, 1.3 + 0.22 * max(len(shown), 3), dark)
+    figure, text = _new(7.0, 1.3 + 0.22 * max(len(shown), 3), dark, figure)
     _title(figure, f"Agreement between reviewers — {METRIC_LABELS[metric]}", text)
     if not shown:
         return _empty(figure, text)
@@ -222,23 +228,32 @@ def agreement_figure(section: AgreementSection, *, dark: bool = False, metric: s
 
 
 def confusion_figure(section: ConfusionSection, *, dark: bool = False,
-                     pack: str | None = None) -> Figure:
-    """Golden × chosen heatmap per pack (shade = share of the golden row), counts written in."""
+                     pack: str | None = None, max_packs: int = 6,
+                     figure: FigureBase | None = None) -> Figure:
+    """Golden × chosen heatmap per pack (shade = share of the golden row), counts written in;
+    three packs a row, the `max_packs` with most answers when there are more."""
     matrices = [m for m in section.matrices if pack is None or m.pack == pack]
-    figure, text = _new(3.6 * max(len(matrices), 1) + 0.6, 4.0, dark)
-    _title(figure, "What reviewers chose, by golden answer", text)
+    if len(matrices) > max_packs:
+        matrices = sorted(matrices, key=lambda m: -int(m.counts.sum()))[:max_packs]
+    columns = min(max(len(matrices), 1), 3)
+    grid_rows = -(-max(len(matrices), 1) // columns)
+    figure, text = _new(2.6 * columns + 0.9, 0.4 + 2.9 * grid_rows, dark, figure)
+    more = f" ({len(matrices)} of {len(section.matrices)} packs)" if len(
+        section.matrices) > len(matrices) and pack is None else ""
+    _title(figure, f"What reviewers chose, by golden answer{more}", text)
     if not matrices:
         return _empty(figure, text)
     for i, m in enumerate(matrices):
-        axes = figure.add_subplot(1, len(matrices), i + 1)
+        axes = figure.add_subplot(grid_rows, columns, i + 1)
         counts = m.counts.astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.nan_to_num(counts / counts.sum(axis=1, keepdims=True))
         # Empty cells stay blank so the few real confusions stand out.
         axes.imshow(np.ma.masked_equal(share, 0), cmap="Blues", vmin=0, vmax=1, aspect="auto")
         names = [label.replace("_", " ") for label in m.labels]
+        first_column = i % columns == 0
         axes.set_xticks(range(len(names)), labels=names, rotation=40, ha="right", fontsize=7)
-        axes.set_yticks(range(len(names)), labels=names if i == 0 else [""] * len(names),
+        axes.set_yticks(range(len(names)), labels=names if first_column else [""] * len(names),
                         fontsize=7)
         for (r, c), n in np.ndenumerate(m.counts):
             if n:
@@ -246,18 +261,19 @@ def confusion_figure(section: ConfusionSection, *, dark: bool = False,
                           color="white" if share[r, c] > 0.55 else "black",
                           fontweight="bold" if r == c else "normal")
         axes.set_title(m.pack, fontsize=9)
-        axes.set_xlabel("chosen")
-        if i == 0:
-            axes.set_ylabel("golden (intended)")
+        axes.set_xlabel("chosen", fontsize=8)
+        if first_column:
+            axes.set_ylabel("golden (intended)", fontsize=8)
         _style(axes, text)
     return figure
 
 
-def enforcement_figure(section: EnforcementSection, *, dark: bool = False) -> Figure:
+def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
+                       figure: FigureBase | None = None) -> Figure:
     """Per team and site: under (left) and over (right) shares, and the net lean with its CI."""
     rows = list(section.by_team) + list(section.by_site)
     rows = rows[::-1]
-    figure, text = _new(7.4, 1.5 + 0.32 * max(len(rows), 3), dark)
+    figure, text = _new(7.4, 1.5 + 0.32 * max(len(rows), 3), dark, figure)
     _title(figure, "Over- and under-enforcement by team and site", text)
     if not rows:
         return _empty(figure, text)
@@ -296,9 +312,10 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False) -> Fi
 
 
 def trend_figure(section: TrendSection, *, dark: bool = False,
-                 target: float | None = None) -> Figure:
+                 target: float | None = None,
+                 figure: FigureBase | None = None) -> Figure:
     """Weekly accuracy (95 % band) and Fleiss' κ per team; everyone together in black."""
-    figure, text = _new(7.4, 5.0, dark)
+    figure, text = _new(7.4, 5.0, dark, figure)
     _title(figure, "Week by week", text)
     if not section.points:
         return _empty(figure, text)
@@ -336,12 +353,13 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
     return figure
 
 
-def attempts_figure(section: TrendSection, *, dark: bool = False) -> Figure:
+def attempts_figure(section: TrendSection, *, dark: bool = False,
+                    figure: FigureBase | None = None) -> Figure:
     """Accuracy per team by session kind: first attempt vs retake (and review, live)."""
     rows = list(section.attempts)
     teams = sorted({a.team for a in rows})
     kinds = [k for k in KIND_LABELS if any(a.kind == k for a in rows)]
-    figure, text = _new(7.0, 1.4 + 0.55 * max(len(teams), 2), dark)
+    figure, text = _new(7.0, 1.4 + 0.55 * max(len(teams), 2), dark, figure)
     _title(figure, "First attempt vs retake", text)
     if not rows:
         return _empty(figure, text)
@@ -369,9 +387,10 @@ def attempts_figure(section: TrendSection, *, dark: bool = False) -> Figure:
     return figure
 
 
-def calibration_figure(section: CalibrationSection, *, dark: bool = False) -> Figure:
+def calibration_figure(section: CalibrationSection, *, dark: bool = False,
+                       figure: FigureBase | None = None) -> Figure:
     """Reliability curve per team: stated confidence vs share right, with the diagonal."""
-    figure, text = _new(5.6, 4.6, dark)
+    figure, text = _new(5.6, 4.6, dark, figure)
     _title(figure, "Stated confidence vs being right", text)
     rows = [t for t in section.teams if t.team]
     if not section.teams:

@@ -1,0 +1,341 @@
+"""The lead report as a multi-page PDF: a first page a director can read alone, then every
+dashboard chart with its caption and reading, then the key tables.
+
+Pages are A4 portrait, drawn with matplotlib Figures into PdfPages (no pyplot, no Qt). The
+page count is fixed — summary, one page per chart, three table pages — so a report is
+predictable whatever the data; long lists are cut with "and N more" (the CSV export of the
+dashboard holds them all).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import matplotlib
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.patches import Rectangle
+
+from calibrate import __version__
+from calibrate.charts import dashboard_figures as charts
+from calibrate.charts import palette
+from calibrate.core.agreement import Estimate
+from calibrate.core.lead_metrics import Dashboard
+
+PAGE = (8.27, 11.69)  # A4 portrait, inches
+WRAP = 100  # characters per line of 9 pt text across the page
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.0%}"
+
+
+def _pct_ci(ci: tuple[float, float] | None) -> str:
+    return "" if ci is None else f" (95 % CI {ci[0]:.1%}–{ci[1]:.1%})"
+
+
+def _coef(e: Estimate) -> str:
+    if e.value is None:
+        return "undefined"
+    ci = f" ({e.ci95[0]:.2f} to {e.ci95[1]:.2f})" if e.ci95 else ""
+    return f"{e.value:.2f}{ci}"
+
+
+def _more(items: Sequence[str], limit: int, joiner: str = ", ") -> str:
+    shown = joiner.join(items[:limit])
+    return shown + (f"{joiner}and {len(items) - limit} more" if len(items) > limit else "")
+
+
+class _TextPage:
+    """Lines of text down a page, top to bottom."""
+
+    def __init__(self, figure: Figure | SubFigure, top: float = 0.95, left: float = 0.07,
+                 step: float = 0.0175):
+        self.figure, self.y, self.left, self.step = figure, top, left, step
+
+    def line(self, text: str, *, size: float = 9, bold: bool = False, indent: float = 0,
+             colour: str = palette.TEXT_LIGHT, wrap: int = WRAP) -> None:
+        for part in textwrap.wrap(text, wrap - int(indent * 120)) or [""]:
+            self.figure.text(self.left + indent, self.y, part, fontsize=size, color=colour,
+                             fontweight="bold" if bold else "normal", va="top")
+            self.y -= self.step * size / 9
+            indent = max(indent, 0.03) if part else indent
+
+    def heading(self, text: str) -> None:
+        self.y -= self.step * 0.6
+        self.line(text, size=11.5, bold=True, colour=charts.ABOVE)
+
+    def gap(self, lines: float = 0.5) -> None:
+        self.y -= self.step * lines
+
+
+def _header(figure: Figure, filters: str, demo: bool) -> None:
+    figure.text(0.07, 0.985, f"Calibration report · {filters}", fontsize=7.5, va="top",
+                color=palette.OTHER)
+    if demo:
+        figure.text(0.93, 0.985, "DEMO DATA", fontsize=8, va="top", ha="right",
+                    color=charts.BELOW, fontweight="bold")
+
+
+def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) -> Figure:
+    """Page 1: filters, N, accuracy and agreement with intervals, who is below target,
+    critical errors, the top split cases."""
+    h = d.headline
+    figure = Figure(figsize=PAGE)
+    page = _TextPage(figure, top=0.96)
+    page.line("Calibration report" + ("  —  DEMO DATA" if demo else ""), size=20, bold=True)
+    page.gap(0.8)
+    period = (f"{h.first_day:%d %b %Y} – {h.last_day:%d %b %Y}" if h.first_day and h.last_day
+              else "no answers")
+    page.line(f"Filters: {filters} · Period: {period} (UTC)", size=9)
+    page.line(f"Generated {generated:%Y-%m-%d %H:%M} UTC by Calibrate {__version__}", size=8,
+              colour=palette.OTHER)
+    page.heading("At a glance")
+    verdict = ("" if h.accuracy is None else " — below target" if h.accuracy < h.target
+               else " — on target")
+    accuracy = "n/a" if h.accuracy is None else f"{h.accuracy:.1%}"
+    page.line(f"Accuracy {accuracy}{_pct_ci(h.accuracy_ci)} against a target of "
+              f"{h.target:.0%}{verdict}", size=11, bold=True)
+    page.line(f"{h.answers:,} answers from {h.reviewers} reviewers: {h.scored:,} scored, "
+              f"{h.skipped:,} skipped (a skip is never scored as wrong).")
+    page.line("Agreement per pack, each reviewer's first answer per case (95 % intervals):")
+    for row in h.agreement:
+        page.line(f"{row.pack} ({row.n_cases} cases, {row.n_raters} reviewers): Fleiss κ "
+                  f"{_coef(row.fleiss)} · Krippendorff α {_coef(row.alpha)} · Gwet AC1 "
+                  f"{_coef(row.ac1)}", indent=0.03, size=8.5)
+    page.heading(f"Critical errors: {h.missed_escalations} missed escalation"
+                 f"{'s' if h.missed_escalations != 1 else ''}")
+    for e in d.critical.missed[:8]:
+        page.line(f"{e.answered_at:%Y-%m-%d} {e.reviewer} ({e.team}, {e.site}) — "
+                  f"{e.pack}/{e.case}: chose {e.chosen.replace('_', ' ')}", indent=0.03,
+                  colour=charts.BELOW)
+    if len(d.critical.missed) > 8:
+        page.line(f"and {len(d.critical.missed) - 8} more: see the critical errors table.",
+                  indent=0.03)
+    page.line(f"Unneeded escalations (escalated when the golden answer did not): "
+              f"{h.unneeded_escalations}.")
+    reviewers = d.reviewers.reviewers
+    below = [r for r in reviewers if r.below_target]
+    clearly = sum(r.clearly_below for r in below)
+    page.heading(f"Below target: {len(below)} of {len(reviewers)} reviewers")
+    page.line(f"{clearly} of them clearly (their whole 95 % interval is below "
+              f"{h.target:.0%}). Lowest first:")
+    page.line(_more([f"{r.name} {_pct(r.accuracy)} (n={r.n})" for r in below], 14),
+              indent=0.03, size=8.5)
+    page.heading("Enforcement lean (net over − under, 95 % interval)")
+    leaning = [r for r in d.enforcement.by_site + d.enforcement.by_team
+               if r.net_ci and (r.net_ci[0] > 0 or r.net_ci[1] < 0)]
+    for r in leaning[:8]:
+        way = "over-enforces" if r.net_ci[0] > 0 else "under-enforces"
+        page.line(f"{r.group} ({r.level}) {way}: net {r.net:+.1%} ({r.net_ci[0]:+.1%} to "
+                  f"{r.net_ci[1]:+.1%}); over {r.over}, under {r.under} of {r.n}", indent=0.03)
+    if not leaning:
+        page.line("No team or site leans clearly: every interval includes zero.", indent=0.03)
+    split = [i for i in d.items.items if i.split]
+    page.heading(f"Guidance to review: {len(split)} case{'s' if len(split) != 1 else ''} "
+                 f"split strong reviewers")
+    for i in split[:6]:
+        page.line(f"{i.pack}/{i.case}: strong reviewers' majority only "
+                  f"{_pct(i.strong_majority_share)} ({i.strong} strong reviewers); golden "
+                  f"{i.golden.replace('_', ' ')}; {i.disputes} dispute"
+                  f"{'s' if i.disputes != 1 else ''}", indent=0.03)
+    if not split:
+        page.line("None: strong reviewers agree on every case with enough answers.",
+                  indent=0.03)
+    gaps = d.completion.gaps
+    page.heading("Completion")
+    page.line(f"{sum(r.taken for r in d.completion.entries)} of {len(d.completion.entries)} "
+              f"reviewer × lesson pairs taken in full; {len(gaps)} not taken or not passed "
+              "(listed on the last page).")
+    return figure
+
+
+def _natural_size(draw: Callable[..., Figure]) -> tuple[float, float]:
+    w, h = draw(None).get_size_inches()
+    return float(w), float(h)
+
+
+def chart_page(name: str, draw: Callable[..., Figure], reading: list[str], filters: str,
+               demo: bool) -> Figure:
+    """One chart at its natural height, its caption, and what it says in this data."""
+    _, height = _natural_size(draw)
+    height = min(height, PAGE[1] - 2.2)
+    page = Figure(figsize=PAGE, layout="constrained")
+    _header(page, filters, demo)
+    rest = PAGE[1] - 0.35 - height
+    _, chart, notes = page.subfigures(3, 1, height_ratios=[0.35, height, rest])
+    draw(chart)
+    text = _TextPage(notes, top=0.97, left=0.06, step=0.2 / rest)
+    text.line(charts.figure_caption(name), size=9, colour="#444444")
+    text.gap()
+    for line in reading:
+        text.line("• " + line, size=9)
+    return page
+
+
+def _readings(d: Dashboard) -> dict[str, list[str]]:
+    """One to a few sentences per chart, from the numbers themselves."""
+    h = d.headline
+    below = [r for r in d.reviewers.reviewers if r.below_target]
+    out: dict[str, list[str]] = {
+        "reviewer_accuracy": [
+            f"{len(below)} of {len(d.reviewers.reviewers)} reviewers are below the "
+            f"{h.target:.0%} target, {sum(r.clearly_below for r in below)} clearly."],
+        "agreement": [f"{r.pack}: Fleiss κ {_coef(r.fleiss)}, {r.n_cases} cases."
+                      for r in d.agreement.by_pack],
+        "enforcement": [f"{r.group} ({r.level}): over {r.over}, under {r.under} of {r.n}; "
+                        f"net {r.net:+.1%}" + (f" ({r.net_ci[0]:+.1%} to {r.net_ci[1]:+.1%})"
+                                               if r.net_ci else "")
+                        for r in d.enforcement.by_team + d.enforcement.by_site][:10],
+        "confusion": [], "trend": [], "attempts": [], "calibration": []}
+    for m in d.confusion.matrices:
+        off = m.counts.copy()
+        off[range(len(m.labels)), range(len(m.labels))] = 0
+        if off.sum():
+            g, c = divmod(int(off.argmax()), len(m.labels))
+            out["confusion"].append(f"{m.pack}: most common confusion is golden "
+                                    f"{m.labels[g].replace('_', ' ')} answered "
+                                    f"{m.labels[c].replace('_', ' ')} ({off[g, c]} answers).")
+    everyone = [p for p in d.trend.points if not p.team]
+    if everyone:
+        first, last = everyone[0], everyone[-1]
+        out["trend"].append(f"All teams: {_pct(first.accuracy)} in the week of "
+                            f"{first.week:%d %b}, {_pct(last.accuracy)} in the week of "
+                            f"{last.week:%d %b} (the last week may be partial).")
+    for team in d.trend.teams:
+        kinds = {a.kind: a for a in d.trend.attempts if a.team == team}
+        if "first_attempt" in kinds and "retake" in kinds:
+            out["attempts"].append(f"{team}: first attempts {_pct(kinds['first_attempt'].accuracy)}"
+                                   f" (n={kinds['first_attempt'].n}), retakes "
+                                   f"{_pct(kinds['retake'].accuracy)} (n={kinds['retake'].n}).")
+    for row in d.calibration.teams:
+        n = sum(row.bin_count) or 1
+        stated = sum(c * (v or 0) for c, v in zip(row.bin_count, row.bin_confidence,
+                                                  strict=True)) / n
+        right = sum(c * (v or 0) for c, v in zip(row.bin_count, row.bin_accuracy,
+                                                 strict=True)) / n
+        way = "under-confident" if right > stated + 0.03 else (
+            "overconfident" if right < stated - 0.03 else "well calibrated")
+        out["calibration"].append(f"{row.team or 'All teams'}: states {stated:.0%} on average, "
+                                  f"right {right:.0%} — {way}; Brier {row.brier:.3f}.")
+    return out
+
+
+def _table_block(figure: Figure, top: float, title: str, header: Sequence[str],
+                 rows: list[Sequence[object]], widths: Sequence[float], limit: int) -> float:
+    """A titled table from `top` (figure fraction) down; returns where it ends.
+
+    Drawn as plain text over zebra stripes: far quicker than matplotlib's Table, whose cells
+    measure their text again and again."""
+    figure.text(0.06, top, title, fontsize=11.5, fontweight="bold", color=charts.ABOVE,
+                va="top")
+    shown = [[str(c) for c in r] for r in rows[:limit]]
+    if not shown:
+        shown = [["none"] + [""] * (len(header) - 1)]
+    row_h = 0.0155
+    y = top - 0.03
+    edges = [0.06]
+    for w in widths:
+        edges.append(edges[-1] + 0.88 * w / sum(widths))
+    lines = [list(header), *shown]
+    for i, cells in enumerate(lines):
+        if i == 0 or i % 2 == 0:
+            figure.patches.append(Rectangle(
+                (0.06, y - row_h * 0.32), 0.88, row_h, transform=figure.transFigure,
+                facecolor="#e3e8ef" if i == 0 else "#f3f5f8", edgecolor="none", zorder=0))
+        for x, cell in zip(edges, cells, strict=False):
+            figure.text(x + 0.004, y, cell, fontsize=7, va="baseline",
+                        fontweight="bold" if i == 0 else "normal", color=palette.TEXT_LIGHT)
+        y -= row_h
+    if len(rows) > limit:
+        figure.text(0.064, y, f"… and {len(rows) - limit} more (all of them in the CSV "
+                    "export of the dashboard)", fontsize=7, va="baseline", style="italic",
+                    color=palette.TEXT_LIGHT)
+        y -= row_h
+    return y - 0.03
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table_pages(d: Dashboard, filters: str, demo: bool) -> list[Figure]:
+    """Guidance to review (items, top 15); critical errors and disputes; completion gaps."""
+    items = Figure(figsize=PAGE)
+    _header(items, filters, demo)
+    end = _table_block(items, 0.95, "Cases to review (split cases first, then most missed)",
+                 ("case", "golden", "n", "right", "strong majority", "split", "disputes"),
+                 [(_cut(f"{i.pack}/{i.case}", 48), i.golden.replace("_", " "), i.n,
+                   _pct(i.facility), f"{(i.strong_majority or '-').replace('_', ' ')} "
+                   f"{_pct(i.strong_majority_share)}", "yes" if i.split else "",
+                   i.disputes) for i in d.items.items],
+                 (0.40, 0.14, 0.05, 0.07, 0.20, 0.06, 0.08), 15)
+    notes = _TextPage(items, top=end, left=0.06)
+    notes.line("n: reviewers who answered (their first answer counts). right: share choosing "
+               "the golden answer. strong majority: the most common answer among strong "
+               "reviewers — the top third by accuracy on the other cases — and its share. "
+               "split: three or more strong reviewers and a majority under 60 %, the sign of "
+               "unclear guidance.", size=8, colour="#444444")
+    errors = Figure(figsize=PAGE)
+    _header(errors, filters, demo)
+    end = _table_block(errors, 0.95, f"Critical errors: {len(d.critical.missed)} missed "
+                       "escalations", ("date (UTC)", "reviewer", "team", "site", "case",
+                                       "chose"),
+                       [(f"{e.answered_at:%Y-%m-%d %H:%M}", e.reviewer, e.team, e.site,
+                         _cut(f"{e.pack}/{e.case}", 40), e.chosen.replace("_", " "))
+                        for e in d.critical.missed],
+                       (0.14, 0.18, 0.14, 0.09, 0.33, 0.12), 20)
+    _table_block(errors, end, f"Disputed golden answers: {len(d.disputes.disputes)}",
+                 ("date", "case", "split", "chose", "note"),
+                 [(dr.created_at[:10], _cut(f"{dr.pack}/{dr.case}", 40),
+                   {True: "yes", False: "no", None: "-"}[dr.split],
+                   (dr.chosen or "-").replace("_", " "), _cut(dr.note, 58))
+                  for dr in d.disputes.disputes],
+                 (0.1, 0.36, 0.05, 0.1, 0.45), 25)
+    completion = Figure(figsize=PAGE)
+    _header(completion, filters, demo)
+    end = _table_block(completion, 0.95, "Completion per team and lesson",
+                       ("team", "lesson", "taken", "passed", "roster"),
+                       [(s.team or "(no team)", _cut(f"{s.pack}/{s.lesson_title}", 60),
+                         s.taken, s.passed, s.roster) for s in d.completion.summary],
+                       (0.2, 0.56, 0.08, 0.08, 0.08), 24)
+    _table_block(completion, end, f"Not taken or not passed: {len(d.completion.gaps)}",
+                 ("team", "reviewer", "lesson", "status"),
+                 [(g.team or "(no team)", g.name, _cut(f"{g.pack}/{g.lesson}", 44),
+                   "not taken" if not g.taken else f"best {_pct(g.best_score)}, not passed")
+                  for g in d.completion.gaps],
+                 (0.18, 0.24, 0.38, 0.2), 20)
+    return [items, errors, completion]
+
+
+def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
+                 generated: datetime | None = None, demo: bool = False) -> int:
+    """Write the PDF report to `out`; returns its page count."""
+    generated = generated or datetime.now(UTC)
+    readings = _readings(d)
+    draws: list[tuple[str, Callable[..., Figure]]] = [
+        ("reviewer_accuracy", lambda f: charts.reviewer_accuracy_figure(d.reviewers, figure=f)),
+        ("agreement", lambda f: charts.agreement_figure(d.agreement, figure=f)),
+        ("enforcement", lambda f: charts.enforcement_figure(d.enforcement, figure=f)),
+        ("confusion", lambda f: charts.confusion_figure(d.confusion, figure=f)),
+        ("trend", lambda f: charts.trend_figure(d.trend, target=d.headline.target, figure=f)),
+        ("attempts", lambda f: charts.attempts_figure(d.trend, figure=f)),
+        ("calibration", lambda f: charts.calibration_figure(d.calibration, figure=f)),
+    ]
+    pages = 0
+    # Type 3 subsets embed in milliseconds (TrueType subsetting took ~0.5 s) and pdftotext
+    # still extracts the text.
+    with matplotlib.rc_context({"pdf.fonttype": 3}), PdfPages(out, metadata={
+            "Title": "Calibration report", "Creator": f"Calibrate {__version__}"}) as pdf:
+        pdf.savefig(summary_page(d, filters, generated, demo))
+        pages += 1
+        for name, draw in draws:
+            pdf.savefig(chart_page(name, draw, readings[name], filters, demo))
+            pages += 1
+        for figure in table_pages(d, filters, demo):
+            pdf.savefig(figure)
+            pages += 1
+    return pages
