@@ -1,0 +1,166 @@
+"""`calibrate report`: a PDF from a real demo database, without a screen, and clear refusals.
+
+Expected numbers come from the database itself (plain SQL and statsmodels), never from
+calibrate's metric code. Page text is read back with poppler's pdftotext.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+REPORT_PAGES = 11  # summary, seven charts, three table pages
+
+
+def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "MPLBACKEND")}
+    return subprocess.run([sys.executable, "-m", "calibrate", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=180, env=env)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("report")
+    path = folder / "demo.sqlite3"
+    result = calibrate("demo", "--db", str(path), cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def page_count(pdf: Path) -> int:
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+
+
+def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed: cannot read the PDF's text")
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def scored_answers(db: Path, team: str | None = None) -> tuple[int, int, int]:
+    """(answers, scored, correct) straight from the tables."""
+    where = "WHERE a.team = ?" if team else ""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT COUNT(*), SUM(a.skipped = 0), SUM(a.skipped = 0 AND a.decision = "
+            "cv.golden_decision) FROM answers a JOIN case_versions cv USING (case_hash) "
+            + where, [team] if team else []).fetchone()
+
+
+@pytest.fixture(scope="module")
+def full_report(demo_db: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    out = demo_db.parent / "report.pdf"
+    return out, calibrate("report", "--db", str(demo_db), "--out", str(out), "--target", "0.9",
+                          cwd=demo_db.parent)
+
+
+def test_report_writes_every_page_and_says_where(full_report) -> None:
+    out, result = full_report
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Report written to {out} ({REPORT_PAGES} pages)."
+    assert out.read_bytes().startswith(b"%PDF")
+    assert page_count(out) == REPORT_PAGES
+
+
+def test_first_page_carries_the_headline_numbers(demo_db: Path, full_report) -> None:
+    out, result = full_report
+    assert result.returncode == 0, result.stderr
+    text = " ".join(pdf_text(out, 1, 1).split())
+    answers, scored, correct = scored_answers(demo_db)
+    lo, hi = proportion_confint(correct, scored, alpha=0.05, method="wilson")
+    assert f"Accuracy {correct / scored:.1%} (95 % CI {lo:.1%}–{hi:.1%})" in text
+    assert f"{answers:,} answers from 40 reviewers: {scored:,} scored" in text
+    assert "target of 90%" in text and "DEMO DATA" in text
+    with sqlite3.connect(demo_db) as conn:
+        missed = conn.execute(
+            "SELECT COUNT(*) FROM answers a JOIN case_versions cv USING (case_hash) "
+            "WHERE cv.golden_decision = 'escalate' AND a.skipped = 0 "
+            "AND a.decision != 'escalate'").fetchone()[0]
+    assert f"Critical errors: {missed} missed escalations" in text
+    for case in ("rg-festival-pill-testing", "gr-protest-injury-documentation",
+                 "hb-course-seller-callout"):
+        assert case in text
+    assert "Manila (site) over-enforces" in text
+    assert "Fleiss κ" in text and "Krippendorff α" in text and "Gwet AC1" in text
+
+
+def test_team_filter_keeps_other_teams_out_of_the_report(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "eu.pdf"
+    result = calibrate("report", "--db", str(demo_db), "--out", str(out), "--team",
+                       "Graphic EU", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert page_count(out) == REPORT_PAGES
+    text = " ".join(pdf_text(out).split())
+    answers, scored, _ = scored_answers(demo_db, "Graphic EU")
+    assert "Filters: team Graphic EU" in text
+    assert f"{answers:,} answers from 14 reviewers: {scored:,} scored" in text
+    assert "Graphic APAC" not in text and "Harassment EU" not in text
+
+
+def test_dates_and_packs_narrow_the_report(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "narrow.pdf"
+    with sqlite3.connect(demo_db) as conn:
+        last = conn.execute("SELECT MAX(substr(answered_at, 1, 10)) FROM answers").fetchone()[0]
+        n = conn.execute("SELECT COUNT(*) FROM answers WHERE pack_id = 'harassment' AND "
+                         "substr(answered_at, 1, 10) = ?", [last]).fetchone()[0]
+    result = calibrate("report", "--db", str(demo_db), "--out", str(out), "--pack",
+                       "harassment", "--since", last, "--until", last, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(pdf_text(out, 1, 1).split())
+    assert f"{n:,} answers from" in text
+    assert "graphic-content (" not in text
+
+
+@pytest.mark.parametrize("kind", ["missing", "text file", "foreign sqlite", "empty file"])
+def test_a_bad_database_is_one_line_and_exit_2(tmp_path: Path, kind: str) -> None:
+    db = tmp_path / "x.sqlite3"
+    if kind == "text file":
+        db.write_text("not a database\n")
+    elif kind == "foreign sqlite":
+        with sqlite3.connect(db) as conn:
+            conn.execute("CREATE TABLE invoices (id INTEGER)")
+    elif kind == "empty file":
+        db.write_bytes(b"")
+    before = db.read_bytes() if db.exists() else None
+    result = calibrate("report", "--db", str(db), "--out", str(tmp_path / "r.pdf"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("calibrate report: ") and str(db) in lines[0]
+    assert not (tmp_path / "r.pdf").exists()
+    assert (db.read_bytes() if db.exists() else None) == before
+
+
+def test_an_unwritable_output_is_one_line_and_exit_2(demo_db: Path, tmp_path: Path) -> None:
+    result = calibrate("report", "--db", str(demo_db), "--out",
+                       str(tmp_path / "no" / "such" / "r.pdf"), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_report_needs_no_screen_and_never_loads_qt(demo_db: Path, tmp_path: Path) -> None:
+    code = ("import sys\nfrom calibrate.cli import main\n"
+            f"rc = main(['report', '--db', {str(demo_db)!r}, '--out', "
+            f"{str(tmp_path / 'r.pdf')!r}])\n"
+            "qt = [m for m in sys.modules if m.startswith(('PySide6', 'vlc'))]\n"
+            "print(rc, qt)\n")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=180, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
