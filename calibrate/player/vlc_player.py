@@ -10,14 +10,17 @@ libVLC 3 facts this class works around (measured, see the tests):
 - get_time() is the demuxer's clock: it moves in 250-500 ms jumps and runs up to 0.5 s off
   the picture, so the position is our own clock anchored at the first frame, each seek,
   pause and rate change.
-- next_frame() steps the picture but not the clock, and after it an unpause jumps ahead by
-  the time spent paused: resume re-seeks to the stepped position.
+- next_frame() steps the picture but not the clock: after it, set_pause(0) jumps ahead by
+  the time spent paused, and a set_time() right after set_pause(0) is often lost. So play
+  after steps restarts at the stepped frame (stop, play, set_time: exact, ~40 ms).
 - A seek while paused shows the nearest earlier reference frame for H.264 with B-frames
-  (up to 3 frames early, so "one frame back" could stick); VP9 and seeks while playing land
-  exactly. So a backward step replays the last pictures shown (kept in memory, ~1 s),
-  and only seeks when it runs past them; resume then seeks while playing, which is exact.
-- set_pause() lands 1-2 frames late: each new picture arriving after a pause moves the
-  paused position on by one frame.
+  (up to 3 frames early, so "one frame back" could stick); VP9 lands exactly. So a
+  backward step replays the last pictures shown (kept in memory, ~1 s) and only seeks when
+  it runs past them.
+- set_pause() lands 1-2 frames late (each picture after it is one frame on); a set_time()
+  within ~20 ms after it is dropped; the first next_frame() after a paused seek is sometimes
+  ignored. So paused commands wait for the pause to settle and for the previous command's
+  picture (see PAUSE_SETTLE_S, PICTURE_WAIT_S).
 """
 
 from __future__ import annotations
@@ -615,15 +618,21 @@ class VideoPlayer(QObject):
             self._sync_on_picture(1, self._anchor_pos + self.frame_ms)
             self._set_state(PlayerState.PLAYING)
             return
-        # Show the first picture paused: pause, then put the picture back where we began.
+        # Show the first picture paused. It is the start frame (floor of the time asked);
+        # pictures that still come before the pause lands count one frame each, except at
+        # 0, a keyframe, where a paused seek back is exact.
         self._mp.set_pause(1)
         self._busy_until = now + PAUSE_SETTLE_S
-        self._sink.forget_history()
-        self._anchor_pos = start = self._snap(self._anchor_pos)
+        start = self._snap(self._anchor_pos, floor=True)
         self._priming = False
         self._apply_mute()
         self._set_state(PlayerState.PAUSED)
-        self._when_settled(lambda: self._seek_now(start), kind="seek")
+        if start == 0:
+            self._anchor_pos = 0
+            self._when_settled(lambda: self._seek_now(0), kind="seek")
+        else:
+            self._anchor_pos = start + (self._sink.distinct - 1) * self.frame_ms
+            self._seen_distinct, self._count_late = self._sink.distinct, True
 
     def _on_vlc_event(self, kind: str, now: float) -> None:
         if kind == "error" or (self._sink is not None and self._sink.count == 0):
