@@ -255,6 +255,17 @@ def test_shutdown_while_playing_is_quiet_and_final(qtbot: Any, player: VideoPlay
     player.shutdown()  # twice is fine
 
 
+def test_a_panel_deleted_without_shutdown_still_stops_libvlc(qtbot: Any, vlc_instance: Any) -> None:
+    doomed = PlayerPanel()  # owns its player, on the shared instance
+    doomed.show()
+    doomed.load(MP4)
+    wait_state(qtbot, doomed.player, PlayerState.PLAYING)
+    player = doomed.player
+    doomed.deleteLater()
+    qtbot.waitUntil(lambda: not player.available, timeout=1000)
+    settle(qtbot, 100)  # libVLC threads are gone: nothing calls into deleted objects
+
+
 def test_watched_time_counts_playing_not_paused(qtbot: Any, player: VideoPlayer) -> None:
     player.load(MP4)
     wait_state(qtbot, player, PlayerState.PLAYING)

@@ -1,5 +1,6 @@
 """Video playback: libVLC behind VideoPlayer, probes for missing libVLC or files, shields."""
 
+from calibrate.player.shields import Shields
 from calibrate.player.vlc_player import (
     PlayerState,
     VideoPlayer,
@@ -10,6 +11,7 @@ from calibrate.player.vlc_player import (
 
 __all__ = [
     "PlayerState",
+    "Shields",
     "VideoPlayer",
     "format_clock",
     "release_shared_instance",

@@ -2,9 +2,10 @@
 
 libVLC decodes into a buffer we own (frame callbacks, RV32 at the track's visible size);
 its threads only copy bytes and queue events. A 10 ms QTimer on the GUI thread turns them
-into Qt signals. Contract for callers: create players after the QApplication, call
-shutdown() before the widgets showing them are destroyed, and release_shared_instance()
-once at exit after every player is shut down (STACK.md: the instance goes last).
+into Qt signals. Contract for callers: create players after the QApplication and call
+shutdown() before the widgets showing them are destroyed. At aboutToQuit every player shuts
+down and then the shared instance is released (STACK.md: the instance goes last); call
+release_shared_instance() yourself if the app ends without aboutToQuit.
 
 libVLC 3 facts this class works around (measured, see the tests):
 - get_time() is the demuxer's clock: it moves in 250-500 ms jumps and runs up to 0.5 s off
@@ -26,6 +27,7 @@ libVLC 3 facts this class works around (measured, see the tests):
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import queue
 import time
@@ -33,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
@@ -80,6 +83,12 @@ def release_shared_instance() -> None:
     for player in list(_live_players.values()):
         player.shutdown()
     probe.release_instance()
+
+
+def _shut_down_orphan(key: int, *_args: object) -> None:
+    player = _live_players.get(key)
+    if player is not None:
+        player._release_libvlc()  # mid-destruction: no signals, no Qt
 
 
 def format_clock(ms: int) -> str:
@@ -151,9 +160,16 @@ class VideoPlayer(QObject):
             events.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_vlc, "error")
             events.event_attach(vlc.EventType.MediaPlayerEndReached, self._on_vlc, "end")
             _live_players[id(self)] = self
+            # Deleted by Qt with its parent before shutdown(): stop libVLC all the same.
+            self.destroyed.connect(functools.partial(_shut_down_orphan, id(self)))
             app = QCoreApplication.instance()
             if app is not None:
                 app.aboutToQuit.connect(self.shutdown)
+                if instance is None and not getattr(app, "_calibrate_vlc_release", False):
+                    # The shared instance goes last: release_shared_instance() first shuts
+                    # down every live player, whatever order the slots run in.
+                    app.aboutToQuit.connect(release_shared_instance)
+                    app._calibrate_vlc_release = True  # type: ignore[attr-defined]
 
     # -- read-only facts ---------------------------------------------------------------
     @property
@@ -387,7 +403,16 @@ class VideoPlayer(QObject):
 
     def shutdown(self) -> None:
         """Stop, release the libVLC player, drop callbacks; the shared instance stays."""
-        self._timer.stop()
+        if shiboken6.isValid(self):  # False once Qt deleted us (a parent went away)
+            self._timer.stop()
+            self._release_libvlc()
+            self._info, self._frame = None, QImage()
+            self._set_state(PlayerState.EMPTY)
+        else:
+            self._release_libvlc()
+
+    def _release_libvlc(self) -> None:
+        """The libVLC half of shutdown(): no Qt calls, so it is safe mid-destruction."""
         if self._mp is not None:
             vlc = probe.vlc_module()
             self._mp.stop()
@@ -398,8 +423,6 @@ class VideoPlayer(QObject):
             self._mp = self._sink = None
             self._error = self._error or "The player was shut down"
         _live_players.pop(id(self), None)
-        self._info, self._frame = None, QImage()
-        self._set_state(PlayerState.EMPTY)
 
     # -- internals -------------------------------------------------------------------
     def _on_vlc(self, _event: Any, kind: str) -> None:

@@ -17,6 +17,13 @@ to handle_key(), and the panel handles them itself when it or a control has focu
 J/L seek rather than shuttle: libVLC cannot play backwards, and moderators know the web
 players' J/K/L. Shields take Shift so that lifting one is always on purpose (DESIGN.md,
 Wellness). Keys with Ctrl, Alt or Meta are left to the window (menus, app shortcuts).
+
+Wiring in a screen: `panel = PlayerPanel(self)`; `panel.set_shields(grayscale=...,
+blurred=..., muted=...)` before `panel.load(path)` so no frame shows unshielded; listen to
+`panel.shield_changed` (a shield lifted on purpose) and `panel.player.position_changed`;
+read `panel.player.watched_ms` for the answer record; forward key presses with
+`panel.handle_key(event)`; call `panel.unload()` between cases and `panel.shutdown()`
+before the panel is destroyed (if forgotten, libVLC is stopped when Qt deletes it).
 """
 
 from __future__ import annotations
