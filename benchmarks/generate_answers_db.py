@@ -109,7 +109,9 @@ def generate(out: Path, n_answers: int = 1_000_000, seed: int = 7, moderators: i
     ambiguous = np.array([c.id in ("gr-protest-injury-documentation", "hb-course-seller-callout",
                                    "rg-festival-pill-testing") for c in flat_cases])
     mod = who[sess]
-    p_right = np.where(ambiguous[case_ix], 0.5, skill[mod])
+    # Escalations are drilled hard: about 1 in 40 is missed, the rest follow skill.
+    p_right = np.where(ambiguous[case_ix], 0.5,
+                       np.where(golden_rung[case_ix] < 0, 0.975, skill[mod]))
     right = rng.random(n) < p_right
     lean_over = np.where(site_of_team[team_of[mod]] == 1, 0.75, 0.55)
     step = np.where(rng.random(n) < lean_over, 1, -1) * rng.choice([1, 1, 1, 2], size=n)

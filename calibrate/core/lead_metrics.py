@@ -83,12 +83,12 @@ def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
     lessons completion lists (default: every pack the table knows).
     """
     scored = score_table(table)
-    first = first_answers(table)
+    first = first_answers(table, scored)
     by_pack, by_clause = _agreement.agreement_by_pack(table, first, case_clauses,
                                                       alpha_bootstrap)
     reviewers = _enforcement.reviewer_accuracy(table, scored, target)
     critical = _enforcement.critical_errors(table, scored)
-    item_section = _items.items(table, first, disputes)
+    item_section = _items.items(table, scored, first, disputes)
     n_scored, n_correct = int(scored.scored.sum()), int(scored.correct.sum())
     accuracy, accuracy_ci = wilson(n_correct, n_scored)
     if period is not None:

@@ -14,14 +14,37 @@ from calibrate.core.scoring import rungs_of, score_codes
 Interval = tuple[float, float] | None
 
 
+# Above this many (group × case × reviewer) keys, first answers are found by sorting rather
+# than in a dense array (16 M int64 = 128 MB).
+DENSE_KEYS = 1 << 24
+
+
 @dataclass(frozen=True)
 class Scored:
-    """Per answer: outcome code (scoring.Outcome), correct flag, ISO week start (days)."""
+    """Per answer: outcome code (scoring.Outcome), correct flag, ISO week start (days), and
+    the answers' time order (ties by row), computed once for every section."""
 
     outcome: np.ndarray
     correct: np.ndarray  # bool; False for skipped
     scored: np.ndarray  # bool: not skipped
     week: np.ndarray  # datetime64[D] of the Monday (UTC) starting the answer's ISO week
+    order: np.ndarray  # row indices, oldest answer first
+    rank: np.ndarray  # position of each row in `order`
+
+
+def time_order(stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows oldest first (stable: ties keep row order) and each row's place in that order."""
+    order = np.argsort(stamps.astype(np.int64), kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return order, rank
+
+
+def latest_per(codes: np.ndarray, s: Scored, size: int) -> np.ndarray:
+    """Row of the newest answer for each code (-1 where a code has none)."""
+    best = np.full(size, -1, dtype=np.int64)
+    np.maximum.at(best, codes, s.rank)
+    return np.where(best >= 0, s.order[np.maximum(best, 0)], -1)
 
 
 def score_table(table: AnswerTable) -> Scored:
@@ -30,15 +53,17 @@ def score_table(table: AnswerTable) -> Scored:
     # One rung lookup per (pack, decision): codes become pack * k + decision.
     rungs = np.concatenate([rungs_of(table.decisions, _ladder(table, p)) for p in table.packs]
                            or [np.zeros(0, np.int32)])
+    order, rank = time_order(table.answered_at)
     if len(table) == 0:
         empty = np.zeros(0, dtype=bool)
-        return Scored(np.zeros(0, np.int8), empty, empty, np.zeros(0, "datetime64[D]"))
+        return Scored(np.zeros(0, np.int8), empty, empty, np.zeros(0, "datetime64[D]"),
+                      order, rank)
     offset = table.pack.astype(np.int64) * k
     chosen = np.where(table.decision >= 0, offset + table.decision, -1)
     outcome, _ = score_codes(chosen, offset + table.golden, rungs)
     scored = ~table.skipped
     return Scored(outcome, scored & (table.decision == table.golden), scored,
-                  week_start(table.answered_at))
+                  week_start(table.answered_at), order, rank)
 
 
 def _ladder(table: AnswerTable, pack: str) -> tuple[str, ...]:
@@ -57,34 +82,30 @@ def as_date(day: np.datetime64) -> date:
     return day.astype("datetime64[D]").astype(date)
 
 
-def first_answers(table: AnswerTable, rows: np.ndarray | None = None,
-                  group: np.ndarray | None = None) -> np.ndarray:
-    """Row indices of each reviewer's first non-skipped answer per case (and per group).
+def first_answers(table: AnswerTable, s: Scored, group: np.ndarray | None = None,
+                  n_groups: int = 1) -> np.ndarray:
+    """Row indices (ascending) of each reviewer's first non-skipped answer per case.
 
-    `rows` limits the candidates (indices or a mask); `group` (one int per answer) splits
-    them further, e.g. by week, so each group keeps its own first answers.
-    """
-    candidates = ~table.skipped if rows is None else (~table.skipped & _mask(rows, len(table)))
-    idx = np.flatnonzero(candidates)
-    if idx.size == 0:
-        return idx
+    `group` (a code in [0, n_groups) per answer, e.g. the week) splits them further, so each
+    group keeps its own first answers. Ties in time go to the earlier row."""
+    cand = np.flatnonzero(~table.skipped)
+    if cand.size == 0:
+        return cand
     n_profiles = max(len(table.profile_ids), 1)
-    key = table.case[idx].astype(np.int64) * n_profiles + table.profile[idx]
+    size = max(len(table.cases), 1) * n_profiles
+    key = table.case[cand].astype(np.int64) * n_profiles + table.profile[cand]
     if group is not None:
-        key += group[idx].astype(np.int64) * (max(len(table.cases), 1) * n_profiles)
-    order = np.lexsort((idx, table.answered_at[idx], key))
-    key_sorted = key[order]
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = key_sorted[1:] != key_sorted[:-1]
-    return np.sort(idx[order[first]])
-
-
-def _mask(rows: np.ndarray, n: int) -> np.ndarray:
-    if rows.dtype == bool:
-        return rows
-    mask = np.zeros(n, dtype=bool)
-    mask[rows] = True
-    return mask
+        key += group[cand].astype(np.int64) * size
+        size *= n_groups
+    if size <= DENSE_KEYS:
+        # The earliest answer per key is the smallest time rank: one unbuffered pass.
+        none = np.iinfo(np.int64).max
+        best = np.full(size, none, dtype=np.int64)
+        np.minimum.at(best, key, s.rank[cand])
+        return np.sort(s.order[best[best != none]])
+    in_time = np.argsort(s.rank[cand], kind="stable")
+    _, first = np.unique(key[in_time], return_index=True)  # first occurrence: earliest
+    return np.sort(cand[in_time[first]])
 
 
 def case_counts(case: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
@@ -93,6 +114,14 @@ def case_counts(case: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
     n = int(local.max()) + 1 if local.size else 0
     return np.bincount(local.reshape(-1).astype(np.int64) * k + code,
                        minlength=n * k).reshape(n, k)
+
+
+def wilsons(correct: np.ndarray, n: np.ndarray) -> list[tuple[float | None, Interval]]:
+    """`wilson` for many groups in one vectorised pass."""
+    lo, hi = wilson_interval(correct, n)
+    return [(None, None) if m <= 0 else (float(k / m), (float(a), float(b)))
+            for k, m, a, b in zip(correct.tolist(), n.tolist(), lo.tolist(), hi.tolist(),
+                                  strict=True)]
 
 
 def wilson(correct: int, n: int) -> tuple[float | None, Interval]:
@@ -105,19 +134,27 @@ def wilson(correct: int, n: int) -> tuple[float | None, Interval]:
 
 def group_codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One int per row for each distinct combination of the columns, and the combinations
-    (rows of codes, sorted). Codes must be ≥ 0."""
+    (rows of values, sorted)."""
     if not columns[0].size:
         return np.zeros(0, np.int64), np.zeros((0, len(columns)), np.int64)
-    # Mixed-radix keys: one 1-D unique is far faster than np.unique(axis=0).
-    sizes = [int(c.max()) + 1 for c in columns]
+    # Mixed-radix keys over each column's range: one 1-D key instead of np.unique(axis=0).
+    lows = [int(c.min()) for c in columns]
+    sizes = [int(c.max()) - low + 1 for c, low in zip(columns, lows, strict=True)]
     key = np.zeros(columns[0].size, dtype=np.int64)
-    for column, size in zip(columns, sizes, strict=True):
+    for column, low, size in zip(columns, lows, sizes, strict=True):
         key *= size
         key += column
-    uniq, inverse = np.unique(key, return_inverse=True)
+        key -= low
+    total = int(np.prod(sizes, dtype=np.int64))
+    if total <= DENSE_KEYS:  # a counting pass beats sorting a million keys
+        present = np.bincount(key, minlength=total) > 0
+        uniq = np.flatnonzero(present)
+        inverse = (np.cumsum(present) - 1)[key]
+    else:
+        uniq, inverse = np.unique(key, return_inverse=True)
     combos = np.empty((uniq.size, len(columns)), dtype=np.int64)
-    rest = uniq.copy()
+    rest = uniq.astype(np.int64)
     for i in range(len(columns) - 1, -1, -1):
-        combos[:, i] = rest % sizes[i]
+        combos[:, i] = rest % sizes[i] + lows[i]
         rest //= sizes[i]
     return inverse.reshape(-1), combos

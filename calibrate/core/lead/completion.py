@@ -20,14 +20,15 @@ from calibrate.core.lead.sections import (
 
 
 def _complete_sessions(table: AnswerTable, s: Scored, in_period: np.ndarray
-                       ) -> dict[tuple[int, str], list[float | None]]:
-    """Scores of sessions that answered every case of their lesson, by (profile, lesson).
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Per (profile code, lesson code): sessions that answered every case of their lesson,
+    and the best score among them (-1 where none scored).
 
     A skipped case counts as answered (skipping warned content is allowed); the score is the
     share right among answered cases, as the moderator's summary shows it."""
     case_index = {name: i for i, name in enumerate(table.cases)}
-    n_cases = max(len(table.cases), 1)
-    lesson_size = np.zeros(len(table.lessons), dtype=np.int64)
+    n_cases, n_lessons = max(len(table.cases), 1), max(len(table.lessons), 1)
+    lesson_size = np.zeros(n_lessons, dtype=np.int64)
     member_keys: list[int] = []
     for li, name in enumerate(table.lessons):
         pack, lesson = name.split("/", 1)
@@ -38,23 +39,25 @@ def _complete_sessions(table: AnswerTable, s: Scored, in_period: np.ndarray
                         if f"{pack}/{c}" in case_index]
     rows = in_period & np.isin(table.lesson.astype(np.int64) * n_cases + table.case,
                                np.asarray(member_keys, dtype=np.int64))
-    idx = np.flatnonzero(rows)
     size = max(len(table.session_ids), 1)
-    answered = np.bincount(table.session[idx], minlength=size)  # one answer per session × case
-    scored = np.bincount(table.session[idx], weights=s.scored[idx], minlength=size)
-    right = np.bincount(table.session[idx], weights=s.correct[idx], minlength=size)
-    session_lesson = np.full(size, -1, dtype=np.int64)
-    session_profile = np.full(size, -1, dtype=np.int64)
-    session_lesson[table.session[idx]] = table.lesson[idx]
-    session_profile[table.session[idx]] = table.profile[idx]
-    out: dict[tuple[int, str], list[float | None]] = {}
-    for sess in np.flatnonzero(answered):
-        li = session_lesson[sess]
-        if lesson_size[li] == 0 or answered[sess] < lesson_size[li]:
-            continue
-        score = float(right[sess] / scored[sess]) if scored[sess] else None
-        out.setdefault((int(session_profile[sess]), table.lessons[li]), []).append(score)
-    return out
+    session = table.session[rows]
+    answered = np.bincount(session, minlength=size)  # one answer per session × case
+    scored = np.bincount(session, weights=s.scored[rows], minlength=size)
+    right = np.bincount(session, weights=s.correct[rows], minlength=size)
+    lesson_of = np.zeros(size, dtype=np.int64)
+    profile_of = np.zeros(size, dtype=np.int64)
+    lesson_of[session] = table.lesson[rows]
+    profile_of[session] = table.profile[rows]
+    complete = np.flatnonzero((answered > 0) & (lesson_size[lesson_of] > 0)
+                              & (answered >= lesson_size[lesson_of]))
+    shape = (max(len(table.profile_ids), 1), n_lessons)
+    key = profile_of[complete] * n_lessons + lesson_of[complete]
+    count = np.bincount(key, minlength=shape[0] * shape[1]).reshape(shape)
+    score = np.where(scored[complete] > 0, right[complete] / np.maximum(scored[complete], 1),
+                     -1.0)
+    best = np.full(shape[0] * shape[1], -1.0)
+    np.maximum.at(best, key, score)
+    return count, best.reshape(shape)
 
 
 def completion(table: AnswerTable, s: Scored, roster: Sequence[Mapping[str, str]],
@@ -65,8 +68,9 @@ def completion(table: AnswerTable, s: Scored, roster: Sequence[Mapping[str, str]
     if period is not None and len(table):
         day = table.answered_at.astype("datetime64[D]")
         in_period = (day >= np.datetime64(period[0])) & (day <= np.datetime64(period[1]))
-    sessions = _complete_sessions(table, s, in_period)
+    count, best = _complete_sessions(table, s, in_period)
     profile_code = {pid: i for i, pid in enumerate(table.profile_ids)}
+    lesson_code = {name: i for i, name in enumerate(table.lessons)}
     pack_ids = sorted(table.pack_info) if packs is None else list(packs)
     entries: list[CompletionRow] = []
     for pack_id in pack_ids:
@@ -74,18 +78,19 @@ def completion(table: AnswerTable, s: Scored, roster: Sequence[Mapping[str, str]
         if info is None:
             continue
         for lesson_id in info.lessons:
+            li = lesson_code.get(f"{pack_id}/{lesson_id}", -1)
+            title = info.lesson_titles.get(lesson_id, lesson_id)
             for person in roster:
-                code = profile_code.get(person["id"], -1)
-                scores = sessions.get((code, f"{pack_id}/{lesson_id}"), [])
-                known = [x for x in scores if x is not None]
-                best = max(known) if known else None
+                p = profile_code.get(person["id"], -1)
+                sessions = int(count[p, li]) if p >= 0 and li >= 0 else 0
+                score = float(best[p, li]) if sessions else -1.0
+                top = score if score >= 0 else None
                 entries.append(CompletionRow(
                     team=person.get("team") or "", site=person.get("site") or "",
                     profile_id=person["id"], name=person.get("name") or person["id"],
-                    pack=pack_id, lesson=lesson_id,
-                    lesson_title=info.lesson_titles.get(lesson_id, lesson_id),
-                    taken=bool(scores), sessions=len(scores), best_score=best,
-                    passed=None if best is None else best >= info.pass_mark))
+                    pack=pack_id, lesson=lesson_id, lesson_title=title, taken=sessions > 0,
+                    sessions=sessions, best_score=top,
+                    passed=None if top is None else top >= info.pass_mark))
     entries.sort(key=lambda r: (r.team, r.pack, r.lesson, r.name.casefold()))
     summary: dict[tuple[str, str, str], list[int]] = {}
     titles: dict[tuple[str, str], str] = {}

@@ -8,7 +8,7 @@ import numpy as np
 
 from calibrate.core.accuracy import Z95
 from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
-from calibrate.core.lead.coding import Scored, wilson
+from calibrate.core.lead.coding import Scored, latest_per, wilsons
 from calibrate.core.lead.sections import (
     ConfusionMatrix,
     ConfusionSection,
@@ -22,25 +22,16 @@ from calibrate.core.lead.sections import (
 from calibrate.core.scoring import Outcome
 
 
-def _latest_per(codes: np.ndarray, stamps: np.ndarray, size: int) -> np.ndarray:
-    """Row index of the newest answer of each code (-1 where a code has none)."""
-    latest = np.full(size, -1, dtype=np.int64)
-    if codes.size:
-        order = np.lexsort((stamps, codes))
-        latest[codes[order]] = order  # later (newer) writes win
-    return latest
-
-
 def reviewer_accuracy(table: AnswerTable, s: Scored, target: float) -> ReviewerAccuracy:
     """Accuracy of every reviewer with an answer in view (skips excluded from n)."""
     size = len(table.profile_ids)
     n = np.bincount(table.profile[s.scored], minlength=size)
     correct = np.bincount(table.profile[s.correct], minlength=size)
     answered = np.bincount(table.profile, minlength=size) > 0
-    latest = _latest_per(table.profile, table.answered_at, size)
+    latest = latest_per(table.profile, s, size)
     rows: list[ReviewerRow] = []
-    for p in np.flatnonzero(answered):
-        accuracy, ci = wilson(int(correct[p]), int(n[p]))
+    shown = np.flatnonzero(answered)
+    for p, (accuracy, ci) in zip(shown, wilsons(correct[shown], n[shown]), strict=True):
         i = latest[p]
         rows.append(ReviewerRow(
             profile_id=table.profile_ids[p], name=table.profile_names[p],

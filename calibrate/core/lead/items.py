@@ -10,6 +10,7 @@ import numpy as np
 
 from calibrate.core.answer_table import AnswerTable
 from calibrate.core.items import item_analysis
+from calibrate.core.lead.coding import Scored, latest_per
 from calibrate.core.lead.sections import ItemRow, ItemSection
 from calibrate.core.ratings import RatingsTable
 
@@ -18,17 +19,15 @@ def _opt(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
-def current_golden(table: AnswerTable) -> np.ndarray:
+def current_golden(table: AnswerTable, s: Scored) -> np.ndarray:
     """Golden decision code per case code: that of the case's newest answer (its current
     version, should a golden answer have changed)."""
-    gold = np.full(len(table.cases), -1, dtype=np.int32)
-    if len(table):
-        order = np.lexsort((table.answered_at, table.case))
-        gold[table.case[order]] = table.golden[order]  # later (newer) writes win
-    return gold
+    latest = latest_per(table.case, s, len(table.cases))
+    return np.where(latest >= 0, table.golden[np.maximum(latest, 0)], -1).astype(np.int32)
 
 
-def items(table: AnswerTable, first: np.ndarray, disputes: Iterable[dict]) -> ItemSection:
+def items(table: AnswerTable, s: Scored, first: np.ndarray, disputes: Iterable[dict]
+          ) -> ItemSection:
     """Per case, on first answers: facility, discrimination, agreement, the split flag.
 
     Order: split cases first, most divided strong reviewers first; then the rest by lowest
@@ -43,7 +42,7 @@ def items(table: AnswerTable, first: np.ndarray, disputes: Iterable[dict]) -> It
         categories=table.decisions, case=case_local.reshape(-1).astype(np.int32),
         rater=rater_local.reshape(-1).astype(np.int32),
         code=table.decision[first].astype(np.int32))
-    gold = current_golden(table)[case_codes]
+    gold = current_golden(table, s)[case_codes]
     analysis = item_analysis(ratings, gold)
     counts = ratings.counts
     disputed = Counter(f"{d['pack_id']}/{d['case_id']}" for d in disputes)

@@ -9,7 +9,7 @@ import numpy as np
 from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
 from calibrate.core.confidence import brier_score, reliability_curve
 from calibrate.core.lead.agreement import grouped_fleiss
-from calibrate.core.lead.coding import Scored, as_date, first_answers, group_codes, wilson
+from calibrate.core.lead.coding import Scored, as_date, first_answers, group_codes, wilsons
 from calibrate.core.lead.sections import (
     AttemptRow,
     CalibrationRow,
@@ -21,16 +21,15 @@ from calibrate.core.lead.sections import (
 CONFIDENCE_BINS = 5  # the answer form offers five steps (0.2 … 0.95): one bin each
 
 
-def _week_kappa(table: AnswerTable, slot: np.ndarray, n_slots: int
+def _week_kappa(table: AnswerTable, first: np.ndarray, slot: np.ndarray, n_slots: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Per slot (a week, or a week × team): the case-weighted mean over packs of Fleiss' κ.
 
-    κ is computed per slot × pack on first answers within that slot; packs weigh by their
-    cases rated twice or more, the cases that carry agreement information."""
-    k = max(len(table.decisions), 1)
-    first = first_answers(table, group=slot)
+    κ is computed per slot × pack on the week's first answers; packs weigh by their cases
+    rated twice or more, the cases that carry agreement information."""
     if first.size == 0:
         return np.full(n_slots, np.nan), np.zeros(n_slots, np.int64)
+    k = max(len(table.decisions), 1)
     n_packs = max(len(table.packs), 1)
     group = slot[first].astype(np.int64) * n_packs + table.pack[first]
     kappa, n2 = grouped_fleiss(group, table.case[first], table.decision[first], k,
@@ -44,14 +43,17 @@ def _week_kappa(table: AnswerTable, slot: np.ndarray, n_slots: int
 
 
 def trend(table: AnswerTable, s: Scored) -> TrendSection:
-    """Accuracy and κ per ISO week (Monday start, UTC), per team and for everyone."""
+    """Accuracy and κ per ISO week (Monday start, UTC), per team and for everyone.
+
+    κ uses each reviewer's first answer per case within the week, under the team that
+    answer was given in."""
     if len(table) == 0:
         return TrendSection((), (), (), ())
-    day = s.week.astype(np.int64)
-    week_slot, weeks = group_codes(day)
+    week_slot, weeks = group_codes(s.week.astype(np.int64))
+    first = first_answers(table, s, group=week_slot, n_groups=weeks.shape[0])
     points: list[TrendPoint] = []
-    for team_filter in (True, False):
-        if team_filter:
+    for per_team in (True, False):
+        if per_team:
             slot, combos = group_codes(week_slot, table.team)
         else:
             slot, combos = week_slot, np.stack([np.arange(weeks.shape[0]),
@@ -59,9 +61,8 @@ def trend(table: AnswerTable, s: Scored) -> TrendSection:
         n_slots = combos.shape[0]
         n = np.bincount(slot[s.scored], minlength=n_slots)
         right = np.bincount(slot[s.correct], minlength=n_slots)
-        kappa, cases = _week_kappa(table, slot, n_slots)
-        for g in range(n_slots):
-            accuracy, ci = wilson(int(right[g]), int(n[g]))
+        kappa, cases = _week_kappa(table, first, slot, n_slots)
+        for g, (accuracy, ci) in enumerate(wilsons(right, n)):
             team = table.teams[combos[g, 1]] if combos[g, 1] >= 0 else ""
             points.append(TrendPoint(
                 as_date(np.datetime64(int(weeks[combos[g, 0], 0]), "D")), team, int(n[g]),
@@ -82,8 +83,8 @@ def attempts(table: AnswerTable, s: Scored) -> tuple[AttemptRow, ...]:
     n = np.bincount(slot[s.scored], minlength=size)
     right = np.bincount(slot[s.correct], minlength=size)
     rows = []
-    for g in np.flatnonzero(n):
-        accuracy, ci = wilson(int(right[g]), int(n[g]))
+    present = np.flatnonzero(n)
+    for g, (accuracy, ci) in zip(present, wilsons(right[present], n[present]), strict=True):
         rows.append(AttemptRow(table.teams[g // kinds], SESSION_KIND_CODES[g % kinds],
                                int(n[g]), int(right[g]), accuracy, ci))
     return tuple(rows)
