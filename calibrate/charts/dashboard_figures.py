@@ -35,7 +35,7 @@ ABOVE = "#0072B2"  # blue: at or above target
 UNDER = "#56B4E9"  # sky blue: under-enforcement
 KIND_LABELS = {"first_attempt": "first attempt", "retake": "retake", "review": "review",
                "live": "live session"}
-MAX_ROWS = 45  # beyond this a dot chart stops being readable; the rest is in the table
+MAX_ROWS = 40  # beyond this a dot chart stops being readable; the rest is in the table
 
 CAPTIONS = {
     "reviewer_accuracy": "Each dot is one reviewer's share of answers matching the golden "
@@ -149,7 +149,7 @@ def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
               hollow=[r.below_target and not r.clearly_below for r in shown])
     axes.axvline(section.target, color=text, linestyle="--", linewidth=1)
     axes.text(section.target, len(shown) - 0.3, f" target {section.target:.0%}", color=text,
-              fontsize=8, va="bottom")
+              fontsize=7, va="bottom")
     axes.set_yticks(y, labels=[f"{r.name} · {r.team} (n={r.n})" for r in shown], fontsize=7)
     for label, colour in zip(axes.get_yticklabels(), colours, strict=True):
         if colour == BELOW:
@@ -161,12 +161,12 @@ def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
     axes.set_xlabel("answers matching golden (95 % Wilson interval)")
     axes.grid(axis="x", alpha=0.25)
     axes.legend(handles=[
-        Line2D([], [], marker="o", color=BELOW, linestyle="",
-               label="below target, whole interval below"),
+        Line2D([], [], marker="o", color=BELOW, linestyle="", label="clearly below target"),
         Line2D([], [], marker="o", color=BELOW, markerfacecolor="white", linestyle="",
-               label="below target, interval reaches it"),
-        Line2D([], [], marker="o", color=ABOVE, linestyle="", label="at or above target")],
-        loc="lower left", fontsize=7, frameon=False, labelcolor=text)
+               label="below, interval reaches it"),
+        Line2D([], [], marker="o", color=ABOVE, linestyle="", label="on target")],
+        loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, fontsize=7, frameon=False,
+        labelcolor=text, columnspacing=1.0, handletextpad=0.2, borderaxespad=0.2)
     _style(axes, text)
     return figure
 
@@ -283,7 +283,7 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
     under = np.array([r.under / r.n for r in rows])
     bars.barh(y, over, color=BELOW, height=0.6, label="over (more restrictive)")
     bars.barh(y, -under, color=UNDER, height=0.6, label="under (less restrictive)")
-    for yi, o, u in zip(y, over, under, strict=True):
+    for yi, o, u in zip(y, over, under, strict=True) if len(rows) <= 12 else ():
         bars.text(o, yi, f" {o:.0%}", va="center", fontsize=7, color=text)
         bars.text(-u, yi, f"{u:.0%} ", va="center", ha="right", fontsize=7, color=text)
     reach = max(float(over.max()), float(under.max()), 0.05) * 1.35
@@ -312,16 +312,21 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
 
 
 def trend_figure(section: TrendSection, *, dark: bool = False,
-                 target: float | None = None,
+                 target: float | None = None, max_teams: int = 6,
                  figure: FigureBase | None = None) -> Figure:
-    """Weekly accuracy (95 % band) and Fleiss' κ per team; everyone together in black."""
+    """Weekly accuracy (95 % band) and Fleiss' κ per team (the `max_teams` with most answers);
+    everyone together in black."""
     figure, text = _new(7.4, 5.0, dark, figure)
-    _title(figure, "Week by week", text)
+    answers = {t: sum(p.n for p in section.points if p.team == t) for t in section.teams}
+    teams = sorted(sorted(section.teams, key=lambda t: -answers[t])[:max_teams])
+    more = f" ({len(teams)} largest of {len(section.teams)} teams)" if len(
+        teams) < len(section.teams) else ""
+    _title(figure, f"Week by week{more}", text)
     if not section.points:
         return _empty(figure, text)
     acc, kap = figure.subplots(2, 1, sharex=True)
-    colours = team_colours(section.teams)
-    for team in [*section.teams, ""]:
+    colours = team_colours(teams)
+    for team in [*teams, ""]:
         points = [p for p in section.points if p.team == team]
         weeks = [np.datetime64(p.week) for p in points]
         colour = colours.get(team, text)
@@ -344,7 +349,8 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
     kap.set_xlabel("week starting (Monday, UTC)")
     kap.xaxis.set_major_formatter(lambda v, _: str(np.datetime64(int(v), "D").item()
                                                    .strftime("%d %b")))
-    kap.set_xticks([np.datetime64(w) for w in section.weeks])
+    every = -(-len(section.weeks) // 10)  # at most ten labelled weeks
+    kap.set_xticks([np.datetime64(w) for w in section.weeks[::every]])
     acc.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, fontsize=7,
                frameon=False, labelcolor=text)
     for axes in (acc, kap):
@@ -372,6 +378,8 @@ def attempts_figure(section: TrendSection, *, dark: bool = False,
                   [a.ci[0] if a.ci else np.nan for a in mine],
                   [a.ci[1] if a.ci else np.nan for a in mine], [SERIES[j]] * len(mine))
         for a, yi in zip(mine, y, strict=True):
+            if len(teams) > 6:  # beyond that the counts crowd out the chart (table has them)
+                continue
             axes.text(1.005, yi, f"n={a.n}", fontsize=6.5, va="center", color=text,
                       transform=axes.get_yaxis_transform())
     axes.set_yticks(range(len(teams)), labels=teams[::-1], fontsize=8)
@@ -388,11 +396,16 @@ def attempts_figure(section: TrendSection, *, dark: bool = False,
 
 
 def calibration_figure(section: CalibrationSection, *, dark: bool = False,
-                       figure: FigureBase | None = None) -> Figure:
-    """Reliability curve per team: stated confidence vs share right, with the diagonal."""
+                       max_teams: int = 6, figure: FigureBase | None = None) -> Figure:
+    """Reliability curve per team (the `max_teams` with most answers; everyone dashed when
+    there are more) with the diagonal of perfect calibration."""
     figure, text = _new(5.6, 4.6, dark, figure)
-    _title(figure, "Stated confidence vs being right", text)
-    rows = [t for t in section.teams if t.team]
+    teams = [t for t in section.teams if t.team]
+    rows = sorted(sorted(teams, key=lambda t: -t.n)[:max_teams], key=lambda t: t.team)
+    more = f" ({len(rows)} largest of {len(teams)} teams)" if len(rows) < len(teams) else ""
+    _title(figure, f"Stated confidence vs being right{more}", text)
+    if len(rows) < len(teams):
+        rows += [t for t in section.teams if not t.team]
     if not section.teams:
         return _empty(figure, text, "No answers with a stated confidence")
     axes = figure.add_subplot()
@@ -406,6 +419,7 @@ def calibration_figure(section: CalibrationSection, *, dark: bool = False,
         sizes = np.array(row.bin_count)[keep]
         colour = colours.get(row.team, text)
         axes.plot(x[keep], y[keep], color=colour, linewidth=1.5,
+                  linestyle="-" if row.team else "--",
                   label=f"{row.team or 'all'} (Brier {row.brier:.3f}, n={row.n})")
         axes.scatter(x[keep], y[keep], s=12 + 60 * sizes / max(sizes.max(), 1), color=colour,
                      zorder=3)
@@ -416,7 +430,7 @@ def calibration_figure(section: CalibrationSection, *, dark: bool = False,
     axes.set_xlabel("stated confidence (dot size: answers)")
     axes.set_ylabel("share actually right")
     axes.grid(alpha=0.25)
-    axes.legend(loc="upper left", fontsize=7, frameon=False, labelcolor=text)
+    axes.legend(loc="lower right", fontsize=7, frameon=False, labelcolor=text)
     _style(axes, text)
     return figure
 
