@@ -164,3 +164,26 @@ def test_report_needs_no_screen_and_never_loads_qt(demo_db: Path, tmp_path: Path
                             cwd=tmp_path, timeout=180, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_every_chart_draws_at_its_natural_size_with_a_caption(demo_db: Path,
+                                                              tmp_path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from calibrate import paths
+    from calibrate.charts import dashboard_figures as charts
+    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
+    from calibrate.core.lessons import load_library
+    from calibrate.store.db import open_database
+    from calibrate.store.queries import dispute_rows, load_answers, roster
+
+    packs = load_library([paths.bundled_lessons_dir()]).packs
+    db = open_database(demo_db)
+    dashboard = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
+                                  case_clauses=case_clauses_of(packs))
+    db.conn.close()
+    for dark in (False, True):
+        for name, figure in charts.dashboard_figures(dashboard, dark=dark):
+            FigureCanvasAgg(figure).print_png(tmp_path / f"{name}.png")
+            assert tuple(figure.get_size_inches()) == charts.natural_size(name, dashboard)
+            assert figure.get_suptitle() and charts.figure_caption(name).endswith(".")

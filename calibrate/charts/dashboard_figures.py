@@ -35,6 +35,7 @@ ABOVE = "#0072B2"  # blue: at or above target
 UNDER = "#56B4E9"  # sky blue: under-enforcement
 KIND_LABELS = {"first_attempt": "first attempt", "retake": "retake", "review": "review",
                "live": "live session"}
+MAX_PACKS = 6  # confusion heatmaps on one chart
 MAX_ROWS = 40  # beyond this a dot chart stops being readable; the rest is in the table
 
 CAPTIONS = {
@@ -54,6 +55,40 @@ CAPTIONS = {
     "calibration": "Stated confidence against how often reviewers were actually right; points on "
                    "the diagonal are well calibrated, below it overconfident.",
 }
+
+
+def _grid(n: int) -> tuple[int, int]:
+    """Columns and rows of the confusion grid: three packs a row."""
+    columns = min(max(n, 1), 3)
+    return columns, -(-max(n, 1) // columns)
+
+
+# Each chart's natural size (inches) from the number of rows it shows: the figure functions
+# and `natural_size` share these, so the report can lay a page out before drawing.
+_SIZE: dict[str, Callable[[int], tuple[float, float]]] = {
+    "reviewer_accuracy": lambda n: (7.0, 1.3 + 0.19 * max(n, 4)),
+    "agreement": lambda n: (7.0, 1.3 + 0.22 * max(n, 3)),
+    "confusion": lambda n: (2.6 * _grid(n)[0] + 0.9, 0.4 + 2.9 * _grid(n)[1]),
+    "enforcement": lambda n: (7.4, 1.5 + 0.32 * max(n, 3)),
+    "trend": lambda n: (7.4, 5.0),
+    "attempts": lambda n: (7.0, 1.4 + 0.55 * max(n, 2)),
+    "calibration": lambda n: (5.6, 4.6),
+}
+
+
+def natural_size(name: str, dashboard: Dashboard) -> tuple[float, float]:
+    """The size (inches) chart `name` takes when drawn from `dashboard` with its defaults."""
+    shown = {
+        "reviewer_accuracy": min(MAX_ROWS, sum(r.accuracy is not None
+                                               for r in dashboard.reviewers.reviewers)),
+        "agreement": min(MAX_ROWS, len(dashboard.agreement.by_pack)
+                         + sum(r.pack in {p.pack for p in dashboard.agreement.by_pack}
+                               for r in dashboard.agreement.by_clause)),
+        "confusion": min(MAX_PACKS, len(dashboard.confusion.matrices)),
+        "enforcement": len(dashboard.enforcement.by_team) + len(dashboard.enforcement.by_site),
+        "attempts": len({a.team for a in dashboard.trend.attempts}),
+    }
+    return _SIZE[name](shown.get(name, 0))
 
 
 def figure_caption(name: str) -> str:
@@ -135,7 +170,7 @@ def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
     when there are more)."""
     rows = [r for r in section.reviewers if r.accuracy is not None]
     shown = rows[:max_rows][::-1]  # y grows upwards: the lowest ends on top
-    figure, text = _new(7.0, 1.3 + 0.19 * max(len(shown), 4), dark, figure)
+    figure, text = _new(*_SIZE['reviewer_accuracy'](len(shown)), dark, figure)
     more = f" (lowest {len(shown)} of {len(rows)})" if len(rows) > len(shown) else ""
     below = sum(r.below_target for r in rows)
     _title(figure, f"Accuracy per reviewer{more}: {below} of {len(rows)} below target", text)
@@ -190,7 +225,7 @@ def agreement_figure(section: AgreementSection, *, dark: bool = False, metric: s
         ordered.append(pack_row)
         ordered += [r for r in section.by_clause if r.pack == pack_row.pack]
     shown = ordered[:max_rows][::-1]
-    figure, text = _new(7.0, 1.3 + 0.22 * max(len(shown), 3), dark, figure)
+    figure, text = _new(*_SIZE['agreement'](len(shown)), dark, figure)
     _title(figure, f"Agreement between reviewers — {METRIC_LABELS[metric]}", text)
     if not shown:
         return _empty(figure, text)
@@ -228,16 +263,15 @@ def agreement_figure(section: AgreementSection, *, dark: bool = False, metric: s
 
 
 def confusion_figure(section: ConfusionSection, *, dark: bool = False,
-                     pack: str | None = None, max_packs: int = 6,
+                     pack: str | None = None, max_packs: int = MAX_PACKS,
                      figure: FigureBase | None = None) -> Figure:
     """Golden × chosen heatmap per pack (shade = share of the golden row), counts written in;
     three packs a row, the `max_packs` with most answers when there are more."""
     matrices = [m for m in section.matrices if pack is None or m.pack == pack]
     if len(matrices) > max_packs:
         matrices = sorted(matrices, key=lambda m: -int(m.counts.sum()))[:max_packs]
-    columns = min(max(len(matrices), 1), 3)
-    grid_rows = -(-max(len(matrices), 1) // columns)
-    figure, text = _new(2.6 * columns + 0.9, 0.4 + 2.9 * grid_rows, dark, figure)
+    columns, grid_rows = _grid(len(matrices))
+    figure, text = _new(*_SIZE['confusion'](len(matrices)), dark, figure)
     more = f" ({len(matrices)} of {len(section.matrices)} packs)" if len(
         section.matrices) > len(matrices) and pack is None else ""
     _title(figure, f"What reviewers chose, by golden answer{more}", text)
@@ -273,7 +307,7 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
     """Per team and site: under (left) and over (right) shares, and the net lean with its CI."""
     rows = list(section.by_team) + list(section.by_site)
     rows = rows[::-1]
-    figure, text = _new(7.4, 1.5 + 0.32 * max(len(rows), 3), dark, figure)
+    figure, text = _new(*_SIZE['enforcement'](len(rows)), dark, figure)
     _title(figure, "Over- and under-enforcement by team and site", text)
     if not rows:
         return _empty(figure, text)
@@ -316,7 +350,7 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
                  figure: FigureBase | None = None) -> Figure:
     """Weekly accuracy (95 % band) and Fleiss' κ per team (the `max_teams` with most answers);
     everyone together in black."""
-    figure, text = _new(7.4, 5.0, dark, figure)
+    figure, text = _new(*_SIZE['trend'](0), dark, figure)
     answers = {t: sum(p.n for p in section.points if p.team == t) for t in section.teams}
     teams = sorted(sorted(section.teams, key=lambda t: -answers[t])[:max_teams])
     more = f" ({len(teams)} largest of {len(section.teams)} teams)" if len(
@@ -365,7 +399,7 @@ def attempts_figure(section: TrendSection, *, dark: bool = False,
     rows = list(section.attempts)
     teams = sorted({a.team for a in rows})
     kinds = [k for k in KIND_LABELS if any(a.kind == k for a in rows)]
-    figure, text = _new(7.0, 1.4 + 0.55 * max(len(teams), 2), dark, figure)
+    figure, text = _new(*_SIZE['attempts'](len(teams)), dark, figure)
     _title(figure, "First attempt vs retake", text)
     if not rows:
         return _empty(figure, text)
@@ -399,7 +433,7 @@ def calibration_figure(section: CalibrationSection, *, dark: bool = False,
                        max_teams: int = 6, figure: FigureBase | None = None) -> Figure:
     """Reliability curve per team (the `max_teams` with most answers; everyone dashed when
     there are more) with the diagonal of perfect calibration."""
-    figure, text = _new(5.6, 4.6, dark, figure)
+    figure, text = _new(*_SIZE['calibration'](0), dark, figure)
     teams = [t for t in section.teams if t.team]
     rows = sorted(sorted(teams, key=lambda t: -t.n)[:max_teams], key=lambda t: t.team)
     more = f" ({len(rows)} largest of {len(teams)} teams)" if len(rows) < len(teams) else ""

@@ -153,16 +153,10 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) ->
     return figure
 
 
-def _natural_size(draw: Callable[..., Figure]) -> tuple[float, float]:
-    w, h = draw(None).get_size_inches()
-    return float(w), float(h)
-
-
-def chart_page(name: str, draw: Callable[..., Figure], reading: list[str], filters: str,
-               demo: bool) -> Figure:
+def chart_page(name: str, draw: Callable[..., Figure], size: tuple[float, float],
+               reading: list[str], filters: str, demo: bool) -> Figure:
     """One chart at its natural height, its caption, and what it says in this data."""
-    _, height = _natural_size(draw)
-    height = min(height, PAGE[1] - 2.2)
+    height = min(size[1], PAGE[1] - 2.2)
     page = Figure(figsize=PAGE, layout="constrained")
     _header(page, filters, demo)
     rest = PAGE[1] - 0.35 - height
@@ -333,7 +327,8 @@ def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
         pdf.savefig(summary_page(d, filters, generated, demo))
         pages += 1
         for name, draw in draws:
-            pdf.savefig(chart_page(name, draw, readings[name], filters, demo))
+            pdf.savefig(chart_page(name, draw, charts.natural_size(name, d), readings[name],
+                                   filters, demo))
             pages += 1
         for figure in table_pages(d, filters, demo):
             pdf.savefig(figure)
