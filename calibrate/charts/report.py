@@ -59,6 +59,8 @@ class _TextPage:
     def line(self, text: str, *, size: float = 9, bold: bool = False, indent: float = 0,
              colour: str = palette.TEXT_LIGHT, wrap: int = WRAP) -> None:
         for part in textwrap.wrap(text, wrap - int(indent * 120)) or [""]:
+            if self.y < 0.03:  # the page is full: never draw off its edge
+                return
             self.figure.text(self.left + indent, self.y, part, fontsize=size, color=colour,
                              fontweight="bold" if bold else "normal", va="top")
             self.y -= self.step * size / 9
@@ -85,7 +87,7 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) ->
     critical errors, the top split cases."""
     h = d.headline
     figure = Figure(figsize=PAGE)
-    page = _TextPage(figure, top=0.96)
+    page = _TextPage(figure, top=0.96, step=0.0165)
     page.line("Calibration report" + ("  —  DEMO DATA" if demo else ""), size=20, bold=True)
     page.gap(0.8)
     period = (f"{h.first_day:%d %b %Y} – {h.last_day:%d %b %Y}" if h.first_day and h.last_day
@@ -99,45 +101,49 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) ->
     accuracy = "n/a" if h.accuracy is None else f"{h.accuracy:.1%}"
     page.line(f"Accuracy {accuracy}{_pct_ci(h.accuracy_ci)} against a target of "
               f"{h.target:.0%}{verdict}", size=11, bold=True)
-    page.line(f"{h.answers:,} answers from {h.reviewers} reviewers: {h.scored:,} scored, "
+    page.line(f"{h.answers:,} answers from {h.reviewers:,} reviewers: {h.scored:,} scored, "
               f"{h.skipped:,} skipped (a skip is never scored as wrong).")
     page.line("Agreement per pack, each reviewer's first answer per case (95 % intervals):")
     for row in h.agreement:
         page.line(f"{row.pack} ({row.n_cases} cases, {row.n_raters} reviewers): Fleiss κ "
                   f"{_coef(row.fleiss)} · Krippendorff α {_coef(row.alpha)} · Gwet AC1 "
                   f"{_coef(row.ac1)}", indent=0.03, size=8.5)
-    page.heading(f"Critical errors: {h.missed_escalations} missed escalation"
+    page.heading(f"Critical errors: {h.missed_escalations:,} missed escalation"
                  f"{'s' if h.missed_escalations != 1 else ''}")
-    for e in d.critical.missed[:8]:
+    for e in d.critical.missed[:5]:
         page.line(f"{e.answered_at:%Y-%m-%d} {e.reviewer} ({e.team}, {e.site}) — "
                   f"{e.pack}/{e.case}: chose {e.chosen.replace('_', ' ')}", indent=0.03,
                   colour=charts.BELOW)
-    if len(d.critical.missed) > 8:
-        page.line(f"and {len(d.critical.missed) - 8} more: see the critical errors table.",
+    if len(d.critical.missed) > 5:
+        page.line(f"and {len(d.critical.missed) - 5:,} more: see the critical errors table.",
                   indent=0.03)
     page.line(f"Unneeded escalations (escalated when the golden answer did not): "
-              f"{h.unneeded_escalations}.")
+              f"{h.unneeded_escalations:,}.")
     reviewers = d.reviewers.reviewers
     below = [r for r in reviewers if r.below_target]
     clearly = sum(r.clearly_below for r in below)
-    page.heading(f"Below target: {len(below)} of {len(reviewers)} reviewers")
-    page.line(f"{clearly} of them clearly (their whole 95 % interval is below "
+    page.heading(f"Below target: {len(below):,} of {len(reviewers):,} reviewers")
+    page.line(f"{clearly:,} of them clearly (their whole 95 % interval is below "
               f"{h.target:.0%}). Lowest first:")
-    page.line(_more([f"{r.name} {_pct(r.accuracy)} (n={r.n})" for r in below], 14),
+    page.line(_more([f"{r.name} {_pct(r.accuracy)} (n={r.n:,})" for r in below], 10),
               indent=0.03, size=8.5)
     page.heading("Enforcement lean (net over − under, 95 % interval)")
-    leaning = [r for r in d.enforcement.by_site + d.enforcement.by_team
-               if r.net_ci and (r.net_ci[0] > 0 or r.net_ci[1] < 0)]
-    for r in leaning[:8]:
+    leaning = sorted((r for r in d.enforcement.by_site + d.enforcement.by_team
+                      if r.net_ci and (r.net_ci[0] > 0 or r.net_ci[1] < 0)),
+                     key=lambda r: -abs(r.net or 0))  # the strongest lean first
+    for r in leaning[:6]:
         way = "over-enforces" if r.net_ci[0] > 0 else "under-enforces"
         page.line(f"{r.group} ({r.level}) {way}: net {r.net:+.1%} ({r.net_ci[0]:+.1%} to "
-                  f"{r.net_ci[1]:+.1%}); over {r.over}, under {r.under} of {r.n}", indent=0.03)
+                  f"{r.net_ci[1]:+.1%}); over {r.over:,}, under {r.under:,} of {r.n:,}",
+                  indent=0.03)
+    if len(leaning) > 6:
+        page.line(f"and {len(leaning) - 6} more teams or sites (page 4).", indent=0.03)
     if not leaning:
         page.line("No team or site leans clearly: every interval includes zero.", indent=0.03)
     split = [i for i in d.items.items if i.split]
     page.heading(f"Guidance to review: {len(split)} case{'s' if len(split) != 1 else ''} "
                  f"split strong reviewers")
-    for i in split[:6]:
+    for i in split[:5]:
         page.line(f"{i.pack}/{i.case}: strong reviewers' majority only "
                   f"{_pct(i.strong_majority_share)} ({i.strong} strong reviewers); golden "
                   f"{i.golden.replace('_', ' ')}; {i.disputes} dispute"
@@ -147,8 +153,9 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) ->
                   indent=0.03)
     gaps = d.completion.gaps
     page.heading("Completion")
-    page.line(f"{sum(r.taken for r in d.completion.entries)} of {len(d.completion.entries)} "
-              f"reviewer × lesson pairs taken in full; {len(gaps)} not taken or not passed "
+    page.line(f"{sum(r.taken for r in d.completion.entries):,} of "
+              f"{len(d.completion.entries):,} "
+              f"reviewer × lesson pairs taken in full; {len(gaps):,} not taken or not passed "
               "(listed on the last page).")
     return figure
 
@@ -180,7 +187,7 @@ def _readings(d: Dashboard) -> dict[str, list[str]]:
             f"{h.target:.0%} target, {sum(r.clearly_below for r in below)} clearly."],
         "agreement": [f"{r.pack}: Fleiss κ {_coef(r.fleiss)}, {r.n_cases} cases."
                       for r in d.agreement.by_pack],
-        "enforcement": [f"{r.group} ({r.level}): over {r.over}, under {r.under} of {r.n}; "
+        "enforcement": [f"{r.group} ({r.level}): over {r.over:,}, under {r.under:,} of {r.n:,}; "
                         f"net {r.net:+.1%}" + (f" ({r.net_ci[0]:+.1%} to {r.net_ci[1]:+.1%})"
                                                if r.net_ci else "")
                         for r in d.enforcement.by_team + d.enforcement.by_site][:10],
