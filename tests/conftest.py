@@ -27,6 +27,22 @@ def demo_lessons_dir() -> Path:
     return REPO_ROOT / "lessons"
 
 
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch) -> list[str]:
+    """Modal messages never block a test: each one's text is recorded here instead."""
+    from calibrate.gui import prompts
+
+    shown: list[str] = []
+
+    def record(dialog) -> int:
+        text = dialog.text() if hasattr(dialog, "text") else dialog.windowTitle()
+        shown.append(text)
+        return 0
+
+    monkeypatch.setattr(prompts, "run_dialog", record)
+    return shown
+
+
 @pytest.fixture
 def app_window(qtbot, tmp_path: Path) -> Iterator:
     """The real main window on a fresh database and the bundled demo packs."""

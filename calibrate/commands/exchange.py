@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from calibrate.core.errors import CalibrateError
+
 if TYPE_CHECKING:
     from calibrate.core.models import Pack, Profile
     from calibrate.store.exchange import ImportResult

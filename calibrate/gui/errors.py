@@ -11,6 +11,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from calibrate.core.errors import CalibrateError, LessonError, StoreError
+from calibrate.gui import prompts
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def show_error(parent: QWidget | None, error: BaseException, log_path: Path | No
     copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Ok)
     box.setObjectName("errorDialog")
-    box.exec()
+    prompts.run_dialog(box)
     if box.clickedButton() is copy:
         QApplication.clipboard().setText(details)
 

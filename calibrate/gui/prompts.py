@@ -1,8 +1,13 @@
-"""Small modal questions in one place, so tests can answer them without a human."""
+"""Every modal question and message goes through here, so tests can answer without a human."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+
+
+def run_dialog(dialog: QDialog) -> int:
+    """Show a modal dialog and return its result (the one place tests replace)."""
+    return dialog.exec()
 
 
 def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
@@ -12,9 +17,13 @@ def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
 
 
 def confirm(parent: QWidget | None, title: str, question: str) -> bool:
-    answer = QMessageBox.question(parent, title, question)
-    return answer == QMessageBox.StandardButton.Yes
+    box = QMessageBox(QMessageBox.Icon.Question, title, question,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    return run_dialog(box) == QMessageBox.StandardButton.Yes
 
 
 def inform(parent: QWidget | None, title: str, message: str) -> None:
-    QMessageBox.information(parent, title, message)
+    box = QMessageBox(QMessageBox.Icon.Information, title, message,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("informDialog")
+    run_dialog(box)

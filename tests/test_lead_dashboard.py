@@ -1,0 +1,160 @@
+"""A lead opens the dashboard on a small history whose numbers are known, filters, exports."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+from calibrate.core.models import AnswerDraft
+from calibrate.store import answers as answer_store
+from calibrate.store import catalog, sessions
+from calibrate.store.exchange import export_database
+from calibrate.store.db import open_database
+
+# Who answers what on the first lesson of the graphic pack: True = the golden decision,
+# False = one rung more restrictive (over-enforcement).
+PLAN = {
+    ("Ana", "Graphic EU", "Lisbon"): [True, True, True, True, False],
+    ("Ben", "Graphic EU", "Lisbon"): [True, False, True, True, True],
+    ("Cruz", "Graphic APAC", "Manila"): [False, False, True, False, True],
+}
+
+
+def seed(window) -> dict[str, tuple[int, int]]:
+    """Record PLAN through the store; returns name → (correct, answered), counted by hand."""
+    db = window.context.db
+    pack = window.context.pack("graphic-content")
+    lesson = pack.lessons[0]
+    catalog.record_pack_version(db, pack)
+    expected = {}
+    for (name, team, site), rights in PLAN.items():
+        profile = catalog.create_profile(db, name, team, site)
+        session_id = sessions.start_session(db, profile, pack, lesson.id, "first_attempt")
+        for case_id, right in zip(lesson.case_ids, rights, strict=True):
+            case = pack.cases[case_id]
+            ladder = list(pack.scale.ladder)
+            golden = case.golden.decision
+            if right:
+                chosen = golden
+            elif golden in ladder and ladder.index(golden) + 1 < len(ladder):
+                chosen = ladder[ladder.index(golden) + 1]
+            else:
+                chosen = ladder[0]
+            answer_store.record_answer(
+                db, session_id=session_id, session_kind="first_attempt", profile=profile,
+                pack=pack, lesson_id=lesson.id, case=case,
+                draft=AnswerDraft(chosen, case.golden.clauses[0], 0.8),
+                shown_at="2026-11-20T09:00:00.000Z", time_to_answer_ms=5000, watched_ms=4000)
+        sessions.finish_session(db, session_id)
+        expected[name] = (sum(rights), len(rights))
+    return expected
+
+
+def open_dashboard(qtbot, window):
+    window.open_dashboard_unlocked()
+    dashboard = window.dashboard
+    qtbot.waitUntil(lambda: dashboard.result is not None, timeout=20000)
+    return dashboard
+
+
+def table_rows(panel) -> list[dict[str, str]]:
+    table = panel.table
+    header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    return [{header[c]: table.item(r, c).text() for c in range(table.columnCount())}
+            for r in range(table.rowCount())]
+
+
+def test_reviewer_table_shows_each_reviewers_accuracy(qtbot, app_window) -> None:
+    expected = seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    rows = {row["reviewer"]: row for row in table_rows(dashboard.tables["reviewers"])}
+    assert set(rows) == set(expected)
+    for name, (correct, n) in expected.items():
+        assert int(rows[name]["n"]) == n and int(rows[name]["correct"]) == correct
+    total_right = sum(c for c, _ in expected.values())
+    total = sum(n for _, n in expected.values())
+    assert f"{total_right / total:.0%}" in dashboard.headline.text()
+    assert f"on {total} scored answers" in dashboard.headline.text()
+
+
+def test_a_team_filter_recomputes_for_that_team_only(qtbot, app_window) -> None:
+    seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    team = dashboard.filters.team
+    first = dashboard.result
+    team.setCurrentIndex(team.findData("Graphic APAC"))
+    qtbot.waitUntil(lambda: dashboard.result is not first, timeout=20000)
+    names = [row["reviewer"] for row in table_rows(dashboard.tables["reviewers"])]
+    assert names == ["Cruz"]
+    enforcement = {(r["level"], r["group"]): r for r in table_rows(dashboard.tables["enforcement"])}
+    assert int(enforcement[("team", "Graphic APAC")]["over"]) == 3  # Cruz's three misses
+
+
+def test_charts_save_as_png_svg_and_pdf_and_tables_round_trip_as_csv(qtbot, app_window,
+                                                                      tmp_path: Path) -> None:
+    from calibrate.gui.widgets.chart_panel import save_figure
+
+    seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    figure = dashboard.charts["reviewer_accuracy"].canvas.figure
+    magic = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}
+    for suffix, head in magic.items():
+        path = save_figure(figure, tmp_path / f"accuracy{suffix}")
+        assert path.read_bytes().startswith(head) and path.stat().st_size > 2000
+    written = dashboard.export_tables(tmp_path)
+    assert {p.name for p in written} >= {"reviewers.csv", "items.csv", "completion.csv"}
+    with (tmp_path / "reviewers.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, data = dashboard.result.dashboard.reviewers.rows()
+    assert rows[0] == list(header)
+    assert [r[0] for r in rows[1:]] == [str(d[0]) for d in data]
+
+
+def test_demo_answers_are_refused_by_a_real_database(qtbot, app_window, tmp_path: Path,
+                                                     dialogs: list[str]) -> None:
+    other = tmp_path / "other.sqlite3"
+    subprocess.run([sys.executable, "-m", "calibrate", "demo", "--db", str(other)], check=True,
+                   capture_output=True, timeout=120)
+    db = open_database(other)
+    export_database(db, tmp_path / "demo.calibrate")
+    db.conn.close()
+    seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    dashboard.import_file(tmp_path / "demo.calibrate")
+    qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=20000)
+    assert "demo" in dialogs[0].lower()
+    assert answer_store.count_answers(app_window.context.db) == 15
+
+
+def test_importing_an_export_twice_adds_nothing_the_second_time(qtbot, app_window,
+                                                              tmp_path: Path,
+                                                              dialogs: list[str]) -> None:
+    # Another moderator's machine: a real database with answers, exported to a file.
+
+    other_path = tmp_path / "laptop.sqlite3"
+    other = open_database(other_path)
+    pack = app_window.context.pack("graphic-content")
+    catalog.record_pack_version(other, pack)
+    profile = catalog.create_profile(other, "Dee", "Graphic EU", "Lisbon")
+    session_id = sessions.start_session(other, profile, pack, pack.lessons[0].id, "first_attempt")
+    for case_id in pack.lessons[0].case_ids:
+        case = pack.cases[case_id]
+        answer_store.record_answer(
+            other, session_id=session_id, session_kind="first_attempt", profile=profile,
+            pack=pack, lesson_id=pack.lessons[0].id, case=case,
+            draft=AnswerDraft(case.golden.decision, case.golden.clauses[0], 0.95),
+            shown_at="2026-11-21T09:00:00.000Z", time_to_answer_ms=5000, watched_ms=4000)
+    export_database(other, tmp_path / "laptop.calibrate")
+    other.conn.close()
+    seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    for expected_total in (20, 20):  # the second import of the same file adds nothing
+        dashboard.import_file(tmp_path / "laptop.calibrate")
+        qtbot.waitUntil(lambda: bool(dialogs), timeout=20000)
+        message = dialogs.pop()
+        assert answer_store.count_answers(app_window.context.db) == expected_total, message
+    assert message.startswith("laptop.calibrate: 0 answers added, 5 already present")
+    qtbot.waitUntil(lambda: "Dee" in [r["reviewer"] for r in table_rows(
+        dashboard.tables["reviewers"])], timeout=20000)
