@@ -93,8 +93,9 @@ def main() -> None:
     if open_dashboard is not None:
         open_dashboard()
         dashboard = window.dashboard
-        dashboard.runner.wait()
-        wait(500)
+        end = time.monotonic() + 60
+        while dashboard.result is None and time.monotonic() < end:
+            wait(50)
         for index in range(dashboard.tabs.count()):
             dashboard.tabs.setCurrentIndex(index)
             name = dashboard.tabs.tabText(index).lower().replace(" ", "-")

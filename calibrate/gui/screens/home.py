@@ -42,6 +42,7 @@ class HomeScreen(QWidget):
         choose_layout = QVBoxLayout(choose)
         self.profiles = QListWidget(objectName="profileList")
         self.profiles.setAccessibleName("Profiles")
+        self.profiles.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
         self.profiles.itemActivated.connect(self._on_profile_activated)
         self.profiles.currentItemChanged.connect(self._on_current_changed)
         choose_layout.addWidget(self.profiles)
