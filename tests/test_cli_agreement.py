@@ -133,6 +133,39 @@ def test_same_rater_twice_is_an_error_naming_both_rows_unless_keep(tmp_path, cap
     assert last["percent_agreement"]["value"] == 0.5
 
 
+@pytest.mark.parametrize("reader", ["fast", "row by row"])
+def test_a_duplicate_in_a_later_chunk_still_names_both_rows(tmp_path, capsys, monkeypatch,
+                                                             reader):
+    lines = ["case_id,rater_id,note,label", "a,x,,allow", "", 'b,x,"two\nlines",remove']
+    lines += [f"c{i},y,,warn" for i in range(40)]
+    lines += ["b,y,,remove", "a,x,,remove", "d,x,,allow"]  # (a, x) again: row 46
+    path = write(tmp_path / "r.csv", "\n".join(lines) + "\n")
+    monkeypatch.setattr(command, "CHUNK_ROWS", 8)  # row 2 is chunks before row 46
+    if reader != "fast":
+        monkeypatch.setattr(command, "_scan", lambda *a: "forced")
+    code, out, err = run(capsys, str(path), "--json")
+    assert code == 2 and out == ""
+    assert "rater 'x' rated case 'a' twice (rows 2 and 46)" in err and "--keep" in err
+    first = no_nan(run(capsys, str(path), "--keep", "first", "--json")[1])
+    last = no_nan(run(capsys, str(path), "--keep", "last", "--json")[1])
+    assert first["ignored_rows"]["duplicate"] == last["ignored_rows"]["duplicate"] == 1
+    assert first["categories"] == ["allow", "remove", "warn"]
+    assert first["percent_agreement"] == last["percent_agreement"]  # (a) has one rater
+
+
+def test_keep_last_replaces_the_earlier_label_in_every_count(tmp_path, capsys):
+    ratings = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,allow\na,y,remove\n"
+                                        "b,x,remove\nb,y,remove\na,x,remove\n")
+    gold = write(tmp_path / "g.csv", "case_id,gold\na,remove\nb,remove\n")
+    result = no_nan(run(capsys, str(ratings), "--gold", str(gold), "--keep", "last",
+                        "--json")[1])
+    assert result["percent_agreement"]["value"] == 1.0
+    assert result["accuracy_by_rater"]["x"] == {**result["accuracy_by_rater"]["x"],
+                                                "n": 2, "correct": 2}
+    assert result["confusion_matrix"]["counts"] == [[0, 0], [0, 4]]
+    assert result["cohen_kappa"]["value"] is None  # one category left
+
+
 def test_gold_gives_accuracy_by_rater_with_wilson_and_confusion(tmp_path, capsys):
     ratings = write(tmp_path / "r.csv", RATINGS)
     gold = write(tmp_path / "g.csv", "case_id,gold\nc1,remove\nc2,allow\nc3,remove\n"

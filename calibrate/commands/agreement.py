@@ -2,8 +2,9 @@
 
 The contract (keys, conventions, exit codes) is DESIGN.md's "Headless contracts". Reading is
 streamed: a numpy pass checks the CSV's structure and UTF-8 block by block, pandas then reads
-it in chunks straight into the ratings builder's integer codes; anything odd falls back to
-the csv module, which reads row by row and names the row of the first problem.
+it in chunks straight into the tally builder's integer codes; anything odd falls back to the
+csv module, which reads row by row and names the row of the first problem. Only the tally
+(one label per case × rater, and the tables built from it) stays in memory, never the rows.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
 
         text = json.dumps(result, ensure_ascii=False, allow_nan=False)
     else:
-        text = _render(args.ratings, result)
+        from calibrate.commands.agreement_table import render
+
+        text = render(args.ratings, result)
     try:
         print(text)
         sys.stdout.flush()
@@ -94,7 +97,7 @@ def _one_line(text: str) -> str:
 
 def _compute(args: argparse.Namespace) -> dict[str, Any]:
     from calibrate.core import accuracy, agreement, scoring
-    from calibrate.core.ratings import RatingsBuilder, RatingsInputError, label_text
+    from calibrate.core.ratings import RatingsInputError, TallyBuilder, label_text
 
     order = None
     if args.order is not None:
@@ -104,8 +107,8 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
     gold_rows = _read_gold(Path(args.gold)) if args.gold else None
     keep = args.keep or "error"
 
-    def fresh() -> RatingsBuilder:
-        builder = RatingsBuilder(order=order, keep=keep)
+    def fresh() -> TallyBuilder:
+        builder = TallyBuilder(order=order, keep=keep)
         for _case, (label, row) in (gold_rows or {}).items():
             builder.add_reference_label(label, file=args.gold, row=row)
         return builder
@@ -152,19 +155,14 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
               "ci95": [float(by_rater.lo[i]), float(by_rater.hi[i])] if by_rater.n[i] else None}
         for i, rid in enumerate(table.rater_ids)
     }
-    result["confusion_matrix"] = {
-        "labels": result["categories"],
-        "counts": accuracy.confusion_matrix(table, gold).tolist(),
-    }
+    confusion = accuracy.confusion_matrix(table, gold)
+    result["confusion_matrix"] = {"labels": result["categories"], "counts": confusion.tolist()}
     if order is not None:
         # The --order ladder, with `escalate` standing apart as packs declare it.
         ladder = [c for c in table.categories if label_text(c) != "escalate"]
         rungs = scoring.rungs_of(table.categories, ladder)
-        scored = gold[table.case] >= 0
-        outcome, distance = scoring.score_codes(table.code[scored], gold[table.case][scored],
-                                                rungs)
         result["enforcement"] = {"ladder": [as_json_label(c) for c in ladder],
-                                 **scoring.summarize(outcome, distance).as_json()}
+                                 **accuracy.enforcement(confusion, rungs).as_json()}
     return result
 
 
@@ -245,6 +243,7 @@ def _read_ratings(path: Path, fresh: Any) -> Any:
             return table
         if isinstance(failure, (InputError, RatingsInputError)):
             raise failure
+    del table, failure  # the fast attempt's tally goes before the second read starts
     return _read_slow(path, header, columns, fresh(), unclosed=problem == UNCLOSED)
 
 
@@ -328,20 +327,22 @@ def _read_fast(path: Path, columns: list[int], builder: Any) -> Any:
 
     positions = sorted(columns)
     where = [positions.index(c) for c in columns]
+    # Plain strings, factorised by hashing: pandas' categoricals sort every chunk's distinct
+    # values, several times slower when a chunk holds hundreds of thousands of case ids.
     reader = pd.read_csv(
-        path, usecols=positions, header=0, index_col=False, dtype="category",
+        path, usecols=positions, header=0, index_col=False, dtype=str,
         na_filter=False, keep_default_na=False, skip_blank_lines=False, encoding="utf-8",
         chunksize=CHUNK_ROWS, engine="c")
     with reader:
         for chunk in reader:
-            parts = []
+            parts: list[Any] = []
             for j in where:
-                column = chunk.iloc[:, j]
-                if column.dtype != "category":  # an all-empty chunk comes back as floats
-                    column = column.astype(str).astype("category")
-                parts += [column.cat.codes.to_numpy(), list(column.cat.categories)]
+                codes, names = pd.factorize(chunk.iloc[:, j].to_numpy(dtype=object))
+                parts += [codes, names]
+            del chunk
             builder.add_coded(*parts)
-    return builder.build()
+    return builder.build(
+        locate=lambda case, rater, before: _locate_fast(path, columns, case, rater, before))
 
 
 def _read_slow(path: Path, header: list[str], columns: list[int], builder: Any, *,
@@ -372,7 +373,53 @@ def _read_slow(path: Path, header: list[str], columns: list[int], builder: Any, 
     if unclosed:  # the csv module takes the rest of the file into the open field
         raise InputError(f"{path}: row {row_number}: a quote opened in this row is never "
                          "closed")
-    return builder.build()
+    return builder.build(
+        locate=lambda case, rater, before: _locate_slow(path, columns, case, rater, before))
+
+
+# A rater rating a case twice is found against the tally; the first of the two rows, when it
+# was in an earlier chunk, is found again by reading the file up to the second one.
+
+def _locate_fast(path: Path, columns: list[int], case_id: str, rater_id: str,
+                 before: int) -> int | None:
+    import numpy as np
+    import pandas as pd
+
+    positions = sorted(columns[:2])
+    where = [positions.index(c) for c in columns[:2]]
+    reader = pd.read_csv(
+        path, usecols=positions, header=0, index_col=False, dtype=str, na_filter=False,
+        keep_default_na=False, skip_blank_lines=False, encoding="utf-8",
+        chunksize=CHUNK_ROWS, engine="c")
+    row = 2
+    with reader:
+        for chunk in reader:
+            if row >= before:
+                break
+            case, rater = (chunk.iloc[:, j].astype(str) for j in where)
+            hit = np.flatnonzero(((case.str.strip() == case_id)
+                                  & (rater.str.strip() == rater_id)).to_numpy())
+            if hit.size and row + int(hit[0]) < before:
+                return row + int(hit[0])
+            row += len(chunk)
+    return None
+
+
+def _locate_slow(path: Path, columns: list[int], case_id: str, rater_id: str,
+                 before: int) -> int | None:
+    import csv
+
+    i_case, i_rater, _ = columns
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for row, fields in enumerate(reader, start=2):
+            if row >= before:
+                break
+            if len(fields) > max(i_case, i_rater) and fields[i_case].strip() == case_id \
+                    and fields[i_rater].strip() == rater_id:
+                return row
+    return None
 
 
 def _read_gold(path: Path) -> dict[str, tuple[str, int]]:
@@ -407,58 +454,3 @@ def _read_gold(path: Path) -> dict[str, tuple[str, int]]:
         raise InputError(f"{path}: row {row_number + 1}: not UTF-8 text (byte "
                          f"0x{error.object[error.start]:02x}); save the file as UTF-8") from None
     return gold
-
-
-# -- the readable table ----------------------------------------------------------------
-
-NAMES = {
-    "percent_agreement": "Percent agreement", "cohen_kappa": "Cohen's kappa",
-    "fleiss_kappa": "Fleiss' kappa", "gwet_ac1": "Gwet's AC1",
-    "brennan_prediger": "Brennan-Prediger",
-    "krippendorff_alpha_nominal": "Krippendorff alpha (nominal)",
-    "krippendorff_alpha_ordinal": "Krippendorff alpha (ordinal)",
-    "krippendorff_alpha_interval": "Krippendorff alpha (interval)",
-    "krippendorff_alpha_ratio": "Krippendorff alpha (ratio)",
-}
-
-
-def _fmt(x: object) -> str:
-    return "-" if x is None else f"{x:.4f}"
-
-
-def _render(source: str, r: dict[str, Any]) -> str:
-    lines = [f"{source}: {r['cases']} cases, {r['raters']} raters, {r['ratings']} ratings, "
-             f"{len(r['categories'])} categories ({', '.join(map(str, r['categories']))})", ""]
-    lines.append(f"{'metric':<31}{'value':>8}  {'95% interval':<19} method")
-    notes = []
-    for key, name in NAMES.items():
-        if key not in r:
-            continue
-        m = r[key]
-        ci = f"[{_fmt(m['ci95'][0])}, {_fmt(m['ci95'][1])}]" if m["ci95"] else "-"
-        lines.append(f"{name:<31}{_fmt(m['value']):>8}  {ci:<19} {m['method']}")
-        if m.get("note"):
-            notes.append(f"  {name}: {m['note']}")
-    lines += ["", "Notes:", *notes] if notes else []
-    if "accuracy_overall" in r:
-        acc = r["accuracy_overall"]
-        ci = acc["ci95"]
-        lines += ["", f"Accuracy against golden answers: {_fmt(acc['value'])} "
-                  f"({acc['correct']}/{acc['n']})"
-                  + (f", 95% Wilson [{_fmt(ci[0])}, {_fmt(ci[1])}]" if ci else ""),
-                  "", f"{'rater':<24}{'n':>7}{'correct':>9}{'accuracy':>10}  95% Wilson"]
-        for rid, a in r["accuracy_by_rater"].items():
-            ci = f"[{_fmt(a['ci95'][0])}, {_fmt(a['ci95'][1])}]" if a["ci95"] else "-"
-            lines.append(f"{rid:<24}{a['n']:>7}{a['correct']:>9}{_fmt(a['accuracy']):>10}  {ci}")
-        labels = [str(x) for x in r["confusion_matrix"]["labels"]]
-        width = max([8, *map(len, labels)]) + 2
-        lines += ["", "Confusion matrix (rows golden, columns chosen):",
-                  " " * width + "".join(f"{x:>{width}}" for x in labels)]
-        for label, row in zip(labels, r["confusion_matrix"]["counts"], strict=True):
-            lines.append(f"{label:>{width}}" + "".join(f"{v:>{width}}" for v in row))
-    if "enforcement" in r:
-        e = r["enforcement"]
-        lines += ["", f"Enforcement: {e['over']} over, {e['under']} under, "
-                  f"{e['missed_escalations']} missed escalations (critical), "
-                  f"{e['unneeded_escalations']} unneeded escalations, of {e['scored']} scored"]
-    return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Accuracy against golden answers: Wilson intervals, per-rater accuracy, confusion matrix.
+"""Accuracy against golden answers: Wilson intervals, per-rater accuracy, confusion matrix,
+over/under-enforcement tallied from the confusion matrix.
 
 Also the two quantiles every interval here needs (normal and Student's t), computed without
 SciPy so that core stays numpy-only.
@@ -13,7 +14,10 @@ from statistics import NormalDist
 
 import numpy as np
 
-from calibrate.core.ratings import RatingsTable
+from calibrate.core import scoring
+from calibrate.core.ratings import RatingsTable, RatingsTally
+
+Table = RatingsTable | RatingsTally
 
 Z95 = NormalDist().inv_cdf(0.975)  # 1.959964…
 
@@ -136,7 +140,7 @@ class RaterAccuracy:
         return self.total_correct / self.total_n, (float(lo), float(hi))
 
 
-def gold_codes(table: RatingsTable, gold: Mapping[str, str]) -> np.ndarray:
+def gold_codes(table: Table, gold: Mapping[str, str]) -> np.ndarray:
     """Golden category code per case of the table, -1 where a case has none.
 
     A golden label that is not a category of the table raises KeyError; build the table with
@@ -154,13 +158,9 @@ def gold_codes(table: RatingsTable, gold: Mapping[str, str]) -> np.ndarray:
     return codes
 
 
-def accuracy_by_rater(table: RatingsTable, gold: np.ndarray) -> RaterAccuracy:
+def accuracy_by_rater(table: Table, gold: np.ndarray) -> RaterAccuracy:
     """How often each rater chose the golden answer, over cases that have one."""
-    golden = gold[table.case]
-    scored = golden >= 0
-    right = scored & (table.code == golden)
-    n = np.bincount(table.rater[scored], minlength=table.n_raters)
-    correct = np.bincount(table.rater[right], minlength=table.n_raters)
+    n, correct = table.rater_tally(gold)
     with np.errstate(invalid="ignore", divide="ignore"):
         accuracy = correct / n
     lo, hi = wilson_interval(correct, n)
@@ -168,11 +168,44 @@ def accuracy_by_rater(table: RatingsTable, gold: np.ndarray) -> RaterAccuracy:
                          int(n.sum()), int(correct.sum()))
 
 
-def confusion_matrix(table: RatingsTable, gold: np.ndarray) -> np.ndarray:
-    """Golden × chosen counts over ratings of cases with a golden answer."""
+def confusion_matrix(table: Table, gold: np.ndarray) -> np.ndarray:
+    """Golden × chosen counts over ratings of cases with a golden answer (from the case ×
+    category counts: row g sums the counts of the cases whose golden code is g)."""
     k = table.n_categories
-    golden = gold[table.case]
-    scored = golden >= 0
-    flat = np.bincount(golden[scored].astype(np.int64) * k + table.code[scored],
-                       minlength=k * k)
-    return flat.reshape(k, k)
+    counts = table.counts
+    out = np.zeros((k, k), dtype=np.int64)
+    for g in np.unique(gold[gold >= 0]):
+        out[g] = counts[gold == g].sum(axis=0, dtype=np.int64)
+    return out
+
+
+def enforcement(confusion: np.ndarray, rungs: np.ndarray) -> scoring.EnforcementSummary:
+    """`scoring.summarize` over every rating of a golden × chosen confusion matrix, without
+    one entry per rating: each cell is scored once and weighted by its count."""
+    k = confusion.shape[0]
+    golden, chosen = (axis.reshape(-1) for axis in np.indices((k, k)))
+    outcome, distance = scoring.score_codes(chosen, golden, rungs)
+    weight = np.asarray(confusion, dtype=np.int64).reshape(-1)
+    Outcome = scoring.Outcome
+
+    def total(kind: scoring.Outcome) -> int:
+        return int(weight[outcome == kind].sum())
+
+    def mean(kind: scoring.Outcome) -> float | None:
+        mine = outcome == kind
+        n = int(weight[mine].sum())
+        return float(int((distance[mine].astype(np.int64) * weight[mine]).sum())) / n \
+            if n else None
+
+    under = mean(Outcome.UNDER)
+    return scoring.EnforcementSummary(
+        scored=int(weight.sum()) - total(Outcome.SKIPPED),
+        correct=total(Outcome.CORRECT),
+        over=total(Outcome.OVER),
+        under=total(Outcome.UNDER),
+        missed_escalations=total(Outcome.MISSED_ESCALATION),
+        unneeded_escalations=total(Outcome.UNNEEDED_ESCALATION),
+        skipped=total(Outcome.SKIPPED),
+        mean_over_distance=mean(Outcome.OVER),
+        mean_under_distance=-under if under is not None else None,
+    )

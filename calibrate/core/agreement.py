@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 
 from calibrate.core.accuracy import Z95, t_quantile
-from calibrate.core.ratings import RatingsTable
+from calibrate.core.ratings import RatingsTable, RatingsTally
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
@@ -158,9 +158,6 @@ def brennan_prediger(counts: np.ndarray) -> Estimate:
 def cohen_kappa(first: np.ndarray, second: np.ndarray, n_categories: int) -> Estimate:
     """Cohen's κ of two raters' codes per case (-1 = not rated), on the cases both rated."""
     both = (first >= 0) & (second >= 0)
-    n = int(np.count_nonzero(both))
-    if n == 0:
-        return Estimate(None, None, COHEN_METHOD, "undefined: the two raters share no case")
     k = n_categories
     table = np.bincount(first[both].astype(np.int64) * k + second[both], minlength=k * k)
     return cohen_kappa_from_table(table.reshape(k, k))
@@ -168,6 +165,8 @@ def cohen_kappa(first: np.ndarray, second: np.ndarray, n_categories: int) -> Est
 
 def cohen_kappa_from_table(table: np.ndarray) -> Estimate:
     """Cohen's κ and its asymptotic interval from a rater-1 × rater-2 contingency table."""
+    if not np.asarray(table).any():
+        return Estimate(None, None, COHEN_METHOD, "undefined: the two raters share no case")
     t = np.asarray(table, dtype=float)
     n = float(t.sum())
     p = t / n
@@ -295,15 +294,16 @@ def krippendorff_alpha(counts: np.ndarray, level: Level = "nominal",
 
 # -- every metric of `calibrate agreement` -------------------------------------------------
 
-def agreement_report(table: RatingsTable, *, bootstrap: int = 0, seed: int = 0,
+def agreement_report(table: RatingsTable | RatingsTally, *, bootstrap: int = 0, seed: int = 0,
                      progress: Callable[[int, int], None] | None = None
                      ) -> dict[str, Estimate]:
-    """All agreement metrics DESIGN.md's contract names, keyed as in the JSON."""
+    """All agreement metrics DESIGN.md's contract names, keyed as in the JSON.
+
+    Everything is read from the case × category counts, plus Cohen's two-rater table."""
     counts = table.counts
     out: dict[str, Estimate] = {"percent_agreement": percent_agreement(counts)}
     if table.n_raters == 2:
-        dense = table.codes
-        out["cohen_kappa"] = cohen_kappa(dense[:, 0], dense[:, 1], table.n_categories)
+        out["cohen_kappa"] = cohen_kappa_from_table(table.cohen_table())
     out["fleiss_kappa"] = fleiss_kappa(counts)
     out["gwet_ac1"] = gwet_ac1(counts)
     out["brennan_prediger"] = brennan_prediger(counts)

@@ -1,0 +1,59 @@
+"""The readable table `calibrate agreement` prints without `--json`, from the JSON result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NAMES = {
+    "percent_agreement": "Percent agreement", "cohen_kappa": "Cohen's kappa",
+    "fleiss_kappa": "Fleiss' kappa", "gwet_ac1": "Gwet's AC1",
+    "brennan_prediger": "Brennan-Prediger",
+    "krippendorff_alpha_nominal": "Krippendorff alpha (nominal)",
+    "krippendorff_alpha_ordinal": "Krippendorff alpha (ordinal)",
+    "krippendorff_alpha_interval": "Krippendorff alpha (interval)",
+    "krippendorff_alpha_ratio": "Krippendorff alpha (ratio)",
+}
+
+
+def fmt(x: object) -> str:
+    """A number to four places, `-` for none."""
+    return "-" if x is None else f"{x:.4f}"
+
+
+def render(source: str, r: dict[str, Any]) -> str:
+    """Metrics, notes, accuracy, confusion matrix and enforcement as aligned text."""
+    lines = [f"{source}: {r['cases']} cases, {r['raters']} raters, {r['ratings']} ratings, "
+             f"{len(r['categories'])} categories ({', '.join(map(str, r['categories']))})", ""]
+    lines.append(f"{'metric':<31}{'value':>8}  {'95% interval':<19} method")
+    notes = []
+    for key, name in NAMES.items():
+        if key not in r:
+            continue
+        m = r[key]
+        ci = f"[{fmt(m['ci95'][0])}, {fmt(m['ci95'][1])}]" if m["ci95"] else "-"
+        lines.append(f"{name:<31}{fmt(m['value']):>8}  {ci:<19} {m['method']}")
+        if m.get("note"):
+            notes.append(f"  {name}: {m['note']}")
+    lines += ["", "Notes:", *notes] if notes else []
+    if "accuracy_overall" in r:
+        acc = r["accuracy_overall"]
+        ci = acc["ci95"]
+        lines += ["", f"Accuracy against golden answers: {fmt(acc['value'])} "
+                  f"({acc['correct']}/{acc['n']})"
+                  + (f", 95% Wilson [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""),
+                  "", f"{'rater':<24}{'n':>7}{'correct':>9}{'accuracy':>10}  95% Wilson"]
+        for rid, a in r["accuracy_by_rater"].items():
+            ci = f"[{fmt(a['ci95'][0])}, {fmt(a['ci95'][1])}]" if a["ci95"] else "-"
+            lines.append(f"{rid:<24}{a['n']:>7}{a['correct']:>9}{fmt(a['accuracy']):>10}  {ci}")
+        labels = [str(x) for x in r["confusion_matrix"]["labels"]]
+        width = max([8, *map(len, labels)]) + 2
+        lines += ["", "Confusion matrix (rows golden, columns chosen):",
+                  " " * width + "".join(f"{x:>{width}}" for x in labels)]
+        for label, row in zip(labels, r["confusion_matrix"]["counts"], strict=True):
+            lines.append(f"{label:>{width}}" + "".join(f"{v:>{width}}" for v in row))
+    if "enforcement" in r:
+        e = r["enforcement"]
+        lines += ["", f"Enforcement: {e['over']} over, {e['under']} under, "
+                  f"{e['missed_escalations']} missed escalations (critical), "
+                  f"{e['unneeded_escalations']} unneeded escalations, of {e['scored']} scored"]
+    return "\n".join(lines)
