@@ -41,16 +41,22 @@ def _settings_folders() -> list[Path]:
     return [Path(v) for v in (value if isinstance(value, list) else [value]) if v]
 
 
-def build_context(args: argparse.Namespace, log_path: Path, load_lessons: bool = True
-                  ) -> AppContext:
+def build_context(
+    args: argparse.Namespace, log_path: Path, load_lessons: bool = True
+) -> AppContext:
     if getattr(args, "demo", False):
         db_path = Path(args.db) if args.db else paths.demo_database()
         ensure_demo_database(db_path)
     else:
         db_path = Path(args.db) if args.db else paths.default_database()
     db = open_database(db_path)
-    context = AppContext(db=db, db_path=db_path, lessons_dirs=lesson_folders(args),
-                         log_path=log_path, is_demo=is_demo(db))
+    context = AppContext(
+        db=db,
+        db_path=db_path,
+        lessons_dirs=lesson_folders(args),
+        log_path=log_path,
+        is_demo=is_demo(db),
+    )
     if load_lessons:
         context.reload_library()
     return context
@@ -79,8 +85,7 @@ def ensure_demo_database(path: Path) -> None:
     write_demo(path, DEFAULT_SEED)
 
 
-def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | None = None
-            ) -> int:
+def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | None = None) -> int:
     """Open the app; on_ready (tests only) gets the shown main window before the event loop."""
     log_path = setup_logging(verbose=getattr(args, "verbose", False))
     log.info("Calibrate %s starting", __version__)

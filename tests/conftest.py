@@ -49,8 +49,9 @@ def app_window(qtbot, tmp_path: Path) -> Iterator:
     from calibrate.app import build_context
     from calibrate.gui.main_window import MainWindow
 
-    args = argparse.Namespace(db=tmp_path / "calibrate.sqlite3", lessons=[], no_bundled=False,
-                              verbose=False)
+    args = argparse.Namespace(
+        db=tmp_path / "calibrate.sqlite3", lessons=[], no_bundled=False, verbose=False
+    )
     context = build_context(args, tmp_path / "calibrate.log")
     window = MainWindow(context)
     qtbot.addWidget(window)

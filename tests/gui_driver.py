@@ -27,8 +27,9 @@ def create_profile_by_keys(qtbot, window, name: str) -> None:
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.lesson_list)
 
 
-def answer_current_case_by_keys(qtbot, window, decision_id: str, clause_id: str,
-                                confidence_step: int = 3) -> None:
+def answer_current_case_by_keys(
+    qtbot, window, decision_id: str, clause_id: str, confidence_step: int = 3
+) -> None:
     """Watch (if warned), pick decision/clause/confidence by keys, submit with Ctrl+Enter."""
     lesson = window.lesson
     case = lesson.pack.cases[lesson.flow.current_case_id]
@@ -37,13 +38,18 @@ def answer_current_case_by_keys(qtbot, window, decision_id: str, clause_id: str,
     if case.is_warned:
         press(qtbot, window, Qt.Key.Key_W)
     order = [d.id for d in lesson.pack.scale.decisions if d.on_ladder] + [
-        d.id for d in lesson.pack.scale.decisions if not d.on_ladder]
+        d.id for d in lesson.pack.scale.decisions if not d.on_ladder
+    ]
     press(qtbot, window, getattr(Qt.Key, f"Key_{order.index(decision_id) + 1}"))
     press(qtbot, window, Qt.Key.Key_C)
     for _ in range([c.id for c in lesson.pack.clauses].index(clause_id) + 1):
         press(qtbot, window, Qt.Key.Key_Down)
     screen.setFocus()
-    press(qtbot, window, getattr(Qt.Key, f"Key_{confidence_step + 1}"),
-          Qt.KeyboardModifier.ControlModifier)
+    press(
+        qtbot,
+        window,
+        getattr(Qt.Key, f"Key_{confidence_step + 1}"),
+        Qt.KeyboardModifier.ControlModifier,
+    )
     press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: lesson.flow.step is Step.REVEAL)

@@ -72,8 +72,13 @@ label = "the moment"
 """
 
 
-def write_pack(lessons: Path, pack_id: str = "alpha", case_ids: tuple[str, ...] = ("c1", "c2"),
-               decision: str = "remove", media: bytes = b"not decoded by validation") -> Path:
+def write_pack(
+    lessons: Path,
+    pack_id: str = "alpha",
+    case_ids: tuple[str, ...] = ("c1", "c2"),
+    decision: str = "remove",
+    media: bytes = b"not decoded by validation",
+) -> Path:
     """A valid pack at lessons/<pack_id>, media in lessons/../assets/<pack_id>; returns it."""
     folder = lessons / pack_id
     (folder / "cases").mkdir(parents=True)
@@ -85,6 +90,7 @@ def write_pack(lessons: Path, pack_id: str = "alpha", case_ids: tuple[str, ...] 
     (folder / "guidance" / "01-intro.md").write_text("# GR-1 · Real injury\n\nText.\n")
     for case_id in case_ids:
         (folder / "cases" / f"{case_id}.toml").write_text(
-            CASE_TOML.format(case_id=case_id, decision=decision))
+            CASE_TOML.format(case_id=case_id, decision=decision)
+        )
         (assets / f"{case_id}.mp4").write_bytes(media)
     return folder

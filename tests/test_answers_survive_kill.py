@@ -43,8 +43,12 @@ def test_every_answer_reported_recorded_survives_sigkill(tmp_path: Path, repo_ro
     lessons.mkdir()
     pack_folder = write_pack(lessons, "alpha", case_ids=("c1", "c2", "c3"))
     db_path = tmp_path / "kill.sqlite3"
-    process = subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), str(pack_folder)],
-                               stdout=subprocess.PIPE, text=True, cwd=repo_root)
+    process = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db_path), str(pack_folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=repo_root,
+    )
     reported = []
     assert process.stdout is not None
     while len(reported) < 40:

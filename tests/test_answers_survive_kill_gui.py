@@ -76,14 +76,27 @@ DRIVER = textwrap.dedent("""
 """)
 
 
-def test_killed_app_keeps_every_answer_it_showed_and_resumes(qtbot, tmp_path: Path,
-                                                             repo_root: Path) -> None:
+def test_killed_app_keeps_every_answer_it_showed_and_resumes(
+    qtbot, tmp_path: Path, repo_root: Path
+) -> None:
     db_path = tmp_path / "calibrate.sqlite3"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CALIBRATE_DUMMY_AUDIO="1",
-               HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_STATE_HOME=str(tmp_path / "state"), XDG_CONFIG_HOME=str(tmp_path / "config"))
-    process = subprocess.Popen([sys.executable, "-c", DRIVER, str(db_path)], cwd=repo_root,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        CALIBRATE_DUMMY_AUDIO="1",
+        HOME=str(tmp_path),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(db_path)],
+        cwd=repo_root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     shown = []
     assert process.stdout is not None
     while len(shown) < 3:

@@ -11,8 +11,9 @@ from tests.pack_factory import write_pack
 
 
 def make_args(tmp_path: Path, lessons: list[Path], bundled: bool = True) -> argparse.Namespace:
-    return argparse.Namespace(db=tmp_path / "app.sqlite3", lessons=lessons,
-                              no_bundled=not bundled, verbose=False)
+    return argparse.Namespace(
+        db=tmp_path / "app.sqlite3", lessons=lessons, no_bundled=not bundled, verbose=False
+    )
 
 
 def test_main_window_lists_the_demo_packs(qtbot, tmp_path: Path) -> None:
@@ -36,5 +37,6 @@ def test_a_broken_pack_is_listed_as_a_problem_and_the_rest_load(qtbot, tmp_path:
     qtbot.addWidget(window)
     tree = window.lesson_list.tree
     assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == [
-        "Test pack good"]
+        "Test pack good"
+    ]
     assert "broken/pack.toml:1: TOML syntax error" in window.lesson_list.problems.toPlainText()

@@ -23,8 +23,13 @@ def lessons(tmp_path: Path) -> Path:
 
 
 def run_validate(*paths: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "calibrate", "validate", *map(str, paths)],
-                          capture_output=True, text=True, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "calibrate", "validate", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -60,7 +65,8 @@ def test_missing_required_key_has_dash_line_and_key_path(lessons: Path) -> None:
     replace_in(case, 'decision = "remove"\n', "")
     problems = validate_path(lessons)
     assert [p.format(relative_to=str(lessons.parent)) for p in problems] == [
-        "lessons/alpha/cases/c2.toml:-: golden.decision: Field required"]
+        "lessons/alpha/cases/c2.toml:-: golden.decision: Field required"
+    ]
 
 
 def test_wrong_type_points_at_the_offending_line(lessons: Path) -> None:

@@ -15,15 +15,17 @@ from tests.pack_factory import write_pack
 
 
 @pytest.mark.parametrize("breakage", ["missing", "garbage"])
-def test_unplayable_clip_shows_unavailable_and_the_case_can_be_answered(qtbot, tmp_path: Path,
-                                                                       breakage: str) -> None:
+def test_unplayable_clip_shows_unavailable_and_the_case_can_be_answered(
+    qtbot, tmp_path: Path, breakage: str
+) -> None:
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     write_pack(lessons, "alpha", case_ids=("c1",), media=b"\x00garbage, not a video" * 40)
     if breakage == "missing":
         (tmp_path / "assets" / "alpha" / "c1.mp4").unlink()
-    args = argparse.Namespace(db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True,
-                              verbose=False)
+    args = argparse.Namespace(
+        db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True, verbose=False
+    )
     context = build_context(args, tmp_path / "log.txt")
     assert [p.id for p in context.library.packs] == ["alpha"]
     window = MainWindow(context)

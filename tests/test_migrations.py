@@ -22,11 +22,19 @@ def test_schema_1_database_gains_disputes_and_keeps_answers_and_a_backup(tmp_pat
     assert schema_version(old) == 1 and "disputes" not in old.table_names()
     profile = catalog.create_profile(old, "Eli", "T", "S")
     session_id = sessions.start_session(old, profile, pack, "basics", "first_attempt")
-    answer = answers.record_answer(old, session_id=session_id, session_kind="first_attempt",
-                                   profile=profile, pack=pack, lesson_id="basics",
-                                   case=pack.cases["c1"], draft=AnswerDraft("allow", "GR-1", 0.6),
-                                   shown_at="2026-11-25T10:00:00.000Z", time_to_answer_ms=5,
-                                   watched_ms=0)
+    answer = answers.record_answer(
+        old,
+        session_id=session_id,
+        session_kind="first_attempt",
+        profile=profile,
+        pack=pack,
+        lesson_id="basics",
+        case=pack.cases["c1"],
+        draft=AnswerDraft("allow", "GR-1", 0.6),
+        shown_at="2026-11-25T10:00:00.000Z",
+        time_to_answer_ms=5,
+        watched_ms=0,
+    )
     old.conn.close()
 
     db = open_database(path)
@@ -35,6 +43,9 @@ def test_schema_1_database_gains_disputes_and_keeps_answers_and_a_backup(tmp_pat
     disputes.record_dispute(db, answer, "The clause GR-2 applies, not GR-1.")
     assert disputes.disputes_for_case(db, "alpha", "c1")[0]["note"].startswith("The clause")
     [backup] = tmp_path.glob("old.schema1-*.backup.sqlite3")
-    tables = sqlite3.connect(str(backup)).execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    tables = (
+        sqlite3.connect(str(backup))
+        .execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .fetchall()
+    )
     assert ("answers",) in tables and ("disputes",) not in tables

@@ -35,14 +35,20 @@ def add_other_answers(window, pack, case, decisions: list[str]) -> None:
     catalog.record_pack_version(db, pack)
     for index, decision in enumerate(decisions):
         profile = catalog.create_profile(db, f"other {index}", "Team B", "Manila")
-        session_id = sessions.start_session(db, profile, pack, pack.lessons[0].id,
-                                            "first_attempt")
-        answer_store.record_answer(db, session_id=session_id, session_kind="first_attempt",
-                                   profile=profile, pack=pack, lesson_id=pack.lessons[0].id,
-                                   case=case, draft=AnswerDraft(decision, case.golden.clauses[0],
-                                                                0.6),
-                                   shown_at="2026-11-20T09:00:00.000Z", time_to_answer_ms=9000,
-                                   watched_ms=8000)
+        session_id = sessions.start_session(db, profile, pack, pack.lessons[0].id, "first_attempt")
+        answer_store.record_answer(
+            db,
+            session_id=session_id,
+            session_kind="first_attempt",
+            profile=profile,
+            pack=pack,
+            lesson_id=pack.lessons[0].id,
+            case=case,
+            draft=AnswerDraft(decision, case.golden.clauses[0], 0.6),
+            shown_at="2026-11-20T09:00:00.000Z",
+            time_to_answer_ms=9000,
+            watched_ms=8000,
+        )
 
 
 def test_golden_rationale_and_split_stay_hidden_until_the_answer_is_recorded(qtbot, app_window):
@@ -58,7 +64,7 @@ def test_golden_rationale_and_split_stay_hidden_until_the_answer_is_recorded(qtb
     revealed = visible_text(lesson.reveal)
     assert case.rationale.strip()[:40] in revealed
     golden_label = lesson.pack.scale.get(case.golden.decision).label
-    assert f"Golden answer: " in revealed and golden_label in revealed
+    assert "Golden answer: " in revealed and golden_label in revealed
 
 
 def test_split_counts_every_profiles_answer_without_names(qtbot, app_window) -> None:
@@ -74,8 +80,10 @@ def test_split_counts_every_profiles_answer_without_names(qtbot, app_window) -> 
     assert reveal.split_caption.text().startswith("1 of 4 answers (25%) chose the golden")
     # The chart's bars carry the same counts, in the pack's decision order.
     bars = reveal.chart.figure.axes[0].patches
-    widths = {label.get_text().replace("  ✓", ""): bar.get_width() for bar, label in zip(
-        bars, reveal.chart.figure.axes[0].get_yticklabels(), strict=True)}
+    widths = {
+        label.get_text().replace("  ✓", ""): bar.get_width()
+        for bar, label in zip(bars, reveal.chart.figure.axes[0].get_yticklabels(), strict=True)
+    }
     assert widths[pack.scale.get(wrong).label] == 3
     assert widths[pack.scale.get(case.golden.decision).label] == 1
     assert "other 0" not in visible_text(reveal)
@@ -87,8 +95,10 @@ def test_dispute_from_the_reveal_is_stored_for_trainers(qtbot, app_window, monke
     lesson = open_first_case(qtbot, window)
     case = lesson.pack.cases[lesson.flow.current_case_id]
     answer_current_case_by_keys(qtbot, window, case.golden.decision, case.golden.clauses[0])
-    monkeypatch.setattr("calibrate.gui.prompts.ask_text",
-                        lambda *args: "The caption frames it as news, GR-2 should apply.")
+    monkeypatch.setattr(
+        "calibrate.gui.prompts.ask_text",
+        lambda *args: "The caption frames it as news, GR-2 should apply.",
+    )
     lesson.reveal.dispute_button.click()
     [stored] = disputes.disputes_for_case(window.context.db, lesson.pack.id, case.id)
     assert stored["note"].startswith("The caption frames it as news")
@@ -112,8 +122,9 @@ def test_a_warned_case_can_be_skipped_and_is_never_scored_wrong(qtbot, app_windo
         press(qtbot, window, Qt.Key.Key_Return)
         if lesson.flow.step is Step.CASE:
             current = lesson.pack.cases[lesson.flow.current_case_id]
-            answer_current_case_by_keys(qtbot, window, current.golden.decision,
-                                        current.golden.clauses[0])
+            answer_current_case_by_keys(
+                qtbot, window, current.golden.decision, current.golden.clauses[0]
+            )
     answered = len(lesson.lesson.case_ids) - 1
     headline = lesson.summary.headline.text()
     assert f"{answered} of {answered} right (100%)" in headline and "skipped: 1" in headline

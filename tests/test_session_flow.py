@@ -10,12 +10,28 @@ from calibrate.core.session import Position, SessionFlow, Step
 
 
 def answer(case_id: str, decision: str | None = "remove") -> Answer:
-    return Answer(id=f"id-{case_id}", session_id="s", profile_id="p", pack_id="pk",
-                  lesson_id="l", case_id=case_id, case_hash="h", pack_hash="ph", team="t",
-                  site="x", session_kind="first_attempt", decision=decision, clause=None,
-                  confidence=0.8, note="", skipped=decision is None,
-                  shown_at="2026-11-25T10:00:00.000Z", answered_at="2026-11-25T10:00:05.000Z",
-                  time_to_answer_ms=5000, watched_ms=4000)
+    return Answer(
+        id=f"id-{case_id}",
+        session_id="s",
+        profile_id="p",
+        pack_id="pk",
+        lesson_id="l",
+        case_id=case_id,
+        case_hash="h",
+        pack_hash="ph",
+        team="t",
+        site="x",
+        session_kind="first_attempt",
+        decision=decision,
+        clause=None,
+        confidence=0.8,
+        note="",
+        skipped=decision is None,
+        shown_at="2026-11-25T10:00:00.000Z",
+        answered_at="2026-11-25T10:00:05.000Z",
+        time_to_answer_ms=5000,
+        watched_ms=4000,
+    )
 
 
 def test_a_lesson_goes_guidance_then_blind_case_then_reveal_then_summary() -> None:
@@ -48,8 +64,9 @@ def test_a_case_cannot_be_left_unanswered_or_answered_twice() -> None:
 
 
 def test_resume_opens_the_first_unanswered_case_with_earlier_reveals_allowed() -> None:
-    flow = SessionFlow(["a.md"], ["c1", "c2", "c3"], answered={"c1": answer("c1"),
-                                                              "c3": answer("c3")})
+    flow = SessionFlow(
+        ["a.md"], ["c1", "c2", "c3"], answered={"c1": answer("c1"), "c3": answer("c3")}
+    )
     assert flow.position == Position(Step.CASE, 1)
     assert flow.may_reveal("c1") and not flow.may_reveal("c2")
     flow.accept(answer("c2"))

@@ -39,15 +39,35 @@ def test_recorded_answer_is_committed_and_carries_its_grouping_facts(tmp_path: P
     session_id = sessions.start_session(db, profile, pack, "basics", "first_attempt")
     case = pack.cases["c1"]
     recorded = answers.record_answer(
-        db, session_id=session_id, session_kind="first_attempt", profile=profile, pack=pack,
-        lesson_id="basics", case=case, draft=AnswerDraft("remove", "GR-1", 0.8, "gore visible"),
-        shown_at="2026-11-25T10:00:00.000Z", time_to_answer_ms=4200, watched_ms=3000)
+        db,
+        session_id=session_id,
+        session_kind="first_attempt",
+        profile=profile,
+        pack=pack,
+        lesson_id="basics",
+        case=case,
+        draft=AnswerDraft("remove", "GR-1", 0.8, "gore visible"),
+        shown_at="2026-11-25T10:00:00.000Z",
+        time_to_answer_ms=4200,
+        watched_ms=3000,
+    )
     # Another connection (another process, in effect) sees it at once: it is committed.
     other = sqlite3.connect(str(path))
-    row = other.execute("SELECT team, site, session_kind, skipped, case_hash, pack_hash, "
-                        "confidence, decision FROM answers WHERE id = ?", [recorded.id]).fetchone()
-    assert row == ("Graphic EU", "Lisbon", "first_attempt", 0, case.content_hash,
-                   pack.content_hash, 0.8, "remove")
+    row = other.execute(
+        "SELECT team, site, session_kind, skipped, case_hash, pack_hash, "
+        "confidence, decision FROM answers WHERE id = ?",
+        [recorded.id],
+    ).fetchone()
+    assert row == (
+        "Graphic EU",
+        "Lisbon",
+        "first_attempt",
+        0,
+        case.content_hash,
+        pack.content_hash,
+        0.8,
+        "remove",
+    )
     # Team changes later; the answer keeps the team it was given under.
     catalog.update_profile(db, profile.__class__(profile.id, "Ana", "Harassment", "Lisbon"))
     assert answers.answers_for_session(db, session_id)[0].team == "Graphic EU"
@@ -57,9 +77,17 @@ def test_answers_cannot_be_edited_deleted_or_given_twice_in_a_session(tmp_path: 
     db = open_database(tmp_path / "a.sqlite3")
     profile = catalog.create_profile(db, "Bo")
     session_id = sessions.start_session(db, profile, pack, "basics", "first_attempt")
-    kwargs = dict(session_id=session_id, session_kind="first_attempt", profile=profile,
-                  pack=pack, lesson_id="basics", case=pack.cases["c2"],
-                  shown_at="2026-11-25T10:00:00.000Z", time_to_answer_ms=1, watched_ms=0)
+    kwargs = dict(
+        session_id=session_id,
+        session_kind="first_attempt",
+        profile=profile,
+        pack=pack,
+        lesson_id="basics",
+        case=pack.cases["c2"],
+        shown_at="2026-11-25T10:00:00.000Z",
+        time_to_answer_ms=1,
+        watched_ms=0,
+    )
     answers.record_answer(db, draft=AnswerDraft(None, skipped=True), **kwargs)
     with pytest.raises(sqlite3.DatabaseError, match="immutable"):
         db.execute("UPDATE answers SET decision = 'allow'")
@@ -75,10 +103,19 @@ def test_unknown_decision_is_refused_before_writing(tmp_path: Path, pack) -> Non
     profile = catalog.create_profile(db, "Cy")
     session_id = sessions.start_session(db, profile, pack, "basics", "first_attempt")
     with pytest.raises(ValueError, match="unknown decision"):
-        answers.record_answer(db, session_id=session_id, session_kind="first_attempt",
-                              profile=profile, pack=pack, lesson_id="basics",
-                              case=pack.cases["c1"], draft=AnswerDraft("delete"),
-                              shown_at="x", time_to_answer_ms=0, watched_ms=0)
+        answers.record_answer(
+            db,
+            session_id=session_id,
+            session_kind="first_attempt",
+            profile=profile,
+            pack=pack,
+            lesson_id="basics",
+            case=pack.cases["c1"],
+            draft=AnswerDraft("delete"),
+            shown_at="x",
+            time_to_answer_ms=0,
+            watched_ms=0,
+        )
     assert answers.count_answers(db) == 0
 
 
@@ -156,9 +193,17 @@ def test_split_of_answers_counts_every_profile(tmp_path: Path, pack) -> None:
     for name, decision in [("A", "remove"), ("B", "remove"), ("C", "allow"), ("D", None)]:
         profile = catalog.create_profile(db, name)
         session_id = sessions.start_session(db, profile, pack, "basics", "first_attempt")
-        answers.record_answer(db, session_id=session_id, session_kind="first_attempt",
-                              profile=profile, pack=pack, lesson_id="basics",
-                              case=pack.cases["c3"],
-                              draft=AnswerDraft(decision, skipped=decision is None),
-                              shown_at="x", time_to_answer_ms=0, watched_ms=0)
+        answers.record_answer(
+            db,
+            session_id=session_id,
+            session_kind="first_attempt",
+            profile=profile,
+            pack=pack,
+            lesson_id="basics",
+            case=pack.cases["c3"],
+            draft=AnswerDraft(decision, skipped=decision is None),
+            shown_at="x",
+            time_to_answer_ms=0,
+            watched_ms=0,
+        )
     assert answers.decision_split(db, "alpha", "c3") == {"remove": 2, "allow": 1}

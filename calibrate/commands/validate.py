@@ -10,9 +10,11 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "validate", help="check lesson packs; one line per problem, exit 1 if any",
+        "validate",
+        help="check lesson packs; one line per problem, exit 1 if any",
         description="Check a lessons folder, one pack folder or one case file. Prints "
-                    "FILE:LINE: KEY.PATH: message per problem; exit 0 when all is valid.")
+        "FILE:LINE: KEY.PATH: message per problem; exit 0 when all is valid.",
+    )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     parser.set_defaults(run=run)
 

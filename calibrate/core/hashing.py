@@ -34,8 +34,9 @@ def case_hash(case_data: dict[str, object], media: Path) -> str:
     return digest.hexdigest()[:HASH_LENGTH]
 
 
-def pack_hash(pack_data: dict[str, object], case_hashes: Iterable[str],
-              slides: Iterable[tuple[str, str]]) -> str:
+def pack_hash(
+    pack_data: dict[str, object], case_hashes: Iterable[str], slides: Iterable[tuple[str, str]]
+) -> str:
     digest = hashlib.sha256(canonical_json(pack_data))
     for value in sorted(case_hashes):
         digest.update(value.encode())

@@ -38,13 +38,13 @@ Difficulty = Literal["easy", "medium", "hard"]
 def parse_clock(value: float | int | str) -> float:
     """Seconds from a number or from "m:ss(.fff)" / "h:mm:ss" text."""
     if isinstance(value, bool):
-        raise ValueError("a time is seconds (a number) or text like \"0:03.5\"")
+        raise ValueError('a time is seconds (a number) or text like "0:03.5"')
     if isinstance(value, int | float):
         seconds = float(value)
     else:
         parts = value.strip().split(":")
         if not 2 <= len(parts) <= 3 or not all(p.replace(".", "", 1).isdigit() for p in parts):
-            raise ValueError(f"{value!r} is not a time; write seconds (3.5) or \"0:03.5\"")
+            raise ValueError(f'{value!r} is not a time; write seconds (3.5) or "0:03.5"')
         seconds = 0.0
         for part in parts:
             seconds = seconds * 60 + float(part)
@@ -56,11 +56,15 @@ def parse_clock(value: float | int | str) -> float:
 Clock = Annotated[
     float,
     BeforeValidator(parse_clock),
-    WithJsonSchema({
-        "anyOf": [{"type": "number", "minimum": 0},
-                  {"type": "string", "pattern": r"^(\d+:)?\d+:\d{2}(\.\d+)?$"}],
-        "description": 'seconds into the clip: a number (3.5) or "m:ss(.f)" text ("0:03.5")',
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^(\d+:)?\d+:\d{2}(\.\d+)?$"},
+            ],
+            "description": 'seconds into the clip: a number (3.5) or "m:ss(.f)" text ("0:03.5")',
+        }
+    ),
 ]
 
 
@@ -102,7 +106,9 @@ class PackSpec(_Strict):
     id: Identifier
     title: str = Field(min_length=1)
     policy: str = Field(min_length=1, description="the policy area, e.g. Shocking & graphic")
-    policy_version: str = Field(min_length=1, description="the guidance version cases were judged against")
+    policy_version: str = Field(
+        min_length=1, description="the guidance version cases were judged against"
+    )
     description: str = ""
     pass_mark: float = Field(0.8, ge=0, le=1, description="share of cases right to pass a lesson")
     decisions: list[DecisionSpec] = Field(
@@ -115,8 +121,11 @@ class PackSpec(_Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PackSpec:
-        for name, items in (("decisions", self.decisions), ("clauses", self.clauses),
-                            ("lessons", self.lessons)):
+        for name, items in (
+            ("decisions", self.decisions),
+            ("clauses", self.clauses),
+            ("lessons", self.lessons),
+        ):
             seen: set[str] = set()
             for item in items:
                 if item.id in seen:

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from calibrate.core import hashing, models
 from calibrate.core.errors import LessonError, Problem
-from calibrate.core.lessons_result import LoadResult
 from calibrate.core.lesson_schema import CaseSpec, PackSpec
+from calibrate.core.lessons_result import LoadResult
 from calibrate.core.toml_lines import KeyPath, format_path, key_lines, line_of
 
 PACK_FILE = "pack.toml"
@@ -44,9 +44,14 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(str(path), line, None,
-                                f"not UTF-8 text (byte 0x{raw[error.start]:02x}); "
-                                "is this really a lesson file?"))
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                None,
+                f"not UTF-8 text (byte 0x{raw[error.start]:02x}); is this really a lesson file?",
+            )
+        )
         return None
 
 
@@ -95,8 +100,10 @@ def _unknown_key_message(model: type[BaseModel], path: KeyPath) -> str:
     """A top-level key written after a [table] header lands inside that table: say so."""
     if len(path) > 1 and path[-1] in model.model_fields:
         table = ".".join(str(p) for p in path[:-1] if not isinstance(p, int))
-        return (f"{path[-1]!r} belongs at the top of the file: TOML reads every key after "
-                f"[{table}] as part of that table, so move it above the first [table]")
+        return (
+            f"{path[-1]!r} belongs at the top of the file: TOML reads every key after "
+            f"[{table}] as part of that table, so move it above the first [table]"
+        )
     return "unknown key (check its spelling against the lesson format)"
 
 
@@ -120,8 +127,11 @@ def load_pack(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
     if pack_file is None or spec is None:
         return None, problems
     if folder.name != spec.id:
-        problems.append(pack_file.problem(("id",), f"pack id {spec.id!r} must match its folder "
-                                          f"name {folder.name!r}"))
+        problems.append(
+            pack_file.problem(
+                ("id",), f"pack id {spec.id!r} must match its folder name {folder.name!r}"
+            )
+        )
     assets = assets_dir_for(folder, folder.name)
     cases, case_problems, media_problems = _load_cases(folder / "cases", spec, assets)
     problems += case_problems
@@ -130,21 +140,33 @@ def load_pack(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
     if problems:
         return None, problems + media_problems
     pack = models.Pack(
-        id=spec.id, title=spec.title, policy=spec.policy, policy_version=spec.policy_version,
-        description=spec.description, pass_mark=spec.pass_mark,
-        scale=models.DecisionScale(tuple(
-            models.Decision(d.id, d.label, d.description, d.ladder) for d in spec.decisions)),
+        id=spec.id,
+        title=spec.title,
+        policy=spec.policy,
+        policy_version=spec.policy_version,
+        description=spec.description,
+        pass_mark=spec.pass_mark,
+        scale=models.DecisionScale(
+            tuple(models.Decision(d.id, d.label, d.description, d.ladder) for d in spec.decisions)
+        ),
         clauses=tuple(models.Clause(c.id, c.title, c.summary) for c in spec.clauses),
-        lessons=lessons, cases=cases, guidance=slides, folder=folder, assets=assets,
+        lessons=lessons,
+        cases=cases,
+        guidance=slides,
+        folder=folder,
+        assets=assets,
         content_hash=hashing.pack_hash(
-            spec.model_dump(mode="json"), (c.content_hash for c in cases.values()),
-            ((s.name, s.markdown) for s in slides.values())),
+            spec.model_dump(mode="json"),
+            (c.content_hash for c in cases.values()),
+            ((s.name, s.markdown) for s in slides.values()),
+        ),
     )
     return pack, media_problems
 
 
-def _load_cases(cases_dir: Path, pack: PackSpec, assets: Path
-                ) -> tuple[dict[str, models.Case], list[Problem], list[Problem]]:
+def _load_cases(
+    cases_dir: Path, pack: PackSpec, assets: Path
+) -> tuple[dict[str, models.Case], list[Problem], list[Problem]]:
     cases: dict[str, models.Case] = {}
     problems: list[Problem] = []
     media_problems: list[Problem] = []
@@ -160,17 +182,22 @@ def _load_cases(cases_dir: Path, pack: PackSpec, assets: Path
             continue
         if case.id in first_file:
             file = _read_toml(path, [])
-            problems.append(file.problem(("id",), f"duplicate case id {case.id!r}, also in "
-                                         f"{first_file[case.id]}") if file else
-                            Problem(str(path), None, "id", "duplicate case id"))
+            problems.append(
+                file.problem(
+                    ("id",), f"duplicate case id {case.id!r}, also in {first_file[case.id]}"
+                )
+                if file
+                else Problem(str(path), None, "id", "duplicate case id")
+            )
             continue
         first_file[case.id] = path
         cases[case.id] = case
     return cases, problems, media_problems
 
 
-def load_case_file(path: Path, pack: PackSpec, assets: Path
-                   ) -> tuple[models.Case | None, list[Problem], list[Problem]]:
+def load_case_file(
+    path: Path, pack: PackSpec, assets: Path
+) -> tuple[models.Case | None, list[Problem], list[Problem]]:
     """Validate one case file against its pack; returns case, problems, media problems."""
     problems: list[Problem] = []
     file = _read_toml(path, problems)
@@ -178,34 +205,53 @@ def load_case_file(path: Path, pack: PackSpec, assets: Path
     if file is None or spec is None:
         return None, problems, []
     if path.stem != spec.id:
-        problems.append(file.problem(("id",), f"case id {spec.id!r} must match the file name "
-                                     f"{path.stem!r}"))
+        problems.append(
+            file.problem(("id",), f"case id {spec.id!r} must match the file name {path.stem!r}")
+        )
     decisions = [d.id for d in pack.decisions]
     if spec.golden.decision not in decisions:
-        problems.append(file.problem(("golden", "decision"), f"unknown decision "
-                                     f"{spec.golden.decision!r}; the pack's decisions are "
-                                     f"{', '.join(decisions)}"))
+        problems.append(
+            file.problem(
+                ("golden", "decision"),
+                f"unknown decision "
+                f"{spec.golden.decision!r}; the pack's decisions are "
+                f"{', '.join(decisions)}",
+            )
+        )
     clause_ids = {c.id for c in pack.clauses}
     for index, clause in enumerate(spec.golden.clauses):
         if clause not in clause_ids:
-            problems.append(file.problem(("golden", "clauses", index),
-                                         f"unknown clause {clause!r}; not in pack.toml"))
+            problems.append(
+                file.problem(
+                    ("golden", "clauses", index), f"unknown clause {clause!r}; not in pack.toml"
+                )
+            )
     video, media_problems = _resolve_media(spec.video, assets, file)
     problems += [p for p in media_problems if "missing" not in p.message]
     media_problems = [p for p in media_problems if "missing" in p.message]
     if problems or video is None:
         return None, problems, media_problems
     case = models.Case(
-        id=spec.id, pack_id=pack.id, title=spec.title, video=video, severity=spec.severity,
-        difficulty=spec.difficulty, warnings=tuple(spec.warnings),
+        id=spec.id,
+        pack_id=pack.id,
+        title=spec.title,
+        video=video,
+        severity=spec.severity,
+        difficulty=spec.difficulty,
+        warnings=tuple(spec.warnings),
         context=models.CaseContext(
-            caption=spec.context.caption, on_screen_text=spec.context.on_screen_text,
-            hashtags=tuple(spec.context.hashtags), report_reason=spec.context.report_reason,
-            account=tuple(spec.context.account), audio=spec.context.audio),
+            caption=spec.context.caption,
+            on_screen_text=spec.context.on_screen_text,
+            hashtags=tuple(spec.context.hashtags),
+            report_reason=spec.context.report_reason,
+            account=tuple(spec.context.account),
+            audio=spec.context.audio,
+        ),
         golden=models.Golden(spec.golden.decision, tuple(spec.golden.clauses)),
         rationale=spec.rationale,
-        cues=tuple(sorted((models.Cue(float(c.at), c.text) for c in spec.cues),
-                          key=lambda c: c.at)),
+        cues=tuple(
+            sorted((models.Cue(float(c.at), c.text) for c in spec.cues), key=lambda c: c.at)
+        ),
         moments=tuple(models.Moment(float(m.start), float(m.end), m.label) for m in spec.moments),
         source=path,
         content_hash=hashing.case_hash(spec.model_dump(mode="json"), video),
@@ -213,13 +259,15 @@ def load_case_file(path: Path, pack: PackSpec, assets: Path
     return case, [], media_problems
 
 
-def _resolve_media(relative: str, assets: Path, file: _TomlFile
-                   ) -> tuple[Path | None, list[Problem]]:
+def _resolve_media(
+    relative: str, assets: Path, file: _TomlFile
+) -> tuple[Path | None, list[Problem]]:
     """Media must stay inside assets/<pack>/: no absolute paths, no `..`, no symlink escapes."""
     candidate = Path(relative)
     if candidate.is_absolute() or relative.startswith(("/", "\\")) or ":" in candidate.parts[0]:
-        return None, [file.problem(("video",), f"media path {relative!r} must be relative to "
-                                   f"{assets}")]
+        return None, [
+            file.problem(("video",), f"media path {relative!r} must be relative to {assets}")
+        ]
     resolved = (assets / candidate).resolve()
     if not resolved.is_relative_to(assets.resolve()):
         return None, [file.problem(("video",), f"media path {relative!r} leaves {assets}")]
@@ -239,25 +287,47 @@ def _load_guidance(guidance_dir: Path, problems: list[Problem]) -> dict[str, mod
     return slides
 
 
-def _build_lessons(spec: PackSpec, file: _TomlFile, cases: dict[str, models.Case],
-                   slides: dict[str, models.GuidanceSlide], problems: list[Problem]
-                   ) -> tuple[models.Lesson, ...]:
+def _build_lessons(
+    spec: PackSpec,
+    file: _TomlFile,
+    cases: dict[str, models.Case],
+    slides: dict[str, models.GuidanceSlide],
+    problems: list[Problem],
+) -> tuple[models.Lesson, ...]:
     if not spec.lessons:  # one lesson of everything, in file-name order
-        return (models.Lesson(spec.id, spec.title, spec.description, tuple(slides),
-                              tuple(sorted(cases))),)
+        return (
+            models.Lesson(
+                spec.id, spec.title, spec.description, tuple(slides), tuple(sorted(cases))
+            ),
+        )
     lessons = []
     for i, lesson in enumerate(spec.lessons):
         for j, name in enumerate(lesson.guidance):
             if name not in slides:
-                problems.append(file.problem(("lessons", i, "guidance", j),
-                                             f"guidance slide {name!r} not found in guidance/"))
+                problems.append(
+                    file.problem(
+                        ("lessons", i, "guidance", j),
+                        f"guidance slide {name!r} not found in guidance/",
+                    )
+                )
         for j, case_id in enumerate(lesson.cases):
-            if case_id not in cases and not any(p.file.endswith(f"{case_id}.toml")
-                                                for p in problems):
-                problems.append(file.problem(("lessons", i, "cases", j),
-                                             f"case {case_id!r} not found in cases/"))
-        lessons.append(models.Lesson(lesson.id, lesson.title, lesson.description,
-                                     tuple(lesson.guidance), tuple(lesson.cases)))
+            if case_id not in cases and not any(
+                p.file.endswith(f"{case_id}.toml") for p in problems
+            ):
+                problems.append(
+                    file.problem(
+                        ("lessons", i, "cases", j), f"case {case_id!r} not found in cases/"
+                    )
+                )
+        lessons.append(
+            models.Lesson(
+                lesson.id,
+                lesson.title,
+                lesson.description,
+                tuple(lesson.guidance),
+                tuple(lesson.cases),
+            )
+        )
     return tuple(lessons)
 
 
@@ -275,9 +345,14 @@ def load_library(folders: list[Path]) -> LoadResult:
             if pack is None:
                 continue
             if pack.id in seen:
-                result.problems.append(Problem(str(pack_folder / PACK_FILE), None, "id",
-                                               f"pack {pack.id!r} already loaded from "
-                                               f"{seen[pack.id]}"))
+                result.problems.append(
+                    Problem(
+                        str(pack_folder / PACK_FILE),
+                        None,
+                        "id",
+                        f"pack {pack.id!r} already loaded from {seen[pack.id]}",
+                    )
+                )
                 continue
             seen[pack.id] = pack_folder
             result.packs.append(pack)
@@ -294,8 +369,14 @@ def validate_path(path: Path) -> list[Problem]:
         return [Problem(str(path), None, None, "no such file or folder")]
     folders = find_pack_folders(path)
     if not folders:
-        return [Problem(str(path), None, None, "no lesson pack here (no pack.toml in it or in "
-                                               "its sub-folders)")]
+        return [
+            Problem(
+                str(path),
+                None,
+                None,
+                "no lesson pack here (no pack.toml in it or in its sub-folders)",
+            )
+        ]
     problems: list[Problem] = []
     for folder in folders:
         problems += load_pack(folder)[1]
@@ -310,11 +391,15 @@ def _validate_single_case(path: Path) -> list[Problem]:
     pack_spec = _validate(PackSpec, pack_file, problems) if pack_file else None
     if pack_spec is None:
         if not (pack_folder / PACK_FILE).exists():
-            problems = [Problem(str(path), None, None, f"not inside a pack: no {PACK_FILE} in "
-                                                       f"{pack_folder}")]
+            problems = [
+                Problem(
+                    str(path), None, None, f"not inside a pack: no {PACK_FILE} in {pack_folder}"
+                )
+            ]
         return problems
-    _, case_problems, media = load_case_file(path, pack_spec,
-                                             assets_dir_for(pack_folder, pack_folder.name))
+    _, case_problems, media = load_case_file(
+        path, pack_spec, assets_dir_for(pack_folder, pack_folder.name)
+    )
     return case_problems + media
 
 

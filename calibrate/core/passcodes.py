@@ -26,8 +26,14 @@ def verify_passcode(passcode: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        candidate = hashlib.scrypt(passcode.encode(), salt=bytes.fromhex(salt), n=int(n),
-                                   r=int(r), p=int(p), dklen=len(bytes.fromhex(digest)))
+        candidate = hashlib.scrypt(
+            passcode.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(bytes.fromhex(digest)),
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(candidate, bytes.fromhex(digest))

@@ -32,8 +32,12 @@ class Position:
 class SessionFlow:
     """Where a moderator is in one lesson, and what may be shown there."""
 
-    def __init__(self, slides: Sequence[str], case_ids: Sequence[str],
-                 answered: Mapping[str, Answer] | None = None):
+    def __init__(
+        self,
+        slides: Sequence[str],
+        case_ids: Sequence[str],
+        answered: Mapping[str, Answer] | None = None,
+    ):
         if not case_ids:
             raise SessionFlowError("a lesson needs at least one case")
         self.slides = tuple(slides)
@@ -101,15 +105,23 @@ class SessionFlow:
                 self._position = Position(Step.GUIDANCE, index + 1)
             else:
                 first = self.first_unanswered()
-                self._position = (Position(Step.SUMMARY, -1) if first is None
-                                  else Position(Step.CASE, first))
+                self._position = (
+                    Position(Step.SUMMARY, -1) if first is None else Position(Step.CASE, first)
+                )
         elif step is Step.REVEAL:
-            later = next((i for i in range(index + 1, len(self.case_ids))
-                          if self.case_ids[i] not in self._answers), None)
+            later = next(
+                (
+                    i
+                    for i in range(index + 1, len(self.case_ids))
+                    if self.case_ids[i] not in self._answers
+                ),
+                None,
+            )
             if later is None:
                 later = self.first_unanswered()
-            self._position = (Position(Step.SUMMARY, -1) if later is None
-                              else Position(Step.CASE, later))
+            self._position = (
+                Position(Step.SUMMARY, -1) if later is None else Position(Step.CASE, later)
+            )
         elif step is Step.CASE:
             raise SessionFlowError("answer or skip this case before moving on")
         return self._position

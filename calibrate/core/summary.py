@@ -44,20 +44,29 @@ def _parse(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
-def summarise(answers: Iterable[Answer], cases: Mapping[str, Case], total: int,
-              pass_mark: float) -> SessionSummary:
+def summarise(
+    answers: Iterable[Answer], cases: Mapping[str, Case], total: int, pass_mark: float
+) -> SessionSummary:
     """Score answers against each case's golden answer (decision; clause reported beside it)."""
     answers = list(answers)
     scored = [a for a in answers if not a.skipped and a.case_id in cases]
     correct = [a for a in scored if a.decision == cases[a.case_id].golden.decision]
     clause_correct = [a for a in scored if a.clause in cases[a.case_id].golden.clauses]
-    misses = tuple(Miss(cases[a.case_id], a) for a in scored
-                   if a.decision != cases[a.case_id].golden.decision)
+    misses = tuple(
+        Miss(cases[a.case_id], a) for a in scored if a.decision != cases[a.case_id].golden.decision
+    )
     seconds = 0.0
     if answers:
-        seconds = (max(_parse(a.answered_at) for a in answers)
-                   - min(_parse(a.shown_at) for a in answers)).total_seconds()
-    return SessionSummary(total=total, answered=len(scored),
-                          skipped=sum(1 for a in answers if a.skipped), correct=len(correct),
-                          clause_correct=len(clause_correct), misses=misses,
-                          seconds=max(0.0, seconds), pass_mark=pass_mark)
+        seconds = (
+            max(_parse(a.answered_at) for a in answers) - min(_parse(a.shown_at) for a in answers)
+        ).total_seconds()
+    return SessionSummary(
+        total=total,
+        answered=len(scored),
+        skipped=sum(1 for a in answers if a.skipped),
+        correct=len(correct),
+        clause_correct=len(clause_correct),
+        misses=misses,
+        seconds=max(0.0, seconds),
+        pass_mark=pass_mark,
+    )

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class AppContext:
-    db: "sqlite_utils.Database"
+    db: sqlite_utils.Database
     db_path: Path
     lessons_dirs: list[Path]
     log_path: Path

@@ -27,8 +27,9 @@ def plain_message(error: BaseException) -> str:
     return "Something went wrong inside Calibrate. Your recorded answers are safe."
 
 
-def show_error(parent: QWidget | None, error: BaseException, log_path: Path | None,
-               title: str = "Calibrate") -> None:
+def show_error(
+    parent: QWidget | None, error: BaseException, log_path: Path | None, title: str = "Calibrate"
+) -> None:
     """Log the full trace, show the user one sentence, details only on request."""
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     log.error("shown to user: %s\n%s", plain_message(error), details)

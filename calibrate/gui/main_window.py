@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate import __version__
+from calibrate.gui import theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
-from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.screens.home import HomeScreen
 from calibrate.gui.screens.lesson_list import LessonListScreen
-from calibrate.gui import theme
+from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.theme import apply_theme, is_dark
 
 
@@ -37,11 +37,16 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         if context.is_demo:
-            banner = QLabel("DEMO DATA — a seeded, made-up history for trying Calibrate out. "
-                            "Nothing here is anyone's real answer.", objectName="demoBanner")
+            banner = QLabel(
+                "DEMO DATA — a seeded, made-up history for trying Calibrate out. "
+                "Nothing here is anyone's real answer.",
+                objectName="demoBanner",
+            )
             banner.setAccessibleName("Demo data")
-            banner.setStyleSheet(f"background: {theme.WARNING}; color: #1b1d21; "
-                                 "font-weight: bold; padding: 6px 16px;")
+            banner.setStyleSheet(
+                f"background: {theme.WARNING}; color: #1b1d21; "
+                "font-weight: bold; padding: 6px 16px;"
+            )
             layout.addWidget(banner)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
@@ -78,8 +83,9 @@ class MainWindow(QMainWindow):
 
         self._close_lesson()
         pack = self.context.pack(pack_id)
-        self.lesson = LessonController(self.context, pack, pack.lesson(lesson_id),
-                                       self.show_screen, force_new=force_new)
+        self.lesson = LessonController(
+            self.context, pack, pack.lesson(lesson_id), self.show_screen, force_new=force_new
+        )
         for screen in self.lesson.screens:
             self.stack.addWidget(screen)
         self.lesson.finished.connect(self._on_lesson_finished)
@@ -183,8 +189,12 @@ class MainWindow(QMainWindow):
         self.lessons_loading = True
         self._status.setText("Loading lessons…")
         folders = list(self.context.lessons_dirs)
-        self.runner.run("lessons", lambda: load_library(folders), self._on_lessons_loaded,
-                        self._on_lessons_failed)
+        self.runner.run(
+            "lessons",
+            lambda: load_library(folders),
+            self._on_lessons_loaded,
+            self._on_lessons_failed,
+        )
 
     def _on_lessons_loaded(self, library) -> None:
         self.context.library = library
@@ -206,6 +216,9 @@ class MainWindow(QMainWindow):
         QSettings("Calibrate", "Calibrate").setValue("view/dark", dark)
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(self, "About Calibrate",
-                          f"<b>Calibrate {__version__}</b><br>Calibration lessons for Trust &amp; "
-                          f"Safety teams.<br>Log file: {self.context.log_path}")
+        QMessageBox.about(
+            self,
+            "About Calibrate",
+            f"<b>Calibrate {__version__}</b><br>Calibration lessons for Trust &amp; "
+            f"Safety teams.<br>Log file: {self.context.log_path}",
+        )

@@ -28,8 +28,10 @@ class PasscodeDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             f"Set a passcode for the {role} area. Leads see every moderator's results by "
-            f"name, so keep it to leads. At least {MIN_LENGTH} characters." if self._stored is None
-            else f"Enter the {role} passcode.")
+            f"name, so keep it to leads. At least {MIN_LENGTH} characters."
+            if self._stored is None
+            else f"Enter the {role} passcode."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -44,8 +46,9 @@ class PasscodeDialog(QDialog):
         self.error = QLabel(objectName="passcodeError")
         self.error.setStyleSheet("color: #D55E00")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._on_ok)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -17,13 +17,19 @@ def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
 
 
 def confirm(parent: QWidget | None, title: str, question: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, question,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
     return run_dialog(box) == QMessageBox.StandardButton.Yes
 
 
 def inform(parent: QWidget | None, title: str, message: str) -> None:
-    box = QMessageBox(QMessageBox.Icon.Information, title, message,
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent
+    )
     box.setObjectName("informDialog")
     run_dialog(box)

@@ -53,8 +53,13 @@ class TaskRunner(QObject):
         self._latest: dict[str, int] = {}
         self._handlers: dict[int, tuple[str, Callable, Callable]] = {}
 
-    def run(self, key: str, work: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None]) -> None:
+    def run(
+        self,
+        key: str,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         self._ticket += 1
         self._latest[key] = self._ticket
         self._handlers[self._ticket] = (key, on_done, on_error)

@@ -18,22 +18,34 @@ def apply_theme(app: QApplication, dark: bool) -> None:
     palette = QPalette()
     if dark:
         colours = {
-            QPalette.ColorRole.Window: "#1f2227", QPalette.ColorRole.WindowText: "#e8e8e8",
-            QPalette.ColorRole.Base: "#15171b", QPalette.ColorRole.AlternateBase: "#23262c",
-            QPalette.ColorRole.Text: "#e8e8e8", QPalette.ColorRole.Button: "#2a2e35",
-            QPalette.ColorRole.ButtonText: "#e8e8e8", QPalette.ColorRole.Highlight: "#3d8fd1",
-            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2a2e35",
-            QPalette.ColorRole.ToolTipText: "#e8e8e8", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+            QPalette.ColorRole.Window: "#1f2227",
+            QPalette.ColorRole.WindowText: "#e8e8e8",
+            QPalette.ColorRole.Base: "#15171b",
+            QPalette.ColorRole.AlternateBase: "#23262c",
+            QPalette.ColorRole.Text: "#e8e8e8",
+            QPalette.ColorRole.Button: "#2a2e35",
+            QPalette.ColorRole.ButtonText: "#e8e8e8",
+            QPalette.ColorRole.Highlight: "#3d8fd1",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#2a2e35",
+            QPalette.ColorRole.ToolTipText: "#e8e8e8",
+            QPalette.ColorRole.PlaceholderText: "#9aa0a6",
             QPalette.ColorRole.Link: "#6cb6ff",
         }
     else:
         colours = {
-            QPalette.ColorRole.Window: "#f4f5f7", QPalette.ColorRole.WindowText: "#1b1d21",
-            QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#eef0f3",
-            QPalette.ColorRole.Text: "#1b1d21", QPalette.ColorRole.Button: "#e9ebef",
-            QPalette.ColorRole.ButtonText: "#1b1d21", QPalette.ColorRole.Highlight: "#0b63b5",
-            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#ffffff",
-            QPalette.ColorRole.ToolTipText: "#1b1d21", QPalette.ColorRole.PlaceholderText: "#6b7079",
+            QPalette.ColorRole.Window: "#f4f5f7",
+            QPalette.ColorRole.WindowText: "#1b1d21",
+            QPalette.ColorRole.Base: "#ffffff",
+            QPalette.ColorRole.AlternateBase: "#eef0f3",
+            QPalette.ColorRole.Text: "#1b1d21",
+            QPalette.ColorRole.Button: "#e9ebef",
+            QPalette.ColorRole.ButtonText: "#1b1d21",
+            QPalette.ColorRole.Highlight: "#0b63b5",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#ffffff",
+            QPalette.ColorRole.ToolTipText: "#1b1d21",
+            QPalette.ColorRole.PlaceholderText: "#6b7079",
             QPalette.ColorRole.Link: "#0b5cad",
         }
     for role, colour in colours.items():

@@ -9,11 +9,23 @@ import sqlite_utils
 from calibrate.core.clock import utc_now
 
 
-def log_event(db: sqlite_utils.Database, kind: str, *, profile_id: str | None = None,
-              session_id: str | None = None, detail: dict | None = None) -> None:
-    db["events"].insert({"at": utc_now(), "kind": kind, "profile_id": profile_id,
-                         "session_id": session_id,
-                         "detail": json.dumps(detail or {}, ensure_ascii=False)})
+def log_event(
+    db: sqlite_utils.Database,
+    kind: str,
+    *,
+    profile_id: str | None = None,
+    session_id: str | None = None,
+    detail: dict | None = None,
+) -> None:
+    db["events"].insert(
+        {
+            "at": utc_now(),
+            "kind": kind,
+            "profile_id": profile_id,
+            "session_id": session_id,
+            "detail": json.dumps(detail or {}, ensure_ascii=False),
+        }
+    )
 
 
 def events_for_session(db: sqlite_utils.Database, session_id: str) -> list[dict]:

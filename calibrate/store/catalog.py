@@ -15,20 +15,31 @@ def create_profile(db: sqlite_utils.Database, name: str, team: str = "", site: s
     if not name:
         raise ValueError("a profile needs a name")
     profile = Profile(new_id(), name, team.strip(), site.strip())
-    db["profiles"].insert({"id": profile.id, "name": profile.name, "team": profile.team,
-                           "site": profile.site, "role": "moderator", "created_at": utc_now()})
+    db["profiles"].insert(
+        {
+            "id": profile.id,
+            "name": profile.name,
+            "team": profile.team,
+            "site": profile.site,
+            "role": "moderator",
+            "created_at": utc_now(),
+        }
+    )
     return profile
 
 
 def update_profile(db: sqlite_utils.Database, profile: Profile) -> None:
     """Team and site can change; answers keep the team and site they were given under."""
-    db["profiles"].update(profile.id, {"name": profile.name, "team": profile.team,
-                                       "site": profile.site})
+    db["profiles"].update(
+        profile.id, {"name": profile.name, "team": profile.team, "site": profile.site}
+    )
 
 
 def list_profiles(db: sqlite_utils.Database) -> list[Profile]:
-    return [Profile(r["id"], r["name"], r["team"] or "", r["site"] or "")
-            for r in db.query("SELECT * FROM profiles ORDER BY name COLLATE NOCASE")]
+    return [
+        Profile(r["id"], r["name"], r["team"] or "", r["site"] or "")
+        for r in db.query("SELECT * FROM profiles ORDER BY name COLLATE NOCASE")
+    ]
 
 
 def get_profile(db: sqlite_utils.Database, profile_id: str) -> Profile | None:
@@ -41,14 +52,33 @@ def record_pack_version(db: sqlite_utils.Database, pack: Pack) -> None:
     now = utc_now()
     with db.atomic():
         db["pack_versions"].insert(
-            {"pack_hash": pack.content_hash, "pack_id": pack.id, "title": pack.title,
-             "policy": pack.policy, "policy_version": pack.policy_version,
-             "ladder": json.dumps(list(pack.scale.ladder)),
-             "decisions": json.dumps(list(pack.scale.ids)), "pass_mark": pack.pass_mark,
-             "first_seen_at": now}, ignore=True)
+            {
+                "pack_hash": pack.content_hash,
+                "pack_id": pack.id,
+                "title": pack.title,
+                "policy": pack.policy,
+                "policy_version": pack.policy_version,
+                "ladder": json.dumps(list(pack.scale.ladder)),
+                "decisions": json.dumps(list(pack.scale.ids)),
+                "pass_mark": pack.pass_mark,
+                "first_seen_at": now,
+            },
+            ignore=True,
+        )
         db["case_versions"].insert_all(
-            ({"case_hash": case.content_hash, "pack_id": pack.id, "case_id": case.id,
-              "title": case.title, "golden_decision": case.golden.decision,
-              "golden_clauses": json.dumps(list(case.golden.clauses)),
-              "severity": case.severity, "warnings": json.dumps(list(case.warnings)),
-              "first_seen_at": now} for case in pack.cases.values()), ignore=True)
+            (
+                {
+                    "case_hash": case.content_hash,
+                    "pack_id": pack.id,
+                    "case_id": case.id,
+                    "title": case.title,
+                    "golden_decision": case.golden.decision,
+                    "golden_clauses": json.dumps(list(case.golden.clauses)),
+                    "severity": case.severity,
+                    "warnings": json.dumps(list(case.warnings)),
+                    "first_seen_at": now,
+                }
+                for case in pack.cases.values()
+            ),
+            ignore=True,
+        )

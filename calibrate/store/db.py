@@ -20,7 +20,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 Migration = Callable[[sqlite_utils.Database], None]
 
 
-def open_database(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> sqlite_utils.Database:
+def open_database(
+    path: Path, migrations: Sequence[Migration] = MIGRATIONS
+) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate the database at path; StoreError if refused."""
     path = Path(path)
     _check_is_sqlite(path)
@@ -30,18 +32,23 @@ def open_database(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> s
         db = sqlite_utils.Database(conn)
         version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path} cannot be opened as a database ({error}); it was left "
-                         "untouched.") from error
+        raise StoreError(
+            f"{path} cannot be opened as a database ({error}); it was left untouched."
+        ) from error
     latest = len(migrations)
     if version > latest:
         conn.close()
-        raise StoreError(f"{path} was written by a newer Calibrate (schema {version}, this "
-                         f"version knows up to {latest}). Update Calibrate; the file was "
-                         "left untouched.")
+        raise StoreError(
+            f"{path} was written by a newer Calibrate (schema {version}, this "
+            f"version knows up to {latest}). Update Calibrate; the file was "
+            "left untouched."
+        )
     if version == 0 and _foreign_tables(db):
         conn.close()
-        raise StoreError(f"{path} is an SQLite database but not a Calibrate one; it was left "
-                         "untouched. Choose another file with --db.")
+        raise StoreError(
+            f"{path} is an SQLite database but not a Calibrate one; it was left "
+            "untouched. Choose another file with --db."
+        )
     _set_pragmas(db)
     if version < latest:
         if version > 0:
@@ -61,8 +68,10 @@ def _check_is_sqlite(path: Path) -> None:
     except OSError as error:
         raise StoreError(f"{path} cannot be read: {error.strerror}.") from error
     if head and head != SQLITE_MAGIC:
-        raise StoreError(f"{path} is not a Calibrate database (not an SQLite file); it was "
-                         "left untouched. Choose another file with --db.")
+        raise StoreError(
+            f"{path} is not a Calibrate database (not an SQLite file); it was "
+            "left untouched. Choose another file with --db."
+        )
 
 
 def _foreign_tables(db: sqlite_utils.Database) -> list[str]:
@@ -99,9 +108,11 @@ def _migrate(db: sqlite_utils.Database, version: int, migrations: Sequence[Migra
                 migration(db)
                 db.execute(f"PRAGMA user_version = {number}")
         except Exception as error:
-            raise StoreError(f"updating the database to schema {number} "
-                             f"({migration.__name__}) failed: {error}. The database was left "
-                             "as it was; a backup copy sits beside it.") from error
+            raise StoreError(
+                f"updating the database to schema {number} "
+                f"({migration.__name__}) failed: {error}. The database was left "
+                "as it was; a backup copy sits beside it."
+            ) from error
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -110,8 +121,9 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 def open_reader(path: Path) -> sqlite_utils.Database:
     """A read-only connection for a worker thread (the main connection did any migrating)."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=5.0,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=5.0, check_same_thread=False
+    )
     conn.execute("PRAGMA busy_timeout=5000")
     conn.execute("PRAGMA query_only=ON")
     return sqlite_utils.Database(conn)

@@ -14,32 +14,96 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
     db["profiles"].create(
         {"id": str, "name": str, "team": str, "site": str, "role": str, "created_at": str},
-        pk="id", not_null={"name", "created_at"}, defaults={"team": "", "site": "",
-                                                          "role": "moderator"})
+        pk="id",
+        not_null={"name", "created_at"},
+        defaults={"team": "", "site": "", "role": "moderator"},
+    )
     db["pack_versions"].create(
-        {"pack_hash": str, "pack_id": str, "title": str, "policy": str, "policy_version": str,
-         "ladder": str, "decisions": str, "pass_mark": float, "first_seen_at": str},
-        pk="pack_hash", not_null={"pack_id", "ladder", "decisions", "first_seen_at"})
+        {
+            "pack_hash": str,
+            "pack_id": str,
+            "title": str,
+            "policy": str,
+            "policy_version": str,
+            "ladder": str,
+            "decisions": str,
+            "pass_mark": float,
+            "first_seen_at": str,
+        },
+        pk="pack_hash",
+        not_null={"pack_id", "ladder", "decisions", "first_seen_at"},
+    )
     db["case_versions"].create(
-        {"case_hash": str, "pack_id": str, "case_id": str, "title": str,
-         "golden_decision": str, "golden_clauses": str, "severity": str, "warnings": str,
-         "first_seen_at": str},
-        pk="case_hash", not_null={"pack_id", "case_id", "golden_decision", "first_seen_at"})
+        {
+            "case_hash": str,
+            "pack_id": str,
+            "case_id": str,
+            "title": str,
+            "golden_decision": str,
+            "golden_clauses": str,
+            "severity": str,
+            "warnings": str,
+            "first_seen_at": str,
+        },
+        pk="case_hash",
+        not_null={"pack_id", "case_id", "golden_decision", "first_seen_at"},
+    )
     db["sessions"].create(
-        {"id": str, "profile_id": str, "pack_id": str, "lesson_id": str, "pack_hash": str,
-         "kind": str, "team": str, "site": str, "started_at": str, "finished_at": str},
-        pk="id", foreign_keys=[("profile_id", "profiles", "id")],
-        not_null={"profile_id", "pack_id", "lesson_id", "pack_hash", "kind", "started_at"})
+        {
+            "id": str,
+            "profile_id": str,
+            "pack_id": str,
+            "lesson_id": str,
+            "pack_hash": str,
+            "kind": str,
+            "team": str,
+            "site": str,
+            "started_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        foreign_keys=[("profile_id", "profiles", "id")],
+        not_null={"profile_id", "pack_id", "lesson_id", "pack_hash", "kind", "started_at"},
+    )
     db["answers"].create(
-        {"id": str, "session_id": str, "profile_id": str, "pack_id": str, "lesson_id": str,
-         "case_id": str, "case_hash": str, "pack_hash": str, "team": str, "site": str,
-         "session_kind": str, "decision": str, "clause": str, "confidence": float,
-         "note": str, "skipped": int, "shown_at": str, "answered_at": str,
-         "time_to_answer_ms": int, "watched_ms": int},
+        {
+            "id": str,
+            "session_id": str,
+            "profile_id": str,
+            "pack_id": str,
+            "lesson_id": str,
+            "case_id": str,
+            "case_hash": str,
+            "pack_hash": str,
+            "team": str,
+            "site": str,
+            "session_kind": str,
+            "decision": str,
+            "clause": str,
+            "confidence": float,
+            "note": str,
+            "skipped": int,
+            "shown_at": str,
+            "answered_at": str,
+            "time_to_answer_ms": int,
+            "watched_ms": int,
+        },
         pk="id",
         foreign_keys=[("session_id", "sessions", "id"), ("profile_id", "profiles", "id")],
-        not_null={"session_id", "profile_id", "pack_id", "lesson_id", "case_id", "case_hash",
-                  "pack_hash", "session_kind", "skipped", "shown_at", "answered_at"})
+        not_null={
+            "session_id",
+            "profile_id",
+            "pack_id",
+            "lesson_id",
+            "case_id",
+            "case_hash",
+            "pack_hash",
+            "session_kind",
+            "skipped",
+            "shown_at",
+            "answered_at",
+        },
+    )
     # One answer per session x case; a submitted answer is final.
     db["answers"].create_index(["session_id", "case_id"], unique=True)
     db["answers"].create_index(["pack_id", "case_id"])
@@ -47,25 +111,47 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["answers"].create_index(["answered_at"])
     db["sessions"].create_index(["profile_id", "pack_id", "lesson_id"])
     # Answers are append-only facts: the database itself refuses edits and deletions.
-    db.execute("CREATE TRIGGER answers_are_immutable BEFORE UPDATE ON answers "
-               "BEGIN SELECT RAISE(ABORT, 'answers are immutable'); END")
-    db.execute("CREATE TRIGGER answers_are_never_deleted BEFORE DELETE ON answers "
-               "BEGIN SELECT RAISE(ABORT, 'answers are never deleted'); END")
+    db.execute(
+        "CREATE TRIGGER answers_are_immutable BEFORE UPDATE ON answers "
+        "BEGIN SELECT RAISE(ABORT, 'answers are immutable'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER answers_are_never_deleted BEFORE DELETE ON answers "
+        "BEGIN SELECT RAISE(ABORT, 'answers are never deleted'); END"
+    )
     db["events"].create(
-        {"id": int, "at": str, "kind": str, "profile_id": str, "session_id": str,
-         "detail": str},
-        pk="id", not_null={"at", "kind"})
+        {"id": int, "at": str, "kind": str, "profile_id": str, "session_id": str, "detail": str},
+        pk="id",
+        not_null={"at", "kind"},
+    )
     db["events"].create_index(["session_id"])
 
 
 def m002_add_disputes(db: sqlite_utils.Database) -> None:
     """Moderators dispute a golden answer from the reveal; trainers read the notes."""
     db["disputes"].create(
-        {"id": str, "answer_id": str, "profile_id": str, "pack_id": str, "case_id": str,
-         "case_hash": str, "note": str, "created_at": str},
-        pk="id", foreign_keys=[("answer_id", "answers", "id"), ("profile_id", "profiles", "id")],
-        not_null={"answer_id", "profile_id", "pack_id", "case_id", "case_hash", "note",
-                  "created_at"})
+        {
+            "id": str,
+            "answer_id": str,
+            "profile_id": str,
+            "pack_id": str,
+            "case_id": str,
+            "case_hash": str,
+            "note": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("answer_id", "answers", "id"), ("profile_id", "profiles", "id")],
+        not_null={
+            "answer_id",
+            "profile_id",
+            "pack_id",
+            "case_id",
+            "case_hash",
+            "note",
+            "created_at",
+        },
+    )
     db["disputes"].create_index(["pack_id", "case_id"])
 
 

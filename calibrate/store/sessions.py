@@ -9,20 +9,35 @@ from calibrate.core.models import SESSION_KINDS, Pack, Profile
 from calibrate.store.audit import log_event
 
 
-def start_session(db: sqlite_utils.Database, profile: Profile, pack: Pack, lesson_id: str,
-                  kind: str) -> str:
+def start_session(
+    db: sqlite_utils.Database, profile: Profile, pack: Pack, lesson_id: str, kind: str
+) -> str:
     """Open a session row (team and site as they are now) and return its id."""
     if kind not in SESSION_KINDS:
         raise ValueError(f"unknown session kind {kind!r}")
     session_id = new_id()
     with db.atomic():
-        db["sessions"].insert({
-            "id": session_id, "profile_id": profile.id, "pack_id": pack.id,
-            "lesson_id": lesson_id, "pack_hash": pack.content_hash, "kind": kind,
-            "team": profile.team, "site": profile.site, "started_at": utc_now(),
-            "finished_at": None})
-        log_event(db, "session_started", profile_id=profile.id, session_id=session_id,
-                  detail={"pack": pack.id, "lesson": lesson_id, "kind": kind})
+        db["sessions"].insert(
+            {
+                "id": session_id,
+                "profile_id": profile.id,
+                "pack_id": pack.id,
+                "lesson_id": lesson_id,
+                "pack_hash": pack.content_hash,
+                "kind": kind,
+                "team": profile.team,
+                "site": profile.site,
+                "started_at": utc_now(),
+                "finished_at": None,
+            }
+        )
+        log_event(
+            db,
+            "session_started",
+            profile_id=profile.id,
+            session_id=session_id,
+            detail={"pack": pack.id, "lesson": lesson_id, "kind": kind},
+        )
     return session_id
 
 
@@ -32,21 +47,28 @@ def finish_session(db: sqlite_utils.Database, session_id: str) -> None:
         log_event(db, "session_finished", session_id=session_id)
 
 
-def open_session(db: sqlite_utils.Database, profile_id: str, pack_id: str,
-                 lesson_id: str) -> dict | None:
+def open_session(
+    db: sqlite_utils.Database, profile_id: str, pack_id: str, lesson_id: str
+) -> dict | None:
     """The newest unfinished session of this lesson for this profile, to resume."""
-    return next(db.query(
-        "SELECT * FROM sessions WHERE profile_id = ? AND pack_id = ? AND lesson_id = ? "
-        "AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1",
-        [profile_id, pack_id, lesson_id]), None)
+    return next(
+        db.query(
+            "SELECT * FROM sessions WHERE profile_id = ? AND pack_id = ? AND lesson_id = ? "
+            "AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1",
+            [profile_id, pack_id, lesson_id],
+        ),
+        None,
+    )
 
 
-def next_session_kind(db: sqlite_utils.Database, profile_id: str, pack_id: str,
-                      lesson_id: str) -> str:
+def next_session_kind(
+    db: sqlite_utils.Database, profile_id: str, pack_id: str, lesson_id: str
+) -> str:
     """first_attempt the first time a lesson is taken, retake after that."""
     taken = db.execute(
         "SELECT COUNT(*) FROM sessions WHERE profile_id = ? AND pack_id = ? AND lesson_id = ?",
-        [profile_id, pack_id, lesson_id]).fetchone()[0]
+        [profile_id, pack_id, lesson_id],
+    ).fetchone()[0]
     return "retake" if taken else "first_attempt"
 
 
@@ -55,22 +77,32 @@ def lesson_progress(db: sqlite_utils.Database, profile_id: str) -> dict[tuple[st
     rows = db.query(
         "SELECT s.pack_id, s.lesson_id, s.id, s.finished_at, s.started_at, "
         "(SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answered "
-        "FROM sessions s WHERE s.profile_id = ? ORDER BY s.started_at", [profile_id])
+        "FROM sessions s WHERE s.profile_id = ? ORDER BY s.started_at",
+        [profile_id],
+    )
     progress: dict[tuple[str, str], dict] = {}
     for row in rows:
         key = (row["pack_id"], row["lesson_id"])
         entry = progress.setdefault(key, {"completed_sessions": 0})
-        entry.update(latest_session=row["id"], answered=row["answered"],
-                     finished=row["finished_at"] is not None)
+        entry.update(
+            latest_session=row["id"],
+            answered=row["answered"],
+            finished=row["finished_at"] is not None,
+        )
         if row["finished_at"]:
             entry["completed_sessions"] += 1
     return progress
 
 
-def latest_finished_session(db: sqlite_utils.Database, profile_id: str, pack_id: str,
-                            lesson_id: str) -> str | None:
-    row = next(db.query(
-        "SELECT id FROM sessions WHERE profile_id = ? AND pack_id = ? AND lesson_id = ? "
-        "AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1",
-        [profile_id, pack_id, lesson_id]), None)
+def latest_finished_session(
+    db: sqlite_utils.Database, profile_id: str, pack_id: str, lesson_id: str
+) -> str | None:
+    row = next(
+        db.query(
+            "SELECT id FROM sessions WHERE profile_id = ? AND pack_id = ? AND lesson_id = ? "
+            "AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1",
+            [profile_id, pack_id, lesson_id],
+        ),
+        None,
+    )
     return row["id"] if row else None

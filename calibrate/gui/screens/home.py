@@ -31,8 +31,11 @@ class HomeScreen(QWidget):
         self.setObjectName("homeScreen")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
-        title = QLabel("<h1>Calibrate</h1><p style='font-size:12pt'>Same video, same call — "
-                       "the call the policy intends.</p>", objectName="homeTitle")
+        title = QLabel(
+            "<h1>Calibrate</h1><p style='font-size:12pt'>Same video, same call — "
+            "the call the policy intends.</p>",
+            objectName="homeTitle",
+        )
         outer.addWidget(title)
         columns = QHBoxLayout()
         columns.setSpacing(24)
@@ -67,9 +70,11 @@ class HomeScreen(QWidget):
         form.addRow(self.create_button)
         self.create_error = QLabel(objectName="createProfileError")
         form.addRow(self.create_error)
-        note = QLabel("Your answers are kept on this computer with your team and site, so "
-                      "leads can see how each team is calibrated. Other moderators never see "
-                      "your name next to your answers.")
+        note = QLabel(
+            "Your answers are kept on this computer with your team and site, so "
+            "leads can see how each team is calibrated. Other moderators never see "
+            "your name next to your answers."
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text)")
         form.addRow(note)
@@ -116,8 +121,9 @@ class HomeScreen(QWidget):
             self.create_error.setText("Enter a name first.")
             self.name.setFocus()
             return
-        profile: Profile = catalog.create_profile(self.context.db, name, self.team.text(),
-                                                  self.site.text())
+        profile: Profile = catalog.create_profile(
+            self.context.db, name, self.team.text(), self.site.text()
+        )
         self.name.clear()
         self.create_error.clear()
         self.refresh()

@@ -82,18 +82,21 @@ class LessonListScreen(QWidget):
         progress = sessions.lesson_progress(self.context.db, profile.id) if profile else {}
         self.tree.clear()
         for pack in self.context.library.packs:
-            pack_item = QTreeWidgetItem([pack.title, f"{pack.policy} · {pack.policy_version}",
-                                         str(len(pack.cases)), "", ""])
+            pack_item = QTreeWidgetItem(
+                [pack.title, f"{pack.policy} · {pack.policy_version}", str(len(pack.cases)), "", ""]
+            )
             pack_item.setData(0, PACK_ROLE, pack.id)
             pack_item.setFlags(pack_item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             font = pack_item.font(0)
             font.setBold(True)
             pack_item.setFont(0, font)
             for lesson in pack.lessons:
-                status, result, colour = self._status(pack, lesson.id, len(lesson.case_ids),
-                                                      progress.get((pack.id, lesson.id)))
-                item = QTreeWidgetItem([lesson.title, "", str(len(lesson.case_ids)), status,
-                                        result])
+                status, result, colour = self._status(
+                    pack, lesson.id, len(lesson.case_ids), progress.get((pack.id, lesson.id))
+                )
+                item = QTreeWidgetItem(
+                    [lesson.title, "", str(len(lesson.case_ids)), status, result]
+                )
                 item.setData(0, PACK_ROLE, pack.id)
                 item.setData(0, LESSON_ROLE, lesson.id)
                 item.setToolTip(0, lesson.description)
@@ -107,8 +110,10 @@ class LessonListScreen(QWidget):
         problems = self.context.library.problems
         self.problems_label.setText(
             f"<b>{len(problems)} problem(s) in lesson files.</b> Packs with errors are not "
-            "loaded; a missing clip leaves its case answerable without video." if problems
-            else "")
+            "loaded; a missing clip leaves its case answerable without video."
+            if problems
+            else ""
+        )
         self.problems_label.setVisible(bool(problems))
         self.problems.setPlainText("\n".join(p.format() for p in problems))
         self.problems.setVisible(bool(problems))
@@ -122,21 +127,32 @@ class LessonListScreen(QWidget):
     def take_focus(self) -> None:
         self.tree.setFocus()
 
-    def _status(self, pack: Pack, lesson_id: str, total: int, entry: dict | None
-                ) -> tuple[str, str, str | None]:
+    def _status(
+        self, pack: Pack, lesson_id: str, total: int, entry: dict | None
+    ) -> tuple[str, str, str | None]:
         if entry is None:
             return "Not started", "", None
-        status = (f"Done ({entry['completed_sessions']}×)" if entry["finished"]
-                  else f"In progress {entry['answered']}/{total}")
+        status = (
+            f"Done ({entry['completed_sessions']}×)"
+            if entry["finished"]
+            else f"In progress {entry['answered']}/{total}"
+        )
         result, colour = "", None
-        finished = sessions.latest_finished_session(self.context.db, self.context.profile.id,
-                                                    pack.id, lesson_id)
+        finished = sessions.latest_finished_session(
+            self.context.db, self.context.profile.id, pack.id, lesson_id
+        )
         if finished:
-            summary = summarise(answer_store.answers_for_session(self.context.db, finished),
-                                pack.cases, total, pack.pass_mark)
+            summary = summarise(
+                answer_store.answers_for_session(self.context.db, finished),
+                pack.cases,
+                total,
+                pack.pass_mark,
+            )
             if summary.score is not None:
                 verdict = "passed" if summary.passed else "below pass mark"
-                result = f"{summary.correct}/{summary.answered} right ({summary.score:.0%}), {verdict}"
+                result = (
+                    f"{summary.correct}/{summary.answered} right ({summary.score:.0%}), {verdict}"
+                )
                 colour = theme.CORRECT if summary.passed else theme.WRONG
         return status, result, colour
 
@@ -154,9 +170,13 @@ class LessonListScreen(QWidget):
         item = self.tree.currentItem()
         self.description.setText(item.toolTip(0))
         in_progress = item.text(3).startswith("In progress")
-        self.start_button.setText("Resume lesson  (Enter)" if in_progress
-                                  else "Retake lesson  (Enter)" if item.text(3).startswith("Done")
-                                  else "Start lesson  (Enter)")
+        self.start_button.setText(
+            "Resume lesson  (Enter)"
+            if in_progress
+            else "Retake lesson  (Enter)"
+            if item.text(3).startswith("Done")
+            else "Start lesson  (Enter)"
+        )
 
     def _on_tree_item_activated(self, item: QTreeWidgetItem) -> None:
         if item.data(0, LESSON_ROLE):

@@ -40,15 +40,17 @@ class AnswerForm(QWidget):
         self.decisions.setExclusive(True)
         self.decisions.idToggled.connect(self._on_any_changed)
 
-        layout.addWidget(QLabel("<b>Policy clause</b> <span style='color:gray'>(C, then ↑/↓)"
-                                "</span>"))
+        layout.addWidget(
+            QLabel("<b>Policy clause</b> <span style='color:gray'>(C, then ↑/↓)</span>")
+        )
         self.clause = QComboBox(objectName="clauseChoice")
         self.clause.setAccessibleName("Policy clause")
         self.clause.currentIndexChanged.connect(self._on_any_changed)
         layout.addWidget(self.clause)
 
-        layout.addWidget(QLabel("<b>How sure are you?</b> <span style='color:gray'>"
-                                "(Ctrl+1…5)</span>"))
+        layout.addWidget(
+            QLabel("<b>How sure are you?</b> <span style='color:gray'>(Ctrl+1…5)</span>")
+        )
         confidence_row = QHBoxLayout()
         self.confidence = QButtonGroup(self)
         for index, (probability, words) in enumerate(CONFIDENCE_LEVELS):
@@ -101,8 +103,10 @@ class AnswerForm(QWidget):
             button.setToolTip(decision.description or decision.label)
             button.setMinimumHeight(34)
             # A checked decision must be unmistakable at a glance, in light and dark palettes.
-            style = ("QPushButton:checked { background: %s; color: white; font-weight: bold;"
-                     " border: 2px solid %s; }" % (theme.ACCENT, theme.ACCENT))
+            style = (
+                f"QPushButton:checked {{ background: {theme.ACCENT}; color: white;"
+                f" font-weight: bold; border: 2px solid {theme.ACCENT}; }}"
+            )
             if not decision.on_ladder:
                 style += " QPushButton { font-style: italic; }"
             button.setStyleSheet(style)
@@ -115,8 +119,9 @@ class AnswerForm(QWidget):
         self.clause.addItem("— choose the clause that decides it —", None)
         for clause in pack.clauses:
             self.clause.addItem(f"{clause.id} · {clause.title}", clause.id)
-            self.clause.setItemData(self.clause.count() - 1, clause.summary,
-                                    Qt.ItemDataRole.ToolTipRole)
+            self.clause.setItemData(
+                self.clause.count() - 1, clause.summary, Qt.ItemDataRole.ToolTipRole
+            )
         self.clause.blockSignals(False)
         self.confidence.setExclusive(False)
         for button in self.confidence.buttons():
@@ -148,8 +153,14 @@ class AnswerForm(QWidget):
         self.clause.setFocus()
 
     def set_enabled(self, enabled: bool) -> None:
-        for widget in (*self.decisions.buttons(), self.clause, *self.confidence.buttons(),
-                       self.note, self.submit_button, self.skip_button):
+        for widget in (
+            *self.decisions.buttons(),
+            self.clause,
+            *self.confidence.buttons(),
+            self.note,
+            self.submit_button,
+            self.skip_button,
+        ):
             widget.setEnabled(enabled)
 
     def draft(self) -> AnswerDraft | None:
@@ -159,9 +170,12 @@ class AnswerForm(QWidget):
         clause = self.clause.currentData()
         if decision_index < 0 or confidence_index < 0 or clause is None:
             return None
-        return AnswerDraft(decision=self._decision_ids[decision_index], clause=clause,
-                           confidence=CONFIDENCE_LEVELS[confidence_index][0],
-                           note=self.note.toPlainText().strip())
+        return AnswerDraft(
+            decision=self._decision_ids[decision_index],
+            clause=clause,
+            confidence=CONFIDENCE_LEVELS[confidence_index][0],
+            note=self.note.toPlainText().strip(),
+        )
 
     def _missing_parts(self) -> list[str]:
         missing = []
@@ -176,13 +190,14 @@ class AnswerForm(QWidget):
     def _on_any_changed(self, *_: object) -> None:
         missing = self._missing_parts()
         self.submit_button.setEnabled(not missing and self.clause.isEnabled())
-        self.missing.setText("To submit, choose " + ", ".join(missing) + "." if missing else
-                             "Ready. Your answer is final once submitted.")
+        self.missing.setText(
+            "To submit, choose " + ", ".join(missing) + "."
+            if missing
+            else "Ready. Your answer is final once submitted."
+        )
 
     def submit(self) -> None:
         """Ctrl+Enter or the button: emit the answer if it is complete."""
         draft = self.draft()
         if draft is not None and self.submit_button.isEnabled():
             self.submitted.emit(draft)
-
-

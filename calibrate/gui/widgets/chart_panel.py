@@ -47,7 +47,6 @@ class ChartPanel(QWidget):
         self.caption.setText(caption)
 
     def _on_save_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{self.name}.png",
-                                              SAVE_FILTERS)
+        path, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{self.name}.png", SAVE_FILTERS)
         if path:
             save_figure(self.canvas.figure, Path(path))

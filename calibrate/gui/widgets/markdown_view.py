@@ -46,10 +46,12 @@ def render_markdown(text: str, clause_ids: Iterable[str] = ()) -> str:
         level, inner = match.group(1), match.group(2)
         for clause_id in ids:
             if inner.startswith(html.escape(clause_id)):
-                rest = inner[len(html.escape(clause_id)):]
-                return (f'<a name="{clause_anchor(clause_id)}"></a><h{level}>'
-                        f'<span class="clause">&nbsp;{html.escape(clause_id)}&nbsp;</span>{rest}'
-                        f"</h{level}>")
+                rest = inner[len(html.escape(clause_id)) :]
+                return (
+                    f'<a name="{clause_anchor(clause_id)}"></a><h{level}>'
+                    f'<span class="clause">&nbsp;{html.escape(clause_id)}&nbsp;</span>{rest}'
+                    f"</h{level}>"
+                )
         return match.group(0)
 
     return STYLE + _HEADING.sub(badge, body)

@@ -90,15 +90,18 @@ class TablePanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.itemActivated.connect(
-            lambda item: self.row_activated.emit(self.table.item(item.row(), 0).data(
-                Qt.ItemDataRole.UserRole)))
+            lambda item: self.row_activated.emit(
+                self.table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+            )
+        )
         layout.addWidget(self.table, stretch=1)
         self.caption = QLabel(objectName=f"{name}Caption")
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
 
-    def set_rows(self, header: Sequence[str], rows: Sequence[Sequence[object]],
-                 caption: str = "") -> None:
+    def set_rows(
+        self, header: Sequence[str], rows: Sequence[Sequence[object]], caption: str = ""
+    ) -> None:
         self.header, self.rows = list(header), list(rows)
         self.table.setSortingEnabled(False)
         self.table.clear()
@@ -117,7 +120,6 @@ class TablePanel(QWidget):
         self.caption.setText(caption)
 
     def _on_export_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", f"{self.name}.csv",
-                                              "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", f"{self.name}.csv", "CSV (*.csv)")
         if path:
             write_csv(Path(path), self.header, self.rows)

@@ -11,7 +11,6 @@ import time
 from bisect import bisect_right
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,11 +25,16 @@ from PySide6.QtWidgets import (
 from calibrate.core.clock import utc_now
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Case, Pack
 from calibrate.gui import theme
+from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.answer_form import AnswerForm
 from calibrate.gui.widgets.player_controls import PlayerPanel
 
-WARNING_WORDS = {"self_harm": "self-harm", "animal_harm": "animal harm",
-                 "dangerous_acts": "dangerous acts", "distressing_audio": "distressing audio"}
+WARNING_WORDS = {
+    "self_harm": "self-harm",
+    "animal_harm": "animal harm",
+    "dangerous_acts": "dangerous acts",
+    "distressing_audio": "distressing audio",
+}
 
 
 def warning_words(warnings: tuple[str, ...]) -> str:
@@ -75,7 +79,8 @@ class WarningCard(QFrame):
             f"<p style='font-size:12pt'>This clip is marked: <b>{warning_words(case.warnings)}"
             "</b>.</p><p>It will play in grayscale, blurred and muted; lift each shield "
             "yourself if you need to see more.<br>You may skip it: a skip is recorded and never "
-            "scored as wrong.</p>")
+            "scored as wrong.</p>"
+        )
 
 
 class CaseScreen(QWidget):
@@ -157,9 +162,7 @@ class CaseScreen(QWidget):
         self._shortcut("W", self._on_watch_requested)
 
     def _shortcut(self, key: str, slot) -> None:
-        shortcut = QShortcut(QKeySequence(key), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(slot)
+        bind_keys(self, (key,), slot)
 
     # --- showing a case ---------------------------------------------------------------------
     def show_case(self, pack: Pack, case: Case, position: str) -> None:
@@ -168,10 +171,14 @@ class CaseScreen(QWidget):
         self._shown_monotonic = time.monotonic()
         chips = ""
         if case.warnings:
-            chips = (f" &nbsp;<span style='color:{theme.WARNING}'>⚠ "
-                     f"{html.escape(warning_words(case.warnings))}</span>")
-        self.heading.setText(f"<span style='font-size:13pt'><b>{position}</b> · "
-                             f"{html.escape(case.title)}</span>{chips}")
+            chips = (
+                f" &nbsp;<span style='color:{theme.WARNING}'>⚠ "
+                f"{html.escape(warning_words(case.warnings))}</span>"
+            )
+        self.heading.setText(
+            f"<span style='font-size:13pt'><b>{position}</b> · "
+            f"{html.escape(case.title)}</span>{chips}"
+        )
         self.context_label.setText(self._context_html(case))
         self._cue_times = [cue.at for cue in case.cues]
         self.cue.setText("")

@@ -35,8 +35,15 @@ class LessonController(QObject):
     retake_requested = Signal(str, str)  # pack id, lesson id
     answer_recorded = Signal(object)  # Answer, once it is committed
 
-    def __init__(self, context: AppContext, pack: Pack, lesson: Lesson,
-                 show_screen: Callable[[QWidget], None], *, force_new: bool = False):
+    def __init__(
+        self,
+        context: AppContext,
+        pack: Pack,
+        lesson: Lesson,
+        show_screen: Callable[[QWidget], None],
+        *,
+        force_new: bool = False,
+    ):
         super().__init__()
         self.context = context
         self.pack = pack
@@ -50,12 +57,16 @@ class LessonController(QObject):
         row = None if force_new else sessions.open_session(db, profile.id, pack.id, lesson.id)
         if row is not None:
             self.session_id, self.session_kind = row["id"], row["kind"]
-            answered = {a.case_id: a for a in answer_store.answers_for_session(db, row["id"])
-                        if a.case_id in lesson.case_ids}
+            answered = {
+                a.case_id: a
+                for a in answer_store.answers_for_session(db, row["id"])
+                if a.case_id in lesson.case_ids
+            }
         else:
             self.session_kind = sessions.next_session_kind(db, profile.id, pack.id, lesson.id)
-            self.session_id = sessions.start_session(db, profile, pack, lesson.id,
-                                                     self.session_kind)
+            self.session_id = sessions.start_session(
+                db, profile, pack, lesson.id, self.session_kind
+            )
             answered = {}
         self.flow = SessionFlow(lesson.guidance, lesson.case_ids, answered)
         self.guidance = GuidanceScreen()
@@ -99,8 +110,14 @@ class LessonController(QObject):
         step, index = self.flow.position.step, self.flow.position.index
         if step is Step.GUIDANCE:
             name = self.flow.current_slide
-            self.guidance.show_slide(self.pack, self.lesson.title, self.pack.guidance[name], index,
-                                     len(self.lesson.guidance), self.flow.answered_count > 0)
+            self.guidance.show_slide(
+                self.pack,
+                self.lesson.title,
+                self.pack.guidance[name],
+                index,
+                len(self.lesson.guidance),
+                self.flow.answered_count > 0,
+            )
             self._show_screen(self.guidance)
         elif step is Step.CASE:
             case = self.pack.cases[self.flow.current_case_id]
@@ -111,12 +128,17 @@ class LessonController(QObject):
             answer = self.flow.answer_for(case.id)
             split = answer_store.decision_split(self.context.db, self.pack.id, case.id)
             is_last = self.flow.answered_count == len(self.lesson.case_ids)
-            self.reveal.show_reveal(self.pack, case, answer, split, self._position_text(index),
-                                    is_last)
+            self.reveal.show_reveal(
+                self.pack, case, answer, split, self._position_text(index), is_last
+            )
             self._show_screen(self.reveal)
         else:
-            result = summarise(self.flow.answers.values(), self.pack.cases,
-                               len(self.lesson.case_ids), self.pack.pass_mark)
+            result = summarise(
+                self.flow.answers.values(),
+                self.pack.cases,
+                len(self.lesson.case_ids),
+                self.pack.pass_mark,
+            )
             self.summary.show_summary(self.pack, self.lesson.title, result)
             self._show_screen(self.summary)
 
@@ -144,16 +166,24 @@ class LessonController(QObject):
         self.case_screen.form.set_enabled(False)
         try:
             answer = answer_store.record_answer(
-                self.context.db, session_id=self.session_id, session_kind=self.session_kind,
-                profile=self.profile, pack=self.pack, lesson_id=self.lesson.id, case=case,
-                draft=draft, shown_at=self.case_screen.shown_at,
+                self.context.db,
+                session_id=self.session_id,
+                session_kind=self.session_kind,
+                profile=self.profile,
+                pack=self.pack,
+                lesson_id=self.lesson.id,
+                case=case,
+                draft=draft,
+                shown_at=self.case_screen.shown_at,
                 time_to_answer_ms=self.case_screen.elapsed_ms,
-                watched_ms=self.case_screen.watched_ms)
+                watched_ms=self.case_screen.watched_ms,
+            )
         except Exception as error:  # the answer stays in the form; nothing was recorded
             log.exception("recording an answer failed")
             self.case_screen.form.set_enabled(True)
-            show_error(self.case_screen, error, self.context.log_path,
-                       title="Your answer was not recorded")
+            show_error(
+                self.case_screen, error, self.context.log_path, title="Your answer was not recorded"
+            )
             return
         self.case_screen.stop_playback()
         self.flow.accept(answer)
@@ -164,9 +194,11 @@ class LessonController(QObject):
         answer: Answer | None = self.flow.answer_for(self.flow.current_case_id or "")
         if answer is None:
             return
-        note = prompts.ask_text(self.reveal, "Dispute the golden answer",
-                                "Why do you think the golden answer is wrong? Trainers read "
-                                "every dispute.")
+        note = prompts.ask_text(
+            self.reveal,
+            "Dispute the golden answer",
+            "Why do you think the golden answer is wrong? Trainers read every dispute.",
+        )
         if note and note.strip():
             disputes.record_dispute(self.context.db, answer, note)
             self.reveal.mark_disputed()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from calibrate.core.models import GuidanceSlide, Pack
+from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
 
@@ -42,20 +42,27 @@ class GuidanceScreen(QWidget):
         self.next_button.clicked.connect(self.next_requested)
         buttons.addWidget(self.next_button)
         layout.addLayout(buttons)
-        for keys, signal in ((("Right", "PgDown", "Return", "Enter", "N"), self.next_requested),
-                             (("Left", "PgUp", "Backspace", "P"), self.back_requested)):
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(signal)
+        bind_keys(self, ("Right", "PgDown", "Return", "Enter", "N"), self.next_requested.emit)
+        bind_keys(self, ("Left", "PgUp", "Backspace", "P"), self.back_requested.emit)
 
-    def show_slide(self, pack: Pack, lesson_title: str, slide: GuidanceSlide, index: int,
-                   count: int, has_cases_answered: bool) -> None:
-        self.heading.setText(f"<span style='font-size:11pt'>{lesson_title} · guidance "
-                             f"{index + 1} of {count}</span>")
+    def show_slide(
+        self,
+        pack: Pack,
+        lesson_title: str,
+        slide: GuidanceSlide,
+        index: int,
+        count: int,
+        has_cases_answered: bool,
+    ) -> None:
+        self.heading.setText(
+            f"<span style='font-size:11pt'>{lesson_title} · guidance {index + 1} of {count}</span>"
+        )
         self.view.set_markdown(slide.markdown, [c.id for c in pack.clauses])
         self.back_button.setEnabled(index > 0)
         last = index + 1 == count
-        self.next_button.setText(("Continue to the cases  ▶" if not has_cases_answered
-                                  else "Back to the case  ▶") if last else "Next  ▶")
+        self.next_button.setText(
+            ("Continue to the cases  ▶" if not has_cases_answered else "Back to the case  ▶")
+            if last
+            else "Next  ▶"
+        )
         self.view.setFocus()

@@ -7,7 +7,6 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -23,6 +22,7 @@ from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Pack
 if TYPE_CHECKING:
     from calibrate.gui.widgets.chart_canvas import ChartCanvas
 from calibrate.gui import theme
+from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
 
@@ -102,20 +102,27 @@ class RevealScreen(QWidget):
         self.next_button.clicked.connect(self.next_requested)
         buttons.addWidget(self.next_button)
         outer.addLayout(buttons)
-        for key in ("Return", "Enter", "N"):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.next_requested)
+        bind_keys(self, ("Return", "Enter", "N"), self.next_requested.emit)
 
-    def show_reveal(self, pack: Pack, case: Case, answer: Answer, split: Counter[str],
-                    position: str, is_last: bool) -> None:
+    def show_reveal(
+        self,
+        pack: Pack,
+        case: Case,
+        answer: Answer,
+        split: Counter[str],
+        position: str,
+        is_last: bool,
+    ) -> None:
         scale = pack.scale
         golden_label = scale.get(case.golden.decision).label
-        self.heading.setText(f"<span style='font-size:11pt'>{position} · "
-                             f"{html.escape(case.title)}</span>")
+        self.heading.setText(
+            f"<span style='font-size:11pt'>{position} · {html.escape(case.title)}</span>"
+        )
         if answer.skipped:
-            verdict = (f"<span style='font-size:15pt'>Skipped</span> — not scored. The intended "
-                       f"decision was <b>{html.escape(golden_label)}</b>.")
+            verdict = (
+                f"<span style='font-size:15pt'>Skipped</span> — not scored. The intended "
+                f"decision was <b>{html.escape(golden_label)}</b>."
+            )
         else:
             chosen = scale.get(answer.decision)
             right = answer.decision == case.golden.decision
@@ -123,45 +130,62 @@ class RevealScreen(QWidget):
             mark = "✓ Matches the golden answer" if right else "✗ Differs from the golden answer"
             direction = ""
             if not right:
-                chosen_rung, golden_rung = scale.rung(answer.decision), scale.rung(case.golden.decision)
+                chosen_rung, golden_rung = (
+                    scale.rung(answer.decision),
+                    scale.rung(case.golden.decision),
+                )
                 if chosen_rung is not None and golden_rung is not None:
-                    direction = (" — over-enforcement (more restrictive than intended)"
-                                 if chosen_rung > golden_rung else
-                                 " — under-enforcement (less restrictive than intended)")
+                    direction = (
+                        " — over-enforcement (more restrictive than intended)"
+                        if chosen_rung > golden_rung
+                        else " — under-enforcement (less restrictive than intended)"
+                    )
                 elif case.golden.decision == "escalate" or golden_rung is None:
                     direction = " — a missed escalation is a critical error"
                 else:
                     direction = " — an escalation the case did not need"
             clause_ok = answer.clause in case.golden.clauses
-            verdict = (f"<span style='font-size:15pt; color:{colour}'><b>{mark}</b></span>"
-                       f"{direction}<br>You chose <b>{html.escape(chosen.label)}</b> under "
-                       f"<b>{html.escape(answer.clause or '—')}</b> "
-                       f"({'the deciding clause' if clause_ok else 'not the deciding clause'}),"
-                       f" confidence: {confidence_words(answer.confidence)}.")
+            verdict = (
+                f"<span style='font-size:15pt; color:{colour}'><b>{mark}</b></span>"
+                f"{direction}<br>You chose <b>{html.escape(chosen.label)}</b> under "
+                f"<b>{html.escape(answer.clause or '—')}</b> "
+                f"({'the deciding clause' if clause_ok else 'not the deciding clause'}),"
+                f" confidence: {confidence_words(answer.confidence)}."
+            )
         self.verdict.setText(verdict)
         clauses = "".join(
             f"<li><b>{html.escape(c)}</b> · {html.escape(pack.clause(c).title)}"
             f"{' — ' + html.escape(pack.clause(c).summary) if pack.clause(c).summary else ''}"
-            f"</li>" for c in case.golden.clauses)
-        moments = "".join(f"<li>{clock(m.start)}–{clock(m.end)} {html.escape(m.label)}</li>"
-                          for m in case.moments)
+            f"</li>"
+            for c in case.golden.clauses
+        )
+        moments = "".join(
+            f"<li>{clock(m.start)}–{clock(m.end)} {html.escape(m.label)}</li>" for m in case.moments
+        )
         self.golden.setText(
             f"<p style='font-size:12pt'>Golden answer: <b style='color:{theme.CORRECT}'>"
             f"{html.escape(golden_label)}</b></p><p>Clause(s):</p><ul>{clauses}</ul>"
-            + (f"<p>Where it shows in the clip:</p><ul>{moments}</ul>" if moments else ""))
-        self.rationale.set_markdown("### Rationale\n\n" + case.rationale,
-                                    [c.id for c in pack.clauses])
+            + (f"<p>Where it shows in the clip:</p><ul>{moments}</ul>" if moments else "")
+        )
+        self.rationale.set_markdown(
+            "### Rationale\n\n" + case.rationale, [c.id for c in pack.clauses]
+        )
         total = sum(split.values())
         self.split_title.setText(f"<b>How everyone decided</b> (N = {total})")
         from calibrate.charts.figures import decision_split_figure
         from calibrate.gui.widgets.chart_canvas import ChartCanvas
 
         figure = decision_split_figure(
-            split, [(d.id, d.label) for d in scale.decisions], case.golden.decision,
-            answer.decision, dark=theme.is_dark(QApplication.instance()))
+            split,
+            [(d.id, d.label) for d in scale.decisions],
+            case.golden.decision,
+            answer.decision,
+            dark=theme.is_dark(QApplication.instance()),
+        )
         if self.chart is None:
-            self.chart = ChartCanvas(figure, name="splitChart",
-                                     accessible_name="How everyone decided this case")
+            self.chart = ChartCanvas(
+                figure, name="splitChart", accessible_name="How everyone decided this case"
+            )
             self.chart.setMinimumHeight(220)
             self._chart_slot.addWidget(self.chart)
         else:
@@ -170,12 +194,15 @@ class RevealScreen(QWidget):
         self.split_caption.setText(
             f"{agreeing} of {total} answers ({agreeing / total:.0%}) chose the golden decision. "
             "Counts every profile's answer to this case in this database; no names are shown."
-            if total else "No answers yet besides skips.")
+            if total
+            else "No answers yet besides skips."
+        )
         self.dispute_button.setEnabled(True)
         self.dispute_status.clear()
         self.recorded.setText("✓ Your answer is recorded.")
-        self.next_button.setText("See your summary  ▶  (Enter)" if is_last
-                                 else "Next case  ▶  (Enter)")
+        self.next_button.setText(
+            "See your summary  ▶  (Enter)" if is_last else "Next case  ▶  (Enter)"
+        )
         self.next_button.setFocus()
 
     def mark_disputed(self) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from calibrate.core.models import Pack
 from calibrate.core.summary import SessionSummary
 from calibrate.gui import theme
+from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
 
@@ -48,31 +48,34 @@ class SummaryScreen(QWidget):
         self.done_button.clicked.connect(self.done_requested)
         buttons.addWidget(self.done_button)
         layout.addLayout(buttons)
-        for key in ("Return", "Enter"):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.done_requested)
+        bind_keys(self, ("Return", "Enter"), self.done_requested.emit)
 
     def show_summary(self, pack: Pack, lesson_title: str, summary: SessionSummary) -> None:
         if summary.score is None:
-            score_line = "<span style='font-size:22pt'>No scored answers</span> — every case " \
-                         "was skipped."
+            score_line = (
+                "<span style='font-size:22pt'>No scored answers</span> — every case was skipped."
+            )
         else:
             colour = theme.CORRECT if summary.passed else theme.WRONG
             verdict = "Passed" if summary.passed else "Below the pass mark"
-            score_line = (f"<span style='font-size:26pt; color:{colour}'><b>"
-                          f"{summary.correct} of {summary.answered} right "
-                          f"({summary.score:.0%})</b></span>&nbsp;&nbsp;"
-                          f"<span style='font-size:14pt; color:{colour}'>{verdict} "
-                          f"(pass mark {summary.pass_mark:.0%})</span>")
-        clause = ("—" if summary.clause_accuracy is None
-                  else f"{summary.clause_correct} of {summary.answered} "
-                       f"({summary.clause_accuracy:.0%})")
+            score_line = (
+                f"<span style='font-size:26pt; color:{colour}'><b>"
+                f"{summary.correct} of {summary.answered} right "
+                f"({summary.score:.0%})</b></span>&nbsp;&nbsp;"
+                f"<span style='font-size:14pt; color:{colour}'>{verdict} "
+                f"(pass mark {summary.pass_mark:.0%})</span>"
+            )
+        clause = (
+            "—"
+            if summary.clause_accuracy is None
+            else f"{summary.clause_correct} of {summary.answered} ({summary.clause_accuracy:.0%})"
+        )
         self.headline.setText(
             f"<p style='font-size:11pt'>{html.escape(lesson_title)} · summary</p>{score_line}"
             f"<p style='font-size:11.5pt'>Deciding clause named: {clause} · skipped: "
             f"{summary.skipped} (never scored as wrong) · time taken: "
-            f"{duration(summary.seconds)}</p>")
+            f"{duration(summary.seconds)}</p>"
+        )
         if summary.misses:
             parts = ["## Cases to look at again\n"]
             for miss in summary.misses:
@@ -81,9 +84,11 @@ class SummaryScreen(QWidget):
                 parts.append(
                     f"### {miss.case.title}\n\nYou chose **{chosen.label if chosen else '?'}**; "
                     f"the golden answer is **{golden.label}** under "
-                    f"{', '.join(miss.case.golden.clauses)}.\n\n{miss.case.rationale}\n")
+                    f"{', '.join(miss.case.golden.clauses)}.\n\n{miss.case.rationale}\n"
+                )
             self.misses.set_markdown("\n".join(parts), [c.id for c in pack.clauses])
         else:
-            self.misses.set_markdown("## No misses\n\nEvery answered case matched the golden "
-                                     "answer.")
+            self.misses.set_markdown(
+                "## No misses\n\nEvery answered case matched the golden answer."
+            )
         self.done_button.setFocus()
