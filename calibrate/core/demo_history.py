@@ -5,7 +5,8 @@ inverse of skill) and a leniency bias on the pack's ladder: the chosen rung is
 round(target + bias + noise), so a biased moderator's wrong answers lean one way and a site
 whose people share a bias over-enforces. Each ambiguous case splits the room into two camps
 paired by skill, so strong reviewers disagree. Same packs, seed and day → the same rows,
-UUIDs included (they come from their own seeded stream).
+UUIDs included (they come from their own seeded stream). The names and notes it draws
+from are in demo_words.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from calibrate.core.demo_words import AMBIGUOUS, DISPUTE_NOTES, NAMES, NOTES
 from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Lesson, Pack, Profile
 
 DEFAULT_SEED = 2026
@@ -460,68 +462,3 @@ def as_rows(history: DemoHistory) -> dict[str, list[dict]]:
         "answers": answers,
         "disputes": [asdict(d) for d in history.disputes],
     }
-
-
-# -- the words: names and notes a moderator would write ------------------------------------
-
-NAMES = {
-    "Lisbon": tuple(", ".join((
-        "Ana Ferreira, João Silva, Marta Costa, Tiago Almeida, Inês Carvalho, Rui Pereira",
-        "Beatriz Sousa, Pedro Martins, Catarina Lopes, Miguel Rodrigues, Sofia Gomes",
-        "Diogo Ribeiro, Mariana Santos, Luca Romano, Hanna Schmidt, Chiara Bianchi",
-        "Tomasz Nowak, Elena Popescu, Lucas Moreau, Sara Lindqvist, Nikos Pappas",
-        "Laura García, Kofi Mensah, Amira Haddad, Jonas Weber, Clara Duarte, Bruno Teixeira",
-        "Rita Fonseca, Hugo Marques, Leonor Pinto, Aisha Bello, Filipe Moura")).split(", ")),
-    "Manila": tuple(", ".join((
-        "Angelica Reyes, Mark Anthony Cruz, Joanna Bautista, Paolo Villanueva",
-        "Kristine Mendoza, Jerome Garcia, Patricia Dela Cruz, Carlo Ramos, Bea Castillo",
-        "Miguel Aquino, Rowena Flores, Jayson Navarro, Camille Torres, Rafael Domingo",
-        "Lovely Manalo, Nico Santiago")).split(", ")),
-}
-
-# Each ambiguous case's two honest readings: decision, the clause cited, a note.
-AMBIGUOUS = {
-    "gr-protest-injury-documentation": (
-        ("warning_screen", "GR-2", "Time, place and a factual caption: documentation of a "
-                                   "public event. Warning screen."),
-        ("remove", "GR-1", "New account, no editorial framing and a held close-up of the "
-                           "wound. GR-1 applies.")),
-    "hb-course-seller-callout": (
-        ("allow", "HB-1.1", "Criticises how she sells to the public, with receipts; no call "
-                            "to contact her."),
-        ("remove", "HB-1", "Small account, her face and handle on screen: degrading a private "
-                           "person.")),
-    "rg-festival-pill-testing": (
-        ("not_recommended", "RG-2.2", "The test is harm reduction but it ends on the party; "
-                                      "shows use approvingly."),
-        ("allow", "RG-2.1", "The message is 'always test'. That is harm reduction.")),
-}
-
-DISPUTE_NOTES = {
-    "gr-protest-injury-documentation": (
-        "A personal account with no editorial framing is not news. GR-2 needs to say when a "
-        "bystander clip counts as documentation.",
-        "The close-up is held for two seconds; under GR-1 as written this is a removal.",
-    ),
-    "hb-course-seller-callout": (
-        "She sells from a 900-follower account. HB-1.1 should say when selling to the public "
-        "makes someone a public figure.",
-        "Her face and handle in front of thousands of viewers is a pile-on waiting to happen.",
-    ),
-    "rg-festival-pill-testing": (
-        "If 'always test your stuff' is not recommended, which harm-reduction video is "
-        "allowed? RG-2.1 should win here.",
-        "The party at the end does not change the message; nobody is selling anything.",
-    ),
-}
-
-NOTES = {
-    "correct": ("Caption and account facts settled it.", "Checked the clause list first.",
-                "Watched it twice for the moment in question.",
-                "Straightforward once I read the report reason."),
-    "wrong": ("Erred on the side of caution.", "Didn't see enough in the clip to act on.",
-              "Read it as commentary rather than a violation.",
-              "Missed the on-screen text the first time.", "Felt too risky to leave as it was."),
-    "missed_escalation": ("Removed it; didn't register the time and place.",
-                          "Focused on the content, not on the risk to the person."),
-}

@@ -1,7 +1,7 @@
-"""libVLC plumbing without Qt: can we play at all, can this file decode, frame buffers.
+"""libVLC plumbing without Qt: can we play at all, can this file decode.
 
-Holds the app's one vlc.Instance, media probing and the FrameSink that libVLC decodes
-into; vlc_player.VideoPlayer is the Qt face built on these.
+Holds the app's one vlc.Instance and media probing; frames.FrameSink is the buffer libVLC
+decodes into and vlc_player.VideoPlayer the Qt face built on these.
 
 libVLC may be missing (python-vlc then fails at import, and even calls sys.exit when
 PYTHON_VLC_LIB_PATH points nowhere), a case file may be missing, empty, not a video or
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -25,8 +23,6 @@ from typing import Any
 MAX_FRAME_WIDTH = 1280
 MAX_FRAME_HEIGHT = 720
 PARSE_TIMEOUT_MS = 1500
-# Recent pictures kept for exact backward frame steps (at most this many bytes in total).
-HISTORY_FRAMES, HISTORY_BYTES = 25, 24 * 1024 * 1024
 UNDECODABLE = "The video could not be decoded"
 
 DUMMY_AUDIO_ENV = "CALIBRATE_DUMMY_AUDIO"
@@ -227,74 +223,3 @@ def probe_media(instance: Any, path: str | os.PathLike[str]) -> tuple[MediaInfo,
         has_audio=has_audio,
     )
     return info, media
-
-
-class FrameSink:
-    """Pixel buffer + the C frame callbacks (RV32); runs on libVLC threads, touches no Qt."""
-
-    def __init__(self, vlc: Any) -> None:
-        self._lock = threading.Lock()
-        self._buffer: ctypes.Array[ctypes.c_ubyte] | None = None
-        self._nbytes = 0
-        self._pending: bytes | None = None
-        self._last: bytes | None = None
-        self.history: deque[bytes] = deque(maxlen=2)
-        self.count = 0  # display calls since reset(): repaints of a paused picture count too
-        self.distinct = 0  # pictures that differed from the one before
-        self.distinct_wall = 0.0  # time.monotonic() of the newest distinct picture
-        decorators = vlc.CallbackDecorators
-        self.lock_cb = decorators.VideoLockCb(self._on_lock)
-        self.unlock_cb = decorators.VideoUnlockCb(self._on_unlock)
-        self.display_cb = decorators.VideoDisplayCb(self._on_display)
-
-    def prepare(self, width: int, height: int) -> None:
-        """Size the buffer for the next media; only call while libVLC is stopped."""
-        need = width * height * 4
-        if self._buffer is None or len(self._buffer) < need:
-            # Grow only: a stale libVLC thread can never be left holding a freed buffer.
-            self._buffer = (ctypes.c_ubyte * need)()
-        with self._lock:
-            self._nbytes = need
-            self.history = deque(maxlen=max(2, min(HISTORY_FRAMES, HISTORY_BYTES // need)))
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget frames of the previous run."""
-        with self._lock:
-            self._pending = self._last = None
-            self.count = self.distinct = 0
-            self.history.clear()
-
-    def forget_history(self) -> None:
-        """Drop remembered pictures (after a seek they no longer precede the next one)."""
-        with self._lock:
-            self.history.clear()
-
-    def take(self) -> tuple[bytes | None, int, int]:
-        """The newest unseen picture (or None), display calls and distinct pictures so far."""
-        with self._lock:
-            data, self._pending = self._pending, None
-            return data, self.count, self.distinct
-
-    def recent(self, back: int) -> bytes | None:
-        """The picture shown `back` pictures before the newest, if still remembered."""
-        with self._lock:
-            return self.history[-1 - back] if back < len(self.history) else None
-
-    def _on_lock(self, _opaque: Any, planes: Any) -> None:
-        planes[0] = ctypes.addressof(self._buffer)
-
-    def _on_unlock(self, _opaque: Any, _picture: Any, _planes: Any) -> None:
-        pass
-
-    def _on_display(self, _opaque: Any, _picture: Any) -> None:
-        data = ctypes.string_at(ctypes.addressof(self._buffer), self._nbytes)
-        now = time.monotonic()
-        with self._lock:
-            self.count += 1
-            # libVLC repaints a paused picture every ~50 ms: only hand over real changes.
-            if data != self._last:
-                self._pending = self._last = data
-                self.distinct += 1
-                self.distinct_wall = now
-                self.history.append(data)

@@ -7,21 +7,13 @@ shutdown() before the widgets showing them are destroyed. At aboutToQuit every p
 down and then the shared instance is released (STACK.md: the instance goes last); call
 release_shared_instance() yourself if the app ends without aboutToQuit.
 
-libVLC 3 facts this class works around (measured, see the tests):
-- get_time() is the demuxer's clock: it moves in 250-500 ms jumps and runs up to 0.5 s off
-  the picture, so the position is our own clock anchored at the first frame, each seek,
-  pause and rate change.
-- next_frame() steps the picture but not the clock: after it, set_pause(0) jumps ahead by
-  the time spent paused, and a set_time() right after set_pause(0) is often lost. So play
-  after steps restarts at the stepped frame (stop, play, set_time: exact, ~40 ms).
-- A seek while paused shows the nearest earlier reference frame for H.264 with B-frames
-  (up to 3 frames early, so "one frame back" could stick); VP9 lands exactly. So a
-  backward step replays the last pictures shown (kept in memory, ~1 s) and only seeks when
-  it runs past them.
-- set_pause() lands 1-2 frames late (each picture after it is one frame on); a set_time()
-  within ~20 ms after it is dropped; the first next_frame() after a paused seek is sometimes
-  ignored. So paused commands wait for the pause to settle and for the previous command's
-  picture (see PAUSE_SETTLE_S, PICTURE_WAIT_S).
+The position is clock.PlaybackClock's; pictures, the recent ones and paused commands waiting
+for libVLC are in frames (each module's docstring says which libVLC 3 facts it handles).
+One more, measured (see the tests): next_frame() steps the picture but not the clock: after
+it, set_pause(0) jumps ahead by the time spent paused, and a set_time() right after
+set_pause(0) is often lost. So play after steps restarts at the stepped frame (stop, play,
+set_time: exact, ~40 ms). A backward step replays remembered pictures and only seeks when it
+runs past them.
 """
 
 from __future__ import annotations
@@ -40,6 +32,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from calibrate.player import probe
+from calibrate.player.clock import PlaybackClock, clamp_rate, format_clock
+from calibrate.player.frames import FrameSink, PausedCommands
 from calibrate.player.probe import instance_args, shared_instance
 
 __all__ = [
@@ -52,16 +46,7 @@ __all__ = [
 ]
 
 TICK_MS = 10
-MIN_RATE, MAX_RATE = 0.5, 2.0
 LOAD_TIMEOUT_S = 10.0
-SEEK_LATENCY_S = 0.08
-# libVLC 3 drops a seek that follows set_pause() within ~20 ms (measured), and pictures keep
-# coming for a moment: paused commands wait this long after a pause...
-PAUSE_SETTLE_S = 0.12
-# ...and after a step or paused seek, until its picture came (or this long, for a still scene).
-# After a paused seek libVLC sometimes ignores the next next_frame(): a step with no new
-# picture by then is asked once more.
-PICTURE_WAIT_S = 0.1
 # Players not yet shut down, so release_shared_instance() can stop them first and their
 # C callbacks stay referenced even if a caller drops the Python object too early.
 _live_players: dict[int, VideoPlayer] = {}
@@ -91,17 +76,6 @@ def _shut_down_orphan(key: int, *_args: object) -> None:
         player._release_libvlc()  # mid-destruction: no signals, no Qt
 
 
-def format_clock(ms: int) -> str:
-    """0:03.2 style time (h:mm:ss.t past an hour) for labels and messages."""
-    tenths = max(0, int(ms)) // 100
-    hours, rest = divmod(tenths, 36000)
-    minutes, rest = divmod(rest, 600)
-    seconds, tenth = divmod(rest, 10)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}.{tenth}"
-    return f"{minutes}:{seconds:02d}.{tenth}"
-
-
 class VideoPlayer(QObject):
     """Plays one case video at a time into QImages; see the module docstring for the contract."""
 
@@ -123,35 +97,28 @@ class VideoPlayer(QObject):
         self._state, self._reason = PlayerState.EMPTY, ""
         self._info: probe.MediaInfo | None = None
         self._frame = QImage()
-        self._rate, self._muted, self._autoplay, self._priming = 1.0, False, True, False
-        self._anchor_pos, self._anchor_wall, self._emitted_pos = 0, 0.0, -1
-        self._awaiting_frame, self._stepped, self._count_late = False, False, False
-        # (distinct picture count, its position, deadline): start the clock on that picture
-        self._sync: tuple[int, int, float] | None = None
-        self._count_base: tuple[int, int] | None = None  # (distinct pictures, their position)
+        self._muted, self._autoplay, self._priming = False, True, False
+        self._clock = PlaybackClock()
+        self._emitted_pos = -1
+        self._awaiting_frame, self._stepped = False, False
         self._back = 0  # how many remembered pictures we stepped back behind libVLC's
-        self._seen_count = self._seen_distinct = self._generation = 0
+        self._seen_count = self._generation = 0
         self._seek_distinct = -1  # distinct pictures when a paused seek was asked
         self._started, self._last_tick, self._watched_ms = 0.0, 0.0, 0.0
-        self._busy_until = 0.0  # paused commands wait until then (see PAUSE_SETTLE_S)
-        # (distinct pictures when asked, deadline, ask again?) for a step or paused seek
-        self._awaited: tuple[int, float, bool] | None = None
-        # ("seek" | "step", call): paused commands waiting for the pause to settle
-        self._deferred: list[tuple[str, Callable[[], None]]] = []
-        self._draining = False
+        self._commands = PausedCommands()
         self._events: queue.SimpleQueue[tuple[int, str]] = queue.SimpleQueue()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._on_timer_tick)
         self._mp: Any = None
-        self._sink: probe.FrameSink | None = None
+        self._sink: FrameSink | None = None
         self._error = probe.libvlc_error()
         vlc = probe.vlc_module()
         self._instance = instance or shared_instance(dummy_audio)
         if vlc is not None and self._instance is None:
             self._error = "Video playback is unavailable: libVLC could not start (plugins?)"
         if self._error is None:
-            self._sink = probe.FrameSink(vlc)
+            self._sink = FrameSink(vlc)
             self._mp = self._instance.media_player_new()
             self._mp.video_set_callbacks(
                 self._sink.lock_cb, self._sink.unlock_cb, self._sink.display_cb, None
@@ -217,7 +184,7 @@ class VideoPlayer(QObject):
 
     @property
     def rate(self) -> float:
-        return self._rate
+        return self._clock.rate
 
     @property
     def muted(self) -> bool:
@@ -237,13 +204,14 @@ class VideoPlayer(QObject):
     def load(self, path: str | os.PathLike[str], autoplay: bool = True) -> None:
         """Open a file; it plays (autoplay) or pauses on its first frame, else UNAVAILABLE."""
         self._halt()
-        self._info, self._frame, self._watched_ms, self._emitted_pos = None, QImage(), 0.0, -1
+        self._set_info(None)
+        self._frame, self._watched_ms, self._emitted_pos = QImage(), 0.0, -1
         self.frame_changed.emit(self._frame)
         if self._mp is None:
             self._set_state(PlayerState.UNAVAILABLE, self._error or "The player was shut down")
             return
         info, media = probe.probe_media(self._instance, path)
-        self._info = info
+        self._set_info(info)
         self.duration_changed.emit(info.duration_ms)
         if media is None or self._sink is None:
             self._set_state(PlayerState.UNAVAILABLE, info.reason or probe.UNDECODABLE)
@@ -257,7 +225,8 @@ class VideoPlayer(QObject):
     def unload(self) -> None:
         """Stop and forget the current file."""
         self._halt()
-        self._info, self._frame = None, QImage()
+        self._set_info(None)
+        self._frame = QImage()
         self.frame_changed.emit(self._frame)
         self.duration_changed.emit(0)
         self._set_state(PlayerState.EMPTY)
@@ -269,20 +238,15 @@ class VideoPlayer(QObject):
         elif self._state is PlayerState.LOADING:
             self._autoplay = True
         elif self._state is PlayerState.PAUSED:
-            waiting_seek = any(kind == "seek" for kind, _call in self._deferred)
-            if self._stepped or self._back or waiting_seek:
+            if self._stepped or self._back or self._commands.seek_waiting():
                 # After next_frame() libVLC's clock is off (unpausing jumps ahead by the
                 # time spent paused, and a seek right after set_pause(0) is often lost);
                 # after history steps its picture is. A restart lands exactly (~40 ms).
-                self._start(self._anchor_pos, autoplay=True)
+                self._start(self._clock.anchor_pos, autoplay=True)
                 return
             self._mp.set_pause(0)
-            if self._sink.distinct == self._seek_distinct:
-                # The picture of a seek made while paused has not come yet: it comes first.
-                self._sync_on_picture(1, self._anchor_pos)
-            else:
-                self._sync_on_picture(1, self._anchor_pos + self.frame_ms)
-            self._stepped, self._back, self._count_late = False, 0, False
+            self._clock.resume(self._sink, seek_pending=self._sink.distinct == self._seek_distinct)
+            self._stepped, self._back = False, 0
             self._set_state(PlayerState.PLAYING)
 
     def pause(self) -> None:
@@ -292,13 +256,8 @@ class VideoPlayer(QObject):
         elif self._state is PlayerState.PLAYING:
             self._mp.set_pause(1)
             now = time.monotonic()
-            self._busy_until = now + PAUSE_SETTLE_S
-            self._follow_sync(now)
-            self._sync = None
-            # Pictures up to now are in the clock already; only later ones are "late".
-            self._seen_distinct = self._sink.distinct
-            self._anchor_pos = self._picture_position(now)
-            self._count_late = True
+            self._commands.pause_asked(now)
+            self._clock.pause(now, self._sink, running=not self._awaiting_frame)
             self._set_state(PlayerState.PAUSED)
             self._emit_position(force=True)
 
@@ -324,16 +283,13 @@ class VideoPlayer(QObject):
             self._start(ms, autoplay=False)
             return
         if self._state is PlayerState.PAUSED:
-            ms = self._snap(ms)  # ask for a frame's own start time so it shows exactly
+            ms = self._clock.snap(ms)  # ask for a frame's own start time so it shows exactly
             self._seek_distinct = self._sink.distinct
             self._when_settled(lambda: self._seek_now(ms), kind="seek")
         else:
             self._seek_now(ms)
-        self._back, self._count_late, self._sync, self._count_base = 0, False, None, None
-        self._anchor_pos = ms
-        # While playing, pictures already decoded keep coming for a moment, then the target
-        # shows ~80 ms after the call (measured, mp4 and webm): start the clock then.
-        self._anchor_wall = time.monotonic() + SEEK_LATENCY_S
+        self._back = 0
+        self._clock.seek_to(ms)
         self._emit_position(force=True)
 
     def seek_relative(self, delta_ms: int) -> None:
@@ -343,13 +299,12 @@ class VideoPlayer(QObject):
 
     def set_rate(self, rate: float) -> None:
         """Playback speed, clamped to 0.5-2.0."""
-        rate = min(MAX_RATE, max(MIN_RATE, float(rate)))
-        if rate == self._rate:
+        rate = clamp_rate(rate)
+        if rate == self._clock.rate:
             return
         now = time.monotonic()
-        self._follow_sync(now)
-        self._anchor_pos, self._anchor_wall = self._position_at(now), now
-        self._rate = rate
+        self._clock.follow_sync(now, self._sink)
+        self._clock.rerate(rate, self._position_at(now), now)
         if self._mp is not None:
             self._mp.set_rate(rate)
         self.rate_changed.emit(rate)
@@ -363,15 +318,17 @@ class VideoPlayer(QObject):
             self.pause()
         if self._state is not PlayerState.PAUSED or self._sink is None:
             return
-        if (self._deferred and not self._draining) or self._busy():
+        commands = self._commands
+        if (commands.deferred and not commands.draining) or self._busy():
             # Relative to the settled picture, so the whole step waits, not just the call.
-            self._deferred.append(("step", lambda: self.frame_step(direction)))
+            commands.deferred.append(("step", lambda: self.frame_step(direction)))
             return
-        self._settle_late_frames()
-        self._count_late = False
+        clock = self._clock
+        clock.settle_late_frames(self._sink)
+        clock.count_late = False
         step, last = self.frame_ms, max(0, self.duration - self.frame_ms)
         if direction > 0:
-            if self._anchor_pos + step > last:
+            if clock.anchor_pos + step > last:
                 return
             if self._back:
                 self._back -= 1
@@ -379,18 +336,18 @@ class VideoPlayer(QObject):
             else:
                 self._next_frame(retry=True)
                 self._stepped = True
-            self._anchor_pos += step
+            clock.anchor_pos += step
         else:
-            if self._anchor_pos == 0:
+            if clock.anchor_pos == 0:
                 return
             earlier = self._sink.recent(self._back + 1)
             if earlier is not None:
                 self._back += 1
                 self._show(earlier)
             else:  # past what we remember: seek (may land early on H.264 B-frames)
-                self._seek_now(max(0, self._anchor_pos - step))
+                self._seek_now(max(0, clock.anchor_pos - step))
                 self._back = 0
-            self._anchor_pos = max(0, self._anchor_pos - step)
+            clock.anchor_pos = max(0, clock.anchor_pos - step)
         self._emit_position(force=True)
 
     def set_muted(self, muted: bool) -> None:
@@ -406,7 +363,8 @@ class VideoPlayer(QObject):
         if shiboken6.isValid(self):  # False once Qt deleted us (a parent went away)
             self._timer.stop()
             self._release_libvlc()
-            self._info, self._frame = None, QImage()
+            self._set_info(None)
+            self._frame = QImage()
             self._set_state(PlayerState.EMPTY)
         else:
             self._release_libvlc()
@@ -434,11 +392,12 @@ class VideoPlayer(QObject):
         self._halt()
         self._autoplay, self._priming = autoplay, not autoplay
         self._apply_mute()
-        self._mp.set_rate(self._rate)
+        self._mp.set_rate(self._clock.rate)
         self._mp.play()
         if at_ms > 0:
             self._mp.set_time(at_ms)  # lands even this early (measured)
-        self._anchor_pos, self._awaiting_frame = at_ms, True
+        self._clock.start_at(at_ms)
+        self._awaiting_frame = True
         self._started = self._last_tick = time.monotonic()
         self._set_state(PlayerState.LOADING)
         self._emit_position(force=True)
@@ -454,11 +413,10 @@ class VideoPlayer(QObject):
             self._events.get_nowait()
         if self._sink is not None:
             self._sink.reset()
-        self._seen_count = self._seen_distinct = self._back = 0
-        self._awaiting_frame, self._sync, self._count_base = False, None, None
-        self._stepped = self._count_late = False
-        self._deferred.clear()
-        self._busy_until, self._awaited = 0.0, None
+        self._seen_count = self._back = 0
+        self._clock.reset()
+        self._awaiting_frame = self._stepped = False
+        self._commands.clear()
 
     def _fail(self, reason: str) -> None:
         self._halt()
@@ -472,24 +430,24 @@ class VideoPlayer(QObject):
         self._state, self._reason = state, reason
         self.state_changed.emit(state)
 
+    def _set_info(self, info: probe.MediaInfo | None) -> None:
+        self._info = info
+        self._clock.set_media(self.frame_ms, self.duration)
+
     def _show(self, data: bytes | None) -> None:
         if data is not None and self._info is not None:
             w, h = self._info.width, self._info.height
             self._frame = QImage(data, w, h, w * 4, QImage.Format.Format_RGB32).copy()
             self.frame_changed.emit(self._frame)
 
-    def _snap(self, ms: int, floor: bool = False) -> int:
-        step = self.frame_ms
-        frames = (ms + 5) // step if floor else round(ms / step)  # +5 ms: clock jitter
-        return int(min(frames * step, max(0, self.duration - step)))
+    def _running(self) -> bool:
+        """Playing with the first picture shown: the clock runs."""
+        return self._state is PlayerState.PLAYING and not self._awaiting_frame
 
     def _position_at(self, now: float) -> int:
         if self._state is PlayerState.ENDED:
             return self.duration
-        pos = float(self._anchor_pos)
-        if self._state is PlayerState.PLAYING and not self._awaiting_frame and not self._sync:
-            pos += max(0.0, now - self._anchor_wall) * 1000.0 * self._rate
-        return int(min(max(0.0, pos), float(self.duration)))
+        return self._clock.position_at(now, self._running())
 
     def _emit_position(self, force: bool = False) -> None:
         pos = self._position_at(time.monotonic())
@@ -509,63 +467,23 @@ class VideoPlayer(QObject):
         self._mp.set_time(ms)
         self._sink.forget_history()  # earlier pictures no longer lead up to the next one
         if self._state is PlayerState.PAUSED:
-            self._await_picture(before)  # a step right after a seek goes astray too
+            self._commands.await_picture(before)  # a step right after a seek goes astray too
 
     def _next_frame(self, retry: bool) -> None:
         before = self._sink.distinct  # counted first: the picture can beat the call's return
         self._mp.next_frame()
-        self._await_picture(before, retry)
+        self._commands.await_picture(before, retry)
 
-    def _await_picture(self, before: int, retry: bool = False) -> None:
-        self._awaited = (before, time.monotonic() + PICTURE_WAIT_S, retry)
+    def _step_again(self) -> None:
+        self._next_frame(retry=False)
 
     def _busy(self) -> bool:
         """True while libVLC may still drop or misplace a paused command."""
-        now = time.monotonic()
-        if now < self._busy_until:
-            return True
-        if self._awaited is not None and self._sink is not None:
-            distinct, deadline, retry = self._awaited
-            if self._sink.distinct > distinct:
-                self._awaited = None
-            elif now < deadline:
-                return True
-            elif retry:  # no picture: libVLC ignored the step (or the scene is still)
-                self._next_frame(retry=False)
-                return True
-            else:
-                self._awaited = None
-        return False
+        return self._commands.busy(self._sink, self._step_again)
 
     def _when_settled(self, call: Callable[[], None], kind: str = "step") -> None:
-        """Run a libVLC call now, or once libVLC has settled (see PAUSE_SETTLE_S)."""
-        if self._deferred or self._busy():
-            if kind == "seek" and self._deferred and self._deferred[-1][0] == "seek":
-                self._deferred.pop()  # a newer seek replaces a waiting one
-            self._deferred.append((kind, call))
-        else:
-            call()
-
-    def _run_deferred(self) -> None:
-        """Run waiting commands in order; after a seek the rest waits for it to settle."""
-        self._draining = True
-        try:
-            while self._deferred and not self._busy():
-                _kind, call = self._deferred.pop(0)
-                call()
-        finally:
-            self._draining = False
-
-    def _settle_late_frames(self) -> None:
-        """Pictures that arrive after set_pause() each mean libVLC went one frame further."""
-        if self._count_late and self._sink is not None:
-            distinct = self._sink.distinct
-            late = distinct - self._seen_distinct
-            if late > 0:
-                last = max(0, self.duration - self.frame_ms)
-                self._anchor_pos = min(last, self._anchor_pos + late * self.frame_ms)
-        if self._sink is not None:
-            self._seen_distinct = self._sink.distinct
+        """Run a libVLC call now, or once libVLC has settled (see frames.PAUSE_SETTLE_S)."""
+        self._commands.when_settled(call, kind, self._sink, self._step_again)
 
     def _on_timer_tick(self) -> None:
         """GUI thread: take the newest frame, handle libVLC events, move the clock."""
@@ -576,17 +494,17 @@ class VideoPlayer(QObject):
         if not self._back:  # while showing a remembered picture, libVLC's is stale
             self._show(data)
         if self._state is PlayerState.PAUSED:
-            self._settle_late_frames()
+            self._clock.settle_late_frames(self._sink)
             self._busy()  # re-asks an ignored step in time, even with nothing waiting
-            self._run_deferred()
+            self._commands.run_deferred(self._sink, self._step_again)
         else:
-            self._seen_distinct = _distinct
+            self._clock.seen_distinct = _distinct
         if count > self._seen_count:
             self._seen_count = count
             if self._awaiting_frame:
                 self._on_first_frame(now)
         if self._state is PlayerState.PLAYING and not self._awaiting_frame:
-            self._follow_sync(now)
+            self._clock.follow_sync(now, self._sink)
             self._watched_ms += (now - self._last_tick) * 1000.0
         self._last_tick = now
         while not self._events.empty():
@@ -598,64 +516,31 @@ class VideoPlayer(QObject):
         if self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
             self._emit_position()
 
-    def _sync_on_picture(self, ahead: int, pos: int) -> None:
-        """Start the clock when the `ahead`-th new picture shows; it shows position pos."""
-        seen = self._sink.distinct if self._sink else 0
-        wait_s = (ahead + 1) * self.frame_ms / 1000 / self._rate + 0.15
-        self._sync = (seen + ahead, pos, time.monotonic() + wait_s)
-
-    def _picture_position(self, now: float) -> int:
-        """Position of the picture on screen: pictures counted since the last anchor
-        picture, unless that disagrees with the clock (dropped frames, a still scene)."""
-        estimate = self._position_at(now)
-        if self._count_base is not None and self._sink is not None:
-            distinct, pos = self._count_base
-            counted = pos + (self._sink.distinct - distinct) * self.frame_ms
-            if abs(counted - estimate) <= 2 * self.frame_ms:
-                return self._snap(counted)
-        # The picture on screen is the frame whose interval holds the clock: floor.
-        return self._snap(estimate, floor=True)
-
-    def _follow_sync(self, now: float) -> None:
-        """Anchor the clock on the awaited picture (or give up waiting: a still scene)."""
-        if self._sync is None or self._sink is None:
-            return
-        target, pos, deadline = self._sync
-        distinct, wall = self._sink.distinct, self._sink.distinct_wall
-        if distinct >= target:
-            extra = distinct - target
-            self._anchor_pos, self._anchor_wall = pos + extra * self.frame_ms, wall
-            self._count_base = (distinct, self._anchor_pos)
-            self._sync = None
-        elif now > deadline:
-            self._anchor_pos, self._anchor_wall, self._sync = pos, now, None
-
     def _on_first_frame(self, now: float) -> None:
         self._awaiting_frame = False
-        self._anchor_wall = now
+        self._clock.anchor_wall = now
         if self._state is not PlayerState.LOADING:
             return
         if self._autoplay:
             # libVLC shows the first picture at once, before its clock runs: the second
             # picture is the first one shown on time.
-            self._sync_on_picture(1, self._anchor_pos + self.frame_ms)
+            self._clock.sync_on_picture(1, self._clock.anchor_pos + self.frame_ms, self._sink)
             self._set_state(PlayerState.PLAYING)
             return
         # Show the first picture paused. It is the start frame (floor of the time asked);
         # pictures that still come before the pause lands count one frame each, except at
         # 0, a keyframe, where a paused seek back is exact.
         self._mp.set_pause(1)
-        self._busy_until = now + PAUSE_SETTLE_S
-        start = self._snap(self._anchor_pos, floor=True)
+        self._commands.pause_asked(now)
+        start = self._clock.snap(self._clock.anchor_pos, floor=True)
         self._priming = False
         self._apply_mute()
         self._set_state(PlayerState.PAUSED)
         if start == 0:
-            self._anchor_pos = 0
+            self._clock.anchor_pos = 0
             self._when_settled(lambda: self._seek_now(0), kind="seek")
         else:
-            self._anchor_pos = start + (self._sink.distinct - 1) * self.frame_ms
-            self._seen_distinct, self._count_late = self._sink.distinct, True
+            self._clock.pause_on_first_picture(start, self._sink)
 
     def _on_vlc_event(self, kind: str, now: float) -> None:
         if kind == "error" or (self._sink is not None and self._sink.count == 0):
