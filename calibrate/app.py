@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
@@ -65,23 +65,26 @@ def build_context(
 def ensure_demo_database(path: Path) -> None:
     """Create the demo history if the file is new or empty; refresh a stale demo file.
 
-    Only a file marked as demo is ever replaced, so a real database passed by mistake is
-    refused by `write_demo` rather than overwritten.
+    A stale demo file (newest answer more than a few days old) is moved aside, never deleted:
+    someone may have taken lessons in it. Only a file marked as demo is ever moved, so a real
+    database passed by mistake is refused by `write_demo` instead.
     """
     from calibrate.commands.demo import DEFAULT_SEED, write_demo
-    from calibrate.store.exchange import remove_database_files
+    from calibrate.store.answers import newest_answer_time
 
     if path.exists() and path.stat().st_size > 0:
         db = open_database(path)
-        stale = False
-        if is_demo(db):
-            newest = db.execute("SELECT MAX(answered_at) FROM answers").fetchone()[0] or ""
-            stale = newest[:10] < (date.today() - timedelta(days=4)).isoformat()
+        newest = newest_answer_time(db) or "" if is_demo(db) else None
         db.conn.close()
-        if not stale:
+        if newest is None or newest[:10] >= (date.today() - timedelta(days=4)).isoformat():
             return
-        log.info("demo history in %s is older than a few days: writing it afresh", path)
-        remove_database_files(path)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = path.with_name(f"{path.stem}.before-{stamp}{path.suffix}")
+        log.info("demo history in %s is stale: moved to %s, writing it afresh", path, aside)
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{path}{suffix}")
+            if source.exists():
+                source.rename(Path(f"{aside}{suffix}"))
     write_demo(path, DEFAULT_SEED)
 
 

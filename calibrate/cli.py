@@ -42,3 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # the contract: a one-line error, never a traceback
+        import logging
+
+        logging.getLogger("calibrate").debug("unexpected error", exc_info=True)
+        detail = " ".join(str(error).split())
+        print(f"calibrate {args.command or 'gui'}: unexpected error: {type(error).__name__}: "
+              f"{detail}", file=sys.stderr)
+        return 2

@@ -40,3 +40,41 @@ def test_a_broken_pack_is_listed_as_a_problem_and_the_rest_load(qtbot, tmp_path:
         "Test pack good"
     ]
     assert "broken/pack.toml:1: TOML syntax error" in window.lesson_list.problems.toPlainText()
+
+
+def test_demo_flag_creates_a_demo_database_and_keeps_a_stale_one_aside(qtbot, tmp_path: Path):
+    import sqlite3
+
+    args = make_args(tmp_path, [])
+    args.demo = True
+    context = build_context(args, tmp_path / "log.txt")
+    assert context.is_demo
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert window.findChild(type(window.lesson_list.heading), "demoBanner") is not None
+    context.db.conn.close()
+    # Six weeks later: the demo refreshes, and the old file (maybe with lessons someone took
+    # in it) is moved aside, not deleted.
+    with sqlite3.connect(str(args.db)) as conn:
+        conn.execute("DROP TRIGGER answers_are_immutable")
+        conn.execute("UPDATE answers SET answered_at = '2020-01-01T00:00:00.000Z'")
+    conn.close()
+    fresh = build_context(args, tmp_path / "log.txt")
+    assert fresh.is_demo
+    [aside] = tmp_path.glob("app.before-*.sqlite3")
+    old = sqlite3.connect(str(aside)).execute("SELECT MAX(answered_at) FROM answers").fetchone()
+    assert old[0].startswith("2020-01-01")
+
+
+def test_real_answers_are_not_imported_into_the_demo_database(tmp_path: Path) -> None:
+    from calibrate.store.exchange import ExchangeError, merge_rows
+
+    args = make_args(tmp_path, [])
+    args.demo = True
+    context = build_context(args, tmp_path / "log.txt")
+    try:
+        merge_rows(context.db, iter(()), event=("test", {}))
+    except ExchangeError as error:
+        assert "demo database" in str(error)
+    else:
+        raise AssertionError("a real import into the demo database was accepted")

@@ -176,3 +176,37 @@ def test_top_level_key_written_under_a_table_says_where_it_belongs(lessons: Path
     case.write_text(text[:start] + text[end:] + "\n" + text[start:end])
     messages = [p.format() for p in validate_path(case)]
     assert any("'rationale' belongs at the top of the file" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [("at = [\"\"]", "a time is seconds"), ("at = nan", "finite"), ("at = -2", "negative")],
+)
+def test_odd_cue_times_are_located_errors_not_crashes(lessons: Path, line: str, message: str):
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, "at = 1.0", line)
+    [problem] = validate_path(case)
+    assert problem.key_path == "cues[0].at" and message in problem.message
+    assert problem.line == line_number(case, line)
+
+
+def test_a_bare_toml_time_is_read_as_a_clock(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, "at = 1.0", "at = 00:00:01.5")
+    assert validate_path(case) == []
+    [pack] = load_library([lessons]).packs[:1]
+    assert pack.cases["c1"].cues[0].at == 1.5
+
+
+@pytest.mark.parametrize("video", [".", "./", "a\\u0000b.mp4"])
+def test_media_paths_naming_no_file_are_refused(lessons: Path, video: str) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, 'video = "c1.mp4"', f'video = "{video}"')
+    [problem] = validate_path(case)
+    assert problem.key_path == "video"
+    assert [p.id for p in load_library([lessons]).packs] == ["beta"]
+
+
+def test_validate_on_a_device_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    result = run_validate(Path("/dev/null"), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout

@@ -7,6 +7,8 @@ Unknown keys are errors, so a misspelt key is caught instead of silently ignored
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
@@ -35,19 +37,25 @@ Severity = Literal["low", "medium", "high", "critical"]
 Difficulty = Literal["easy", "medium", "hard"]
 
 
-def parse_clock(value: float | int | str) -> float:
-    """Seconds from a number or from "m:ss(.fff)" / "h:mm:ss" text."""
+def parse_clock(value: object) -> float:
+    """Seconds from a number, "m:ss(.fff)" / "h:mm:ss" text, or a bare TOML time (00:00:05)."""
     if isinstance(value, bool):
         raise ValueError('a time is seconds (a number) or text like "0:03.5"')
     if isinstance(value, int | float):
         seconds = float(value)
-    else:
+    elif isinstance(value, dt.time):  # `at = 00:00:05` unquoted is a TOML local time
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+    elif isinstance(value, str):
         parts = value.strip().split(":")
         if not 2 <= len(parts) <= 3 or not all(p.replace(".", "", 1).isdigit() for p in parts):
             raise ValueError(f'{value!r} is not a time; write seconds (3.5) or "0:03.5"')
         seconds = 0.0
         for part in parts:
             seconds = seconds * 60 + float(part)
+    else:
+        raise ValueError('a time is seconds (a number) or text like "0:03.5"')
+    if not math.isfinite(seconds):
+        raise ValueError("a time must be a finite number of seconds")
     if seconds < 0:
         raise ValueError("a time cannot be negative")
     return seconds

@@ -7,6 +7,7 @@ media is reported but the pack still loads: the case stays answerable without it
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from calibrate.core.lessons_result import LoadResult
 from calibrate.core.toml_lines import KeyPath, format_path, key_lines, line_of
 
 PACK_FILE = "pack.toml"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -111,7 +113,19 @@ def find_pack_folders(path: Path) -> list[Path]:
     """A pack folder itself, or the pack folders directly inside a lessons folder."""
     if (path / PACK_FILE).is_file():
         return [path]
+    if not path.is_dir():
+        return []
     return sorted(p for p in path.iterdir() if p.is_dir() and (p / PACK_FILE).is_file())
+
+
+def _load_pack_guarded(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
+    """load_pack, with any unforeseen failure turned into a problem of this pack alone."""
+    try:
+        return load_pack(folder)
+    except Exception as error:  # a bug or an odd file must not stop the other packs
+        log.exception("loading %s failed", folder)
+        return None, [Problem(str(folder / PACK_FILE), None, None,
+                              f"this pack could not be read ({type(error).__name__}: {error})")]
 
 
 def assets_dir_for(pack_folder: Path, pack_id: str) -> Path:
@@ -264,6 +278,8 @@ def _resolve_media(
 ) -> tuple[Path | None, list[Problem]]:
     """Media must stay inside assets/<pack>/: no absolute paths, no `..`, no symlink escapes."""
     candidate = Path(relative)
+    if "\x00" in relative or not candidate.parts or candidate.parts == (".",):
+        return None, [file.problem(("video",), f"media path {relative!r} names no file")]
     if candidate.is_absolute() or relative.startswith(("/", "\\")) or ":" in candidate.parts[0]:
         return None, [
             file.problem(("video",), f"media path {relative!r} must be relative to {assets}")
@@ -311,9 +327,7 @@ def _build_lessons(
                     )
                 )
         for j, case_id in enumerate(lesson.cases):
-            if case_id not in cases and not any(
-                p.file.endswith(f"{case_id}.toml") for p in problems
-            ):
+            if case_id not in cases and not any(Path(p.file).stem == case_id for p in problems):
                 problems.append(
                     file.problem(
                         ("lessons", i, "cases", j), f"case {case_id!r} not found in cases/"
@@ -340,7 +354,7 @@ def load_library(folders: list[Path]) -> LoadResult:
             result.problems.append(Problem(str(folder), None, None, "lessons folder not found"))
             continue
         for pack_folder in find_pack_folders(folder):
-            pack, problems = load_pack(pack_folder)
+            pack, problems = _load_pack_guarded(pack_folder)
             result.problems += problems
             if pack is None:
                 continue
@@ -363,10 +377,16 @@ def validate_path(path: Path) -> list[Problem]:
     """Every problem in a lessons folder, one pack folder or one case file."""
     if path.is_file():
         if path.name == PACK_FILE:
-            return load_pack(path.parent)[1]
-        return _validate_single_case(path)
+            return _load_pack_guarded(path.parent)[1]
+        try:
+            return _validate_single_case(path)
+        except Exception as error:
+            log.exception("validating %s failed", path)
+            return [Problem(str(path), None, None, f"could not be checked ({error})")]
     if not path.exists():
         return [Problem(str(path), None, None, "no such file or folder")]
+    if not path.is_dir():
+        return [Problem(str(path), None, None, "not a lesson file or folder")]
     folders = find_pack_folders(path)
     if not folders:
         return [
@@ -379,7 +399,7 @@ def validate_path(path: Path) -> list[Problem]:
         ]
     problems: list[Problem] = []
     for folder in folders:
-        problems += load_pack(folder)[1]
+        problems += _load_pack_guarded(folder)[1]
     return problems
 
 

@@ -103,3 +103,8 @@ def decision_split(db: sqlite_utils.Database, pack_id: str, case_id: str) -> Cou
 
 def count_answers(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+
+
+def newest_answer_time(db: sqlite_utils.Database) -> str | None:
+    """answered_at of the newest answer (ISO 8601 UTC), None in an empty database."""
+    return db.execute("SELECT MAX(answered_at) FROM answers").fetchone()[0]

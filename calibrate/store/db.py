@@ -26,7 +26,11 @@ def open_database(
     """Open (creating if needed) and migrate the database at path; StoreError if refused."""
     path = Path(path)
     _check_is_sqlite(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        message = f"{path} cannot be created: {error.strerror} ({error.filename})."
+        raise StoreError(message) from error
     try:
         conn = sqlite3.connect(str(path), timeout=5.0)
         db = sqlite_utils.Database(conn)

@@ -307,6 +307,9 @@ def merge_rows(db: sqlite_utils.Database, rows: Iterator[Row], *, event: tuple[s
     Rows already present are counted, not touched (answers and disputes must match exactly);
     `session_event`, when given, is logged as "session_imported" for each new session."""
     result = ImportResult()
+    if not demo and is_demo(db):
+        raise ExchangeError("this is the demo database: real answers belong in your own "
+                            "database (open Calibrate without --demo); nothing was imported")
     try:
         with db.atomic():
             if demo:

@@ -18,12 +18,21 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Pack
-
-if TYPE_CHECKING:
-    from calibrate.gui.widgets.chart_canvas import ChartCanvas
+from calibrate.core.scoring import Outcome, score_answer
 from calibrate.gui import theme
 from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
+
+if TYPE_CHECKING:
+    from calibrate.gui.widgets.chart_canvas import ChartCanvas
+
+
+DIRECTION_WORDS = {
+    Outcome.OVER: " — over-enforcement (more restrictive than intended)",
+    Outcome.UNDER: " — under-enforcement (less restrictive than intended)",
+    Outcome.MISSED_ESCALATION: " — a missed escalation is a critical error",
+    Outcome.UNNEEDED_ESCALATION: " — an escalation the case did not need",
+}
 
 
 def clock(seconds: float) -> str:
@@ -125,26 +134,14 @@ class RevealScreen(QWidget):
             )
         else:
             chosen = scale.get(answer.decision)
-            right = answer.decision == case.golden.decision
+            score = score_answer(answer.decision, case.golden.decision, scale.ladder,
+                                 chosen_clause=answer.clause,
+                                 golden_clauses=case.golden.clauses)
+            right = bool(score.correct)
             colour = theme.CORRECT if right else theme.WRONG
             mark = "✓ Matches the golden answer" if right else "✗ Differs from the golden answer"
-            direction = ""
-            if not right:
-                chosen_rung, golden_rung = (
-                    scale.rung(answer.decision),
-                    scale.rung(case.golden.decision),
-                )
-                if chosen_rung is not None and golden_rung is not None:
-                    direction = (
-                        " — over-enforcement (more restrictive than intended)"
-                        if chosen_rung > golden_rung
-                        else " — under-enforcement (less restrictive than intended)"
-                    )
-                elif case.golden.decision == "escalate" or golden_rung is None:
-                    direction = " — a missed escalation is a critical error"
-                else:
-                    direction = " — an escalation the case did not need"
-            clause_ok = answer.clause in case.golden.clauses
+            direction = DIRECTION_WORDS.get(score.outcome, "")
+            clause_ok = bool(score.clause_correct)
             verdict = (
                 f"<span style='font-size:15pt; color:{colour}'><b>{mark}</b></span>"
                 f"{direction}<br>You chose <b>{html.escape(chosen.label)}</b> under "
