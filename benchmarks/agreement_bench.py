@@ -40,16 +40,40 @@ print(krippendorff.alpha(reliability_data=wide.to_numpy(dtype=float),
 """
 
 
+# Each measured process reports its own peak resident memory (VmHWM) as it exits. wait4's
+# ru_maxrss is not used on Linux: it keeps the high-water mark from before exec, i.e. the
+# size of this benchmark process at the fork, which can exceed the child's own.
+PEAK = """
+import atexit, runpy, sys
+def peak():
+    with open("/proc/self/status") as status:
+        sys.stderr.write(next(line for line in status if line.startswith("VmHWM:")))
+atexit.register(peak)
+kind, target = sys.argv[1], sys.argv[2]
+sys.argv = [target, *sys.argv[3:]]
+if kind == "-m":
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+else:
+    exec(compile(target, "<string>", "exec"), {"__name__": "__main__"})
+"""
+
+
 def run_process(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one fresh process."""
+    """Wall seconds and peak RSS (MB) of one fresh process: argv is python -m/-c ..."""
+    own_peak = Path("/proc/self/status").exists()
+    if own_peak:
+        argv = [argv[0], "-c", PEAK, *argv[1:]]
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read().decode() if proc.stderr else ""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise SystemExit(f"{argv} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return wall, usage.ru_maxrss / 1024
+        raise SystemExit(f"{argv} failed: {err}")
+    if own_peak:
+        return wall, int(err.strip().splitlines()[-1].split()[1]) / 1024
+    return wall, usage.ru_maxrss / (1024 if sys.platform != "darwin" else 1024 * 1024)
 
 
 def best(fn: Callable[[], object], repeat: int) -> float:

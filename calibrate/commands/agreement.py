@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-CHUNK_ROWS = 500_000
+CHUNK_ROWS = 250_000
 SCAN_BLOCK = 1 << 22
 REQUIRED = ("case_id", "rater_id", "label")
 GOLD_REQUIRED = ("case_id", "gold")
@@ -106,10 +107,11 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
             raise InputError(f"--order {args.order!r}: an empty category name")
     gold_rows = _read_gold(Path(args.gold)) if args.gold else None
     keep = args.keep or "error"
+    reference = gold_rows.first_rows() if gold_rows is not None else []
 
     def fresh() -> TallyBuilder:
         builder = TallyBuilder(order=order, keep=keep)
-        for _case, (label, row) in (gold_rows or {}).items():
+        for label, row in reference:
             builder.add_reference_label(label, file=args.gold, row=row)
         return builder
 
@@ -124,6 +126,10 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(f"{where}: {error.message}{hint}") from None
     if table.n_ratings == 0:
         raise InputError(f"{path}: no ratings: the file has a header but no rated rows")
+    gold = None
+    if gold_rows is not None:  # golden codes per case, then the id table can go
+        gold = accuracy.gold_codes(table, gold_rows.items())
+        del gold_rows
 
     def as_json_label(label: object) -> object:
         if isinstance(label, float):
@@ -138,9 +144,8 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
     result.update({name: estimate.as_json() for name, estimate in report.items()})
     result["ignored_rows"] = {"blank_label": table.blank_labels,
                               "duplicate": table.duplicates_dropped}
-    if gold_rows is None:
+    if gold is None:
         return result
-    gold = accuracy.gold_codes(table, {case: label for case, (label, _) in gold_rows.items()})
     by_rater = accuracy.accuracy_by_rater(table, gold)
     value, ci = by_rater.overall
     result["accuracy_overall"] = {
@@ -422,13 +427,52 @@ def _locate_slow(path: Path, columns: list[int], case_id: str, rater_id: str,
     return None
 
 
-def _read_gold(path: Path) -> dict[str, tuple[str, int]]:
-    """case_id → (golden label, row), rejecting conflicting duplicates and empty cells."""
+class _Gold:
+    """Golden answers as read: case id → position, and per position a label id and its row
+    (compact arrays: a file may hold a golden answer for each of a million cases)."""
+
+    def __init__(self) -> None:
+        from array import array
+
+        self.index: dict[str, int] = {}
+        self.labels: dict[str, int] = {}
+        self.label_of = array("i")
+        self.row_of = array("q")
+
+    def add(self, path: Path, case: str, label: str, row: int) -> None:
+        label_id = self.labels.setdefault(label, len(self.labels))
+        at = self.index.get(case)
+        if at is None:
+            self.index[case] = len(self.label_of)
+            self.label_of.append(label_id)
+            self.row_of.append(row)
+        elif self.label_of[at] != label_id:
+            raise InputError(f"{path}: row {row}: case {case!r} has two golden answers "
+                             f"(rows {self.row_of[at]} and {row})")
+
+    def first_rows(self) -> list[tuple[str, int]]:
+        """Each distinct golden label with the first row that gives it."""
+        first: dict[int, int] = {}
+        for at, label_id in enumerate(self.label_of):
+            first.setdefault(label_id, self.row_of[at])
+            if len(first) == len(self.labels):
+                break
+        return [(label, first[label_id]) for label, label_id in self.labels.items()]
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        """(case id, golden label) for every case with a golden answer."""
+        names = list(self.labels)
+        label_of = self.label_of
+        return ((case, names[label_of[at]]) for case, at in self.index.items())
+
+
+def _read_gold(path: Path) -> _Gold:
+    """Golden answers, rejecting conflicting duplicates and empty cells."""
     import csv
 
     header = _read_header(path)
     i_case, i_gold = _columns(path, header, GOLD_REQUIRED)
-    gold: dict[str, tuple[str, int]] = {}
+    gold = _Gold()
     row_number = 1
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -444,10 +488,7 @@ def _read_gold(path: Path) -> dict[str, tuple[str, int]]:
                 if not case or not label:
                     raise InputError(f"{path}: row {row_number}: empty "
                                      f"{'case_id' if not case else 'gold'}")
-                if case in gold and gold[case][0] != label:
-                    raise InputError(f"{path}: row {row_number}: case {case!r} has two golden "
-                                     f"answers (rows {gold[case][1]} and {row_number})")
-                gold.setdefault(case, (label, row_number))
+                gold.add(path, case, label, row_number)
     except csv.Error as error:
         raise InputError(f"{path}: row {row_number + 1}: {_one_line(str(error))}") from None
     except UnicodeDecodeError as error:

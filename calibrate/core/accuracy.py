@@ -8,7 +8,7 @@ SciPy so that core stays numpy-only.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -140,18 +140,24 @@ class RaterAccuracy:
         return self.total_correct / self.total_n, (float(lo), float(hi))
 
 
-def gold_codes(table: Table, gold: Mapping[str, str]) -> np.ndarray:
+def gold_codes(table: Table, gold: Mapping[str, str] | Iterable[tuple[str, str]]
+               ) -> np.ndarray:
     """Golden category code per case of the table, -1 where a case has none.
 
-    A golden label that is not a category of the table raises KeyError; build the table with
+    `gold` maps case ids to golden labels (a mapping or (case, label) pairs). A golden label
+    that is not a category of the table raises KeyError; build the table with
     `add_reference_label` for every golden label so that never happens."""
     codes = np.full(table.n_cases, -1, dtype=np.int32)
-    index = {case_id: i for i, case_id in enumerate(table.case_ids)}
-    for case_id, label in gold.items():
+    index = table.case_index
+    code_of: dict[str, int | None] = {}  # one look-up per distinct label, not per case
+    pairs = gold.items() if isinstance(gold, Mapping) else gold
+    for case_id, label in pairs:
         i = index.get(case_id.strip())
         if i is None:
             continue
-        code = table.code_of(label)
+        code = code_of.get(label, -1)
+        if code == -1:
+            code = code_of[label] = table.code_of(label)
         if code is None:
             raise KeyError(f"golden label {label!r} of case {case_id!r} is not a category")
         codes[i] = code

@@ -98,6 +98,11 @@ class _Categorised:
         return len(self.categories)
 
     @cached_property
+    def case_index(self) -> dict[str, int]:
+        """Case id → its index in `case_ids`."""
+        return {case_id: i for i, case_id in enumerate(self.case_ids)}
+
+    @cached_property
     def values(self) -> np.ndarray | None:
         """Numeric value of each category (numeric labels only), for interval/ratio metrics."""
         return np.array(self.categories, dtype=float) if self.numeric else None
@@ -180,8 +185,10 @@ class RatingsTally(_Categorised):
     def __init__(self, *, case_ids: tuple[str, ...], rater_ids: tuple[str, ...],
                  categories: tuple[Label, ...], cells: _CellStore, value_codes: np.ndarray,
                  n_ratings: int, numeric: bool, ordered: bool, blank_labels: int,
-                 duplicates_dropped: int):
+                 duplicates_dropped: int, case_index: dict[str, int] | None = None):
         self.case_ids, self.rater_ids, self.categories = case_ids, rater_ids, categories
+        if case_index is not None:  # the builder's own id table: no second one to build
+            self.case_index = case_index
         self._cells, self._value_codes = cells, value_codes
         self.n_ratings, self.numeric, self.ordered = n_ratings, numeric, ordered
         self.blank_labels, self.duplicates_dropped = blank_labels, duplicates_dropped
@@ -505,7 +512,8 @@ class TallyBuilder(_Collector):
         value_codes = np.concatenate(([-1], lut)).astype(np.int32)  # stored value = id + 1
         return RatingsTally(
             case_ids=case_ids, rater_ids=rater_ids, categories=tuple(categories),
-            cells=self._cells, value_codes=value_codes, n_ratings=self._kept,
+            case_index=self._cases, cells=self._cells, value_codes=value_codes,
+            n_ratings=self._kept,
             numeric=numeric, ordered=numeric or self._order is not None,
             blank_labels=self._blank_labels, duplicates_dropped=self._dropped)
 
