@@ -1,13 +1,20 @@
-"""The lead dashboard at a million answers: read, compute, draw, report — and memory.
+"""The lead dashboard at a million answers: open (cold and warm cache), filter, report, memory.
 
-Each stage runs in its own Python process so its peak RSS is its own:
-1. baseline: plain sqlite3, SELECT every answer row (the columns load_answers reads, joined
-   with the golden answers) into Python tuples;
-2. dashboard: load_answers (split into SQL fetch and build_answer_table), compute_dashboard,
-   every chart drawn on an Agg canvas (as the screen draws it); then a filter change (one
-   team, then one pack): load + compute + draw again;
-3. `calibrate report` end to end, as a user runs it.
-Goals (issue #6): dashboard with all charts < 1.5 s, filter change < 0.5 s, RSS < 400 MB,
+Every scenario runs in a fresh Python process; its peak RSS is that process's own
+(`os.wait4` rusage of exactly that child):
+1. baseline: plain sqlite3, SELECT every answer row joined with its golden answer (the
+   columns the dashboard needs) into Python tuples;
+2. open, cold cache: the real DashboardScreen (Qt offscreen, 1366×768) opened on the
+   database with an empty answer cache — read every answer into the cache, compute, draw the
+   charts of the tab on screen — until those canvases have rendered; then every other tab
+   shown once (all 7 charts drawn, for comparison with the old screen);
+3. open, warm cache (a new process, the cache file written by 2), then filter changes —
+   one team, one pack, the last four weeks — each from refresh() to the visible charts
+   rendered (the filter bar's 250 ms debounce comes before that);
+4. breakdown without Qt (warm cache): read the answers, select, compute_dashboard, build and
+   draw each chart on an Agg canvas;
+5. `calibrate report` end to end as a user runs it, warm cache and cold cache.
+Goals (issue #6): open with its charts drawn < 1.5 s, filter change < 0.5 s, RSS < 400 MB,
 `calibrate report` < 10 s.
 
 Run: .venv/bin/python benchmarks/dashboard_bench.py [--db PATH] [--answers N]
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -29,128 +37,220 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 GOALS = {"open": 1.5, "filter": 0.5, "rss_mb": 400, "report": 10.0}
+BASELINE_SQL = (
+    "SELECT a.id, a.profile_id, a.team, a.site, a.pack_id, a.lesson_id, a.case_id, "
+    "a.session_id, a.session_kind, a.decision, a.confidence, a.skipped, a.answered_at, "
+    "a.clause, cv.golden_decision, cv.golden_clauses "
+    "FROM answers a JOIN case_versions cv ON cv.case_hash = a.case_hash")
 
 
-def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024
+def self_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def stage_baseline(db: Path) -> dict:
     import sqlite3
 
-    from calibrate.store.queries import ANSWER_COLUMNS
-
     started = time.perf_counter()
     conn = sqlite3.connect(db)
-    rows = conn.execute(
-        f"SELECT {', '.join('a.' + c for c in ANSWER_COLUMNS)}, cv.golden_decision, a.clause "
-        "FROM answers a JOIN case_versions cv ON cv.case_hash = a.case_hash").fetchall()
-    return {"rows": len(rows), "seconds": time.perf_counter() - started,
-            "rss_mb": peak_rss_mb()}
+    rows = conn.execute(BASELINE_SQL).fetchall()
+    return {"rows": len(rows), "seconds": time.perf_counter() - started}
 
 
-def _draw_all(dashboard) -> dict[str, float]:
+# --- the real screen ---------------------------------------------------------------------------
+class Screen:
+    """A DashboardScreen on the database, driven as a lead would, timed to pixels."""
+
+    def __init__(self, db_path: Path, log: Path):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtWidgets import QApplication
+
+        self.app = QApplication.instance() or QApplication([])
+        from calibrate import paths
+        from calibrate.gui.context import AppContext
+        from calibrate.store.db import open_database
+
+        self.context = AppContext(open_database(db_path), db_path,
+                                  [paths.bundled_lessons_dir()], log)
+        self.context.reload_library()
+        # What the first chart costs to import, paid once per process (not timed below).
+        started = time.perf_counter()
+        import matplotlib.backends.backend_qtagg  # noqa: F401
+
+        import calibrate.charts.dashboard_figures  # noqa: F401
+        self.import_seconds = time.perf_counter() - started
+        self.screen = None
+
+    def open(self) -> float:
+        from calibrate.gui.screens.dashboard.screen import DashboardScreen
+
+        started = time.perf_counter()
+        self.screen = DashboardScreen(self.context)
+        self.screen.resize(1366, 768)
+        self.screen.show()
+        return self._refresh_and_draw(started)
+
+    def _refresh_and_draw(self, started: float | None = None) -> float:
+        started = started if started is not None else time.perf_counter()
+        before = self.screen.result
+        self.screen.refresh()
+        while self.screen.result is before or self.screen.runner.busy:
+            self.app.processEvents()
+            time.sleep(0.001)
+        self._wait_drawn()
+        return time.perf_counter() - started
+
+    def _visible_canvases(self) -> list:
+        from calibrate.gui.widgets.chart_panel import ChartPanel
+
+        tab = self.screen.tabs.currentWidget()
+        return [p.canvas for p in self.screen.charts.values()
+                if isinstance(p, ChartPanel) and tab.isAncestorOf(p)]
+
+    def _wait_drawn(self) -> None:
+        """Until every chart on screen has rendered its current figure (Agg, then painted)."""
+        canvases = self._visible_canvases()
+        while any(getattr(c, "_draw_pending", False) for c in canvases):
+            self.app.processEvents()
+        self.app.processEvents()  # the paint that blits the rendered figure
+
+    def every_tab(self) -> float:
+        """Show each other tab once (its charts and tables fill then); back to the first."""
+        started = time.perf_counter()
+        for index in range(1, self.screen.tabs.count()):
+            self.screen.tabs.setCurrentIndex(index)
+            self._wait_drawn()
+        self.screen.tabs.setCurrentIndex(0)
+        self._wait_drawn()
+        return time.perf_counter() - started
+
+    def filter(self, team=None, pack=None, weeks: int | None = None) -> dict:
+        from PySide6.QtCore import QDate
+
+        bar = self.screen.filters
+        for combo, value in ((bar.team, team), (bar.pack, pack)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0) if value else 0)
+            combo.blockSignals(False)
+        first, last = self.screen.result.choices["first"], self.screen.result.choices["last"]
+        since = QDate.fromString(first[:10], "yyyy-MM-dd")
+        until = QDate.fromString(last[:10], "yyyy-MM-dd")
+        if weeks:
+            since = until.addDays(-7 * weeks + 1)
+        for edit, day in ((bar.since, since), (bar.until, until)):
+            edit.blockSignals(True)
+            edit.setDate(day)
+            edit.blockSignals(False)
+        seconds = self._refresh_and_draw()
+        return {"seconds": seconds, "answers": self.screen.result.dashboard.headline.answers}
+
+
+def stage_open(db: Path, cold: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        screen = Screen(db, Path(tmp) / "log.txt")
+        out = {"open": screen.open(), "import_seconds": screen.import_seconds,
+               "answers": screen.screen.result.dashboard.headline.answers}
+        out["every_tab"] = screen.every_tab()
+        if not cold:
+            team = screen.screen.result.choices["teams"][0]
+            out["filters"] = {
+                f"team {team}": screen.filter(team=team),
+                "pack harassment": screen.filter(pack="harassment"),
+                "last 4 weeks": screen.filter(weeks=4),
+                "everything again": screen.filter(),
+            }
+        screen.screen.shutdown()
+        return out
+
+
+# --- without Qt ----------------------------------------------------------------------------------
+def stage_breakdown(db_path: Path) -> dict:
+    from datetime import timedelta
+
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from calibrate.charts.dashboard_figures import dashboard_figures
-
-    times: dict[str, float] = {}
-    started = time.perf_counter()
-    for name, figure in dashboard_figures(dashboard):
-        t = time.perf_counter()
-        FigureCanvasAgg(figure).draw()
-        times[name] = time.perf_counter() - t
-    times["all"] = time.perf_counter() - started
-    return times
-
-
-def stage_dashboard(db_path: Path) -> dict:
     from calibrate import paths
     from calibrate.core.answer_table import Filters
     from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
     from calibrate.core.lessons import load_library
-    from calibrate.store import queries
-    from calibrate.store.db import open_database
+    from calibrate.gui.screens.dashboard.compute import build_figure
+    from calibrate.store.answer_cache import AnswerCache
+    from calibrate.store.db import open_reader
+    from calibrate.store.queries import dispute_rows, load_answers, roster
 
     packs = load_library([paths.bundled_lessons_dir()]).packs
     clauses = case_clauses_of(packs)
-    db = open_database(db_path)
-    build_seconds: list[float] = []
-    build = queries.build_answer_table
-
-    def timed_build(*args, **kwargs):  # how much of load_answers is Python-side building
-        t = time.perf_counter()
-        table = build(*args, **kwargs)
-        build_seconds.append(time.perf_counter() - t)
-        return table
-
-    queries.build_answer_table = timed_build
-    _draw_all(compute_dashboard(queries.load_answers(db, Filters(packs=("none",)), packs),
-                                [], []))  # warm: imports, fonts
-
-    def one_view(filters: Filters) -> dict:
+    db = open_reader(db_path)
+    cache = AnswerCache()
+    t = time.perf_counter()
+    everything = load_answers(db, Filters(), packs, cache=cache)
+    read = time.perf_counter() - t
+    last = everything.answered_at.max().astype("datetime64[D]").item()
+    team = sorted(set(everything.teams))[0]
+    views = {"everything": Filters(), f"team {team}": Filters(teams=(team,)),
+             "pack harassment": Filters(packs=("harassment",)),
+             "last 4 weeks": Filters(since=last - timedelta(days=27), until=last)}
+    out: dict = {"read_warm": read, "views": {}}
+    for label, filters in views.items():
         t0 = time.perf_counter()
-        table = queries.load_answers(db, filters, packs)
+        table = load_answers(db, filters, packs, cache=cache)
         t1 = time.perf_counter()
-        people = [p for p in queries.roster(db)
-                  if filters.teams is None or p["team"] in filters.teams]
-        dashboard = compute_dashboard(table, people, queries.dispute_rows(db, filters),
+        dashboard = compute_dashboard(table, roster(db), dispute_rows(db, filters),
                                       case_clauses=clauses, packs=filters.packs)
         t2 = time.perf_counter()
-        draws = _draw_all(dashboard)
-        return {"answers": len(table), "load": t1 - t0, "load_build_table": build_seconds[-1],
-                "compute": t2 - t1, "draw": draws, "total": time.perf_counter() - t0}
-
-    everything = one_view(Filters())
-    rss_after_open = peak_rss_mb()
-    team = queries.filter_choices(db)["teams"][0]
-    # The alternative to a new query: filter the table already in memory.
-    table = queries.load_answers(db, Filters(), packs)
-    t0 = time.perf_counter()
-    mine = table.select(table.team == table.teams.index(team))
-    t1 = time.perf_counter()
-    dashboard = compute_dashboard(mine, [p for p in queries.roster(db) if p["team"] == team],
-                                  queries.dispute_rows(db, Filters(teams=(team,))),
-                                  case_clauses=clauses)
-    t2 = time.perf_counter()
-    in_memory = {"answers": len(mine), "select": t1 - t0, "compute": t2 - t1,
-                 "draw": _draw_all(dashboard)}
-    in_memory["total"] = time.perf_counter() - t0
-    return {"open": everything, "rss_after_open_mb": rss_after_open,
-            "filter_team": one_view(Filters(teams=(team,))),
-            "filter_pack": one_view(Filters(packs=("harassment",))),
-            "filter_team_in_memory": in_memory, "rss_mb": peak_rss_mb()}
+        charts = {}
+        for name in ("reviewer_accuracy", "agreement", "enforcement", "confusion", "trend",
+                     "attempts", "calibration"):
+                c0 = time.perf_counter()
+                figure = build_figure(name, dashboard, False)
+                c1 = time.perf_counter()
+                FigureCanvasAgg(figure).draw()
+                charts[name] = {"build": c1 - c0, "draw": time.perf_counter() - c1}
+        out["views"][label] = {"answers": len(table), "load_select": t1 - t0,
+                               "compute": t2 - t1, "charts": charts}
+    return out
 
 
-def stage_report(db: Path, out: Path) -> dict:
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "calibrate", "report", "--db", str(db),
-                             "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
-    return {"seconds": time.perf_counter() - started, "returncode": result.returncode,
-            "stdout": result.stdout.strip(), "stderr": result.stderr.strip()[-300:],
-            "rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)}
+def stage_report(db: Path) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "calibrate", "report", "--db", str(db),
+                                 "--out", str(Path(tmp) / "report.pdf")],
+                                capture_output=True, text=True, cwd=ROOT)
+        return {"seconds": time.perf_counter() - started, "returncode": result.returncode,
+                "stdout": result.stdout.strip(), "stderr": result.stderr.strip()[-300:]}
 
 
-def run_stage(name: str, db: Path) -> dict:
-    result = subprocess.run([sys.executable, __file__, "--stage", name, "--db", str(db)],
-                            capture_output=True, text=True, cwd=ROOT)
-    if result.returncode != 0:
-        raise SystemExit(f"stage {name} failed:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def run_stage(name: str, db: Path, cache: Path) -> dict:
+    """One scenario in a fresh process; its own peak RSS from os.wait4."""
+    env = {**os.environ, "CALIBRATE_CACHE_DIR": str(cache), "QT_QPA_PLATFORM": "offscreen"}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen([sys.executable, __file__, "--stage", name, "--db", str(db)],
+                                 stdout=out, stderr=err, cwd=ROOT, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"stage {name} failed:\n{err.read()}")
+        result = json.loads(out.read().strip().splitlines()[-1])
+    result["rss_mb"] = usage.ru_maxrss / 1024  # includes `calibrate report`'s own child
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path)
     parser.add_argument("--answers", type=int, default=1_000_000)
-    parser.add_argument("--stage", choices=("baseline", "dashboard", "report"))
+    parser.add_argument("--stage", choices=("baseline", "open_cold", "open_warm", "breakdown",
+                                            "report"))
     args = parser.parse_args()
     if args.stage:
-        with tempfile.TemporaryDirectory() as tmp:
-            out = {"baseline": lambda: stage_baseline(args.db),
-                   "dashboard": lambda: stage_dashboard(args.db),
-                   "report": lambda: stage_report(args.db, Path(tmp) / "report.pdf")}
-            print(json.dumps(out[args.stage]()))
+        run = {"baseline": lambda: stage_baseline(args.db),
+               "open_cold": lambda: stage_open(args.db, cold=True),
+               "open_warm": lambda: stage_open(args.db, cold=False),
+               "breakdown": lambda: stage_breakdown(args.db),
+               "report": lambda: stage_report(args.db)}[args.stage]
+        print(json.dumps(run()))
         return
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
@@ -161,37 +261,54 @@ def main() -> None:
             t = time.perf_counter()
             counts = generate(db, args.answers)
             print(f"generated {counts} in {time.perf_counter() - t:.1f} s")
-        report(run_stage("baseline", db), run_stage("dashboard", db), run_stage("report", db))
+        warm, cold = Path(tmp) / "cache", Path(tmp) / "cold-report-cache"
+        results = {"baseline": run_stage("baseline", db, warm),
+                   "open_cold": run_stage("open_cold", db, warm),
+                   "open_warm": run_stage("open_warm", db, warm),
+                   "breakdown": run_stage("breakdown", db, warm),
+                   "report_warm": run_stage("report", db, warm),
+                   "report_cold": run_stage("report", db, cold)}
+        print_table(results)
 
 
-def report(baseline: dict, dash: dict, rep: dict) -> None:
+def print_table(r: dict) -> None:
     def ok(value: float, goal: float) -> str:
         return "ok" if value < goal else "MISSED"
 
-    o = dash["open"]
-    print(f"baseline sqlite3 SELECT of {baseline['rows']:,} answer rows: "
-          f"{baseline['seconds']:.2f} s, peak RSS {baseline['rss_mb']:.0f} MB")
-    print(f"open dashboard ({o['answers']:,} answers): {o['total']:.2f} s "
-          f"[goal {GOALS['open']} s: {ok(o['total'], GOALS['open'])}]")
-    print(f"  load_answers {o['load']:.2f} s (of which build_answer_table "
-          f"{o['load_build_table']:.2f} s, SQL fetch {o['load'] - o['load_build_table']:.2f} s)")
-    print(f"  compute_dashboard {o['compute']:.2f} s")
-    print("  draw " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in o["draw"].items()))
-    for key in ("filter_team", "filter_pack"):
-        f = dash[key]
-        print(f"filter change ({key[7:]}, {f['answers']:,} answers): {f['total']:.2f} s "
-              f"[goal {GOALS['filter']} s: {ok(f['total'], GOALS['filter'])}] — load "
-              f"{f['load']:.2f} s, compute {f['compute']:.2f} s, draw {f['draw']['all']:.2f} s")
-    m = dash["filter_team_in_memory"]
-    print(f"filter change in memory (AnswerTable.select, {m['answers']:,} answers): "
-          f"{m['total']:.2f} s — select {m['select']:.2f} s, compute {m['compute']:.2f} s, "
-          f"draw {m['draw']['all']:.2f} s")
-    print(f"peak RSS of the dashboard process: {dash['rss_mb']:.0f} MB (after opening: "
-          f"{dash['rss_after_open_mb']:.0f} MB) [goal {GOALS['rss_mb']} MB: "
-          f"{ok(dash['rss_mb'], GOALS['rss_mb'])}]")
-    print(f"calibrate report: {rep['seconds']:.2f} s, exit {rep['returncode']}, peak RSS "
-          f"{rep['rss_mb']:.0f} MB [goal {GOALS['report']} s: "
-          f"{ok(rep['seconds'], GOALS['report'])}] {rep['stdout'] or rep['stderr']}")
+    base, cold, warm = r["baseline"], r["open_cold"], r["open_warm"]
+    print(f"baseline: sqlite3 SELECT of {base['rows']:,} answer rows into Python "
+          f"{base['seconds']:.2f} s, peak RSS {base['rss_mb']:.0f} MB\n")
+    rows = [("open, cold cache (read all answers + compute + draw tab)", cold["open"],
+             GOALS["open"], cold["rss_mb"]),
+            ("open, warm cache", warm["open"], GOALS["open"], warm["rss_mb"])]
+    rows += [(f"filter change: {label} ({f['answers']:,} answers)", f["seconds"],
+              GOALS["filter"], None) for label, f in warm["filters"].items()]
+    rows += [("calibrate report, warm cache", r["report_warm"]["seconds"], GOALS["report"],
+              r["report_warm"]["rss_mb"]),
+             ("calibrate report, cold cache", r["report_cold"]["seconds"], GOALS["report"],
+              r["report_cold"]["rss_mb"])]
+    print(f"{'scenario':64} {'time':>8} {'goal':>7}      {'peak RSS':>9}")
+    for label, seconds, goal, rss in rows:
+        memory = "" if rss is None else f"{rss:6.0f} MB {ok(rss, GOALS['rss_mb'])}"
+        print(f"{label:64} {seconds:7.2f}s {goal:6.1f}s {ok(seconds, goal):6} {memory}")
+    print(f"\nall 7 charts: showing every other tab once after opening: "
+          f"{warm['every_tab']:.2f} s (warm), {cold['every_tab']:.2f} s (cold); "
+          f"importing matplotlib and the chart module first: {warm['import_seconds']:.2f} s")
+    b = r["breakdown"]
+    print(f"breakdown without Qt (warm cache): read answers {b['read_warm']:.2f} s")
+    for label, v in b["views"].items():
+        charts = v["charts"]
+        build = sum(c["build"] for c in charts.values())
+        draw = sum(c["draw"] for c in charts.values())
+        print(f"  {label} ({v['answers']:,}): load+select {v['load_select']:.3f} s, compute "
+              f"{v['compute']:.2f} s, charts build {build:.2f} s + draw {draw:.2f} s "
+              f"(reviewer_accuracy {charts['reviewer_accuracy']['build'] * 1000:.0f}+"
+              f"{charts['reviewer_accuracy']['draw'] * 1000:.0f} ms)")
+    for key in ("report_warm", "report_cold"):
+        rep = r[key]
+        if rep["returncode"] != 0:
+            print(f"{key}: exit {rep['returncode']}: {rep['stderr']}")
+    print("\n" + json.dumps(r, default=str))
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ from pathlib import Path
 from calibrate.core.models import AnswerDraft
 from calibrate.store import answers as answer_store
 from calibrate.store import catalog, sessions
-from calibrate.store.exchange import export_database
 from calibrate.store.db import open_database
+from calibrate.store.exchange import export_database
 
 # Who answers what on the first lesson of the graphic pack: True = the golden decision,
 # False = one rung more restrictive (over-enforcement).
@@ -88,6 +88,7 @@ def test_a_team_filter_recomputes_for_that_team_only(qtbot, app_window) -> None:
     qtbot.waitUntil(lambda: dashboard.result is not first, timeout=20000)
     names = [row["reviewer"] for row in table_rows(dashboard.tables["reviewers"])]
     assert names == ["Cruz"]
+    dashboard.tabs.setCurrentIndex(2)  # tables fill when their tab is first shown
     enforcement = {(r["level"], r["group"]): r for r in table_rows(dashboard.tables["enforcement"])}
     assert int(enforcement[("team", "Graphic APAC")]["over"]) == 3  # Cruz's three misses
 

@@ -1,15 +1,18 @@
 """Answers as columns (numpy), joined with their golden answers: what lead metrics read.
 
-The store fills it (store/queries.py); core metric code reads it. Text columns are integer
-codes into small lookup tuples so a million answers stay cheap: `team[i]` is a code into
-`teams`, and so on. Golden answers are the ones the answer was given against (by case hash).
+The store fills it (store/answer_cache.py); core metric code reads it. Text columns are
+integer codes into small lookup tuples so a million answers stay cheap: `team[i]` is a code
+into `teams`, and so on. Lookups are in no particular order (the store appends values as new
+answers bring them, so codes stay stable): code that shows or ranks by name sorts the names.
+Golden answers are the ones the answer was given against (by case hash). Answer UUIDs are
+not held: `rowid` names each answer's row in the store and `answer_ids` looks a few up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -43,11 +46,18 @@ class PackInfo:
     lesson_titles: Mapping[str, str] = field(default_factory=dict)
 
 
+# Looks answer UUIDs up by store rowid (the store supplies it; core never touches SQL).
+IdLookup = Callable[[np.ndarray], Sequence[str]]
+
+
 @dataclass(frozen=True)
 class AnswerTable:
-    """One row per answer. Codes index the lookup tuples; -1 means none (e.g. skipped)."""
+    """One row per answer. Codes index the lookup tuples; -1 means none (e.g. skipped).
 
-    answer_id: tuple[str, ...]
+    Arrays may be shared with the store's in-memory cache and are read-only: derive, never
+    modify in place."""
+
+    rowid: np.ndarray  # int64: the answer's row in the store (see answer_ids)
     profile: np.ndarray  # code into profile_ids / profile_names
     team: np.ndarray  # code into teams (as answered)
     site: np.ndarray  # code into sites (as answered)
@@ -62,7 +72,6 @@ class AnswerTable:
     confidence: np.ndarray  # float, NaN when skipped or not given
     skipped: np.ndarray  # bool
     answered_at: np.ndarray  # datetime64[ms], UTC
-    time_to_answer_ms: np.ndarray
     profile_ids: tuple[str, ...]
     profile_names: tuple[str, ...]
     teams: tuple[str, ...]
@@ -73,73 +82,58 @@ class AnswerTable:
     session_ids: tuple[str, ...]
     decisions: tuple[str, ...]
     pack_info: Mapping[str, PackInfo] = field(default_factory=dict)
+    id_lookup: IdLookup | None = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
-        return len(self.answer_id)
+        return len(self.rowid)
+
+    def answer_ids(self, rows: np.ndarray | Sequence[int]) -> list[str]:
+        """The UUIDs of the answers at these row indices (looked up on demand: a million
+        UUID strings would cost more than every other column together)."""
+        rowids = self.rowid[np.asarray(rows, dtype=np.int64)]
+        if self.id_lookup is None:
+            return [str(r) for r in rowids.tolist()]
+        return list(self.id_lookup(rowids))
 
     def select(self, mask: np.ndarray) -> AnswerTable:
         """The rows where mask is True (lookups unchanged, so codes stay comparable)."""
         columns = {}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            if name == "answer_id":
-                columns[name] = tuple(np.asarray(value, dtype=object)[mask])
-            elif isinstance(value, np.ndarray):
-                columns[name] = value[mask]
-            else:
-                columns[name] = value
+        for f in fields(self):
+            value = getattr(self, f.name)
+            columns[f.name] = value[mask] if isinstance(value, np.ndarray) else value
         return AnswerTable(**columns)
 
+    def matching(self, filters: Filters) -> np.ndarray:
+        """Which rows the filters keep (bool mask), comparing codes, never text."""
+        keep = np.ones(len(self), dtype=bool)
 
-def _coded(values: Sequence[object]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Integer codes (sorted lookup) for a text column; None becomes code -1."""
-    codes = np.full(len(values), -1, dtype=np.int32)
-    present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-    if not present.any():
-        return codes, ()
-    text = np.asarray([str(v) for v in values if v is not None], dtype=str)
-    lookup, inverse = np.unique(text, return_inverse=True)
-    codes[present] = inverse.reshape(-1)
-    return codes, tuple(str(x) for x in lookup)
+        def any_of(codes: np.ndarray, lookup: Sequence[str], wanted: Sequence[str] | None
+                   ) -> None:
+            if wanted is not None:
+                keep[...] &= _wanted_codes(lookup, wanted)[codes]
+
+        any_of(self.team, self.teams, filters.teams)
+        any_of(self.site, self.sites, filters.sites)
+        any_of(self.pack, self.packs, filters.packs)
+        any_of(self.profile, self.profile_ids, filters.reviewers)
+        if filters.lessons is not None:
+            any_of(self.lesson, self.lessons, [f"{p}/{x}" for p, x in filters.lessons])
+        if filters.since is not None:
+            keep &= self.answered_at >= np.datetime64(filters.since, "ms")
+        if filters.until is not None:
+            keep &= self.answered_at < np.datetime64(filters.until + timedelta(days=1), "ms")
+        return keep
+
+    def filtered(self, filters: Filters) -> AnswerTable:
+        """The answers the filters keep (the table itself when they keep everything)."""
+        if filters == Filters():
+            return self
+        return self.select(self.matching(filters))
 
 
-def build_answer_table(columns: Mapping[str, Sequence[object]],
-                       pack_info: Mapping[str, PackInfo],
-                       profile_names: Mapping[str, str]) -> AnswerTable:
-    """Columns as the store reads them: the answers-table columns plus `golden_decision` and
-    `clause_correct` (1/0/None). Decisions share one lookup with the golden decisions."""
-    answer_ids = tuple(str(v) for v in columns["id"])
-    n = len(answer_ids)
-    skipped = np.asarray(columns["skipped"], dtype=bool).reshape(n)
-    decision_text = [None if s else d for d, s in zip(columns["decision"], skipped, strict=True)]
-    both, decisions = _coded([*decision_text, *columns["golden_decision"]])
-    profile, profile_ids = _coded(columns["profile_id"])
-    team, teams = _coded([v or "" for v in columns["team"]])
-    site, sites = _coded([v or "" for v in columns["site"]])
-    pack, packs = _coded(columns["pack_id"])
-    lesson, lessons = _coded([f"{p}/{x}" for p, x in zip(columns["pack_id"],
-                                                           columns["lesson_id"], strict=True)])
-    case, cases = _coded([f"{p}/{x}" for p, x in zip(columns["pack_id"],
-                                                         columns["case_id"], strict=True)])
-    session, session_ids = _coded(columns["session_id"])
-    kinds = {kind: i for i, kind in enumerate(SESSION_KIND_CODES)}
-    clause = np.asarray([-1 if c is None else int(c) for c in columns["clause_correct"]],
-                        dtype=np.int32).reshape(n)
-    clause[skipped] = -1
-    confidence = np.asarray([np.nan if c is None else c for c in columns["confidence"]],
-                            dtype=np.float64).reshape(n)
-    confidence[skipped] = np.nan
-    return AnswerTable(
-        answer_id=answer_ids, profile=profile, team=team, site=site, pack=pack, lesson=lesson,
-        case=case, session=session,
-        session_kind=np.asarray([kinds.get(str(k), 0) for k in columns["session_kind"]],
-                                dtype=np.int32).reshape(n),
-        decision=both[:n], golden=both[n:], clause_correct=clause, confidence=confidence,
-        skipped=skipped,
-        answered_at=np.asarray([str(t).rstrip("Z") for t in columns["answered_at"]],
-                               dtype="datetime64[ms]").reshape(n),
-        time_to_answer_ms=np.asarray([int(t or 0) for t in columns["time_to_answer_ms"]],
-                                     dtype=np.int64).reshape(n),
-        profile_ids=profile_ids, profile_names=tuple(profile_names.get(p, p) for p in profile_ids),
-        teams=teams, sites=sites, packs=packs, lessons=lessons, cases=cases,
-        session_ids=session_ids, decisions=decisions, pack_info=dict(pack_info))
+def _wanted_codes(lookup: Sequence[str], wanted: Sequence[str]) -> np.ndarray:
+    """A bool per code (and False for code -1, the last slot) saying whether it is wanted."""
+    chosen = set(wanted)
+    flags = np.zeros(len(lookup) + 1, dtype=bool)
+    flags[:len(lookup)] = [value in chosen for value in lookup]
+    return flags

@@ -6,14 +6,14 @@ import json
 from collections.abc import Iterable
 from datetime import timedelta
 
+import numpy as np
 import sqlite_utils
 
-from calibrate.core.answer_table import AnswerTable, Filters, PackInfo, build_answer_table
+from calibrate.core.answer_table import AnswerTable, Filters, PackInfo
 from calibrate.core.models import Pack
+from calibrate.store.answer_cache import AnswerCache, id_lookup
 
-ANSWER_COLUMNS = ("id", "profile_id", "team", "site", "pack_id", "lesson_id", "case_id",
-                  "session_id", "session_kind", "decision", "confidence", "skipped",
-                  "answered_at", "time_to_answer_ms")
+EVERYTHING = Filters()
 
 
 def _where(filters: Filters) -> tuple[str, list[object]]:
@@ -57,34 +57,42 @@ def pack_infos(db: sqlite_utils.Database, packs: Iterable[Pack] = ()) -> dict[st
     return infos
 
 
-def load_answers(db: sqlite_utils.Database, filters: Filters = Filters(),
-                 packs: Iterable[Pack] = ()) -> AnswerTable:
-    """Every answer matching the filters, scored against the golden of its case version."""
-    where, params = _where(filters)
-    sql = (f"SELECT {', '.join('a.' + c for c in ANSWER_COLUMNS)}, cv.golden_decision, "
-           "CASE WHEN a.clause IS NULL THEN NULL "
-           "ELSE instr(cv.golden_clauses, json_quote(a.clause)) > 0 END AS clause_correct "
-           "FROM answers a JOIN case_versions cv ON cv.case_hash = a.case_hash" + where)
-    rows = db.execute(sql, params).fetchall()
-    names = [*ANSWER_COLUMNS, "golden_decision", "clause_correct"]
-    columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {
-        name: () for name in names}
-    profile_names = {row[0]: row[1] for row in db.execute("SELECT id, name FROM profiles")}
-    return build_answer_table(columns, pack_infos(db, packs), profile_names)
+def profile_names(db: sqlite_utils.Database) -> dict[str, str]:
+    """Current name per profile id (names can change; answers keep only the id)."""
+    return {row[0]: row[1] for row in db.execute("SELECT id, name FROM profiles")}
 
 
-def filter_choices(db: sqlite_utils.Database) -> dict[str, list]:
+def load_answers(db: sqlite_utils.Database, filters: Filters = EVERYTHING,
+                 packs: Iterable[Pack] = (), *, cache: AnswerCache | None = None
+                 ) -> AnswerTable:
+    """Every answer matching the filters, scored against the golden of its case version.
+
+    The answers come from the columnar cache (store/answer_cache.py: read once, then only new
+    rows); the filters select rows in memory. Pass a long-lived `cache` to keep the answers
+    in memory between calls (the dashboard does)."""
+    coded = (cache or AnswerCache()).read(db)
+    table = coded.table(pack_infos(db, packs), profile_names(db), id_lookup(db))
+    return table.filtered(filters)
+
+
+def filter_choices(db: sqlite_utils.Database, *, cache: AnswerCache | None = None
+                   ) -> dict[str, list]:
     """What the filter boxes offer: teams, sites, packs, lessons, reviewers, date range."""
-    def column(sql: str) -> list:
-        return [row[0] for row in db.execute(sql)]
-
-    first, last = db.execute("SELECT MIN(answered_at), MAX(answered_at) FROM answers").fetchone()
+    coded = (cache or AnswerCache()).read(db)
+    present = {}
+    for name, lookup in (("team", "teams"), ("site", "sites"), ("pack", "packs"),
+                         ("lesson", "lessons")):
+        values = coded.lookups[lookup]
+        used = np.bincount(coded.columns[name], minlength=len(values)) > 0 if len(coded) else []
+        present[lookup] = sorted(v for v, u in zip(values, used, strict=True) if u)
+    first = last = None
+    if len(coded):
+        stamps = coded.columns["answered_at"].view("datetime64[ms]")
+        first, last = (str(np.datetime_as_string(t, unit="ms")) + "Z"
+                       for t in (stamps.min(), stamps.max()))
     return {
-        "teams": column("SELECT DISTINCT team FROM answers ORDER BY team"),
-        "sites": column("SELECT DISTINCT site FROM answers ORDER BY site"),
-        "packs": column("SELECT DISTINCT pack_id FROM answers ORDER BY pack_id"),
-        "lessons": [tuple(r) for r in db.execute(
-            "SELECT DISTINCT pack_id, lesson_id FROM answers ORDER BY pack_id, lesson_id")],
+        "teams": present["teams"], "sites": present["sites"], "packs": present["packs"],
+        "lessons": sorted(tuple(name.split("/", 1)) for name in present["lessons"]),
         "reviewers": [tuple(r) for r in db.execute(
             "SELECT id, name FROM profiles ORDER BY name COLLATE NOCASE")],
         "first": first, "last": last,
@@ -96,7 +104,7 @@ def roster(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query("SELECT id, name, team, site FROM profiles ORDER BY name COLLATE NOCASE"))
 
 
-def dispute_rows(db: sqlite_utils.Database, filters: Filters = Filters()) -> list[dict]:
+def dispute_rows(db: sqlite_utils.Database, filters: Filters = EVERYTHING) -> list[dict]:
     """Disputed golden answers with their notes, newest first (no moderator names)."""
     where, params = _where(filters)
     return list(db.query(

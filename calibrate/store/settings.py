@@ -17,6 +17,16 @@ def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
         db["meta"].upsert({"key": key, "value": value}, pk="key")
 
 
+def ensure_meta(db: sqlite_utils.Database, key: str, value: str) -> str:
+    """The stored value of key, writing `value` first if there is none (the first writer wins,
+    so two processes racing agree on one value)."""
+    with db.atomic():
+        db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", [key, value])
+    stored = get_meta(db, key)
+    assert stored is not None
+    return stored
+
+
 def passcode_hash(db: sqlite_utils.Database, role: str) -> str | None:
     return get_meta(db, f"passcode:{role}")
 

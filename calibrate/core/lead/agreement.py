@@ -58,7 +58,7 @@ def agreement_by_pack(table: AnswerTable, first: np.ndarray,
                                table.pack[first])
     by_pack: list[AgreementRow] = []
     by_clause: list[AgreementRow] = []
-    for p, pack_id in enumerate(table.packs):
+    for p, pack_id in sorted(enumerate(table.packs), key=lambda item: item[1]):
         in_pack = pack == p
         if not in_pack.any():
             continue

@@ -41,8 +41,11 @@ def time_order(stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def latest_per(codes: np.ndarray, s: Scored, size: int) -> np.ndarray:
-    """Row of the newest answer for each code (-1 where a code has none)."""
+    """Row of the newest answer for each code (-1 where a code has none: lookups may hold
+    values no row in view uses)."""
     best = np.full(size, -1, dtype=np.int64)
+    if s.order.size == 0:
+        return best
     np.maximum.at(best, codes, s.rank)
     return np.where(best >= 0, s.order[np.maximum(best, 0)], -1)
 

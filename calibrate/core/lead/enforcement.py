@@ -39,7 +39,8 @@ def reviewer_accuracy(table: AnswerTable, s: Scored, target: float) -> ReviewerA
             correct=int(correct[p]), accuracy=accuracy, ci=ci,
             below_target=accuracy is not None and accuracy < target,
             clearly_below=ci is not None and ci[1] < target))
-    rows.sort(key=lambda r: (math.inf if r.accuracy is None else r.accuracy, -r.n, r.name))
+    rows.sort(key=lambda r: (math.inf if r.accuracy is None else r.accuracy, -r.n, r.name,
+                             r.profile_id))
     return ReviewerAccuracy(target, tuple(rows))
 
 
@@ -47,7 +48,7 @@ def confusion(table: AnswerTable, s: Scored) -> ConfusionSection:
     """Golden × chosen counts per pack: ladder order first, then off-ladder decisions."""
     matrices: list[ConfusionMatrix] = []
     k = len(table.decisions)
-    for p, pack_id in enumerate(table.packs):
+    for p, pack_id in sorted(enumerate(table.packs), key=lambda item: item[1]):
         rows = s.scored & (table.pack == p)
         if not rows.any():
             continue
@@ -109,14 +110,15 @@ def critical_errors(table: AnswerTable, s: Scored) -> CriticalSection:
     """Every missed escalation as its own row, newest first; unneeded escalations counted."""
     missed = np.flatnonzero(s.outcome == Outcome.MISSED_ESCALATION)
     missed = missed[np.argsort(table.answered_at[missed], kind="stable")[::-1]]
+    answer_ids = table.answer_ids(missed)
     rows = tuple(CriticalError(
-        answer_id=table.answer_id[i], reviewer=table.profile_names[table.profile[i]],
+        answer_id=answer_id, reviewer=table.profile_names[table.profile[i]],
         team=table.teams[table.team[i]], site=table.sites[table.site[i]],
         pack=table.packs[table.pack[i]], case=table.cases[table.case[i]].split("/", 1)[-1],
         chosen=table.decisions[table.decision[i]],
         session_kind=SESSION_KIND_CODES[table.session_kind[i]],
         answered_at=table.answered_at[i].astype("datetime64[ms]").item())
-        for i in missed)
+        for i, answer_id in zip(missed, answer_ids, strict=True))
     unneeded = s.outcome == Outcome.UNNEEDED_ESCALATION
     per_team = np.bincount(table.team[unneeded], minlength=len(table.teams))
     return CriticalSection(rows, int(unneeded.sum()),

@@ -51,7 +51,7 @@ def items(table: AnswerTable, s: Scored, first: np.ndarray, disputes: Iterable[d
         pack, case = key.split("/", 1)
         info = table.pack_info.get(pack)
         order = list(info.decisions) if info else []
-        order += [d for d in table.decisions if d not in order]
+        order += sorted(d for d in table.decisions if d not in order)
         index = {d: j for j, d in enumerate(table.decisions)}
         distribution = tuple((d, int(counts[i, index[d]])) for d in order
                              if d in index and (counts[i, index[d]] or d in (info.decisions

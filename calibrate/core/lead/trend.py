@@ -87,7 +87,8 @@ def attempts(table: AnswerTable, s: Scored) -> tuple[AttemptRow, ...]:
     for g, (accuracy, ci) in zip(present, wilsons(right[present], n[present]), strict=True):
         rows.append(AttemptRow(table.teams[g // kinds], SESSION_KIND_CODES[g % kinds],
                                int(n[g]), int(right[g]), accuracy, ci))
-    return tuple(rows)
+    kind_order = {kind: i for i, kind in enumerate(SESSION_KIND_CODES)}
+    return tuple(sorted(rows, key=lambda r: (r.team, kind_order[r.kind])))
 
 
 def _calibration_row(team: str, confidence: np.ndarray, correct: np.ndarray
@@ -110,7 +111,8 @@ def calibration(table: AnswerTable, s: Scored) -> CalibrationSection:
     rated = s.scored & ~np.isnan(table.confidence)
     rows = [_calibration_row(name, table.confidence[rated & (table.team == t)],
                              s.correct[rated & (table.team == t)])
-            for t, name in enumerate(table.teams) if (rated & (table.team == t)).any()]
+            for t, name in sorted(enumerate(table.teams), key=lambda item: item[1])
+            if (rated & (table.team == t)).any()]
     if rated.any():
         rows.append(_calibration_row("", table.confidence[rated], s.correct[rated]))
     return CalibrationSection(tuple(rows))

@@ -1,28 +1,68 @@
-"""What the dashboard computes off the GUI thread for one filter state (no Qt here)."""
+"""What the dashboard computes off the GUI thread for one filter state (no Qt here).
+
+The answers stay in memory between filter changes (`ANSWERS`: the coded columns of the
+database last shown, extended by new rows only), so a change costs a selection in memory,
+the metrics and the charts on screen. Figures are built per chart when first needed
+(`DashboardResult.figure`), not all at once.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from calibrate.charts.dashboard_figures import dashboard_figures
 from calibrate.core.answer_table import Filters
 from calibrate.core.lead_metrics import Dashboard, case_clauses_of, compute_dashboard
 from calibrate.core.models import Pack
+from calibrate.store.answer_cache import AnswerCache
 from calibrate.store.db import open_reader
 from calibrate.store.queries import dispute_rows, filter_choices, load_answers, roster
+
+ANSWERS = AnswerCache()  # shared by every dashboard computation in this process
+# One computation at a time: a quick series of filter changes would otherwise hold several
+# million-row working sets at once (only the newest result is shown anyway).
+_COMPUTING = threading.Lock()
 
 
 @dataclass(frozen=True)
 class DashboardResult:
     filters: Filters
     dashboard: Dashboard
-    figures: dict[str, Figure]
     choices: dict[str, list]
+    dark: bool = False
+    figures: dict[str, Figure] = field(default_factory=dict)  # the charts built so far
+
+    def figure(self, name: str) -> Figure:
+        """Chart `name` for this result, built on first use (then kept)."""
+        if name not in self.figures:
+            self.figures[name] = build_figure(name, self.dashboard, self.dark)
+        return self.figures[name]
+
+
+def build_figure(name: str, d: Dashboard, dark: bool) -> Figure:
+    """One dashboard chart by name (as charts.dashboard_figures.dashboard_figures draws it)."""
+    from calibrate.charts import dashboard_figures as charts
+
+    if name == "reviewer_accuracy":
+        return charts.reviewer_accuracy_figure(d.reviewers, dark=dark)
+    if name == "agreement":
+        return charts.agreement_figure(d.agreement, dark=dark)
+    if name == "enforcement":
+        return charts.enforcement_figure(d.enforcement, dark=dark)
+    if name == "confusion":
+        return charts.confusion_figure(d.confusion, dark=dark)
+    if name == "trend":
+        return charts.trend_figure(d.trend, dark=dark, target=d.headline.target)
+    if name == "attempts":
+        return charts.attempts_figure(d.trend, dark=dark)
+    if name == "calibration":
+        return charts.calibration_figure(d.calibration, dark=dark)
+    raise KeyError(name)
 
 
 def in_roster(profile: dict, filters: Filters) -> bool:
@@ -33,21 +73,26 @@ def in_roster(profile: dict, filters: Filters) -> bool:
 
 
 def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float,
-            dark: bool) -> DashboardResult:
-    """Load, compute every section and draw every chart, on a read-only connection."""
-    db = open_reader(db_path)
-    try:
-        table = load_answers(db, filters, packs)
-        people = [p for p in roster(db) if in_roster(p, filters)]
-        disputes = dispute_rows(db, filters)
-        choices = filter_choices(db)
-    finally:
-        db.conn.close()
-    period = None
-    if filters.since is not None or filters.until is not None:
-        period = (filters.since or date.min, filters.until or date.max)
-    pack_ids = filters.packs if filters.packs is not None else None
-    dashboard = compute_dashboard(table, people, disputes, target=target, period=period,
-                                  case_clauses=case_clauses_of(packs), packs=pack_ids)
-    return DashboardResult(filters, dashboard, dict(dashboard_figures(dashboard, dark=dark)),
-                           choices)
+            dark: bool, charts: Sequence[str] = ()) -> DashboardResult:
+    """Read (new answers only), select, compute every section and build the figures of
+    `charts` (the ones on screen), on a read-only connection of this thread's own."""
+    with _COMPUTING:
+        db = open_reader(db_path)
+        try:
+            table = load_answers(db, filters, packs, cache=ANSWERS)
+            people = [p for p in roster(db) if in_roster(p, filters)]
+            disputes = dispute_rows(db, filters)
+            choices = filter_choices(db, cache=ANSWERS)
+        finally:
+            db.conn.close()
+        period = None
+        if filters.since is not None or filters.until is not None:
+            period = (filters.since or date.min, filters.until or date.max)
+        pack_ids = filters.packs if filters.packs is not None else None
+        dashboard = compute_dashboard(table, people, disputes, target=target, period=period,
+                                      case_clauses=case_clauses_of(packs), packs=pack_ids)
+        del table
+        result = DashboardResult(filters, dashboard, choices, dark)
+        for name in charts:
+            result.figure(name)
+        return result

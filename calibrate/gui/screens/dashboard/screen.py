@@ -6,7 +6,9 @@ import html
 import logging
 from pathlib import Path
 
+import matplotlib
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -32,6 +34,10 @@ from calibrate.gui.widgets.table_panel import TablePanel, write_csv
 
 log = logging.getLogger(__name__)
 
+# Text is most of a chart's drawing time; unhinted glyphs render about a fifth faster and
+# read the same on screen (measured in benchmarks/dashboard_bench.py; PDFs are unaffected).
+matplotlib.rcParams["text.hinting"] = "no_hinting"
+
 CHART_TITLES = {
     "reviewer_accuracy": "Accuracy per reviewer against golden answers",
     "agreement": "Agreement between reviewers, per pack and clause",
@@ -47,6 +53,12 @@ TABLE_TITLES = {
     "calibration": "Confidence calibration", "critical_errors": "Missed escalations (critical)",
     "completion": "Completion and sign-off", "attempts": "Attempts",
 }
+
+
+ITEMS_CAPTION = (
+    "Split = at least 3 strong reviewers answered and their most common answer has a share "
+    "below 60 %: the guidance, not the moderators, may be unclear. Double-click a case to see "
+    "its clip, golden answer and rationale.")
 
 
 def _pct(value: float | None) -> str:
@@ -67,6 +79,7 @@ class DashboardScreen(QWidget):
         self.context = context
         self.setObjectName("dashboardScreen")
         self.result: DashboardResult | None = None
+        self._tables: dict | None = None  # the current result's table rows, once asked for
         self.runner = TaskRunner(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
@@ -101,6 +114,12 @@ class DashboardScreen(QWidget):
         self.charts: dict[str, ChartPanel] = {}
         self.tables: dict[str, TablePanel] = {}
         self._build_tabs()
+        # Panels are filled for the tab on screen; the others when first shown after a change.
+        panels: list[QWidget] = [*self.charts.values(), *self.tables.values()]
+        self._tab_panels = [[p for p in panels if self.tabs.widget(i).isAncestorOf(p)]
+                            for i in range(self.tabs.count())]
+        self._stale: set[QWidget] = set()  # panels not yet showing the current result
+        self.tabs.currentChanged.connect(self._show_tab)
         self.runner.busy_changed.connect(self.busy.setVisible)
 
     # --- building --------------------------------------------------------------------------
@@ -142,7 +161,10 @@ class DashboardScreen(QWidget):
         packs = list(self.context.library.packs)
         dark = theme.is_dark(QApplication.instance())
         path = self.context.db_path
-        self.runner.run("dashboard", lambda: compute(path, filters, packs, target, dark),
+        charts = [p.name for p in self._tab_panels[self.tabs.currentIndex()]
+                  if isinstance(p, ChartPanel)]  # built in the worker too
+        self.runner.run("dashboard",
+                        lambda: compute(path, filters, packs, target, dark, charts),
                         self._on_computed, self._on_failed)
 
     def _on_computed(self, result: DashboardResult) -> None:
@@ -162,18 +184,32 @@ class DashboardScreen(QWidget):
             f"<span style='color:{critical_colour}'><b>{h.missed_escalations} missed "
             f"escalation(s)</b></span> · {len(h.split_cases)} split case(s) · below the "
             f"{h.target:.0%} target: {html.escape(below) or 'nobody'}")
-        for name, figure in result.figures.items():
-            if name in self.charts:
-                self.charts[name].set_figure(figure, figure_caption(name))
-        tables = d.tables()
-        for name, panel in self.tables.items():
-            header, rows = tables[name]
-            panel.set_rows(header, rows)
-        self.tables["items"].caption.setText(
-            "Split = at least 3 strong reviewers answered and their most common answer has a "
-            "share below 60 %: the guidance, not the moderators, may be unclear. Double-click "
-            "a case to see its clip, golden answer and rationale.")
+        self._tables = None
+        self._stale = {p for panels in self._tab_panels for p in panels}
+        self._show_tab(self.tabs.currentIndex())
         self.updated.emit()
+
+    def _show_tab(self, index: int) -> None:
+        """Fill the panels of tab `index` that do not show the current result yet."""
+        if self.result is None or index < 0:
+            return
+        for panel in self._tab_panels[index]:
+            if panel not in self._stale:
+                continue
+            self._stale.discard(panel)
+            if isinstance(panel, ChartPanel):
+                panel.set_figure(self.result.figure(panel.name), figure_caption(panel.name))
+                # A figure comes at its natural size: fit it to the canvas it lands in, as a
+                # resize would (a canvas already on screen gets no resize event of its own).
+                size = panel.canvas.size()
+                panel.canvas.resizeEvent(QResizeEvent(size, size))
+            else:
+                if self._tables is None:
+                    self._tables = self.result.dashboard.tables()
+                header, rows = self._tables[panel.name]
+                panel.set_rows(header, rows)
+                if panel.name == "items":
+                    panel.caption.setText(ITEMS_CAPTION)
 
     def _on_failed(self, error: BaseException) -> None:
         show_error(self, error, self.context.log_path, title="The dashboard could not update")
