@@ -64,7 +64,7 @@ class AnswerTable:
     pack: np.ndarray  # code into packs
     lesson: np.ndarray  # code into lessons ("pack/lesson")
     case: np.ndarray  # code into cases ("pack/case")
-    session: np.ndarray  # code into session_ids
+    session: np.ndarray  # code into session_keys
     session_kind: np.ndarray  # code into SESSION_KIND_CODES
     decision: np.ndarray  # code into decisions, -1 when skipped
     golden: np.ndarray  # code into decisions
@@ -79,7 +79,7 @@ class AnswerTable:
     packs: tuple[str, ...]
     lessons: tuple[str, ...]
     cases: tuple[str, ...]
-    session_ids: tuple[str, ...]
+    session_keys: np.ndarray  # the store's key of each session code (sessions.rowid)
     decisions: tuple[str, ...]
     pack_info: Mapping[str, PackInfo] = field(default_factory=dict)
     id_lookup: IdLookup | None = field(default=None, compare=False, repr=False)
@@ -97,10 +97,9 @@ class AnswerTable:
 
     def select(self, mask: np.ndarray) -> AnswerTable:
         """The rows where mask is True (lookups unchanged, so codes stay comparable)."""
-        columns = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            columns[f.name] = value[mask] if isinstance(value, np.ndarray) else value
+        columns = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ROW_COLUMNS:
+            columns[name] = columns[name][mask]
         return AnswerTable(**columns)
 
     def matching(self, filters: Filters) -> np.ndarray:
@@ -125,10 +124,17 @@ class AnswerTable:
         return keep
 
     def filtered(self, filters: Filters) -> AnswerTable:
-        """The answers the filters keep (the table itself when they keep everything)."""
+        """The answers the filters keep (the table itself, not a copy, when that is all)."""
         if filters == Filters():
             return self
-        return self.select(self.matching(filters))
+        keep = self.matching(filters)
+        return self if keep.all() else self.select(keep)
+
+
+# The fields holding one value per answer (the others are lookups and pack facts).
+ROW_COLUMNS = ("rowid", "profile", "team", "site", "pack", "lesson", "case", "session",
+               "session_kind", "decision", "golden", "clause_correct", "confidence", "skipped",
+               "answered_at")
 
 
 def _wanted_codes(lookup: Sequence[str], wanted: Sequence[str]) -> np.ndarray:

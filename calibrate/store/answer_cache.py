@@ -48,16 +48,17 @@ CHUNK = 100_000  # rows fetched and coded at a time
 PERSIST_MIN_ROWS = 20_000  # below this a database is read whole in well under 0.1 s
 REWRITE_SHARE = 0.02  # rewrite the file once new rows exceed this share of it
 REWRITE_MIN_ROWS = 1_000  # ...and this many (fewer new rows are read again next time)
+RANGE_MIN_KEYS = 1_000  # read rows of sessions by rowid range from this many at once
 SAMPLES = 8  # rowids whose UUIDs must still match for a cache to be reused
 KEEP_DAYS = 90  # cache files unused this long are removed when another one is written
 CACHE_DIR_ENV = "CALIBRATE_CACHE_DIR"
 DATABASE_ID = "database_id"
 
 # Coded columns and the lookup their codes index (decision and golden share one).
-CODED = (("profile", "profile_ids"), ("session", "session_ids"), ("team", "teams"),
+CODED = (("profile", "profile_ids"), ("session", "session_keys"), ("team", "teams"),
          ("site", "sites"), ("pack", "packs"), ("lesson", "lessons"), ("case", "cases"),
          ("decision", "decisions"), ("golden", "decisions"))
-LOOKUPS = ("profile_ids", "teams", "sites", "packs", "lessons", "cases", "session_ids",
+LOOKUPS = ("profile_ids", "teams", "sites", "packs", "lessons", "cases", "session_keys",
            "decisions")
 DTYPES: dict[str, type] = {
     "rowid": np.int64, **{name: np.int32 for name, _ in CODED}, "session_kind": np.int32,
@@ -84,16 +85,18 @@ _SELECT = (
     "FROM answers a LEFT JOIN case_versions cv ON cv.case_hash = a.case_hash "
     "LEFT JOIN sessions s ON s.id = a.session_id ")
 _IN = " WHERE rowid IN (SELECT value FROM json_each(?))"
+_BETWEEN = " WHERE rowid BETWEEN ? AND ?"
 # (the rowid, then columns coded into the lookup named, None: an integer already)
-_SESSIONS = ("SELECT rowid, id, profile_id, COALESCE(team, ''), COALESCE(site, ''), pack_id, "
+_SESSIONS = ("SELECT rowid, rowid, profile_id, COALESCE(team, ''), COALESCE(site, ''), pack_id, "
              "pack_id || '/' || lesson_id, " + _KIND.format("kind") + " FROM sessions" + _IN,
-             ("session_ids", "profile_ids", "teams", "sites", "packs", "lessons", None))
+             ("session_keys", "profile_ids", "teams", "sites", "packs", "lessons", None))
 _VERSIONS = ("SELECT rowid, pack_id || '/' || case_id, golden_decision FROM case_versions" + _IN,
              ("cases", "decisions"))
-_TEXT = ("SELECT rowid, session_id, profile_id, COALESCE(team, ''), COALESCE(site, ''), "
+_TEXT = ("SELECT rowid, COALESCE((SELECT s.rowid FROM sessions s WHERE s.id = session_id), "
+         "-rowid), profile_id, COALESCE(team, ''), COALESCE(site, ''), "
          "pack_id, pack_id || '/' || lesson_id, " + _KIND.format("session_kind") + ", "
          "pack_id || '/' || case_id FROM answers" + _IN,
-         ("session_ids", "profile_ids", "teams", "sites", "packs", "lessons", None, "cases"))
+         ("session_keys", "profile_ids", "teams", "sites", "packs", "lessons", None, "cases"))
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class CodedAnswers:
 
     fingerprint: tuple | None  # None: no stable identity (in memory): never reused
     columns: Mapping[str, np.ndarray]
-    lookups: Mapping[str, tuple[str, ...]]
+    lookups: Mapping[str, Sequence]  # text tuples; session_keys: an int64 array
     max_rowid: int  # the highest answers.rowid read
     orphans: tuple[int, ...] = ()  # rowids read whose case version was missing
     samples: tuple[tuple[int, str], ...] = ()  # (rowid, UUID) checked before reuse
@@ -124,14 +127,22 @@ class CodedAnswers:
             profile_ids=k["profile_ids"],
             profile_names=tuple(profile_names.get(p, p) for p in k["profile_ids"]),
             teams=k["teams"], sites=k["sites"], packs=k["packs"], lessons=k["lessons"],
-            cases=k["cases"], session_ids=k["session_ids"], decisions=k["decisions"],
+            cases=k["cases"], session_keys=k["session_keys"], decisions=k["decisions"],
             pack_info=dict(pack_info), id_lookup=id_lookup)
 
 
 def _empty(fingerprint: tuple | None) -> CodedAnswers:
     return CodedAnswers(fingerprint, {name: _frozen(np.zeros(0, dtype))
                                       for name, dtype in DTYPES.items()},
-                        {name: () for name in LOOKUPS}, 0)
+                        {name: _lookup(name, []) for name in LOOKUPS}, 0)
+
+
+def _lookup(name: str, values: Iterable) -> Sequence:
+    """A lookup as held in memory: text as a tuple; session keys (sessions.rowid, a quarter
+    of a million at a million answers) as a compact read-only array."""
+    if name == "session_keys":
+        return _frozen(np.array(list(values), dtype=np.int64))
+    return tuple(str(v) for v in values)
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -273,9 +284,10 @@ class _Coder:
 
     def __init__(self, db: sqlite_utils.Database, lookups: Mapping[str, Sequence[str]]):
         self.db = db
-        self.values = {name: list(values) for name, values in lookups.items()}
+        self.values = {name: values.tolist() if isinstance(values, np.ndarray) else list(values)
+                       for name, values in lookups.items()}
         self.index = {name: {None: -1, **{v: i for i, v in enumerate(values)}}
-                      for name, values in lookups.items()}
+                      for name, values in self.values.items()}
         self.rows: dict[str, tuple[dict[int, int], list[np.ndarray]]] = {}
 
     def code(self, lookup: str, column: Iterable[str | None]) -> np.ndarray:
@@ -308,8 +320,18 @@ class _Coder:
 
     def read_text(self, query: tuple[str, tuple[str | None, ...]], keys: list[int]
                   ) -> np.ndarray:
-        found = self.db.execute(query[0], [json.dumps(keys)]).fetchall()
-        return np.array(found, dtype=object).reshape(len(found), len(query[1]) + 1)
+        """The rows with these rowids: a range scan when they fill most of their range (a
+        first build reads sessions in runs), else one lookup each."""
+        sql, lookups = query
+        low, high = (min(keys), max(keys)) if keys else (0, -1)
+        if len(keys) >= RANGE_MIN_KEYS and high - low < 2 * len(keys):
+            found = self.db.execute(sql.replace(_IN, _BETWEEN), [low, high]).fetchall()
+            if len(found) > len(keys):
+                wanted = set(keys)
+                found = [row for row in found if row[0] in wanted]
+        else:
+            found = self.db.execute(sql, [json.dumps(keys)]).fetchall()
+        return np.array(found, dtype=object).reshape(len(found), len(lookups) + 1)
 
     def coded(self, text: np.ndarray, lookups: tuple[str | None, ...]) -> np.ndarray:
         return np.column_stack([
@@ -409,7 +431,7 @@ def _extend(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> CodedAn
     log.debug("read %d answers into the cache in %.2f s", buffer.size,
               time.perf_counter() - started)
     return replace(coded, columns=columns,
-                   lookups={name: tuple(values) for name, values in coder.values.items()},
+                   lookups={name: _lookup(name, values) for name, values in coder.values.items()},
                    max_rowid=max(top, lo), orphans=tuple(orphans),
                    samples=_samples(db, columns["rowid"]))
 
@@ -428,7 +450,8 @@ def _write(file: Path, coded: CodedAnswers) -> CodedAnswers:
     meta = {"format": FORMAT, "fingerprint": list(coded.fingerprint or ()),
             "max_rowid": coded.max_rowid, "orphans": list(coded.orphans),
             "samples": [list(s) for s in coded.samples],
-            "lookups": {name: list(values) for name, values in coded.lookups.items()}}
+            "lookups": {name: values.tolist() if isinstance(values, np.ndarray) else
+                        list(values) for name, values in coded.lookups.items()}}
     temp = file.with_name(f".{file.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -454,7 +477,7 @@ def _read_file(file: Path, fingerprint: tuple) -> CodedAnswers | None:
                 return None
             columns = {name: np.asarray(npz[name]) for name in DTYPES}
         n = len(columns["rowid"])
-        lookups = {name: tuple(str(v) for v in meta["lookups"][name]) for name in LOOKUPS}
+        lookups = {name: _lookup(name, meta["lookups"][name]) for name in LOOKUPS}
         for name, dtype in DTYPES.items():
             if columns[name].dtype != np.dtype(dtype) or columns[name].shape != (n,):
                 raise ValueError(f"column {name} is {columns[name].dtype} × "

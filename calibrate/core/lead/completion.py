@@ -39,7 +39,7 @@ def _complete_sessions(table: AnswerTable, s: Scored, in_period: np.ndarray
                         if f"{pack}/{c}" in case_index]
     rows = in_period & np.isin(table.lesson.astype(np.int64) * n_cases + table.case,
                                np.asarray(member_keys, dtype=np.int64))
-    size = max(len(table.session_ids), 1)
+    size = max(len(table.session_keys), 1)
     session = table.session[rows]
     answered = np.bincount(session, minlength=size)  # one answer per session × case
     scored = np.bincount(session, weights=s.scored[rows], minlength=size)

@@ -8,8 +8,11 @@ the metrics and the charts on screen. Figures are built per chart when first nee
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import threading
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +30,10 @@ ANSWERS = AnswerCache()  # shared by every dashboard computation in this process
 # One computation at a time: a quick series of filter changes would otherwise hold several
 # million-row working sets at once (only the newest result is shown anyway).
 _COMPUTING = threading.Lock()
+# The last few results by (database state, filters, target, packs): going back to a view
+# seen before — everything, after looking at one team — costs no computation.
+_RECENT: OrderedDict[tuple, tuple[Dashboard, dict[str, list]]] = OrderedDict()
+RECENT_RESULTS = 4
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,22 @@ def build_figure(name: str, d: Dashboard, dark: bool) -> Figure:
     raise KeyError(name)
 
 
+def release_memory() -> None:
+    """Hand memory freed by a computation back to the system (glibc keeps freed blocks of a
+    million-row working set in its heap otherwise; elsewhere this does nothing)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):  # not glibc
+        return None
+
+
 def in_roster(profile: dict, filters: Filters) -> bool:
     """Completion lists the people the filters cover, answers or not."""
     return ((filters.teams is None or (profile["team"] or "") in filters.teams)
@@ -72,26 +95,54 @@ def in_roster(profile: dict, filters: Filters) -> bool:
             and (filters.reviewers is None or profile["id"] in filters.reviewers))
 
 
+def database_state(db_path: Path) -> tuple:
+    """Changes whenever anything is committed to the database: every commit writes its WAL
+    file (size and time), every checkpoint the file itself."""
+    state: list[object] = [str(db_path.resolve())]
+    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+        try:
+            stat = path.stat()
+            state += [stat.st_mtime_ns, stat.st_size, stat.st_ino]
+        except OSError:
+            state += [None, None, None]
+    return tuple(state)
+
+
+def _compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float
+             ) -> tuple[Dashboard, dict[str, list]]:
+    db = open_reader(db_path)
+    try:
+        table = load_answers(db, filters, packs, cache=ANSWERS)
+        people = [p for p in roster(db) if in_roster(p, filters)]
+        disputes = dispute_rows(db, filters)
+        choices = filter_choices(db, cache=ANSWERS)
+    finally:
+        db.conn.close()
+    period = None
+    if filters.since is not None or filters.until is not None:
+        period = (filters.since or date.min, filters.until or date.max)
+    pack_ids = filters.packs if filters.packs is not None else None
+    dashboard = compute_dashboard(table, people, disputes, target=target, period=period,
+                                  case_clauses=case_clauses_of(packs), packs=pack_ids)
+    return dashboard, choices
+
+
 def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float,
             dark: bool, charts: Sequence[str] = ()) -> DashboardResult:
     """Read (new answers only), select, compute every section and build the figures of
     `charts` (the ones on screen), on a read-only connection of this thread's own."""
     with _COMPUTING:
-        db = open_reader(db_path)
-        try:
-            table = load_answers(db, filters, packs, cache=ANSWERS)
-            people = [p for p in roster(db) if in_roster(p, filters)]
-            disputes = dispute_rows(db, filters)
-            choices = filter_choices(db, cache=ANSWERS)
-        finally:
-            db.conn.close()
-        period = None
-        if filters.since is not None or filters.until is not None:
-            period = (filters.since or date.min, filters.until or date.max)
-        pack_ids = filters.packs if filters.packs is not None else None
-        dashboard = compute_dashboard(table, people, disputes, target=target, period=period,
-                                      case_clauses=case_clauses_of(packs), packs=pack_ids)
-        del table
+        key = (database_state(db_path), filters, target,
+               tuple((p.id, p.content_hash) for p in packs))
+        if key in _RECENT:
+            _RECENT.move_to_end(key)
+            dashboard, choices = _RECENT[key]
+        else:
+            dashboard, choices = _compute(db_path, filters, packs, target)
+            release_memory()
+            _RECENT[key] = (dashboard, choices)
+            while len(_RECENT) > RECENT_RESULTS:
+                _RECENT.popitem(last=False)
         result = DashboardResult(filters, dashboard, choices, dark)
         for name in charts:
             result.figure(name)

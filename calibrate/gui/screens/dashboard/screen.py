@@ -7,7 +7,8 @@ import logging
 from pathlib import Path
 
 import matplotlib
-from PySide6.QtCore import Qt, Signal
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +27,7 @@ from calibrate.charts.dashboard_figures import figure_caption
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
-from calibrate.gui.screens.dashboard.compute import DashboardResult, compute
+from calibrate.gui.screens.dashboard.compute import DashboardResult, compute, release_memory
 from calibrate.gui.screens.dashboard.filters import FilterBar
 from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.widgets.chart_panel import ChartPanel
@@ -166,6 +167,7 @@ class DashboardScreen(QWidget):
         self.runner.run("dashboard",
                         lambda: compute(path, filters, packs, target, dark, charts),
                         self._on_computed, self._on_failed)
+        self._release_hidden()  # while the worker computes: its peak comes without them
 
     def _on_computed(self, result: DashboardResult) -> None:
         self.result = result
@@ -188,6 +190,24 @@ class DashboardScreen(QWidget):
         self._stale = {p for panels in self._tab_panels for p in panels}
         self._show_tab(self.tabs.currentIndex())
         self.updated.emit()
+        QTimer.singleShot(0, self._release_hidden)  # after the charts on screen are drawn
+
+    def _release_hidden(self) -> None:
+        """Let go of what hidden tabs show (at a million answers the completion table alone
+        holds ~90 MB of cells); they fill again from the current result when shown."""
+        current = set(self._tab_panels[self.tabs.currentIndex()])
+        released = False
+        for panel in {p for panels in self._tab_panels for p in panels} - current:
+            if isinstance(panel, ChartPanel) and panel.canvas.figure.axes:
+                panel.set_figure(Figure())
+            elif isinstance(panel, TablePanel) and panel.rows:
+                panel.set_rows(panel.header, [])
+            else:
+                continue
+            self._stale.add(panel)
+            released = True
+        if released:
+            release_memory()
 
     def _show_tab(self, index: int) -> None:
         """Fill the panels of tab `index` that do not show the current result yet."""
