@@ -17,8 +17,10 @@ error for the user. Small databases are not written to disk: reading them takes
 milliseconds.
 
 The build reads in chunks of CHUNK rows with SQL doing the conversions (epoch milliseconds,
-flags and the clause check as integers, the golden decision by the join) and codes text
-columns a chunk at a time; a million answers never become a million Python objects at once.
+flags and the clause check as small integers) and takes what an answer shares with its
+session and its case version from those rows, read once each (see _SELECT); text is coded a
+chunk at a time, so a million answers never become a million Python objects at once.
+Sessions are coded by their rowid (`session_keys`), not by a quarter of a million UUIDs.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from calibrate.store.settings import ensure_meta, get_meta
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when the columns, their coding or the file layout change
+FORMAT = 2  # bump when the columns, their coding or the file layout change
 CHUNK = 100_000  # rows fetched and coded at a time
 PERSIST_MIN_ROWS = 20_000  # below this a database is read whole in well under 0.1 s
 REWRITE_SHARE = 0.02  # rewrite the file once new rows exceed this share of it
@@ -108,7 +110,9 @@ class CodedAnswers:
     lookups: Mapping[str, Sequence]  # text tuples; session_keys: an int64 array
     max_rowid: int  # the highest answers.rowid read
     orphans: tuple[int, ...] = ()  # rowids read whose case version was missing
-    samples: tuple[tuple[int, str], ...] = ()  # (rowid, UUID) checked before reuse
+    # (table, rowid, UUID) of a few answers and sessions, checked before reuse: a file put
+    # back from a backup, or VACUUM renumbering rows, shows as a mismatch
+    samples: tuple[tuple[str, int, str], ...] = ()
     persisted_rows: int = 0  # rows in the file on disk (0: none written or read)
 
     def __len__(self) -> int:
@@ -256,25 +260,31 @@ def _database_id(db: sqlite_utils.Database, path: Path) -> str | None:
         return None
 
 
-def _ids_at(db: sqlite_utils.Database, rowids: Iterable[int]) -> dict[int, str]:
-    return {rowid: answer_id for rowid, answer_id in db.execute(
-        "SELECT rowid, id FROM answers WHERE rowid IN (SELECT value FROM json_each(?))",
-        [json.dumps([int(r) for r in rowids])]).fetchall()}
+def _ids_at(db: sqlite_utils.Database, rowids: Iterable[int], table: str = "answers"
+            ) -> dict[int, str]:
+    return {rowid: uid for rowid, uid in db.execute(
+        f"SELECT rowid, id FROM {table}" + _IN, [json.dumps([int(r) for r in rowids])])}
 
 
 def _still_valid(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> bool:
     """Same file history: nothing above `top` is cached and the sampled UUIDs match."""
     if coded.max_rowid > top:
         return False
-    return not coded.samples or _ids_at(db, (r for r, _ in coded.samples)) == dict(
-        coded.samples)
+    for table in ("answers", "sessions"):
+        expected = {rowid: uid for t, rowid, uid in coded.samples if t == table}
+        if expected and _ids_at(db, expected, table) != expected:
+            return False
+    return True
 
 
-def _samples(db: sqlite_utils.Database, rowid: np.ndarray) -> tuple[tuple[int, str], ...]:
-    if rowid.size == 0:
-        return ()
-    picks = np.unique(rowid[np.linspace(0, rowid.size - 1, SAMPLES).astype(np.int64)])
-    return tuple(sorted(_ids_at(db, picks.tolist()).items()))
+def _samples(db: sqlite_utils.Database, rowid: np.ndarray, sessions: np.ndarray
+             ) -> tuple[tuple[str, int, str], ...]:
+    out: list[tuple[str, int, str]] = []
+    for table, keys in (("answers", rowid), ("sessions", sessions[sessions > 0])):
+        if keys.size:
+            picks = np.unique(keys[np.linspace(0, keys.size - 1, SAMPLES).astype(np.int64)])
+            out += [(table, r, uid) for r, uid in sorted(_ids_at(db, picks, table).items())]
+    return tuple(out)
 
 
 # --- reading rows ------------------------------------------------------------------------------
@@ -428,12 +438,12 @@ def _extend(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> CodedAn
         columns = {name: array[:buffer.size] if buffer.size == len(array)
                    else array[:buffer.size].copy() for name, array in buffer.data.items()}
     columns = {name: _frozen(array) for name, array in columns.items()}
+    lookups = {name: _lookup(name, values) for name, values in coder.values.items()}
     log.debug("read %d answers into the cache in %.2f s", buffer.size,
               time.perf_counter() - started)
-    return replace(coded, columns=columns,
-                   lookups={name: _lookup(name, values) for name, values in coder.values.items()},
-                   max_rowid=max(top, lo), orphans=tuple(orphans),
-                   samples=_samples(db, columns["rowid"]))
+    return replace(coded, columns=columns, lookups=lookups, max_rowid=max(top, lo),
+                   orphans=tuple(orphans),
+                   samples=_samples(db, columns["rowid"], lookups["session_keys"]))
 
 
 # --- the file ----------------------------------------------------------------------------------
@@ -489,7 +499,8 @@ def _read_file(file: Path, fingerprint: tuple) -> CodedAnswers | None:
         coded = CodedAnswers(
             fingerprint, {name: _frozen(array) for name, array in columns.items()}, lookups,
             int(meta["max_rowid"]), tuple(int(r) for r in meta["orphans"]),
-            tuple((int(r), str(i)) for r, i in meta["samples"]), persisted_rows=n)
+            tuple((str(t), int(r), str(i)) for t, r, i in meta["samples"]),
+            persisted_rows=n)
     except Exception as error:  # a damaged cache is rebuilt, never an error for the user
         log.warning("answer cache %s unreadable (%s: %s); rebuilding", file,
                     type(error).__name__, error)
