@@ -3,3 +3,16 @@
 Each module defines `register(subparsers)` (adds its parser and sets `run=`) and
 `run(args) -> int` (the exit code). Heavy imports stay inside `run` to keep start-up lean.
 """
+
+import argparse
+
+
+def whole_number(text: str) -> int:
+    """argparse type for counts and seeds: a whole number ≥ 0, or a clear usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
+    return value

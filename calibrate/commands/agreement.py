@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from calibrate.commands import whole_number
+
 CHUNK_ROWS = 250_000
 SCAN_BLOCK = 1 << 22
 REQUIRED = ("case_id", "rater_id", "label")
@@ -42,20 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the categories, least to most restrictive (ranks them)")
     parser.add_argument("--keep", choices=("first", "last"),
                         help="which rating counts when a rater rated a case twice")
-    parser.add_argument("--bootstrap", metavar="N", type=_count, default=0,
+    parser.add_argument("--bootstrap", metavar="N", type=whole_number, default=0,
                         help="resamples for a bootstrap interval of Krippendorff's alpha")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

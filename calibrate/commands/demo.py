@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from calibrate.commands import whole_number
+
 if TYPE_CHECKING:
     from calibrate.core.demo_history import DemoHistory
 
@@ -28,20 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--db", type=Path, metavar="PATH",
                         help="a new or empty database file (default: the demo database in "
                              "the user data dir)")
-    parser.add_argument("--seed", type=_seed, default=DEFAULT_SEED, metavar="N",
+    parser.add_argument("--seed", type=whole_number, default=DEFAULT_SEED, metavar="N",
                         help=f"random seed: the same seed gives the same history "
                              f"(default {DEFAULT_SEED})")
     parser.set_defaults(run=run)
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
