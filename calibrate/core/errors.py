@@ -19,7 +19,7 @@ class Problem:
     message: str
 
     def format(self, relative_to: str | None = None) -> str:
-        """`FILE:LINE: KEY.PATH: message`, LINE `-` where none exists, KEY.PATH omitted for files."""
+        """`FILE:LINE: KEY.PATH: message`; LINE is `-` where none exists, no KEY.PATH for files."""
         import os
 
         file = self.file
