@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from calibrate import __version__, paths
@@ -18,8 +18,8 @@ from calibrate.gui.context import AppContext
 from calibrate.gui.errors import install_excepthook
 from calibrate.gui.theme import apply_theme
 from calibrate.log import setup_logging
-from calibrate.store.db import open_database
-from calibrate.store.settings import is_demo
+from calibrate.store.db import connect_database
+from calibrate.store.settings import is_demo, newest_answer_time
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +49,13 @@ def build_context(
         ensure_demo_database(db_path)
     else:
         db_path = Path(args.db) if args.db else paths.default_database()
-    db = open_database(db_path)
+    conn = connect_database(db_path)
     context = AppContext(
-        db=db,
+        conn=conn,
         db_path=db_path,
         lessons_dirs=lesson_folders(args),
         log_path=log_path,
-        is_demo=is_demo(db),
+        is_demo=is_demo(conn),
     )
     if load_lessons:
         context.reload_library()
@@ -69,13 +69,10 @@ def ensure_demo_database(path: Path) -> None:
     someone may have taken lessons in it. Only a file marked as demo is ever moved, so a real
     database passed by mistake is refused by `write_demo` instead.
     """
-    from calibrate.commands.demo import DEFAULT_SEED, write_demo
-    from calibrate.store.answers import newest_answer_time
-
     if path.exists() and path.stat().st_size > 0:
-        db = open_database(path)
-        newest = newest_answer_time(db) or "" if is_demo(db) else None
-        db.conn.close()
+        conn = connect_database(path)
+        newest = newest_answer_time(conn) or "" if is_demo(conn) else None
+        conn.close()
         if newest is None or newest[:10] >= (date.today() - timedelta(days=4)).isoformat():
             return
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -85,6 +82,8 @@ def ensure_demo_database(path: Path) -> None:
             source = Path(f"{path}{suffix}")
             if source.exists():
                 source.rename(Path(f"{aside}{suffix}"))
+    from calibrate.commands.demo import DEFAULT_SEED, write_demo
+
     write_demo(path, DEFAULT_SEED)
 
 
@@ -107,10 +106,9 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
         return 1
     from calibrate.gui.main_window import MainWindow
 
-    window = MainWindow(context)
-    window.show()
     # Lessons load off the GUI thread once the window has painted: it is usable at once.
-    QTimer.singleShot(0, window.reload_lessons)
+    window = MainWindow(context, after_first_paint=lambda: window.reload_lessons())
+    window.show()
     if on_ready is not None:
         on_ready(window)
     return app.exec()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from calibrate.core.errors import Problem
-from calibrate.core.models import Pack
+
+if TYPE_CHECKING:
+    from calibrate.core.models import Pack
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from calibrate.core.profiles import Profile as Profile  # re-exported: models name it too
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -155,14 +157,6 @@ CONFIDENCE_LEVELS: tuple[tuple[float, str], ...] = (
     (0.8, "Fairly sure"),
     (0.95, "Certain"),
 )
-
-
-@dataclass(frozen=True)
-class Profile:
-    id: str
-    name: str
-    team: str = ""
-    site: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calibrate.core.lessons_result import LoadResult
-from calibrate.core.models import Pack, Profile
+from calibrate.core.profiles import Profile
+from calibrate.store.db import wrap_connection
 
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from calibrate.core.models import Pack
+
 
 @dataclass
 class AppContext:
-    db: sqlite_utils.Database
+    """`conn` is the one connection to the database; `db` is sqlite-utils over that same
+    connection, made on first use so that the first screen opens without importing it."""
+
+    conn: sqlite3.Connection
     db_path: Path
     lessons_dirs: list[Path]
     log_path: Path
     library: LoadResult = field(default_factory=LoadResult)
     profile: Profile | None = None
     is_demo: bool = False
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        return wrap_connection(self.conn)
 
     def reload_library(self) -> LoadResult:
         from calibrate.core.lessons import load_library  # pydantic: ~0.1 s, not at start-up

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,15 +22,21 @@ from calibrate.gui import theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
 from calibrate.gui.screens.home import HomeScreen
-from calibrate.gui.screens.lesson_list import LessonListScreen
 from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.theme import apply_theme, is_dark
 
+if TYPE_CHECKING:
+    from calibrate.core.lessons_result import LoadResult
+    from calibrate.gui.screens.lesson_list import LessonListScreen
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext):
+    def __init__(self, context: AppContext, after_first_paint: Callable[[], None] | None = None):
+        """after_first_paint (the app's start-up) runs once the window has painted: work the
+        first screen does not need waits until the user can already see and use it."""
         super().__init__()
         self.context = context
+        self._after_first_paint = after_first_paint
         self.setObjectName("mainWindow")
         self.setWindowTitle("Calibrate")
         self.resize(1280, 760)
@@ -57,15 +66,23 @@ class MainWindow(QMainWindow):
         self.home = HomeScreen(context)
         self.home.profile_chosen.connect(self._on_profile_chosen)
         self.home.lead_requested.connect(self.open_dashboard)
-        self.lesson_list = LessonListScreen(context)
-        self.lesson_list.lesson_chosen.connect(self.open_lesson)
-        self.lesson_list.switch_profile_requested.connect(self._on_switch_profile_requested)
-        self.stack.addWidget(self.lesson_list)
+        self._lesson_list = None  # built on first use: start-up shows only the home screen
         self.show_screen(self.home)
-        self._build_menus()
+        self._build_menus(shortcuts=after_first_paint is None)
         self._status = QLabel(objectName="statusDatabase")
         self.statusBar().addPermanentWidget(self._status)
         self._refresh_status()
+
+    @property
+    def lesson_list(self) -> LessonListScreen:
+        if self._lesson_list is None:
+            from calibrate.gui.screens.lesson_list import LessonListScreen
+
+            self._lesson_list = LessonListScreen(self.context)
+            self._lesson_list.lesson_chosen.connect(self.open_lesson)
+            self._lesson_list.switch_profile_requested.connect(self._on_switch_profile_requested)
+            self.stack.addWidget(self._lesson_list)
+        return self._lesson_list
 
     def show_screen(self, screen: QWidget) -> None:
         if self.stack.indexOf(screen) < 0:
@@ -153,19 +170,25 @@ class MainWindow(QMainWindow):
         self.runner.wait()
         super().closeEvent(event)
 
-    def _build_menus(self) -> None:
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self._after_first_paint is not None:
+            work, self._after_first_paint = self._after_first_paint, None
+            QTimer.singleShot(0, lambda: (self._set_menu_shortcuts(), work()))
+
+    def _build_menus(self, shortcuts: bool) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        reload_action = QAction("&Reload lessons", self, shortcut=QKeySequence("Ctrl+R"))
+        reload_action = QAction("&Reload lessons", self)
         reload_action.triggered.connect(self._on_reload_triggered)
         file_menu.addAction(reload_action)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
-        lead = QAction("&Lead dashboard…", self, shortcut=QKeySequence("Ctrl+L"))
+        lead = QAction("&Lead dashboard…", self)
         lead.triggered.connect(self.open_dashboard)
         view_menu.addAction(lead)
-        dark = QAction("&Dark mode", self, checkable=True, shortcut=QKeySequence("Ctrl+Shift+D"))
+        dark = QAction("&Dark mode", self, checkable=True)
         dark.setChecked(is_dark(QApplication.instance()))
         dark.toggled.connect(self._on_dark_toggled)
         view_menu.addAction(dark)
@@ -173,6 +196,20 @@ class MainWindow(QMainWindow):
         about = QAction("&About Calibrate", self)
         about.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about)
+        self._menu_shortcuts = {
+            reload_action: QKeySequence("Ctrl+R"),
+            quit_action: QKeySequence("Ctrl+Q"),  # StandardKey.Quit: empty without a desktop
+            lead: QKeySequence("Ctrl+L"),
+            dark: QKeySequence("Ctrl+Shift+D"),
+        }
+        if shortcuts:
+            self._set_menu_shortcuts()
+
+    def _set_menu_shortcuts(self) -> None:
+        # The first shortcut set in a process costs ~15 ms (PySide builds its key enums);
+        # at start-up that waits until the window has painted.
+        for action, keys in self._menu_shortcuts.items():
+            action.setShortcut(keys)
 
     def _refresh_status(self) -> None:
         packs = len(self.context.library.packs)
@@ -184,14 +221,12 @@ class MainWindow(QMainWindow):
 
     def reload_lessons(self) -> None:
         """Scan the lesson folders in the background; the lists refresh when it is done."""
-        from calibrate.core.lessons import load_library
-
         self.lessons_loading = True
         self._status.setText("Loading lessons…")
         folders = list(self.context.lessons_dirs)
         self.runner.run(
             "lessons",
-            lambda: load_library(folders),
+            lambda: _load_library(folders),
             self._on_lessons_loaded,
             self._on_lessons_failed,
         )
@@ -199,7 +234,8 @@ class MainWindow(QMainWindow):
     def _on_lessons_loaded(self, library) -> None:
         self.context.library = library
         self.lessons_loading = False
-        self.lesson_list.refresh()
+        if self._lesson_list is not None:
+            self._lesson_list.refresh()
         self._refresh_status()
 
     def _on_lessons_failed(self, error: BaseException) -> None:
@@ -222,3 +258,11 @@ class MainWindow(QMainWindow):
             f"<b>Calibrate {__version__}</b><br>Calibration lessons for Trust &amp; "
             f"Safety teams.<br>Log file: {self.context.log_path}",
         )
+
+
+def _load_library(folders: list) -> LoadResult:
+    """On the worker thread, import included: the loader and pydantic take ~0.1 s to import,
+    and an import on the GUI thread would hold the window still for that long."""
+    from calibrate.core.lessons import load_library
+
+    return load_library(folders)

@@ -36,12 +36,15 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sqlite_utils
 
 from calibrate.core.answer_table import AnswerTable, IdLookup, PackInfo
 from calibrate.store.settings import ensure_meta, get_meta
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

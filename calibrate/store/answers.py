@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, fields
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from calibrate.core.clock import new_id, utc_now
 from calibrate.core.models import Answer, AnswerDraft, Case, Pack, Profile
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _ANSWER_FIELDS = [f.name for f in fields(Answer)]
 
@@ -103,8 +105,3 @@ def decision_split(db: sqlite_utils.Database, pack_id: str, case_id: str) -> Cou
 
 def count_answers(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
-
-
-def newest_answer_time(db: sqlite_utils.Database) -> str | None:
-    """answered_at of the newest answer (ISO 8601 UTC), None in an empty database."""
-    return db.execute("SELECT MAX(answered_at) FROM answers").fetchone()[0]

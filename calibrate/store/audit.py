@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from calibrate.core.clock import utc_now
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def log_event(

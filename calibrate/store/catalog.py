@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from calibrate.core.clock import new_id, utc_now
-from calibrate.core.models import Pack, Profile
+from calibrate.core.profiles import Profile
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlite_utils
+
+    from calibrate.core.models import Pack
+
+PROFILE_COLUMNS = "id, name, team, site"
 
 
 def create_profile(db: sqlite_utils.Database, name: str, team: str = "", site: str = "") -> Profile:
@@ -35,20 +42,30 @@ def update_profile(db: sqlite_utils.Database, profile: Profile) -> None:
     )
 
 
-def list_profiles(db: sqlite_utils.Database) -> list[Profile]:
-    return [
-        Profile(r["id"], r["name"], r["team"] or "", r["site"] or "")
-        for r in db.query("SELECT * FROM profiles ORDER BY name COLLATE NOCASE")
-    ]
+def list_profiles(db: sqlite_utils.Database | sqlite3.Connection) -> list[Profile]:
+    """Every profile by name; takes a plain connection too (the first screen has only that)."""
+    rows = db.execute(
+        f"SELECT {PROFILE_COLUMNS} FROM profiles ORDER BY name COLLATE NOCASE"
+    ).fetchall()
+    return [_profile(row) for row in rows]
 
 
 def get_profile(db: sqlite_utils.Database, profile_id: str) -> Profile | None:
-    row = next(db.query("SELECT * FROM profiles WHERE id = ?", [profile_id]), None)
-    return Profile(row["id"], row["name"], row["team"] or "", row["site"] or "") if row else None
+    row = db.execute(
+        f"SELECT {PROFILE_COLUMNS} FROM profiles WHERE id = ?", [profile_id]
+    ).fetchone()
+    return _profile(row) if row else None
+
+
+def _profile(row: tuple) -> Profile:
+    profile_id, name, team, site = row
+    return Profile(profile_id, name, team or "", site or "")
 
 
 def record_pack_version(db: sqlite_utils.Database, pack: Pack) -> None:
     """Remember this pack version and its cases' golden answers (first sighting wins)."""
+    import json  # here, not at the top: the first screen imports this module for profiles
+
     now = utc_now()
     with db.atomic():
         db["pack_versions"].insert(

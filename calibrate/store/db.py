@@ -2,6 +2,8 @@
 
 Refusals leave the file untouched: a file that is not SQLite, an SQLite file that is not
 Calibrate's, or one written by a newer Calibrate (its schema version is above ours).
+`connect_database` does all of it with plain sqlite3 when the schema is current, so the
+app's first screen opens without importing sqlite-utils (see calibrate/store/__init__.py).
 """
 
 from __future__ import annotations
@@ -10,20 +12,39 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from calibrate.core.errors import StoreError
-from calibrate.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    Migration = Callable[[sqlite_utils.Database], None]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-Migration = Callable[[sqlite_utils.Database], None]
+# len(MIGRATIONS) in calibrate/store/migrations.py; a test keeps the two equal, so a current
+# database is recognised without importing the migrations (and sqlite-utils).
+SCHEMA_VERSION = 2
 
 
 def open_database(
-    path: Path, migrations: Sequence[Migration] = MIGRATIONS
+    path: Path, migrations: Sequence[Migration] | None = None
 ) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate the database at path; StoreError if refused."""
+    return wrap_connection(connect_database(path, migrations))
+
+
+def wrap_connection(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """sqlite-utils' view of an open connection (the same connection, not a second one)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn)
+
+
+def connect_database(
+    path: Path, migrations: Sequence[Migration] | None = None
+) -> sqlite3.Connection:
+    """open_database's plain sqlite3 connection: checked, pragmas set, migrated if needed."""
     path = Path(path)
     _check_is_sqlite(path)
     try:
@@ -33,13 +54,12 @@ def open_database(
         raise StoreError(message) from error
     try:
         conn = sqlite3.connect(str(path), timeout=5.0)
-        db = sqlite_utils.Database(conn)
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
         raise StoreError(
             f"{path} cannot be opened as a database ({error}); it was left untouched."
         ) from error
-    latest = len(migrations)
+    latest = SCHEMA_VERSION if migrations is None else len(migrations)
     if version > latest:
         conn.close()
         raise StoreError(
@@ -47,18 +67,22 @@ def open_database(
             f"version knows up to {latest}). Update Calibrate; the file was "
             "left untouched."
         )
-    if version == 0 and _foreign_tables(db):
+    if version == 0 and _foreign_tables(conn):
         conn.close()
         raise StoreError(
             f"{path} is an SQLite database but not a Calibrate one; it was left "
             "untouched. Choose another file with --db."
         )
-    _set_pragmas(db)
+    _set_pragmas(conn)
     if version < latest:
+        if migrations is None:
+            from calibrate.store.migrations import MIGRATIONS
+
+            migrations = MIGRATIONS
         if version > 0:
             backup_copy(conn, path, version)
-        _migrate(db, version, migrations)
-    return db
+        _migrate(wrap_connection(conn), version, migrations)
+    return conn
 
 
 def _check_is_sqlite(path: Path) -> None:
@@ -78,19 +102,21 @@ def _check_is_sqlite(path: Path) -> None:
         )
 
 
-def _foreign_tables(db: sqlite_utils.Database) -> list[str]:
-    return [name for name in db.table_names() if not name.startswith("sqlite_")]
+def _foreign_tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return [name for (name,) in rows if not name.startswith("sqlite_")]
 
 
-def _set_pragmas(db: sqlite_utils.Database) -> None:
-    # WAL + synchronous=FULL: a committed answer survives a kill or a power cut.
-    with db.ensure_autocommit_on():
-        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if mode.lower() != "wal":
-            raise StoreError(f"the database could not switch to WAL mode (got {mode})")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=5000")
+def _set_pragmas(conn: sqlite3.Connection) -> None:
+    # WAL + synchronous=FULL: a committed answer survives a kill or a power cut. No
+    # transaction is open yet (journal_mode cannot change inside one).
+    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        conn.close()
+        raise StoreError(f"the database could not switch to WAL mode (got {mode})")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=5000")
 
 
 def backup_copy(conn: sqlite3.Connection, path: Path, version: int) -> Path:
@@ -130,4 +156,4 @@ def open_reader(path: Path) -> sqlite_utils.Database:
     )
     conn.execute("PRAGMA busy_timeout=5000")
     conn.execute("PRAGMA query_only=ON")
-    return sqlite_utils.Database(conn)
+    return wrap_connection(conn)

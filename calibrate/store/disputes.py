@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from calibrate.core.clock import new_id, utc_now
 from calibrate.core.models import Answer
 from calibrate.store.audit import log_event
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def record_dispute(db: sqlite_utils.Database, answer: Answer, note: str) -> str:

@@ -15,8 +15,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from calibrate import __version__
 from calibrate.core.clock import utc_now
@@ -28,6 +27,9 @@ from calibrate.store.audit import log_event
 from calibrate.store.db import SQLITE_MAGIC, schema_version
 from calibrate.store.migrations import MIGRATIONS
 from calibrate.store.settings import is_demo  # noqa: F401 - part of this module's API
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 FORMAT = "calibrate-export"
 FORMAT_VERSION = 1

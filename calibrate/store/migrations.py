@@ -6,7 +6,10 @@ Tables stay plain and clearly named so the file reads well in sqlite-utils and D
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def m001_initial(db: sqlite_utils.Database) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sqlite_utils
 
 from calibrate.core.answer_table import AnswerTable, Filters, PackInfo
 from calibrate.core.models import Pack
 from calibrate.store.answer_cache import AnswerCache, id_lookup
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 EVERYTHING = Filters()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from calibrate.core.clock import new_id, utc_now
 from calibrate.core.models import SESSION_KINDS, Pack, Profile
 from calibrate.store.audit import log_event
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def start_session(

@@ -1,13 +1,17 @@
-"""Facts kept in the database's meta table: role passcode hashes (and later, team targets)."""
+"""Facts kept in the database's meta table (role passcode hashes, the demo mark, later team
+targets) and how fresh its answers are: what start-up reads before the first screen."""
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
-from calibrate.store.audit import log_event
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlite_utils
 
 
-def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
+def get_meta(db: sqlite_utils.Database | sqlite3.Connection, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
 
@@ -33,11 +37,18 @@ def passcode_hash(db: sqlite_utils.Database, role: str) -> str | None:
 
 def set_passcode_hash(db: sqlite_utils.Database, role: str, hashed: str) -> None:
     """Store only the salted hash; the audit records that it changed, never the code."""
+    from calibrate.store.audit import log_event  # json and uuid: not needed at start-up
+
     with db.atomic():
         db["meta"].upsert({"key": f"passcode:{role}", "value": hashed}, pk="key")
         log_event(db, "passcode_set", detail={"role": role})
 
 
-def is_demo(db: sqlite_utils.Database) -> bool:
+def is_demo(db: sqlite_utils.Database | sqlite3.Connection) -> bool:
     """True when the database holds the demo history (never a user's real answers)."""
     return get_meta(db, "demo") == "1"
+
+
+def newest_answer_time(db: sqlite_utils.Database | sqlite3.Connection) -> str | None:
+    """answered_at of the newest answer (ISO 8601 UTC), None in an empty database."""
+    return db.execute("SELECT MAX(answered_at) FROM answers").fetchone()[0]

@@ -1,0 +1,112 @@
+"""Start-up stays quick: the first screen needs none of the heavy libraries, and what is
+deferred (lessons, menu shortcuts) still arrives once the window is up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from calibrate.store import catalog
+from calibrate.store.db import SCHEMA_VERSION, open_database
+
+# Run as the `calibrate` command does (cli.main), in a fresh process; report what was
+# imported when the window was shown, then what the user sees once lessons have loaded.
+START_APP = """
+import json, sys
+import calibrate.app
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from calibrate.cli import main
+
+HEAVY = ("sqlite_utils", "pydantic", "matplotlib", "vlc", "numpy", "pandas", "markdown_it")
+report = {}
+
+def on_ready(window):
+    report["at_show"] = sorted(m for m in HEAVY if m in sys.modules)
+    report["profiles"] = [window.home.profiles.item(i).text()
+                          for i in range(window.home.profiles.count())]
+    def poll():
+        if window.lessons_loading or window._after_first_paint is not None:
+            return
+        timer.stop()
+        report["status"] = window.statusBar().findChild(type(window._status)).text()
+        actions = window.findChildren(type(window.menuBar().actions()[0]))
+        report["shortcuts"] = sorted(a.shortcut().toString() for a in actions
+                                     if not a.shortcut().isEmpty())
+        print(json.dumps(report), flush=True)
+        QApplication.quit()
+    timer = QTimer(window)
+    timer.timeout.connect(poll)
+    timer.start(20)
+
+run_app = calibrate.app.run_app
+calibrate.app.run_app = lambda args: run_app(args, on_ready=on_ready)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def start_app(tmp_path: Path, *args: str) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(tmp_path / name.lower())
+    result = subprocess.run(
+        [sys.executable, "-c", START_APP, *args],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_first_screen_shows_profiles_without_heavy_imports_then_lessons_load(tmp_path):
+    path = tmp_path / "calibrate.sqlite3"
+    db = open_database(path)
+    catalog.create_profile(db, "Ana Ribeiro", "Graphic EU", "Lisbon")
+    db.conn.close()
+
+    report = start_app(tmp_path, "--db", str(path))
+
+    assert report["at_show"] == []
+    assert report["profiles"] == ["Ana Ribeiro   —   Graphic EU · Lisbon"]
+    assert report["status"].startswith("3 pack(s) · database ")
+    assert report["shortcuts"] == ["Ctrl+L", "Ctrl+Q", "Ctrl+R", "Ctrl+Shift+D"]
+
+
+def test_schema_version_known_without_migrations_matches_them() -> None:
+    from calibrate.store.migrations import MIGRATIONS
+
+    assert SCHEMA_VERSION == len(MIGRATIONS)
+
+
+def test_sqlite_utils_loads_without_pandas_which_stays_importable(repo_root: Path) -> None:
+    code = (
+        "import sys, sqlite3\n"
+        "from calibrate.store.db import wrap_connection\n"
+        "db = wrap_connection(sqlite3.connect(':memory:'))\n"
+        "db['t'].insert({'a': 1})\n"
+        "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))\n"
+        "import numpy, pandas\n"
+        "print(pandas.DataFrame({'a': numpy.arange(3)}).shape)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=repo_root, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["[]", "(3, 1)"]
+
+
+def test_log_is_rotated_at_start_once_it_is_large(tmp_path: Path) -> None:
+    from calibrate.log import MAX_BYTES, rotate_if_large
+
+    log = tmp_path / "calibrate.log"
+    log.write_text("small")
+    rotate_if_large(log)
+    assert log.read_text() == "small"
+    for age in ("old-3", "old-2", "old-1", "newest"):
+        log.write_bytes(age.encode() + b"x" * MAX_BYTES)
+        rotate_if_large(log)
+    assert not log.exists()
+    kept = [log.with_name(f"calibrate.log.{n}").read_bytes()[:6] for n in (1, 2, 3)]
+    assert kept == [b"newest", b"old-1x", b"old-2x"]
