@@ -37,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # No subcommand (or only GUI options) opens the app, as a desktop user expects.
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        misplaced = _command_after_options(argv)
+        if misplaced:
+            print(f"calibrate: options go after the command, e.g. `calibrate {misplaced} "
+                  f"{' '.join(a for a in argv if a != misplaced)}`", file=sys.stderr)
+            return 2
         argv = ["gui", *argv]
     args = build_parser(only="gui" if argv[0] == "gui" else None).parse_args(argv)
     try:
@@ -51,3 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"calibrate {args.command or 'gui'}: unexpected error: {type(error).__name__}: "
               f"{detail}", file=sys.stderr)
         return 2
+
+
+def _command_after_options(argv: list[str]) -> str | None:
+    """`calibrate --db X demo`: the name of a command written after options (which would
+    otherwise be read as the app's options and refused as an unknown argument)."""
+    takes_value = {"--db", "--lessons"}
+    for before, token in zip(["", *argv], argv, strict=False):
+        if token in COMMAND_MODULES and token != "gui" and before not in takes_value:
+            return token
+    return None

@@ -278,3 +278,11 @@ def test_console_command_runs_as_a_fresh_process(tmp_path):
                          timeout=120)
     assert bad.returncode == 2 and "no such file" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_bootstrap_refuses_an_absurd_number_of_resamples(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", RATINGS)
+    with pytest.raises(SystemExit) as exit_info:
+        run(capsys, str(path), "--bootstrap", "1000000000", "--json")
+    assert exit_info.value.code == 2
+    assert "at most 100,000 resamples" in capsys.readouterr().err

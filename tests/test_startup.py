@@ -110,3 +110,10 @@ def test_log_is_rotated_at_start_once_it_is_large(tmp_path: Path) -> None:
     assert not log.exists()
     kept = [log.with_name(f"calibrate.log.{n}").read_bytes()[:6] for n in (1, 2, 3)]
     assert kept == [b"newest", b"old-1x", b"old-2x"]
+
+
+def test_options_before_a_command_get_a_hint_not_the_app(capsys) -> None:
+    from calibrate.cli import main
+
+    assert main(["--db", "x.sqlite3", "demo"]) == 2
+    assert "calibrate demo --db x.sqlite3" in capsys.readouterr().err

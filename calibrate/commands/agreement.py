@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from calibrate.commands import whole_number
+from calibrate.commands import resample_count
 
 CHUNK_ROWS = 250_000
 SCAN_BLOCK = 1 << 22
@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the categories, least to most restrictive (ranks them)")
     parser.add_argument("--keep", choices=("first", "last"),
                         help="which rating counts when a rater rated a case twice")
-    parser.add_argument("--bootstrap", metavar="N", type=whole_number, default=0,
+    parser.add_argument("--bootstrap", metavar="N", type=resample_count, default=0,
                         help="resamples for a bootstrap interval of Krippendorff's alpha")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
