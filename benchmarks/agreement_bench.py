@@ -112,7 +112,7 @@ def metrics(path: Path, gold_path: Path, repeat: int) -> None:
     from statsmodels.stats.proportion import proportion_confint
 
     from calibrate.core import accuracy, agreement
-    from calibrate.core.ratings import RatingsBuilder
+    from calibrate.core.rating_builders import RatingsBuilder
 
     df = pd.read_csv(path, dtype=str)
     gold_df = pd.read_csv(gold_path, dtype=str)

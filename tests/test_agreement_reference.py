@@ -24,7 +24,7 @@ from statsmodels.stats.inter_rater import cohens_kappa, fleiss_kappa
 from statsmodels.stats.proportion import proportion_confint
 
 from calibrate.core import accuracy, agreement
-from calibrate.core.ratings import ratings_from_rows
+from calibrate.core.rating_builders import ratings_from_rows
 
 TOL = 1e-9
 SETTINGS = settings(max_examples=150, deadline=None,

@@ -12,15 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from calibrate.core import accuracy, agreement
+from calibrate.core import accuracy, agreement, rating_cells
 from calibrate.core import ratings as ratings_module
-from calibrate.core.ratings import (
-    DuplicateRatingError,
-    RatingsBuilder,
-    RatingsTable,
-    RatingsTally,
-    TallyBuilder,
-)
+from calibrate.core.rating_builders import RatingsBuilder, TallyBuilder
+from calibrate.core.ratings import DuplicateRatingError, RatingsTable, RatingsTally
 
 Row = tuple[str, str, str]
 
@@ -95,7 +90,7 @@ def test_sparse_store_gives_the_same_as_the_dense_grid(monkeypatch, keep):
     # Many raters, few ratings per case: the grid is mostly empty, so the store goes sparse.
     rows = random_rows(3, 6000, cases=2000, raters=400, labels=["1", "2", "3", "4.0", "4"])
     rows += rows[:500]  # repeats across chunks
-    monkeypatch.setattr(ratings_module, "DENSE_FREE_BYTES", 0)
+    monkeypatch.setattr(rating_cells, "DENSE_FREE_BYTES", 0)
     table, tally, builder = both(rows, 333, keep)
     assert not builder._cells.dense
     assert len(builder._cells._runs) > 1  # several runs, some merged

@@ -14,7 +14,7 @@ from sklearn.metrics import brier_score_loss
 from calibrate.core.accuracy import gold_codes
 from calibrate.core.confidence import brier_score, reliability_curve
 from calibrate.core.items import item_analysis
-from calibrate.core.ratings import ratings_from_rows
+from calibrate.core.rating_builders import ratings_from_rows
 
 LABELS = ("allow", "warn", "remove")
 

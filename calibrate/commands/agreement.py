@@ -90,7 +90,8 @@ def _one_line(text: str) -> str:
 
 def _compute(args: argparse.Namespace) -> dict[str, Any]:
     from calibrate.core import accuracy, agreement, scoring
-    from calibrate.core.ratings import RatingsInputError, TallyBuilder, label_text
+    from calibrate.core.rating_builders import TallyBuilder
+    from calibrate.core.ratings import RatingsInputError, label_text
 
     order = None
     if args.order is not None:
