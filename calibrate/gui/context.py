@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +12,8 @@ from calibrate.core.profiles import Profile
 from calibrate.store.db import wrap_connection
 
 if TYPE_CHECKING:
+    import sqlite3
+
     import sqlite_utils
 
     from calibrate.core.models import Pack

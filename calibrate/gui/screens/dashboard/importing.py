@@ -10,9 +10,9 @@ from calibrate.core.models import Pack
 
 def import_answers(db_path: Path, path: Path, packs: Sequence[Pack]) -> str:
     """Merge the file into the database (own connection: runs off the GUI thread)."""
-    from calibrate.commands.exchange import merge_history, read_history_csv
     from calibrate.store.db import open_database
     from calibrate.store.exchange import load_export, merge_export
+    from calibrate.store.history_csv import merge_history, read_history_csv
 
     if path.suffix.lower() == ".csv":
         records = read_history_csv(path, packs)  # every row checked before anything is written
