@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from calibrate.core.models import AnswerDraft
 from calibrate.store import answers as answer_store
 from calibrate.store import catalog, sessions
@@ -60,10 +62,11 @@ def open_dashboard(qtbot, window):
 
 
 def table_rows(panel) -> list[dict[str, str]]:
-    table = panel.table
-    header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    return [{header[c]: table.item(r, c).text() for c in range(table.columnCount())}
-            for r in range(table.rowCount())]
+    """The cells as the table view shows them (through its model, as assistive tech reads)."""
+    model = panel.table.model()
+    header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return [{header[c]: model.index(r, c).data() for c in range(model.columnCount())}
+            for r in range(model.rowCount())]
 
 
 def test_reviewer_table_shows_each_reviewers_accuracy(qtbot, app_window) -> None:

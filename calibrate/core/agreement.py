@@ -239,6 +239,62 @@ def _alpha_from_coincidences(o: np.ndarray, level: Level, values: np.ndarray | N
     return 1.0 - (n - 1) * float((o * delta).sum()) / expected
 
 
+def _resampled_coincidences(units: np.ndarray, m: np.ndarray, weights: np.ndarray
+                            ) -> np.ndarray:
+    """`_coincidences` for many case weightings at once (resamples × cases → resamples × k × k):
+    a resample's matrix is each case's coincidences times how often the case was drawn."""
+    scaled = weights / (m - 1)
+    k = units.shape[1]
+    o = np.empty((weights.shape[0], k, k))
+    for c in range(k):
+        o[:, c, :] = (scaled * units[:, c]) @ units
+        o[:, c, c] -= scaled @ units[:, c]
+    return o
+
+
+def _alphas_from_coincidences(o: np.ndarray, level: Level, values: np.ndarray | None
+                              ) -> np.ndarray:
+    """`_alpha_from_coincidences` of a stack of matrices (NaN where undefined)."""
+    n_c = o.sum(axis=2)
+    n = n_c.sum(axis=1)
+    if level == "ordinal":  # its distances depend on each matrix's own margins
+        delta = np.stack([_delta(level, row, values) for row in n_c])
+    else:
+        delta = np.broadcast_to(_delta(level, n_c[0], values), o.shape)
+    expected = np.einsum("bi,bij,bj->b", n_c, delta, n_c)
+    observed = (o * delta).sum(axis=(1, 2))
+    ok = (n >= 2) & (expected > 0)
+    return np.where(ok, 1.0 - (n - 1) * observed / np.where(ok, expected, 1.0), np.nan)
+
+
+# Resamples are handled in batches of at most this many (resample, case) weights (32 MB).
+BOOTSTRAP_BATCH = 1 << 22
+
+
+def _bootstrap_draws(units: np.ndarray, m: np.ndarray, levels: dict[Level, np.ndarray | None],
+                     bootstrap: int, seed: int,
+                     progress: Callable[[int, int], None] | None) -> dict[Level, np.ndarray]:
+    """α of every resample of the cases, per level (undefined resamples left out).
+
+    Seeded: a (resamples × cases) draw gives the same stream as one draw per resample, so
+    batching changes nothing; each batch's α come from matrix products, not a loop."""
+    rng = np.random.default_rng(seed)
+    u = units.shape[0]
+    batch = max(1, min(bootstrap, BOOTSTRAP_BATCH // u))
+    draws: dict[Level, list[np.ndarray]] = {lv: [] for lv in levels}
+    for start in range(0, bootstrap, batch):
+        n_b = min(batch, bootstrap - start)
+        drawn = rng.integers(0, u, size=(n_b, u)) + np.arange(n_b)[:, None] * u
+        weights = np.bincount(drawn.ravel(), minlength=n_b * u).reshape(n_b, u).astype(float)
+        o = _resampled_coincidences(units, m, weights)
+        for lv, v in levels.items():
+            alphas = _alphas_from_coincidences(o, lv, v)
+            draws[lv].append(alphas[~np.isnan(alphas)])
+        if progress is not None:
+            progress(start + n_b, bootstrap)
+    return {lv: np.concatenate(d) for lv, d in draws.items()}
+
+
 def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | None], *,
                         bootstrap: int = 0, seed: int = 0,
                         progress: Callable[[int, int], None] | None = None
@@ -252,20 +308,10 @@ def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | Non
     points = {lv: (_alpha_from_coincidences(o, lv, v) if o is not None else None)
               for lv, v in levels.items()}
     method = NO_BOOTSTRAP
-    draws: dict[Level, list[float]] = {lv: [] for lv in levels}
+    draws: dict[Level, np.ndarray] = {lv: np.zeros(0) for lv in levels}
     if bootstrap > 0 and units.shape[0] >= 2:
         method = f"bootstrap over cases: {bootstrap} resamples, percentile, seed {seed}"
-        rng = np.random.default_rng(seed)
-        u = units.shape[0]
-        for b in range(bootstrap):
-            weight = np.bincount(rng.integers(0, u, size=u), minlength=u).astype(float)
-            ob = _coincidences(units, m, weight)
-            for lv, v in levels.items():
-                a = _alpha_from_coincidences(ob, lv, v)
-                if a is not None:
-                    draws[lv].append(a)
-            if progress is not None:
-                progress(b + 1, bootstrap)
+        draws = _bootstrap_draws(units, m, levels, bootstrap, seed, progress)
     out: dict[Level, Estimate] = {}
     for lv, value in points.items():
         n = int(units.shape[0])
@@ -274,11 +320,11 @@ def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | Non
             out[lv] = Estimate(None, None, method, note, n=n)
             continue
         ci, note = None, None
-        if draws[lv]:
-            lo, hi = np.percentile(np.array(draws[lv]), [2.5, 97.5])
+        if draws[lv].size:
+            lo, hi = np.percentile(draws[lv], [2.5, 97.5])
             ci = (float(lo), float(hi))
-            if len(draws[lv]) < bootstrap:
-                note = f"{bootstrap - len(draws[lv])} resamples had one category and were dropped"
+            if draws[lv].size < bootstrap:
+                note = f"{bootstrap - draws[lv].size} resamples had one category and were dropped"
         elif bootstrap > 0:
             note = "no interval: the bootstrap needs two or more pairable cases"
         out[lv] = Estimate(value, ci, method, note, n=n)

@@ -105,10 +105,17 @@ def first_answers(table: AnswerTable, s: Scored, group: np.ndarray | None = None
         none = np.iinfo(np.int64).max
         best = np.full(size, none, dtype=np.int64)
         np.minimum.at(best, key, s.rank[cand])
-        return np.sort(s.order[best[best != none]])
+        return _ascending(s.order[best[best != none]], len(table))
     in_time = np.argsort(s.rank[cand], kind="stable")
     _, first = np.unique(key[in_time], return_index=True)  # first occurrence: earliest
-    return np.sort(cand[in_time[first]])
+    return _ascending(cand[in_time[first]], len(table))
+
+
+def _ascending(rows: np.ndarray, n: int) -> np.ndarray:
+    """Distinct row indices in ascending order: a mark-and-scan pass instead of a sort."""
+    marked = np.zeros(n, dtype=bool)
+    marked[rows] = True
+    return np.flatnonzero(marked)
 
 
 def case_counts(case: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:

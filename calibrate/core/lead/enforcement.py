@@ -82,13 +82,13 @@ def net_enforcement(over: int, under: int, n: int) -> tuple[float | None, tuple[
 def _enforcement_rows(level: str, codes: np.ndarray, names: tuple[str, ...], s: Scored
                       ) -> tuple[EnforcementRow, ...]:
     size = len(names)
-    def tally(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(codes[mask], minlength=size)
-
-    n = tally(s.scored)
-    counts = {o: tally(s.outcome == o) for o in (Outcome.CORRECT, Outcome.OVER, Outcome.UNDER,
-                                                 Outcome.MISSED_ESCALATION,
-                                                 Outcome.UNNEEDED_ESCALATION)}
+    # One counting pass for every (group, outcome) rather than a masked pass per outcome.
+    kinds = len(Outcome)
+    tally = np.bincount(codes.astype(np.int64) * kinds + s.outcome,
+                        minlength=size * kinds).reshape(size, kinds)
+    n = np.bincount(codes[s.scored], minlength=size)
+    counts = {o: tally[:, o] for o in (Outcome.CORRECT, Outcome.OVER, Outcome.UNDER,
+                                       Outcome.MISSED_ESCALATION, Outcome.UNNEEDED_ESCALATION)}
     rows = []
     for g in np.flatnonzero(n):
         over, under = int(counts[Outcome.OVER][g]), int(counts[Outcome.UNDER][g])

@@ -108,11 +108,17 @@ def _calibration_row(team: str, confidence: np.ndarray, correct: np.ndarray
 
 def calibration(table: AnswerTable, s: Scored) -> CalibrationSection:
     """Brier score and reliability bins per team, then for everyone (team "")."""
-    rated = s.scored & ~np.isnan(table.confidence)
-    rows = [_calibration_row(name, table.confidence[rated & (table.team == t)],
-                             s.correct[rated & (table.team == t)])
+    rated = np.flatnonzero(s.scored & ~np.isnan(table.confidence))
+    # Rated answers grouped by team once (stable: each team keeps its answers' order; numpy
+    # radix-sorts 16-bit keys, a linear pass).
+    team = table.team[rated]
+    by_team = rated[np.argsort(team.astype(np.int16) if len(table.teams) < 1 << 15 else team,
+                               kind="stable")]
+    bounds = np.searchsorted(table.team[by_team], np.arange(len(table.teams) + 1))
+    rows = [_calibration_row(name, table.confidence[by_team[bounds[t]:bounds[t + 1]]],
+                             s.correct[by_team[bounds[t]:bounds[t + 1]]])
             for t, name in sorted(enumerate(table.teams), key=lambda item: item[1])
-            if (rated & (table.team == t)).any()]
-    if rated.any():
+            if bounds[t + 1] > bounds[t]]
+    if rated.size:
         rows.append(_calibration_row("", table.confidence[rated], s.correct[rated]))
     return CalibrationSection(tuple(rows))

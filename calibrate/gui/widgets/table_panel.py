@@ -6,8 +6,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -15,13 +14,18 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QStyle,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from calibrate.gui import theme
+from calibrate.gui.widgets.table_model import ROW_ROLE, RowsModel
+
+# Column widths come from the rows on screen and this many around them: a view's model asks
+# Python for ~8 roles per cell, so sizing on all 12,000 rows would take seconds.
+SAMPLE_ROWS = 100
+MAX_TEXT_WIDTH = 320  # px: a very long text is elided rather than widening its column
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
@@ -31,37 +35,6 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]
         writer.writerow(header)
         writer.writerows(["" if v is None else v for v in row] for row in rows)
     return path
-
-
-def _display(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
-    return str(value)
-
-
-class _Item(QTableWidgetItem):
-    """Sorts numbers as numbers."""
-
-    def __init__(self, value: object):
-        super().__init__(_display(value))
-        self.value = value
-        if isinstance(value, bool):
-            # yes/no columns are where a lead looks for gaps: make a "no" stand out.
-            self.setForeground(QColor(theme.CORRECT if value else theme.WRONG))
-        elif isinstance(value, int | float):
-            self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self.value, getattr(other, "value", None)
-        if mine is None or theirs is None:
-            return mine is None and theirs is not None
-        if isinstance(mine, int | float) and isinstance(theirs, int | float):
-            return mine < theirs
-        return str(mine) < str(theirs)
 
 
 class TablePanel(QWidget):
@@ -83,17 +56,20 @@ class TablePanel(QWidget):
         self.export_button.clicked.connect(self._on_export_clicked)
         top.addWidget(self.export_button)
         layout.addLayout(top)
-        self.table = QTableWidget(objectName=f"{name}Table")
+        self.model = RowsModel(self)
+        self.table = QTableView(objectName=f"{name}Table")
+        self.table.setModel(self.model)
         self.table.setAccessibleName(title)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.itemActivated.connect(
-            lambda item: self.row_activated.emit(
-                self.table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
-            )
-        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(SAMPLE_ROWS)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # rows as given until a click
+        self.table.setSortingEnabled(True)
+        self.table.activated.connect(self._on_table_activated)
         layout.addWidget(self.table, stretch=1)
         self.caption = QLabel(objectName=f"{name}Caption")
         self.caption.setWordWrap(True)
@@ -103,21 +79,30 @@ class TablePanel(QWidget):
         self, header: Sequence[str], rows: Sequence[Sequence[object]], caption: str = ""
     ) -> None:
         self.header, self.rows = list(header), list(rows)
-        self.table.setSortingEnabled(False)
-        self.table.clear()
-        self.table.setColumnCount(len(header))
-        self.table.setRowCount(len(rows))
-        self.table.setHorizontalHeaderLabels(list(header))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                item = _Item(value)
-                if c == 0:
-                    item.setData(Qt.ItemDataRole.UserRole, r)
-                self.table.setItem(r, c, item)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # A sort the lead chose stays across refreshes, as with a fresh filter.
+        indicator = self.table.horizontalHeader()
+        self.model.set_rows(self.header, self.rows, indicator.sortIndicatorSection(),
+                            indicator.sortIndicatorOrder())
         self.table.resizeColumnsToContents()
+        self._fit_text_columns()
         self.caption.setText(caption)
+
+    def _fit_text_columns(self) -> None:
+        """Widen text columns to their longest text in any row (the sample that sizes the
+        columns may miss a long name far down; numbers have fixed formats)."""
+        metrics = self.table.fontMetrics()
+        margin = 2 * (self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin,
+                                                      None, self.table) + 1)
+        for c in range(len(self.header)):
+            if not any(isinstance(row[c], str) for row in self.rows[:20]):
+                continue  # a column of numbers (or yes/no)
+            longest = max((v for row in self.rows if isinstance(v := row[c], str)), key=len)
+            width = min(metrics.horizontalAdvance(longest) + margin, MAX_TEXT_WIDTH)
+            if width > self.table.columnWidth(c):
+                self.table.setColumnWidth(c, width)
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        self.row_activated.emit(index.data(ROW_ROLE))
 
     def _on_export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export CSV", f"{self.name}.csv", "CSV (*.csv)")

@@ -1,0 +1,105 @@
+"""A lead reads, sorts, double-clicks and exports a dashboard table."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+
+from calibrate.gui import theme
+from calibrate.gui.widgets.table_panel import TablePanel, write_csv
+
+HEADER = ("reviewer", "n", "accuracy", "below_target")
+ROWS = [("Ana", 12, 0.95, False), ("Ben", 3, None, True), ("Cruz", 100, 0.5, True),
+        ("Dee", 20, 0.75, False)]
+
+
+def shown(panel: TablePanel, column: int = 0) -> list[str]:
+    model = panel.table.model()
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def click_header(qtbot, panel: TablePanel, column: int) -> None:
+    header = panel.table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(x, header.height() // 2))
+
+
+def make_panel(qtbot) -> TablePanel:
+    panel = TablePanel("reviewers", "Reviewers")
+    qtbot.addWidget(panel)
+    panel.resize(600, 300)
+    panel.show()
+    panel.set_rows(HEADER, ROWS)
+    return panel
+
+
+def test_rows_show_in_the_given_order_formatted(qtbot) -> None:
+    panel = make_panel(qtbot)
+    assert shown(panel) == ["Ana", "Ben", "Cruz", "Dee"]
+    assert shown(panel, 2) == ["0.950", "—", "0.500", "0.750"]
+    assert shown(panel, 3) == ["no", "yes", "yes", "no"]
+    model = panel.table.model()
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "n"
+    assert model.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) == QColor(theme.WRONG)
+    assert model.index(1, 3).data(Qt.ItemDataRole.ForegroundRole) == QColor(theme.CORRECT)
+    assert model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert panel.table.accessibleName() == "Reviewers"
+
+
+def test_clicking_a_header_sorts_numbers_as_numbers_and_the_sort_survives_new_rows(qtbot
+                                                                                 ) -> None:
+    panel = make_panel(qtbot)
+    click_header(qtbot, panel, 1)
+    header = panel.table.horizontalHeader()
+    first = header.sortIndicatorOrder()
+    assert header.sortIndicatorSection() == 1
+    by_n = ["Ben", "Ana", "Dee", "Cruz"]  # 3 < 12 < 20 < 100, not "100" < "12"
+    assert shown(panel) == (by_n if first == Qt.SortOrder.AscendingOrder else by_n[::-1])
+    click_header(qtbot, panel, 1)
+    assert shown(panel) == (by_n[::-1] if first == Qt.SortOrder.AscendingOrder else by_n)
+    panel.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    assert shown(panel) == ["Ben", "Cruz", "Dee", "Ana"]  # the empty cell first
+    panel.set_rows(HEADER, [*ROWS, ("Eve", 1, 0.1, True)])  # a refresh keeps the lead's sort
+    assert shown(panel) == ["Ben", "Eve", "Cruz", "Dee", "Ana"]
+
+
+def test_double_click_reports_the_row_given_whatever_the_sort(qtbot) -> None:
+    panel = make_panel(qtbot)
+    panel.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # Cruz on top
+    activated: list[int] = []
+    panel.row_activated.connect(activated.append)
+    table = panel.table
+    rect = table.visualRect(table.model().index(0, 0))
+    # A real double-click: the first click selects the row, the second activates it.
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert [ROWS[i][0] for i in activated] == ["Cruz"]
+
+
+def test_export_writes_every_row_as_given(qtbot, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    panel = make_panel(qtbot)
+    panel.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    target = tmp_path / "reviewers.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    panel.export_button.click()
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == list(HEADER) and [r[0] for r in rows[1:]] == ["Ana", "Ben", "Cruz", "Dee"]
+    assert rows[2] == ["Ben", "3", "", "True"]
+    assert write_csv(tmp_path / "again.csv", HEADER, ROWS).read_bytes() == target.read_bytes()
+
+
+def test_a_long_name_far_down_a_big_table_is_not_cut(qtbot) -> None:
+    panel = make_panel(qtbot)
+    long_name = "Maria-Fernanda de los Santos Albuquerque"
+    rows = [(f"R{i}", i, 0.5, False) for i in range(5000)] + [(long_name, 1, 0.5, True)]
+    panel.set_rows(HEADER, rows)
+    width = panel.table.fontMetrics().horizontalAdvance(long_name)
+    assert panel.table.columnWidth(0) > width
+    assert panel.model.rowCount() == 5001
