@@ -94,7 +94,8 @@ def main() -> None:
         open_dashboard()
         dashboard = window.dashboard
         end = time.monotonic() + 60
-        while dashboard.result is None and time.monotonic() < end:
+        while (dashboard.result is None or not dashboard.result.dashboard.details_ready
+               or dashboard.runner.busy) and time.monotonic() < end:
             wait(50)
         for index in range(dashboard.tabs.count()):
             dashboard.tabs.setCurrentIndex(index)

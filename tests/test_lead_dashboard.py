@@ -92,6 +92,8 @@ def test_a_team_filter_recomputes_for_that_team_only(qtbot, app_window) -> None:
     names = [row["reviewer"] for row in table_rows(dashboard.tables["reviewers"])]
     assert names == ["Cruz"]
     dashboard.tabs.setCurrentIndex(2)  # tables fill when their tab is first shown
+    # Enforcement is a detail section: it comes in the pass after the first view.
+    qtbot.waitUntil(lambda: bool(table_rows(dashboard.tables["enforcement"])), timeout=20000)
     enforcement = {(r["level"], r["group"]): r for r in table_rows(dashboard.tables["enforcement"])}
     assert int(enforcement[("team", "Graphic APAC")]["over"]) == 3  # Cruz's three misses
 
@@ -162,3 +164,29 @@ def test_importing_an_export_twice_adds_nothing_the_second_time(qtbot, app_windo
     assert message.startswith("laptop.calibrate: 0 answers added, 5 already present")
     qtbot.waitUntil(lambda: "Dee" in [r["reviewer"] for r in table_rows(
         dashboard.tables["reviewers"])], timeout=20000)
+
+
+def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
+        qtbot, app_window, dialogs: list[str]) -> None:
+    import pytest
+
+    from calibrate.core.answer_table import Filters
+    from calibrate.core.lead_metrics import DetailsCancelled
+    from calibrate.gui.screens.dashboard import compute as compute_module
+
+    seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    qtbot.waitUntil(lambda: dashboard.result.dashboard.details_ready, timeout=20000)
+    dashboard.tabs.setCurrentIndex(dashboard.tabs.count() - 1)  # Completion: a detail table
+    assert {row["reviewer"] for row in table_rows(dashboard.tables["completion"])} >= {"Cruz"}
+
+    packs = list(app_window.context.library.packs)
+    request = compute_module.new_request()
+    result = compute_module.compute(app_window.context.db_path, Filters(teams=("Graphic EU",)),
+                                    packs, 0.9, False)
+    assert not result.dashboard.details_ready  # the Reviewers tab did not wait for them
+    compute_module.new_request()  # the lead changed a filter again meanwhile
+    with pytest.raises(DetailsCancelled):
+        compute_module.finish_details(result, request)
+    assert all(d is not result.dashboard for d, _ in compute_module._RECENT.values())
+    assert dialogs == []

@@ -369,3 +369,26 @@ def test_demo_disputes_sit_beside_their_cases_split_flag(demo):
 
 def test_demo_missed_escalations_are_each_listed(demo):
     assert len(demo.critical.missed) == demo.headline.missed_escalations == 3
+
+
+# -- details computed later ------------------------------------------------------------------
+
+def test_deferred_details_equal_the_eager_ones_and_a_cancel_keeps_the_work_done(
+        planned_db: Path, packs, planned) -> None:
+    from calibrate.core.lead_metrics import DetailsCancelled
+
+    later = dashboard_of(planned_db, packs, defer_details=True)
+    assert not later.details_ready
+    assert later.table("reviewers") == planned.table("reviewers")  # no details needed
+    asked: list[int] = []
+
+    def cancel_after_two() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(DetailsCancelled):
+        later.details(cancelled=cancel_after_two)
+    assert not later.details_ready
+    assert later.tables() == planned.tables()  # reading a detail section finishes the rest
+    assert later.details_ready
+    assert later.details_source._inputs is None  # the answers were let go

@@ -8,7 +8,8 @@ docs/dashboard-metrics.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -19,7 +20,8 @@ from calibrate.core.lead import completion as _completion
 from calibrate.core.lead import enforcement as _enforcement
 from calibrate.core.lead import items as _items
 from calibrate.core.lead import trend as _trend
-from calibrate.core.lead.coding import as_date, first_answers, score_table, wilson
+from calibrate.core.lead.coding import Scored, as_date, first_answers, score_table, wilson
+from calibrate.core.lead.dashboard import DETAIL_TABLES, Dashboard, Details
 from calibrate.core.lead.sections import (
     AgreementRow,
     AgreementSection,
@@ -32,7 +34,6 @@ from calibrate.core.lead.sections import (
     ConfusionSection,
     CriticalError,
     CriticalSection,
-    Dashboard,
     DisputeRow,
     DisputeSection,
     EnforcementRow,
@@ -52,9 +53,11 @@ from calibrate.core.models import Pack
 __all__ = [
     "AgreementRow", "AgreementSection", "AttemptRow", "CalibrationRow", "CalibrationSection",
     "CompletionRow", "CompletionSection", "ConfusionMatrix", "ConfusionSection",
-    "CriticalError", "CriticalSection", "Dashboard", "DisputeRow", "DisputeSection",
+    "CriticalError", "CriticalSection", "DETAIL_TABLES", "Dashboard", "Details",
+    "DetailsCancelled", "DisputeRow", "DisputeSection",
     "EnforcementRow", "EnforcementSection", "Headline", "ItemRow", "ItemSection",
-    "LessonCompletion", "ReviewerAccuracy", "ReviewerRow", "Rows", "TrendPoint",
+    "LessonCompletion", "PendingDetails", "ReviewerAccuracy", "ReviewerRow", "Rows",
+    "TrendPoint",
     "TrendSection", "case_clauses_of", "compute_dashboard", "net_enforcement",
 ]
 
@@ -67,12 +70,60 @@ def case_clauses_of(packs: Iterable[Pack]) -> dict[str, tuple[str, ...]]:
             for pack in packs for case in pack.cases.values()}
 
 
+class DetailsCancelled(Exception):
+    """A newer request made these details unwanted (PendingDetails.get's `cancelled`)."""
+
+
+class PendingDetails:
+    """A dashboard's detail sections, computed on first use from its filtered answers.
+
+    The answers are held only until the details are done (at a million answers they are
+    tens of MB). `get` may be called from any thread; one computes, the others wait."""
+
+    def __init__(self, table: AnswerTable, scored: Scored,
+                 roster: Sequence[Mapping[str, str]], packs: Iterable[str] | None,
+                 period: tuple[date, date] | None):
+        self._lock = threading.Lock()
+        self._inputs: tuple | None = (table, scored, roster, packs, period)
+        self._done: dict[str, object] = {}
+        self._details: Details | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._details is not None
+
+    def get(self, cancelled: Callable[[], bool] | None = None) -> Details:
+        """The details, computing what is missing; `cancelled` is asked between sections
+        (DetailsCancelled if it says so; what was done is kept for a later call)."""
+        with self._lock:
+            if self._details is None:
+                assert self._inputs is not None
+                table, scored, roster, packs, period = self._inputs
+                steps = {
+                    "confusion": lambda: _enforcement.confusion(table, scored),
+                    "enforcement": lambda: _enforcement.enforcement(table, scored),
+                    "trend": lambda: _trend.trend(table, scored),
+                    "calibration": lambda: _trend.calibration(table, scored),
+                    "completion": lambda: _completion.completion(table, scored, roster, packs,
+                                                                 period),
+                }
+                for name, step in steps.items():
+                    if name not in self._done:
+                        if cancelled is not None and cancelled():
+                            raise DetailsCancelled(name)
+                        self._done[name] = step()
+                self._details = Details(**self._done)  # type: ignore[arg-type]
+                self._inputs, self._done = None, {}
+            return self._details
+
+
 def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
                       disputes: Sequence[Mapping[str, object]], *, target: float = 0.9,
                       period: tuple[date, date] | None = None,
                       case_clauses: Mapping[str, Sequence[str]] | None = None,
                       packs: Iterable[str] | None = None,
-                      alpha_bootstrap: int = _agreement.ALPHA_BOOTSTRAP) -> Dashboard:
+                      alpha_bootstrap: int = _agreement.ALPHA_BOOTSTRAP,
+                      defer_details: bool = False) -> Dashboard:
     """Every dashboard section for the answers in `table` (already filtered by the caller).
 
     roster: the profiles to list in completion (dicts with id, name, team, site) — pass the
@@ -80,7 +131,9 @@ def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
     disputes: rows of store.queries.dispute_rows. period: the days "taken" counts within
     (default: every answer in the table). case_clauses: golden clauses per "pack/case"
     (`case_clauses_of(packs)`); without it there is no agreement per clause. packs: whose
-    lessons completion lists (default: every pack the table knows).
+    lessons completion lists (default: every pack the table knows). defer_details: leave
+    the detail sections (`Details`) to be computed on first use, so the first view needs
+    only what it shows.
     """
     scored = score_table(table)
     first = first_answers(table, scored)
@@ -107,12 +160,10 @@ def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
         unneeded_escalations=critical.unneeded_escalations,
         split_cases=tuple(f"{i.pack}/{i.case}" for i in item_section.items if i.split),
         first_day=first_day, last_day=last_day)
+    details = PendingDetails(table, scored, roster, packs, period)
+    if not defer_details:
+        details.get()
     return Dashboard(
         headline=headline, reviewers=reviewers,
-        agreement=AgreementSection(by_pack, by_clause),
-        confusion=_enforcement.confusion(table, scored),
-        enforcement=_enforcement.enforcement(table, scored),
-        trend=_trend.trend(table, scored), items=item_section,
-        calibration=_trend.calibration(table, scored), critical=critical,
-        completion=_completion.completion(table, scored, roster, packs, period),
-        disputes=_completion.disputes(disputes, item_section))
+        agreement=AgreementSection(by_pack, by_clause), items=item_section, critical=critical,
+        disputes=_completion.disputes(disputes, item_section), details_source=details)

@@ -387,29 +387,3 @@ class DisputeSection:
         header = ("created_at", "pack", "case", "case_split", "chosen", "note")
         return header, [(d.created_at, d.pack, d.case, d.split, d.chosen, d.note)
                         for d in self.disputes]
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """Everything the lead dashboard and `calibrate report` show, for one filter state."""
-
-    headline: Headline
-    reviewers: ReviewerAccuracy
-    agreement: AgreementSection
-    confusion: ConfusionSection
-    enforcement: EnforcementSection
-    trend: TrendSection
-    items: ItemSection
-    calibration: CalibrationSection
-    critical: CriticalSection
-    completion: CompletionSection
-    disputes: DisputeSection
-
-    def tables(self) -> dict[str, Rows]:
-        """Every exportable table by a file-friendly name."""
-        return {"headline": self.headline.rows(), "reviewers": self.reviewers.rows(),
-                "agreement": self.agreement.rows(), "confusion": self.confusion.rows(),
-                "enforcement": self.enforcement.rows(), "trend": self.trend.rows(),
-                "attempts": self.trend.attempt_rows(), "items": self.items.rows(),
-                "calibration": self.calibration.rows(), "critical_errors": self.critical.rows(),
-                "completion": self.completion.rows(), "disputes": self.disputes.rows()}

@@ -3,7 +3,9 @@
 The answers stay in memory between filter changes (`ANSWERS`: the coded columns of the
 database last shown, extended by new rows only), so a change costs a selection in memory,
 the metrics and the charts on screen. Figures are built per chart when first needed
-(`DashboardResult.figure`), not all at once.
+(`DashboardResult.figure`), not all at once. The detail sections (other tabs than the first
+ones) come in a second pass, `finish_details`, once the first view is on screen; a newer
+request cancels it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from calibrate.core.answer_table import Filters
-from calibrate.core.lead_metrics import Dashboard, case_clauses_of, compute_dashboard
+from calibrate.core.lead_metrics import (
+    DETAIL_TABLES,
+    Dashboard,
+    DetailsCancelled,
+    case_clauses_of,
+    compute_dashboard,
+)
 from calibrate.core.models import Pack
 from calibrate.store.answer_cache import AnswerCache
 from calibrate.store.db import open_reader
@@ -34,6 +42,14 @@ _COMPUTING = threading.Lock()
 # seen before — everything, after looking at one team — costs no computation.
 _RECENT: OrderedDict[tuple, tuple[Dashboard, dict[str, list]]] = OrderedDict()
 RECENT_RESULTS = 4
+# Bumped on the GUI thread by every new request (`new_request`): a details pass started for
+# an older request stops at its next section.
+_LATEST_REQUEST = [0]
+
+
+def new_request() -> int:
+    _LATEST_REQUEST[0] += 1
+    return _LATEST_REQUEST[0]
 
 
 @dataclass(frozen=True)
@@ -123,14 +139,17 @@ def _compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: flo
         period = (filters.since or date.min, filters.until or date.max)
     pack_ids = filters.packs if filters.packs is not None else None
     dashboard = compute_dashboard(table, people, disputes, target=target, period=period,
-                                  case_clauses=case_clauses_of(packs), packs=pack_ids)
+                                  case_clauses=case_clauses_of(packs), packs=pack_ids,
+                                  defer_details=True)
     return dashboard, choices
 
 
 def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float,
-            dark: bool, charts: Sequence[str] = ()) -> DashboardResult:
-    """Read (new answers only), select, compute every section and build the figures of
-    `charts` (the ones on screen), on a read-only connection of this thread's own."""
+            dark: bool, charts: Sequence[str] = (), panels: Sequence[str] = ()
+            ) -> DashboardResult:
+    """Read (new answers only), select, compute the sections `panels` (the charts and
+    tables on screen) need, and build the figures of `charts`, on a read-only connection of
+    this thread's own. The other sections wait for `finish_details`."""
     with _COMPUTING:
         key = (database_state(db_path), filters, target,
                tuple((p.id, p.content_hash) for p in packs))
@@ -144,6 +163,24 @@ def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: floa
             while len(_RECENT) > RECENT_RESULTS:
                 _RECENT.popitem(last=False)
         result = DashboardResult(filters, dashboard, choices, dark)
+        if DETAIL_TABLES.intersection([*charts, *panels]):
+            dashboard.details()
         for name in charts:
             result.figure(name)
+        return result
+
+
+def finish_details(result: DashboardResult, request: int) -> DashboardResult:
+    """Compute the result's detail sections, unless request `request` is no longer the
+    newest (then DetailsCancelled, and the result is forgotten: what it holds goes)."""
+    with _COMPUTING:
+        try:
+            result.dashboard.details(cancelled=lambda: _LATEST_REQUEST[0] != request)
+        except DetailsCancelled:
+            for key, (dashboard, _choices) in list(_RECENT.items()):
+                if dashboard is result.dashboard:
+                    del _RECENT[key]
+            raise
+        finally:
+            release_memory()
         return result

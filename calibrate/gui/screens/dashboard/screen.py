@@ -24,10 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.charts.dashboard_figures import figure_caption
+from calibrate.core.lead_metrics import DETAIL_TABLES, DetailsCancelled
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
-from calibrate.gui.screens.dashboard.compute import DashboardResult, compute, release_memory
+from calibrate.gui.screens.dashboard.compute import (
+    DashboardResult,
+    compute,
+    finish_details,
+    new_request,
+    release_memory,
+)
 from calibrate.gui.screens.dashboard.filters import FilterBar
 from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.widgets.chart_panel import ChartPanel
@@ -74,13 +81,15 @@ def _ci(ci) -> str:
 class DashboardScreen(QWidget):
     leave_requested = Signal()
     updated = Signal()  # a result is on screen (tests and screenshots wait for it)
+    details_ready = Signal()  # ... and the sections of the other tabs are computed
 
     def __init__(self, context: AppContext):
         super().__init__()
         self.context = context
         self.setObjectName("dashboardScreen")
         self.result: DashboardResult | None = None
-        self._tables: dict | None = None  # the current result's table rows, once asked for
+        self._tables: dict = {}  # the current result's table rows, by name, once asked for
+        self._request = 0  # compute.new_request() of the newest refresh
         self.runner = TaskRunner(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
@@ -162,14 +171,16 @@ class DashboardScreen(QWidget):
         packs = list(self.context.library.packs)
         dark = theme.is_dark(QApplication.instance())
         path = self.context.db_path
-        charts = [p.name for p in self._tab_panels[self.tabs.currentIndex()]
-                  if isinstance(p, ChartPanel)]  # built in the worker too
+        on_screen = self._tab_panels[self.tabs.currentIndex()]
+        charts = [p.name for p in on_screen if isinstance(p, ChartPanel)]  # built there too
+        panels = [p.name for p in on_screen]
+        self._request = request = new_request()
         self.runner.run("dashboard",
-                        lambda: compute(path, filters, packs, target, dark, charts),
-                        self._on_computed, self._on_failed)
+                        lambda: compute(path, filters, packs, target, dark, charts, panels),
+                        lambda result: self._on_computed(result, request), self._on_failed)
         self._release_hidden()  # while the worker computes: its peak comes without them
 
-    def _on_computed(self, result: DashboardResult) -> None:
+    def _on_computed(self, result: DashboardResult, request: int | None = None) -> None:
         self.result = result
         self.filters.set_choices(result.choices)
         d = result.dashboard
@@ -186,11 +197,27 @@ class DashboardScreen(QWidget):
             f"<span style='color:{critical_colour}'><b>{h.missed_escalations} missed "
             f"escalation(s)</b></span> · {len(h.split_cases)} split case(s) · below the "
             f"{h.target:.0%} target: {html.escape(below) or 'nobody'}")
-        self._tables = None
+        self._tables = {}
         self._stale = {p for panels in self._tab_panels for p in panels}
         self._show_tab(self.tabs.currentIndex())
         self.updated.emit()
         QTimer.singleShot(0, self._release_hidden)  # after the charts on screen are drawn
+        if not result.dashboard.details_ready:  # the other tabs' sections, after drawing
+            QTimer.singleShot(0, lambda: self._finish_details(result, request or self._request))
+
+    def _finish_details(self, result: DashboardResult, request: int) -> None:
+        if result is self.result and request == self._request:
+            self.runner.run("dashboard-details", lambda: finish_details(result, request),
+                            self._on_details_ready, self._on_details_failed)
+
+    def _on_details_ready(self, result: DashboardResult) -> None:
+        if result is self.result:
+            self._show_tab(self.tabs.currentIndex())
+            self.details_ready.emit()
+
+    def _on_details_failed(self, error: BaseException) -> None:
+        if not isinstance(error, DetailsCancelled):  # cancelled: a newer view is coming
+            self._on_failed(error)
 
     def _release_hidden(self) -> None:
         """Let go of what hidden tabs show (at a million answers the completion table alone
@@ -216,6 +243,8 @@ class DashboardScreen(QWidget):
         for panel in self._tab_panels[index]:
             if panel not in self._stale:
                 continue
+            if panel.name in DETAIL_TABLES and not self.result.dashboard.details_ready:
+                continue  # filled when the details pass delivers (the busy bar shows it)
             self._stale.discard(panel)
             if isinstance(panel, ChartPanel):
                 panel.set_figure(self.result.figure(panel.name), figure_caption(panel.name))
@@ -224,8 +253,8 @@ class DashboardScreen(QWidget):
                 size = panel.canvas.size()
                 panel.canvas.resizeEvent(QResizeEvent(size, size))
             else:
-                if self._tables is None:
-                    self._tables = self.result.dashboard.tables()
+                if panel.name not in self._tables:
+                    self._tables[panel.name] = self.result.dashboard.table(panel.name)
                 header, rows = self._tables[panel.name]
                 panel.set_rows(header, rows)
                 if panel.name == "items":

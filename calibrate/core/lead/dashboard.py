@@ -1,0 +1,113 @@
+"""One filter state's dashboard: every section, the detail ones possibly still pending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from calibrate.core.lead.sections import (
+    AgreementSection,
+    CalibrationSection,
+    CompletionSection,
+    ConfusionSection,
+    CriticalSection,
+    DisputeSection,
+    EnforcementSection,
+    Headline,
+    ItemSection,
+    ReviewerAccuracy,
+    Rows,
+    TrendSection,
+)
+
+
+@dataclass(frozen=True)
+class Details:
+    """The sections no first view needs (the Enforcement, Trends, Confidence and Completion
+    tabs): a dashboard may compute them after the first view is on screen."""
+
+    confusion: ConfusionSection
+    enforcement: EnforcementSection
+    trend: TrendSection
+    calibration: CalibrationSection
+    completion: CompletionSection
+
+
+class DetailsSource(Protocol):
+    """Where a dashboard's details come from (core/lead_metrics.PendingDetails)."""
+
+    @property
+    def ready(self) -> bool: ...
+
+    def get(self, cancelled: Callable[[], bool] | None = None) -> Details: ...
+
+
+# Tables (and charts) by name that show a detail section.
+DETAIL_TABLES = frozenset({"confusion", "enforcement", "trend", "attempts", "calibration",
+                           "completion"})
+
+
+@dataclass(frozen=True, eq=False)
+class Dashboard:
+    """Everything the lead dashboard and `calibrate report` show, for one filter state.
+
+    The detail sections (`Details`) are properties: reading one computes them if they are
+    not ready yet, so check `details_ready` where waiting would hold a screen still."""
+
+    headline: Headline
+    reviewers: ReviewerAccuracy
+    agreement: AgreementSection
+    items: ItemSection
+    critical: CriticalSection
+    disputes: DisputeSection
+    details_source: DetailsSource
+
+    @property
+    def details_ready(self) -> bool:
+        return self.details_source.ready
+
+    def details(self, cancelled: Callable[[], bool] | None = None) -> Details:
+        return self.details_source.get(cancelled)
+
+    @property
+    def confusion(self) -> ConfusionSection:
+        return self.details().confusion
+
+    @property
+    def enforcement(self) -> EnforcementSection:
+        return self.details().enforcement
+
+    @property
+    def trend(self) -> TrendSection:
+        return self.details().trend
+
+    @property
+    def calibration(self) -> CalibrationSection:
+        return self.details().calibration
+
+    @property
+    def completion(self) -> CompletionSection:
+        return self.details().completion
+
+    def table(self, name: str) -> Rows:
+        """One exportable table by its file-friendly name (see `tables`)."""
+        return {
+            "headline": lambda: self.headline.rows(), "reviewers": lambda: self.reviewers.rows(),
+            "agreement": lambda: self.agreement.rows(),
+            "confusion": lambda: self.confusion.rows(),
+            "enforcement": lambda: self.enforcement.rows(), "trend": lambda: self.trend.rows(),
+            "attempts": lambda: self.trend.attempt_rows(), "items": lambda: self.items.rows(),
+            "calibration": lambda: self.calibration.rows(),
+            "critical_errors": lambda: self.critical.rows(),
+            "completion": lambda: self.completion.rows(),
+            "disputes": lambda: self.disputes.rows(),
+        }[name]()
+
+    def tables(self) -> dict[str, Rows]:
+        """Every exportable table by a file-friendly name."""
+        return {name: self.table(name) for name in TABLE_NAMES}
+
+
+TABLE_NAMES = ("headline", "reviewers", "agreement", "confusion", "enforcement", "trend",
+               "attempts", "items", "calibration", "critical_errors", "completion", "disputes")
