@@ -441,3 +441,21 @@ def test_filters_in_memory_keep_the_rows_sql_keeps(db_path: Path, packs, cache_d
     finally:
         db.conn.close()
     assert 0 < sql_count(db_path, cases[1][1], cases[1][2]) < len(reference(db_path))
+
+
+def test_an_import_leaves_the_cache_ready_for_the_next_dashboard_open(
+        db_path: Path, packs, cache_dir, decodes, tmp_path: Path, demo_files) -> None:
+    from calibrate.cli import main
+    from calibrate.store.exchange import export_database
+
+    target = tmp_path / "lead.sqlite3"
+    source = open_database(db_path)
+    export_database(source, tmp_path / "answers.calibrate")
+    source.conn.close()
+    assert main(["import", str(tmp_path / "answers.calibrate"), "--db", str(target)]) == 0
+    imported = sum(decodes)
+    assert imported == len(reference(target)) > 0  # the import read them into the cache
+    assert the_file(cache_dir, target).exists()
+    decodes.clear()
+    table = cached(target, packs)  # what the dashboard's first open does, in a new cache
+    assert sum(decodes) == 0 and decoded(table, target) == reference(target)

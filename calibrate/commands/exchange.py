@@ -134,7 +134,10 @@ def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportRe
     existed = db_path.exists()
     db = open_database(db_path)
     try:
-        return work(db)
+        result = work(db)
+        if result.added["answers"]:
+            _warm_answer_cache(db)
+        return result
     except BaseException:
         db.conn.close()
         if not existed:
@@ -142,6 +145,19 @@ def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportRe
         raise
     finally:
         db.conn.close()
+
+
+def _warm_answer_cache(db: Any) -> None:
+    """Extend the dashboard's answer cache with what was imported, so the lead's next
+    dashboard open reads only the cache (a million answers: ~4 s here instead of there)."""
+    import logging
+
+    from calibrate.store.answer_cache import AnswerCache
+
+    try:
+        AnswerCache().read(db)
+    except Exception:  # the import itself is done; the dashboard rebuilds what is missing
+        logging.getLogger(__name__).warning("answer cache not updated", exc_info=True)
 
 
 def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> ImportResult:

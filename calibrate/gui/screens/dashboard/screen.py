@@ -206,9 +206,10 @@ class DashboardScreen(QWidget):
             QTimer.singleShot(0, lambda: self._finish_details(result, request or self._request))
 
     def _finish_details(self, result: DashboardResult, request: int) -> None:
-        if result is self.result and request == self._request:
-            self.runner.run("dashboard-details", lambda: finish_details(result, request),
-                            self._on_details_ready, self._on_details_failed)
+        # Run even when a newer request came meanwhile: the pass then stops at once and lets
+        # the stale result (and the answers it holds) go.
+        self.runner.run("dashboard-details", lambda: finish_details(result, request),
+                        self._on_details_ready, self._on_details_failed)
 
     def _on_details_ready(self, result: DashboardResult) -> None:
         if result is self.result:
