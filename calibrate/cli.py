@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import shlex
 import sys
 
 from calibrate import __version__
@@ -39,8 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         misplaced = _command_after_options(argv)
         if misplaced:
-            print(f"calibrate: options go after the command, e.g. `calibrate {misplaced} "
-                  f"{' '.join(a for a in argv if a != misplaced)}`", file=sys.stderr)
+            rest = list(argv)
+            rest.remove(misplaced)
+            print(f"calibrate: options go after the command, e.g. "
+                  f"`{shlex.join(['calibrate', misplaced, *rest])}`", file=sys.stderr)
             return 2
         argv = ["gui", *argv]
     args = build_parser(only="gui" if argv[0] == "gui" else None).parse_args(argv)
@@ -63,6 +66,6 @@ def _command_after_options(argv: list[str]) -> str | None:
     otherwise be read as the app's options and refused as an unknown argument)."""
     takes_value = {"--db", "--lessons"}
     for before, token in zip(["", *argv], argv, strict=False):
-        if token in COMMAND_MODULES and token != "gui" and before not in takes_value:
+        if token in COMMAND_MODULES and before not in takes_value:
             return token
     return None

@@ -11,7 +11,8 @@ import pytest
 
 # Qt must pick its platform before the first QApplication exists (pytest-qt makes one);
 # libVLC plays into a dummy audio output (keeps its clock) instead of a sound card.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty (empty aborts Qt)
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("CALIBRATE_DUMMY_AUDIO", "1")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -459,3 +459,21 @@ def test_an_import_leaves_the_cache_ready_for_the_next_dashboard_open(
     decodes.clear()
     table = cached(target, packs)  # what the dashboard's first open does, in a new cache
     assert sum(decodes) == 0 and decoded(table, target) == reference(target)
+
+
+def test_an_interrupt_while_warming_the_cache_keeps_the_imported_database(
+        db_path: Path, cache_dir, tmp_path: Path, monkeypatch) -> None:
+    from calibrate.cli import main
+    from calibrate.store.exchange import export_database
+
+    source = open_database(db_path)
+    export_database(source, tmp_path / "answers.calibrate")
+    source.conn.close()
+
+    def interrupted(self, db):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(answer_cache.AnswerCache, "read", interrupted)
+    target = tmp_path / "new.sqlite3"
+    assert main(["import", str(tmp_path / "answers.calibrate"), "--db", str(target)]) == 130
+    assert len(reference(target)) == len(reference(db_path))  # committed, and kept

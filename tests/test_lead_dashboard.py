@@ -185,6 +185,8 @@ def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
     result = compute_module.compute(app_window.context.db_path, Filters(teams=("Graphic EU",)),
                                     packs, 0.9, False)
     assert not result.dashboard.details_ready  # the Reviewers tab did not wait for them
+    # Not kept for going back until complete: a superseded result must not hold its answers.
+    assert all(d is not result.dashboard for d, _ in compute_module._RECENT.values())
     compute_module.new_request()  # the lead changed a filter again meanwhile
     with pytest.raises(DetailsCancelled):
         compute_module.finish_details(result, request)

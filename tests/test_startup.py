@@ -117,3 +117,5 @@ def test_options_before_a_command_get_a_hint_not_the_app(capsys) -> None:
 
     assert main(["--db", "x.sqlite3", "demo"]) == 2
     assert "calibrate demo --db x.sqlite3" in capsys.readouterr().err
+    assert main(["--db", "my dir/x.sqlite3", "gui"]) == 2
+    assert "calibrate gui --db 'my dir/x.sqlite3'" in capsys.readouterr().err

@@ -115,7 +115,9 @@ def run_import(args: argparse.Namespace) -> int:
             source = args.file
     except Exception as error:
         return _fail("import", error)
-    print(f"{source}: {result.summary()}.")
+    print(f"{source}: {result.summary()}.", flush=True)
+    if result.added["answers"]:
+        _warm_answer_cache(_database(args.db))
     return 0
 
 
@@ -134,10 +136,7 @@ def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportRe
     existed = db_path.exists()
     db = open_database(db_path)
     try:
-        result = work(db)
-        if result.added["answers"]:
-            _warm_answer_cache(db)
-        return result
+        return work(db)
     except BaseException:
         db.conn.close()
         if not existed:
@@ -147,17 +146,22 @@ def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportRe
         db.conn.close()
 
 
-def _warm_answer_cache(db: Any) -> None:
+def _warm_answer_cache(db_path: Path) -> None:
     """Extend the dashboard's answer cache with what was imported, so the lead's next
-    dashboard open reads only the cache (a million answers: ~4 s here instead of there)."""
-    import logging
-
+    dashboard open reads only the cache (a million answers: ~4 s here instead of there).
+    The import is committed by now: nothing here can undo it."""
     from calibrate.store.answer_cache import AnswerCache
+    from calibrate.store.db import open_database
 
     try:
-        AnswerCache().read(db)
-    except Exception:  # the import itself is done; the dashboard rebuilds what is missing
-        logging.getLogger(__name__).warning("answer cache not updated", exc_info=True)
+        db = open_database(db_path)
+        try:
+            AnswerCache().read(db)
+        finally:
+            db.conn.close()
+    except Exception as error:  # the dashboard reads what is missing on its next open
+        print(f"note: the dashboard's answer cache was not updated ({error}); the dashboard "
+              "will read the answers when it next opens.", file=sys.stderr)
 
 
 def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> ImportResult:

@@ -8,7 +8,9 @@ sqlite-utils itself (click, pluggy, dateutil) another ~60 ms, so:
   `profiles`), and sqlite-utils is imported only when something needs it;
 - whenever it is imported, by any module, it loads with pandas and numpy hidden (the finder
   below); the real modules are restored at once and stay importable for the code that needs
-  them (metrics, `calibrate agreement`).
+  them (metrics, `calibrate agreement`). The hiding is process-wide for those ~60 ms, so a
+  thread importing numpy meanwhile would fail: the app imports sqlite-utils on its start-up
+  worker (`db.preload_sqlite_utils`), before any thread needs numpy.
 """
 
 from __future__ import annotations

@@ -25,7 +25,6 @@ from calibrate.core.answer_table import Filters
 from calibrate.core.lead_metrics import (
     DETAIL_TABLES,
     Dashboard,
-    DetailsCancelled,
     case_clauses_of,
     compute_dashboard,
 )
@@ -48,6 +47,7 @@ _LATEST_REQUEST = [0]
 
 
 def new_request() -> int:
+    """A new view was asked for (or the screen closes): a running details pass stops."""
     _LATEST_REQUEST[0] += 1
     return _LATEST_REQUEST[0]
 
@@ -59,6 +59,7 @@ class DashboardResult:
     choices: dict[str, list]
     dark: bool = False
     figures: dict[str, Figure] = field(default_factory=dict)  # the charts built so far
+    key: tuple = ()  # its place in _RECENT (database state, filters, target, packs)
 
     def figure(self, name: str) -> Figure:
         """Chart `name` for this result, built on first use (then kept)."""
@@ -159,28 +160,34 @@ def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: floa
         else:
             dashboard, choices = _compute(db_path, filters, packs, target)
             release_memory()
-            _RECENT[key] = (dashboard, choices)
-            while len(_RECENT) > RECENT_RESULTS:
-                _RECENT.popitem(last=False)
-        result = DashboardResult(filters, dashboard, choices, dark)
+        result = DashboardResult(filters, dashboard, choices, dark, key=key)
         if DETAIL_TABLES.intersection([*charts, *panels]):
             dashboard.details()
+        if dashboard.details_ready:
+            _remember(result)
         for name in charts:
             result.figure(name)
         return result
 
 
+def _remember(result: DashboardResult) -> None:
+    """Keep a complete result for going back to its view. Only complete ones: a result with
+    details pending holds its filtered answers, and one superseded before its details pass
+    would hold them until pushed out."""
+    _RECENT[result.key] = (result.dashboard, result.choices)
+    _RECENT.move_to_end(result.key)
+    while len(_RECENT) > RECENT_RESULTS:
+        _RECENT.popitem(last=False)
+
+
 def finish_details(result: DashboardResult, request: int) -> DashboardResult:
     """Compute the result's detail sections, unless request `request` is no longer the
-    newest (then DetailsCancelled, and the result is forgotten: what it holds goes)."""
+    newest (then DetailsCancelled; the result was never kept, so what it holds goes with
+    the screen's reference to it)."""
     with _COMPUTING:
         try:
             result.dashboard.details(cancelled=lambda: _LATEST_REQUEST[0] != request)
-        except DetailsCancelled:
-            for key, (dashboard, _choices) in list(_RECENT.items()):
-                if dashboard is result.dashboard:
-                    del _RECENT[key]
-            raise
         finally:
             release_memory()
+        _remember(result)
         return result

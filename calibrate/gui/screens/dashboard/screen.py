@@ -221,8 +221,9 @@ class DashboardScreen(QWidget):
             self._on_failed(error)
 
     def _release_hidden(self) -> None:
-        """Let go of what hidden tabs show (at a million answers the completion table alone
-        holds ~90 MB of cells); they fill again from the current result when shown."""
+        """Let go of what hidden tabs show (their figures, and table rows: the completion
+        table has 12,000 rows at a million answers); they fill again from the current result
+        when shown."""
         current = set(self._tab_panels[self.tabs.currentIndex()])
         released = False
         for panel in {p for panels in self._tab_panels for p in panels} - current:
@@ -230,6 +231,7 @@ class DashboardScreen(QWidget):
                 panel.set_figure(Figure())
             elif isinstance(panel, TablePanel) and panel.rows:
                 panel.set_rows(panel.header, [])
+                self._tables.pop(panel.name, None)
             else:
                 continue
             self._stale.add(panel)
@@ -263,6 +265,10 @@ class DashboardScreen(QWidget):
 
     def _on_failed(self, error: BaseException) -> None:
         show_error(self, error, self.context.log_path, title="The dashboard could not update")
+        # The failed request cancelled the details pass of what is still on screen.
+        if self.result is not None and not self.result.dashboard.details_ready:
+            self._request = request = new_request()
+            self._finish_details(self.result, request)
 
     # --- actions -----------------------------------------------------------------------------
     def _on_item_activated(self, index: int) -> None:
@@ -280,9 +286,11 @@ class DashboardScreen(QWidget):
         if self.result is None:
             return
         folder = QFileDialog.getExistingDirectory(self, "Export every table as CSV into…")
-        if folder:
-            written = self.export_tables(Path(folder))
-            prompts.inform(self, "Tables exported", f"{len(written)} CSV files in {folder}.")
+        if folder:  # off the GUI thread: the other tabs' sections may still be computing
+            self.runner.run("export", lambda: self.export_tables(Path(folder)),
+                            lambda written: prompts.inform(
+                                self, "Tables exported", f"{len(written)} CSV files in {folder}."),
+                            self._on_failed)
 
     def export_tables(self, folder: Path) -> list[Path]:
         """Every table of the current result as `<name>.csv` in folder."""
@@ -326,4 +334,5 @@ class DashboardScreen(QWidget):
         self.refresh()
 
     def shutdown(self) -> None:
+        new_request()  # a details pass under way stops at its next section
         self.runner.wait()
