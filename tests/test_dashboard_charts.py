@@ -1,0 +1,79 @@
+"""The reviewer accuracy chart as a lead sees it: every name readable inside the figure, left
+of the plot and clear of the title and legend, at the dashboard's size, on a narrower canvas
+and when saved; the margins follow a resize."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
+
+from calibrate.charts import dashboard_figures as charts
+from calibrate.core.lead.sections import ReviewerAccuracy, ReviewerRow
+
+LONG = "Maria-Fernanda Albuquerque de Souza"
+
+
+def wilson(correct: int, n: int) -> tuple[float, float]:
+    p, z = correct / n, 1.96
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def section(count: int, target: float = 0.9) -> ReviewerAccuracy:
+    rows = []
+    for i in range(count):
+        n = 20 + i % 15
+        correct = round(n * (0.55 + 0.45 * i / max(count - 1, 1)))
+        ci = wilson(correct, n)
+        rows.append(ReviewerRow(f"p{i}", LONG if i in (0, count // 2) else f"Reviewer {i}",
+                                "Harassment EU" if i % 2 else "Graphic APAC", "Lisbon", n,
+                                correct, correct / n, ci, correct / n < target, ci[1] < target))
+    return ReviewerAccuracy(target, tuple(rows))
+
+
+def row_labels(figure) -> list[Text]:
+    return [t for t in figure.axes[0].texts if "(n=" in t.get_text()]
+
+
+@pytest.mark.parametrize("count", [3, 40])
+@pytest.mark.parametrize("size", [(9.34, 5.67), (6.4, 5.67)])  # dashboard tab; narrower
+def test_reviewer_names_fit_left_of_the_plot_under_the_legend(count: int, size) -> None:
+    figure = charts.reviewer_accuracy_figure(section(count))
+    figure.set_size_inches(*size)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    axes = figure.axes[0]
+    labels = row_labels(figure)
+    assert len(labels) == count and any(LONG in t.get_text() for t in labels)
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 < axes.bbox.x0  # whole, and clear of the plot
+    legend = axes.get_legend().get_window_extent(renderer)
+    title = figure.get_suptitle()
+    title_box = figure._suptitle.get_window_extent(renderer)
+    assert title and 0 <= legend.x0 and legend.x1 <= figure.bbox.x1
+    assert axes.bbox.y1 <= legend.y0 and legend.y1 <= title_box.y0 <= title_box.y1 <= figure.bbox.y1
+    tick_labels = [t.get_window_extent(renderer) for t in axes.get_xticklabels()
+                   if t.get_text() and axes.get_xlim()[0] <= t.get_position()[0] <= 1.02]
+    xlabel = axes.xaxis.label.get_window_extent(renderer)
+    assert all(xlabel.y1 <= b.y0 for b in tick_labels) and xlabel.y0 >= 0
+
+
+def test_the_margins_follow_a_resize_and_the_saved_file_keeps_every_name(tmp_path) -> None:
+    figure = charts.reviewer_accuracy_figure(section(40), dark=True)
+    canvas = FigureCanvasAgg(figure)
+    left_in = []
+    for size in ((9.34, 5.67), (6.4, 4.0), (12.0, 8.0)):
+        figure.set_size_inches(*size)
+        canvas.draw()
+        left_in.append(figure.axes[0].get_position().x0 * size[0])
+    assert max(left_in) - min(left_in) < 0.01  # the label column keeps its width in inches
+    path = tmp_path / "accuracy.svg"
+    figure.savefig(path, bbox_inches="tight")
+    svg = path.read_text(encoding="utf-8")
+    assert svg.count("<!-- Reviewer ") + svg.count(f"<!-- {LONG}") == 40
