@@ -123,9 +123,12 @@ def main() -> None:
         start(CALIBRATE, "--demo", "--db", str(demo))  # writes the demo history once
         for _ in range(2):  # warm the disk cache for every file all three read
             start(BARE), start(CALIBRATE, "--db", str(db))
-        bare = [start(BARE) for _ in range(runs)]
-        ours = [start(CALIBRATE, "--db", str(db)) for _ in range(runs)]
-        ours_demo = [start(CALIBRATE, "--demo", "--db", str(demo)) for _ in range(runs)]
+        # Interleaved, so that a change in the machine's load falls on all three alike.
+        bare, ours, ours_demo = [], [], []
+        for _ in range(runs):
+            bare.append(start(BARE))
+            ours.append(start(CALIBRATE, "--db", str(db)))
+            ours_demo.append(start(CALIBRATE, "--demo", "--db", str(demo)))
     base = median(bare, "interactive")
     print(f"cold start to an interactive main window, median of {runs} fresh processes")
     print(f"  bare PySide6 QMainWindow            {base:6.0f} ms")

@@ -6,17 +6,16 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from calibrate import __version__, paths
 from calibrate.core.errors import CalibrateError
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import install_excepthook
-from calibrate.gui.theme import apply_theme
+from calibrate.gui.theme import apply_theme, new_application, use_fusion
 from calibrate.log import setup_logging
 from calibrate.store.db import connect_database
 from calibrate.store.settings import is_demo, newest_answer_time
@@ -69,6 +68,8 @@ def ensure_demo_database(path: Path) -> None:
     someone may have taken lessons in it. Only a file marked as demo is ever moved, so a real
     database passed by mistake is refused by `write_demo` instead.
     """
+    from datetime import UTC, date, datetime, timedelta
+
     if path.exists() and path.stat().st_size > 0:
         conn = connect_database(path)
         newest = newest_answer_time(conn) or "" if is_demo(conn) else None
@@ -91,7 +92,11 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
     """Open the app; on_ready (tests only) gets the shown main window before the event loop."""
     log_path = setup_logging(verbose=getattr(args, "verbose", False))
     log.info("Calibrate %s starting", __version__)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        app = new_application(sys.argv[0] if sys.argv else "calibrate")
+    else:
+        use_fusion(app)
     app.setApplicationName("Calibrate")
     app.setOrganizationName("Calibrate")
     app.setApplicationVersion(__version__)
@@ -101,6 +106,8 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
     try:
         context = build_context(args, log_path, load_lessons=False)
     except CalibrateError as error:
+        from PySide6.QtWidgets import QMessageBox
+
         log.error("database refused: %s", error)
         QMessageBox.critical(None, "Calibrate cannot open its database", str(error))
         return 1

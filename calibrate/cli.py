@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import shlex
 import sys
 
 from calibrate import __version__
@@ -40,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         misplaced = _command_after_options(argv)
         if misplaced:
+            import shlex
+
             rest = list(argv)
             rest.remove(misplaced)
             print(f"calibrate: options go after the command, e.g. "

@@ -27,10 +27,11 @@ def main() -> None:
     from calibrate.app import build_context
     from calibrate.core.session import Step
     from calibrate.gui.main_window import MainWindow
-    from calibrate.gui.theme import apply_theme
+    from calibrate.gui.theme import apply_theme, use_fusion
 
     OUT.mkdir(parents=True, exist_ok=True)
     dark = "--dark" in sys.argv
+    use_fusion(app)
     apply_theme(app, dark)
     suffix = "-dark" if dark else ""
     tmp = Path(tempfile.mkdtemp())

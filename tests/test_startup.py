@@ -26,6 +26,7 @@ report = {}
 
 def on_ready(window):
     report["at_show"] = sorted(m for m in HEAVY if m in sys.modules)
+    report["style"] = QApplication.instance().style().name()
     report["profiles"] = [window.home.profiles.item(i).text()
                           for i in range(window.home.profiles.count())]
     def poll():
@@ -69,6 +70,7 @@ def test_first_screen_shows_profiles_without_heavy_imports_then_lessons_load(tmp
     report = start_app(tmp_path, "--db", str(path))
 
     assert report["at_show"] == []
+    assert report["style"].lower() == "fusion"  # the palettes are made for it
     assert report["profiles"] == ["Ana Ribeiro   —   Graphic EU · Lisbon"]
     assert report["status"].startswith("3 pack(s) · database ")
     assert report["shortcuts"] == ["Ctrl+L", "Ctrl+Q", "Ctrl+R", "Ctrl+Shift+D"]

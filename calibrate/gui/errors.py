@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from pathlib import Path
-from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
 from calibrate.core.errors import CalibrateError, LessonError, StoreError
-from calibrate.gui import prompts
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,14 @@ def show_error(
     parent: QWidget | None, error: BaseException, log_path: Path | None, title: str = "Calibrate"
 ) -> None:
     """Log the full trace, show the user one sentence, details only on request."""
+    # Imported here: the app installs the hook at start-up, and the first window should not
+    # wait for what only an error needs (~3 ms).
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from calibrate.gui import prompts
+
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     log.error("shown to user: %s\n%s", plain_message(error), details)
     box = QMessageBox(parent)

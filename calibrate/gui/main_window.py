@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -68,7 +67,7 @@ class MainWindow(QMainWindow):
         self.home.lead_requested.connect(self.open_dashboard)
         self._lesson_list = None  # built on first use: start-up shows only the home screen
         self.show_screen(self.home)
-        self._build_menus(shortcuts=after_first_paint is None)
+        self._build_menus()
         self._status = QLabel(objectName="statusDatabase")
         self.statusBar().addPermanentWidget(self._status)
         self._refresh_status()
@@ -174,9 +173,9 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if self._after_first_paint is not None:
             work, self._after_first_paint = self._after_first_paint, None
-            QTimer.singleShot(0, lambda: (self._set_menu_shortcuts(), work()))
+            QTimer.singleShot(0, work)
 
-    def _build_menus(self, shortcuts: bool) -> None:
+    def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         reload_action = QAction("&Reload lessons", self)
         reload_action.triggered.connect(self._on_reload_triggered)
@@ -196,20 +195,12 @@ class MainWindow(QMainWindow):
         about = QAction("&About Calibrate", self)
         about.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about)
-        self._menu_shortcuts = {
-            reload_action: QKeySequence("Ctrl+R"),
-            quit_action: QKeySequence("Ctrl+Q"),  # StandardKey.Quit: empty without a desktop
-            lead: QKeySequence("Ctrl+L"),
-            dark: QKeySequence("Ctrl+Shift+D"),
-        }
-        if shortcuts:
-            self._set_menu_shortcuts()
-
-    def _set_menu_shortcuts(self) -> None:
-        # The first shortcut set in a process costs ~15 ms (PySide builds its key enums);
-        # at start-up that waits until the window has painted.
-        for action, keys in self._menu_shortcuts.items():
-            action.setShortcut(keys)
+        # setShortcuts with a list: setShortcut's overload check builds PySide's whole Qt
+        # namespace (~12-20 ms, once per process) and would hold the first window still.
+        for action, keys in ((reload_action, "Ctrl+R"),
+                             (quit_action, "Ctrl+Q"),  # StandardKey.Quit: empty without a desktop
+                             (lead, "Ctrl+L"), (dark, "Ctrl+Shift+D")):
+            action.setShortcuts([QKeySequence(keys)])
 
     def _refresh_status(self) -> None:
         packs = len(self.context.library.packs)
@@ -252,6 +243,8 @@ class MainWindow(QMainWindow):
         QSettings("Calibrate", "Calibrate").setValue("view/dark", dark)
 
     def _on_about_triggered(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "About Calibrate",

@@ -13,9 +13,20 @@ WARNING = "#E69F00"
 NEUTRAL = "#7F7F7F"
 
 
+def new_application(program: str) -> QApplication:
+    """The app's QApplication, on Fusion. Qt's own `-style` option chooses it: asking the
+    application for its style from Python builds PySide's QStyle enums (~4 ms of start-up)."""
+    return QApplication([program, "-style", "Fusion"])
+
+
+def use_fusion(app: QApplication) -> None:
+    """Fusion on an application made elsewhere (tests, scripts)."""
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+
+
 def apply_theme(app: QApplication, dark: bool) -> None:
-    if app.style().name().lower() != "fusion":  # often already the default; a new
-        app.setStyle("Fusion")  # instance costs ~6 ms of start-up
+    """The light or dark palette (the style is Fusion: see new_application)."""
     palette = QPalette()
     if dark:
         colours = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,6 +128,8 @@ def _set_pragmas(conn: sqlite3.Connection) -> None:
 
 def backup_copy(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     """A consistent copy beside the file, taken before any migration touches it."""
+    from datetime import UTC, datetime  # only when migrating: not on the app's start-up path
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.schema{version}-{stamp}.backup{path.suffix}")
     with sqlite3.connect(str(target)) as copy:
