@@ -72,10 +72,10 @@ def table_rows(panel) -> list[dict[str, str]]:
 def test_reviewer_table_shows_each_reviewers_accuracy(qtbot, app_window) -> None:
     expected = seed(app_window)
     dashboard = open_dashboard(qtbot, app_window)
-    rows = {row["reviewer"]: row for row in table_rows(dashboard.tables["reviewers"])}
+    rows = {row["Reviewer"]: row for row in table_rows(dashboard.tables["reviewers"])}
     assert set(rows) == set(expected)
     for name, (correct, n) in expected.items():
-        assert int(rows[name]["n"]) == n and int(rows[name]["correct"]) == correct
+        assert int(rows[name]["N"]) == n and int(rows[name]["Correct"]) == correct
     total_right = sum(c for c, _ in expected.values())
     total = sum(n for _, n in expected.values())
     assert f"{total_right / total:.0%}" in dashboard.headline.text()
@@ -89,13 +89,13 @@ def test_a_team_filter_recomputes_for_that_team_only(qtbot, app_window) -> None:
     first = dashboard.result
     team.setCurrentIndex(team.findData("Graphic APAC"))
     qtbot.waitUntil(lambda: dashboard.result is not first, timeout=20000)
-    names = [row["reviewer"] for row in table_rows(dashboard.tables["reviewers"])]
+    names = [row["Reviewer"] for row in table_rows(dashboard.tables["reviewers"])]
     assert names == ["Cruz"]
     dashboard.tabs.setCurrentIndex(2)  # tables fill when their tab is first shown
     # Enforcement is a detail section: it comes in the pass after the first view.
     qtbot.waitUntil(lambda: bool(table_rows(dashboard.tables["enforcement"])), timeout=20000)
-    enforcement = {(r["level"], r["group"]): r for r in table_rows(dashboard.tables["enforcement"])}
-    assert int(enforcement[("team", "Graphic APAC")]["over"]) == 3  # Cruz's three misses
+    enforcement = {(r["Level"], r["Group"]): r for r in table_rows(dashboard.tables["enforcement"])}
+    assert int(enforcement[("team", "Graphic APAC")]["Over"]) == 3  # Cruz's three misses
 
 
 def test_charts_save_as_png_svg_and_pdf_and_tables_round_trip_as_csv(qtbot, app_window,
@@ -162,7 +162,7 @@ def test_importing_an_export_twice_adds_nothing_the_second_time(qtbot, app_windo
         message = dialogs.pop()
         assert answer_store.count_answers(app_window.context.db) == expected_total, message
     assert message.startswith("laptop.calibrate: 0 answers added, 5 already present")
-    qtbot.waitUntil(lambda: "Dee" in [r["reviewer"] for r in table_rows(
+    qtbot.waitUntil(lambda: "Dee" in [r["Reviewer"] for r in table_rows(
         dashboard.tables["reviewers"])], timeout=20000)
 
 
@@ -178,7 +178,7 @@ def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
     dashboard = open_dashboard(qtbot, app_window)
     qtbot.waitUntil(lambda: dashboard.result.dashboard.details_ready, timeout=20000)
     dashboard.tabs.setCurrentIndex(dashboard.tabs.count() - 1)  # Completion: a detail table
-    assert {row["reviewer"] for row in table_rows(dashboard.tables["completion"])} >= {"Cruz"}
+    assert {row["Reviewer"] for row in table_rows(dashboard.tables["completion"])} >= {"Cruz"}
 
     packs = list(app_window.context.library.packs)
     request = compute_module.new_request()

@@ -43,7 +43,8 @@ def test_rows_show_in_the_given_order_formatted(qtbot) -> None:
     assert shown(panel, 2) == ["0.950", "—", "0.500", "0.750"]
     assert shown(panel, 3) == ["no", "yes", "yes", "no"]
     model = panel.table.model()
-    assert model.headerData(1, Qt.Orientation.Horizontal) == "n"
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert titles == ["Reviewer", "N", "Accuracy", "Below target"]  # CSV names in words
     assert model.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) == QColor(theme.WRONG)
     assert model.index(1, 3).data(Qt.ItemDataRole.ForegroundRole) == QColor(theme.CORRECT)
     assert model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
@@ -103,3 +104,19 @@ def test_a_long_name_far_down_a_big_table_is_not_cut(qtbot) -> None:
     width = panel.table.fontMetrics().horizontalAdvance(long_name)
     assert panel.table.columnWidth(0) > width
     assert panel.model.rowCount() == 5001
+
+
+def test_timestamps_read_to_the_minute_while_the_csv_keeps_them_whole(qtbot, tmp_path: Path
+                                                                        ) -> None:
+    panel = TablePanel("disputes", "Disputes")
+    qtbot.addWidget(panel)
+    stamp = "2026-11-11T15:21:47.696Z"
+    panel.set_rows(("created_at", "note"), [(stamp, "clause unclear")])
+    model = panel.table.model()
+    assert model.index(0, 0).data() == "2026-11-11 15:21 UTC"
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Filed"
+    assert model.headerData(0, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.ToolTipRole) == "CSV column: created_at"
+    path = write_csv(tmp_path / "disputes.csv", panel.header, panel.rows)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.reader(handle)) == [["created_at", "note"], [stamp, "clause unclear"]]

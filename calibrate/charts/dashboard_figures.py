@@ -489,7 +489,8 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
     _title(figure, f"Week by week{more}", text)
     if not section.points:
         return _empty(figure, text)
-    acc, kap = figure.subplots(2, 1, sharex=True)
+    # Accuracy is the line a lead reads first: it gets the taller panel.
+    acc, kap = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     colours = team_colours(teams)
     for team in [*teams, ""]:
         points = [p for p in section.points if p.team == team]
@@ -542,12 +543,12 @@ def attempts_figure(section: TrendSection, *, dark: bool = False,
         _whiskers(axes, [_nan(a.accuracy) for a in mine], y,
                   [a.ci[0] if a.ci else np.nan for a in mine],
                   [a.ci[1] if a.ci else np.nan for a in mine], [SERIES[j]] * len(mine))
-        for a, yi in zip(mine, y, strict=True):
-            if len(teams) > 6:  # beyond that the counts crowd out the chart (table has them)
-                continue
-            axes.text(1.005, yi, f"n={a.n}", fontsize=6.5, va="center", color=text,
-                      transform=axes.get_yaxis_transform())
-    axes.set_yticks(range(len(teams)), labels=teams[::-1], fontsize=8)
+    # Answer counts under each team's name, in legend order: beside the dots they collide
+    # once the chart is squeezed into a dashboard tab. Past six teams, the table has them.
+    counts = {(a.team, a.kind): a.n for a in rows}
+    labels = [team if len(teams) > 6 else team + "\nn = " + " · ".join(
+        str(counts.get((team, k), "–")) for k in kinds) for team in teams]
+    axes.set_yticks(range(len(teams)), labels=labels[::-1], fontsize=8)
     axes.set_xlim(None, 1.0)
     _percent_axis(axes.xaxis)
     axes.set_xlabel("accuracy (95 % Wilson interval)")

@@ -6,6 +6,7 @@ screen rather than one Qt item per cell (~1 s and ~90 MB with QTableWidgetItem).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -18,6 +19,27 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 Index = QModelIndex | QPersistentModelIndex
 
 
+# Column names are the CSV's (stable, machine-friendly); the view shows them in words.
+_TITLES = {
+    "n": "N", "lo": "95 % low", "hi": "95 % high", "bin_n": "Bin N",
+    "fleiss_kappa": "Fleiss κ", "fleiss_lo": "κ low", "fleiss_hi": "κ high",
+    "kappa_cases": "κ cases", "krippendorff_alpha": "Krippendorff α", "alpha_lo": "α low",
+    "alpha_hi": "α high", "gwet_ac1": "Gwet AC1", "ac1_lo": "AC1 low", "ac1_hi": "AC1 high",
+    "answer_id": "Answer ID", "created_at": "Filed", "answered_at": "Answered",
+    "session_kind": "Session", "case_split": "Case split",
+}
+_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?Z")
+
+
+def column_title(name: str) -> str:
+    """`strong_majority_share` → "Strong majority share"; `net_lo` → "Net low"."""
+    if name in _TITLES:
+        return _TITLES[name]
+    words = name.split("_")
+    words = [{"lo": "low", "hi": "high"}.get(w, w) for w in words]
+    return " ".join(words).capitalize()
+
+
 def display(value: object) -> str:
     if value is None:
         return "—"
@@ -25,6 +47,8 @@ def display(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+    if isinstance(value, str) and (stamp := _TIMESTAMP.fullmatch(value)):
+        return f"{stamp[1]} {stamp[2]} UTC"  # to the minute: the stored text sorts and exports
     return str(value)
 
 
@@ -76,9 +100,12 @@ class RowsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.header)):
-            return self.header[section]
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.header):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column_title(self.header[section])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"CSV column: {self.header[section]}"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
