@@ -44,3 +44,27 @@ def test_batching_the_resamples_changes_no_interval(monkeypatch) -> None:
     whole = agreement.krippendorff_alpha(counts, bootstrap=200, seed=3)
     monkeypatch.setattr(agreement, "BOOTSTRAP_BATCH", 80 * 7)  # 7 resamples a batch
     assert agreement.krippendorff_alpha(counts, bootstrap=200, seed=3) == whole
+
+
+def test_bootstrap_with_many_categories_stays_small_and_batching_changes_nothing(monkeypatch
+                                                                                   ) -> None:
+    # 50 cases × 4 raters on a numeric scale of 82 values (a 0-100 score, say): the batch
+    # holds resamples × k × k coincidences, so it must be sized by k² as well as by cases.
+    import tracemalloc
+
+    rng = np.random.default_rng(7)
+    k = 82
+    counts = np.zeros((50, k), dtype=np.int64)
+    for case in range(50):
+        np.add.at(counts[case], np.clip(rng.normal(40, 8, size=4).astype(int), 0, k - 1), 1)
+    values = np.arange(k, dtype=float)
+    levels = {"ordinal": None, "interval": values}
+    tracemalloc.start()
+    whole = agreement.krippendorff_alphas(counts, levels, bootstrap=2000, seed=3)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 150 * 2**20  # was ~400 MB with batches sized by cases only
+    monkeypatch.setattr(agreement, "BOOTSTRAP_BATCH", 50 * 7)  # seven resamples a batch
+    batched = agreement.krippendorff_alphas(counts, levels, bootstrap=2000, seed=3)
+    for level in levels:
+        assert batched[level].ci95 == pytest.approx(whole[level].ci95, abs=1e-12)

@@ -262,12 +262,13 @@ def _alphas_from_coincidences(o: np.ndarray, level: Level, values: np.ndarray | 
     else:
         delta = np.broadcast_to(_delta(level, n_c[0], values), o.shape)
     expected = np.einsum("bi,bij,bj->b", n_c, delta, n_c)
-    observed = (o * delta).sum(axis=(1, 2))
+    observed = np.einsum("bij,bij->b", o, delta)  # no resamples × k × k temporary
     ok = (n >= 2) & (expected > 0)
     return np.where(ok, 1.0 - (n - 1) * observed / np.where(ok, expected, 1.0), np.nan)
 
 
-# Resamples are handled in batches of at most this many (resample, case) weights (32 MB).
+# Resamples are handled in batches of at most this many (resample, case) weights and
+# (resample, category, category) coincidences: 32 MB each.
 BOOTSTRAP_BATCH = 1 << 22
 
 
@@ -279,8 +280,8 @@ def _bootstrap_draws(units: np.ndarray, m: np.ndarray, levels: dict[Level, np.nd
     Seeded: a (resamples × cases) draw gives the same stream as one draw per resample, so
     batching changes nothing; each batch's α come from matrix products, not a loop."""
     rng = np.random.default_rng(seed)
-    u = units.shape[0]
-    batch = max(1, min(bootstrap, BOOTSTRAP_BATCH // u))
+    u, k = units.shape
+    batch = max(1, min(bootstrap, BOOTSTRAP_BATCH // max(u, k * k)))
     draws: dict[Level, list[np.ndarray]] = {lv: [] for lv in levels}
     for start in range(0, bootstrap, batch):
         n_b = min(batch, bootstrap - start)
