@@ -102,6 +102,17 @@ def main() -> None:
             dashboard.tabs.setCurrentIndex(index)
             name = dashboard.tabs.tabText(index).lower().replace(" ", "-")
             shot(f"{10 + index:02d}-dashboard-{name}", 500)
+        from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
+
+        board = dashboard.result.dashboard
+        item = board.items.items[0]  # the most split case
+        pack = next(p for p in window.context.library.packs if p.id == item.pack)
+        dialog = CaseDetailDialog(item, pack, board.disputes.disputes, window)
+        dialog.show()
+        wait(1500)
+        dialog.grab().save(str(OUT / f"18-dashboard-case-detail{suffix}.png"))
+        dialog.shutdown()
+        dialog.close()
     window.close()
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
 
 from calibrate.core.models import AnswerDraft
 from calibrate.store import answers as answer_store
@@ -109,7 +110,9 @@ def test_charts_save_as_png_svg_and_pdf_and_tables_round_trip_as_csv(qtbot, app_
     for suffix, head in magic.items():
         path = save_figure(figure, tmp_path / f"accuracy{suffix}")
         assert path.read_bytes().startswith(head) and path.stat().st_size > 2000
-    written = dashboard.export_tables(tmp_path)
+    from calibrate.gui.screens.dashboard.screen import export_tables
+
+    written = export_tables(dashboard.result.dashboard, tmp_path)
     assert {p.name for p in written} >= {"reviewers.csv", "items.csv", "completion.csv"}
     with (tmp_path / "reviewers.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -168,10 +171,7 @@ def test_importing_an_export_twice_adds_nothing_the_second_time(qtbot, app_windo
 
 def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
         qtbot, app_window, dialogs: list[str]) -> None:
-    import pytest
-
     from calibrate.core.answer_table import Filters
-    from calibrate.core.lead_metrics import DetailsCancelled
     from calibrate.gui.screens.dashboard import compute as compute_module
 
     seed(app_window)
@@ -188,7 +188,107 @@ def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
     # Not kept for going back until complete: a superseded result must not hold its answers.
     assert all(d is not result.dashboard for d, _ in compute_module._RECENT.values())
     compute_module.new_request()  # the lead changed a filter again meanwhile
-    with pytest.raises(DetailsCancelled):
-        compute_module.finish_details(result, request)
+    assert compute_module.finish_details(result, request) is None  # cancelled, quietly
+    assert not result.dashboard.details_ready
     assert all(d is not result.dashboard for d, _ in compute_module._RECENT.values())
     assert dialogs == []
+
+
+def test_a_failing_section_is_reported_once_and_its_tabs_say_so(qtbot, app_window, monkeypatch,
+                                                                 dialogs: list[str]) -> None:
+    from calibrate.core.lead import completion
+
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise ValueError("completion broke")
+
+    monkeypatch.setattr(completion, "completion", broken)
+    seed(app_window)
+    app_window.open_dashboard_unlocked()
+    dashboard = app_window.dashboard
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=20000)
+    qtbot.wait(500)  # time for a retry loop to show itself, were there one
+    assert len(dialogs) == 1 and len(calls) == 1
+    assert "Something went wrong" in dialogs[0]
+    assert dashboard.result is not None and not dashboard.result.dashboard.details_ready
+    dashboard.tabs.setCurrentIndex(dashboard.tabs.count() - 1)  # Completion
+    assert "could not be computed" in dashboard.tables["completion"].caption.text()
+    assert table_rows(dashboard.tables["reviewers"])  # the first view stands
+
+
+def test_a_failed_import_leaves_the_view_and_its_details_pass_alone(qtbot, app_window,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch,
+                                                                     dialogs: list[str]) -> None:
+    # The worst moment for an import to fail: the view on screen still waits for its
+    # details and a newer view is being computed. Both are held until the import has failed.
+    import threading
+
+    from calibrate.gui.screens.dashboard import screen as screen_module
+
+    hold_details, hold_compute = threading.Event(), threading.Event()
+    real_details, real_compute = screen_module.finish_details, screen_module.compute
+    calls = {"details": 0, "compute": 0}
+
+    def held(name, event, real):
+        def run(*args, **kwargs):
+            calls[name] += 1
+            if calls[name] == (1 if name == "details" else 2):
+                event.wait(20)
+            return real(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(screen_module, "finish_details", held("details", hold_details,
+                                                              real_details))
+    monkeypatch.setattr(screen_module, "compute", held("compute", hold_compute, real_compute))
+    seed(app_window)
+    app_window.open_dashboard_unlocked()
+    dashboard = app_window.dashboard
+    dashboard.runner._pool.setMaxThreadCount(3)  # the two held tasks and the import
+    qtbot.waitUntil(lambda: dashboard.result is not None and calls["details"] == 1, timeout=20000)
+    dashboard.filters.target.setValue(80)
+    qtbot.waitUntil(lambda: calls["compute"] == 2, timeout=20000)
+    bad = tmp_path / "notes.csv"
+    bad.write_text("this is not a history file\n")
+    dashboard.import_file(bad)
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=20000)
+    hold_compute.set()
+    hold_details.set()
+    qtbot.waitUntil(lambda: dashboard.result.dashboard.headline.target == 0.8
+                    and dashboard.result.dashboard.details_ready, timeout=20000)
+    dashboard.tabs.setCurrentIndex(dashboard.tabs.count() - 1)  # Completion
+    assert {row["Reviewer"] for row in table_rows(dashboard.tables["completion"])} >= {"Cruz"}
+    assert len(dialogs) == 1
+
+
+def test_a_split_case_opens_to_its_golden_answer_rationale_answers_and_disputes(
+        qtbot, app_window, dialogs: list[str], monkeypatch) -> None:
+    from calibrate.gui import prompts
+    from calibrate.store import disputes as dispute_store
+
+    seed(app_window)
+    db = app_window.context.db
+    session_id = db.execute("SELECT session_id FROM answers ORDER BY rowid LIMIT 1").fetchone()[0]
+    answer = answer_store.answers_for_session(db, session_id)[0]
+    dispute_store.record_dispute(db, answer, "GR-1 should say whether a blurred face counts.")
+    dashboard = open_dashboard(qtbot, app_window)
+    opened = []
+
+    def look(dialog) -> int:
+        opened.append((dialog.windowTitle(),
+                       " ".join(label.text() for label in dialog.findChildren(QLabel)),
+                       dialog.findChild(QWidget, "caseDetailRationale").toPlainText()))
+        return 0
+
+    monkeypatch.setattr(prompts, "run_dialog", look)
+    items = dashboard.result.dashboard.items.items
+    index = next(i for i, item in enumerate(items) if item.case == answer.case_id)
+    dashboard.tables["items"].row_activated.emit(index)
+    title, summary, rationale = opened[0]
+    case = app_window.context.pack("graphic-content").cases[answer.case_id]
+    assert title == f"graphic-content / {answer.case_id}"
+    assert "Golden:" in summary and f"{items[index].n} reviewers" in summary
+    assert case.rationale.split()[0] in rationale
+    assert "Disputed 1 time(s)" in rationale and "blurred face counts" in rationale

@@ -92,22 +92,20 @@ class Dashboard:
 
     def table(self, name: str) -> Rows:
         """One exportable table by its file-friendly name (see `tables`)."""
-        return {
-            "headline": lambda: self.headline.rows(), "reviewers": lambda: self.reviewers.rows(),
-            "agreement": lambda: self.agreement.rows(),
-            "confusion": lambda: self.confusion.rows(),
-            "enforcement": lambda: self.enforcement.rows(), "trend": lambda: self.trend.rows(),
-            "attempts": lambda: self.trend.attempt_rows(), "items": lambda: self.items.rows(),
-            "calibration": lambda: self.calibration.rows(),
-            "critical_errors": lambda: self.critical.rows(),
-            "completion": lambda: self.completion.rows(),
-            "disputes": lambda: self.disputes.rows(),
-        }[name]()
+        return _TABLES[name](self)
 
     def tables(self) -> dict[str, Rows]:
         """Every exportable table by a file-friendly name."""
         return {name: self.table(name) for name in TABLE_NAMES}
 
 
-TABLE_NAMES = ("headline", "reviewers", "agreement", "confusion", "enforcement", "trend",
-               "attempts", "items", "calibration", "critical_errors", "completion", "disputes")
+# Each table by name, from the section that holds it (detail sections compute on first use).
+_TABLES: dict[str, Callable[[Dashboard], Rows]] = {
+    "headline": lambda d: d.headline.rows(), "reviewers": lambda d: d.reviewers.rows(),
+    "agreement": lambda d: d.agreement.rows(), "confusion": lambda d: d.confusion.rows(),
+    "enforcement": lambda d: d.enforcement.rows(), "trend": lambda d: d.trend.rows(),
+    "attempts": lambda d: d.trend.attempt_rows(), "items": lambda d: d.items.rows(),
+    "calibration": lambda d: d.calibration.rows(), "critical_errors": lambda d: d.critical.rows(),
+    "completion": lambda d: d.completion.rows(), "disputes": lambda d: d.disputes.rows(),
+}
+TABLE_NAMES = tuple(_TABLES)  # the order exports and the report list them in

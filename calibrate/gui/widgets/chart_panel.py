@@ -46,6 +46,10 @@ class ChartPanel(QWidget):
         self.canvas.replace_figure(figure)
         self.caption.setText(caption)
 
+    def show_unavailable(self, message: str) -> None:
+        """No chart, and why, in its caption's place."""
+        self.set_figure(Figure(), message)
+
     def _on_save_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{self.name}.png", SAVE_FILTERS)
         if path:

@@ -89,6 +89,10 @@ class TablePanel(QWidget):
         self._fit_text_columns()
         self.caption.setText(caption)
 
+    def show_unavailable(self, message: str) -> None:
+        """No rows, and why, in the caption's place."""
+        self.set_rows(self.header, [], message)
+
     def _fit_text_columns(self) -> None:
         """Widen text columns to their longest text in any row (the sample that sizes the
         columns may miss a long name far down; numbers have fixed formats)."""

@@ -6,6 +6,7 @@ import html
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from calibrate.core.lead.sections import DisputeRow
 from calibrate.core.lead_metrics import ItemRow
 from calibrate.core.models import Pack
 from calibrate.gui.widgets.markdown_view import MarkdownView
@@ -14,7 +15,9 @@ from calibrate.gui.widgets.markdown_view import MarkdownView
 class CaseDetailDialog(QDialog):
     """What a trainer needs to decide whether the guidance, not the moderators, is unclear."""
 
-    def __init__(self, item: ItemRow, pack: Pack | None, parent: QWidget | None = None):
+    def __init__(self, item: ItemRow, pack: Pack | None,
+                 disputes: tuple[DisputeRow, ...] = (), parent: QWidget | None = None):
+        """disputes: every dispute in view; the dialog lists this case's (newest first)."""
         super().__init__(parent)
         self.setObjectName("caseDetailDialog")
         self.setWindowTitle(f"{item.pack} / {item.case}")
@@ -54,7 +57,8 @@ class CaseDetailDialog(QDialog):
         summary.setWordWrap(True)
         right.addWidget(summary)
         rationale = MarkdownView(self, name="caseDetailRationale")
-        rationale.set_markdown("### Rationale\n\n" + (case.rationale if case else "—"),
+        rationale.set_markdown("### Rationale\n\n" + (case.rationale if case else "—")
+                               + _dispute_notes(item, disputes, labels),
                                [c.id for c in pack.clauses] if pack else [])
         right.addWidget(rationale, stretch=1)
         layout.addLayout(right, stretch=2)
@@ -62,3 +66,16 @@ class CaseDetailDialog(QDialog):
     def shutdown(self) -> None:
         if self.player is not None:
             self.player.shutdown()
+
+
+def _dispute_notes(item: ItemRow, disputes: tuple[DisputeRow, ...], labels: dict) -> str:
+    """The moderators' disputes of this golden answer, as Markdown (what they chose, why)."""
+    mine = [d for d in disputes if d.pack == item.pack and d.case == item.case]
+    if not mine:
+        return ""
+    lines = [f"\n\n### Disputed {len(mine)} time(s)\n"]
+    for d in mine:
+        chose = labels.get(d.chosen, d.chosen) if d.chosen else "skipped"
+        note = " ".join(d.note.split()) or "(no note)"
+        lines.append(f"- {d.created_at[:10]}, chose *{chose}*: {note}")
+    return "\n".join(lines)

@@ -25,6 +25,7 @@ from calibrate.core.answer_table import Filters
 from calibrate.core.lead_metrics import (
     DETAIL_TABLES,
     Dashboard,
+    DetailsCancelled,
     case_clauses_of,
     compute_dashboard,
 )
@@ -161,7 +162,7 @@ def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: floa
             dashboard, choices = _compute(db_path, filters, packs, target)
             release_memory()
         result = DashboardResult(filters, dashboard, choices, dark, key=key)
-        if DETAIL_TABLES.intersection([*charts, *panels]):
+        if DETAIL_TABLES.intersection(panels):  # panels include the charts
             dashboard.details()
         if dashboard.details_ready:
             _remember(result)
@@ -180,14 +181,24 @@ def _remember(result: DashboardResult) -> None:
         _RECENT.popitem(last=False)
 
 
-def finish_details(result: DashboardResult, request: int) -> DashboardResult:
+def finish_details(result: DashboardResult, request: int) -> DashboardResult | None:
     """Compute the result's detail sections, unless request `request` is no longer the
-    newest (then DetailsCancelled; the result was never kept, so what it holds goes with
-    the screen's reference to it)."""
+    newest (then None: a newer view is coming, and this result was never kept, so what it
+    holds goes with the screen's reference to it)."""
     with _COMPUTING:
         try:
             result.dashboard.details(cancelled=lambda: _LATEST_REQUEST[0] != request)
+        except DetailsCancelled:
+            return None  # expected, not a failure: nothing to log or show
         finally:
             release_memory()
         _remember(result)
         return result
+
+
+def complete(dashboard: Dashboard) -> Dashboard:
+    """`dashboard` with every section computed, one computation at a time as for a refresh
+    (exports and the report need them all)."""
+    with _COMPUTING:
+        dashboard.details()
+    return dashboard

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.charts.dashboard_figures import figure_caption
-from calibrate.core.lead_metrics import DETAIL_TABLES, DetailsCancelled
+from calibrate.core.lead_metrics import DETAIL_TABLES, Dashboard
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
 from calibrate.gui.screens.dashboard.compute import (
     DashboardResult,
+    complete,
     compute,
     finish_details,
     new_request,
@@ -63,6 +64,8 @@ TABLE_TITLES = {
 }
 
 
+DETAILS_FAILED = ("This part of the dashboard could not be computed (the error was shown and "
+                  "logged). Change a filter to try again.")
 ITEMS_CAPTION = (
     "Split = at least 3 strong reviewers answered and their most common answer has a share "
     "below 60 %: the guidance, not the moderators, may be unclear. Double-click a case to see "
@@ -90,6 +93,7 @@ class DashboardScreen(QWidget):
         self.result: DashboardResult | None = None
         self._tables: dict = {}  # the current result's table rows, by name, once asked for
         self._request = 0  # compute.new_request() of the newest refresh
+        self._details_error = False  # the current result's details pass failed
         self.runner = TaskRunner(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
@@ -177,10 +181,11 @@ class DashboardScreen(QWidget):
         self._request = request = new_request()
         self.runner.run("dashboard",
                         lambda: compute(path, filters, packs, target, dark, charts, panels),
-                        lambda result: self._on_computed(result, request), self._on_failed)
+                        lambda result: self._on_computed(result, request),
+                        self._on_refresh_failed)
         self._release_hidden()  # while the worker computes: its peak comes without them
 
-    def _on_computed(self, result: DashboardResult, request: int | None = None) -> None:
+    def _on_computed(self, result: DashboardResult, request: int) -> None:
         self.result = result
         self.filters.set_choices(result.choices)
         d = result.dashboard
@@ -198,12 +203,13 @@ class DashboardScreen(QWidget):
             f"escalation(s)</b></span> · {len(h.split_cases)} split case(s) · below the "
             f"{h.target:.0%} target: {html.escape(below) or 'nobody'}")
         self._tables = {}
+        self._details_error = False
         self._stale = {p for panels in self._tab_panels for p in panels}
         self._show_tab(self.tabs.currentIndex())
         self.updated.emit()
         QTimer.singleShot(0, self._release_hidden)  # after the charts on screen are drawn
         if not result.dashboard.details_ready:  # the other tabs' sections, after drawing
-            QTimer.singleShot(0, lambda: self._finish_details(result, request or self._request))
+            QTimer.singleShot(0, lambda: self._finish_details(result, request))
 
     def _finish_details(self, result: DashboardResult, request: int) -> None:
         # Run even when a newer request came meanwhile: the pass then stops at once and lets
@@ -211,14 +217,17 @@ class DashboardScreen(QWidget):
         self.runner.run("dashboard-details", lambda: finish_details(result, request),
                         self._on_details_ready, self._on_details_failed)
 
-    def _on_details_ready(self, result: DashboardResult) -> None:
-        if result is self.result:
+    def _on_details_ready(self, result: DashboardResult | None) -> None:
+        if result is not None and result is self.result:  # None: cancelled for a newer view
             self._show_tab(self.tabs.currentIndex())
             self.details_ready.emit()
 
     def _on_details_failed(self, error: BaseException) -> None:
-        if not isinstance(error, DetailsCancelled):  # cancelled: a newer view is coming
-            self._on_failed(error)
+        # Shown once and not retried: the same answers would fail the same way. The tabs
+        # that need the details say so; the next filter change tries again.
+        self._details_error = True
+        self._show_tab(self.tabs.currentIndex())
+        show_error(self, error, self.context.log_path, title="Part of the dashboard failed")
 
     def _release_hidden(self) -> None:
         """Let go of what hidden tabs show (their figures, and table rows: the completion
@@ -247,6 +256,8 @@ class DashboardScreen(QWidget):
             if panel not in self._stale:
                 continue
             if panel.name in DETAIL_TABLES and not self.result.dashboard.details_ready:
+                if self._details_error:
+                    panel.show_unavailable(DETAILS_FAILED)
                 continue  # filled when the details pass delivers (the busy bar shows it)
             self._stale.discard(panel)
             if isinstance(panel, ChartPanel):
@@ -263,12 +274,19 @@ class DashboardScreen(QWidget):
                 if panel.name == "items":
                     panel.caption.setText(ITEMS_CAPTION)
 
-    def _on_failed(self, error: BaseException) -> None:
+    def _on_refresh_failed(self, error: BaseException) -> None:
         show_error(self, error, self.context.log_path, title="The dashboard could not update")
-        # The failed request cancelled the details pass of what is still on screen.
-        if self.result is not None and not self.result.dashboard.details_ready:
+        # The failed refresh's request cancelled the details pass of what is still on
+        # screen: start it again, for that result.
+        if (self.result is not None and not self.result.dashboard.details_ready
+                and not self._details_error):
             self._request = request = new_request()
             self._finish_details(self.result, request)
+
+    def _on_action_failed(self, title: str):
+        """The error handler of an import, export or report: says what failed, nothing else
+        (the view on screen and its details pass are not affected)."""
+        return lambda error: show_error(self, error, self.context.log_path, title=title)
 
     # --- actions -----------------------------------------------------------------------------
     def _on_item_activated(self, index: int) -> None:
@@ -278,8 +296,8 @@ class DashboardScreen(QWidget):
         from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
 
         pack = next((p for p in self.context.library.packs if p.id == item.pack), None)
-        dialog = CaseDetailDialog(item, pack, self)
-        dialog.exec()
+        dialog = CaseDetailDialog(item, pack, self.result.dashboard.disputes.disputes, self)
+        prompts.run_dialog(dialog)
         dialog.shutdown()
 
     def _on_export_tables_clicked(self) -> None:
@@ -287,16 +305,11 @@ class DashboardScreen(QWidget):
             return
         folder = QFileDialog.getExistingDirectory(self, "Export every table as CSV into…")
         if folder:  # off the GUI thread: the other tabs' sections may still be computing
-            self.runner.run("export", lambda: self.export_tables(Path(folder)),
+            dashboard = self.result.dashboard  # the view on screen now, whatever comes next
+            self.runner.run("export", lambda: export_tables(dashboard, Path(folder)),
                             lambda written: prompts.inform(
                                 self, "Tables exported", f"{len(written)} CSV files in {folder}."),
-                            self._on_failed)
-
-    def export_tables(self, folder: Path) -> list[Path]:
-        """Every table of the current result as `<name>.csv` in folder."""
-        assert self.result is not None
-        return [write_csv(folder / f"{name}.csv", header, rows)
-                for name, (header, rows) in self.result.dashboard.tables().items()]
+                            self._on_action_failed("The tables could not be exported"))
 
     def _on_save_report_clicked(self) -> None:
         if self.result is None:
@@ -311,9 +324,10 @@ class DashboardScreen(QWidget):
         from calibrate.charts.report import write_report
 
         dashboard, described = self.result.dashboard, self.filters.describe()
-        self.runner.run("report", lambda: write_report(dashboard, path, filters=described),
+        self.runner.run("report",
+                        lambda: write_report(complete(dashboard), path, filters=described),
                         lambda _: prompts.inform(self, "Report saved", f"Saved {path}."),
-                        self._on_failed)
+                        self._on_action_failed("The report could not be saved"))
 
     def _on_import_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -327,7 +341,7 @@ class DashboardScreen(QWidget):
 
         db_path, packs = self.context.db_path, list(self.context.library.packs)
         self.runner.run("import", lambda: import_answers(db_path, path, packs),
-                        self._on_imported, self._on_failed)
+                        self._on_imported, self._on_action_failed("Nothing was imported"))
 
     def _on_imported(self, summary: str) -> None:
         prompts.inform(self, "Answers imported", summary)
@@ -336,3 +350,9 @@ class DashboardScreen(QWidget):
     def shutdown(self) -> None:
         new_request()  # a details pass under way stops at its next section
         self.runner.wait()
+
+
+def export_tables(dashboard: Dashboard, folder: Path) -> list[Path]:
+    """Every table of `dashboard` as `<name>.csv` in folder."""
+    return [write_csv(folder / f"{name}.csv", header, rows)
+            for name, (header, rows) in complete(dashboard).tables().items()]
