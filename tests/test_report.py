@@ -125,6 +125,46 @@ def test_dates_and_packs_narrow_the_report(demo_db: Path, tmp_path: Path) -> Non
     assert "graphic-content (" not in text
 
 
+@pytest.mark.parametrize(("option", "value", "known"), [
+    ("--team", "Nope", "teams: Graphic APAC, Graphic EU, Harassment EU"),
+    ("--team", "graphic eu", "teams: Graphic APAC, Graphic EU, Harassment EU"),
+    ("--site", "Berlin", "sites: Lisbon, Manila"),
+    ("--pack", "Harassment", "packs: graphic-content, harassment, regulated-goods"),
+])
+def test_a_filter_value_the_database_lacks_is_refused_and_names_those_it_has(
+        demo_db: Path, tmp_path: Path, option: str, value: str, known: str) -> None:
+    out = tmp_path / "r.pdf"
+    result = calibrate("report", "--db", str(demo_db), "--out", str(out), option, value,
+                       cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f'calibrate report: no {option[2:]} "{value}" in {demo_db}; {known}']
+    assert result.stdout == "" and not out.exists()
+
+
+def test_a_database_without_answers_still_writes_its_empty_report(tmp_path: Path) -> None:
+    from calibrate.store import catalog
+    from calibrate.store.db import open_database
+
+    db_path = tmp_path / "new.sqlite3"
+    db = open_database(db_path)
+    catalog.create_profile(db, "Ana Ferreira", "Trust EU", "Lisbon")
+    db.conn.close()
+    out = tmp_path / "empty.pdf"
+    result = calibrate("report", "--db", str(db_path), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert page_count(out) == REPORT_PAGES
+    # A team whose people have not answered yet is in the database: its report lists them.
+    team = calibrate("report", "--db", str(db_path), "--out", str(out), "--team", "Trust EU",
+                     cwd=tmp_path)
+    assert team.returncode == 0, team.stderr
+    refused = calibrate("report", "--db", str(db_path), "--out", str(tmp_path / "x.pdf"),
+                        "--pack", "harassment", cwd=tmp_path)
+    assert refused.returncode == 2 and not (tmp_path / "x.pdf").exists()
+    assert refused.stderr.splitlines() == [
+        f'calibrate report: no pack "harassment" in {db_path}; packs: none']
+
+
 @pytest.mark.parametrize("kind", ["missing", "text file", "foreign sqlite", "empty file"])
 def test_a_bad_database_is_one_line_and_exit_2(tmp_path: Path, kind: str) -> None:
     db = tmp_path / "x.sqlite3"

@@ -1,8 +1,9 @@
 """`calibrate report --db PATH --out report.pdf`: the lead report as a PDF, without a screen.
 
 Reads the database (never Qt, never a display: charts are plain matplotlib Figures written
-by the PDF backend). Bad input — a missing file, a file that is not a Calibrate database, an
-unwritable output — is one line on stderr and exit 2, never a traceback.
+by the PDF backend). Bad input — a missing file, a file that is not a Calibrate database, a
+--team, --site or --pack the database does not hold, an unwritable output — is one line on
+stderr and exit 2, never a traceback, and no report is written.
 """
 
 from __future__ import annotations
@@ -90,6 +91,24 @@ def describe_filters(args: argparse.Namespace) -> str:
     return ", ".join(parts)
 
 
+def check_filters(args: argparse.Namespace, db_path: Path, choices: dict[str, list],
+                  people: list[dict]) -> None:
+    """Refuse a --team, --site or --pack value the database does not hold (a typo or the
+    wrong case would otherwise give a report of nothing). Teams and sites of profiles that
+    have not answered yet count: their report lists who has not calibrated."""
+    held_by = {"teams": {p["team"] for p in people}, "sites": {p["site"] for p in people},
+               "packs": set()}
+    unknown, known = [], []
+    for flag, plural in (("team", "teams"), ("site", "sites"), ("pack", "packs")):
+        held = set(choices[plural]) | held_by[plural]
+        missing = [value for value in getattr(args, flag) or [] if value not in held]
+        if missing:
+            unknown.append(f"{flag} " + ", ".join(f'"{value}"' for value in missing))
+            known.append(f"{plural}: {', '.join(sorted(held)) or 'none'}")
+    if unknown:
+        raise ReportError(f"no {', no '.join(unknown)} in {db_path}; {'; '.join(known)}")
+
+
 def write(args: argparse.Namespace) -> tuple[Path, int]:
     """Read, compute and draw; returns the output path and its page count."""
     db_path: Path = args.db
@@ -108,9 +127,10 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
     from calibrate.core.answer_table import Filters
     from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
     from calibrate.core.lessons import load_library
+    from calibrate.store.answer_cache import AnswerCache
     from calibrate.store.db import open_database
     from calibrate.store.exchange import is_demo
-    from calibrate.store.queries import dispute_rows, load_answers, roster
+    from calibrate.store.queries import dispute_rows, filter_choices, load_answers, roster
 
     folders = [p for p in [paths.bundled_lessons_dir(), *args.lessons] if p is not None]
     for folder in args.lessons:
@@ -123,8 +143,11 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
                       since=args.since, until=args.until)
     db = open_database(db_path)
     try:
-        table = load_answers(db, filters, packs)
-        people = [p for p in roster(db)
+        cache = AnswerCache()  # read once for the check and the report
+        everyone = roster(db)
+        check_filters(args, db_path, filter_choices(db, cache=cache), everyone)
+        table = load_answers(db, filters, packs, cache=cache)
+        people = [p for p in everyone
                   if (not args.team or p["team"] in args.team)
                   and (not args.site or p["site"] in args.site)]
         disputes = dispute_rows(db, filters)
