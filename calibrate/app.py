@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from calibrate import __version__, paths
@@ -88,8 +90,25 @@ def ensure_demo_database(path: Path) -> None:
     write_demo(path, DEFAULT_SEED)
 
 
+def display_problem() -> str | None:
+    """Why no window can open here (Linux without a display), else None. Qt itself would
+    abort the process, blaming a missing xcb library."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, ...: no display needed
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display to open a window on; run scripts/run-app.sh (it starts a virtual "
+            "screen) or `xvfb-run -a calibrate ...`")
+
+
 def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | None = None) -> int:
     """Open the app; on_ready (tests only) gets the shown main window before the event loop."""
+    if QApplication.instance() is None and (problem := display_problem()):
+        print(f"calibrate: {problem}", file=sys.stderr)
+        return 2
     log_path = setup_logging(verbose=getattr(args, "verbose", False))
     log.info("Calibrate %s starting", __version__)
     app = QApplication.instance()
@@ -109,6 +128,8 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
         from PySide6.QtWidgets import QMessageBox
 
         log.error("database refused: %s", error)
+        # On the terminal too: on a virtual screen nobody sees the dialog.
+        print(f"calibrate: {error}", file=sys.stderr)
         QMessageBox.critical(None, "Calibrate cannot open its database", str(error))
         return 1
     from calibrate.gui.main_window import MainWindow
@@ -116,6 +137,18 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
     # Lessons load off the GUI thread once the window has painted: it is usable at once.
     window = MainWindow(context, after_first_paint=lambda: window.reload_lessons())
     window.show()
+    _close_on_signals(window)
     if on_ready is not None:
         on_ready(window)
     return app.exec()
+
+
+def _close_on_signals(window: QMainWindow) -> None:
+    """Ctrl+C and SIGTERM close the window as File > Quit does (recorded answers are on disk
+    already). Python runs a signal handler only between bytecodes: a timer lets it in while
+    Qt waits for events."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: window.close())
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)

@@ -443,3 +443,42 @@ def test_missing_libvlc_is_reported_not_a_crash() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "libVLC could not be loaded" in done.stdout and "libvlc5" in done.stdout
+
+
+def test_sound_output_is_found_from_a_sound_server_or_a_card(tmp_path: Path,
+                                                             monkeypatch: Any) -> None:
+    from calibrate.player import probe
+
+    cards = tmp_path / "cards"
+    monkeypatch.setattr(probe, "ALSA_CARDS", cards)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    assert probe.sound_output_found() is False  # no /proc/asound, no server: a server box
+    cards.write_text("--- no soundcards ---\n")
+    assert probe.sound_output_found() is False
+    cards.write_text(" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n")
+    assert probe.sound_output_found() is True
+    cards.unlink()
+    (tmp_path / "pulse").mkdir()
+    (tmp_path / "pulse" / "native").touch()
+    assert probe.sound_output_found() is True
+    monkeypatch.delenv(probe.DUMMY_AUDIO_ENV, raising=False)
+    assert "--aout=dummy" not in probe.instance_args()
+
+
+def test_a_clip_plays_without_sound_errors_on_a_machine_without_sound(tmp_path: Path) -> None:
+    from calibrate.player import probe
+
+    if probe.sound_output_found():
+        pytest.skip("this machine has a sound output")
+    code = (
+        "import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
+        "from calibrate.player.vlc_player import VideoPlayer, PlayerState;"
+        "p = VideoPlayer(); p.load(sys.argv[1]);"
+        "from PySide6.QtCore import QTimer;"
+        "QTimer.singleShot(1500, lambda: (print(p.state.name), app.quit())); app.exec()")
+    env = {k: v for k, v in os.environ.items() if k != probe.DUMMY_AUDIO_ENV}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    result = subprocess.run([sys.executable, "-c", code, str(MP4)], capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] in ("PLAYING", "ENDED")
+    assert "ALSA" not in result.stderr, result.stderr[:300]

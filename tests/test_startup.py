@@ -121,3 +121,47 @@ def test_options_before_a_command_get_a_hint_not_the_app(capsys) -> None:
     assert "calibrate demo --db x.sqlite3" in capsys.readouterr().err
     assert main(["--db", "my dir/x.sqlite3", "gui"]) == 2
     assert "calibrate gui --db 'my dir/x.sqlite3'" in capsys.readouterr().err
+
+
+def test_without_a_display_the_app_says_so_in_one_line_instead_of_aborting(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "calibrate", "--db", str(tmp_path / "x.db")],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "calibrate: no display to open a window on; run scripts/run-app.sh (it starts a "
+        "virtual screen) or `xvfb-run -a calibrate ...`"]
+    assert not (tmp_path / "x.db").exists()  # nothing was created either
+
+
+def test_a_refused_database_is_named_on_the_terminal_too(tmp_path) -> None:
+    garbage = tmp_path / "notes.sqlite3"
+    garbage.write_bytes(b"these are my notes, not a database" * 10)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    code = ("import sys; from PySide6.QtWidgets import QMessageBox;"
+            "QMessageBox.critical = lambda *a: 0;"  # no one to click it away
+            "from calibrate.cli import main; sys.exit(main(sys.argv[1:]))")
+    result = subprocess.run([sys.executable, "-c", code, "--db", str(garbage)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert f"calibrate: {garbage}" in result.stderr and "Traceback" not in result.stderr
+    assert garbage.read_bytes() == b"these are my notes, not a database" * 10
+
+
+def test_ctrl_c_or_sigterm_closes_the_app_as_quit_does(tmp_path) -> None:
+    import signal
+    import time
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(tmp_path / name.lower())
+    for number in (signal.SIGINT, signal.SIGTERM):
+        app = subprocess.Popen([sys.executable, "-m", "calibrate", "--db",
+                                str(tmp_path / "calibrate.sqlite3")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)  # the window is up and its lessons loaded
+        app.send_signal(number)
+        out, err = app.communicate(timeout=20)
+        assert app.returncode == 0, err
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err

@@ -345,18 +345,34 @@ def _build_lessons(
     return tuple(lessons)
 
 
-def load_library(folders: list[Path]) -> LoadResult:
-    """Load every pack in the given lessons/pack folders; a broken pack never stops the others."""
+def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult:
+    """Load every pack in the given lessons/pack folders; a broken pack never stops the others.
+
+    A pack found in another folder replaces the pack of the same id from `bundled` (the demo
+    packs shipped with the app): a trainer's checkout of the demo packs is what they edit.
+    The same id twice outside `bundled` is a problem; the first one found is kept."""
     result = LoadResult()
     seen: dict[str, Path] = {}
+    from_bundle: set[str] = set()  # ids whose pack came from `bundled`
     for folder in folders:
         if not folder.is_dir():
             result.problems.append(Problem(str(folder), None, None, "lessons folder not found"))
             continue
+        is_bundle = bundled is not None and folder.resolve() == bundled.resolve()
         for pack_folder in find_pack_folders(folder):
             pack, problems = _load_pack_guarded(pack_folder)
             result.problems += problems
             if pack is None:
+                continue
+            if pack.id in seen and (is_bundle or pack.id in from_bundle):
+                bundled_copy = pack_folder if is_bundle else seen[pack.id]
+                if not is_bundle:  # the user's copy takes the bundled one's place
+                    index = next(i for i, p in enumerate(result.packs) if p.id == pack.id)
+                    result.packs[index] = pack
+                    seen[pack.id] = pack_folder
+                    from_bundle.discard(pack.id)
+                log.info("pack %r: %s is used, not the bundled copy in %s", pack.id,
+                         seen[pack.id], bundled_copy)
                 continue
             if pack.id in seen:
                 result.problems.append(
@@ -369,6 +385,8 @@ def load_library(folders: list[Path]) -> LoadResult:
                 )
                 continue
             seen[pack.id] = pack_folder
+            if is_bundle:
+                from_bundle.add(pack.id)
             result.packs.append(pack)
     return result
 

@@ -37,9 +37,10 @@ class AppContext:
         return wrap_connection(self.conn)
 
     def reload_library(self) -> LoadResult:
+        from calibrate import paths
         from calibrate.core.lessons import load_library  # pydantic: ~0.1 s, not at start-up
 
-        self.library = load_library(self.lessons_dirs)
+        self.library = load_library(self.lessons_dirs, bundled=paths.bundled_lessons_dir())
         return self.library
 
     def pack(self, pack_id: str) -> Pack:

@@ -256,8 +256,9 @@ class MainWindow(QMainWindow):
 def _load_library(folders: list) -> LoadResult:
     """On the worker thread, imports included: the loader and pydantic take ~0.1 s to import,
     and an import on the GUI thread would hold the window still for that long."""
+    from calibrate import paths
     from calibrate.core.lessons import load_library
     from calibrate.store.db import preload_sqlite_utils
 
     preload_sqlite_utils()
-    return load_library(folders)
+    return load_library(folders, bundled=paths.bundled_lessons_dir())

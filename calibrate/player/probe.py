@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ PARSE_TIMEOUT_MS = 1500
 UNDECODABLE = "The video could not be decoded"
 
 DUMMY_AUDIO_ENV = "CALIBRATE_DUMMY_AUDIO"
+ALSA_CARDS = Path("/proc/asound/cards")
+SOUND_SERVER_SOCKETS = ("pulse/native", "pipewire-0")  # under $XDG_RUNTIME_DIR
 
 _vlc: ModuleType | None = None
 _instance: Any = None
@@ -64,10 +67,27 @@ def libvlc_version() -> str:
     return vlc.libvlc_get_version().decode("utf-8", "replace") if vlc else ""
 
 
+def sound_output_found() -> bool:
+    """False on a Linux machine with neither a sound server nor a sound card (a server or a
+    virtual screen): there, libVLC's ALSA output prints an error line many times a second
+    while a clip plays. Elsewhere, True."""
+    if not sys.platform.startswith("linux"):
+        return True
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and any((Path(runtime) / name).exists() for name in SOUND_SERVER_SOCKETS):
+        return True
+    try:
+        cards = ALSA_CARDS.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "no soundcards" not in cards and bool(cards.strip())
+
+
 def instance_args(dummy_audio: bool | None = None) -> list[str]:
-    """libVLC options for a desktop app; dummy audio when asked or CALIBRATE_DUMMY_AUDIO=1."""
+    """libVLC options for a desktop app; dummy audio when asked, when
+    CALIBRATE_DUMMY_AUDIO=1, or when the machine has no sound output at all."""
     if dummy_audio is None:
-        dummy_audio = os.environ.get(DUMMY_AUDIO_ENV) == "1"
+        dummy_audio = os.environ.get(DUMMY_AUDIO_ENV) == "1" or not sound_output_found()
     args = ["--quiet", "--no-video-title-show", "--no-xlib"]
     if dummy_audio:
         # Keeps the audio clock (rate and end behave) without a sound device.
