@@ -207,6 +207,21 @@ def test_demo_export_is_refused_by_a_real_database(tmp_path: Path, export_file: 
     assert count(real) == 1
 
 
+def test_export_creates_missing_folders_and_names_a_file_in_the_way(
+        tmp_path: Path, demo_file: Path) -> None:
+    out = tmp_path / "exports" / "march" / "demo.calibrate.jsonl"
+    result = calibrate("export", "--db", str(demo_file), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert load_export(out).path == out
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    blocked = tmp_path / "notes.txt" / "demo.calibrate.jsonl"
+    result = calibrate("export", "--db", str(demo_file), "--out", str(blocked), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"calibrate export: {blocked}: cannot create its folder ({tmp_path / 'notes.txt'} is a "
+        "file, not a folder)"]
+
+
 def test_export_never_overwrites_the_database_or_a_foreign_file(tmp_path: Path,
                                                                 demo_file: Path) -> None:
     db_copy = tmp_path / "db.sqlite3"

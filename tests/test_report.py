@@ -185,11 +185,34 @@ def test_a_bad_database_is_one_line_and_exit_2(tmp_path: Path, kind: str) -> Non
     assert (db.read_bytes() if db.exists() else None) == before
 
 
-def test_an_unwritable_output_is_one_line_and_exit_2(demo_db: Path, tmp_path: Path) -> None:
-    result = calibrate("report", "--db", str(demo_db), "--out",
-                       str(tmp_path / "no" / "such" / "r.pdf"), cwd=tmp_path)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+@pytest.mark.parametrize(("out", "reason"), [
+    ("notes.txt/r.pdf", "cannot create its folder ({tmp}/notes.txt is a file, not a folder)"),
+    ("notes.txt/march/r.pdf", "cannot create its folder ({tmp}/notes.txt is a file, not a "
+                              "folder)"),
+    ("reports", "cannot write the report (Is a directory)"),
+])
+def test_an_unwritable_output_is_one_line_and_exit_2(demo_db: Path, tmp_path: Path, out: str,
+                                                     reason: str) -> None:
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    (tmp_path / "reports").mkdir()
+    result = calibrate("report", "--db", str(demo_db), "--out", str(tmp_path / out),
+                       cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"calibrate report: {tmp_path / out}: {reason.format(tmp=tmp_path)}"]
+
+
+def test_report_creates_missing_folders_as_export_and_demo_do(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "demo.sqlite3"
+    export = tmp_path / "exports" / "march" / "demo.calibrate.jsonl"
+    out = tmp_path / "reports" / "march" / "r.pdf"
+    assert calibrate("demo", "--db", str(db), cwd=tmp_path).returncode == 0
+    assert calibrate("export", "--db", str(db), "--out", str(export),
+                     cwd=tmp_path).returncode == 0
+    result = calibrate("report", "--db", str(db), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Report written to {out} ({REPORT_PAGES} pages)."
+    assert db.is_file() and export.is_file() and page_count(out) == REPORT_PAGES
 
 
 def test_report_needs_no_screen_and_never_loads_qt(demo_db: Path, tmp_path: Path) -> None:

@@ -5,6 +5,24 @@ Each module defines `register(subparsers)` (adds its parser and sets `run=`) and
 """
 
 import argparse
+from pathlib import Path
+
+
+def make_parent_folder(path: Path) -> None:
+    """Create the missing folders above an output file (report, export and demo all do);
+    a file in the way, or a refusal, is a CalibrateError: one line naming the path."""
+    from calibrate.core.errors import CalibrateError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        blocker = next((p for p in path.parents if p.exists()), None)
+        reason = (
+            f"{blocker} is a file, not a folder"
+            if blocker and not blocker.is_dir()
+            else error.strerror or str(error)
+        )
+        raise CalibrateError(f"{path}: cannot create its folder ({reason})") from None
 
 
 def whole_number(text: str) -> int:

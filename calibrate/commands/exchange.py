@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from calibrate.commands import make_parent_folder
 from calibrate.core.errors import CalibrateError
 from calibrate.store.history_csv import (
     OPTIONAL,
@@ -88,6 +89,7 @@ def run_export(args: argparse.Namespace) -> int:
             raise ExchangeError(f"{db_path}: no such database")
         if args.out.resolve() == db_path.resolve():
             raise ExchangeError(f"--out {args.out} is the database itself; choose another name")
+        make_parent_folder(args.out)
         db = open_database(db_path)
         try:
             counts = export_database(db, args.out)

@@ -117,13 +117,12 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
     if db_path.is_file() and db_path.stat().st_size == 0:
         raise ReportError(f"{db_path} is empty, not a Calibrate database")
     out: Path = args.out
-    if not out.parent.exists():
-        raise ReportError(f"{out.parent}: no such folder for the report")
     if args.since and args.until and args.since > args.until:
         raise ReportError(f"--since {args.since} is after --until {args.until}")
 
     from calibrate import paths
     from calibrate.charts.report import write_report
+    from calibrate.commands import make_parent_folder
     from calibrate.core.answer_table import Filters
     from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
     from calibrate.core.lessons import load_library
@@ -157,6 +156,7 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
     period = (args.since, args.until) if args.since and args.until else None
     dashboard = compute_dashboard(table, people, disputes, target=args.target, period=period,
                                   case_clauses=case_clauses_of(packs), packs=args.pack)
+    make_parent_folder(out)
     try:
         pages = write_report(dashboard, out, filters=describe_filters(args), demo=demo)
     except OSError as error:
