@@ -55,4 +55,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ] || ! .venv/bin/python
   .venv/bin/python -m pip install -q -e ".[test,dev]"
   echo "$wanted" > "$stamp"
 fi
+# Byte-compile the package as a regular install would: the app's first start then compiles
+# nothing, also where PYTHONDONTWRITEBYTECODE is set (up-to-date files are skipped).
+.venv/bin/python -m compileall -q calibrate > /dev/null
 echo "Calibrate is set up: $(.venv/bin/calibrate --version)"

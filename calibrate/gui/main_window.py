@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -176,25 +176,23 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, work)
 
     def _build_menus(self) -> None:
+        # menu.addAction(text): QAction(text, parent)'s overload check would build PySide's
+        # QIcon type (its 151-member ThemeIcon enum) before the first paint.
         file_menu = self.menuBar().addMenu("&File")
-        reload_action = QAction("&Reload lessons", self)
+        reload_action = file_menu.addAction("&Reload lessons")
         reload_action.triggered.connect(self._on_reload_triggered)
-        file_menu.addAction(reload_action)
-        quit_action = QAction("&Quit", self)
+        quit_action = file_menu.addAction("&Quit")
         quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
-        lead = QAction("&Lead dashboard…", self)
+        lead = view_menu.addAction("&Lead dashboard…")
         lead.triggered.connect(self.open_dashboard)
-        view_menu.addAction(lead)
-        dark = QAction("&Dark mode", self, checkable=True)
+        dark = view_menu.addAction("&Dark mode")
+        dark.setCheckable(True)
         dark.setChecked(is_dark(QApplication.instance()))
         dark.toggled.connect(self._on_dark_toggled)
-        view_menu.addAction(dark)
         help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Calibrate", self)
+        about = help_menu.addAction("&About Calibrate")
         about.triggered.connect(self._on_about_triggered)
-        help_menu.addAction(about)
         # setShortcuts with a list: setShortcut's overload check builds PySide's whole Qt
         # namespace (~12-20 ms, once per process) and would hold the first window still.
         for action, keys in ((reload_action, "Ctrl+R"),
