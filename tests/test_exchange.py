@@ -313,6 +313,40 @@ def test_a_bad_history_row_names_file_and_line_and_nothing_is_written(tmp_path: 
     assert not target.exists()
 
 
+HEADER = "case_id,reviewer,decision,date,team,site"
+
+
+@pytest.mark.parametrize(("kind", "problem"), [
+    ("missing", "no such file"),
+    ("folder", "is a folder, not a CSV file"),
+    ("image", "not UTF-8 text; save the file as UTF-8"),
+    ("empty", f"no header (the file is empty or starts with a blank line); expected a header "
+              f"with {HEADER}"),
+    ("prose", ":1: missing column(s) case_id, reviewer, decision, date, team, site (the header "
+              "has: dear team, here are the results)"),
+    ("no rows", "no rows to import"),
+])
+def test_a_history_file_that_cannot_be_read_is_one_line_and_nothing_is_written(
+        tmp_path: Path, kind: str, problem: str) -> None:
+    source = tmp_path / "history.csv"
+    if kind == "folder":
+        source.mkdir()
+    elif kind == "image":
+        source.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    elif kind == "empty":
+        source.write_bytes(b"")
+    elif kind == "prose":
+        source.write_text("Dear team, here are the results\nAna did well\n")
+    elif kind == "no rows":
+        source.write_text(HEADER + "\n\n")
+    target = tmp_path / "t.sqlite3"
+    result = calibrate("import", "--csv", str(source), "--db", str(target), cwd=tmp_path)
+    assert result.returncode == 2
+    separator = "" if problem.startswith(":") else ": "
+    assert result.stderr.splitlines() == [f"calibrate import: {source}{separator}{problem}"]
+    assert result.stdout == "" and not target.exists()
+
+
 def test_history_cases_are_found_in_a_trainers_own_pack(tmp_path: Path) -> None:
     from tests.pack_factory import write_pack
 

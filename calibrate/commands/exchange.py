@@ -19,6 +19,7 @@ from calibrate.store.history_csv import (
     OPTIONAL,
     REQUIRED,
     HistoryError,
+    HistoryFileError,
     merge_history,
     read_history_csv,
 )
@@ -56,8 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _fail(command: str, error: BaseException) -> int:
-
-    if isinstance(error, HistoryError):
+    """One line for a refused file; a history CSV's bad rows as FILE:LINE lines + a count."""
+    if isinstance(error, HistoryError) and not isinstance(error, HistoryFileError):
         for line in error.problems[:MAX_PROBLEMS_SHOWN]:
             print(line, file=sys.stderr)
         more = len(error.problems) - MAX_PROBLEMS_SHOWN

@@ -36,6 +36,14 @@ class HistoryError(CalibrateError):
         super().__init__(problems[0])
 
 
+class HistoryFileError(HistoryError):
+    """The file as a whole cannot be read as a history CSV (missing, not text, wrong
+    columns, no rows): one problem, no bad rows to count."""
+
+    def __init__(self, problem: str):
+        super().__init__([problem])
+
+
 def merge_history(db: Any, csv_path: Path, records: list[HistoryRecord]) -> ImportResult:
     """Merge checked history rows (read_history_csv) into db; the dashboard's import too."""
     from calibrate.store import catalog
@@ -74,21 +82,26 @@ def read_history_csv(path: Path, packs: Sequence[Pack]) -> list[HistoryRecord]:
         with Path(path).open(encoding="utf-8-sig", newline="") as handle:
             return _read_rows(str(path), csv.reader(handle), packs)
     except FileNotFoundError:
-        raise HistoryError([f"{path}: no such file"]) from None
+        raise HistoryFileError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise HistoryError([f"{path}: is a folder, not a CSV file"]) from None
+        raise HistoryFileError(f"{path}: is a folder, not a CSV file") from None
     except UnicodeDecodeError:
-        raise HistoryError([f"{path}: not UTF-8 text; save the file as UTF-8"]) from None
+        raise HistoryFileError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
     except csv.Error as error:
-        raise HistoryError([f"{path}: {error} (is a quote left open?)"]) from None
+        raise HistoryFileError(f"{path}: {error} (is a quote left open?)") from None
+    except OSError as error:
+        raise HistoryFileError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRecord]:
     header = [h.strip().lower() for h in next(reader, [])]
+    if not any(header):
+        raise HistoryFileError(f"{name}: no header (the file is empty or starts with a blank "
+                               f"line); expected a header with {','.join(REQUIRED)}")
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise HistoryError([f"{name}:1: missing column(s) {', '.join(missing)} (the header "
-                            f"has: {', '.join(header) or 'nothing'})"])
+        raise HistoryFileError(f"{name}:1: missing column(s) {', '.join(missing)} (the "
+                               f"header has: {', '.join(header)})")
     where = {c: header.index(c) for c in (*REQUIRED, *OPTIONAL) if c in header}
     by_case: dict[str, list[Pack]] = {}
     for pack in packs:
@@ -123,7 +136,7 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
     if problems:
         raise HistoryError(problems)
     if not records:
-        raise HistoryError([f"{name}: no rows to import"])
+        raise HistoryFileError(f"{name}: no rows to import")
     return records
 
 
