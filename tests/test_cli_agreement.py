@@ -286,3 +286,19 @@ def test_bootstrap_refuses_an_absurd_number_of_resamples(tmp_path, capsys):
         run(capsys, str(path), "--bootstrap", "1000000000", "--json")
     assert exit_info.value.code == 2
     assert "at most 100,000 resamples" in capsys.readouterr().err
+
+
+def test_help_and_table_write_95_percent_as_the_rest_of_the_app(tmp_path, capsys):
+    from calibrate.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["agreement", "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "%%" not in help_text and "with 95 % intervals" in " ".join(help_text.split())
+    ratings = write(tmp_path / "r.csv", RATINGS)
+    gold = write(tmp_path / "g.csv", "case_id,gold\nc1,remove\nc2,allow\n")
+    assert main(["agreement", str(ratings), "--gold", str(gold)]) == 0
+    table = capsys.readouterr().out
+    assert "95%" not in table
+    assert "95 % interval" in table and table.count("95 % Wilson") == 2

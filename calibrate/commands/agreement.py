@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "agreement", help="agreement and accuracy metrics from a ratings CSV",
         description="Agreement between raters (percent agreement, Cohen/Fleiss kappa, "
-                    "Krippendorff's alpha, Gwet's AC1, Brennan-Prediger) with 95%% intervals, "
+                    "Krippendorff's alpha, Gwet's AC1, Brennan-Prediger) with 95 % intervals, "
                     "and accuracy against golden answers.")
     parser.add_argument("ratings", metavar="RATINGS.csv",
                         help="CSV with a header holding case_id,rater_id,label")

@@ -24,7 +24,7 @@ def render(source: str, r: dict[str, Any]) -> str:
     """Metrics, notes, accuracy, confusion matrix and enforcement as aligned text."""
     lines = [f"{source}: {r['cases']} cases, {r['raters']} raters, {r['ratings']} ratings, "
              f"{len(r['categories'])} categories ({', '.join(map(str, r['categories']))})", ""]
-    lines.append(f"{'metric':<31}{'value':>8}  {'95% interval':<19} method")
+    lines.append(f"{'metric':<31}{'value':>8}  {'95 % interval':<19} method")
     notes = []
     for key, name in NAMES.items():
         if key not in r:
@@ -40,8 +40,8 @@ def render(source: str, r: dict[str, Any]) -> str:
         ci = acc["ci95"]
         lines += ["", f"Accuracy against golden answers: {fmt(acc['value'])} "
                   f"({acc['correct']}/{acc['n']})"
-                  + (f", 95% Wilson [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""),
-                  "", f"{'rater':<24}{'n':>7}{'correct':>9}{'accuracy':>10}  95% Wilson"]
+                  + (f", 95 % Wilson [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""),
+                  "", f"{'rater':<24}{'n':>7}{'correct':>9}{'accuracy':>10}  95 % Wilson"]
         for rid, a in r["accuracy_by_rater"].items():
             ci = f"[{fmt(a['ci95'][0])}, {fmt(a['ci95'][1])}]" if a["ci95"] else "-"
             lines.append(f"{rid:<24}{a['n']:>7}{a['correct']:>9}{fmt(a['accuracy']):>10}  {ci}")
