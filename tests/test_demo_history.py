@@ -81,7 +81,7 @@ def test_demo_refuses_a_database_with_data_and_leaves_it_byte_for_byte(tmp_path:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "already holds data" in result.stderr and "1 profiles" in result.stderr
+    assert "already holds data" in result.stderr and "(1 profile)" in result.stderr
     assert path.read_bytes() == before
     assert result.stdout == ""
 

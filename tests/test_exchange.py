@@ -122,7 +122,7 @@ def test_export_of_a_real_database_merges_into_another_real_one(tmp_path: Path,
     assert calibrate("export", "--db", str(laptop), "--out", str(out),
                      cwd=tmp_path).returncode == 0
     result = calibrate("import", str(out), "--db", str(desktop), cwd=tmp_path)
-    assert "1 answers added, 1 already present" in result.stdout
+    assert "1 answer added, 1 already present" in result.stdout
     assert count(desktop, "profiles") == 1
     assert rows(desktop, "answers") == rows(laptop, "answers")
 
@@ -309,7 +309,7 @@ def test_a_bad_history_row_names_file_and_line_and_nothing_is_written(tmp_path: 
     missing = tmp_path / "no-columns.csv"
     missing.write_text("case,who\nx,y\n")
     result = calibrate("import", "--csv", str(missing), "--db", str(target), cwd=tmp_path)
-    assert result.returncode == 2 and f"{missing}:1: missing column(s)" in result.stderr
+    assert result.returncode == 2 and f"{missing}:1: missing columns" in result.stderr
     assert not target.exists()
 
 
@@ -322,7 +322,7 @@ HEADER = "case_id,reviewer,decision,date,team,site"
     ("image", "not UTF-8 text; save the file as UTF-8"),
     ("empty", f"no header (the file is empty or starts with a blank line); expected a header "
               f"with {HEADER}"),
-    ("prose", ":1: missing column(s) case_id, reviewer, decision, date, team, site (the header "
+    ("prose", ":1: missing columns case_id, reviewer, decision, date, team, site (the header "
               "has: dear team, here are the results)"),
     ("no rows", "no rows to import"),
 ])

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from calibrate.commands import resample_count
+from calibrate.commands import counted, resample_count
 
 CHUNK_ROWS = 250_000
 SCAN_BLOCK = 1 << 22
@@ -359,8 +359,9 @@ def _read_slow(path: Path, header: list[str], columns: list[int], builder: Any, 
                     continue
                 if len(fields) != len(header):
                     raise InputError(
-                        f"{path}: row {row_number}: {len(fields)} fields, but the header has "
-                        f"{len(header)} (quote values that contain commas or line breaks)")
+                        f"{path}: row {row_number}: {counted(len(fields), 'field')}, but the "
+                        f"header has {len(header)} (quote values that contain commas or line "
+                        "breaks)")
                 builder.add(fields[i_case], fields[i_rater], fields[i_label])
     except csv.Error as error:
         raise InputError(f"{path}: row {row_number + 1}: {_one_line(str(error))} "
@@ -475,8 +476,9 @@ def _read_gold(path: Path) -> _Gold:
                 if not any(field.strip() for field in fields):
                     continue
                 if len(fields) != len(header):
-                    raise InputError(f"{path}: row {row_number}: {len(fields)} fields, but the "
-                                     f"header has {len(header)}")
+                    raise InputError(f"{path}: row {row_number}: "
+                                     f"{counted(len(fields), 'field')}, but the header has "
+                                     f"{len(header)}")
                 case, label = fields[i_case].strip(), fields[i_gold].strip()
                 if not case or not label:
                     raise InputError(f"{path}: row {row_number}: empty "

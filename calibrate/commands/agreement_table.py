@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from calibrate.commands import counted
 
 NAMES = {
     "percent_agreement": "Percent agreement", "cohen_kappa": "Cohen's kappa",
@@ -20,10 +23,18 @@ def fmt(x: object) -> str:
     return "-" if x is None else f"{x:.4f}"
 
 
+def _singular(text: str) -> str:
+    """The JSON's method and note texts (a contract, left as they are) with `1 resamples`
+    read as `1 resample`."""
+    return re.sub(r"(?<![\d.,])1 resamples\b", "1 resample", text)
+
+
 def render(source: str, r: dict[str, Any]) -> str:
     """Metrics, notes, accuracy, confusion matrix and enforcement as aligned text."""
-    lines = [f"{source}: {r['cases']} cases, {r['raters']} raters, {r['ratings']} ratings, "
-             f"{len(r['categories'])} categories ({', '.join(map(str, r['categories']))})", ""]
+    lines = [f"{source}: {counted(r['cases'], 'case')}, {counted(r['raters'], 'rater')}, "
+             f"{counted(r['ratings'], 'rating')}, "
+             f"{counted(len(r['categories']), 'category', 'categories')} "
+             f"({', '.join(map(str, r['categories']))})", ""]
     lines.append(f"{'metric':<31}{'value':>8}  {'95 % interval':<19} method")
     notes = []
     for key, name in NAMES.items():
@@ -31,9 +42,9 @@ def render(source: str, r: dict[str, Any]) -> str:
             continue
         m = r[key]
         ci = f"[{fmt(m['ci95'][0])}, {fmt(m['ci95'][1])}]" if m["ci95"] else "-"
-        lines.append(f"{name:<31}{fmt(m['value']):>8}  {ci:<19} {m['method']}")
+        lines.append(f"{name:<31}{fmt(m['value']):>8}  {ci:<19} {_singular(m['method'])}")
         if m.get("note"):
-            notes.append(f"  {name}: {m['note']}")
+            notes.append(f"  {name}: {_singular(m['note'])}")
     lines += ["", "Notes:", *notes] if notes else []
     if "accuracy_overall" in r:
         acc = r["accuracy_overall"]
@@ -54,6 +65,7 @@ def render(source: str, r: dict[str, Any]) -> str:
     if "enforcement" in r:
         e = r["enforcement"]
         lines += ["", f"Enforcement: {e['over']} over, {e['under']} under, "
-                  f"{e['missed_escalations']} missed escalations (critical), "
-                  f"{e['unneeded_escalations']} unneeded escalations, of {e['scored']} scored"]
+                  f"{counted(e['missed_escalations'], 'missed escalation')} (critical), "
+                  f"{counted(e['unneeded_escalations'], 'unneeded escalation')}, "
+                  f"of {e['scored']} scored"]
     return "\n".join(lines)

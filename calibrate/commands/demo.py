@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calibrate.commands import whole_number
+from calibrate.commands import counted, whole_number
 
 if TYPE_CHECKING:
     from calibrate.core.demo_history import DemoHistory
@@ -52,9 +52,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     teams = {p.profile.team for p in history.profiles}
     sites = {p.profile.site for p in history.profiles}
-    print(f"Demo history written to {path}: {len(history.profiles)} moderators in "
-          f"{len(teams)} teams at {len(sites)} sites, {len(history.sessions)} sessions, "
-          f"{len(history.answers)} answers, {len(history.disputes)} disputes "
+    print(f"Demo history written to {path}: {counted(len(history.profiles), 'moderator')} in "
+          f"{counted(len(teams), 'team')} at {counted(len(sites), 'site')}, "
+          f"{counted(len(history.sessions), 'session')}, "
+          f"{counted(len(history.answers), 'answer')}, "
+          f"{counted(len(history.disputes), 'dispute')} "
           f"(seed {args.seed}, {time.perf_counter() - started:.2f} s).")
     return 0
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from calibrate.commands import make_parent_folder
+from calibrate.commands import counted, make_parent_folder
 from calibrate.core.errors import CalibrateError
 from calibrate.store.history_csv import (
     OPTIONAL,
@@ -62,7 +62,7 @@ def _fail(command: str, error: BaseException) -> int:
         for line in error.problems[:MAX_PROBLEMS_SHOWN]:
             print(line, file=sys.stderr)
         more = len(error.problems) - MAX_PROBLEMS_SHOWN
-        print(f"calibrate {command}: {len(error.problems)} bad row(s)"
+        print(f"calibrate {command}: {counted(len(error.problems), 'bad row')}"
               + (f" ({more} more not shown)" if more > 0 else "") + "; nothing was imported",
               file=sys.stderr)
     elif isinstance(error, CalibrateError):
@@ -98,8 +98,9 @@ def run_export(args: argparse.Namespace) -> int:
             db.conn.close()
     except Exception as error:
         return _fail("export", error)
-    print(f"Exported {counts['answers']} answers ({counts['profiles']} profiles, "
-          f"{counts['sessions']} sessions, {counts['disputes']} disputes) to {args.out}.")
+    print(f"Exported {counted(counts['answers'], 'answer')} "
+          f"({counted(counts['profiles'], 'profile')}, {counted(counts['sessions'], 'session')}, "
+          f"{counted(counts['disputes'], 'dispute')}) to {args.out}.")
     return 0
 
 

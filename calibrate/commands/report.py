@@ -65,6 +65,7 @@ class ReportError(Exception):
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 on success, 2 with one line on stderr otherwise."""
+    from calibrate.commands import counted
     from calibrate.core.errors import CalibrateError
 
     try:
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"calibrate report: unexpected error: {type(error).__name__}: "
               f"{' '.join(str(error).split())}", file=sys.stderr)
         return 2
-    print(f"Report written to {out} ({pages} pages).")
+    print(f"Report written to {out} ({counted(pages, 'page')}).")
     return 0
 
 

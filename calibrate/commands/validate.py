@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from calibrate.commands import counted
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.format(relative_to=cwd))
     if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        print(f"{counted(len(problems), 'problem')} found.", file=sys.stderr)
         return 1
     print(f"All valid: {', '.join(str(p) for p in args.paths)}", file=sys.stderr)
     return 0

@@ -53,9 +53,16 @@ class ImportResult:
     present: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
 
     def summary(self) -> str:
-        return (f"{self.added['answers']} answers added, {self.present['answers']} already "
-                f"present ({self.added['profiles']} profiles, {self.added['sessions']} sessions, "
-                f"{self.added['disputes']} disputes added)")
+        """`3 answers added, 1 already present (…)`: what the import says it did."""
+        added = self.added
+        return (f"{_counted(added['answers'], 'answer')} added, {self.present['answers']} "
+                f"already present ({_counted(added['profiles'], 'profile')}, "
+                f"{_counted(added['sessions'], 'session')}, "
+                f"{_counted(added['disputes'], 'dispute')} added)")
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # -- the demo flag and the demo history ----------------------------------------------------
@@ -90,7 +97,7 @@ def check_new_or_empty(path: Path) -> None:
                                              "'table' AND name NOT LIKE 'sqlite_%'")]
         filled = [t for t in tables
                   if conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{t}])").fetchone()[0]]
-        held = [f"{conn.execute(f'SELECT COUNT(*) FROM [{t}]').fetchone()[0]} {t}"
+        held = [_counted(conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0], t[:-1])
                 for t in ("answers", "profiles") if t in filled] or [f"rows in {t}"
                                                                       for t in filled[:1]]
     except sqlite3.DatabaseError as error:

@@ -100,8 +100,8 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
                                f"line); expected a header with {','.join(REQUIRED)}")
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise HistoryFileError(f"{name}:1: missing column(s) {', '.join(missing)} (the "
-                               f"header has: {', '.join(header)})")
+        raise HistoryFileError(f"{name}:1: missing column{'s' if len(missing) > 1 else ''} "
+                               f"{', '.join(missing)} (the header has: {', '.join(header)})")
     where = {c: header.index(c) for c in (*REQUIRED, *OPTIONAL) if c in header}
     by_case: dict[str, list[Pack]] = {}
     for pack in packs:
@@ -116,7 +116,8 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != len(header):
-            problems.append(f"{name}:{start}: {len(fields)} fields, but the header has "
+            problems.append(f"{name}:{start}: {len(fields)} field"
+                            f"{'' if len(fields) == 1 else 's'}, but the header has "
                             f"{len(header)}")
             continue
         values = {c: fields[i].strip() for c, i in where.items()}
