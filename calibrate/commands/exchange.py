@@ -173,11 +173,11 @@ def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> Impor
     from calibrate.core.lessons import load_library
     from calibrate.store.exchange import ExchangeError
 
-    # Packs given on the command line come first: a trainer's checkout wins over the bundle.
-    folders = list(lessons) + [d for d in [paths.bundled_lessons_dir()] if d is not None]
+    bundled = paths.bundled_lessons_dir()
+    folders = [d for d in [bundled] if d is not None] + list(lessons)
     for folder in lessons:
         if not folder.is_dir():
             raise ExchangeError(f"--lessons {folder}: no such folder")
-    packs = load_library(folders).packs
+    packs = load_library(folders, bundled=bundled).packs  # a trainer's checkout wins
     records = read_history_csv(csv_path, packs)
     return _in_database(db_path, lambda db: merge_history(db, csv_path, records))

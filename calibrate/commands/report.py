@@ -136,7 +136,7 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
     for folder in args.lessons:
         if not folder.is_dir():
             raise ReportError(f"{folder}: no such lessons folder")
-    packs = load_library(folders).packs
+    packs = load_library(folders, bundled=paths.bundled_lessons_dir()).packs  # --lessons win
     filters = Filters(teams=tuple(args.team) if args.team else None,
                       sites=tuple(args.site) if args.site else None,
                       packs=tuple(args.pack) if args.pack else None,
