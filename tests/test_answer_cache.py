@@ -477,3 +477,35 @@ def test_an_interrupt_while_warming_the_cache_keeps_the_imported_database(
     target = tmp_path / "new.sqlite3"
     assert main(["import", str(tmp_path / "answers.calibrate"), "--db", str(target)]) == 130
     assert len(reference(target)) == len(reference(db_path))  # committed, and kept
+
+
+def test_the_app_brings_a_leads_cache_up_to_date_after_start_up(
+        qtbot, db_path: Path, packs, cache_dir, decodes, tmp_path: Path) -> None:
+    import argparse
+
+    from calibrate.app import build_context
+    from calibrate.gui.main_window import MainWindow
+
+    answer_cache.PROCESS_CACHE.clear()
+    args = argparse.Namespace(db=db_path, lessons=[], no_bundled=False, verbose=False)
+    window = MainWindow(build_context(args, tmp_path / "log.txt", load_lessons=False))
+    qtbot.addWidget(window)
+    window.reload_lessons()  # what the app does once its window has painted
+    qtbot.waitUntil(lambda: not window.lessons_loading and not window.runner.busy,
+                    timeout=20000)
+    try:
+        assert sum(decodes) == len(reference(db_path)) > 0  # read once, in the background
+        assert the_file(cache_dir, db_path).exists()
+        decodes.clear()
+        reader = open_reader(db_path)  # what the dashboard's first open does
+        table = load_answers(reader, Filters(), packs, cache=answer_cache.PROCESS_CACHE)
+        reader.conn.close()
+        assert sum(decodes) == 0 and decoded(table, db_path) == reference(db_path)
+    finally:
+        window.runner.wait()
+        answer_cache.PROCESS_CACHE.clear()
+
+
+def test_a_small_database_is_not_read_after_start_up(db_path: Path, decodes) -> None:
+    assert answer_cache.warm(db_path, AnswerCache(), min_rows=10**6) is False
+    assert decodes == []

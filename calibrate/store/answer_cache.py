@@ -179,6 +179,29 @@ class AnswerCache:
             self._coded = None
 
 
+# The app's one cache: the dashboard reads through it, and the app warms it after start-up.
+PROCESS_CACHE = AnswerCache()
+
+
+def warm(db_path: Path, cache: AnswerCache = PROCESS_CACHE, min_rows: int | None = None
+         ) -> bool:
+    """Bring `cache` and its file up to date with the database at `db_path` when it holds
+    `min_rows` (default PERSIST_MIN_ROWS) answers or more: a lead's gathered answers; fewer
+    are read whole in milliseconds. The dashboard's next open then reads only new rows.
+    Runs on a read-only connection of its own; True when it read."""
+    from calibrate.store.db import open_reader
+
+    db = open_reader(db_path)
+    try:
+        top = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM answers").fetchone()[0]
+        if top < (PERSIST_MIN_ROWS if min_rows is None else min_rows):
+            return False
+        cache.read(db)
+        return True
+    finally:
+        db.conn.close()
+
+
 def cache_dir() -> Path:
     """Where cache files go: $CALIBRATE_CACHE_DIR, else the platform's user cache dir."""
     if os.environ.get(CACHE_DIR_ENV):
