@@ -292,3 +292,40 @@ def test_a_split_case_opens_to_its_golden_answer_rationale_answers_and_disputes(
     assert "Golden:" in summary and f"{items[index].n} reviewers" in summary
     assert case.rationale.split()[0] in rationale
     assert "Disputed 1 time(s)" in rationale and "blurred face counts" in rationale
+
+
+def test_a_detail_tab_shown_while_its_sections_compute_gets_its_charts_built_off_screen(
+        qtbot, app_window, monkeypatch) -> None:
+    import threading
+
+    from calibrate.gui.screens.dashboard import compute as compute_module
+    from calibrate.gui.screens.dashboard import screen as screen_module
+
+    built_on: dict[str, str] = {}
+    real_figure = compute_module.DashboardResult.figure
+
+    def figure(self, name):
+        if name not in self.figures:
+            built_on[name] = threading.current_thread().name
+        return real_figure(self, name)
+
+    monkeypatch.setattr(compute_module.DashboardResult, "figure", figure)
+    hold = threading.Event()
+    real_details = screen_module.finish_details
+
+    def held(*args):
+        hold.wait(20)
+        return real_details(*args)
+
+    monkeypatch.setattr(screen_module, "finish_details", held)
+    seed(app_window)
+    app_window.open_dashboard_unlocked()
+    dashboard = app_window.dashboard
+    qtbot.waitUntil(lambda: dashboard.result is not None, timeout=20000)
+    dashboard.tabs.setCurrentIndex(2)  # Enforcement, while its sections are being computed
+    hold.set()
+    qtbot.waitUntil(lambda: dashboard.result.dashboard.details_ready
+                    and bool(dashboard.charts["enforcement"].canvas.figure.axes), timeout=20000)
+    gui = threading.main_thread().name
+    assert built_on["reviewer_accuracy"] != gui  # the first view's, built by the refresh
+    assert built_on["enforcement"] != gui and built_on["confusion"] != gui

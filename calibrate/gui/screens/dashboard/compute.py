@@ -181,10 +181,12 @@ def _remember(result: DashboardResult) -> None:
         _RECENT.popitem(last=False)
 
 
-def finish_details(result: DashboardResult, request: int) -> DashboardResult | None:
-    """Compute the result's detail sections, unless request `request` is no longer the
-    newest (then None: a newer view is coming, and this result was never kept, so what it
-    holds goes with the screen's reference to it)."""
+def finish_details(result: DashboardResult, request: int,
+                   charts: Callable[[], Sequence[str]] = tuple) -> DashboardResult | None:
+    """Compute the result's detail sections and build the figures `charts()` names (asked
+    once they are computed: the detail charts of the tab on screen by then), unless request
+    `request` is no longer the newest (then None: a newer view is coming, and this result
+    was never kept, so what it holds goes with the screen's reference to it)."""
     with _COMPUTING:
         try:
             result.dashboard.details(cancelled=lambda: _LATEST_REQUEST[0] != request)
@@ -193,6 +195,8 @@ def finish_details(result: DashboardResult, request: int) -> DashboardResult | N
         finally:
             release_memory()
         _remember(result)
+        for name in charts():
+            result.figure(name)
         return result
 
 

@@ -94,6 +94,7 @@ class DashboardScreen(QWidget):
         self._tables: dict = {}  # the current result's table rows, by name, once asked for
         self._request = 0  # compute.new_request() of the newest refresh
         self._details_error = False  # the current result's details pass failed
+        self._detail_charts: tuple[str, ...] = ()  # detail charts of the tab on screen
         self.runner = TaskRunner(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
@@ -213,8 +214,10 @@ class DashboardScreen(QWidget):
 
     def _finish_details(self, result: DashboardResult, request: int) -> None:
         # Run even when a newer request came meanwhile: the pass then stops at once and lets
-        # the stale result (and the answers it holds) go.
-        self.runner.run("dashboard-details", lambda: finish_details(result, request),
+        # the stale result (and the answers it holds) go. The detail charts of the tab on
+        # screen when it ends are built there too, not on the GUI thread when it delivers.
+        self.runner.run("dashboard-details",
+                        lambda: finish_details(result, request, lambda: self._detail_charts),
                         self._on_details_ready, self._on_details_failed)
 
     def _on_details_ready(self, result: DashboardResult | None) -> None:
@@ -250,7 +253,12 @@ class DashboardScreen(QWidget):
 
     def _show_tab(self, index: int) -> None:
         """Fill the panels of tab `index` that do not show the current result yet."""
-        if self.result is None or index < 0:
+        if index < 0:
+            return
+        # Read by the details pass on its worker: a tuple, replaced whole, never Qt.
+        self._detail_charts = tuple(p.name for p in self._tab_panels[index]
+                                    if isinstance(p, ChartPanel) and p.name in DETAIL_TABLES)
+        if self.result is None:
             return
         for panel in self._tab_panels[index]:
             if panel not in self._stale:
