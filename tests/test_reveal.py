@@ -128,3 +128,19 @@ def test_a_warned_case_can_be_skipped_and_is_never_scored_wrong(qtbot, app_windo
     answered = len(lesson.lesson.case_ids) - 1
     headline = lesson.summary.headline.text()
     assert f"{answered} of {answered} right (100%)" in headline and "skipped: 1" in headline
+
+
+def test_the_room_split_chart_fills_its_space_on_every_reveal(qtbot, app_window) -> None:
+    window = app_window
+    window.resize(1366, 768)
+    window.show()
+    lesson = open_first_case(qtbot, window)
+    for _ in range(2):  # the second reveal swaps a new figure into the same canvas
+        case = lesson.pack.cases[lesson.flow.current_case_id]
+        answer_current_case_by_keys(qtbot, window, case.golden.decision, case.golden.clauses[0])
+        canvas = lesson.reveal.chart
+        qtbot.waitUntil(lambda c=canvas: c.isVisible() and c.width() > 0)
+        qtbot.wait(50)
+        drawn = canvas.figure.get_size_inches() * canvas.figure.dpi / canvas.device_pixel_ratio
+        assert abs(drawn[0] - canvas.width()) <= 1 and abs(drawn[1] - canvas.height()) <= 1
+        press(qtbot, window, Qt.Key.Key_Return)  # next case

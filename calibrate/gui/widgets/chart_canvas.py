@@ -23,4 +23,10 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.figure = figure
         figure.set_canvas(self)
         figure._set_dpi(self.device_pixel_ratio * figure._original_dpi, forward=False)
+        # A figure comes at its natural size: fit it to the canvas, as a resize would (a canvas
+        # already laid out gets no resize event of its own; the old figure's size would stay
+        # on screen, clipped, with stale pixels below it).
+        if self.width() > 0 and self.height() > 0:
+            ratio = self.device_pixel_ratio / figure.dpi
+            figure.set_size_inches(self.width() * ratio, self.height() * ratio, forward=False)
         self.draw_idle()

@@ -9,7 +9,6 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -270,10 +269,6 @@ class DashboardScreen(QWidget):
             self._stale.discard(panel)
             if isinstance(panel, ChartPanel):
                 panel.set_figure(self.result.figure(panel.name), figure_caption(panel.name))
-                # A figure comes at its natural size: fit it to the canvas it lands in, as a
-                # resize would (a canvas already on screen gets no resize event of its own).
-                size = panel.canvas.size()
-                panel.canvas.resizeEvent(QResizeEvent(size, size))
             else:
                 if panel.name not in self._tables:
                     self._tables[panel.name] = self.result.dashboard.table(panel.name)
