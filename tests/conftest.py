@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,11 @@ import pytest
 if not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty (empty aborts Qt)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("CALIBRATE_DUMMY_AUDIO", "1")
+# The user's own files stay out of it: logs, settings (QSettings), databases and caches of
+# this run, the apps it starts included, go to a folder of its own.
+_USER_DIRS = Path(tempfile.mkdtemp(prefix="calibrate-tests-"))
+for _name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = str(_USER_DIRS / _name.lower())
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -34,3 +34,30 @@ def test_first_lead_sets_the_passcode_then_a_wrong_one_is_refused(qtbot, app_win
     again.passcode.setText("lead-2026")
     again._on_ok()
     assert again.result() == PasscodeDialog.DialogCode.Accepted
+
+
+def test_the_dashboard_asks_for_the_passcode_each_time_it_is_opened(qtbot, app_window,
+                                                                    monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+
+    from calibrate.gui import prompts
+
+    settings.set_passcode_hash(app_window.context.db, "lead", hash_passcode("lead-2026"))
+    typed: list[str] = []
+
+    def type_passcode(dialog) -> int:
+        code = typed.pop(0)
+        dialog.passcode.setText(code)
+        dialog._on_ok()
+        return dialog.result()
+
+    monkeypatch.setattr(prompts, "run_dialog", type_passcode)
+    typed.append("lead-2026")
+    qtbot.keyClick(app_window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dashboard = app_window.dashboard
+    assert app_window.stack.currentWidget() is dashboard
+    dashboard.leave_requested.emit()  # Back
+    assert app_window.stack.currentWidget() is app_window.home
+    typed.append("guess-1234")  # the next person at the machine tries
+    qtbot.keyClick(app_window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert typed == [] and app_window.stack.currentWidget() is app_window.home

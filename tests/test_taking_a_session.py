@@ -56,3 +56,27 @@ def test_leaving_mid_lesson_resumes_at_the_first_unanswered_case(qtbot, app_wind
     assert resumed.flow.step is Step.CASE
     assert resumed.flow.current_case_id == resumed.lesson.case_ids[1] != first
     assert resumed.flow.may_reveal(first)
+
+
+def test_switching_profile_makes_the_next_person_choose_theirs(qtbot, app_window) -> None:
+    from calibrate.store import catalog
+
+    window = app_window
+    catalog.create_profile(window.context.db, "Ana Ribeiro", "Graphic EU", "Lisbon")
+    window.home.refresh()
+    window.home.team.setText("Graphic EU")
+    window.home.site.setText("Lisbon")
+    create_profile_by_keys(qtbot, window, "Kofi Mensah")
+    window.lesson_list.switch_profile_requested.emit()
+    home = window.home
+    assert window.stack.currentWidget() is home
+    assert home.profiles.selectedItems() == [] and not home.continue_button.isEnabled()
+    assert (home.name.text(), home.team.text(), home.site.text()) == ("", "", "")
+    home.profiles.setFocus()
+    press(qtbot, window, Qt.Key.Key_Return)  # nobody chosen yet: Enter continues as no one
+    assert window.stack.currentWidget() is home and window.context.profile.name == "Kofi Mensah"
+    press(qtbot, window, Qt.Key.Key_Down)
+    chosen = home.profiles.selectedItems()[0].text().split("   —   ")[0]
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.lesson_list
+    assert window.context.profile.name == chosen

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate import __version__
-from calibrate.gui import theme
+from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
 from calibrate.gui.screens.home import HomeScreen
@@ -109,13 +109,15 @@ class MainWindow(QMainWindow):
         self.lesson.start()
 
     def open_dashboard(self) -> None:
-        """The lead area, behind its passcode (set by the first lead who opens it)."""
+        """The lead area, behind its passcode (set by the first lead who opens it), asked
+        each time it is opened: the next person at this machine may be a moderator."""
         from calibrate.gui.passcode_dialog import PasscodeDialog
 
-        if self.dashboard is None:
-            dialog = PasscodeDialog(self.context.db, "lead", self)
-            if dialog.exec() != PasscodeDialog.DialogCode.Accepted:
-                return
+        if self.dashboard is not None and self.stack.currentWidget() is self.dashboard:
+            return
+        dialog = PasscodeDialog(self.context.db, "lead", self)
+        if prompts.run_dialog(dialog) != PasscodeDialog.DialogCode.Accepted:
+            return
         self.open_dashboard_unlocked()
 
     def open_dashboard_unlocked(self) -> None:
@@ -159,7 +161,7 @@ class MainWindow(QMainWindow):
         self.lesson_list.tree.setFocus()
 
     def _on_switch_profile_requested(self) -> None:
-        self.home.refresh()
+        self.home.refresh(switching=True)
         self.show_screen(self.home)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

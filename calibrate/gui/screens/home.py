@@ -47,7 +47,7 @@ class HomeScreen(QWidget):
         self.profiles.setAccessibleName("Profiles")
         self.profiles.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
         self.profiles.itemActivated.connect(self._on_profile_activated)
-        self.profiles.currentItemChanged.connect(self._on_current_changed)
+        self.profiles.itemSelectionChanged.connect(self._on_current_changed)
         choose_layout.addWidget(self.profiles)
         self.continue_button = QPushButton("Continue  (Enter)", objectName="continueButton")
         self.continue_button.setAccessibleName("Continue as the selected profile")
@@ -88,7 +88,10 @@ class HomeScreen(QWidget):
         outer.addLayout(lead_row)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, switching: bool = False) -> None:
+        """List the profiles. A lone profile is preselected (a moderator's own machine:
+        Enter continues); among several, and when someone switches away, the next person
+        picks theirs on purpose: answering under another's name is easy to miss."""
         self.profiles.clear()
         # Rows map to self._listed (not item data roles: the Qt enum namespace costs ~15 ms
         # of start-up to load).
@@ -96,8 +99,12 @@ class HomeScreen(QWidget):
         for profile in self._listed:
             where = " · ".join(x for x in (profile.team, profile.site) if x)
             self.profiles.addItem(f"{profile.name}" + (f"   —   {where}" if where else ""))
-        if self.profiles.count():
+        if self.profiles.count() == 1 and not switching:
             self.profiles.setCurrentRow(0)
+        if switching:  # the last person's team and site are not the next one's
+            for field in (self.name, self.team, self.site):
+                field.clear()
+            self.create_error.clear()
         self.take_focus()
         self._on_current_changed()
 
@@ -106,14 +113,16 @@ class HomeScreen(QWidget):
         (self.profiles if self.profiles.count() else self.name).setFocus()
 
     def _on_current_changed(self, *_: object) -> None:
-        self.continue_button.setEnabled(self.profiles.currentItem() is not None)
+        self.continue_button.setEnabled(bool(self.profiles.selectedItems()))
 
     def _on_profile_activated(self, item: QListWidgetItem) -> None:
-        self.profile_chosen.emit(self._listed[self.profiles.row(item)])
+        # Only a chosen (selected) row: a list given focus makes its first row current
+        # without selecting it, and Enter there must not continue as that person.
+        if item.isSelected():
+            self.profile_chosen.emit(self._listed[self.profiles.row(item)])
 
     def _on_continue_clicked(self) -> None:
-        item = self.profiles.currentItem()
-        if item is not None:
+        for item in self.profiles.selectedItems():
             self._on_profile_activated(item)
 
     def _on_create_clicked(self) -> None:
