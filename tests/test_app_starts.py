@@ -99,3 +99,17 @@ def test_a_trainers_copy_of_a_demo_pack_is_the_one_the_app_uses(qtbot, tmp_path:
     assert len(context.library.packs) == 3  # the other two demo packs still load
     problems = [p.format() for p in context.library.problems]
     assert len(problems) == 1 and str(twice) in problems[0] and "already loaded" in problems[0]
+
+
+def test_a_trainers_broken_copy_of_a_demo_pack_is_not_stood_in_for(qtbot, tmp_path: Path,
+                                                                    repo_root: Path) -> None:
+    import shutil
+
+    checkout = tmp_path / "checkout"
+    shutil.copytree(repo_root / "lessons" / "harassment", checkout / "lessons" / "harassment")
+    case = checkout / "lessons" / "harassment" / "cases" / "hb-cafe-threat.toml"
+    case.write_text('id = "hb-cafe-threat\n' + case.read_text(), encoding="utf-8")
+    context = build_context(make_args(tmp_path, [checkout / "lessons"]), tmp_path / "log.txt")
+    assert sorted(p.id for p in context.library.packs) == ["graphic-content", "regulated-goods"]
+    problems = [p.format() for p in context.library.problems]
+    assert any("hb-cafe-threat.toml:1" in p for p in problems), problems

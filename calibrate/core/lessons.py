@@ -354,6 +354,7 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
     result = LoadResult()
     seen: dict[str, Path] = {}
     from_bundle: set[str] = set()  # ids whose pack came from `bundled`
+    broken_copies: dict[str, Path] = {}  # the user's pack folders that failed, by id (= name)
     for folder in folders:
         if not folder.is_dir():
             result.problems.append(Problem(str(folder), None, None, "lessons folder not found"))
@@ -363,6 +364,8 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
             pack, problems = _load_pack_guarded(pack_folder)
             result.problems += problems
             if pack is None:
+                if not is_bundle:
+                    broken_copies[pack_folder.name] = pack_folder
                 continue
             if pack.id in seen and (is_bundle or pack.id in from_bundle):
                 bundled_copy = pack_folder if is_bundle else seen[pack.id]
@@ -388,6 +391,12 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
             if is_bundle:
                 from_bundle.add(pack.id)
             result.packs.append(pack)
+    # A trainer's copy that does not load leaves no pack: the bundled one would stand in
+    # unnoticed, and they would think their edits live.
+    for pack_id in from_bundle & broken_copies.keys():
+        result.packs = [p for p in result.packs if p.id != pack_id]
+        log.info("bundled pack %r not loaded: its copy in %s has problems", pack_id,
+                 broken_copies[pack_id])
     return result
 
 
