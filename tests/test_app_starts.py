@@ -113,3 +113,28 @@ def test_a_trainers_broken_copy_of_a_demo_pack_is_not_stood_in_for(qtbot, tmp_pa
     assert sorted(p.id for p in context.library.packs) == ["graphic-content", "regulated-goods"]
     problems = [p.format() for p in context.library.problems]
     assert any("hb-cafe-threat.toml:1" in p for p in problems), problems
+
+
+def test_dark_mode_switched_on_while_running_reaches_every_screen(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QApplication
+
+    from calibrate.gui import theme
+
+    context = build_context(make_args(tmp_path, []), tmp_path / "log.txt")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.home.name.setText("Ana")
+    window.home.create_button.click()
+    tree = window.lesson_list.tree
+    qtbot.waitUntil(tree.isVisible)  # shown, so polished with the light palette
+    try:
+        theme.apply_theme(QApplication.instance(), True)
+        qtbot.wait(50)
+        image = tree.viewport().grab().toImage()
+        corner = QColor(image.pixel(image.width() - 5, image.height() - 5))
+        assert corner.lightness() < 80, corner.name()  # the empty part of the list is dark
+    finally:
+        theme.apply_theme(QApplication.instance(), False)

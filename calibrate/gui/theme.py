@@ -64,6 +64,11 @@ def apply_theme(app: QApplication, dark: bool) -> None:
         palette.setColor(role, QColor(colour))
     app.setPalette(palette)
     app.setProperty("calibrate_dark", dark)
+    # A widget with a style sheet of its own keeps the palette it was polished with: set its
+    # sheet again so that it takes the new one (switching theme while the app runs).
+    for widget in app.allWidgets():
+        if sheet := widget.styleSheet():
+            widget.setStyleSheet(sheet)
 
 
 def is_dark(app: QApplication) -> bool:
