@@ -44,5 +44,5 @@ def test_unplayable_clip_shows_unavailable_and_the_case_can_be_answered(
     assert player.reason
     answer_current_case_by_keys(qtbot, window, "remove", "GR-1")
     assert lesson.flow.answered_count == 1
-    assert "Matches the golden answer" in lesson.reveal.verdict.text()
+    assert "Matches the golden decision" in lesson.reveal.verdict.text()
     window.close()

@@ -144,3 +144,28 @@ def test_the_room_split_chart_fills_its_space_on_every_reveal(qtbot, app_window)
         drawn = canvas.figure.get_size_inches() * canvas.figure.dpi / canvas.device_pixel_ratio
         assert abs(drawn[0] - canvas.width()) <= 1 and abs(drawn[1] - canvas.height()) <= 1
         press(qtbot, window, Qt.Key.Key_Return)  # next case
+
+
+def test_the_right_call_under_another_clause_is_scored_right_and_pointed_out(qtbot,
+                                                                           app_window) -> None:
+    window = app_window
+    lesson = open_first_case(qtbot, window)
+    pack = lesson.pack
+    case = pack.cases[lesson.flow.current_case_id]
+    other = next(c.id for c in pack.clauses if c.id not in case.golden.clauses)
+    answer_current_case_by_keys(qtbot, window, case.golden.decision, other)
+    verdict = lesson.reveal.verdict.text()
+    assert "Matches the golden decision" in verdict
+    assert f"but the guidance decides it under {', '.join(case.golden.clauses)}" in verdict
+    while lesson.flow.step is not Step.SUMMARY:  # the rest: golden decision and clause
+        press(qtbot, window, Qt.Key.Key_Return)
+        if lesson.flow.step is Step.CASE:
+            current = pack.cases[lesson.flow.current_case_id]
+            answer_current_case_by_keys(qtbot, window, current.golden.decision,
+                                        current.golden.clauses[0])
+    summary = lesson.summary
+    assert f"{len(lesson.lesson.case_ids)} of {len(lesson.lesson.case_ids)} right" in (
+        summary.headline.text())
+    shown = summary.misses.toPlainText()
+    assert "No misses" in shown and "Right call, other clause" in shown
+    assert case.title in shown and f"You named {other}" in shown

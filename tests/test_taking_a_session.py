@@ -25,7 +25,7 @@ def test_whole_lesson_by_keystrokes_scores_and_records_every_answer(qtbot, app_w
         case = lesson.pack.cases[lesson.flow.current_case_id]
         expected[case.id] = case.golden.decision
         answer_current_case_by_keys(qtbot, window, case.golden.decision, case.golden.clauses[0])
-        assert "Matches the golden answer" in lesson.reveal.verdict.text()
+        assert "Matches the golden decision" in lesson.reveal.verdict.text()
         press(qtbot, window, Qt.Key.Key_Return)
     assert lesson.flow.step is Step.SUMMARY
     total = len(lesson.lesson.case_ids)

@@ -22,9 +22,12 @@ class SessionSummary:
     skipped: int
     correct: int
     clause_correct: int
-    misses: tuple[Miss, ...]
+    misses: tuple[Miss, ...]  # decision differs from the golden one
     seconds: float  # first case shown → last answer
     pass_mark: float
+    # Right decision, but not under a golden clause: scored right (DESIGN.md: the clause is
+    # reported beside the decision, never folded in), still worth reading again.
+    clause_misses: tuple[Miss, ...] = ()
 
     @property
     def score(self) -> float | None:
@@ -55,6 +58,11 @@ def summarise(
     misses = tuple(
         Miss(cases[a.case_id], a) for a in scored if a.decision != cases[a.case_id].golden.decision
     )
+    clause_misses = tuple(
+        Miss(cases[a.case_id], a)
+        for a in correct
+        if a.clause not in cases[a.case_id].golden.clauses
+    )
     seconds = 0.0
     if answers:
         seconds = (
@@ -69,4 +77,5 @@ def summarise(
         misses=misses,
         seconds=max(0.0, seconds),
         pass_mark=pass_mark,
+        clause_misses=clause_misses,
     )

@@ -139,9 +139,13 @@ class RevealScreen(QWidget):
                                  golden_clauses=case.golden.clauses)
             right = bool(score.correct)
             colour = theme.CORRECT if right else theme.WRONG
-            mark = "✓ Matches the golden answer" if right else "✗ Differs from the golden answer"
+            mark = "✓ Matches the golden decision" if right else "✗ Differs from the golden answer"
             direction = DIRECTION_WORDS.get(score.outcome, "")
             clause_ok = bool(score.clause_correct)
+            if right and not clause_ok:  # scored right; the clause is reported beside it
+                direction = (f" <span style='color:{theme.WARNING}'><b>— but the guidance "
+                             f"decides it under {html.escape(', '.join(case.golden.clauses))}"
+                             f"</b></span>")
             verdict = (
                 f"<span style='font-size:15pt; color:{colour}'><b>{mark}</b></span>"
                 f"{direction}<br>You chose <b>{html.escape(chosen.label)}</b> under "

@@ -76,8 +76,9 @@ class SummaryScreen(QWidget):
             f"{summary.skipped} (never scored as wrong) · time taken: "
             f"{duration(summary.seconds)}</p>"
         )
+        parts = []
         if summary.misses:
-            parts = ["## Cases to look at again\n"]
+            parts.append("## Cases to look at again\n")
             for miss in summary.misses:
                 chosen = pack.scale.get(miss.answer.decision)
                 golden = pack.scale.get(miss.case.golden.decision)
@@ -86,9 +87,16 @@ class SummaryScreen(QWidget):
                     f"the golden answer is **{golden.label}** under "
                     f"{', '.join(miss.case.golden.clauses)}.\n\n{miss.case.rationale}\n"
                 )
-            self.misses.set_markdown("\n".join(parts), [c.id for c in pack.clauses])
         else:
-            self.misses.set_markdown(
-                "## No misses\n\nEvery answered case matched the golden answer."
-            )
+            parts.append("## No misses\n\nEvery answered case matched the golden decision.\n")
+        if summary.clause_misses:
+            parts.append("## Right call, other clause\n\nScored right; the guidance decides "
+                         "these under another clause.\n")
+            for miss in summary.clause_misses:
+                parts.append(
+                    f"### {miss.case.title}\n\nYou named **{miss.answer.clause or 'no clause'}**; "
+                    f"the deciding clause is {', '.join(miss.case.golden.clauses)}.\n\n"
+                    f"{miss.case.rationale}\n"
+                )
+        self.misses.set_markdown("\n".join(parts), [c.id for c in pack.clauses])
         self.done_button.setFocus()
