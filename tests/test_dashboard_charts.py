@@ -11,7 +11,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 from calibrate.charts import dashboard_figures as charts
-from calibrate.core.lead.sections import ReviewerAccuracy, ReviewerRow
+from calibrate.core.lead.enforcement import net_enforcement
+from calibrate.core.lead.sections import (
+    EnforcementRow,
+    EnforcementSection,
+    ReviewerAccuracy,
+    ReviewerRow,
+)
 
 LONG = "Maria-Fernanda Albuquerque de Souza"
 
@@ -77,3 +83,33 @@ def test_the_margins_follow_a_resize_and_the_saved_file_keeps_every_name(tmp_pat
     figure.savefig(path, bbox_inches="tight")
     svg = path.read_text(encoding="utf-8")
     assert svg.count("<!-- Reviewer ") + svg.count(f"<!-- {LONG}") == 40
+
+
+def enforcement_section() -> EnforcementSection:
+    """The demo's spread: nets from about −1 % to +11 %, intervals to about +15 %."""
+    def row(level: str, group: str, n: int, over: int, under: int) -> EnforcementRow:
+        net, ci = net_enforcement(over, under, n)
+        return EnforcementRow(level, group, n, n - over - under, over, under, 0, 0, net, ci)
+
+    return EnforcementSection(
+        (row("team", "Graphic APAC", 343, 46, 7), row("team", "Graphic EU", 348, 34, 17),
+         row("team", "Harassment EU", 341, 28, 20)),
+        (row("site", "Lisbon", 689, 62, 37), row("site", "Manila", 343, 46, 7)))
+
+
+@pytest.mark.parametrize("width", [12.0, 9.0, 7.0, 5.5])
+def test_enforcement_axes_step_in_round_percentages(width: float) -> None:
+    figure = charts.enforcement_figure(enforcement_section())
+    figure.set_size_inches(width, 3.2)
+    FigureCanvasAgg(figure).draw()
+    for axes in figure.axes:
+        low, high = axes.get_xlim()
+        ticks = [t for t in axes.get_xticks() if low <= t <= high]
+        steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
+        assert len(steps) == 1, steps
+        step = steps.pop() * 100  # in percentage points
+        assert any(math.isclose(step, nice * 10 ** e) for nice in (1, 2, 5) for e in (0, 1)), (
+            step, [t.get_text() for t in axes.get_xticklabels()])
+    labels = [t.get_text() for t in figure.axes[1].get_xticklabels() if t.get_text()]
+    assert len(set(labels)) == len(labels)  # no two ticks of the net lean read the same
+    assert "0%" in labels  # zero is unsigned

@@ -7,6 +7,7 @@ caption, `figure_caption(name)`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from matplotlib.axis import Axis
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from calibrate.charts import palette
 from calibrate.charts.fixed_layout import fix_margins, row_labels
@@ -124,6 +126,33 @@ def _title(figure: Figure, text: str, colour: str) -> Text:
 
 def _percent_axis(axis: Axis) -> None:
     axis.set_major_formatter(lambda v, _: f"{v:.0%}")
+
+
+class _RoundPercent(Formatter):
+    """Shares as percentages with the decimals their tick step needs ("+" signed or "abs"
+    magnitudes for the two sides of zero); zero is always plain "0%"."""
+
+    def __init__(self, style: str = ""):
+        self.style, self.decimals = style, 0
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        step = float(np.min(np.diff(locs))) if len(locs) > 1 else 1.0
+        self.decimals = max(0, -math.floor(math.log10(step * 100) + 1e-9)) if step > 0 else 0
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if abs(x) < 1e-12:
+            return "0%"
+        value = abs(x) if self.style == "abs" else x
+        sign = "+" if self.style == "+" else ""
+        return f"{value:{sign}.{self.decimals}%}".replace("-", "\N{MINUS SIGN}")
+
+
+def _round_percent_axis(axis: Axis, style: str = "") -> None:
+    """Ticks at steps of 1, 2 or 5 × a power of ten percent (the default locator also takes
+    2.5, which 0-decimal labels round unevenly: +2% +5% +8% +10%)."""
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
+    axis.set_major_formatter(_RoundPercent(style))
 
 
 def _empty(figure: Figure, text: str, message: str = "No answers in view") -> Figure:
@@ -334,7 +363,7 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
     reach = max(float(over.max()), float(under.max()), 0.05) * 1.35
     bars.set_xlim(-reach, reach)
     bars.axvline(0, color=text, linewidth=0.8)
-    bars.xaxis.set_major_formatter(lambda v, _: f"{abs(v):.0%}")
+    _round_percent_axis(bars.xaxis, "abs")
     bars.set_xlabel("share of scored answers: ← under | over →")
     bars.set_yticks(y, labels=[f"{r.group} ({r.level}, n={r.n})" for r in rows], fontsize=8)
     bars.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=7,
@@ -345,7 +374,7 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
               [r.net_ci[0] if r.net_ci else np.nan for r in rows],
               [r.net_ci[1] if r.net_ci else np.nan for r in rows], colours)
     net.axvline(0, color=text, linewidth=0.8)
-    net.xaxis.set_major_formatter(lambda v, _: f"{v:+.0%}")
+    _round_percent_axis(net.xaxis, "+")
     net.set_xlabel("net lean, over − under (95 % CI)")
     net.grid(axis="x", alpha=0.25)
     if section.by_team and section.by_site:  # a rule between the sites and the teams
