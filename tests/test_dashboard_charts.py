@@ -5,6 +5,7 @@ and when saved; the margins follow a resize."""
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -17,6 +18,8 @@ from calibrate.core.lead.sections import (
     EnforcementSection,
     ReviewerAccuracy,
     ReviewerRow,
+    TrendPoint,
+    TrendSection,
 )
 
 LONG = "Maria-Fernanda Albuquerque de Souza"
@@ -113,3 +116,34 @@ def test_enforcement_axes_step_in_round_percentages(width: float) -> None:
     labels = [t.get_text() for t in figure.axes[1].get_xticklabels() if t.get_text()]
     assert len(set(labels)) == len(labels)  # no two ticks of the net lean read the same
     assert "0%" in labels  # zero is unsigned
+
+
+def trend_section() -> TrendSection:
+    """Three teams near the 90 % target for seven weeks, the case where a label on the
+    target line sat on the lines."""
+    weeks = tuple(date(2026, 10, 19) + timedelta(weeks=w) for w in range(7))
+    points = []
+    for team, base in (("Graphic APAC", 0.86), ("Graphic EU", 0.9), ("Harassment EU", 0.88),
+                       ("", 0.88)):
+        for w, week in enumerate(weeks):
+            n, accuracy = 50, base + 0.02 * math.sin(w)
+            lo, hi = wilson(round(n * accuracy), n)
+            points.append(TrendPoint(week, team, n, round(n * accuracy), accuracy, (lo, hi),
+                                     0.6 + 0.05 * w % 0.3, 8))
+    return TrendSection(weeks, ("Graphic APAC", "Graphic EU", "Harassment EU"),
+                        tuple(points), ())
+
+
+@pytest.mark.parametrize("size", [(7.4, 5.0), (8.7, 2.2)])  # report page; a short canvas
+def test_the_trend_target_is_named_clear_of_the_lines(size) -> None:
+    figure = charts.trend_figure(trend_section(), target=0.9)
+    figure.set_size_inches(*size)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    accuracy = figure.axes[0]
+    named = [t for t in figure.findobj(Text) if "target 90%" in t.get_text()]
+    assert named
+    for text in named:
+        box = text.get_window_extent(renderer)
+        assert not box.overlaps(accuracy.bbox), "the target's label is drawn over the data"

@@ -329,3 +329,28 @@ def test_a_detail_tab_shown_while_its_sections_compute_gets_its_charts_built_off
     gui = threading.main_thread().name
     assert built_on["reviewer_accuracy"] != gui  # the first view's, built by the refresh
     assert built_on["enforcement"] != gui and built_on["confusion"] != gui
+
+
+def show_tab(qtbot, dashboard, title: str) -> None:
+    """Bring the tab `title` up and wait until its charts and tables are filled."""
+    index = next(i for i in range(dashboard.tabs.count()) if dashboard.tabs.tabText(i) == title)
+    dashboard.tabs.setCurrentIndex(index)
+    panels = dashboard._tab_panels[index]
+    qtbot.waitUntil(lambda: dashboard.result.dashboard.details_ready
+                    and not any(p in dashboard._stale for p in panels), timeout=20000)
+    qtbot.wait(50)  # the splitter and canvases take their sizes
+
+
+def test_the_weekly_trend_gets_room_to_read_at_1366_by_768(qtbot, app_window) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    show_tab(qtbot, dashboard, "Trends")
+    canvas = dashboard.charts["trend"].canvas
+    figure = canvas.figure
+    FigureCanvasAgg(figure).draw()  # the figure as fitted to the canvas on screen
+    accuracy, kappa = figure.axes[:2]
+    assert accuracy.bbox.height >= 150, accuracy.bbox.height  # px; it was about 60
+    assert kappa.bbox.height >= 90, kappa.bbox.height
+    assert canvas.width() >= 600  # weeks along a line still read across

@@ -414,10 +414,8 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
                              [p.ci[1] if p.ci else np.nan for p in points], color=colour,
                              alpha=0.08, linewidth=0)
         kap.plot(weeks, [_nan(p.kappa) for p in points], **style)
-    if target is not None:
-        acc.axhline(target, color=text, linestyle=":", linewidth=1)
-        acc.text(acc.get_xlim()[0], target, f" target {target:.0%}", color=text, fontsize=7,
-                 va="bottom")
+    if target is not None:  # named in the legend: a label on the line sits on the data
+        acc.axhline(target, color=text, linestyle=":", linewidth=1, label=f"target {target:.0%}")
     _percent_axis(acc.yaxis)
     acc.set_ylabel("accuracy")
     kap.set_ylabel("Fleiss' κ")
@@ -426,7 +424,7 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
                                                    .strftime("%d %b")))
     every = -(-len(section.weeks) // 10)  # at most ten labelled weeks
     kap.set_xticks([np.datetime64(w) for w in section.weeks[::every]])
-    acc.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, fontsize=7,
+    acc.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=5, fontsize=7,
                frameon=False, labelcolor=text)
     for axes in (acc, kap):
         axes.grid(alpha=0.25)

@@ -145,10 +145,10 @@ class DashboardScreen(QWidget):
         self.tables[name] = TablePanel(name, TABLE_TITLES[name], self)
         return self.tables[name]
 
-    def _tab(self, title: str, orientation: Qt.Orientation, *panels: QWidget) -> None:
-        splitter = QSplitter(orientation)
-        for panel in panels:
-            splitter.addWidget(panel)
+    def _tab(self, title: str, orientation: Qt.Orientation, *panels: QWidget,
+             shares: tuple[int, ...] = ()) -> None:
+        """A tab of `panels` side by side (or one above the other), sized by `shares`."""
+        splitter = _splitter(orientation, *panels, shares=shares)
         self.tabs.addTab(splitter, title)
 
     def _build_tabs(self) -> None:
@@ -160,7 +160,10 @@ class DashboardScreen(QWidget):
         enforcement.addWidget(self._chart("enforcement"))
         enforcement.addWidget(self._chart("confusion"))
         self._tab("Enforcement", horizontal, enforcement, self._table("enforcement"))
-        self._tab("Trends", vertical, self._chart("trend"), self._chart("attempts"))
+        # Side by side: stacked, the weekly chart got a third of the tab's height and its
+        # accuracy panel about 60 px.
+        self._tab("Trends", horizontal, self._chart("trend"), self._chart("attempts"),
+                  shares=(3, 2))
         self._tab("Split cases", vertical, self._table("items"), self._table("disputes"))
         self.tables["items"].row_activated.connect(self._on_item_activated)
         self._tab("Confidence", horizontal, self._chart("calibration"),
@@ -353,6 +356,18 @@ class DashboardScreen(QWidget):
     def shutdown(self) -> None:
         new_request()  # a details pass under way stops at its next section
         self.runner.wait()
+
+
+def _splitter(orientation: Qt.Orientation, *panels: QWidget,
+              shares: tuple[int, ...] = ()) -> QSplitter:
+    """`panels` in a splitter, sharing its length as `shares` say (equally by default)."""
+    splitter = QSplitter(orientation)
+    splitter.setChildrenCollapsible(False)
+    for panel in panels:
+        splitter.addWidget(panel)
+    if shares:  # Qt scales these to the splitter's length, keeping their proportions
+        splitter.setSizes([1000 * share for share in shares])
+    return splitter
 
 
 def export_tables(dashboard: Dashboard, folder: Path) -> list[Path]:
