@@ -24,7 +24,7 @@ from calibrate.store.settings import is_demo, newest_answer_time
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from calibrate.gui.errors import install_excepthook
+from calibrate.gui.errors import install_excepthook, show_error
 from calibrate.gui.theme import apply_theme, new_application, use_fusion
 # isort: on
 
@@ -131,12 +131,9 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
     try:
         context = build_context(args, log_path, load_lessons=False)
     except CalibrateError as error:
-        from PySide6.QtWidgets import QMessageBox
-
-        log.error("database refused: %s", error)
         # On the terminal too: on a virtual screen nobody sees the dialog.
         print(f"calibrate: {error}", file=sys.stderr)
-        QMessageBox.critical(None, "Calibrate cannot open its database", str(error))
+        show_error(None, error, log_path, title="Calibrate cannot open its database")
         return 1
     from calibrate.gui.main_window import MainWindow
 

@@ -72,8 +72,8 @@ def test_first_screen_shows_profiles_without_heavy_imports_then_lessons_load(tmp
     assert report["at_show"] == []
     assert report["style"].lower() == "fusion"  # the palettes are made for it
     assert report["profiles"] == ["Ana Ribeiro   —   Graphic EU · Lisbon"]
-    assert report["status"].startswith("3 pack(s) · database ")
-    assert report["shortcuts"] == ["Ctrl+L", "Ctrl+Q", "Ctrl+R", "Ctrl+Shift+D"]
+    assert report["status"].startswith("3 packs · database ")
+    assert report["shortcuts"] == ["Ctrl+L", "Ctrl+Q", "Ctrl+R", "Ctrl+Shift+D", "F1"]
 
 
 def test_schema_version_known_without_migrations_matches_them() -> None:
@@ -139,13 +139,15 @@ def test_a_refused_database_is_named_on_the_terminal_too(tmp_path) -> None:
     garbage = tmp_path / "notes.sqlite3"
     garbage.write_bytes(b"these are my notes, not a database" * 10)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    code = ("import sys; from PySide6.QtWidgets import QMessageBox;"
-            "QMessageBox.critical = lambda *a: 0;"  # no one to click it away
+    code = ("import sys; from calibrate.gui import prompts;"  # no one to click it away:
+            "prompts.run_dialog = lambda d: print('dialog:', d.text(), d.informativeText()) or 0;"
             "from calibrate.cli import main; sys.exit(main(sys.argv[1:]))")
     result = subprocess.run([sys.executable, "-c", code, "--db", str(garbage)],
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 1
     assert f"calibrate: {garbage}" in result.stderr and "Traceback" not in result.stderr
+    # ...and in the window: one sentence, with where the details are
+    assert f"dialog: {garbage}" in result.stdout and "Details are in the log" in result.stdout
     assert garbage.read_bytes() == b"these are my notes, not a database" * 10
 
 
@@ -165,3 +167,27 @@ def test_ctrl_c_or_sigterm_closes_the_app_as_quit_does(tmp_path) -> None:
         out, err = app.communicate(timeout=20)
         assert app.returncode == 0, err
         assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+def test_f1_lists_the_keyboard_shortcuts(qtbot, tmp_path, monkeypatch) -> None:
+    import argparse
+
+    from PySide6.QtCore import Qt
+
+    from calibrate.app import build_context
+    from calibrate.gui import prompts
+    from calibrate.gui.main_window import MainWindow
+
+    args = argparse.Namespace(db=tmp_path / "c.sqlite3", lessons=[], no_bundled=False,
+                              verbose=False)
+    window = MainWindow(build_context(args, tmp_path / "log.txt"))
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    shown: list[str] = []
+    monkeypatch.setattr(prompts, "run_dialog", lambda box: shown.append(box.text()) or 0)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert len(shown) == 1
+    for keys in ("Ctrl+Enter", "Space / K", "J / L", "Ctrl+L"):
+        assert keys in shown[0]

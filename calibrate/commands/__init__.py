@@ -8,11 +8,6 @@ import argparse
 from pathlib import Path
 
 
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """`1 rater`, `2 raters`, `0 raters`: a count with its noun, as a sentence reads it."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
-
-
 def make_parent_folder(path: Path) -> None:
     """Create the missing folders above an output file (report, export and demo all do);
     a file in the way, or a refusal, is a CalibrateError: one line naming the path."""

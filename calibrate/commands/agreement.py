@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from calibrate.commands import counted, resample_count
+from calibrate.commands import resample_count
+from calibrate.core.wording import counted
 
 CHUNK_ROWS = 250_000
 SCAN_BLOCK = 1 << 22

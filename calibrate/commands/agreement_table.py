@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from calibrate.commands import counted
+from calibrate.core.wording import counted
 
 NAMES = {
     "percent_agreement": "Percent agreement", "cohen_kappa": "Cohen's kappa",

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calibrate.commands import counted, whole_number
+from calibrate.commands import whole_number
+from calibrate.core.wording import counted
 
 if TYPE_CHECKING:
     from calibrate.core.demo_history import DemoHistory

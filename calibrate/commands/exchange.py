@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from calibrate.commands import counted, make_parent_folder
+from calibrate.commands import make_parent_folder
 from calibrate.core.errors import CalibrateError
+from calibrate.core.wording import counted
 from calibrate.store.history_csv import (
     OPTIONAL,
     REQUIRED,

@@ -65,8 +65,8 @@ class ReportError(Exception):
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 on success, 2 with one line on stderr otherwise."""
-    from calibrate.commands import counted
     from calibrate.core.errors import CalibrateError
+    from calibrate.core.wording import counted
 
     try:
         out, pages = write(args)

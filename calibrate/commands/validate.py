@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from calibrate.commands import counted
+from calibrate.core.wording import counted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

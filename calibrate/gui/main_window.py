@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate import __version__
+from calibrate.core.wording import counted
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
@@ -27,6 +29,27 @@ from calibrate.gui.theme import apply_theme, is_dark
 if TYPE_CHECKING:
     from calibrate.core.lessons_result import LoadResult
     from calibrate.gui.screens.lesson_list import LessonListScreen
+
+
+# What Help > Keyboard shortcuts lists (the README's "Using it" says the same).
+SHORTCUTS = (
+    ("1 – 9", "choose a decision, in the pack's ladder order"),
+    ("C, then ↑ / ↓", "choose the policy clause"),
+    ("Ctrl+1 … Ctrl+5", "how sure you are"),
+    ("Ctrl+Enter", "submit your answer (final once submitted)"),
+    ("Enter", "next: slide, case, summary"),
+    ("Space / K", "play or pause / pause"),
+    ("J / L, ← / →", "back / forward 5 seconds"),
+    (", / .", "one frame back / forward (paused)"),
+    ("< / >", "slower / faster (0.5× – 2×)"),
+    ("M", "mute or unmute"),
+    ("W", "watch a warned clip, shielded"),
+    ("Shift+G / Shift+B", "lift the grayscale / blur shield"),
+    ("G", "read the guidance again"),
+    ("Ctrl+L", "lead dashboard (passcode)"),
+    ("Ctrl+Shift+D", "dark mode"),
+    ("Ctrl+R / Ctrl+Q", "reload lessons / quit"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -193,21 +216,23 @@ class MainWindow(QMainWindow):
         dark.setChecked(is_dark(QApplication.instance()))
         dark.toggled.connect(self._on_dark_toggled)
         help_menu = self.menuBar().addMenu("&Help")
+        shortcuts = help_menu.addAction("&Keyboard shortcuts")
+        shortcuts.triggered.connect(self._on_keys_triggered)
         about = help_menu.addAction("&About Calibrate")
         about.triggered.connect(self._on_about_triggered)
         # setShortcuts with a list: setShortcut's overload check builds PySide's whole Qt
         # namespace (~12-20 ms, once per process) and would hold the first window still.
         for action, keys in ((reload_action, "Ctrl+R"),
                              (quit_action, "Ctrl+Q"),  # StandardKey.Quit: empty without a desktop
-                             (lead, "Ctrl+L"), (dark, "Ctrl+Shift+D")):
+                             (lead, "Ctrl+L"), (dark, "Ctrl+Shift+D"), (shortcuts, "F1")):
             action.setShortcuts([QKeySequence(keys)])
 
     def _refresh_status(self) -> None:
         packs = len(self.context.library.packs)
         problems = len(self.context.library.problems)
-        text = f"{packs} pack(s) · database {self.context.db_path}"
+        text = f"{counted(packs, 'pack')} · database {self.context.db_path}"
         if problems:
-            text = f"{problems} lesson problem(s) · " + text
+            text = f"{counted(problems, 'lesson problem')} · " + text
         self._status.setText(text)
 
     def reload_lessons(self) -> None:
@@ -252,6 +277,17 @@ class MainWindow(QMainWindow):
     def _on_dark_toggled(self, dark: bool) -> None:
         apply_theme(QApplication.instance(), dark)
         QSettings("Calibrate", "Calibrate").setValue("view/dark", dark)
+
+    def _on_keys_triggered(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        rows = "".join(f"<tr><td><b>{html.escape(keys)}</b>&nbsp;&nbsp;</td>"
+                       f"<td>{html.escape(what)}</td></tr>" for keys, what in SHORTCUTS)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          f"<table cellspacing='3'>{rows}</table>",
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("shortcutsDialog")
+        prompts.run_dialog(box)
 
     def _on_about_triggered(self) -> None:
         from PySide6.QtWidgets import QMessageBox

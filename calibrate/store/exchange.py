@@ -22,6 +22,7 @@ from calibrate.core.clock import utc_now
 from calibrate.core.demo_history import DemoHistory, as_rows
 from calibrate.core.errors import CalibrateError
 from calibrate.core.models import Pack
+from calibrate.core.wording import counted
 from calibrate.store import catalog
 from calibrate.store.audit import log_event
 from calibrate.store.db import SQLITE_MAGIC, schema_version
@@ -55,14 +56,10 @@ class ImportResult:
     def summary(self) -> str:
         """`3 answers added, 1 already present (…)`: what the import says it did."""
         added = self.added
-        return (f"{_counted(added['answers'], 'answer')} added, {self.present['answers']} "
-                f"already present ({_counted(added['profiles'], 'profile')}, "
-                f"{_counted(added['sessions'], 'session')}, "
-                f"{_counted(added['disputes'], 'dispute')} added)")
-
-
-def _counted(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+        return (f"{counted(added['answers'], 'answer')} added, {self.present['answers']} "
+                f"already present ({counted(added['profiles'], 'profile')}, "
+                f"{counted(added['sessions'], 'session')}, "
+                f"{counted(added['disputes'], 'dispute')} added)")
 
 
 # -- the demo flag and the demo history ----------------------------------------------------
@@ -97,7 +94,7 @@ def check_new_or_empty(path: Path) -> None:
                                              "'table' AND name NOT LIKE 'sqlite_%'")]
         filled = [t for t in tables
                   if conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{t}])").fetchone()[0]]
-        held = [_counted(conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0], t[:-1])
+        held = [counted(conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0], t[:-1])
                 for t in ("answers", "profiles") if t in filled] or [f"rows in {t}"
                                                                       for t in filled[:1]]
     except sqlite3.DatabaseError as error:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from calibrate.core.models import Pack
 from calibrate.core.summary import summarise
+from calibrate.core.wording import counted
 from calibrate.gui import theme
 from calibrate.gui.context import AppContext
 from calibrate.store import answers as answer_store
@@ -109,8 +110,8 @@ class LessonListScreen(QWidget):
             self.tree.resizeColumnToContents(column)
         problems = self.context.library.problems
         self.problems_label.setText(
-            f"<b>{len(problems)} problem(s) in lesson files.</b> Packs with errors are not "
-            "loaded; a missing clip leaves its case answerable without video."
+            f"<b>{counted(len(problems), 'problem')} in lesson files.</b> Packs with errors "
+            "are not loaded; a missing clip leaves its case answerable without video."
             if problems
             else ""
         )

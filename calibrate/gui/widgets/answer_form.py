@@ -32,7 +32,8 @@ class AnswerForm(QWidget):
         self._decision_ids: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("<b>Your decision</b> <span style='color:gray'>(keys 1–9)</span>"))
+        self._decision_title = QLabel("<b>Your decision</b>", objectName="decisionTitle")
+        layout.addWidget(self._decision_title)
         self._decision_box = QGridLayout()
         self._decision_box.setSpacing(6)
         layout.addLayout(self._decision_box)
@@ -95,6 +96,9 @@ class AnswerForm(QWidget):
         self._decision_ids = []
         ladder = [d for d in pack.scale.decisions if d.on_ladder]
         apart = [d for d in pack.scale.decisions if not d.on_ladder]
+        keys = min(len(ladder) + len(apart), 9)
+        self._decision_title.setText(
+            f"<b>Your decision</b> <span style='color:gray'>(keys 1–{keys})</span>")
         for index, decision in enumerate([*ladder, *apart]):
             key = f"{index + 1}  " if index < 9 else ""
             button = QPushButton(f"{key}{decision.label}", objectName=f"decision_{decision.id}")

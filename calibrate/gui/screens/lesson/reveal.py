@@ -160,12 +160,13 @@ class RevealScreen(QWidget):
             f"</li>"
             for c in case.golden.clauses
         )
+        clause_title = "Clauses" if len(case.golden.clauses) > 1 else "Clause"
         moments = "".join(
             f"<li>{clock(m.start)}–{clock(m.end)} {html.escape(m.label)}</li>" for m in case.moments
         )
         self.golden.setText(
             f"<p style='font-size:12pt'>Golden answer: <b style='color:{theme.CORRECT}'>"
-            f"{html.escape(golden_label)}</b></p><p>Clause(s):</p><ul>{clauses}</ul>"
+            f"{html.escape(golden_label)}</b></p><p>{clause_title}:</p><ul>{clauses}</ul>"
             + (f"<p>Where it shows in the clip:</p><ul>{moments}</ul>" if moments else "")
         )
         self.rationale.set_markdown(
@@ -200,7 +201,8 @@ class RevealScreen(QWidget):
         )
         self.dispute_button.setEnabled(True)
         self.dispute_status.clear()
-        self.recorded.setText("✓ Your answer is recorded.")
+        self.recorded.setText("✓ Your skip is recorded (not scored)." if answer.skipped
+                              else "✓ Your answer is recorded.")
         self.next_button.setText(
             "See your summary  ▶  (Enter)" if is_last else "Next case  ▶  (Enter)"
         )
