@@ -80,3 +80,35 @@ def test_switching_profile_makes_the_next_person_choose_theirs(qtbot, app_window
     press(qtbot, window, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.lesson_list
     assert window.context.profile.name == chosen
+
+
+def test_rereading_the_guidance_mid_case_returns_to_the_case_as_it_was_left(
+        qtbot, app_window) -> None:
+    from calibrate.player.vlc_player import PlayerState
+
+    window = app_window
+    create_profile_by_keys(qtbot, window, "Ana")
+    press(qtbot, window, Qt.Key.Key_Return)
+    lesson = window.lesson
+    for _ in lesson.lesson.guidance:
+        press(qtbot, window, Qt.Key.Key_Return)
+    screen = lesson.case_screen
+    case = lesson.pack.cases[lesson.flow.current_case_id]
+    if case.is_warned:
+        press(qtbot, window, Qt.Key.Key_W)
+    player = screen.player.player
+    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING and player.position > 1500,
+                    timeout=10000)
+    press(qtbot, window, Qt.Key.Key_2)  # a decision picked before looking something up
+    picked = screen.form.decisions.checkedId()
+    shield = screen.player.shields
+    press(qtbot, window, Qt.Key.Key_G)
+    assert window.stack.currentWidget() is lesson.guidance
+    left_at, watched = lesson.case_screen._away[1], screen.watched_ms
+    for _ in lesson.lesson.guidance:
+        press(qtbot, window, Qt.Key.Key_Return)  # "Back to the case" on the last slide
+    assert window.stack.currentWidget() is screen
+    assert screen.form.decisions.checkedId() == picked and screen.player.shields == shield
+    qtbot.waitUntil(lambda: player.state is PlayerState.PAUSED, timeout=10000)
+    assert abs(player.position - left_at) <= 250  # paused where it was left, not at 0:00
+    assert screen.watched_ms >= watched > 0

@@ -201,8 +201,10 @@ class VideoPlayer(QObject):
         return None if state == -1 else bool(state)
 
     # -- commands ------------------------------------------------------------------------
-    def load(self, path: str | os.PathLike[str], autoplay: bool = True) -> None:
-        """Open a file; it plays (autoplay) or pauses on its first frame, else UNAVAILABLE."""
+    def load(self, path: str | os.PathLike[str], autoplay: bool = True,
+             start_ms: int = 0) -> None:
+        """Open a file; it plays (autoplay) or pauses on its first frame (at start_ms), else
+        UNAVAILABLE."""
         self._halt()
         self._set_info(None)
         self._frame, self._watched_ms, self._emitted_pos = QImage(), 0.0, -1
@@ -220,7 +222,7 @@ class VideoPlayer(QObject):
         self._mp.video_set_format("RV32", info.width, info.height, info.width * 4)
         self._mp.set_media(media)
         media.release()  # the player holds its own reference
-        self._start(0, autoplay)
+        self._start(max(0, min(start_ms, info.duration_ms - 1)) if start_ms else 0, autoplay)
 
     def unload(self) -> None:
         """Stop and forget the current file."""

@@ -116,11 +116,12 @@ class PlayerPanel(QWidget):
         *,
         autoplay: bool = True,
         shields: Shields | None = None,
+        start_ms: int = 0,
     ) -> None:
         """Apply the case's shields first, then open the clip (so nothing shows unshielded)."""
         if shields is not None:
             self.set_shields(shields)
-        self._player.load(path, autoplay=autoplay)
+        self._player.load(path, autoplay=autoplay, start_ms=start_ms)
 
     def set_shields(
         self,

@@ -93,6 +93,8 @@ class CaseScreen(QWidget):
         self.setObjectName("caseScreen")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._case: Case | None = None
+        self._away: tuple[bool, int] | None = None  # (was watching, at ms) while in guidance
+        self._watched_before = 0  # ms watched before a visit to the guidance
         self._shown_monotonic = 0.0
         self.shown_at = ""
         self._cue_times: list[float] = []
@@ -166,6 +168,11 @@ class CaseScreen(QWidget):
 
     # --- showing a case ---------------------------------------------------------------------
     def show_case(self, pack: Pack, case: Case, position: str) -> None:
+        if self._away is not None and self._case is not None and self._case.id == case.id:
+            self._come_back()  # from the guidance: the case as it was left
+            return
+        self._away = None
+        self._watched_before = 0
         self._case = case
         self.shown_at = utc_now()
         self._shown_monotonic = time.monotonic()
@@ -214,13 +221,29 @@ class CaseScreen(QWidget):
     def stop_playback(self) -> None:
         self.player.unload()
 
+    def step_away(self) -> None:
+        """Off to the guidance mid-case: the clip stops, and what the moderator had — the
+        answer so far, the position and shields, the time taken — waits for their return."""
+        watching = self.video_stack.currentWidget() is self.player
+        self._away = (watching, self.player.player.position) if watching else (False, 0)
+        self._watched_before += self.player.player.watched_ms
+        self.player.unload()
+
+    def _come_back(self) -> None:
+        watching, at_ms = self._away
+        self._away = None
+        if watching and self._case is not None:  # paused where they left it, same shields
+            self.player.load(self._case.video, autoplay=False, start_ms=at_ms)
+        self.setFocus()
+
     @property
     def elapsed_ms(self) -> int:
         return int((time.monotonic() - self._shown_monotonic) * 1000)
 
     @property
     def watched_ms(self) -> int:
-        return self.player.player.watched_ms
+        now = 0 if self._away is not None else self.player.player.watched_ms  # none: unloaded
+        return self._watched_before + now
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Player keys (Space, J/K/L, arrows, comma/period…) work wherever focus is not typing."""

@@ -157,7 +157,7 @@ class LessonController(QObject):
 
     def _on_guidance_requested(self) -> None:
         if self.lesson.guidance and self.flow.step is Step.CASE:
-            self.case_screen.stop_playback()
+            self.case_screen.step_away()
             self.flow.open_guidance(0)
             self._render()
 
