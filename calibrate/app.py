@@ -56,6 +56,7 @@ def build_context(
         ensure_demo_database(db_path)
     else:
         db_path = Path(args.db) if args.db else paths.default_database()
+    is_new = not db_path.exists()
     conn = connect_database(db_path)
     context = AppContext(
         conn=conn,
@@ -63,6 +64,7 @@ def build_context(
         lessons_dirs=lesson_folders(args),
         log_path=log_path,
         is_demo=is_demo(conn),
+        is_new=is_new,
     )
     if load_lessons:
         context.reload_library()

@@ -191,3 +191,11 @@ def test_f1_lists_the_keyboard_shortcuts(qtbot, tmp_path, monkeypatch) -> None:
     assert len(shown) == 1
     for keys in ("Ctrl+Enter", "Space / K", "J / L", "Ctrl+L"):
         assert keys in shown[0]
+
+
+def test_a_database_made_by_this_start_says_so(tmp_path) -> None:
+    typo = tmp_path / "calibrate-typo.sqlite3"
+    report = start_app(tmp_path, "--db", str(typo))
+    assert report["status"] == f"3 packs · new database (created now) {typo}"
+    report = start_app(tmp_path, "--db", str(typo))  # the next start finds it
+    assert report["status"] == f"3 packs · database {typo}"

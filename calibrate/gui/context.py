@@ -31,6 +31,7 @@ class AppContext:
     library: LoadResult = field(default_factory=LoadResult)
     profile: Profile | None = None
     is_demo: bool = False
+    is_new: bool = False  # the database file was created by this start (a mistyped --db?)
 
     @cached_property
     def db(self) -> sqlite_utils.Database:

@@ -230,7 +230,10 @@ class MainWindow(QMainWindow):
     def _refresh_status(self) -> None:
         packs = len(self.context.library.packs)
         problems = len(self.context.library.problems)
-        text = f"{counted(packs, 'pack')} · database {self.context.db_path}"
+        # A database made by this start says so: a mistyped --db would otherwise put
+        # someone's answers in a new file unnoticed.
+        made = "new database (created now)" if self.context.is_new else "database"
+        text = f"{counted(packs, 'pack')} · {made} {self.context.db_path}"
         if problems:
             text = f"{counted(problems, 'lesson problem')} · " + text
         self._status.setText(text)
