@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
@@ -14,6 +15,8 @@ from matplotlib.text import Text
 from calibrate.charts import dashboard_figures as charts
 from calibrate.core.lead.enforcement import net_enforcement
 from calibrate.core.lead.sections import (
+    ConfusionMatrix,
+    ConfusionSection,
     EnforcementRow,
     EnforcementSection,
     ReviewerAccuracy,
@@ -147,3 +150,49 @@ def test_the_trend_target_is_named_clear_of_the_lines(size) -> None:
     for text in named:
         box = text.get_window_extent(renderer)
         assert not box.overlaps(accuracy.bbox), "the target's label is drawn over the data"
+
+
+DECISIONS = ("allow", "not_recommended", "age_restricted", "warning_screen", "remove",
+             "escalate")
+
+
+def confusion_section() -> ConfusionSection:
+    counts = np.arange(36).reshape(6, 6) % 7 * 5
+    return ConfusionSection(tuple(ConfusionMatrix(pack, DECISIONS, 5, counts)
+                                  for pack in ("graphic-content", "harassment", "regulated-goods")))
+
+
+# The report's page width; the dashboard's tab across a 1366 px window, and beside a table.
+@pytest.mark.parametrize("size", [(8.27, 3.3), (13.3, 2.9), (7.5, 2.4)])
+def test_decision_names_stay_whole_and_clear_of_the_next_pack(size) -> None:
+    figure = charts.confusion_figure(confusion_section())
+    figure.set_size_inches(*size)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    heatmaps = figure.axes
+    gap = 3 * figure.dpi / 72  # 3 pt
+    for i, axes in enumerate(heatmaps):
+        names = [t for t in axes.get_xticklabels() + axes.get_yticklabels() if t.get_text()]
+        assert names
+        for name in names:
+            box = name.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= figure.bbox.x1 and box.y0 >= 0, name.get_text()
+            for other in heatmaps[:i] + heatmaps[i + 1:]:
+                assert not box.overlaps(other.bbox), name.get_text()
+                for theirs in other.get_xticklabels():
+                    if theirs.get_text():
+                        their = theirs.get_window_extent(renderer)
+                        assert box.x1 + gap <= their.x0 or their.x1 + gap <= box.x0, (
+                            name.get_text(), theirs.get_text())
+    labels = [t.get_text() for t in heatmaps[0].get_xticklabels()]
+    assert [t.replace("\n", " ") for t in labels] == [d.replace("_", " ") for d in DECISIONS]
+
+
+def test_across_a_wide_tab_the_names_lie_level_and_the_heatmaps_get_the_height() -> None:
+    figure = charts.confusion_figure(confusion_section())
+    figure.set_size_inches(13.3, 2.9)
+    FigureCanvasAgg(figure).draw()
+    for axes in figure.axes:
+        assert all(t.get_rotation() == 0 for t in axes.get_xticklabels())
+        assert axes.bbox.height >= 0.45 * figure.bbox.height

@@ -354,3 +354,16 @@ def test_the_weekly_trend_gets_room_to_read_at_1366_by_768(qtbot, app_window) ->
     assert accuracy.bbox.height >= 150, accuracy.bbox.height  # px; it was about 60
     assert kappa.bbox.height >= 90, kappa.bbox.height
     assert canvas.width() >= 600  # weeks along a line still read across
+
+
+def test_the_decision_heatmaps_get_room_to_read_at_1366_by_768(qtbot, app_window) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    show_tab(qtbot, dashboard, "Enforcement")
+    figure = dashboard.charts["confusion"].canvas.figure
+    FigureCanvasAgg(figure).draw()
+    heatmap = figure.axes[0]
+    assert heatmap.bbox.height >= 120, heatmap.bbox.height  # px; it was about 70
+    assert dashboard.charts["confusion"].canvas.width() >= 1000  # the tab's whole width

@@ -15,12 +15,13 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure, FigureBase
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from calibrate.charts import palette
-from calibrate.charts.fixed_layout import fix_margins, row_labels
+from calibrate.charts.fixed_layout import fix_margins, row_labels, text_width
 from calibrate.core.lead_metrics import (
     AgreementRow,
     AgreementSection,
@@ -317,6 +318,7 @@ def confusion_figure(section: ConfusionSection, *, dark: bool = False,
     _title(figure, f"What reviewers chose, by golden answer{more}", text)
     if not matrices:
         return _empty(figure, text)
+    heatmaps: list[tuple[Axes, list[str]]] = []
     for i, m in enumerate(matrices):
         axes = figure.add_subplot(grid_rows, columns, i + 1)
         counts = m.counts.astype(float)
@@ -326,7 +328,8 @@ def confusion_figure(section: ConfusionSection, *, dark: bool = False,
         axes.imshow(np.ma.masked_equal(share, 0), cmap="Blues", vmin=0, vmax=1, aspect="auto")
         names = [label.replace("_", " ") for label in m.labels]
         first_column = i % columns == 0
-        axes.set_xticks(range(len(names)), labels=names, rotation=40, ha="right", fontsize=7)
+        _slant_names(axes, names)
+        heatmaps.append((axes, names))
         axes.set_yticks(range(len(names)), labels=names if first_column else [""] * len(names),
                         fontsize=7)
         for (r, c), n in np.ndenumerate(m.counts):
@@ -339,7 +342,65 @@ def confusion_figure(section: ConfusionSection, *, dark: bool = False,
         if first_column:
             axes.set_ylabel("golden (intended)", fontsize=8)
         _style(axes, text)
+    if isinstance(figure, Figure):  # on its own (a report page lays its charts out itself)
+        figure.set_layout_engine(_NamesFitLayout(heatmaps))
     return figure
+
+
+def _two_lines(name: str) -> str:
+    """`name` broken at its middlemost space (one line if it has none)."""
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    if not spaces:
+        return name
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return name[:cut] + "\n" + name[cut + 1:]
+
+
+def _slant_names(axes: Axes, names: list[str]) -> None:
+    """Decision names under a heatmap slanted, each ending under its column."""
+    axes.set_xticks(range(len(names)), labels=names, fontsize=7, rotation=45, ha="right",
+                    va="top", rotation_mode="anchor")
+
+
+def _level_names(axes: Axes, names: list[str]) -> None:
+    """Decision names under a heatmap level, on two lines each."""
+    axes.set_xticks(range(len(names)), labels=[_two_lines(n) for n in names], fontsize=7,
+                    rotation=0, ha="center", va="top", rotation_mode="default",
+                    multialignment="center", linespacing=1.0)
+
+
+class _NamesFitLayout(ConstrainedLayoutEngine):
+    """Constrained layout that first lays the decision names under the heatmaps level, on
+    two lines, when the columns are wide enough at the figure's current size (a dashboard
+    tab across the window), and slants them otherwise: slanted names take more height than
+    a squeezed heatmap itself."""
+
+    def __init__(self, heatmaps: list[tuple[Axes, list[str]]]):
+        super().__init__()
+        self.heatmaps = heatmaps  # each heatmap's axes and decision names
+        self.level = [False] * len(heatmaps)  # as confusion_figure draws them: slanted
+
+    def execute(self, fig: Figure):
+        result = super().execute(fig)  # where the names as they are put the columns
+        if self._fit_names(fig):  # changed: lay out again around the new names
+            result = super().execute(fig)
+        return result
+
+    def _fit_names(self, fig: Figure) -> bool:
+        width = fig.get_size_inches()[0] * 72  # points
+        changed = False
+        for i, (axes, names) in enumerate(self.heatmaps):
+            # Level names are centred on their columns: two neighbours fit when half of each
+            # and a gap fit in one column's width.
+            widths = [text_width(_two_lines(n).split("\n"), 7) for n in names]
+            column = axes.get_position().width * width / max(len(names), 1)
+            level = all((a + b) / 2 + 3 <= column
+                        for a, b in zip(widths, widths[1:], strict=False))
+            if level != self.level[i]:
+                (_level_names if level else _slant_names)(axes, names)
+                self.level[i] = level
+                changed = True
+        return changed
 
 
 def enforcement_figure(section: EnforcementSection, *, dark: bool = False,

@@ -156,10 +156,12 @@ class DashboardScreen(QWidget):
         self._tab("Reviewers", horizontal, self._chart("reviewer_accuracy"),
                   self._table("reviewers"))
         self._tab("Agreement", horizontal, self._chart("agreement"), self._table("agreement"))
-        enforcement = QSplitter(vertical)
-        enforcement.addWidget(self._chart("enforcement"))
-        enforcement.addWidget(self._chart("confusion"))
-        self._tab("Enforcement", horizontal, enforcement, self._table("enforcement"))
+        # The five-row table beside its chart; the heatmaps below across the whole width
+        # (under the chart, beside a full-height table, they were ~70 px tall and their
+        # slanted names ran into the next pack's).
+        lean = _splitter(horizontal, self._chart("enforcement"), self._table("enforcement"),
+                         shares=(3, 2))
+        self._tab("Enforcement", vertical, lean, self._chart("confusion"), shares=(9, 11))
         # Side by side: stacked, the weekly chart got a third of the tab's height and its
         # accuracy panel about 60 px.
         self._tab("Trends", horizontal, self._chart("trend"), self._chart("attempts"),
