@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -367,3 +370,33 @@ def test_the_decision_heatmaps_get_room_to_read_at_1366_by_768(qtbot, app_window
     heatmap = figure.axes[0]
     assert heatmap.bbox.height >= 120, heatmap.bbox.height  # px; it was about 70
     assert dashboard.charts["confusion"].canvas.width() >= 1000  # the tab's whole width
+
+
+def test_a_report_saved_from_a_demo_database_says_demo_data(qtbot, tmp_path: Path,
+                                                           dialogs: list[str]) -> None:
+    from calibrate.app import build_context
+    from calibrate.gui.main_window import MainWindow
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed: cannot read the PDF's text")
+    demo = tmp_path / "demo.sqlite3"
+    subprocess.run([sys.executable, "-m", "calibrate", "demo", "--db", str(demo)], check=True,
+                   capture_output=True, timeout=120)
+    args = argparse.Namespace(db=demo, lessons=[], no_bundled=False, verbose=False)
+    window = MainWindow(build_context(args, tmp_path / "calibrate.log"))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    try:
+        dashboard = open_dashboard(qtbot, window)
+        out = tmp_path / "report.pdf"
+        dashboard.save_report(out)
+        qtbot.waitUntil(lambda: bool(dialogs), timeout=60000)
+        assert dialogs == [f"Saved {out}."]
+        text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        pages = text.split("\f")
+        assert "DEMO DATA" in pages[0]
+        assert all("DEMO DATA" in page for page in pages[1:] if page.strip())
+    finally:
+        window.close()

@@ -98,6 +98,19 @@ def test_first_page_carries_the_headline_numbers(demo_db: Path, full_report) -> 
     assert "Fleiss κ" in text and "Krippendorff α" in text and "Gwet AC1" in text
 
 
+def test_first_page_says_how_many_of_the_completion_gaps_the_last_page_lists(
+        demo_db: Path, full_report) -> None:
+    out, result = full_report
+    assert result.returncode == 0, result.stderr
+    first = " ".join(pdf_text(out, 1, 1).split())
+    gaps = int(re.search(r"([\d,]+) not taken or not passed", first).group(1).replace(",", ""))
+    assert gaps > 20  # the demo has more gaps than the last page holds
+    assert ("the first 20 are listed on the last page, the completion table of the dashboard "
+            "(CSV export) has them all") in first
+    last = " ".join(pdf_text(out, REPORT_PAGES, REPORT_PAGES).split())
+    assert f"Not taken or not passed: {gaps}" in last and f"and {gaps - 20} more" in last
+
+
 def test_team_filter_keeps_other_teams_out_of_the_report(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "eu.pdf"
     result = calibrate("report", "--db", str(demo_db), "--out", str(out), "--team",

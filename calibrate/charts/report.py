@@ -27,6 +27,7 @@ from calibrate.core.lead_metrics import Dashboard
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 WRAP = 100  # characters per line of 9 pt text across the page
+GAPS_LISTED = 20  # completion gaps the last page lists (page 1 says how many)
 
 
 def _pct(x: float | None) -> str:
@@ -153,10 +154,17 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) ->
                   indent=0.03)
     gaps = d.completion.gaps
     page.heading("Completion")
+    if not gaps:
+        where = "."
+    elif len(gaps) <= GAPS_LISTED:
+        where = " (all listed on the last page)."
+    else:
+        where = (f"; the first {GAPS_LISTED} are listed on the last page, the completion "
+                 "table of the dashboard (CSV export) has them all.")
     page.line(f"{sum(r.taken for r in d.completion.entries):,} of "
               f"{len(d.completion.entries):,} "
-              f"reviewer × lesson pairs taken in full; {len(gaps):,} not taken or not passed "
-              "(listed on the last page).")
+              f"reviewer × lesson pairs taken in full; {len(gaps):,} not taken or not passed"
+              + where)
     return figure
 
 
@@ -308,7 +316,7 @@ def table_pages(d: Dashboard, filters: str, demo: bool) -> list[Figure]:
                  [(g.team or "(no team)", g.name, _cut(f"{g.pack}/{g.lesson}", 44),
                    "not taken" if not g.taken else f"best {_pct(g.best_score)}, not passed")
                   for g in d.completion.gaps],
-                 (0.18, 0.24, 0.38, 0.2), 20)
+                 (0.18, 0.24, 0.38, 0.2), GAPS_LISTED)
     return [items, errors, completion]
 
 

@@ -332,8 +332,10 @@ class DashboardScreen(QWidget):
         from calibrate.charts.report import write_report
 
         dashboard, described = self.result.dashboard, self.filters.describe()
+        demo = self.context.is_demo  # marked as `calibrate report` marks it
         self.runner.run("report",
-                        lambda: write_report(complete(dashboard), path, filters=described),
+                        lambda: write_report(complete(dashboard), path, filters=described,
+                                             demo=demo),
                         lambda _: prompts.inform(self, "Report saved", f"Saved {path}."),
                         self._on_action_failed("The report could not be saved"))
 
