@@ -372,13 +372,12 @@ def test_the_decision_heatmaps_get_room_to_read_at_1366_by_768(qtbot, app_window
     assert dashboard.charts["confusion"].canvas.width() >= 1000  # the tab's whole width
 
 
-def test_a_report_saved_from_a_demo_database_says_demo_data(qtbot, tmp_path: Path,
-                                                           dialogs: list[str]) -> None:
+@pytest.fixture
+def demo_window(qtbot, tmp_path: Path):
+    """The main window on a real demo database (`calibrate demo`), at 1366×768."""
     from calibrate.app import build_context
     from calibrate.gui.main_window import MainWindow
 
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed: cannot read the PDF's text")
     demo = tmp_path / "demo.sqlite3"
     subprocess.run([sys.executable, "-m", "calibrate", "demo", "--db", str(demo)], check=True,
                    capture_output=True, timeout=120)
@@ -387,16 +386,72 @@ def test_a_report_saved_from_a_demo_database_says_demo_data(qtbot, tmp_path: Pat
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
-    try:
-        dashboard = open_dashboard(qtbot, window)
-        out = tmp_path / "report.pdf"
-        dashboard.save_report(out)
-        qtbot.waitUntil(lambda: bool(dialogs), timeout=60000)
-        assert dialogs == [f"Saved {out}."]
-        text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
-                              text=True, check=True).stdout
-        pages = text.split("\f")
-        assert "DEMO DATA" in pages[0]
-        assert all("DEMO DATA" in page for page in pages[1:] if page.strip())
-    finally:
-        window.close()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+
+
+def test_a_report_saved_from_a_demo_database_says_demo_data(qtbot, demo_window,
+                                                           tmp_path: Path,
+                                                           dialogs: list[str]) -> None:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed: cannot read the PDF's text")
+    dashboard = open_dashboard(qtbot, demo_window)
+    out = tmp_path / "report.pdf"
+    dashboard.save_report(out)
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=60000)
+    assert dialogs == [f"Saved {out}."]
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")
+    assert "DEMO DATA" in pages[0]
+    assert all("DEMO DATA" in page for page in pages[1:] if page.strip())
+
+
+def columns_in_view(panel) -> list[str]:
+    """The titles of the columns wholly inside the table's viewport, scrolled to the left."""
+    table, header = panel.table, panel.table.horizontalHeader()
+    width = table.viewport().width()
+    model = table.model()
+    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())
+            if header.sectionViewportPosition(c) + header.sectionSize(c) <= width]
+
+
+@pytest.mark.parametrize(("tab", "table", "wanted"), [
+    ("Reviewers", "reviewers", ["Reviewer", "Accuracy", "95 % interval", "N", "Correct"]),
+    ("Agreement", "agreement", ["Pack", "Clause", "Cases", "Fleiss κ", "κ 95 %"]),
+    ("Enforcement", "enforcement", ["Group", "Level", "N", "Net lean", "Net 95 %", "Over",
+                                    "Under"]),
+    ("Confidence", "calibration", ["Team", "Confidence bin", "Answers", "Stated", "Right"]),
+    ("Split cases", "items", ["Case", "Split", "Golden", "Strong majority",
+                              "Majority share", "Share right"]),
+    ("Critical errors", "critical_errors", ["Answered", "Reviewer", "Case", "Chosen",
+                                            "Session"]),
+    ("Completion", "completion", ["Team", "Reviewer", "Lesson", "Taken", "Best score",
+                                  "Passed"]),
+])
+def test_what_tells_a_tables_rows_apart_is_in_view_at_1366_by_768(
+        qtbot, demo_window, tab: str, table: str, wanted: list[str]) -> None:
+    dashboard = open_dashboard(qtbot, demo_window)
+    show_tab(qtbot, dashboard, tab)
+    shown = columns_in_view(dashboard.tables[table])
+    assert all(title in shown for title in wanted), shown
+
+
+def test_every_csv_column_stays_in_the_export_and_in_a_view_column(qtbot, demo_window,
+                                                                   tmp_path: Path) -> None:
+    from calibrate.gui.screens.dashboard.screen import export_tables
+
+    dashboard = open_dashboard(qtbot, demo_window)
+    board = dashboard.result.dashboard
+    for index in range(dashboard.tabs.count()):
+        show_tab(qtbot, dashboard, dashboard.tabs.tabText(index))
+    for name, panel in dashboard.tables.items():
+        header, rows = board.table(name)
+        assert panel.header == list(header) and panel.rows == list(rows)  # what CSV writes
+        shown = {source for column in panel.model.columns for source in column.sources}
+        assert shown == set(header), (name, set(header) - shown)
+    written = {p.name: p for p in export_tables(board, tmp_path)}
+    with written["calibration.csv"].open(encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.reader(handle)) == list(board.table("calibration")[0])
+

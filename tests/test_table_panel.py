@@ -120,3 +120,46 @@ def test_timestamps_read_to_the_minute_while_the_csv_keeps_them_whole(qtbot, tmp
     path = write_csv(tmp_path / "disputes.csv", panel.header, panel.rows)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle)) == [["created_at", "note"], [stamp, "clause unclear"]]
+
+
+def test_a_view_can_combine_reorder_and_word_columns_while_the_csv_keeps_them_as_given(
+        qtbot, tmp_path: Path, monkeypatch) -> None:
+    from operator import itemgetter
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from calibrate.gui.widgets.table_model import Column
+
+    header = ("reviewer", "decision", "lo", "hi")
+    rows = [("Ana", "warning_screen", 0.5, 0.9), ("Ben", "remove", None, None),
+            ("Cruz", "allow", 0.1, 0.4)]
+    words = {"warning_screen": "Warning screen", "remove": "Remove", "allow": "Allow"}
+    columns = [
+        Column("Interval", ("lo", "hi"), itemgetter(2),
+               lambda r: "—" if r[2] is None else f"{r[2]:.0%}–{r[3]:.0%}"),
+        Column("Decision", ("decision",), lambda r: words[r[1]]),
+        Column("Reviewer", ("reviewer",), itemgetter(0)),
+    ]
+    panel = TablePanel("things", "Things")
+    qtbot.addWidget(panel)
+    panel.set_rows(header, rows, columns=columns)
+    model = panel.table.model()
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == [
+        "Interval", "Decision", "Reviewer"]
+    assert model.headerData(0, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.ToolTipRole) == "CSV columns: lo, hi"
+    assert shown(panel, 0) == ["50%–90%", "—", "10%–40%"]
+    assert shown(panel, 1) == ["Warning screen", "Remove", "Allow"]
+    # the empty interval lines up with the numbers
+    assert model.index(1, 0).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by the low end, as a number
+    assert shown(panel, 2) == ["Ben", "Cruz", "Ana"]
+    panel.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by the words shown
+    assert shown(panel, 2) == ["Cruz", "Ben", "Ana"]
+    target = tmp_path / "things.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    panel.export_button.click()
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.reader(handle)) == [list(header), ["Ana", "warning_screen", "0.5", "0.9"],
+                                            ["Ben", "remove", "", ""], ["Cruz", "allow", "0.1",
+                                                                        "0.4"]]

@@ -7,7 +7,9 @@ screen rather than one Qt item per cell (~1 s and ~90 MB with QTableWidgetItem).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -52,6 +54,27 @@ def display(value: object) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of a table view: its title, the CSV columns it shows (named in its
+    tooltip), the value a row gives it (what it sorts and aligns by) and, when its text is
+    not `display(value)`, how a row reads in it (an interval from two CSV columns, a label
+    for an id). The CSV export writes the rows as given, whatever the view shows."""
+
+    title: str
+    sources: tuple[str, ...]
+    value: Callable[[Sequence[object]], object]
+    text: Callable[[Sequence[object]], str] | None = None
+
+    def cell(self, row: Sequence[object]) -> str:
+        return display(self.value(row)) if self.text is None else self.text(row)
+
+
+def plain_columns(header: Sequence[str]) -> list[Column]:
+    """Every CSV column as it is, titled in words."""
+    return [Column(column_title(name), (name,), itemgetter(i)) for i, name in enumerate(header)]
+
+
 def sort_key(value: object) -> tuple:
     """Empty cells first, numbers as numbers, the rest as text."""
     if value is None:
@@ -66,24 +89,31 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.header: list[str] = []
         self.rows: list[Sequence[object]] = []
+        self.columns: list[Column] = []
+        self._numeric: list[bool] = []
         self.order: list[int] = []  # view row → index into rows
         # yes/no columns are where a lead looks for gaps: a "no" stands out.
         self._yes, self._no = QColor(theme.CORRECT), QColor(theme.WRONG)
 
     def set_rows(self, header: Sequence[str], rows: Sequence[Sequence[object]],
-                 column: int = -1, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """New content, sorted by `column` (-1: in the order given)."""
+                 column: int = -1, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+                 columns: Sequence[Column] | None = None) -> None:
+        """New content shown as `columns` (default: every CSV column as it is), sorted by
+        view column `column` (-1: in the order given)."""
         self.beginResetModel()
         self.header, self.rows = list(header), list(rows)
+        self.columns = list(columns) if columns is not None else plain_columns(self.header)
+        # Columns of numbers align right, their empty cells ("—") too.
+        self._numeric = [any(_is_number(c.value(r)) for r in self.rows[:20]) for c in self.columns]
         self.order = self._sorted(column, order)
         self.endResetModel()
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> list[int]:
         indices = list(range(len(self.rows)))
-        if 0 <= column < len(self.header):
+        if 0 <= column < len(self.columns):
             # Stable both ways, as Qt's own item sorting: equal cells keep the given order.
-            rows = self.rows
-            indices.sort(key=lambda i: sort_key(rows[i][column]),
+            rows, value = self.rows, self.columns[column].value
+            indices.sort(key=lambda i: sort_key(value(rows[i])),
                          reverse=order == Qt.SortOrder.DescendingOrder)
         return indices
 
@@ -96,16 +126,18 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.order)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.header)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.header):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
+        column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column_title(self.header[section])
+            return column.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"CSV column: {self.header[section]}"
+            sources = ", ".join(column.sources)
+            return f"CSV column{'s' if len(column.sources) > 1 else ''}: {sources}"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -114,12 +146,17 @@ class RowsModel(QAbstractTableModel):
         row = self.order[index.row()]
         if role == ROW_ROLE:
             return row
-        value = self.rows[row][index.column()]
+        column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return display(value)
+            return column.cell(self.rows[row])
+        value = column.value(self.rows[row])
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(value, bool):
             return self._yes if value else self._no
-        if (role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float)
-                and not isinstance(value, bool)):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+                _is_number(value) or (value is None and self._numeric[index.column()])):
             return _RIGHT
         return None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

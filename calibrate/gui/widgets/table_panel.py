@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.gui.widgets.table_model import ROW_ROLE, RowsModel
+from calibrate.gui.widgets.table_model import ROW_ROLE, Column, RowsModel
 
 # Column widths come from the rows on screen and this many around them: a view's model asks
 # Python for ~8 roles per cell, so sizing on all 12,000 rows would take seconds.
@@ -78,20 +78,23 @@ class TablePanel(QWidget):
         layout.addWidget(self.caption)
 
     def set_rows(
-        self, header: Sequence[str], rows: Sequence[Sequence[object]], caption: str = ""
+        self, header: Sequence[str], rows: Sequence[Sequence[object]], caption: str = "",
+        columns: Sequence[Column] | None = None,
     ) -> None:
+        """Show `rows` as `columns` (default: every CSV column as it is); Export CSV writes
+        `header` and `rows` as given."""
         self.header, self.rows = list(header), list(rows)
         # A sort the lead chose stays across refreshes, as with a fresh filter.
         indicator = self.table.horizontalHeader()
         self.model.set_rows(self.header, self.rows, indicator.sortIndicatorSection(),
-                            indicator.sortIndicatorOrder())
+                            indicator.sortIndicatorOrder(), columns)
         self.table.resizeColumnsToContents()
         self._fit_text_columns()
         self.caption.setText(caption)
 
     def show_unavailable(self, message: str) -> None:
         """No rows, and why, in the caption's place."""
-        self.set_rows(self.header, [], message)
+        self.set_rows(self.header, [], message, self.model.columns)
 
     def _fit_text_columns(self) -> None:
         """Widen text columns to their longest text in any row (the sample that sizes the
@@ -99,11 +102,14 @@ class TablePanel(QWidget):
         metrics = self.table.fontMetrics()
         margin = 2 * (self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin,
                                                       None, self.table) + 1)
-        for c in range(len(self.header)):
-            if not any(isinstance(row[c], str) for row in self.rows[:20]):
+        for c, column in enumerate(self.model.columns):
+            value = column.value
+            if not any(isinstance(value(row), str) for row in self.rows[:20]):
                 continue  # a column of numbers (or yes/no)
-            longest = max((v for row in self.rows if isinstance(v := row[c], str)), key=len)
-            width = min(metrics.horizontalAdvance(longest) + margin, MAX_TEXT_WIDTH)
+            longest = max((row for row in self.rows if isinstance(value(row), str)),
+                          key=lambda row: len(value(row)))  # type: ignore[arg-type]
+            width = min(metrics.horizontalAdvance(column.cell(longest)) + margin,
+                        MAX_TEXT_WIDTH)
             if width > self.table.columnWidth(c):
                 self.table.setColumnWidth(c, width)
 

@@ -27,6 +27,7 @@ from calibrate.core.lead_metrics import DETAIL_TABLES, Dashboard
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
+from calibrate.gui.screens.dashboard.columns import table_columns
 from calibrate.gui.screens.dashboard.compute import (
     DashboardResult,
     complete,
@@ -153,9 +154,12 @@ class DashboardScreen(QWidget):
 
     def _build_tabs(self) -> None:
         vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
+        # Tables get the room their first columns need at 1366 px (what tells their rows
+        # apart comes first: columns.py); the charts keep the rest.
         self._tab("Reviewers", horizontal, self._chart("reviewer_accuracy"),
-                  self._table("reviewers"))
-        self._tab("Agreement", horizontal, self._chart("agreement"), self._table("agreement"))
+                  self._table("reviewers"), shares=(11, 9))
+        self._tab("Agreement", horizontal, self._chart("agreement"), self._table("agreement"),
+                  shares=(11, 9))
         # The five-row table beside its chart; the heatmaps below across the whole width
         # (under the chart, beside a full-height table, they were ~70 px tall and their
         # slanted names ran into the next pack's).
@@ -169,7 +173,7 @@ class DashboardScreen(QWidget):
         self._tab("Split cases", vertical, self._table("items"), self._table("disputes"))
         self.tables["items"].row_activated.connect(self._on_item_activated)
         self._tab("Confidence", horizontal, self._chart("calibration"),
-                  self._table("calibration"))
+                  self._table("calibration"), shares=(1, 1))
         self._tab("Critical errors", vertical, self._table("critical_errors"))
         self._tab("Completion", vertical, self._table("completion"))
 
@@ -278,7 +282,7 @@ class DashboardScreen(QWidget):
                 if panel.name not in self._tables:
                     self._tables[panel.name] = self.result.dashboard.table(panel.name)
                 header, rows = self._tables[panel.name]
-                panel.set_rows(header, rows)
+                panel.set_rows(header, rows, columns=table_columns(panel.name, header))
                 if panel.name == "items":
                     panel.caption.setText(ITEMS_CAPTION)
 

@@ -1,0 +1,143 @@
+"""What each dashboard table shows: the columns that tell its rows apart first, shares as
+percentages, intervals in one column. The CSV export keeps every column as the core section
+gives them (docs/dashboard-metrics.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from calibrate.gui.widgets.table_model import Column, column_title, display
+
+Row = Sequence[object]
+
+
+def _pct(value: object, decimals: int = 0, sign: str = "") -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return display(value)
+    return f"{value:{sign}.{decimals}%}".replace("-", "\N{MINUS SIGN}")
+
+
+def _coef(value: object, decimals: int = 2) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return display(value)
+    return f"{value:.{decimals}f}".replace("-", "\N{MINUS SIGN}")
+
+
+class _Builder:
+    """Columns of one table's header, by CSV name."""
+
+    def __init__(self, header: Sequence[str]):
+        self.at = {name: i for i, name in enumerate(header)}
+
+    def get(self, name: str) -> Callable[[Row], object]:
+        i = self.at[name]
+        return lambda row: row[i]
+
+    def plain(self, name: str, title: str | None = None) -> Column:
+        return Column(title or column_title(name), (name,), self.get(name))
+
+    def percent(self, name: str, title: str | None = None, decimals: int = 0,
+                sign: str = "") -> Column:
+        get = self.get(name)
+        return Column(title or column_title(name), (name,), get,
+                      lambda row: _pct(get(row), decimals, sign))
+
+    def coefficient(self, name: str, title: str | None = None, decimals: int = 2) -> Column:
+        get = self.get(name)
+        return Column(title or column_title(name), (name,), get,
+                      lambda row: _coef(get(row), decimals))
+
+    def interval(self, lo: str, hi: str, title: str,
+                 text: Callable[[object], str] | None = None) -> Column:
+        """Two CSV columns in one, sorted by the low end: shares as "47%–79%", signed
+        values (`text`) as "−0.17 to 0.38"."""
+        low, high = self.get(lo), self.get(hi)
+
+        def both(row: Row) -> str:
+            a, b = low(row), high(row)
+            if a is None or b is None:
+                return "—"
+            return f"{_pct(a)}–{_pct(b)}" if text is None else f"{text(a)} to {text(b)}"
+
+        return Column(title, (lo, hi), low, both)
+
+
+def _reviewers(b: _Builder) -> list[Column]:
+    return [b.plain("reviewer"), b.percent("accuracy"), b.interval("lo", "hi", "95 % interval"),
+            b.plain("n"), b.plain("correct"), b.plain("team"), b.plain("site"),
+            b.plain("below_target"), b.plain("clearly_below_target", "Clearly below")]
+
+
+def _agreement(b: _Builder) -> list[Column]:
+    clause = b.get("clause")
+    return [b.plain("pack"),
+            Column("Clause", ("clause",), lambda row: clause(row) or "whole pack"),
+            b.plain("cases"), b.coefficient("fleiss_kappa"),
+            b.interval("fleiss_lo", "fleiss_hi", "κ 95 %", _coef),
+            b.coefficient("krippendorff_alpha"),
+            b.interval("alpha_lo", "alpha_hi", "α 95 %", _coef),
+            b.coefficient("gwet_ac1"), b.interval("ac1_lo", "ac1_hi", "AC1 95 %", _coef),
+            b.percent("percent_agreement", "Agreement"), b.plain("raters"), b.plain("ratings")]
+
+
+def _enforcement(b: _Builder) -> list[Column]:
+    def signed(v: object) -> str:
+        return _pct(v, 1, "+")
+
+    return [b.plain("group"), b.plain("level"), b.plain("n"),
+            b.percent("net", "Net lean", 1, "+"),
+            b.interval("net_lo", "net_hi", "Net 95 %", signed),
+            b.plain("over"), b.plain("under"), b.plain("correct"),
+            b.plain("missed_escalations"), b.plain("unneeded_escalations")]
+
+
+def _items(b: _Builder) -> list[Column]:
+    return [b.plain("case"), b.plain("split"), b.plain("golden"),
+            b.plain("strong_majority"),
+            b.percent("strong_majority_share", "Majority share"),
+            b.percent("facility", "Share right"), b.plain("n"), b.plain("disputes"),
+            b.percent("agreement"), b.coefficient("discrimination"),
+            b.plain("strong_reviewers"), b.plain("pack"), b.plain("distribution")]
+
+
+def _disputes(b: _Builder) -> list[Column]:
+    return [b.plain("created_at"), b.plain("case"), b.plain("case_split"),
+            b.plain("chosen"), b.plain("note"), b.plain("pack")]
+
+
+def _calibration(b: _Builder) -> list[Column]:
+    return [b.plain("team"), b.interval("bin_lo", "bin_hi", "Confidence bin"),
+            b.plain("bin_n", "Answers"), b.percent("mean_confidence", "Stated"),
+            b.percent("accuracy", "Right"), b.plain("n", "Team N"),
+            b.coefficient("brier", decimals=3), b.coefficient("calibration_error", decimals=3)]
+
+
+def _critical_errors(b: _Builder) -> list[Column]:
+    return [b.plain("answered_at"), b.plain("reviewer"), b.plain("team"), b.plain("site"),
+            b.plain("case"), b.plain("chosen"), b.plain("session_kind"),
+            b.plain("pack"), b.plain("answer_id")]
+
+
+def _completion(b: _Builder) -> list[Column]:
+    return [b.plain("team"), b.plain("site"), b.plain("reviewer"), b.plain("lesson"),
+            b.plain("taken"), b.plain("sessions"), b.percent("best_score"), b.plain("passed"),
+            b.plain("pack")]
+
+
+_TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
+    "reviewers": _reviewers, "agreement": _agreement, "enforcement": _enforcement,
+    "items": _items, "disputes": _disputes, "calibration": _calibration,
+    "critical_errors": _critical_errors, "completion": _completion,
+}
+
+
+def table_columns(name: str, header: Sequence[str]) -> list[Column] | None:
+    """The view of dashboard table `name` (None: every CSV column as it is, for a table
+    this module does not know or a header it does not expect)."""
+    build = _TABLES.get(name)
+    if build is None:
+        return None
+    try:
+        return build(_Builder(header))
+    except KeyError:  # a column renamed in core: show the table as it is rather than fail
+        return None
