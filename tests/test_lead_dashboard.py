@@ -423,7 +423,7 @@ def columns_in_view(panel) -> list[str]:
     ("Enforcement", "enforcement", ["Group", "Level", "N", "Net lean", "Net 95 %", "Over",
                                     "Under"]),
     ("Confidence", "calibration", ["Team", "Confidence bin", "Answers", "Stated", "Right"]),
-    ("Split cases", "items", ["Case", "Split", "Golden", "Strong majority",
+    ("Split cases", "items", ["Case", "Title", "Split", "Golden", "Strong majority",
                               "Majority share", "Share right"]),
     ("Critical errors", "critical_errors", ["Answered", "Reviewer", "Case", "Chosen",
                                             "Session"]),
@@ -455,3 +455,36 @@ def test_every_csv_column_stays_in_the_export_and_in_a_view_column(qtbot, demo_w
     with written["calibration.csv"].open(encoding="utf-8-sig", newline="") as handle:
         assert next(csv.reader(handle)) == list(board.table("calibration")[0])
 
+
+def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
+        qtbot, demo_window, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    dashboard = open_dashboard(qtbot, demo_window)
+    pack = demo_window.context.pack("graphic-content")
+    labels = {d.label for p in demo_window.context.library.packs for d in p.scale.decisions}
+    show_tab(qtbot, dashboard, "Split cases")
+    rows = {r["Case"]: r for r in table_rows(dashboard.tables["items"])}
+    protest = rows["gr-protest-injury-documentation"]
+    assert protest["Golden"] == pack.scale.get("warning_screen").label == "Warning screen"
+    assert protest["Strong majority"] == "Remove"
+    assert protest["Title"] == pack.cases["gr-protest-injury-documentation"].title
+    assert "Warning screen" in protest["Answers"] and "_" not in protest["Answers"]
+    assert {r["Chosen"] for r in table_rows(dashboard.tables["disputes"])} <= labels
+    show_tab(qtbot, dashboard, "Critical errors")
+    errors = table_rows(dashboard.tables["critical_errors"])
+    assert errors and {r["Chosen"] for r in errors} <= labels
+    assert {r["Session"] for r in errors} <= {"first attempt", "retake", "review",
+                                              "live session"}
+    show_tab(qtbot, dashboard, "Completion")
+    titles = {x.title for p in demo_window.context.library.packs for x in p.lessons}
+    assert {r["Lesson"] for r in table_rows(dashboard.tables["completion"])} == titles
+
+    for name, column, ids in (("items", "golden", "warning_screen"),
+                              ("critical_errors", "session_kind", "first_attempt")):
+        target = tmp_path / f"{name}.csv"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
+        dashboard.tables[name].export_button.click()
+        with target.open(encoding="utf-8-sig", newline="") as handle:
+            exported = list(csv.DictReader(handle))
+        assert ids in {row[column] for row in exported}  # the CSV keeps the ids

@@ -22,6 +22,7 @@ from matplotlib.ticker import Formatter, MaxNLocator
 
 from calibrate.charts import palette
 from calibrate.charts.fixed_layout import fix_margins, row_labels, text_width
+from calibrate.core.lead.labels import SESSION_KIND_WORDS
 from calibrate.core.lead_metrics import (
     AgreementRow,
     AgreementSection,
@@ -38,8 +39,7 @@ SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0
 BELOW = "#D55E00"  # vermillion: below target, over-enforcement
 ABOVE = "#0072B2"  # blue: at or above target
 UNDER = "#56B4E9"  # sky blue: under-enforcement
-KIND_LABELS = {"first_attempt": "first attempt", "retake": "retake", "review": "review",
-               "live": "live session"}
+KIND_LABELS = SESSION_KIND_WORDS  # the order the attempts chart shows session kinds in
 MAX_PACKS = 6  # confusion heatmaps on one chart
 MAX_ROWS = 40  # beyond this a dot chart stops being readable; the rest is in the table
 

@@ -1,11 +1,13 @@
 """What each dashboard table shows: the columns that tell its rows apart first, shares as
-percentages, intervals in one column. The CSV export keeps every column as the core section
-gives them (docs/dashboard-metrics.md)."""
+percentages, intervals in one column, ids as the words a lead reads (decision labels, case
+and lesson titles, session kinds). The CSV export keeps every column, with ids, as the core
+section gives them (docs/dashboard-metrics.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from calibrate.core.lead.labels import Labels, session_kind_words
 from calibrate.gui.widgets.table_model import Column, column_title, display
 
 Row = Sequence[object]
@@ -26,8 +28,9 @@ def _coef(value: object, decimals: int = 2) -> str:
 class _Builder:
     """Columns of one table's header, by CSV name."""
 
-    def __init__(self, header: Sequence[str]):
+    def __init__(self, header: Sequence[str], labels: Labels):
         self.at = {name: i for i, name in enumerate(header)}
+        self.labels = labels
 
     def get(self, name: str) -> Callable[[Row], object]:
         i = self.at[name]
@@ -61,6 +64,39 @@ class _Builder:
 
         return Column(title, (lo, hi), low, both)
 
+    def decision(self, name: str, title: str | None = None) -> Column:
+        """A decision id as its pack's label (the row's `pack` column says which pack)."""
+        get, pack, labels = self.get(name), self.get("pack"), self.labels
+        return Column(title or column_title(name), (name,),
+                      lambda row: labels.decision(str(pack(row)), get(row)))  # type: ignore[arg-type]
+
+    def case_title(self) -> Column:
+        case, pack, labels = self.get("case"), self.get("pack"), self.labels
+        return Column("Title", ("case",), lambda row: labels.case(str(pack(row)), str(case(row))))
+
+    def lesson_title(self) -> Column:
+        lesson, pack, labels = self.get("lesson"), self.get("pack"), self.labels
+        return Column("Lesson", ("lesson",),
+                      lambda row: labels.lesson(str(pack(row)), str(lesson(row))))
+
+    def session_kind(self, name: str = "session_kind") -> Column:
+        get = self.get(name)
+        return Column(column_title(name), (name,), lambda row: session_kind_words(str(get(row))))
+
+    def distribution(self) -> Column:
+        """"allow=3; remove=5" as "Allow 3 · Remove 5" (decisions somebody chose only)."""
+        get, pack, labels = self.get("distribution"), self.get("pack"), self.labels
+
+        def words(row: Row) -> str:
+            parts = []
+            for item in str(get(row) or "").split("; "):
+                decision, _, count = item.rpartition("=")
+                if decision and count != "0":
+                    parts.append(f"{labels.decision(str(pack(row)), decision)} {count}")
+            return " · ".join(parts)
+
+        return Column("Answers", ("distribution",), words)
+
 
 def _reviewers(b: _Builder) -> list[Column]:
     return [b.plain("reviewer"), b.percent("accuracy"), b.interval("lo", "hi", "95 % interval"),
@@ -92,17 +128,17 @@ def _enforcement(b: _Builder) -> list[Column]:
 
 
 def _items(b: _Builder) -> list[Column]:
-    return [b.plain("case"), b.plain("split"), b.plain("golden"),
-            b.plain("strong_majority"),
+    return [b.plain("case"), b.case_title(), b.plain("split"), b.decision("golden"),
+            b.decision("strong_majority"),
             b.percent("strong_majority_share", "Majority share"),
             b.percent("facility", "Share right"), b.plain("n"), b.plain("disputes"),
             b.percent("agreement"), b.coefficient("discrimination"),
-            b.plain("strong_reviewers"), b.plain("pack"), b.plain("distribution")]
+            b.plain("strong_reviewers"), b.plain("pack"), b.distribution()]
 
 
 def _disputes(b: _Builder) -> list[Column]:
     return [b.plain("created_at"), b.plain("case"), b.plain("case_split"),
-            b.plain("chosen"), b.plain("note"), b.plain("pack")]
+            b.decision("chosen"), b.plain("note"), b.case_title(), b.plain("pack")]
 
 
 def _calibration(b: _Builder) -> list[Column]:
@@ -114,12 +150,12 @@ def _calibration(b: _Builder) -> list[Column]:
 
 def _critical_errors(b: _Builder) -> list[Column]:
     return [b.plain("answered_at"), b.plain("reviewer"), b.plain("team"), b.plain("site"),
-            b.plain("case"), b.plain("chosen"), b.plain("session_kind"),
+            b.plain("case"), b.case_title(), b.decision("chosen"), b.session_kind(),
             b.plain("pack"), b.plain("answer_id")]
 
 
 def _completion(b: _Builder) -> list[Column]:
-    return [b.plain("team"), b.plain("site"), b.plain("reviewer"), b.plain("lesson"),
+    return [b.plain("team"), b.plain("site"), b.plain("reviewer"), b.lesson_title(),
             b.plain("taken"), b.plain("sessions"), b.percent("best_score"), b.plain("passed"),
             b.plain("pack")]
 
@@ -131,13 +167,13 @@ _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
 }
 
 
-def table_columns(name: str, header: Sequence[str]) -> list[Column] | None:
+def table_columns(name: str, header: Sequence[str], labels: Labels) -> list[Column] | None:
     """The view of dashboard table `name` (None: every CSV column as it is, for a table
     this module does not know or a header it does not expect)."""
     build = _TABLES.get(name)
     if build is None:
         return None
     try:
-        return build(_Builder(header))
+        return build(_Builder(header, labels))
     except KeyError:  # a column renamed in core: show the table as it is rather than fail
         return None

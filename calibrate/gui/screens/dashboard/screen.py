@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.charts.dashboard_figures import figure_caption
+from calibrate.core.lead.labels import Labels
 from calibrate.core.lead_metrics import DETAIL_TABLES, Dashboard
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
@@ -92,6 +93,7 @@ class DashboardScreen(QWidget):
         self.setObjectName("dashboardScreen")
         self.result: DashboardResult | None = None
         self._tables: dict = {}  # the current result's table rows, by name, once asked for
+        self._labels = Labels()  # words for the ids in those rows (the loaded packs')
         self._request = 0  # compute.new_request() of the newest refresh
         self._details_error = False  # the current result's details pass failed
         self._detail_charts: tuple[str, ...] = ()  # detail charts of the tab on screen
@@ -212,6 +214,7 @@ class DashboardScreen(QWidget):
             f"escalation(s)</b></span> · {len(h.split_cases)} split case(s) · below the "
             f"{h.target:.0%} target: {html.escape(below) or 'nobody'}")
         self._tables = {}
+        self._labels = Labels.of_packs(self.context.library.packs)
         self._details_error = False
         self._stale = {p for panels in self._tab_panels for p in panels}
         self._show_tab(self.tabs.currentIndex())
@@ -282,7 +285,8 @@ class DashboardScreen(QWidget):
                 if panel.name not in self._tables:
                     self._tables[panel.name] = self.result.dashboard.table(panel.name)
                 header, rows = self._tables[panel.name]
-                panel.set_rows(header, rows, columns=table_columns(panel.name, header))
+                panel.set_rows(header, rows,
+                               columns=table_columns(panel.name, header, self._labels))
                 if panel.name == "items":
                     panel.caption.setText(ITEMS_CAPTION)
 
