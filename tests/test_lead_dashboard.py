@@ -391,7 +391,7 @@ def demo_window(qtbot, tmp_path: Path):
     window.close()
 
 
-def test_a_report_saved_from_a_demo_database_says_demo_data(qtbot, demo_window,
+def test_a_report_saved_from_a_demo_database_says_demo_data_and_reads_labels(qtbot, demo_window,
                                                            tmp_path: Path,
                                                            dialogs: list[str]) -> None:
     if not shutil.which("pdftotext"):
@@ -406,6 +406,7 @@ def test_a_report_saved_from_a_demo_database_says_demo_data(qtbot, demo_window,
     pages = text.split("\f")
     assert "DEMO DATA" in pages[0]
     assert all("DEMO DATA" in page for page in pages[1:] if page.strip())
+    assert "golden Warning screen" in " ".join(pages[0].split())  # the pack's label
 
 
 def columns_in_view(panel) -> list[str]:

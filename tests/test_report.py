@@ -263,3 +263,32 @@ def test_every_chart_draws_at_its_natural_size_with_a_caption(demo_db: Path,
             FigureCanvasAgg(figure).print_png(tmp_path / f"{name}.png")
             assert tuple(figure.get_size_inches()) == charts.natural_size(name, dashboard)
             assert figure.get_suptitle() and charts.figure_caption(name).endswith(".")
+
+
+def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_words(
+        demo_db: Path, tmp_path: Path) -> None:
+    from calibrate import paths
+    from calibrate.charts.report import write_report
+    from calibrate.core.lead.labels import Labels
+    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
+    from calibrate.core.lessons import load_library
+    from calibrate.store.db import open_database
+    from calibrate.store.queries import dispute_rows, load_answers, roster
+
+    packs = load_library([paths.bundled_lessons_dir()]).packs
+    db = open_database(demo_db)
+    dashboard = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
+                                  case_clauses=case_clauses_of(packs))
+    db.conn.close()
+    out = tmp_path / "words.pdf"
+    assert write_report(dashboard, out, labels=Labels.of_packs(packs)) == REPORT_PAGES
+    first = " ".join(pdf_text(out, 1, 1).split())
+    assert "chose Remove" in first and "golden Warning screen" in first
+    assert ("graphic-content/gr-protest-injury-documentation (Bystander footage of an injured "
+            "protester)") in first
+    readings = " ".join(pdf_text(out, 5, 5).split())
+    assert "golden Warning screen answered Remove" in readings
+    tables = pdf_text(out, REPORT_PAGES - 2, REPORT_PAGES)
+    assert "Age-restricted (18+)" in tables and "Not recommended" in tables
+    assert not re.search(r"\b(warning_screen|not_recommended|age_restricted)\b", tables)
+    assert "Context decides: injury, news and medicine" in tables  # lessons by title

@@ -23,6 +23,7 @@ from calibrate import __version__
 from calibrate.charts import dashboard_figures as charts
 from calibrate.charts import palette
 from calibrate.core.agreement import Estimate
+from calibrate.core.lead.labels import Labels
 from calibrate.core.lead_metrics import Dashboard
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches
@@ -83,9 +84,11 @@ def _header(figure: Figure, filters: str, demo: bool) -> None:
                     color=charts.BELOW, fontweight="bold")
 
 
-def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) -> Figure:
+def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool,
+                 words: Labels | None = None) -> Figure:
     """Page 1: filters, N, accuracy and agreement with intervals, who is below target,
-    critical errors, the top split cases."""
+    critical errors, the top split cases (decisions and cases named by `words`)."""
+    words = words or Labels()
     h = d.headline
     figure = Figure(figsize=PAGE)
     page = _TextPage(figure, top=0.96, step=0.0165)
@@ -113,7 +116,7 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) ->
                  f"{'s' if h.missed_escalations != 1 else ''}")
     for e in d.critical.missed[:5]:
         page.line(f"{e.answered_at:%Y-%m-%d} {e.reviewer} ({e.team}, {e.site}) — "
-                  f"{e.pack}/{e.case}: chose {e.chosen.replace('_', ' ')}", indent=0.03,
+                  f"{e.pack}/{e.case}: chose {words.decision(e.pack, e.chosen)}", indent=0.03,
                   colour=charts.BELOW)
     if len(d.critical.missed) > 5:
         page.line(f"and {len(d.critical.missed) - 5:,} more: see the critical errors table.",
@@ -145,9 +148,11 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool) ->
     page.heading(f"Guidance to review: {len(split)} case{'s' if len(split) != 1 else ''} "
                  f"split strong reviewers")
     for i in split[:5]:
-        page.line(f"{i.pack}/{i.case}: strong reviewers' majority only "
+        title = words.case(i.pack, i.case)
+        page.line(f"{i.pack}/{i.case}" + (f" ({title})" if title else "") +
+                  f": strong reviewers' majority only "
                   f"{_pct(i.strong_majority_share)} ({i.strong} strong reviewers); golden "
-                  f"{i.golden.replace('_', ' ')}; {i.disputes} dispute"
+                  f"{words.decision(i.pack, i.golden)}; {i.disputes} dispute"
                   f"{'s' if i.disputes != 1 else ''}", indent=0.03)
     if not split:
         page.line("None: strong reviewers agree on every case with enough answers.",
@@ -185,7 +190,7 @@ def chart_page(name: str, draw: Callable[..., Figure], size: tuple[float, float]
     return page
 
 
-def _readings(d: Dashboard) -> dict[str, list[str]]:
+def _readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
     """One to a few sentences per chart, from the numbers themselves."""
     h = d.headline
     below = [r for r in d.reviewers.reviewers if r.below_target]
@@ -206,8 +211,9 @@ def _readings(d: Dashboard) -> dict[str, list[str]]:
         if off.sum():
             g, c = divmod(int(off.argmax()), len(m.labels))
             out["confusion"].append(f"{m.pack}: most common confusion is golden "
-                                    f"{m.labels[g].replace('_', ' ')} answered "
-                                    f"{m.labels[c].replace('_', ' ')} ({off[g, c]} answers).")
+                                    f"{words.decision(m.pack, m.labels[g])} answered "
+                                    f"{words.decision(m.pack, m.labels[c])} "
+                                    f"({off[g, c]} answers).")
     everyone = [p for p in d.trend.points if not p.team]
     if everyone:
         first, last = everyone[0], everyone[-1]
@@ -271,17 +277,20 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def table_pages(d: Dashboard, filters: str, demo: bool) -> list[Figure]:
+def table_pages(d: Dashboard, filters: str, demo: bool,
+                words: Labels | None = None) -> list[Figure]:
     """Guidance to review (items, top 15); critical errors and disputes; completion gaps."""
+    words = words or Labels()
     items = Figure(figsize=PAGE)
     _header(items, filters, demo)
     end = _table_block(items, 0.95, "Cases to review (split cases first, then most missed)",
                  ("case", "golden", "n", "right", "strong majority", "split", "disputes"),
-                 [(_cut(f"{i.pack}/{i.case}", 48), i.golden.replace("_", " "), i.n,
-                   _pct(i.facility), f"{(i.strong_majority or '-').replace('_', ' ')} "
+                 [(_cut(f"{i.pack}/{i.case}", 48), _cut(words.decision(i.pack, i.golden), 22),
+                   i.n, _pct(i.facility),
+                   f"{_cut(words.decision(i.pack, i.strong_majority) or '-', 22)} "
                    f"{_pct(i.strong_majority_share)}", "yes" if i.split else "",
                    i.disputes) for i in d.items.items],
-                 (0.40, 0.14, 0.05, 0.07, 0.20, 0.06, 0.08), 15)
+                 (0.37, 0.165, 0.05, 0.06, 0.225, 0.05, 0.07), 15)
     notes = _TextPage(items, top=end, left=0.06)
     notes.line("n: reviewers who answered (their first answer counts). right: share choosing "
                "the golden answer. strong majority: the most common answer among strong "
@@ -294,14 +303,14 @@ def table_pages(d: Dashboard, filters: str, demo: bool) -> list[Figure]:
                        "escalations", ("date (UTC)", "reviewer", "team", "site", "case",
                                        "chose"),
                        [(f"{e.answered_at:%Y-%m-%d %H:%M}", e.reviewer, e.team, e.site,
-                         _cut(f"{e.pack}/{e.case}", 40), e.chosen.replace("_", " "))
+                         _cut(f"{e.pack}/{e.case}", 40), words.decision(e.pack, e.chosen))
                         for e in d.critical.missed],
                        (0.14, 0.18, 0.14, 0.09, 0.33, 0.12), 20)
     _table_block(errors, end, f"Disputed golden answers: {len(d.disputes.disputes)}",
                  ("date", "case", "split", "chose", "note"),
                  [(dr.created_at[:10], _cut(f"{dr.pack}/{dr.case}", 40),
                    {True: "yes", False: "no", None: "-"}[dr.split],
-                   (dr.chosen or "-").replace("_", " "), _cut(dr.note, 58))
+                   _cut(words.decision(dr.pack, dr.chosen) or "-", 14), _cut(dr.note, 58))
                   for dr in d.disputes.disputes],
                  (0.1, 0.36, 0.05, 0.1, 0.45), 25)
     completion = Figure(figsize=PAGE)
@@ -313,7 +322,7 @@ def table_pages(d: Dashboard, filters: str, demo: bool) -> list[Figure]:
                        (0.2, 0.56, 0.08, 0.08, 0.08), 24)
     _table_block(completion, end, f"Not taken or not passed: {len(d.completion.gaps)}",
                  ("team", "reviewer", "lesson", "status"),
-                 [(g.team or "(no team)", g.name, _cut(f"{g.pack}/{g.lesson}", 44),
+                 [(g.team or "(no team)", g.name, _cut(g.lesson_title or g.lesson, 44),
                    "not taken" if not g.taken else f"best {_pct(g.best_score)}, not passed")
                   for g in d.completion.gaps],
                  (0.18, 0.24, 0.38, 0.2), GAPS_LISTED)
@@ -321,10 +330,13 @@ def table_pages(d: Dashboard, filters: str, demo: bool) -> list[Figure]:
 
 
 def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
-                 generated: datetime | None = None, demo: bool = False) -> int:
-    """Write the PDF report to `out`; returns its page count."""
+                 generated: datetime | None = None, demo: bool = False,
+                 labels: Labels | None = None) -> int:
+    """Write the PDF report to `out`; returns its page count. `labels` (the loaded packs'):
+    decisions and cases in their words; without it ids read with spaces for underscores."""
     generated = generated or datetime.now(UTC)
-    readings = _readings(d)
+    words = labels or Labels()
+    readings = _readings(d, words)
     draws: list[tuple[str, Callable[..., Figure]]] = [
         ("reviewer_accuracy", lambda f: charts.reviewer_accuracy_figure(d.reviewers, figure=f)),
         ("agreement", lambda f: charts.agreement_figure(d.agreement, figure=f)),
@@ -339,13 +351,13 @@ def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
     # still extracts the text.
     with matplotlib.rc_context({"pdf.fonttype": 3}), PdfPages(out, metadata={
             "Title": "Calibration report", "Creator": f"Calibrate {__version__}"}) as pdf:
-        pdf.savefig(summary_page(d, filters, generated, demo))
+        pdf.savefig(summary_page(d, filters, generated, demo, words))
         pages += 1
         for name, draw in draws:
             pdf.savefig(chart_page(name, draw, charts.natural_size(name, d), readings[name],
                                    filters, demo))
             pages += 1
-        for figure in table_pages(d, filters, demo):
+        for figure in table_pages(d, filters, demo, words):
             pdf.savefig(figure)
             pages += 1
     return pages

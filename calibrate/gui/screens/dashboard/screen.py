@@ -341,9 +341,10 @@ class DashboardScreen(QWidget):
 
         dashboard, described = self.result.dashboard, self.filters.describe()
         demo = self.context.is_demo  # marked as `calibrate report` marks it
+        labels = Labels.of_packs(self.context.library.packs)
         self.runner.run("report",
                         lambda: write_report(complete(dashboard), path, filters=described,
-                                             demo=demo),
+                                             demo=demo, labels=labels),
                         lambda _: prompts.inform(self, "Report saved", f"Saved {path}."),
                         self._on_action_failed("The report could not be saved"))
 
