@@ -489,3 +489,54 @@ def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
         with target.open(encoding="utf-8-sig", newline="") as handle:
             exported = list(csv.DictReader(handle))
         assert ids in {row[column] for row in exported}  # the CSV keeps the ids
+
+
+@pytest.fixture
+def no_last_folder():
+    """No folder remembered from an earlier save (and the one before the test put back)."""
+    from PySide6.QtCore import QSettings
+
+    from calibrate.gui.widgets.table_panel import FOLDER_SETTING
+
+    settings = QSettings("Calibrate", "Calibrate")
+    before = settings.value(FOLDER_SETTING)
+    settings.remove(FOLDER_SETTING)
+    yield
+    if before is None:
+        settings.remove(FOLDER_SETTING)
+    else:
+        settings.setValue(FOLDER_SETTING, before)
+
+
+def test_a_saved_chart_says_so_and_the_next_file_dialogs_open_in_its_folder(
+        qtbot, app_window, tmp_path: Path, monkeypatch, no_last_folder,
+        dialogs: list[str]) -> None:
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+
+    seed(app_window)
+    dashboard = open_dashboard(qtbot, app_window)
+    folder = tmp_path / "charts"
+    folder.mkdir()
+    asked: list[tuple[str, Path]] = []
+
+    def save_as(parent, caption, start, filters):
+        asked.append((caption, Path(start)))
+        return (str(folder / "accuracy.svg"), filters) if caption == "Save chart" else ("", "")
+
+    def pick_folder(parent, caption, start):
+        asked.append((caption, Path(start)))
+        return ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", pick_folder)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", save_as)
+    monkeypatch.chdir(tmp_path)
+    panel = dashboard.charts["reviewer_accuracy"]
+    panel.save_button.click()
+    assert (folder / "accuracy.svg").read_bytes().startswith(b"<?xml")
+    assert panel.note.text() == "Saved accuracy.svg" and dialogs == []  # no modal for it
+    assert asked[0][1].parent != tmp_path  # the first dialog: not where the app started
+    for name in ("saveReportButton", "exportTablesButton", "importButton"):
+        dashboard.findChild(QPushButton, name).click()
+    assert [start for _, start in asked[1:]] == [folder / "calibration-report.pdf", folder,
+                                                 folder]

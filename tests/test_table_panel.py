@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
@@ -163,3 +164,57 @@ def test_a_view_can_combine_reorder_and_word_columns_while_the_csv_keeps_them_as
         assert list(csv.reader(handle)) == [list(header), ["Ana", "warning_screen", "0.5", "0.9"],
                                             ["Ben", "remove", "", ""], ["Cruz", "allow", "0.1",
                                                                         "0.4"]]
+
+
+@pytest.fixture
+def no_last_folder():
+    """No folder remembered from an earlier save (and the one before the test put back)."""
+    from PySide6.QtCore import QSettings
+
+    from calibrate.gui.widgets.table_panel import FOLDER_SETTING
+
+    settings = QSettings("Calibrate", "Calibrate")
+    before = settings.value(FOLDER_SETTING)
+    settings.remove(FOLDER_SETTING)
+    yield
+    if before is None:
+        settings.remove(FOLDER_SETTING)
+    else:
+        settings.setValue(FOLDER_SETTING, before)
+
+
+def test_an_export_says_it_saved_and_the_next_dialog_opens_where_it_went(
+        qtbot, tmp_path: Path, monkeypatch, no_last_folder) -> None:
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    panel = make_panel(qtbot)
+    target = tmp_path / "exports" / "mine.csv"
+    target.parent.mkdir()
+    asked: list[Path] = []
+
+    def dialog(parent, caption, start, filters):
+        asked.append(Path(start))
+        return str(target), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    monkeypatch.chdir(tmp_path)  # the folder the app was started from
+    panel.export_button.click()
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert asked[0].name == "reviewers.csv"
+    assert asked[0].parent in {Path.home(), Path(documents)} and asked[0].parent != tmp_path
+    assert target.exists()
+    assert panel.note.text() == "Saved mine.csv" and panel.note.toolTip() == str(target)
+    panel.export_button.click()
+    assert asked[1] == target.parent / "reviewers.csv"  # where the last one went
+
+
+def test_an_export_that_cannot_be_written_says_why_beside_the_button(
+        qtbot, tmp_path: Path, monkeypatch, no_last_folder) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    panel = make_panel(qtbot)
+    target = tmp_path / "gone" / "reviewers.csv"  # a folder deleted meanwhile
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    panel.export_button.click()
+    assert panel.note.text().startswith("Not saved: ") and not target.exists()

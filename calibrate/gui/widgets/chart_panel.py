@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from calibrate.gui.widgets.chart_canvas import ChartCanvas
+from calibrate.gui.widgets.table_panel import SavedNote, remember_folder, start_folder
 
 SAVE_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
@@ -30,6 +31,8 @@ class ChartPanel(QWidget):
         top = QHBoxLayout()
         self.title = QLabel(f"<b>{title}</b>", objectName=f"{name}Title")
         top.addWidget(self.title, stretch=1)
+        self.note = SavedNote(f"{name}SavedNote", self)
+        top.addWidget(self.note)
         self.save_button = QPushButton("Save chart…", objectName=f"{name}SaveButton")
         self.save_button.setAccessibleName(f"Save the {title} chart as PNG, SVG or PDF")
         self.save_button.clicked.connect(self._on_save_clicked)
@@ -51,6 +54,16 @@ class ChartPanel(QWidget):
         self.set_figure(Figure(), message)
 
     def _on_save_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{self.name}.png", SAVE_FILTERS)
-        if path:
-            save_figure(self.canvas.figure, Path(path))
+        path, _ = QFileDialog.getSaveFileName(self, "Save chart",
+                                              str(start_folder() / f"{self.name}.png"),
+                                              SAVE_FILTERS)
+        if not path:
+            return
+        target = Path(path)
+        remember_folder(target)
+        try:
+            saved = save_figure(self.canvas.figure, target)
+        except OSError as error:
+            self.note.failed(target, error)
+        else:
+            self.note.saved(saved)

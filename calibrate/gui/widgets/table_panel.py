@@ -6,7 +6,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -20,12 +20,57 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calibrate.gui import theme
 from calibrate.gui.widgets.table_model import ROW_ROLE, Column, RowsModel
 
 # Column widths come from the rows on screen and this many around them: a view's model asks
 # Python for ~8 roles per cell, so sizing on all 12,000 rows would take seconds.
 SAMPLE_ROWS = 100
 MAX_TEXT_WIDTH = 320  # px: a very long text is elided rather than widening its column
+
+
+FOLDER_SETTING = "files/last_folder"  # QSettings key: where file dialogs open
+NOTE_SECONDS = 12  # how long "Saved …" stays beside a panel's button
+
+
+def start_folder() -> Path:
+    """Where a file dialog opens: the folder the user last saved to or opened from, else
+    their Documents folder (or home)."""
+    last = QSettings("Calibrate", "Calibrate").value(FOLDER_SETTING, "")
+    if last and Path(str(last)).is_dir():
+        return Path(str(last))
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+def remember_folder(path: Path) -> None:
+    """The next file dialog opens where `path` (a file, or a folder) is."""
+    folder = path if path.is_dir() else path.parent
+    QSettings("Calibrate", "Calibrate").setValue(FOLDER_SETTING, str(folder))
+
+
+class SavedNote(QLabel):
+    """A short note beside a panel's save button: what was just saved (for a few seconds),
+    or why it was not."""
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent, objectName=name)
+        self.setAccessibleName("Save status")
+        self._clear = QTimer(self, singleShot=True, interval=NOTE_SECONDS * 1000)
+        self._clear.timeout.connect(self.clear)
+
+    def saved(self, path: Path) -> None:
+        self.setStyleSheet("")
+        self.setText(f"Saved {path.name}")
+        self.setToolTip(str(path))
+        self._clear.start()
+
+    def failed(self, path: Path, error: OSError) -> None:
+        self._clear.stop()  # stays until the next try: it needs reading
+        self.setStyleSheet(f"color: {theme.WRONG}")
+        self.setText(f"Not saved: {error.strerror or error}")
+        self.setToolTip(f"{path}: {error}")
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
@@ -51,6 +96,8 @@ class TablePanel(QWidget):
         top = QHBoxLayout()
         self.title = QLabel(f"<b>{title}</b>", objectName=f"{name}Title")
         top.addWidget(self.title, stretch=1)
+        self.note = SavedNote(f"{name}SavedNote", self)
+        top.addWidget(self.note)
         self.export_button = QPushButton("Export CSV…", objectName=f"{name}ExportButton")
         self.export_button.setAccessibleName(f"Export the {title} table as CSV")
         self.export_button.clicked.connect(self._on_export_clicked)
@@ -117,6 +164,16 @@ class TablePanel(QWidget):
         self.row_activated.emit(index.data(ROW_ROLE))
 
     def _on_export_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", f"{self.name}.csv", "CSV (*.csv)")
-        if path:
-            write_csv(Path(path), self.header, self.rows)
+        path, _ = QFileDialog.getSaveFileName(self, "Export CSV",
+                                              str(start_folder() / f"{self.name}.csv"),
+                                              "CSV (*.csv)")
+        if not path:
+            return
+        target = Path(path)
+        remember_folder(target)
+        try:
+            write_csv(target, self.header, self.rows)
+        except OSError as error:
+            self.note.failed(target, error)
+        else:
+            self.note.saved(target)

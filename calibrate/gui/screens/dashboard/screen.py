@@ -40,7 +40,12 @@ from calibrate.gui.screens.dashboard.compute import (
 from calibrate.gui.screens.dashboard.filters import FilterBar
 from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.widgets.chart_panel import ChartPanel
-from calibrate.gui.widgets.table_panel import TablePanel, write_csv
+from calibrate.gui.widgets.table_panel import (
+    TablePanel,
+    remember_folder,
+    start_folder,
+    write_csv,
+)
 
 log = logging.getLogger(__name__)
 
@@ -319,8 +324,10 @@ class DashboardScreen(QWidget):
     def _on_export_tables_clicked(self) -> None:
         if self.result is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Export every table as CSV into…")
+        folder = QFileDialog.getExistingDirectory(self, "Export every table as CSV into…",
+                                                  str(start_folder()))
         if folder:  # off the GUI thread: the other tabs' sections may still be computing
+            remember_folder(Path(folder))
             dashboard = self.result.dashboard  # the view on screen now, whatever comes next
             self.runner.run("export", lambda: export_tables(dashboard, Path(folder)),
                             lambda written: prompts.inform(
@@ -330,9 +337,11 @@ class DashboardScreen(QWidget):
     def _on_save_report_clicked(self) -> None:
         if self.result is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save PDF report", "calibration-report.pdf",
+        path, _ = QFileDialog.getSaveFileName(self, "Save PDF report",
+                                              str(start_folder() / "calibration-report.pdf"),
                                               "PDF document (*.pdf)")
         if path:
+            remember_folder(Path(path))
             self.save_report(Path(path))
 
     def save_report(self, path: Path) -> None:
@@ -350,8 +359,9 @@ class DashboardScreen(QWidget):
 
     def _on_import_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import answers", "", "Calibrate export or history CSV (*.*)")
+            self, "Import answers", str(start_folder()), "Calibrate export or history CSV (*.*)")
         if path:
+            remember_folder(Path(path))
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> None:
