@@ -540,3 +540,48 @@ def test_a_saved_chart_says_so_and_the_next_file_dialogs_open_in_its_folder(
         dashboard.findChild(QPushButton, name).click()
     assert [start for _, start in asked[1:]] == [folder / "calibration-report.pdf", folder,
                                                  folder]
+
+
+def test_a_saved_chart_carries_a_footer_of_what_it_shows_that_the_screen_does_not(
+        tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    from calibrate.gui.widgets.chart_panel import save_figure
+
+    figure = Figure(figsize=(4, 3))
+    figure.add_subplot().plot([0, 1], [0, 1])
+    footer = "DEMO DATA · All teams · Graphic EU · 2026-10-22 to 2026-12-02 · target 90%"
+    plain = save_figure(figure, tmp_path / "plain.svg")
+    noted = save_figure(figure, tmp_path / "noted.svg", footer)
+    assert footer not in plain.read_text(encoding="utf-8")
+    assert f"<!-- {footer} -->" in noted.read_text(encoding="utf-8")
+    assert [t.get_text() for t in figure.texts] == []  # the figure on screen is unchanged
+    for suffix in (".png", ".pdf"):
+        assert save_figure(figure, tmp_path / f"noted{suffix}", footer).stat().st_size > 1000
+
+
+def test_a_chart_saved_from_a_dark_demo_dashboard_is_drawn_for_white_and_says_demo_data(
+        qtbot, demo_window, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from calibrate.charts import palette
+
+    app = QApplication.instance()
+    dark = app.property("calibrate_dark")
+    app.setProperty("calibrate_dark", True)  # what theme.apply_theme marks
+    try:
+        dashboard = open_dashboard(qtbot, demo_window)
+        assert dashboard.result.dark
+        target = tmp_path / "enforcement.svg"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        show_tab(qtbot, dashboard, "Enforcement")
+        dashboard.charts["enforcement"].save_button.click()
+    finally:
+        app.setProperty("calibrate_dark", dark)
+    svg = target.read_text(encoding="utf-8")
+    assert palette.TEXT_DARK not in svg and palette.TEXT_LIGHT in svg  # dark text on white
+    footer = svg.split("<!-- DEMO DATA · ", 1)[1].split(" -->", 1)[0]
+    assert "All teams" in footer and "target 90%" in footer
+    assert dashboard.filters.describe().split(" · ")[-1] in footer  # the period
+    on_screen = dashboard.charts["enforcement"].canvas.figure
+    assert not any("DEMO DATA" in t.get_text() for t in on_screen.texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -13,11 +14,24 @@ from calibrate.gui.widgets.table_panel import SavedNote, remember_folder, start_
 SAVE_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
-def save_figure(figure: Figure, path: Path) -> Path:
-    """Write the figure in the format its suffix names (png, svg or pdf; png by default)."""
+FOOTER_COLOUR = "#5f6b7a"  # grey that reads on the white of a saved file
+
+
+def save_figure(figure: Figure, path: Path, footer: str = "") -> Path:
+    """Write the figure in the format its suffix names (png, svg or pdf; png by default),
+    on white, with `footer` (what the chart shows: filters, period, demo data) in small
+    type under it in the file only: the figure is as it was afterwards."""
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):
         path = path.with_suffix(".png")
-    figure.savefig(path, dpi=150, facecolor="white", bbox_inches="tight")
+    # Below the figure's bottom edge: the tight bounding box grows to take it in, so the
+    # chart's own layout is not squeezed.
+    note = figure.text(0.01, -0.01, footer, fontsize=7, color=FOOTER_COLOUR, ha="left",
+                       va="top", wrap=True) if footer else None  # wrapped to its width
+    try:
+        figure.savefig(path, dpi=150, facecolor="white", bbox_inches="tight")
+    finally:
+        if note is not None:
+            note.remove()
     return path
 
 
@@ -38,6 +52,10 @@ class ChartPanel(QWidget):
         self.save_button.clicked.connect(self._on_save_clicked)
         top.addWidget(self.save_button)
         layout.addLayout(top)
+        # What Save chart… writes: the figure on screen unless the screen says otherwise
+        # (a dark theme's figure redrawn for white paper), and a line saying what it shows.
+        self.figure_to_save: Callable[[], Figure] | None = None
+        self.footer = ""
         self.canvas = ChartCanvas(Figure(), name=f"{name}Chart", accessible_name=title)
         self.canvas.setMinimumHeight(180)
         layout.addWidget(self.canvas, stretch=1)
@@ -62,7 +80,8 @@ class ChartPanel(QWidget):
         target = Path(path)
         remember_folder(target)
         try:
-            saved = save_figure(self.canvas.figure, target)
+            figure = self.figure_to_save() if self.figure_to_save else self.canvas.figure
+            saved = save_figure(figure, target, self.footer)
         except OSError as error:
             self.note.failed(target, error)
         else:

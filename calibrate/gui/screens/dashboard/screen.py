@@ -31,6 +31,7 @@ from calibrate.gui.errors import show_error
 from calibrate.gui.screens.dashboard.columns import table_columns
 from calibrate.gui.screens.dashboard.compute import (
     DashboardResult,
+    build_figure,
     complete,
     compute,
     finish_details,
@@ -146,8 +147,20 @@ class DashboardScreen(QWidget):
 
     # --- building --------------------------------------------------------------------------
     def _chart(self, name: str) -> ChartPanel:
-        self.charts[name] = ChartPanel(name, CHART_TITLES[name], self)
-        return self.charts[name]
+        self.charts[name] = panel = ChartPanel(name, CHART_TITLES[name], self)
+        panel.figure_to_save = lambda: self._figure_to_save(name)
+        return panel
+
+    def _figure_to_save(self, name: str) -> Figure:
+        """Chart `name` as Save chart… writes it: on a light theme the figure on screen; on
+        a dark one the same chart drawn for the file's white background (its light text
+        would not show on it), at the size it has on screen."""
+        on_screen = self.charts[name].canvas.figure
+        if self.result is None or not self.result.dark or not on_screen.axes:
+            return on_screen
+        figure = build_figure(name, self.result.dashboard, dark=False)
+        figure.set_size_inches(on_screen.get_size_inches())
+        return figure
 
     def _table(self, name: str) -> TablePanel:
         self.tables[name] = TablePanel(name, TABLE_TITLES[name], self)
@@ -220,6 +233,10 @@ class DashboardScreen(QWidget):
             f"{h.target:.0%} target: {html.escape(below) or 'nobody'}")
         self._tables = {}
         self._labels = Labels.of_packs(self.context.library.packs)
+        footer = (f"{'DEMO DATA · ' if self.context.is_demo else ''}{self.filters.describe()}"
+                  f" · target {d.headline.target:.0%} · Calibrate")
+        for chart in self.charts.values():  # saved charts say what they show
+            chart.footer = footer
         self._details_error = False
         self._stale = {p for panels in self._tab_panels for p in panels}
         self._show_tab(self.tabs.currentIndex())
