@@ -171,11 +171,16 @@ def test_a_database_without_answers_still_writes_its_empty_report(tmp_path: Path
     team = calibrate("report", "--db", str(db_path), "--out", str(out), "--team", "Trust EU",
                      cwd=tmp_path)
     assert team.returncode == 0, team.stderr
+    # So is a loaded pack nobody has answered yet (a new roll-out): who has not taken it.
+    rolled_out = calibrate("report", "--db", str(db_path), "--out", str(out), "--pack",
+                           "harassment", cwd=tmp_path)
+    assert rolled_out.returncode == 0, rolled_out.stderr
     refused = calibrate("report", "--db", str(db_path), "--out", str(tmp_path / "x.pdf"),
-                        "--pack", "harassment", cwd=tmp_path)
+                        "--pack", "harasment", cwd=tmp_path)
     assert refused.returncode == 2 and not (tmp_path / "x.pdf").exists()
     assert refused.stderr.splitlines() == [
-        f'calibrate report: no pack "harassment" in {db_path}; packs: none']
+        f'calibrate report: no pack "harasment" in {db_path}; '
+        "packs: graphic-content, harassment, regulated-goods"]
 
 
 @pytest.mark.parametrize("kind", ["missing", "text file", "foreign sqlite", "empty file"])

@@ -93,12 +93,13 @@ def describe_filters(args: argparse.Namespace) -> str:
 
 
 def check_filters(args: argparse.Namespace, db_path: Path, choices: dict[str, list],
-                  people: list[dict]) -> None:
+                  people: list[dict], pack_ids: set[str]) -> None:
     """Refuse a --team, --site or --pack value the database does not hold (a typo or the
     wrong case would otherwise give a report of nothing). Teams and sites of profiles that
-    have not answered yet count: their report lists who has not calibrated."""
+    have not answered yet count, and so do loaded packs nobody has answered yet: their
+    report lists who has not calibrated."""
     held_by = {"teams": {p["team"] for p in people}, "sites": {p["site"] for p in people},
-               "packs": set()}
+               "packs": pack_ids}
     unknown, known = [], []
     for flag, plural in (("team", "teams"), ("site", "sites"), ("pack", "packs")):
         held = set(choices[plural]) | held_by[plural]
@@ -145,7 +146,8 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
     try:
         cache = AnswerCache()  # read once for the check and the report
         everyone = roster(db)
-        check_filters(args, db_path, filter_choices(db, cache=cache), everyone)
+        check_filters(args, db_path, filter_choices(db, cache=cache), everyone,
+                      {p.id for p in packs})
         table = load_answers(db, filters, packs, cache=cache)
         people = [p for p in everyone
                   if (not args.team or p["team"] in args.team)
