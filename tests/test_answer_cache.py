@@ -486,26 +486,24 @@ def test_the_app_brings_a_leads_cache_up_to_date_after_start_up(
     from calibrate.app import build_context
     from calibrate.gui.main_window import MainWindow
 
-    answer_cache.PROCESS_CACHE.clear()
     args = argparse.Namespace(db=db_path, lessons=[], no_bundled=False, verbose=False)
     window = MainWindow(build_context(args, tmp_path / "log.txt", load_lessons=False))
     qtbot.addWidget(window)
     window.reload_lessons()  # what the app does once its window has painted
-    qtbot.waitUntil(lambda: not window.lessons_loading and not window.runner.busy,
-                    timeout=20000)
-    try:
-        assert sum(decodes) == len(reference(db_path)) > 0  # read once, in the background
-        assert the_file(cache_dir, db_path).exists()
-        decodes.clear()
-        reader = open_reader(db_path)  # what the dashboard's first open does
-        table = load_answers(reader, Filters(), packs, cache=answer_cache.PROCESS_CACHE)
-        reader.conn.close()
-        assert sum(decodes) == 0 and decoded(table, db_path) == reference(db_path)
-    finally:
-        window.runner.wait()
-        answer_cache.PROCESS_CACHE.clear()
+    qtbot.waitUntil(lambda: window.cache_warming is not None, timeout=20000)
+    window.cache_warming.join(20)
+    assert sum(decodes) == len(reference(db_path)) > 0  # read once, in the background
+    assert the_file(cache_dir, db_path).exists()
+    decodes.clear()
+    table = cached(db_path, packs, AnswerCache())  # the dashboard's first open
+    assert sum(decodes) == 0 and decoded(table, db_path) == reference(db_path)
+    window.reload_lessons()  # Ctrl+R: lessons again, the cache is not read again
+    qtbot.waitUntil(lambda: not window.lessons_loading, timeout=20000)
+    assert sum(decodes) == 0
 
 
-def test_a_small_database_is_not_read_after_start_up(db_path: Path, decodes) -> None:
-    assert answer_cache.warm(db_path, AnswerCache(), min_rows=10**6) is False
+def test_a_small_database_is_not_read_after_start_up(db_path: Path, decodes,
+                                                     monkeypatch) -> None:
+    monkeypatch.setattr(answer_cache, "PERSIST_MIN_ROWS", 10**6)
+    assert answer_cache.warm(db_path) is False
     assert decodes == []

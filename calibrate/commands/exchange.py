@@ -155,10 +155,10 @@ def _warm_answer_cache(db_path: Path) -> None:
     """Extend the dashboard's answer cache with what was imported, so the lead's next
     dashboard open reads only the cache (a million answers: ~4 s here instead of there).
     The import is committed by now: nothing here can undo it."""
-    from calibrate.store.answer_cache import AnswerCache, warm
+    from calibrate.store.answer_cache import warm
 
     try:
-        warm(db_path, AnswerCache())
+        warm(db_path)
     except Exception as error:  # the dashboard reads what is missing on its next open
         print(f"note: the dashboard's answer cache was not updated ({error}); the dashboard "
               "will read the answers when it next opens.", file=sys.stderr)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from calibrate.core.lessons_result import LoadResult
     from calibrate.gui.screens.lesson_list import LessonListScreen
 
+
+log = logging.getLogger(__name__)
 
 # What Help > Keyboard shortcuts lists (the README's "Using it" says the same).
 SHORTCUTS = (
@@ -85,6 +89,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.dashboard = None  # the DashboardScreen, created when a lead unlocks it
         self.lessons_loading = False
+        self.cache_warming: threading.Thread | None = None  # see _warm_answer_cache
         self.home = HomeScreen(context)
         self.home.profile_chosen.connect(self._on_profile_chosen)
         self.home.lead_requested.connect(self.open_dashboard)
@@ -251,22 +256,23 @@ class MainWindow(QMainWindow):
         )
 
     def _on_lessons_loaded(self, library) -> None:
-        first = not self.context.library.packs and not self.context.library.problems
         self.context.library = library
         self.lessons_loading = False
         if self._lesson_list is not None:
             self._lesson_list.refresh()
         self._refresh_status()
-        if first:
+        if self.cache_warming is None:  # once, after the first load
             self._warm_answer_cache()
 
     def _warm_answer_cache(self) -> None:
         """A lead's database (tens of thousands of answers and more) has the dashboard's
-        answer cache brought up to date in the background, so the first dashboard open reads
-        only new rows (a million answers: ~0.5 s instead of ~3.7 s). Smaller ones: a query."""
-        path = self.context.db_path
-        self.runner.run("answer-cache", lambda: _warm(path), lambda _: None,
-                        lambda _: None)  # logged by the runner; the dashboard reads anyway
+        answer cache file brought up to date in the background, so the first dashboard open
+        reads only new rows (a million answers: ~0.5 s instead of ~3.7 s). Smaller ones: a
+        query. A daemon thread, not the runner: quitting never waits for it (its file is
+        written atomically, so a cut-short write leaves the old cache)."""
+        self.cache_warming = threading.Thread(
+            target=_warm, args=(self.context.db_path,), name="answer-cache", daemon=True)
+        self.cache_warming.start()
 
     def _on_lessons_failed(self, error: BaseException) -> None:
         self.lessons_loading = False
@@ -303,11 +309,14 @@ class MainWindow(QMainWindow):
         )
 
 
-def _warm(db_path) -> bool:
-    """On a worker: numpy and the cache load here, never on the GUI thread at start-up."""
-    from calibrate.store.answer_cache import warm
+def _warm(db_path) -> None:
+    """On its own thread: numpy and the cache load here, never on the GUI thread."""
+    try:
+        from calibrate.store.answer_cache import warm
 
-    return warm(db_path)
+        warm(db_path)
+    except Exception:  # the dashboard reads what is missing when it opens
+        log.exception("the answer cache was not brought up to date")
 
 
 def _load_library(folders: list) -> LoadResult:

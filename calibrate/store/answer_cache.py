@@ -179,24 +179,20 @@ class AnswerCache:
             self._coded = None
 
 
-# The app's one cache: the dashboard reads through it, and the app warms it after start-up.
-PROCESS_CACHE = AnswerCache()
-
-
-def warm(db_path: Path, cache: AnswerCache = PROCESS_CACHE, min_rows: int | None = None
-         ) -> bool:
-    """Bring `cache` and its file up to date with the database at `db_path` when it holds
-    `min_rows` (default PERSIST_MIN_ROWS) answers or more: a lead's gathered answers; fewer
-    are read whole in milliseconds. The dashboard's next open then reads only new rows.
-    Runs on a read-only connection of its own; True when it read."""
+def warm(db_path: Path) -> bool:
+    """Bring the cache file of the database at `db_path` up to date when it holds
+    PERSIST_MIN_ROWS answers or more (a lead's gathered answers; fewer are read whole in
+    milliseconds), so that the dashboard's next open reads the file (~0.1 s a million) and
+    only new rows. The answers read are not kept in memory. Runs on a read-only connection
+    of its own; True when it read."""
     from calibrate.store.db import open_reader
 
     db = open_reader(db_path)
     try:
         top = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM answers").fetchone()[0]
-        if top < (PERSIST_MIN_ROWS if min_rows is None else min_rows):
+        if top < PERSIST_MIN_ROWS:
             return False
-        cache.read(db)
+        AnswerCache().read(db)
         return True
     finally:
         db.conn.close()
@@ -544,6 +540,10 @@ def _prune(directory: Path, keep: Path) -> None:
     try:
         for path in directory.glob("*.npz"):
             if path != keep and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        # A write cut short (the app quit while warming the cache) leaves its temp file.
+        for path in directory.glob(".*.tmp"):
+            if path.stat().st_mtime < time.time() - 3_600:
                 path.unlink(missing_ok=True)
     except OSError:
         pass

@@ -30,11 +30,11 @@ from calibrate.core.lead_metrics import (
     compute_dashboard,
 )
 from calibrate.core.models import Pack
-from calibrate.store.answer_cache import PROCESS_CACHE
+from calibrate.store.answer_cache import AnswerCache
 from calibrate.store.db import open_reader
 from calibrate.store.queries import dispute_rows, filter_choices, load_answers, roster
 
-ANSWERS = PROCESS_CACHE  # shared by every dashboard computation (and the start-up warm-up)
+ANSWERS = AnswerCache()  # shared by every dashboard computation in this process
 # One computation at a time: a quick series of filter changes would otherwise hold several
 # million-row working sets at once (only the newest result is shown anyway).
 _COMPUTING = threading.Lock()
