@@ -150,10 +150,19 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
 
 def _close_on_signals(window: QMainWindow) -> None:
     """Ctrl+C and SIGTERM close the window as File > Quit does (recorded answers are on disk
-    already). Python runs a signal handler only between bytecodes: a timer lets it in while
-    Qt waits for events."""
+    already), from the event loop rather than in the middle of whatever slot was running;
+    a second one ends the process at once. Python runs a signal handler only between
+    bytecodes: a timer lets it in while Qt waits for events."""
+
+    def close_soon(number: int, _frame: object) -> None:
+        for each in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(each, signal.SIG_DFL)
+        log.info("signal %d: closing", number)
+        QTimer.singleShot(0, window.close)
+
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: window.close())
+        signal.signal(number, close_soon)
     timer = QTimer(window)
     timer.timeout.connect(lambda: None)
     timer.start(250)
+    log.info("window shown")

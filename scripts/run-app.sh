@@ -14,7 +14,7 @@ echo "No display found: running on a virtual screen (xvfb-run). Screenshots: see
 setsid xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/calibrate --demo "$@" &
 screen_pid=$!
 stop_app() { pkill -TERM -P "$screen_pid" -f "bin/calibrate" 2>/dev/null || true; }
-trap stop_app INT TERM
+trap stop_app INT TERM HUP  # HUP: the terminal was closed
 while :; do  # a trapped signal ends a wait early: wait again for the app's own exit
   status=0
   wait "$screen_pid" || status=$?

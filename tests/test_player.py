@@ -445,6 +445,7 @@ def test_missing_libvlc_is_reported_not_a_crash() -> None:
     assert "libVLC could not be loaded" in done.stdout and "libvlc5" in done.stdout
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux sound detection")
 def test_sound_output_is_found_from_a_sound_server_or_a_card(tmp_path: Path,
                                                              monkeypatch: Any) -> None:
     from calibrate.player import probe
@@ -452,6 +453,8 @@ def test_sound_output_is_found_from_a_sound_server_or_a_card(tmp_path: Path,
     cards = tmp_path / "cards"
     monkeypatch.setattr(probe, "ALSA_CARDS", cards)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    for name in ("PULSE_SERVER", "PIPEWIRE_REMOTE"):
+        monkeypatch.delenv(name, raising=False)
     assert probe.sound_output_found() is False  # no /proc/asound, no server: a server box
     cards.write_text("--- no soundcards ---\n")
     assert probe.sound_output_found() is False
@@ -463,6 +466,12 @@ def test_sound_output_is_found_from_a_sound_server_or_a_card(tmp_path: Path,
     assert probe.sound_output_found() is True
     monkeypatch.delenv(probe.DUMMY_AUDIO_ENV, raising=False)
     assert "--aout=dummy" not in probe.instance_args()
+    (tmp_path / "pulse" / "native").unlink()
+    assert "--aout=dummy" in probe.instance_args()  # nothing found: silent, and logged
+    monkeypatch.setenv(probe.DUMMY_AUDIO_ENV, "0")
+    assert "--aout=dummy" not in probe.instance_args()  # the user asked for the output
+    monkeypatch.setenv("PULSE_SERVER", "unix:/tmp/pulse-socket")
+    assert probe.sound_output_found() is True  # a server named outright
 
 
 def test_a_clip_plays_without_sound_errors_on_a_machine_without_sound(tmp_path: Path) -> None:

@@ -158,16 +158,21 @@ def test_ctrl_c_or_sigterm_closes_the_app_as_quit_does(tmp_path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         env[name] = str(tmp_path / name.lower())
+    log = tmp_path / "xdg_state_home" / "Calibrate" / "log" / "calibrate.log"
     for number in (signal.SIGINT, signal.SIGTERM):
+        log.unlink(missing_ok=True)
         app = subprocess.Popen([sys.executable, "-m", "calibrate", "--db",
                                 str(tmp_path / "calibrate.sqlite3")],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(3)  # the window is up and its lessons loaded
+        deadline = time.monotonic() + 60
+        while "window shown" not in (log.read_text() if log.exists() else ""):
+            assert time.monotonic() < deadline and app.poll() is None
+            time.sleep(0.05)
         app.send_signal(number)
         out, err = app.communicate(timeout=20)
         assert app.returncode == 0, err
         assert "Traceback" not in err and "KeyboardInterrupt" not in err
-
+        assert "window closed" in log.read_text()  # the window's own close: lesson shut down
 
 def test_f1_lists_the_keyboard_shortcuts(qtbot, tmp_path, monkeypatch) -> None:
     import argparse

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         if self.dashboard is not None:
             self.dashboard.shutdown()
         self.runner.wait()
+        log.info("window closed")
         super().closeEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override

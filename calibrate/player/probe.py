@@ -11,6 +11,7 @@ audio only. Everything here turns those into one sentence a moderator can read.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import sys
 import time
@@ -27,6 +28,7 @@ PARSE_TIMEOUT_MS = 1500
 UNDECODABLE = "The video could not be decoded"
 
 DUMMY_AUDIO_ENV = "CALIBRATE_DUMMY_AUDIO"
+log = logging.getLogger(__name__)
 ALSA_CARDS = Path("/proc/asound/cards")
 SOUND_SERVER_SOCKETS = ("pulse/native", "pipewire-0")  # under $XDG_RUNTIME_DIR
 
@@ -73,8 +75,10 @@ def sound_output_found() -> bool:
     while a clip plays. Elsewhere, True."""
     if not sys.platform.startswith("linux"):
         return True
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and any((Path(runtime) / name).exists() for name in SOUND_SERVER_SOCKETS):
+    if os.environ.get("PULSE_SERVER") or os.environ.get("PIPEWIRE_REMOTE"):
+        return True  # a sound server named outright (containers, remote sessions)
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"  # unset: sudo
+    if any((Path(runtime) / name).exists() for name in SOUND_SERVER_SOCKETS):
         return True
     try:
         cards = ALSA_CARDS.read_text(encoding="utf-8", errors="replace")
@@ -87,7 +91,11 @@ def instance_args(dummy_audio: bool | None = None) -> list[str]:
     """libVLC options for a desktop app; dummy audio when asked, when
     CALIBRATE_DUMMY_AUDIO=1, or when the machine has no sound output at all."""
     if dummy_audio is None:
-        dummy_audio = os.environ.get(DUMMY_AUDIO_ENV) == "1" or not sound_output_found()
+        asked = os.environ.get(DUMMY_AUDIO_ENV)  # "1": always, "0": never
+        dummy_audio = asked == "1" or (asked != "0" and not sound_output_found())
+        if dummy_audio and asked != "1":
+            log.info("no sound card or sound server found: clips play silently "
+                     "(%s=0 to try the sound output anyway)", DUMMY_AUDIO_ENV)
     args = ["--quiet", "--no-video-title-show", "--no-xlib"]
     if dummy_audio:
         # Keeps the audio clock (rate and end behave) without a sound device.
