@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QWidget
 
 from calibrate.core.models import AnswerDraft
+from calibrate.gui import theme
 from calibrate.store import answers as answer_store
 from calibrate.store import catalog, sessions
 from calibrate.store.db import open_database
@@ -467,6 +469,12 @@ def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
     show_tab(qtbot, dashboard, "Split cases")
     rows = {r["Case"]: r for r in table_rows(dashboard.tables["items"])}
     protest = rows["gr-protest-injury-documentation"]
+    model = dashboard.tables["items"].table.model()
+    split = next(c for c in range(model.columnCount())
+                 if model.headerData(c, Qt.Orientation.Horizontal) == "Split")
+    colours = {model.index(r, split).data(): model.index(r, split).data(
+        Qt.ItemDataRole.ForegroundRole) for r in range(model.rowCount())}
+    assert colours["yes"] == QColor(theme.WRONG) and colours["no"] == QColor(theme.CORRECT)
     assert protest["Golden"] == pack.scale.get("warning_screen").label == "Warning screen"
     assert protest["Strong majority"] == "Remove"
     assert protest["Title"] == pack.cases["gr-protest-injury-documentation"].title

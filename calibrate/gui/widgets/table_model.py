@@ -65,6 +65,7 @@ class Column:
     sources: tuple[str, ...]
     value: Callable[[Sequence[object]], object]
     text: Callable[[Sequence[object]], str] | None = None
+    yes_is_good: bool = True  # yes/no colours: False for flags of a problem ("split")
 
     def cell(self, row: Sequence[object]) -> str:
         return display(self.value(row)) if self.text is None else self.text(row)
@@ -92,7 +93,8 @@ class RowsModel(QAbstractTableModel):
         self.columns: list[Column] = []
         self._numeric: list[bool] = []
         self.order: list[int] = []  # view row → index into rows
-        # yes/no columns are where a lead looks for gaps: a "no" stands out.
+        # yes/no columns are where a lead looks for gaps: the answer that is a problem (a
+        # "no" passed, a "yes" split) stands out.
         self._yes, self._no = QColor(theme.CORRECT), QColor(theme.WRONG)
 
     def set_rows(self, header: Sequence[str], rows: Sequence[Sequence[object]],
@@ -151,7 +153,7 @@ class RowsModel(QAbstractTableModel):
             return column.cell(self.rows[row])
         value = column.value(self.rows[row])
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(value, bool):
-            return self._yes if value else self._no
+            return self._yes if value == column.yes_is_good else self._no
         if role == Qt.ItemDataRole.TextAlignmentRole and (
                 _is_number(value) or (value is None and self._numeric[index.column()])):
             return _RIGHT

@@ -39,6 +39,10 @@ class _Builder:
     def plain(self, name: str, title: str | None = None) -> Column:
         return Column(title or column_title(name), (name,), self.get(name))
 
+    def problem(self, name: str, title: str | None = None) -> Column:
+        """A yes/no flag of a problem: its "yes" is the one coloured as a warning."""
+        return Column(title or column_title(name), (name,), self.get(name), yes_is_good=False)
+
     def percent(self, name: str, title: str | None = None, decimals: int = 0,
                 sign: str = "") -> Column:
         get = self.get(name)
@@ -101,7 +105,7 @@ class _Builder:
 def _reviewers(b: _Builder) -> list[Column]:
     return [b.plain("reviewer"), b.percent("accuracy"), b.interval("lo", "hi", "95 % interval"),
             b.plain("n"), b.plain("correct"), b.plain("team"), b.plain("site"),
-            b.plain("below_target"), b.plain("clearly_below_target", "Clearly below")]
+            b.problem("below_target"), b.problem("clearly_below_target", "Clearly below")]
 
 
 def _agreement(b: _Builder) -> list[Column]:
@@ -128,7 +132,7 @@ def _enforcement(b: _Builder) -> list[Column]:
 
 
 def _items(b: _Builder) -> list[Column]:
-    return [b.plain("case"), b.case_title(), b.plain("split"), b.decision("golden"),
+    return [b.plain("case"), b.case_title(), b.problem("split"), b.decision("golden"),
             b.decision("strong_majority"),
             b.percent("strong_majority_share", "Majority share"),
             b.percent("facility", "Share right"), b.plain("n"), b.plain("disputes"),
@@ -137,7 +141,7 @@ def _items(b: _Builder) -> list[Column]:
 
 
 def _disputes(b: _Builder) -> list[Column]:
-    return [b.plain("created_at"), b.plain("case"), b.plain("case_split"),
+    return [b.plain("created_at"), b.plain("case"), b.problem("case_split"),
             b.decision("chosen"), b.plain("note"), b.case_title(), b.plain("pack")]
 
 
