@@ -297,3 +297,44 @@ def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_wo
     assert "Age-restricted (18+)" in tables and "Not recommended" in tables
     assert not re.search(r"\b(warning_screen|not_recommended|age_restricted)\b", tables)
     assert "Context decides: injury, news and medicine" in tables  # lessons by title
+
+
+def test_every_chart_page_keeps_clear_of_the_sheets_edges(demo_db: Path) -> None:
+    from matplotlib.axes import Axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import FigureBase
+
+    from calibrate import paths
+    from calibrate.charts import dashboard_figures as charts
+    from calibrate.charts import report
+    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
+    from calibrate.core.lessons import load_library
+    from calibrate.store.db import open_database
+    from calibrate.store.queries import dispute_rows, load_answers, roster
+
+    packs = load_library([paths.bundled_lessons_dir()]).packs
+    db = open_database(demo_db)
+    d = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
+                          case_clauses=case_clauses_of(packs))
+    db.conn.close()
+    draws = {
+        "reviewer_accuracy": lambda f: charts.reviewer_accuracy_figure(d.reviewers, figure=f),
+        "agreement": lambda f: charts.agreement_figure(d.agreement, figure=f),
+        "enforcement": lambda f: charts.enforcement_figure(d.enforcement, figure=f),
+        "confusion": lambda f: charts.confusion_figure(d.confusion, figure=f),
+        "trend": lambda f: charts.trend_figure(d.trend, target=0.9, figure=f),
+        "attempts": lambda f: charts.attempts_figure(d.trend, figure=f),
+        "calibration": lambda f: charts.calibration_figure(d.calibration, figure=f),
+    }
+    for name, draw in draws.items():
+        page = report.chart_page(name, draw, charts.natural_size(name, d), [], "all", True)
+        canvas = FigureCanvasAgg(page)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        # Each axes with what it draws, and the texts of the page and its subfigures.
+        boxes = [a.get_tightbbox(renderer) for a in page.findobj(Axes)] + [
+            t.get_window_extent(renderer) for f in page.findobj(FigureBase) for t in f.texts
+            if t.get_visible() and t.get_text()]
+        left = min(b.x0 for b in boxes) / page.dpi
+        right = max(b.x1 for b in boxes) / page.dpi
+        assert left >= 0.3 and right <= report.PAGE[0] - 0.3, (name, left, right)

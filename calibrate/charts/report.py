@@ -28,6 +28,7 @@ from calibrate.core.lead_metrics import Dashboard
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 WRAP = 100  # characters per line of 9 pt text across the page
+MARGIN = 0.45  # inches left and right of a chart (the text starts at ~0.5)
 GAPS_LISTED = 20  # completion gaps the last page lists (page 1 says how many)
 
 
@@ -180,7 +181,10 @@ def chart_page(name: str, draw: Callable[..., Figure], size: tuple[float, float]
     page = Figure(figsize=PAGE, layout="constrained")
     _header(page, filters, demo)
     rest = PAGE[1] - 0.35 - height
-    _, chart, notes = page.subfigures(3, 1, height_ratios=[0.35, height, rest])
+    _, row, notes = page.subfigures(3, 1, height_ratios=[0.35, height, rest])
+    # Side margins as the text has (a chart across the whole sheet touched its edges, and a
+    # printer's unprintable border would cut it).
+    _, chart, _ = row.subfigures(1, 3, width_ratios=[MARGIN, PAGE[0] - 2 * MARGIN, MARGIN])
     draw(chart)
     text = _TextPage(notes, top=0.97, left=0.06, step=0.2 / rest)
     text.line(charts.figure_caption(name), size=9, colour="#444444")
