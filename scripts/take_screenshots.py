@@ -102,6 +102,14 @@ def main() -> None:
             dashboard.tabs.setCurrentIndex(index)
             name = dashboard.tabs.tabText(index).lower().replace(" ", "-")
             shot(f"{10 + index:02d}-dashboard-{name}", 500)
+        # A chart saved: the note beside its button (the file dialog answered for us).
+        from PySide6.QtWidgets import QFileDialog
+
+        dashboard.tabs.setCurrentIndex(0)
+        saved = tmp / "reviewer_accuracy.png"
+        QFileDialog.getSaveFileName = lambda *a, **k: (str(saved), "")
+        dashboard.charts["reviewer_accuracy"].save_button.click()
+        shot("19-dashboard-chart-saved", 300)
         from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
 
         board = dashboard.result.dashboard
