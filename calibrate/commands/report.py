@@ -161,7 +161,10 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
                                   case_clauses=case_clauses_of(packs), packs=args.pack)
     make_parent_folder(out)
     try:
-        pages = write_report(dashboard, out, filters=describe_filters(args), demo=demo)
+        from calibrate.core.lead.labels import Labels
+
+        pages = write_report(dashboard, out, filters=describe_filters(args), demo=demo,
+                             labels=Labels.of_packs(packs))  # words, as from the dashboard
     except OSError as error:
         raise ReportError(f"{out}: cannot write the report ({error.strerror})") from None
     return out, pages
