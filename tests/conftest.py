@@ -67,3 +67,20 @@ def app_window(qtbot, tmp_path: Path) -> Iterator:
     qtbot.waitExposed(window)
     yield window
     window.close()  # shuts the lesson's player down before the widgets go
+
+
+@pytest.fixture
+def no_last_folder():
+    """No folder remembered from an earlier save (and the one before the test put back)."""
+    from PySide6.QtCore import QSettings
+
+    from calibrate.gui.widgets.table_panel import FOLDER_SETTING
+
+    settings = QSettings("Calibrate", "Calibrate")
+    before = settings.value(FOLDER_SETTING)
+    settings.remove(FOLDER_SETTING)
+    yield
+    if before is None:
+        settings.remove(FOLDER_SETTING)
+    else:
+        settings.setValue(FOLDER_SETTING, before)

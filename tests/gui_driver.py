@@ -53,3 +53,16 @@ def answer_current_case_by_keys(
     )
     press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: lesson.flow.step is Step.REVEAL)
+
+
+def open_first_case(qtbot, window, name: str = "Ana"):
+    """A new profile, then the first lesson's guidance read by Enter: the first case is up."""
+    from calibrate.core.session import Step
+
+    create_profile_by_keys(qtbot, window, name)
+    press(qtbot, window, Qt.Key.Key_Return)
+    lesson = window.lesson
+    for _ in lesson.lesson.guidance:
+        press(qtbot, window, Qt.Key.Key_Return)
+    assert lesson.flow.step is Step.CASE
+    return lesson

@@ -499,23 +499,6 @@ def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
         assert ids in {row[column] for row in exported}  # the CSV keeps the ids
 
 
-@pytest.fixture
-def no_last_folder():
-    """No folder remembered from an earlier save (and the one before the test put back)."""
-    from PySide6.QtCore import QSettings
-
-    from calibrate.gui.widgets.table_panel import FOLDER_SETTING
-
-    settings = QSettings("Calibrate", "Calibrate")
-    before = settings.value(FOLDER_SETTING)
-    settings.remove(FOLDER_SETTING)
-    yield
-    if before is None:
-        settings.remove(FOLDER_SETTING)
-    else:
-        settings.setValue(FOLDER_SETTING, before)
-
-
 def test_a_saved_chart_says_so_and_the_next_file_dialogs_open_in_its_folder(
         qtbot, app_window, tmp_path: Path, monkeypatch, no_last_folder,
         dialogs: list[str]) -> None:

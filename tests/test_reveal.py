@@ -9,7 +9,7 @@ from calibrate.core.models import AnswerDraft
 from calibrate.core.session import Step
 from calibrate.store import answers as answer_store
 from calibrate.store import catalog, disputes, sessions
-from tests.gui_driver import answer_current_case_by_keys, create_profile_by_keys, press
+from tests.gui_driver import answer_current_case_by_keys, open_first_case, press
 
 
 def visible_text(widget) -> str:
@@ -17,16 +17,6 @@ def visible_text(widget) -> str:
     parts = [label.text() for label in widget.findChildren(QLabel) if label.isVisible()]
     parts += [view.toPlainText() for view in widget.findChildren(QTextBrowser) if view.isVisible()]
     return "\n".join(parts)
-
-
-def open_first_case(qtbot, window, name: str = "Ana"):
-    create_profile_by_keys(qtbot, window, name)
-    press(qtbot, window, Qt.Key.Key_Return)
-    lesson = window.lesson
-    for _ in lesson.lesson.guidance:
-        press(qtbot, window, Qt.Key.Key_Return)
-    assert lesson.flow.step is Step.CASE
-    return lesson
 
 
 def add_other_answers(window, pack, case, decisions: list[str]) -> None:

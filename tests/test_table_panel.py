@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
@@ -164,23 +163,6 @@ def test_a_view_can_combine_reorder_and_word_columns_while_the_csv_keeps_them_as
         assert list(csv.reader(handle)) == [list(header), ["Ana", "warning_screen", "0.5", "0.9"],
                                             ["Ben", "remove", "", ""], ["Cruz", "allow", "0.1",
                                                                         "0.4"]]
-
-
-@pytest.fixture
-def no_last_folder():
-    """No folder remembered from an earlier save (and the one before the test put back)."""
-    from PySide6.QtCore import QSettings
-
-    from calibrate.gui.widgets.table_panel import FOLDER_SETTING
-
-    settings = QSettings("Calibrate", "Calibrate")
-    before = settings.value(FOLDER_SETTING)
-    settings.remove(FOLDER_SETTING)
-    yield
-    if before is None:
-        settings.remove(FOLDER_SETTING)
-    else:
-        settings.setValue(FOLDER_SETTING, before)
 
 
 def test_an_export_says_it_saved_and_the_next_dialog_opens_where_it_went(

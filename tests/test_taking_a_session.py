@@ -6,7 +6,12 @@ from PySide6.QtCore import Qt
 
 from calibrate.core.session import Step
 from calibrate.store import answers as answer_store
-from tests.gui_driver import answer_current_case_by_keys, create_profile_by_keys, press
+from tests.gui_driver import (
+    answer_current_case_by_keys,
+    create_profile_by_keys,
+    open_first_case,
+    press,
+)
 
 
 def test_whole_lesson_by_keystrokes_scores_and_records_every_answer(qtbot, app_window) -> None:
@@ -87,11 +92,7 @@ def test_rereading_the_guidance_mid_case_returns_to_the_case_as_it_was_left(
     from calibrate.player.vlc_player import PlayerState
 
     window = app_window
-    create_profile_by_keys(qtbot, window, "Ana")
-    press(qtbot, window, Qt.Key.Key_Return)
-    lesson = window.lesson
-    for _ in lesson.lesson.guidance:
-        press(qtbot, window, Qt.Key.Key_Return)
+    lesson = open_first_case(qtbot, window)
     screen = lesson.case_screen
     case = lesson.pack.cases[lesson.flow.current_case_id]
     if case.is_warned:
