@@ -69,15 +69,18 @@ watch(window, lambda: True)
 app.exec()
 """
 
+# Hooked in at the gui command, so that modules load in the order the `calibrate` command
+# loads them (its arguments are parsed before PySide6 is imported).
 CALIBRATE = TICKS + """
 import sys
-import calibrate.app
+import calibrate.commands.gui
 from calibrate.cli import main
-from calibrate.gui.main_window import MainWindow
-MainWindow.paintEvent = mark_painted(MainWindow.paintEvent)
-run_app = calibrate.app.run_app
-calibrate.app.run_app = lambda args: run_app(
-    args, on_ready=lambda w: watch(w, lambda: not w.lessons_loading))
+def run(args):
+    import calibrate.app
+    from calibrate.gui.main_window import MainWindow
+    MainWindow.paintEvent = mark_painted(MainWindow.paintEvent)
+    return calibrate.app.run_app(args, on_ready=lambda w: watch(w, lambda: not w.lessons_loading))
+calibrate.commands.gui.run = run
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import logging
-import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
@@ -21,16 +18,21 @@ from PySide6.QtWidgets import (
 
 from calibrate import __version__
 from calibrate.core.wording import counted
-from calibrate.gui import prompts, theme
-from calibrate.gui.context import AppContext
+from calibrate.gui import theme
 from calibrate.gui.errors import show_error
 from calibrate.gui.screens.home import HomeScreen
-from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.theme import apply_theme, is_dark
 
+# Names only annotations use: each module imported after PySide6 costs a source read in its
+# import hook (see calibrate/app.py), so the first screen's modules import little.
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
     from calibrate.core.lessons_result import LoadResult
+    from calibrate.gui.context import AppContext
     from calibrate.gui.screens.lesson_list import LessonListScreen
+    from calibrate.gui.tasks import TaskRunner
 
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
         self.lesson = None  # the LessonController of the open lesson
-        self.runner = TaskRunner(self)
+        self._runner: TaskRunner | None = None  # made on first use, after the first paint
         self.dashboard = None  # the DashboardScreen, created when a lead unlocks it
         self.lessons_loading = False
         self.cache_warming: threading.Thread | None = None  # see _warm_answer_cache
@@ -99,6 +101,14 @@ class MainWindow(QMainWindow):
         self._status = QLabel(objectName="statusDatabase")
         self.statusBar().addPermanentWidget(self._status)
         self._refresh_status()
+
+    @property
+    def runner(self) -> TaskRunner:
+        if self._runner is None:
+            from calibrate.gui.tasks import TaskRunner
+
+            self._runner = TaskRunner(self)
+        return self._runner
 
     @property
     def lesson_list(self) -> LessonListScreen:
@@ -139,6 +149,7 @@ class MainWindow(QMainWindow):
     def open_dashboard(self) -> None:
         """The lead area, behind its passcode (set by the first lead who opens it), asked
         each time it is opened: the next person at this machine may be a moderator."""
+        from calibrate.gui import prompts
         from calibrate.gui.passcode_dialog import PasscodeDialog
 
         if self.dashboard is not None and self.stack.currentWidget() is self.dashboard:
@@ -196,7 +207,8 @@ class MainWindow(QMainWindow):
         self._close_lesson()
         if self.dashboard is not None:
             self.dashboard.shutdown()
-        self.runner.wait()
+        if self._runner is not None:
+            self._runner.wait()
         log.info("window closed")
         super().closeEvent(event)
 
@@ -271,6 +283,8 @@ class MainWindow(QMainWindow):
         reads only new rows (a million answers: ~0.5 s instead of ~3.7 s). Smaller ones: a
         query. A daemon thread, not the runner: quitting never waits for it (its file is
         written atomically, so a cut-short write leaves the old cache)."""
+        import threading
+
         self.cache_warming = threading.Thread(
             target=_warm, args=(self.context.db_path,), name="answer-cache", daemon=True)
         self.cache_warming.start()
@@ -289,7 +303,11 @@ class MainWindow(QMainWindow):
         QSettings("Calibrate", "Calibrate").setValue("view/dark", dark)
 
     def _on_keys_triggered(self) -> None:
+        import html
+
         from PySide6.QtWidgets import QMessageBox
+
+        from calibrate.gui import prompts
 
         rows = "".join(f"<tr><td><b>{html.escape(keys)}</b>&nbsp;&nbsp;</td>"
                        f"<td>{html.escape(what)}</td></tr>" for keys, what in SHORTCUTS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -10,15 +12,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from calibrate.core.profiles import Profile
-from calibrate.gui.context import AppContext
 from calibrate.store import catalog
+
+if TYPE_CHECKING:  # annotations only: the first screen imports little (calibrate/app.py)
+    from PySide6.QtWidgets import QListWidgetItem
+
+    from calibrate.core.profiles import Profile
+    from calibrate.gui.context import AppContext
 
 
 class HomeScreen(QWidget):
