@@ -456,7 +456,7 @@ def as_rows(history: DemoHistory) -> dict[str, list[dict]]:
     """The history as plain rows per table (skipped as 0/1), ready for a store to insert."""
     answers = [{**asdict(a), "skipped": int(a.skipped)} for a in history.answers]
     return {
-        "profiles": [{**asdict(p.profile), "role": "moderator", "created_at": p.created_at}
+        "profiles": [{**p.profile._asdict(), "role": "moderator", "created_at": p.created_at}
                      for p in history.profiles],
         "sessions": [asdict(s) for s in history.sessions],
         "answers": answers,

@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calibrate.core.lessons_result import LoadResult
-from calibrate.core.profiles import Profile
 from calibrate.store.db import wrap_connection
 
 if TYPE_CHECKING:
     import sqlite3
+    from pathlib import Path
 
     import sqlite_utils
 
     from calibrate.core.models import Pack
+    from calibrate.core.profiles import Profile
 
 
-@dataclass
 class AppContext:
     """`conn` is the one connection to the database; `db` is sqlite-utils over that same
-    connection, made on first use so that the first screen opens without importing it."""
+    connection, made on first use so that the first screen opens without importing it.
+    (A plain class: a dataclass costs ~1 ms of start-up to build.)"""
 
-    conn: sqlite3.Connection
-    db_path: Path
-    lessons_dirs: list[Path]
-    log_path: Path
-    library: LoadResult = field(default_factory=LoadResult)
-    profile: Profile | None = None
-    is_demo: bool = False
-    is_new: bool = False  # the database file was created by this start (a mistyped --db?)
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        db_path: Path,
+        lessons_dirs: list[Path],
+        log_path: Path,
+        library: LoadResult | None = None,
+        profile: Profile | None = None,
+        is_demo: bool = False,
+        is_new: bool = False,  # the database file was created by this start (a mistyped --db?)
+    ):
+        self.conn = conn
+        self.db_path = db_path
+        self.lessons_dirs = lessons_dirs
+        self.log_path = log_path
+        self.library = LoadResult() if library is None else library
+        self.profile = profile
+        self.is_demo = is_demo
+        self.is_new = is_new
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
