@@ -41,6 +41,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "setup: Calibrate needs Python 3.11 or newer; python3 here is $(python3 -V 2>&1)" >&2
+  exit 1
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "Creating .venv"
   python3 -m venv .venv
