@@ -142,7 +142,7 @@ def main() -> None:
         # minute, and a round's three starts are seconds apart.
         ratios = sorted(mine["interactive"] / theirs["interactive"]
                         for mine, theirs in zip(measured, bare, strict=True))
-        quartiles = statistics.quantiles(ratios, n=4)
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
         print(f"  {label:<35} {interactive:6.0f} ms = {interactive / base:.2f}× "
               f"(goal ≤ 1.5×; round by round {statistics.median(ratios):.2f}×, "
               f"middle half {quartiles[0]:.2f}–{quartiles[2]:.2f}×)")

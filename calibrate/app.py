@@ -155,8 +155,9 @@ def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | 
 def _close_on_signals(window: QMainWindow) -> None:
     """Ctrl+C and SIGTERM close the window as File > Quit does (recorded answers are on disk
     already), from the event loop rather than in the middle of whatever slot was running;
-    a second one ends the process at once. Python runs a signal handler only between
-    bytecodes: a timer lets it in while Qt waits for events."""
+    a second one ends the process at once. Installed after the first paint: a signal before
+    it ends the process by default (nothing has been recorded yet). Python runs a signal
+    handler only between bytecodes: a timer lets it in while Qt waits for events."""
     import signal
 
     def close_soon(number: int, _frame: object) -> None:
