@@ -102,7 +102,7 @@ def test_unknown_decision_is_refused_before_writing(tmp_path: Path, pack) -> Non
     db = open_database(tmp_path / "a.sqlite3")
     profile = catalog.create_profile(db, "Cy")
     session_id = sessions.start_session(db, profile, pack, "basics", "first_attempt")
-    with pytest.raises(ValueError, match="unknown decision"):
+    with pytest.raises(ValueError, match="decision .delete. is not one of"):
         answers.record_answer(
             db,
             session_id=session_id,
@@ -202,7 +202,7 @@ def test_split_of_answers_counts_every_profile(tmp_path: Path, pack) -> None:
             lesson_id="basics",
             case=pack.cases["c3"],
             draft=AnswerDraft(decision, skipped=decision is None),
-            shown_at="x",
+            shown_at="2026-11-25T10:00:00.000Z",
             time_to_answer_ms=0,
             watched_ms=0,
         )

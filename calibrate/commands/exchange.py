@@ -59,7 +59,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _fail(command: str, error: BaseException) -> int:
     """One line for a refused file; a history CSV's bad rows as FILE:LINE lines + a count."""
-    if isinstance(error, HistoryError) and not isinstance(error, HistoryFileError):
+    from calibrate.store.exchange import BadRowsError
+
+    if isinstance(error, HistoryError | BadRowsError) and not isinstance(error,
+                                                                         HistoryFileError):
         for line in error.problems[:MAX_PROBLEMS_SHOWN]:
             print(line, file=sys.stderr)
         more = len(error.problems) - MAX_PROBLEMS_SHOWN
@@ -116,7 +119,7 @@ def run_import(args: argparse.Namespace) -> int:
             result = _import_csv(args.csv, _database(args.db), args.lessons)
             source = args.csv
         else:
-            result = _import_export(args.file, _database(args.db))
+            result = _import_export(args.file, _database(args.db), args.lessons)
             source = args.file
     except Exception as error:
         return _fail("import", error)
@@ -126,11 +129,12 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_export(file: Path, db_path: Path) -> ImportResult:
+def _import_export(file: Path, db_path: Path, lessons: Sequence[Path]) -> ImportResult:
     from calibrate.store.exchange import load_export, merge_export
 
     export = load_export(file)  # checked whole before the database is touched
-    return _in_database(db_path, lambda db: merge_export(db, export))
+    packs = _packs(lessons)  # which clauses each pack version has
+    return _in_database(db_path, lambda db: merge_export(db, export, packs))
 
 
 def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportResult:
@@ -165,6 +169,12 @@ def _warm_answer_cache(db_path: Path) -> None:
 
 
 def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> ImportResult:
+    records = read_history_csv(csv_path, _packs(lessons))
+    return _in_database(db_path, lambda db: merge_history(db, csv_path, records))
+
+
+def _packs(lessons: Sequence[Path]) -> list:
+    """The bundled packs and those in --lessons folders (a trainer's checkout wins)."""
     from calibrate import paths
     from calibrate.core.lessons import load_library
     from calibrate.store.exchange import ExchangeError
@@ -174,6 +184,4 @@ def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> Impor
     for folder in lessons:
         if not folder.is_dir():
             raise ExchangeError(f"--lessons {folder}: no such folder")
-    packs = load_library(folders, bundled=bundled).packs  # a trainer's checkout wins
-    records = read_history_csv(csv_path, packs)
-    return _in_database(db_path, lambda db: merge_history(db, csv_path, records))
+    return load_library(folders, bundled=bundled).packs

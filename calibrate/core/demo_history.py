@@ -11,13 +11,13 @@ from are in demo_words.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from calibrate.core.answer_rules import demo_id
 from calibrate.core.demo_words import AMBIGUOUS, DISPUTE_NOTES, NAMES, NOTES
 from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Lesson, Pack, Profile
 
@@ -158,7 +158,8 @@ class _Simulation:
                         for k, (_, _, p, lesson) in enumerate(ranked)]
 
     def new_id(self) -> str:
-        return str(uuid.UUID(bytes=self.id_rng.bytes(16), version=4))
+        """A demo UUID: seeded, and carrying the demo mark that keeps it out of real data."""
+        return demo_id(self.id_rng.bytes(16))
 
     # -- people ------------------------------------------------------------------------
 

@@ -50,5 +50,9 @@ class StoreError(CalibrateError):
     """The database cannot be used as asked (not SQLite, newer schema, locked, ...)."""
 
 
+class ExchangeError(CalibrateError):
+    """A file or database refused for an import, export or demo; the message is one line."""
+
+
 class SessionFlowError(CalibrateError):
     """A step was asked of the session flow that its current state does not allow."""

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING
 
+from calibrate.core.answer_rules import CaseFacts, PackFacts, answer_problems
 from calibrate.core.clock import new_id, utc_now
 from calibrate.core.models import Answer, AnswerDraft, Case, Pack, Profile
 
@@ -29,14 +30,9 @@ def record_answer(
     time_to_answer_ms: int,
     watched_ms: int,
 ) -> Answer:
-    """Validate and durably commit one answer; returns it only once it is on disk."""
-    if not draft.skipped:
-        if draft.decision not in pack.scale.ids:
-            raise ValueError(f"unknown decision {draft.decision!r}")
-        if draft.clause is not None and pack.clause(draft.clause) is None:
-            raise ValueError(f"unknown clause {draft.clause!r}")
-        if draft.confidence is not None and not 0.0 <= draft.confidence <= 1.0:
-            raise ValueError("confidence is a probability between 0 and 1")
+    """Validate and durably commit one answer; returns it only once it is on disk.
+
+    ValueError names what breaks the rules of stored answers (core/answer_rules.py)."""
     answer = Answer(
         id=new_id(),
         session_id=session_id,
@@ -59,14 +55,36 @@ def record_answer(
         time_to_answer_ms=max(0, int(time_to_answer_ms)),
         watched_ms=max(0, int(watched_ms)),
     )
-    insert_answer(db, answer)
+    row = _row(answer)
+    facts = PackFacts(pack.id, pack.scale.ids, tuple(c.id for c in pack.clauses))
+    known = case.id in pack.cases and pack.cases[case.id].content_hash == case.content_hash
+    _refuse(answer_problems(row, facts, CaseFacts(pack.id, case.id) if known else None))
+    _insert(db, row)
     return answer
 
 
 def insert_answer(db: sqlite_utils.Database, answer: Answer) -> None:
-    """One row, one transaction, committed (WAL, synchronous=FULL) before returning."""
+    """One row checked against the pack and case versions the database holds, then written
+    in one transaction, committed (WAL, synchronous=FULL) before returning."""
+    from calibrate.store.row_checks import row_problems
+
+    row = _row(answer)
+    _refuse(row_problems(db, "answers", [row])[0])
+    _insert(db, row)
+
+
+def _row(answer: Answer) -> dict:
     row = asdict(answer)
     row["skipped"] = int(answer.skipped)
+    return row
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        raise ValueError(f"answer not recorded: {'; '.join(problems)}")
+
+
+def _insert(db: sqlite_utils.Database, row: dict) -> None:
     with db.atomic():
         db["answers"].insert(row)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -18,22 +19,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calibrate import __version__
+from calibrate.core.answer_rules import is_demo_id
 from calibrate.core.clock import utc_now
-from calibrate.core.demo_history import DemoHistory, as_rows
-from calibrate.core.errors import CalibrateError
+from calibrate.core.errors import ExchangeError
 from calibrate.core.models import Pack
 from calibrate.core.wording import counted
 from calibrate.store import catalog
 from calibrate.store.audit import log_event
-from calibrate.store.db import SQLITE_MAGIC, schema_version
+from calibrate.store.db import schema_version
+from calibrate.store.demo_data import (  # noqa: F401 - part of this module's API
+    check_new_or_empty,
+    mark_demo,
+    remove_database_files,
+    row_counts,
+    write_demo_history,
+)
 from calibrate.store.migrations import MIGRATIONS
+from calibrate.store.row_checks import demo_row_problem, loaded_clauses, row_problems
 from calibrate.store.settings import is_demo  # noqa: F401 - part of this module's API
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 FORMAT = "calibrate-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: demo rows carry their mark inside the checksummed body
 # Dependency order: a row only points at rows of tables listed before it.
 KEYS = {"profiles": "id", "pack_versions": "pack_hash", "case_versions": "case_hash",
         "sessions": "id", "answers": "id", "disputes": "id"}
@@ -42,8 +51,15 @@ BATCH = 500
 SCALARS = (str, int, float, type(None))
 
 
-class ExchangeError(CalibrateError):
-    """A file or database refused for an import, export or demo; the message is one line."""
+class BadRowsError(ExchangeError):
+    """Rows that break the rules of stored rows (core/answer_rules.py), each phrased as
+    `FILE: row N: message`; nothing was imported."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        more = f" (and {counted(len(problems) - 1, 'more bad row')})" if len(problems) > 1 \
+            else ""
+        super().__init__(f"{problems[0]}{more}; nothing was imported")
 
 
 @dataclass
@@ -62,93 +78,6 @@ class ImportResult:
                 f"{counted(added['disputes'], 'dispute')} added)")
 
 
-# -- the demo flag and the demo history ----------------------------------------------------
-
-def mark_demo(db: sqlite_utils.Database, seed: int | None = None) -> None:
-    """Flag the file as demo data: the app shows a "Demo data" banner over it."""
-    db["meta"].upsert({"key": "demo", "value": "1"}, pk="key")
-    if seed is not None:
-        db["meta"].upsert({"key": "demo_seed", "value": str(seed)}, pk="key")
-
-
-def row_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    return {t: db.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0] for t in TABLES}
-
-
-def check_new_or_empty(path: Path) -> None:
-    """Refuse a file that holds anything; reads it without writing a byte."""
-    path = Path(path)
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise ExchangeError(f"{path} is a folder, not a database file")
-    if path.stat().st_size == 0:
-        return
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise ExchangeError(f"{path} is not empty (and not a Calibrate database); the demo "
-                                "writes only into a new or empty database, choose another file")
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
-                                             "'table' AND name NOT LIKE 'sqlite_%'")]
-        filled = [t for t in tables
-                  if conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{t}])").fetchone()[0]]
-        held = [counted(conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0], t[:-1])
-                for t in ("answers", "profiles") if t in filled] or [f"rows in {t}"
-                                                                      for t in filled[:1]]
-    except sqlite3.DatabaseError as error:
-        raise ExchangeError(f"{path} cannot be read as a database ({error}); choose another "
-                            "file") from None
-    finally:
-        conn.close()
-    if filled:
-        raise ExchangeError(f"{path} already holds data ({', '.join(held)}); the demo writes "
-                            "only into a new or empty database, choose another file with --db")
-
-
-def remove_database_files(path: Path) -> None:
-    """Delete a database file this command created, with its WAL and shared-memory files."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def write_demo_history(db: sqlite_utils.Database, history: DemoHistory,
-                       packs: Sequence[Pack]) -> None:
-    """Insert the demo history (and mark the file demo) in one transaction."""
-    rows = as_rows(history)
-    with db.atomic():
-        if any(row_counts(db).values()):
-            raise ExchangeError("the database is not empty; the demo was not written")
-        for pack in packs:
-            catalog.record_pack_version(db, pack)
-        # The catalog stamps "now"; the demo's packs were first seen when its history began.
-        for table in ("pack_versions", "case_versions"):
-            db.execute(f"UPDATE {table} SET first_seen_at = ?", [history.starts_at])
-        for table in ("profiles", "sessions", "answers", "disputes"):
-            db[table].insert_all(rows[table], batch_size=BATCH)
-        db["events"].insert_all(_demo_events(history), batch_size=BATCH)
-        mark_demo(db, history.seed)
-
-
-def _demo_events(history: DemoHistory) -> list[dict]:
-    """The audit the app would have written, stamped with the simulated times."""
-    events = []
-    for s in history.sessions:
-        events.append({"at": s.started_at, "kind": "session_started", "profile_id": s.profile_id,
-                       "session_id": s.id, "detail": json.dumps(
-                           {"pack": s.pack_id, "lesson": s.lesson_id, "kind": s.kind})})
-        if s.finished_at:
-            events.append({"at": s.finished_at, "kind": "session_finished", "profile_id": None,
-                           "session_id": s.id, "detail": "{}"})
-    session_of = {a.id: a.session_id for a in history.answers}
-    for d in history.disputes:
-        events.append({"at": d.created_at, "kind": "golden_disputed", "profile_id": d.profile_id,
-                       "session_id": session_of[d.answer_id],
-                       "detail": json.dumps({"case": d.case_id})})
-    return sorted(events, key=lambda e: (e["at"], e["kind"], e["session_id"]))
-
-
 # -- export -------------------------------------------------------------------------------
 
 def export_database(db: sqlite_utils.Database, out: Path) -> dict[str, int]:
@@ -159,12 +88,14 @@ def export_database(db: sqlite_utils.Database, out: Path) -> dict[str, int]:
     out.parent.mkdir(parents=True, exist_ok=True)
     body_path, final_path = out.with_name(out.name + ".body.tmp"), out.with_name(out.name + ".tmp")
     digest, counts = hashlib.sha256(), dict.fromkeys(TABLES, 0)
+    # Every row of a demo database says so itself, inside the checksummed body: editing the
+    # header cannot make it real data (docs/exchange.md, format_version 2).
+    mark = {"demo": True} if is_demo(db) else {}
     try:
         with body_path.open("wb") as body:
             for table, key in KEYS.items():
                 for row in db.query(f"SELECT * FROM [{table}] ORDER BY [{key}]"):
-                    line = json.dumps({"table": table, "row": row}, ensure_ascii=False,
-                                      separators=(",", ":")).encode() + b"\n"
+                    line = _line({"table": table, **mark, "row": row}).encode() + b"\n"
                     digest.update(line)
                     body.write(line)
                     counts[table] += 1
@@ -185,6 +116,19 @@ def export_database(db: sqlite_utils.Database, out: Path) -> dict[str, int]:
     return counts
 
 
+def _line(item: dict) -> str:
+    """One body line; a value JSON cannot hold (NaN, infinity) refuses the whole export."""
+    try:
+        return json.dumps(item, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        row = item["row"]
+        bad = next((k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)),
+                   "?")
+        raise ExchangeError(f"{item['table']} row {row.get(KEYS[item['table']])} holds "
+                            f"{bad} = {row.get(bad)}, a value Calibrate never writes and an "
+                            "export cannot carry; nothing was exported") from None
+
+
 def _is_export(path: Path) -> bool:
     try:
         return _read_header(path)[0].get("format") == FORMAT
@@ -201,13 +145,21 @@ class ExportFile:
     path: Path
     header: dict
     body_offset: int
+    demo_rows: bool = False  # a body line or a row id carries the demo mark
 
     @property
     def demo(self) -> bool:
-        return bool(self.header.get("demo"))
+        """Demo data if the rows say so; the header's flag only ever adds to that (a header
+        edited to "demo": false changes nothing)."""
+        return self.demo_rows or bool(self.header.get("demo"))
 
     def rows(self) -> Iterator[tuple[int, str, dict]]:
         """(line number, table, row) for every body line, in file order."""
+        for number, table, row, _demo in self.lines():
+            yield number, table, row
+
+    def lines(self) -> Iterator[tuple[int, str, dict, bool]]:
+        """(line number, table, row, marked demo) for every body line, in file order."""
         with self.path.open("rb") as handle:
             handle.seek(self.body_offset)
             for number, raw in enumerate(handle, start=2):
@@ -255,9 +207,16 @@ def load_export(path: Path) -> ExportFile:
     if digest.hexdigest() != header["body_sha256"]:
         raise ExchangeError(f"{path} was changed or damaged after it was exported (checksum "
                             "mismatch); nothing was imported")
+    if version < 2 and not header.get("demo"):
+        # Format 1 kept the demo flag only in the header, which anyone can edit: its rows
+        # cannot show that they are not demo data. Its own Calibrate can export it again.
+        raise ExchangeError(f"{path} is an export of format {version}, whose rows cannot "
+                            "show whether they are demo data; export the database again with "
+                            f"this Calibrate (format {FORMAT_VERSION}) and import that file")
     export = ExportFile(path, header, offset)
-    counts, last = dict.fromkeys(TABLES, 0), 0
-    for number, table, _row in export.rows():
+    counts, last, demo_rows = dict.fromkeys(TABLES, 0), 0, False
+    for number, table, row, marked in export.lines():
+        demo_rows = demo_rows or marked or is_demo_id(row.get("id"))
         if TABLES.index(table) < last:
             raise ExchangeError(f"{path}:{number}: {table} rows must come before "
                                 f"{TABLES[last]} rows")
@@ -267,10 +226,10 @@ def load_export(path: Path) -> ExportFile:
         if counts[table] != header["counts"].get(table, 0):
             raise ExchangeError(f"{path}: the header lists {header['counts'].get(table, 0)} "
                                 f"{table} but the file holds {counts[table]}")
-    return export
+    return ExportFile(path, header, offset, demo_rows)
 
 
-def _parse_line(path: Path, number: int, raw: bytes) -> tuple[str, dict]:
+def _parse_line(path: Path, number: int, raw: bytes) -> tuple[str, dict, bool]:
     try:
         item = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -286,7 +245,7 @@ def _parse_line(path: Path, number: int, raw: bytes) -> tuple[str, dict]:
     bad = next((k for k, v in row.items() if not isinstance(v, SCALARS)), None)
     if bad is not None:
         raise ExchangeError(f"{path}:{number}: {table}.{bad} must be text, a number or null")
-    return table, row
+    return table, row, item.get("demo") is True
 
 
 # -- merging rows ----------------------------------------------------------------------------
@@ -294,28 +253,33 @@ def _parse_line(path: Path, number: int, raw: bytes) -> tuple[str, dict]:
 Row = tuple[str, str, dict]  # (where: "FILE:LINE", table, row)
 
 
-def merge_export(db: sqlite_utils.Database, export: ExportFile) -> ImportResult:
-    """Add the export's rows that the database lacks, in one transaction; idempotent."""
+def merge_export(db: sqlite_utils.Database, export: ExportFile,
+                 known_packs: Sequence[Pack] = ()) -> ImportResult:
+    """Add the export's rows that the database lacks, in one transaction; idempotent.
+    `known_packs` (the loaded packs) tell which clauses each pack version has."""
     if export.demo and not is_demo(db) and any(row_counts(db).values()):
         raise ExchangeError(f"{export.path} holds demo data and this database holds real "
                             "answers; import it into a demo database or a new file")
-    rows = ((f"{export.path}:{n}", table, row) for n, table, row in export.rows())
+    rows = ((f"{export.path}: row {n}", table, row) for n, table, row in export.rows())
     return merge_rows(db, rows, event=("export_imported", {
         "file": export.path.name, "sha256": export.header["body_sha256"]}),
-        demo=export.demo)
+        demo=export.demo, known_packs=known_packs)
 
 
 def merge_rows(db: sqlite_utils.Database, rows: Iterator[Row], *, event: tuple[str, dict],
                packs: Sequence[Pack] = (), session_event: dict | None = None,
-               demo: bool = False) -> ImportResult:
+               demo: bool = False, known_packs: Sequence[Pack] = ()) -> ImportResult:
     """Insert the rows whose keys the database lacks, in one transaction, tables in order.
 
     Rows already present are counted, not touched (answers and disputes must match exactly);
-    `session_event`, when given, is logged as "session_imported" for each new session."""
+    `session_event`, when given, is logged as "session_imported" for each new session. Every
+    new row is checked (store/row_checks.py); any bad row refuses the whole merge, naming
+    each one (BadRowsError)."""
     result = ImportResult()
     if not demo and is_demo(db):
         raise ExchangeError("this is the demo database: real answers belong in your own "
                             "database (open Calibrate without --demo); nothing was imported")
+    merge = _Merge(db, result, session_event, demo, loaded_clauses([*packs, *known_packs]))
     try:
         with db.atomic():
             if demo:
@@ -326,12 +290,14 @@ def merge_rows(db: sqlite_utils.Database, rows: Iterator[Row], *, event: tuple[s
             table = ""
             for where, row_table, row in rows:
                 if batch and (row_table != table or len(batch) >= BATCH):
-                    _merge_batch(db, table, batch, result, session_event)
+                    merge.batch(table, batch)
                     batch = []
                 table = row_table
                 batch.append((where, row))
             if batch:
-                _merge_batch(db, table, batch, result, session_event)
+                merge.batch(table, batch)
+            if merge.problems:  # raised inside the transaction: nothing is kept
+                raise BadRowsError(merge.problems)
             log_event(db, event[0], detail={**event[1], "added": result.added,
                                             "present": result.present})
     except sqlite3.IntegrityError as error:
@@ -340,38 +306,64 @@ def merge_rows(db: sqlite_utils.Database, rows: Iterator[Row], *, event: tuple[s
     return result
 
 
-def _merge_batch(db: sqlite_utils.Database, table: str, batch: list[tuple[str, dict]],
-                 result: ImportResult, session_event: dict | None) -> None:
-    key = KEYS[table]
-    columns = set(db[table].columns_dict)
-    for where, row in batch:
-        unknown = set(row) - columns
-        if unknown:
-            raise ExchangeError(f"{where}: {table} has no column {sorted(unknown)[0]!r}; "
-                                "nothing was imported")
-    keys = [row[key] for _, row in batch]
-    existing = {r[key]: r for r in db.query(
-        f"SELECT * FROM [{table}] WHERE [{key}] IN ({','.join('?' * len(keys))})", keys)}
-    new = []
-    for where, row in batch:
-        old = existing.get(row[key])
-        if old is None:
-            new.append((where, row))
-        elif table in ("answers", "disputes") and any(old.get(c) != v for c, v in row.items()):
-            raise ExchangeError(f"{where}: {table[:-1]} {row[key]} differs from the one already "
-                                f"in the database ({table} are immutable); nothing was imported")
-        elif table == "sessions" and old["finished_at"] is None and row.get("finished_at"):
-            # The same session was finished elsewhere after this copy was taken.
-            db["sessions"].update(row[key], {"finished_at": row["finished_at"]})
-    _check_references(db, table, new)
-    result.added[table] += len(new)
-    result.present[table] += len(batch) - len(new)
-    if new:
-        db[table].insert_all([row for _, row in new], batch_size=BATCH)
-    if table == "sessions" and session_event is not None:
-        for _, row in new:
-            log_event(db, "session_imported", profile_id=row["profile_id"],
-                      session_id=row["id"], detail=session_event)
+class _Merge:
+    """One merge's state: good new rows are inserted as they come (later rows may refer to
+    them), bad ones only named; the transaction is rolled back if any was bad."""
+
+    def __init__(self, db: sqlite_utils.Database, result: ImportResult,
+                 session_event: dict | None, demo: bool, clauses: dict) -> None:
+        self.db, self.result, self.session_event = db, result, session_event
+        self.demo, self.clauses = demo, clauses
+        self.problems: list[str] = []
+
+    def batch(self, table: str, batch: list[tuple[str, dict]]) -> None:
+        db, key = self.db, KEYS[table]
+        columns = set(db[table].columns_dict)
+        for where, row in batch:
+            unknown = set(row) - columns
+            if unknown:
+                raise ExchangeError(f"{where}: {table} has no column {sorted(unknown)[0]!r}; "
+                                    "nothing was imported")
+        keys = [row[key] for _, row in batch]
+        existing = {r[key]: r for r in db.query(
+            f"SELECT * FROM [{table}] WHERE [{key}] IN ({','.join('?' * len(keys))})", keys)}
+        new = []
+        for where, row in batch:
+            old = existing.get(row[key])
+            if old is None:
+                new.append((where, row))
+            elif table in ("answers", "disputes") and any(old.get(c) != v
+                                                          for c, v in row.items()):
+                raise ExchangeError(f"{where}: {table[:-1]} {row[key]} differs from the one "
+                                    f"already in the database ({table} are immutable); "
+                                    "nothing was imported")
+            elif table == "sessions" and old["finished_at"] is None and row.get("finished_at"):
+                # The same session was finished elsewhere after this copy was taken.
+                db["sessions"].update(row[key], {"finished_at": row["finished_at"]})
+        new = self._good(table, new)
+        self.result.added[table] += len(new)
+        self.result.present[table] += len(batch) - len(new)
+        if new:
+            db[table].insert_all([row for _, row in new], batch_size=BATCH)
+        if table == "sessions" and self.session_event is not None:
+            for _, row in new:
+                log_event(db, "session_imported", profile_id=row["profile_id"],
+                          session_id=row["id"], detail=self.session_event)
+
+    def _good(self, table: str, rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+        """The rows that pass every check; the others' problems are kept, one line each."""
+        found = row_problems(self.db, table, [row for _, row in rows], self.clauses)
+        missing = _missing_references(self.db, table, rows)
+        good = []
+        for (where, row), problems in zip(rows, found, strict=True):
+            demo = None if self.demo else demo_row_problem(table, row)
+            problems = [*([demo] if demo else []), *missing.get(where, []), *problems]
+            if problems:
+                self.problems.append(f"{where}: {table[:-1]} {row[KEYS[table]]}: "
+                                     f"{'; '.join(problems)}")
+            else:
+                good.append((where, row))
+        return good
 
 
 REFERENCES = {"sessions": (("profile_id", "profiles"),),
@@ -379,11 +371,12 @@ REFERENCES = {"sessions": (("profile_id", "profiles"),),
               "disputes": (("answer_id", "answers"), ("profile_id", "profiles"))}
 
 
-def _check_references(db: sqlite_utils.Database, table: str,
-                      rows: list[tuple[str, dict]]) -> None:
-    """Name the row whose parent is neither in the file nor in the database."""
+def _missing_references(db: sqlite_utils.Database, table: str,
+                        rows: list[tuple[str, dict]]) -> dict[str, list[str]]:
+    """Per row (by where): each parent that is neither in the file nor in the database."""
+    missing: dict[str, list[str]] = {}
     for column, parent in REFERENCES.get(table, ()):
-        wanted = sorted({row[column] for _, row in rows if row.get(column) is not None})
+        wanted = sorted({row[column] for _, row in rows if isinstance(row.get(column), str)})
         found: set[str] = set()
         for i in range(0, len(wanted), BATCH):
             part = wanted[i:i + BATCH]
@@ -391,6 +384,7 @@ def _check_references(db: sqlite_utils.Database, table: str,
                 f"SELECT id FROM [{parent}] WHERE id IN ({','.join('?' * len(part))})", part)}
         for where, row in rows:
             if row.get(column) is not None and row[column] not in found:
-                raise ExchangeError(f"{where}: {table} row {row[KEYS[table]]} refers to "
-                                    f"{column} {row[column]}, which is neither in the file nor "
-                                    "in the database; nothing was imported")
+                missing.setdefault(where, []).append(
+                    f"refers to {column} {row[column]}, which is neither in the file nor in "
+                    "the database")
+    return missing

@@ -25,7 +25,7 @@ def import_answers(db_path: Path, path: Path, packs: Sequence[Pack]) -> str:
         export = load_export(path)  # refused whole if tampered, newer or not an export
         db = open_database(db_path)
         try:
-            result = merge_export(db, export)
+            result = merge_export(db, export, packs)
         finally:
             db.conn.close()
     return f"{path.name}: {result.summary()}."

@@ -1,0 +1,121 @@
+"""Rows checked against the rules in core/answer_rules.py before they are written, with
+what the database knows (pack and case versions) looked up for each batch.
+
+Used by the imports (store/exchange.py merge_rows: an export and a history CSV) and by the
+app's own writes (store/answers.py): one validator, whatever the way in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from calibrate.core.answer_rules import (
+    CaseFacts,
+    PackFacts,
+    answer_problems,
+    case_version_problems,
+    dispute_problems,
+    is_demo_id,
+    pack_version_problems,
+    profile_problems,
+    session_problems,
+)
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from calibrate.core.models import Pack
+
+Clauses = Mapping[str, Collection[str]]  # pack_hash → clause ids, of the packs loaded
+
+
+def loaded_clauses(packs: Sequence[Pack]) -> dict[str, frozenset[str]]:
+    return {p.content_hash: frozenset(c.id for c in p.clauses) for p in packs}
+
+
+def _json(text: object) -> object:
+    try:
+        return json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def pack_facts(db: sqlite_utils.Database, hashes: Iterable[object], clauses: Clauses
+               ) -> dict[str, PackFacts]:
+    """The pack versions the database holds among these hashes."""
+    wanted = sorted({h for h in hashes if isinstance(h, str)})
+    found: dict[str, PackFacts] = {}
+    for i in range(0, len(wanted), 500):
+        part = wanted[i:i + 500]
+        for pack_hash, pack_id, decisions in db.execute(
+                "SELECT pack_hash, pack_id, decisions FROM pack_versions WHERE pack_hash IN "
+                f"({','.join('?' * len(part))})", part):
+            listed = _json(decisions)
+            found[pack_hash] = PackFacts(pack_id, tuple(listed) if isinstance(listed, list)
+                                         else (), clauses.get(pack_hash))
+    return found
+
+
+def case_facts(db: sqlite_utils.Database, hashes: Iterable[object]) -> dict[str, CaseFacts]:
+    wanted = sorted({h for h in hashes if isinstance(h, str)})
+    found: dict[str, CaseFacts] = {}
+    for i in range(0, len(wanted), 500):
+        part = wanted[i:i + 500]
+        for case_hash, pack_id, case_id in db.execute(
+                "SELECT case_hash, pack_id, case_id FROM case_versions WHERE case_hash IN "
+                f"({','.join('?' * len(part))})", part):
+            found[case_hash] = CaseFacts(pack_id, case_id)
+    return found
+
+
+def _decisions_of_packs(db: sqlite_utils.Database, pack_ids: Iterable[object]
+                        ) -> dict[str, set[str]]:
+    """Every decision any version of each pack knows (a case version names only its pack)."""
+    wanted = sorted({p for p in pack_ids if isinstance(p, str)})
+    found: dict[str, set[str]] = {}
+    for i in range(0, len(wanted), 500):
+        part = wanted[i:i + 500]
+        for pack_id, decisions in db.execute(
+                "SELECT pack_id, decisions FROM pack_versions WHERE pack_id IN "
+                f"({','.join('?' * len(part))})", part):
+            listed = _json(decisions)
+            known = found.setdefault(pack_id, set())
+            if isinstance(listed, list):
+                known.update(d for d in listed if isinstance(d, str))
+    return found
+
+
+def row_problems(db: sqlite_utils.Database, table: str, rows: Sequence[dict[str, Any]],
+                 clauses: Clauses = {}) -> list[list[str]]:  # noqa: B006 - read only
+    """The problems of each row of one table (a list per row, empty when it is good)."""
+    if table == "answers":
+        packs = pack_facts(db, (r.get("pack_hash") for r in rows), clauses)
+        cases = case_facts(db, (r.get("case_hash") for r in rows))
+        return [answer_problems(r, packs.get(r.get("pack_hash")), cases.get(r.get("case_hash")))
+                for r in rows]
+    if table == "sessions":
+        packs = pack_facts(db, (r.get("pack_hash") for r in rows), clauses)
+        return [session_problems(r, packs.get(r.get("pack_hash"))) for r in rows]
+    if table == "profiles":
+        return [profile_problems(r) for r in rows]
+    if table == "disputes":
+        return [dispute_problems(r) for r in rows]
+    if table == "pack_versions":
+        return [pack_version_problems(r, _json(r.get("decisions")), _json(r.get("ladder")))
+                for r in rows]
+    if table == "case_versions":
+        decisions = _decisions_of_packs(db, (r.get("pack_id") for r in rows))
+        return [case_version_problems(r, decisions.get(r.get("pack_id")),
+                                      _json(r.get("golden_clauses"))) for r in rows]
+    return [[] for _ in rows]
+
+
+def demo_row_problem(table: str, row: Mapping[str, Any]) -> str | None:
+    """A row the demo history made, on its way into a database that is not a demo one."""
+    key = row.get("id")
+    if table in ("profiles", "sessions", "answers", "disputes") and is_demo_id(key):
+        return (f"{table[:-1]} {key} is demo data (its id carries the demo mark); demo rows "
+                "never go into a real database")
+    return None
