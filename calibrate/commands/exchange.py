@@ -57,9 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.set_defaults(run=run_import)
 
 
-def _fail(command: str, error: BaseException) -> int:
-    """One line for a refused file; a history CSV's bad rows as FILE:LINE lines + a count."""
+def _fail(command: str, error: BaseException, database: Path | None = None) -> int:
+    """One line for a refused file; bad rows as `FILE: row N` lines + a count."""
     from calibrate.store.exchange import BadRowsError
+    from calibrate.store.integrity import damaged, is_damage
 
     if isinstance(error, HistoryError | BadRowsError) and not isinstance(error,
                                                                          HistoryFileError):
@@ -71,6 +72,8 @@ def _fail(command: str, error: BaseException) -> int:
               file=sys.stderr)
     elif isinstance(error, CalibrateError):
         print(f"calibrate {command}: {error}", file=sys.stderr)
+    elif is_damage(error):  # SQLite saw the damage in the database file
+        print(f"calibrate {command}: {damaged(database, str(error))}", file=sys.stderr)
     else:  # the contract: never a traceback
         print(f"calibrate {command}: unexpected error: {type(error).__name__}: "
               f"{' '.join(str(error).split())}", file=sys.stderr)
@@ -101,7 +104,7 @@ def run_export(args: argparse.Namespace) -> int:
         finally:
             db.conn.close()
     except Exception as error:
-        return _fail("export", error)
+        return _fail("export", error, _database(args.db))
     print(f"Exported {counted(counts['answers'], 'answer')} "
           f"({counted(counts['profiles'], 'profile')}, {counted(counts['sessions'], 'session')}, "
           f"{counted(counts['disputes'], 'dispute')}) to {args.out}.")
@@ -122,7 +125,7 @@ def run_import(args: argparse.Namespace) -> int:
             result = _import_export(args.file, _database(args.db), args.lessons)
             source = args.file
     except Exception as error:
-        return _fail("import", error)
+        return _fail("import", error, _database(args.db))
     print(f"{source}: {result.summary()}.", flush=True)
     if result.added["answers"]:
         _warm_answer_cache(_database(args.db))

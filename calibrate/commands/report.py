@@ -74,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"calibrate report: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     except Exception as error:  # the contract: never a traceback
+        from calibrate.store.integrity import damaged, is_damage
+
+        if is_damage(error):  # SQLite saw the damage: the same line as when a count shows it
+            print(f"calibrate report: {damaged(args.db, str(error))}", file=sys.stderr)
+            return 2
         print(f"calibrate report: unexpected error: {type(error).__name__}: "
               f"{' '.join(str(error).split())}", file=sys.stderr)
         return 2

@@ -33,7 +33,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from calibrate.core.answer_table import AnswerTable, IdLookup, PackInfo
+from calibrate.store.integrity import check_count, check_whole, refuse_damage
 from calibrate.store.settings import ensure_meta, get_meta
 
 if TYPE_CHECKING:
@@ -225,7 +227,28 @@ def read_answers(db: sqlite_utils.Database, previous: CodedAnswers | None = None
     """Every answer in the database, coded: `previous` (an earlier result) or the cache file
     in `directory` reused when still valid, extended by the rows added since."""
     path = database_file(db)
-    fingerprint = _fingerprint(db, path)
+    fingerprint = _fingerprint(db, path)  # may write the database_id: before the snapshot
+    with _snapshot(db), refuse_damage(path):
+        return _read_answers(db, previous, directory, path, fingerprint)
+
+
+@contextmanager
+def _snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """One read transaction: the highest rowid, the count and the rows read all agree while
+    another connection commits answers."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
+
+
+def _read_answers(db: sqlite_utils.Database, previous: CodedAnswers | None,
+                  directory: Path | None, path: Path | None, fingerprint: tuple | None
+                  ) -> CodedAnswers:
     top = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM answers").fetchone()[0]
     coded = None
     if (previous is not None and fingerprint is not None
@@ -440,9 +463,11 @@ def _extend(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> CodedAn
     if top <= lo and not waiting:
         return coded
     started = time.perf_counter()
-    count = db.execute("SELECT COUNT(*) FROM answers WHERE rowid > ? AND rowid <= ?",
-                       [lo, top]).fetchone()[0]
-    buffer, coder, orphans = _Columns(count + len(waiting)), _Coder(db, coded.lookups), []
+    # Counted in the smallest index (another b-tree than the rows): a damaged page that ends
+    # the read early without an error shows as fewer rows read than counted (checked below).
+    total = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    check_whole(db, ("sessions", "case_versions"))  # answers take their facts from these
+    buffer, coder, orphans = _Columns(max(0, total - len(coded))), _Coder(db, coded.lookups), []
     reads = [(_SELECT + "WHERE a.rowid > ? AND a.rowid <= ? ORDER BY a.rowid", [lo, top])]
     if waiting:
         reads.append((_SELECT + "WHERE a.rowid IN (SELECT value FROM json_each(?)) "
@@ -451,6 +476,7 @@ def _extend(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> CodedAn
         cursor = db.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
             buffer.append(_decode(rows, coder, orphans))
+    check_count(db, "answers", len(coded) + buffer.size + len(orphans), total)
     if not buffer.size:
         return replace(coded, max_rowid=max(top, lo), orphans=tuple(orphans))
     if len(coded):

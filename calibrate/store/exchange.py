@@ -34,6 +34,7 @@ from calibrate.store.demo_data import (  # noqa: F401 - part of this module's AP
     row_counts,
     write_demo_history,
 )
+from calibrate.store.integrity import check_count, check_whole
 from calibrate.store.migrations import MIGRATIONS
 from calibrate.store.row_checks import demo_row_problem, loaded_clauses, row_problems
 from calibrate.store.settings import is_demo  # noqa: F401 - part of this module's API
@@ -85,6 +86,7 @@ def export_database(db: sqlite_utils.Database, out: Path) -> dict[str, int]:
     out = Path(out)
     if out.exists() and not _is_export(out):
         raise ExchangeError(f"{out} exists and is not a Calibrate export; choose another name")
+    check_whole(db, TABLES)  # a table or index that lost rows: never half a database
     out.parent.mkdir(parents=True, exist_ok=True)
     body_path, final_path = out.with_name(out.name + ".body.tmp"), out.with_name(out.name + ".tmp")
     digest, counts = hashlib.sha256(), dict.fromkeys(TABLES, 0)
@@ -99,6 +101,8 @@ def export_database(db: sqlite_utils.Database, out: Path) -> dict[str, int]:
                     digest.update(line)
                     body.write(line)
                     counts[table] += 1
+        for table, held in row_counts(db).items():  # a read that ended early: refused
+            check_count(db, table, counts[table], held)
         header = {"format": FORMAT, "format_version": FORMAT_VERSION,
                   "schema_version": schema_version(db), "calibrate_version": __version__,
                   "exported_at": utc_now(), "demo": is_demo(db), "counts": counts,

@@ -12,6 +12,7 @@ import numpy as np
 from calibrate.core.answer_table import AnswerTable, Filters, PackInfo
 from calibrate.core.models import Pack
 from calibrate.store.answer_cache import AnswerCache, id_lookup
+from calibrate.store.integrity import check_whole
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -74,6 +75,9 @@ def load_answers(db: sqlite_utils.Database, filters: Filters = EVERYTHING,
     rows); the filters select rows in memory. Pass a long-lived `cache` to keep the answers
     in memory between calls (the dashboard does)."""
     coded = (cache or AnswerCache()).read(db)
+    # The small tables a report also reads whole (the cache checks answers, sessions and
+    # case versions): a damaged one is refused, not read in part.
+    check_whole(db, ("profiles", "pack_versions", "disputes"))
     table = coded.table(pack_infos(db, packs), profile_names(db), id_lookup(db))
     return table.filtered(filters)
 

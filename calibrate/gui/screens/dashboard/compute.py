@@ -32,6 +32,7 @@ from calibrate.core.lead_metrics import (
 from calibrate.core.models import Pack
 from calibrate.store.answer_cache import AnswerCache
 from calibrate.store.db import open_reader
+from calibrate.store.integrity import refuse_damage
 from calibrate.store.queries import dispute_rows, filter_choices, load_answers, roster
 
 ANSWERS = AnswerCache()  # shared by every dashboard computation in this process
@@ -159,7 +160,8 @@ def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: floa
             _RECENT.move_to_end(key)
             dashboard, choices = _RECENT[key]
         else:
-            dashboard, choices = _compute(db_path, filters, packs, target)
+            with refuse_damage(db_path):  # a damaged file: a dialog saying what to do
+                dashboard, choices = _compute(db_path, filters, packs, target)
             release_memory()
         result = DashboardResult(filters, dashboard, choices, dark, key=key)
         if DETAIL_TABLES.intersection(panels):  # panels include the charts
