@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from calibrate.core.errors import StoreError
 from calibrate.core.lessons import require_pack
 from calibrate.core.models import AnswerDraft
 from calibrate.store import answers, catalog, disputes, sessions
@@ -49,3 +52,24 @@ def test_schema_1_database_gains_disputes_and_keeps_answers_and_a_backup(tmp_pat
         .fetchall()
     )
     assert ("answers",) in tables and ("disputes",) not in tables
+
+
+@pytest.mark.parametrize(("version", "message"), [
+    (-1, "has schema version -1, which no Calibrate writes"),
+    (-(2**31), "which no Calibrate writes"),
+    (0, "holds Calibrate's tables but schema version 0"),
+])
+def test_an_impossible_schema_version_is_refused_without_claiming_a_backup(
+        tmp_path: Path, version: int, message: str) -> None:
+    path = tmp_path / "edited.sqlite3"
+    open_database(path).conn.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as refused:
+        open_database(path)
+    assert message in str(refused.value) and "left untouched" in str(refused.value)
+    assert "backup copy sits beside it" not in str(refused.value)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []

@@ -67,6 +67,7 @@ def connect_database(
             f"{path} cannot be opened as a database ({error}); it was left untouched."
         ) from error
     latest = SCHEMA_VERSION if migrations is None else len(migrations)
+    _check_version(conn, path, version)
     if version > latest:
         conn.close()
         raise StoreError(
@@ -74,22 +75,35 @@ def connect_database(
             f"version knows up to {latest}). Update Calibrate; the file was "
             "left untouched."
         )
-    if version == 0 and _foreign_tables(conn):
-        conn.close()
-        raise StoreError(
-            f"{path} is an SQLite database but not a Calibrate one; it was left "
-            "untouched. Choose another file with --db."
-        )
     _set_pragmas(conn)
     if version < latest:
         if migrations is None:
             from calibrate.store.migrations import MIGRATIONS
 
             migrations = MIGRATIONS
-        if version > 0:
-            backup_copy(conn, path, version)
-        _migrate(wrap_connection(conn), version, migrations)
+        backup = backup_copy(conn, path, version) if version > 0 else None
+        _migrate(wrap_connection(conn), version, migrations, backup)
     return conn
+
+
+def _check_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Refuse a schema version no Calibrate writes: below 0, or 0 on a file with tables."""
+    problem = None
+    if version < 0:
+        problem = (f"{path} has schema version {version}, which no Calibrate writes (the "
+                   "file was edited or damaged); it was left untouched. Put back a backup "
+                   "copy of it, or choose another file with --db.")
+    elif version == 0 and (tables := _foreign_tables(conn)):
+        if {"meta", "answers"} <= set(tables):
+            problem = (f"{path} holds Calibrate's tables but schema version 0 (its "
+                       "PRAGMA user_version was reset); it was left untouched. Put back a "
+                       "backup copy of it, or choose another file with --db.")
+        else:
+            problem = (f"{path} is an SQLite database but not a Calibrate one; it was left "
+                       "untouched. Choose another file with --db.")
+    if problem is not None:
+        conn.close()
+        raise StoreError(problem)
 
 
 def _check_is_sqlite(path: Path) -> None:
@@ -138,7 +152,8 @@ def backup_copy(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return target
 
 
-def _migrate(db: sqlite_utils.Database, version: int, migrations: Sequence[Migration]) -> None:
+def _migrate(db: sqlite_utils.Database, version: int, migrations: Sequence[Migration],
+             backup: Path | None) -> None:
     """Each migration and its user_version bump commit together or not at all."""
     for number in range(version + 1, len(migrations) + 1):
         migration = migrations[number - 1]
@@ -147,10 +162,11 @@ def _migrate(db: sqlite_utils.Database, version: int, migrations: Sequence[Migra
                 migration(db)
                 db.execute(f"PRAGMA user_version = {number}")
         except Exception as error:
+            kept = f"; a backup copy sits beside it: {backup.name}" if backup else ""
             raise StoreError(
                 f"updating the database to schema {number} "
                 f"({migration.__name__}) failed: {error}. The database was left "
-                "as it was; a backup copy sits beside it."
+                f"as it was{kept}."
             ) from error
 
 
