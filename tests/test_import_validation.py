@@ -229,3 +229,15 @@ def test_format_1_files_are_refused_unless_they_say_demo(
     assert catalog.list_profiles(db) and db.execute(
         "SELECT value FROM meta WHERE key = 'demo'").fetchone()[0] == "1"
     db.conn.close()
+
+
+def test_a_number_too_large_for_sqlite_is_one_line_not_an_unexpected_error(
+        tmp_path: Path, real_db: Path) -> None:
+    source = real_export(tmp_path, real_db)
+    huge = edit_lines(source, tmp_path / "huge.jsonl", lambda h, b: (h, [
+        {**x, "row": {**x["row"], "team": 10**30}} if x["table"] == "profiles" else x
+        for x in b]))
+    result = calibrate("import", str(huge), "--db", str(real_db), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"calibrate import: {huge}:2: profiles.team must be text, "
+                                     "a number SQLite can hold, or null")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from calibrate.core.models import SESSION_KINDS
@@ -63,11 +63,11 @@ def demo_id(random_bytes: bytes) -> str:
 
 
 def parse_stamp(value: object) -> datetime | None:
-    """The moment of a stored timestamp, None unless it is in the store's form."""
+    """The moment of a stored timestamp (naive, in UTC), None unless in the store's form."""
     if not isinstance(value, str) or not _STAMP.fullmatch(value):
         return None
     try:
-        return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
+        return datetime.fromisoformat(value[:-1])
     except ValueError:  # 2026-02-30 and the like
         return None
 

@@ -246,9 +246,11 @@ def _parse_line(path: Path, number: int, raw: bytes) -> tuple[str, dict, bool]:
     key = row.get(KEYS[table])
     if not isinstance(key, str) or not key:
         raise ExchangeError(f"{path}:{number}: {table} row without its {KEYS[table]}")
-    bad = next((k for k, v in row.items() if not isinstance(v, SCALARS)), None)
+    bad = next((k for k, v in row.items() if not isinstance(v, SCALARS)
+                or isinstance(v, int) and not -2**63 <= v < 2**63), None)  # SQLite's range
     if bad is not None:
-        raise ExchangeError(f"{path}:{number}: {table}.{bad} must be text, a number or null")
+        raise ExchangeError(f"{path}:{number}: {table}.{bad} must be text, a number SQLite can "
+                            "hold, or null")
     return table, row, item.get("demo") is True
 
 

@@ -238,7 +238,7 @@ def history_rows(path: Path, records: list[HistoryRecord],
         k = key(r.reviewer, r.team, r.site)
         if k not in known:
             known[k] = derived("profile", *k)
-            yield (f"{path}:{r.line}", "profiles", {
+            yield (f"{path}: row {r.line}", "profiles", {
                 "id": known[k], "name": r.reviewer, "team": r.team, "site": r.site,
                 "role": "moderator", "created_at": now})
     sessions: dict[str, dict] = {}
@@ -254,14 +254,14 @@ def history_rows(path: Path, records: list[HistoryRecord],
             "kind": "first_attempt" if first_day[lesson_key] == r.day else "retake",
             "team": r.team, "site": r.site, "started_at": r.at, "finished_at": r.at})
         s["started_at"], s["finished_at"] = min(s["started_at"], r.at), max(s["finished_at"], r.at)
-        where[session_id] = where.get(session_id, f"{path}:{r.line}")
+        where[session_id] = where.get(session_id, f"{path}: row {r.line}")
     for session_id, row in sessions.items():
         yield where[session_id], "sessions", row
     for r in records:
         profile_id = known[key(r.reviewer, r.team, r.site)]
         session_id = derived("session", profile_id, r.pack.id, r.lesson_id, r.day)
         case = r.pack.cases[r.case_id]
-        yield f"{path}:{r.line}", "answers", {
+        yield f"{path}: row {r.line}", "answers", {
             "id": derived("answer", session_id, r.case_id), "session_id": session_id,
             "profile_id": profile_id, "pack_id": r.pack.id, "lesson_id": r.lesson_id,
             "case_id": r.case_id, "case_hash": case.content_hash, "pack_hash": r.pack.content_hash,
