@@ -222,6 +222,10 @@ def test_format_1_files_are_refused_unless_they_say_demo(
     old_demo = edit_lines(demo_export, tmp_path / "old-demo.jsonl", as_version_1(True))
     assert calibrate("import", str(old_demo), "--db", str(real_db),
                      cwd=tmp_path).returncode == 2  # demo into real: refused
+    zero = edit_lines(demo_export, tmp_path / "zero.jsonl",
+                      lambda h, b: ({**h, "format_version": 0, "demo": True}, b))
+    result = calibrate("import", str(zero), "--db", str(real_db), cwd=tmp_path)
+    assert result.returncode == 2 and "format_version 0 is not one" in result.stderr
     fresh = tmp_path / "fresh.sqlite3"
     result = calibrate("import", str(old_demo), "--db", str(fresh), cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -211,6 +211,9 @@ def load_export(path: Path) -> ExportFile:
     if digest.hexdigest() != header["body_sha256"]:
         raise ExchangeError(f"{path} was changed or damaged after it was exported (checksum "
                             "mismatch); nothing was imported")
+    if version < 1:
+        raise ExchangeError(f"{path}:1: format_version {version} is not one Calibrate writes; "
+                            "nothing was imported")
     if version < 2 and not header.get("demo"):
         # Format 1 kept the demo flag only in the header, which anyone can edit: its rows
         # cannot show that they are not demo data. Its own Calibrate can export it again.
