@@ -2,8 +2,16 @@
 
 The bundled lessons must never hold real harmful media (DOMAIN.md, "Demo content"), so every
 clip is synthetic: an ffmpeg `color` source, the case's cues drawn as timed text ("0:04 — the
-knife slips..."), its moments as a band while they are in view, a running timestamp, the case
-id, and a quiet `sine` tone. The cases are the source of truth: change a cue, re-run this.
+knife slips..."), a running timestamp, the case id, a frame-number strip and a quiet `sine`
+tone. The cases are the source of truth: change a cue, re-run this.
+
+Blind means blind (DESIGN.md): a clip describes the scene, never which moment violates or
+what the policy calls it, so the golden moments are not drawn. Every text drawn into a clip
+is listed in assets/<pack>/drawn-texts.json, which tests/test_demo_media.py holds against the
+cases' golden moments, decisions and clauses.
+
+The strip in the bottom-left corner writes the frame number (0-based) as FRAME_BITS boxes,
+bit 0 leftmost, white = 1, each BOX px square, so a test can read which frame is on screen.
 
     python scripts/make_demo_media.py                  # every case of every pack
     python scripts/make_demo_media.py harassment       # one pack
@@ -16,6 +24,7 @@ not, because the rendered clips are committed under assets/.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -38,6 +47,9 @@ FONT_MONO = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 WIDTH, HEIGHT, FPS = 640, 360, 25
 TAIL_SECONDS = 2.0  # the clip runs this long past its last cue or moment end
 MIN_SECONDS, MAX_SECONDS = 6.0, 12.0
+# The frame-number strip: 9 bits count to 511 frames, past MAX_SECONDS * FPS = 300.
+FRAME_BITS, BOX = 9, 16
+MANIFEST = "drawn-texts.json"  # per pack folder in assets/: the texts each clip shows
 
 
 @dataclass(frozen=True)
@@ -88,117 +100,105 @@ def _filter_path(path: Path) -> str:
     return text
 
 
-def _text_layer(
-    text_file: Path,
-    *,
-    font: Path,
-    size: int,
-    x: str,
-    y: str,
-    colour: str,
-    start: float | None = None,
-    end: float | None = None,
-) -> str:
-    """A drawtext filter that reads its words from a file, so no text needs escaping."""
-    options = [
-        f"fontfile={_filter_path(font)}",
-        f"textfile={_filter_path(text_file)}",
-        "expansion=none",
-        f"fontsize={size}",
-        f"fontcolor={colour}",
-        "line_spacing=8",
-        f"x={x}",
-        f"y={y}",
+class TextLayers:
+    """drawtext filters that read their words from files (so no text needs escaping), and
+    the list of every text drawn, for the pack's manifest."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.texts: list[str] = []
+
+    def layer(
+        self,
+        text: str,
+        *,
+        font: Path,
+        size: int,
+        x: str,
+        y: str,
+        colour: str,
+        start: float | None = None,
+        end: float | None = None,
+    ) -> str:
+        text_file = self.workdir / f"text{len(self.texts)}.txt"
+        text_file.write_text(text, encoding="utf-8")
+        self.texts.append(text)
+        options = [
+            f"fontfile={_filter_path(font)}",
+            f"textfile={_filter_path(text_file)}",
+            "expansion=none",
+            f"fontsize={size}",
+            f"fontcolor={colour}",
+            "line_spacing=8",
+            f"x={x}",
+            f"y={y}",
+        ]
+        if start is not None and end is not None:
+            options.append(f"enable='gte(t,{start:.3f})*lt(t,{end:.3f})'")
+        return "drawtext=" + ":".join(options)
+
+
+# The one expanded text, the running timestamp; the manifest lists it by this name.
+CLOCK_TEXT = "%{pts:hms} (running time)"
+FOOTER_TEXT = "Synthetic demo clip: the scene in words, no real footage"
+
+
+def frame_strip(height: int = HEIGHT) -> str:
+    """Filters drawing the frame number n as FRAME_BITS white/black boxes in the bottom left."""
+    margin = BOX // 4
+    step = BOX + margin
+    parts = [
+        f"drawbox=x=0:y={height - BOX - 2 * margin}:w={FRAME_BITS * step + margin}:"
+        f"h={BOX + 2 * margin}:color=black:t=fill"
     ]
-    if start is not None and end is not None:
-        options.append(f"enable='gte(t,{start:.3f})*lt(t,{end:.3f})'")
-    return "drawtext=" + ":".join(options)
+    for bit in range(FRAME_BITS):
+        parts.append(
+            f"drawbox=x={margin + bit * step}:y={height - BOX - margin}:w={BOX}:h={BOX}:"
+            rf"color=white:t=fill:enable='eq(mod(floor(n/{2**bit})\,2)\,1)'"
+        )
+    return ",".join(parts)
 
 
 def _filter_graph(
-    pack_id: str, case: CaseSpec, duration: float, style: PackStyle, workdir: Path
+    pack_id: str, case: CaseSpec, duration: float, style: PackStyle, text: TextLayers
 ) -> str:
-    def text_file(name: str, text: str) -> Path:
-        path = workdir / name
-        path.write_text(text, encoding="utf-8")
-        return path
-
+    strip_right = FRAME_BITS * (BOX + BOX // 4) + BOX // 4
     layers = [
         "drawbox=x=0:y=0:w=iw:h=40:color=black@0.35:t=fill",
-        _text_layer(
-            text_file("header.txt", f"{pack_id} / {case.id}"),
-            font=FONT,
-            size=15,
-            x="16",
-            y="13",
-            colour="white@0.85",
+        text.layer(
+            f"{pack_id} / {case.id}", font=FONT, size=15, x="16", y="13", colour="white@0.85"
         ),
-        # The one expanded text: the running timestamp.
         f"drawtext=fontfile={_filter_path(FONT_MONO)}:text='%{{pts\\:hms}}':fontsize=15:"
         "fontcolor=white@0.85:x=w-tw-16:y=13",
-        _text_layer(
-            text_file(
-                "footer.txt",
-                "Calibrate demo clip: a synthetic stand-in that "
-                "describes the scene in words. No real footage.",
-            ),
-            font=FONT,
-            size=12,
-            x="16",
-            y="h-26",
-            colour="white@0.55",
+        text.layer(
+            FOOTER_TEXT, font=FONT, size=12, x=str(strip_right + 12), y="h-21", colour="white@0.55"
         ),
+        frame_strip(),
     ]
     cue_times = [float(c.at) for c in case.cues] + [duration]
     for index, cue in enumerate(case.cues):
         start, end = cue_times[index], cue_times[index + 1]
         words = "\n".join(textwrap.wrap(f"{clock(start)} — {cue.text}", width=42))
         layers.append(
-            _text_layer(
-                text_file(f"cue{index}.txt", words),
-                font=FONT,
-                size=23,
-                x="32",
-                y="66",
-                colour="white",
-                start=start,
-                end=end,
+            text.layer(
+                words, font=FONT, size=23, x="32", y="66", colour="white", start=start, end=end
             )
         )
-    for index, moment in enumerate(case.moments):
-        start, end = float(moment.start), float(moment.end)
-        label = f"IN VIEW {clock(start)}–{clock(end)}" + (
-            f" · {moment.label}" if moment.label else ""
-        )
-        enable = f"enable='gte(t,{start:.3f})*lt(t,{end:.3f})'"
-        layers.append(f"drawbox=x=0:y=268:w=iw:h=52:color=black@0.45:t=fill:{enable}")
-        layers.append(f"drawbox=x=0:y=268:w=6:h=52:color={style.accent}:t=fill:{enable}")
-        layers.append(
-            _text_layer(
-                text_file(f"moment{index}.txt", "\n".join(textwrap.wrap(label, width=58))),
-                font=FONT_BOLD,
-                size=16,
-                x="22",
-                y="276",
-                colour="white",
-                start=start,
-                end=end,
-            )
-        )
-    progress = f"[base][1:v]overlay=x='-w+w*t/{duration:.3f}':y=H-h:eval=frame:shortest=1"
+    progress = f"[base][1:v]overlay=x='-w+w*t/{duration:.3f}':y=40:eval=frame:shortest=1"
     return f"[0:v]{','.join(layers)}[base];{progress}[v];[2:a]volume=0.04[a]"
 
 
-def _check_moments(case: CaseSpec) -> None:
-    spans = sorted((float(m.start), float(m.end)) for m in case.moments)
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
-        if start < end:
-            raise ValueError(f"{case.id}: moments overlap; the clip shows one band at a time")
+def drawn_texts(pack_id: str, case: CaseSpec) -> list[str]:
+    """Every text render_case draws into the case's clip, in drawing order."""
+    with tempfile.TemporaryDirectory(prefix="calibrate-media-") as tmp:
+        text = TextLayers(Path(tmp))
+        _filter_graph(pack_id, case, clip_duration(case), DEFAULT_STYLE, text)
+        return [*text.texts, CLOCK_TEXT]
 
 
-def render_case(pack_id: str, case: CaseSpec, out: Path) -> float:
-    """Write the case's clip to `out` (.mp4 H.264/AAC or .webm VP9/Opus); return its length."""
-    _check_moments(case)
+def render_case(pack_id: str, case: CaseSpec, out: Path) -> tuple[float, list[str]]:
+    """Write the case's clip to `out` (.mp4 H.264/AAC or .webm VP9/Opus); return its length
+    and the texts drawn into it."""
     duration = clip_duration(case)
     style = STYLES.get(pack_id, DEFAULT_STYLE)
     if out.suffix == ".mp4":
@@ -247,7 +247,8 @@ def render_case(pack_id: str, case: CaseSpec, out: Path) -> float:
         raise ValueError(f"{case.id}: video must end in .mp4 or .webm, not {out.suffix!r}")
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="calibrate-media-") as tmp:
-        graph = _filter_graph(pack_id, case, duration, style, Path(tmp))
+        text = TextLayers(Path(tmp))
+        graph = _filter_graph(pack_id, case, duration, style, text)
         command = [
             "ffmpeg",
             "-hide_banner",
@@ -284,7 +285,7 @@ def render_case(pack_id: str, case: CaseSpec, out: Path) -> float:
             str(out),
         ]
         subprocess.run(command, check=True)
-    return duration
+    return duration, [*text.texts, CLOCK_TEXT]
 
 
 def cases_of(lessons: Path, wanted: set[str]) -> list[tuple[str, Path]]:
@@ -318,15 +319,31 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     total = 0
+    drawn: dict[str, dict[str, list[str]]] = {}
     for pack_id, case_file in jobs:
         case = load_case(case_file)
         out = args.assets / pack_id / case.video
-        duration = render_case(pack_id, case, out)
+        duration, texts = render_case(pack_id, case, out)
+        drawn.setdefault(pack_id, {})[case.video] = texts
         size = out.stat().st_size
         total += size
         print(f"{out.relative_to(args.assets)}  {duration:4.1f} s  {size / 1e3:4.0f} kB")
+    for pack_id, clips in drawn.items():
+        write_manifest(args.assets / pack_id / MANIFEST, clips)
     print(f"{len(jobs)} clips, {total / 1e6:.2f} MB")
     return 0
+
+
+def write_manifest(path: Path, clips: dict[str, list[str]]) -> None:
+    """Merge `clips` (clip name -> texts drawn) into the pack's manifest of drawn texts."""
+    known = json.loads(path.read_text(encoding="utf-8"))["clips"] if path.is_file() else {}
+    known.update(clips)
+    manifest = {
+        "about": "Every text scripts/make_demo_media.py drew into each clip of this folder; "
+        "tests/test_demo_media.py checks that none names a golden moment, decision or clause.",
+        "clips": dict(sorted(known.items())),
+    }
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
