@@ -35,13 +35,34 @@ def passcode_hash(db: sqlite_utils.Database, role: str) -> str | None:
     return get_meta(db, f"passcode:{role}")
 
 
-def set_passcode_hash(db: sqlite_utils.Database, role: str, hashed: str) -> None:
-    """Store only the salted hash; the audit records that it changed, never the code."""
+# How a passcode came to change, as the audit records it. A reset (old passcode forgotten)
+# is shown on the dashboard, so a moderator cannot take the lead area over silently.
+PASSCODE_EVENTS = ("passcode_set", "passcode_changed", "passcode_reset", "passcode_rehashed")
+
+
+def set_passcode_hash(
+    db: sqlite_utils.Database, role: str, hashed: str, event: str = "passcode_set"
+) -> None:
+    """Store only the salted hash; the audit records that it changed and how, never the code."""
     from calibrate.store.audit import log_event  # json and uuid: not needed at start-up
 
+    if event not in PASSCODE_EVENTS:
+        raise ValueError(f"unknown passcode event {event!r}")
     with db.atomic():
         db["meta"].upsert({"key": f"passcode:{role}", "value": hashed}, pk="key")
-        log_event(db, "passcode_set", detail={"role": role})
+        log_event(db, event, detail={"role": role})
+
+
+def passcode_resets(db: sqlite_utils.Database, role: str) -> list[str]:
+    """When (ISO 8601 UTC, oldest first) the role's passcode was reset without the old one."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT at FROM events WHERE kind = 'passcode_reset' "
+            "AND json_extract(detail, '$.role') = ? ORDER BY id",
+            [role],
+        )
+    ]
 
 
 def is_demo(db: sqlite_utils.Database | sqlite3.Connection) -> bool:

@@ -28,6 +28,7 @@ from calibrate.core.lead_metrics import DETAIL_TABLES, Dashboard
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
+from calibrate.gui.passcode_dialog import reset_notice
 from calibrate.gui.screens.dashboard.columns import table_columns
 from calibrate.gui.screens.dashboard.compute import (
     DashboardResult,
@@ -128,6 +129,11 @@ class DashboardScreen(QWidget):
         self.filters = FilterBar(self)
         self.filters.changed.connect(self.refresh)
         outer.addWidget(self.filters)
+        # A passcode reset without the old passcode, shown to every lead (passcode_dialog.py).
+        self.passcode_notice = QLabel(objectName="passcodeResetNotice", wordWrap=True)
+        self.passcode_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.passcode_notice.setStyleSheet("color: #D55E00; font-weight: bold;")
+        outer.addWidget(self.passcode_notice)
         self.headline = QLabel(objectName="dashboardHeadline")
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.headline.setWordWrap(True)
@@ -200,6 +206,8 @@ class DashboardScreen(QWidget):
     # --- computing ----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute for the current filters off the GUI thread; the newest request wins."""
+        self.passcode_notice.setText(notice := reset_notice(self.context.db))
+        self.passcode_notice.setVisible(bool(notice))
         filters, target = self.filters.filters(), self.filters.target_share
         packs = list(self.context.library.packs)
         dark = theme.is_dark(QApplication.instance())
