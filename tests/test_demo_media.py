@@ -138,8 +138,8 @@ def test_a_demo_clip_frame_shows_its_number_through_the_real_player(
     wait_state(qtbot, player, PlayerState.PAUSED)
     expected = at_ms // player.frame_ms
     try:
-        qtbot.waitUntil(lambda: shows(expected), timeout=3000)
+        qtbot.waitUntil(lambda: shows(expected), timeout=5000)
         player.seek(at_ms - 2_000)
-        qtbot.waitUntil(lambda: shows(expected - 50), timeout=3000)
+        qtbot.waitUntil(lambda: shows(expected - 50), timeout=5000)
     except Exception:
         raise AssertionError(f"wanted frame {expected}, then {expected - 50}; saw {shown[-5:]}")
