@@ -141,5 +141,6 @@ def test_a_demo_clip_frame_shows_its_number_through_the_real_player(
         qtbot.waitUntil(lambda: shows(expected), timeout=5000)
         player.seek(at_ms - 2_000)
         qtbot.waitUntil(lambda: shows(expected - 50), timeout=5000)
-    except Exception:
-        raise AssertionError(f"wanted frame {expected}, then {expected - 50}; saw {shown[-5:]}")
+    except qtbot.TimeoutError as timeout:
+        wanted = f"wanted frame {expected}, then {expected - 50}"
+        raise AssertionError(f"{wanted}; the strip showed {shown[-5:]}") from timeout
