@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from calibrate.commands import agreement as command
+from calibrate.commands import agreement_csv as reading
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -34,6 +35,13 @@ def no_nan(text: str) -> dict:
     def refuse(name: str) -> None:
         raise AssertionError(f"{name} in JSON output")
     return json.loads(text, parse_constant=refuse)
+
+
+def refusal(out: str) -> tuple[str, str | None, int | None]:
+    """The `error` object a refusal prints on stdout with --json: (message, file, row)."""
+    error = no_nan(out)["error"]
+    assert set(error) == {"message", "file", "row"}
+    return error["message"], error["file"], error["row"]
 
 
 RATINGS = """case_id,rater_id,label,comment
@@ -85,8 +93,9 @@ def test_order_ranks_categories_and_adds_ordinal_alpha(tmp_path, capsys):
 def test_label_missing_from_order_names_file_and_row(tmp_path, capsys):
     path = write(tmp_path / "r.csv", RATINGS)
     code, out, err = run(capsys, str(path), "--order", "allow,remove", "--json")
-    assert code == 2 and out == ""
-    assert err.count("\n") == 1 and f"{path}: row 8:" in err and "warning_screen" in err
+    assert code == 2 and refusal(out) == ("label 'warning_screen' is not in --order",
+                                          str(path), 8)
+    assert err == f"calibrate agreement: {path}: row 8: label 'warning_screen' is not in --order\n"
 
 
 def test_numeric_labels_compare_as_numbers_and_give_interval_and_ratio(tmp_path, capsys):
@@ -140,11 +149,11 @@ def test_a_duplicate_in_a_later_chunk_still_names_both_rows(tmp_path, capsys, mo
     lines += [f"c{i},y,,warn" for i in range(40)]
     lines += ["b,y,,remove", "a,x,,remove", "d,x,,allow"]  # (a, x) again: row 46
     path = write(tmp_path / "r.csv", "\n".join(lines) + "\n")
-    monkeypatch.setattr(command, "CHUNK_ROWS", 8)  # row 2 is chunks before row 46
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 8)  # row 2 is chunks before row 46
     if reader != "fast":
-        monkeypatch.setattr(command, "_scan", lambda *a: "forced")
+        monkeypatch.setattr(reading, "_scan", lambda *a: "forced")
     code, out, err = run(capsys, str(path), "--json")
-    assert code == 2 and out == ""
+    assert code == 2 and refusal(out)[1:] == (str(path), 46)
     assert "rater 'x' rated case 'a' twice (rows 2 and 46)" in err and "--keep" in err
     first = no_nan(run(capsys, str(path), "--keep", "first", "--json")[1])
     last = no_nan(run(capsys, str(path), "--keep", "last", "--json")[1])
@@ -199,7 +208,7 @@ def test_conflicting_gold_rows_are_named(tmp_path, capsys):
 
 @pytest.mark.parametrize(("content", "row", "words"), [
     (b"", 1, "empty"),
-    (b"case_id,rater,label\na,x,allow\n", 1, "missing column 'rater_id'"),
+    (b"case_id,rater,label\na,x,allow\n", 1, "missing column rater_id"),
     (b"case_id,rater_id,label\na,x,allow\nb,y,caf\xe9\n", 3, "UTF-8"),
     (b"case_id,rater_id,label\na,x,allow\nb,y\n", 3, "2 fields"),
     (b"case_id,rater_id,label\na,x,allow\nb,y,remove, now\n", 3, "4 fields"),
@@ -209,9 +218,9 @@ def test_conflicting_gold_rows_are_named(tmp_path, capsys):
 def test_bad_input_is_one_line_naming_file_and_row(tmp_path, capsys, content, row, words):
     path = write(tmp_path / "r.csv", content)
     code, out, err = run(capsys, str(path), "--json")
-    assert code == 2 and out == ""
+    assert code == 2 and refusal(out)[1:] == (str(path), row)
     assert err.count("\n") == 1 and f"{path}: row {row}:" in err and words in err
-    assert "Traceback" not in err
+    assert err == f"calibrate agreement: {path}: row {row}: {refusal(out)[0]}\n"
 
 
 def test_quoted_commas_newlines_and_unicode_labels_are_read_as_written(tmp_path, capsys):
@@ -237,10 +246,10 @@ def test_fast_and_row_by_row_readers_agree_across_chunk_and_block_edges(tmp_path
         if i % 500 == 0:
             lines.append("")
     path = write(tmp_path / "r.csv", "\n".join(lines) + "\n")
-    monkeypatch.setattr(command, "CHUNK_ROWS", 97)
-    monkeypatch.setattr(command, "SCAN_BLOCK", 101)
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 97)
+    monkeypatch.setattr(reading, "SCAN_BLOCK", 101)
     fast = no_nan(run(capsys, str(path), "--json")[1])
-    monkeypatch.setattr(command, "_scan", lambda *a: "forced")
+    monkeypatch.setattr(reading, "_scan", lambda *a: "forced")
     slow = no_nan(run(capsys, str(path), "--json")[1])
     assert fast == slow
     assert fast["ignored_rows"]["blank_label"] == len([i for i in range(3000) if i % 11 == 0])

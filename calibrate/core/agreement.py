@@ -32,6 +32,7 @@ COHEN_METHOD = "asymptotic standard error (Fleiss, Cohen & Everitt 1969; SAS PRO
 NO_BOOTSTRAP = "none: pass --bootstrap N for a percentile bootstrap interval over cases"
 ONE_CATEGORY = "undefined: every rating is in the same category, so chance agreement is 1"
 NO_PAIRS = "undefined: no case was rated by two or more raters"
+TOO_FAR_APART = "undefined: the label values are too far apart to compute with"
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,11 @@ def _delta(level: Level, n_c: np.ndarray, values: np.ndarray | None) -> np.ndarr
     if values is None:
         raise ValueError(f"{level} alpha needs numeric category values")
     v = np.asarray(values, dtype=float)
+    top = float(np.abs(v).max()) if v.size else 0.0
+    if top > 0 and math.isfinite(top):
+        # α is the same for values scaled alike; a power of two scales exactly, and keeps
+        # labels near ±1e308 from overflowing their differences and squares.
+        v = np.ldexp(v, -math.frexp(top)[1])
     diff = v[:, None] - v[None, :]
     if level == "interval":
         return diff**2
@@ -316,6 +322,9 @@ def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | Non
     out: dict[Level, Estimate] = {}
     for lv, value in points.items():
         n = int(units.shape[0])
+        if value is not None and not math.isfinite(value):
+            out[lv] = Estimate(None, None, method, TOO_FAR_APART, n=n)
+            continue
         if value is None:
             note = NO_PAIRS if o is None or n == 0 else ONE_CATEGORY
             out[lv] = Estimate(None, None, method, note, n=n)

@@ -36,15 +36,17 @@ class _Collector:
     keep the ratings (`_store`) and finish (`build`)."""
 
     def __init__(self, *, order: Sequence[str] | None = None, keep: Keep = "error",
-                 first_row: int = 2):
+                 first_row: int = 2, fold: bool = False):
         self._order = [item.strip() for item in order] if order is not None else None
         self._keep = keep
         self._first_row = first_row
+        self._fold = fold  # labels that differ only in case are one (spelled as first met)
         self._cases: dict[str, int] = {}
         self._raters: dict[str, int] = {}
-        self._labels: dict[str, int] = {}
+        self._labels: dict[str, int] = {}  # label (casefolded with `fold`) → label id
+        self._spellings: list[str] = []  # label id → the label as first met
         self._label_first_record: list[int] = []
-        self._reference: dict[str, tuple[str | None, int | None]] = {}
+        self._reference: dict[str, tuple[str, str | None, int | None]] = {}
         self._pending: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         self._pending_skipped: list[int] = []
         self._records = 0
@@ -64,9 +66,11 @@ class _Collector:
         for name, value in (("case_id", case_id), ("rater_id", rater_id)):
             if not value:
                 raise RatingsInputError(f"empty {name}", row=self._first_row + record)
-        label_id = self._labels.get(label)
+        key = label.casefold() if self._fold else label
+        label_id = self._labels.get(key)
         if label_id is None:
-            label_id = self._labels[label] = len(self._labels)
+            label_id = self._labels[key] = len(self._labels)
+            self._spellings.append(label)
             self._label_first_record.append(record)
         cases, raters, labels, records = self._pending
         cases.append(self._cases.setdefault(case_id, len(self._cases)))
@@ -107,8 +111,9 @@ class _Collector:
                             row: int | None = None) -> None:
         """A label that must be a category though no rating uses it (e.g. a golden answer)."""
         text = label.strip()
-        if text and text not in self._reference:
-            self._reference[text] = (file, row)
+        key = text.casefold() if self._fold else text
+        if text and key not in self._reference:
+            self._reference[key] = (text, file, row)
 
     # -- for subclasses ------------------------------------------------------------------
 
@@ -136,45 +141,66 @@ class _Collector:
         where = np.flatnonzero(present)
         first[local[where[::-1]]] = where[::-1]
         lut = np.zeros(len(names), dtype=np.int32)
+        known = len(self._labels)
         # New labels get ids in sorted order of their text, whatever order `names` is in.
         for i in sorted(np.flatnonzero(first >= 0).tolist(), key=lambda i: names[i]):
             name = names[i]
             text = name.strip()
-            gid = self._labels.get(text)
+            key = text.casefold() if self._fold else text
+            record = self._records + int(first[i])
+            gid = self._labels.get(key)
             if gid is None:
-                gid = self._labels[text] = len(self._labels)
-                self._label_first_record.append(self._records + int(first[i]))
+                gid = self._labels[key] = len(self._labels)
+                self._spellings.append(text)
+                self._label_first_record.append(record)
+            elif gid >= known and record < self._label_first_record[gid]:
+                self._spellings[gid] = text  # folded: the spelling met first wins
+                self._label_first_record[gid] = record
             lut[i] = gid
         return lut[np.maximum(local, 0)]
 
     def _categories(self, names: list[str]) -> tuple[bool, list[Label], np.ndarray]:
-        """Decide text or numeric labels, order the categories, map label ids to codes."""
-        reference = [r for r in self._reference if r not in self._labels]
+        """Decide text or numeric labels, order the categories, map label ids to codes.
+
+        `names` are the labels' spellings by id; with `fold` labels compare casefolded and a
+        category is spelled as --order spells it, else as first met."""
+        reference = [(text, file, row) for key, (text, file, row) in self._reference.items()
+                     if key not in self._labels]
         order = self._order or []
-        every = names + reference + order
+        every = names + [text for text, _, _ in reference] + order
         numbers = [parse_number(t) for t in every]
         numeric = bool(every) and all(v is not None for v in numbers)
-        key = (lambda t: parse_number(t)) if numeric else (lambda t: t)
+
+        def key(text: str) -> Label:
+            if numeric:
+                return parse_number(text)  # type: ignore[return-value]
+            return text.casefold() if self._fold else text
+
         if self._order is not None:
             categories: list[Label] = []
+            keys: list[Label] = []
             for item in order:
                 k = key(item)
-                if not item or k in categories:
+                if not item or k in keys:
                     raise RatingsInputError(f"--order lists {item!r} twice or empty")
-                categories.append(k)
-            known = set(categories)
+                categories.append(k if numeric else item)
+                keys.append(k)
+            known = set(keys)
             for i, text in enumerate(names):
                 if key(text) not in known:
                     row = self._row_of_record(self._label_first_record[i])
                     raise RatingsInputError(f"label {text!r} is not in --order", row=row)
-            for text in reference:
+            for text, file, row in reference:
                 if key(text) not in known:
-                    file, row = self._reference[text]
                     raise RatingsInputError(f"label {text!r} is not in --order", row=row,
                                             file=file)
         else:
-            categories = sorted({key(t) for t in names + reference})  # type: ignore[type-var]
-        index = {c: i for i, c in enumerate(categories)}
+            first: dict[Label, str] = {}
+            for text in names + [text for text, _, _ in reference]:
+                first.setdefault(key(text), text)
+            keys = sorted(first)  # type: ignore[type-var]
+            categories = keys if numeric else [first[k] for k in keys]
+        index = {k: i for i, k in enumerate(keys)}
         lut = np.array([index[key(t)] for t in names], dtype=np.int32)
         return numeric, categories, lut
 
@@ -192,8 +218,8 @@ class RatingsBuilder(_Collector):
     """Collect ratings row by row or chunk by chunk, then `build()` the per-rating table."""
 
     def __init__(self, *, order: Sequence[str] | None = None, keep: Keep = "error",
-                 first_row: int = 2):
-        super().__init__(order=order, keep=keep, first_row=first_row)
+                 first_row: int = 2, fold: bool = False):
+        super().__init__(order=order, keep=keep, first_row=first_row, fold=fold)
         # case, rater, label id
         self._columns = (GrowableColumn(), GrowableColumn(), GrowableColumn())
         self._skipped: list[np.ndarray] = []
@@ -203,8 +229,7 @@ class RatingsBuilder(_Collector):
         self._flush()
         # One column at a time, its segments freed once joined: the peak is the data + 1/3.
         case, rater, label_id = (column.join() for column in self._columns)
-        names = list(self._labels)
-        numeric, categories, lut = self._categories(names)
+        numeric, categories, lut = self._categories(self._spellings)
         code = np.take(lut, label_id, out=label_id) if label_id.size else label_id  # in place
         case, rater, code, dropped = self._resolve_duplicates(case, rater, code)
         self._check_size(len(categories))
@@ -213,7 +238,7 @@ class RatingsBuilder(_Collector):
             categories=tuple(categories), case=case, rater=rater,
             code=code.astype(np.int32, copy=False),
             numeric=numeric, ordered=numeric or self._order is not None,
-            blank_labels=self._blank_labels, duplicates_dropped=dropped,
+            blank_labels=self._blank_labels, duplicates_dropped=dropped, folded=self._fold,
         )
 
     def _store(self, case: np.ndarray, rater: np.ndarray, label: np.ndarray,
@@ -274,8 +299,8 @@ class TallyBuilder(_Collector):
     found again with `locate` (the reader re-scans its source up to the later row)."""
 
     def __init__(self, *, order: Sequence[str] | None = None, keep: Keep = "error",
-                 first_row: int = 2):
-        super().__init__(order=order, keep=keep, first_row=first_row)
+                 first_row: int = 2, fold: bool = False):
+        super().__init__(order=order, keep=keep, first_row=first_row, fold=fold)
         self._cells = CellStore()
         self._kept = 0
         self._dropped = 0
@@ -287,8 +312,7 @@ class TallyBuilder(_Collector):
         (naming both rows; `locate` finds an earlier row no longer in memory), or too many
         categories."""
         self._flush()
-        names = list(self._labels)
-        numeric, categories, lut = self._categories(names)
+        numeric, categories, lut = self._categories(self._spellings)
         case_ids = tuple(self._cases)
         rater_ids = tuple(self._raters)
         if self._duplicate is not None:
@@ -308,7 +332,8 @@ class TallyBuilder(_Collector):
             case_index=self._cases, cells=self._cells, value_codes=value_codes,
             n_ratings=self._kept,
             numeric=numeric, ordered=numeric or self._order is not None,
-            blank_labels=self._blank_labels, duplicates_dropped=self._dropped)
+            blank_labels=self._blank_labels, duplicates_dropped=self._dropped,
+            folded=self._fold)
 
     def _store(self, case: np.ndarray, rater: np.ndarray, label: np.ndarray,
                records: np.ndarray, skipped: np.ndarray) -> None:

@@ -79,6 +79,7 @@ class _Categorised:
     rater_ids: tuple[str, ...]
     categories: tuple[Label, ...]
     numeric: bool
+    folded: bool  # labels compare casefolded (`--ignore-case`)
 
     @property
     def n_cases(self) -> int:
@@ -105,12 +106,15 @@ class _Categorised:
     def code_of(self, label: str) -> int | None:
         """The category code of a label as written (`"1.0"` finds 1 in a numeric table)."""
         text = label.strip()
-        key: Label | None = parse_number(text) if self.numeric else text
+        key: Label | None = parse_number(text) if self.numeric else self._fold(text)
         return self._code_index.get(key) if key is not None else None
+
+    def _fold(self, label: Label) -> Label:
+        return label.casefold() if self.folded and isinstance(label, str) else label
 
     @cached_property
     def _code_index(self) -> dict[Label, int]:
-        return {label: i for i, label in enumerate(self.categories)}
+        return {self._fold(label): i for i, label in enumerate(self.categories)}
 
 
 def _cohen_table(first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
@@ -133,6 +137,7 @@ class RatingsTable(_Categorised):
     ordered: bool = False
     blank_labels: int = 0
     duplicates_dropped: int = 0
+    folded: bool = False
 
     @property
     def n_ratings(self) -> int:
@@ -180,13 +185,15 @@ class RatingsTally(_Categorised):
     def __init__(self, *, case_ids: tuple[str, ...], rater_ids: tuple[str, ...],
                  categories: tuple[Label, ...], cells: CellStore, value_codes: np.ndarray,
                  n_ratings: int, numeric: bool, ordered: bool, blank_labels: int,
-                 duplicates_dropped: int, case_index: dict[str, int] | None = None):
+                 duplicates_dropped: int, case_index: dict[str, int] | None = None,
+                 folded: bool = False):
         self.case_ids, self.rater_ids, self.categories = case_ids, rater_ids, categories
         if case_index is not None:  # the builder's own id table: no second one to build
             self.case_index = case_index
         self._cells, self._value_codes = cells, value_codes
         self.n_ratings, self.numeric, self.ordered = n_ratings, numeric, ordered
         self.blank_labels, self.duplicates_dropped = blank_labels, duplicates_dropped
+        self.folded = folded
 
     def _blocks(self, cases_per_block: int
                 ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
