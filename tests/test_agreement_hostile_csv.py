@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from calibrate.commands import agreement_csv as reading
+from calibrate.commands import agreement_scan as scanning
 from tests.test_cli_agreement import RATINGS, no_nan, refusal, run, write
 
 MiB = 1 << 20
@@ -25,7 +26,7 @@ def on_path(monkeypatch, path: str) -> None:
     """Send the ratings file down one reading path: pandas behind the scan, or the csv
     module (as when the scan finds the structure odd)."""
     if path == "row by row":
-        monkeypatch.setattr(reading, "_scan", lambda *a: "forced")
+        monkeypatch.setattr(reading, "scan", lambda *a: "forced")
 
 
 # -- limits ------------------------------------------------------------------------------
@@ -126,7 +127,7 @@ def test_a_field_over_1_mib_is_refused_on_every_path(tmp_path, capsys, monkeypat
 def test_a_long_field_in_a_file_with_crlf_and_blocks_is_found_at_its_row(
         tmp_path, capsys, monkeypatch, path_kind):
     on_path(monkeypatch, path_kind)
-    monkeypatch.setattr(reading, "SCAN_BLOCK", 4099)  # the field spans hundreds of blocks
+    monkeypatch.setattr(scanning, "SCAN_BLOCK", 4099)  # the field spans hundreds of blocks
     lines = ["case_id,rater_id,label"] + [f"c{i},x,b" for i in range(500)]
     lines.append("c9,y," + "w" * (MiB + 1))
     path = write(tmp_path / "r.csv", "\r\n".join(lines) + "\r\n")
@@ -315,3 +316,33 @@ def test_refusals_without_a_row_or_a_file_say_null(tmp_path, capsys):
     assert code == 2 and refusal(out) == ("--order 'a,,b': an empty category name", None, None)
     assert err == "calibrate agreement: --order 'a,,b': an empty category name\n"
     assert json.loads(out)  # one JSON object, nothing else on stdout
+
+
+def test_a_bad_option_with_json_prints_the_error_object_too(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", RATINGS)
+    with pytest.raises(SystemExit) as exit_info:
+        run(capsys, str(path), "--keep", "both", "--json")
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2
+    assert refusal(out) == ("argument --keep: invalid choice: 'both' (choose from 'first', "
+                            "'last')", None, None)
+    assert err.splitlines()[-1] == f"calibrate agreement: error: {refusal(out)[0]}"
+
+
+def test_a_file_with_lone_cr_line_ends_is_named_as_such(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", "case_id,rater_id,label\ra,x,b\ra,y,b\r")
+    code, out, _ = run(capsys, str(path), "--json")
+    assert code == 2 and refusal(out) == (
+        "lines end with a lone CR (carriage return); save the file with LF or CRLF line ends",
+        str(path), 1)
+
+
+@pytest.mark.parametrize("path_kind", PATHS)
+def test_a_long_field_over_many_short_lines_is_refused(tmp_path, capsys, monkeypatch,
+                                                       path_kind):
+    on_path(monkeypatch, path_kind)
+    value = "\n".join(["é" * 100] * 5300)  # 1,065,299 bytes in 5,300 lines of 201
+    path = write(tmp_path / "r.csv", f'case_id,rater_id,label\na,x,b\na,y,"{value}"\n')
+    code, out, _ = run(capsys, str(path), "--json")
+    assert code == 2 and refusal(out) == (
+        "a field is longer than 1 MiB (1,048,576 bytes), the limit", str(path), 3)

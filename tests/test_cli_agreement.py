@@ -14,6 +14,7 @@ import pytest
 
 from calibrate.commands import agreement as command
 from calibrate.commands import agreement_csv as reading
+from calibrate.commands import agreement_scan as scanning
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -151,7 +152,7 @@ def test_a_duplicate_in_a_later_chunk_still_names_both_rows(tmp_path, capsys, mo
     path = write(tmp_path / "r.csv", "\n".join(lines) + "\n")
     monkeypatch.setattr(reading, "CHUNK_ROWS", 8)  # row 2 is chunks before row 46
     if reader != "fast":
-        monkeypatch.setattr(reading, "_scan", lambda *a: "forced")
+        monkeypatch.setattr(reading, "scan", lambda *a: "forced")
     code, out, err = run(capsys, str(path), "--json")
     assert code == 2 and refusal(out)[1:] == (str(path), 46)
     assert "rater 'x' rated case 'a' twice (rows 2 and 46)" in err and "--keep" in err
@@ -247,9 +248,9 @@ def test_fast_and_row_by_row_readers_agree_across_chunk_and_block_edges(tmp_path
             lines.append("")
     path = write(tmp_path / "r.csv", "\n".join(lines) + "\n")
     monkeypatch.setattr(reading, "CHUNK_ROWS", 97)
-    monkeypatch.setattr(reading, "SCAN_BLOCK", 101)
+    monkeypatch.setattr(scanning, "SCAN_BLOCK", 101)
     fast = no_nan(run(capsys, str(path), "--json")[1])
-    monkeypatch.setattr(reading, "_scan", lambda *a: "forced")
+    monkeypatch.setattr(reading, "scan", lambda *a: "forced")
     slow = no_nan(run(capsys, str(path), "--json")[1])
     assert fast == slow
     assert fast["ignored_rows"]["blank_label"] == len([i for i in range(3000) if i % 11 == 0])

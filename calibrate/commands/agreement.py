@@ -40,6 +40,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "first met)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
+    parser.__class__ = _Parser  # its own refusals answer --json too
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's refusals (a bad option or value), with --json also as the `error` object."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        given = list(sys.argv[1:] if args is None else args)
+        self._json = any(len(a) > 2 and "--json".startswith(a) for a in given)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> Any:
+        if getattr(self, "_json", False):
+            import json
+
+            _print(json.dumps({"error": {"message": message, "file": None, "row": None}},
+                              ensure_ascii=False))
+        super().error(message)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,11 +1,11 @@
 """Reading the CSV files of `calibrate agreement`, streamed, with the limits that keep a hostile
 file from exhausting the machine (docs/metrics.md, "Reading large files").
 
-A numpy pass (`_scan`, on a second thread) checks UTF-8, NUL bytes, field lengths and every
-row's field count block by block; pandas reads chunks straight into the tally builder's codes,
-but only bytes the scan has already cleared (`_Gate`), so a 1 GB field is refused before any
-reader holds it. If the scan finds the structure odd, the csv module reads row by row
-(`_records`), with the same limits, and names the row of the first problem.
+A numpy pass (`agreement_scan.scan`, on a second thread) checks UTF-8, NUL bytes, field
+lengths and every row's field count block by block; pandas reads chunks straight into the
+tally builder's codes, but only bytes the scan has already cleared (`Gate`), so a 1 GB field
+is refused before any reader holds it. If the scan finds the structure odd, the csv module
+reads row by row (`_records`), with the same limits, and names the row of the first problem.
 """
 
 from __future__ import annotations
@@ -16,30 +16,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from calibrate.commands.agreement_scan import (
+    MAX_FIELD_BYTES,
+    NUL,
+    UNCLOSED,
+    Gate,
+    InputError,
+    longest_row,
+    scan,
+    too_long_field,
+)
 from calibrate.core.wording import counted
 
 CHUNK_ROWS = 250_000
 CHUNK_FIELDS = 3_000_000
-SCAN_BLOCK = 1 << 22
 MAX_HEADER_BYTES = 1 << 20
 MAX_COLUMNS = 10_000
-MAX_FIELD_BYTES = 1 << 20
-UNCLOSED = "a quote is never closed"
-NUL = "NUL byte in field"
-
-
-class InputError(Exception):
-    """Bad input, phrased as the one line the user sees: `FILE: row N: message`."""
-
-    def __init__(self, message: str, file: object = None, row: int | None = None):
-        self.message, self.file, self.row = message, None if file is None else str(file), row
-        where = [p for p in (self.file, None if row is None else f"row {row}") if p]
-        super().__init__(": ".join([*where, message]))
-
-
-def too_long_field(path: Path, row: int) -> InputError:
-    return InputError(f"a field is longer than 1 MiB ({MAX_FIELD_BYTES:,} bytes), the limit",
-                      path, row)
 
 
 def one_line(text: str) -> str:
@@ -83,7 +75,10 @@ def read_header(path: Path, required: tuple[str, ...]) -> Header:
     try:
         header = next(csv.reader([text]), None) if text.strip() else None
     except csv.Error as error:
-        raise InputError(one_line(str(error)), path, 1) from None
+        lone_cr = "\r" in text and "new-line character" in str(error)
+        raise InputError("lines end with a lone CR (carriage return); save the file with LF "
+                         "or CRLF line ends" if lone_cr else one_line(str(error)), path,
+                         1) from None
     finally:
         csv.field_size_limit(limit)
     if header is None:
@@ -119,12 +114,12 @@ def read_ratings(path: Path, header: Header, where: list[int], fresh: Any) -> An
     only if the scan passes; else row by row, which names the bad row."""
     from calibrate.core.ratings import RatingsInputError
 
-    gate = _Gate()
+    gate = Gate()
     scanned: dict[str, Any] = {}
 
-    def scan() -> None:
+    def check() -> None:
         try:
-            scanned["problem"] = _scan(path, len(header.names), gate)
+            scanned["problem"] = scan(path, len(header.names), gate)
         except BaseException as error:  # handed to the main thread below
             scanned["error"] = error
         finally:
@@ -133,7 +128,7 @@ def read_ratings(path: Path, header: Header, where: list[int], fresh: Any) -> An
             else:
                 gate.stop()
 
-    worker = threading.Thread(target=scan, name="csv-scan", daemon=True)
+    worker = threading.Thread(target=check, name="csv-scan", daemon=True)
     worker.start()
     table, failure = None, None
     try:
@@ -153,42 +148,10 @@ def read_ratings(path: Path, header: Header, where: list[int], fresh: Any) -> An
     return _read_slow(path, header, where, fresh(), unclosed=problem == UNCLOSED)
 
 
-class _Stopped(Exception):
-    """The scan found the file unfit for the fast reader: stop reading it."""
-
-
-class _Gate:
-    """How far into the file the scan has cleared; the fast reader never reads beyond it."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._cleared = 0
-        self._stopped = False
-
-    def clear(self, offset: int) -> None:
-        with self._cond:
-            self._cleared = offset
-            self._cond.notify_all()
-
-    def open(self) -> None:
-        self.clear(1 << 62)
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopped = True
-            self._cond.notify_all()
-
-    def wait_for(self, offset: int) -> None:
-        with self._cond:
-            self._cond.wait_for(lambda: self._stopped or self._cleared >= offset)
-            if self._stopped:
-                raise _Stopped
-
-
-class _GatedFile(io.RawIOBase):
+class GatedFile(io.RawIOBase):
     """The file after its header, handed out only as far as the gate allows."""
 
-    def __init__(self, path: Path, start: int, gate: _Gate | None):
+    def __init__(self, path: Path, start: int, gate: Gate | None):
         super().__init__()
         self._handle = path.open("rb")
         self._handle.seek(start)
@@ -208,14 +171,14 @@ class _GatedFile(io.RawIOBase):
 
 
 def _pandas_chunks(path: Path, header: Header, positions: list[int],
-                   gate: _Gate | None) -> Iterator[Any]:
+                   gate: Gate | None) -> Iterator[Any]:
     """Chunks of the columns at `positions` (sorted), as plain strings. The header is skipped
     and the columns named by number: pandas' renaming of duplicate names is quadratic."""
     import pandas as pd
 
     # Rows per chunk fall as columns grow: the parser holds every field of a chunk.
     rows = max(1, min(CHUNK_ROWS, CHUNK_FIELDS // len(header.names)))
-    with io.BufferedReader(_GatedFile(path, header.size, gate), 1 << 20) as source:
+    with io.BufferedReader(GatedFile(path, header.size, gate), 1 << 20) as source:
         reader = pd.read_csv(
             source, header=None, names=list(range(len(header.names))), usecols=positions,
             index_col=False, dtype=str, na_filter=False, keep_default_na=False,
@@ -225,7 +188,7 @@ def _pandas_chunks(path: Path, header: Header, positions: list[int],
 
 
 def _read_fast(path: Path, header: Header, where: list[int], builder: Any,
-               gate: _Gate | None) -> Any:
+               gate: Gate | None) -> Any:
     import pandas as pd
 
     positions = sorted(where)
@@ -270,7 +233,7 @@ def _records(path: Path, n_fields: int, hint: str = " (quote values that contain
     # A physical line longer than this cannot belong to a row of n_fields fields of at most
     # MAX_FIELD_BYTES each (every byte of a field as written gives at least half a byte).
     longest_line = longest_row(n_fields)
-    flags = {"nul": False, "long": False}
+    flags = {"nul": False, "chars": 0}  # chars read since the last record
 
     def lines(handle: Any) -> Iterator[str]:
         while line := handle.readline(longest_line + 1):
@@ -278,7 +241,7 @@ def _records(path: Path, n_fields: int, hint: str = " (quote values that contain
                 raise InputError(f"the row is longer than {n_fields} fields of at most 1 MiB "
                                  "each can be", path, row_number + 1)
             flags["nul"] |= "\0" in line
-            flags["long"] |= len(line) > MAX_FIELD_BYTES // 4
+            flags["chars"] += len(line)
             yield line
 
     row_number = 1
@@ -290,11 +253,11 @@ def _records(path: Path, n_fields: int, hint: str = " (quote values that contain
             for row_number, fields in enumerate(reader, start=2):
                 if flags["nul"]:
                     raise InputError(NUL, path, row_number)
-                if flags["long"]:
-                    flags["long"] = False
+                if flags["chars"] > MAX_FIELD_BYTES // 4:  # a field may be long in bytes
                     if any(len(f.encode()) > MAX_FIELD_BYTES for f in fields
                            if len(f) > MAX_FIELD_BYTES // 4):
                         raise too_long_field(path, row_number)
+                flags["chars"] = 0
                 if not any(field.strip() for field in fields):
                     yield row_number, None
                     continue
@@ -314,186 +277,6 @@ def _records(path: Path, n_fields: int, hint: str = " (quote values that contain
                          "file as UTF-8", path, row_number + 1) from None
     finally:
         csv.field_size_limit(limit)
-
-
-def _scan(path: Path, n_fields: int, gate: _Gate | None = None) -> str | None:
-    """Check UTF-8, NUL bytes, field lengths and that every record has the header's field
-    count, streaming in numpy; each block checked is cleared on `gate`.
-
-    Returns None if the fast reader may go ahead, else a reason to read row by row; a UTF-8
-    error, a NUL byte or a field over the limit is raised at once with its row. Quotes are
-    tracked by parity, as RFC 4180 writes them; a quote inside an unquoted field upsets the
-    count and sends us row by row (which then judges everything after it)."""
-    import codecs
-
-    import numpy as np
-
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    record, parity, carry_commas, carry_len, carry_last = 0, 0, 0, 0, 0
-    field = _OpenField()
-    record_quotes = 0
-    problem: str | None = None
-    offset = 0
-    with path.open("rb") as handle:
-        while block := handle.read(SCAN_BLOCK):
-            b = np.frombuffer(block, dtype=np.uint8)
-            n_quotes = block.count(b'"')
-            if n_quotes == 0 and parity == 0:  # the common block: no quoting at all
-                is_newline, is_comma = b == 10, b == 44
-            else:
-                outside = ((np.cumsum(b == 34, dtype=np.int32) + parity) & 1) == 0
-                is_newline, is_comma = (b == 10) & outside, (b == 44) & outside
-            newline = np.flatnonzero(is_newline)
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as error:
-                at = max(error.start - (len(error.object) - len(block)), 0)
-                row = record + int(np.searchsorted(newline, at)) + 1
-                raise InputError(f"not UTF-8 text (byte 0x{block[at]:02x}); save the file as "
-                                 "UTF-8", path, row) from None
-            end_parity = (parity + n_quotes) & 1
-            if problem is not None:  # only UTF-8 is still worth checking
-                record += newline.size
-                parity = end_parity
-                offset += len(block)
-                continue
-            nul = block.find(b"\0")
-            bad_row = None
-            if newline.size:
-                bad_row = _first_bad_count(b, newline, is_comma, record, n_fields,
-                                           carry_commas, carry_len, carry_last)
-            long_row, certain = field.check(block, is_newline | is_comma, newline, record)
-            nul_row = record + int(np.searchsorted(newline, nul)) + 1 if nul >= 0 else None
-            found = [(r, kind) for r, kind in ((nul_row, "nul"), (long_row, "long"),
-                                               (bad_row, "count")) if r is not None]
-            if found:
-                row, kind = min(found, key=lambda item: item[0])  # nul before long before count
-                if kind == "nul":
-                    raise InputError(NUL, path, row)
-                if kind == "long" and certain:
-                    raise too_long_field(path, row)
-                problem = f"row {row}: unexpected field count or a long quoted field"
-                if gate is not None:
-                    gate.stop()
-            if newline.size:
-                record += newline.size
-                carry_commas = int(np.count_nonzero(is_comma[newline[-1] + 1:]))
-                carry_len = b.size - int(newline[-1]) - 1
-            else:
-                carry_commas += int(np.count_nonzero(is_comma))
-                carry_len += b.size
-            carry_last = int(b[-1])
-            parity = end_parity
-            offset += len(block)
-            record_quotes = block.count(b'"', int(newline[-1]) + 1) if newline.size \
-                else record_quotes + n_quotes
-            if problem is None and not record_quotes:  # the open row, as csv reads it too
-                _check_open_row(path, record + 1, n_fields, carry_commas, carry_len)
-            if gate is not None and problem is None:
-                gate.clear(offset)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            raise InputError("not UTF-8 text (the file ends inside a character); save the "
-                             "file as UTF-8", path, record + 1) from None
-    if problem is not None:
-        return problem
-    if parity:
-        return UNCLOSED
-    if field.length - (carry_last == 13) > MAX_FIELD_BYTES:  # the last field, unended
-        if not field.quotes:
-            raise too_long_field(path, record + 1)
-        return f"row {record + 1}: a long quoted field"
-    if carry_len and not (carry_len == 1 and carry_last == 13) and carry_commas + 1 != n_fields:
-        return f"row {record + 1} has an unexpected field count"
-    return None
-
-
-def _first_bad_count(b: Any, newline: Any, is_comma: Any, record: int, n_fields: int,
-                     carry_commas: int, carry_len: int, carry_last: int) -> int | None:
-    """The row of the first record of this block whose field count is not the header's."""
-    import numpy as np
-
-    starts = np.concatenate(([0], newline[:-1] + 1))
-    # Commas of each record, its newline included (never a comma). Counting in uint8 is 5x
-    # faster; a record with 256+ commas wraps, which the total catches.
-    body = is_comma[: newline[-1] + 1]
-    per = np.add.reduceat(body, starts, dtype=np.uint8).astype(np.int64)
-    if int(per.sum()) != int(np.count_nonzero(body)):
-        per = np.add.reduceat(body.astype(np.int64), starts)  # hundreds of fields: count again
-    per[0] += carry_commas
-    length = newline - starts
-    last = np.where(length > 0, b[np.maximum(newline - 1, 0)], 0)
-    length[0] += carry_len
-    if carry_len and length[0] == carry_len:
-        last[0] = carry_last
-    blank = (length == 0) | ((length == 1) & (last == 13))
-    bad = ~blank & (per + 1 != n_fields)
-    return record + int(np.argmax(bad)) + 1 if bad.any() else None
-
-
-class _OpenField:
-    """The field the scan is in across blocks: its length and quotes so far.
-
-    A field's length as written bounds its value: an unquoted field is its value (a CR before
-    the newline aside), a quoted one gives at least half a byte per byte. Fields certainly
-    over the limit are refused at once; a long quoted field that might not be is left to the
-    row-by-row reader to judge exactly."""
-
-    def __init__(self) -> None:
-        self.length = 0
-        self.quotes = 0
-
-    def check(self, block: bytes, is_sep: Any, newline: Any, record: int
-              ) -> tuple[int | None, bool]:
-        """(row, certain) of the first field of this block that is over the limit (certain)
-        or may be (a long quoted one), else (None, False)."""
-        import numpy as np
-
-        sep = np.flatnonzero(is_sep)
-        if not sep.size:
-            self.length += len(block)
-            self.quotes += block.count(b'"')
-            over = self.length - self.quotes > MAX_FIELD_BYTES + 1 \
-                or self.length > 2 * MAX_FIELD_BYTES + 2
-            return (record + 1, True) if over else (None, False)
-        gaps = np.diff(sep, prepend=-1) - 1
-        gaps[0] += self.length
-        found: tuple[int | None, bool] = (None, False)
-        for i in np.flatnonzero(gaps > MAX_FIELD_BYTES).tolist():  # rare: near the limit
-            end = int(sep[i])
-            start = int(sep[i - 1]) + 1 if i else 0
-            quotes = block.count(b'"', start, end) + (0 if i else self.quotes)
-            cr = end > 0 and block[end - 1] == 13 and block[end] == 10
-            row = record + int(np.searchsorted(newline, end)) + 1
-            if quotes:
-                found = (row, False)
-                break
-            if int(gaps[i]) - cr > MAX_FIELD_BYTES:
-                found = (row, True)
-                break
-        tail = int(sep[-1]) + 1
-        self.length = len(block) - tail
-        self.quotes = block.count(b'"', tail)
-        if found[0] is None and self.length - self.quotes > MAX_FIELD_BYTES + 1:
-            found = (record + newline.size + 1, True)
-        return found
-
-
-def longest_row(n_fields: int) -> int:
-    """Bytes a row of n_fields fields of at most MAX_FIELD_BYTES each can take as written:
-    a quoted value doubles its quotes, adds two, and a CRLF ends the row."""
-    return n_fields * (2 * MAX_FIELD_BYTES + 3) + 2
-
-
-def _check_open_row(path: Path, row: int, n_fields: int, commas: int, length: int) -> None:
-    """Refuse a row without quotes that already has too many fields or bytes to be read."""
-    if commas + 1 > n_fields:
-        raise InputError(f"more than {counted(n_fields, 'field')}, but the header has "
-                         f"{n_fields}", path, row)
-    if length > longest_row(n_fields):
-        raise InputError(f"the row is longer than {n_fields} fields of at most 1 MiB each can "
-                         "be", path, row)
 
 
 def _locate_fast(path: Path, header: Header, where: list[int], case_id: str, rater_id: str,
