@@ -346,3 +346,27 @@ def test_a_long_field_over_many_short_lines_is_refused(tmp_path, capsys, monkeyp
     code, out, _ = run(capsys, str(path), "--json")
     assert code == 2 and refusal(out) == (
         "a field is longer than 1 MiB (1,048,576 bytes), the limit", str(path), 3)
+
+
+@pytest.mark.parametrize("path_kind", PATHS)
+def test_a_row_longer_than_its_fields_could_be_is_refused_before_it_is_parsed(
+        tmp_path, capsys, monkeypatch, path_kind):
+    on_path(monkeypatch, path_kind)
+    path = write(tmp_path / "r.csv", b'case_id,rater_id,label\na,x,"b"\n'
+                 + b"a,y," + b"," * (7 * MiB) + b"\n")
+    code, out, _ = run(capsys, str(path), "--json")
+    message = ("the row is longer than 3 fields of at most 1 MiB each can be"
+               if path_kind == "row by row" else "more than 3 fields, but the header has 3")
+    assert code == 2 and refusal(out) == (message, str(path), 3)
+
+
+def test_alpha_of_values_that_cannot_be_computed_is_null_with_a_note():
+    import warnings
+
+    from calibrate.core.agreement import krippendorff_alpha
+
+    counts = np.array([[1, 1], [2, 0], [0, 2]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning either
+        alpha = krippendorff_alpha(counts, "interval", values=np.array([0.0, np.inf]))
+    assert alpha.value is None and "too far apart" in alpha.note

@@ -312,8 +312,9 @@ def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | Non
     distances need only the category order)."""
     units, m = _pairable(counts)
     o = _coincidences(units, m) if units.size else None
-    points = {lv: (_alpha_from_coincidences(o, lv, v) if o is not None else None)
-              for lv, v in levels.items()}
+    with np.errstate(over="ignore", invalid="ignore"):  # a value not finite gets a note
+        points = {lv: (_alpha_from_coincidences(o, lv, v) if o is not None else None)
+                  for lv, v in levels.items()}
     method = NO_BOOTSTRAP
     draws: dict[Level, np.ndarray] = {lv: np.zeros(0) for lv in levels}
     if bootstrap > 0 and units.shape[0] >= 2:
