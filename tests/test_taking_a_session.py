@@ -113,3 +113,45 @@ def test_rereading_the_guidance_mid_case_returns_to_the_case_as_it_was_left(
     qtbot.waitUntil(lambda: player.state is PlayerState.PAUSED, timeout=10000)
     assert abs(player.position - left_at) <= 250  # paused where it was left, not at 0:00
     assert screen.watched_ms >= watched > 0
+
+
+def test_a_clip_played_to_its_end_still_plays_after_a_visit_to_the_guidance(
+        qtbot, app_window, caplog) -> None:
+    from calibrate.player.vlc_player import PlayerState
+
+    window = app_window
+    lesson = open_first_case(qtbot, window)
+    screen = lesson.case_screen
+    if lesson.pack.cases[lesson.flow.current_case_id].is_warned:
+        press(qtbot, window, Qt.Key.Key_W)
+    player = screen.player.player
+    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING, timeout=10000)
+    player.seek(player.duration - 500)  # the demo clips are long: only the end matters here
+    qtbot.waitUntil(lambda: player.state is PlayerState.ENDED, timeout=10000)
+    press(qtbot, window, Qt.Key.Key_G)
+    for _ in lesson.lesson.guidance:
+        press(qtbot, window, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is screen
+    qtbot.waitUntil(lambda: player.state is not PlayerState.LOADING, timeout=10000)
+    qtbot.wait(300)  # a late end-of-file from libVLC would turn it "unavailable" here
+    assert player.state in (PlayerState.PAUSED, PlayerState.ENDED), player.reason
+    assert not player.frame.isNull() and player.position >= player.duration - 250
+    press(qtbot, window, Qt.Key.Key_Home)
+    press(qtbot, window, Qt.Key.Key_Space)  # and it plays again, from the start
+    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING and 0 < player.position < 3000,
+                    timeout=10000)
+    assert "unavailable" not in caplog.text
+
+
+def test_a_clip_that_cannot_be_decoded_is_logged(qtbot, tmp_path, caplog) -> None:
+    from calibrate.player.vlc_player import PlayerState, VideoPlayer
+
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x17" * 4000)
+    player = VideoPlayer()
+    try:
+        player.load(broken)
+        qtbot.waitUntil(lambda: player.state is PlayerState.UNAVAILABLE, timeout=10000)
+    finally:
+        player.shutdown()
+    assert "video unavailable" in caplog.text and "broken.mp4" in caplog.text

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import logging
 import os
 import queue
 import time
@@ -44,6 +45,8 @@ __all__ = [
     "release_shared_instance",
     "shared_instance",
 ]
+
+log = logging.getLogger(__name__)
 
 TICK_MS = 10
 LOAD_TIMEOUT_S = 10.0
@@ -216,13 +219,17 @@ class VideoPlayer(QObject):
         self._set_info(info)
         self.duration_changed.emit(info.duration_ms)
         if media is None or self._sink is None:
-            self._set_state(PlayerState.UNAVAILABLE, info.reason or probe.UNDECODABLE)
+            reason = info.reason or probe.UNDECODABLE
+            log.warning("video unavailable: %s (%s)", reason, path)
+            self._set_state(PlayerState.UNAVAILABLE, reason)
             return
         self._sink.prepare(info.width, info.height)
         self._mp.video_set_format("RV32", info.width, info.height, info.width * 4)
         self._mp.set_media(media)
         media.release()  # the player holds its own reference
-        self._start(max(0, min(start_ms, info.duration_ms - 1)) if start_ms else 0, autoplay)
+        # From the last frame's start at most: a time inside the last frame (the position
+        # of a clip that ended is its length) makes libVLC end without a picture.
+        self._start(self._clock.snap(max(0, start_ms), floor=True), autoplay)
 
     def unload(self) -> None:
         """Stop and forget the current file."""
@@ -421,6 +428,7 @@ class VideoPlayer(QObject):
         self._commands.clear()
 
     def _fail(self, reason: str) -> None:
+        log.warning("video unavailable: %s (%s)", reason, self._info.path if self._info else "?")
         self._halt()
         self._frame = QImage()
         self.frame_changed.emit(self._frame)
