@@ -40,10 +40,13 @@ log = logging.getLogger(__name__)
 # What Help > Keyboard shortcuts lists (the README's "Using it" says the same).
 SHORTCUTS = (
     ("1 – 9", "choose a decision, in the pack's ladder order"),
-    ("C, then ↑ / ↓", "choose the policy clause"),
+    ("C, then ↑ / ↓, Enter", "choose the policy clause"),
     ("Ctrl+1 … Ctrl+5", "how sure you are"),
     ("Ctrl+Enter", "submit your answer (final once submitted)"),
-    ("Enter", "next: slide, case, summary"),
+    ("N", "write a note: while you type, every key goes into it"),
+    ("Esc", "leave the note or the answer form: the case's keys work again"),
+    ("Enter", "next: slide, case, summary; on a focused button: press it"),
+    ("PgDn / PgUp", "scroll a guidance slide; at its end, next / previous slide"),
     ("Space / K", "play or pause / pause"),
     ("J / L, ← / →", "back / forward 5 seconds"),
     (", / .", "one frame back / forward (paused)"),

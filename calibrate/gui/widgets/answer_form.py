@@ -1,4 +1,9 @@
-"""The blind answer: decision (keys 1–9, ladder order), clause, confidence, note; submit or skip."""
+"""The blind answer: decision (keys 1–9, ladder order), clause, confidence, note; submit or skip.
+
+The answer changes only on purpose: decision and confidence buttons take no keyboard focus
+(Space or an arrow on a focused one would pick it: keys 1–9, Ctrl+1…5 and clicks do), and
+the clause list does no type-ahead (a letter meant for the note must not pick a clause).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,17 @@ from PySide6.QtWidgets import (
 
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Pack
 from calibrate.gui import theme
+from calibrate.gui.shortcuts import is_typing_key
+
+
+class ClauseChoice(QComboBox):
+    """The clause list: arrows (and the popup) choose; typed characters pass to the screen."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.text() and is_typing_key(event):
+            event.ignore()  # no keyboard search: the screen's keys (Space, J/K/L…) apply
+            return
+        super().keyPressEvent(event)
 
 
 class AnswerForm(QWidget):
@@ -42,9 +58,9 @@ class AnswerForm(QWidget):
         self.decisions.idToggled.connect(self._on_any_changed)
 
         layout.addWidget(
-            QLabel("<b>Policy clause</b> <span style='color:gray'>(C, then ↑/↓)</span>")
+            QLabel("<b>Policy clause</b> <span style='color:gray'>(C, then ↑/↓, Enter)</span>")
         )
-        self.clause = QComboBox(objectName="clauseChoice")
+        self.clause = ClauseChoice(objectName="clauseChoice")
         self.clause.setAccessibleName("Policy clause")
         self.clause.currentIndexChanged.connect(self._on_any_changed)
         layout.addWidget(self.clause)
@@ -58,13 +74,17 @@ class AnswerForm(QWidget):
             button = QRadioButton(words, objectName=f"confidence{index}")
             button.setAccessibleName(f"Confidence: {words} ({probability:.0%})")
             button.setToolTip(f"About {probability:.0%} sure this is the intended decision")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.confidence.addButton(button, index)
             confidence_row.addWidget(button)
         confidence_row.addStretch()
         self.confidence.idToggled.connect(self._on_any_changed)
         layout.addLayout(confidence_row)
 
-        layout.addWidget(QLabel("<b>Note</b> <span style='color:gray'>(optional)</span>"))
+        layout.addWidget(
+            QLabel("<b>Note</b> <span style='color:gray'>(optional; N to write, Esc to leave)"
+                   "</span>")
+        )
         self.note = QPlainTextEdit(objectName="answerNote")
         self.note.setAccessibleName("Note")
         self.note.setPlaceholderText("What decided it for you?")
@@ -106,6 +126,7 @@ class AnswerForm(QWidget):
             button.setAccessibleName(f"Decision: {decision.label}")
             button.setToolTip(decision.description or decision.label)
             button.setMinimumHeight(34)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             # A checked decision must be unmistakable at a glance, in light and dark palettes.
             style = (
                 f"QPushButton:checked {{ background: {theme.ACCENT}; color: white;"
@@ -155,6 +176,10 @@ class AnswerForm(QWidget):
     def focus_clause(self) -> None:
         """C: put the keyboard on the clause list (arrows then pick a clause)."""
         self.clause.setFocus()
+
+    def focus_note(self) -> None:
+        """N: put the keyboard in the note (Esc leaves it)."""
+        self.note.setFocus()
 
     def set_enabled(self, enabled: bool) -> None:
         for widget in (

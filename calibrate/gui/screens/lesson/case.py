@@ -10,7 +10,7 @@ import html
 import time
 from bisect import bisect_right
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from calibrate.core.clock import utc_now
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Case, Pack
 from calibrate.gui import theme
-from calibrate.gui.shortcuts import bind_keys
+from calibrate.gui.shortcuts import bind_keys, focus_is_typing, mark_typing_place
 from calibrate.gui.widgets.answer_form import AnswerForm
 from calibrate.gui.widgets.player_controls import PlayerPanel
 
@@ -81,6 +81,30 @@ class WarningCard(QFrame):
             "yourself if you need to see more.<br>You may skip it: a skip is recorded and never "
             "scored as wrong.</p>"
         )
+
+
+class _SpacePlaysEnterPresses(QObject):
+    """On the case screen's buttons: Space is play/pause, as everywhere on this screen (a
+    space typed with a button focused by mistake must not skip or submit); Enter presses."""
+
+    def __init__(self, screen: CaseScreen):
+        super().__init__(screen)
+        self._screen = screen
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.KeyPress or event.modifiers() & ~_SHIFT_OR_KEYPAD:
+            return False
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            self._screen.handle_player_key(event)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(watched, QPushButton):
+            watched.click()
+            return True
+        return False
+
+
+_SHIFT_OR_KEYPAD = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
 
 
 class CaseScreen(QWidget):
@@ -147,6 +171,7 @@ class CaseScreen(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         right.addWidget(scroll, stretch=2)
         self.form = AnswerForm(self)
+        mark_typing_place(self.form)  # keys there are the form's: Esc gives them back
         self.form.submitted.connect(self._on_form_submitted)
         self.form.skip_requested.connect(self._on_skip_requested)
         right.addWidget(self.form, stretch=3)
@@ -162,6 +187,10 @@ class CaseScreen(QWidget):
         self._shortcut("Ctrl+Enter", self.form.submit)
         self._shortcut("G", self.guidance_requested.emit)
         self._shortcut("W", self._on_watch_requested)
+        self._shortcut("N", self.form.focus_note)
+        buttons = _SpacePlaysEnterPresses(self)
+        for button in self.findChildren(QPushButton):  # the decisions take no focus at all
+            button.installEventFilter(buttons)
 
     def _shortcut(self, key: str, slot) -> None:
         bind_keys(self, (key,), slot)
@@ -246,11 +275,28 @@ class CaseScreen(QWidget):
         return self._watched_before + now
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Player keys (Space, J/K/L, arrows, comma/period…) work wherever focus is not typing."""
-        if self.video_stack.currentWidget() is self.player and self.player.handle_key(event):
+        """Player keys (Space, J/K/L, arrows, comma/period…) work wherever focus is not typing;
+        Escape leaves the note or the form (Enter too, from the clause list) so that the
+        case's keys work again."""
+        key = event.key()
+        if key == Qt.Key.Key_Escape or (
+            key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.form.clause.hasFocus()
+        ):
+            self.setFocus()
+            event.accept()
+            return
+        if self.handle_player_key(event):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def handle_player_key(self, event) -> bool:
+        """A player key while the clip is up and focus is not typing; True if it was one."""
+        return (
+            self.video_stack.currentWidget() is self.player
+            and not focus_is_typing()
+            and self.player.handle_key(event)
+        )
 
     # --- slots ------------------------------------------------------------------------------
     def _on_watch_requested(self) -> None:
