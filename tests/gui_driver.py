@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -66,3 +69,19 @@ def open_first_case(qtbot, window, name: str = "Ana"):
         press(qtbot, window, Qt.Key.Key_Return)
     assert lesson.flow.step is Step.CASE
     return lesson
+
+
+def open_window_on_packs(qtbot, tmp_path: Path, lessons: Path, size=(1366, 768)):
+    """The real main window on a fresh database and only the packs in lessons (shown)."""
+    from calibrate.app import build_context
+    from calibrate.gui.main_window import MainWindow
+
+    args = argparse.Namespace(
+        db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True, verbose=False
+    )
+    window = MainWindow(build_context(args, tmp_path / "log.txt"))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

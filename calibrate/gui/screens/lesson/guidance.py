@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from calibrate.core.models import GuidanceSlide, Pack
 from calibrate.gui.shortcuts import bind_keys
@@ -42,8 +49,10 @@ class GuidanceScreen(QWidget):
         self.next_button.clicked.connect(self.next_requested)
         buttons.addWidget(self.next_button)
         layout.addLayout(buttons)
-        bind_keys(self, ("Right", "PgDown", "Return", "Enter", "N"), self.next_requested.emit)
-        bind_keys(self, ("Left", "PgUp", "Backspace", "P"), self.back_requested.emit)
+        bind_keys(self, ("Right", "Return", "Enter", "N"), self.next_requested.emit)
+        bind_keys(self, ("Left", "Backspace", "P"), self.back_requested.emit)
+        bind_keys(self, ("PgDown",), self._on_page_down)
+        bind_keys(self, ("PgUp",), self._on_page_up)
 
     def show_slide(
         self,
@@ -66,3 +75,18 @@ class GuidanceScreen(QWidget):
             else "Next  ▶"
         )
         self.view.setFocus()
+
+    def _on_page_down(self) -> None:
+        """PgDn reads on: it scrolls the slide a page, and only at its end moves to the next."""
+        bar = self.view.verticalScrollBar()
+        if bar.value() < bar.maximum():
+            bar.triggerAction(QAbstractSlider.SliderAction.SliderPageStepAdd)
+        else:
+            self.next_requested.emit()
+
+    def _on_page_up(self) -> None:
+        bar = self.view.verticalScrollBar()
+        if bar.value() > bar.minimum():
+            bar.triggerAction(QAbstractSlider.SliderAction.SliderPageStepSub)
+        elif self.back_button.isEnabled():
+            self.back_requested.emit()
