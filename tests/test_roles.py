@@ -248,3 +248,28 @@ def test_the_dashboard_asks_for_the_passcode_each_time_it_is_opened(
     typed.append("guess-1234")  # the next person at the machine tries
     _open_dashboard(qtbot, app_window, monkeypatch, enter)
     assert typed == [] and app_window.stack.currentWidget() is app_window.home
+
+
+def test_back_from_the_dashboard_the_home_screen_continues_as_the_chosen_profile(
+        qtbot, app_window) -> None:
+    from PySide6.QtCore import Qt
+
+    from calibrate.store import catalog
+    from tests.gui_driver import create_profile_by_keys
+
+    window = app_window
+    catalog.create_profile(window.context.db, "Bo", "", "")
+    create_profile_by_keys(qtbot, window, "Ana")
+    window.lesson_list.findChild(type(window.home.continue_button), "switchProfileButton").click()
+    home = window.home
+    assert window.stack.currentWidget() is home
+    window.open_dashboard_unlocked()  # the lead steps in between two moderators
+    window.dashboard.leave_requested.emit()
+    assert window.stack.currentWidget() is home  # not the last person's lesson list
+    home.profiles.setCurrentRow([p.name for p in home._listed].index("Bo"))
+    window.open_dashboard_unlocked()
+    window.dashboard.leave_requested.emit()
+    assert window.stack.currentWidget() is home and home.continue_button.isEnabled()
+    qtbot.mouseClick(home.continue_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.lesson_list
+    assert window.context.profile.name == "Bo" and window.windowTitle() == "Calibrate — Bo"

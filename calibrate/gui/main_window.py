@@ -203,6 +203,8 @@ class MainWindow(QMainWindow):
         self.lesson_list.tree.setFocus()
 
     def _on_switch_profile_requested(self) -> None:
+        self.context.profile = None  # the last person's lessons are not the next one's
+        self.setWindowTitle("Calibrate")
         self.home.refresh(switching=True)
         self.show_screen(self.home)
 
