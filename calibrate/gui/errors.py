@@ -38,6 +38,7 @@ def show_error(
     # wait for what only an error needs (~3 ms).
     import traceback
 
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     from calibrate.gui import prompts
@@ -47,6 +48,7 @@ def show_error(
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names and pack text
     box.setText(plain_message(error))
     if log_path is not None:
         box.setInformativeText(f"Details are in the log: {log_path}")

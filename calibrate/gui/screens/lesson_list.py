@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -19,13 +21,14 @@ from PySide6.QtWidgets import (
 from calibrate.core.models import Pack
 from calibrate.core.summary import summarise
 from calibrate.core.wording import counted
-from calibrate.gui import theme
+from calibrate.gui import plain_text, theme
 from calibrate.gui.context import AppContext
 from calibrate.store import answers as answer_store
 from calibrate.store import sessions
 
 PACK_ROLE = Qt.ItemDataRole.UserRole
 LESSON_ROLE = Qt.ItemDataRole.UserRole + 1
+DESCRIPTION_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ["Lesson", "Policy", "Cases", "Your progress", "Last result"]
 
 
@@ -60,6 +63,7 @@ class LessonListScreen(QWidget):
         layout.addWidget(self.tree, stretch=3)
         bottom = QHBoxLayout()
         self.description = QLabel(objectName="lessonDescription")
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
         self.description.setWordWrap(True)
         bottom.addWidget(self.description, stretch=1)
         self.start_button = QPushButton("Start lesson  (Enter)", objectName="startLessonButton")
@@ -79,7 +83,8 @@ class LessonListScreen(QWidget):
 
     def refresh(self) -> None:
         profile = self.context.profile
-        self.heading.setText(f"<h2>Lessons{' for ' + profile.name if profile else ''}</h2>")
+        name = f" for {html.escape(profile.name)}" if profile else ""
+        self.heading.setText(f"<h2>Lessons{name}</h2>")
         progress = sessions.lesson_progress(self.context.db, profile.id) if profile else {}
         self.tree.clear()
         for pack in self.context.library.packs:
@@ -100,7 +105,8 @@ class LessonListScreen(QWidget):
                 )
                 item.setData(0, PACK_ROLE, pack.id)
                 item.setData(0, LESSON_ROLE, lesson.id)
-                item.setToolTip(0, lesson.description)
+                item.setToolTip(0, plain_text.tooltip(lesson.description))
+                item.setData(0, DESCRIPTION_ROLE, lesson.description)
                 if colour:
                     item.setForeground(4, QBrush(QColor(colour)))
                 pack_item.addChild(item)
@@ -169,7 +175,7 @@ class LessonListScreen(QWidget):
         if selected is None:
             return
         item = self.tree.currentItem()
-        self.description.setText(item.toolTip(0))
+        self.description.setText(item.data(0, DESCRIPTION_ROLE))
         in_progress = item.text(3).startswith("In progress")
         self.start_button.setText(
             "Resume lesson  (Enter)"

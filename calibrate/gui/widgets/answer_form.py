@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Pack
-from calibrate.gui import theme
+from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import is_typing_key
 
 
@@ -124,7 +124,7 @@ class AnswerForm(QWidget):
             button = QPushButton(f"{key}{decision.label}", objectName=f"decision_{decision.id}")
             button.setCheckable(True)
             button.setAccessibleName(f"Decision: {decision.label}")
-            button.setToolTip(decision.description or decision.label)
+            button.setToolTip(plain_text.tooltip(decision.description or decision.label))
             button.setMinimumHeight(34)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             # A checked decision must be unmistakable at a glance, in light and dark palettes.
@@ -145,7 +145,9 @@ class AnswerForm(QWidget):
         for clause in pack.clauses:
             self.clause.addItem(f"{clause.id} · {clause.title}", clause.id)
             self.clause.setItemData(
-                self.clause.count() - 1, clause.summary, Qt.ItemDataRole.ToolTipRole
+                self.clause.count() - 1,
+                plain_text.tooltip(clause.summary),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.clause.blockSignals(False)
         self.confidence.setExclusive(False)

@@ -76,7 +76,8 @@ class WarningCard(QFrame):
     def show_warnings(self, case: Case) -> None:
         self.text.setText(
             f"<p style='font-size:16pt; color:{theme.WARNING}'><b>⚠ Content warning</b></p>"
-            f"<p style='font-size:12pt'>This clip is marked: <b>{warning_words(case.warnings)}"
+            "<p style='font-size:12pt'>This clip is marked: <b>"
+            f"{html.escape(warning_words(case.warnings))}"
             "</b>.</p><p>It will play in grayscale, blurred and muted; lift each shield "
             "yourself if you need to see more.<br>You may skip it: a skip is recorded and never "
             "scored as wrong.</p>"
@@ -153,6 +154,7 @@ class CaseScreen(QWidget):
         self.cue = QLabel(objectName="cueLine")
         self.cue.setAccessibleName("What is happening in the clip now")
         self.cue.setWordWrap(True)
+        self.cue.setTextFormat(Qt.TextFormat.PlainText)  # a cue is the pack's words, not HTML
         self.cue.setMinimumHeight(40)
         self.cue.setStyleSheet("font-size: 12pt; padding: 4px;")
         left.addWidget(self.cue)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractSlider,
@@ -64,7 +66,8 @@ class GuidanceScreen(QWidget):
         has_cases_answered: bool,
     ) -> None:
         self.heading.setText(
-            f"<span style='font-size:11pt'>{lesson_title} · guidance {index + 1} of {count}</span>"
+            f"<span style='font-size:11pt'>{html.escape(lesson_title)} · guidance {index + 1} of "
+            f"{count}</span>"
         )
         self.view.set_markdown(slide.markdown, [c.id for c in pack.clauses])
         self.back_button.setEnabled(index > 0)

@@ -1,0 +1,15 @@
+"""Pack and user text in Qt widgets, shown as the words they are, never as HTML.
+
+Qt renders any label or tooltip text that looks like HTML as HTML (Qt.mightBeRichText): a
+profile named `<img src=/some/file width=6000>` loaded that file and grew the window. Labels
+that show such text alone are Qt.PlainText; where it is mixed into markup it is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+
+
+def tooltip(text: str) -> str:
+    """A tooltip that shows text literally (a tooltip has no text format of its own)."""
+    return f"<p>{html.escape(text)}</p>" if text else ""
