@@ -67,6 +67,8 @@ def test_escape_leaves_the_note_and_the_case_keys_work_again(qtbot, app_window) 
     assert QApplication.focusWidget() is screen and screen.form.clause.currentIndex() == 1
     press(qtbot, window, Qt.Key.Key_1)
     assert screen.form.decisions.checkedId() == 0
+    qtbot.mouseClick(screen.form.decisions.button(4), Qt.MouseButton.LeftButton)  # or a click
+    assert screen.form.decisions.checkedId() == 4
 
 
 def test_tabbing_out_of_the_note_then_typing_never_changes_the_answer(qtbot, app_window):
