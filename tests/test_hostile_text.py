@@ -127,3 +127,27 @@ def test_markup_in_names_and_pack_text_is_shown_literally(qtbot, tmp_path) -> No
     assert f"lesson {hostile} · summary" in _label_words(lesson.summary)
     assert window.width() < 2000 and window.windowTitle() == f"Calibrate — Ana {hostile}"
     window.close()
+
+
+def test_long_names_and_titles_never_widen_the_window(qtbot, tmp_path) -> None:
+    long = "Unbroken" * 60 + " and then many ordinary words" * 20
+    window = open_window_on_packs(qtbot, tmp_path, _pack_in_hostile_words(tmp_path, long),
+                                  size=(1280, 760))
+    widths = []
+    create_profile_by_keys(qtbot, window, f"Ana {long}")
+    widths.append(window.width())
+    press(qtbot, window, Qt.Key.Key_Return)
+    lesson = window.lesson
+    widths.append(window.width())
+    press(qtbot, window, Qt.Key.Key_Return)
+    press(qtbot, window, Qt.Key.Key_W)
+    player = lesson.case_screen.player.player
+    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING and player.position > 1200,
+                    timeout=10000)
+    widths.append(window.width())
+    answer_current_case_by_keys(qtbot, window, "allow", "GR-1")
+    widths.append(window.width())
+    press(qtbot, window, Qt.Key.Key_Return)
+    widths.append(window.width())
+    assert max(widths) < 1400, widths
+    window.close()

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtWidgets import QLabel, QSizePolicy
+
+
+def fit_to_width(label: QLabel) -> QLabel:
+    """A label of pack or user text that wraps, and never widens its window: however long
+    a name or title (a word of hundreds of letters included), the window keeps its size."""
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
+
 
 def tooltip(text: str) -> str:
     """A tooltip that shows text literally (a tooltip has no text format of its own)."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -124,8 +125,13 @@ class AnswerForm(QWidget):
             button = QPushButton(f"{key}{decision.label}", objectName=f"decision_{decision.id}")
             button.setCheckable(True)
             button.setAccessibleName(f"Decision: {decision.label}")
-            button.setToolTip(plain_text.tooltip(decision.description or decision.label))
+            button.setToolTip(plain_text.tooltip(
+                f"{decision.label}: {decision.description}" if decision.description
+                else decision.label))
             button.setMinimumHeight(34)
+            # However long a pack's label, the buttons share the form's width (the tooltip
+            # has it in full).
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             # A checked decision must be unmistakable at a glance, in light and dark palettes.
             style = (

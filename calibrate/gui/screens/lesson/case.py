@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from calibrate.core.clock import utc_now
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Case, Pack
-from calibrate.gui import theme
+from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import bind_keys, focus_is_typing, mark_typing_place
 from calibrate.gui.widgets.answer_form import AnswerForm
 from calibrate.gui.widgets.player_controls import PlayerPanel
@@ -126,7 +126,7 @@ class CaseScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
         header = QHBoxLayout()
-        self.heading = QLabel(objectName="caseHeading")
+        self.heading = plain_text.fit_to_width(QLabel(objectName="caseHeading"))
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         header.addWidget(self.heading, stretch=1)
         guidance = QPushButton("Guidance  (G)", objectName="openGuidanceButton")
@@ -153,7 +153,7 @@ class CaseScreen(QWidget):
         left.addWidget(self.video_stack, stretch=1)
         self.cue = QLabel(objectName="cueLine")
         self.cue.setAccessibleName("What is happening in the clip now")
-        self.cue.setWordWrap(True)
+        plain_text.fit_to_width(self.cue)
         self.cue.setTextFormat(Qt.TextFormat.PlainText)  # a cue is the pack's words, not HTML
         self.cue.setMinimumHeight(40)
         self.cue.setStyleSheet("font-size: 12pt; padding: 4px;")
@@ -164,7 +164,7 @@ class CaseScreen(QWidget):
         self.context_label = QLabel(objectName="caseContext")
         self.context_label.setAccessibleName("Case context")
         self.context_label.setTextFormat(Qt.TextFormat.RichText)
-        self.context_label.setWordWrap(True)
+        plain_text.fit_to_width(self.context_label)
         self.context_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.context_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         scroll = QScrollArea(objectName="caseContextScroll")

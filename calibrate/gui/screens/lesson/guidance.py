@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.core.models import GuidanceSlide, Pack
+from calibrate.gui import plain_text
 from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
@@ -29,7 +30,7 @@ class GuidanceScreen(QWidget):
         self.setObjectName("guidanceScreen")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
-        self.heading = QLabel(objectName="guidanceHeading")
+        self.heading = plain_text.fit_to_width(QLabel(objectName="guidanceHeading"))
         layout.addWidget(self.heading)
         self.view = MarkdownView(self, name="guidanceText")
         self.view.setAccessibleName("Guidance slide")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Pack
 from calibrate.core.scoring import Outcome, score_answer
-from calibrate.gui import theme
+from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
@@ -56,11 +56,11 @@ class RevealScreen(QWidget):
         self.setObjectName("revealScreen")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 14, 24, 14)
-        self.heading = QLabel(objectName="revealHeading")
+        self.heading = plain_text.fit_to_width(QLabel(objectName="revealHeading"))
         outer.addWidget(self.heading)
         self.verdict = QLabel(objectName="revealVerdict")
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
-        self.verdict.setWordWrap(True)
+        plain_text.fit_to_width(self.verdict)
         outer.addWidget(self.verdict)
         columns = QHBoxLayout()
         columns.setSpacing(20)
@@ -68,7 +68,7 @@ class RevealScreen(QWidget):
 
         left = QVBoxLayout()
         self.golden = QLabel(objectName="revealGolden")
-        self.golden.setWordWrap(True)
+        plain_text.fit_to_width(self.golden)
         self.golden.setTextFormat(Qt.TextFormat.RichText)
         left.addWidget(self.golden)
         self.rationale = MarkdownView(self, name="revealRationale")

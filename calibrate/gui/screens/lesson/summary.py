@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from calibrate.core.models import Pack
 from calibrate.core.summary import SessionSummary
-from calibrate.gui import theme
+from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
@@ -30,7 +30,7 @@ class SummaryScreen(QWidget):
         layout.setContentsMargins(32, 20, 32, 16)
         self.headline = QLabel(objectName="summaryHeadline")
         self.headline.setTextFormat(Qt.TextFormat.RichText)
-        self.headline.setWordWrap(True)
+        plain_text.fit_to_width(self.headline)
         layout.addWidget(self.headline)
         self.misses = MarkdownView(self, name="summaryMisses")
         self.misses.setAccessibleName("Cases you missed, with their rationale")
