@@ -32,6 +32,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from calibrate.core.watching import Coverage
 from calibrate.player import probe
 from calibrate.player.clock import PlaybackClock, clamp_rate, format_clock
 from calibrate.player.frames import FrameSink, PausedCommands
@@ -108,6 +109,8 @@ class VideoPlayer(QObject):
         self._seen_count = self._generation = 0
         self._seek_distinct = -1  # distinct pictures when a paused seek was asked
         self._started, self._last_tick, self._watched_ms = 0.0, 0.0, 0.0
+        self._coverage = Coverage(0)
+        self._seen_from: int | None = None  # position shown last while playing
         self._commands = PausedCommands()
         self._events: queue.SimpleQueue[tuple[int, str]] = queue.SimpleQueue()
         self._timer = QTimer(self)
@@ -198,6 +201,12 @@ class VideoPlayer(QObject):
         """Wall-clock ms the video was playing with pictures shown, since load()."""
         return int(self._watched_ms)
 
+    @property
+    def coverage(self) -> Coverage:
+        """The positions of the loaded clip shown since load() (core.watching: played
+        spans and stepped frames; a seek's skipped span is not shown, a replay counts once)."""
+        return self._coverage
+
     def libvlc_muted(self) -> bool | None:
         """What libVLC itself reports (None: no audio output yet) - for checks and tests."""
         state = self._mp.audio_get_mute() if self._mp is not None else -1
@@ -211,12 +220,14 @@ class VideoPlayer(QObject):
         self._halt()
         self._set_info(None)
         self._frame, self._watched_ms, self._emitted_pos = QImage(), 0.0, -1
+        self._coverage, self._seen_from = Coverage(0), None
         self.frame_changed.emit(self._frame)
         if self._mp is None:
             self._set_state(PlayerState.UNAVAILABLE, self._error or "The player was shut down")
             return
         info, media = probe.probe_media(self._instance, path)
         self._set_info(info)
+        self._coverage = Coverage(info.duration_ms)
         self.duration_changed.emit(info.duration_ms)
         if media is None or self._sink is None:
             reason = info.reason or probe.UNDECODABLE
@@ -265,8 +276,10 @@ class VideoPlayer(QObject):
         elif self._state is PlayerState.PLAYING:
             self._mp.set_pause(1)
             now = time.monotonic()
+            self._see(self._position_at(now))
             self._commands.pause_asked(now)
             self._clock.pause(now, self._sink, running=not self._awaiting_frame)
+            self._seen_from = self._clock.anchor_pos
             self._set_state(PlayerState.PAUSED)
             self._emit_position(force=True)
 
@@ -299,6 +312,7 @@ class VideoPlayer(QObject):
             self._seek_now(ms)
         self._back = 0
         self._clock.seek_to(ms)
+        self._seen_from = ms  # a jump: the span skipped was not shown
         self._emit_position(force=True)
 
     def seek_relative(self, delta_ms: int) -> None:
@@ -357,6 +371,8 @@ class VideoPlayer(QObject):
                 self._seek_now(max(0, clock.anchor_pos - step))
                 self._back = 0
             clock.anchor_pos = max(0, clock.anchor_pos - step)
+        self._coverage.saw(clock.anchor_pos, clock.anchor_pos + step)  # a frame looked at
+        self._seen_from = clock.anchor_pos
         self._emit_position(force=True)
 
     def set_muted(self, muted: bool) -> None:
@@ -406,6 +422,7 @@ class VideoPlayer(QObject):
         if at_ms > 0:
             self._mp.set_time(at_ms)  # lands even this early (measured)
         self._clock.start_at(at_ms)
+        self._seen_from = at_ms
         self._awaiting_frame = True
         self._started = self._last_tick = time.monotonic()
         self._set_state(PlayerState.LOADING)
@@ -516,6 +533,7 @@ class VideoPlayer(QObject):
         if self._state is PlayerState.PLAYING and not self._awaiting_frame:
             self._clock.follow_sync(now, self._sink)
             self._watched_ms += (now - self._last_tick) * 1000.0
+            self._see(self._position_at(now))
         self._last_tick = now
         while not self._events.empty():
             generation, kind = self._events.get_nowait()
@@ -565,9 +583,16 @@ class VideoPlayer(QObject):
             )
             return
         self._timer.stop()
+        self._see(total)
         self._set_state(PlayerState.ENDED)
         self._emitted_pos = total
         self.position_changed.emit(total)
+
+    def _see(self, pos: int) -> None:
+        """Playing went on from the last position shown to pos: those positions were shown."""
+        if self._seen_from is not None and pos >= self._seen_from:
+            self._coverage.saw(self._seen_from, pos)
+        self._seen_from = pos
 
     def _name(self) -> str:
         return Path(self._info.path).name if self._info else "?"
