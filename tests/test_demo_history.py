@@ -183,6 +183,19 @@ def test_answer_times_are_consistent_within_their_sessions(demo_db) -> None:
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
 
 
+def test_most_answers_follow_the_whole_clip_and_a_few_hurried_ones_do_not(demo_db) -> None:
+    answered = demo_db.execute("SELECT watched_share, clip_unavailable, profile_id FROM answers "
+                               "WHERE skipped = 0").fetchall()
+    shares = [a["watched_share"] for a in answered]
+    assert all(s is not None and 0 <= s <= 1 for s in shares)
+    assert sum(s >= 0.9 for s in shares) > 0.8 * len(shares)
+    unwatched = [a for a in answered if a["watched_share"] < 0.5]
+    assert 0.01 * len(answered) < len(unwatched) < 0.1 * len(answered)
+    # Hurried moderators are a few people, not everyone a little.
+    assert len({a["profile_id"] for a in unwatched}) < len({a["profile_id"] for a in answered})
+    assert all(a["clip_unavailable"] == 0 for a in answered)  # every demo clip plays
+
+
 def test_skips_only_on_warned_cases_and_confidence_tracks_correctness(demo_db) -> None:
     warned = {r["case_hash"]: json.loads(r["warnings"]) for r in demo_db.execute(
         "SELECT case_hash, warnings FROM case_versions")}

@@ -88,6 +88,9 @@ def test_export_then_import_into_an_empty_database_reproduces_every_row(
     assert f"{n} answers added, 0 already present" in result.stdout
     for table in TABLES:
         assert rows(target, table) == rows(demo_file, table), table
+    with sqlite3.connect(target) as conn:  # how much of each clip was watched travels too
+        assert conn.execute("SELECT COUNT(*) FROM answers WHERE watched_share IS NULL "
+                            "OR clip_unavailable IS NULL").fetchone()[0] == 0
     db = open_database(target)
     assert is_demo(db)  # demo rows stay marked as demo wherever they go
     db.conn.close()
@@ -282,6 +285,9 @@ def test_a_good_history_csv_imports_once(tmp_path: Path) -> None:
         assert threat["answered_at"] == "2026-03-04T13:05:00.000Z"
         assert answers[("gr-kitchen-cut", profiles["Bo Reyes"], "first_attempt")][
             "confidence"] == 0.95
+        # A spreadsheet does not say how much of each clip was watched: unknown, not 0.
+        assert {(a["watched_share"], a["clip_unavailable"]) for a in answers.values()} == {
+            (None, None)}
         origins = [json.loads(e["detail"]) for e in conn.execute(
             "SELECT * FROM events WHERE kind = 'session_imported'")]
         assert len(origins) == 4 and all(o["origin"] == "csv" for o in origins)

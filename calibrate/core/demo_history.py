@@ -142,9 +142,12 @@ def generate_history(packs: Sequence[Pack], *, today: date, seed: int = DEFAULT_
 
 class _Simulation:
     def __init__(self, packs: list[Pack], today: date, seed: int) -> None:
-        streams = np.random.SeedSequence(seed).spawn(2)
+        streams = np.random.SeedSequence(seed).spawn(3)
         self.rng = np.random.default_rng(streams[0])
         self.id_rng = np.random.default_rng(streams[1])  # ids never shift the simulation
+        # How much of each clip was shown: its own stream, so adding it shifted nothing else.
+        self.watch_rng = np.random.default_rng(streams[2])
+        self.hurry: dict[str, float] = {}  # profile id -> chance of answering unwatched
         self.seed = seed
         self.packs = packs
         self.days = working_days(today, WEEKS * 5)
@@ -329,6 +332,23 @@ class _Simulation:
         watched = min(int(clip * rng.uniform(1.0, 2.4)), tta - int(rng.integers(1_500, 4_000)))
         return tta, max(0, watched)
 
+    def _watching(self, m: _Moderator, watched_ms: int, skipped: bool) -> dict:
+        """watched_ms/watched_share/clip_unavailable of one answer: most moderators watch
+        the whole clip; a few hurried ones sometimes answer after a glance (core/watching).
+        Every demo clip plays, so none is unavailable."""
+        rng = self.watch_rng
+        if m.profile.id not in self.hurry:
+            self.hurry[m.profile.id] = (float(rng.uniform(0.12, 0.3)) if rng.random() < 0.15
+                                        else float(rng.uniform(0.0, 0.03)))
+        if skipped:  # skipped at the warning card: the clip never played
+            return {"watched_ms": 0, "watched_share": 0.0, "clip_unavailable": False}
+        if rng.random() < self.hurry[m.profile.id]:
+            share = round(float(rng.uniform(0.05, 0.45)), 3)
+            return {"watched_ms": int(watched_ms * share), "watched_share": share,
+                    "clip_unavailable": False}
+        share = 1.0 if rng.random() < 0.8 else round(float(rng.uniform(0.7, 1.0)), 3)
+        return {"watched_ms": watched_ms, "watched_share": share, "clip_unavailable": False}
+
     def _answer(self, m: _Moderator, pack: Pack, lesson: Lesson, case: Case, session_id: str,
                 kind: str, shown: int, tta: int, watched: int, *, reveal_ms: int,
                 skipped: bool = False) -> tuple[Answer, bool]:
@@ -345,7 +365,7 @@ class _Simulation:
             pack_hash=pack.content_hash, team=m.profile.team, site=m.profile.site,
             session_kind=kind, decision=decision, clause=clause, confidence=confidence,
             note=note, skipped=skipped, shown_at=iso_ms(shown), answered_at=iso_ms(shown + tta),
-            time_to_answer_ms=tta, watched_ms=watched)
+            time_to_answer_ms=tta, **self._watching(m, watched, skipped))
         self.answers.append(answer)
         wrong = not skipped and decision != case.golden.decision
         # Disputes come from the reveal of an ambiguous case the moderator read the other way.
@@ -455,7 +475,9 @@ class _Simulation:
 
 def as_rows(history: DemoHistory) -> dict[str, list[dict]]:
     """The history as plain rows per table (skipped as 0/1), ready for a store to insert."""
-    answers = [{**asdict(a), "skipped": int(a.skipped)} for a in history.answers]
+    answers = [{**asdict(a), "skipped": int(a.skipped),
+                "clip_unavailable": None if a.clip_unavailable is None else int(a.clip_unavailable)}
+               for a in history.answers]
     return {
         "profiles": [{**p.profile._asdict(), "role": "moderator", "created_at": p.created_at}
                      for p in history.profiles],

@@ -193,4 +193,8 @@ class Answer:
     shown_at: str  # ISO 8601 UTC
     answered_at: str  # ISO 8601 UTC
     time_to_answer_ms: int
-    watched_ms: int
+    watched_ms: int  # wall time the clip played (kept for older readers)
+    # Share of the clip's positions shown and whether it could not be played (core/watching);
+    # None where unknown: answers recorded before these were kept, imported history.
+    watched_share: float | None = None
+    clip_unavailable: bool | None = None

@@ -29,10 +29,13 @@ def record_answer(
     shown_at: str,
     time_to_answer_ms: int,
     watched_ms: int,
+    watched_share: float | None = None,
+    clip_unavailable: bool | None = None,
 ) -> Answer:
     """Validate and durably commit one answer; returns it only once it is on disk.
 
-    ValueError names what breaks the rules of stored answers (core/answer_rules.py)."""
+    ValueError names what breaks the rules of stored answers (core/answer_rules.py).
+    watched_share and clip_unavailable are core/watching's (None: not measured)."""
     answer = Answer(
         id=new_id(),
         session_id=session_id,
@@ -54,6 +57,8 @@ def record_answer(
         answered_at=utc_now(),
         time_to_answer_ms=max(0, int(time_to_answer_ms)),
         watched_ms=max(0, int(watched_ms)),
+        watched_share=None if watched_share is None else float(watched_share),
+        clip_unavailable=None if clip_unavailable is None else bool(clip_unavailable),
     )
     row = _row(answer)
     facts = PackFacts(pack.id, pack.scale.ids, tuple(c.id for c in pack.clauses))
@@ -76,6 +81,8 @@ def insert_answer(db: sqlite_utils.Database, answer: Answer) -> None:
 def _row(answer: Answer) -> dict:
     row = asdict(answer)
     row["skipped"] = int(answer.skipped)
+    if answer.clip_unavailable is not None:
+        row["clip_unavailable"] = int(answer.clip_unavailable)
     return row
 
 
@@ -95,6 +102,8 @@ def _to_answer(row: dict) -> Answer:
     values["note"] = values["note"] or ""
     values["team"] = values["team"] or ""
     values["site"] = values["site"] or ""
+    if values["clip_unavailable"] is not None:
+        values["clip_unavailable"] = bool(values["clip_unavailable"])
     return Answer(**values)
 
 

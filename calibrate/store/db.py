@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # len(MIGRATIONS) in calibrate/store/migrations.py; a test keeps the two equal, so a current
 # database is recognised without importing the migrations (and sqlite-utils).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def open_database(

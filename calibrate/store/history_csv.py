@@ -268,4 +268,4 @@ def history_rows(path: Path, records: list[HistoryRecord],
             "team": r.team, "site": r.site, "session_kind": sessions[session_id]["kind"],
             "decision": r.decision, "clause": r.clause, "confidence": r.confidence, "note": "",
             "skipped": 0, "shown_at": r.at, "answered_at": r.at, "time_to_answer_ms": 0,
-            "watched_ms": 0}
+            "watched_ms": 0, "watched_share": None, "clip_unavailable": None}  # not known
