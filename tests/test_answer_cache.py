@@ -200,7 +200,7 @@ def test_the_cached_table_is_the_table_a_direct_build_gives(db_path: Path, packs
             == expected)
     for name in ("rowid", "profile", "team", "site", "pack", "lesson", "case", "session",
                  "session_kind", "decision", "golden", "clause_correct", "skipped",
-                 "answered_at"):
+                 "answered_at", "not_watched"):
         assert np.array_equal(getattr(built, name), getattr(from_file, name)), name
     assert np.array_equal(built.confidence, from_file.confidence, equal_nan=True)
     for name in ("profile_ids", "teams", "sites", "packs", "lessons", "cases", "decisions"):
@@ -429,6 +429,8 @@ def test_filters_in_memory_keep_the_rows_sql_keeps(db_path: Path, packs, cache_d
         (Filters(teams=(team, "No such team"), packs=(pack,), since=middle),
          "a.team = ? AND a.pack_id = ? AND substr(a.answered_at, 1, 10) >= ?",
          [team, pack, middle.isoformat()]),
+        (Filters(leave_out_unwatched=True),  # the rule of core/watching, said in SQL
+         "NOT (COALESCE(a.clip_unavailable, 0) = 0 AND a.watched_share < 0.5)", []),
         (Filters(teams=()), "0", []),
         (Filters(packs=("no-such-pack",)), "0", []),
     ]
@@ -444,6 +446,8 @@ def test_filters_in_memory_keep_the_rows_sql_keeps(db_path: Path, packs, cache_d
     finally:
         db.conn.close()
     assert 0 < sql_count(db_path, cases[1][1], cases[1][2]) < len(reference(db_path))
+    unwatched = cases[-3]
+    assert 0 < sql_count(db_path, unwatched[1], unwatched[2]) < len(reference(db_path))
 
 
 def test_an_import_leaves_the_cache_ready_for_the_next_dashboard_open(

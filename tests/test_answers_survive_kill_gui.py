@@ -63,11 +63,16 @@ DRIVER = textwrap.dedent("""
             key(Qt.Key.Key_Down)
             lesson.case_screen.setFocus()
             key(Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+            # Answered at once: "Submit without watching?" comes up; S submits anyway.
+            QTimer.singleShot(50, lambda: QTest.keyClick(QApplication.activeModalWidget(),
+                                                         Qt.Key.Key_S))
             key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
             settle(lambda: lesson.reveal.isVisible()
                    and "recorded" in lesson.reveal.recorded.text())
             answer = lesson.flow.answer_for(case.id)
             print("recorded", answer.id, flush=True)  # the user has now seen "recorded"
+            window.activateWindow()  # the offscreen platform leaves the question's window
+            settle(lambda: QApplication.activeWindow() is window)  # active; a desktop does not
             key(Qt.Key.Key_Return)
             settle(lambda: lesson.flow.step is not Step.REVEAL)
 

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from calibrate.core.watching import NOT_WATCHED
+
 SESSION_KIND_CODES = ("first_attempt", "retake", "review", "live")
 
 
@@ -30,6 +32,7 @@ class Filters:
     reviewers: tuple[str, ...] | None = None  # profile ids
     since: date | None = None  # inclusive, by answered_at (UTC)
     until: date | None = None  # inclusive
+    leave_out_unwatched: bool = False  # drop answers given without watching (core/watching)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class AnswerTable:
     confidence: np.ndarray  # float, NaN when skipped or not given
     skipped: np.ndarray  # bool
     answered_at: np.ndarray  # datetime64[ms], UTC
+    not_watched: np.ndarray  # int8 code of core/watching: 1 not watched, 0 watched, -1 unknown
     profile_ids: tuple[str, ...]
     profile_names: tuple[str, ...]
     teams: tuple[str, ...]
@@ -121,6 +125,8 @@ class AnswerTable:
             keep &= self.answered_at >= np.datetime64(filters.since, "ms")
         if filters.until is not None:
             keep &= self.answered_at < np.datetime64(filters.until + timedelta(days=1), "ms")
+        if filters.leave_out_unwatched:
+            keep &= self.not_watched != NOT_WATCHED
         return keep
 
     def filtered(self, filters: Filters) -> AnswerTable:
@@ -134,7 +140,7 @@ class AnswerTable:
 # The fields holding one value per answer (the others are lookups and pack facts).
 ROW_COLUMNS = ("rowid", "profile", "team", "site", "pack", "lesson", "case", "session",
                "session_kind", "decision", "golden", "clause_correct", "confidence", "skipped",
-               "answered_at")
+               "answered_at", "not_watched")
 
 
 def _wanted_codes(lookup: Sequence[str], wanted: Sequence[str]) -> np.ndarray:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from calibrate.core.answer_table import AnswerTable, IdLookup, PackInfo
+from calibrate.core.watching import not_watched_codes
 from calibrate.store.integrity import check_count, check_whole, refuse_damage
 from calibrate.store.settings import ensure_meta, get_meta
 
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when the columns, their coding or the file layout change
+FORMAT = 3  # bump when the columns, their coding or the file layout change (3: not_watched)
 CHUNK = 100_000  # rows fetched and coded at a time
 PERSIST_MIN_ROWS = 20_000  # below this a database is read whole in well under 0.1 s
 REWRITE_SHARE = 0.02  # rewrite the file once new rows exceed this share of it
@@ -70,7 +71,7 @@ LOOKUPS = ("profile_ids", "teams", "sites", "packs", "lessons", "cases", "sessio
 DTYPES: dict[str, type] = {
     "rowid": np.int64, **{name: np.int32 for name, _ in CODED}, "session_kind": np.int32,
     "clause_correct": np.int32, "confidence": np.float64, "skipped": np.bool_,
-    "answered_at": np.int64}
+    "answered_at": np.int64, "not_watched": np.int8}
 
 # Reading a million answers costs about a fifth of a microsecond per value Python receives,
 # so each answer row brings few values, most of them small integers (shared objects). An
@@ -78,6 +79,8 @@ DTYPES: dict[str, type] = {
 # kind) and its case version (pack, case): those columns then come from the sessions and
 # case_versions rows, read once each. Other answers read their own text (_TEXT). Flags:
 # 1 skipped, 2-6 clause state (0 none, 2 wrong, 4 right), 8 regular, 16 decision = golden.
+# How much of the clip was shown comes as one value: the share, NULL unknown, -1 when the clip
+# was unavailable (core/watching then turns it into the not_watched code).
 _KIND = ("CASE {} WHEN 'retake' THEN 1 WHEN 'review' THEN 2 WHEN 'live' THEN 3 ELSE 0 END")
 _SELECT = (
     "SELECT a.rowid, s.rowid, cv.rowid, (a.skipped != 0) + 2 * (CASE WHEN a.skipped OR "
@@ -88,7 +91,8 @@ _SELECT = (
     "+ 16 * (a.decision IS cv.golden_decision), "
     "CASE WHEN a.skipped OR a.decision IS cv.golden_decision THEN NULL ELSE a.decision END, "
     "CASE WHEN a.skipped THEN NULL ELSE a.confidence END, "
-    "COALESCE(CAST(round((julianday(a.answered_at) - 2440587.5) * 86400000.0) AS INTEGER), 0) "
+    "COALESCE(CAST(round((julianday(a.answered_at) - 2440587.5) * 86400000.0) AS INTEGER), 0), "
+    "CASE WHEN a.clip_unavailable THEN -1.0 ELSE a.watched_share END "
     "FROM answers a LEFT JOIN case_versions cv ON cv.case_hash = a.case_hash "
     "LEFT JOIN sessions s ON s.id = a.session_id ")
 _IN = " WHERE rowid IN (SELECT value FROM json_each(?))"
@@ -133,6 +137,7 @@ class CodedAnswers:
             session_kind=c["session_kind"], decision=c["decision"], golden=c["golden"],
             clause_correct=c["clause_correct"], confidence=c["confidence"],
             skipped=c["skipped"], answered_at=c["answered_at"].view("datetime64[ms]"),
+            not_watched=c["not_watched"],
             profile_ids=k["profile_ids"],
             profile_names=tuple(profile_names.get(p, p) for p in k["profile_ids"]),
             teams=k["teams"], sites=k["sites"], packs=k["packs"], lessons=k["lessons"],
@@ -431,6 +436,8 @@ def _decode(rows: list[tuple], coder: _Coder, orphans: list[int]) -> dict[str, n
         "confidence": np.where(np.equal(table[:, 5], None), np.nan, table[:, 5]
                                ).astype(np.float64),
         "answered_at": table[:, 6].astype(np.int64)}
+    shown = np.where(np.equal(table[:, 7], None), np.nan, table[:, 7]).astype(np.float64)
+    out["not_watched"] = not_watched_codes(np.where(shown < 0, 0.0, shown), shown < 0)
     out["clause_correct"] = out["clause_correct"].astype(np.int32)
     versions = coder.read(_VERSIONS, table[:, 2].astype(np.int64))
     out["golden"] = versions[:, 1]

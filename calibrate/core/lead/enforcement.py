@@ -20,6 +20,7 @@ from calibrate.core.lead.sections import (
     ReviewerRow,
 )
 from calibrate.core.scoring import Outcome
+from calibrate.core.watching import NOT_WATCHED, UNKNOWN
 
 
 def reviewer_accuracy(table: AnswerTable, s: Scored, target: float) -> ReviewerAccuracy:
@@ -29,6 +30,10 @@ def reviewer_accuracy(table: AnswerTable, s: Scored, target: float) -> ReviewerA
     correct = np.bincount(table.profile[s.correct], minlength=size)
     answered = np.bincount(table.profile, minlength=size) > 0
     latest = latest_per(table.profile, s, size)
+    answered_known = ~table.skipped & (table.not_watched != UNKNOWN)
+    known = np.bincount(table.profile[answered_known], minlength=size)
+    unwatched = np.bincount(table.profile[answered_known & (table.not_watched == NOT_WATCHED)],
+                            minlength=size)
     rows: list[ReviewerRow] = []
     shown = np.flatnonzero(answered)
     for p, (accuracy, ci) in zip(shown, wilsons(correct[shown], n[shown]), strict=True):
@@ -38,7 +43,8 @@ def reviewer_accuracy(table: AnswerTable, s: Scored, target: float) -> ReviewerA
             team=table.teams[table.team[i]], site=table.sites[table.site[i]], n=int(n[p]),
             correct=int(correct[p]), accuracy=accuracy, ci=ci,
             below_target=accuracy is not None and accuracy < target,
-            clearly_below=ci is not None and ci[1] < target))
+            clearly_below=ci is not None and ci[1] < target,
+            not_watched=float(unwatched[p] / known[p]) if known[p] else None))
     rows.sort(key=lambda r: (math.inf if r.accuracy is None else r.accuracy, -r.n, r.name,
                              r.profile_id))
     return ReviewerAccuracy(target, tuple(rows))

@@ -104,6 +104,9 @@ class ReviewerRow:
     ci: Interval  # Wilson 95 %
     below_target: bool  # point estimate below target
     clearly_below: bool  # the whole interval is below target
+    # Share of their answers (skips aside) given without watching (core/watching), over the
+    # answers where that is known; None when it is known for none (imported history).
+    not_watched: float | None = None
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,10 @@ class ReviewerAccuracy:
 
     def rows(self) -> Rows:
         header = ("reviewer", "team", "site", "n", "correct", "accuracy", "lo", "hi",
-                  "below_target", "clearly_below_target")
+                  "below_target", "clearly_below_target", "not_watched")
         return header, [(r.name, r.team, r.site, r.n, r.correct, r.accuracy, _lo(r.ci),
-                         _hi(r.ci), r.below_target, r.clearly_below) for r in self.reviewers]
+                         _hi(r.ci), r.below_target, r.clearly_below, r.not_watched)
+                        for r in self.reviewers]
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ class Column:
     value: Callable[[Sequence[object]], object]
     text: Callable[[Sequence[object]], str] | None = None
     yes_is_good: bool = True  # yes/no colours: False for flags of a problem ("split")
+    help: str = ""  # what the column means, shown in its tooltip above the CSV columns
 
     def cell(self, row: Sequence[object]) -> str:
         return display(self.value(row)) if self.text is None else self.text(row)
@@ -139,7 +140,8 @@ class RowsModel(QAbstractTableModel):
             return column.title
         if role == Qt.ItemDataRole.ToolTipRole:
             sources = ", ".join(column.sources)
-            return f"CSV column{'s' if len(column.sources) > 1 else ''}: {sources}"
+            where = f"CSV column{'s' if len(column.sources) > 1 else ''}: {sources}"
+            return f"{column.help}\n{where}" if column.help else where
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

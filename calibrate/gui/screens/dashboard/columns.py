@@ -6,11 +6,16 @@ section gives them (docs/dashboard-metrics.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from calibrate.core.lead.labels import Labels, session_kind_words
 from calibrate.gui.widgets.table_model import Column, column_title, display
 
 Row = Sequence[object]
+NOT_WATCHED_HELP = (
+    "Share of the reviewer's answers given without watching: less than half of an available "
+    "clip shown.\nSkips, and answers where it is unknown (imported history, answers from "
+    "before it was recorded), are not counted in the denominator.")
 
 
 def _pct(value: object, decimals: int = 0, sign: str = "") -> str:
@@ -105,7 +110,8 @@ class _Builder:
 def _reviewers(b: _Builder) -> list[Column]:
     return [b.plain("reviewer"), b.percent("accuracy"), b.interval("lo", "hi", "95 % interval"),
             b.plain("n"), b.plain("correct"), b.plain("team"), b.plain("site"),
-            b.problem("below_target"), b.problem("clearly_below_target", "Clearly below")]
+            b.problem("below_target"), b.problem("clearly_below_target", "Clearly below"),
+            replace(b.percent("not_watched", "Not watched"), help=NOT_WATCHED_HELP)]
 
 
 def _agreement(b: _Builder) -> list[Column]:

@@ -1,4 +1,5 @@
-"""The dashboard's filter bar: team, site, pack, lesson, reviewer, dates, target."""
+"""The dashboard's filter bar: team, site, pack, lesson, reviewer, dates, target, and
+whether answers given without watching the clip count (core/watching)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
@@ -58,6 +60,13 @@ class FilterBar(QWidget):
                               ("Target", self.target)):
             layout.addWidget(QLabel(label))
             layout.addWidget(widget)
+        self.unwatched = QCheckBox("Leave out answers given without watching",
+                                   objectName="filterLeaveOutUnwatched")
+        self.unwatched.setAccessibleName("Leave out answers given without watching the clip")
+        self.unwatched.setToolTip("Answers given after less than half of an available clip "
+                                  "was shown are left out of every number. Answers where it is "
+                                  "unknown (imported history) stay in.")
+        layout.addWidget(self.unwatched)
         layout.addStretch()
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.changed)
@@ -68,6 +77,7 @@ class FilterBar(QWidget):
         for edit in (self.since, self.until):
             edit.dateChanged.connect(self._on_edited)
         self.target.valueChanged.connect(self._on_edited)
+        self.unwatched.toggled.connect(self._on_edited)
 
     def set_choices(self, choices: dict[str, list]) -> None:
         """Fill the boxes (keeping the current picks) from store.queries.filter_choices."""
@@ -108,7 +118,8 @@ class FilterBar(QWidget):
             teams=one(self.team), sites=one(self.site), packs=one(self.pack),
             lessons=one(self.lesson), reviewers=one(self.reviewer),
             since=date(since.year(), since.month(), since.day()) if self._dates_known else None,
-            until=date(until.year(), until.month(), until.day()) if self._dates_known else None)
+            until=date(until.year(), until.month(), until.day()) if self._dates_known else None,
+            leave_out_unwatched=self.unwatched.isChecked())
 
     @property
     def target_share(self) -> float:
@@ -120,6 +131,8 @@ class FilterBar(QWidget):
                                                    self.reviewer)]
         parts.append(f"{self.since.date().toString('yyyy-MM-dd')} to "
                      f"{self.until.date().toString('yyyy-MM-dd')}")
+        if self.unwatched.isChecked():
+            parts.append("answers given without watching left out")
         return " · ".join(parts)
 
     def _on_edited(self, *_: object) -> None:

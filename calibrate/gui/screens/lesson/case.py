@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 
 from calibrate.core.clock import utc_now
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Case, Pack
-from calibrate.gui import plain_text, theme
+from calibrate.core.watching import Coverage, answered_unwatched
+from calibrate.gui import plain_text, prompts, theme
 from calibrate.gui.shortcuts import bind_keys, focus_is_typing, mark_typing_place
 from calibrate.gui.widgets.answer_form import AnswerForm
 from calibrate.gui.widgets.player_controls import PlayerPanel
+from calibrate.player.vlc_player import PlayerState
 
 WARNING_WORDS = {
     "self_harm": "self-harm",
@@ -120,6 +122,10 @@ class CaseScreen(QWidget):
         self._case: Case | None = None
         self._away: tuple[bool, int] | None = None  # (was watching, at ms) while in guidance
         self._watched_before = 0  # ms watched before a visit to the guidance
+        self._opened = False  # this case's clip was loaded (not just its warning card shown)
+        self._seen_before: Coverage | None = None  # positions shown before the guidance
+        self._unavailable_before = False  # the clip failed before a visit to the guidance
+        self._asked_unwatched = False  # "Submit without watching?" is asked once per case
         self._shown_monotonic = 0.0
         self.shown_at = ""
         self._cue_times: list[float] = []
@@ -204,6 +210,8 @@ class CaseScreen(QWidget):
             return
         self._away = None
         self._watched_before = 0
+        self._opened, self._seen_before, self._unavailable_before = False, None, False
+        self._asked_unwatched = False
         self._case = case
         self.shown_at = utc_now()
         self._shown_monotonic = time.monotonic()
@@ -229,6 +237,7 @@ class CaseScreen(QWidget):
         else:
             self.player.set_shields(grayscale=False, blurred=False, muted=False)
             self.video_stack.setCurrentWidget(self.player)
+            self._opened = True
             self.player.load(case.video)
             self.setFocus()
 
@@ -256,6 +265,9 @@ class CaseScreen(QWidget):
         """Off to the guidance mid-case: the clip stops, and what the moderator had — the
         answer so far, the position and shields, the time taken — waits for their return."""
         watching = self.video_stack.currentWidget() is self.player
+        if watching:  # what was shown before stays shown when the clip reloads
+            self._seen_before = self._seen()
+            self._unavailable_before = bool(self.clip_unavailable)
         self._away = (watching, self.player.player.position) if watching else (False, 0)
         self._watched_before += self.player.player.watched_ms
         self.player.unload()
@@ -275,6 +287,33 @@ class CaseScreen(QWidget):
     def watched_ms(self) -> int:
         now = 0 if self._away is not None else self.player.player.watched_ms  # none: unloaded
         return self._watched_before + now
+
+    def _seen(self) -> Coverage | None:
+        """The positions of this case's clip shown so far, across visits to the guidance."""
+        now = self.player.player.coverage if self._opened and self._away is None else None
+        if now is None or not now.duration_ms:
+            return self._seen_before or now
+        if self._seen_before is not None:
+            merged = Coverage(now.duration_ms)
+            merged.merge(self._seen_before)
+            merged.merge(now)
+            return merged
+        return now
+
+    @property
+    def watched_share(self) -> float:
+        """Share of the clip's positions shown so far (core/watching); 0 when never opened."""
+        seen = self._seen()
+        share = seen.share if seen is not None else None
+        return 0.0 if share is None else share
+
+    @property
+    def clip_unavailable(self) -> bool | None:
+        """True once the clip failed to play; None while it was never opened (warned)."""
+        if not self._opened:
+            return None
+        failed = self._away is None and self.player.player.state is PlayerState.UNAVAILABLE
+        return failed or self._unavailable_before
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Player keys (Space, J/K/L, arrows, comma/period…) work wherever focus is not typing;
@@ -306,6 +345,7 @@ class CaseScreen(QWidget):
             return
         self.player.set_shields(grayscale=True, blurred=True, muted=True)
         self.video_stack.setCurrentWidget(self.player)
+        self._opened = True
         self.player.load(self._case.video)
         self.setFocus()
 
@@ -316,6 +356,14 @@ class CaseScreen(QWidget):
         self.cue.setText(self._case.cues[index].text if index >= 0 else "")
 
     def _on_form_submitted(self, draft: AnswerDraft) -> None:
+        if not self._asked_unwatched and answered_unwatched(self.watched_share,
+                                                            self.clip_unavailable):
+            self._asked_unwatched = True  # once per case: a second submit goes through
+            submit = prompts.ask_submit_unwatched(self, self.watched_share)
+            self.activateWindow()  # back from the question (not every platform does it)
+            if not submit:
+                self.setFocus()  # the answer form stays as it was; the clip is one key away
+                return
         self.answer_submitted.emit(draft)
 
     def _on_skip_requested(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Pack
 from calibrate.core.scoring import Outcome, score_answer
+from calibrate.core.watching import answered_unwatched
 from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
@@ -62,6 +63,11 @@ class RevealScreen(QWidget):
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
         plain_text.fit_to_width(self.verdict)
         outer.addWidget(self.verdict)
+        self.unwatched = QLabel(objectName="revealUnwatched")
+        self.unwatched.setTextFormat(Qt.TextFormat.PlainText)
+        self.unwatched.setStyleSheet(f"color: {theme.WARNING}; font-weight: bold;")
+        self.unwatched.hide()
+        outer.addWidget(self.unwatched)
         columns = QHBoxLayout()
         columns.setSpacing(20)
         outer.addLayout(columns, stretch=1)
@@ -154,6 +160,12 @@ class RevealScreen(QWidget):
                 f" confidence: {confidence_words(answer.confidence)}."
             )
         self.verdict.setText(verdict)
+        unwatched = not answer.skipped and answered_unwatched(answer.watched_share,
+                                                              answer.clip_unavailable)
+        self.unwatched.setText(
+            f"You answered without watching the clip ({answer.watched_share:.0%} of it shown)."
+            if unwatched else "")
+        self.unwatched.setVisible(bool(unwatched))
         clauses = "".join(
             f"<li><b>{html.escape(c)}</b> · {html.escape(pack.clause(c).title)}"
             f"{' — ' + html.escape(pack.clause(c).summary) if pack.clause(c).summary else ''}"
