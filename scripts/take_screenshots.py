@@ -16,10 +16,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CALIBRATE_DUMMY_AUDIO", "1")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "screenshots"
+OUT = Path(os.environ.get("CALIBRATE_SHOTS_OUT", ROOT / "docs" / "screenshots"))
 
 
 def main() -> None:
@@ -52,6 +52,21 @@ def main() -> None:
         window.grab().save(str(OUT / f"{name}{suffix}.png"))
         print("saved", OUT / f"{name}{suffix}.png")
 
+    from calibrate.gui import prompts
+
+    def answer_question(dialog) -> int:
+        """The script answers at once: "Submit without watching?" is shot, then submits."""
+        dialog.show()
+        wait(300)
+        if not (OUT / f"06b-submit-unwatched{suffix}.png").exists():
+            dialog.grab().save(str(OUT / f"06b-submit-unwatched{suffix}.png"))
+        button = dialog.findChild(QPushButton, "submitUnwatchedButton")
+        if button is not None:
+            button.click()
+        dialog.hide()
+        return 0
+
+    prompts.run_dialog = answer_question
     shot("01-home")
     window.home.name.setText("Ana Ribeiro")
     window.home.team.setText("Graphic EU")

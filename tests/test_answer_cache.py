@@ -430,7 +430,8 @@ def test_filters_in_memory_keep_the_rows_sql_keeps(db_path: Path, packs, cache_d
          "a.team = ? AND a.pack_id = ? AND substr(a.answered_at, 1, 10) >= ?",
          [team, pack, middle.isoformat()]),
         (Filters(leave_out_unwatched=True),  # the rule of core/watching, said in SQL
-         "NOT (COALESCE(a.clip_unavailable, 0) = 0 AND a.watched_share < 0.5)", []),
+         "NOT (a.skipped = 0 AND COALESCE(a.clip_unavailable, 0) = 0 "
+         "AND a.watched_share < 0.5)", []),
         (Filters(teams=()), "0", []),
         (Filters(packs=("no-such-pack",)), "0", []),
     ]

@@ -75,9 +75,11 @@ def test_not_watched_means_under_half_of_an_available_clip() -> None:
     assert answered_unwatched(0.5, False) is False
     assert answered_unwatched(0.0, True) is False  # a broken clip is not "not watched"
     assert answered_unwatched(None, None) is None  # imported history: unknown
-    codes = not_watched_codes(np.array([0.1, 0.9, np.nan, 0.0]),
-                              np.array([False, False, False, True]))
-    assert codes.tolist() == [NOT_WATCHED, WATCHED, UNKNOWN, WATCHED]
+    codes = not_watched_codes(np.array([0.1, 0.9, np.nan, 0.0, 0.0]),
+                              np.array([False, False, False, True, False]),
+                              np.array([False, False, False, False, True]))
+    # A skip (at the warning card) is no answer given without watching.
+    assert codes.tolist() == [NOT_WATCHED, WATCHED, UNKNOWN, WATCHED, WATCHED]
 
 
 # --- the player measures positions seen ---------------------------------------------------------

@@ -75,7 +75,8 @@ class AnswerTable:
     confidence: np.ndarray  # float, NaN when skipped or not given
     skipped: np.ndarray  # bool
     answered_at: np.ndarray  # datetime64[ms], UTC
-    not_watched: np.ndarray  # int8 code of core/watching: 1 not watched, 0 watched, -1 unknown
+    not_watched: np.ndarray  # int8, core/watching: 1 answered unwatched, 0 not (watched,
+    # clip unavailable, skipped), -1 unknown
     profile_ids: tuple[str, ...]
     profile_names: tuple[str, ...]
     teams: tuple[str, ...]

@@ -84,11 +84,13 @@ def answered_unwatched(share: float | None, clip_unavailable: bool | None) -> bo
 UNKNOWN, WATCHED, NOT_WATCHED = -1, 0, 1
 
 
-def not_watched_codes(share: np.ndarray, clip_unavailable: np.ndarray) -> np.ndarray:
-    """answered_unwatched for columns: share (float, NaN unknown) and clip_unavailable
-    (bool) → int8 codes NOT_WATCHED, WATCHED (also: clip unavailable), UNKNOWN."""
+def not_watched_codes(share: np.ndarray, clip_unavailable: np.ndarray,
+                      skipped: np.ndarray) -> np.ndarray:
+    """answered_unwatched for columns: share (float, NaN unknown), clip_unavailable and
+    skipped (bool) → int8 codes NOT_WATCHED, WATCHED, UNKNOWN. A skip is no answer given
+    without watching and a broken clip is not "not watched": both are WATCHED."""
     share = np.asarray(share, dtype=np.float64)
     codes = np.where(np.isnan(share), UNKNOWN,
                      np.where(share < NOT_WATCHED_BELOW, NOT_WATCHED, WATCHED))
-    codes[np.asarray(clip_unavailable, dtype=bool)] = WATCHED
+    codes[np.asarray(clip_unavailable, dtype=bool) | np.asarray(skipped, dtype=bool)] = WATCHED
     return codes.astype(np.int8)

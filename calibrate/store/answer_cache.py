@@ -437,7 +437,7 @@ def _decode(rows: list[tuple], coder: _Coder, orphans: list[int]) -> dict[str, n
                                ).astype(np.float64),
         "answered_at": table[:, 6].astype(np.int64)}
     shown = np.where(np.equal(table[:, 7], None), np.nan, table[:, 7]).astype(np.float64)
-    out["not_watched"] = not_watched_codes(np.where(shown < 0, 0.0, shown), shown < 0)
+    out["not_watched"] = not_watched_codes(np.where(shown < 0, 0.0, shown), shown < 0, skipped)
     out["clause_correct"] = out["clause_correct"].astype(np.int32)
     versions = coder.read(_VERSIONS, table[:, 2].astype(np.int64))
     out["golden"] = versions[:, 1]

@@ -60,13 +60,13 @@ class FilterBar(QWidget):
                               ("Target", self.target)):
             layout.addWidget(QLabel(label))
             layout.addWidget(widget)
+        # Placed by the screen beside its title: this row has no room left at 1366 px.
         self.unwatched = QCheckBox("Leave out answers given without watching",
                                    objectName="filterLeaveOutUnwatched")
         self.unwatched.setAccessibleName("Leave out answers given without watching the clip")
         self.unwatched.setToolTip("Answers given after less than half of an available clip "
                                   "was shown are left out of every number. Answers where it is "
                                   "unknown (imported history) stay in.")
-        layout.addWidget(self.unwatched)
         layout.addStretch()
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.changed)

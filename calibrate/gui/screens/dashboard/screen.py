@@ -129,6 +129,7 @@ class DashboardScreen(QWidget):
         self.filters = FilterBar(self)
         self.filters.changed.connect(self.refresh)
         outer.addWidget(self.filters)
+        top.insertWidget(1, self.filters.unwatched)  # the filter row is full at 1366 px
         # A passcode reset without the old passcode, shown to every lead (passcode_dialog.py).
         self.passcode_notice = QLabel(objectName="passcodeResetNotice", wordWrap=True)
         self.passcode_notice.setTextFormat(Qt.TextFormat.PlainText)
