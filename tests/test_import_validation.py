@@ -245,3 +245,33 @@ def test_a_number_too_large_for_sqlite_is_one_line_not_an_unexpected_error(
     assert result.returncode == 2
     assert result.stderr.strip() == (f"calibrate import: {huge}:2: profiles.team must be text, "
                                      "a number SQLite can hold, or null")
+
+
+def test_an_impossible_share_watched_is_named_by_its_line_and_nothing_is_written(
+        tmp_path: Path, real_db: Path) -> None:
+    source = real_export(tmp_path, real_db)
+    forged = {"watched_share": (1.5, "watched_share 1.5 is not a share between 0 and 1"),
+              "clip_unavailable": (2, "clip_unavailable 2 must be 0, 1 or null")}
+    lines_of = {}
+
+    def forge(header, body):
+        answer = next(b for b in body if b["table"] == "answers")
+        others = [b["row"] for b in body if b["table"] == "case_versions"
+                  and b["row"]["pack_id"] == answer["row"]["pack_id"]
+                  and b["row"]["case_id"] != answer["row"]["case_id"]]
+        for i, (column, (value, _)) in enumerate(forged.items()):
+            body.append({"table": "answers", "row": {
+                **answer["row"], "id": f"00000000-0000-4000-8000-0000000001{i}0",
+                "case_id": others[i]["case_id"], "case_hash": others[i]["case_hash"],
+                column: value}})
+            lines_of[column] = len(body) + 1
+        return header, body
+
+    bad = edit_lines(source, tmp_path / "forged.jsonl", forge)
+    before = real_db.read_bytes()
+    result = calibrate("import", str(bad), "--db", str(real_db), cwd=tmp_path)
+    assert result.returncode == 2
+    for column, (_, message) in forged.items():
+        assert any(x.startswith(f"{bad}: row {lines_of[column]}:") and message in x
+                   for x in result.stderr.splitlines()), result.stderr
+    assert real_db.read_bytes() == before
