@@ -54,10 +54,15 @@ def answer_current_case_by_keys(
         getattr(Qt.Key, f"Key_{confidence_step + 1}"),
         Qt.KeyboardModifier.ControlModifier,
     )
+    submit_by_keys(qtbot, window)
+
+
+def submit_by_keys(qtbot, window) -> None:
+    """Ctrl+Enter until the reveal shows: a second time where "Submit without watching?" was
+    asked (and declined: tests' dialogs answer no), as it is asked once per case."""
+    lesson = window.lesson
     press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    if lesson.flow.step is Step.CASE and screen._asked_unwatched:
-        # Answered before watching half the clip: "Submit without watching?" was asked (and
-        # declined: tests' dialogs answer no); asked once per case, a second submit goes on.
+    if lesson.flow.step is Step.CASE and lesson.case_screen._asked_unwatched:
         press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: lesson.flow.step is Step.REVEAL)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from calibrate.core.session import Step
 from calibrate.player.vlc_player import PlayerState
-from tests.gui_driver import open_first_case, press, type_text
+from tests.gui_driver import open_first_case, press, submit_by_keys, type_text
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -122,7 +121,6 @@ def test_a_case_answered_by_keys_after_a_note_is_recorded_as_chosen(qtbot, app_w
     press(qtbot, window, Qt.Key.Key_Down)
     press(qtbot, window, Qt.Key.Key_Escape)
     press(qtbot, window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: lesson.flow.step is Step.REVEAL)
+    submit_by_keys(qtbot, window)
     answer = lesson.flow.answer_for(lesson.flow.current_case_id)
     assert (answer.decision, answer.note) == ("allow", "2 then 5")
