@@ -196,3 +196,15 @@ def test_across_a_wide_tab_the_names_lie_level_and_the_heatmaps_get_the_height()
     for axes in figure.axes:
         assert all(t.get_rotation() == 0 for t in axes.get_xticklabels())
         assert axes.bbox.height >= 0.45 * figure.bbox.height
+
+
+def test_dollar_signs_in_pack_labels_are_drawn_as_written_not_as_math() -> None:
+    from calibrate.charts.figures import decision_split_figure
+
+    # A trainer's labels: "$5 to $10" would be typeset as math, "$\frac{$" stop the drawing.
+    decisions = [("cheap", "Price $5 to $10"), ("odd", r"Label $\frac{$ kept")]
+    figure = decision_split_figure({"cheap": 3, "odd": 1}, decisions, golden="cheap",
+                                   chosen="odd")
+    FigureCanvasAgg(figure).draw()
+    shown = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    assert shown == ["Price $5 to $10  ✓", r"Label $\frac{$ kept"]

@@ -119,20 +119,22 @@ def strip_number(image: QImage) -> int:
 
 
 @pytest.mark.parametrize(
-    ("clip", "at_ms"),
+    ("clip", "at_ms", "slack"),
     [
-        (Path("harassment/hb-cafe-threat.mp4"), 11_000),  # frame 275: past 8 bits
-        (Path("regulated-goods/rg-naloxone-howto.webm"), 4_000),
+        # libVLC's seeks land up to a frame (mp4) or two (webm, VP9) off the time asked (seen:
+        # 276 for 275, 102 for 100, now and then): the strip must read a frame that close.
+        (Path("harassment/hb-cafe-threat.mp4"), 11_000, 1),  # frame 275: past 8 bits
+        (Path("regulated-goods/rg-naloxone-howto.webm"), 4_000, 2),
     ],
 )
 def test_a_demo_clip_frame_shows_its_number_through_the_real_player(
-    qtbot: Any, player: VideoPlayer, clip: Path, at_ms: int
+    qtbot: Any, player: VideoPlayer, clip: Path, at_ms: int, slack: int
 ) -> None:
     shown: list[int] = []
 
     def shows(number: int) -> bool:
         shown.append(-1 if player.frame.isNull() else strip_number(player.frame))
-        return shown[-1] == number
+        return abs(shown[-1] - number) <= slack
 
     player.load(ASSETS / clip, autoplay=False, start_ms=at_ms)
     wait_state(qtbot, player, PlayerState.PAUSED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
@@ -21,7 +22,8 @@ def decision_split_figure(counts: Mapping[str, int], decisions: Sequence[tuple[s
     figure.patch.set_alpha(0)
     axes = figure.add_subplot()
     axes.set_facecolor("none")
-    labels = [label for _, label in decisions]
+    # A pack's label is the trainer's text: a very long one would squeeze the bars to nothing.
+    labels = [textwrap.shorten(label, 36, placeholder="…") for _, label in decisions]
     values = [int(counts.get(decision_id, 0)) for decision_id, _ in decisions]
     total = sum(values)
     colours = []

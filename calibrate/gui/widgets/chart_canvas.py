@@ -13,6 +13,9 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.setObjectName(name)
         self.setAccessibleName(accessible_name or name)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # Below this a chart's axes collapse to nothing (matplotlib then warns that its
+        # layout was not applied): a squeezed window scrolls or clips instead.
+        self.setMinimumSize(160, 120)
         self.setStyleSheet("background: transparent")
 
     def replace_figure(self, figure: Figure) -> None:
