@@ -123,6 +123,22 @@ def test_one_category_gives_null_with_a_note_not_nan(tmp_path, capsys):
         assert result[key]["value"] is None and "undefined" in result[key]["note"]
 
 
+def test_chance_corrected_coefficients_from_under_five_rated_cases_carry_a_note(tmp_path,
+                                                                              capsys):
+    # Three cases rated twice or more (c4 once): each coefficient keeps its number and its
+    # bounds as computed (upper capped at 1, lower not clamped) and says it is too few.
+    result = no_nan(run(capsys, str(write(tmp_path / "r.csv", RATINGS)), "--json",
+                        "--bootstrap", "50")[1])
+    for key in ("fleiss_kappa", "gwet_ac1", "brennan_prediger", "krippendorff_alpha_nominal"):
+        assert result[key]["value"] is not None
+        assert "too few cases: 3 cases rated by two or more raters" in result[key]["note"]
+    assert "note" not in result["percent_agreement"]  # not chance-corrected
+    assert result["fleiss_kappa"]["ci95"][0] < -1  # as docs/metrics.md states: not clamped
+    five = RATINGS + "c5,ana,allow,\nc5,bo,allow,\nc6,ana,remove,\nc6,cy,remove,\n"
+    result = no_nan(run(capsys, str(write(tmp_path / "five.csv", five)), "--json")[1])
+    assert "note" not in result["fleiss_kappa"] and "note" not in result["gwet_ac1"]
+
+
 def test_one_rater_only_gives_nulls(tmp_path, capsys):
     path = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,allow\nb,x,remove\n")
     result = no_nan(run(capsys, str(path), "--json")[1])

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from calibrate.core.accuracy import Z95, t_quantile
 from calibrate.core.ratings import RatingsTable, RatingsTally
+from calibrate.core.wording import counted
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
@@ -33,6 +34,22 @@ NO_BOOTSTRAP = "none: pass --bootstrap N for a percentile bootstrap interval ove
 ONE_CATEGORY = "undefined: every rating is in the same category, so chance agreement is 1"
 NO_PAIRS = "undefined: no case was rated by two or more raters"
 TOO_FAR_APART = "undefined: the label values are too far apart to compute with"
+# Below this many cases rated by two or more raters a chance-corrected coefficient (κ, α,
+# AC1, Brennan–Prediger) is noise: its chance term and its interval rest on a handful of
+# cases (two cases gave κ 0.66, interval −1.49 to 1.00). The dashboard and the report show
+# none; `calibrate agreement` keeps the number and adds `too_few_cases(n)` as its note.
+MIN_PAIRED_CASES = 5
+
+
+def paired_cases(counts: np.ndarray) -> int:
+    """Cases rated by two or more raters in a case × category count table."""
+    return int(np.count_nonzero(np.asarray(counts).sum(axis=1) >= 2))
+
+
+def too_few_cases(paired: int) -> str:
+    """The note of a chance-corrected coefficient read from fewer than MIN_PAIRED_CASES."""
+    return (f"too few cases: {counted(paired, 'case')} rated by two or more raters; a "
+            f"chance-corrected coefficient needs {MIN_PAIRED_CASES} or more to be read")
 
 
 @dataclass(frozen=True)
@@ -374,4 +391,10 @@ def agreement_report(table: RatingsTable | RatingsTally, *, bootstrap: int = 0, 
                                  progress=progress)
     for level, estimate in alphas.items():
         out[f"krippendorff_alpha_{level}"] = estimate
+    paired = paired_cases(counts)
+    if paired < MIN_PAIRED_CASES:  # the number stays (the contract's bounds), with a warning
+        for name, estimate in out.items():
+            if name != "percent_agreement" and estimate.value is not None:
+                note = "; ".join(filter(None, [estimate.note, too_few_cases(paired)]))
+                out[name] = replace(estimate, note=note)
     return out
