@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from irrCAC.raw import CAC
-from statsmodels.stats.inter_rater import fleiss_kappa
 from statsmodels.stats.proportion import proportion_confint
 
 from calibrate.core.clock import new_id
@@ -61,9 +60,15 @@ PLAN = [
     ("Cai", "S6", "retake", LESSON, [(DOG, "remove", 0.8, MON2 + timedelta(days=2)),
                                      (SFX, "escalate", 0.6, MON2 + timedelta(days=2)),
                                      (BRIDGE, "escalate", 0.8, MON2 + timedelta(days=2))]),
-    # A session left after two of the lesson's five cases: not "taken".
+    # Sessions left after two of the lesson's five cases: not "taken". They make five cases
+    # rated by two or more reviewers in the pack, and in the first week: the minimum for a
+    # chance-corrected coefficient (core/agreement.MIN_PAIRED_CASES).
     ("Dee", "S7", "first_attempt", OTHER_LESSON, [
-        ("gr-kitchen-cut", "allow", 0.8, MON2), ("gr-surgery-lecture", "remove", 0.6, MON2)]),
+        ("gr-kitchen-cut", "allow", 0.8, MON1 + timedelta(days=2)),
+        ("gr-surgery-lecture", "remove", 0.6, MON1 + timedelta(days=2))]),
+    ("Ana", "S8", "first_attempt", OTHER_LESSON, [
+        ("gr-kitchen-cut", "allow", 0.95, MON1 + timedelta(days=3)),
+        ("gr-surgery-lecture", "age_restricted", 0.8, MON1 + timedelta(days=3))]),
 ]
 
 
@@ -163,8 +168,8 @@ def test_accuracy_per_reviewer_counts_scored_answers_with_wilson_intervals(plann
     accuracies = [r.accuracy for r in planned.reviewers.reviewers]
     assert accuracies == sorted(accuracies)
     h = planned.headline
-    assert (h.answers, h.scored, h.skipped, h.reviewers) == (20, 19, 1, 4)
-    assert h.accuracy_ci == pytest.approx(wilson(h.correct, 19), abs=1e-9)
+    assert (h.answers, h.scored, h.skipped, h.reviewers) == (22, 21, 1, 4)
+    assert h.accuracy_ci == pytest.approx(wilson(h.correct, 21), abs=1e-9)
 
 
 def test_confusion_matrix_is_golden_by_chosen_in_ladder_order(planned, pack):
@@ -229,7 +234,7 @@ def test_agreement_per_pack_uses_each_reviewers_first_answer(planned, pack):
     data = frame.T.map(lambda d: np.nan if pd.isna(d) else codes[d]).to_numpy(dtype=float)
     assert row.alpha.value == pytest.approx(
         krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
-    assert (row.n_cases, row.n_raters, row.n_ratings) == (5, 4, 14)
+    assert (row.n_cases, row.n_paired, row.n_raters, row.n_ratings) == (5, 5, 4, 16)
     assert row.fleiss.ci95 is not None and row.alpha.ci95 is not None
 
 
@@ -238,8 +243,42 @@ def test_agreement_per_clause_groups_cases_by_each_golden_clause(planned, pack):
     expected = Counter(c for case in {r["case"] for r in flat_plan(pack)}
                        for c in pack.cases[case].golden.clauses)
     assert {clause: r.n_cases for clause, r in rows.items()} == dict(expected)
-    one_case = next(r for r in rows.values() if r.n_cases == 1)
-    assert one_case.fleiss.value is None and "two or more cases" in one_case.fleiss.note
+
+
+def test_no_chance_corrected_coefficient_from_fewer_than_five_rated_cases(planned, pack):
+    # Every clause holds one or two cases: no κ, α or AC1 (they swung from −1.49 to 1.00),
+    # "too few cases" instead; percent agreement, not chance-corrected, stays.
+    assert planned.agreement.by_clause
+    for row in planned.agreement.by_clause:
+        assert row.n_paired < 5
+        for estimate in (row.fleiss, row.alpha, row.ac1):
+            assert estimate.value is None and estimate.ci95 is None
+            assert estimate.note.startswith("too few cases")
+        assert row.percent.value is not None
+    header, rows = planned.agreement.rows()
+    clause_rows = [dict(zip(header, r, strict=True)) for r in rows if r[1]]
+    assert all(r["fleiss_kappa"] is None and r["note"].startswith("too few cases")
+               for r in clause_rows)
+
+
+def test_the_minimum_is_five_cases_rated_by_two_or_more_reviewers() -> None:
+    from calibrate.core.lead.agreement import agreement_row
+
+    def row(cases_rated_twice: int):
+        # Three reviewers over ten cases; the first `cases_rated_twice` cases get a second
+        # and third answer, the rest one answer each (they count for prevalence only).
+        case, rater, code = [], [], []
+        for c in range(10):
+            for r in range(3 if c < cases_rated_twice else 1):
+                case.append(c)
+                rater.append(r)
+                code.append((c + (r == 2 and c % 2)) % 3)
+        return agreement_row("p", "", np.array(case), np.array(rater), np.array(code), 3)
+
+    assert row(4).fleiss.value is None and row(4).alpha.value is None
+    assert "4 cases rated by two or more" in row(4).ac1.note
+    assert row(5).fleiss.value is not None and row(5).ac1.value is not None
+    assert row(5).n_paired == 5 and row(5).alpha.ci95 is not None
 
 
 def test_trend_cuts_iso_weeks_on_monday_utc_and_scores_each_week(planned, pack):
@@ -252,14 +291,26 @@ def test_trend_cuts_iso_weeks_on_monday_utc_and_scores_each_week(planned, pack):
         right = sum(r["outcome"] == "correct" for r in mine)
         assert (point.n, point.correct) == (len(mine), right), point
         assert point.ci == pytest.approx(wilson(right, len(mine)), abs=1e-9)
-    # Week 1, everyone: every reviewer rated all three cases once, so statsmodels' Fleiss
-    # (complete tables only) is the reference.
+    # Week 1, everyone: five cases rated twice or more (two of them by two reviewers only);
+    # irrCAC's Fleiss κ (Gwet's form for missing ratings) is the reference.
     week1 = next(p for p in planned.trend.points if p.week == date(2026, 3, 2) and not p.team)
-    frame = first_answer_frame([r for r in plan if r["at"] < MON2], [DOG, SFX, BRIDGE])
-    counts = np.array([[row.tolist().count(d) for d in pack.scale.ids]
-                       for _, row in frame.iterrows()])
-    assert week1.kappa == pytest.approx(fleiss_kappa(counts, method="fleiss"))
-    assert week1.kappa_cases == 3
+    frame = first_answer_frame([r for r in plan if r["at"] < MON2],
+                               [DOG, SFX, BRIDGE, "gr-kitchen-cut", "gr-surgery-lecture"])
+    reference = CAC(frame, digits=20).fleiss()["est"]["coefficient_value"]
+    assert week1.kappa == pytest.approx(reference)
+    assert week1.kappa_cases == 5
+
+
+def test_a_week_under_five_rated_cases_has_no_kappa_only_its_n(planned, pack):
+    # Per team, week 1 has three cases rated by both of its reviewers; week 2 at most two.
+    points = {(p.week, p.team): p for p in planned.trend.points}
+    alpha_week1 = points[(date(2026, 3, 2), "Alpha")]
+    assert (alpha_week1.kappa, alpha_week1.kappa_cases) == (None, 3)
+    assert all(p.kappa is None for p in planned.trend.points if p.kappa_cases < 5)
+    assert points[(date(2026, 3, 2), "")].kappa is not None
+    _, rows = planned.trend.rows()
+    assert ("2026-03-02", "Alpha", alpha_week1.n, alpha_week1.correct) == rows[0][:4]
+    assert (rows[0][7], rows[0][8]) == (None, 3)  # fleiss_kappa empty, its N kept
 
 
 def test_first_attempt_and_retake_accuracy_per_team(planned, pack):

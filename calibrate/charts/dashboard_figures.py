@@ -22,6 +22,12 @@ from matplotlib.ticker import Formatter, MaxNLocator
 
 from calibrate.charts import palette
 from calibrate.charts.fixed_layout import fix_margins, row_labels, text_width
+from calibrate.core.lead.agreement import (
+    INTERVAL_METHODS,
+    TOO_FEW,
+    estimate_interval,
+    why_not_shown,
+)
 from calibrate.core.lead.labels import SESSION_KIND_WORDS
 from calibrate.core.lead_metrics import (
     AgreementRow,
@@ -47,7 +53,9 @@ CAPTIONS = {
     "reviewer_accuracy": "Each dot is one reviewer's share of answers matching the golden "
                          "answer, with its 95 % interval; orange dots are below the target line.",
     "agreement": "How much reviewers agree beyond chance, per pack and per guidance clause "
-                 "(1 = always agree, 0 = no better than chance); bars are 95 % intervals.",
+                 "(1 = always agree, 0 = no better than chance); bars are 95 % intervals, an "
+                 "arrowhead where one runs past the coefficient's range. Groups with fewer "
+                 "than 5 cases rated by two or more reviewers show no coefficient.",
     "confusion": "What reviewers chose (columns) for each golden answer (rows); the diagonal is "
                  "correct, cells right of it are over-enforcement, left of it under.",
     "enforcement": "Share of answers more restrictive (over) or less restrictive (under) than "
@@ -244,10 +252,14 @@ def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
     return figure
 
 
-def _agreement_value(row: AgreementRow, metric: str) -> tuple[float, float, float]:
+def _agreement_value(row: AgreementRow, metric: str
+                     ) -> tuple[float, float, float, bool, bool]:
+    """Value, interval cut to −1…1 (NaN: none) and whether each end was cut."""
     est = {"fleiss": row.fleiss, "alpha": row.alpha, "ac1": row.ac1}[metric]
-    lo, hi = est.ci95 if est.ci95 else (np.nan, np.nan)
-    return _nan(est.value), max(lo, -1.0), hi
+    shown = estimate_interval(est)
+    if shown is None:
+        return _nan(est.value), np.nan, np.nan, False, False
+    return _nan(est.value), shown.lo, shown.hi, shown.lo_cut, shown.hi_cut
 
 
 METRIC_LABELS = {"fleiss": "Fleiss' κ", "alpha": "Krippendorff's α (nominal)",
@@ -275,31 +287,43 @@ def agreement_figure(section: AgreementSection, *, dark: bool = False, metric: s
     y = list(range(len(shown)))
     _whiskers(axes, [v[0] for v in values], y, [v[1] for v in values], [v[2] for v in values],
               colours)
+    # A cut end is an arrowhead at the edge of the range: the interval goes on past it.
+    for side, at, marker in ((3, -1.0, "<"), (4, 1.0, ">")):
+        cut = [i for i, v in enumerate(values) if v[side]]
+        if cut:
+            axes.scatter([at] * len(cut), [y[i] for i in cut], marker=marker, s=30,
+                         color=[colours[i] for i in cut], zorder=3, clip_on=False)
     labels = [f"{r.pack} ({r.n_cases} cases)" if not r.clause
               else f"   clause {r.clause} ({r.n_cases} case{'s' if r.n_cases != 1 else ''})"
               for r in shown]
     row_labels(axes, y, labels, text,
                 weights=["normal" if r.clause else "bold" for r in shown])
-    for yi, (v, _, _), row in zip(y, values, shown, strict=True):
-        if np.isnan(v):
-            why = "one case only" if row.n_cases < 2 else "undefined (one answer category)"
-            axes.text(0.02, yi, why, color=text, fontsize=7, va="center",
-                      transform=axes.get_yaxis_transform(), alpha=0.8)
+    for yi, v, row in zip(y, values, shown, strict=True):
+        if np.isnan(v[0]):
+            est = {"fleiss": row.fleiss, "alpha": row.alpha, "ac1": row.ac1}[metric]
+            why = why_not_shown(est)
+            why = (f"{why} ({row.n_paired} rated by 2+ reviewers)" if why == TOO_FEW
+                   else "undefined (one answer category)")
+            # Right of the zero line, which would strike the words through.
+            axes.annotate(why, (0, yi), xytext=(4, 0), textcoords="offset points",
+                          color=text, fontsize=7, va="center", alpha=0.8)
     axes.axvline(0, color=text, linewidth=0.8)
-    axes.set_xlim(-1.0 if min((v[1] for v in values if not np.isnan(v[1])), default=0) < -0.4
-                  else -0.4, 1.02)
-    axes.set_xlabel(f"{METRIC_LABELS[metric]}: 1 = full agreement, 0 = chance "
-                    "(bars: 95 % interval)")
+    axes.set_xlim(-1.06 if min((v[1] for v in values if not np.isnan(v[1])), default=0) < -0.4
+                  else -0.4, 1.06)
+    axes.set_xlabel(f"{METRIC_LABELS[metric]}: 1 = full agreement, 0 = chance\nbars: 95 % "
+                    f"interval, {INTERVAL_METHODS[metric]}", fontsize=8)
     axes.grid(axis="x", alpha=0.25)
-    axes.legend(handles=[
-        Line2D([], [], marker="o", color=ABOVE, label="whole pack"),
-        Line2D([], [], marker="o", color=UNDER, label="cases under one golden clause")],
-        loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=7, frameon=False,
-        labelcolor=text)
+    handles = [Line2D([], [], marker="o", color=ABOVE, label="whole pack"),
+               Line2D([], [], marker="o", color=UNDER, label="cases under one golden clause")]
+    if any(v[3] or v[4] for v in values):
+        handles.append(Line2D([], [], marker=">", color=text, linestyle="",
+                              label="interval cut at the range's end (−1 or 1)"))
+    axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                ncols=len(handles), fontsize=7, frameon=False, labelcolor=text)
     if isinstance(figure, Figure):
         fix_margins(figure, title, [s for s, r in zip(labels, shown, strict=True) if r.clause],
                      [s for s, r in zip(labels, shown, strict=True) if not r.clause],
-                     legend_gap=0.5)  # the default borderaxespad
+                     legend_gap=0.5, xlabel_lines=2, xlabel_size=8)  # the default borderaxespad
     return figure
 
 

@@ -89,18 +89,23 @@ class FixedMargins(LayoutEngine):
 
 def fix_margins(figure: Figure, title: Text, labels: Sequence[str], bold: Sequence[str] = (),
                  *, legend_gap: float, legend: Legend | None = None,
-                 entries: Sequence[str] = ()) -> None:
+                 entries: Sequence[str] = (), xlabel_lines: int = 1,
+                 xlabel_size: float | None = None) -> None:
     """FixedMargins for a chart with row labels (8 pt, `bold` ones bold), an x axis label
     (10 pt) under tick labels (8 pt), and above the axes the title and a one-row legend
     (7 pt, `legend_gap` ems above the axes) — the sizes _style and the charts use.
     `legend`: the reviewer chart's, anchored at the axes' top left, with `entries`; moved
-    left when the figure is too narrow for it."""
+    left when the figure is too narrow for it. `xlabel_lines`, `xlabel_size`: an x axis
+    label of several lines, or another size."""
     rc = mpl.rcParams
     ticks = rc["ytick.major.size"] + rc["ytick.major.pad"]
     widest = max(text_width(labels, 8), text_width(bold, 8, "bold"))
     # Agg's hinted text is up to ~1.5 % wider than the font's outline metrics at screen dpi.
     left = PAD + widest * 1.02 + 1 + ticks
-    bottom = (PAD + line_height(rc["axes.labelsize"]) + rc["axes.labelpad"]
+    size = xlabel_size or FontProperties(size=rc["axes.labelsize"]).get_size_in_points()
+    # Lines after the first are 1.2 font sizes apart (matplotlib's default linespacing).
+    xlabel = line_height(size) + (xlabel_lines - 1) * 1.2 * size
+    bottom = (PAD + xlabel + rc["axes.labelpad"]
               + line_height(8) + rc["xtick.major.size"] + rc["xtick.major.pad"] + 1)
     em = 7  # the legend's font size: its paddings are in ems
     legend_height = line_height(em) + 2 * 0.4 * em

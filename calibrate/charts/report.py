@@ -22,7 +22,13 @@ from matplotlib.patches import Rectangle
 from calibrate import __version__
 from calibrate.charts import dashboard_figures as charts
 from calibrate.charts import palette
-from calibrate.core.agreement import Estimate
+from calibrate.core.agreement import MIN_PAIRED_CASES, Estimate
+from calibrate.core.lead.agreement import (
+    INTERVAL_METHODS,
+    ShownInterval,
+    estimate_interval,
+    why_not_shown,
+)
 from calibrate.core.lead.labels import Labels
 from calibrate.core.lead_metrics import Dashboard
 
@@ -30,6 +36,11 @@ PAGE = (8.27, 11.69)  # A4 portrait, inches
 WRAP = 100  # characters per line of 9 pt text across the page
 MARGIN = 0.45  # inches left and right of a chart (the text starts at ~0.5)
 GAPS_LISTED = 20  # completion gaps the last page lists (page 1 says how many)
+INTERVALS_NOTE = (
+    f"Intervals: κ and AC1 {INTERVAL_METHODS['fleiss']}; α {INTERVAL_METHODS['alpha']}. "
+    f"{ShownInterval.CUT} cut at the coefficient's range (−1 to 1).")
+AGREEMENT_NOTE = (f"{INTERVALS_NOTE} No coefficient is given for fewer than {MIN_PAIRED_CASES} "
+                  "cases rated by two or more reviewers (too few cases).")
 
 
 def _pct(x: float | None) -> str:
@@ -41,10 +52,12 @@ def _pct_ci(ci: tuple[float, float] | None) -> str:
 
 
 def _coef(e: Estimate) -> str:
+    """"0.74 (0.47 to 1.00†)": the interval cut to the coefficient's range, cut ends marked;
+    "too few cases" or "undefined" where there is no value."""
     if e.value is None:
-        return "undefined"
-    ci = f" ({e.ci95[0]:.2f} to {e.ci95[1]:.2f})" if e.ci95 else ""
-    return f"{e.value:.2f}{ci}"
+        return why_not_shown(e)
+    shown = estimate_interval(e)
+    return f"{e.value:.2f}" + (f" ({shown.text()})" if shown else "")
 
 
 def _more(items: Sequence[str], limit: int, joiner: str = ", ") -> str:
@@ -110,9 +123,10 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool,
               f"{h.skipped:,} skipped (a skip is never scored as wrong).")
     page.line("Agreement per pack, each reviewer's first answer per case (95 % intervals):")
     for row in h.agreement:
-        page.line(f"{row.pack} ({row.n_cases} cases, {row.n_raters} reviewers): Fleiss κ "
-                  f"{_coef(row.fleiss)} · Krippendorff α {_coef(row.alpha)} · Gwet AC1 "
-                  f"{_coef(row.ac1)}", indent=0.03, size=8.5)
+        page.line(f"{row.pack} ({row.n_cases} cases, {row.n_paired} rated by 2+ reviewers): "
+                  f"Fleiss κ {_coef(row.fleiss)} · Krippendorff α {_coef(row.alpha)} · Gwet "
+                  f"AC1 {_coef(row.ac1)}", indent=0.03, size=8.5)
+    page.line(AGREEMENT_NOTE, indent=0.03, size=7.5, colour=palette.OTHER)
     page.heading(f"Critical errors: {h.missed_escalations:,} missed escalation"
                  f"{'s' if h.missed_escalations != 1 else ''}")
     for e in d.critical.missed[:5]:
@@ -203,7 +217,7 @@ def _readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
             f"{len(below)} of {len(d.reviewers.reviewers)} reviewers are below the "
             f"{h.target:.0%} target, {sum(r.clearly_below for r in below)} clearly."],
         "agreement": [f"{r.pack}: Fleiss κ {_coef(r.fleiss)}, {r.n_cases} cases."
-                      for r in d.agreement.by_pack],
+                      for r in d.agreement.by_pack] + _too_few_clauses(d),
         "enforcement": [f"{r.group} ({r.level}): over {r.over:,}, under {r.under:,} of {r.n:,}; "
                         f"net {r.net:+.1%}" + (f" ({r.net_ci[0]:+.1%} to {r.net_ci[1]:+.1%})"
                                                if r.net_ci else "")
@@ -241,6 +255,15 @@ def _readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
         out["calibration"].append(f"{row.team or 'All teams'}: states {stated:.0%} on average, "
                                   f"right {right:.0%} — {way}; Brier {row.brier:.3f}.")
     return out
+
+
+def _too_few_clauses(d: Dashboard) -> list[str]:
+    few = [r for r in d.agreement.by_clause if r.n_paired < MIN_PAIRED_CASES]
+    if not few:
+        return []
+    return [f"{len(few)} of {len(d.agreement.by_clause)} clauses have too few cases (fewer "
+            f"than {MIN_PAIRED_CASES} rated by two or more reviewers) and show no coefficient.",
+            INTERVALS_NOTE]
 
 
 def _table_block(figure: Figure, top: float, title: str, header: Sequence[str],

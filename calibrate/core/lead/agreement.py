@@ -8,41 +8,103 @@ decision lists and case mixes differ, so every figure is per pack.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from calibrate.core.agreement import (
+    MIN_PAIRED_CASES,
     Estimate,
     fleiss_kappa,
     gwet_ac1,
     krippendorff_alpha,
+    paired_cases,
     percent_agreement,
+    too_few_cases,
 )
 from calibrate.core.answer_table import AnswerTable
 from calibrate.core.lead.coding import case_counts, group_codes
 from calibrate.core.lead.sections import AgreementRow
 
 ALPHA_BOOTSTRAP = 200  # resamples for α's interval: stable to ~0.01 at demo sizes, fast
-# Chance-corrected agreement over a single case compares the case with itself: its chance
-# term comes from that case's own answers, so κ ≈ 0 however much reviewers agree.
-ONE_CASE = "undefined: chance-corrected agreement needs two or more cases"
+TOO_FEW = "too few cases"  # what a lead reads where a coefficient is not shown
+COEFFICIENT_RANGE = (-1.0, 1.0)  # where κ, α and AC1 live: intervals are shown cut to it
+# How each interval is had, in the words the dashboard and the report print.
+INTERVAL_METHODS = {
+    "fleiss": "Gwet's analytic variance, t(n−1) quantile",
+    "ac1": "Gwet's analytic variance, t(n−1) quantile",
+    "alpha": f"percentile bootstrap over cases, {ALPHA_BOOTSTRAP} resamples",
+}
+
+
+def why_not_shown(estimate: Estimate) -> str:
+    """The short reason a coefficient has no value: "too few cases", or "undefined"."""
+    note = estimate.note or ""
+    return TOO_FEW if note.startswith(TOO_FEW) else "undefined" if note else "—"
 
 
 def agreement_row(pack: str, clause: str, case: np.ndarray, rater: np.ndarray,
                   code: np.ndarray, k: int, bootstrap: int = ALPHA_BOOTSTRAP) -> AgreementRow:
-    """Fleiss κ, Krippendorff α (nominal), Gwet AC1 and percent agreement of some ratings."""
+    """Fleiss κ, Krippendorff α (nominal), Gwet AC1 and percent agreement of some ratings.
+
+    Below MIN_PAIRED_CASES cases rated by two or more reviewers the three chance-corrected
+    coefficients are None with the "too few cases" note: read from a handful of cases they
+    swing from −1 to 1 (a single case compares itself with itself)."""
     counts = case_counts(case, code, k)
     n_cases = int(counts.shape[0])
-    if n_cases < 2:
-        none = Estimate(None, None, "", ONE_CASE, n=n_cases)
+    paired = paired_cases(counts)
+    if paired < MIN_PAIRED_CASES:
+        none = Estimate(None, None, "", too_few_cases(paired), n=n_cases)
         fleiss = alpha = ac1 = none
     else:
         fleiss, ac1 = fleiss_kappa(counts), gwet_ac1(counts)
         alpha = krippendorff_alpha(counts, "nominal", bootstrap=bootstrap, seed=0)
     return AgreementRow(
-        pack=pack, clause=clause, n_cases=n_cases, n_raters=int(np.unique(rater).size),
-        n_ratings=int(code.size), fleiss=fleiss, alpha=alpha, ac1=ac1,
+        pack=pack, clause=clause, n_cases=n_cases, n_paired=paired,
+        n_raters=int(np.unique(rater).size), n_ratings=int(code.size), fleiss=fleiss,
+        alpha=alpha, ac1=ac1,
         percent=percent_agreement(counts))
+
+
+@dataclass(frozen=True)
+class ShownInterval:
+    """A coefficient's 95 % interval as a lead reads it: cut to the coefficient's range, each
+    cut end marked (`CUT`), so no bound reads as a value the coefficient cannot take."""
+
+    lo: float
+    hi: float
+    lo_cut: bool
+    hi_cut: bool
+
+    CUT = "†"  # after a bound that was cut: "0.47 to 1.00†"
+
+    def text(self, number: str = "{:.2f}") -> str:
+        """"−0.21 to 1.00†" (minus signs as typeset)."""
+        def bound(value: float, cut: bool) -> str:
+            return number.format(value).replace("-", "\N{MINUS SIGN}") + (self.CUT if cut else "")
+
+        return f"{bound(self.lo, self.lo_cut)} to {bound(self.hi, self.hi_cut)}"
+
+
+def estimate_interval(estimate: Estimate) -> ShownInterval | None:
+    """`shown_interval` of an Estimate: analytic intervals (Gwet's, Cohen's) carry a standard
+    error and are symmetric; the bootstrap's (α) carry none."""
+    lo, hi = estimate.ci95 if estimate.ci95 else (None, None)
+    return shown_interval(estimate.value, lo, hi, symmetric=estimate.se is not None)
+
+
+def shown_interval(value: float | None, lo: float | None, hi: float | None, *,
+                   symmetric: bool) -> ShownInterval | None:
+    """The interval (lo, hi) of a coefficient cut to COEFFICIENT_RANGE.
+
+    symmetric: an analytic interval, value ± half, whose upper end core already capped at 1
+    (Gwet's convention) — it was cut there if value + half, i.e. 2·value − lo, passed 1. A
+    bootstrap interval (α) is percentiles of values that never pass 1."""
+    if value is None or lo is None or hi is None:
+        return None
+    low, high = COEFFICIENT_RANGE
+    raw_hi = 2 * value - lo if symmetric else hi
+    return ShownInterval(max(lo, low), min(hi, high), lo < low, raw_hi > high)
 
 
 def agreement_by_pack(table: AnswerTable, first: np.ndarray,

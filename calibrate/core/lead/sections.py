@@ -36,6 +36,7 @@ class AgreementRow:
     pack: str
     clause: str  # "" for the whole pack
     n_cases: int  # cases with at least one rating
+    n_paired: int  # cases rated by two or more reviewers (the chance-corrected minimum's N)
     n_raters: int
     n_ratings: int
     fleiss: Estimate
@@ -44,14 +45,16 @@ class AgreementRow:
     percent: Estimate
 
 
-_AGREEMENT_HEADER = ("pack", "clause", "cases", "raters", "ratings", "fleiss_kappa",
-                     "fleiss_lo", "fleiss_hi", "krippendorff_alpha", "alpha_lo", "alpha_hi",
-                     "gwet_ac1", "ac1_lo", "ac1_hi", "percent_agreement")
+_AGREEMENT_HEADER = ("pack", "clause", "cases", "paired_cases", "raters", "ratings",
+                     "fleiss_kappa", "fleiss_lo", "fleiss_hi", "krippendorff_alpha",
+                     "alpha_lo", "alpha_hi", "gwet_ac1", "ac1_lo", "ac1_hi",
+                     "percent_agreement", "note")
 
 
 def _agreement_rows(rows: tuple[AgreementRow, ...]) -> list[tuple[object, ...]]:
-    return [(r.pack, r.clause, r.n_cases, r.n_raters, r.n_ratings, *_est(r.fleiss),
-             *_est(r.alpha), *_est(r.ac1), r.percent.value) for r in rows]
+    return [(r.pack, r.clause, r.n_cases, r.n_paired, r.n_raters, r.n_ratings,
+             *_est(r.fleiss), *_est(r.alpha), *_est(r.ac1), r.percent.value,
+             r.fleiss.note or r.alpha.note or "") for r in rows]
 
 
 @dataclass(frozen=True)
@@ -197,8 +200,9 @@ class TrendPoint:
     correct: int
     accuracy: float | None
     ci: Interval
-    kappa: float | None  # case-weighted mean over packs of Fleiss' κ within the week
-    kappa_cases: int
+    kappa: float | None  # case-weighted mean over packs of Fleiss' κ within the week; None
+    # below MIN_PAIRED_CASES kappa_cases (core/agreement.py)
+    kappa_cases: int  # the N of κ: cases rated by two or more reviewers it rests on
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from calibrate.core.agreement import MIN_PAIRED_CASES
 from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
 from calibrate.core.confidence import brier_score, reliability_curve
 from calibrate.core.lead.agreement import grouped_fleiss
@@ -26,7 +27,8 @@ def _week_kappa(table: AnswerTable, first: np.ndarray, slot: np.ndarray, n_slots
     """Per slot (a week, or a week × team): the case-weighted mean over packs of Fleiss' κ.
 
     κ is computed per slot × pack on the week's first answers; packs weigh by their cases
-    rated twice or more, the cases that carry agreement information."""
+    rated twice or more, the cases that carry agreement information. Returns κ (NaN where
+    undefined or resting on fewer than MIN_PAIRED_CASES such cases) and that count."""
     if first.size == 0:
         return np.full(n_slots, np.nan), np.zeros(n_slots, np.int64)
     k = max(len(table.decisions), 1)
@@ -38,7 +40,8 @@ def _week_kappa(table: AnswerTable, first: np.ndarray, slot: np.ndarray, n_slots
     weight = np.where(np.isnan(kappa), 0, n2)
     total = weight.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(total > 0, (np.nan_to_num(kappa) * weight).sum(axis=1) / total, np.nan)
+        mean = np.where(total >= max(MIN_PAIRED_CASES, 1),
+                        (np.nan_to_num(kappa) * weight).sum(axis=1) / total, np.nan)
     return mean, total
 
 

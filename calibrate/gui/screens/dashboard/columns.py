@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from calibrate.core.lead.agreement import TOO_FEW, shown_interval
 from calibrate.core.lead.labels import Labels, session_kind_words
 from calibrate.gui.widgets.table_model import Column, column_title, display
 
@@ -73,6 +74,31 @@ class _Builder:
 
         return Column(title, (lo, hi), low, both)
 
+    def agreement(self, name: str, title: str | None = None) -> Column:
+        """A chance-corrected coefficient, or "too few cases" where the row's note says so."""
+        get, note = self.get(name), self.get("note")
+
+        def text(row: Row) -> str:
+            value = get(row)
+            if value is None and str(note(row) or "").startswith(TOO_FEW):
+                return TOO_FEW
+            return _coef(value)
+
+        return Column(title or column_title(name), (name,), get, text)
+
+    def cut_interval(self, value: str, lo: str, hi: str, title: str, *,
+                     symmetric: bool) -> Column:
+        """A coefficient's interval cut to its range, "−0.21 to 1.00†" where an end was cut
+        (core/lead/agreement.shown_interval); sorted by the low end as computed."""
+        get, low, high = self.get(value), self.get(lo), self.get(hi)
+
+        def text(row: Row) -> str:
+            shown = shown_interval(get(row), low(row), high(row),  # type: ignore[arg-type]
+                                   symmetric=symmetric)
+            return "—" if shown is None else shown.text()
+
+        return Column(title, (lo, hi), low, text)
+
     def decision(self, name: str, title: str | None = None) -> Column:
         """A decision id as its pack's label (the row's `pack` column says which pack)."""
         get, pack, labels = self.get(name), self.get("pack"), self.labels
@@ -118,12 +144,15 @@ def _agreement(b: _Builder) -> list[Column]:
     clause = b.get("clause")
     return [b.plain("pack"),
             Column("Clause", ("clause",), lambda row: clause(row) or "whole pack"),
-            b.plain("cases"), b.coefficient("fleiss_kappa"),
-            b.interval("fleiss_lo", "fleiss_hi", "κ 95 %", _coef),
-            b.coefficient("krippendorff_alpha"),
-            b.interval("alpha_lo", "alpha_hi", "α 95 %", _coef),
-            b.coefficient("gwet_ac1"), b.interval("ac1_lo", "ac1_hi", "AC1 95 %", _coef),
-            b.percent("percent_agreement", "Agreement"), b.plain("raters"), b.plain("ratings")]
+            b.plain("cases"), b.agreement("fleiss_kappa"),
+            b.cut_interval("fleiss_kappa", "fleiss_lo", "fleiss_hi", "κ 95 %", symmetric=True),
+            b.plain("paired_cases", "Rated 2+"), b.agreement("krippendorff_alpha"),
+            b.cut_interval("krippendorff_alpha", "alpha_lo", "alpha_hi", "α 95 %",
+                           symmetric=False),
+            b.agreement("gwet_ac1"),
+            b.cut_interval("gwet_ac1", "ac1_lo", "ac1_hi", "AC1 95 %", symmetric=True),
+            b.percent("percent_agreement", "Agreement"), b.plain("raters"), b.plain("ratings"),
+            b.plain("note")]
 
 
 def _enforcement(b: _Builder) -> list[Column]:

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.charts.dashboard_figures import figure_caption
+from calibrate.core.agreement import MIN_PAIRED_CASES
+from calibrate.core.lead.agreement import INTERVAL_METHODS, ShownInterval, why_not_shown
 from calibrate.core.lead.labels import Labels
 from calibrate.core.lead_metrics import DETAIL_TABLES, Dashboard
 from calibrate.gui import prompts, theme
@@ -78,6 +80,12 @@ ITEMS_CAPTION = (
     "Split = at least 3 strong reviewers answered and their most common answer has a share "
     "below 60 %: the guidance, not the moderators, may be unclear. Double-click a case to see "
     "its clip, golden answer and rationale.")
+AGREEMENT_CAPTION = (
+    f"95 % intervals — κ and AC1: {INTERVAL_METHODS['fleiss']}; α: "
+    f"{INTERVAL_METHODS['alpha']}. {ShownInterval.CUT} the interval ran past the coefficient's "
+    f"range (−1 to 1) and is cut there. Too few cases: fewer than {MIN_PAIRED_CASES} cases "
+    "rated by two or more reviewers (Rated 2+), so no chance-corrected coefficient is shown.")
+TABLE_CAPTIONS = {"items": ITEMS_CAPTION, "agreement": AGREEMENT_CAPTION}
 
 
 def _pct(value: float | None) -> str:
@@ -230,7 +238,7 @@ class DashboardScreen(QWidget):
         h = d.headline
         agreement = "; ".join(
             f"{row.pack}: κ {row.fleiss.value:.2f}" if row.fleiss.value is not None
-            else f"{row.pack}: κ —" for row in h.agreement)
+            else f"{row.pack}: κ {why_not_shown(row.fleiss)}" for row in h.agreement)
         below = ", ".join(h.below_target[:6]) + (" …" if len(h.below_target) > 6 else "")
         critical_colour = theme.WRONG if h.missed_escalations else theme.CORRECT
         self.headline.setText(
@@ -318,8 +326,7 @@ class DashboardScreen(QWidget):
                 header, rows = self._tables[panel.name]
                 panel.set_rows(header, rows,
                                columns=table_columns(panel.name, header, self._labels))
-                if panel.name == "items":
-                    panel.caption.setText(ITEMS_CAPTION)
+                panel.caption.setText(TABLE_CAPTIONS.get(panel.name, ""))
 
     def _on_refresh_failed(self, error: BaseException) -> None:
         show_error(self, error, self.context.log_path, title="The dashboard could not update")
