@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
@@ -22,6 +23,7 @@ from matplotlib.ticker import Formatter, MaxNLocator
 
 from calibrate.charts import palette
 from calibrate.charts.fixed_layout import fix_margins, row_labels, text_width
+from calibrate.core.agreement import MIN_PAIRED_CASES
 from calibrate.core.lead.agreement import (
     INTERVAL_METHODS,
     TOO_FEW,
@@ -47,6 +49,8 @@ ABOVE = "#0072B2"  # blue: at or above target
 UNDER = "#56B4E9"  # sky blue: under-enforcement
 KIND_LABELS = SESSION_KIND_WORDS  # the order the attempts chart shows session kinds in
 MAX_PACKS = 6  # confusion heatmaps on one chart
+# Net lean: sky blue (under) through white to vermillion (over), as the enforcement bars.
+LEAN_COLOURS = LinearSegmentedColormap.from_list("lean", [UNDER, "#ffffff", BELOW])
 MAX_ROWS = 40  # beyond this a dot chart stops being readable; the rest is in the table
 
 CAPTIONS = {
@@ -61,8 +65,13 @@ CAPTIONS = {
     "enforcement": "Share of answers more restrictive (over) or less restrictive (under) than "
                    "golden, and the net lean with its 95 % interval; an interval clear of zero "
                    "is a real lean.",
+    "team_pack": "Net lean of each team on each pack: the share of its answers more "
+                 "restrictive than golden minus the share less restrictive, with its 95 % "
+                 "interval and answer count; bold where the interval is clear of zero, a real "
+                 "lean that the team's overall figure can hide.",
     "trend": "Weekly accuracy (with 95 % band) and agreement (Fleiss' κ) per team, weeks "
-             "starting Monday (UTC).",
+             "starting Monday (UTC); under κ its N, the cases rated by two or more reviewers "
+             "that week — with fewer than 5, no κ is drawn and N is grey.",
     "attempts": "Accuracy on first attempts compared with retakes, reviews and live sessions, "
                 "per team, with 95 % intervals.",
     "calibration": "Stated confidence against how often reviewers were actually right; points on "
@@ -83,6 +92,7 @@ _SIZE: dict[str, Callable[[int], tuple[float, float]]] = {
     "agreement": lambda n: (7.0, 1.3 + 0.22 * max(n, 3)),
     "confusion": lambda n: (2.6 * _grid(n)[0] + 0.9, 0.4 + 2.9 * _grid(n)[1]),
     "enforcement": lambda n: (7.4, 1.5 + 0.32 * max(n, 3)),
+    "team_pack": lambda n: (7.4, 1.3 + 0.42 * max(n, 3)),
     "trend": lambda n: (7.4, 5.0),
     "attempts": lambda n: (7.0, 1.4 + 0.55 * max(n, 2)),
     "calibration": lambda n: (5.6, 4.6),
@@ -99,6 +109,7 @@ def natural_size(name: str, dashboard: Dashboard) -> tuple[float, float]:
                                for r in dashboard.agreement.by_clause)),
         "confusion": min(MAX_PACKS, len(dashboard.confusion.matrices)),
         "enforcement": len(dashboard.enforcement.by_team) + len(dashboard.enforcement.by_site),
+        "team_pack": len({r.team for r in dashboard.enforcement.by_team_pack}),
         "attempts": len({a.team for a in dashboard.trend.attempts}),
     }
     return _SIZE[name](shown.get(name, 0))
@@ -470,6 +481,59 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
     return figure
 
 
+def team_pack_figure(section: EnforcementSection, *, dark: bool = False,
+                     figure: FigureBase | None = None) -> Figure:
+    """Net lean of each team (rows) on each pack (columns): shade from under (blue) to over
+    (vermillion), the lean and its 95 % interval written in, bold where the interval is
+    clear of zero; blank where the team answered none of the pack."""
+    rows = section.by_team_pack
+    teams = sorted({r.team for r in rows})
+    packs = sorted({r.pack for r in rows})
+    figure, text = _new(*_SIZE["team_pack"](len(teams)), dark, figure)
+    _title(figure, "Net lean by team and pack (policy)", text)
+    if not rows:
+        return _empty(figure, text)
+    net = np.full((len(teams), len(packs)), np.nan)
+    for r in rows:
+        net[teams.index(r.team), packs.index(r.pack)] = _nan(r.net)
+    reach = max(float(np.nanmax(np.abs(net))), 0.05)
+    axes = figure.add_subplot()
+    image = axes.imshow(np.ma.masked_invalid(net), cmap=LEAN_COLOURS, vmin=-reach, vmax=reach,
+                        aspect="auto")
+    for r in rows:
+        i, j = teams.index(r.team), packs.index(r.pack)
+        clear = r.net_ci is not None and (r.net_ci[0] > 0 or r.net_ci[1] < 0)
+        ink = "white" if abs(net[i, j]) > 0.6 * reach else palette.TEXT_LIGHT
+        axes.annotate(_signed_pct(r.net), (j, i), xytext=(0, 4.5), textcoords="offset points",
+                      ha="center", va="center", fontsize=8, color=ink,
+                      fontweight="bold" if clear else "normal")
+        ci = "" if r.net_ci is None else (f"{_signed_pct(r.net_ci[0])} to "
+                                          f"{_signed_pct(r.net_ci[1])} · ")
+        axes.annotate(f"{ci}n={r.n:,}", (j, i), xytext=(0, -5.5), textcoords="offset points",
+                      ha="center", va="center", fontsize=6.5, color=ink)
+    axes.set_xticks(range(len(packs)), labels=packs, fontsize=8)
+    axes.xaxis.tick_top()
+    axes.set_yticks(range(len(teams)), labels=teams, fontsize=8)
+    axes.tick_params(length=0)
+    for side in axes.spines.values():
+        side.set_visible(False)
+    bar = figure.colorbar(image, ax=axes, shrink=0.8, pad=0.02)
+    bar.set_label("net lean, over − under", fontsize=7,
+                  color=text)
+    _round_percent_axis(bar.ax.yaxis, "+")
+    bar.ax.tick_params(colors=text, labelsize=7)
+    bar.outline.set_visible(False)
+    axes.set_facecolor("none")
+    axes.tick_params(colors=text)
+    return figure
+
+
+def _signed_pct(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return "0%" if abs(x) < 0.0005 else f"{x:+.0%}".replace("-", "\N{MINUS SIGN}")
+
+
 def trend_figure(section: TrendSection, *, dark: bool = False,
                  target: float | None = None, max_teams: int = 6,
                  figure: FigureBase | None = None) -> Figure:
@@ -483,8 +547,10 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
     _title(figure, f"Week by week{more}", text)
     if not section.points:
         return _empty(figure, text)
-    # Accuracy is the line a lead reads first: it gets the taller panel.
-    acc, kap = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    # Accuracy is the line a lead reads first: it gets the taller panel. Under κ, its N per
+    # week and team, one row each (as a "number at risk" table under a survival curve).
+    acc, kap, sizes = figure.subplots(3, 1, sharex=True,
+                                      height_ratios=(3, 2, 0.25 + 0.2 * (len(teams) + 1)))
     colours = team_colours(teams)
     for team in [*teams, ""]:
         points = [p for p in section.points if p.team == team]
@@ -499,22 +565,48 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
                              [p.ci[1] if p.ci else np.nan for p in points], color=colour,
                              alpha=0.08, linewidth=0)
         kap.plot(weeks, [_nan(p.kappa) for p in points], **style)
+    _kappa_sizes(sizes, section, [*teams, ""], colours, text)
     if target is not None:  # named in the legend: a label on the line sits on the data
         acc.axhline(target, color=text, linestyle=":", linewidth=1, label=f"target {target:.0%}")
     _percent_axis(acc.yaxis)
     acc.set_ylabel("accuracy")
     kap.set_ylabel("Fleiss' κ")
-    kap.set_xlabel("week starting (Monday, UTC)")
-    kap.xaxis.set_major_formatter(lambda v, _: str(np.datetime64(int(v), "D").item()
-                                                   .strftime("%d %b")))
+    sizes.set_xlabel("week starting (Monday, UTC)")
+    sizes.xaxis.set_major_formatter(lambda v, _: str(np.datetime64(int(v), "D").item()
+                                                     .strftime("%d %b")))
     every = -(-len(section.weeks) // 10)  # at most ten labelled weeks
-    kap.set_xticks([np.datetime64(w) for w in section.weeks[::every]])
+    sizes.set_xticks([np.datetime64(w) for w in section.weeks[::every]])
     acc.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=5, fontsize=7,
                frameon=False, labelcolor=text)
     for axes in (acc, kap):
         axes.grid(alpha=0.25)
         _style(axes, text)
+    _style(sizes, text)
+    sizes.spines["left"].set_visible(False)
+    sizes.tick_params(axis="y", length=0)
     return figure
+
+
+def _kappa_sizes(axes: Axes, section: TrendSection, teams: list[str],
+                 colours: dict[str, str], text: str) -> None:
+    """κ's N — cases rated by two or more reviewers — per week, a row per team ("" last:
+    everyone); grey where it is under the minimum, and κ has no point that week."""
+    for row, team in enumerate(teams):
+        y = len(teams) - 1 - row
+        for p in section.points:
+            if p.team == team:
+                enough = p.kappa is not None
+                axes.text(np.datetime64(p.week), y, str(p.kappa_cases), ha="center",
+                          va="center", fontsize=6.5,
+                          color=colours.get(team, text) if enough else palette.OTHER,
+                          fontweight="bold" if enough else "normal")
+    axes.set_ylim(-0.6, len(teams) - 0.4)
+    axes.set_yticks(range(len(teams)), labels=[t or "all teams" for t in teams][::-1],
+                    fontsize=6.5)
+    for label, team in zip(axes.get_yticklabels(), teams[::-1], strict=True):
+        label.set_color(colours.get(team, text))
+    axes.set_title(f"κ's N: cases rated by 2+ reviewers (grey: under {MIN_PAIRED_CASES}, no κ)",
+                   fontsize=7, color=text, loc="left", pad=2)
 
 
 def attempts_figure(section: TrendSection, *, dark: bool = False,
@@ -603,6 +695,7 @@ def dashboard_figures(dashboard: Dashboard, *, dark: bool = False
         ("reviewer_accuracy", reviewer_accuracy_figure(dashboard.reviewers, dark=dark)),
         ("agreement", agreement_figure(dashboard.agreement, dark=dark)),
         ("enforcement", enforcement_figure(dashboard.enforcement, dark=dark)),
+        ("team_pack", team_pack_figure(dashboard.enforcement, dark=dark)),
         ("confusion", confusion_figure(dashboard.confusion, dark=dark)),
         ("trend", trend_figure(dashboard.trend, dark=dark, target=dashboard.headline.target)),
         ("attempts", attempts_figure(dashboard.trend, dark=dark)),

@@ -1,10 +1,9 @@
 """The lead report as a multi-page PDF: a first page a director can read alone, then every
-dashboard chart with its caption and reading, then the key tables.
+dashboard chart with its caption and reading, then the lists whole (report_tables.py).
 
-Pages are A4 portrait, drawn with matplotlib Figures into PdfPages (no pyplot, no Qt). The
-page count is fixed — summary, one page per chart, three table pages — so a report is
-predictable whatever the data; long lists are cut with "and N more" (the CSV export of the
-dashboard holds them all).
+Pages are A4 portrait, drawn with matplotlib Figures into PdfPages (no pyplot, no Qt): the
+summary, one page per chart, then as many list pages as the lists take. Where page 1 shows
+the head of a list it says on which page the whole list is.
 """
 
 from __future__ import annotations
@@ -17,11 +16,11 @@ from pathlib import Path
 import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.patches import Rectangle
 
 from calibrate import __version__
 from calibrate.charts import dashboard_figures as charts
 from calibrate.charts import palette
+from calibrate.charts.report_tables import HOW_TO_GET, PAGE, Listed, header, list_pages, pct
 from calibrate.core.agreement import MIN_PAIRED_CASES, Estimate
 from calibrate.core.lead.agreement import (
     INTERVAL_METHODS,
@@ -32,10 +31,8 @@ from calibrate.core.lead.agreement import (
 from calibrate.core.lead.labels import Labels
 from calibrate.core.lead_metrics import Dashboard
 
-PAGE = (8.27, 11.69)  # A4 portrait, inches
 WRAP = 100  # characters per line of 9 pt text across the page
 MARGIN = 0.45  # inches left and right of a chart (the text starts at ~0.5)
-GAPS_LISTED = 20  # completion gaps the last page lists (page 1 says how many)
 INTERVALS_NOTE = (
     f"Intervals: κ and AC1 {INTERVAL_METHODS['fleiss']}; α {INTERVAL_METHODS['alpha']}. "
     f"{ShownInterval.CUT} cut at the coefficient's range (−1 to 1).")
@@ -43,8 +40,8 @@ AGREEMENT_NOTE = (f"{INTERVALS_NOTE} No coefficient is given for fewer than {MIN
                   "cases rated by two or more reviewers (too few cases).")
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.0%}"
+_pct = pct
+_header = header
 
 
 def _pct_ci(ci: tuple[float, float] | None) -> str:
@@ -90,19 +87,24 @@ class _TextPage:
         self.y -= self.step * lines
 
 
-def _header(figure: Figure, filters: str, demo: bool) -> None:
-    figure.text(0.07, 0.985, f"Calibration report · {filters}", fontsize=7.5, va="top",
-                color=palette.OTHER)
-    if demo:
-        figure.text(0.93, 0.985, "DEMO DATA", fontsize=8, va="top", ha="right",
-                    color=charts.BELOW, fontweight="bold")
+def _whole(listed: Listed | None, what: str = "all") -> str:
+    """Where the whole of a list is: "all 54 on page 13", or which CSV holds it."""
+    if listed is None:
+        return ""
+    if listed.printed < listed.total:
+        return (f"the first {listed.printed:,} on page {listed.page}; all {listed.total:,} "
+                f"in its CSV file ({HOW_TO_GET})")
+    return f"{what} {listed.total:,} on page {listed.page}"
 
 
 def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool,
-                 words: Labels | None = None) -> Figure:
+                 words: Labels | None = None, lists: dict[str, Listed] | None = None,
+                 enforcement_page: int = 4) -> Figure:
     """Page 1: filters, N, accuracy and agreement with intervals, who is below target,
-    critical errors, the top split cases (decisions and cases named by `words`)."""
+    critical errors, the top split cases (decisions and cases named by `words`). `lists`:
+    where list_pages put each whole list (absolute pages), for "and N more" lines."""
     words = words or Labels()
+    lists = lists or {}
     h = d.headline
     figure = Figure(figsize=PAGE)
     page = _TextPage(figure, top=0.96, step=0.0165)
@@ -134,7 +136,8 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool,
                   f"{e.pack}/{e.case}: chose {words.decision(e.pack, e.chosen)}", indent=0.03,
                   colour=charts.BELOW)
     if len(d.critical.missed) > 5:
-        page.line(f"and {len(d.critical.missed) - 5:,} more: see the critical errors table.",
+        page.line(f"and {len(d.critical.missed) - 5:,} more: "
+                  f"{_whole(lists.get('critical_errors')) or 'see the critical errors table'}.",
                   indent=0.03)
     page.line(f"Unneeded escalations (escalated when the golden answer did not): "
               f"{h.unneeded_escalations:,}.")
@@ -144,7 +147,8 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool,
     page.heading(f"Below target: {len(below):,} of {len(reviewers):,} reviewers")
     page.line(f"{clearly:,} of them clearly (their whole 95 % interval is below "
               f"{h.target:.0%}). Lowest first:")
-    page.line(_more([f"{r.name} {_pct(r.accuracy)} (n={r.n:,})" for r in below], 10),
+    page.line(_more([f"{r.name} {_pct(r.accuracy)} (n={r.n:,})" for r in below], 10)
+              + (f" ({_whole(lists.get('reviewers'))})" if len(below) > 10 and lists else ""),
               indent=0.03, size=8.5)
     page.heading("Enforcement lean (net over − under, 95 % interval)")
     leaning = sorted((r for r in d.enforcement.by_site + d.enforcement.by_team
@@ -156,7 +160,8 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool,
                   f"{r.net_ci[1]:+.1%}); over {r.over:,}, under {r.under:,} of {r.n:,}",
                   indent=0.03)
     if len(leaning) > 6:
-        page.line(f"and {len(leaning) - 6} more teams or sites (page 4).", indent=0.03)
+        page.line(f"and {len(leaning) - 6} more teams or sites (page {enforcement_page}).",
+                  indent=0.03)
     if not leaning:
         page.line("No team or site leans clearly: every interval includes zero.", indent=0.03)
     split = [i for i in d.items.items if i.split]
@@ -169,18 +174,16 @@ def summary_page(d: Dashboard, filters: str, generated: datetime, demo: bool,
                   f"{_pct(i.strong_majority_share)} ({i.strong} strong reviewers); golden "
                   f"{words.decision(i.pack, i.golden)}; {i.disputes} dispute"
                   f"{'s' if i.disputes != 1 else ''}", indent=0.03)
+    if len(split) > 5:
+        page.line(f"and {len(split) - 5} more split cases: "
+                  f"{_whole(lists.get('items'), 'all cases to review,') or 'see the cases table'}.",
+                  indent=0.03)
     if not split:
         page.line("None: strong reviewers agree on every case with enough answers.",
                   indent=0.03)
     gaps = d.completion.gaps
     page.heading("Completion")
-    if not gaps:
-        where = "."
-    elif len(gaps) <= GAPS_LISTED:
-        where = " (all listed on the last page)."
-    else:
-        where = (f"; the first {GAPS_LISTED} are listed on the last page, the completion "
-                 "table of the dashboard (CSV export) has them all.")
+    where = f" ({_whole(lists.get('completion'))})." if gaps and lists else "."
     page.line(f"{sum(r.taken for r in d.completion.entries):,} of "
               f"{len(d.completion.entries):,} "
               f"reviewer × lesson pairs taken in full; {len(gaps):,} not taken or not passed"
@@ -222,6 +225,7 @@ def _readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
                         f"net {r.net:+.1%}" + (f" ({r.net_ci[0]:+.1%} to {r.net_ci[1]:+.1%})"
                                                if r.net_ci else "")
                         for r in d.enforcement.by_team + d.enforcement.by_site][:10],
+        "team_pack": _team_pack_readings(d),
         "confusion": [], "trend": [], "attempts": [], "calibration": []}
     for m in d.confusion.matrices:
         off = m.counts.copy()
@@ -257,6 +261,22 @@ def _readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
     return out
 
 
+def _team_pack_readings(d: Dashboard, limit: int = 8) -> list[str]:
+    """The clear leans of teams on packs, strongest first."""
+    cells = d.enforcement.by_team_pack
+    clear = sorted((r for r in cells if r.net_ci and (r.net_ci[0] > 0 or r.net_ci[1] < 0)),
+                   key=lambda r: -abs(r.net or 0))
+    out = [f"{len(clear)} of {len(cells)} team × pack pairs lean clearly (95 % interval clear "
+           "of zero)" + (", strongest first:" if clear else ".")]
+    for r in clear[:limit]:
+        way = "over-enforces" if r.net_ci[0] > 0 else "under-enforces"
+        out.append(f"{r.team} on {r.pack} {way}: net {r.net:+.1%} ({r.net_ci[0]:+.1%} to "
+                   f"{r.net_ci[1]:+.1%}), n={r.n:,}.")
+    if len(clear) > limit:
+        out.append(f"and {len(clear) - limit} more: every pair is in the chart above.")
+    return out
+
+
 def _too_few_clauses(d: Dashboard) -> list[str]:
     few = [r for r in d.agreement.by_clause if r.n_paired < MIN_PAIRED_CASES]
     if not few:
@@ -264,96 +284,6 @@ def _too_few_clauses(d: Dashboard) -> list[str]:
     return [f"{len(few)} of {len(d.agreement.by_clause)} clauses have too few cases (fewer "
             f"than {MIN_PAIRED_CASES} rated by two or more reviewers) and show no coefficient.",
             INTERVALS_NOTE]
-
-
-def _table_block(figure: Figure, top: float, title: str, header: Sequence[str],
-                 rows: list[Sequence[object]], widths: Sequence[float], limit: int) -> float:
-    """A titled table from `top` (figure fraction) down; returns where it ends.
-
-    Drawn as plain text over zebra stripes: far quicker than matplotlib's Table, whose cells
-    measure their text again and again."""
-    figure.text(0.06, top, title, fontsize=11.5, fontweight="bold", color=charts.ABOVE,
-                va="top")
-    shown = [[str(c) for c in r] for r in rows[:limit]]
-    if not shown:
-        shown = [["none"] + [""] * (len(header) - 1)]
-    row_h = 0.0155
-    y = top - 0.03
-    edges = [0.06]
-    for w in widths:
-        edges.append(edges[-1] + 0.88 * w / sum(widths))
-    lines = [list(header), *shown]
-    for i, cells in enumerate(lines):
-        if i == 0 or i % 2 == 0:
-            figure.patches.append(Rectangle(
-                (0.06, y - row_h * 0.32), 0.88, row_h, transform=figure.transFigure,
-                facecolor="#e3e8ef" if i == 0 else "#f3f5f8", edgecolor="none", zorder=0))
-        for x, cell in zip(edges, cells, strict=False):
-            figure.text(x + 0.004, y, cell, fontsize=7, va="baseline",
-                        fontweight="bold" if i == 0 else "normal", color=palette.TEXT_LIGHT)
-        y -= row_h
-    if len(rows) > limit:
-        figure.text(0.064, y, f"… and {len(rows) - limit} more (all of them in the CSV "
-                    "export of the dashboard)", fontsize=7, va="baseline", style="italic",
-                    color=palette.TEXT_LIGHT)
-        y -= row_h
-    return y - 0.03
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def table_pages(d: Dashboard, filters: str, demo: bool,
-                words: Labels | None = None) -> list[Figure]:
-    """Guidance to review (items, top 15); critical errors and disputes; completion gaps."""
-    words = words or Labels()
-    items = Figure(figsize=PAGE)
-    _header(items, filters, demo)
-    end = _table_block(items, 0.95, "Cases to review (split cases first, then most missed)",
-                 ("case", "golden", "n", "right", "strong majority", "split", "disputes"),
-                 [(_cut(f"{i.pack}/{i.case}", 48), _cut(words.decision(i.pack, i.golden), 22),
-                   i.n, _pct(i.facility),
-                   f"{_cut(words.decision(i.pack, i.strong_majority) or '-', 22)} "
-                   f"{_pct(i.strong_majority_share)}", "yes" if i.split else "",
-                   i.disputes) for i in d.items.items],
-                 (0.37, 0.165, 0.05, 0.06, 0.225, 0.05, 0.07), 15)
-    notes = _TextPage(items, top=end, left=0.06)
-    notes.line("n: reviewers who answered (their first answer counts). right: share choosing "
-               "the golden answer. strong majority: the most common answer among strong "
-               "reviewers — the top third by accuracy on the other cases — and its share. "
-               "split: three or more strong reviewers and a majority under 60 %, the sign of "
-               "unclear guidance.", size=8, colour="#444444")
-    errors = Figure(figsize=PAGE)
-    _header(errors, filters, demo)
-    end = _table_block(errors, 0.95, f"Critical errors: {len(d.critical.missed)} missed "
-                       "escalations", ("date (UTC)", "reviewer", "team", "site", "case",
-                                       "chose"),
-                       [(f"{e.answered_at:%Y-%m-%d %H:%M}", e.reviewer, e.team, e.site,
-                         _cut(f"{e.pack}/{e.case}", 40), words.decision(e.pack, e.chosen))
-                        for e in d.critical.missed],
-                       (0.14, 0.18, 0.14, 0.09, 0.33, 0.12), 20)
-    _table_block(errors, end, f"Disputed golden answers: {len(d.disputes.disputes)}",
-                 ("date", "case", "split", "chose", "note"),
-                 [(dr.created_at[:10], _cut(f"{dr.pack}/{dr.case}", 40),
-                   {True: "yes", False: "no", None: "-"}[dr.split],
-                   _cut(words.decision(dr.pack, dr.chosen) or "-", 14), _cut(dr.note, 58))
-                  for dr in d.disputes.disputes],
-                 (0.1, 0.36, 0.05, 0.1, 0.45), 25)
-    completion = Figure(figsize=PAGE)
-    _header(completion, filters, demo)
-    end = _table_block(completion, 0.95, "Completion per team and lesson",
-                       ("team", "lesson", "taken", "passed", "roster"),
-                       [(s.team or "(no team)", _cut(f"{s.pack}/{s.lesson_title}", 60),
-                         s.taken, s.passed, s.roster) for s in d.completion.summary],
-                       (0.2, 0.56, 0.08, 0.08, 0.08), 24)
-    _table_block(completion, end, f"Not taken or not passed: {len(d.completion.gaps)}",
-                 ("team", "reviewer", "lesson", "status"),
-                 [(g.team or "(no team)", g.name, _cut(g.lesson_title or g.lesson, 44),
-                   "not taken" if not g.taken else f"best {_pct(g.best_score)}, not passed")
-                  for g in d.completion.gaps],
-                 (0.18, 0.24, 0.38, 0.2), GAPS_LISTED)
-    return [items, errors, completion]
 
 
 def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
@@ -368,23 +298,30 @@ def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
         ("reviewer_accuracy", lambda f: charts.reviewer_accuracy_figure(d.reviewers, figure=f)),
         ("agreement", lambda f: charts.agreement_figure(d.agreement, figure=f)),
         ("enforcement", lambda f: charts.enforcement_figure(d.enforcement, figure=f)),
+        ("team_pack", lambda f: charts.team_pack_figure(d.enforcement, figure=f)),
         ("confusion", lambda f: charts.confusion_figure(d.confusion, figure=f)),
         ("trend", lambda f: charts.trend_figure(d.trend, target=d.headline.target, figure=f)),
         ("attempts", lambda f: charts.attempts_figure(d.trend, figure=f)),
         ("calibration", lambda f: charts.calibration_figure(d.calibration, figure=f)),
     ]
+    # The lists first: page 1 says on which page each whole list is.
+    first_list = 2 + len(draws)
+    tables, lists = list_pages(d, filters, demo, words)
+    at = {name: Listed(first_list + listed.page - 1, listed.printed, listed.total)
+          for name, listed in lists.items()}
+    enforcement_page = 2 + [name for name, _ in draws].index("enforcement")
     pages = 0
     # Type 3 subsets embed in milliseconds (TrueType subsetting took ~0.5 s) and pdftotext
     # still extracts the text.
     with matplotlib.rc_context({"pdf.fonttype": 3}), PdfPages(out, metadata={
             "Title": "Calibration report", "Creator": f"Calibrate {__version__}"}) as pdf:
-        pdf.savefig(summary_page(d, filters, generated, demo, words))
+        pdf.savefig(summary_page(d, filters, generated, demo, words, at, enforcement_page))
         pages += 1
         for name, draw in draws:
             pdf.savefig(chart_page(name, draw, charts.natural_size(name, d), readings[name],
                                    filters, demo))
             pages += 1
-        for figure in table_pages(d, filters, demo, words):
+        for figure in tables:
             pdf.savefig(figure)
             pages += 1
     return pages

@@ -45,6 +45,7 @@ from calibrate.core.lead.sections import (
     ReviewerAccuracy,
     ReviewerRow,
     Rows,
+    TeamPackRow,
     TrendPoint,
     TrendSection,
 )
@@ -57,7 +58,7 @@ __all__ = [
     "DetailsCancelled", "DisputeRow", "DisputeSection",
     "EnforcementRow", "EnforcementSection", "Headline", "ItemRow", "ItemSection",
     "LessonCompletion", "PendingDetails", "ReviewerAccuracy", "ReviewerRow", "Rows",
-    "TrendPoint",
+    "TeamPackRow", "TrendPoint",
     "TrendSection", "case_clauses_of", "compute_dashboard", "net_enforcement",
 ]
 

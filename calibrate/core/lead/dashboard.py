@@ -44,8 +44,8 @@ class DetailsSource(Protocol):
 
 
 # Tables (and charts) by name that show a detail section.
-DETAIL_TABLES = frozenset({"confusion", "enforcement", "trend", "attempts", "calibration",
-                           "completion"})
+DETAIL_TABLES = frozenset({"confusion", "enforcement", "team_pack", "trend", "attempts",
+                           "calibration", "completion"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,7 +103,8 @@ class Dashboard:
 _TABLES: dict[str, Callable[[Dashboard], Rows]] = {
     "headline": lambda d: d.headline.rows(), "reviewers": lambda d: d.reviewers.rows(),
     "agreement": lambda d: d.agreement.rows(), "confusion": lambda d: d.confusion.rows(),
-    "enforcement": lambda d: d.enforcement.rows(), "trend": lambda d: d.trend.rows(),
+    "enforcement": lambda d: d.enforcement.rows(),
+    "team_pack": lambda d: d.enforcement.team_pack_rows(), "trend": lambda d: d.trend.rows(),
     "attempts": lambda d: d.trend.attempt_rows(), "items": lambda d: d.items.rows(),
     "calibration": lambda d: d.calibration.rows(), "critical_errors": lambda d: d.critical.rows(),
     "completion": lambda d: d.completion.rows(), "disputes": lambda d: d.disputes.rows(),

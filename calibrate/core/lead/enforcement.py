@@ -18,6 +18,7 @@ from calibrate.core.lead.sections import (
     EnforcementSection,
     ReviewerAccuracy,
     ReviewerRow,
+    TeamPackRow,
 )
 from calibrate.core.scoring import Outcome
 from calibrate.core.watching import NOT_WATCHED, UNKNOWN
@@ -85,31 +86,45 @@ def net_enforcement(over: int, under: int, n: int) -> tuple[float | None, tuple[
     return net, (net - half, net + half)
 
 
-def _enforcement_rows(level: str, codes: np.ndarray, names: tuple[str, ...], s: Scored
-                      ) -> tuple[EnforcementRow, ...]:
-    size = len(names)
+def _tallies(codes: np.ndarray, size: int, s: Scored) -> list[tuple]:
+    """Per group code with scored answers: (code, n, correct, over, under, missed
+    escalations, unneeded escalations, net, net interval)."""
     # One counting pass for every (group, outcome) rather than a masked pass per outcome.
     kinds = len(Outcome)
     tally = np.bincount(codes.astype(np.int64) * kinds + s.outcome,
                         minlength=size * kinds).reshape(size, kinds)
     n = np.bincount(codes[s.scored], minlength=size)
-    counts = {o: tally[:, o] for o in (Outcome.CORRECT, Outcome.OVER, Outcome.UNDER,
-                                       Outcome.MISSED_ESCALATION, Outcome.UNNEEDED_ESCALATION)}
-    rows = []
+    out = []
     for g in np.flatnonzero(n):
-        over, under = int(counts[Outcome.OVER][g]), int(counts[Outcome.UNDER][g])
+        over, under = int(tally[g, Outcome.OVER]), int(tally[g, Outcome.UNDER])
         net, ci = net_enforcement(over, under, int(n[g]))
-        rows.append(EnforcementRow(
-            level, names[g], int(n[g]), int(counts[Outcome.CORRECT][g]), over, under,
-            int(counts[Outcome.MISSED_ESCALATION][g]),
-            int(counts[Outcome.UNNEEDED_ESCALATION][g]), net, ci))
+        out.append((int(g), int(n[g]), int(tally[g, Outcome.CORRECT]), over, under,
+                    int(tally[g, Outcome.MISSED_ESCALATION]),
+                    int(tally[g, Outcome.UNNEEDED_ESCALATION]), net, ci))
+    return out
+
+
+def _enforcement_rows(level: str, codes: np.ndarray, names: tuple[str, ...], s: Scored
+                      ) -> tuple[EnforcementRow, ...]:
+    rows = [EnforcementRow(level, names[g], *rest) for g, *rest in _tallies(codes, len(names), s)]
     return tuple(sorted(rows, key=lambda r: r.group))
 
 
+def _team_pack_rows(table: AnswerTable, s: Scored) -> tuple[TeamPackRow, ...]:
+    """Per team × pack: where a team's lean on one policy hides in its overall figure."""
+    n_packs = max(len(table.packs), 1)
+    codes = table.team.astype(np.int64) * n_packs + table.pack
+    rows = [TeamPackRow(table.teams[g // n_packs], table.packs[g % n_packs], *rest)
+            for g, *rest in _tallies(codes, len(table.teams) * n_packs, s)]
+    return tuple(sorted(rows, key=lambda r: (r.team, r.pack)))
+
+
 def enforcement(table: AnswerTable, s: Scored) -> EnforcementSection:
-    """Over/under counts and net enforcement per team and per site (as answered)."""
+    """Over/under counts and net enforcement per team, per site (as answered) and per team ×
+    pack."""
     return EnforcementSection(_enforcement_rows("team", table.team, table.teams, s),
-                              _enforcement_rows("site", table.site, table.sites, s))
+                              _enforcement_rows("site", table.site, table.sites, s),
+                              _team_pack_rows(table, s))
 
 
 def critical_errors(table: AnswerTable, s: Scored) -> CriticalSection:

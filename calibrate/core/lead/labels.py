@@ -30,16 +30,18 @@ class Labels:
     decisions: Mapping[tuple[str, str], str] = field(default_factory=dict)
     cases: Mapping[tuple[str, str], str] = field(default_factory=dict)
     lessons: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    packs: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of_packs(cls, packs: Iterable[Pack]) -> Labels:
         decisions, cases, lessons = {}, {}, {}
+        titles = {pack.id: pack.title for pack in packs}
         for pack in packs:
             decisions.update({(pack.id, d.id): d.label or readable(d.id)
                               for d in pack.scale.decisions})
             cases.update({(pack.id, c.id): c.title for c in pack.cases.values()})
             lessons.update({(pack.id, x.id): x.title for x in pack.lessons})
-        return cls(decisions, cases, lessons)
+        return cls(decisions, cases, lessons, titles)
 
     def decision(self, pack: str, decision: str | None) -> str | None:
         """The pack's label for `decision` (None stays None: no answer)."""
@@ -50,6 +52,10 @@ class Labels:
     def case(self, pack: str, case: str) -> str:
         """The case's title, or "" when its pack is not loaded."""
         return self.cases.get((pack, case), "")
+
+    def pack(self, pack: str) -> str:
+        """The pack's title, or its id when it is not loaded."""
+        return self.packs.get(pack) or pack
 
     def lesson(self, pack: str, lesson: str) -> str:
         """The lesson's title, or its id when its pack is not loaded."""

@@ -178,9 +178,26 @@ class EnforcementRow:
 
 
 @dataclass(frozen=True)
+class TeamPackRow:
+    """Direction of one team's errors on one pack (policy): as EnforcementRow."""
+
+    team: str
+    pack: str
+    n: int  # scored answers
+    correct: int
+    over: int
+    under: int
+    missed_escalations: int
+    unneeded_escalations: int
+    net: float | None
+    net_ci: Interval
+
+
+@dataclass(frozen=True)
 class EnforcementSection:
     by_team: tuple[EnforcementRow, ...]
     by_site: tuple[EnforcementRow, ...]
+    by_team_pack: tuple[TeamPackRow, ...] = ()  # team, then pack order; answered pairs only
 
     def rows(self) -> Rows:
         header = ("level", "group", "n", "correct", "over", "under", "missed_escalations",
@@ -188,6 +205,13 @@ class EnforcementSection:
         return header, [(r.level, r.group, r.n, r.correct, r.over, r.under,
                          r.missed_escalations, r.unneeded_escalations, r.net, _lo(r.net_ci),
                          _hi(r.net_ci)) for r in self.by_team + self.by_site]
+
+    def team_pack_rows(self) -> Rows:
+        header = ("team", "pack", "n", "correct", "over", "under", "missed_escalations",
+                  "unneeded_escalations", "net", "net_lo", "net_hi")
+        return header, [(r.team, r.pack, r.n, r.correct, r.over, r.under,
+                         r.missed_escalations, r.unneeded_escalations, r.net, _lo(r.net_ci),
+                         _hi(r.net_ci)) for r in self.by_team_pack]
 
 
 @dataclass(frozen=True)

@@ -73,12 +73,19 @@ class SavedNote(QLabel):
         self.setToolTip(f"{path}: {error}")
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
-    """RFC 4180 CSV in UTF-8 (with BOM, so spreadsheet apps read accents right)."""
+Stamp = Sequence[tuple[str, object]]  # constant (column, value) pairs every row carries
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]],
+              stamp: Stamp = ()) -> Path:
+    """RFC 4180 CSV in UTF-8 (with BOM, so spreadsheet apps read accents right). `stamp`:
+    columns added after the table's own, the same value on every row — what the rows were
+    made under (filters), kept inside the file, where a spreadsheet opens it as plain data."""
+    names, values = [name for name, _ in stamp], ["" if v is None else v for _, v in stamp]
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
+        writer.writerow([*header, *names])
+        writer.writerows([*("" if v is None else v for v in row), *values] for row in rows)
     return path
 
 
@@ -91,6 +98,7 @@ class TablePanel(QWidget):
         self.name = name
         self.header: list[str] = []
         self.rows: list[Sequence[object]] = []
+        self.stamp: Stamp = ()  # what Export CSV adds to every row (write_csv)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
@@ -172,7 +180,7 @@ class TablePanel(QWidget):
         target = Path(path)
         remember_folder(target)
         try:
-            write_csv(target, self.header, self.rows)
+            write_csv(target, self.header, self.rows, self.stamp)
         except OSError as error:
             self.note.failed(target, error)
         else:

@@ -166,6 +166,16 @@ def _enforcement(b: _Builder) -> list[Column]:
             b.plain("missed_escalations"), b.plain("unneeded_escalations")]
 
 
+def _team_pack(b: _Builder) -> list[Column]:
+    def signed(v: object) -> str:
+        return _pct(v, 1, "+")
+
+    return [b.plain("team"), b.plain("pack"), b.plain("n"), b.percent("net", "Net lean", 1, "+"),
+            b.interval("net_lo", "net_hi", "Net 95 %", signed), b.plain("over"),
+            b.plain("under"), b.plain("correct"), b.plain("missed_escalations"),
+            b.plain("unneeded_escalations")]
+
+
 def _items(b: _Builder) -> list[Column]:
     return [b.plain("case"), b.case_title(), b.problem("split"), b.decision("golden"),
             b.decision("strong_majority"),
@@ -201,6 +211,7 @@ def _completion(b: _Builder) -> list[Column]:
 
 _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
     "reviewers": _reviewers, "agreement": _agreement, "enforcement": _enforcement,
+    "team_pack": _team_pack,
     "items": _items, "disputes": _disputes, "calibration": _calibration,
     "critical_errors": _critical_errors, "completion": _completion,
 }

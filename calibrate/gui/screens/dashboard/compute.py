@@ -80,6 +80,8 @@ def build_figure(name: str, d: Dashboard, dark: bool) -> Figure:
         return charts.agreement_figure(d.agreement, dark=dark)
     if name == "enforcement":
         return charts.enforcement_figure(d.enforcement, dark=dark)
+    if name == "team_pack":
+        return charts.team_pack_figure(d.enforcement, dark=dark)
     if name == "confusion":
         return charts.confusion_figure(d.confusion, dark=dark)
     if name == "trend":

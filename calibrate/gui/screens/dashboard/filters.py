@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.core.answer_table import Filters
+from calibrate.core.lead.labels import Labels
 
 ALL = None
 
@@ -27,6 +28,11 @@ def _combo(name: str, accessible: str) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.setMinimumContentsLength(10)
     return combo
+
+
+def _tip_current(combo: QComboBox, *_: object) -> None:
+    """The box's tooltip: the id behind the title it shows."""
+    combo.setToolTip(str(combo.currentData(Qt.ItemDataRole.ToolTipRole) or ""))
 
 
 class FilterBar(QWidget):
@@ -74,20 +80,27 @@ class FilterBar(QWidget):
         self._dates_known = False  # until the data's range is known, no date filter applies
         for combo in (self.team, self.site, self.pack, self.lesson, self.reviewer):
             combo.currentIndexChanged.connect(self._on_edited)
+        for combo in (self.pack, self.lesson):
+            combo.currentIndexChanged.connect(lambda _, box=combo: _tip_current(box))
         for edit in (self.since, self.until):
             edit.dateChanged.connect(self._on_edited)
         self.target.valueChanged.connect(self._on_edited)
         self.unwatched.toggled.connect(self._on_edited)
 
-    def set_choices(self, choices: dict[str, list]) -> None:
-        """Fill the boxes (keeping the current picks) from store.queries.filter_choices."""
+    def set_choices(self, choices: dict[str, list], labels: Labels | None = None) -> None:
+        """Fill the boxes (keeping the current picks) from store.queries.filter_choices;
+        packs and lessons read as their titles (`labels`, from the loaded packs), their ids
+        in each item's tooltip."""
+        words = labels or Labels()
         self._filling = True
         try:
             self._fill(self.team, "All teams", [(t, t or "(no team)") for t in choices["teams"]])
             self._fill(self.site, "All sites", [(s, s or "(no site)") for s in choices["sites"]])
-            self._fill(self.pack, "All packs", [(p, p) for p in choices["packs"]])
+            self._fill(self.pack, "All packs", [(p, words.pack(p)) for p in choices["packs"]],
+                       tips=True)
             self._fill(self.lesson, "All lessons",
-                       [((p, x), f"{p} / {x}") for p, x in choices["lessons"]])
+                       [((p, x), f"{words.pack(p)} / {words.lesson(p, x)}")
+                        for p, x in choices["lessons"]], tips=True)
             self._fill(self.reviewer, "All reviewers", [(i, n) for i, n in choices["reviewers"]])
             if choices.get("first") and not self._dates_known:
                 self.since.setDate(QDate.fromString(choices["first"][:10], "yyyy-MM-dd"))
@@ -97,16 +110,23 @@ class FilterBar(QWidget):
             self._filling = False
 
     @staticmethod
-    def _fill(combo: QComboBox, all_text: str, items: list[tuple[object, str]]) -> None:
+    def _fill(combo: QComboBox, all_text: str, items: list[tuple[object, str]],
+              tips: bool = False) -> None:
+        """`tips`: each item's id ("pack/lesson" for a tuple) as its tooltip, and the box's."""
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(all_text, ALL)
         for value, text in items:
             combo.addItem(text, value)
+            if tips:
+                tip = "/".join(value) if isinstance(value, tuple) else str(value)
+                combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         index = combo.findData(current) if current is not None else 0
         combo.setCurrentIndex(max(index, 0))
         combo.blockSignals(False)
+        if tips:
+            _tip_current(combo)
 
     def filters(self) -> Filters:
         def one(combo: QComboBox) -> tuple | None:
@@ -134,6 +154,23 @@ class FilterBar(QWidget):
         if self.unwatched.isChecked():
             parts.append("answers given without watching left out")
         return " · ".join(parts)
+
+    def export_columns(self, demo: bool) -> list[tuple[str, object]]:
+        """The filters as constant CSV columns (ids as the tables keep them, "(all)" for no
+        filter; the reviewer by name): docs/dashboard-metrics.md, "Export"."""
+        def value(combo: QComboBox, data: object = None) -> object:
+            if combo.currentData() is ALL:
+                return "(all)"
+            return data if data is not None else combo.currentData()
+
+        lesson = self.lesson.currentData()
+        return [("filter_team", value(self.team)), ("filter_site", value(self.site)),
+                ("filter_pack", value(self.pack)),
+                ("filter_lesson", value(self.lesson, "/".join(lesson) if lesson else None)),
+                ("filter_reviewer", value(self.reviewer, self.reviewer.currentText())),
+                ("filter_from", self.since.date().toString("yyyy-MM-dd")),
+                ("filter_to", self.until.date().toString("yyyy-MM-dd")),
+                ("target", self.target_share), ("demo_data", demo)]
 
     def _on_edited(self, *_: object) -> None:
         if not self._filling:

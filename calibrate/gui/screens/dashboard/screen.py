@@ -45,6 +45,7 @@ from calibrate.gui.screens.dashboard.filters import FilterBar
 from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.widgets.chart_panel import ChartPanel
 from calibrate.gui.widgets.table_panel import (
+    Stamp,
     TablePanel,
     remember_folder,
     start_folder,
@@ -61,6 +62,7 @@ CHART_TITLES = {
     "reviewer_accuracy": "Accuracy per reviewer against golden answers",
     "agreement": "Agreement between reviewers, per pack and clause",
     "enforcement": "Over- and under-enforcement per team and site",
+    "team_pack": "Net lean per team and pack (policy)",
     "confusion": "Golden answer × chosen decision",
     "trend": "Weekly accuracy and agreement per team",
     "attempts": "First attempt vs retake",
@@ -68,6 +70,7 @@ CHART_TITLES = {
 }
 TABLE_TITLES = {
     "reviewers": "Reviewers", "agreement": "Agreement", "enforcement": "Enforcement direction",
+    "team_pack": "Enforcement direction per team and pack",
     "items": "Cases, most split first (guidance unclear?)", "disputes": "Disputed golden answers",
     "calibration": "Confidence calibration", "critical_errors": "Missed escalations (critical)",
     "completion": "Completion and sign-off", "attempts": "Attempts",
@@ -109,6 +112,7 @@ class DashboardScreen(QWidget):
         self.result: DashboardResult | None = None
         self._tables: dict = {}  # the current result's table rows, by name, once asked for
         self._labels = Labels()  # words for the ids in those rows (the loaded packs')
+        self._stamp: Stamp = ()  # the result's filters, as exported CSVs record them
         self._request = 0  # compute.new_request() of the newest refresh
         self._details_error = False  # the current result's details pass failed
         self._detail_charts: tuple[str, ...] = ()  # detail charts of the tab on screen
@@ -201,6 +205,9 @@ class DashboardScreen(QWidget):
         lean = _splitter(horizontal, self._chart("enforcement"), self._table("enforcement"),
                          shares=(3, 2))
         self._tab("Enforcement", vertical, lean, self._chart("confusion"), shares=(9, 11))
+        # A team's overall lean can hide opposite leans on different policies.
+        self._tab("Team × pack", horizontal, self._chart("team_pack"), self._table("team_pack"),
+                  shares=(11, 9))
         # Side by side: stacked, the weekly chart got a third of the tab's height and its
         # accuracy panel about 60 px.
         self._tab("Trends", horizontal, self._chart("trend"), self._chart("attempts"),
@@ -233,7 +240,8 @@ class DashboardScreen(QWidget):
 
     def _on_computed(self, result: DashboardResult, request: int) -> None:
         self.result = result
-        self.filters.set_choices(result.choices)
+        self._labels = Labels.of_packs(self.context.library.packs)
+        self.filters.set_choices(result.choices, self._labels)
         d = result.dashboard
         h = d.headline
         agreement = "; ".join(
@@ -249,11 +257,13 @@ class DashboardScreen(QWidget):
             f"escalation(s)</b></span> · {len(h.split_cases)} split case(s) · below the "
             f"{h.target:.0%} target: {html.escape(below) or 'nobody'}")
         self._tables = {}
-        self._labels = Labels.of_packs(self.context.library.packs)
         footer = (f"{'DEMO DATA · ' if self.context.is_demo else ''}{self.filters.describe()}"
                   f" · target {d.headline.target:.0%} · Calibrate")
         for chart in self.charts.values():  # saved charts say what they show
             chart.footer = footer
+        self._stamp = self.filters.export_columns(self.context.is_demo)
+        for table in self.tables.values():  # ... and so do exported tables
+            table.stamp = self._stamp
         self._details_error = False
         self._stale = {p for panels in self._tab_panels for p in panels}
         self._show_tab(self.tabs.currentIndex())
@@ -362,7 +372,8 @@ class DashboardScreen(QWidget):
         if folder:  # off the GUI thread: the other tabs' sections may still be computing
             remember_folder(Path(folder))
             dashboard = self.result.dashboard  # the view on screen now, whatever comes next
-            self.runner.run("export", lambda: export_tables(dashboard, Path(folder)),
+            stamp = self._stamp
+            self.runner.run("export", lambda: export_tables(dashboard, Path(folder), stamp),
                             lambda written: prompts.inform(
                                 self, "Tables exported", f"{len(written)} CSV files in {folder}."),
                             self._on_action_failed("The tables could not be exported"))
@@ -426,7 +437,8 @@ def _splitter(orientation: Qt.Orientation, *panels: QWidget,
     return splitter
 
 
-def export_tables(dashboard: Dashboard, folder: Path) -> list[Path]:
-    """Every table of `dashboard` as `<name>.csv` in folder."""
-    return [write_csv(folder / f"{name}.csv", header, rows)
+def export_tables(dashboard: Dashboard, folder: Path, stamp: Stamp = ()) -> list[Path]:
+    """Every table of `dashboard` as `<name>.csv` in folder, each row carrying `stamp` (the
+    filters it was made under)."""
+    return [write_csv(folder / f"{name}.csv", header, rows, stamp)
             for name, (header, rows) in complete(dashboard).tables().items()]

@@ -1,0 +1,183 @@
+"""The report's list pages: every list whole, flowing over as many A4 pages as it needs.
+
+A list longer than LISTED_ROWS (thousands of completion gaps at a million answers would take
+a hundred pages and most of the report's time) prints its first LISTED_ROWS rows and ends on
+a line naming the CSV file that holds all of it and how to get that file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from calibrate.charts import palette
+from calibrate.core.lead.labels import Labels
+from calibrate.core.lead_metrics import Dashboard
+
+PAGE = (8.27, 11.69)  # A4 portrait, inches
+LISTED_ROWS = 300  # rows of one list the report prints (about five pages)
+ROW_H = 0.0155  # one table row, in page heights
+HEADING = "#0072B2"  # the headings' blue (charts.ABOVE)
+HOW_TO_GET = ("the lead dashboard writes it with the same filters: Export tables (CSV)… or "
+              "the table's own Export CSV…")
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.0%}"
+
+
+def cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def header(figure: Figure, filters: str, demo: bool) -> None:
+    """The line atop every page after the first: the filters, and DEMO DATA on a demo."""
+    figure.text(0.07, 0.985, f"Calibration report · {filters}", fontsize=7.5, va="top",
+                color=palette.OTHER)
+    if demo:
+        figure.text(0.93, 0.985, "DEMO DATA", fontsize=8, va="top", ha="right",
+                    color="#D55E00", fontweight="bold")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Where one list went: its first page (counted from the first list page) and how many
+    of its rows were printed."""
+
+    page: int
+    printed: int
+    total: int
+
+
+class ListPages:
+    """Titled tables down pages, drawn as plain text over zebra stripes (far quicker than
+    matplotlib's Table, whose cells measure their text again and again); a table that
+    reaches the bottom of a page goes on under its title and header on the next."""
+
+    def __init__(self, filters: str, demo: bool):
+        self.filters, self.demo = filters, demo
+        self.pages: list[Figure] = []
+        self.y = 0.0
+        self._new_page()
+
+    def _new_page(self) -> None:
+        figure = Figure(figsize=PAGE)
+        header(figure, self.filters, self.demo)
+        self.pages.append(figure)
+        self.y = 0.95
+
+    def table(self, title: str, columns: Sequence[str], rows: Sequence[Sequence[object]],
+              widths: Sequence[float], csv_name: str) -> Listed:
+        """Every row of `rows` (up to LISTED_ROWS, then a line naming `csv_name`)."""
+        if self.y < 0.95 and self.y - 0.03 - 4 * ROW_H < 0.04:  # no room for a start
+            self._new_page()
+        start = len(self.pages)
+        shown = [[str(c) for c in r] for r in rows[:LISTED_ROWS]] or [
+            ["none"] + [""] * (len(columns) - 1)]
+        edges = [0.06]
+        for w in widths:
+            edges.append(edges[-1] + 0.88 * w / sum(widths))
+        at = 0
+        while at < len(shown):
+            continued = " (continued)" if at else ""
+            self.pages[-1].text(0.06, self.y, title + continued, fontsize=11.5,
+                                fontweight="bold", color=HEADING, va="top")
+            self.y -= 0.03
+            fits = max(1, int((self.y - 0.04) / ROW_H) - 1)  # the header takes a row
+            self._rows(list(columns), shown[at:at + fits], edges)
+            at += fits
+            if at < len(shown):
+                self._new_page()
+        if len(rows) > LISTED_ROWS:
+            self.note(f"… and {len(rows) - LISTED_ROWS:,} more: all {len(rows):,} are in "
+                      f"{csv_name} — {HOW_TO_GET}.", italic=True)
+        self.y -= 0.03
+        return Listed(start, len(shown) if rows else 0, len(rows))
+
+    def _rows(self, columns: list[str], rows: list[list[str]], edges: list[float]) -> None:
+        figure = self.pages[-1]
+        for i, cells in enumerate([columns, *rows]):
+            if i == 0 or i % 2 == 0:
+                figure.patches.append(Rectangle(
+                    (0.06, self.y - ROW_H * 0.32), 0.88, ROW_H, transform=figure.transFigure,
+                    facecolor="#e3e8ef" if i == 0 else "#f3f5f8", edgecolor="none", zorder=0))
+            for x, cell in zip(edges, cells, strict=False):
+                figure.text(x + 0.004, self.y, cell, fontsize=7, va="baseline",
+                            fontweight="bold" if i == 0 else "normal",
+                            color=palette.TEXT_LIGHT)
+            self.y -= ROW_H
+
+    def note(self, text: str, *, italic: bool = False, size: float = 7,
+             colour: str = palette.TEXT_LIGHT, wrap: int = 140) -> None:
+        """A line (wrapped) under the last table."""
+        import textwrap
+
+        for part in textwrap.wrap(text, wrap):
+            if self.y < 0.04:
+                self._new_page()
+            self.pages[-1].text(0.064, self.y, part, fontsize=size, va="baseline",
+                                style="italic" if italic else "normal", color=colour)
+            self.y -= ROW_H * size / 7
+
+
+def list_pages(d: Dashboard, filters: str, demo: bool, words: Labels | None = None
+               ) -> tuple[list[Figure], dict[str, Listed]]:
+    """The lists after the charts, whole: cases to review, critical errors, disputes,
+    reviewers below target, completion per team and lesson, who has not taken or passed a
+    lesson. Returns the pages and where each list went (by its CSV's table name)."""
+    words = words or Labels()
+    flow = ListPages(filters, demo)
+    where: dict[str, Listed] = {}
+    where["items"] = flow.table(
+        "Cases to review (split cases first, then most missed)",
+        ("case", "golden", "n", "right", "strong majority", "split", "disputes"),
+        [(cut(f"{i.pack}/{i.case}", 48), cut(words.decision(i.pack, i.golden), 22), i.n,
+          pct(i.facility), f"{cut(words.decision(i.pack, i.strong_majority) or '-', 22)} "
+          f"{pct(i.strong_majority_share)}", "yes" if i.split else "", i.disputes)
+         for i in d.items.items],
+        (0.37, 0.165, 0.05, 0.06, 0.225, 0.05, 0.07), "items.csv")
+    flow.note("n: reviewers who answered (their first answer counts). right: share choosing "
+              "the golden answer. strong majority: the most common answer among strong "
+              "reviewers — the top third by accuracy on the other cases — and its share. "
+              "split: three or more strong reviewers and a majority under 60 %, the sign of "
+              "unclear guidance.", size=8, colour="#444444", wrap=120)
+    flow.y -= 0.02
+    where["critical_errors"] = flow.table(
+        f"Critical errors: {len(d.critical.missed):,} missed escalations",
+        ("date (UTC)", "reviewer", "team", "site", "case", "chose"),
+        [(f"{e.answered_at:%Y-%m-%d %H:%M}", e.reviewer, e.team, e.site,
+          cut(f"{e.pack}/{e.case}", 40), words.decision(e.pack, e.chosen))
+         for e in d.critical.missed],
+        (0.14, 0.18, 0.14, 0.09, 0.33, 0.12), "critical_errors.csv")
+    where["disputes"] = flow.table(
+        f"Disputed golden answers: {len(d.disputes.disputes):,}",
+        ("date", "case", "split", "chose", "note"),
+        [(dr.created_at[:10], cut(f"{dr.pack}/{dr.case}", 40),
+          {True: "yes", False: "no", None: "-"}[dr.split],
+          cut(words.decision(dr.pack, dr.chosen) or "-", 14), cut(dr.note, 58))
+         for dr in d.disputes.disputes],
+        (0.1, 0.36, 0.05, 0.1, 0.45), "disputes.csv")
+    below = [r for r in d.reviewers.reviewers if r.below_target]
+    where["reviewers"] = flow.table(
+        f"Below the {d.reviewers.target:.0%} target: {len(below):,} reviewers, lowest first",
+        ("reviewer", "team", "site", "accuracy", "95 % interval", "n", "clearly below"),
+        [(cut(r.name, 34), r.team, r.site, pct(r.accuracy),
+          "" if r.ci is None else f"{r.ci[0]:.0%}–{r.ci[1]:.0%}", f"{r.n:,}",
+          "yes" if r.clearly_below else "") for r in below],
+        (0.27, 0.18, 0.12, 0.09, 0.14, 0.08, 0.12), "reviewers.csv")
+    where["completion_summary"] = flow.table(
+        "Completion per team and lesson", ("team", "lesson", "taken", "passed", "roster"),
+        [(s.team or "(no team)", cut(f"{s.pack}/{s.lesson_title}", 60), s.taken, s.passed,
+          s.roster) for s in d.completion.summary],
+        (0.2, 0.56, 0.08, 0.08, 0.08), "completion.csv")
+    where["completion"] = flow.table(
+        f"Not taken or not passed: {len(d.completion.gaps):,}",
+        ("team", "reviewer", "lesson", "status"),
+        [(g.team or "(no team)", g.name, cut(g.lesson_title or g.lesson, 44),
+          "not taken" if not g.taken else f"best {pct(g.best_score)}, not passed")
+         for g in d.completion.gaps],
+        (0.18, 0.24, 0.38, 0.2), "completion.csv")
+    return flow.pages, where
