@@ -13,14 +13,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 from calibrate.charts import dashboard_figures as charts
+from calibrate.core.agreement import GWET_METHOD, Estimate, too_few_cases
 from calibrate.core.lead.enforcement import net_enforcement
 from calibrate.core.lead.sections import (
+    AgreementRow,
+    AgreementSection,
     ConfusionMatrix,
     ConfusionSection,
     EnforcementRow,
     EnforcementSection,
     ReviewerAccuracy,
     ReviewerRow,
+    TeamPackRow,
     TrendPoint,
     TrendSection,
 )
@@ -196,6 +200,80 @@ def test_across_a_wide_tab_the_names_lie_level_and_the_heatmaps_get_the_height()
     for axes in figure.axes:
         assert all(t.get_rotation() == 0 for t in axes.get_xticklabels())
         assert axes.bbox.height >= 0.45 * figure.bbox.height
+
+
+def agreement_section() -> AgreementSection:
+    """A pack whose κ interval ran to −1.49 and past 1, and a clause of two cases."""
+    def row(clause: str, fleiss: Estimate, paired: int) -> AgreementRow:
+        alpha = Estimate(None if fleiss.value is None else 0.6,
+                         None if fleiss.value is None else (0.3, 0.9), "bootstrap",
+                         fleiss.note, n=paired)
+        return AgreementRow("harassment", clause, paired, paired, 30, 200, fleiss, alpha,
+                            fleiss, Estimate(0.8))
+
+    few = Estimate(None, None, "", too_few_cases(2), n=2)
+    wide = Estimate(0.66, (-1.49, 1.0), GWET_METHOD, None, se=0.8, n=6)
+    return AgreementSection((row("", wide, 6),), (row("HB-1", few, 2),))
+
+
+def test_agreement_cuts_intervals_to_the_range_marks_the_cut_and_names_the_method() -> None:
+    figure = charts.agreement_figure(agreement_section())
+    FigureCanvasAgg(figure).draw()
+    axes = figure.axes[0]
+    bars = [seg for c in axes.collections if hasattr(c, "get_segments")
+            for seg in c.get_segments()]
+    assert bars and min(seg[:, 0].min() for seg in bars) == -1.0  # not −1.49
+    markers = {tuple(map(float, c.get_offsets()[0])) for c in axes.collections
+               if not hasattr(c, "get_segments") and len(c.get_offsets()) == 1}
+    assert (-1.0, 1.0) in markers and (1.0, 1.0) in markers  # arrowheads at both cut ends
+    texts = " ".join(t.get_text() for t in figure.findobj(Text))
+    assert "too few cases (2 rated by 2+ reviewers)" in texts
+    assert "interval cut at the range's end" in texts
+    assert "Gwet's analytic variance, t(n−1) quantile" in axes.get_xlabel()
+    alpha = charts.agreement_figure(agreement_section(), metric="alpha")
+    assert "percentile bootstrap over cases" in alpha.axes[0].get_xlabel()
+
+
+def test_every_weekly_kappa_has_its_n_and_a_week_under_five_cases_only_a_grey_n() -> None:
+    section = trend_section()
+    points = tuple(p if p.week != section.weeks[2] else
+                   TrendPoint(p.week, p.team, p.n, p.correct, p.accuracy, p.ci, None, 3)
+                   for p in section.points)
+    figure = charts.trend_figure(TrendSection(section.weeks, section.teams, points, ()))
+    FigureCanvasAgg(figure).draw()
+    kappa, sizes = figure.axes[1], figure.axes[2]
+    for line in kappa.get_lines():
+        x, y = line.get_data()
+        assert np.isnan(y[2]) and not np.isnan(y[1])  # no point that week, for any team
+    numbers = [t for t in sizes.texts if t.get_text().isdigit()]
+    assert len(numbers) == len(points)  # an N for every team's every week
+    grey = {t.get_text() for t in numbers if t.get_color() == charts.palette.OTHER}
+    assert grey == {"3"}
+    assert all(t.get_text() == "8" for t in numbers if t.get_color() != charts.palette.OTHER)
+
+
+def test_the_team_by_pack_heatmap_writes_each_lean_with_its_interval() -> None:
+    def cell(team: str, pack: str, n: int, over: int, under: int) -> TeamPackRow:
+        net, ci = net_enforcement(over, under, n)
+        return TeamPackRow(team, pack, n, n - over - under, over, under, 0, 0, net, ci)
+
+    section = EnforcementSection((), (), (
+        cell("Graphic EU", "graphic-content", 122, 17, 3),
+        cell("Graphic EU", "regulated-goods", 110, 3, 11),
+        cell("Harassment EU", "graphic-content", 124, 13, 8)))
+    figure = charts.team_pack_figure(section)
+    FigureCanvasAgg(figure).draw()
+    axes = figure.axes[0]
+    texts = {t.get_text(): t for t in axes.texts}
+    assert texts["+11%"].get_fontweight() == "bold"  # +4.7 % to +18.2 %: clear of zero
+    assert texts["\N{MINUS SIGN}7%"].get_fontweight() == "bold"
+    assert texts["+4%"].get_fontweight() == "normal"  # its interval spans zero
+    assert "\N{MINUS SIGN}3% to +11% · n=124" in texts
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["Graphic EU", "Harassment EU"]
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["graphic-content",
+                                                              "regulated-goods"]
+    image = axes.images[0].get_array()
+    assert image.mask[1, 1]  # Harassment EU answered no regulated-goods case: blank
 
 
 def test_dollar_signs_in_pack_labels_are_drawn_as_written_not_as_math() -> None:

@@ -200,6 +200,54 @@ def test_over_and_under_per_team_with_a_delta_method_interval(planned, pack):
     assert [r.group for r in planned.enforcement.by_site] == ["Lisbon", "Manila"]
 
 
+def test_over_and_under_per_team_and_pack(planned, pack):
+    plan = [r for r in flat_plan(pack) if r["outcome"] != "skipped"]
+    cells = {(r.team, r.pack): r for r in planned.enforcement.by_team_pack}
+    assert set(cells) == {(r["team"], PACK) for r in plan}
+    for (team, _), row in cells.items():
+        mine = [r for r in plan if r["team"] == team]
+        score = np.array([{"over": 1, "under": -1}.get(r["outcome"], 0) for r in mine])
+        half = 1.959964 * score.std() / math.sqrt(score.size)
+        assert (row.n, row.over, row.under) == (
+            len(mine), int((score > 0).sum()), int((score < 0).sum()))
+        assert row.net_ci == pytest.approx((score.mean() - half, score.mean() + half))
+    header, rows = planned.table("team_pack")
+    assert header[:3] == ("team", "pack", "n") and len(rows) == len(cells)
+
+
+def test_a_teams_opposite_leans_on_two_packs_show_per_pack(demo):
+    # The demo's Graphic EU team leans over on graphic content and under on regulated goods:
+    # its overall figure alone hides the second.
+    cells = {(r.team, r.pack): r for r in demo.enforcement.by_team_pack}
+    assert {pack for _, pack in cells} == {"graphic-content", "harassment", "regulated-goods"}
+    for team in {r.group for r in demo.enforcement.by_team}:
+        rows = [r for (t, _), r in cells.items() if t == team]
+        overall = next(r for r in demo.enforcement.by_team if r.group == team)
+        assert sum(r.n for r in rows) == overall.n
+        assert sum(r.over for r in rows) == overall.over
+        assert sum(r.under for r in rows) == overall.under
+    graphic_eu = next(r for r in demo.enforcement.by_team if r.group == "Graphic EU")
+    assert graphic_eu.net_ci[0] > 0  # over, overall
+    assert cells[("Graphic EU", "regulated-goods")].net_ci[1] < 0  # under, on one policy
+    assert cells[("Graphic EU", "graphic-content")].net_ci[0] > 0
+
+
+def test_intervals_are_shown_cut_to_minus_one_to_one_and_say_where() -> None:
+    from calibrate.core.lead.agreement import shown_interval
+
+    # An analytic (symmetric) interval whose top core capped at 1: 0.66 ± 2.15.
+    cut = shown_interval(0.66, -1.49, 1.0, symmetric=True)
+    assert (cut.lo, cut.hi, cut.lo_cut, cut.hi_cut) == (-1.0, 1.0, True, True)
+    assert cut.text() == "\N{MINUS SIGN}1.00† to 1.00†"
+    inside = shown_interval(0.70, 0.51, 0.89, symmetric=True)
+    assert (inside.lo_cut, inside.hi_cut) == (False, False) and inside.text() == "0.51 to 0.89"
+    # 0.81 ± 0.18 reaches 0.99: a top that rounds to 1.00 is not a cut one.
+    assert not shown_interval(0.81, 0.63, 0.99, symmetric=True).hi_cut
+    # A bootstrap interval (α) is percentiles: its top at 1 is a value α took, not a cut.
+    assert not shown_interval(0.9, 0.7, 1.0, symmetric=False).hi_cut
+    assert shown_interval(None, None, None, symmetric=True) is None
+
+
 def test_every_missed_escalation_is_listed_on_its_own(planned, pack):
     missed = [r for r in flat_plan(pack) if r["outcome"] == "missed"]
     assert len(planned.critical.missed) == len(missed) == 1

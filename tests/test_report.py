@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-REPORT_PAGES = 11  # summary, seven charts, three table pages
+CHART_PAGES = 9  # the summary and eight charts; the list pages follow
+REPORT_PAGES = 12  # ... the demo's lists take three pages
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -96,19 +97,136 @@ def test_first_page_carries_the_headline_numbers(demo_db: Path, full_report) -> 
         assert case in text
     assert "Manila (site) over-enforces" in text
     assert "Fleiss κ" in text and "Krippendorff α" in text and "Gwet AC1" in text
+    # The intervals' methods are named, and what a cut end and "too few cases" mean.
+    assert ("Intervals: κ and AC1 Gwet's analytic variance, t(n−1) quantile; α percentile "
+            "bootstrap over cases, 200 resamples. † cut at the coefficient's range (−1 to 1)."
+            in text)
+    assert "No coefficient is given for fewer than 5 cases rated by two or more reviewers" in text
 
 
-def test_first_page_says_how_many_of_the_completion_gaps_the_last_page_lists(
+def test_no_clause_of_the_demo_gets_a_coefficient_from_its_one_to_three_cases(
+        demo_db: Path, full_report) -> None:
+    out, _ = full_report
+    agreement = " ".join(pdf_text(out, 3, 3).split())
+    with sqlite3.connect(demo_db) as conn:
+        clauses = conn.execute("SELECT COUNT(DISTINCT pack_id || clause) FROM answers "
+                               "WHERE clause IS NOT NULL").fetchone()[0]
+    assert clauses >= 20
+    assert re.search(r"(\d+) of \1 clauses have too few cases \(fewer than 5 rated by two or "
+                     r"more reviewers\) and show no coefficient", agreement)
+    assert "too few cases (1 rated by 2+ reviewers)" in agreement  # in the chart's rows
+
+
+def below_target(db: Path, target: float = 0.9) -> list[str]:
+    """Names of the reviewers whose share of scored answers matching golden is below target."""
+    with sqlite3.connect(db) as conn:
+        return [name for name, right, scored in conn.execute(
+            "SELECT p.name, SUM(a.decision = cv.golden_decision), COUNT(*) FROM answers a "
+            "JOIN case_versions cv USING (case_hash) JOIN profiles p ON p.id = a.profile_id "
+            "WHERE a.skipped = 0 GROUP BY a.profile_id") if right / scored < target]
+
+
+def test_the_whole_of_every_list_is_in_the_report_and_page_1_says_where(
         demo_db: Path, full_report) -> None:
     out, result = full_report
     assert result.returncode == 0, result.stderr
     first = " ".join(pdf_text(out, 1, 1).split())
-    gaps = int(re.search(r"([\d,]+) not taken or not passed", first).group(1).replace(",", ""))
-    assert gaps > 20  # the demo has more gaps than the last page holds
-    assert ("the first 20 are listed on the last page, the completion table of the dashboard "
-            "(CSV export) has them all") in first
-    last = " ".join(pdf_text(out, REPORT_PAGES, REPORT_PAGES).split())
-    assert f"Not taken or not passed: {gaps}" in last and f"and {gaps - 20} more" in last
+    text = pdf_text(out)
+    assert "more (all of them in the CSV" not in text  # nothing cut any more
+    # Page 1 shows ten of the reviewers below target and names the page with all of them.
+    names = below_target(demo_db)
+    assert len(names) > 10
+    page = int(re.search(rf"and {len(names) - 10} more \(all {len(names)} on page (\d+)\)",
+                         first).group(1))
+    listed = pdf_text(out, page, page + 1)
+    assert f"Below the 90% target: {len(names)} reviewers" in listed
+    assert all(name in listed for name in names)
+    # Every completion gap: as many rows under its title as page 1 counts.
+    gaps, page = (int(n.replace(",", "")) for n in re.search(
+        r"([\d,]+) not taken or not passed \(all \1 on page (\d+)\)", first).groups())
+    tail = pdf_text(out, page).split(f"Not taken or not passed: {gaps}")[1]
+    rows = [line for line in tail.splitlines()
+            if re.search(r"\b(not taken|not passed)$", line.strip())]
+    assert len(rows) == gaps > 20  # the old last page stopped at 20
+
+
+def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
+        demo_db: Path, tmp_path: Path, monkeypatch) -> None:
+    from calibrate import paths
+    from calibrate.charts import report_tables
+    from calibrate.charts.report import write_report
+    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
+    from calibrate.core.lessons import load_library
+    from calibrate.store.db import open_database
+    from calibrate.store.queries import dispute_rows, load_answers, roster
+
+    packs = load_library([paths.bundled_lessons_dir()]).packs
+    db = open_database(demo_db)
+    dashboard = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
+                                  case_clauses=case_clauses_of(packs))
+    db.conn.close()
+    monkeypatch.setattr(report_tables, "LISTED_ROWS", 10)
+    out = tmp_path / "short.pdf"
+    write_report(dashboard, out)
+    gaps = len(dashboard.completion.gaps)
+    text = " ".join(pdf_text(out).split())
+    assert (f"… and {gaps - 10} more: all {gaps} are in completion.csv — the lead dashboard "
+            "writes it with the same filters: Export tables (CSV)…") in text
+    first = " ".join(pdf_text(out, 1, 1).split())
+    assert re.search(rf"the first 10 on page \d+; all {gaps} in its CSV file", first)
+
+
+def test_a_list_longer_than_a_page_goes_on_over_the_next(tmp_path: Path) -> None:
+    from calibrate.charts.report_tables import ListPages
+
+    flow = ListPages("all answers", demo=False)
+    rows = [(f"Reviewer {i:03d}", "Team", f"{i}%") for i in range(150)]
+    flow.table("Long list", ("reviewer", "team", "accuracy"), rows, (0.5, 0.3, 0.2), "x.csv")
+    assert len(flow.pages) == 3
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    with PdfPages(tmp_path / "long.pdf") as pdf:
+        for page in flow.pages:
+            pdf.savefig(page)
+    text = pdf_text(tmp_path / "long.pdf")
+    assert all(f"Reviewer {i:03d}" in text for i in range(150))
+    assert text.count("Long list (continued)") == 2
+
+
+def test_the_team_by_pack_page_names_each_clear_lean(demo_db: Path, full_report) -> None:
+    from calibrate import paths
+    from calibrate.core.lessons import load_library
+
+    out, result = full_report
+    assert result.returncode == 0, result.stderr
+    packs = load_library([paths.bundled_lessons_dir()]).packs
+    ladders = {p.id: list(p.scale.ladder) for p in packs}
+    scores: dict[tuple[str, str], list[int]] = {}
+    with sqlite3.connect(demo_db) as conn:
+        for team, pack, chosen, golden in conn.execute(
+                "SELECT a.team, a.pack_id, a.decision, cv.golden_decision FROM answers a "
+                "JOIN case_versions cv USING (case_hash) WHERE a.skipped = 0"):
+            ladder = ladders[pack]
+            on = chosen in ladder and golden in ladder
+            score = 0 if not on else (ladder.index(chosen) > ladder.index(golden)) - (
+                ladder.index(chosen) < ladder.index(golden))
+            scores.setdefault((team, pack), []).append(score)
+    pages = pdf_text(out).split("\f")
+    page = next(p for p in pages if "Net lean by team and pack" in p)
+    page = " ".join(page.split())
+    clear = 0
+    for (team, pack), s in scores.items():
+        n = len(s)
+        mean = sum(s) / n
+        var = sum((x - mean) ** 2 for x in s) / n
+        lo, hi = mean - 1.959964 * (var / n) ** 0.5, mean + 1.959964 * (var / n) ** 0.5
+        if lo > 0 or hi < 0:
+            clear += 1
+            way = "over-enforces" if lo > 0 else "under-enforces"
+            assert f"{team} on {pack} {way}: net {mean:+.1%} ({lo:+.1%} to {hi:+.1%}), n={n}" \
+                in page
+    assert f"{clear} of {len(scores)} team × pack pairs lean clearly" in page
+    assert 0 < clear <= 8
 
 
 def test_team_filter_keeps_other_teams_out_of_the_report(demo_db: Path, tmp_path: Path) -> None:
@@ -116,7 +234,7 @@ def test_team_filter_keeps_other_teams_out_of_the_report(demo_db: Path, tmp_path
     result = calibrate("report", "--db", str(demo_db), "--out", str(out), "--team",
                        "Graphic EU", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert page_count(out) == REPORT_PAGES
+    assert page_count(out) > CHART_PAGES
     text = " ".join(pdf_text(out).split())
     answers, scored, _ = scored_answers(demo_db, "Graphic EU")
     assert "Filters: team Graphic EU" in text
@@ -166,7 +284,7 @@ def test_a_database_without_answers_still_writes_its_empty_report(tmp_path: Path
     out = tmp_path / "empty.pdf"
     result = calibrate("report", "--db", str(db_path), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert page_count(out) == REPORT_PAGES
+    assert page_count(out) == CHART_PAGES + 1  # every list "none", on one page
     # A team whose people have not answered yet is in the database: its report lists them.
     team = calibrate("report", "--db", str(db_path), "--out", str(out), "--team", "Trust EU",
                      cwd=tmp_path)
@@ -291,9 +409,9 @@ def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_wo
     assert "chose Remove" in first and "golden Warning screen" in first
     assert ("graphic-content/gr-protest-injury-documentation (Bystander footage of an injured "
             "protester)") in first
-    readings = " ".join(pdf_text(out, 5, 5).split())
+    readings = " ".join(pdf_text(out, 6, 6).split())  # the confusion page
     assert "golden Warning screen answered Remove" in readings
-    tables = pdf_text(out, REPORT_PAGES - 2, REPORT_PAGES)
+    tables = pdf_text(out, CHART_PAGES + 1, REPORT_PAGES)
     assert "Age-restricted (18+)" in tables and "Not recommended" in tables
     assert not re.search(r"\b(warning_screen|not_recommended|age_restricted)\b", tables)
     assert "Context decides: injury, news and medicine" in tables  # lessons by title
