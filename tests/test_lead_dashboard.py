@@ -425,6 +425,8 @@ def columns_in_view(panel) -> list[str]:
     ("Agreement", "agreement", ["Pack", "Clause", "Cases", "Fleiss κ", "κ 95 %"]),
     ("Enforcement", "enforcement", ["Group", "Level", "N", "Net lean", "Net 95 %", "Over",
                                     "Under"]),
+    ("Team × pack", "team_pack", ["Team", "Pack", "N", "Net lean", "Net 95 %", "Over",
+                                  "Under"]),
     ("Confidence", "calibration", ["Team", "Confidence bin", "Answers", "Stated", "Right"]),
     ("Split cases", "items", ["Case", "Title", "Split", "Golden", "Strong majority",
                               "Majority share", "Share right"]),
@@ -497,6 +499,105 @@ def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
         with target.open(encoding="utf-8-sig", newline="") as handle:
             exported = list(csv.DictReader(handle))
         assert ids in {row[column] for row in exported}  # the CSV keeps the ids
+
+
+def test_the_pack_and_lesson_filters_read_titles_with_ids_in_tooltips(qtbot,
+                                                                      demo_window) -> None:
+    dashboard = open_dashboard(qtbot, demo_window)
+    packs = {p.id: p for p in demo_window.context.library.packs}
+    box = dashboard.filters.pack
+    tip = Qt.ItemDataRole.ToolTipRole
+    items = {box.itemData(i): (box.itemText(i), box.itemData(i, tip))
+             for i in range(1, box.count())}
+    assert items == {pack_id: (p.title, pack_id) for pack_id, p in packs.items()}
+    box.setCurrentIndex(box.findData("regulated-goods"))
+    assert box.currentText() == "Weapons, drugs and dangerous challenges"
+    assert box.toolTip() == "regulated-goods"
+    lessons = dashboard.filters.lesson
+    pack_id, lesson_id = lessons.itemData(1)
+    title = next(x.title for x in packs[pack_id].lessons if x.id == lesson_id)
+    assert lessons.itemText(1) == f"{packs[pack_id].title} / {title}"
+    assert lessons.itemData(1, tip) == f"{pack_id}/{lesson_id}"
+    assert "Weapons, drugs and dangerous challenges" in dashboard.filters.describe()
+
+
+def test_exported_csvs_carry_the_filters_they_were_made_under(
+        qtbot, demo_window, tmp_path: Path, monkeypatch, dialogs: list[str]) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    dashboard = open_dashboard(qtbot, demo_window)
+    first = dashboard.result
+    team = dashboard.filters.team
+    team.setCurrentIndex(team.findData("Graphic EU"))
+    qtbot.waitUntil(lambda: dashboard.result is not first, timeout=20000)
+    stamp = {"filter_team": "Graphic EU", "filter_site": "(all)", "filter_pack": "(all)",
+             "filter_lesson": "(all)", "filter_reviewer": "(all)",
+             "filter_from": dashboard.filters.since.date().toString("yyyy-MM-dd"),
+             "filter_to": dashboard.filters.until.date().toString("yyyy-MM-dd"),
+             "target": "0.9", "demo_data": "True"}
+
+    def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle))  # the first line is the header: no preamble
+            handle.seek(0)
+            return header, list(csv.DictReader(handle))
+
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    dashboard.findChild(QWidget, "exportTablesButton").click()
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=60000)
+    board = dashboard.result.dashboard
+    for name in board.tables():
+        header, rows = read(folder / f"{name}.csv")
+        assert header == [*board.table(name)[0], *stamp], name  # the table's own columns first
+        assert all({k: row[k] for k in stamp} == stamp for row in rows), name
+    names = {row["reviewer"] for row in read(folder / "reviewers.csv")[1]}
+    assert names and all(r["team"] == "Graphic EU" for r in read(folder / "reviewers.csv")[1])
+    show_tab(qtbot, dashboard, "Agreement")  # a tab's tables fill when it is shown
+    one = tmp_path / "agreement.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(one), ""))
+    dashboard.tables["agreement"].export_button.click()
+    header, rows = read(one)
+    assert header[-len(stamp):] == list(stamp) and rows[0]["filter_team"] == "Graphic EU"
+
+
+def test_agreement_says_too_few_cases_and_cuts_intervals_to_the_range(
+        qtbot, demo_window) -> None:
+    dashboard = open_dashboard(qtbot, demo_window)
+    show_tab(qtbot, dashboard, "Agreement")
+    panel = dashboard.tables["agreement"]
+    rows = table_rows(panel)
+    clauses = [r for r in rows if r["Clause"] != "whole pack"]
+    assert clauses and all(int(r["Rated 2+"]) < 5 for r in clauses)  # the demo's clauses
+    for row in clauses:
+        assert row["Fleiss κ"] == row["Krippendorff α"] == row["Gwet AC1"] == "too few cases"
+        assert row["κ 95 %"] == "—"
+    for row in rows:
+        for column in ("κ 95 %", "α 95 %", "AC1 95 %"):
+            if row[column] != "—":
+                low, high = (float(b.rstrip("†").replace("−", "-"))
+                             for b in row[column].split(" to "))
+                assert -1 <= low <= high <= 1, row
+    caption = panel.caption.text()
+    assert "Gwet's analytic variance, t(n−1) quantile" in caption
+    assert "percentile bootstrap over cases, 200 resamples" in caption and "†" in caption
+    assert "too few cases" not in dashboard.headline.text()  # each pack has 8 cases
+
+
+def test_the_team_by_pack_tab_shows_each_teams_lean_on_each_pack(qtbot, demo_window) -> None:
+    dashboard = open_dashboard(qtbot, demo_window)
+    show_tab(qtbot, dashboard, "Team × pack")
+    rows = table_rows(dashboard.tables["team_pack"])
+    assert {(r["Team"], r["Pack"]) for r in rows} == {
+        (t, p) for t in ("Graphic APAC", "Graphic EU", "Harassment EU")
+        for p in ("graphic-content", "harassment", "regulated-goods")}
+    figure = dashboard.charts["team_pack"].canvas.figure
+    assert figure.axes and figure.axes[0].images  # the heatmap is drawn
+    cells = [t.get_text() for t in figure.axes[0].texts]
+    assert len(cells) == 2 * len(rows)  # each lean, and under it its interval and n
+    assert {f"n={int(r['N']):,}" for r in rows} == {c.rsplit(" · ", 1)[-1] for c in cells
+                                                   if "n=" in c}
 
 
 def test_a_saved_chart_says_so_and_the_next_file_dialogs_open_in_its_folder(
