@@ -165,10 +165,12 @@ def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
     dashboard = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
                                   case_clauses=case_clauses_of(packs))
     db.conn.close()
-    monkeypatch.setattr(report_tables, "LISTED_ROWS", 10)
+    monkeypatch.setattr(report_tables, "WHOLE_ROWS", 30)  # the demo's 54 gaps are "long"
+    monkeypatch.setattr(report_tables, "HEAD_ROWS", 10)
     out = tmp_path / "short.pdf"
     write_report(dashboard, out)
     gaps = len(dashboard.completion.gaps)
+    assert gaps > 30
     text = " ".join(pdf_text(out).split())
     assert (f"… and {gaps - 10} more: all {gaps} are in completion.csv — the lead dashboard "
             "writes it with the same filters: Export tables (CSV)…") in text
@@ -176,9 +178,11 @@ def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
     assert re.search(rf"the first 10 on page \d+; all {gaps} in its CSV file", first)
 
 
-def test_a_list_longer_than_a_page_goes_on_over_the_next(tmp_path: Path) -> None:
+def test_a_list_longer_than_a_page_goes_on_over_the_next(tmp_path: Path, monkeypatch) -> None:
+    from calibrate.charts import report_tables
     from calibrate.charts.report_tables import ListPages
 
+    monkeypatch.setattr(report_tables, "WHOLE_ROWS", 200)
     flow = ListPages("all answers", demo=False)
     rows = [(f"Reviewer {i:03d}", "Team", f"{i}%") for i in range(150)]
     flow.table("Long list", ("reviewer", "team", "accuracy"), rows, (0.5, 0.3, 0.2), "x.csv")

@@ -52,6 +52,7 @@ MAX_PACKS = 6  # confusion heatmaps on one chart
 # Net lean: sky blue (under) through white to vermillion (over), as the enforcement bars.
 LEAN_COLOURS = LinearSegmentedColormap.from_list("lean", [UNDER, "#ffffff", BELOW])
 MAX_ROWS = 40  # beyond this a dot chart stops being readable; the rest is in the table
+DENSE_WEEKS = 20  # past this many weeks the trend's per-week Ns stand upright
 
 CAPTIONS = {
     "reviewer_accuracy": "Each dot is one reviewer's share of answers matching the golden "
@@ -549,8 +550,9 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
         return _empty(figure, text)
     # Accuracy is the line a lead reads first: it gets the taller panel. Under κ, its N per
     # week and team, one row each (as a "number at risk" table under a survival curve).
+    row = 0.3 if len(section.weeks) > DENSE_WEEKS else 0.2  # upright Ns need taller rows
     acc, kap, sizes = figure.subplots(3, 1, sharex=True,
-                                      height_ratios=(3, 2, 0.25 + 0.2 * (len(teams) + 1)))
+                                      height_ratios=(3, 2, 0.25 + row * (len(teams) + 1)))
     colours = team_colours(teams)
     for team in [*teams, ""]:
         points = [p for p in section.points if p.team == team]
@@ -590,14 +592,17 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
 def _kappa_sizes(axes: Axes, section: TrendSection, teams: list[str],
                  colours: dict[str, str], text: str) -> None:
     """κ's N — cases rated by two or more reviewers — per week, a row per team ("" last:
-    everyone); grey where it is under the minimum, and κ has no point that week."""
+    everyone); grey where it is under the minimum, and κ has no point that week. Past
+    DENSE_WEEKS weeks the numbers stand upright, so that each fits its week's width."""
+    dense = len(section.weeks) > DENSE_WEEKS
     for row, team in enumerate(teams):
         y = len(teams) - 1 - row
         for p in section.points:
             if p.team == team:
                 enough = p.kappa is not None
                 axes.text(np.datetime64(p.week), y, str(p.kappa_cases), ha="center",
-                          va="center", fontsize=6.5,
+                          va="center", fontsize=6 if dense else 6.5,
+                          rotation=90 if dense else 0,
                           color=colours.get(team, text) if enough else palette.OTHER,
                           fontweight="bold" if enough else "normal")
     axes.set_ylim(-0.6, len(teams) - 0.4)
