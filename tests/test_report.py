@@ -115,6 +115,9 @@ def test_no_clause_of_the_demo_gets_a_coefficient_from_its_one_to_three_cases(
     assert re.search(r"(\d+) of \1 clauses have too few cases \(fewer than 5 rated by two or "
                      r"more reviewers\) and show no coefficient", agreement)
     assert "too few cases (1 rated by 2+ reviewers)" in agreement  # in the chart's rows
+    trend = " ".join(pdf_text(out, 7, 7).split())
+    assert "Week by week" in trend
+    assert re.search(r"κ has no point for \d+ of \d+ team-weeks: fewer than 5 cases", trend)
 
 
 def below_target(db: Path, target: float = 0.9) -> list[str]:

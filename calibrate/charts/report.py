@@ -242,6 +242,12 @@ def _readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
         out["trend"].append(f"All teams: {_pct(first.accuracy)} in the week of "
                             f"{first.week:%d %b}, {_pct(last.accuracy)} in the week of "
                             f"{last.week:%d %b} (the last week may be partial).")
+    weeks = [p for p in d.trend.points if p.team]
+    few = sum(p.kappa is None for p in weeks)
+    if few:
+        out["trend"].append(f"κ has no point for {few} of {len(weeks)} team-weeks: fewer than "
+                            f"{MIN_PAIRED_CASES} cases rated by two or more reviewers (their N "
+                            "is grey under the chart).")
     for team in d.trend.teams:
         kinds = {a.kind: a for a in d.trend.attempts if a.team == team}
         if "first_attempt" in kinds and "retake" in kinds:
