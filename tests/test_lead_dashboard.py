@@ -534,7 +534,7 @@ def test_exported_csvs_carry_the_filters_they_were_made_under(
              "filter_lesson": "(all)", "filter_reviewer": "(all)",
              "filter_from": dashboard.filters.since.date().toString("yyyy-MM-dd"),
              "filter_to": dashboard.filters.until.date().toString("yyyy-MM-dd"),
-             "target": "0.9", "demo_data": "True"}
+             "filter_leave_out_unwatched": "False", "target": "0.9", "demo_data": "True"}
 
     def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:

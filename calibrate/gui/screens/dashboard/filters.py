@@ -170,6 +170,7 @@ class FilterBar(QWidget):
                 ("filter_reviewer", value(self.reviewer, self.reviewer.currentText())),
                 ("filter_from", self.since.date().toString("yyyy-MM-dd")),
                 ("filter_to", self.until.date().toString("yyyy-MM-dd")),
+                ("filter_leave_out_unwatched", self.unwatched.isChecked()),
                 ("target", self.target_share), ("demo_data", demo)]
 
     def _on_edited(self, *_: object) -> None:
