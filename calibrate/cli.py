@@ -7,6 +7,7 @@ import importlib
 import sys
 
 from calibrate import __version__
+from calibrate.commands import CommandParser
 
 # Subcommand modules in calibrate/commands/, in the order `--help` lists them.
 COMMAND_MODULES = ("gui", "validate", "agreement", "demo", "report", "exchange")
@@ -15,7 +16,7 @@ COMMAND_MODULES = ("gui", "validate", "agreement", "demo", "report", "exchange")
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """Every command's parser, or only the one named (the app's start-up skips importing
     the others: ~15 ms)."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="calibrate",
         description="Calibration lessons, reveals and agreement metrics for T&S teams.",
     )

@@ -326,7 +326,7 @@ def test_a_bad_option_with_json_prints_the_error_object_too(tmp_path, capsys):
     assert exit_info.value.code == 2
     assert refusal(out) == ("argument --keep: invalid choice: 'both' (choose from 'first', "
                             "'last')", None, None)
-    assert err.splitlines()[-1] == f"calibrate agreement: error: {refusal(out)[0]}"
+    assert err.splitlines()[0] == f"calibrate agreement: error: {refusal(out)[0]}"
 
 
 def test_a_file_with_lone_cr_line_ends_is_named_as_such(tmp_path, capsys):

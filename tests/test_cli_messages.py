@@ -155,3 +155,21 @@ def test_validate_counts_one_problem_in_words(tmp_path: Path, capsys) -> None:
     code, _, err = calibrate(capsys, "validate", str(case))
     assert code == 1
     assert err.splitlines()[-1] == "1 problem found."
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (["agreement"], "calibrate agreement: error: the following arguments are required"),
+        (["report"], "calibrate report: error: the following arguments are required: --db"),
+        (["demo", "--db", "x.db", "--seed", "-3"], "calibrate demo: error: argument --seed"),
+        (["nosuch"], "calibrate: error: argument COMMAND: invalid choice: 'nosuch'"),
+    ],
+)
+def test_a_refused_command_line_says_why_on_the_first_line(capsys, argv, reason) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    lines = capsys.readouterr().err.splitlines()
+    assert exit_.value.code == 2
+    assert lines[0].startswith(reason), lines
+    assert lines[1].startswith("usage: calibrate")  # the usage follows the reason

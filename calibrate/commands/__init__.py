@@ -8,6 +8,14 @@ import argparse
 from pathlib import Path
 
 
+class CommandParser(argparse.ArgumentParser):
+    """argparse whose refusals say why on the first stderr line (DESIGN.md: exit 2, the
+    first line says why), the usage after it; argparse puts the usage first."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n{self.format_usage()}")
+
+
 def make_parent_folder(path: Path) -> None:
     """Create the missing folders above an output file (report, export and demo all do);
     a file in the way, or a refusal, is a CalibrateError: one line naming the path."""

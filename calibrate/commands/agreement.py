@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calibrate.commands import resample_count
+from calibrate.commands import CommandParser, resample_count
 from calibrate.commands.agreement_csv import InputError, one_line
 
 REQUIRED = ("case_id", "rater_id", "label")
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.__class__ = _Parser  # its own refusals answer --json too
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(CommandParser):
     """argparse's refusals (a bad option or value), with --json also as the `error` object."""
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
