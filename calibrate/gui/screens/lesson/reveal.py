@@ -65,9 +65,12 @@ class RevealScreen(QWidget):
         outer.addWidget(self.verdict)
         self.unwatched = QLabel(objectName="revealUnwatched")
         self.unwatched.setTextFormat(Qt.TextFormat.PlainText)
-        self.unwatched.setStyleSheet(f"color: {theme.WARNING}; font-weight: bold;")
+        # Dark text on the warning amber (as the demo banner): amber text on the light
+        # theme's grey read at about 2:1.
+        self.unwatched.setStyleSheet(f"background: {theme.WARNING}; color: #1b1d21; "
+                                     "font-weight: bold; padding: 2px 8px; border-radius: 3px;")
         self.unwatched.hide()
-        outer.addWidget(self.unwatched)
+        outer.addWidget(self.unwatched, alignment=Qt.AlignmentFlag.AlignLeft)
         columns = QHBoxLayout()
         columns.setSpacing(20)
         outer.addLayout(columns, stretch=1)
