@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# An mp4's leading bytes (validation checks only those; libVLC would not decode the rest).
+FAKE_MP4 = b"\x00\x00\x00\x18ftypisom" + b"not decoded by validation"
+
 PACK_TOML = """\
 id = "{pack_id}"
 title = "Test pack {pack_id}"
@@ -36,9 +39,12 @@ title = "Real injury"
 id = "GR-2"
 title = "News context"
 
+{lessons}"""
+
+LESSON_TOML = """
 [[lessons]]
-id = "basics"
-title = "Basics"
+id = "{lesson_id}"
+title = "{title}"
 guidance = ["01-intro.md"]
 cases = [{case_list}]
 """
@@ -77,16 +83,23 @@ def write_pack(
     pack_id: str = "alpha",
     case_ids: tuple[str, ...] = ("c1", "c2"),
     decision: str = "remove",
-    media: bytes = b"not decoded by validation",
+    media: bytes = FAKE_MP4,
+    lessons_of: dict[str, tuple[str, ...]] | None = None,
 ) -> Path:
-    """A valid pack at lessons/<pack_id>, media in lessons/../assets/<pack_id>; returns it."""
+    """A valid pack at lessons/<pack_id>, media in lessons/../assets/<pack_id>; returns it.
+
+    Its lessons: `lessons_of` (lesson id → case ids), else one lesson "basics" of every case."""
     folder = lessons / pack_id
     (folder / "cases").mkdir(parents=True)
     (folder / "guidance").mkdir()
     assets = lessons.parent / "assets" / pack_id
     assets.mkdir(parents=True, exist_ok=True)
-    case_list = ", ".join(f'"{c}"' for c in case_ids)
-    (folder / "pack.toml").write_text(PACK_TOML.format(pack_id=pack_id, case_list=case_list))
+    lesson_blocks = "".join(
+        LESSON_TOML.format(lesson_id=lesson_id, title=lesson_id.capitalize(),
+                           case_list=", ".join(f'"{c}"' for c in cases))
+        for lesson_id, cases in (lessons_of or {"basics": case_ids}).items()
+    )
+    (folder / "pack.toml").write_text(PACK_TOML.format(pack_id=pack_id, lessons=lesson_blocks))
     (folder / "guidance" / "01-intro.md").write_text("# GR-1 · Real injury\n\nText.\n")
     for case_id in case_ids:
         (folder / "cases" / f"{case_id}.toml").write_text(

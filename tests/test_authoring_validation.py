@@ -38,6 +38,14 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def availability(lessons: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Per loaded pack: the ids of its available and of its unavailable lessons."""
+    return {
+        pack.id: ([x.id for x in pack.lessons], [x.lesson.id for x in pack.unavailable])
+        for pack in load_library([lessons]).packs
+    }
+
+
 def line_number(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
@@ -93,7 +101,7 @@ def test_media_path_leaving_the_pack_assets_is_refused(lessons: Path, video: str
     [problem] = validate_path(lessons / "alpha")
     assert problem.key_path == "video" and problem.line == line_number(case, "video =")
     assert video in problem.message
-    assert "alpha" not in [p.id for p in load_library([lessons]).packs]
+    assert availability(lessons)["alpha"] == ([], ["basics"])
 
 
 def test_duplicate_case_id_is_reported_on_the_second_file(lessons: Path) -> None:
@@ -118,7 +126,7 @@ def test_random_bytes_case_file_is_a_located_error(lessons: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.startswith("lessons/beta/cases/b3.toml:")
     assert "Traceback" not in result.stdout + result.stderr
-    assert [p.id for p in load_library([lessons]).packs] == ["alpha"]
+    assert availability(lessons) == {"alpha": (["basics"], []), "beta": ([], ["basics"])}
 
 
 def test_missing_media_is_reported_but_the_pack_still_loads(lessons: Path) -> None:
@@ -204,9 +212,111 @@ def test_media_paths_naming_no_file_are_refused(lessons: Path, video: str) -> No
     replace_in(case, 'video = "c1.mp4"', f'video = "{video}"')
     [problem] = validate_path(case)
     assert problem.key_path == "video"
-    assert [p.id for p in load_library([lessons]).packs] == ["beta"]
+    assert availability(lessons)["alpha"] == ([], ["basics"])
 
 
 def test_validate_on_a_device_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
     result = run_validate(Path("/dev/null"), cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_misspelt_key_does_not_hide_a_video_path_leaving_the_pack(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, 'severity = "medium"', 'severty = "medium"')
+    replace_in(case, 'video = "c1.mp4"', 'video = "/etc/passwd"')
+    result = run_validate(case, cwd=lessons.parent)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"lessons/alpha/cases/c1.toml:{line_number(case, 'severty')}: severty: unknown key" \
+        in "\n".join(lines)
+    assert any(line.startswith(f"lessons/alpha/cases/c1.toml:{line_number(case, 'video =')}: "
+                               "video: media path '/etc/passwd'") for line in lines), lines
+
+
+def test_a_missing_golden_table_does_not_hide_a_missing_clip(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c2.toml"
+    replace_in(case, '[golden]\ndecision = "remove"\nclauses = ["GR-1"]\n', "")
+    (lessons.parent / "assets" / "alpha" / "c2.mp4").unlink()
+    messages = [p.format(relative_to=str(lessons.parent)) for p in validate_path(case)]
+    assert messages[0] == "lessons/alpha/cases/c2.toml:-: golden: Field required"
+    assert messages[1].startswith("lessons/alpha/cases/c2.toml:3: video: media file missing")
+    assert len(messages) == 2
+
+
+def test_schema_and_reference_errors_of_one_file_come_together(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    replace_in(case, 'severity = "medium"', 'severity = "urgent"')
+    replace_in(case, 'decision = "remove"', 'decision = "delete"')
+    replace_in(case, 'clauses = ["GR-1"]', 'clauses = ["HB-7"]')
+    problems = {p.key_path: p for p in validate_path(case)}
+    assert problems.keys() == {"severity", "golden.decision", "golden.clauses[0]"}
+    assert problems["golden.clauses[0]"].message == (
+        "unknown clause 'HB-7'; the pack's clauses are GR-1, GR-2")
+
+
+def test_a_case_in_no_lesson_is_a_warning_that_keeps_exit_zero(lessons: Path) -> None:
+    extra = lessons / "alpha" / "cases" / "c9.toml"
+    extra.write_text((lessons / "alpha" / "cases" / "c1.toml").read_text()
+                     .replace('id = "c1"', '# a new case\nid = "c9"').replace("c1.mp4", "c2.mp4"))
+    result = run_validate(lessons, cwd=lessons.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == (
+        "lessons/alpha/cases/c9.toml:2: id: warning: case 'c9' is in no lesson\n")
+    assert run_validate(extra, cwd=lessons.parent).stdout == result.stdout
+    replace_in(extra, 'severity = "medium"', "severity = 3")
+    assert run_validate(lessons, cwd=lessons.parent).returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "key_path", "needle"),
+    [
+        ("source.url.path = 'x'\n", "source", "source.url.path"),
+        ("\n[golden.notes]\nwho = 'me'\n", "golden.notes", "[golden.notes]"),
+        ("\n[context.more]\nx = 1\n", "context.more", "[context.more]"),
+    ],
+)
+def test_unknown_dotted_keys_and_sub_tables_name_their_line(
+    lessons: Path, text: str, key_path: str, needle: str
+) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    if text.startswith("source."):  # a dotted key at the top, before the first table
+        replace_in(case, 'severity = "medium"', 'severity = "medium"\n' + text)
+    else:
+        case.write_text(case.read_text() + text)
+    [problem] = validate_path(case)
+    assert problem.key_path == key_path and "unknown key" in problem.message
+    assert problem.line == line_number(case, needle)
+
+
+def test_a_byte_order_mark_is_named(lessons: Path) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    case.write_bytes(b"\xef\xbb\xbf" + case.read_bytes())
+    result = run_validate(case, cwd=lessons.parent)
+    assert result.returncode == 1
+    assert result.stdout.startswith("lessons/alpha/cases/c1.toml:1: the file starts with a "
+                                    "UTF-8 byte order mark (BOM)")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "media file is empty (0 bytes)"),
+     (b"<html>this is a web page saved as .mp4</html>", "media file is not a video container")],
+)
+def test_an_empty_or_non_video_clip_is_reported_and_the_lesson_stays(
+    lessons: Path, content: bytes, message: str
+) -> None:
+    (lessons.parent / "assets" / "alpha" / "c2.mp4").write_bytes(content)
+    result = run_validate(lessons, cwd=lessons.parent)
+    assert result.returncode == 1
+    assert result.stdout.startswith("lessons/alpha/cases/c2.toml:3: video: " + message)
+    assert availability(lessons)["alpha"] == (["basics"], [])
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"\x00\x00\x00\x20ftypmp42", b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81", b"OggS\x00\x02",
+     b"RIFF\x00\x00\x00\x00AVI LIST"],
+)
+def test_clips_of_known_containers_pass(lessons: Path, head: bytes) -> None:
+    (lessons.parent / "assets" / "alpha" / "c2.mp4").write_bytes(head + bytes(300))
+    assert validate_path(lessons / "alpha") == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import os
 from pathlib import Path
 
 import pytest
@@ -14,15 +16,19 @@ from tests.gui_driver import answer_current_case_by_keys, create_profile_by_keys
 from tests.pack_factory import write_pack
 
 
-@pytest.mark.parametrize("breakage", ["missing", "garbage"])
+@pytest.mark.parametrize("breakage", ["missing", "garbage", "fifo"])
 def test_unplayable_clip_shows_unavailable_and_the_case_can_be_answered(
     qtbot, tmp_path: Path, breakage: str
 ) -> None:
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     write_pack(lessons, "alpha", case_ids=("c1",), media=b"\x00garbage, not a video" * 40)
-    if breakage == "missing":
-        (tmp_path / "assets" / "alpha" / "c1.mp4").unlink()
+    clip = tmp_path / "assets" / "alpha" / "c1.mp4"
+    if breakage in ("missing", "fifo"):
+        clip.unlink()
+    if breakage == "fifo":  # opening it for reading would block the GUI thread forever:
+        os.mkfifo(clip)  # end the run with the stacks printed rather than hang it
+        faulthandler.dump_traceback_later(120, exit=True)
     args = argparse.Namespace(
         db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True, verbose=False
     )
@@ -46,3 +52,4 @@ def test_unplayable_clip_shows_unavailable_and_the_case_can_be_answered(
     assert lesson.flow.answered_count == 1
     assert "Matches the golden decision" in lesson.reveal.verdict.text()
     window.close()
+    faulthandler.cancel_dump_traceback_later()

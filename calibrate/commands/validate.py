@@ -30,8 +30,12 @@ def run(args: argparse.Namespace) -> int:
     cwd = os.getcwd()
     for problem in problems:
         print(problem.format(relative_to=cwd))
-    if problems:
-        print(f"{counted(len(problems), 'problem')} found.", file=sys.stderr)
+    warnings = sum(1 for p in problems if p.is_warning)
+    errors = len(problems) - warnings
+    also = f" and {counted(warnings, 'warning')}" if warnings else ""
+    if errors:  # `warning:` lines leave the exit code unchanged (DESIGN.md)
+        print(f"{counted(errors, 'problem')}{also} found.", file=sys.stderr)
         return 1
-    print(f"All valid: {', '.join(str(p) for p in args.paths)}", file=sys.stderr)
+    print(f"All valid{also.replace(' and', ', with')}: {', '.join(str(p) for p in args.paths)}",
+          file=sys.stderr)
     return 0

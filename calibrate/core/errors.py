@@ -20,6 +20,11 @@ class Problem(NamedTuple):
     key_path: str | None
     message: str
 
+    @property
+    def is_warning(self) -> bool:
+        """`warning:` lines are advice: they leave validate's exit code and a lesson alone."""
+        return self.message.startswith("warning:")
+
     def format(self, relative_to: str | None = None) -> str:
         """`FILE:LINE: KEY.PATH: message`; LINE is `-` where none exists, no KEY.PATH for files."""
         import os

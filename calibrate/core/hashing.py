@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,9 +22,15 @@ def canonical_json(data: object) -> bytes:
 
 
 def file_digest(path: Path) -> str:
-    """sha256 of a file's bytes, or a marker when it cannot be read (missing media)."""
+    """sha256 of a file's bytes, or a marker when it cannot be read (missing media).
+
+    Only a regular file is read, opened non-blocking: a FIFO or /dev/zero named as a clip
+    must not hang or exhaust the pack loading."""
     try:
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb", closefd=True) as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return "unreadable"
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return "unreadable"

@@ -1,112 +1,28 @@
 """Read lesson packs (pack.toml, guidance/*.md, cases/*.toml) into models, or located problems.
 
-Every problem names its file, line and key path. A pack with any problem other than missing
-media is not loaded at all (nothing loads half a pack); other packs load regardless. Missing
-media is reported but the pack still loads: the case stays answerable without its clip.
+Every problem names its file, line and key path. A pack whose pack.toml has a problem is not
+loaded at all; otherwise each lesson is available when all of its slides and cases are
+valid, and a lesson with problems is listed as unavailable with them (one bad case file
+never takes the pack's other lessons away). Clip problems (missing, empty, not a video) are
+reported but never make a lesson unavailable: the case stays answerable without its clip.
+Other packs load regardless.
 """
 
 from __future__ import annotations
 
 import logging
-import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
 
 from calibrate.core import hashing, models
+from calibrate.core.case_files import CaseResult, PackRefs, load_case_file, validate_model
 from calibrate.core.errors import LessonError, Problem
-from calibrate.core.lesson_schema import CaseSpec, PackSpec
+from calibrate.core.lesson_files import TomlFile, read_text, read_toml
+from calibrate.core.lesson_schema import PackSpec
 from calibrate.core.lessons_result import LoadResult
-from calibrate.core.toml_lines import KeyPath, format_path, key_lines, line_of
 
 PACK_FILE = "pack.toml"
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class _TomlFile:
-    path: Path
-    data: dict[str, Any]
-    lines: dict[KeyPath, int]
-
-    def problem(self, path: KeyPath, message: str, *, missing: bool = False) -> Problem:
-        line = None if missing else line_of(self.lines, path)
-        return Problem(str(self.path), line, format_path(path) or None, message)
-
-
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(str(path), None, None, f"cannot read file: {error.strerror}"))
-        return None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                str(path),
-                line,
-                None,
-                f"not UTF-8 text (byte 0x{raw[error.start]:02x}); is this really a lesson file?",
-            )
-        )
-        return None
-
-
-def _read_toml(path: Path, problems: list[Problem]) -> _TomlFile | None:
-    text = _read_text(path, problems)
-    if text is None:
-        return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message, line = _split_toml_error(str(error), text)
-        problems.append(Problem(str(path), line, None, f"TOML syntax error: {message}"))
-        return None
-    return _TomlFile(path, data, key_lines(text))
-
-
-def _split_toml_error(message: str, text: str) -> tuple[str, int | None]:
-    """tomllib puts the place in the message: "Invalid value (at line 3, column 5)"."""
-    import re
-
-    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if match:
-        return message[: match.start()], int(match.group(1))
-    if message.endswith("(at end of document)"):
-        return message.removesuffix(" (at end of document)"), max(1, len(text.splitlines()))
-    return message, None
-
-
-def _validate(model: type[BaseModel], file: _TomlFile, problems: list[Problem]) -> Any:
-    try:
-        return model.model_validate(file.data)
-    except ValidationError as error:
-        for item in error.errors(include_url=False):
-            path = tuple(item["loc"])
-            missing = item["type"] == "missing"
-            message = item["msg"].removeprefix("Value error, ")
-            if item["type"] == "extra_forbidden":
-                message = _unknown_key_message(model, path)
-            elif item["type"] == "literal_error":
-                message = f"{message}, got {item.get('input')!r}"
-            problems.append(file.problem(path, message, missing=missing))
-        return None
-
-
-def _unknown_key_message(model: type[BaseModel], path: KeyPath) -> str:
-    """A top-level key written after a [table] header lands inside that table: say so."""
-    if len(path) > 1 and path[-1] in model.model_fields:
-        table = ".".join(str(p) for p in path[:-1] if not isinstance(p, int))
-        return (
-            f"{path[-1]!r} belongs at the top of the file: TOML reads every key after "
-            f"[{table}] as part of that table, so move it above the first [table]"
-        )
-    return "unknown key (check its spelling against the lesson format)"
 
 
 def find_pack_folders(path: Path) -> list[Path]:
@@ -123,7 +39,9 @@ def _load_pack_guarded(folder: Path) -> tuple[models.Pack | None, list[Problem]]
     try:
         return load_pack(folder)
     except Exception as error:  # a bug or an odd file must not stop the other packs
-        log.exception("loading %s failed", folder)
+        # INFO, not ERROR: the app's log file keeps the trace; a command's stderr (logging's
+        # last-resort handler shows WARNING and up) never gets a traceback.
+        log.info("loading %s failed", folder, exc_info=True)
         return None, [Problem(str(folder / PACK_FILE), None, None,
                               f"this pack could not be read ({type(error).__name__}: {error})")]
 
@@ -133,27 +51,60 @@ def assets_dir_for(pack_folder: Path, pack_id: str) -> Path:
     return pack_folder.parent.parent / "assets" / pack_id
 
 
+class _PackFiles:
+    """Everything read from one pack folder, before lessons are judged."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.root = folder.resolve()  # a symlinked pack folder is fine; its files stay in it
+        self.problems: list[Problem] = []  # problems of pack.toml: the pack is unavailable
+        self.file: TomlFile | None = read_toml(folder / PACK_FILE, self.root, self.problems)
+        self.spec: PackSpec | None = (
+            validate_model(PackSpec, self.file, self.problems) if self.file else None)
+        if self.spec is not None and folder.name != self.spec.id:
+            self.problems.append(self.file.problem(
+                ("id",), f"pack id {self.spec.id!r} must match its folder name {folder.name!r}"))
+        self.assets = assets_dir_for(folder, folder.name)
+
+
 def load_pack(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
-    """Load one pack folder; the pack is None when any problem but missing media was found."""
-    problems: list[Problem] = []
-    pack_file = _read_toml(folder / PACK_FILE, problems)
-    spec: PackSpec | None = _validate(PackSpec, pack_file, problems) if pack_file else None
-    if pack_file is None or spec is None:
+    """Load one pack folder: the pack (None when pack.toml has problems) and every problem.
+
+    Problems of slides and cases make the lessons that use them unavailable
+    (`Pack.unavailable`); clip problems and `warning:` lines leave everything available."""
+    files = _PackFiles(folder)
+    refs = PackRefs.from_data(folder.name, files.file.data if files.file else None)
+    results = _check_cases(folder / "cases", refs, files)
+    slides, slide_problems = _load_guidance(folder / "guidance", files.root)
+    problems = files.problems + [p for r in results for p in r.problems + r.media_problems]
+    problems += [p for ps in slide_problems.values() for p in ps]
+    if files.spec is None or files.problems:
         return None, problems
-    if folder.name != spec.id:
-        problems.append(
-            pack_file.problem(
-                ("id",), f"pack id {spec.id!r} must match its folder name {folder.name!r}"
-            )
-        )
-    assets = assets_dir_for(folder, folder.name)
-    cases, case_problems, media_problems = _load_cases(folder / "cases", spec, assets)
-    problems += case_problems
-    slides = _load_guidance(folder / "guidance", problems)
-    lessons = _build_lessons(spec, pack_file, cases, slides, problems)
-    if problems:
-        return None, problems + media_problems
-    pack = models.Pack(
+    return _build_pack(files, results, slides, slide_problems, problems), problems
+
+
+def _build_pack(
+    files: _PackFiles,
+    results: list[CaseResult],
+    slides: dict[str, models.GuidanceSlide],
+    slide_problems: dict[str, list[Problem]],
+    problems: list[Problem],
+) -> models.Pack:
+    """The pack of a valid pack.toml: its lessons judged by their slides' and cases' problems
+    (lesson references and `warning:` lines are added to `problems`)."""
+    spec, file = files.spec, files.file
+    cases = {r.case.id: r.case for r in results if r.case is not None}
+    problems_of: dict[str, list[Problem]] = {}  # a case by file stem, as lessons name it
+    for result in results:
+        if result.problems:
+            problems_of.setdefault(result.file.stem, []).extend(result.problems)
+    case_files = sorted(cases.keys() | problems_of.keys())
+    slide_files = sorted(slides.keys() | slide_problems.keys())
+    problems_of.update({f"guidance/{name}": found for name, found in slide_problems.items()})
+    available, unavailable, reference_problems = _judge_lessons(
+        _lessons_of(spec, case_files, slide_files), file, case_files, slide_files, problems_of)
+    problems += reference_problems + _cases_in_no_lesson(spec, results)
+    return models.Pack(
         id=spec.id,
         title=spec.title,
         policy=spec.policy,
@@ -164,185 +115,107 @@ def load_pack(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
             tuple(models.Decision(d.id, d.label, d.description, d.ladder) for d in spec.decisions)
         ),
         clauses=tuple(models.Clause(c.id, c.title, c.summary) for c in spec.clauses),
-        lessons=lessons,
+        lessons=available,
         cases=cases,
         guidance=slides,
-        folder=folder,
-        assets=assets,
+        folder=files.folder,
+        assets=files.assets,
         content_hash=hashing.pack_hash(
             spec.model_dump(mode="json"),
             (c.content_hash for c in cases.values()),
             ((s.name, s.markdown) for s in slides.values()),
         ),
+        unavailable=unavailable,
     )
-    return pack, media_problems
 
 
-def _load_cases(
-    cases_dir: Path, pack: PackSpec, assets: Path
-) -> tuple[dict[str, models.Case], list[Problem], list[Problem]]:
-    cases: dict[str, models.Case] = {}
-    problems: list[Problem] = []
-    media_problems: list[Problem] = []
+def _check_cases(cases_dir: Path, refs: PackRefs, files: _PackFiles) -> list[CaseResult]:
+    """Every case file checked; a second file with an already-seen id is a problem."""
+    paths = sorted(cases_dir.glob("*.toml")) if cases_dir.is_dir() else []
+    if not paths:
+        files.problems.append(Problem(str(cases_dir), None, None, "no case files (cases/*.toml)"))
+    results: list[CaseResult] = []
     first_file: dict[str, Path] = {}
-    files = sorted(cases_dir.glob("*.toml")) if cases_dir.is_dir() else []
-    if not files:
-        problems.append(Problem(str(cases_dir), None, None, "no case files (cases/*.toml)"))
-    for path in files:
-        case, case_problems, media = load_case_file(path, pack, assets)
-        problems += case_problems
-        media_problems += media
-        if case is None:
-            continue
-        if case.id in first_file:
-            file = _read_toml(path, [])
-            problems.append(
-                file.problem(
-                    ("id",), f"duplicate case id {case.id!r}, also in {first_file[case.id]}"
-                )
-                if file
-                else Problem(str(path), None, "id", "duplicate case id")
-            )
-            continue
-        first_file[case.id] = path
-        cases[case.id] = case
-    return cases, problems, media_problems
-
-
-def load_case_file(
-    path: Path, pack: PackSpec, assets: Path
-) -> tuple[models.Case | None, list[Problem], list[Problem]]:
-    """Validate one case file against its pack; returns case, problems, media problems."""
-    problems: list[Problem] = []
-    file = _read_toml(path, problems)
-    spec: CaseSpec | None = _validate(CaseSpec, file, problems) if file else None
-    if file is None or spec is None:
-        return None, problems, []
-    if path.stem != spec.id:
-        problems.append(
-            file.problem(("id",), f"case id {spec.id!r} must match the file name {path.stem!r}")
-        )
-    decisions = [d.id for d in pack.decisions]
-    if spec.golden.decision not in decisions:
-        problems.append(
-            file.problem(
-                ("golden", "decision"),
-                f"unknown decision "
-                f"{spec.golden.decision!r}; the pack's decisions are "
-                f"{', '.join(decisions)}",
-            )
-        )
-    clause_ids = {c.id for c in pack.clauses}
-    for index, clause in enumerate(spec.golden.clauses):
-        if clause not in clause_ids:
-            problems.append(
-                file.problem(
-                    ("golden", "clauses", index), f"unknown clause {clause!r}; not in pack.toml"
-                )
-            )
-    video, media_problems = _resolve_media(spec.video, assets, file)
-    problems += [p for p in media_problems if "missing" not in p.message]
-    media_problems = [p for p in media_problems if "missing" in p.message]
-    if problems or video is None:
-        return None, problems, media_problems
-    case = models.Case(
-        id=spec.id,
-        pack_id=pack.id,
-        title=spec.title,
-        video=video,
-        severity=spec.severity,
-        difficulty=spec.difficulty,
-        warnings=tuple(spec.warnings),
-        context=models.CaseContext(
-            caption=spec.context.caption,
-            on_screen_text=spec.context.on_screen_text,
-            hashtags=tuple(spec.context.hashtags),
-            report_reason=spec.context.report_reason,
-            account=tuple(spec.context.account),
-            audio=spec.context.audio,
-        ),
-        golden=models.Golden(spec.golden.decision, tuple(spec.golden.clauses)),
-        rationale=spec.rationale,
-        cues=tuple(
-            sorted((models.Cue(float(c.at), c.text) for c in spec.cues), key=lambda c: c.at)
-        ),
-        moments=tuple(models.Moment(float(m.start), float(m.end), m.label) for m in spec.moments),
-        source=path,
-        content_hash=hashing.case_hash(spec.model_dump(mode="json"), video),
-    )
-    return case, [], media_problems
-
-
-def _resolve_media(
-    relative: str, assets: Path, file: _TomlFile
-) -> tuple[Path | None, list[Problem]]:
-    """Media must stay inside assets/<pack>/: no absolute paths, no `..`, no symlink escapes."""
-    candidate = Path(relative)
-    if "\x00" in relative or not candidate.parts or candidate.parts == (".",):
-        return None, [file.problem(("video",), f"media path {relative!r} names no file")]
-    if candidate.is_absolute() or relative.startswith(("/", "\\")) or ":" in candidate.parts[0]:
-        return None, [
-            file.problem(("video",), f"media path {relative!r} must be relative to {assets}")
-        ]
-    resolved = (assets / candidate).resolve()
-    if not resolved.is_relative_to(assets.resolve()):
-        return None, [file.problem(("video",), f"media path {relative!r} leaves {assets}")]
-    if not resolved.is_file():
-        return resolved, [file.problem(("video",), f"media file missing: {assets / candidate}")]
-    return resolved, []
-
-
-def _load_guidance(guidance_dir: Path, problems: list[Problem]) -> dict[str, models.GuidanceSlide]:
+    for path in paths:
+        result = load_case_file(path, refs, files.assets, files.root)
+        if result.case is not None and result.case.id in first_file:
+            duplicate = Problem(str(path), result.id_line, "id",
+                                f"duplicate case id {result.case.id!r}, also in "
+                                f"{first_file[result.case.id]}")
+            result = result._replace(case=None, problems=[duplicate])
+        elif result.case is not None:
+            first_file[result.case.id] = path
+        results.append(result)
+    return results
+def _load_guidance(
+    guidance_dir: Path, root: Path
+) -> tuple[dict[str, models.GuidanceSlide], dict[str, list[Problem]]]:
+    """The readable slides by file name, and the problems of the others."""
     slides: dict[str, models.GuidanceSlide] = {}
+    problems: dict[str, list[Problem]] = {}
     if not guidance_dir.is_dir():
-        return slides
+        return slides, problems
     for path in sorted(guidance_dir.glob("*.md")):
-        text = _read_text(path, problems)
-        if text is not None:
+        found: list[Problem] = []
+        text = read_text(path, root, found)
+        if text is None:
+            problems[path.name] = found
+        else:
             slides[path.name] = models.GuidanceSlide(path.name, text, path)
-    return slides
+    return slides, problems
 
 
-def _build_lessons(
-    spec: PackSpec,
-    file: _TomlFile,
-    cases: dict[str, models.Case],
-    slides: dict[str, models.GuidanceSlide],
-    problems: list[Problem],
-) -> tuple[models.Lesson, ...]:
-    if not spec.lessons:  # one lesson of everything, in file-name order
-        return (
-            models.Lesson(
-                spec.id, spec.title, spec.description, tuple(slides), tuple(sorted(cases))
-            ),
-        )
-    lessons = []
-    for i, lesson in enumerate(spec.lessons):
+def _lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]
+                ) -> list[models.Lesson]:
+    """The pack's lessons as written; without any, one lesson of every slide and case."""
+    if not spec.lessons:
+        return [models.Lesson(spec.id, spec.title, spec.description, tuple(slide_names),
+                              tuple(case_ids))]
+    return [models.Lesson(x.id, x.title, x.description, tuple(x.guidance), tuple(x.cases))
+            for x in spec.lessons]
+
+
+def _judge_lessons(
+    lessons: list[models.Lesson],
+    file: TomlFile,
+    case_files: Iterable[str],
+    slide_files: Iterable[str],
+    file_problems: dict[str, list[Problem]],
+) -> tuple[tuple[models.Lesson, ...], tuple[models.UnavailableLesson, ...], list[Problem]]:
+    """Available lessons, unavailable ones with their problems, and the problems of lessons
+    naming a slide or case that does not exist (located in pack.toml)."""
+    case_files, slide_files = set(case_files), set(slide_files)
+    available: list[models.Lesson] = []
+    unavailable: list[models.UnavailableLesson] = []
+    reference_problems: list[Problem] = []
+    for i, lesson in enumerate(lessons):
+        found: list[Problem] = []
         for j, name in enumerate(lesson.guidance):
-            if name not in slides:
-                problems.append(
-                    file.problem(
-                        ("lessons", i, "guidance", j),
-                        f"guidance slide {name!r} not found in guidance/",
-                    )
-                )
-        for j, case_id in enumerate(lesson.cases):
-            if case_id not in cases and not any(Path(p.file).stem == case_id for p in problems):
-                problems.append(
-                    file.problem(
-                        ("lessons", i, "cases", j), f"case {case_id!r} not found in cases/"
-                    )
-                )
-        lessons.append(
-            models.Lesson(
-                lesson.id,
-                lesson.title,
-                lesson.description,
-                tuple(lesson.guidance),
-                tuple(lesson.cases),
-            )
-        )
-    return tuple(lessons)
+            found += file_problems.get(f"guidance/{name}", [])
+            if name not in slide_files:
+                found.append(file.problem(("lessons", i, "guidance", j),
+                                          f"guidance slide {name!r} not found in guidance/"))
+                reference_problems.append(found[-1])
+        for j, case_id in enumerate(lesson.case_ids):
+            found += file_problems.get(case_id, [])
+            if case_id not in case_files:
+                found.append(file.problem(("lessons", i, "cases", j),
+                                          f"case {case_id!r} not found in cases/"))
+                reference_problems.append(found[-1])
+        if found:
+            unavailable.append(models.UnavailableLesson(lesson, tuple(found)))
+        else:
+            available.append(lesson)
+    return tuple(available), tuple(unavailable), reference_problems
+
+
+def _cases_in_no_lesson(spec: PackSpec, results: list[CaseResult]) -> list[Problem]:
+    """A case no lesson names is never shown: likely a forgotten entry in pack.toml."""
+    if not spec.lessons:  # the one implicit lesson has every case
+        return []
+    named = {case_id for lesson in spec.lessons for case_id in lesson.cases}
+    return [Problem(str(r.file), r.id_line, "id", f"warning: case {r.case_id!r} is in no lesson")
+            for r in results if r.file.stem not in named]
 
 
 def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult:
@@ -408,7 +281,7 @@ def validate_path(path: Path) -> list[Problem]:
         try:
             return _validate_single_case(path)
         except Exception as error:
-            log.exception("validating %s failed", path)
+            log.info("validating %s failed", path, exc_info=True)
             return [Problem(str(path), None, None, f"could not be checked ({error})")]
     if not path.exists():
         return [Problem(str(path), None, None, "no such file or folder")]
@@ -433,26 +306,23 @@ def validate_path(path: Path) -> list[Problem]:
 def _validate_single_case(path: Path) -> list[Problem]:
     """A case file is checked against the pack.toml of the pack it sits in."""
     pack_folder = path.parent.parent
-    problems: list[Problem] = []
-    pack_file = _read_toml(pack_folder / PACK_FILE, problems)
-    pack_spec = _validate(PackSpec, pack_file, problems) if pack_file else None
-    if pack_spec is None:
-        if not (pack_folder / PACK_FILE).exists():
-            problems = [
-                Problem(
-                    str(path), None, None, f"not inside a pack: no {PACK_FILE} in {pack_folder}"
-                )
-            ]
-        return problems
-    _, case_problems, media = load_case_file(
-        path, pack_spec, assets_dir_for(pack_folder, pack_folder.name)
-    )
-    return case_problems + media
+    if not (pack_folder / PACK_FILE).exists():
+        return [Problem(str(path), None, None,
+                        f"not inside a pack: no {PACK_FILE} in {pack_folder}")]
+    files = _PackFiles(pack_folder)
+    refs = PackRefs.from_data(pack_folder.name, files.file.data if files.file else None)
+    result = load_case_file(path, refs, files.assets, files.root)
+    found = files.problems + result.problems + result.media_problems
+    if files.spec is not None:
+        found += _cases_in_no_lesson(files.spec, [result])
+    return found
 
 
 def require_pack(folder: Path) -> models.Pack:
-    """Load a pack or raise LessonError with every problem (for callers that need it whole)."""
+    """Load a pack or raise LessonError with every problem (for callers that need it whole:
+    every lesson available, every clip present)."""
     pack, problems = load_pack(folder)
+    problems = [p for p in problems if not p.is_warning]
     if pack is None or problems:
         raise LessonError(problems)
     return pack

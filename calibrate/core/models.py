@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from calibrate.core.errors import Problem
 from calibrate.core.profiles import Profile as Profile  # re-exported: models name it too
 
 
@@ -114,6 +115,14 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class UnavailableLesson:
+    """A lesson whose slides or cases have problems: listed (greyed) with them, not taken."""
+
+    lesson: Lesson
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
 class Pack:
     id: str
     title: str
@@ -123,12 +132,18 @@ class Pack:
     pass_mark: float
     scale: DecisionScale
     clauses: tuple[Clause, ...]
-    lessons: tuple[Lesson, ...]
+    lessons: tuple[Lesson, ...]  # the lessons that can be taken
     cases: dict[str, Case] = field(hash=False, compare=False)
     guidance: dict[str, GuidanceSlide] = field(hash=False, compare=False)
     folder: Path = Path()
     assets: Path = Path()
     content_hash: str = ""
+    unavailable: tuple[UnavailableLesson, ...] = ()  # lessons with problems, in file order
+
+    @property
+    def every_lesson(self) -> tuple[Lesson, ...]:
+        """The available lessons and then the unavailable ones: what history may name."""
+        return (*self.lessons, *(x.lesson for x in self.unavailable))
 
     def lesson(self, lesson_id: str) -> Lesson:
         for lesson in self.lessons:

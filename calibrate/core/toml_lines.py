@@ -63,18 +63,25 @@ def key_lines(text: str) -> dict[KeyPath, int]:
             parsed = _split_key(line[1:])
             if parsed:
                 table = _resolve_table(tuple(parsed[0]), array_counts)
-                lines.setdefault(table, number)
+                _set_with_prefixes(lines, table, number)
             continue
         parsed = _split_key(line)
         if not parsed or parsed[1] >= len(line) or line[parsed[1]] != "=":
             continue
-        path = (*table, *parsed[0])
-        lines.setdefault(path, number)
+        _set_with_prefixes(lines, (*table, *parsed[0]), number, keep=len(table))
         value = line[parsed[1] + 1 :].strip()
         for quote in ('"""', "'''"):
             if value.startswith(quote) and value.count(quote) == 1:
                 in_multiline = quote
     return lines
+
+
+def _set_with_prefixes(lines: dict[KeyPath, int], path: KeyPath, number: int,
+                       keep: int = 0) -> None:
+    """`a.b.c = 1` or `[a.b.c]` also writes a.b and a (a schema error may name those), unless
+    they were written before; the first `keep` parts belong to the enclosing table."""
+    for end in range(keep + 1, len(path) + 1):
+        lines.setdefault(path[:end], number)
 
 
 def _resolve_table(names: tuple[str, ...], array_counts: dict[tuple[str, ...], int]) -> KeyPath:

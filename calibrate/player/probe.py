@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass
@@ -133,7 +134,10 @@ def file_problem(path: str | os.PathLike[str]) -> str | None:
     if p.is_dir():
         return f"The video path is a folder, not a file: {p}"
     try:
-        size = p.stat().st_size
+        status = p.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO would block the open below forever
+            return f"The video path is not a regular file (a pipe or device): {p}"
+        size = status.st_size
         with p.open("rb") as handle:
             handle.read(1)
     except OSError as exc:

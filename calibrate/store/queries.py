@@ -56,8 +56,8 @@ def pack_infos(db: sqlite_utils.Database, packs: Iterable[Pack] = ()) -> dict[st
     for pack in packs:
         infos[pack.id] = PackInfo(
             pack.id, pack.title, pack.policy, pack.scale.ladder, pack.scale.ids, pack.pass_mark,
-            lessons={lesson.id: lesson.case_ids for lesson in pack.lessons},
-            lesson_titles={lesson.id: lesson.title for lesson in pack.lessons})
+            lessons={lesson.id: lesson.case_ids for lesson in pack.every_lesson},
+            lesson_titles={lesson.id: lesson.title for lesson in pack.every_lesson})
     return infos
 
 

@@ -40,7 +40,8 @@ class Labels:
             decisions.update({(pack.id, d.id): d.label or readable(d.id)
                               for d in pack.scale.decisions})
             cases.update({(pack.id, c.id): c.title for c in pack.cases.values()})
-            lessons.update({(pack.id, x.id): x.title for x in pack.lessons})
+            # A lesson made unavailable by a broken file keeps its title: its history stays.
+            lessons.update({(pack.id, x.id): x.title for x in pack.every_lesson})
         return cls(decisions, cases, lessons, titles)
 
     def decision(self, pack: str, decision: str | None) -> str | None:
