@@ -39,7 +39,10 @@ def test_a_broken_pack_is_listed_as_a_problem_and_the_rest_load(qtbot, tmp_path:
     assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == [
         "Test pack good"
     ]
-    assert "broken/pack.toml:1: TOML syntax error" in window.lesson_list.problems.toPlainText()
+    assert window.lesson_list.problems_label.text().startswith("1 problem in lesson files")
+    window.lesson_list.problems_button.click()
+    report = window.lesson_list.problems_dialog.text.toPlainText()
+    assert "broken/pack.toml:1: TOML syntax error" in report
 
 
 def test_demo_flag_creates_a_demo_database_and_keeps_a_stale_one_aside(qtbot, tmp_path: Path):
@@ -110,7 +113,13 @@ def test_a_trainers_broken_copy_of_a_demo_pack_is_not_stood_in_for(qtbot, tmp_pa
     case = checkout / "lessons" / "harassment" / "cases" / "hb-cafe-threat.toml"
     case.write_text('id = "hb-cafe-threat\n' + case.read_text(), encoding="utf-8")
     context = build_context(make_args(tmp_path, [checkout / "lessons"]), tmp_path / "log.txt")
-    assert sorted(p.id for p in context.library.packs) == ["graphic-content", "regulated-goods"]
+    # Their copy is used, its lesson with the broken case unavailable: the bundled copy's
+    # lesson would stand in unnoticed, and they would think their edits live.
+    harassment = next(p for p in context.library.packs if p.id == "harassment")
+    assert harassment.folder == checkout / "lessons" / "harassment"
+    [broken] = harassment.unavailable
+    assert "hb-cafe-threat" in broken.lesson.case_ids
+    assert "hb-cafe-threat" not in {c for x in harassment.lessons for c in x.case_ids}
     problems = [p.format() for p in context.library.problems]
     assert any("hb-cafe-threat.toml:1" in p for p in problems), problems
 

@@ -203,7 +203,7 @@ def _judge_lessons(
                                           f"case {case_id!r} not found in cases/"))
                 reference_problems.append(found[-1])
         if found:
-            unavailable.append(models.UnavailableLesson(lesson, tuple(found)))
+            unavailable.append(models.UnavailableLesson(lesson, tuple(found), i))
         else:
             available.append(lesson)
     return tuple(available), tuple(unavailable), reference_problems

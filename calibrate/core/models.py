@@ -120,6 +120,7 @@ class UnavailableLesson:
 
     lesson: Lesson
     problems: tuple[Problem, ...]
+    position: int = 0  # among all of the pack's lessons, in pack.toml order
 
 
 @dataclass(frozen=True)

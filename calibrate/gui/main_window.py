@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self._lesson_list = None  # built on first use: start-up shows only the home screen
         self.show_screen(self.home)
         self._build_menus()
+        self._problems_button: QPushButton | None = None
         self._status = QLabel(objectName="statusDatabase")
         self.statusBar().addPermanentWidget(self._status)
         self._refresh_status()
@@ -234,6 +236,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         lead = view_menu.addAction("&Lead dashboard…")
         lead.triggered.connect(self.open_dashboard)
+        problems = view_menu.addAction("Lesson &problems…")
+        problems.triggered.connect(self.show_lesson_problems)
         dark = view_menu.addAction("&Dark mode")
         dark.setCheckable(True)
         dark.setChecked(is_dark(QApplication.instance()))
@@ -252,14 +256,27 @@ class MainWindow(QMainWindow):
 
     def _refresh_status(self) -> None:
         packs = len(self.context.library.packs)
-        problems = len(self.context.library.problems)
+        problems = sum(1 for p in self.context.library.problems if not p.is_warning)
         # A database made by this start says so: a mistyped --db would otherwise put
         # someone's answers in a new file unnoticed.
         made = "new database (created now)" if self.context.is_new else "database"
-        text = f"{counted(packs, 'pack')} · {made} {self.context.db_path}"
-        if problems:
-            text = f"{counted(problems, 'lesson problem')} · " + text
-        self._status.setText(text)
+        self._status.setText(f"{counted(packs, 'pack')} · {made} {self.context.db_path}")
+        if problems and self._problems_button is None:  # built only when there is one
+            self._problems_button = QPushButton(objectName="statusProblemsButton")
+            self._problems_button.setFlat(True)
+            self._problems_button.setAccessibleName("Show the problems found in lesson files")
+            self._problems_button.clicked.connect(self.show_lesson_problems)
+            self.statusBar().insertPermanentWidget(0, self._problems_button)
+        if self._problems_button is not None:
+            self._problems_button.setText(f"⚠ {counted(problems, 'lesson problem')}…")
+            self._problems_button.setVisible(bool(problems))
+
+    def show_lesson_problems(self) -> None:
+        """The Problems view: every problem in the lesson files, one copyable line each."""
+        from calibrate.gui.problems_dialog import ProblemsDialog
+
+        self.problems_dialog = ProblemsDialog(self.context.library, self)
+        self.problems_dialog.open()  # window-modal, without a nested event loop
 
     def reload_lessons(self) -> None:
         """Scan the lesson folders in the background; the lists refresh when it is done."""

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -18,17 +17,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.core.models import Pack
+from calibrate.core.models import Pack, UnavailableLesson
 from calibrate.core.summary import summarise
 from calibrate.core.wording import counted
 from calibrate.gui import plain_text, theme
 from calibrate.gui.context import AppContext
+from calibrate.gui.problems_dialog import ProblemsDialog, problems_summary
 from calibrate.store import answers as answer_store
 from calibrate.store import sessions
 
 PACK_ROLE = Qt.ItemDataRole.UserRole
 LESSON_ROLE = Qt.ItemDataRole.UserRole + 1
 DESCRIPTION_ROLE = Qt.ItemDataRole.UserRole + 2
+PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 3  # an unavailable lesson's problems, as text
+SHOWN_PROBLEMS = 8  # in a tooltip; the Problems view has them all
 COLUMNS = ["Lesson", "Policy", "Cases", "Your progress", "Last result"]
 
 
@@ -72,13 +74,16 @@ class LessonListScreen(QWidget):
         self.start_button.clicked.connect(self._on_start_clicked)
         bottom.addWidget(self.start_button)
         layout.addLayout(bottom)
+        problems_row = QHBoxLayout()
         self.problems_label = QLabel(objectName="problemsLabel")
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
         self.problems_label.setWordWrap(True)
-        layout.addWidget(self.problems_label)
-        self.problems = QPlainTextEdit(objectName="problemsList", readOnly=True)
-        self.problems.setAccessibleName("Problems found in lesson files")
-        self.problems.setMaximumHeight(120)
-        layout.addWidget(self.problems)
+        problems_row.addWidget(self.problems_label, stretch=1)
+        self.problems_button = QPushButton("Show problems…", objectName="showProblemsButton")
+        self.problems_button.setAccessibleName("Show every problem found in lesson files")
+        self.problems_button.clicked.connect(self.show_problems)
+        problems_row.addWidget(self.problems_button)
+        layout.addLayout(problems_row)
         self.refresh()
 
     def refresh(self) -> None:
@@ -110,26 +115,54 @@ class LessonListScreen(QWidget):
                 if colour:
                     item.setForeground(4, QBrush(QColor(colour)))
                 pack_item.addChild(item)
+            for unavailable in pack.unavailable:  # in pack.toml order among the others
+                pack_item.insertChild(min(unavailable.position, pack_item.childCount()),
+                                      self._unavailable_item(pack, unavailable))
             self.tree.addTopLevelItem(pack_item)
             pack_item.setExpanded(True)
         for column in range(1, len(COLUMNS)):
             self.tree.resizeColumnToContents(column)
-        problems = self.context.library.problems
-        self.problems_label.setText(
-            f"<b>{counted(len(problems), 'problem')} in lesson files.</b> Packs with errors "
-            "are not loaded; a missing clip leaves its case answerable without video."
-            if problems
-            else ""
-        )
-        self.problems_label.setVisible(bool(problems))
-        self.problems.setPlainText("\n".join(p.format() for p in problems))
-        self.problems.setVisible(bool(problems))
+        has_problems = any(not p.is_warning for p in self.context.library.problems)
+        self.problems_label.setText(problems_summary(self.context.library))
+        self.problems_label.setVisible(has_problems)
+        self.problems_button.setVisible(bool(self.context.library.problems))
         first = self.tree.topLevelItem(0)
         if first is not None and first.childCount():
             self.tree.setCurrentItem(first.child(0))
         if not self.context.library.packs:
             self.description.setText("No lesson packs found. Add a folder with --lessons DIR.")
         self._on_current_changed()
+
+    def _unavailable_item(self, pack: Pack, unavailable: UnavailableLesson) -> QTreeWidgetItem:
+        """A greyed row: the lesson is listed, says why it cannot be taken, and opens the
+        Problems view when activated."""
+        lesson, problems = unavailable.lesson, unavailable.problems
+        status = f"Unavailable: {counted(len(problems), 'problem')}"
+        item = QTreeWidgetItem([lesson.title, "", str(len(lesson.case_ids)), status, ""])
+        item.setData(0, PACK_ROLE, pack.id)
+        item.setData(0, LESSON_ROLE, lesson.id)
+        lines = [p.format(relative_to=str(pack.folder.parent)) for p in problems[:SHOWN_PROBLEMS]]
+        if len(problems) > SHOWN_PROBLEMS:
+            lines.append(f"… and {len(problems) - SHOWN_PROBLEMS} more (Show problems…)")
+        text = (f"This lesson cannot be taken until its files are fixed "
+                f"({counted(len(problems), 'problem')}):\n" + "\n".join(lines))
+        item.setData(0, PROBLEMS_ROLE, text)
+        # Tooltips are read as rich text when they look like it: escape the pack's words.
+        tooltip = f"<p style='white-space:pre'>{html.escape(text)}</p>"
+        grey = QBrush(QColor(theme.NEUTRAL))
+        for column in range(len(COLUMNS)):
+            item.setToolTip(column, tooltip)
+            item.setForeground(column, grey)
+        font = item.font(3)
+        font.setItalic(True)
+        item.setFont(3, font)
+        item.setData(3, Qt.ItemDataRole.AccessibleTextRole, f"{lesson.title}: {status}")
+        return item
+
+    def show_problems(self) -> None:
+        """The Problems view: every problem of the lesson files, copyable."""
+        self.problems_dialog = ProblemsDialog(self.context.library, self)
+        self.problems_dialog.open()  # window-modal, without a nested event loop
 
     def take_focus(self) -> None:
         self.tree.setFocus()
@@ -165,13 +198,18 @@ class LessonListScreen(QWidget):
 
     def _selected_lesson(self) -> tuple[str, str] | None:
         item = self.tree.currentItem()
-        if item is None or not item.data(0, LESSON_ROLE):
+        if item is None or not item.data(0, LESSON_ROLE) or item.data(0, PROBLEMS_ROLE):
             return None
         return item.data(0, PACK_ROLE), item.data(0, LESSON_ROLE)
 
     def _on_current_changed(self, *_: object) -> None:
         selected = self._selected_lesson()
         self.start_button.setEnabled(selected is not None)
+        item = self.tree.currentItem()
+        if item is not None and item.data(0, PROBLEMS_ROLE):
+            self.description.setText(item.data(0, PROBLEMS_ROLE))
+            self.start_button.setText("Unavailable  (Enter: show problems)")
+            return
         if selected is None:
             return
         item = self.tree.currentItem()
@@ -186,7 +224,9 @@ class LessonListScreen(QWidget):
         )
 
     def _on_tree_item_activated(self, item: QTreeWidgetItem) -> None:
-        if item.data(0, LESSON_ROLE):
+        if item.data(0, PROBLEMS_ROLE):
+            self.show_problems()
+        elif item.data(0, LESSON_ROLE):
             self.lesson_chosen.emit(item.data(0, PACK_ROLE), item.data(0, LESSON_ROLE))
 
     def _on_start_clicked(self) -> None:
