@@ -220,3 +220,21 @@ def test_pack_toml_linked_outside_makes_only_that_pack_unavailable(
     result = validate(lessons, cwd=lessons.parent)
     assert result.stdout.startswith(f"lessons/alpha/pack.toml:-: links to {outside}, outside")
     assert [p.id for p in load_in_time(lessons).packs] == ["beta"]
+
+
+@pytest.mark.parametrize("breakage", ["fifo", "dangling-link", "link-loop"])
+def test_an_unreadable_pack_toml_is_named_not_skipped(
+    lessons: Path, tmp_path: Path, breakage: str
+) -> None:
+    write_pack(lessons, "beta", case_ids=("b1",))
+    pack_file = lessons / "alpha" / "pack.toml"
+    if breakage == "fifo":
+        replace_with_fifo(pack_file)
+    elif breakage == "dangling-link":
+        replace_with_link(pack_file, tmp_path / "gone.toml")
+    else:
+        replace_with_link(pack_file, pack_file)
+    result = validate(lessons, cwd=lessons.parent)
+    assert result.returncode == 1
+    assert result.stdout.startswith("lessons/alpha/pack.toml:-: "), result.stdout
+    assert [p.id for p in load_in_time(lessons).packs] == ["beta"]

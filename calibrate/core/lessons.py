@@ -27,11 +27,18 @@ log = logging.getLogger(__name__)
 
 def find_pack_folders(path: Path) -> list[Path]:
     """A pack folder itself, or the pack folders directly inside a lessons folder."""
-    if (path / PACK_FILE).is_file():
+    if _has_pack_file(path):
         return [path]
     if not path.is_dir():
         return []
-    return sorted(p for p in path.iterdir() if p.is_dir() and (p / PACK_FILE).is_file())
+    return sorted(p for p in path.iterdir() if p.is_dir() and _has_pack_file(p))
+
+
+def _has_pack_file(folder: Path) -> bool:
+    """Any pack.toml, even a FIFO or a dangling link: reading it then says what is wrong,
+    instead of the folder being skipped without a word."""
+    pack_file = folder / PACK_FILE
+    return pack_file.exists() or pack_file.is_symlink()
 
 
 def _load_pack_guarded(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
@@ -215,7 +222,8 @@ def _cases_in_no_lesson(spec: PackSpec, results: list[CaseResult]) -> list[Probl
         return []
     named = {case_id for lesson in spec.lessons for case_id in lesson.cases}
     return [Problem(str(r.file), r.id_line, "id", f"warning: case {r.case_id!r} is in no lesson")
-            for r in results if r.file.stem not in named]
+            for r in results
+            if r.file.stem not in named and (r.id_line is not None or not r.problems)]
 
 
 def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult:
