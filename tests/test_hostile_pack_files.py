@@ -238,3 +238,17 @@ def test_an_unreadable_pack_toml_is_named_not_skipped(
     assert result.returncode == 1
     assert result.stdout.startswith("lessons/alpha/pack.toml:-: "), result.stdout
     assert [p.id for p in load_in_time(lessons).packs] == ["beta"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['"\\' * (MAX_FILE_BYTES // 2 - 8), "x = [" + "[1, 2.5], " * (MAX_FILE_BYTES // 10 - 2),
+     "'''" * (MAX_FILE_BYTES // 3 - 4)],
+    ids=["open-quotes", "flat-arrays", "triple-quotes"],
+)
+def test_a_hostile_file_just_under_the_size_limit_is_checked_in_time(
+    lessons: Path, content: str
+) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    case.write_text(content)
+    assert_one_refusal(lessons, "lessons/alpha/cases/c1.toml", "")

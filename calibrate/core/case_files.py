@@ -77,16 +77,20 @@ def _unknown_key_message(model: type[BaseModel], path: KeyPath) -> str:
     return "unknown key (check its spelling against the lesson format)"
 
 
-def load_case_file(path: Path, refs: PackRefs, assets: Path, pack_root: Path) -> CaseResult:
-    """Check one case file (inside the resolved `pack_root`) against its pack's references."""
+def load_case_file(path: Path, refs: PackRefs, assets: Path, pack_root: Path, *,
+                   real_parent: Path | None = None, real_assets: Path | None = None
+                   ) -> CaseResult:
+    """Check one case file (inside the resolved `pack_root`) against its pack's references.
+
+    real_parent, real_assets: the resolved cases/ and assets/<pack>/ folders, when known."""
     problems: list[Problem] = []
-    file = read_toml(path, pack_root, problems)
+    file = read_toml(path, pack_root, problems, real_parent)
     if file is None:
         return CaseResult(path, None, problems, [], path.stem, None)
     spec: CaseSpec | None = validate_model(CaseSpec, file, problems)
     reported = {p.key_path for p in problems}
     _check_references(file, refs, reported, problems)
-    video, media_problems = _check_media(file, assets, reported, problems)
+    video, media_problems = _check_media(file, assets, real_assets, reported, problems)
     written_id = file.data.get("id")
     case_id = written_id if isinstance(written_id, str) else path.stem
     id_line = file.lines.get(("id",))
@@ -153,7 +157,8 @@ def _check_references(
 
 
 def _check_media(
-    file: TomlFile, assets: Path, reported: set[str | None], problems: list[Problem]
+    file: TomlFile, assets: Path, real_assets: Path | None, reported: set[str | None],
+    problems: list[Problem],
 ) -> tuple[Path | None, list[Problem]]:
     """The clip's path (None when the case may not name it), and the clip's own problems.
 
@@ -175,8 +180,11 @@ def _check_media(
         return None, []
     # A symlinked assets/<pack> folder is allowed (a trainer's checkout); the clip itself
     # must lie inside it.
+    path = assets / candidate
+    direct = len(candidate.parts) == 1 and real_assets is not None and not path.is_symlink()
     try:
-        root, clip = assets.resolve(), (assets / candidate).resolve()
+        root = real_assets or assets.resolve()
+        clip = root / candidate if direct else path.resolve()
     except (OSError, RuntimeError) as error:  # a symlink loop
         problems.append(file.problem(("video",), f"media path {relative!r}: {error}"))
         return None, []
@@ -184,5 +192,5 @@ def _check_media(
         problems.append(file.problem(
             ("video",), f"media path {relative!r} leaves {assets} (a link to {clip})"))
         return None, []
-    problem = clip_problem(assets / candidate, root)
+    problem = clip_problem(path, root, real_parent=root if direct else None)
     return clip, [file.problem(("video",), problem)] if problem else []

@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tomllib
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -27,9 +28,18 @@ _BOM = b"\xef\xbb\xbf"
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 # Strings and comments are skipped whole, so a bracket inside a caption does not count.
-_NESTING_TOKENS = re.compile(
-    r'"""(?:[^\\]|\\[\s\S])*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}.=,\n]'
+# Unrolled ("normal* (special normal*)*") so runs match at C speed, and an unclosed string
+# runs to the end of its line (or file): every attempt consumes, so a hostile line of
+# quotes costs linear time, not quadratic. TOML rejects unclosed strings anyway.
+_STRING_OR_COMMENT = (
+    r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*(?:"""|\Z)'
+    r"|'''[^']*(?:'(?!'')[^']*)*(?:'''|\Z)"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+    r"|'[^'\n]*'?|#[^\n]*"
 )
+_STRINGS_AND_COMMENTS = re.compile(_STRING_OR_COMMENT)
+_NESTING_TOKENS = re.compile(_STRING_OR_COMMENT + r"|[\[\]{}.=,\n]")
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class TomlFile(NamedTuple):
@@ -56,10 +66,23 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def regular_file_problem(path: Path, root: Path) -> str | None:
+def regular_file_problem(path: Path, root: Path, real_parent: Path | None = None) -> str | None:
     """Why `path` may not be read as a file of the folder `root` (already resolved), or None.
 
-    Never opens anything: a FIFO or a device is refused by its mode."""
+    Never opens anything: a FIFO or a device is refused by its mode. `real_parent`, the
+    resolved folder of `path` when the caller knows it, spares resolving every file's path
+    component by component (one lstat instead of one per component) unless it is a link."""
+    if real_parent is not None:
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return "file missing"
+        except OSError as error:
+            return f"cannot be read ({error.strerror})"
+        if not stat.S_ISLNK(mode):
+            if not real_parent.is_relative_to(root):
+                return f"links to {real_parent / path.name}, outside {root}; refused"
+            return None if stat.S_ISREG(mode) else f"is {_kind(mode)}, not a regular file; refused"
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
@@ -80,17 +103,31 @@ def regular_file_problem(path: Path, root: Path) -> str | None:
 def read_bounded(path: Path, limit: int) -> bytes:
     """At most limit + 1 bytes of a regular file, opened so that a FIFO swapped in cannot block.
 
-    Raises OSError (also for a file that is no longer regular)."""
+    Raises OSError (also for a file that is no longer regular). Reads what the file's size
+    says (plus one byte, to notice growth), never a limit-sized buffer per file."""
     fd = os.open(path, _OPEN_FLAGS)
-    with open(fd, "rb", closefd=True) as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(0, "not a regular file")
-        return handle.read(limit + 1)
+        chunks: list[bytes] = []
+        remaining, step = limit + 1, min(info.st_size, limit) + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, step))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+            step = max(step, 65536)  # it grew since fstat: go on in bigger steps
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
-def read_text(path: Path, root: Path, problems: list[Problem], *, toml: bool = False) -> str | None:
+def read_text(path: Path, root: Path, problems: list[Problem], *, toml: bool = False,
+              real_parent: Path | None = None) -> str | None:
     """The UTF-8 text of a lesson file inside `root` (resolved), or None with a problem."""
-    refused = regular_file_problem(path, root)
+    refused = regular_file_problem(path, root, real_parent)
     if refused:
         problems.append(Problem(str(path), None, None, refused))
         return None
@@ -120,9 +157,10 @@ def read_text(path: Path, root: Path, problems: list[Problem], *, toml: bool = F
         return None
 
 
-def read_toml(path: Path, root: Path, problems: list[Problem]) -> TomlFile | None:
+def read_toml(path: Path, root: Path, problems: list[Problem],
+              real_parent: Path | None = None) -> TomlFile | None:
     """A TOML lesson file inside `root`, parsed, or None with its problems appended."""
-    text = read_text(path, root, problems, toml=True)
+    text = read_text(path, root, problems, toml=True, real_parent=real_parent)
     if text is None:
         return None
     too_deep = _nesting_problem(text)
@@ -151,8 +189,8 @@ def _nesting_problem(text: str) -> int | None:
     """The line where arrays, inline tables or dotted keys (`a.b.c = 1`, `[a.b.c]`) nest
     deeper than MAX_TOML_DEPTH, else None. tomllib recurses per bracket level and is
     quadratic in the parts of a dotted key, so this runs before it."""
-    if text.count("[") + text.count("{") + text.count(".") <= MAX_TOML_DEPTH:
-        return None  # cannot nest deeper than there are brackets and dots
+    if _quick_nesting_bound(text) <= MAX_TOML_DEPTH or _nesting_bound(text) <= MAX_TOML_DEPTH:
+        return None
     stack: list[str] = []  # open arrays and inline tables (a [header] is neither)
     header = False  # inside `[a.b]` or `[[a.b]]`
     key_parts = 1  # parts of the key being read; 0 while reading a value
@@ -180,6 +218,24 @@ def _nesting_problem(text: str) -> int | None:
         if len(stack) + key_parts > MAX_TOML_DEPTH:
             return text.count("\n", 0, match.start()) + 1
     return None
+
+
+def _quick_nesting_bound(text: str) -> int:
+    """A coarser bound, in C loops only: every `[` and `{` opened at once, plus the most dots
+    on one line. Enough for a case file (~20 brackets); a pack.toml needs _nesting_bound."""
+    lines = text.splitlines() or [""]
+    return text.count("[") + text.count("{") + 1 + max(map(str.count, lines, repeat(".")))
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of what _nesting_problem measures, at C speed for ordinary files: the
+    deepest bracket nesting plus the most dots on one line (a key is written on one line)."""
+    bare = _STRINGS_AND_COMMENTS.sub("", text)
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(bare):
+        depth = depth + 1 if bracket in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest + 1 + max((line.count(".") for line in bare.splitlines()), default=0)
 
 
 def _deepest_key_over_limit(lines: dict[KeyPath, int]) -> KeyPath | None:
@@ -217,11 +273,11 @@ _MEDIA_MAGIC = (
 _TS_PACKET = 188
 
 
-def clip_problem(path: Path, assets: Path) -> str | None:
+def clip_problem(path: Path, assets: Path, real_parent: Path | None = None) -> str | None:
     """Why the clip at `path` (inside the resolved `assets`) cannot be a video, or None.
 
     Only the leading bytes are read; whether libVLC can decode it is the player's business."""
-    refused = regular_file_problem(path, assets)
+    refused = regular_file_problem(path, assets, real_parent)
     if refused == "file missing":
         return f"media file missing: {path}"
     if refused:

@@ -65,13 +65,23 @@ class _PackFiles:
         self.folder = folder
         self.root = folder.resolve()  # a symlinked pack folder is fine; its files stay in it
         self.problems: list[Problem] = []  # problems of pack.toml: the pack is unavailable
-        self.file: TomlFile | None = read_toml(folder / PACK_FILE, self.root, self.problems)
+        self.file: TomlFile | None = read_toml(folder / PACK_FILE, self.root, self.problems,
+                                               real_parent=self.root)
         self.spec: PackSpec | None = (
             validate_model(PackSpec, self.file, self.problems) if self.file else None)
         if self.spec is not None and folder.name != self.spec.id:
             self.problems.append(self.file.problem(
                 ("id",), f"pack id {self.spec.id!r} must match its folder name {folder.name!r}"))
         self.assets = assets_dir_for(folder, folder.name)
+        self.real_assets = _real_folder(self.assets)
+
+
+def _real_folder(folder: Path) -> Path | None:
+    """The folder's path with every link followed, None when it cannot be resolved (a loop)."""
+    try:
+        return folder.resolve()
+    except (OSError, RuntimeError):
+        return None
 
 
 def load_pack(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
@@ -143,8 +153,10 @@ def _check_cases(cases_dir: Path, refs: PackRefs, files: _PackFiles) -> list[Cas
         files.problems.append(Problem(str(cases_dir), None, None, "no case files (cases/*.toml)"))
     results: list[CaseResult] = []
     first_file: dict[str, Path] = {}
+    real_parent = _real_folder(cases_dir)
     for path in paths:
-        result = load_case_file(path, refs, files.assets, files.root)
+        result = load_case_file(path, refs, files.assets, files.root,
+                                real_parent=real_parent, real_assets=files.real_assets)
         if result.case is not None and result.case.id in first_file:
             duplicate = Problem(str(path), result.id_line, "id",
                                 f"duplicate case id {result.case.id!r}, also in "
@@ -162,9 +174,10 @@ def _load_guidance(
     problems: dict[str, list[Problem]] = {}
     if not guidance_dir.is_dir():
         return slides, problems
+    real_parent = _real_folder(guidance_dir)
     for path in sorted(guidance_dir.glob("*.md")):
         found: list[Problem] = []
-        text = read_text(path, root, found)
+        text = read_text(path, root, found, real_parent=real_parent)
         if text is None:
             problems[path.name] = found
         else:

@@ -80,6 +80,9 @@ def _set_with_prefixes(lines: dict[KeyPath, int], path: KeyPath, number: int,
                        keep: int = 0) -> None:
     """`a.b.c = 1` or `[a.b.c]` also writes a.b and a (a schema error may name those), unless
     they were written before; the first `keep` parts belong to the enclosing table."""
+    if len(path) == keep + 1:  # a plain key: the common case, no prefixes to write
+        lines.setdefault(path, number)
+        return
     for end in range(keep + 1, len(path) + 1):
         lines.setdefault(path[:end], number)
 
