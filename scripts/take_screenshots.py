@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -115,8 +116,9 @@ def main() -> None:
             wait(50)
         for index in range(dashboard.tabs.count()):
             dashboard.tabs.setCurrentIndex(index)
-            name = dashboard.tabs.tabText(index).lower().replace(" ", "-")
+            name = re.sub(r"[^a-z0-9]+", "-", dashboard.tabs.tabText(index).lower())
             shot(f"{10 + index:02d}-dashboard-{name}", 500)
+        after_tabs = 10 + dashboard.tabs.count()
         # A chart saved: the note beside its button (the file dialog answered for us).
         from PySide6.QtWidgets import QFileDialog
 
@@ -124,7 +126,7 @@ def main() -> None:
         saved = tmp / "reviewer_accuracy.png"
         QFileDialog.getSaveFileName = lambda *a, **k: (str(saved), "")
         dashboard.charts["reviewer_accuracy"].save_button.click()
-        shot("19-dashboard-chart-saved", 300)
+        shot(f"{after_tabs + 1}-dashboard-chart-saved", 300)
         from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
 
         board = dashboard.result.dashboard
@@ -133,7 +135,7 @@ def main() -> None:
         dialog = CaseDetailDialog(item, pack, board.disputes.disputes, window)
         dialog.show()
         wait(1500)
-        dialog.grab().save(str(OUT / f"18-dashboard-case-detail{suffix}.png"))
+        dialog.grab().save(str(OUT / f"{after_tabs}-dashboard-case-detail{suffix}.png"))
         dialog.shutdown()
         dialog.close()
     window.close()
