@@ -173,7 +173,7 @@ def test_refused_files_write_nothing(tmp_path: Path, export_file: Path, case: st
         assert result.returncode == 2
         bad_rows = case == "orphan_answer" and target != existing  # FILE: row N + a count
         lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 or bad_rows and lines[-1].endswith("bad rows; nothing was imported")
+        assert len(lines) == 1 or bad_rows and lines[0].endswith("bad rows; nothing was imported")
         assert expected in result.stderr or (
             case == "orphan_answer" and target == existing and "holds demo data" in result.stderr)
     assert existing.read_bytes() == before
@@ -307,18 +307,19 @@ def test_a_bad_history_row_names_file_and_line_and_nothing_is_written(tmp_path: 
     target = tmp_path / "t.sqlite3"
     result = calibrate("import", "--csv", str(csv_path), "--db", str(target), cwd=tmp_path)
     assert result.returncode == 2
-    problems = result.stderr.strip().splitlines()
-    assert problems[0].startswith(f"{csv_path}:3: decision 'delet' is not one of allow, ")
-    assert problems[1].startswith(f"{csv_path}:7: case 'gr-nope' is not in any loaded pack")
-    assert problems[2] == (f"{csv_path}:8: Ana Ferreira already answered gr-kitchen-cut on "
-                           "2026-03-02 (line 2)")
-    assert problems[3].startswith(f"{csv_path}:9: confidence '1.7'")
-    assert "nothing was imported" in problems[-1]
+    why, *problems = result.stderr.strip().splitlines()
+    assert why == "calibrate import: 4 bad rows; nothing was imported"
+    assert problems[0].startswith(f"{csv_path}: row 3: decision 'delet' is not one of allow, ")
+    assert problems[1].startswith(f"{csv_path}: row 7: case 'gr-nope' is not in any loaded")
+    assert problems[2] == (f"{csv_path}: row 8: Ana Ferreira already answered gr-kitchen-cut "
+                           "on 2026-03-02 (row 2)")
+    assert problems[3].startswith(f"{csv_path}: row 9: confidence '1.7'")
+    assert len(problems) == 4  # and the count first, above
     assert not target.exists()
     missing = tmp_path / "no-columns.csv"
     missing.write_text("case,who\nx,y\n")
     result = calibrate("import", "--csv", str(missing), "--db", str(target), cwd=tmp_path)
-    assert result.returncode == 2 and f"{missing}:1: missing columns" in result.stderr
+    assert result.returncode == 2 and f"{missing}: row 1: missing columns" in result.stderr
     assert not target.exists()
 
 
@@ -331,7 +332,7 @@ HEADER = "case_id,reviewer,decision,date,team,site"
     ("image", "not UTF-8 text; save the file as UTF-8"),
     ("empty", f"no header (the file is empty or starts with a blank line); expected a header "
               f"with {HEADER}"),
-    ("prose", ":1: missing columns case_id, reviewer, decision, date, team, site (the header "
+    ("prose", ": row 1: missing columns case_id, reviewer, decision, date, team, site (the header "
               "has: dear team, here are the results)"),
     ("no rows", "no rows to import"),
 ])
@@ -373,3 +374,20 @@ def test_history_cases_are_found_in_a_trainers_own_pack(tmp_path: Path) -> None:
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT pack_id, decision FROM answers").fetchall() == [
             ("alpha", "age_restricted")]
+
+
+def test_a_history_row_is_refused_with_every_problem_and_a_nul_byte_in_a_field(
+        tmp_path: Path) -> None:
+    csv_path = tmp_path / "history.csv"
+    csv_path.write_bytes(
+        f"{HEADER}\n"
+        "gr-kitchen-cut,Bo\0b,remove,2026-11-01,Graphic EU,Lisbon\n"  # "Bo" was stored
+        "gr-kitchen-cut,Cy,delet,someday,Graphic EU,Lisbon\n".encode())
+    target = tmp_path / "t.sqlite3"
+    result = calibrate("import", "--csv", str(csv_path), "--db", str(target), cwd=tmp_path)
+    assert result.returncode == 2 and not target.exists()
+    why, nul, both = result.stderr.strip().splitlines()
+    assert why == "calibrate import: 2 bad rows; nothing was imported"
+    assert nul == f"{csv_path}: row 2: NUL byte in field"
+    assert both.startswith(f"{csv_path}: row 3: decision 'delet' is not one of ")
+    assert "; date 'someday' is not a date like 2026-03-02" in both

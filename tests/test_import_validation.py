@@ -123,7 +123,7 @@ def test_every_forged_answer_is_named_by_its_line_and_nothing_is_written(
         for column, (_, message) in FORGERIES.items():
             line = next(x for x in lines if x.startswith(f"{bad}: row {forged_lines[column]}:"))
             assert message in line, line
-        assert lines[-1] == f"calibrate import: {len(FORGERIES)} bad rows; nothing was imported"
+        assert lines[0] == f"calibrate import: {len(FORGERIES)} bad rows; nothing was imported"
     assert real_db.read_bytes() == before and count(real_db) == 1
     assert not target.exists()
 

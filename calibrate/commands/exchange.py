@@ -64,12 +64,13 @@ def _fail(command: str, error: BaseException, database: Path | None = None) -> i
 
     if isinstance(error, HistoryError | BadRowsError) and not isinstance(error,
                                                                          HistoryFileError):
-        for line in error.problems[:MAX_PROBLEMS_SHOWN]:
-            print(line, file=sys.stderr)
+        # DESIGN.md: the first line says why, up to 20 lines follow, one per problem.
         more = len(error.problems) - MAX_PROBLEMS_SHOWN
         print(f"calibrate {command}: {counted(len(error.problems), 'bad row')}"
               + (f" ({more} more not shown)" if more > 0 else "") + "; nothing was imported",
               file=sys.stderr)
+        for line in error.problems[:MAX_PROBLEMS_SHOWN]:
+            print(line, file=sys.stderr)
     elif isinstance(error, CalibrateError):
         print(f"calibrate {command}: {error}", file=sys.stderr)
     elif is_damage(error):  # SQLite saw the damage in the database file

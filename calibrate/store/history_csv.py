@@ -1,16 +1,17 @@
 """Historic results from a spreadsheet (CSV): read and check every row, then merge them.
 
 A file is read and checked whole before the database is touched: every bad row is named as
-FILE:LINE and nothing is written unless all rows are good. Ids of imported rows are derived
-from their content, so importing the same file twice adds nothing. Used by `calibrate import
---csv` and the dashboard's import; the format is in docs/exchange.md.
+`FILE: row N: message` (all of the row's problems) and nothing is written unless all rows are
+good. Ids of imported rows are derived from their content, so importing the same file twice
+adds nothing. Used by `calibrate import --csv` and the dashboard's import; the format is in
+docs/exchange.md.
 """
 
 from __future__ import annotations
 
 import csv
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ HISTORY_NAMESPACE = uuid.UUID("6f1c2a52-3f5e-4d0b-9a37-2b8d3c1e7a10")
 
 
 class HistoryError(CalibrateError):
-    """Bad rows in a history CSV, each already phrased as `FILE:LINE: message`."""
+    """Bad rows in a history CSV, each already phrased as `FILE: row N: message`."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -100,7 +101,7 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
                                f"line); expected a header with {','.join(REQUIRED)}")
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise HistoryFileError(f"{name}:1: missing column{'s' if len(missing) > 1 else ''} "
+        raise HistoryFileError(f"{name}: row 1: missing column{'s' if len(missing) > 1 else ''} "
                                f"{', '.join(missing)} (the header has: {', '.join(header)})")
     where = {c: header.index(c) for c in (*REQUIRED, *OPTIONAL) if c in header}
     by_case: dict[str, list[Pack]] = {}
@@ -115,22 +116,24 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
         start, line = line + 1, reader.line_num
         if not any(f.strip() for f in fields):
             continue
+        if any("\0" in field for field in fields):  # as `calibrate agreement` refuses it
+            problems.append(f"{name}: row {start}: NUL byte in field")
+            continue
         if len(fields) != len(header):
-            problems.append(f"{name}:{start}: {len(fields)} field"
+            problems.append(f"{name}: row {start}: {len(fields)} field"
                             f"{'' if len(fields) == 1 else 's'}, but the header has "
                             f"{len(header)}")
             continue
         values = {c: fields[i].strip() for c, i in where.items()}
-        try:
-            record = _record(start, values, by_case, packs)
-        except ValueError as error:
-            problems.append(f"{name}:{start}: {error}")
+        record, wrong = _record(start, values, by_case, packs)
+        if record is None:
+            problems.append(f"{name}: row {start}: {'; '.join(wrong)}")
             continue
         key = (record.reviewer.casefold(), record.team.casefold(), record.site.casefold(),
                record.pack.id, record.case_id, record.day)
         if key in seen:
-            problems.append(f"{name}:{start}: {record.reviewer} already answered "
-                            f"{record.case_id} on {record.day} (line {seen[key]})")
+            problems.append(f"{name}: row {start}: {record.reviewer} already answered "
+                            f"{record.case_id} on {record.day} (row {seen[key]})")
             continue
         seen[key] = start
         records.append(record)
@@ -142,12 +145,38 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
 
 
 def _record(line: int, v: dict[str, str], by_case: dict[str, list[Pack]],
-            packs: Sequence[Pack]) -> HistoryRecord:
+             packs: Sequence[Pack]) -> tuple[HistoryRecord | None, list[str]]:
+    """The row as a record, or None and every problem it has (not only the first)."""
     from calibrate.core.models import CONFIDENCE_LEVELS
 
-    case_id, reviewer = v["case_id"], v["reviewer"]
-    if not reviewer:
-        raise ValueError("reviewer is empty")
+    problems: list[str] = []
+
+    def check(step: Callable[[], Any]) -> Any:
+        try:
+            return step()
+        except ValueError as error:
+            problems.append(str(error))
+            return None
+
+    if not v["reviewer"]:
+        problems.append("reviewer is empty")
+    found = check(lambda: _pack_and_lesson(v, by_case, packs))
+    decision = clause = None
+    if found is not None:
+        decision = check(lambda: _decision(v, found[0]))
+        clause = check(lambda: _clause(v, found[0]))
+    confidence = check(lambda: _confidence(v.get("confidence", ""), CONFIDENCE_LEVELS))
+    when = check(lambda: _when(v["date"]))
+    if problems:
+        return None, problems
+    (pack, lesson_id), (at, day) = found, when
+    return HistoryRecord(line, pack, v["case_id"], lesson_id, v["reviewer"], v["team"],
+                         v["site"], decision, clause, confidence, at, day), []
+
+
+def _pack_and_lesson(v: dict[str, str], by_case: dict[str, list[Pack]],
+                     packs: Sequence[Pack]) -> tuple[Pack, str]:
+    case_id = v["case_id"]
     candidates = by_case.get(case_id, [])
     if v.get("pack_id"):
         candidates = [p for p in candidates if p.id == v["pack_id"]]
@@ -165,22 +194,27 @@ def _record(line: int, v: dict[str, str], by_case: dict[str, list[Pack]],
     lesson = next((x for x in pack.lessons if case_id in x.case_ids), None)
     if lesson is None:
         raise ValueError(f"case {case_id!r} is in no lesson of pack {pack.id!r}")
+    return pack, lesson.id
+
+
+def _decision(v: dict[str, str], pack: Pack) -> str:
     names = {d.id.casefold(): d.id for d in pack.scale.decisions}
     names.update({d.label.casefold(): d.id for d in pack.scale.decisions})
     decision = names.get(v["decision"].casefold())
     if decision is None:
         raise ValueError(f"decision {v['decision']!r} is not one of "
                          f"{', '.join(pack.scale.ids)}")
-    clause = None
-    if v.get("clause"):
-        clause = {c.id.casefold(): c.id for c in pack.clauses}.get(v["clause"].casefold())
-        if clause is None:
-            raise ValueError(f"clause {v['clause']!r} is not one of "
-                             f"{', '.join(c.id for c in pack.clauses)}")
-    confidence = _confidence(v.get("confidence", ""), CONFIDENCE_LEVELS)
-    at, day = _when(v["date"])
-    return HistoryRecord(line, pack, case_id, lesson.id, reviewer, v["team"], v["site"],
-                         decision, clause, confidence, at, day)
+    return decision
+
+
+def _clause(v: dict[str, str], pack: Pack) -> str | None:
+    if not v.get("clause"):
+        return None
+    clause = {c.id.casefold(): c.id for c in pack.clauses}.get(v["clause"].casefold())
+    if clause is None:
+        raise ValueError(f"clause {v['clause']!r} is not one of "
+                         f"{', '.join(c.id for c in pack.clauses)}")
+    return clause
 
 
 def _confidence(text: str, levels: Sequence[tuple[float, str]]) -> float | None:
