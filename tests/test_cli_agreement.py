@@ -328,3 +328,17 @@ def test_help_and_table_write_95_percent_as_the_rest_of_the_app(tmp_path, capsys
     table = capsys.readouterr().out
     assert "95%" not in table
     assert "95 % interval" in table and table.count("95 % Wilson") == 2
+
+
+def test_ratio_alpha_is_null_with_a_note_when_labels_go_below_zero(capsys, tmp_path: Path
+                                                                    ) -> None:
+    ratings = tmp_path / "r.csv"
+    rows = [f"c{case},r{rater},{(case * 7 + rater * 3) % 6 - 2}"
+            for case in range(8) for rater in range(3)]
+    ratings.write_text("case_id,rater_id,label\n" + "\n".join(rows) + "\n")
+    code, out, _ = run(capsys, str(ratings), "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["krippendorff_alpha_interval"]["value"] is not None
+    ratio = report["krippendorff_alpha_ratio"]
+    assert ratio["value"] is None and "needs labels ≥ 0" in ratio["note"]

@@ -391,6 +391,13 @@ def agreement_report(table: RatingsTable | RatingsTally, *, bootstrap: int = 0, 
                                  progress=progress)
     for level, estimate in alphas.items():
         out[f"krippendorff_alpha_{level}"] = estimate
+    if table.numeric and table.values is not None and bool((table.values < 0).any()):
+        # The ratio metric measures differences relative to a true zero: negative labels have
+        # none, and the formula then gives a number that means nothing (0.91 where interval
+        # α is −0.16, as the `krippendorff` package also computes it).
+        out["krippendorff_alpha_ratio"] = Estimate(
+            None, None, out["krippendorff_alpha_ratio"].method,
+            "undefined: ratio α needs labels ≥ 0 (a scale with a true zero); some are negative")
     paired = paired_cases(counts)
     if paired < MIN_PAIRED_CASES:  # the number stays (the contract's bounds), with a warning
         for name, estimate in out.items():
