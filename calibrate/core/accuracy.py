@@ -11,8 +11,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core import scoring
 from calibrate.core.ratings import RatingsTable, RatingsTally
@@ -106,8 +108,8 @@ def t_quantile(p: float, df: float) -> float:
     return t
 
 
-def wilson_interval(correct: np.ndarray | int, n: np.ndarray | int,
-                    z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(correct: NDArray[Any] | int, n: NDArray[Any] | int,
+                    z: float = Z95) -> tuple[NDArray[Any], NDArray[Any]]:
     """Wilson score interval for correct/n; NaN where n is 0."""
     k = np.asarray(correct, dtype=float)
     m = np.asarray(n, dtype=float)
@@ -123,11 +125,11 @@ class RaterAccuracy:
     """Per-rater accuracy against golden answers (arrays indexed like table.rater_ids)."""
 
     rater_ids: tuple[str, ...]
-    n: np.ndarray
-    correct: np.ndarray
-    accuracy: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
+    n: NDArray[Any]
+    correct: NDArray[Any]
+    accuracy: NDArray[Any]
+    lo: NDArray[Any]
+    hi: NDArray[Any]
     total_n: int
     total_correct: int
 
@@ -141,7 +143,7 @@ class RaterAccuracy:
 
 
 def gold_codes(table: Table, gold: Mapping[str, str] | Iterable[tuple[str, str]]
-               ) -> np.ndarray:
+               ) -> NDArray[Any]:
     """Golden category code per case of the table, -1 where a case has none.
 
     `gold` maps case ids to golden labels (a mapping or (case, label) pairs). A golden label
@@ -164,7 +166,7 @@ def gold_codes(table: Table, gold: Mapping[str, str] | Iterable[tuple[str, str]]
     return codes
 
 
-def accuracy_by_rater(table: Table, gold: np.ndarray) -> RaterAccuracy:
+def accuracy_by_rater(table: Table, gold: NDArray[Any]) -> RaterAccuracy:
     """How often each rater chose the golden answer, over cases that have one."""
     n, correct = table.rater_tally(gold)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -174,7 +176,7 @@ def accuracy_by_rater(table: Table, gold: np.ndarray) -> RaterAccuracy:
                          int(n.sum()), int(correct.sum()))
 
 
-def confusion_matrix(table: Table, gold: np.ndarray) -> np.ndarray:
+def confusion_matrix(table: Table, gold: NDArray[Any]) -> NDArray[Any]:
     """Golden × chosen counts over ratings of cases with a golden answer (from the case ×
     category counts: row g sums the counts of the cases whose golden code is g)."""
     k = table.n_categories
@@ -185,7 +187,7 @@ def confusion_matrix(table: Table, gold: np.ndarray) -> np.ndarray:
     return out
 
 
-def enforcement(confusion: np.ndarray, rungs: np.ndarray) -> scoring.EnforcementSummary:
+def enforcement(confusion: NDArray[Any], rungs: NDArray[Any]) -> scoring.EnforcementSummary:
     """`scoring.summarize` over every rating of a golden × chosen confusion matrix, without
     one entry per rating: each cell is scored once and weighted by its count."""
     k = confusion.shape[0]

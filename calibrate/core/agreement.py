@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.accuracy import Z95, t_quantile
 from calibrate.core.ratings import RatingsTable, RatingsTally
@@ -41,7 +42,7 @@ TOO_FAR_APART = "undefined: the label values are too far apart to compute with"
 MIN_PAIRED_CASES = 5
 
 
-def paired_cases(counts: np.ndarray) -> int:
+def paired_cases(counts: NDArray[Any]) -> int:
     """Cases rated by two or more raters in a case × category count table."""
     return int(np.count_nonzero(np.asarray(counts).sum(axis=1) >= 2))
 
@@ -83,12 +84,12 @@ def _finite(x: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class _Parts:
-    counts: np.ndarray  # cases with at least one rating × categories, float
-    r: np.ndarray  # ratings per case
-    multi: np.ndarray  # case has ≥ 2 ratings
-    pa_i: np.ndarray  # share of agreeing pairs per case (0 where < 2 ratings)
+    counts: NDArray[Any]  # cases with at least one rating × categories, float
+    r: NDArray[Any]  # ratings per case
+    multi: NDArray[Any]  # case has ≥ 2 ratings
+    pa_i: NDArray[Any]  # share of agreeing pairs per case (0 where < 2 ratings)
     pa: float
-    pi: np.ndarray  # Gwet's prevalence: mean over cases of each category's share
+    pi: NDArray[Any]  # Gwet's prevalence: mean over cases of each category's share
 
     @property
     def n(self) -> int:
@@ -103,7 +104,7 @@ class _Parts:
         return int(np.count_nonzero(self.counts.sum(axis=0)))
 
 
-def _parts(counts: np.ndarray) -> _Parts:
+def _parts(counts: NDArray[Any]) -> _Parts:
     c = np.asarray(counts, dtype=float)
     c = c[c.sum(axis=1) > 0]
     r = c.sum(axis=1)
@@ -115,7 +116,7 @@ def _parts(counts: np.ndarray) -> _Parts:
     return _Parts(c, r, multi, pa_i, pa, pi)
 
 
-def _interval(value: float, terms: np.ndarray, n: int, method: str, note: str | None = None
+def _interval(value: float, terms: NDArray[Any], n: int, method: str, note: str | None = None
               ) -> Estimate:
     """Gwet's variance Σ(termᵢ − value)² / (n(n − 1)) and a t(n − 1) interval capped at 1."""
     if n < 2:
@@ -126,7 +127,7 @@ def _interval(value: float, terms: np.ndarray, n: int, method: str, note: str | 
     return Estimate(value, (value - half, min(1.0, value + half)), method, note, se, n)
 
 
-def percent_agreement(counts: np.ndarray) -> Estimate:
+def percent_agreement(counts: NDArray[Any]) -> Estimate:
     """Mean share of agreeing rater pairs over cases rated by two or more."""
     p = _parts(counts)
     if p.n2 == 0:
@@ -134,7 +135,7 @@ def percent_agreement(counts: np.ndarray) -> Estimate:
     return _interval(p.pa, (p.n / p.n2) * p.pa_i, p.n, GWET_METHOD)
 
 
-def _chance_corrected(p: _Parts, pe: float, pe_i: np.ndarray | None) -> Estimate:
+def _chance_corrected(p: _Parts, pe: float, pe_i: NDArray[Any] | None) -> Estimate:
     if p.n2 == 0:
         return Estimate(None, None, GWET_METHOD, NO_PAIRS, n=p.n)
     if p.q < 2 or pe >= 1.0:
@@ -146,7 +147,7 @@ def _chance_corrected(p: _Parts, pe: float, pe_i: np.ndarray | None) -> Estimate
     return _interval(value, terms, p.n, GWET_METHOD)
 
 
-def fleiss_kappa(counts: np.ndarray) -> Estimate:
+def fleiss_kappa(counts: NDArray[Any]) -> Estimate:
     """Fleiss' κ (Gwet's generalisation to missing ratings)."""
     p = _parts(counts)
     pe = float((p.pi**2).sum())
@@ -154,7 +155,7 @@ def fleiss_kappa(counts: np.ndarray) -> Estimate:
     return _chance_corrected(p, pe, pe_i)
 
 
-def gwet_ac1(counts: np.ndarray) -> Estimate:
+def gwet_ac1(counts: NDArray[Any]) -> Estimate:
     """Gwet's AC1, chance agreement Σπ(1 − π)/(q − 1) over the q categories used."""
     p = _parts(counts)
     q = p.q
@@ -165,7 +166,7 @@ def gwet_ac1(counts: np.ndarray) -> Estimate:
     return _chance_corrected(p, pe, pe_i)
 
 
-def brennan_prediger(counts: np.ndarray) -> Estimate:
+def brennan_prediger(counts: NDArray[Any]) -> Estimate:
     """Brennan–Prediger coefficient, chance agreement 1/q over the q categories used."""
     p = _parts(counts)
     return _chance_corrected(p, 1.0 / p.q if p.q else 1.0, None)
@@ -173,7 +174,7 @@ def brennan_prediger(counts: np.ndarray) -> Estimate:
 
 # -- Cohen's κ ---------------------------------------------------------------------------
 
-def cohen_kappa(first: np.ndarray, second: np.ndarray, n_categories: int) -> Estimate:
+def cohen_kappa(first: NDArray[Any], second: NDArray[Any], n_categories: int) -> Estimate:
     """Cohen's κ of two raters' codes per case (-1 = not rated), on the cases both rated."""
     both = (first >= 0) & (second >= 0)
     k = n_categories
@@ -181,7 +182,7 @@ def cohen_kappa(first: np.ndarray, second: np.ndarray, n_categories: int) -> Est
     return cohen_kappa_from_table(table.reshape(k, k))
 
 
-def cohen_kappa_from_table(table: np.ndarray) -> Estimate:
+def cohen_kappa_from_table(table: NDArray[Any]) -> Estimate:
     """Cohen's κ and its asymptotic interval from a rater-1 × rater-2 contingency table."""
     if not np.asarray(table).any():
         return Estimate(None, None, COHEN_METHOD, "undefined: the two raters share no case")
@@ -206,24 +207,24 @@ def cohen_kappa_from_table(table: np.ndarray) -> Estimate:
 
 # -- Krippendorff's α ----------------------------------------------------------------------
 
-def _pairable(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _pairable(counts: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     c = np.asarray(counts, dtype=float)
     m = c.sum(axis=1)
     keep = m >= 2
     return c[keep], m[keep]
 
 
-def _coincidences(units: np.ndarray, m: np.ndarray, weight: np.ndarray | None = None
-                  ) -> np.ndarray:
+def _coincidences(units: NDArray[Any], m: NDArray[Any], weight: NDArray[Any] | None = None
+                  ) -> NDArray[Any]:
     """Krippendorff's coincidence matrix o_ck = Σ_u n_uc (n_uk − [c = k]) / (m_u − 1)."""
     w = 1.0 / (m - 1) if weight is None else weight / (m - 1)
     scaled = units * w[:, None]
-    o = scaled.T @ units
+    o: NDArray[Any] = scaled.T @ units
     o[np.diag_indices_from(o)] -= scaled.sum(axis=0)
     return o
 
 
-def _delta(level: Level, n_c: np.ndarray, values: np.ndarray | None) -> np.ndarray:
+def _delta(level: Level, n_c: NDArray[Any], values: NDArray[Any] | None) -> NDArray[Any]:
     """Squared distance between categories for a level of measurement."""
     k = n_c.size
     if level == "nominal":
@@ -233,7 +234,8 @@ def _delta(level: Level, n_c: np.ndarray, values: np.ndarray | None) -> np.ndarr
         lo = np.minimum.outer(np.arange(k), np.arange(k))
         hi = np.maximum.outer(np.arange(k), np.arange(k))
         between = cum[hi] - cum[lo] + n_c[lo]
-        return (between - (n_c[:, None] + n_c[None, :]) / 2) ** 2
+        ordinal: NDArray[Any] = (between - (n_c[:, None] + n_c[None, :]) / 2) ** 2
+        return ordinal
     if values is None:
         raise ValueError(f"{level} alpha needs numeric category values")
     v = np.asarray(values, dtype=float)
@@ -244,12 +246,14 @@ def _delta(level: Level, n_c: np.ndarray, values: np.ndarray | None) -> np.ndarr
         v = np.ldexp(v, -math.frexp(top)[1])
     diff = v[:, None] - v[None, :]
     if level == "interval":
-        return diff**2
+        interval: NDArray[Any] = diff**2
+        return interval
     total = v[:, None] + v[None, :]
-    return np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
+    ratio: NDArray[Any] = np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
+    return ratio
 
 
-def _alpha_from_coincidences(o: np.ndarray, level: Level, values: np.ndarray | None
+def _alpha_from_coincidences(o: NDArray[Any], level: Level, values: NDArray[Any] | None
                              ) -> float | None:
     n_c = o.sum(axis=1)
     n = float(n_c.sum())
@@ -262,8 +266,8 @@ def _alpha_from_coincidences(o: np.ndarray, level: Level, values: np.ndarray | N
     return 1.0 - (n - 1) * float((o * delta).sum()) / expected
 
 
-def _resampled_coincidences(units: np.ndarray, m: np.ndarray, weights: np.ndarray
-                            ) -> np.ndarray:
+def _resampled_coincidences(units: NDArray[Any], m: NDArray[Any], weights: NDArray[Any]
+                            ) -> NDArray[Any]:
     """`_coincidences` for many case weightings at once (resamples × cases → resamples × k × k):
     a resample's matrix is each case's coincidences times how often the case was drawn."""
     scaled = weights / (m - 1)
@@ -275,8 +279,8 @@ def _resampled_coincidences(units: np.ndarray, m: np.ndarray, weights: np.ndarra
     return o
 
 
-def _alphas_from_coincidences(o: np.ndarray, level: Level, values: np.ndarray | None
-                              ) -> np.ndarray:
+def _alphas_from_coincidences(o: NDArray[Any], level: Level, values: NDArray[Any] | None
+                              ) -> NDArray[Any]:
     """`_alpha_from_coincidences` of a stack of matrices (NaN where undefined)."""
     n_c = o.sum(axis=2)
     n = n_c.sum(axis=1)
@@ -295,9 +299,9 @@ def _alphas_from_coincidences(o: np.ndarray, level: Level, values: np.ndarray | 
 BOOTSTRAP_BATCH = 1 << 22
 
 
-def _bootstrap_draws(units: np.ndarray, m: np.ndarray, levels: dict[Level, np.ndarray | None],
+def _bootstrap_draws(units: NDArray[Any], m: NDArray[Any], levels: dict[Level, NDArray[Any] | None],
                      bootstrap: int, seed: int,
-                     progress: Callable[[int, int], None] | None) -> dict[Level, np.ndarray]:
+                     progress: Callable[[int, int], None] | None) -> dict[Level, NDArray[Any]]:
     """α of every resample of the cases, per level (undefined resamples left out).
 
     Seeded: a (resamples × cases) draw gives the same stream as one draw per resample, so
@@ -305,7 +309,7 @@ def _bootstrap_draws(units: np.ndarray, m: np.ndarray, levels: dict[Level, np.nd
     rng = np.random.default_rng(seed)
     u, k = units.shape
     batch = max(1, min(bootstrap, BOOTSTRAP_BATCH // max(u, k * k)))
-    draws: dict[Level, list[np.ndarray]] = {lv: [] for lv in levels}
+    draws: dict[Level, list[NDArray[Any]]] = {lv: [] for lv in levels}
     for start in range(0, bootstrap, batch):
         n_b = min(batch, bootstrap - start)
         drawn = rng.integers(0, u, size=(n_b, u)) + np.arange(n_b)[:, None] * u
@@ -319,7 +323,7 @@ def _bootstrap_draws(units: np.ndarray, m: np.ndarray, levels: dict[Level, np.nd
     return {lv: np.concatenate(d) for lv, d in draws.items()}
 
 
-def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | None], *,
+def krippendorff_alphas(counts: NDArray[Any], levels: dict[Level, NDArray[Any] | None], *,
                         bootstrap: int = 0, seed: int = 0,
                         progress: Callable[[int, int], None] | None = None
                         ) -> dict[Level, Estimate]:
@@ -333,7 +337,7 @@ def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | Non
         points = {lv: (_alpha_from_coincidences(o, lv, v) if o is not None else None)
                   for lv, v in levels.items()}
     method = NO_BOOTSTRAP
-    draws: dict[Level, np.ndarray] = {lv: np.zeros(0) for lv in levels}
+    draws: dict[Level, NDArray[Any]] = {lv: np.zeros(0) for lv in levels}
     if bootstrap > 0 and units.shape[0] >= 2:
         method = f"bootstrap over cases: {bootstrap} resamples, percentile, seed {seed}"
         draws = _bootstrap_draws(units, m, levels, bootstrap, seed, progress)
@@ -344,7 +348,7 @@ def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | Non
             out[lv] = Estimate(None, None, method, TOO_FAR_APART, n=n)
             continue
         if value is None:
-            note = NO_PAIRS if o is None or n == 0 else ONE_CATEGORY
+            note: str | None = NO_PAIRS if o is None or n == 0 else ONE_CATEGORY
             out[lv] = Estimate(None, None, method, note, n=n)
             continue
         ci, note = None, None
@@ -359,8 +363,8 @@ def krippendorff_alphas(counts: np.ndarray, levels: dict[Level, np.ndarray | Non
     return out
 
 
-def krippendorff_alpha(counts: np.ndarray, level: Level = "nominal",
-                       values: np.ndarray | None = None, *, bootstrap: int = 0,
+def krippendorff_alpha(counts: NDArray[Any], level: Level = "nominal",
+                       values: NDArray[Any] | None = None, *, bootstrap: int = 0,
                        seed: int = 0) -> Estimate:
     """Krippendorff's α for one level of measurement (values needed for interval/ratio)."""
     return krippendorff_alphas(counts, {level: values}, bootstrap=bootstrap, seed=seed)[level]
@@ -381,7 +385,7 @@ def agreement_report(table: RatingsTable | RatingsTally, *, bootstrap: int = 0, 
     out["fleiss_kappa"] = fleiss_kappa(counts)
     out["gwet_ac1"] = gwet_ac1(counts)
     out["brennan_prediger"] = brennan_prediger(counts)
-    levels: dict[Level, np.ndarray | None] = {"nominal": None}
+    levels: dict[Level, NDArray[Any] | None] = {"nominal": None}
     if table.ordered:
         levels["ordinal"] = None
     if table.numeric:

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.watching import NOT_WATCHED
 
@@ -50,7 +52,7 @@ class PackInfo:
 
 
 # Looks answer UUIDs up by store rowid (the store supplies it; core never touches SQL).
-IdLookup = Callable[[np.ndarray], Sequence[str]]
+IdLookup = Callable[[NDArray[Any]], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -60,22 +62,22 @@ class AnswerTable:
     Arrays may be shared with the store's in-memory cache and are read-only: derive, never
     modify in place."""
 
-    rowid: np.ndarray  # int64: the answer's row in the store (see answer_ids)
-    profile: np.ndarray  # code into profile_ids / profile_names
-    team: np.ndarray  # code into teams (as answered)
-    site: np.ndarray  # code into sites (as answered)
-    pack: np.ndarray  # code into packs
-    lesson: np.ndarray  # code into lessons ("pack/lesson")
-    case: np.ndarray  # code into cases ("pack/case")
-    session: np.ndarray  # code into session_keys
-    session_kind: np.ndarray  # code into SESSION_KIND_CODES
-    decision: np.ndarray  # code into decisions, -1 when skipped
-    golden: np.ndarray  # code into decisions
-    clause_correct: np.ndarray  # 1, 0, or -1 (skipped / no clause)
-    confidence: np.ndarray  # float, NaN when skipped or not given
-    skipped: np.ndarray  # bool
-    answered_at: np.ndarray  # datetime64[ms], UTC
-    not_watched: np.ndarray  # int8, core/watching: 1 answered unwatched, 0 not (watched,
+    rowid: NDArray[Any]  # int64: the answer's row in the store (see answer_ids)
+    profile: NDArray[Any]  # code into profile_ids / profile_names
+    team: NDArray[Any]  # code into teams (as answered)
+    site: NDArray[Any]  # code into sites (as answered)
+    pack: NDArray[Any]  # code into packs
+    lesson: NDArray[Any]  # code into lessons ("pack/lesson")
+    case: NDArray[Any]  # code into cases ("pack/case")
+    session: NDArray[Any]  # code into session_keys
+    session_kind: NDArray[Any]  # code into SESSION_KIND_CODES
+    decision: NDArray[Any]  # code into decisions, -1 when skipped
+    golden: NDArray[Any]  # code into decisions
+    clause_correct: NDArray[Any]  # 1, 0, or -1 (skipped / no clause)
+    confidence: NDArray[Any]  # float, NaN when skipped or not given
+    skipped: NDArray[Any]  # bool
+    answered_at: NDArray[Any]  # datetime64[ms], UTC
+    not_watched: NDArray[Any]  # int8, core/watching: 1 answered unwatched, 0 not (watched,
     # clip unavailable, skipped), -1 unknown
     profile_ids: tuple[str, ...]
     profile_names: tuple[str, ...]
@@ -84,7 +86,7 @@ class AnswerTable:
     packs: tuple[str, ...]
     lessons: tuple[str, ...]
     cases: tuple[str, ...]
-    session_keys: np.ndarray  # the store's key of each session code (sessions.rowid)
+    session_keys: NDArray[Any]  # the store's key of each session code (sessions.rowid)
     decisions: tuple[str, ...]
     pack_info: Mapping[str, PackInfo] = field(default_factory=dict)
     id_lookup: IdLookup | None = field(default=None, compare=False, repr=False)
@@ -92,7 +94,7 @@ class AnswerTable:
     def __len__(self) -> int:
         return len(self.rowid)
 
-    def answer_ids(self, rows: np.ndarray | Sequence[int]) -> list[str]:
+    def answer_ids(self, rows: NDArray[Any] | Sequence[int]) -> list[str]:
         """The UUIDs of the answers at these row indices (looked up on demand: a million
         UUID strings would cost more than every other column together)."""
         rowids = self.rowid[np.asarray(rows, dtype=np.int64)]
@@ -100,18 +102,18 @@ class AnswerTable:
             return [str(r) for r in rowids.tolist()]
         return list(self.id_lookup(rowids))
 
-    def select(self, mask: np.ndarray) -> AnswerTable:
+    def select(self, mask: NDArray[Any]) -> AnswerTable:
         """The rows where mask is True (lookups unchanged, so codes stay comparable)."""
         columns = {f.name: getattr(self, f.name) for f in fields(self)}
         for name in ROW_COLUMNS:
             columns[name] = columns[name][mask]
         return AnswerTable(**columns)
 
-    def matching(self, filters: Filters) -> np.ndarray:
+    def matching(self, filters: Filters) -> NDArray[Any]:
         """Which rows the filters keep (bool mask), comparing codes, never text."""
         keep = np.ones(len(self), dtype=bool)
 
-        def any_of(codes: np.ndarray, lookup: Sequence[str], wanted: Sequence[str] | None
+        def any_of(codes: NDArray[Any], lookup: Sequence[str], wanted: Sequence[str] | None
                    ) -> None:
             if wanted is not None:
                 keep[...] &= _wanted_codes(lookup, wanted)[codes]
@@ -144,7 +146,7 @@ ROW_COLUMNS = ("rowid", "profile", "team", "site", "pack", "lesson", "case", "se
                "answered_at", "not_watched")
 
 
-def _wanted_codes(lookup: Sequence[str], wanted: Sequence[str]) -> np.ndarray:
+def _wanted_codes(lookup: Sequence[str], wanted: Sequence[str]) -> NDArray[Any]:
     """A bool per code (and False for code -1, the last slot) saying whether it is wanted."""
     chosen = set(wanted)
     flags = np.zeros(len(lookup) + 1, dtype=bool)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 
-def _checked(confidence: np.ndarray | Sequence[float], correct: np.ndarray | Sequence[bool]
-             ) -> tuple[np.ndarray, np.ndarray]:
+def _checked(confidence: NDArray[Any] | Sequence[float], correct: NDArray[Any] | Sequence[bool]
+             ) -> tuple[NDArray[Any], NDArray[Any]]:
     p = np.asarray(confidence, dtype=float)
     y = np.asarray(correct, dtype=float)
     if p.shape != y.shape:
@@ -25,8 +27,8 @@ def _checked(confidence: np.ndarray | Sequence[float], correct: np.ndarray | Seq
     return p, y
 
 
-def brier_score(confidence: np.ndarray | Sequence[float],
-                correct: np.ndarray | Sequence[bool]) -> float | None:
+def brier_score(confidence: NDArray[Any] | Sequence[float],
+                correct: NDArray[Any] | Sequence[bool]) -> float | None:
     """Mean squared gap between stated confidence and being right; None for no answers."""
     p, y = _checked(confidence, correct)
     return float(np.mean((p - y) ** 2)) if p.size else None
@@ -36,10 +38,10 @@ def brier_score(confidence: np.ndarray | Sequence[float],
 class ReliabilityCurve:
     """Per bin: answers, mean stated confidence, share right (NaN in empty bins)."""
 
-    edges: np.ndarray
-    count: np.ndarray
-    mean_confidence: np.ndarray
-    accuracy: np.ndarray
+    edges: NDArray[Any]
+    count: NDArray[Any]
+    mean_confidence: NDArray[Any]
+    accuracy: NDArray[Any]
 
     @property
     def calibration_error(self) -> float | None:
@@ -52,8 +54,8 @@ class ReliabilityCurve:
         return float((gap * self.count[filled]).sum() / total)
 
 
-def reliability_curve(confidence: np.ndarray | Sequence[float],
-                      correct: np.ndarray | Sequence[bool],
+def reliability_curve(confidence: NDArray[Any] | Sequence[float],
+                      correct: NDArray[Any] | Sequence[bool],
                       bins: int | Sequence[float] = 10) -> ReliabilityCurve:
     """Bin answers by stated confidence: equal-width bins on [0, 1], or the given edges."""
     p, y = _checked(confidence, correct)

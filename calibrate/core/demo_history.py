@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -167,7 +168,7 @@ class _Simulation:
     # -- people ------------------------------------------------------------------------
 
     def _hire(self) -> list[_Moderator]:
-        rng, moderators = self.rng, []
+        rng, moderators = self.rng, list[_Moderator]()
         for team in TEAMS:
             pool = NAMES[team.site]
             taken = {m.profile.name for m in moderators}
@@ -332,7 +333,7 @@ class _Simulation:
         watched = min(int(clip * rng.uniform(1.0, 2.4)), tta - int(rng.integers(1_500, 4_000)))
         return tta, max(0, watched)
 
-    def _watching(self, m: _Moderator, watched_ms: int, skipped: bool) -> dict:
+    def _watching(self, m: _Moderator, watched_ms: int, skipped: bool) -> dict[str, Any]:
         """watched_ms/watched_share/clip_unavailable of one answer: most moderators watch
         the whole clip; a few hurried ones sometimes answer after a glance (core/watching).
         Every demo clip plays, so none is unavailable."""
@@ -473,7 +474,7 @@ class _Simulation:
                            tuple(disputes), starts_at)
 
 
-def as_rows(history: DemoHistory) -> dict[str, list[dict]]:
+def as_rows(history: DemoHistory) -> dict[str, list[dict[str, Any]]]:
     """The history as plain rows per table (skipped as 0/1), ready for a store to insert."""
     answers = [{**asdict(a), "skipped": int(a.skipped),
                 "clip_unavailable": None if a.clip_unavailable is None else int(a.clip_unavailable)}

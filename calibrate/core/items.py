@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.ratings import RatingsTable
 
@@ -25,16 +27,16 @@ class ItemAnalysis:
     """Per-case arrays, indexed like `table.case_ids`; NaN where a figure is undefined."""
 
     case_ids: tuple[str, ...]
-    answers: np.ndarray  # ratings of the case
-    facility: np.ndarray  # share who chose the golden answer (NaN: no golden answer)
-    discrimination: np.ndarray  # facility among strong − among weak reviewers
-    agreement: np.ndarray  # share of agreeing reviewer pairs (NaN: fewer than 2 answers)
-    modal_code: np.ndarray  # most common answer's category code
-    modal_share: np.ndarray
-    strong: np.ndarray  # strong reviewers who answered
-    strong_modal_code: np.ndarray  # strong reviewers' most common answer (-1: none)
-    strong_modal_share: np.ndarray
-    split: np.ndarray  # bool: guidance unclear
+    answers: NDArray[Any]  # ratings of the case
+    facility: NDArray[Any]  # share who chose the golden answer (NaN: no golden answer)
+    discrimination: NDArray[Any]  # facility among strong − among weak reviewers
+    agreement: NDArray[Any]  # share of agreeing reviewer pairs (NaN: fewer than 2 answers)
+    modal_code: NDArray[Any]  # most common answer's category code
+    modal_share: NDArray[Any]
+    strong: NDArray[Any]  # strong reviewers who answered
+    strong_modal_code: NDArray[Any]  # strong reviewers' most common answer (-1: none)
+    strong_modal_share: NDArray[Any]
+    split: NDArray[Any]  # bool: guidance unclear
 
     def unclear_cases(self) -> list[str]:
         """Ids of the split cases, most divided strong reviewers first."""
@@ -57,8 +59,8 @@ class ItemAnalysis:
         ]
 
 
-def reviewer_strength(table: RatingsTable, gold: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def reviewer_strength(table: RatingsTable, gold: NDArray[Any]
+                      ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Per rating: is its rater strong / weak for that case (by leave-this-case-out accuracy),
     and is that accuracy defined at all (the rater answered another case with a golden one)."""
     golden = gold[table.case]
@@ -88,7 +90,7 @@ def reviewer_strength(table: RatingsTable, gold: np.ndarray
     return strong, weak, valid
 
 
-def item_analysis(table: RatingsTable, gold: np.ndarray) -> ItemAnalysis:
+def item_analysis(table: RatingsTable, gold: NDArray[Any]) -> ItemAnalysis:
     """Facility, discrimination, agreement and the split flag of every case."""
     n, k = table.n_cases, table.n_categories
     counts = table.counts.astype(float)
@@ -98,7 +100,7 @@ def item_analysis(table: RatingsTable, gold: np.ndarray) -> ItemAnalysis:
     right = (scored & (table.code == golden)).astype(float)
     strong, weak, ranked = reviewer_strength(table, gold)
 
-    def share(mask: np.ndarray) -> np.ndarray:
+    def share(mask: NDArray[Any]) -> NDArray[Any]:
         num = np.bincount(table.case, weights=right * mask, minlength=n)
         den = np.bincount(table.case, weights=scored * mask, minlength=n)
         with np.errstate(invalid="ignore", divide="ignore"):

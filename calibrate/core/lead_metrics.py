@@ -71,6 +71,11 @@ def case_clauses_of(packs: Iterable[Pack]) -> dict[str, tuple[str, ...]]:
             for pack in packs for case in pack.cases.values()}
 
 
+# What PendingDetails holds until its sections are computed: table, scored, roster, packs, period.
+_DetailInputs = tuple[AnswerTable, Scored, Sequence[Mapping[str, str]], Iterable[str] | None,
+                      tuple[date, date] | None]
+
+
 class DetailsCancelled(Exception):
     """A newer request made these details unwanted (PendingDetails.get's `cancelled`)."""
 
@@ -85,7 +90,7 @@ class PendingDetails:
                  roster: Sequence[Mapping[str, str]], packs: Iterable[str] | None,
                  period: tuple[date, date] | None):
         self._lock = threading.Lock()
-        self._inputs: tuple | None = (table, scored, roster, packs, period)
+        self._inputs: _DetailInputs | None = (table, scored, roster, packs, period)
         self._done: dict[str, object] = {}
         self._details: Details | None = None
 
@@ -100,7 +105,7 @@ class PendingDetails:
             if self._details is None:
                 assert self._inputs is not None
                 table, scored, roster, packs, period = self._inputs
-                steps = {
+                steps: dict[str, Callable[[], object]] = {
                     "confusion": lambda: _enforcement.confusion(table, scored),
                     "enforcement": lambda: _enforcement.enforcement(table, scored),
                     "trend": lambda: _trend.trend(table, scored),
@@ -145,6 +150,8 @@ def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
     item_section = _items.items(table, scored, first, disputes)
     n_scored, n_correct = int(scored.scored.sum()), int(scored.correct.sum())
     accuracy, accuracy_ci = wilson(n_correct, n_scored)
+    first_day: date | None
+    last_day: date | None
     if period is not None:
         first_day, last_day = period
     elif len(table):

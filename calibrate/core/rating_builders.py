@@ -9,8 +9,10 @@ what the tables hold.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.rating_cells import CellStore, GrowableColumn, concat
 from calibrate.core.ratings import (
@@ -80,9 +82,9 @@ class _Collector:
         if len(labels) >= 65_536:
             self._flush()
 
-    def add_coded(self, case_codes: np.ndarray, case_names: Sequence[str],
-                  rater_codes: np.ndarray, rater_names: Sequence[str],
-                  label_codes: np.ndarray, label_names: Sequence[str]) -> None:
+    def add_coded(self, case_codes: NDArray[Any], case_names: Sequence[str],
+                  rater_codes: NDArray[Any], rater_names: Sequence[str],
+                  label_codes: NDArray[Any], label_names: Sequence[str]) -> None:
         """A chunk of records given as codes into per-chunk name lists (a reader's factorised
         columns); code -1 means an empty cell."""
         self._flush()
@@ -117,8 +119,8 @@ class _Collector:
 
     # -- for subclasses ------------------------------------------------------------------
 
-    def _store(self, case: np.ndarray, rater: np.ndarray, label: np.ndarray,
-               records: np.ndarray, skipped: np.ndarray) -> None:
+    def _store(self, case: NDArray[Any], rater: NDArray[Any], label: NDArray[Any],
+               records: NDArray[Any], skipped: NDArray[Any]) -> None:
         """Keep ratings (global ids, their record numbers); `skipped` are blank records."""
         raise NotImplementedError
 
@@ -132,8 +134,8 @@ class _Collector:
                 part.clear()
             self._pending_skipped.clear()
 
-    def _intern_labels(self, local: np.ndarray, names: Sequence[str],
-                       present: np.ndarray) -> np.ndarray:
+    def _intern_labels(self, local: NDArray[Any], names: Sequence[str],
+                       present: NDArray[Any]) -> NDArray[Any]:
         if not present.any():
             return np.zeros(local.size, np.int32)
         # First record of each local label, to name a row if it is not on --order.
@@ -157,9 +159,10 @@ class _Collector:
                 self._spellings[gid] = text  # folded: the spelling met first wins
                 self._label_first_record[gid] = record
             lut[i] = gid
-        return lut[np.maximum(local, 0)]
+        global_codes: NDArray[np.int32] = lut[np.maximum(local, 0)]
+        return global_codes
 
-    def _categories(self, names: list[str]) -> tuple[bool, list[Label], np.ndarray]:
+    def _categories(self, names: list[str]) -> tuple[bool, list[Label], NDArray[Any]]:
         """Decide text or numeric labels, order the categories, map label ids to codes.
 
         `names` are the labels' spellings by id; with `fold` labels compare casefolded and a
@@ -188,7 +191,7 @@ class _Collector:
             known = set(keys)
             for i, text in enumerate(names):
                 if key(text) not in known:
-                    row = self._row_of_record(self._label_first_record[i])
+                    row: int | None = self._row_of_record(self._label_first_record[i])
                     raise RatingsInputError(f"label {text!r} is not in --order", row=row)
             for text, file, row in reference:
                 if key(text) not in known:
@@ -198,7 +201,7 @@ class _Collector:
             first: dict[Label, str] = {}
             for text in names + [text for text, _, _ in reference]:
                 first.setdefault(key(text), text)
-            keys = sorted(first)  # type: ignore[type-var]
+            keys = sorted(first)
             categories = keys if numeric else [first[k] for k in keys]
         index = {k: i for i, k in enumerate(keys)}
         lut = np.array([index[key(t)] for t in names], dtype=np.int32)
@@ -222,7 +225,7 @@ class RatingsBuilder(_Collector):
         super().__init__(order=order, keep=keep, first_row=first_row, fold=fold)
         # case, rater, label id
         self._columns = (GrowableColumn(), GrowableColumn(), GrowableColumn())
-        self._skipped: list[np.ndarray] = []
+        self._skipped: list[NDArray[Any]] = []
 
     def build(self) -> RatingsTable:
         """The finished table; raises RatingsInputError for duplicates or labels off --order."""
@@ -241,19 +244,19 @@ class RatingsBuilder(_Collector):
             blank_labels=self._blank_labels, duplicates_dropped=dropped, folded=self._fold,
         )
 
-    def _store(self, case: np.ndarray, rater: np.ndarray, label: np.ndarray,
-               records: np.ndarray, skipped: np.ndarray) -> None:
+    def _store(self, case: NDArray[Any], rater: NDArray[Any], label: NDArray[Any],
+               records: NDArray[Any], skipped: NDArray[Any]) -> None:
         for column, values in zip(self._columns, (case, rater, label), strict=True):
             column.extend(values)
         if skipped.size:
             self._skipped.append(skipped)
 
-    def _resolve_duplicates(self, case: np.ndarray, rater: np.ndarray, code: np.ndarray
-                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    def _resolve_duplicates(self, case: NDArray[Any], rater: NDArray[Any], code: NDArray[Any]
+                            ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], int]:
         if case.size < 2:
             return case, rater, code, 0
         cells = len(self._cases) * max(len(self._raters), 1)
-        key = case.astype(np.int32 if cells < 2**31 else np.int64)
+        key: NDArray[Any] = case.astype(np.int32 if cells < 2**31 else np.int64)
         key *= max(len(self._raters), 1)
         key += rater
         if cells <= 8 * key.size:  # dense enough: a one-byte-per-cell bitmap beats sorting
@@ -335,8 +338,8 @@ class TallyBuilder(_Collector):
             blank_labels=self._blank_labels, duplicates_dropped=self._dropped,
             folded=self._fold)
 
-    def _store(self, case: np.ndarray, rater: np.ndarray, label: np.ndarray,
-               records: np.ndarray, skipped: np.ndarray) -> None:
+    def _store(self, case: NDArray[Any], rater: NDArray[Any], label: NDArray[Any],
+               records: NDArray[Any], skipped: NDArray[Any]) -> None:
         n = int(case.size)
         if n == 0:
             return
@@ -353,8 +356,8 @@ class TallyBuilder(_Collector):
             return
         self._resolve(key, value, records, case, rater)
 
-    def _resolve(self, key: np.ndarray, value: np.ndarray, records: np.ndarray,
-                 case: np.ndarray, rater: np.ndarray) -> None:
+    def _resolve(self, key: NDArray[Any], value: NDArray[Any], records: NDArray[Any],
+                 case: NDArray[Any], rater: NDArray[Any]) -> None:
         n = key.size
         order = np.argsort(key, kind="stable")  # equal keys stay in record order
         sorted_key = key[order]
@@ -383,8 +386,8 @@ class TallyBuilder(_Collector):
             self._kept += win.size
 
 
-def _remap(codes: np.ndarray, names: Sequence[str], table: dict[str, int] | None,
-           rows: np.ndarray | None = None) -> np.ndarray:
+def _remap(codes: NDArray[Any], names: Sequence[str], table: dict[str, int] | None,
+           rows: NDArray[Any] | None = None) -> NDArray[Any]:
     """Per-chunk codes → global ids (interned in `table`), -1 for empty or missing cells.
 
     With `table` None the local codes are kept and only blanks become -1; with `rows` only
@@ -398,7 +401,8 @@ def _remap(codes: np.ndarray, names: Sequence[str], table: dict[str, int] | None
     if table is None:
         for i, name in enumerate(names):
             lut[i] = i if isinstance(name, str) and name.strip() else -1
-        return lut[codes]
+        named: NDArray[np.int32] = lut[codes]
+        return named
     used = np.ones(n, dtype=bool)
     if rows is not None:
         used[:] = False
@@ -429,7 +433,8 @@ def _remap(codes: np.ndarray, names: Sequence[str], table: dict[str, int] | None
                 v = table[text] = len(table)
             ids[j] = v
     lut[where] = ids
-    return lut[codes]
+    mapped: NDArray[np.int32] = lut[codes]
+    return mapped
 
 
 def ratings_from_rows(rows: Iterable[tuple[str, str, str | None]], *,
@@ -437,8 +442,8 @@ def ratings_from_rows(rows: Iterable[tuple[str, str, str | None]], *,
                       reference_labels: Iterable[str] = ()) -> RatingsTable:
     """A table from (case_id, rater_id, label) rows, e.g. answers read from the store."""
     builder = RatingsBuilder(order=order, keep=keep)
-    for label in reference_labels:
-        builder.add_reference_label(label)
+    for reference in reference_labels:
+        builder.add_reference_label(reference)
     for case_id, rater_id, label in rows:
         builder.add(case_id, rater_id, label)
     return builder.build()

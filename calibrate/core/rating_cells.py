@@ -7,8 +7,10 @@ it back in bounded blocks), plus the growable column `RatingsBuilder` collects r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 # The tally's cell store is a dense case × rater grid (1 byte a cell for up to 254 labels)
 # while that grid is below this size or no bigger than twice the sparse form (sorted int64
@@ -26,8 +28,8 @@ class CellStore:
     values, merged as they grow so there are O(log n) of them."""
 
     def __init__(self) -> None:
-        self._grid: np.ndarray | None = np.zeros((0, 0), dtype=np.uint8)
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # sparse: (keys, values)
+        self._grid: NDArray[Any] | None = np.zeros((0, 0), dtype=np.uint8)
+        self._runs: list[tuple[NDArray[Any], NDArray[Any]]] = []  # sparse: (keys, values)
         self._dtype: type = np.uint8
 
     @property
@@ -58,25 +60,28 @@ class CellStore:
             self._to_sparse()
             return
         # Zeroed pages are mapped lazily: only rows of cases seen so far take memory.
-        bigger = np.zeros((case_cap, rater_cap), dtype=self._dtype)
+        bigger: NDArray[Any] = np.zeros((case_cap, rater_cap), dtype=self._dtype)
         rows, cols = grid.shape
         bigger[:rows, :cols] = grid
         self._grid = bigger
 
-    def key(self, case: np.ndarray, rater: np.ndarray) -> np.ndarray:
+    def key(self, case: NDArray[Any], rater: NDArray[Any]) -> NDArray[Any]:
         """One integer per (case, rater), valid until the next `reserve`."""
         if self._grid is None:
-            return (case.astype(np.int64) << 32) | rater.astype(np.int64)
+            wide: NDArray[np.int64] = (case.astype(np.int64) << 32) | rater.astype(np.int64)
+            return wide
         cap = self._grid.shape[1]
         if self._grid.size < 2**31:
             return case.astype(np.int32) * np.int32(cap) + rater.astype(np.int32)
-        return case.astype(np.int64) * cap + rater
+        keys: NDArray[np.int64] = case.astype(np.int64) * cap + rater
+        return keys
 
-    def get(self, key: np.ndarray) -> np.ndarray:
+    def get(self, key: NDArray[Any]) -> NDArray[Any]:
         """Stored values at these keys, 0 where none."""
         if self._grid is not None:
-            return self._grid.reshape(-1)[key]
-        out = np.zeros(key.size, dtype=self._dtype)
+            stored: NDArray[Any] = self._grid.reshape(-1)[key]
+            return stored
+        out: NDArray[Any] = np.zeros(key.size, dtype=self._dtype)
         for keys, values in self._runs:
             if not keys.size:
                 continue
@@ -85,7 +90,7 @@ class CellStore:
             out[hit] = values[at[hit]]
         return out
 
-    def put(self, key: np.ndarray, value: np.ndarray, *, fresh: bool) -> None:
+    def put(self, key: NDArray[Any], value: NDArray[Any], *, fresh: bool) -> None:
         """Store values at distinct keys; `fresh` promises none is stored yet."""
         if self._grid is not None:
             self._grid.reshape(-1)[key] = value
@@ -111,7 +116,7 @@ class CellStore:
             self._runs.append(_merge(a, b))
 
     def blocks(self, n_cases: int, n_raters: int, cases_per_block: int
-               ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
+               ) -> Iterator[tuple[int, int, NDArray[Any], NDArray[Any], NDArray[Any]]]:
         """(c0, c1, case, rater, value) over every stored rating, cases c0 ≤ case < c1 in
         each block, at most about `BLOCK_CELLS` entries at a time."""
         if self._grid is not None:
@@ -151,8 +156,8 @@ class CellStore:
             self._runs = [(concat(keys, np.int64), concat(values, self._dtype))]
 
 
-def _merge(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _merge(a: tuple[NDArray[Any], NDArray[Any]], b: tuple[NDArray[Any], NDArray[Any]]
+           ) -> tuple[NDArray[Any], NDArray[Any]]:
     """Two sorted runs with disjoint keys as one, without sorting again."""
     (ak, av), (bk, bv) = a, b
     at = np.searchsorted(ak, bk) + np.arange(bk.size)
@@ -172,10 +177,10 @@ class GrowableColumn:
     freed, where many small chunk arrays would leave the heap fragmented and resident."""
 
     def __init__(self) -> None:
-        self._parts: list[np.ndarray] = []
+        self._parts: list[NDArray[Any]] = []
         self._fill = 0
 
-    def extend(self, values: np.ndarray) -> None:
+    def extend(self, values: NDArray[Any]) -> None:
         while values.size:
             if not self._parts or self._fill == self._parts[-1].size:
                 size = self._parts[-1].size * 2 if self._parts else 1 << 16
@@ -186,7 +191,7 @@ class GrowableColumn:
             self._fill += take
             values = values[take:]
 
-    def join(self) -> np.ndarray:
+    def join(self) -> NDArray[Any]:
         """The whole column as one array; the segments are released."""
         if not self._parts:
             return np.zeros(0, dtype=np.int32)
@@ -196,7 +201,7 @@ class GrowableColumn:
         return joined
 
 
-def concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+def concat(parts: list[NDArray[Any]], dtype: type) -> NDArray[Any]:
     if not parts:
         return np.zeros(0, dtype=dtype)
     return np.concatenate(parts) if len(parts) > 1 else parts[0]

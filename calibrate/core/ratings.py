@@ -20,9 +20,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.errors import CalibrateError
 from calibrate.core.rating_cells import BLOCK_CELLS, CellStore
@@ -99,7 +100,7 @@ class _Categorised:
         return {case_id: i for i, case_id in enumerate(self.case_ids)}
 
     @cached_property
-    def values(self) -> np.ndarray | None:
+    def values(self) -> NDArray[Any] | None:
         """Numeric value of each category (numeric labels only), for interval/ratio metrics."""
         return np.array(self.categories, dtype=float) if self.numeric else None
 
@@ -117,7 +118,7 @@ class _Categorised:
         return {self._fold(label): i for i, label in enumerate(self.categories)}
 
 
-def _cohen_table(first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
+def _cohen_table(first: NDArray[Any], second: NDArray[Any], k: int) -> NDArray[Any]:
     both = (first >= 0) & (second >= 0)
     flat = np.bincount(first[both].astype(np.int64) * k + second[both], minlength=k * k)
     return flat.reshape(k, k)
@@ -130,9 +131,9 @@ class RatingsTable(_Categorised):
     case_ids: tuple[str, ...]
     rater_ids: tuple[str, ...]
     categories: tuple[Label, ...]
-    case: np.ndarray
-    rater: np.ndarray
-    code: np.ndarray
+    case: NDArray[Any]
+    rater: NDArray[Any]
+    code: NDArray[Any]
     numeric: bool = False
     ordered: bool = False
     blank_labels: int = 0
@@ -144,29 +145,29 @@ class RatingsTable(_Categorised):
         return int(self.code.size)
 
     @cached_property
-    def counts(self) -> np.ndarray:
+    def counts(self) -> NDArray[Any]:
         """Case × category matrix: how many raters put each case in each category."""
         k = self.n_categories
         # int32 keys where they fit: this is the largest temporary for big tables.
-        key = self.case.astype(np.int32 if self.n_cases * k < 2**31 else np.int64)
+        key: NDArray[Any] = self.case.astype(np.int32 if self.n_cases * k < 2**31 else np.int64)
         key *= k
         key += self.code
         flat = np.bincount(key, minlength=self.n_cases * k)
         return flat.reshape(self.n_cases, k).astype(np.int32, copy=False)
 
     @cached_property
-    def codes(self) -> np.ndarray:
+    def codes(self) -> NDArray[Any]:
         """Dense case × rater matrix of category codes, -1 where a rating is missing."""
         dense = np.full((self.n_cases, self.n_raters), -1, dtype=np.int32)
         dense[self.case, self.rater] = self.code
         return dense
 
-    def cohen_table(self) -> np.ndarray:
+    def cohen_table(self) -> NDArray[Any]:
         """Rater 1 × rater 2 category table over the cases both rated (two raters only)."""
         dense = self.codes
         return _cohen_table(dense[:, 0], dense[:, 1], self.n_categories)
 
-    def rater_tally(self, gold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def rater_tally(self, gold: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
         """Per rater: ratings of cases with a golden code (`gold`, -1 = none), and how many
         of them equal it."""
         golden = gold[self.case]
@@ -183,7 +184,7 @@ class RatingsTally(_Categorised):
     `counts`, Cohen's two-rater table, per-rater tallies against golden answers."""
 
     def __init__(self, *, case_ids: tuple[str, ...], rater_ids: tuple[str, ...],
-                 categories: tuple[Label, ...], cells: CellStore, value_codes: np.ndarray,
+                 categories: tuple[Label, ...], cells: CellStore, value_codes: NDArray[Any],
                  n_ratings: int, numeric: bool, ordered: bool, blank_labels: int,
                  duplicates_dropped: int, case_index: dict[str, int] | None = None,
                  folded: bool = False):
@@ -196,14 +197,14 @@ class RatingsTally(_Categorised):
         self.folded = folded
 
     def _blocks(self, cases_per_block: int
-                ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
+                ) -> Iterator[tuple[int, int, NDArray[Any], NDArray[Any], NDArray[Any]]]:
         """(c0, c1, case, rater, code) for the ratings of cases c0 ≤ case < c1."""
         for c0, c1, case, rater, value in self._cells.blocks(self.n_cases, self.n_raters,
                                                               cases_per_block):
             yield c0, c1, case, rater, self._value_codes[value]
 
     @cached_property
-    def counts(self) -> np.ndarray:
+    def counts(self) -> NDArray[Any]:
         """Case × category matrix: how many raters put each case in each category."""
         k = self.n_categories
         counts = np.zeros((self.n_cases, k), dtype=np.int32)
@@ -213,7 +214,7 @@ class RatingsTally(_Categorised):
             flat[c0 * k:c1 * k] += np.bincount(local, minlength=(c1 - c0) * k).astype(np.int32)
         return counts
 
-    def cohen_table(self) -> np.ndarray:
+    def cohen_table(self) -> NDArray[Any]:
         """Rater 1 × rater 2 category table over the cases both rated (two raters only)."""
         first = np.full(self.n_cases, -1, dtype=np.int32)
         second = np.full(self.n_cases, -1, dtype=np.int32)
@@ -223,7 +224,7 @@ class RatingsTally(_Categorised):
                 column[case[mine]] = code[mine]
         return _cohen_table(first, second, self.n_categories)
 
-    def rater_tally(self, gold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def rater_tally(self, gold: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
         """Per rater: ratings of cases with a golden code (`gold`, -1 = none), and how many
         of them equal it."""
         n = np.zeros(self.n_raters, dtype=np.int64)

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 
 class Outcome(IntEnum):
@@ -72,14 +74,14 @@ def _classify(chosen_rung: int, golden_rung: int, same: bool) -> tuple[Outcome, 
     return (Outcome.OVER if distance > 0 else Outcome.UNDER), distance
 
 
-def rungs_of(categories: Sequence[object], ladder: Sequence[object]) -> np.ndarray:
+def rungs_of(categories: Sequence[object], ladder: Sequence[object]) -> NDArray[Any]:
     """Rung of each category code on the ladder, -1 for decisions off it."""
     index = {decision: i for i, decision in enumerate(ladder)}
     return np.array([index.get(c, -1) for c in categories], dtype=np.int32)
 
 
-def score_codes(chosen: np.ndarray, golden: np.ndarray, rungs: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
+def score_codes(chosen: NDArray[Any], golden: NDArray[Any], rungs: NDArray[Any]
+                ) -> tuple[NDArray[Any], NDArray[Any]]:
     """Vectorised `score_answer` over category codes (chosen -1 = skipped).
 
     Returns the Outcome code of each answer and its rung distance (0 where not on the ladder).
@@ -118,7 +120,7 @@ class EnforcementSummary:
         return dict(self.__dict__)
 
 
-def summarize(outcome: np.ndarray, distance: np.ndarray) -> EnforcementSummary:
+def summarize(outcome: NDArray[Any], distance: NDArray[Any]) -> EnforcementSummary:
     """Tally `score_codes` results: over/under and escalation errors, skipped apart."""
     counts = np.bincount(np.asarray(outcome, dtype=np.int64), minlength=len(Outcome))
     over = outcome == Outcome.OVER

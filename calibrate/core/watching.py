@@ -15,7 +15,10 @@ dashboard (which can leave such answers out). docs/storage.md says what is store
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
 NOT_WATCHED_BELOW = 0.5  # less than half of the clip shown: "answered without watching"
 BUCKET_MS = 100  # resolution of the coverage: a tenth of a second
@@ -84,8 +87,8 @@ def answered_unwatched(share: float | None, clip_unavailable: bool | None) -> bo
 UNKNOWN, WATCHED, NOT_WATCHED = -1, 0, 1
 
 
-def not_watched_codes(share: np.ndarray, clip_unavailable: np.ndarray,
-                      skipped: np.ndarray) -> np.ndarray:
+def not_watched_codes(share: NDArray[Any], clip_unavailable: NDArray[Any],
+                      skipped: NDArray[Any]) -> NDArray[Any]:
     """answered_unwatched for columns: share (float, NaN unknown), clip_unavailable and
     skipped (bool) → int8 codes NOT_WATCHED, WATCHED, UNKNOWN. A skip is no answer given
     without watching and a broken clip is not "not watched": both are WATCHED."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.agreement import (
     MIN_PAIRED_CASES,
@@ -43,8 +45,8 @@ def why_not_shown(estimate: Estimate) -> str:
     return TOO_FEW if note.startswith(TOO_FEW) else "undefined" if note else "—"
 
 
-def agreement_row(pack: str, clause: str, case: np.ndarray, rater: np.ndarray,
-                  code: np.ndarray, k: int, bootstrap: int = ALPHA_BOOTSTRAP) -> AgreementRow:
+def agreement_row(pack: str, clause: str, case: NDArray[Any], rater: NDArray[Any],
+                  code: NDArray[Any], k: int, bootstrap: int = ALPHA_BOOTSTRAP) -> AgreementRow:
     """Fleiss κ, Krippendorff α (nominal), Gwet AC1 and percent agreement of some ratings.
 
     Below MIN_PAIRED_CASES cases rated by two or more reviewers the three chance-corrected
@@ -107,7 +109,7 @@ def shown_interval(value: float | None, lo: float | None, hi: float | None, *,
     return ShownInterval(max(lo, low), min(hi, high), lo < low, raw_hi > high)
 
 
-def agreement_by_pack(table: AnswerTable, first: np.ndarray,
+def agreement_by_pack(table: AnswerTable, first: NDArray[Any],
                       case_clauses: Mapping[str, Sequence[str]] | None,
                       bootstrap: int = ALPHA_BOOTSTRAP
                       ) -> tuple[tuple[AgreementRow, ...], tuple[AgreementRow, ...]]:
@@ -139,8 +141,8 @@ def agreement_by_pack(table: AnswerTable, first: np.ndarray,
     return tuple(by_pack), tuple(by_clause)
 
 
-def grouped_fleiss(group: np.ndarray, case: np.ndarray, code: np.ndarray, k: int,
-                   n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+def grouped_fleiss(group: NDArray[Any], case: NDArray[Any], code: NDArray[Any], k: int,
+                   n_groups: int) -> tuple[NDArray[Any], NDArray[Any]]:
     """Fleiss' κ (Gwet's missing-data form, point value) of many groups of ratings at once.
 
     Returns κ per group (NaN where undefined) and the cases rated twice or more per group.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.accuracy import wilson_interval
 from calibrate.core.answer_table import AnswerTable
@@ -24,15 +26,15 @@ class Scored:
     """Per answer: outcome code (scoring.Outcome), correct flag, ISO week start (days), and
     the answers' time order (ties by row), computed once for every section."""
 
-    outcome: np.ndarray
-    correct: np.ndarray  # bool; False for skipped
-    scored: np.ndarray  # bool: not skipped
-    week: np.ndarray  # datetime64[D] of the Monday (UTC) starting the answer's ISO week
-    order: np.ndarray  # row indices, oldest answer first
-    rank: np.ndarray  # position of each row in `order`
+    outcome: NDArray[Any]
+    correct: NDArray[Any]  # bool; False for skipped
+    scored: NDArray[Any]  # bool: not skipped
+    week: NDArray[Any]  # datetime64[D] of the Monday (UTC) starting the answer's ISO week
+    order: NDArray[Any]  # row indices, oldest answer first
+    rank: NDArray[Any]  # position of each row in `order`
 
 
-def time_order(stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def time_order(stamps: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     """Rows oldest first (stable: ties keep row order) and each row's place in that order."""
     order = np.argsort(stamps.astype(np.int64), kind="stable")
     rank = np.empty(order.size, dtype=np.int64)
@@ -40,7 +42,7 @@ def time_order(stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, rank
 
 
-def latest_per(codes: np.ndarray, s: Scored, size: int) -> np.ndarray:
+def latest_per(codes: NDArray[Any], s: Scored, size: int) -> NDArray[Any]:
     """Row of the newest answer for each code (-1 where a code has none: lookups may hold
     values no row in view uses)."""
     best = np.full(size, -1, dtype=np.int64)
@@ -74,19 +76,22 @@ def _ladder(table: AnswerTable, pack: str) -> tuple[str, ...]:
     return info.ladder if info is not None else ()
 
 
-def week_start(stamps: np.ndarray) -> np.ndarray:
+def week_start(stamps: NDArray[Any]) -> NDArray[Any]:
     """The Monday (UTC) of each timestamp's ISO week, as datetime64[D]."""
     days = stamps.astype("datetime64[D]")
     # 1970-01-01 was a Thursday: three days after a Monday.
-    return days - ((days.astype(np.int64) + 3) % 7).astype("timedelta64[D]")
+    mondays: NDArray[np.datetime64] = days - ((days.astype(np.int64) + 3) % 7).astype(
+        "timedelta64[D]")
+    return mondays
 
 
 def as_date(day: np.datetime64) -> date:
-    return day.astype("datetime64[D]").astype(date)
+    as_python: date = day.astype("datetime64[D]").astype(date)
+    return as_python
 
 
-def first_answers(table: AnswerTable, s: Scored, group: np.ndarray | None = None,
-                  n_groups: int = 1) -> np.ndarray:
+def first_answers(table: AnswerTable, s: Scored, group: NDArray[Any] | None = None,
+                  n_groups: int = 1) -> NDArray[Any]:
     """Row indices (ascending) of each reviewer's first non-skipped answer per case.
 
     `group` (a code in [0, n_groups) per answer, e.g. the week) splits them further, so each
@@ -111,14 +116,14 @@ def first_answers(table: AnswerTable, s: Scored, group: np.ndarray | None = None
     return _ascending(cand[in_time[first]], len(table))
 
 
-def _ascending(rows: np.ndarray, n: int) -> np.ndarray:
+def _ascending(rows: NDArray[Any], n: int) -> NDArray[Any]:
     """Distinct row indices in ascending order: a mark-and-scan pass instead of a sort."""
     marked = np.zeros(n, dtype=bool)
     marked[rows] = True
     return np.flatnonzero(marked)
 
 
-def case_counts(case: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
+def case_counts(case: NDArray[Any], code: NDArray[Any], k: int) -> NDArray[Any]:
     """Case × category counts for ratings given as (case code, category code)."""
     _, local = np.unique(case, return_inverse=True)
     n = int(local.max()) + 1 if local.size else 0
@@ -126,7 +131,7 @@ def case_counts(case: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
                        minlength=n * k).reshape(n, k)
 
 
-def wilsons(correct: np.ndarray, n: np.ndarray) -> list[tuple[float | None, Interval]]:
+def wilsons(correct: NDArray[Any], n: NDArray[Any]) -> list[tuple[float | None, Interval]]:
     """`wilson` for many groups in one vectorised pass."""
     lo, hi = wilson_interval(correct, n)
     return [(None, None) if m <= 0 else (float(k / m), (float(a), float(b)))
@@ -142,7 +147,7 @@ def wilson(correct: int, n: int) -> tuple[float | None, Interval]:
     return correct / n, (float(lo), float(hi))
 
 
-def group_codes(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def group_codes(*columns: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     """One int per row for each distinct combination of the columns, and the combinations
     (rows of values, sorted)."""
     if not columns[0].size:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.answer_table import AnswerTable
 from calibrate.core.lead.coding import Scored
@@ -19,8 +21,8 @@ from calibrate.core.lead.sections import (
 )
 
 
-def _complete_sessions(table: AnswerTable, s: Scored, in_period: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def _complete_sessions(table: AnswerTable, s: Scored, in_period: NDArray[Any]
+                       ) -> tuple[NDArray[Any], NDArray[Any]]:
     """Per (profile code, lesson code): sessions that answered every case of their lesson,
     and the best score among them (-1 where none scored).
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.accuracy import Z95
 from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
@@ -86,7 +88,7 @@ def net_enforcement(over: int, under: int, n: int) -> tuple[float | None, tuple[
     return net, (net - half, net + half)
 
 
-def _tallies(codes: np.ndarray, size: int, s: Scored) -> list[tuple]:
+def _tallies(codes: NDArray[Any], size: int, s: Scored) -> list[tuple[Any, ...]]:
     """Per group code with scored answers: (code, n, correct, over, under, missed
     escalations, unneeded escalations, net, net interval)."""
     # One counting pass for every (group, outcome) rather than a masked pass per outcome.
@@ -104,7 +106,7 @@ def _tallies(codes: np.ndarray, size: int, s: Scored) -> list[tuple]:
     return out
 
 
-def _enforcement_rows(level: str, codes: np.ndarray, names: tuple[str, ...], s: Scored
+def _enforcement_rows(level: str, codes: NDArray[Any], names: tuple[str, ...], s: Scored
                       ) -> tuple[EnforcementRow, ...]:
     rows = [EnforcementRow(level, names[g], *rest) for g, *rest in _tallies(codes, len(names), s)]
     return tuple(sorted(rows, key=lambda r: r.group))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.answer_table import AnswerTable
 from calibrate.core.items import item_analysis
@@ -19,15 +21,15 @@ def _opt(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
-def current_golden(table: AnswerTable, s: Scored) -> np.ndarray:
+def current_golden(table: AnswerTable, s: Scored) -> NDArray[Any]:
     """Golden decision code per case code: that of the case's newest answer (its current
     version, should a golden answer have changed)."""
     latest = latest_per(table.case, s, len(table.cases))
     return np.where(latest >= 0, table.golden[np.maximum(latest, 0)], -1).astype(np.int32)
 
 
-def items(table: AnswerTable, s: Scored, first: np.ndarray, disputes: Iterable[dict]
-          ) -> ItemSection:
+def items(table: AnswerTable, s: Scored, first: NDArray[Any],
+          disputes: Iterable[Mapping[str, object]]) -> ItemSection:
     """Per case, on first answers: facility, discrimination, agreement, the split flag.
 
     Order: split cases first, most divided strong reviewers first; then the rest by lowest
@@ -67,7 +69,7 @@ def items(table: AnswerTable, s: Scored, first: np.ndarray, disputes: Iterable[d
             split=bool(analysis.split[i]), distribution=distribution,
             disputes=disputed.get(key, 0)))
 
-    def order_key(r: ItemRow) -> tuple:
+    def order_key(r: ItemRow) -> tuple[Any, ...]:
         if r.split:
             return (0, r.strong_majority_share if r.strong_majority_share is not None else 1.0,
                     r.pack, r.case)

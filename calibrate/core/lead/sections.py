@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.agreement import Estimate
 
@@ -145,7 +146,7 @@ class ConfusionMatrix:
     pack: str
     labels: tuple[str, ...]  # ladder order, then off-ladder decisions (escalate)
     ladder_size: int
-    counts: np.ndarray  # int, len(labels) × len(labels)
+    counts: NDArray[Any]  # int, len(labels) × len(labels)
 
 
 @dataclass(frozen=True)

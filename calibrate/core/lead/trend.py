@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from calibrate.core.agreement import MIN_PAIRED_CASES
 from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
@@ -22,8 +24,8 @@ from calibrate.core.lead.sections import (
 CONFIDENCE_BINS = 5  # the answer form offers five steps (0.2 … 0.95): one bin each
 
 
-def _week_kappa(table: AnswerTable, first: np.ndarray, slot: np.ndarray, n_slots: int
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _week_kappa(table: AnswerTable, first: NDArray[Any], slot: NDArray[Any], n_slots: int
+                ) -> tuple[NDArray[Any], NDArray[Any]]:
     """Per slot (a week, or a week × team): the case-weighted mean over packs of Fleiss' κ.
 
     κ is computed per slot × pack on the week's first answers; packs weigh by their cases
@@ -94,11 +96,11 @@ def attempts(table: AnswerTable, s: Scored) -> tuple[AttemptRow, ...]:
     return tuple(sorted(rows, key=lambda r: (r.team, kind_order[r.kind])))
 
 
-def _calibration_row(team: str, confidence: np.ndarray, correct: np.ndarray
+def _calibration_row(team: str, confidence: NDArray[Any], correct: NDArray[Any]
                      ) -> CalibrationRow:
     curve = reliability_curve(confidence, correct, bins=CONFIDENCE_BINS)
 
-    def opt(values: np.ndarray) -> tuple[float | None, ...]:
+    def opt(values: NDArray[Any]) -> tuple[float | None, ...]:
         return tuple(None if math.isnan(v) else float(v) for v in values)
 
     return CalibrationRow(
