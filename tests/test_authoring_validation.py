@@ -104,11 +104,16 @@ def test_media_path_leaving_the_pack_assets_is_refused(lessons: Path, video: str
     assert availability(lessons)["alpha"] == ([], ["basics"])
 
 
+# A case's id must be its file name, and a folder holds each name once: two files cannot load
+# as cases with one id, so a copied case is reported (once) as a file-name problem of the copy.
 def test_duplicate_case_id_is_reported_on_the_second_file(lessons: Path) -> None:
     second = lessons / "alpha" / "cases" / "c2.toml"
     (lessons / "alpha" / "cases" / "c2-copy.toml").write_text(second.read_text())
     messages = [p.format() for p in validate_path(lessons / "alpha")]
     assert any("c2-copy.toml:1: id:" in m and "must match the file name" in m for m in messages)
+    assert all("c2-copy.toml:" in m for m in messages), messages  # the original is fine
+    pack = next(p for p in load_library([lessons]).packs if p.id == "alpha")
+    assert pack.cases["c2"].source == second
 
 
 def test_duplicate_case_id_in_two_files_named_alike(lessons: Path) -> None:
@@ -117,6 +122,8 @@ def test_duplicate_case_id_in_two_files_named_alike(lessons: Path) -> None:
     (cases / "c2.toml").rename(cases / "c1.TOML.toml")
     problems = validate_path(lessons / "alpha")
     assert any("must match the file name" in p.message for p in problems)
+    files = {p.format().split(":")[0] for p in problems}
+    assert str(cases / "c1.TOML.toml") in files and str(cases / "c1.toml") not in files
 
 
 def test_random_bytes_case_file_is_a_located_error(lessons: Path) -> None:

@@ -151,7 +151,7 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
     from calibrate.commands.agreement_csv import columns, read_gold, read_header, read_ratings
     from calibrate.core import accuracy, agreement, scoring
     from calibrate.core.rating_builders import TallyBuilder
-    from calibrate.core.ratings import RatingsInputError, label_text
+    from calibrate.core.ratings import DuplicateRatingError, RatingsInputError, label_text
 
     order = None
     if args.order is not None:
@@ -174,7 +174,7 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
         table = read_ratings(path, header, columns(path, header.names, REQUIRED), fresh)
     except RatingsInputError as error:
         hint = " (pass --keep first or --keep last to choose one)" \
-            if type(error).__name__ == "DuplicateRatingError" else ""
+            if isinstance(error, DuplicateRatingError) else ""
         raise InputError(error.message + hint, error.file or path, error.row) from None
     if table.n_ratings == 0:
         raise InputError("no ratings: the file has a header but no rated rows", path)

@@ -147,25 +147,16 @@ def _build_pack(
 
 
 def _check_cases(cases_dir: Path, refs: PackRefs, files: _PackFiles) -> list[CaseResult]:
-    """Every case file checked; a second file with an already-seen id is a problem."""
+    """Every case file checked. No two cases share an id: load_case_file refuses a case whose
+    id differs from its file name, and a folder holds each name once (so a copied case is a
+    file-name problem of the copy)."""
     paths = sorted(cases_dir.glob("*.toml")) if cases_dir.is_dir() else []
     if not paths:
         files.problems.append(Problem(str(cases_dir), None, None, "no case files (cases/*.toml)"))
-    results: list[CaseResult] = []
-    first_file: dict[str, Path] = {}
     real_parent = _real_folder(cases_dir)
-    for path in paths:
-        result = load_case_file(path, refs, files.assets, files.root,
-                                real_parent=real_parent, real_assets=files.real_assets)
-        if result.case is not None and result.case.id in first_file:
-            duplicate = Problem(str(path), result.id_line, "id",
-                                f"duplicate case id {result.case.id!r}, also in "
-                                f"{first_file[result.case.id]}")
-            result = result._replace(case=None, problems=[duplicate])
-        elif result.case is not None:
-            first_file[result.case.id] = path
-        results.append(result)
-    return results
+    return [load_case_file(path, refs, files.assets, files.root,
+                           real_parent=real_parent, real_assets=files.real_assets)
+            for path in paths]
 def _load_guidance(
     guidance_dir: Path, root: Path
 ) -> tuple[dict[str, models.GuidanceSlide], dict[str, list[Problem]]]:
