@@ -69,7 +69,7 @@ class _PackFiles:
                                                real_parent=self.root)
         self.spec: PackSpec | None = (
             validate_model(PackSpec, self.file, self.problems) if self.file else None)
-        if self.spec is not None and folder.name != self.spec.id:
+        if self.file is not None and self.spec is not None and folder.name != self.spec.id:
             self.problems.append(self.file.problem(
                 ("id",), f"pack id {self.spec.id!r} must match its folder name {folder.name!r}"))
         self.assets = assets_dir_for(folder, folder.name)
@@ -110,6 +110,7 @@ def _build_pack(
     """The pack of a valid pack.toml: its lessons judged by their slides' and cases' problems
     (lesson references and `warning:` lines are added to `problems`)."""
     spec, file = files.spec, files.file
+    assert spec is not None and file is not None  # load_pack builds only a valid pack.toml
     cases = {r.case.id: r.case for r in results if r.case is not None}
     problems_of: dict[str, list[Problem]] = {}  # a case by file stem, as lessons name it
     for result in results:
