@@ -2,8 +2,8 @@
 
 The table is STYLE.md's "Shape" section. The walk uses `ast`, so it sees imports inside
 functions, under `if TYPE_CHECKING:`, relative ones (resolved to their absolute module) and
-`importlib.import_module("calibrate....")` with a literal (or f-string) name - every way one
-module of ours reaches another.
+`importlib.import_module("calibrate....")` or `__import__` with a literal (or f-string) name:
+every way one module of ours reaches another.
 """
 
 from __future__ import annotations
@@ -111,10 +111,10 @@ def _from_import_targets(node: ast.ImportFrom, path: Path) -> list[str]:
 
 
 def _import_module_target(node: ast.Call) -> str | None:
-    """importlib.import_module("calibrate.x") or (f"calibrate.commands.{name}") → its module."""
+    """import_module("calibrate.x"), (f"calibrate.commands.{name}") or __import__ → its module."""
     func = node.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-    if name != "import_module" or not node.args:
+    if name not in ("import_module", "__import__") or not node.args:
         return None
     arg = node.args[0]
     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -188,6 +188,7 @@ def test_the_walk_sees_every_kind_of_import(tmp_path: Path) -> None:
         "from .. import paths\n"
         "import importlib\n"
         "importlib.import_module(f'calibrate.commands.{1}')\n"
+        "__import__('calibrate.store.queries')\n"
     )
     probe = package / "_import_walk_probe.py"
     try:
@@ -201,5 +202,6 @@ def test_the_walk_sees_every_kind_of_import(tmp_path: Path) -> None:
         (6, "calibrate.store.db"),
         (7, "calibrate.paths"),
         (9, "calibrate.commands"),
+        (10, "calibrate.store.queries"),
     ]
     assert layer_of("calibrate.paths") == "base" and "store" not in ALLOWED["gui"]
