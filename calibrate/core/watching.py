@@ -49,8 +49,9 @@ class Coverage:
 
     def merge(self, other: Coverage) -> None:
         """Add what `other` saw of the same clip (a visit to the guidance reloads it)."""
-        if other._shown.size == self._shown.size:
-            self._shown |= other._shown
+        # By position, not bucket index: a reloaded clip may report a length a bucket off.
+        common = min(other._shown.size, self._shown.size)
+        self._shown[:common] |= other._shown[:common]
 
     def covers(self, ms: float) -> bool:
         """Whether the position ms was shown (at bucket resolution)."""

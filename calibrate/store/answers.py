@@ -36,6 +36,10 @@ def record_answer(
 
     ValueError names what breaks the rules of stored answers (core/answer_rules.py).
     watched_share and clip_unavailable are core/watching's (None: not measured)."""
+    answered_at = utc_now()
+    # A clock set back between showing and submitting (a time-sync correction) must not
+    # refuse the answer (the rules want answered_at ≥ shown_at): it was shown no later.
+    shown_at = min(shown_at, answered_at)
     answer = Answer(
         id=new_id(),
         session_id=session_id,
@@ -54,7 +58,7 @@ def record_answer(
         note=draft.note,
         skipped=draft.skipped,
         shown_at=shown_at,
-        answered_at=utc_now(),
+        answered_at=answered_at,
         time_to_answer_ms=max(0, int(time_to_answer_ms)),
         watched_ms=max(0, int(watched_ms)),
         watched_share=None if watched_share is None else float(watched_share),

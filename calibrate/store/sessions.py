@@ -46,7 +46,10 @@ def start_session(
 
 def finish_session(db: sqlite_utils.Database, session_id: str) -> None:
     with db.atomic():
-        db["sessions"].update(session_id, {"finished_at": utc_now()})
+        started = db["sessions"].get(session_id)["started_at"]
+        # A clock set back meanwhile (a time-sync correction) must not write a session that
+        # ends before it starts: the import rules refuse such a row on the next machine.
+        db["sessions"].update(session_id, {"finished_at": max(utc_now(), started)})
         log_event(db, "session_finished", session_id=session_id)
 
 
