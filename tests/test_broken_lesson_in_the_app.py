@@ -133,3 +133,25 @@ def test_the_status_bar_opens_the_problems_view(qtbot, tmp_path: Path, lessons: 
     qtbot.waitUntil(lambda: window.problems_dialog.isVisible())
     assert "1 lesson unavailable until fixed" in window.problems_dialog.summary.text()
     window.close()
+
+
+def test_a_broken_golden_answer_is_located_but_never_quoted_to_moderators(
+    qtbot, tmp_path: Path, lessons: Path
+) -> None:
+    case = lessons / "alpha" / "cases" / "c1.toml"
+    text = case.read_text()
+    case.write_text(text.replace('decision = "remove"', 'decision = "removex"', 1))
+    window = open_app(qtbot, tmp_path, lessons)
+    create_profile_by_keys(qtbot, window, "Lee")
+    screen = window.lesson_list
+    broken = lesson_rows(window)["Basics"]
+    screen.tree.setCurrentItem(broken)
+    screen.show_problems()
+    qtbot.waitUntil(lambda: screen.problems_dialog.isVisible())
+    shown = [broken.toolTip(0), screen.description.text(),
+             screen.problems_dialog.text.toPlainText()]
+    for text in shown:
+        assert "c1.toml" in text and "golden.decision" in text  # where, for the trainer
+        assert "removex" not in text and "remove" not in text.replace("(details hidden", "")
+    screen.problems_dialog.close()
+    window.close()

@@ -41,6 +41,23 @@ class Problem(NamedTuple):
         return f"{file}:{line}: {self.message}"
 
 
+# Keys of a case file that hold the answer: a problem there quotes it ("unknown decision
+# 'remove'"), so the app's own screens say only where it is (DESIGN.md, "Blind means blind").
+ANSWER_KEYS = ("golden", "moments", "rationale")
+
+
+def shown_to_moderators(problem: Problem, relative_to: str | None = None) -> str:
+    """The problem as the app shows it: located as ever, but a problem in a key that holds
+    the golden answer is not quoted (`calibrate validate` prints it whole for the trainer)."""
+    key = problem.key_path or ""
+    if key.split(".")[0].split("[")[0] not in ANSWER_KEYS:
+        return problem.format(relative_to)
+    hidden = problem._replace(message="a problem in the golden answer (details hidden here, "
+                                      "as moderators use this screen; `calibrate validate` "
+                                      "prints them)")
+    return hidden.format(relative_to)
+
+
 class LessonError(CalibrateError):
     """A lesson pack could not be loaded; `problems` says where and why."""
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calibrate.core.errors import shown_to_moderators
 from calibrate.core.lessons_result import LoadResult
 from calibrate.core.wording import counted
 
@@ -33,11 +34,11 @@ def problems_report(library: LoadResult) -> str:
     warnings = [p for p in library.problems if p.is_warning]
     if errors:
         lines.append(f"{counted(len(errors), 'problem')}:")
-        lines += [p.format() for p in errors]
+        lines += [shown_to_moderators(p) for p in errors]
         lines.append("")
     if warnings:
         lines.append(f"{counted(len(warnings), 'warning')} (these leave lessons available):")
-        lines += [p.format() for p in warnings]
+        lines += [shown_to_moderators(p) for p in warnings]
     return "\n".join(lines).strip() or "No problems in the lesson files."
 
 

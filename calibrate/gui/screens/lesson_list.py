@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calibrate.core.errors import shown_to_moderators
 from calibrate.core.models import Pack, UnavailableLesson
 from calibrate.core.summary import summarise
 from calibrate.core.wording import counted
@@ -141,7 +142,8 @@ class LessonListScreen(QWidget):
         item = QTreeWidgetItem([lesson.title, "", str(len(lesson.case_ids)), status, ""])
         item.setData(0, PACK_ROLE, pack.id)
         item.setData(0, LESSON_ROLE, lesson.id)
-        lines = [p.format(relative_to=str(pack.folder.parent)) for p in problems[:SHOWN_PROBLEMS]]
+        lines = [shown_to_moderators(p, str(pack.folder.parent))
+                 for p in problems[:SHOWN_PROBLEMS]]
         if len(problems) > SHOWN_PROBLEMS:
             lines.append(f"… and {len(problems) - SHOWN_PROBLEMS} more (Show problems…)")
         text = (f"This lesson cannot be taken until its files are fixed "
