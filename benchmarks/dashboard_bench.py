@@ -70,7 +70,7 @@ class Screen:
         from calibrate.gui.context import AppContext
         from calibrate.store.db import open_database
 
-        self.context = AppContext(open_database(db_path), db_path,
+        self.context = AppContext(open_database(db_path).conn, db_path,
                                   [paths.bundled_lessons_dir()], log)
         self.context.reload_library()
         # What the dashboard's modules cost to import (matplotlib among them), paid once per

@@ -146,7 +146,7 @@ def test_an_older_cheaper_hash_is_raised_on_the_next_right_entry(qtbot, app_wind
     stored = settings.passcode_hash(db, "lead")
     assert _cost(stored) == OWASP_N and verify_passcode("lead-2026", stored)
     assert _events(db, "passcode_rehashed") == [{"role": "lead"}]
-    assert settings.passcode_resets(db, "lead") == []
+    assert settings.passcode_resets(db, "lead") == (0, None)
 
 
 def test_a_lead_changes_the_passcode_only_with_the_current_one(qtbot, app_window) -> None:
@@ -168,7 +168,7 @@ def test_a_lead_changes_the_passcode_only_with_the_current_one(qtbot, app_window
     assert verify_passcode("lead-2027", settings.passcode_hash(db, "lead")) is False
     assert verify_passcode("mine-now-1", settings.passcode_hash(db, "lead"))
     assert _events(db, "passcode_changed") == [{"role": "lead"}]
-    assert settings.passcode_resets(db, "lead") == []  # nothing to warn the other leads about
+    assert settings.passcode_resets(db, "lead") == (0, None)  # nothing to warn leads of
 
 
 def _open_dashboard(qtbot, app_window, monkeypatch, steps) -> None:
@@ -203,7 +203,8 @@ def test_a_forgotten_passcode_reset_is_shown_on_the_dashboard(
     _open_dashboard(qtbot, app_window, monkeypatch, reset)
     dashboard = app_window.dashboard
     assert app_window.stack.currentWidget() is dashboard
-    [when] = settings.passcode_resets(db, "lead")
+    resets, when = settings.passcode_resets(db, "lead")
+    assert resets == 1
     notice = dashboard.passcode_notice
     assert notice.isVisible()
     assert notice.text().startswith(f"Lead passcode reset on {when[:10]} {when[11:16]} UTC")

@@ -210,11 +210,11 @@ class PasscodeDialog(QDialog):
 def reset_notice(db, role: str = "lead") -> str:
     """The dashboard's 'Lead passcode reset on DATE ...' line after a reset without the old
     passcode, else ""."""
-    resets = settings.passcode_resets(db, role)
-    if not resets:
+    resets, last = settings.passcode_resets(db, role)
+    if not resets or last is None:
         return ""
-    when = resets[-1][:16].replace("T", " ") + " UTC"
-    count = f" ({len(resets)} resets so far)" if len(resets) > 1 else ""
+    when = last[:16].replace("T", " ") + " UTC"
+    count = f" ({resets} resets so far)" if resets > 1 else ""
     return (
         f"{role.title()} passcode reset on {when} without the old passcode{count}. If no "
         f"{role} did this, someone else may have opened this dashboard."
