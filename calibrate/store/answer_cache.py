@@ -34,7 +34,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -247,8 +247,13 @@ def _snapshot(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("BEGIN")
     try:
         yield
-    finally:
-        db.execute("COMMIT")
+    except BaseException:
+        # The error that ended the read is the one to tell (a damaged file, say): a failing
+        # ROLLBACK of this read-only transaction must not replace it.
+        with suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _read_answers(db: sqlite_utils.Database, previous: CodedAnswers | None,
