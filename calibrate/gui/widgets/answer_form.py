@@ -28,11 +28,14 @@ from calibrate.gui.shortcuts import is_typing_key
 
 
 class ClauseChoice(QComboBox):
-    """The clause list: arrows (and the popup) choose; typed characters pass to the screen."""
+    """The clause list: arrows (and the popup) choose; typed characters do not pick a clause
+    by its first letter (Qt's keyboard search)."""
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.text() and is_typing_key(event):
-            event.ignore()  # no keyboard search: the screen's keys (Space, J/K/L…) apply
+            # Ignored, not searched: the form counts as a typing place, so the case's keys
+            # apply again only after Esc or Enter leaves the list.
+            event.ignore()
             return
         super().keyPressEvent(event)
 
