@@ -274,3 +274,40 @@ def test_back_from_the_dashboard_the_home_screen_continues_as_the_chosen_profile
     qtbot.mouseClick(home.continue_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.lesson_list
     assert window.context.profile.name == "Bo" and window.windowTitle() == "Calibrate — Bo"
+
+
+def test_back_from_the_dashboard_with_no_one_chosen_enter_says_how_to_choose(
+    qtbot, app_window, monkeypatch
+) -> None:
+    """Several profiles, none chosen on purpose: Enter and Continue are never silent, they
+    show how to choose; Down then chooses the first person (no row looks chosen before)."""
+    from calibrate.store import catalog
+
+    window, home = app_window, app_window.home
+    for name in ("Ana", "Bo", "Cai"):
+        catalog.create_profile(window.context.db, name, "", "")
+    home.refresh()
+    settings.set_passcode_hash(window.context.db, "lead", hash_passcode("lead-2026"))
+
+    def enter(dialog: PasscodeDialog) -> None:
+        _type(qtbot, dialog.passcode, "lead-2026")
+        qtbot.keyClick(dialog.passcode, Qt.Key.Key_Return)
+
+    _open_dashboard(qtbot, app_window, monkeypatch, enter)
+    window.dashboard.leave_requested.emit()  # Back
+    window.activateWindow()  # the passcode dialog had the keyboard; a real one gives it back
+    qtbot.waitUntil(lambda: home.profiles.hasFocus())
+    assert window.stack.currentWidget() is home
+    hint = home.choose_hint
+    assert hint.isVisible() and "↑/↓ or a click, then Enter" in hint.text()
+    assert not home.profiles.currentIndex().isValid()  # no outline that looks chosen
+    assert not hint.property("alert")
+    qtbot.keyClick(home.profiles, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is home and hint.isVisible() and hint.property("alert")
+    qtbot.mouseClick(home.continue_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is home and hint.property("alert")
+    qtbot.keyClick(home.profiles, Qt.Key.Key_Down)
+    assert not hint.isVisible()
+    qtbot.keyClick(home.profiles, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.lesson_list
+    assert window.context.profile.name == home._listed[0].name

@@ -75,11 +75,12 @@ def test_switching_profile_makes_the_next_person_choose_theirs(qtbot, app_window
     window.lesson_list.switch_profile_requested.emit()
     home = window.home
     assert window.stack.currentWidget() is home
-    assert home.profiles.selectedItems() == [] and not home.continue_button.isEnabled()
+    assert home.profiles.selectedItems() == [] and home.choose_hint.isVisible()
     assert (home.name.text(), home.team.text(), home.site.text()) == ("", "", "")
     home.profiles.setFocus()
     press(qtbot, window, Qt.Key.Key_Return)  # nobody chosen yet: Enter continues as no one
     assert window.stack.currentWidget() is home and window.context.profile is None
+    assert home.choose_hint.property("alert")  # it says how to choose instead
     press(qtbot, window, Qt.Key.Key_Down)
     chosen = home.profiles.selectedItems()[0].text().split("   —   ")[0]
     press(qtbot, window, Qt.Key.Key_Return)

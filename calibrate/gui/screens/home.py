@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -24,6 +24,20 @@ if TYPE_CHECKING:  # annotations only: the first screen imports little (calibrat
 
     from calibrate.core.profiles import Profile
     from calibrate.gui.context import AppContext
+
+
+CHOOSE_HINT = "Choose your name: ↑/↓ or a click, then Enter"
+
+
+class ProfileList(QListWidget):
+    """A profile list where no row looks chosen until one is: Qt makes the first row current
+    (a focus outline) when the list gets the keyboard, which reads as chosen, and Down would
+    then skip that first person."""
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        if not self.selectedItems():
+            self.setCurrentIndex(QModelIndex())
 
 
 class HomeScreen(QWidget):
@@ -48,12 +62,15 @@ class HomeScreen(QWidget):
 
         choose = QGroupBox("Who is calibrating?")
         choose_layout = QVBoxLayout(choose)
-        self.profiles = QListWidget(objectName="profileList")
+        self.profiles = ProfileList(objectName="profileList")
         self.profiles.setAccessibleName("Profiles")
         self.profiles.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
         self.profiles.itemActivated.connect(self._on_profile_activated)
         self.profiles.itemSelectionChanged.connect(self._on_current_changed)
         choose_layout.addWidget(self.profiles)
+        self.choose_hint = QLabel(CHOOSE_HINT, objectName="chooseProfileHint")
+        self.choose_hint.setWordWrap(True)
+        choose_layout.addWidget(self.choose_hint)
         self.continue_button = QPushButton("Continue  (Enter)", objectName="continueButton")
         self.continue_button.setAccessibleName("Continue as the selected profile")
         self.continue_button.clicked.connect(self._on_continue_clicked)
@@ -118,15 +135,40 @@ class HomeScreen(QWidget):
         (self.profiles if self.profiles.count() else self.name).setFocus()
 
     def _on_current_changed(self, *_: object) -> None:
-        self.continue_button.setEnabled(bool(self.profiles.selectedItems()))
+        # Continue stays enabled with nothing chosen: pressed, it says how to choose.
+        self.continue_button.setEnabled(self.profiles.count() > 0)
+        chosen = bool(self.profiles.selectedItems())
+        self.choose_hint.setVisible(self.profiles.count() > 0 and not chosen)
+        self._alert_hint(False)
+
+    def _alert_hint(self, alert: bool) -> None:
+        """The hint, quiet under the list, or as the answer to Enter or Continue pressed with
+        no one chosen: never silent."""
+        self.choose_hint.setProperty("alert", alert)
+        self.choose_hint.setStyleSheet(
+            "font-weight: bold; color: palette(highlight)"
+            if alert
+            else "color: palette(placeholder-text)"
+        )
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # The list passes Enter on (also after reporting a row activated): only with no one
+        # chosen is it answered here.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.profiles.hasFocus():
+            if not self.profiles.selectedItems():
+                self._alert_hint(True)
+            return
+        super().keyPressEvent(event)
 
     def _on_profile_activated(self, item: QListWidgetItem) -> None:
-        # Only a chosen (selected) row: a list given focus makes its first row current
-        # without selecting it, and Enter there must not continue as that person.
+        # Only a chosen (selected) row: Enter on a row that is merely current (Qt sets one
+        # when the list gets the keyboard) must not continue as that person.
         if item.isSelected():
             self.profile_chosen.emit(self._listed[self.profiles.row(item)])
 
     def _on_continue_clicked(self) -> None:
+        if not self.profiles.selectedItems():
+            self._alert_hint(True)
         for item in self.profiles.selectedItems():
             self._on_profile_activated(item)
 
