@@ -296,7 +296,7 @@ def test_a_semicolon_or_tab_separated_file_is_named_as_such(tmp_path, capsys, ma
     path = write(tmp_path / "r.csv", mark.join(["case_id", "rater_id", "label"]) + "\n"
                  + mark.join("axb") + "\n")
     code, out, err = run(capsys, str(path), "--json")
-    message = (f"missing column case_id, rater_id, label (the header looks {kind}-separated; "
+    message = (f"missing columns case_id, rater_id, label (the header looks {kind}-separated; "
                "Calibrate reads comma-separated files)")
     assert code == 2 and refusal(out) == (message, str(path), 1)
     assert err == f"calibrate agreement: {path}: row 1: {message}\n"

@@ -124,3 +124,13 @@ def test_a_case_answered_by_keys_after_a_note_is_recorded_as_chosen(qtbot, app_w
     submit_by_keys(qtbot, window)
     answer = lesson.flow.answer_for(lesson.flow.current_case_id)
     assert (answer.decision, answer.note) == ("allow", "2 then 5")
+
+
+def test_the_line_under_the_answer_lists_what_is_missing_as_a_sentence(qtbot, app_window):
+    lesson = open_first_case(qtbot, app_window)
+    missing = lesson.case_screen.form.missing
+    assert missing.text() == "To submit, choose a decision, the clause and how sure you are."
+    press(qtbot, app_window, Qt.Key.Key_1)
+    assert missing.text() == "To submit, choose the clause and how sure you are."
+    press(qtbot, app_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert missing.text() == "To submit, choose the clause."

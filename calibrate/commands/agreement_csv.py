@@ -98,7 +98,7 @@ def columns(path: Path, header: list[str], required: tuple[str, ...]) -> list[in
         looks = next((f" (the header looks {kind}-separated; Calibrate reads comma-separated "
                       "files)" for mark, kind in ((";", "semicolon"), ("\t", "tab"))
                       if any(name in joined.split(mark) for name in missing)), None)
-        raise InputError(f"missing column {', '.join(missing)}"
+        raise InputError(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
                          + (looks or f" (the header has: {', '.join(header) or 'nothing'})"),
                          path, 1)
     twice = [name for name in required if header.count(name) > 1]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Pack
+from calibrate.core.wording import listed
 from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import is_typing_key
 
@@ -231,7 +232,7 @@ class AnswerForm(QWidget):
         missing = self._missing_parts()
         self.submit_button.setEnabled(not missing and self.clause.isEnabled())
         self.missing.setText(
-            "To submit, choose " + ", ".join(missing) + "."
+            f"To submit, choose {listed(missing)}."
             if missing
             else "Ready. Your answer is final once submitted."
         )
