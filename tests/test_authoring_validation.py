@@ -178,9 +178,13 @@ def test_case_file_outside_a_pack_is_explained(tmp_path: Path) -> None:
     assert result.returncode == 1 and "not inside a pack" in result.stdout
 
 
-def test_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
-    result = run_validate(tmp_path / "nope", cwd=tmp_path)
-    assert result.returncode == 1 and "nope:-: no such file or folder" in result.stdout
+def test_a_path_that_does_not_exist_is_a_refused_argument(tmp_path: Path) -> None:
+    result = run_validate(Path("nothere"), cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "calibrate validate: no such file or folder: nothere\n"
+    (tmp_path / "real").mkdir()
+    odd = run_validate(tmp_path / "real", Path("a\nb"), cwd=tmp_path)  # one line, even so
+    assert odd.returncode == 2 and odd.stderr == "calibrate validate: no such file or folder: a?b\n"
 
 
 def test_top_level_key_written_under_a_table_says_where_it_belongs(lessons: Path) -> None:

@@ -13,9 +13,10 @@ from calibrate.core.wording import counted
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check lesson packs; one line per problem, exit 1 if any",
+        help="check lesson packs; one line per problem, exit 1 if any (2: no such PATH)",
         description="Check a lessons folder, one pack folder or one case file. Prints "
-        "FILE:LINE: KEY.PATH: message per problem; exit 0 when all is valid.",
+        "FILE:LINE: KEY.PATH: message per problem; exit 0 when all is valid, 1 when "
+        "there are problems, 2 when a PATH does not exist.",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     parser.set_defaults(run=run)
@@ -24,6 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from calibrate.core.lessons import validate_path
 
+    absent = next((path for path in args.paths if not os.path.lexists(path)), None)
+    if absent is not None:  # a refused argument (exit 2), not a pack with problems (exit 1)
+        shown = "".join(c if c.isprintable() else "?" for c in str(absent))
+        print(f"calibrate validate: no such file or folder: {shown}", file=sys.stderr)
+        return 2
     problems = []
     for path in args.paths:
         problems += validate_path(path)
