@@ -91,3 +91,18 @@ def test_guidance_can_be_reread_before_answering_but_not_from_a_reveal() -> None
 def test_answers_for_other_cases_are_refused() -> None:
     with pytest.raises(SessionFlowError):
         SessionFlow([], ["c1"], answered={"zz": answer("zz")})
+
+
+def test_only_guidance_opened_from_a_waiting_case_returns_to_it() -> None:
+    flow = SessionFlow(["a.md", "b.md"], ["c1", "c2"])
+    assert not flow.can_return_to_case  # the lesson's first reading: no case to go back to
+    with pytest.raises(SessionFlowError):
+        flow.return_to_case()
+    flow.next()
+    flow.next()
+    flow.open_guidance(0)
+    flow.next()  # on the second slide
+    assert flow.can_return_to_case
+    assert flow.return_to_case() == Position(Step.CASE, 0)
+    flow.back()  # Back from the first case also opens the guidance
+    assert flow.return_to_case() == Position(Step.CASE, 0)

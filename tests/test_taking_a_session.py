@@ -156,3 +156,24 @@ def test_a_clip_that_cannot_be_decoded_is_logged(qtbot, tmp_path, caplog) -> Non
     finally:
         player.shutdown()
     assert "video unavailable" in caplog.text and "broken.mp4" in caplog.text
+
+
+def test_escape_on_a_guidance_slide_read_mid_case_returns_to_the_case_as_left(
+        qtbot, app_window, dialogs) -> None:
+    window = app_window
+    lesson = open_first_case(qtbot, window)
+    screen = lesson.case_screen
+    press(qtbot, window, Qt.Key.Key_Escape)  # on the case: nothing to go back from
+    assert window.stack.currentWidget() is screen
+    press(qtbot, window, Qt.Key.Key_2)
+    picked, case_id = screen.form.decisions.checkedId(), lesson.flow.current_case_id
+    press(qtbot, window, Qt.Key.Key_G)
+    assert window.stack.currentWidget() is lesson.guidance
+    if len(lesson.lesson.guidance) > 1:
+        press(qtbot, window, Qt.Key.Key_Right)  # a slide further on: Esc still goes back
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is screen
+    assert lesson.flow.current_case_id == case_id
+    assert screen.form.decisions.checkedId() == picked
+    press(qtbot, window, Qt.Key.Key_F1)
+    assert "back to the case, as it was left" in dialogs[-1]

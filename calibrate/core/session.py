@@ -47,6 +47,7 @@ class SessionFlow:
         if unknown:
             raise SessionFlowError(f"answers for cases not in this lesson: {sorted(unknown)}")
         self._position = self._resume_position()
+        self._case_left: int | None = None  # the case the guidance was opened from
 
     def _resume_position(self) -> Position:
         """New sessions start at the guidance; resumed ones at the first unanswered case."""
@@ -132,6 +133,7 @@ class SessionFlow:
         if step is Step.GUIDANCE and index > 0:
             self._position = Position(Step.GUIDANCE, index - 1)
         elif step is Step.CASE and self.slides:
+            self._case_left = index
             self._position = Position(Step.GUIDANCE, len(self.slides) - 1)
         return self._position
 
@@ -141,7 +143,27 @@ class SessionFlow:
             raise SessionFlowError("continue from the reveal before re-reading the guidance")
         if not 0 <= slide_index < len(self.slides):
             raise SessionFlowError(f"no guidance slide {slide_index}")
+        if self.step is Step.CASE:
+            self._case_left = self._position.index
         self._position = Position(Step.GUIDANCE, slide_index)
+        return self._position
+
+    @property
+    def can_return_to_case(self) -> bool:
+        """On guidance opened from a case that still waits unanswered."""
+        left = self._case_left
+        return (
+            self.step is Step.GUIDANCE
+            and left is not None
+            and self.case_ids[left] not in self._answers
+        )
+
+    def return_to_case(self) -> Position:
+        """From guidance re-read mid-case, straight back to that case (whatever the slide)."""
+        left = self._case_left
+        if left is None or not self.can_return_to_case:
+            raise SessionFlowError("no case to return to from here")
+        self._position = Position(Step.CASE, left)
         return self._position
 
     def accept(self, answer: Answer) -> Position:

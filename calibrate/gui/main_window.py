@@ -56,6 +56,7 @@ SHORTCUTS = (
     ("W", "watch a warned clip, shielded"),
     ("Shift+G / Shift+B", "lift the grayscale / blur shield"),
     ("G", "read the guidance again"),
+    ("Esc (on the guidance)", "back to the case, as it was left"),
     ("Ctrl+L", "lead dashboard (passcode)"),
     ("Ctrl+Shift+D", "dark mode"),
     ("Ctrl+R / Ctrl+Q", "reload lessons / quit"),

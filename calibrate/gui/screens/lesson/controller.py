@@ -76,6 +76,7 @@ class LessonController(QObject):
         self.guidance.next_requested.connect(self._on_next_requested)
         self.guidance.back_requested.connect(self._on_back_requested)
         self.guidance.leave_requested.connect(self.leave)
+        self.guidance.return_requested.connect(self._on_return_requested)
         self.case_screen.answer_submitted.connect(self._on_answer_submitted)
         self.case_screen.guidance_requested.connect(self._on_guidance_requested)
         self.case_screen.leave_requested.connect(self.leave)
@@ -159,6 +160,12 @@ class LessonController(QObject):
         if self.lesson.guidance and self.flow.step is Step.CASE:
             self.case_screen.step_away()
             self.flow.open_guidance(0)
+            self._render()
+
+    def _on_return_requested(self) -> None:
+        # Esc on a slide: only guidance opened from a case has somewhere to go back to.
+        if self.flow.can_return_to_case:
+            self.flow.return_to_case()
             self._render()
 
     def _on_answer_submitted(self, draft: AnswerDraft) -> None:

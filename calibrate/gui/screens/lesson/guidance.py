@@ -24,6 +24,7 @@ class GuidanceScreen(QWidget):
     next_requested = Signal()
     back_requested = Signal()
     leave_requested = Signal()
+    return_requested = Signal()  # Esc: back to the case the guidance was opened from
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -54,6 +55,7 @@ class GuidanceScreen(QWidget):
         layout.addLayout(buttons)
         bind_keys(self, ("Right", "Return", "Enter", "N"), self.next_requested.emit)
         bind_keys(self, ("Left", "Backspace", "P"), self.back_requested.emit)
+        bind_keys(self, ("Esc",), self.return_requested.emit)
         bind_keys(self, ("PgDown",), self._on_page_down)
         bind_keys(self, ("PgUp",), self._on_page_up)
 
