@@ -155,3 +155,28 @@ def test_a_broken_golden_answer_is_located_but_never_quoted_to_moderators(
         assert "removex" not in text and "remove" not in text.replace("(details hidden", "")
     screen.problems_dialog.close()
     window.close()
+
+
+def test_the_problems_view_names_files_within_their_lessons_folder_and_fits(
+    qtbot, tmp_path: Path
+) -> None:
+    """Deep absolute paths ran off the right edge; each line now names its file from its
+    lessons folder (the folder said once), long lines wrap, and Copy all keeps full paths."""
+    lessons = tmp_path / "a-rather-long-folder-name" / "and-another-one-below-it" / "lessons"
+    lessons.mkdir(parents=True)
+    write_pack(lessons, "alpha", case_ids=("c1", "c2", "c3"), lessons_of=LESSON_PLAN)
+    break_case_c1(lessons)
+    window = open_app(qtbot, tmp_path, lessons)
+    window.resize(1000, 700)
+    window.show_lesson_problems()
+    dialog = window.problems_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    shown = dialog.text.toPlainText()
+    assert "\nalpha/cases/c1.toml:4: TOML syntax error" in shown
+    assert str(lessons / "alpha") not in shown and str(lessons) in dialog.folders.text()
+    text = dialog.text
+    assert text.horizontalScrollBar().maximum() == 0  # nothing runs off the right edge
+    dialog.copy_button.click()
+    assert f"{lessons / 'alpha' / 'cases' / 'c1.toml'}:4: TOML syntax error" in (
+        QApplication.clipboard().text())
+    window.close()

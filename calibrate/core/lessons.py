@@ -238,6 +238,7 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
     packs shipped with the app): a trainer's checkout of the demo packs is what they edit.
     The same id twice outside `bundled` is a problem; the first one found is kept."""
     result = LoadResult()
+    result.folders = [str(folder) for folder in folders]
     seen: dict[str, Path] = {}
     from_bundle: set[str] = set()  # ids whose pack came from `bundled`
     broken_copies: dict[str, Path] = {}  # the user's pack folders that failed, by id (= name)

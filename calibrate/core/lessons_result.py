@@ -18,6 +18,7 @@ class LoadResult:
     def __init__(self, packs: list[Pack] | None = None, problems: list[Problem] | None = None):
         self.packs: list[Pack] = [] if packs is None else packs
         self.problems: list[Problem] = [] if problems is None else problems
+        self.folders: list[str] = []  # the lessons folders read, for naming files within them
 
     def __repr__(self) -> str:
         return f"LoadResult({len(self.packs)} packs, {len(self.problems)} problems)"

@@ -4,6 +4,8 @@ an unavailable lesson in the lesson list."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -16,13 +18,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.core.errors import shown_to_moderators
+from calibrate.core.errors import Problem, shown_to_moderators
 from calibrate.core.lessons_result import LoadResult
 from calibrate.core.wording import counted
 
 
-def problems_report(library: LoadResult) -> str:
-    """Plain text: the unavailable lessons, then every problem as `FILE:LINE: message`."""
+def _folder_of(file: str, folders: list[str]) -> str | None:
+    """The lessons folder file lies in (the innermost one), or None."""
+    path = os.path.abspath(file)
+    inside = [folder for folder in folders
+              if path.startswith(os.path.join(os.path.abspath(folder), ""))]
+    return max(inside, key=len, default=None)
+
+
+def _line(problem: Problem, folders: list[str] | None) -> str:
+    """`FILE:LINE: message`, FILE named from its lessons folder (`pack/cases/x.toml`) when
+    folders are given: full paths run off the view's edge and repeat what it says once."""
+    if folders is None:
+        return shown_to_moderators(problem)
+    return shown_to_moderators(problem, _folder_of(problem.file, folders))
+
+
+def problems_report(library: LoadResult, full_paths: bool = True) -> str:
+    """Plain text: the unavailable lessons, then every problem as `FILE:LINE: message`;
+    FILE in full, or (full_paths False) from the lessons folder it lies in."""
+    folders = None if full_paths else library.folders
     lines: list[str] = []
     broken = [(pack, x) for pack in library.packs for x in pack.unavailable]
     if broken:
@@ -34,11 +54,11 @@ def problems_report(library: LoadResult) -> str:
     warnings = [p for p in library.problems if p.is_warning]
     if errors:
         lines.append(f"{counted(len(errors), 'problem')}:")
-        lines += [shown_to_moderators(p) for p in errors]
+        lines += [_line(p, folders) for p in errors]
         lines.append("")
     if warnings:
         lines.append(f"{counted(len(warnings), 'warning')} (these leave lessons available):")
-        lines += [shown_to_moderators(p) for p in warnings]
+        lines += [_line(p, folders) for p in warnings]
     return "\n".join(lines).strip() or "No problems in the lesson files."
 
 
@@ -67,10 +87,22 @@ class ProblemsDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        used = sorted({f for p in library.problems if (f := _folder_of(p.file, library.folders))})
+        self.folders = QLabel(
+            "Files are named from their lessons folder: " + "; ".join(used) if used else "",
+            objectName="problemsFolders",
+        )
+        self.folders.setTextFormat(Qt.TextFormat.PlainText)
+        self.folders.setWordWrap(True)
+        self.folders.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folders.setVisible(bool(used))
+        layout.addWidget(self.folders)
+        self._full_report = problems_report(library)  # what Copy all gives: full paths
         self.text = QPlainTextEdit(objectName="problemsText", readOnly=True)
         self.text.setAccessibleName("Problems found in lesson files, one per line")
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text.setPlainText(problems_report(library))
+        # A long message wraps at the edge rather than hiding behind a scroll bar.
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setPlainText(problems_report(library, full_paths=False))
         layout.addWidget(self.text, stretch=1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton("Copy all", objectName="copyProblemsButton")
@@ -81,5 +113,5 @@ class ProblemsDialog(QDialog):
         layout.addWidget(buttons)
 
     def _on_copy_clicked(self) -> None:
-        QGuiApplication.clipboard().setText(self.text.toPlainText())
+        QGuiApplication.clipboard().setText(self._full_report)
         self.copy_button.setText("Copied")
