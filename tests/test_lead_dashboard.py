@@ -589,11 +589,19 @@ def test_the_team_by_pack_tab_shows_each_teams_lean_on_each_pack(qtbot, demo_win
     dashboard = open_dashboard(qtbot, demo_window)
     show_tab(qtbot, dashboard, "Team × pack")
     rows = table_rows(dashboard.tables["team_pack"])
+    titles = {"graphic-content": "Shocking & graphic content",
+              "harassment": "Harassment & bullying",
+              "regulated-goods": "Weapons, drugs and dangerous challenges"}
     assert {(r["Team"], r["Pack"]) for r in rows} == {
-        (t, p) for t in ("Graphic APAC", "Graphic EU", "Harassment EU")
-        for p in ("graphic-content", "harassment", "regulated-goods")}
+        (t, p) for t in ("Graphic APAC", "Graphic EU", "Harassment EU") for p in titles.values()}
+    model = dashboard.tables["team_pack"].table.model()
+    tips = {model.index(r, 1).data(): model.index(r, 1).data(Qt.ItemDataRole.ToolTipRole)
+            for r in range(model.rowCount())}
+    assert tips == {title: f"pack id: {id_}" for id_, title in titles.items()}  # ids kept
     figure = dashboard.charts["team_pack"].canvas.figure
     assert figure.axes and figure.axes[0].images  # the heatmap is drawn
+    ticks = [t.get_text().replace("\n", " ") for t in figure.axes[0].get_xticklabels()]
+    assert sorted(ticks) == sorted(titles.values())  # the packs by title, as the filter
     cells = [t.get_text() for t in figure.axes[0].texts]
     assert len(cells) == 2 * len(rows)  # each lean, and under it its interval and n
     assert {f"n={int(r['N']):,}" for r in rows} == {c.rsplit(" · ", 1)[-1] for c in cells

@@ -208,6 +208,7 @@ def test_the_team_by_pack_page_names_each_clear_lean(demo_db: Path, full_report)
     assert result.returncode == 0, result.stderr
     packs = load_library([paths.bundled_lessons_dir()]).packs
     ladders = {p.id: list(p.scale.ladder) for p in packs}
+    titles = {p.id: p.title for p in packs}
     scores: dict[tuple[str, str], list[int]] = {}
     with sqlite3.connect(demo_db) as conn:
         for team, pack, chosen, golden in conn.execute(
@@ -230,8 +231,8 @@ def test_the_team_by_pack_page_names_each_clear_lean(demo_db: Path, full_report)
         if lo > 0 or hi < 0:
             clear += 1
             way = "over-enforces" if lo > 0 else "under-enforces"
-            assert f"{team} on {pack} {way}: net {mean:+.1%} ({lo:+.1%} to {hi:+.1%}), n={n}" \
-                in page
+            assert (f"{team} on {titles[pack]} {way}: net {mean:+.1%} ({lo:+.1%} to "
+                    f"{hi:+.1%}), n={n}") in page
     assert f"{clear} of {len(scores)} team × pack pairs lean clearly" in page
     assert 0 < clear <= 8
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -490,13 +490,16 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
 
 
 def team_pack_figure(section: EnforcementSection, *, dark: bool = False,
-                     figure: FigureBase | None = None) -> Figure:
-    """Net lean of each team (rows) on each pack (columns): shade from under (blue) to over
-    (vermillion), the lean and its 95 % interval written in, bold where the interval is
-    clear of zero; blank where the team answered none of the pack."""
+                     figure: FigureBase | None = None,
+                     pack_titles: Mapping[str, str] | None = None) -> Figure:
+    """Net lean of each team (rows) on each pack (columns, by title where pack_titles has
+    it, as the dashboard's Pack filter): shade from under (blue) to over (vermillion), the
+    lean and its 95 % interval written in, bold where the interval is clear of zero; blank
+    where the team answered none of the pack."""
     rows = section.by_team_pack
+    titles = pack_titles or {}
     teams = sorted({r.team for r in rows})
-    packs = sorted({r.pack for r in rows})
+    packs = sorted({r.pack for r in rows}, key=lambda p: (titles.get(p, p).lower(), p))
     figure, text = _new(*_SIZE["team_pack"](len(teams)), dark, figure)
     _title(figure, "Net lean by team and pack (policy)", text)
     if not rows:
@@ -519,7 +522,9 @@ def team_pack_figure(section: EnforcementSection, *, dark: bool = False,
                                           f"{_signed_pct(r.net_ci[1])} · ")
         axes.annotate(f"{ci}n={r.n:,}", (j, i), xytext=(0, -5.5), textcoords="offset points",
                       ha="center", va="center", fontsize=6.5, color=ink)
-    axes.set_xticks(range(len(packs)), labels=packs, fontsize=8)
+    axes.set_xticks(range(len(packs)), fontsize=8,
+                    labels=[_two_lines(t) if len(t) > 16 else t
+                            for t in (titles.get(p, p) for p in packs)])
     axes.xaxis.tick_top()
     axes.set_yticks(range(len(teams)), labels=teams, fontsize=8)
     axes.tick_params(length=0)

@@ -225,7 +225,7 @@ def _readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
                         f"net {r.net:+.1%}" + (f" ({r.net_ci[0]:+.1%} to {r.net_ci[1]:+.1%})"
                                                if r.net_ci else "")
                         for r in d.enforcement.by_team + d.enforcement.by_site][:10],
-        "team_pack": _team_pack_readings(d),
+        "team_pack": _team_pack_readings(d, words),
         "confusion": [], "trend": [], "attempts": [], "calibration": []}
     for m in d.confusion.matrices:
         off = m.counts.copy()
@@ -267,8 +267,8 @@ def _readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
     return out
 
 
-def _team_pack_readings(d: Dashboard, limit: int = 8) -> list[str]:
-    """The clear leans of teams on packs, strongest first."""
+def _team_pack_readings(d: Dashboard, words: Labels, limit: int = 8) -> list[str]:
+    """The clear leans of teams on packs (by title), strongest first."""
     cells = d.enforcement.by_team_pack
     clear = sorted((r for r in cells if r.net_ci and (r.net_ci[0] > 0 or r.net_ci[1] < 0)),
                    key=lambda r: -abs(r.net or 0))
@@ -276,8 +276,8 @@ def _team_pack_readings(d: Dashboard, limit: int = 8) -> list[str]:
            "of zero)" + (", strongest first:" if clear else ".")]
     for r in clear[:limit]:
         way = "over-enforces" if r.net_ci[0] > 0 else "under-enforces"
-        out.append(f"{r.team} on {r.pack} {way}: net {r.net:+.1%} ({r.net_ci[0]:+.1%} to "
-                   f"{r.net_ci[1]:+.1%}), n={r.n:,}.")
+        out.append(f"{r.team} on {words.pack(r.pack)} {way}: net {r.net:+.1%} "
+                   f"({r.net_ci[0]:+.1%} to {r.net_ci[1]:+.1%}), n={r.n:,}.")
     if len(clear) > limit:
         out.append(f"and {len(clear) - limit} more: every pair is in the chart above.")
     return out
@@ -304,7 +304,8 @@ def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
         ("reviewer_accuracy", lambda f: charts.reviewer_accuracy_figure(d.reviewers, figure=f)),
         ("agreement", lambda f: charts.agreement_figure(d.agreement, figure=f)),
         ("enforcement", lambda f: charts.enforcement_figure(d.enforcement, figure=f)),
-        ("team_pack", lambda f: charts.team_pack_figure(d.enforcement, figure=f)),
+        ("team_pack", lambda f: charts.team_pack_figure(d.enforcement, figure=f,
+                                                        pack_titles=words.packs)),
         ("confusion", lambda f: charts.confusion_figure(d.confusion, figure=f)),
         ("trend", lambda f: charts.trend_figure(d.trend, target=d.headline.target, figure=f)),
         ("attempts", lambda f: charts.attempts_figure(d.trend, figure=f)),

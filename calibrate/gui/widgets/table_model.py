@@ -67,6 +67,7 @@ class Column:
     text: Callable[[Sequence[object]], str] | None = None
     yes_is_good: bool = True  # yes/no colours: False for flags of a problem ("split")
     help: str = ""  # what the column means, shown in its tooltip above the CSV columns
+    tip: Callable[[Sequence[object]], str] | None = None  # a cell's tooltip: the id it shows
 
     def cell(self, row: Sequence[object]) -> str:
         return display(self.value(row)) if self.text is None else self.text(row)
@@ -153,6 +154,8 @@ class RowsModel(QAbstractTableModel):
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.cell(self.rows[row])
+        if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
+            return column.tip(self.rows[row])
         value = column.value(self.rows[row])
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(value, bool):
             return self._yes if value == column.yes_is_good else self._no

@@ -1,7 +1,7 @@
 """What each dashboard table shows: the columns that tell its rows apart first, shares as
 percentages, intervals in one column, ids as the words a lead reads (decision labels, case
-and lesson titles, session kinds). The CSV export keeps every column, with ids, as the core
-section gives them (docs/dashboard-metrics.md)."""
+and lesson titles, session kinds; pack titles beside the Team × pack chart). The CSV export
+keeps every column, with ids, as the core section gives them (docs/dashboard-metrics.md)."""
 
 from __future__ import annotations
 
@@ -114,6 +114,12 @@ class _Builder:
         return Column("Lesson", ("lesson",),
                       lambda row: labels.lesson(str(pack(row)), str(lesson(row))))
 
+    def pack_title(self) -> Column:
+        """The pack by its title, as the Pack filter names it; the id in its tooltip."""
+        pack, labels = self.get("pack"), self.labels
+        return Column("Pack", ("pack",), lambda row: labels.pack(str(pack(row))),
+                      tip=lambda row: f"pack id: {pack(row)}")
+
     def session_kind(self, name: str = "session_kind") -> Column:
         get = self.get(name)
         return Column(column_title(name), (name,), lambda row: session_kind_words(str(get(row))))
@@ -170,7 +176,7 @@ def _team_pack(b: _Builder) -> list[Column]:
     def signed(v: object) -> str:
         return _pct(v, 1, "+")
 
-    return [b.plain("team"), b.plain("pack"), b.plain("n"), b.percent("net", "Net lean", 1, "+"),
+    return [b.plain("team"), b.pack_title(), b.plain("n"), b.percent("net", "Net lean", 1, "+"),
             b.interval("net_lo", "net_hi", "Net 95 %", signed), b.plain("over"),
             b.plain("under"), b.plain("correct"), b.plain("missed_escalations"),
             b.plain("unneeded_escalations")]

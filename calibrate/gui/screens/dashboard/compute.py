@@ -62,16 +62,20 @@ class DashboardResult:
     dark: bool = False
     figures: dict[str, Figure] = field(default_factory=dict)  # the charts built so far
     key: tuple = ()  # its place in _RECENT (database state, filters, target, packs)
+    pack_titles: dict[str, str] = field(default_factory=dict)  # the charts name packs so
 
     def figure(self, name: str) -> Figure:
         """Chart `name` for this result, built on first use (then kept)."""
         if name not in self.figures:
-            self.figures[name] = build_figure(name, self.dashboard, self.dark)
+            self.figures[name] = build_figure(name, self.dashboard, self.dark,
+                                              self.pack_titles)
         return self.figures[name]
 
 
-def build_figure(name: str, d: Dashboard, dark: bool) -> Figure:
-    """One dashboard chart by name (as charts.dashboard_figures.dashboard_figures draws it)."""
+def build_figure(name: str, d: Dashboard, dark: bool,
+                 pack_titles: dict[str, str] | None = None) -> Figure:
+    """One dashboard chart by name (as charts.dashboard_figures.dashboard_figures draws it);
+    packs by their titles where given (the loaded packs')."""
     from calibrate.charts import dashboard_figures as charts
 
     if name == "reviewer_accuracy":
@@ -81,7 +85,7 @@ def build_figure(name: str, d: Dashboard, dark: bool) -> Figure:
     if name == "enforcement":
         return charts.enforcement_figure(d.enforcement, dark=dark)
     if name == "team_pack":
-        return charts.team_pack_figure(d.enforcement, dark=dark)
+        return charts.team_pack_figure(d.enforcement, dark=dark, pack_titles=pack_titles)
     if name == "confusion":
         return charts.confusion_figure(d.confusion, dark=dark)
     if name == "trend":
@@ -165,7 +169,8 @@ def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: floa
             with refuse_damage(db_path):  # a damaged file: a dialog saying what to do
                 dashboard, choices = _compute(db_path, filters, packs, target)
             release_memory()
-        result = DashboardResult(filters, dashboard, choices, dark, key=key)
+        result = DashboardResult(filters, dashboard, choices, dark, key=key,
+                                 pack_titles={p.id: p.title for p in packs})
         if DETAIL_TABLES.intersection(panels):  # panels include the charts
             dashboard.details()
         if dashboard.details_ready:

@@ -177,7 +177,7 @@ class DashboardScreen(QWidget):
         on_screen = self.charts[name].canvas.figure
         if self.result is None or not self.result.dark or not on_screen.axes:
             return on_screen
-        figure = build_figure(name, self.result.dashboard, dark=False)
+        figure = build_figure(name, self.result.dashboard, False, self.result.pack_titles)
         figure.set_size_inches(on_screen.get_size_inches())
         return figure
 
@@ -205,9 +205,10 @@ class DashboardScreen(QWidget):
         lean = _splitter(horizontal, self._chart("enforcement"), self._table("enforcement"),
                          shares=(3, 2))
         self._tab("Enforcement", vertical, lean, self._chart("confusion"), shares=(9, 11))
-        # A team's overall lean can hide opposite leans on different policies.
+        # A team's overall lean can hide opposite leans on different policies. The table's
+        # packs go by title (as the Pack filter): it gets the wider half.
         self._tab("Team × pack", horizontal, self._chart("team_pack"), self._table("team_pack"),
-                  shares=(11, 9))
+                  shares=(2, 3))
         # Side by side: stacked, the weekly chart got a third of the tab's height and its
         # accuracy panel about 60 px.
         self._tab("Trends", horizontal, self._chart("trend"), self._chart("attempts"),
