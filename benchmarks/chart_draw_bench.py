@@ -34,7 +34,7 @@ def dashboard_of(db: Path):
     from calibrate import paths
     from calibrate.core.answer_table import Filters
     from calibrate.core.lessons import load_library
-    from calibrate.gui.screens.dashboard.compute import compute
+    from calibrate.workspace.dashboard import compute
 
     packs = list(load_library([paths.bundled_lessons_dir()]).packs)
     return compute(db, Filters(), packs, 0.9, False).dashboard
@@ -46,8 +46,8 @@ def time_chart(name: str, dashboard, repeat: int, dark: bool, cold: bool) -> dic
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QResizeEvent
 
-    from calibrate.gui.screens.dashboard.compute import build_figure
     from calibrate.gui.widgets.chart_canvas import ChartCanvas
+    from calibrate.workspace.dashboard import build_figure
 
     width, height = SIZES.get(name, DEFAULT_SIZE)
     canvas = ChartCanvas(Figure())
@@ -88,7 +88,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
         if db is None:
-            from calibrate.commands.demo import write_demo
+            from calibrate.workspace.demo import write_demo
 
             db, _ = write_demo(Path(tmp) / "demo.sqlite3", 2026)
         dashboard = dashboard_of(db)

@@ -202,7 +202,7 @@ def peak_rss_now_mb() -> float:
 def stage_open(db: Path, cold: bool) -> dict:
     from statistics import median
 
-    from calibrate.gui.screens.dashboard import compute as compute_module
+    from calibrate.workspace import dashboard as compute_module
 
     with tempfile.TemporaryDirectory() as tmp:
         screen = Screen(db, Path(tmp) / "log.txt")
@@ -239,10 +239,10 @@ def stage_breakdown(db_path: Path) -> dict:
     from calibrate.core.answer_table import Filters
     from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
     from calibrate.core.lessons import load_library
-    from calibrate.gui.screens.dashboard.compute import build_figure, in_roster
     from calibrate.store.answer_cache import AnswerCache
     from calibrate.store.db import open_reader
     from calibrate.store.queries import dispute_rows, load_answers, roster
+    from calibrate.workspace.dashboard import build_figure, in_roster
 
     packs = load_library([paths.bundled_lessons_dir()]).packs
     clauses = case_clauses_of(packs)

@@ -16,9 +16,8 @@ from calibrate import __version__, paths
 from calibrate.core.errors import CalibrateError
 from calibrate.gui.context import AppContext
 from calibrate.log import setup_logging
-from calibrate.store import catalog  # noqa: F401 - the home screen lists profiles through it
-from calibrate.store.db import connect_database
-from calibrate.store.settings import is_demo, newest_answer_time
+from calibrate.workspace import Workspace
+from calibrate.workspace import profiles  # noqa: F401 - the home screen lists profiles through it
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -52,50 +51,18 @@ def build_context(
     args: argparse.Namespace, log_path: Path, load_lessons: bool = True
 ) -> AppContext:
     if getattr(args, "demo", False):
+        from calibrate.workspace.demo import ensure_demo_database
+
         db_path = Path(args.db) if args.db else paths.demo_database()
         ensure_demo_database(db_path)
     else:
         db_path = Path(args.db) if args.db else paths.default_database()
-    is_new = not db_path.exists()
-    conn = connect_database(db_path)
-    context = AppContext(
-        conn=conn,
-        db_path=db_path,
-        lessons_dirs=lesson_folders(args),
-        log_path=log_path,
-        is_demo=is_demo(conn),
-        is_new=is_new,
-    )
+    ws = Workspace.open(db_path, lesson_folders(args))
+    context = AppContext(ws.conn, db_path, ws.lessons_dirs, log_path, is_demo=ws.is_demo,
+                         is_new=ws.is_new)
     if load_lessons:
         context.reload_library()
     return context
-
-
-def ensure_demo_database(path: Path) -> None:
-    """Create the demo history if the file is new or empty; refresh a stale demo file.
-
-    A stale demo file (newest answer more than a few days old) is moved aside, never deleted:
-    someone may have taken lessons in it. Only a file marked as demo is ever moved, so a real
-    database passed by mistake is refused by `write_demo` instead.
-    """
-    from datetime import UTC, date, datetime, timedelta
-
-    if path.exists() and path.stat().st_size > 0:
-        conn = connect_database(path)
-        newest = newest_answer_time(conn) or "" if is_demo(conn) else None
-        conn.close()
-        if newest is None or newest[:10] >= (date.today() - timedelta(days=4)).isoformat():
-            return
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        aside = path.with_name(f"{path.stem}.before-{stamp}{path.suffix}")
-        log.info("demo history in %s is stale: moved to %s, writing it afresh", path, aside)
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(f"{path}{suffix}")
-            if source.exists():
-                source.rename(Path(f"{aside}{suffix}"))
-    from calibrate.commands.demo import DEFAULT_SEED, write_demo
-
-    write_demo(path, DEFAULT_SEED)
 
 
 def display_problem() -> str | None:

@@ -36,46 +36,10 @@ ALLOWED: dict[str, set[str]] = {
     "base": set(),
 }
 
-# Imports that break the table TODAY, each a (file, imported module) pair. The "workspace"
-# work (issue 13) removes them: faces reach the store through calibrate/workspace/, and demo
-# writing moves below app.py. The test fails on an entry that no longer happens, so this
-# list only shrinks; never add to it.
-KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
-    ("calibrate/app.py", "calibrate.commands.demo"),
-    ("calibrate/app.py", "calibrate.store.catalog"),
-    ("calibrate/app.py", "calibrate.store.db"),
-    ("calibrate/app.py", "calibrate.store.settings"),
-    ("calibrate/commands/demo.py", "calibrate.store.db"),
-    ("calibrate/commands/demo.py", "calibrate.store.exchange"),
-    ("calibrate/commands/exchange.py", "calibrate.store.answer_cache"),
-    ("calibrate/commands/exchange.py", "calibrate.store.db"),
-    ("calibrate/commands/exchange.py", "calibrate.store.exchange"),
-    ("calibrate/commands/exchange.py", "calibrate.store.history_csv"),
-    ("calibrate/commands/exchange.py", "calibrate.store.integrity"),
-    ("calibrate/commands/report.py", "calibrate.store.answer_cache"),
-    ("calibrate/commands/report.py", "calibrate.store.db"),
-    ("calibrate/commands/report.py", "calibrate.store.exchange"),
-    ("calibrate/commands/report.py", "calibrate.store.integrity"),
-    ("calibrate/commands/report.py", "calibrate.store.queries"),
-    ("calibrate/gui/context.py", "calibrate.store.db"),
-    ("calibrate/gui/main_window.py", "calibrate.store.answer_cache"),
-    ("calibrate/gui/main_window.py", "calibrate.store.db"),
-    ("calibrate/gui/passcode_dialog.py", "calibrate.store.settings"),
-    ("calibrate/gui/screens/dashboard/compute.py", "calibrate.store.answer_cache"),
-    ("calibrate/gui/screens/dashboard/compute.py", "calibrate.store.db"),
-    ("calibrate/gui/screens/dashboard/compute.py", "calibrate.store.integrity"),
-    ("calibrate/gui/screens/dashboard/compute.py", "calibrate.store.queries"),
-    ("calibrate/gui/screens/dashboard/importing.py", "calibrate.store.db"),
-    ("calibrate/gui/screens/dashboard/importing.py", "calibrate.store.exchange"),
-    ("calibrate/gui/screens/dashboard/importing.py", "calibrate.store.history_csv"),
-    ("calibrate/gui/screens/home.py", "calibrate.store.catalog"),
-    ("calibrate/gui/screens/lesson/controller.py", "calibrate.store.answers"),
-    ("calibrate/gui/screens/lesson/controller.py", "calibrate.store.catalog"),
-    ("calibrate/gui/screens/lesson/controller.py", "calibrate.store.disputes"),
-    ("calibrate/gui/screens/lesson/controller.py", "calibrate.store.sessions"),
-    ("calibrate/gui/screens/lesson_list.py", "calibrate.store.answers"),
-    ("calibrate/gui/screens/lesson_list.py", "calibrate.store.sessions"),
-}
+# Imports that break the table today, each a (file, imported module) pair. Empty since the
+# workspace (issue 13) took the faces' store imports; the test fails on an entry that no
+# longer happens, so this list only shrinks; never add to it.
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

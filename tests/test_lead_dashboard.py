@@ -177,7 +177,7 @@ def test_importing_an_export_twice_adds_nothing_the_second_time(qtbot, app_windo
 def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
         qtbot, app_window, dialogs: list[str]) -> None:
     from calibrate.core.answer_table import Filters
-    from calibrate.gui.screens.dashboard import compute as compute_module
+    from calibrate.workspace import dashboard as compute_module
 
     seed(app_window)
     dashboard = open_dashboard(qtbot, app_window)
@@ -303,8 +303,8 @@ def test_a_detail_tab_shown_while_its_sections_compute_gets_its_charts_built_off
         qtbot, app_window, monkeypatch) -> None:
     import threading
 
-    from calibrate.gui.screens.dashboard import compute as compute_module
     from calibrate.gui.screens.dashboard import screen as screen_module
+    from calibrate.workspace import dashboard as compute_module
 
     built_on: dict[str, str] = {}
     real_figure = compute_module.DashboardResult.figure

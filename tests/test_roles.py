@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
@@ -21,6 +22,7 @@ from calibrate.core.passcodes import hash_passcode, needs_rehash, verify_passcod
 from calibrate.gui import prompts
 from calibrate.gui.passcode_dialog import WRONG, Mode, PasscodeDialog
 from calibrate.store import settings
+from calibrate.workspace import Workspace
 
 OWASP_N = 2**17
 
@@ -37,7 +39,8 @@ def _cost(stored: str) -> int:
 
 
 def _dialog(qtbot, db) -> PasscodeDialog:
-    dialog = PasscodeDialog(db)
+    dialog = PasscodeDialog(Workspace(db.conn, Path(db.conn.execute(
+        "PRAGMA database_list").fetchone()[2]), []).profiles)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -725,16 +725,38 @@ def calibration_figure(section: CalibrationSection, *, dark: bool = False,
 FigureFunction = Callable[..., Figure]
 
 
+# The one chart name → figure table: the dashboard screen, the PDF report and the benchmarks
+# draw each chart through it. `f`: a (sub)figure to draw into (the report's chart pages).
+# Each chart from (dashboard, dark, figure to draw into, pack id → title for the charts that
+# name packs).
+_Draw = Callable[[Dashboard, bool, FigureBase | None, Mapping[str, str] | None], Figure]
+_FIGURES: dict[str, _Draw] = {
+    "reviewer_accuracy": lambda d, dark, f, _: reviewer_accuracy_figure(d.reviewers, dark=dark,
+                                                                        figure=f),
+    "agreement": lambda d, dark, f, _: agreement_figure(d.agreement, dark=dark, figure=f),
+    "enforcement": lambda d, dark, f, _: enforcement_figure(d.enforcement, dark=dark,
+                                                            figure=f),
+    "team_pack": lambda d, dark, f, titles: team_pack_figure(d.enforcement, dark=dark,
+                                                             figure=f, pack_titles=titles),
+    "confusion": lambda d, dark, f, _: confusion_figure(d.confusion, dark=dark, figure=f),
+    "trend": lambda d, dark, f, _: trend_figure(d.trend, dark=dark, target=d.headline.target,
+                                                figure=f),
+    "attempts": lambda d, dark, f, _: attempts_figure(d.trend, dark=dark, figure=f),
+    "calibration": lambda d, dark, f, _: calibration_figure(d.calibration, dark=dark,
+                                                            figure=f),
+}
+FIGURE_NAMES = tuple(_FIGURES)  # reading order
+
+
+def dashboard_figure(name: str, dashboard: Dashboard, *, dark: bool = False,
+                     figure: FigureBase | None = None,
+                     pack_titles: Mapping[str, str] | None = None) -> Figure:
+    """One dashboard chart by name, on a new figure or drawn into `figure`, packs by their
+    titles where given (KeyError for a name no chart has)."""
+    return _FIGURES[name](dashboard, dark, figure, pack_titles)
+
+
 def dashboard_figures(dashboard: Dashboard, *, dark: bool = False
                       ) -> list[tuple[str, Figure]]:
     """Every dashboard chart, in reading order, by name (for the report and benchmarks)."""
-    return [
-        ("reviewer_accuracy", reviewer_accuracy_figure(dashboard.reviewers, dark=dark)),
-        ("agreement", agreement_figure(dashboard.agreement, dark=dark)),
-        ("enforcement", enforcement_figure(dashboard.enforcement, dark=dark)),
-        ("team_pack", team_pack_figure(dashboard.enforcement, dark=dark)),
-        ("confusion", confusion_figure(dashboard.confusion, dark=dark)),
-        ("trend", trend_figure(dashboard.trend, dark=dark, target=dashboard.headline.target)),
-        ("attempts", attempts_figure(dashboard.trend, dark=dark)),
-        ("calibration", calibration_figure(dashboard.calibration, dark=dark)),
-    ]
+    return [(name, dashboard_figure(name, dashboard, dark=dark)) for name in FIGURE_NAMES]

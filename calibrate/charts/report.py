@@ -8,8 +8,9 @@ the head of a list it says on which page the whole list is.
 
 from __future__ import annotations
 
+import functools
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -292,6 +293,11 @@ def _too_few_clauses(d: Dashboard) -> list[str]:
             INTERVALS_NOTE]
 
 
+def _draw_into(name: str, d: Dashboard, pack_titles: Mapping[str, str],
+               figure: SubFigure) -> Figure:
+    return charts.dashboard_figure(name, d, figure=figure, pack_titles=pack_titles)
+
+
 def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
                  generated: datetime | None = None, demo: bool = False,
                  labels: Labels | None = None) -> int:
@@ -301,16 +307,8 @@ def write_report(d: Dashboard, out: Path, *, filters: str = "all answers",
     words = labels or Labels()
     readings = _readings(d, words)
     draws: list[tuple[str, Callable[..., Figure]]] = [
-        ("reviewer_accuracy", lambda f: charts.reviewer_accuracy_figure(d.reviewers, figure=f)),
-        ("agreement", lambda f: charts.agreement_figure(d.agreement, figure=f)),
-        ("enforcement", lambda f: charts.enforcement_figure(d.enforcement, figure=f)),
-        ("team_pack", lambda f: charts.team_pack_figure(d.enforcement, figure=f,
-                                                        pack_titles=words.packs)),
-        ("confusion", lambda f: charts.confusion_figure(d.confusion, figure=f)),
-        ("trend", lambda f: charts.trend_figure(d.trend, target=d.headline.target, figure=f)),
-        ("attempts", lambda f: charts.attempts_figure(d.trend, figure=f)),
-        ("calibration", lambda f: charts.calibration_figure(d.calibration, figure=f)),
-    ]
+        (name, functools.partial(_draw_into, name, d, words.packs))
+        for name in charts.FIGURE_NAMES]
     # The lists first: page 1 says on which page each whole list is.
     first_list = 2 + len(draws)
     tables, lists = list_pages(d, filters, demo, words)

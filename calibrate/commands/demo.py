@@ -10,15 +10,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from calibrate.commands import whole_number
+from calibrate.core.demo_words import DEFAULT_SEED
 from calibrate.core.wording import counted
-
-if TYPE_CHECKING:
-    from calibrate.core.demo_history import DemoHistory
-
-DEFAULT_SEED = 2026  # calibrate.core.demo_history.DEFAULT_SEED, without importing numpy here
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the demo; 0 on success, 2 with one line on stderr when refused."""
     from calibrate.core.errors import CalibrateError
+    from calibrate.workspace.demo import write_demo
 
     started = time.perf_counter()
     try:
@@ -60,42 +56,3 @@ def run(args: argparse.Namespace) -> int:
           f"{counted(len(history.disputes), 'dispute')} "
           f"(seed {args.seed}, {time.perf_counter() - started:.2f} s).")
     return 0
-
-
-def write_demo(db_path: Path | None, seed: int) -> tuple[Path, DemoHistory]:
-    """Check the target, simulate, and write; a file this call created is removed on failure."""
-    from datetime import UTC, datetime
-
-    from calibrate import paths
-    from calibrate.core.demo_history import DEMO_PACKS, generate_history
-    from calibrate.core.lessons import load_library
-    from calibrate.store.db import open_database
-    from calibrate.store.exchange import (
-        ExchangeError,
-        check_new_or_empty,
-        remove_database_files,
-        write_demo_history,
-    )
-
-    path = Path(db_path) if db_path is not None else paths.demo_database()
-    check_new_or_empty(path)
-    lessons = paths.bundled_lessons_dir()
-    if lessons is None:
-        raise ExchangeError("the bundled demo packs were not found; reinstall Calibrate")
-    packs = [p for p in load_library([lessons]).packs if p.id in DEMO_PACKS]
-    now = datetime.now(UTC)
-    try:
-        history = generate_history(packs, today=now.date(), seed=seed, not_after=now)
-    except ValueError as error:
-        raise ExchangeError(str(error)) from None
-    existed = path.exists()
-    db = open_database(path)
-    try:
-        write_demo_history(db, history, packs)
-    except BaseException:
-        db.conn.close()
-        if not existed:
-            remove_database_files(path)
-        raise
-    db.conn.close()
-    return path, history

@@ -1,32 +1,21 @@
 """`calibrate export` and `calibrate import`: move answers between databases; import history.
 
 Exports and imports are described in docs/exchange.md. A historic results spreadsheet
-(`import --csv`) is read and checked by calibrate/store/history_csv.py before the database is
-opened.
+(`import --csv`) is read and checked whole before the database is opened; both imports are
+the workspace's one import (calibrate/workspace/exchange.py), as the dashboard's is.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from calibrate.commands import make_parent_folder
 from calibrate.core.errors import CalibrateError
 from calibrate.core.wording import counted
-from calibrate.store.history_csv import (
-    OPTIONAL,
-    REQUIRED,
-    HistoryError,
-    HistoryFileError,
-    merge_history,
-    read_history_csv,
-)
-
-if TYPE_CHECKING:
-    from calibrate.store.exchange import ImportResult
+from calibrate.workspace.exchange import OPTIONAL, REQUIRED
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -59,22 +48,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _fail(command: str, error: BaseException, database: Path | None = None) -> int:
     """One line for a refused file; bad rows as `FILE: row N` lines + a count."""
-    from calibrate.store.exchange import BadRowsError
-    from calibrate.store.integrity import damaged, is_damage
+    from calibrate.workspace import damage_message
+    from calibrate.workspace.exchange import bad_rows
 
-    if isinstance(error, HistoryError | BadRowsError) and not isinstance(error,
-                                                                         HistoryFileError):
+    problems = bad_rows(error)
+    if problems is not None:
         # DESIGN.md: the first line says why, up to 20 lines follow, one per problem.
-        more = len(error.problems) - MAX_PROBLEMS_SHOWN
-        print(f"calibrate {command}: {counted(len(error.problems), 'bad row')}"
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        print(f"calibrate {command}: {counted(len(problems), 'bad row')}"
               + (f" ({more} more not shown)" if more > 0 else "") + "; nothing was imported",
               file=sys.stderr)
-        for line in error.problems[:MAX_PROBLEMS_SHOWN]:
+        for line in problems[:MAX_PROBLEMS_SHOWN]:
             print(line, file=sys.stderr)
     elif isinstance(error, CalibrateError):
         print(f"calibrate {command}: {error}", file=sys.stderr)
-    elif is_damage(error):  # SQLite saw the damage in the database file
-        print(f"calibrate {command}: {damaged(database, str(error))}", file=sys.stderr)
+    elif (damage := damage_message(error, database)) is not None:  # SQLite saw damage
+        print(f"calibrate {command}: {damage}", file=sys.stderr)
     else:  # the contract: never a traceback
         print(f"calibrate {command}: unexpected error: {type(error).__name__}: "
               f"{' '.join(str(error).split())}", file=sys.stderr)
@@ -89,8 +78,7 @@ def _database(path: Path | None) -> Path:
 
 def run_export(args: argparse.Namespace) -> int:
     """Export every exchangeable row; 0 on success, 2 with one line on stderr when refused."""
-    from calibrate.store.db import open_database
-    from calibrate.store.exchange import ExchangeError, export_database
+    from calibrate.workspace.exchange import ExchangeError, export_answers
 
     try:
         db_path = _database(args.db)
@@ -99,11 +87,7 @@ def run_export(args: argparse.Namespace) -> int:
         if args.out.resolve() == db_path.resolve():
             raise ExchangeError(f"--out {args.out} is the database itself; choose another name")
         make_parent_folder(args.out)
-        db = open_database(db_path)
-        try:
-            counts = export_database(db, args.out)
-        finally:
-            db.conn.close()
+        counts = export_answers(db_path, args.out)
     except Exception as error:
         return _fail("export", error, _database(args.db))
     print(f"Exported {counted(counts['answers'], 'answer')} "
@@ -114,74 +98,31 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Merge a file into the database in one transaction; 2 and nothing written if refused."""
-    from calibrate.store.exchange import ExchangeError
+    from calibrate.workspace.exchange import ExchangeError, import_answers
 
+    cache_failures: list[BaseException] = []
     try:
         if (args.file is None) == (args.csv is None):
             raise ExchangeError("give either an export FILE or --csv HISTORY.csv (one of them)")
-        if args.csv is not None:
-            result = _import_csv(args.csv, _database(args.db), args.lessons)
-            source = args.csv
-        else:
-            result = _import_export(args.file, _database(args.db), args.lessons)
-            source = args.file
+        source = args.csv if args.csv is not None else args.file
+        packs = _packs(args.lessons)  # which clauses each pack version has
+        result = import_answers(_database(args.db), source, packs,
+                                history_csv=args.csv is not None,
+                                on_cache_failure=cache_failures.append)
     except Exception as error:
         return _fail("import", error, _database(args.db))
     print(f"{source}: {result.summary()}.", flush=True)
-    if result.added["answers"]:
-        _warm_answer_cache(_database(args.db))
-    return 0
-
-
-def _import_export(file: Path, db_path: Path, lessons: Sequence[Path]) -> ImportResult:
-    from calibrate.store.exchange import load_export, merge_export
-
-    export = load_export(file)  # checked whole before the database is touched
-    packs = _packs(lessons)  # which clauses each pack version has
-    return _in_database(db_path, lambda db: merge_export(db, export, packs))
-
-
-def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportResult:
-    """Run work(db); a database file this call created is removed again if work fails."""
-    from calibrate.store.db import open_database
-    from calibrate.store.exchange import remove_database_files
-
-    existed = db_path.exists()
-    db = open_database(db_path)
-    try:
-        return work(db)
-    except BaseException:
-        db.conn.close()
-        if not existed:
-            remove_database_files(db_path)
-        raise
-    finally:
-        db.conn.close()
-
-
-def _warm_answer_cache(db_path: Path) -> None:
-    """Extend the dashboard's answer cache with what was imported, so the lead's next
-    dashboard open reads only the cache (a million answers: ~4 s here instead of there).
-    The import is committed by now: nothing here can undo it."""
-    from calibrate.store.answer_cache import warm
-
-    try:
-        warm(db_path)
-    except Exception as error:  # the dashboard reads what is missing on its next open
+    for error in cache_failures:  # the import is committed: a note, not a failure
         print(f"note: the dashboard's answer cache was not updated ({error}); the dashboard "
               "will read the answers when it next opens.", file=sys.stderr)
-
-
-def _import_csv(csv_path: Path, db_path: Path, lessons: Sequence[Path]) -> ImportResult:
-    records = read_history_csv(csv_path, _packs(lessons))
-    return _in_database(db_path, lambda db: merge_history(db, csv_path, records))
+    return 0
 
 
 def _packs(lessons: Sequence[Path]) -> list:
     """The bundled packs and those in --lessons folders (a trainer's checkout wins)."""
     from calibrate import paths
     from calibrate.core.lessons import load_library
-    from calibrate.store.exchange import ExchangeError
+    from calibrate.workspace.exchange import ExchangeError
 
     bundled = paths.bundled_lessons_dir()
     folders = [d for d in [bundled] if d is not None] + list(lessons)

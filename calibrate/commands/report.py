@@ -74,10 +74,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"calibrate report: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     except Exception as error:  # the contract: never a traceback
-        from calibrate.store.integrity import damaged, is_damage
+        from calibrate.workspace import damage_message
 
-        if is_damage(error):  # SQLite saw the damage: the same line as when a count shows it
-            print(f"calibrate report: {damaged(args.db, str(error))}", file=sys.stderr)
+        # SQLite saw the damage: the same line as when a count shows it
+        if (damage := damage_message(error, args.db)) is not None:
+            print(f"calibrate report: {damage}", file=sys.stderr)
             return 2
         print(f"calibrate report: unexpected error: {type(error).__name__}: "
               f"{' '.join(str(error).split())}", file=sys.stderr)
@@ -128,48 +129,30 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
         raise ReportError(f"--since {args.since} is after --until {args.until}")
 
     from calibrate import paths
-    from calibrate.charts.report import write_report
     from calibrate.commands import make_parent_folder
     from calibrate.core.answer_table import Filters
-    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
-    from calibrate.core.lessons import load_library
-    from calibrate.store.answer_cache import AnswerCache
-    from calibrate.store.db import open_database
-    from calibrate.store.exchange import is_demo
-    from calibrate.store.queries import dispute_rows, filter_choices, load_answers, roster
+    from calibrate.workspace import Workspace
 
-    folders = [p for p in [paths.bundled_lessons_dir(), *args.lessons] if p is not None]
     for folder in args.lessons:
         if not folder.is_dir():
             raise ReportError(f"{folder}: no such lessons folder")
-    packs = load_library(folders, bundled=paths.bundled_lessons_dir()).packs  # --lessons win
+    folders = [p for p in [paths.bundled_lessons_dir(), *args.lessons] if p is not None]
     filters = Filters(teams=tuple(args.team) if args.team else None,
                       sites=tuple(args.site) if args.site else None,
                       packs=tuple(args.pack) if args.pack else None,
                       since=args.since, until=args.until)
-    db = open_database(db_path)
+    ws = Workspace.open(db_path, folders)
     try:
-        cache = AnswerCache()  # read once for the check and the report
-        everyone = roster(db)
-        check_filters(args, db_path, filter_choices(db, cache=cache), everyone,
-                      {p.id for p in packs})
-        table = load_answers(db, filters, packs, cache=cache)
-        people = [p for p in everyone
-                  if (not args.team or p["team"] in args.team)
-                  and (not args.site or p["site"] in args.site)]
-        disputes = dispute_rows(db, filters)
-        demo = is_demo(db)
+        packs = ws.lessons.load().packs  # --lessons win over the bundled packs
+        choices, everyone = ws.dashboard.choices()
+        check_filters(args, db_path, choices, everyone, {p.id for p in packs})
+        # The dashboard screen's own pipeline: the same answers, roster and sections.
+        dashboard = ws.dashboard.compute(filters, args.target).dashboard
+        make_parent_folder(out)
+        try:
+            pages = ws.reports.write(dashboard, out, filters=describe_filters(args))
+        except OSError as error:
+            raise ReportError(f"{out}: cannot write the report ({error.strerror})") from None
     finally:
-        db.conn.close()
-    period = (args.since, args.until) if args.since and args.until else None
-    dashboard = compute_dashboard(table, people, disputes, target=args.target, period=period,
-                                  case_clauses=case_clauses_of(packs), packs=args.pack)
-    make_parent_folder(out)
-    try:
-        from calibrate.core.lead.labels import Labels
-
-        pages = write_report(dashboard, out, filters=describe_filters(args), demo=demo,
-                             labels=Labels.of_packs(packs))  # words, as from the dashboard
-    except OSError as error:
-        raise ReportError(f"{out}: cannot write the report ({error.strerror})") from None
+        ws.close()
     return out, pages

@@ -19,10 +19,9 @@ from typing import Any
 import numpy as np
 
 from calibrate.core.answer_rules import demo_id
-from calibrate.core.demo_words import AMBIGUOUS, DISPUTE_NOTES, NAMES, NOTES
+from calibrate.core.demo_words import AMBIGUOUS, DEFAULT_SEED, DISPUTE_NOTES, NAMES, NOTES
 from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Lesson, Pack, Profile
 
-DEFAULT_SEED = 2026
 WEEKS = 6
 SITE_UTC_OFFSET = {"Lisbon": 0, "Manila": 8}  # hours; Lisbon's winter time, Manila has no DST
 OVER_ENFORCING_SITE = "Manila"

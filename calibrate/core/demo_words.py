@@ -1,10 +1,13 @@
 """The words of the demo history: moderators' names, ambiguous readings, dispute and answer notes.
 
-Data only, read by demo_history's simulation. Order matters: the simulation draws from these
+Data only (no numpy: `calibrate demo` reads DEFAULT_SEED here for its --help), read by
+demo_history's simulation. Order matters: the simulation draws from these
 tuples by index, so reordering or editing an entry changes the demo for every seed.
 """
 
 from __future__ import annotations
+
+DEFAULT_SEED = 2026  # the seed of the demo history the app and `calibrate demo` write
 
 NAMES = {
     "Lisbon": tuple(", ".join((

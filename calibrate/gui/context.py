@@ -1,31 +1,26 @@
-"""What every screen needs: the open database, the loaded packs, the current profile."""
+"""What every screen needs: the workspace (database, packs, managers) and the GUI's own
+state beside it — the current profile and the log file errors point to."""
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from calibrate.core.lessons_result import LoadResult
-from calibrate.store.db import wrap_connection
+from calibrate.workspace import Connection, Workspace
 
 if TYPE_CHECKING:
-    import sqlite3
     from pathlib import Path
 
-    import sqlite_utils
-
-    from calibrate.core.models import Pack
+    from calibrate.core.lessons_result import LoadResult
     from calibrate.core.profiles import Profile
 
 
-class AppContext:
-    """`conn` is the one connection to the database; `db` is sqlite-utils over that same
-    connection, made on first use so that the first screen opens without importing it.
-    (A plain class: a dataclass costs ~1 ms of start-up to build.)"""
+class AppContext(Workspace):
+    """The app's Workspace; `profile` (who is taking lessons) is the GUI's, not the
+    workspace's: a command has none."""
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         db_path: Path,
         lessons_dirs: list[Path],
         log_path: Path,
@@ -34,25 +29,6 @@ class AppContext:
         is_demo: bool = False,
         is_new: bool = False,  # the database file was created by this start (a mistyped --db?)
     ):
-        self.conn = conn
-        self.db_path = db_path
-        self.lessons_dirs = lessons_dirs
+        super().__init__(conn, db_path, lessons_dirs, library, is_demo=is_demo, is_new=is_new)
         self.log_path = log_path
-        self.library = LoadResult() if library is None else library
         self.profile = profile
-        self.is_demo = is_demo
-        self.is_new = is_new
-
-    @cached_property
-    def db(self) -> sqlite_utils.Database:
-        return wrap_connection(self.conn)
-
-    def reload_library(self) -> LoadResult:
-        from calibrate import paths
-        from calibrate.core.lessons import load_library  # pydantic: ~0.1 s, not at start-up
-
-        self.library = load_library(self.lessons_dirs, bundled=paths.bundled_lessons_dir())
-        return self.library
-
-    def pack(self, pack_id: str) -> Pack:
-        return next(p for p in self.library.packs if p.id == pack_id)

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
 
-    from calibrate.core.lessons_result import LoadResult
     from calibrate.gui.context import AppContext
     from calibrate.gui.screens.lesson_list import LessonListScreen
     from calibrate.gui.tasks import TaskRunner
@@ -160,7 +159,7 @@ class MainWindow(QMainWindow):
 
         if self.dashboard is not None and self.stack.currentWidget() is self.dashboard:
             return
-        dialog = PasscodeDialog(self.context.db, "lead", self)
+        dialog = PasscodeDialog(self.context.profiles, "lead", self)
         if prompts.run_dialog(dialog) != PasscodeDialog.DialogCode.Accepted:
             return
         self.open_dashboard_unlocked()
@@ -286,7 +285,7 @@ class MainWindow(QMainWindow):
         folders = list(self.context.lessons_dirs)
         self.runner.run(
             "lessons",
-            lambda: _load_library(folders),
+            lambda: self.context.lessons.read(folders),
             self._on_lessons_loaded,
             self._on_lessons_failed,
         )
@@ -304,13 +303,12 @@ class MainWindow(QMainWindow):
         """A lead's database (tens of thousands of answers and more) has the dashboard's
         answer cache file brought up to date in the background, so the first dashboard open
         reads only new rows (a million answers: ~0.5 s instead of ~3.7 s). Smaller ones: a
-        query. A daemon thread, not the runner: quitting never waits for it (its file is
+        query. Detached from the runner's pool: quitting never waits for it (its file is
         written atomically, so a cut-short write leaves the old cache)."""
-        import threading
-
-        self.cache_warming = threading.Thread(
-            target=_warm, args=(self.context.db_path,), name="answer-cache", daemon=True)
-        self.cache_warming.start()
+        context = self.context  # ws.dashboard imports numpy: on the worker, not here
+        self.cache_warming = self.runner.run_detached(
+            "answer-cache", lambda: context.dashboard.warm_cache(), lambda _read: None,
+            _on_warming_failed, name="answer-cache")
 
     def _on_lessons_failed(self, error: BaseException) -> None:
         self.lessons_loading = False
@@ -351,22 +349,7 @@ class MainWindow(QMainWindow):
         )
 
 
-def _warm(db_path) -> None:
-    """On its own thread: numpy and the cache load here, never on the GUI thread."""
-    try:
-        from calibrate.store.answer_cache import warm
-
-        warm(db_path)
-    except Exception:  # the dashboard reads what is missing when it opens
-        log.exception("the answer cache was not brought up to date")
-
-
-def _load_library(folders: list) -> LoadResult:
-    """On the worker thread, imports included: the loader and pydantic take ~0.1 s to import,
-    and an import on the GUI thread would hold the window still for that long."""
-    from calibrate import paths
-    from calibrate.core.lessons import load_library
-    from calibrate.store.db import preload_sqlite_utils
-
-    preload_sqlite_utils()
-    return load_library(folders, bundled=paths.bundled_lessons_dir())
+def _on_warming_failed(_error: BaseException) -> None:
+    """Logged by the runner; nothing to show: the dashboard reads what is missing when it
+    opens."""
+    log.warning("the answer cache was not brought up to date")

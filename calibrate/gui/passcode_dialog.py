@@ -8,6 +8,7 @@ at N = 2^17 takes about a second, so every hash runs off the GUI thread.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from calibrate.core.passcodes import MIN_LENGTH, hash_passcode, needs_rehash, verify_passcode
 from calibrate.gui.tasks import TaskRunner
-from calibrate.store import settings
+
+if TYPE_CHECKING:
+    from calibrate.workspace.profiles import ProfilesManager
 
 NOTICE = (
     "This passcode is a local gate on this computer, not access control. It keeps the next "
@@ -65,13 +68,14 @@ def _intro(mode: Mode, role: str) -> str:
 class PasscodeDialog(QDialog):
     """Accepted only with the right passcode, or after setting, changing or resetting it."""
 
-    def __init__(self, db, role: str = "lead", parent: QWidget | None = None):
+    def __init__(self, profiles: ProfilesManager, role: str = "lead",
+                 parent: QWidget | None = None):
         super().__init__(parent)
-        self.db, self.role = db, role
+        self.profiles, self.role = profiles, role
         self.setObjectName("passcodeDialog")
         self.setWindowTitle(f"{role.title()} area")
         self.setMinimumWidth(460)
-        self._stored = settings.passcode_hash(db, role)
+        self._stored = profiles.passcode_hash(role)
         self._runner = TaskRunner(self)
         self._busy = False
         layout = QVBoxLayout(self)
@@ -184,7 +188,7 @@ class PasscodeDialog(QDialog):
             self.passcode.setFocus()
             return
         if new_hash:
-            settings.set_passcode_hash(self.db, self.role, new_hash, EVENTS[self._mode])
+            self.profiles.set_passcode_hash(self.role, new_hash, EVENTS[self._mode])
         self.accept()
 
     def _on_check_failed(self, _error: BaseException) -> None:
@@ -207,10 +211,10 @@ class PasscodeDialog(QDialog):
             super().reject()
 
 
-def reset_notice(db, role: str = "lead") -> str:
+def reset_notice(profiles: ProfilesManager, role: str = "lead") -> str:
     """The dashboard's 'Lead passcode reset on DATE ...' line after a reset without the old
     passcode, else ""."""
-    resets, last = settings.passcode_resets(db, role)
+    resets, last = profiles.passcode_resets(role)
     if not resets or last is None:
         return ""
     when = last[:16].replace("T", " ") + " UTC"

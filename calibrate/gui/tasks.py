@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+if TYPE_CHECKING:
+    import threading
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,35 @@ class TaskRunner(QObject):
         self._handlers[self._ticket] = (key, on_done, on_error)
         self.busy_changed.emit(True)
         self._pool.start(_Job(self._ticket, work, self._relay))
+
+    def run_detached(
+        self,
+        key: str,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        name: str = "detached-task",
+    ) -> threading.Thread:
+        """`run`, on a daemon thread of its own instead of the pool: for work that quitting
+        must not wait for (the pool's threads are waited for when the window closes). Only
+        for work that a cut-short run cannot harm. Returns the thread (tests join it)."""
+        import threading  # not at start-up: the first screen runs no task
+
+        self._ticket += 1
+        self._latest[key] = self._ticket
+        self._handlers[self._ticket] = (key, on_done, on_error)
+        self.busy_changed.emit(True)
+        job = _Job(self._ticket, work, self._relay)
+
+        def run_job() -> None:
+            try:
+                job.run()
+            except RuntimeError:  # the runner closed with its window: nobody awaits the result
+                log.debug("%s finished after its runner was gone", name)
+
+        thread = threading.Thread(target=run_job, name=name, daemon=True)
+        thread.start()
+        return thread
 
     @property
     def busy(self) -> bool:

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     Migration = Callable[[sqlite_utils.Database], None]
+    Database = sqlite_utils.Database  # for annotations above the store (no sqlite import)
+
+Connection = sqlite3.Connection  # the plain connection's type, for annotations above the store
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # len(MIGRATIONS) in calibrate/store/migrations.py; a test keeps the two equal, so a current

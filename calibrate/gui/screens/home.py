@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.store import catalog
-
 if TYPE_CHECKING:  # annotations only: the first screen imports little (calibrate/app.py)
     from PySide6.QtWidgets import QListWidgetItem
 
@@ -117,7 +115,7 @@ class HomeScreen(QWidget):
         self.profiles.clear()
         # Rows map to self._listed (not item data roles: the Qt enum namespace costs ~15 ms
         # of start-up to load).
-        self._listed = catalog.list_profiles(self.context.conn)
+        self._listed = self.context.profiles.listed()
         for profile in self._listed:
             where = " · ".join(x for x in (profile.team, profile.site) if x)
             self.profiles.addItem(f"{profile.name}" + (f"   —   {where}" if where else ""))
@@ -178,8 +176,8 @@ class HomeScreen(QWidget):
             self.create_error.setText("Enter a name first.")
             self.name.setFocus()
             return
-        profile: Profile = catalog.create_profile(
-            self.context.db, name, self.team.text(), self.site.text()
+        profile: Profile = self.context.profiles.create(
+            name, self.team.text(), self.site.text()
         )
         self.name.clear()
         self.create_error.clear()

@@ -24,8 +24,6 @@ from calibrate.core.wording import counted
 from calibrate.gui import plain_text, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.problems_dialog import ProblemsDialog, problems_summary
-from calibrate.store import answers as answer_store
-from calibrate.store import sessions
 
 PACK_ROLE = Qt.ItemDataRole.UserRole
 LESSON_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -91,7 +89,7 @@ class LessonListScreen(QWidget):
         profile = self.context.profile
         name = f" for {html.escape(profile.name)}" if profile else ""
         self.heading.setText(f"<h2>Lessons{name}</h2>")
-        progress = sessions.lesson_progress(self.context.db, profile.id) if profile else {}
+        progress = self.context.sessions.lesson_progress(profile.id) if profile else {}
         self.tree.clear()
         for pack in self.context.library.packs:
             pack_item = QTreeWidgetItem(
@@ -180,12 +178,12 @@ class LessonListScreen(QWidget):
             else f"In progress {entry['answered']}/{total}"
         )
         result, colour = "", None
-        finished = sessions.latest_finished_session(
-            self.context.db, self.context.profile.id, pack.id, lesson_id
+        finished = self.context.sessions.last_finished_answers(
+            self.context.profile.id, pack.id, lesson_id
         )
-        if finished:
+        if finished is not None:
             summary = summarise(
-                answer_store.answers_for_session(self.context.db, finished),
+                finished,
                 pack.cases,
                 total,
                 pack.pass_mark,

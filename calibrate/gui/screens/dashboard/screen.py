@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -32,15 +33,6 @@ from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
 from calibrate.gui.passcode_dialog import reset_notice
 from calibrate.gui.screens.dashboard.columns import table_columns
-from calibrate.gui.screens.dashboard.compute import (
-    DashboardResult,
-    build_figure,
-    complete,
-    compute,
-    finish_details,
-    new_request,
-    release_memory,
-)
 from calibrate.gui.screens.dashboard.filters import FilterBar
 from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.widgets.chart_panel import ChartPanel
@@ -51,6 +43,18 @@ from calibrate.gui.widgets.table_panel import (
     start_folder,
     write_csv,
 )
+from calibrate.workspace.dashboard import (
+    DashboardResult,
+    build_figure,
+    complete,
+    compute,
+    finish_details,
+    new_request,
+    release_memory,
+)
+
+if TYPE_CHECKING:
+    from calibrate.workspace.exchange import ImportResult
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +227,7 @@ class DashboardScreen(QWidget):
     # --- computing ----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute for the current filters off the GUI thread; the newest request wins."""
-        self.passcode_notice.setText(notice := reset_notice(self.context.db))
+        self.passcode_notice.setText(notice := reset_notice(self.context.profiles))
         self.passcode_notice.setVisible(bool(notice))
         filters, target = self.filters.filters(), self.filters.target_share
         packs = list(self.context.library.packs)
@@ -391,14 +395,10 @@ class DashboardScreen(QWidget):
 
     def save_report(self, path: Path) -> None:
         """The same PDF as `calibrate report`, for what is on screen, written off the thread."""
-        from calibrate.charts.report import write_report
-
         dashboard, described = self.result.dashboard, self.filters.describe()
-        demo = self.context.is_demo  # marked as `calibrate report` marks it
-        labels = Labels.of_packs(self.context.library.packs)
+        reports = self.context.reports
         self.runner.run("report",
-                        lambda: write_report(complete(dashboard), path, filters=described,
-                                             demo=demo, labels=labels),
+                        lambda: reports.write(dashboard, path, filters=described),
                         lambda _: prompts.inform(self, "Report saved", f"Saved {path}."),
                         self._on_action_failed("The report could not be saved"))
 
@@ -411,14 +411,15 @@ class DashboardScreen(QWidget):
 
     def import_file(self, path: Path) -> None:
         """Merge an export file (idempotent by UUID) or a history CSV, then refresh."""
-        from calibrate.gui.screens.dashboard.importing import import_answers
+        from calibrate.workspace.exchange import import_answers
 
         db_path, packs = self.context.db_path, list(self.context.library.packs)
         self.runner.run("import", lambda: import_answers(db_path, path, packs),
-                        self._on_imported, self._on_action_failed("Nothing was imported"))
+                        lambda result: self._on_imported(path, result),
+                        self._on_action_failed("Nothing was imported"))
 
-    def _on_imported(self, summary: str) -> None:
-        prompts.inform(self, "Answers imported", summary)
+    def _on_imported(self, path: Path, result: ImportResult) -> None:
+        prompts.inform(self, "Answers imported", f"{path.name}: {result.summary()}.")
         self.refresh()
 
     def shutdown(self) -> None:

@@ -24,8 +24,6 @@ from calibrate.gui.screens.lesson.case import CaseScreen
 from calibrate.gui.screens.lesson.guidance import GuidanceScreen
 from calibrate.gui.screens.lesson.reveal import RevealScreen
 from calibrate.gui.screens.lesson.summary import SummaryScreen
-from calibrate.store import answers as answer_store
-from calibrate.store import catalog, disputes, sessions
 
 log = logging.getLogger(__name__)
 
@@ -52,22 +50,10 @@ class LessonController(QObject):
         profile = context.profile
         assert profile is not None, "a lesson needs a profile"
         self.profile = profile
-        db = context.db
-        catalog.record_pack_version(db, pack)
-        row = None if force_new else sessions.open_session(db, profile.id, pack.id, lesson.id)
-        if row is not None:
-            self.session_id, self.session_kind = row["id"], row["kind"]
-            answered = {
-                a.case_id: a
-                for a in answer_store.answers_for_session(db, row["id"])
-                if a.case_id in lesson.case_ids
-            }
-        else:
-            self.session_kind = sessions.next_session_kind(db, profile.id, pack.id, lesson.id)
-            self.session_id = sessions.start_session(
-                db, profile, pack, lesson.id, self.session_kind
-            )
-            answered = {}
+        opened = context.sessions.open(profile, pack, lesson.id, lesson.case_ids,
+                                       force_new=force_new)
+        self.session_id, self.session_kind = opened.id, opened.kind
+        answered = opened.answered
         self.flow = SessionFlow(lesson.guidance, lesson.case_ids, answered)
         self.guidance = GuidanceScreen()
         self.case_screen = CaseScreen()
@@ -85,7 +71,7 @@ class LessonController(QObject):
         self.summary.done_requested.connect(self.leave)
         self.summary.retake_requested.connect(self._on_retake_requested)
         if self.flow.step is Step.SUMMARY:
-            sessions.finish_session(db, self.session_id)
+            context.sessions.finish(self.session_id)
 
     @property
     def screens(self) -> tuple[QWidget, ...]:
@@ -127,7 +113,7 @@ class LessonController(QObject):
         elif step is Step.REVEAL:
             case = self.pack.cases[self.flow.current_case_id]
             answer = self.flow.answer_for(case.id)
-            split = answer_store.decision_split(self.context.db, self.pack.id, case.id)
+            split = self.context.sessions.room_split(self.pack.id, case.id)
             is_last = self.flow.answered_count == len(self.lesson.case_ids)
             self.reveal.show_reveal(
                 self.pack, case, answer, split, self._position_text(index), is_last
@@ -149,7 +135,7 @@ class LessonController(QObject):
             return
         self.flow.next()
         if self.flow.step is Step.SUMMARY:
-            sessions.finish_session(self.context.db, self.session_id)
+            self.context.sessions.finish(self.session_id)
         self._render()
 
     def _on_back_requested(self) -> None:
@@ -172,8 +158,7 @@ class LessonController(QObject):
         case = self.pack.cases[self.flow.current_case_id]
         self.case_screen.form.set_enabled(False)
         try:
-            answer = answer_store.record_answer(
-                self.context.db,
+            answer = self.context.sessions.record_answer(
                 session_id=self.session_id,
                 session_kind=self.session_kind,
                 profile=self.profile,
@@ -209,7 +194,7 @@ class LessonController(QObject):
             "Why do you think the golden answer is wrong? Trainers read every dispute.",
         )
         if note and note.strip():
-            disputes.record_dispute(self.context.db, answer, note)
+            self.context.sessions.dispute(answer, note)
             self.reveal.mark_disputed()
 
     def _on_retake_requested(self) -> None:

@@ -1,4 +1,9 @@
-"""What the dashboard computes off the GUI thread for one filter state (no Qt here).
+"""ws.dashboard: filters → the Dashboard result and its figures, off the GUI thread (no Qt).
+
+The one pipeline behind the dashboard screen and `calibrate report`: the same reading, the
+same roster filter (`in_roster`), the same period rule (`period_of`), the same sections and
+the same name → figure table (charts/dashboard_figures.py), so the two faces may show a
+number differently but never compute it differently.
 
 The answers stay in memory between filter changes (`ANSWERS`: the coded columns of the
 database last shown, extended by new rows only), so a change costs a selection in memory,
@@ -14,12 +19,11 @@ import ctypes
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from calibrate.core.answer_table import Filters
 from calibrate.core.lead_metrics import (
@@ -35,13 +39,23 @@ from calibrate.store.db import open_reader
 from calibrate.store.integrity import refuse_damage
 from calibrate.store.queries import dispute_rows, filter_choices, load_answers, roster
 
-ANSWERS = AnswerCache()  # shared by every dashboard computation in this process
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure  # matplotlib loads with the first chart built
+
+    from calibrate.workspace import Workspace
+
+# What the filter boxes offer (store.queries.filter_choices) and a roster profile (its id,
+# name, team and site: store.queries.roster), as the store returns them.
+Choices = dict[str, list[Any]]
+RosterEntry = dict[str, Any]
+
+ANSWERS = AnswerCache()  # the app's: shared by every dashboard computation in this process
 # One computation at a time: a quick series of filter changes would otherwise hold several
 # million-row working sets at once (only the newest result is shown anyway).
 _COMPUTING = threading.Lock()
 # The last few results by (database state, filters, target, packs): going back to a view
 # seen before — everything, after looking at one team — costs no computation.
-_RECENT: OrderedDict[tuple, tuple[Dashboard, dict[str, list]]] = OrderedDict()
+_RECENT: OrderedDict[tuple[object, ...], tuple[Dashboard, Choices]] = OrderedDict()
 RECENT_RESULTS = 4
 # Bumped on the GUI thread by every new request (`new_request`): a details pass started for
 # an older request stops at its next section.
@@ -58,10 +72,10 @@ def new_request() -> int:
 class DashboardResult:
     filters: Filters
     dashboard: Dashboard
-    choices: dict[str, list]
+    choices: Choices
     dark: bool = False
     figures: dict[str, Figure] = field(default_factory=dict)  # the charts built so far
-    key: tuple = ()  # its place in _RECENT (database state, filters, target, packs)
+    key: tuple[object, ...] = ()  # its place in _RECENT (database state, filters, target, packs)
     pack_titles: dict[str, str] = field(default_factory=dict)  # the charts name packs so
 
     def figure(self, name: str) -> Figure:
@@ -73,28 +87,12 @@ class DashboardResult:
 
 
 def build_figure(name: str, d: Dashboard, dark: bool,
-                 pack_titles: dict[str, str] | None = None) -> Figure:
-    """One dashboard chart by name (as charts.dashboard_figures.dashboard_figures draws it);
-    packs by their titles where given (the loaded packs')."""
-    from calibrate.charts import dashboard_figures as charts
+                 pack_titles: Mapping[str, str] | None = None) -> Figure:
+    """One dashboard chart by name (charts.dashboard_figures' one table), packs by their
+    titles where given (the loaded packs')."""
+    from calibrate.charts.dashboard_figures import dashboard_figure
 
-    if name == "reviewer_accuracy":
-        return charts.reviewer_accuracy_figure(d.reviewers, dark=dark)
-    if name == "agreement":
-        return charts.agreement_figure(d.agreement, dark=dark)
-    if name == "enforcement":
-        return charts.enforcement_figure(d.enforcement, dark=dark)
-    if name == "team_pack":
-        return charts.team_pack_figure(d.enforcement, dark=dark, pack_titles=pack_titles)
-    if name == "confusion":
-        return charts.confusion_figure(d.confusion, dark=dark)
-    if name == "trend":
-        return charts.trend_figure(d.trend, dark=dark, target=d.headline.target)
-    if name == "attempts":
-        return charts.attempts_figure(d.trend, dark=dark)
-    if name == "calibration":
-        return charts.calibration_figure(d.calibration, dark=dark)
-    raise KeyError(name)
+    return dashboard_figure(name, d, dark=dark, pack_titles=pack_titles)
 
 
 def release_memory() -> None:
@@ -113,14 +111,15 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
-def in_roster(profile: dict, filters: Filters) -> bool:
-    """Completion lists the people the filters cover, answers or not."""
+def in_roster(profile: RosterEntry, filters: Filters) -> bool:
+    """Completion lists the people the filters cover, answers or not: by team, site and
+    reviewer (a profile without a team or site is the "" one of the filter boxes)."""
     return ((filters.teams is None or (profile["team"] or "") in filters.teams)
             and (filters.sites is None or (profile["site"] or "") in filters.sites)
             and (filters.reviewers is None or profile["id"] in filters.reviewers))
 
 
-def database_state(db_path: Path) -> tuple:
+def database_state(db_path: Path) -> tuple[object, ...]:
     """Changes whenever anything is committed to the database: every commit writes its WAL
     file (size and time), every checkpoint the file itself."""
     state: list[object] = [str(db_path.resolve())]
@@ -133,19 +132,25 @@ def database_state(db_path: Path) -> tuple:
     return tuple(state)
 
 
-def _compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float
-             ) -> tuple[Dashboard, dict[str, list]]:
+def period_of(filters: Filters) -> tuple[date, date] | None:
+    """The days "taken" counts within and the headline's first and last day: the filter's
+    days when both are given; else the answers' own (already cut to the one given day)."""
+    if filters.since is not None and filters.until is not None:
+        return filters.since, filters.until
+    return None
+
+
+def _compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float,
+             cache: AnswerCache) -> tuple[Dashboard, Choices]:
     db = open_reader(db_path)
     try:
-        table = load_answers(db, filters, packs, cache=ANSWERS)
+        table = load_answers(db, filters, packs, cache=cache)
         people = [p for p in roster(db) if in_roster(p, filters)]
         disputes = dispute_rows(db, filters)
-        choices = filter_choices(db, cache=ANSWERS)
+        choices = filter_choices(db, cache=cache)
     finally:
         db.conn.close()
-    period = None
-    if filters.since is not None or filters.until is not None:
-        period = (filters.since or date.min, filters.until or date.max)
+    period = period_of(filters)
     pack_ids = filters.packs if filters.packs is not None else None
     dashboard = compute_dashboard(table, people, disputes, target=target, period=period,
                                   case_clauses=case_clauses_of(packs), packs=pack_ids,
@@ -154,8 +159,8 @@ def _compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: flo
 
 
 def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float,
-            dark: bool, charts: Sequence[str] = (), panels: Sequence[str] = ()
-            ) -> DashboardResult:
+            dark: bool, charts: Sequence[str] = (), panels: Sequence[str] = (),
+            cache: AnswerCache = ANSWERS) -> DashboardResult:
     """Read (new answers only), select, compute the sections `panels` (the charts and
     tables on screen) need, and build the figures of `charts`, on a read-only connection of
     this thread's own. The other sections wait for `finish_details`."""
@@ -167,7 +172,7 @@ def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: floa
             dashboard, choices = _RECENT[key]
         else:
             with refuse_damage(db_path):  # a damaged file: a dialog saying what to do
-                dashboard, choices = _compute(db_path, filters, packs, target)
+                dashboard, choices = _compute(db_path, filters, packs, target, cache)
             release_memory()
         result = DashboardResult(filters, dashboard, choices, dark, key=key,
                                  pack_titles={p.id: p.title for p in packs})
@@ -215,3 +220,39 @@ def complete(dashboard: Dashboard) -> Dashboard:
     with _COMPUTING:
         dashboard.details()
     return dashboard
+
+
+class DashboardManager:
+    """The workspace's dashboard: the answer cache it keeps, choices and results."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+        self.answers = ANSWERS
+
+    def choices(self) -> tuple[Choices, list[RosterEntry]]:
+        """What the filters can pick (teams, sites, packs, … of the answers) and every
+        profile (whose teams and sites count too, answers or not), on a connection of this
+        thread's own."""
+        db = self._ws.reader()
+        try:
+            with refuse_damage(self._ws.db_path):
+                return filter_choices(db, cache=self.answers), roster(db)
+        finally:
+            db.conn.close()
+
+    def compute(self, filters: Filters, target: float, *, dark: bool = False,
+                charts: Sequence[str] = (), panels: Sequence[str] = ()) -> DashboardResult:
+        """`compute` over the workspace's database and loaded packs."""
+        return compute(self._ws.db_path, filters, list(self._ws.library.packs), target, dark,
+                       charts, panels, cache=self.answers)
+
+    def warm_cache(self) -> bool:
+        """Bring the answer cache file up to date (store.answer_cache.warm); True when it
+        read. Runs on a connection of its own."""
+        from calibrate.store.answer_cache import warm
+
+        return warm(self._ws.db_path)
+
+    def complete(self, filters: Filters, target: float) -> Dashboard:
+        """Every section for the filters: what the report and exports show."""
+        return complete(self.compute(filters, target).dashboard)
