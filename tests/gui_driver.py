@@ -80,6 +80,18 @@ def open_first_case(qtbot, window, name: str = "Ana"):
     return lesson
 
 
+def open_first_case_playing(qtbot, window):
+    """The first case up with its clip playing (watched shielded if warned)."""
+    from calibrate.player.vlc_player import PlayerState
+
+    lesson = open_first_case(qtbot, window)
+    if lesson.pack.cases[lesson.flow.current_case_id].is_warned:
+        press(qtbot, window, Qt.Key.Key_W)
+    player = lesson.case_screen.player.player
+    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING, timeout=10000)
+    return lesson
+
+
 def open_window_on_packs(qtbot, tmp_path: Path, lessons: Path, size=(1366, 768)):
     """The real main window on a fresh database and only the packs in lessons (shown)."""
     from calibrate.app import build_context

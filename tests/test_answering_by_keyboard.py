@@ -6,19 +6,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from calibrate.player.vlc_player import PlayerState
-from tests.gui_driver import open_first_case, press, submit_by_keys, type_text
+from tests.gui_driver import (
+    open_first_case,
+    open_first_case_playing,
+    press,
+    submit_by_keys,
+    type_text,
+)
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 def _case_playing_with_allow_chosen(qtbot, window):
     """The first case, its clip playing, Allow (key 1) chosen, the keyboard on the case."""
-    lesson = open_first_case(qtbot, window)
+    lesson = open_first_case_playing(qtbot, window)
     screen = lesson.case_screen
-    if lesson.pack.cases[lesson.flow.current_case_id].is_warned:
-        press(qtbot, window, Qt.Key.Key_W)
-    player = screen.player.player
-    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING, timeout=10000)
     press(qtbot, window, Qt.Key.Key_1)
     assert screen.form.decisions.checkedButton().objectName() == "decision_allow"
     return lesson, screen

@@ -10,6 +10,7 @@ from tests.gui_driver import (
     answer_current_case_by_keys,
     create_profile_by_keys,
     open_first_case,
+    open_first_case_playing,
     press,
 )
 
@@ -121,12 +122,9 @@ def test_a_clip_played_to_its_end_still_plays_after_a_visit_to_the_guidance(
     from calibrate.player.vlc_player import PlayerState
 
     window = app_window
-    lesson = open_first_case(qtbot, window)
+    lesson = open_first_case_playing(qtbot, window)
     screen = lesson.case_screen
-    if lesson.pack.cases[lesson.flow.current_case_id].is_warned:
-        press(qtbot, window, Qt.Key.Key_W)
     player = screen.player.player
-    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING, timeout=10000)
     player.seek(player.duration - 500)  # the demo clips are long: only the end matters here
     qtbot.waitUntil(lambda: player.state is PlayerState.ENDED, timeout=10000)
     press(qtbot, window, Qt.Key.Key_G)

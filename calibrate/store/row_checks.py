@@ -8,7 +8,7 @@ app's own writes (store/answers.py): one validator, whatever the way in.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from calibrate.core.answer_rules import (
@@ -45,46 +45,40 @@ def _json(text: object) -> object:
 def pack_facts(db: sqlite_utils.Database, hashes: Iterable[object], clauses: Clauses
                ) -> dict[str, PackFacts]:
     """The pack versions the database holds among these hashes."""
-    wanted = sorted({h for h in hashes if isinstance(h, str)})
     found: dict[str, PackFacts] = {}
-    for i in range(0, len(wanted), 500):
-        part = wanted[i:i + 500]
-        for pack_hash, pack_id, decisions in db.execute(
-                "SELECT pack_hash, pack_id, decisions FROM pack_versions WHERE pack_hash IN "
-                f"({','.join('?' * len(part))})", part):
-            listed = _json(decisions)
-            found[pack_hash] = PackFacts(pack_id, tuple(listed) if isinstance(listed, list)
-                                         else (), clauses.get(pack_hash))
+    for pack_hash, pack_id, decisions in _rows_in(
+            db, "SELECT pack_hash, pack_id, decisions FROM pack_versions WHERE pack_hash", hashes):
+        listed = _json(decisions)
+        found[pack_hash] = PackFacts(pack_id, tuple(listed) if isinstance(listed, list)
+                                     else (), clauses.get(pack_hash))
     return found
 
 
 def case_facts(db: sqlite_utils.Database, hashes: Iterable[object]) -> dict[str, CaseFacts]:
-    wanted = sorted({h for h in hashes if isinstance(h, str)})
-    found: dict[str, CaseFacts] = {}
-    for i in range(0, len(wanted), 500):
-        part = wanted[i:i + 500]
-        for case_hash, pack_id, case_id in db.execute(
-                "SELECT case_hash, pack_id, case_id FROM case_versions WHERE case_hash IN "
-                f"({','.join('?' * len(part))})", part):
-            found[case_hash] = CaseFacts(pack_id, case_id)
-    return found
+    return {case_hash: CaseFacts(pack_id, case_id) for case_hash, pack_id, case_id in _rows_in(
+        db, "SELECT case_hash, pack_id, case_id FROM case_versions WHERE case_hash", hashes)}
 
 
 def _decisions_of_packs(db: sqlite_utils.Database, pack_ids: Iterable[object]
                         ) -> dict[str, set[str]]:
     """Every decision any version of each pack knows (a case version names only its pack)."""
-    wanted = sorted({p for p in pack_ids if isinstance(p, str)})
     found: dict[str, set[str]] = {}
+    for pack_id, decisions in _rows_in(
+            db, "SELECT pack_id, decisions FROM pack_versions WHERE pack_id", pack_ids):
+        listed = _json(decisions)
+        known = found.setdefault(pack_id, set())
+        if isinstance(listed, list):
+            known.update(d for d in listed if isinstance(d, str))
+    return found
+
+
+def _rows_in(db: sqlite_utils.Database, select_where: str, keys: Iterable[object]
+             ) -> Iterator[tuple[Any, ...]]:
+    """`select_where` IN the given text keys, asked 500 at a time (SQLite's variable limit)."""
+    wanted = sorted({k for k in keys if isinstance(k, str)})
     for i in range(0, len(wanted), 500):
         part = wanted[i:i + 500]
-        for pack_id, decisions in db.execute(
-                "SELECT pack_id, decisions FROM pack_versions WHERE pack_id IN "
-                f"({','.join('?' * len(part))})", part):
-            listed = _json(decisions)
-            known = found.setdefault(pack_id, set())
-            if isinstance(listed, list):
-                known.update(d for d in listed if isinstance(d, str))
-    return found
+        yield from db.execute(f"{select_where} IN ({','.join('?' * len(part))})", part)
 
 
 def row_problems(db: sqlite_utils.Database, table: str, rows: Sequence[dict[str, Any]],
