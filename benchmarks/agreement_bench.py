@@ -95,8 +95,10 @@ def processes(path: Path, rounds: int) -> None:
         peer.append(run_process(peer_cmd))
     print(f"\n## Whole command, fresh processes (median of {rounds})")
     print(f"{'':52}{'wall s':>8}{'peak MB':>9}")
-    for name, runs in (("calibrate agreement --json (every metric)", ours),
-                       ("peer: pandas.read_csv + pivot + krippendorff.alpha", peer)):
+    for name, runs in (
+        ("calibrate agreement --json (every metric)", ours),
+        ("peer: pandas.read_csv + pivot + krippendorff.alpha", peer),
+    ):
         wall = statistics.median(r[0] for r in runs)
         rss = max(r[1] for r in runs)
         print(f"{name:52}{wall:8.2f}{rss:9.0f}")
@@ -134,52 +136,98 @@ def metrics(path: Path, gold_path: Path, repeat: int) -> None:
     values = np.arange(table.n_categories, dtype=float) + 1
 
     rows: list[tuple[str, Callable[[], object], str, Callable[[], object]]] = [
-        ("Krippendorff alpha, nominal", lambda: agreement.krippendorff_alpha(counts),
-         "krippendorff.alpha", lambda: krippendorff.alpha(reliability_data=wide,
-                                                          level_of_measurement="nominal")),
-        ("Krippendorff alpha, ordinal",
-         lambda: agreement.krippendorff_alpha(counts, "ordinal"),
-         "krippendorff.alpha", lambda: krippendorff.alpha(reliability_data=wide,
-                                                          level_of_measurement="ordinal")),
-        ("Krippendorff alpha, interval",
-         lambda: agreement.krippendorff_alpha(counts, "interval", values),
-         "krippendorff.alpha", lambda: krippendorff.alpha(reliability_data=wide + 1,
-                                                          level_of_measurement="interval")),
-        ("Fleiss kappa + interval", lambda: agreement.fleiss_kappa(counts),
-         "irrCAC CAC.fleiss", lambda: irrCAC.raw.CAC(frame).fleiss()),
-        ("Gwet AC1 + interval", lambda: agreement.gwet_ac1(counts),
-         "irrCAC CAC.gwet", lambda: irrCAC.raw.CAC(frame).gwet()),
-        ("Brennan-Prediger + interval", lambda: agreement.brennan_prediger(counts),
-         "irrCAC CAC.bp", lambda: irrCAC.raw.CAC(frame).bp()),
-        ("Percent agreement + interval", lambda: agreement.percent_agreement(counts),
-         "irrCAC CAC.bp (its pa)", lambda: irrCAC.raw.CAC(frame).bp()),
-        ("Cohen kappa (raters 1-2) + interval",
-         lambda: agreement.cohen_kappa(a, b, table.n_categories),
-         "statsmodels to_table+cohens_kappa",
-         lambda: cohens_kappa(to_table(np.column_stack([a[both], b[both]]))[0])),
-        ("Cohen kappa (raters 1-2), value only",
-         lambda: agreement.cohen_kappa(a, b, table.n_categories),
-         "sklearn cohen_kappa_score", lambda: cohen_kappa_score(a[both], b[both])),
-        ("Accuracy by rater + Wilson", lambda: accuracy.accuracy_by_rater(table, gold),
-         "pandas groupby + statsmodels wilson", lambda: _peer_accuracy(df, gold_df,
-                                                                       proportion_confint)),
-        ("Confusion matrix golden x chosen", lambda: accuracy.confusion_matrix(table, gold),
-         "sklearn confusion_matrix", lambda: confusion_matrix(
-             gold[table.case], table.code, labels=range(table.n_categories))),
+        (
+            "Krippendorff alpha, nominal",
+            lambda: agreement.krippendorff_alpha(counts),
+            "krippendorff.alpha",
+            lambda: krippendorff.alpha(reliability_data=wide, level_of_measurement="nominal"),
+        ),
+        (
+            "Krippendorff alpha, ordinal",
+            lambda: agreement.krippendorff_alpha(counts, "ordinal"),
+            "krippendorff.alpha",
+            lambda: krippendorff.alpha(reliability_data=wide, level_of_measurement="ordinal"),
+        ),
+        (
+            "Krippendorff alpha, interval",
+            lambda: agreement.krippendorff_alpha(counts, "interval", values),
+            "krippendorff.alpha",
+            lambda: krippendorff.alpha(reliability_data=wide + 1, level_of_measurement="interval"),
+        ),
+        (
+            "Fleiss kappa + interval",
+            lambda: agreement.fleiss_kappa(counts),
+            "irrCAC CAC.fleiss",
+            lambda: irrCAC.raw.CAC(frame).fleiss(),
+        ),
+        (
+            "Gwet AC1 + interval",
+            lambda: agreement.gwet_ac1(counts),
+            "irrCAC CAC.gwet",
+            lambda: irrCAC.raw.CAC(frame).gwet(),
+        ),
+        (
+            "Brennan-Prediger + interval",
+            lambda: agreement.brennan_prediger(counts),
+            "irrCAC CAC.bp",
+            lambda: irrCAC.raw.CAC(frame).bp(),
+        ),
+        (
+            "Percent agreement + interval",
+            lambda: agreement.percent_agreement(counts),
+            "irrCAC CAC.bp (its pa)",
+            lambda: irrCAC.raw.CAC(frame).bp(),
+        ),
+        (
+            "Cohen kappa (raters 1-2) + interval",
+            lambda: agreement.cohen_kappa(a, b, table.n_categories),
+            "statsmodels to_table+cohens_kappa",
+            lambda: cohens_kappa(to_table(np.column_stack([a[both], b[both]]))[0]),
+        ),
+        (
+            "Cohen kappa (raters 1-2), value only",
+            lambda: agreement.cohen_kappa(a, b, table.n_categories),
+            "sklearn cohen_kappa_score",
+            lambda: cohen_kappa_score(a[both], b[both]),
+        ),
+        (
+            "Accuracy by rater + Wilson",
+            lambda: accuracy.accuracy_by_rater(table, gold),
+            "pandas groupby + statsmodels wilson",
+            lambda: _peer_accuracy(df, gold_df, proportion_confint),
+        ),
+        (
+            "Confusion matrix golden x chosen",
+            lambda: accuracy.confusion_matrix(table, gold),
+            "sklearn confusion_matrix",
+            lambda: confusion_matrix(
+                gold[table.case], table.code, labels=range(table.n_categories)
+            ),
+        ),
     ]
-    print(f"\n## Each metric on the prepared table ({table.n_cases} cases x {table.n_raters} "
-          f"raters, {table.n_ratings} ratings; best of {repeat})")
+    print(
+        f"\n## Each metric on the prepared table ({table.n_cases} cases x {table.n_raters} "
+        f"raters, {table.n_ratings} ratings; best of {repeat})"
+    )
     print(f"building the table from the read columns (once): {build_time * 1000:.0f} ms")
     print(f"{'metric':38}{'ours ms':>9}  {'peer':36}{'peer ms':>10}{'speed-up':>10}")
     for name, ours, peer_name, peer in rows:
         t_ours = best(ours, repeat)
         t_peer = best(peer, 1 if "irrCAC" in peer_name else repeat)
-        print(f"{name:38}{t_ours * 1000:9.2f}  {peer_name:36}{t_peer * 1000:10.1f}"
-              f"{t_peer / t_ours:9.0f}x")
-    boot = best(lambda: agreement.krippendorff_alphas(
-        counts, {"nominal": None, "ordinal": None}, bootstrap=1000), 1)
-    print(f"Krippendorff alpha nominal+ordinal, 1000-resample bootstrap: {boot:.2f} s "
-          "(no peer offers it)")
+        print(
+            f"{name:38}{t_ours * 1000:9.2f}  {peer_name:36}{t_peer * 1000:10.1f}"
+            f"{t_peer / t_ours:9.0f}x"
+        )
+    boot = best(
+        lambda: agreement.krippendorff_alphas(
+            counts, {"nominal": None, "ordinal": None}, bootstrap=1000
+        ),
+        1,
+    )
+    print(
+        f"Krippendorff alpha nominal+ordinal, 1000-resample bootstrap: {boot:.2f} s "
+        "(no peer offers it)"
+    )
 
 
 def _peer_accuracy(df, gold_df, confint) -> object:
@@ -203,8 +251,10 @@ def big(path: Path | None, cases: int, raters: int, gold: bool) -> None:
         if gold:
             argv[4:4] = ["--gold", str(gold_path)]
         wall, rss = run_process(argv)
-        print(f"\n## Whole command on a {size:.2f} GB file ({cases} cases x {raters} raters"
-              f"{', with --gold' if gold else ''}), one run")
+        print(
+            f"\n## Whole command on a {size:.2f} GB file ({cases} cases x {raters} raters"
+            f"{', with --gold' if gold else ''}), one run"
+        )
         print(f"{'':52}{'wall s':>8}{'peak MB':>9}")
         print(f"{'calibrate agreement --json (every metric)':52}{wall:8.1f}{rss:9.0f}")
 
@@ -217,14 +267,17 @@ def main() -> None:
     parser.add_argument("--missing", type=float, default=0.10)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--big", action="store_true",
-                        help="also run the command once on a ~2 GB file")
-    parser.add_argument("--big-file", type=Path,
-                        help="where the big file is (made there if missing, and kept)")
+    parser.add_argument(
+        "--big", action="store_true", help="also run the command once on a ~2 GB file"
+    )
+    parser.add_argument(
+        "--big-file", type=Path, help="where the big file is (made there if missing, and kept)"
+    )
     parser.add_argument("--big-cases", type=int, default=1_000_000)
     parser.add_argument("--big-raters", type=int, default=110)
-    parser.add_argument("--big-gold", action="store_true",
-                        help="pass golden answers too on the big file")
+    parser.add_argument(
+        "--big-gold", action="store_true", help="pass golden answers too on the big file"
+    )
     parser.add_argument("--only-big", action="store_true", help="skip parts 1 and 2")
     args = parser.parse_args()
     if args.big or args.only_big:
@@ -233,11 +286,19 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         path, gold = Path(folder) / "ratings.csv", Path(folder) / "gold.csv"
-        n = generate(path, cases=args.cases, raters=args.raters, categories=args.categories,
-                     missing=args.missing, gold=gold)
+        n = generate(
+            path,
+            cases=args.cases,
+            raters=args.raters,
+            categories=args.categories,
+            missing=args.missing,
+            gold=gold,
+        )
         size = path.stat().st_size / 1e6
-        print(f"# {n} ratings, {args.cases} cases x {args.raters} raters, {args.categories} "
-              f"categories, {args.missing:.0%} missing: {size:.1f} MB CSV")
+        print(
+            f"# {n} ratings, {args.cases} cases x {args.raters} raters, {args.categories} "
+            f"categories, {args.missing:.0%} missing: {size:.1f} MB CSV"
+        )
         processes(path, args.rounds)
         metrics(path, gold, args.repeat)
 

@@ -39,11 +39,19 @@ def bench_calibrate(folder: Path, n: int) -> list[float]:
     samples = []
     for case_id in case_ids:
         start = time.perf_counter()
-        answers.record_answer(db, session_id=session_id, session_kind="first_attempt",
-                              profile=profile, pack=pack, lesson_id="basics",
-                              case=pack.cases[case_id], draft=AnswerDraft("remove", "GR-1", 0.8),
-                              shown_at="2026-11-25T10:00:00.000Z", time_to_answer_ms=1000,
-                              watched_ms=500)
+        answers.record_answer(
+            db,
+            session_id=session_id,
+            session_kind="first_attempt",
+            profile=profile,
+            pack=pack,
+            lesson_id="basics",
+            case=pack.cases[case_id],
+            draft=AnswerDraft("remove", "GR-1", 0.8),
+            shown_at="2026-11-25T10:00:00.000Z",
+            time_to_answer_ms=1000,
+            watched_ms=500,
+        )
         samples.append((time.perf_counter() - start) * 1000)
     return samples
 

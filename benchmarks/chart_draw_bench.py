@@ -67,8 +67,12 @@ def time_chart(name: str, dashboard, repeat: int, dark: bool, cold: bool) -> dic
         builds.append(t1 - t0)
         draws.append(t2 - t1)
     build, draw = statistics.median(builds[1:]), statistics.median(draws[1:])
-    return {"build": round(build, 4), "draw": round(draw, 4), "total": round(build + draw, 4),
-            "px": [width, height]}
+    return {
+        "build": round(build, 4),
+        "draw": round(draw, 4),
+        "total": round(build + draw, 4),
+        "px": [width, height],
+    }
 
 
 def main() -> None:
@@ -77,9 +81,12 @@ def main() -> None:
     parser.add_argument("--charts", default="reviewer_accuracy,agreement")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--dark", action="store_true")
-    parser.add_argument("--cold-text", action="store_true",
-                        help="clear matplotlib's text-size cache before each build: labels "
-                             "not measured before (otherwise the same labels every round)")
+    parser.add_argument(
+        "--cold-text",
+        action="store_true",
+        help="clear matplotlib's text-size cache before each build: labels "
+        "not measured before (otherwise the same labels every round)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -92,12 +99,16 @@ def main() -> None:
 
             db, _ = write_demo(Path(tmp) / "demo.sqlite3", 2026)
         dashboard = dashboard_of(db)
-    out = {"db": str(args.db or "demo"), "answers": dashboard.headline.answers,
-           "reviewers": len(dashboard.reviewers.reviewers), "repeat": args.repeat,
-           "cold_text": args.cold_text, "charts": {}}
+    out = {
+        "db": str(args.db or "demo"),
+        "answers": dashboard.headline.answers,
+        "reviewers": len(dashboard.reviewers.reviewers),
+        "repeat": args.repeat,
+        "cold_text": args.cold_text,
+        "charts": {},
+    }
     for name in args.charts.split(","):
-        out["charts"][name] = time_chart(name, dashboard, args.repeat, args.dark,
-                                         args.cold_text)
+        out["charts"][name] = time_chart(name, dashboard, args.repeat, args.dark, args.cold_text)
     print(json.dumps(out, indent=1))
 
 

@@ -41,7 +41,8 @@ BASELINE_SQL = (
     "SELECT a.id, a.profile_id, a.team, a.site, a.pack_id, a.lesson_id, a.case_id, "
     "a.session_id, a.session_kind, a.decision, a.confidence, a.skipped, a.answered_at, "
     "a.clause, cv.golden_decision, cv.golden_clauses "
-    "FROM answers a JOIN case_versions cv ON cv.case_hash = a.case_hash")
+    "FROM answers a JOIN case_versions cv ON cv.case_hash = a.case_hash"
+)
 
 
 def self_rss_mb() -> float:
@@ -70,8 +71,9 @@ class Screen:
         from calibrate.gui.context import AppContext
         from calibrate.store.db import open_database
 
-        self.context = AppContext(open_database(db_path).conn, db_path,
-                                  [paths.bundled_lessons_dir()], log)
+        self.context = AppContext(
+            open_database(db_path).conn, db_path, [paths.bundled_lessons_dir()], log
+        )
         self.context.reload_library()
         # What the dashboard's modules cost to import (matplotlib among them), paid once per
         # process on the first open: not in the times measured below.
@@ -80,6 +82,7 @@ class Screen:
 
         import calibrate.charts.dashboard_figures  # noqa: F401
         import calibrate.gui.screens.dashboard.screen  # noqa: F401
+
         self.import_seconds = time.perf_counter() - started
         self.parts: dict[str, float] = {}
         self._time_parts()
@@ -114,10 +117,14 @@ class Screen:
         """A measurement with its parts: worker, filling the tab on the GUI thread, the rest
         (mostly drawing the charts on screen)."""
         worker, fill = self.parts.get("worker", 0.0), self.parts.get("gui_fill", 0.0)
-        return {"seconds": seconds, "worker": worker, "gui_fill": fill,
-                "draw": max(seconds - worker - fill, 0.0),
-                "details_after": self.parts.get("details_after", 0.0),
-                "answers": self.screen.result.dashboard.headline.answers}
+        return {
+            "seconds": seconds,
+            "worker": worker,
+            "gui_fill": fill,
+            "draw": max(seconds - worker - fill, 0.0),
+            "details_after": self.parts.get("details_after", 0.0),
+            "answers": self.screen.result.dashboard.headline.answers,
+        }
 
     def open(self) -> float:
         from calibrate.gui.screens.dashboard.screen import DashboardScreen
@@ -149,8 +156,11 @@ class Screen:
         from calibrate.gui.widgets.chart_panel import ChartPanel
 
         tab = self.screen.tabs.currentWidget()
-        return [p.canvas for p in self.screen.charts.values()
-                if isinstance(p, ChartPanel) and tab.isAncestorOf(p)]
+        return [
+            p.canvas
+            for p in self.screen.charts.values()
+            if isinstance(p, ChartPanel) and tab.isAncestorOf(p)
+        ]
 
     def _wait_drawn(self) -> None:
         """Until every chart on screen has rendered its current figure (Agg, then painted)."""
@@ -212,12 +222,19 @@ def stage_open(db: Path, cold: bool) -> dict:
             # Fresh computations (no recent result reused), three rounds, the median of each.
             recent, compute_module.RECENT_RESULTS = compute_module.RECENT_RESULTS, 0
             team = screen.screen.result.choices["teams"][0]
-            views = {f"team {team}": {"team": team}, "pack harassment": {"pack": "harassment"},
-                     "last 4 weeks": {"weeks": 4}, "everything (date range set)": {}}
-            rounds = [{label: screen.filter(**view) for label, view in views.items()}
-                      for _ in range(3)]
-            out["filters"] = {label: {key: median(r[label][key] for r in rounds)
-                                      for key in rounds[0][label]} for label in views}
+            views = {
+                f"team {team}": {"team": team},
+                "pack harassment": {"pack": "harassment"},
+                "last 4 weeks": {"weeks": 4},
+                "everything (date range set)": {},
+            }
+            rounds = [
+                {label: screen.filter(**view) for label, view in views.items()} for _ in range(3)
+            ]
+            out["filters"] = {
+                label: {key: median(r[label][key] for r in rounds) for key in rounds[0][label]}
+                for label in views
+            }
             out["rss_after_filters_mb"] = peak_rss_now_mb()
             compute_module.RECENT_RESULTS = recent
             screen.filter(team=team)
@@ -253,47 +270,83 @@ def stage_breakdown(db_path: Path) -> dict:
     read = time.perf_counter() - t
     last = everything.answered_at.max().astype("datetime64[D]").item()
     team = sorted(set(everything.teams))[0]
-    views = {"everything": Filters(), f"team {team}": Filters(teams=(team,)),
-             "pack harassment": Filters(packs=("harassment",)),
-             "last 4 weeks": Filters(since=last - timedelta(days=27), until=last)}
+    views = {
+        "everything": Filters(),
+        f"team {team}": Filters(teams=(team,)),
+        "pack harassment": Filters(packs=("harassment",)),
+        "last 4 weeks": Filters(since=last - timedelta(days=27), until=last),
+    }
     out: dict = {"read_warm": read, "views": {}}
     for label, filters in views.items():
         t0 = time.perf_counter()
         table = load_answers(db, filters, packs, cache=cache)
         t1 = time.perf_counter()
         people = [p for p in roster(db) if in_roster(p, filters)]
-        dashboard = compute_dashboard(table, people, dispute_rows(db, filters),
-                                      case_clauses=clauses, packs=filters.packs)
+        dashboard = compute_dashboard(
+            table, people, dispute_rows(db, filters), case_clauses=clauses, packs=filters.packs
+        )
         t2 = time.perf_counter()
         charts = {}
-        for name in ("reviewer_accuracy", "agreement", "enforcement", "confusion", "trend",
-                     "attempts", "calibration"):
+        for name in (
+            "reviewer_accuracy",
+            "agreement",
+            "enforcement",
+            "confusion",
+            "trend",
+            "attempts",
+            "calibration",
+        ):
             c0 = time.perf_counter()
             figure = build_figure(name, dashboard, False)
             c1 = time.perf_counter()
             FigureCanvasAgg(figure).draw()
             charts[name] = {"build": c1 - c0, "draw": time.perf_counter() - c1}
-        out["views"][label] = {"answers": len(table), "load_select": t1 - t0,
-                               "compute": t2 - t1, "charts": charts}
+        out["views"][label] = {
+            "answers": len(table),
+            "load_select": t1 - t0,
+            "compute": t2 - t1,
+            "charts": charts,
+        }
     return out
 
 
 def stage_report(db: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "calibrate", "report", "--db", str(db),
-                                 "--out", str(Path(tmp) / "report.pdf")],
-                                capture_output=True, text=True, cwd=ROOT)
-        return {"seconds": time.perf_counter() - started, "returncode": result.returncode,
-                "stdout": result.stdout.strip(), "stderr": result.stderr.strip()[-300:]}
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "calibrate",
+                "report",
+                "--db",
+                str(db),
+                "--out",
+                str(Path(tmp) / "report.pdf"),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        return {
+            "seconds": time.perf_counter() - started,
+            "returncode": result.returncode,
+            "stdout": result.stdout.strip(),
+            "stderr": result.stderr.strip()[-300:],
+        }
 
 
 def run_stage(name: str, db: Path, cache: Path) -> dict:
     """One scenario in a fresh process; its own peak RSS from os.wait4."""
     env = {**os.environ, "CALIBRATE_CACHE_DIR": str(cache), "QT_QPA_PLATFORM": "offscreen"}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        child = subprocess.Popen([sys.executable, __file__, "--stage", name, "--db", str(db)],
-                                 stdout=out, stderr=err, cwd=ROOT, env=env)
+        child = subprocess.Popen(
+            [sys.executable, __file__, "--stage", name, "--db", str(db)],
+            stdout=out,
+            stderr=err,
+            cwd=ROOT,
+            env=env,
+        )
         _, status, usage = os.wait4(child.pid, 0)
         out.seek(0)
         err.seek(0)
@@ -308,15 +361,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path)
     parser.add_argument("--answers", type=int, default=1_000_000)
-    parser.add_argument("--stage", choices=("baseline", "open_cold", "open_warm", "breakdown",
-                                            "report"))
+    parser.add_argument(
+        "--stage", choices=("baseline", "open_cold", "open_warm", "breakdown", "report")
+    )
     args = parser.parse_args()
     if args.stage:
-        run = {"baseline": lambda: stage_baseline(args.db),
-               "open_cold": lambda: stage_open(args.db, cold=True),
-               "open_warm": lambda: stage_open(args.db, cold=False),
-               "breakdown": lambda: stage_breakdown(args.db),
-               "report": lambda: stage_report(args.db)}[args.stage]
+        run = {
+            "baseline": lambda: stage_baseline(args.db),
+            "open_cold": lambda: stage_open(args.db, cold=True),
+            "open_warm": lambda: stage_open(args.db, cold=False),
+            "breakdown": lambda: stage_breakdown(args.db),
+            "report": lambda: stage_report(args.db),
+        }[args.stage]
         print(json.dumps(run()))
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -329,12 +385,14 @@ def main() -> None:
             counts = generate(db, args.answers)
             print(f"generated {counts} in {time.perf_counter() - t:.1f} s")
         warm, cold = Path(tmp) / "cache", Path(tmp) / "cold-report-cache"
-        results = {"baseline": run_stage("baseline", db, warm),
-                   "open_cold": run_stage("open_cold", db, warm),
-                   "open_warm": run_stage("open_warm", db, warm),
-                   "breakdown": run_stage("breakdown", db, warm),
-                   "report_warm": run_stage("report", db, warm),
-                   "report_cold": run_stage("report", db, cold)}
+        results = {
+            "baseline": run_stage("baseline", db, warm),
+            "open_cold": run_stage("open_cold", db, warm),
+            "open_warm": run_stage("open_warm", db, warm),
+            "breakdown": run_stage("breakdown", db, warm),
+            "report_warm": run_stage("report", db, warm),
+            "report_cold": run_stage("report", db, cold),
+        }
         print_table(results)
 
 
@@ -343,48 +401,78 @@ def print_table(r: dict) -> None:
         return "ok" if value < goal else "MISSED"
 
     def parts(m: dict) -> str:
-        return (f"worker {m['worker']:.2f} + fill tab {m['gui_fill']:.2f} + draw "
-                f"{m['draw']:.2f}; other tabs' sections +{m.get('details_after', 0):.2f}")
+        return (
+            f"worker {m['worker']:.2f} + fill tab {m['gui_fill']:.2f} + draw "
+            f"{m['draw']:.2f}; other tabs' sections +{m.get('details_after', 0):.2f}"
+        )
 
     base, cold, warm = r["baseline"], r["open_cold"], r["open_warm"]
-    print(f"baseline: sqlite3 SELECT of {base['rows']:,} answer rows into Python "
-          f"{base['seconds']:.2f} s, peak RSS {base['rss_mb']:.0f} MB\n")
-    rows = [("open, cold cache: read every answer, compute, draw", cold["open"], GOALS["open"],
-             cold["rss_after_open_mb"]),
-            ("open, warm cache", warm["open"], GOALS["open"], warm["rss_after_open_mb"])]
-    rows += [(f"filter: {label} ({f['answers']:,.0f})", f, GOALS["filter"], None)
-             for label, f in warm["filters"].items()]
-    rows.append(("filter: back to a view shown 2 changes ago", warm["back_to_recent"],
-                 GOALS["filter"], None))
+    print(
+        f"baseline: sqlite3 SELECT of {base['rows']:,} answer rows into Python "
+        f"{base['seconds']:.2f} s, peak RSS {base['rss_mb']:.0f} MB\n"
+    )
+    rows = [
+        (
+            "open, cold cache: read every answer, compute, draw",
+            cold["open"],
+            GOALS["open"],
+            cold["rss_after_open_mb"],
+        ),
+        ("open, warm cache", warm["open"], GOALS["open"], warm["rss_after_open_mb"]),
+    ]
+    rows += [
+        (f"filter: {label} ({f['answers']:,.0f})", f, GOALS["filter"], None)
+        for label, f in warm["filters"].items()
+    ]
+    rows.append(
+        (
+            "filter: back to a view shown 2 changes ago",
+            warm["back_to_recent"],
+            GOALS["filter"],
+            None,
+        )
+    )
     print(f"{'scenario':54} {'time':>7} {'goal':>6}         {'peak RSS':>9}   parts (s)")
     for label, m, goal, rss in rows:
         memory = "" if rss is None else f"{rss:4.0f} MB {ok(rss, GOALS['rss_mb'])}"
-        print(f"{label:54} {m['seconds']:6.2f}s {goal:5.1f}s {ok(m['seconds'], goal):6} "
-              f"{memory:>13}   {parts(m)}")
-    for key, label in (("report_warm", "calibrate report, warm cache"),
-                       ("report_cold", "calibrate report, cold cache")):
+        print(
+            f"{label:54} {m['seconds']:6.2f}s {goal:5.1f}s {ok(m['seconds'], goal):6} "
+            f"{memory:>13}   {parts(m)}"
+        )
+    for key, label in (
+        ("report_warm", "calibrate report, warm cache"),
+        ("report_cold", "calibrate report, cold cache"),
+    ):
         rep = r[key]
-        print(f"{label:54} {rep['seconds']:6.2f}s {GOALS['report']:5.1f}s "
-              f"{ok(rep['seconds'], GOALS['report']):6} {rep['rss_mb']:4.0f} MB "
-              f"{ok(rep['rss_mb'], GOALS['rss_mb'])}   exit {rep['returncode']}")
-    print(f"\npeak RSS of the warm process: {warm['rss_after_open_mb']:.0f} MB after opening, "
-          f"{warm['rss_after_filters_mb']:.0f} MB after the filter changes, "
-          f"{warm['rss_mb']:.0f} MB after showing every tab once (the 12,000-row completion "
-          f"table); cold process: {cold['rss_mb']:.0f} MB")
-    print(f"all 7 charts: showing every other tab once after opening: "
-          f"{cold['every_tab']:.2f} s (everything in view); importing the dashboard's modules "
-          f"(matplotlib...) before the first open: {warm['import_seconds']:.2f} s (not in the "
-          f"times above)")
+        print(
+            f"{label:54} {rep['seconds']:6.2f}s {GOALS['report']:5.1f}s "
+            f"{ok(rep['seconds'], GOALS['report']):6} {rep['rss_mb']:4.0f} MB "
+            f"{ok(rep['rss_mb'], GOALS['rss_mb'])}   exit {rep['returncode']}"
+        )
+    print(
+        f"\npeak RSS of the warm process: {warm['rss_after_open_mb']:.0f} MB after opening, "
+        f"{warm['rss_after_filters_mb']:.0f} MB after the filter changes, "
+        f"{warm['rss_mb']:.0f} MB after showing every tab once (the 12,000-row completion "
+        f"table); cold process: {cold['rss_mb']:.0f} MB"
+    )
+    print(
+        f"all 7 charts: showing every other tab once after opening: "
+        f"{cold['every_tab']:.2f} s (everything in view); importing the dashboard's modules "
+        f"(matplotlib...) before the first open: {warm['import_seconds']:.2f} s (not in the "
+        f"times above)"
+    )
     b = r["breakdown"]
     print(f"without Qt (warm cache): read the answers {b['read_warm']:.2f} s")
     for label, v in b["views"].items():
         charts = v["charts"]
         build = sum(c["build"] for c in charts.values())
         draw = sum(c["draw"] for c in charts.values())
-        print(f"  {label} ({v['answers']:,}): load+select {v['load_select']:.3f} s, compute "
-              f"{v['compute']:.2f} s, 7 charts build {build:.2f} s + draw {draw:.2f} s "
-              f"(reviewer_accuracy {charts['reviewer_accuracy']['build'] * 1000:.0f}+"
-              f"{charts['reviewer_accuracy']['draw'] * 1000:.0f} ms)")
+        print(
+            f"  {label} ({v['answers']:,}): load+select {v['load_select']:.3f} s, compute "
+            f"{v['compute']:.2f} s, 7 charts build {build:.2f} s + draw {draw:.2f} s "
+            f"(reviewer_accuracy {charts['reviewer_accuracy']['build'] * 1000:.0f}+"
+            f"{charts['reviewer_accuracy']['draw'] * 1000:.0f} ms)"
+        )
     for key in ("report_warm", "report_cold"):
         if r[key]["returncode"] != 0:
             print(f"{key}: {r[key]['stderr']}")

@@ -34,8 +34,11 @@ def generate(
 ) -> int:
     """Write RATINGS.csv (and GOLD.csv if asked); return the number of ratings written."""
     rng = np.random.default_rng(seed)
-    labels = np.array(DECISIONS[:categories] if categories <= len(DECISIONS)
-                      else [f"d{i}" for i in range(categories)])
+    labels = np.array(
+        DECISIONS[:categories]
+        if categories <= len(DECISIONS)
+        else [f"d{i}" for i in range(categories)]
+    )
     truth = rng.integers(0, categories, size=cases)
     difficulty = rng.beta(2, 5, size=cases)
     skill = rng.beta(8, 2, size=raters)
@@ -55,9 +58,8 @@ def generate(
         writer.writerow(["case_id", "rater_id", "label"])
         step = 200_000
         for start in range(0, case_idx.size, step):
-            c, r = case_idx[start:start + step], rater_idx[start:start + step]
-            writer.writerows(zip(case_names[c], rater_names[r], labels[chosen[c, r]],
-                                 strict=True))
+            c, r = case_idx[start : start + step], rater_idx[start : start + step]
+            writer.writerows(zip(case_names[c], rater_names[r], labels[chosen[c, r]], strict=True))
     if gold is not None:
         with gold.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -81,8 +83,8 @@ def _names(prefix: str, n: int, width: int) -> np.ndarray:
     """n × (len(prefix) + width) bytes: prefix and a zero-padded number, as uint8."""
     digits = (np.arange(n)[:, None] // 10 ** np.arange(width - 1, -1, -1)[None, :]) % 10
     out = np.empty((n, len(prefix) + width), dtype=np.uint8)
-    out[:, :len(prefix)] = np.frombuffer(prefix.encode(), dtype=np.uint8)
-    out[:, len(prefix):] = digits + ord("0")
+    out[:, : len(prefix)] = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    out[:, len(prefix) :] = digits + ord("0")
     return out
 
 
@@ -99,8 +101,11 @@ def generate_streamed(
 ) -> int:
     """Write RATINGS.csv (and GOLD.csv if asked) in constant memory; return the ratings."""
     rng = np.random.default_rng(seed)
-    labels = list(DECISIONS[:categories] if categories <= len(DECISIONS)
-                  else [f"d{i}" for i in range(categories)])
+    labels = list(
+        DECISIONS[:categories]
+        if categories <= len(DECISIONS)
+        else [f"d{i}" for i in range(categories)]
+    )
     truth = rng.integers(0, categories, size=cases)
     difficulty = rng.beta(2, 5, size=cases)
     skill = rng.beta(8, 2, size=raters)
@@ -109,7 +114,7 @@ def generate_streamed(
     longest = max(len(x) for x in labels)
     label_bytes = np.zeros((categories, longest), dtype=np.uint8)
     for i, text in enumerate(labels):
-        label_bytes[i, :len(text)] = np.frombuffer(text.encode(), dtype=np.uint8)
+        label_bytes[i, : len(text)] = np.frombuffer(text.encode(), dtype=np.uint8)
     label_len = np.array([len(x) for x in labels])
     cells = cases * raters
     stride = int(cells * 0.6180339887) | 1  # coprime with cells: a permutation of them
@@ -126,20 +131,21 @@ def generate_streamed(
             cell = cell[_uniform(cell, 0) >= missing]
             case, rater = cell // raters, cell % raters
             p_right = np.clip(skill[rater] * (1 - difficulty[case]) + 0.1, 0, 1)
-            other = (truth[case] + 1 + (_uniform(cell, 2) * (categories - 1)).astype(np.int64)
-                     ) % categories
+            other = (
+                truth[case] + 1 + (_uniform(cell, 2) * (categories - 1)).astype(np.int64)
+            ) % categories
             label = np.where(_uniform(cell, 1) < p_right, truth[case], other)
             row = np.zeros((cell.size, width_case + width_rater + longest + 3), dtype=np.uint8)
             keep = np.ones(row.shape, dtype=bool)
             row[:, :width_case] = case_names[case]
             row[:, width_case] = ord(",")
             at = width_case + 1
-            row[:, at:at + width_rater] = rater_names[rater]
+            row[:, at : at + width_rater] = rater_names[rater]
             row[:, at + width_rater] = ord(",")
             at += width_rater + 1
-            row[:, at:at + longest] = label_bytes[label]
+            row[:, at : at + longest] = label_bytes[label]
             row[:, -1] = ord("\n")
-            keep[:, at:at + longest] = np.arange(longest)[None, :] < label_len[label][:, None]
+            keep[:, at : at + longest] = np.arange(longest)[None, :] < label_len[label][:, None]
             handle.write(row[keep].tobytes())
             total += cell.size
     if gold is not None:
@@ -147,8 +153,10 @@ def generate_streamed(
             handle.write("case_id,gold\n")
             for start in range(0, cases, step):
                 part = slice(start, min(start + step, cases))
-                handle.writelines(f"{bytes(name).decode()},{labels[t]}\n"
-                                  for name, t in zip(case_names[part], truth[part], strict=True))
+                handle.writelines(
+                    f"{bytes(name).decode()},{labels[t]}\n"
+                    for name, t in zip(case_names[part], truth[part], strict=True)
+                )
     return total
 
 
@@ -161,13 +169,22 @@ def main() -> None:
     parser.add_argument("--categories", type=int, default=4)
     parser.add_argument("--missing", type=float, default=0.10)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--streamed", action="store_true",
-                        help="constant memory, for files of any size (e.g. --cases 1000000 "
-                             "--raters 110: ~2 GB)")
+    parser.add_argument(
+        "--streamed",
+        action="store_true",
+        help="constant memory, for files of any size (e.g. --cases 1000000 --raters 110: ~2 GB)",
+    )
     args = parser.parse_args()
     make = generate_streamed if args.streamed else generate
-    n = make(args.out, cases=args.cases, raters=args.raters, categories=args.categories,
-             missing=args.missing, seed=args.seed, gold=args.gold)
+    n = make(
+        args.out,
+        cases=args.cases,
+        raters=args.raters,
+        categories=args.categories,
+        missing=args.missing,
+        seed=args.seed,
+        gold=args.gold,
+    )
     print(f"{args.out}: {n} ratings")
 
 

@@ -58,7 +58,9 @@ def watch(window, on_done):
     timer.start()
 """
 
-BARE = TICKS + """
+BARE = (
+    TICKS
+    + """
 import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 class Window(QMainWindow):
@@ -68,10 +70,13 @@ window = Window(); window.resize(1280, 760); window.show()
 watch(window, lambda: True)
 app.exec()
 """
+)
 
 # Hooked in at the gui command, so that modules load in the order the `calibrate` command
 # loads them (its arguments are parsed before PySide6 is imported).
-CALIBRATE = TICKS + """
+CALIBRATE = (
+    TICKS
+    + """
 import sys
 import calibrate.commands.gui
 from calibrate.cli import main
@@ -83,14 +88,21 @@ def run(args):
 calibrate.commands.gui.run = run
 sys.exit(main(sys.argv[1:]))
 """
+)
 
 
 def start(code: str, *args: str) -> dict[str, float]:
     """Milliseconds from launching the process to each event it printed."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     launched = time.time()
-    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
-                            text=True, cwd=ROOT, env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     events: dict[str, float] = {}
     for line in result.stdout.splitlines():
         name, at, *rest = line.split()
@@ -106,9 +118,11 @@ def prepare_database(path: Path) -> None:
     from calibrate.store.db import open_database
 
     db = open_database(path)
-    for name, team, site in (("Ana Ribeiro", "Graphic EU", "Lisbon"),
-                             ("Kofi Mensah", "Harassment", "Accra"),
-                             ("Mei Lin", "Regulated goods", "Manila")):
+    for name, team, site in (
+        ("Ana Ribeiro", "Graphic EU", "Lisbon"),
+        ("Kofi Mensah", "Harassment", "Accra"),
+        ("Mei Lin", "Regulated goods", "Manila"),
+    ):
         catalog.create_profile(db, name, team, site)
     db.conn.close()
 
@@ -135,19 +149,27 @@ def main() -> None:
     base = median(bare, "interactive")
     print(f"cold start to an interactive main window, median of {runs} fresh processes")
     print(f"  bare PySide6 QMainWindow            {base:6.0f} ms")
-    for label, measured in (("Calibrate, home with 3 profiles", ours),
-                            ("Calibrate --demo (40 profiles)", ours_demo)):
+    for label, measured in (
+        ("Calibrate, home with 3 profiles", ours),
+        ("Calibrate --demo (40 profiles)", ours_demo),
+    ):
         interactive = median(measured, "interactive")
         # Each round's own ratio too: this machine's speed drifts by tens of percent over a
         # minute, and a round's three starts are seconds apart.
-        ratios = sorted(mine["interactive"] / theirs["interactive"]
-                        for mine, theirs in zip(measured, bare, strict=True))
+        ratios = sorted(
+            mine["interactive"] / theirs["interactive"]
+            for mine, theirs in zip(measured, bare, strict=True)
+        )
         quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
-        print(f"  {label:<35} {interactive:6.0f} ms = {interactive / base:.2f}× "
-              f"(goal ≤ 1.5×; round by round {statistics.median(ratios):.2f}×, "
-              f"middle half {quartiles[0]:.2f}–{quartiles[2]:.2f}×)")
-        print(f"  {'':<35} 3 lesson packs loaded at {median(measured, 'loaded'):.0f} ms, "
-              f"longest stall meanwhile {median(measured, 'stall'):.0f} ms")
+        print(
+            f"  {label:<35} {interactive:6.0f} ms = {interactive / base:.2f}× "
+            f"(goal ≤ 1.5×; round by round {statistics.median(ratios):.2f}×, "
+            f"middle half {quartiles[0]:.2f}–{quartiles[2]:.2f}×)"
+        )
+        print(
+            f"  {'':<35} 3 lesson packs loaded at {median(measured, 'loaded'):.0f} ms, "
+            f"longest stall meanwhile {median(measured, 'stall'):.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -35,10 +35,14 @@ def main() -> None:
     cases = sum(len(p.cases) for p in result.packs)
     print(f"demo packs: {len(result.packs)} packs, {cases} cases, {len(result.problems)} problems")
     print(f"load + validate + hash in process   median {statistics.median(loads):7.1f} ms")
-    print(f"`calibrate validate lessons`        median "
-          f"{timed([sys.executable, '-m', 'calibrate', 'validate', 'lessons']):7.1f} ms")
-    print(f"baseline `python -c pass`           median "
-          f"{timed([sys.executable, '-c', 'pass']):7.1f} ms")
+    print(
+        f"`calibrate validate lessons`        median "
+        f"{timed([sys.executable, '-m', 'calibrate', 'validate', 'lessons']):7.1f} ms"
+    )
+    print(
+        f"baseline `python -c pass`           median "
+        f"{timed([sys.executable, '-c', 'pass']):7.1f} ms"
+    )
 
 
 if __name__ == "__main__":

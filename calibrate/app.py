@@ -58,8 +58,9 @@ def build_context(
     else:
         db_path = Path(args.db) if args.db else paths.default_database()
     ws = Workspace.open(db_path, lesson_folders(args))
-    context = AppContext(ws.conn, db_path, ws.lessons_dirs, log_path, is_demo=ws.is_demo,
-                         is_new=ws.is_new)
+    context = AppContext(
+        ws.conn, db_path, ws.lessons_dirs, log_path, is_demo=ws.is_demo, is_new=ws.is_new
+    )
     if load_lessons:
         context.reload_library()
     return context
@@ -75,8 +76,10 @@ def display_problem() -> str | None:
         return None  # offscreen, vnc, ...: no display needed
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
-    return ("no display to open a window on; run scripts/run-app.sh (it starts a virtual "
-            "screen) or `xvfb-run -a calibrate ...`")
+    return (
+        "no display to open a window on; run scripts/run-app.sh (it starts a virtual "
+        "screen) or `xvfb-run -a calibrate ...`"
+    )
 
 
 def run_app(args: argparse.Namespace, on_ready: Callable[[QMainWindow], None] | None = None) -> int:

@@ -44,8 +44,11 @@ def main(argv: list[str] | None = None) -> int:
 
             rest = list(argv)
             rest.remove(misplaced)
-            print(f"calibrate: options go after the command, e.g. "
-                  f"`{shlex.join(['calibrate', misplaced, *rest])}`", file=sys.stderr)
+            print(
+                f"calibrate: options go after the command, e.g. "
+                f"`{shlex.join(['calibrate', misplaced, *rest])}`",
+                file=sys.stderr,
+            )
             return 2
         argv = ["gui", *argv]
     args = build_parser(only="gui" if argv[0] == "gui" else None).parse_args(argv)
@@ -58,8 +61,11 @@ def main(argv: list[str] | None = None) -> int:
 
         logging.getLogger("calibrate").debug("unexpected error", exc_info=True)
         detail = " ".join(str(error).split())
-        print(f"calibrate {args.command or 'gui'}: unexpected error: {type(error).__name__}: "
-              f"{detail}", file=sys.stderr)
+        print(
+            f"calibrate {args.command or 'gui'}: unexpected error: {type(error).__name__}: "
+            f"{detail}",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -36,8 +36,9 @@ def main() -> None:
     apply_theme(app, dark)
     suffix = "-dark" if dark else ""
     tmp = Path(tempfile.mkdtemp())
-    args = argparse.Namespace(db=tmp / "demo.sqlite3", lessons=[], no_bundled=False,
-                              verbose=False, demo=True)
+    args = argparse.Namespace(
+        db=tmp / "demo.sqlite3", lessons=[], no_bundled=False, verbose=False, demo=True
+    )
     window = MainWindow(build_context(args, tmp / "log.txt"))
     window.resize(1366, 768)
     window.show()
@@ -86,7 +87,8 @@ def main() -> None:
     screen.player.set_shields(grayscale=False, blurred=False, muted=True)
     case = lesson.pack.cases[lesson.flow.current_case_id]
     order = [d.id for d in lesson.pack.scale.decisions if d.on_ladder] + [
-        d.id for d in lesson.pack.scale.decisions if not d.on_ladder]
+        d.id for d in lesson.pack.scale.decisions if not d.on_ladder
+    ]
     wrong = next(d for d in lesson.pack.scale.ladder if d != case.golden.decision)
     screen.form.choose_decision(order.index(wrong))
     screen.form.clause.setCurrentIndex(1)
@@ -111,8 +113,11 @@ def main() -> None:
         open_dashboard()
         dashboard = window.dashboard
         end = time.monotonic() + 60
-        while (dashboard.result is None or not dashboard.result.dashboard.details_ready
-               or dashboard.runner.busy) and time.monotonic() < end:
+        while (
+            dashboard.result is None
+            or not dashboard.result.dashboard.details_ready
+            or dashboard.runner.busy
+        ) and time.monotonic() < end:
             wait(50)
         for index in range(dashboard.tabs.count()):
             dashboard.tabs.setCurrentIndex(index)

@@ -95,8 +95,11 @@ def write_pack(
     assets = lessons.parent / "assets" / pack_id
     assets.mkdir(parents=True, exist_ok=True)
     lesson_blocks = "".join(
-        LESSON_TOML.format(lesson_id=lesson_id, title=lesson_id.capitalize(),
-                           case_list=", ".join(f'"{c}"' for c in cases))
+        LESSON_TOML.format(
+            lesson_id=lesson_id,
+            title=lesson_id.capitalize(),
+            case_list=", ".join(f'"{c}"' for c in cases),
+        )
         for lesson_id, cases in (lessons_of or {"basics": case_ids}).items()
     )
     (folder / "pack.toml").write_text(PACK_TOML.format(pack_id=pack_id, lessons=lesson_blocks))

@@ -23,13 +23,19 @@ KRIPPENDORFF_2011 = {
 
 
 def _table(matrix: dict[str, list[object]], **kwargs: object):
-    rows = [(f"unit{u + 1}", rater, str(v))
-            for rater, values in matrix.items() for u, v in enumerate(values) if v is not None]
+    rows = [
+        (f"unit{u + 1}", rater, str(v))
+        for rater, values in matrix.items()
+        for u, v in enumerate(values)
+        if v is not None
+    ]
     return ratings_from_rows(rows, **kwargs)
 
 
-@pytest.mark.parametrize(("level", "published"), [
-    ("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+@pytest.mark.parametrize(
+    ("level", "published"),
+    [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)],
+)
 def test_krippendorff_2011_example_matches_all_four_levels(level, published):
     table = _table(KRIPPENDORFF_2011)
     report = agreement.agreement_report(table)
@@ -50,21 +56,46 @@ def test_krippendorff_2011_example_with_text_labels_and_order_gives_ordinal():
 # (1 depression, 2 personality disorder, 3 schizophrenia, 4 neurosis, 5 other). Published
 # kappa = .430. (The same data ship as `diagnoses` in R's irr package.)
 FLEISS_1971 = [
-    [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5],
-    [2, 2, 2, 4, 4, 4], [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4],
-    [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5], [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4],
-    [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5], [3, 3, 3, 3, 3, 5],
-    [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
-    [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4],
-    [1, 4, 4, 4, 4, 5], [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4],
-    [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
+    [4, 4, 4, 4, 4, 4],
+    [2, 2, 2, 5, 5, 5],
+    [2, 3, 3, 3, 3, 5],
+    [5, 5, 5, 5, 5, 5],
+    [2, 2, 2, 4, 4, 4],
+    [1, 1, 3, 3, 3, 3],
+    [3, 3, 3, 3, 5, 5],
+    [1, 1, 3, 3, 3, 4],
+    [1, 1, 4, 4, 4, 4],
+    [5, 5, 5, 5, 5, 5],
+    [1, 4, 4, 4, 4, 4],
+    [1, 2, 4, 4, 4, 4],
+    [2, 2, 2, 3, 3, 3],
+    [1, 4, 4, 4, 4, 4],
+    [2, 2, 4, 4, 4, 5],
+    [3, 3, 3, 3, 3, 5],
+    [1, 1, 1, 4, 5, 5],
+    [1, 1, 1, 1, 1, 2],
+    [2, 2, 4, 4, 4, 4],
+    [1, 3, 3, 5, 5, 5],
+    [5, 5, 5, 5, 5, 5],
+    [2, 4, 4, 4, 4, 4],
+    [2, 2, 4, 5, 5, 5],
+    [1, 1, 4, 4, 4, 4],
+    [1, 4, 4, 4, 4, 5],
+    [2, 2, 2, 2, 2, 4],
+    [1, 1, 1, 1, 5, 5],
+    [2, 2, 4, 4, 4, 4],
+    [1, 3, 3, 3, 3, 3],
+    [5, 5, 5, 5, 5, 5],
 ]
 
 
 def test_fleiss_1971_example_kappa_is_430():
     # Fleiss' raters are not the same people across patients; only counts per patient matter.
-    rows = [(f"p{i}", f"slot{j}", f"dx{v}") for i, row in enumerate(FLEISS_1971)
-            for j, v in enumerate(row)]
+    rows = [
+        (f"p{i}", f"slot{j}", f"dx{v}")
+        for i, row in enumerate(FLEISS_1971)
+        for j, v in enumerate(row)
+    ]
     estimate = agreement.fleiss_kappa(ratings_from_rows(rows).counts)
     assert round(estimate.value, 3) == 0.430
 
@@ -82,12 +113,15 @@ GWET_P120 = {
 }
 
 
-@pytest.mark.parametrize(("metric", "value", "se", "lower"), [
-    ("percent_agreement", 0.8181818, 0.12561, 0.542),
-    ("gwet_ac1", 0.77544, 0.14295, 0.461),
-    ("fleiss_kappa", 0.76117, 0.15302, 0.424),
-    ("brennan_prediger", 0.77273, 0.14472, 0.454),
-])
+@pytest.mark.parametrize(
+    ("metric", "value", "se", "lower"),
+    [
+        ("percent_agreement", 0.8181818, 0.12561, 0.542),
+        ("gwet_ac1", 0.77544, 0.14295, 0.461),
+        ("fleiss_kappa", 0.76117, 0.15302, 0.424),
+        ("brennan_prediger", 0.77273, 0.14472, 0.454),
+    ],
+)
 def test_gwet_handbook_raw_4raters_values_errors_and_intervals(metric, value, se, lower):
     report = agreement.agreement_report(_table(GWET_P120))
     estimate = report[metric]
@@ -101,18 +135,35 @@ def test_gwet_handbook_raw_4raters_values_errors_and_intervals(metric, value, se
 # Gwet (2014) via irrCAC's `distrib.6raters`: 6 psychiatrists × 15 patients as counts per
 # category. Published: AC1 0.4448007 (SE 0.08418757, CI 0.264-0.625), Fleiss' kappa 0.4139265
 # (SE 0.08119291, CI 0.24-0.588), Brennan-Prediger 0.4388889 (SE 0.08312142, CI 0.261-0.617).
-DISTRIB_6RATERS = np.array([
-    [0, 0, 0, 6, 0], [0, 3, 0, 0, 3], [0, 1, 4, 0, 1], [0, 0, 0, 0, 6], [0, 3, 0, 3, 0],
-    [2, 0, 4, 0, 0], [0, 0, 4, 0, 2], [2, 0, 3, 1, 0], [2, 0, 0, 4, 0], [0, 0, 0, 0, 6],
-    [1, 0, 0, 5, 0], [1, 1, 0, 4, 0], [0, 3, 3, 0, 0], [1, 0, 0, 5, 0], [0, 2, 0, 3, 1],
-])
+DISTRIB_6RATERS = np.array(
+    [
+        [0, 0, 0, 6, 0],
+        [0, 3, 0, 0, 3],
+        [0, 1, 4, 0, 1],
+        [0, 0, 0, 0, 6],
+        [0, 3, 0, 3, 0],
+        [2, 0, 4, 0, 0],
+        [0, 0, 4, 0, 2],
+        [2, 0, 3, 1, 0],
+        [2, 0, 0, 4, 0],
+        [0, 0, 0, 0, 6],
+        [1, 0, 0, 5, 0],
+        [1, 1, 0, 4, 0],
+        [0, 3, 3, 0, 0],
+        [1, 0, 0, 5, 0],
+        [0, 2, 0, 3, 1],
+    ]
+)
 
 
-@pytest.mark.parametrize(("function", "value", "se", "ci"), [
-    (agreement.gwet_ac1, 0.4448007, 0.08418757, (0.264, 0.625)),
-    (agreement.fleiss_kappa, 0.4139265, 0.08119291, (0.240, 0.588)),
-    (agreement.brennan_prediger, 0.4388889, 0.08312142, (0.261, 0.617)),
-])
+@pytest.mark.parametrize(
+    ("function", "value", "se", "ci"),
+    [
+        (agreement.gwet_ac1, 0.4448007, 0.08418757, (0.264, 0.625)),
+        (agreement.fleiss_kappa, 0.4139265, 0.08119291, (0.240, 0.588)),
+        (agreement.brennan_prediger, 0.4388889, 0.08312142, (0.261, 0.617)),
+    ],
+)
 def test_gwet_handbook_distribution_of_6_raters(function, value, se, ci):
     estimate = function(DISTRIB_6RATERS)
     assert estimate.value == pytest.approx(value, abs=5e-8)

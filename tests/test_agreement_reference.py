@@ -27,8 +27,7 @@ from calibrate.core import accuracy, agreement
 from calibrate.core.rating_builders import ratings_from_rows
 
 TOL = 1e-9
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def random_matrix(seed: int, n_cases: int, n_raters: int, k: int, missing: float) -> np.ndarray:
@@ -43,14 +42,20 @@ def random_matrix(seed: int, n_cases: int, n_raters: int, k: int, missing: float
 
 
 tables = st.builds(
-    random_matrix, st.integers(0, 2**32 - 1), st.integers(2, 60), st.integers(2, 7),
-    st.integers(2, 5), st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.7]))
+    random_matrix,
+    st.integers(0, 2**32 - 1),
+    st.integers(2, 60),
+    st.integers(2, 7),
+    st.integers(2, 5),
+    st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.7]),
+)
 
 
 def our_table(m: np.ndarray, labels: list[str] | None = None, every_label: bool = False):
     labels = labels or [f"cat{c}" for c in range(m.max() + 1)]
-    rows = [(f"case{i}", f"rater{j}", labels[m[i, j]])
-            for i, j in zip(*np.nonzero(m >= 0), strict=True)]
+    rows = [
+        (f"case{i}", f"rater{j}", labels[m[i, j]]) for i, j in zip(*np.nonzero(m >= 0), strict=True)
+    ]
     rng = np.random.default_rng(len(rows))
     rows = [rows[i] for i in rng.permutation(len(rows))]  # file order must not matter
     return ratings_from_rows(rows, reference_labels=labels if every_label else ())
@@ -72,8 +77,11 @@ def test_gwet_family_matches_irrcac_values_errors_and_intervals(m):
     assume(pairable(m))
     table = our_table(m)
     cac = CAC(irr_frame(m), digits=20)
-    for ours, theirs in ((agreement.fleiss_kappa, cac.fleiss), (agreement.gwet_ac1, cac.gwet),
-                         (agreement.brennan_prediger, cac.bp)):
+    for ours, theirs in (
+        (agreement.fleiss_kappa, cac.fleiss),
+        (agreement.gwet_ac1, cac.gwet),
+        (agreement.brennan_prediger, cac.bp),
+    ):
         estimate, ref = ours(table.counts), theirs()["est"]
         assert estimate.value == pytest.approx(ref["coefficient_value"], abs=TOL)
         if ref["se"] > 1e-12:
@@ -143,8 +151,16 @@ def test_cohen_kappa_matches_sklearn_and_statsmodels_interval(m):
 
 
 @SETTINGS
-@given(st.builds(random_matrix, st.integers(0, 2**32 - 1), st.integers(2, 40),
-                 st.integers(2, 7), st.integers(2, 5), st.just(0.0)))
+@given(
+    st.builds(
+        random_matrix,
+        st.integers(0, 2**32 - 1),
+        st.integers(2, 40),
+        st.integers(2, 7),
+        st.integers(2, 5),
+        st.just(0.0),
+    )
+)
 def test_fleiss_kappa_matches_statsmodels_on_complete_tables(m):
     assume(pairable(m))
     table = our_table(m)
@@ -161,8 +177,9 @@ def test_accuracy_wilson_and_confusion_match_statsmodels_and_sklearn(m, seed):
     gold_idx = rng.integers(0, k, size=m.shape[0])
     gold_idx[rng.random(m.shape[0]) < 0.2] = -1  # some cases have no golden answer
     table = our_table(m, labels=[f"cat{c}" for c in range(k)], every_label=True)
-    gold = accuracy.gold_codes(table, {f"case{i}": f"cat{g}" for i, g in enumerate(gold_idx)
-                                       if g >= 0})
+    gold = accuracy.gold_codes(
+        table, {f"case{i}": f"cat{g}" for i, g in enumerate(gold_idx) if g >= 0}
+    )
     result = accuracy.accuracy_by_rater(table, gold)
     for j, rater in enumerate(table.rater_ids):
         col = int(rater.removeprefix("rater"))
@@ -173,8 +190,11 @@ def test_accuracy_wilson_and_confusion_match_statsmodels_and_sklearn(m, seed):
             lo, hi = proportion_confint(right, n, alpha=0.05, method="wilson")
             assert (result.lo[j], result.hi[j]) == pytest.approx((lo, hi), abs=TOL)
     i, j = np.nonzero((m >= 0) & (gold_idx[:, None] >= 0))
-    expected = (sk_confusion(gold_idx[i], m[i, j], labels=range(k)) if i.size
-                else np.zeros((k, k), dtype=int))
+    expected = (
+        sk_confusion(gold_idx[i], m[i, j], labels=range(k))
+        if i.size
+        else np.zeros((k, k), dtype=int)
+    )
     assert np.array_equal(accuracy.confusion_matrix(table, gold), expected)
 
 
@@ -189,9 +209,10 @@ def test_metric_modules_load_without_pandas_scipy_or_qt():
     import subprocess
     import sys
 
-    code = ("import sys, calibrate.core.agreement, calibrate.core.items, calibrate.core.scoring, "
-            "calibrate.core.confidence; print(sorted(m for m in ('pandas', 'scipy', 'PySide6', "
-            "'sqlite3') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    code = (
+        "import sys, calibrate.core.agreement, calibrate.core.items, calibrate.core.scoring, "
+        "calibrate.core.confidence; print(sorted(m for m in ('pandas', 'scipy', 'PySide6', "
+        "'sqlite3') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -20,13 +20,19 @@ from calibrate.core.ratings import DuplicateRatingError, RatingsTable, RatingsTa
 Row = tuple[str, str, str]
 
 
-def random_rows(seed: int, n: int, cases: int, raters: int, labels: list[str],
-                blank: float = 0.05) -> list[Row]:
+def random_rows(
+    seed: int, n: int, cases: int, raters: int, labels: list[str], blank: float = 0.05
+) -> list[Row]:
     """Random (case, rater, label) rows; pairs repeat, so there are duplicates to resolve."""
     rng = np.random.default_rng(seed)
-    return [(f"k{rng.integers(cases)}", f"q{rng.integers(raters)}",
-             "" if rng.random() < blank else labels[rng.integers(len(labels))])
-            for _ in range(n)]
+    return [
+        (
+            f"k{rng.integers(cases)}",
+            f"q{rng.integers(raters)}",
+            "" if rng.random() < blank else labels[rng.integers(len(labels))],
+        )
+        for _ in range(n)
+    ]
 
 
 def factorise(values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -38,15 +44,16 @@ def factorise(values: list[str]) -> tuple[np.ndarray, list[str]]:
 
 def feed(builder, rows: list[Row], chunk: int) -> None:
     for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
+        part = rows[start : start + chunk]
         args: list = []
         for column in zip(*part, strict=True):
             args += factorise(list(column))
         builder.add_coded(*args)
 
 
-def both(rows: list[Row], chunk: int, keep: str = "first", **kwargs
-         ) -> tuple[RatingsTable, RatingsTally, TallyBuilder]:
+def both(
+    rows: list[Row], chunk: int, keep: str = "first", **kwargs
+) -> tuple[RatingsTable, RatingsTally, TallyBuilder]:
     table_builder = RatingsBuilder(keep=keep, **kwargs)
     tally_builder = TallyBuilder(keep=keep, **kwargs)
     feed(table_builder, rows, chunk)
@@ -60,17 +67,28 @@ def as_json(table) -> str:
 
 
 def assert_same(table: RatingsTable, tally: RatingsTally) -> None:
-    for name in ("case_ids", "rater_ids", "categories", "n_ratings", "numeric", "ordered",
-                 "blank_labels", "duplicates_dropped"):
+    for name in (
+        "case_ids",
+        "rater_ids",
+        "categories",
+        "n_ratings",
+        "numeric",
+        "ordered",
+        "blank_labels",
+        "duplicates_dropped",
+    ):
         assert getattr(tally, name) == getattr(table, name), name
     assert np.array_equal(tally.counts, table.counts)
     assert tally.counts.dtype == table.counts.dtype
     assert as_json(tally) == as_json(table)
     gold = np.random.default_rng(1).integers(-1, table.n_categories, size=table.n_cases)
-    assert all(np.array_equal(a, b) for a, b in
-               zip(tally.rater_tally(gold), table.rater_tally(gold), strict=True))
-    assert np.array_equal(accuracy.confusion_matrix(tally, gold),
-                          accuracy.confusion_matrix(table, gold))
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(tally.rater_tally(gold), table.rater_tally(gold), strict=True)
+    )
+    assert np.array_equal(
+        accuracy.confusion_matrix(tally, gold), accuracy.confusion_matrix(table, gold)
+    )
     if table.n_raters == 2:
         assert np.array_equal(tally.cohen_table(), table.cohen_table())
 
@@ -138,8 +156,7 @@ def test_ids_do_not_depend_on_the_order_a_reader_lists_a_chunks_values():
     # New names are numbered in sorted order, as a sorted categorical listed them before.
     assert list(a.case_ids) == sorted(a.case_ids)
     table = RatingsBuilder(keep="last")
-    table.add_coded(*[x for column in zip(*rows, strict=True)
-                      for x in _sorted_codes(list(column))])
+    table.add_coded(*[x for column in zip(*rows, strict=True) for x in _sorted_codes(list(column))])
     assert table.build().case_ids == a.case_ids
 
 
@@ -150,8 +167,17 @@ def _sorted_codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
 
 
 def test_a_duplicate_names_both_rows_within_a_chunk_and_across_chunks():
-    rows = [("a", "x", "1"), ("b", "x", "2"), ("", "", ""), ("c", "y", "1"), ("b", "y", "1"),
-            ("a", "y", "2"), ("c", "x", "2"), ("b", "x", "3"), ("a", "x", "1")]
+    rows = [
+        ("a", "x", "1"),
+        ("b", "x", "2"),
+        ("", "", ""),
+        ("c", "y", "1"),
+        ("b", "y", "1"),
+        ("a", "y", "2"),
+        ("c", "x", "2"),
+        ("b", "x", "3"),
+        ("a", "x", "1"),
+    ]
     # row numbers: header is row 1, so rows[i] is row i + 2; (b, x) repeats at rows 3 and 9.
     expected = RatingsBuilder()
     feed(expected, rows, 100)
@@ -187,8 +213,16 @@ def test_labels_off_order_are_reported_before_duplicates_as_before():
 
 # -- memory ----------------------------------------------------------------------------
 
-def write_ratings(path: Path, cases: int, raters: int, *, missing: float = 0.1,
-                  seed: int = 0, step: int = 1_000_000) -> int:
+
+def write_ratings(
+    path: Path,
+    cases: int,
+    raters: int,
+    *,
+    missing: float = 0.1,
+    seed: int = 0,
+    step: int = 1_000_000,
+) -> int:
     """A shuffled ratings CSV (`c012345,r042,b`), written with numpy in chunks."""
     rng = np.random.default_rng(seed)
     cells = rng.permutation(cases * raters)
@@ -196,13 +230,18 @@ def write_ratings(path: Path, cases: int, raters: int, *, missing: float = 0.1,
     with path.open("wb") as handle:
         handle.write(b"case_id,rater_id,label\n")
         for start in range(0, cells.size, step):
-            cell = cells[start:start + step]
+            cell = cells[start : start + step]
             cell = cell[rng.random(cell.size) >= missing]
             case, rater = np.divmod(cell, raters)
             label = (case + (rng.random(cell.size) < 0.3) * rng.integers(1, 4, cell.size)) % 4
             row = np.empty((cell.size, 15), dtype=np.uint8)
             row[:, 0], row[:, 7], row[:, 8], row[:, 12], row[:, 14] = (
-                ord("c"), ord(","), ord("r"), ord(","), ord("\n"))
+                ord("c"),
+                ord(","),
+                ord("r"),
+                ord(","),
+                ord("\n"),
+            )
             for i in range(6):
                 row[:, 6 - i] = ord("0") + case // 10**i % 10
             for i in range(3):
@@ -230,8 +269,9 @@ runpy.run_module("calibrate", run_name="__main__", alter_sys=True)
 def peak_rss_mb(argv: list[str]) -> tuple[float, str]:
     """Peak resident memory (MB) of `python -m calibrate ARGV` in a fresh process, and its
     stdout."""
-    done = subprocess.run([sys.executable, "-c", PEAK, *argv], capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, *argv], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("VmHWM:") and last.endswith("kB"), done.stderr

@@ -10,8 +10,9 @@ import pytest
 from calibrate.core import agreement
 
 
-def reference_interval(counts: np.ndarray, level: str, bootstrap: int, seed: int
-                       ) -> tuple[float, float]:
+def reference_interval(
+    counts: np.ndarray, level: str, bootstrap: int, seed: int
+) -> tuple[float, float]:
     """Draw cases with replacement (seeded, resample by resample), α of each by the library."""
     pairable = counts[counts.sum(axis=1) >= 2]
     rng = np.random.default_rng(seed)
@@ -21,8 +22,11 @@ def reference_interval(counts: np.ndarray, level: str, bootstrap: int, seed: int
     for _ in range(bootstrap):
         drawn = pairable[rng.integers(0, u, size=u)]
         if (drawn.sum(axis=0) > 0).sum() >= 2:  # one category: α undefined, dropped
-            alphas.append(krippendorff.alpha(value_counts=drawn, value_domain=values,
-                                             level_of_measurement=level))
+            alphas.append(
+                krippendorff.alpha(
+                    value_counts=drawn, value_domain=values, level_of_measurement=level
+                )
+            )
     lo, hi = np.percentile(alphas, [2.5, 97.5])
     return float(lo), float(hi)
 
@@ -35,8 +39,7 @@ def test_alpha_interval_matches_resampled_reference(level: str, seed: int) -> No
     counts = rng.poisson(rng.uniform(0.2, 1.5, size=k), size=(int(rng.integers(3, 60)), k))
     values = np.arange(1, k + 1, dtype=float) if level == "interval" else None
     estimate = agreement.krippendorff_alpha(counts, level, values, bootstrap=150, seed=seed)
-    assert estimate.ci95 == pytest.approx(reference_interval(counts, level, 150, seed),
-                                          abs=1e-9)
+    assert estimate.ci95 == pytest.approx(reference_interval(counts, level, 150, seed), abs=1e-9)
 
 
 def test_batching_the_resamples_changes_no_interval(monkeypatch) -> None:
@@ -46,8 +49,9 @@ def test_batching_the_resamples_changes_no_interval(monkeypatch) -> None:
     assert agreement.krippendorff_alpha(counts, bootstrap=200, seed=3) == whole
 
 
-def test_bootstrap_with_many_categories_stays_small_and_batching_changes_nothing(monkeypatch
-                                                                                   ) -> None:
+def test_bootstrap_with_many_categories_stays_small_and_batching_changes_nothing(
+    monkeypatch,
+) -> None:
     # 50 cases × 4 raters on a numeric scale of 82 values (a 0-100 score, say): the batch
     # holds resamples × k × k coincidences, so it must be sized by k² as well as by cases.
     import tracemalloc

@@ -34,8 +34,9 @@ def window(qtbot, tmp_path: Path):
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     write_pack(lessons, "alpha", case_ids=("c1", "c2"), media=MP4.read_bytes())
-    args = argparse.Namespace(db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True,
-                              verbose=False)
+    args = argparse.Namespace(
+        db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True, verbose=False
+    )
     main = MainWindow(build_context(args, tmp_path / "log.txt"))
     qtbot.addWidget(main)
     main.resize(1366, 768)
@@ -62,6 +63,7 @@ def answer_by_keys(qtbot, window) -> None:
 
 def run_dialog_answering(qtbot, key: Qt.Key, asked: list[str], shot: str | None = None):
     """A prompts.run_dialog that shows the real dialog modally and presses `key` in it."""
+
     def run(dialog) -> int:
         asked.append(dialog.text())
 
@@ -72,22 +74,27 @@ def run_dialog_answering(qtbot, key: Qt.Key, asked: list[str], shot: str | None 
 
         QTimer.singleShot(100, answer)
         return dialog.exec()
+
     return run
 
 
 def stored(window) -> tuple:
     """(watched_share, clip_unavailable, watched_ms) of the answer recorded last, from disk."""
     with sqlite3.connect(window.context.db_path) as conn:
-        return conn.execute("SELECT watched_share, clip_unavailable, watched_ms FROM answers "
-                            "ORDER BY answered_at DESC LIMIT 1").fetchone()
+        return conn.execute(
+            "SELECT watched_share, clip_unavailable, watched_ms FROM answers "
+            "ORDER BY answered_at DESC LIMIT 1"
+        ).fetchone()
 
 
 def test_answering_unwatched_asks_once_and_watch_first_keeps_the_answer(
-        qtbot, window, monkeypatch) -> None:
+    qtbot, window, monkeypatch
+) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     asked: list[str] = []
-    monkeypatch.setattr(prompts, "run_dialog",
-                        run_dialog_answering(qtbot, Qt.Key.Key_Escape, asked, "prompt.png"))
+    monkeypatch.setattr(
+        prompts, "run_dialog", run_dialog_answering(qtbot, Qt.Key.Key_Escape, asked, "prompt.png")
+    )
     lesson, screen = window.lesson, window.lesson.case_screen
     press(qtbot, window, Qt.Key.Key_W)  # watch shielded... and answer at once
     answer_by_keys(qtbot, window)
@@ -119,13 +126,15 @@ def test_s_in_the_question_submits_at_once(qtbot, window, monkeypatch) -> None:
 
 
 def test_a_clip_watched_at_double_speed_across_a_guidance_visit_asks_nothing(
-        qtbot, window, dialogs) -> None:
+    qtbot, window, dialogs
+) -> None:
     lesson, screen = window.lesson, window.lesson.case_screen
     player = screen.player.player
     press(qtbot, window, Qt.Key.Key_W)
     player.set_rate(2.0)
-    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING and player.position > 1200,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: player.state is PlayerState.PLAYING and player.position > 1200, timeout=5000
+    )
     press(qtbot, window, Qt.Key.Key_G)  # look something up at 40 %...
     assert screen.watched_share == pytest.approx(0.45, abs=0.15)
     press(qtbot, window, Qt.Key.Key_Return)  # "Back to the case"
@@ -147,8 +156,9 @@ def test_a_broken_clip_is_not_not_watched(qtbot, tmp_path: Path, dialogs) -> Non
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     write_pack(lessons, "alpha", case_ids=("c1",), media=b"\x00garbage, not a video" * 40)
-    args = argparse.Namespace(db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True,
-                              verbose=False)
+    args = argparse.Namespace(
+        db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True, verbose=False
+    )
     main = MainWindow(build_context(args, tmp_path / "log.txt"))
     qtbot.addWidget(main)
     main.show()

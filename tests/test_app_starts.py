@@ -83,20 +83,23 @@ def test_real_answers_are_not_imported_into_the_demo_database(tmp_path: Path) ->
         raise AssertionError("a real import into the demo database was accepted")
 
 
-def test_a_trainers_copy_of_a_demo_pack_is_the_one_the_app_uses(qtbot, tmp_path: Path,
-                                                                 repo_root: Path) -> None:
+def test_a_trainers_copy_of_a_demo_pack_is_the_one_the_app_uses(
+    qtbot, tmp_path: Path, repo_root: Path
+) -> None:
     import shutil
 
     checkout = tmp_path / "checkout"
     shutil.copytree(repo_root / "lessons" / "harassment", checkout / "lessons" / "harassment")
     shutil.copytree(repo_root / "assets" / "harassment", checkout / "assets" / "harassment")
     pack_file = checkout / "lessons" / "harassment" / "pack.toml"
-    pack_file.write_text(pack_file.read_text().replace(
-        'title = "', 'title = "Edited: ', 1), encoding="utf-8")
+    pack_file.write_text(
+        pack_file.read_text().replace('title = "', 'title = "Edited: ', 1), encoding="utf-8"
+    )
     twice = tmp_path / "twice"  # the same id again in a second folder of the trainer's
     shutil.copytree(checkout, twice)
-    context = build_context(make_args(tmp_path, [checkout / "lessons", twice / "lessons"]),
-                            tmp_path / "log.txt")
+    context = build_context(
+        make_args(tmp_path, [checkout / "lessons", twice / "lessons"]), tmp_path / "log.txt"
+    )
     harassment = [p for p in context.library.packs if p.id == "harassment"]
     assert [p.title.startswith("Edited: ") for p in harassment] == [True]
     assert len(context.library.packs) == 3  # the other two demo packs still load
@@ -104,8 +107,9 @@ def test_a_trainers_copy_of_a_demo_pack_is_the_one_the_app_uses(qtbot, tmp_path:
     assert len(problems) == 1 and str(twice) in problems[0] and "already loaded" in problems[0]
 
 
-def test_a_trainers_broken_copy_of_a_demo_pack_is_not_stood_in_for(qtbot, tmp_path: Path,
-                                                                    repo_root: Path) -> None:
+def test_a_trainers_broken_copy_of_a_demo_pack_is_not_stood_in_for(
+    qtbot, tmp_path: Path, repo_root: Path
+) -> None:
     import shutil
 
     checkout = tmp_path / "checkout"

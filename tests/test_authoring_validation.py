@@ -199,7 +199,7 @@ def test_top_level_key_written_under_a_table_says_where_it_belongs(lessons: Path
 
 @pytest.mark.parametrize(
     ("line", "message"),
-    [("at = [\"\"]", "a time is seconds"), ("at = nan", "finite"), ("at = -2", "negative")],
+    [('at = [""]', "a time is seconds"), ("at = nan", "finite"), ("at = -2", "negative")],
 )
 def test_odd_cue_times_are_located_errors_not_crashes(lessons: Path, line: str, message: str):
     case = lessons / "alpha" / "cases" / "c1.toml"
@@ -238,10 +238,17 @@ def test_a_misspelt_key_does_not_hide_a_video_path_leaving_the_pack(lessons: Pat
     result = run_validate(case, cwd=lessons.parent)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert f"lessons/alpha/cases/c1.toml:{line_number(case, 'severty')}: severty: unknown key" \
+    assert (
+        f"lessons/alpha/cases/c1.toml:{line_number(case, 'severty')}: severty: unknown key"
         in "\n".join(lines)
-    assert any(line.startswith(f"lessons/alpha/cases/c1.toml:{line_number(case, 'video =')}: "
-                               "video: media path '/etc/passwd'") for line in lines), lines
+    )
+    assert any(
+        line.startswith(
+            f"lessons/alpha/cases/c1.toml:{line_number(case, 'video =')}: "
+            "video: media path '/etc/passwd'"
+        )
+        for line in lines
+    ), lines
 
 
 def test_a_missing_golden_table_does_not_hide_a_missing_clip(lessons: Path) -> None:
@@ -262,17 +269,23 @@ def test_schema_and_reference_errors_of_one_file_come_together(lessons: Path) ->
     problems = {p.key_path: p for p in validate_path(case)}
     assert problems.keys() == {"severity", "golden.decision", "golden.clauses[0]"}
     assert problems["golden.clauses[0]"].message == (
-        "unknown clause 'HB-7'; the pack's clauses are GR-1, GR-2")
+        "unknown clause 'HB-7'; the pack's clauses are GR-1, GR-2"
+    )
 
 
 def test_a_case_in_no_lesson_is_a_warning_that_keeps_exit_zero(lessons: Path) -> None:
     extra = lessons / "alpha" / "cases" / "c9.toml"
-    extra.write_text((lessons / "alpha" / "cases" / "c1.toml").read_text()
-                     .replace('id = "c1"', '# a new case\nid = "c9"').replace("c1.mp4", "c2.mp4"))
+    extra.write_text(
+        (lessons / "alpha" / "cases" / "c1.toml")
+        .read_text()
+        .replace('id = "c1"', '# a new case\nid = "c9"')
+        .replace("c1.mp4", "c2.mp4")
+    )
     result = run_validate(lessons, cwd=lessons.parent)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == (
-        "lessons/alpha/cases/c9.toml:2: id: warning: case 'c9' is in no lesson\n")
+        "lessons/alpha/cases/c9.toml:2: id: warning: case 'c9' is in no lesson\n"
+    )
     assert run_validate(extra, cwd=lessons.parent).stdout == result.stdout
     replace_in(extra, 'severity = "medium"', "severity = 3")
     assert run_validate(lessons, cwd=lessons.parent).returncode == 1
@@ -304,14 +317,17 @@ def test_a_byte_order_mark_is_named(lessons: Path) -> None:
     case.write_bytes(b"\xef\xbb\xbf" + case.read_bytes())
     result = run_validate(case, cwd=lessons.parent)
     assert result.returncode == 1
-    assert result.stdout.startswith("lessons/alpha/cases/c1.toml:1: the file starts with a "
-                                    "UTF-8 byte order mark (BOM)")
+    assert result.stdout.startswith(
+        "lessons/alpha/cases/c1.toml:1: the file starts with a UTF-8 byte order mark (BOM)"
+    )
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "media file is empty (0 bytes)"),
-     (b"<html>this is a web page saved as .mp4</html>", "media file is not a video container")],
+    [
+        (b"", "media file is empty (0 bytes)"),
+        (b"<html>this is a web page saved as .mp4</html>", "media file is not a video container"),
+    ],
 )
 def test_an_empty_or_non_video_clip_is_reported_and_the_lesson_stays(
     lessons: Path, content: bytes, message: str
@@ -325,8 +341,12 @@ def test_an_empty_or_non_video_clip_is_reported_and_the_lesson_stays(
 
 @pytest.mark.parametrize(
     "head",
-    [b"\x00\x00\x00\x20ftypmp42", b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81", b"OggS\x00\x02",
-     b"RIFF\x00\x00\x00\x00AVI LIST"],
+    [
+        b"\x00\x00\x00\x20ftypmp42",
+        b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81",
+        b"OggS\x00\x02",
+        b"RIFF\x00\x00\x00\x00AVI LIST",
+    ],
 )
 def test_clips_of_known_containers_pass(lessons: Path, head: bytes) -> None:
     (lessons.parent / "assets" / "alpha" / "c2.mp4").write_bytes(head + bytes(300))

@@ -48,10 +48,18 @@ def finish_basics(db_path: Path, lessons: Path) -> None:
     session_id = sessions.start_session(db, profile, pack, "basics", "first_attempt")
     for case_id in ("c1", "c2"):
         answers.record_answer(
-            db, session_id=session_id, session_kind="first_attempt", profile=profile,
-            pack=pack, lesson_id="basics", case=pack.cases[case_id],
-            draft=AnswerDraft("remove", "GR-1", 0.8, ""), shown_at="2026-11-25T10:00:00.000Z",
-            time_to_answer_ms=4000, watched_ms=3000)
+            db,
+            session_id=session_id,
+            session_kind="first_attempt",
+            profile=profile,
+            pack=pack,
+            lesson_id="basics",
+            case=pack.cases[case_id],
+            draft=AnswerDraft("remove", "GR-1", 0.8, ""),
+            shown_at="2026-11-25T10:00:00.000Z",
+            time_to_answer_ms=4000,
+            watched_ms=3000,
+        )
     sessions.finish_session(db, session_id)
     db.conn.close()
 
@@ -66,18 +74,23 @@ def test_the_lead_still_sees_a_finished_lesson_that_is_now_broken(
     assert Labels.of_packs(packs).lesson("alpha", "basics") == "Basics"
     db = open_database(tmp_path / "db.sqlite3")
     table = load_answers(db, packs=packs)
-    dashboard = compute_dashboard(table, roster(db), dispute_rows(db),
-                                  case_clauses=case_clauses_of(packs))
+    dashboard = compute_dashboard(
+        table, roster(db), dispute_rows(db), case_clauses=case_clauses_of(packs)
+    )
     db.conn.close()
-    rows = {(r.lesson, r.lesson_title, r.taken, r.sessions)
-            for r in dashboard.completion.entries if r.name == "Ana"}
+    rows = {
+        (r.lesson, r.lesson_title, r.taken, r.sessions)
+        for r in dashboard.completion.entries
+        if r.name == "Ana"
+    }
     assert ("basics", "Basics", True, 1) in rows
     assert len(table) == 2  # both answers of the broken lesson still count
 
 
 def open_app(qtbot, tmp_path: Path, lessons: Path) -> MainWindow:
     args = argparse.Namespace(
-        db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True, verbose=False)
+        db=tmp_path / "db.sqlite3", lessons=[lessons], no_bundled=True, verbose=False
+    )
     window = MainWindow(build_context(args, tmp_path / "log.txt"))
     qtbot.addWidget(window)
     window.show()
@@ -107,8 +120,12 @@ def test_a_broken_lesson_is_greyed_with_its_problems_and_the_others_open(
     assert "c1.toml:4: TOML syntax error" in screen.description.text()
     screen.tree.setFocus()
     qtbot.keyClick(screen.tree, Qt.Key.Key_Return)  # Enter on it opens the Problems view
-    qtbot.waitUntil(lambda: getattr(screen, "problems_dialog", None) is not None
-                    and screen.problems_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: (
+            getattr(screen, "problems_dialog", None) is not None
+            and screen.problems_dialog.isVisible()
+        )
+    )
     report = screen.problems_dialog.text.toPlainText()
     assert "Test pack alpha · Basics: 1 problem" in report
     assert "c1.toml:4: TOML syntax error" in report
@@ -148,8 +165,11 @@ def test_a_broken_golden_answer_is_located_but_never_quoted_to_moderators(
     screen.tree.setCurrentItem(broken)
     screen.show_problems()
     qtbot.waitUntil(lambda: screen.problems_dialog.isVisible())
-    shown = [broken.toolTip(0), screen.description.text(),
-             screen.problems_dialog.text.toPlainText()]
+    shown = [
+        broken.toolTip(0),
+        screen.description.text(),
+        screen.problems_dialog.text.toPlainText(),
+    ]
     for text in shown:
         assert "c1.toml" in text and "golden.decision" in text  # where, for the trainer
         assert "removex" not in text and "remove" not in text.replace("(details hidden", "")
@@ -178,5 +198,6 @@ def test_the_problems_view_names_files_within_their_lessons_folder_and_fits(
     assert text.horizontalScrollBar().maximum() == 0  # nothing runs off the right edge
     dialog.copy_button.click()
     assert f"{lessons / 'alpha' / 'cases' / 'c1.toml'}:4: TOML syntax error" in (
-        QApplication.clipboard().text())
+        QApplication.clipboard().text()
+    )
     window.close()

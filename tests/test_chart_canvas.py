@@ -35,8 +35,14 @@ print(json.dumps(out))
 
 def test_a_replaced_figure_renders_at_the_screens_pixel_ratio() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "2"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
-                          text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["ratio"] == 2
     assert out["rendered"] == [[800, 600, 200.0], [800, 600, 200.0]]

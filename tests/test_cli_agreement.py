@@ -35,6 +35,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def no_nan(text: str) -> dict:
     def refuse(name: str) -> None:
         raise AssertionError(f"{name} in JSON output")
+
     return json.loads(text, parse_constant=refuse)
 
 
@@ -65,8 +66,13 @@ def test_json_has_every_contract_key_and_no_cohen_for_three_raters(tmp_path, cap
     result = no_nan(out)
     assert (result["cases"], result["raters"], result["ratings"]) == (4, 3, 9)
     assert result["categories"] == ["allow", "remove", "warning_screen"]
-    for key in ("percent_agreement", "fleiss_kappa", "gwet_ac1", "brennan_prediger",
-                "krippendorff_alpha_nominal"):
+    for key in (
+        "percent_agreement",
+        "fleiss_kappa",
+        "gwet_ac1",
+        "brennan_prediger",
+        "krippendorff_alpha_nominal",
+    ):
         assert set(result[key]) >= {"value", "ci95", "method"}
     for absent in ("cohen_kappa", "krippendorff_alpha_ordinal", "krippendorff_alpha_interval"):
         assert absent not in result
@@ -94,41 +100,50 @@ def test_order_ranks_categories_and_adds_ordinal_alpha(tmp_path, capsys):
 def test_label_missing_from_order_names_file_and_row(tmp_path, capsys):
     path = write(tmp_path / "r.csv", RATINGS)
     code, out, err = run(capsys, str(path), "--order", "allow,remove", "--json")
-    assert code == 2 and refusal(out) == ("label 'warning_screen' is not in --order",
-                                          str(path), 8)
+    assert code == 2 and refusal(out) == ("label 'warning_screen' is not in --order", str(path), 8)
     assert err == f"calibrate agreement: {path}: row 8: label 'warning_screen' is not in --order\n"
 
 
 def test_numeric_labels_compare_as_numbers_and_give_interval_and_ratio(tmp_path, capsys):
-    path = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,1\na,y,1.0\nb,x,2\nb,y,3\n"
-                                     "c,x,3\nc,y,3.00\n")
+    path = write(
+        tmp_path / "r.csv",
+        "case_id,rater_id,label\na,x,1\na,y,1.0\nb,x,2\nb,y,3\nc,x,3\nc,y,3.00\n",
+    )
     result = no_nan(run(capsys, str(path), "--json")[1])
     assert result["categories"] == [1, 2, 3]
     assert result["cohen_kappa"]["value"] is not None
     data = np.array([[1, 2, 3], [1, 3, 3]], dtype=float)
     for level in ("ordinal", "interval", "ratio"):
         assert result[f"krippendorff_alpha_{level}"]["value"] == pytest.approx(
-            krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+            krippendorff.alpha(reliability_data=data, level_of_measurement=level)
+        )
 
 
 def test_one_category_gives_null_with_a_note_not_nan(tmp_path, capsys):
-    path = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,remove\na,y,remove\n"
-                                     "b,x,remove\nb,y,remove\n")
+    path = write(
+        tmp_path / "r.csv",
+        "case_id,rater_id,label\na,x,remove\na,y,remove\nb,x,remove\nb,y,remove\n",
+    )
     code, out, _ = run(capsys, str(path), "--json")
     result = no_nan(out)
     assert code == 0
     assert result["percent_agreement"]["value"] == 1.0
-    for key in ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger",
-                "krippendorff_alpha_nominal"):
+    for key in (
+        "cohen_kappa",
+        "fleiss_kappa",
+        "gwet_ac1",
+        "brennan_prediger",
+        "krippendorff_alpha_nominal",
+    ):
         assert result[key]["value"] is None and "undefined" in result[key]["note"]
 
 
-def test_chance_corrected_coefficients_from_under_five_rated_cases_carry_a_note(tmp_path,
-                                                                              capsys):
+def test_chance_corrected_coefficients_from_under_five_rated_cases_carry_a_note(tmp_path, capsys):
     # Three cases rated twice or more (c4 once): each coefficient keeps its number and its
     # bounds as computed (upper capped at 1, lower not clamped) and says it is too few.
-    result = no_nan(run(capsys, str(write(tmp_path / "r.csv", RATINGS)), "--json",
-                        "--bootstrap", "50")[1])
+    result = no_nan(
+        run(capsys, str(write(tmp_path / "r.csv", RATINGS)), "--json", "--bootstrap", "50")[1]
+    )
     for key in ("fleiss_kappa", "gwet_ac1", "brennan_prediger", "krippendorff_alpha_nominal"):
         assert result[key]["value"] is not None
         assert "too few cases: 3 cases rated by two or more raters" in result[key]["note"]
@@ -148,8 +163,10 @@ def test_one_rater_only_gives_nulls(tmp_path, capsys):
 
 
 def test_same_rater_twice_is_an_error_naming_both_rows_unless_keep(tmp_path, capsys):
-    path = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,allow\na,y,allow\n"
-                                     "b,x,remove\na,x,remove\nb,y,remove\n")
+    path = write(
+        tmp_path / "r.csv",
+        "case_id,rater_id,label\na,x,allow\na,y,allow\nb,x,remove\na,x,remove\nb,y,remove\n",
+    )
     code, _, err = run(capsys, str(path), "--json")
     assert code == 2 and "rows 2 and 5" in err and "--keep" in err
     first = no_nan(run(capsys, str(path), "--keep", "first", "--json")[1])
@@ -160,8 +177,7 @@ def test_same_rater_twice_is_an_error_naming_both_rows_unless_keep(tmp_path, cap
 
 
 @pytest.mark.parametrize("reader", ["fast", "row by row"])
-def test_a_duplicate_in_a_later_chunk_still_names_both_rows(tmp_path, capsys, monkeypatch,
-                                                             reader):
+def test_a_duplicate_in_a_later_chunk_still_names_both_rows(tmp_path, capsys, monkeypatch, reader):
     lines = ["case_id,rater_id,note,label", "a,x,,allow", "", 'b,x,"two\nlines",remove']
     lines += [f"c{i},y,,warn" for i in range(40)]
     lines += ["b,y,,remove", "a,x,,remove", "d,x,,allow"]  # (a, x) again: row 46
@@ -180,22 +196,25 @@ def test_a_duplicate_in_a_later_chunk_still_names_both_rows(tmp_path, capsys, mo
 
 
 def test_keep_last_replaces_the_earlier_label_in_every_count(tmp_path, capsys):
-    ratings = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,allow\na,y,remove\n"
-                                        "b,x,remove\nb,y,remove\na,x,remove\n")
+    ratings = write(
+        tmp_path / "r.csv",
+        "case_id,rater_id,label\na,x,allow\na,y,remove\nb,x,remove\nb,y,remove\na,x,remove\n",
+    )
     gold = write(tmp_path / "g.csv", "case_id,gold\na,remove\nb,remove\n")
-    result = no_nan(run(capsys, str(ratings), "--gold", str(gold), "--keep", "last",
-                        "--json")[1])
+    result = no_nan(run(capsys, str(ratings), "--gold", str(gold), "--keep", "last", "--json")[1])
     assert result["percent_agreement"]["value"] == 1.0
-    assert result["accuracy_by_rater"]["x"] == {**result["accuracy_by_rater"]["x"],
-                                                "n": 2, "correct": 2}
+    assert result["accuracy_by_rater"]["x"] == {
+        **result["accuracy_by_rater"]["x"],
+        "n": 2,
+        "correct": 2,
+    }
     assert result["confusion_matrix"]["counts"] == [[0, 0], [0, 4]]
     assert result["cohen_kappa"]["value"] is None  # one category left
 
 
 def test_gold_gives_accuracy_by_rater_with_wilson_and_confusion(tmp_path, capsys):
     ratings = write(tmp_path / "r.csv", RATINGS)
-    gold = write(tmp_path / "g.csv", "case_id,gold\nc1,remove\nc2,allow\nc3,remove\n"
-                                     "c9,allow\n")
+    gold = write(tmp_path / "g.csv", "case_id,gold\nc1,remove\nc2,allow\nc3,remove\nc9,allow\n")
     result = no_nan(run(capsys, str(ratings), "--gold", str(gold), "--json")[1])
     ana = result["accuracy_by_rater"]["ana"]
     assert (ana["n"], ana["correct"]) == (3, 2)
@@ -207,11 +226,22 @@ def test_gold_gives_accuracy_by_rater_with_wilson_and_confusion(tmp_path, capsys
 
 
 def test_enforcement_direction_with_gold_and_order(tmp_path, capsys):
-    ratings = write(tmp_path / "r.csv", "case_id,rater_id,label\na,x,allow\na,y,remove\n"
-                                        "b,x,escalate\nb,y,allow\n")
+    ratings = write(
+        tmp_path / "r.csv",
+        "case_id,rater_id,label\na,x,allow\na,y,remove\nb,x,escalate\nb,y,allow\n",
+    )
     gold = write(tmp_path / "g.csv", "case_id,gold\na,warn\nb,escalate\n")
-    result = no_nan(run(capsys, str(ratings), "--gold", str(gold), "--order",
-                        "allow,warn,remove,escalate", "--json")[1])
+    result = no_nan(
+        run(
+            capsys,
+            str(ratings),
+            "--gold",
+            str(gold),
+            "--order",
+            "allow,warn,remove,escalate",
+            "--json",
+        )[1]
+    )
     e = result["enforcement"]
     assert (e["over"], e["under"], e["missed_escalations"], e["correct"]) == (1, 1, 1, 1)
 
@@ -223,15 +253,18 @@ def test_conflicting_gold_rows_are_named(tmp_path, capsys):
     assert code == 2 and f"{gold}: row 3" in err and "rows 2 and 3" in err
 
 
-@pytest.mark.parametrize(("content", "row", "words"), [
-    (b"", 1, "empty"),
-    (b"case_id,rater,label\na,x,allow\n", 1, "missing column rater_id"),
-    (b"case_id,rater_id,label\na,x,allow\nb,y,caf\xe9\n", 3, "UTF-8"),
-    (b"case_id,rater_id,label\na,x,allow\nb,y\n", 3, "2 fields"),
-    (b"case_id,rater_id,label\na,x,allow\nb,y,remove, now\n", 3, "4 fields"),
-    (b'case_id,rater_id,label\na,x,allow\nb,y,"remove\n', 3, "never closed"),
-    (b"case_id,rater_id,label\na,x,allow\n,y,remove\n", 3, "empty case_id"),
-])
+@pytest.mark.parametrize(
+    ("content", "row", "words"),
+    [
+        (b"", 1, "empty"),
+        (b"case_id,rater,label\na,x,allow\n", 1, "missing column rater_id"),
+        (b"case_id,rater_id,label\na,x,allow\nb,y,caf\xe9\n", 3, "UTF-8"),
+        (b"case_id,rater_id,label\na,x,allow\nb,y\n", 3, "2 fields"),
+        (b"case_id,rater_id,label\na,x,allow\nb,y,remove, now\n", 3, "4 fields"),
+        (b'case_id,rater_id,label\na,x,allow\nb,y,"remove\n', 3, "never closed"),
+        (b"case_id,rater_id,label\na,x,allow\n,y,remove\n", 3, "empty case_id"),
+    ],
+)
 def test_bad_input_is_one_line_naming_file_and_row(tmp_path, capsys, content, row, words):
     path = write(tmp_path / "r.csv", content)
     code, out, err = run(capsys, str(path), "--json")
@@ -241,19 +274,23 @@ def test_bad_input_is_one_line_naming_file_and_row(tmp_path, capsys, content, ro
 
 
 def test_quoted_commas_newlines_and_unicode_labels_are_read_as_written(tmp_path, capsys):
-    path = write(tmp_path / "r.csv", 'case_id,rater_id,label\r\n'
-                                     'é1,Zoë,"remove, then ban"\r\n'
-                                     'é1,李,"remove, then ban"\r\n'
-                                     '\r\n'
-                                     'é2,Zoë,"warn\nscreen"\r\n'
-                                     'é2,李,🙂\r\n')
+    path = write(
+        tmp_path / "r.csv",
+        "case_id,rater_id,label\r\n"
+        'é1,Zoë,"remove, then ban"\r\n'
+        'é1,李,"remove, then ban"\r\n'
+        "\r\n"
+        'é2,Zoë,"warn\nscreen"\r\n'
+        "é2,李,🙂\r\n",
+    )
     result = no_nan(run(capsys, str(path), "--json")[1])
     assert result["categories"] == sorted(["remove, then ban", "warn\nscreen", "🙂"])
     assert (result["cases"], result["raters"], result["ratings"]) == (2, 2, 4)
 
 
-def test_fast_and_row_by_row_readers_agree_across_chunk_and_block_edges(tmp_path, capsys,
-                                                                        monkeypatch):
+def test_fast_and_row_by_row_readers_agree_across_chunk_and_block_edges(
+    tmp_path, capsys, monkeypatch
+):
     rng = np.random.default_rng(3)
     lines = ["case_id,rater_id,note,label"]
     for i in range(3000):
@@ -288,20 +325,32 @@ def test_readable_table_names_metrics_and_notes(tmp_path, capsys):
     gold = write(tmp_path / "g.csv", "case_id,gold\nc1,remove\n")
     code, out, _ = run(capsys, str(ratings), "--gold", str(gold))
     assert code == 0
-    for words in ("Fleiss' kappa", "Krippendorff alpha (nominal)", "Gwet's AC1",
-                  "Confusion matrix", "ana"):
+    for words in (
+        "Fleiss' kappa",
+        "Krippendorff alpha (nominal)",
+        "Gwet's AC1",
+        "Confusion matrix",
+        "ana",
+    ):
         assert words in out
 
 
 def test_console_command_runs_as_a_fresh_process(tmp_path):
     path = write(tmp_path / "r.csv", RATINGS)
-    done = subprocess.run([sys.executable, "-m", "calibrate", "agreement", str(path), "--json"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "calibrate", "agreement", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert no_nan(done.stdout)["ratings"] == 9
-    bad = subprocess.run([sys.executable, "-m", "calibrate", "agreement",
-                          str(tmp_path / "missing.csv")], capture_output=True, text=True,
-                         timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "calibrate", "agreement", str(tmp_path / "missing.csv")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2 and "no such file" in bad.stderr
     assert "Traceback" not in bad.stderr
 
@@ -330,11 +379,13 @@ def test_help_and_table_write_95_percent_as_the_rest_of_the_app(tmp_path, capsys
     assert "95 % interval" in table and table.count("95 % Wilson") == 2
 
 
-def test_ratio_alpha_is_null_with_a_note_when_labels_go_below_zero(capsys, tmp_path: Path
-                                                                    ) -> None:
+def test_ratio_alpha_is_null_with_a_note_when_labels_go_below_zero(capsys, tmp_path: Path) -> None:
     ratings = tmp_path / "r.csv"
-    rows = [f"c{case},r{rater},{(case * 7 + rater * 3) % 6 - 2}"
-            for case in range(8) for rater in range(3)]
+    rows = [
+        f"c{case},r{rater},{(case * 7 + rater * 3) % 6 - 2}"
+        for case in range(8)
+        for rater in range(3)
+    ]
     ratings.write_text("case_id,rater_id,label\n" + "\n".join(rows) + "\n")
     code, out, _ = run(capsys, str(ratings), "--json")
     report = json.loads(out)

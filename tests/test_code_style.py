@@ -1,6 +1,7 @@
 """The code keeps its layers and style: ruff (incl. the banned-import rule TID251, narrowed per
-package by nested ruff.toml files) and `mypy --strict` on the Qt-free layers pass. Both tools
-come with the `dev` extra that scripts/setup.sh installs: a missing tool FAILS these tests."""
+package by nested ruff.toml files), `ruff format` and `mypy --strict` on the Qt-free layers
+pass. Both tools come with the `dev` extra that scripts/setup.sh installs: a missing tool FAILS
+these tests."""
 
 from __future__ import annotations
 
@@ -25,9 +26,26 @@ def _ruff() -> str:
 
 
 def test_ruff_finds_nothing(repo_root: Path) -> None:
-    result = subprocess.run([_ruff(), "check", "calibrate", "tests", "benchmarks", "scripts"],
-                            cwd=repo_root, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [_ruff(), "check", "calibrate", "tests", "benchmarks", "scripts"],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_code_is_as_ruff_format_writes_it(repo_root: Path) -> None:
+    """One layout for every file, so a diff shows changes, not restyling (`ruff format`)."""
+    result = subprocess.run(
+        [_ruff(), "format", "--check", "calibrate", "tests", "benchmarks", "scripts"],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, "run: ruff format\n" + result.stdout[-3000:] + result.stderr
 
 
 def test_banned_imports_are_narrowed_per_package(repo_root: Path, tmp_path: Path) -> None:
@@ -62,11 +80,17 @@ def test_banned_imports_are_narrowed_per_package(repo_root: Path, tmp_path: Path
     for name, (line, _) in planted.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(f"{line}  # noqa: F401\n")
-    result = subprocess.run([_ruff(), "check", "--no-cache", "--output-format", "concise", "."],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [_ruff(), "check", "--no-cache", "--output-format", "concise", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     flagged = {line.split(":")[0] for line in result.stdout.splitlines() if "TID251" in line}
     assert flagged == {name for name, (_, allowed) in planted.items() if not allowed}, (
-        result.stdout + result.stderr)
+        result.stdout + result.stderr
+    )
 
 
 def test_mypy_strict_passes_on_the_qt_free_layers(repo_root: Path) -> None:
@@ -75,8 +99,13 @@ def test_mypy_strict_passes_on_the_qt_free_layers(repo_root: Path) -> None:
     packages = [p for p in STRICT_PACKAGES if (repo_root / p / "__init__.py").is_file()]
     assert "calibrate/core" in packages
     # Its cache (.mypy_cache, gitignored) makes a re-run with few changes take about a second.
-    result = subprocess.run([sys.executable, "-m", "mypy", *packages], cwd=repo_root,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", *packages],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "Success: no issues found" in result.stdout
     config = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))

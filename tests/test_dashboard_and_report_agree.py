@@ -56,36 +56,52 @@ def _report_numbers(db_path: Path, tmp_path: Path, monkeypatch, **flags):
         return real_write(self, dashboard, out, filters=filters)
 
     monkeypatch.setattr(ReportsManager, "write", keep)
-    args = argparse.Namespace(db=db_path, out=tmp_path / "report.pdf", team=flags.get("team"),
-                              site=flags.get("site"), pack=flags.get("pack"),
-                              since=flags.get("since"), until=flags.get("until"), target=0.9,
-                              lessons=[])
+    args = argparse.Namespace(
+        db=db_path,
+        out=tmp_path / "report.pdf",
+        team=flags.get("team"),
+        site=flags.get("site"),
+        pack=flags.get("pack"),
+        since=flags.get("since"),
+        until=flags.get("until"),
+        target=0.9,
+        lessons=[],
+    )
     assert report.run(args) == 0
     assert (tmp_path / "report.pdf").stat().st_size > 0
     return drawn[0]
 
 
 def _same(a: float | None, b: float | None) -> bool:
-    return (a is None and b is None) or (a is not None and b is not None
-                                         and (a == b or (math.isnan(a) and math.isnan(b))))
+    return (a is None and b is None) or (
+        a is not None and b is not None and (a == b or (math.isnan(a) and math.isnan(b)))
+    )
 
 
 SINCE = date.today() - timedelta(days=20)
 
 
-@pytest.mark.parametrize("flags", [
-    {},
-    {"team": ["Graphic EU"]},
-    {"site": ["Manila"], "pack": ["harassment"]},
-    {"team": ["Harassment EU"], "since": SINCE, "until": date.today()},
-    {"since": SINCE},  # one day given: both faces count "taken" within the same days
-], ids=["everything", "one team", "site and pack", "team and days", "since only"])
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {},
+        {"team": ["Graphic EU"]},
+        {"site": ["Manila"], "pack": ["harassment"]},
+        {"team": ["Harassment EU"], "since": SINCE, "until": date.today()},
+        {"since": SINCE},  # one day given: both faces count "taken" within the same days
+    ],
+    ids=["everything", "one team", "site and pack", "team and days", "since only"],
+)
 def test_dashboard_and_report_show_the_same_numbers_for_the_same_filters(
-        demo_db: Path, tmp_path: Path, monkeypatch, flags: dict) -> None:
-    filters = Filters(teams=tuple(flags["team"]) if "team" in flags else None,
-                      sites=tuple(flags["site"]) if "site" in flags else None,
-                      packs=tuple(flags["pack"]) if "pack" in flags else None,
-                      since=flags.get("since"), until=flags.get("until"))
+    demo_db: Path, tmp_path: Path, monkeypatch, flags: dict
+) -> None:
+    filters = Filters(
+        teams=tuple(flags["team"]) if "team" in flags else None,
+        sites=tuple(flags["site"]) if "site" in flags else None,
+        packs=tuple(flags["pack"]) if "pack" in flags else None,
+        since=flags.get("since"),
+        until=flags.get("until"),
+    )
     screen = _dashboard_screen_numbers(demo_db, filters)
     pdf = _report_numbers(demo_db, tmp_path, monkeypatch, **flags)
 
@@ -93,43 +109,56 @@ def test_dashboard_and_report_show_the_same_numbers_for_the_same_filters(
     assert screen.completion.entries, "the filters cover somebody"
     assert screen.completion.rows() == pdf.completion.rows()
     # Accuracy, overall and per reviewer.
-    assert (screen.headline.correct, screen.headline.scored) == (pdf.headline.correct,
-                                                                 pdf.headline.scored)
+    assert (screen.headline.correct, screen.headline.scored) == (
+        pdf.headline.correct,
+        pdf.headline.scored,
+    )
     assert screen.headline.accuracy == pdf.headline.accuracy
-    assert (screen.headline.first_day, screen.headline.last_day) == (pdf.headline.first_day,
-                                                                     pdf.headline.last_day)
+    assert (screen.headline.first_day, screen.headline.last_day) == (
+        pdf.headline.first_day,
+        pdf.headline.last_day,
+    )
     assert screen.reviewers.rows() == pdf.reviewers.rows()
     # Agreement per pack and clause.
     assert screen.agreement.rows() == pdf.agreement.rows()
     # Strong reviewers and the split flag, case by case.
-    per_case = {(i.pack, i.case): (i.strong, i.strong_majority, i.split)
-                for i in screen.items.items}
+    per_case = {
+        (i.pack, i.case): (i.strong, i.strong_majority, i.split) for i in screen.items.items
+    }
     assert per_case, "the filters cover answered cases"
-    assert per_case == {(i.pack, i.case): (i.strong, i.strong_majority, i.split)
-                        for i in pdf.items.items}
-    assert all(_same(a.strong_majority_share, b.strong_majority_share)
-               for a, b in zip(screen.items.items, pdf.items.items, strict=True))
+    assert per_case == {
+        (i.pack, i.case): (i.strong, i.strong_majority, i.split) for i in pdf.items.items
+    }
+    assert all(
+        _same(a.strong_majority_share, b.strong_majority_share)
+        for a, b in zip(screen.items.items, pdf.items.items, strict=True)
+    )
 
 
 def test_strong_reviewers_are_the_top_third_by_accuracy_on_the_other_cases() -> None:
     # Six reviewers answer four cases whose golden answer is code 0 ("allow"). Right (1) or
     # wrong (0), by reviewer × case; r5's wrong answer on c2 is "warn", every other "remove":
-    right = [[1, 1, 1, 1],   # r0
-             [1, 1, 1, 0],   # r1
-             [1, 1, 0, 0],   # r2
-             [1, 0, 0, 0],   # r3
-             [0, 0, 0, 0],   # r4
-             [0, 1, 0, 1]]   # r5
+    right = [
+        [1, 1, 1, 1],  # r0
+        [1, 1, 1, 0],  # r1
+        [1, 1, 0, 0],  # r2
+        [1, 0, 0, 0],  # r3
+        [0, 0, 0, 0],  # r4
+        [0, 1, 0, 1],
+    ]  # r5
     case, rater, code = [], [], []
     for r, row in enumerate(right):
         for c, ok in enumerate(row):
             case.append(c), rater.append(r)
             code.append(0 if ok else (2 if (r, c) == (5, 2) else 1))
-    table = RatingsTable(case_ids=("c0", "c1", "c2", "c3"),
-                         rater_ids=tuple(f"r{i}" for i in range(6)),
-                         categories=("allow", "remove", "warn"),
-                         case=np.array(case, np.int32), rater=np.array(rater, np.int32),
-                         code=np.array(code, np.int32))
+    table = RatingsTable(
+        case_ids=("c0", "c1", "c2", "c3"),
+        rater_ids=tuple(f"r{i}" for i in range(6)),
+        categories=("allow", "remove", "warn"),
+        case=np.array(case, np.int32),
+        rater=np.array(rater, np.int32),
+        code=np.array(code, np.int32),
+    )
     analysis = item_analysis(table, np.zeros(4, np.int32))
     # By hand, accuracy on the other three cases (top third of six = the best two, ties in):
     # c0: r0 3/3, r1 2/3, r5 2/3, r2 1/3, r3 0, r4 0  -> strong r0 r1 r5 (3); answers

@@ -47,9 +47,20 @@ def section(count: int, target: float = 0.9) -> ReviewerAccuracy:
         n = 20 + i % 15
         correct = round(n * (0.55 + 0.45 * i / max(count - 1, 1)))
         ci = wilson(correct, n)
-        rows.append(ReviewerRow(f"p{i}", LONG if i in (0, count // 2) else f"Reviewer {i}",
-                                "Harassment EU" if i % 2 else "Graphic APAC", "Lisbon", n,
-                                correct, correct / n, ci, correct / n < target, ci[1] < target))
+        rows.append(
+            ReviewerRow(
+                f"p{i}",
+                LONG if i in (0, count // 2) else f"Reviewer {i}",
+                "Harassment EU" if i % 2 else "Graphic APAC",
+                "Lisbon",
+                n,
+                correct,
+                correct / n,
+                ci,
+                correct / n < target,
+                ci[1] < target,
+            )
+        )
     return ReviewerAccuracy(target, tuple(rows))
 
 
@@ -76,8 +87,11 @@ def test_reviewer_names_fit_left_of_the_plot_under_the_legend(count: int, size) 
     title_box = figure._suptitle.get_window_extent(renderer)
     assert title and 0 <= legend.x0 and legend.x1 <= figure.bbox.x1
     assert axes.bbox.y1 <= legend.y0 and legend.y1 <= title_box.y0 <= title_box.y1 <= figure.bbox.y1
-    tick_labels = [t.get_window_extent(renderer) for t in axes.get_xticklabels()
-                   if t.get_text() and axes.get_xlim()[0] <= t.get_position()[0] <= 1.02]
+    tick_labels = [
+        t.get_window_extent(renderer)
+        for t in axes.get_xticklabels()
+        if t.get_text() and axes.get_xlim()[0] <= t.get_position()[0] <= 1.02
+    ]
     xlabel = axes.xaxis.label.get_window_extent(renderer)
     assert all(xlabel.y1 <= b.y0 for b in tick_labels) and xlabel.y0 >= 0
 
@@ -99,14 +113,19 @@ def test_the_margins_follow_a_resize_and_the_saved_file_keeps_every_name(tmp_pat
 
 def enforcement_section() -> EnforcementSection:
     """The demo's spread: nets from about −1 % to +11 %, intervals to about +15 %."""
+
     def row(level: str, group: str, n: int, over: int, under: int) -> EnforcementRow:
         net, ci = net_enforcement(over, under, n)
         return EnforcementRow(level, group, n, n - over - under, over, under, 0, 0, net, ci)
 
     return EnforcementSection(
-        (row("team", "Graphic APAC", 343, 46, 7), row("team", "Graphic EU", 348, 34, 17),
-         row("team", "Harassment EU", 341, 28, 20)),
-        (row("site", "Lisbon", 689, 62, 37), row("site", "Manila", 343, 46, 7)))
+        (
+            row("team", "Graphic APAC", 343, 46, 7),
+            row("team", "Graphic EU", 348, 34, 17),
+            row("team", "Harassment EU", 341, 28, 20),
+        ),
+        (row("site", "Lisbon", 689, 62, 37), row("site", "Manila", 343, 46, 7)),
+    )
 
 
 @pytest.mark.parametrize("width", [12.0, 9.0, 7.0, 5.5])
@@ -120,8 +139,10 @@ def test_enforcement_axes_step_in_round_percentages(width: float) -> None:
         steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
         assert len(steps) == 1, steps
         step = steps.pop() * 100  # in percentage points
-        assert any(math.isclose(step, nice * 10 ** e) for nice in (1, 2, 5) for e in (0, 1)), (
-            step, [t.get_text() for t in axes.get_xticklabels()])
+        assert any(math.isclose(step, nice * 10**e) for nice in (1, 2, 5) for e in (0, 1)), (
+            step,
+            [t.get_text() for t in axes.get_xticklabels()],
+        )
     labels = [t.get_text() for t in figure.axes[1].get_xticklabels() if t.get_text()]
     assert len(set(labels)) == len(labels)  # no two ticks of the net lean read the same
     assert "0%" in labels  # zero is unsigned
@@ -132,15 +153,21 @@ def trend_section() -> TrendSection:
     target line sat on the lines."""
     weeks = tuple(date(2026, 10, 19) + timedelta(weeks=w) for w in range(7))
     points = []
-    for team, base in (("Graphic APAC", 0.86), ("Graphic EU", 0.9), ("Harassment EU", 0.88),
-                       ("", 0.88)):
+    for team, base in (
+        ("Graphic APAC", 0.86),
+        ("Graphic EU", 0.9),
+        ("Harassment EU", 0.88),
+        ("", 0.88),
+    ):
         for w, week in enumerate(weeks):
             n, accuracy = 50, base + 0.02 * math.sin(w)
             lo, hi = wilson(round(n * accuracy), n)
-            points.append(TrendPoint(week, team, n, round(n * accuracy), accuracy, (lo, hi),
-                                     0.6 + 0.05 * w % 0.3, 8))
-    return TrendSection(weeks, ("Graphic APAC", "Graphic EU", "Harassment EU"),
-                        tuple(points), ())
+            points.append(
+                TrendPoint(
+                    week, team, n, round(n * accuracy), accuracy, (lo, hi), 0.6 + 0.05 * w % 0.3, 8
+                )
+            )
+    return TrendSection(weeks, ("Graphic APAC", "Graphic EU", "Harassment EU"), tuple(points), ())
 
 
 @pytest.mark.parametrize("size", [(7.4, 5.0), (8.7, 2.2)])  # report page; a short canvas
@@ -158,14 +185,17 @@ def test_the_trend_target_is_named_clear_of_the_lines(size) -> None:
         assert not box.overlaps(accuracy.bbox), "the target's label is drawn over the data"
 
 
-DECISIONS = ("allow", "not_recommended", "age_restricted", "warning_screen", "remove",
-             "escalate")
+DECISIONS = ("allow", "not_recommended", "age_restricted", "warning_screen", "remove", "escalate")
 
 
 def confusion_section() -> ConfusionSection:
     counts = np.arange(36).reshape(6, 6) % 7 * 5
-    return ConfusionSection(tuple(ConfusionMatrix(pack, DECISIONS, 5, counts)
-                                  for pack in ("graphic-content", "harassment", "regulated-goods")))
+    return ConfusionSection(
+        tuple(
+            ConfusionMatrix(pack, DECISIONS, 5, counts)
+            for pack in ("graphic-content", "harassment", "regulated-goods")
+        )
+    )
 
 
 # The report's page width; the dashboard's tab across a 1366 px window, and beside a table.
@@ -184,13 +214,15 @@ def test_decision_names_stay_whole_and_clear_of_the_next_pack(size) -> None:
         for name in names:
             box = name.get_window_extent(renderer)
             assert box.x0 >= 0 and box.x1 <= figure.bbox.x1 and box.y0 >= 0, name.get_text()
-            for other in heatmaps[:i] + heatmaps[i + 1:]:
+            for other in heatmaps[:i] + heatmaps[i + 1 :]:
                 assert not box.overlaps(other.bbox), name.get_text()
                 for theirs in other.get_xticklabels():
                     if theirs.get_text():
                         their = theirs.get_window_extent(renderer)
                         assert box.x1 + gap <= their.x0 or their.x1 + gap <= box.x0, (
-                            name.get_text(), theirs.get_text())
+                            name.get_text(),
+                            theirs.get_text(),
+                        )
     labels = [t.get_text() for t in heatmaps[0].get_xticklabels()]
     assert [t.replace("\n", " ") for t in labels] == [d.replace("_", " ") for d in DECISIONS]
 
@@ -206,12 +238,18 @@ def test_across_a_wide_tab_the_names_lie_level_and_the_heatmaps_get_the_height()
 
 def agreement_section() -> AgreementSection:
     """A pack whose κ interval ran to −1.49 and past 1, and a clause of two cases."""
+
     def row(clause: str, fleiss: Estimate, paired: int) -> AgreementRow:
-        alpha = Estimate(None if fleiss.value is None else 0.6,
-                         None if fleiss.value is None else (0.3, 0.9), "bootstrap",
-                         fleiss.note, n=paired)
-        return AgreementRow("harassment", clause, paired, paired, 30, 200, fleiss, alpha,
-                            fleiss, Estimate(0.8))
+        alpha = Estimate(
+            None if fleiss.value is None else 0.6,
+            None if fleiss.value is None else (0.3, 0.9),
+            "bootstrap",
+            fleiss.note,
+            n=paired,
+        )
+        return AgreementRow(
+            "harassment", clause, paired, paired, 30, 200, fleiss, alpha, fleiss, Estimate(0.8)
+        )
 
     few = Estimate(None, None, "", too_few_cases(2), n=2)
     wide = Estimate(0.66, (-1.49, 1.0), GWET_METHOD, None, se=0.8, n=6)
@@ -222,11 +260,13 @@ def test_agreement_cuts_intervals_to_the_range_marks_the_cut_and_names_the_metho
     figure = charts.agreement_figure(agreement_section())
     FigureCanvasAgg(figure).draw()
     axes = figure.axes[0]
-    bars = [seg for c in axes.collections if hasattr(c, "get_segments")
-            for seg in c.get_segments()]
+    bars = [seg for c in axes.collections if hasattr(c, "get_segments") for seg in c.get_segments()]
     assert bars and min(seg[:, 0].min() for seg in bars) == -1.0  # not −1.49
-    markers = {tuple(map(float, c.get_offsets()[0])) for c in axes.collections
-               if not hasattr(c, "get_segments") and len(c.get_offsets()) == 1}
+    markers = {
+        tuple(map(float, c.get_offsets()[0]))
+        for c in axes.collections
+        if not hasattr(c, "get_segments") and len(c.get_offsets()) == 1
+    }
     assert (-1.0, 1.0) in markers and (1.0, 1.0) in markers  # arrowheads at both cut ends
     texts = " ".join(t.get_text() for t in figure.findobj(Text))
     assert "too few cases (2 rated by 2+ reviewers)" in texts
@@ -238,9 +278,12 @@ def test_agreement_cuts_intervals_to_the_range_marks_the_cut_and_names_the_metho
 
 def test_every_weekly_kappa_has_its_n_and_a_week_under_five_cases_only_a_grey_n() -> None:
     section = trend_section()
-    points = tuple(p if p.week != section.weeks[2] else
-                   TrendPoint(p.week, p.team, p.n, p.correct, p.accuracy, p.ci, None, 3)
-                   for p in section.points)
+    points = tuple(
+        p
+        if p.week != section.weeks[2]
+        else TrendPoint(p.week, p.team, p.n, p.correct, p.accuracy, p.ci, None, 3)
+        for p in section.points
+    )
     figure = charts.trend_figure(TrendSection(section.weeks, section.teams, points, ()))
     FigureCanvasAgg(figure).draw()
     kappa, sizes = figure.axes[1], figure.axes[2]
@@ -252,8 +295,9 @@ def test_every_weekly_kappa_has_its_n_and_a_week_under_five_cases_only_a_grey_n(
     shapes, fills = numbers.get_paths(), numbers.get_facecolors()
     assert len(shapes) == len(points)  # an N for every team's every week
     grey = to_rgba(charts.palette.OTHER)
-    for point, shape, fill in zip(sorted(points, key=lambda p: (p.team == "", p.team)),
-                                  shapes, fills, strict=True):
+    for point, shape, fill in zip(
+        sorted(points, key=lambda p: (p.team == "", p.team)), shapes, fills, strict=True
+    ):
         under = point.kappa is None
         assert (tuple(fill) == grey) == under
         digits = charts._centred_number(str(point.kappa_cases), 6.5, False, not under)
@@ -265,10 +309,15 @@ def test_the_team_by_pack_heatmap_writes_each_lean_with_its_interval() -> None:
         net, ci = net_enforcement(over, under, n)
         return TeamPackRow(team, pack, n, n - over - under, over, under, 0, 0, net, ci)
 
-    section = EnforcementSection((), (), (
-        cell("Graphic EU", "graphic-content", 122, 17, 3),
-        cell("Graphic EU", "regulated-goods", 110, 3, 11),
-        cell("Harassment EU", "graphic-content", 124, 13, 8)))
+    section = EnforcementSection(
+        (),
+        (),
+        (
+            cell("Graphic EU", "graphic-content", 122, 17, 3),
+            cell("Graphic EU", "regulated-goods", 110, 3, 11),
+            cell("Harassment EU", "graphic-content", 124, 13, 8),
+        ),
+    )
     figure = charts.team_pack_figure(section)
     FigureCanvasAgg(figure).draw()
     axes = figure.axes[0]
@@ -278,8 +327,7 @@ def test_the_team_by_pack_heatmap_writes_each_lean_with_its_interval() -> None:
     assert texts["+4%"].get_fontweight() == "normal"  # its interval spans zero
     assert "\N{MINUS SIGN}3% to +11% · n=124" in texts
     assert [t.get_text() for t in axes.get_yticklabels()] == ["Graphic EU", "Harassment EU"]
-    assert [t.get_text() for t in axes.get_xticklabels()] == ["graphic-content",
-                                                              "regulated-goods"]
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["graphic-content", "regulated-goods"]
     image = axes.images[0].get_array()
     assert image.mask[1, 1]  # Harassment EU answered no regulated-goods case: blank
 
@@ -289,8 +337,7 @@ def test_dollar_signs_in_pack_labels_are_drawn_as_written_not_as_math() -> None:
 
     # A trainer's labels: "$5 to $10" would be typeset as math, "$\frac{$" stop the drawing.
     decisions = [("cheap", "Price $5 to $10"), ("odd", r"Label $\frac{$ kept")]
-    figure = decision_split_figure({"cheap": 3, "odd": 1}, decisions, golden="cheap",
-                                   chosen="odd")
+    figure = decision_split_figure({"cheap": 3, "odd": 1}, decisions, golden="cheap", chosen="odd")
     FigureCanvasAgg(figure).draw()
     shown = [label.get_text() for label in figure.axes[0].get_yticklabels()]
     assert shown == ["Price $5 to $10  ✓", r"Label $\frac{$ kept"]

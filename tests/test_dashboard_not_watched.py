@@ -29,11 +29,20 @@ def seed(window) -> None:
         for case_id, (share, unavailable) in zip(lesson.case_ids, watching, strict=True):
             case = pack.cases[case_id]
             answer_store.record_answer(
-                db, session_id=session_id, session_kind="first_attempt", profile=profile,
-                pack=pack, lesson_id=lesson.id, case=case,
+                db,
+                session_id=session_id,
+                session_kind="first_attempt",
+                profile=profile,
+                pack=pack,
+                lesson_id=lesson.id,
+                case=case,
                 draft=AnswerDraft(case.golden.decision, case.golden.clauses[0], 0.8),
-                shown_at="2026-11-20T09:00:00.000Z", time_to_answer_ms=5000, watched_ms=4000,
-                watched_share=share, clip_unavailable=unavailable)
+                shown_at="2026-11-20T09:00:00.000Z",
+                time_to_answer_ms=5000,
+                watched_ms=4000,
+                watched_share=share,
+                clip_unavailable=unavailable,
+            )
 
 
 def test_not_watched_share_per_reviewer_and_leaving_such_answers_out(qtbot, app_window) -> None:
@@ -43,11 +52,15 @@ def test_not_watched_share_per_reviewer_and_leaving_such_answers_out(qtbot, app_
     rows = {row["Reviewer"]: row for row in table_rows(panel)}
     # Ben: 1 of the 4 answers known; Cruz: 3 of 5 (an unplayable clip is not "not watched").
     assert {name: row["Not watched"] for name, row in rows.items()} == {
-        "Ana": "0%", "Ben": "25%", "Cruz": "60%"}
+        "Ana": "0%",
+        "Ben": "25%",
+        "Cruz": "60%",
+    }
     model = panel.table.model()
     titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    tooltip = model.headerData(titles.index("Not watched"), Qt.Orientation.Horizontal,
-                               Qt.ItemDataRole.ToolTipRole)
+    tooltip = model.headerData(
+        titles.index("Not watched"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
     assert "not counted in the denominator" in tooltip
     assert "on 15 scored answers" in dashboard.headline.text()
 

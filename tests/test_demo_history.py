@@ -22,11 +22,22 @@ from calibrate.store.db import open_database
 from calibrate.store.exchange import is_demo, write_demo_history
 
 TODAY = date(2026, 11, 25)  # a Wednesday
-AMBIGUOUS = {"gr-protest-injury-documentation", "hb-course-seller-callout",
-             "rg-festival-pill-testing"}
+AMBIGUOUS = {
+    "gr-protest-injury-documentation",
+    "hb-course-seller-callout",
+    "rg-festival-pill-testing",
+}
 UTC_OFFSET = {"Lisbon": 0, "Manila": 8}
-TABLES = ("meta", "profiles", "pack_versions", "case_versions", "sessions", "answers", "events",
-          "disputes")
+TABLES = (
+    "meta",
+    "profiles",
+    "pack_versions",
+    "case_versions",
+    "sessions",
+    "answers",
+    "events",
+    "disputes",
+)
 
 
 @pytest.fixture(scope="module")
@@ -55,21 +66,33 @@ def dump(path: Path) -> dict[str, list[tuple]]:
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "calibrate", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "calibrate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def scored(conn: sqlite3.Connection) -> list[dict]:
     """Answers with their golden decision and the pack's ladder, from the stored catalog."""
-    ladders = {r["pack_hash"]: json.loads(r["ladder"]) for r in conn.execute(
-        "SELECT pack_hash, ladder FROM pack_versions")}
-    golden = {r["case_hash"]: r["golden_decision"] for r in conn.execute(
-        "SELECT case_hash, golden_decision FROM case_versions")}
-    return [{**dict(a), "golden": golden[a["case_hash"]], "ladder": ladders[a["pack_hash"]]}
-            for a in conn.execute("SELECT * FROM answers WHERE skipped = 0")]
+    ladders = {
+        r["pack_hash"]: json.loads(r["ladder"])
+        for r in conn.execute("SELECT pack_hash, ladder FROM pack_versions")
+    }
+    golden = {
+        r["case_hash"]: r["golden_decision"]
+        for r in conn.execute("SELECT case_hash, golden_decision FROM case_versions")
+    }
+    return [
+        {**dict(a), "golden": golden[a["case_hash"]], "ladder": ladders[a["pack_hash"]]}
+        for a in conn.execute("SELECT * FROM answers WHERE skipped = 0")
+    ]
 
 
 # -- refusing, and writing ------------------------------------------------------------------
+
 
 def test_demo_refuses_a_database_with_data_and_leaves_it_byte_for_byte(tmp_path: Path) -> None:
     path = tmp_path / "real.sqlite3"
@@ -104,8 +127,9 @@ def test_demo_writes_a_marked_history_into_a_new_file_quickly(tmp_path: Path) ->
     assert result.stderr == ""
     db = open_database(path)
     assert is_demo(db)
-    latest = db.execute("SELECT MAX(answered_at), MAX(finished_at) FROM answers, sessions "
-                        ).fetchone()
+    latest = db.execute(
+        "SELECT MAX(answered_at), MAX(finished_at) FROM answers, sessions "
+    ).fetchone()
     db.conn.close()
     # Nothing has happened after the command ran, and the history runs up to the last days.
     now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -135,6 +159,7 @@ def test_same_seed_gives_identical_rows_and_another_seed_does_not(tmp_path: Path
 
 
 # -- the shape of the history -----------------------------------------------------------------
+
 
 def test_three_teams_at_two_sites_and_about_forty_moderators(demo_db) -> None:
     teams = Counter((r["team"], r["site"]) for r in demo_db.execute("SELECT * FROM profiles"))
@@ -175,8 +200,12 @@ def test_answer_times_are_consistent_within_their_sessions(demo_db) -> None:
     # One person is never in two sessions at once.
     by_profile = defaultdict(list)
     for s in sessions.values():
-        end = s["finished_at"] or demo_db.execute(
-            "SELECT MAX(answered_at) FROM answers WHERE session_id = ?", [s["id"]]).fetchone()[0]
+        end = (
+            s["finished_at"]
+            or demo_db.execute(
+                "SELECT MAX(answered_at) FROM answers WHERE session_id = ?", [s["id"]]
+            ).fetchone()[0]
+        )
         by_profile[s["profile_id"]].append((s["started_at"], end))
     for spans in by_profile.values():
         spans.sort()
@@ -184,8 +213,9 @@ def test_answer_times_are_consistent_within_their_sessions(demo_db) -> None:
 
 
 def test_most_answers_follow_the_whole_clip_and_a_few_hurried_ones_do_not(demo_db) -> None:
-    answered = demo_db.execute("SELECT watched_share, clip_unavailable, profile_id FROM answers "
-                               "WHERE skipped = 0").fetchall()
+    answered = demo_db.execute(
+        "SELECT watched_share, clip_unavailable, profile_id FROM answers WHERE skipped = 0"
+    ).fetchall()
     shares = [a["watched_share"] for a in answered]
     assert all(s is not None and 0 <= s <= 1 for s in shares)
     assert sum(s >= 0.9 for s in shares) > 0.8 * len(shares)
@@ -197,25 +227,34 @@ def test_most_answers_follow_the_whole_clip_and_a_few_hurried_ones_do_not(demo_d
 
 
 def test_skips_only_on_warned_cases_and_confidence_tracks_correctness(demo_db) -> None:
-    warned = {r["case_hash"]: json.loads(r["warnings"]) for r in demo_db.execute(
-        "SELECT case_hash, warnings FROM case_versions")}
+    warned = {
+        r["case_hash"]: json.loads(r["warnings"])
+        for r in demo_db.execute("SELECT case_hash, warnings FROM case_versions")
+    }
     skips = demo_db.execute("SELECT * FROM answers WHERE skipped = 1").fetchall()
     assert skips and all(warned[s["case_hash"]] for s in skips)
     assert all(s["decision"] is None and s["confidence"] is None for s in skips)
     rows = scored(demo_db)
     levels = {p for p, _ in CONFIDENCE_LEVELS}
     assert {r["confidence"] for r in rows} - {None} <= levels
-    right = [r["confidence"] for r in rows if r["confidence"] is not None
-             and r["decision"] == r["golden"]]
-    wrong = [r["confidence"] for r in rows if r["confidence"] is not None
-             and r["decision"] != r["golden"]]
+    right = [
+        r["confidence"]
+        for r in rows
+        if r["confidence"] is not None and r["decision"] == r["golden"]
+    ]
+    wrong = [
+        r["confidence"]
+        for r in rows
+        if r["confidence"] is not None and r["decision"] != r["golden"]
+    ]
     assert sum(right) / len(right) > sum(wrong) / len(wrong) + 0.1
     assert sum(1 for r in rows if r["note"]) > 20
 
 
 def test_some_moderators_have_not_taken_some_lessons(demo_db) -> None:
-    lessons = {(r[0], r[1]) for r in demo_db.execute(
-        "SELECT DISTINCT pack_id, lesson_id FROM sessions")}
+    lessons = {
+        (r[0], r[1]) for r in demo_db.execute("SELECT DISTINCT pack_id, lesson_id FROM sessions")
+    }
     assert len(lessons) == 6
     taken = defaultdict(set)
     for r in demo_db.execute("SELECT profile_id, pack_id, lesson_id FROM sessions"):
@@ -227,12 +266,16 @@ def test_some_moderators_have_not_taken_some_lessons(demo_db) -> None:
 
 # -- the planted effects ------------------------------------------------------------------------
 
+
 def test_one_site_over_enforces_clearly(demo_db) -> None:
     """Manila's wrong answers lean up the ladder: the over-minus-under interval excludes 0."""
     share = {}
     for site in ("Lisbon", "Manila"):
-        rows = [r for r in scored(demo_db) if r["site"] == site
-                and r["golden"] in r["ladder"] and r["decision"] in r["ladder"]]
+        rows = [
+            r
+            for r in scored(demo_db)
+            if r["site"] == site and r["golden"] in r["ladder"] and r["decision"] in r["ladder"]
+        ]
         steps = [r["ladder"].index(r["decision"]) - r["ladder"].index(r["golden"]) for r in rows]
         n = len(steps)
         over, under = sum(s > 0 for s in steps) / n, sum(s < 0 for s in steps) / n
@@ -262,7 +305,7 @@ def test_ambiguous_cases_split_the_strong_reviewers_most(demo_db) -> None:
             others = [ok for c, ok in right[p].items() if c != case]
             return sum(others) / len(others) if others else 0.0
 
-        strong = sorted(raters, key=other_accuracy, reverse=True)[:len(raters) // 3]
+        strong = sorted(raters, key=other_accuracy, reverse=True)[: len(raters) // 3]
         assert len(strong) >= 3
         counts = Counter(first[(p, case)]["decision"] for p in strong)
         majority[case] = counts.most_common(1)[0][1] / len(strong)
@@ -279,8 +322,9 @@ def test_missed_escalations_are_few_but_present(demo_db) -> None:
 
 
 def test_disputes_come_from_the_ambiguous_cases(demo_db) -> None:
-    disputes = demo_db.execute("SELECT d.*, a.decision, a.answered_at FROM disputes d "
-                               "JOIN answers a ON a.id = d.answer_id").fetchall()
+    disputes = demo_db.execute(
+        "SELECT d.*, a.decision, a.answered_at FROM disputes d JOIN answers a ON a.id = d.answer_id"
+    ).fetchall()
     assert 3 <= len(disputes) <= 20
     assert {d["case_id"] for d in disputes} <= AMBIGUOUS
     assert all(d["created_at"] > d["answered_at"] and d["note"] for d in disputes)

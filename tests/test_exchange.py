@@ -31,8 +31,13 @@ TABLES = ("profiles", "pack_versions", "case_versions", "sessions", "answers", "
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "calibrate", *args], capture_output=True,
-                            text=True, cwd=cwd, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "calibrate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
     assert "Traceback" not in result.stderr
     return result
 
@@ -79,8 +84,10 @@ def rewrite(source: Path, target: Path, edit, *, fix_checksum: bool) -> Path:
 
 # -- export and import ----------------------------------------------------------------------
 
+
 def test_export_then_import_into_an_empty_database_reproduces_every_row(
-        tmp_path: Path, demo_file: Path, export_file: Path) -> None:
+    tmp_path: Path, demo_file: Path, export_file: Path
+) -> None:
     target = tmp_path / "copy.sqlite3"
     result = calibrate("import", str(export_file), "--db", str(target), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -89,8 +96,13 @@ def test_export_then_import_into_an_empty_database_reproduces_every_row(
     for table in TABLES:
         assert rows(target, table) == rows(demo_file, table), table
     with sqlite3.connect(target) as conn:  # how much of each clip was watched travels too
-        assert conn.execute("SELECT COUNT(*) FROM answers WHERE watched_share IS NULL "
-                            "OR clip_unavailable IS NULL").fetchone()[0] == 0
+        assert (
+            conn.execute(
+                "SELECT COUNT(*) FROM answers WHERE watched_share IS NULL "
+                "OR clip_unavailable IS NULL"
+            ).fetchone()[0]
+            == 0
+        )
     db = open_database(target)
     assert is_demo(db)  # demo rows stay marked as demo wherever they go
     db.conn.close()
@@ -98,8 +110,7 @@ def test_export_then_import_into_an_empty_database_reproduces_every_row(
 
 def test_importing_twice_adds_nothing(tmp_path: Path, export_file: Path) -> None:
     target = tmp_path / "twice.sqlite3"
-    assert calibrate("import", str(export_file), "--db", str(target),
-                     cwd=tmp_path).returncode == 0
+    assert calibrate("import", str(export_file), "--db", str(target), cwd=tmp_path).returncode == 0
     before = {t: rows(target, t) for t in TABLES}
     again = calibrate("import", str(export_file), "--db", str(target), cwd=tmp_path)
     assert again.returncode == 0
@@ -107,23 +118,31 @@ def test_importing_twice_adds_nothing(tmp_path: Path, export_file: Path) -> None
     assert {t: rows(target, t) for t in TABLES} == before
 
 
-def test_export_of_a_real_database_merges_into_another_real_one(tmp_path: Path,
-                                                               demo_lessons_dir: Path) -> None:
+def test_export_of_a_real_database_merges_into_another_real_one(
+    tmp_path: Path, demo_lessons_dir: Path
+) -> None:
     """Two machines' answers end up together; profiles with the same UUID merge."""
     history = tmp_path / "history.csv"
-    history.write_text("case_id,reviewer,decision,date,team,site\n"
-                       "gr-kitchen-cut,Ana Ferreira,allow,2026-03-02,Graphic EU,Lisbon\n")
+    history.write_text(
+        "case_id,reviewer,decision,date,team,site\n"
+        "gr-kitchen-cut,Ana Ferreira,allow,2026-03-02,Graphic EU,Lisbon\n"
+    )
     laptop, desktop = tmp_path / "laptop.sqlite3", tmp_path / "desktop.sqlite3"
-    assert calibrate("import", "--csv", str(history), "--db", str(laptop),
-                     cwd=tmp_path).returncode == 0
+    assert (
+        calibrate("import", "--csv", str(history), "--db", str(laptop), cwd=tmp_path).returncode
+        == 0
+    )
     shutil.copy(laptop, desktop)
-    history.write_text("case_id,reviewer,decision,date,team,site\n"
-                       "gr-news-crash-aftermath,Ana Ferreira,remove,2026-03-03,Graphic EU,Lisbon\n")
-    assert calibrate("import", "--csv", str(history), "--db", str(laptop),
-                     cwd=tmp_path).returncode == 0
+    history.write_text(
+        "case_id,reviewer,decision,date,team,site\n"
+        "gr-news-crash-aftermath,Ana Ferreira,remove,2026-03-03,Graphic EU,Lisbon\n"
+    )
+    assert (
+        calibrate("import", "--csv", str(history), "--db", str(laptop), cwd=tmp_path).returncode
+        == 0
+    )
     out = tmp_path / "laptop.jsonl"
-    assert calibrate("export", "--db", str(laptop), "--out", str(out),
-                     cwd=tmp_path).returncode == 0
+    assert calibrate("export", "--db", str(laptop), "--out", str(out), cwd=tmp_path).returncode == 0
     result = calibrate("import", str(out), "--db", str(desktop), cwd=tmp_path)
     assert "1 answer added, 1 already present" in result.stdout
     assert count(desktop, "profiles") == 1
@@ -132,8 +151,11 @@ def test_export_of_a_real_database_merges_into_another_real_one(tmp_path: Path,
 
 # -- refusals ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("case", ["tampered", "newer_schema", "garbage", "empty", "truncated",
-                                  "orphan_answer", "not_json_line"])
+
+@pytest.mark.parametrize(
+    "case",
+    ["tampered", "newer_schema", "garbage", "empty", "truncated", "orphan_answer", "not_json_line"],
+)
 def test_refused_files_write_nothing(tmp_path: Path, export_file: Path, case: str) -> None:
     bad = tmp_path / "bad.jsonl"
     if case == "tampered":  # one decision changed by hand, checksum left as it was
@@ -141,8 +163,7 @@ def test_refused_files_write_nothing(tmp_path: Path, export_file: Path, case: st
         bad.write_text(text.replace('"decision":"allow"', '"decision":"remove"', 1))
         expected = "checksum mismatch"
     elif case == "newer_schema":
-        rewrite(export_file, bad, lambda h, b: ({**h, "schema_version": 99}, b),
-                fix_checksum=True)
+        rewrite(export_file, bad, lambda h, b: ({**h, "schema_version": 99}, b), fix_checksum=True)
         expected = "newer Calibrate"
     elif case == "garbage":
         bad.write_bytes(b"\x00\x01PK not an export at all\n")
@@ -154,10 +175,12 @@ def test_refused_files_write_nothing(tmp_path: Path, export_file: Path, case: st
         rewrite(export_file, bad, lambda h, b: (h, b[:-20]), fix_checksum=True)
         expected = "the header lists"
     elif case == "orphan_answer":  # its session removed, counts and checksum made to match
+
         def drop_session(h, b):
             i = next(i for i, line in enumerate(b) if b'"table":"sessions"' in line)
             counts = {**h["counts"], "sessions": h["counts"]["sessions"] - 1}
-            return {**h, "counts": counts}, b[:i] + b[i + 1:]
+            return {**h, "counts": counts}, b[:i] + b[i + 1 :]
+
         rewrite(export_file, bad, drop_session, fix_checksum=True)
         expected = "neither in the file nor in the database"  # (the real one: demo data)
     else:
@@ -175,14 +198,16 @@ def test_refused_files_write_nothing(tmp_path: Path, export_file: Path, case: st
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 or bad_rows and lines[0].endswith("bad rows; nothing was imported")
         assert expected in result.stderr or (
-            case == "orphan_answer" and target == existing and "holds demo data" in result.stderr)
+            case == "orphan_answer" and target == existing and "holds demo data" in result.stderr
+        )
     assert existing.read_bytes() == before
     assert count(existing, "profiles") == 1 and count(existing) == 0
     assert not (tmp_path / "new.sqlite3").exists()
 
 
 def test_an_answer_changed_after_import_is_refused_as_a_conflict(
-        tmp_path: Path, export_file: Path) -> None:
+    tmp_path: Path, export_file: Path
+) -> None:
     target = tmp_path / "t.sqlite3"
     db = open_database(target)
     merge_export(db, load_export(export_file))
@@ -192,7 +217,7 @@ def test_an_answer_changed_after_import_is_refused_as_a_conflict(
         i = next(i for i, line in enumerate(b) if b'"table":"answers"' in line)
         row = json.loads(b[i])
         row["row"]["note"] = "edited later"
-        return h, b[:i] + [json.dumps(row, separators=(",", ":")).encode() + b"\n"] + b[i + 1:]
+        return h, b[:i] + [json.dumps(row, separators=(",", ":")).encode() + b"\n"] + b[i + 1 :]
 
     edited = rewrite(export_file, tmp_path / "edited.jsonl", change_note, fix_checksum=True)
     with pytest.raises(ExchangeError, match="differs from the one already in the database"):
@@ -204,17 +229,21 @@ def test_an_answer_changed_after_import_is_refused_as_a_conflict(
 def test_demo_export_is_refused_by_a_real_database(tmp_path: Path, export_file: Path) -> None:
     real = tmp_path / "real.sqlite3"
     history = tmp_path / "h.csv"
-    history.write_text("case_id,reviewer,decision,date,team,site\n"
-                       "hb-friends-roast,Ana Ferreira,allow,2026-03-02,Harassment EU,Lisbon\n")
-    assert calibrate("import", "--csv", str(history), "--db", str(real),
-                     cwd=tmp_path).returncode == 0
+    history.write_text(
+        "case_id,reviewer,decision,date,team,site\n"
+        "hb-friends-roast,Ana Ferreira,allow,2026-03-02,Harassment EU,Lisbon\n"
+    )
+    assert (
+        calibrate("import", "--csv", str(history), "--db", str(real), cwd=tmp_path).returncode == 0
+    )
     result = calibrate("import", str(export_file), "--db", str(real), cwd=tmp_path)
     assert result.returncode == 2 and "holds demo data" in result.stderr
     assert count(real) == 1
 
 
 def test_export_creates_missing_folders_and_names_a_file_in_the_way(
-        tmp_path: Path, demo_file: Path) -> None:
+    tmp_path: Path, demo_file: Path
+) -> None:
     out = tmp_path / "exports" / "march" / "demo.calibrate.jsonl"
     result = calibrate("export", "--db", str(demo_file), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -225,11 +254,13 @@ def test_export_creates_missing_folders_and_names_a_file_in_the_way(
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"calibrate export: {blocked}: cannot create its folder ({tmp_path / 'notes.txt'} is a "
-        "file, not a folder)"]
+        "file, not a folder)"
+    ]
 
 
-def test_export_never_overwrites_the_database_or_a_foreign_file(tmp_path: Path,
-                                                                demo_file: Path) -> None:
+def test_export_never_overwrites_the_database_or_a_foreign_file(
+    tmp_path: Path, demo_file: Path
+) -> None:
     db_copy = tmp_path / "db.sqlite3"
     shutil.copy(demo_file, db_copy)
     before = db_copy.read_bytes()
@@ -239,8 +270,14 @@ def test_export_never_overwrites_the_database_or_a_foreign_file(tmp_path: Path,
     precious.write_text("keep me")
     result = calibrate("export", "--db", str(db_copy), "--out", str(precious), cwd=tmp_path)
     assert result.returncode == 2 and precious.read_text() == "keep me"
-    missing = calibrate("export", "--db", str(tmp_path / "nope.sqlite3"), "--out",
-                        str(tmp_path / "x.jsonl"), cwd=tmp_path)
+    missing = calibrate(
+        "export",
+        "--db",
+        str(tmp_path / "nope.sqlite3"),
+        "--out",
+        str(tmp_path / "x.jsonl"),
+        cwd=tmp_path,
+    )
     assert missing.returncode == 2 and not (tmp_path / "nope.sqlite3").exists()
 
 
@@ -275,21 +312,31 @@ def test_a_good_history_csv_imports_once(tmp_path: Path) -> None:
             ("gr-context", "first_attempt", "2026-03-02"),
             ("gr-context", "first_attempt", "2026-03-02"),
             ("hb-exposure-threats", "first_attempt", "2026-03-04"),
-            ("gr-context", "retake", "2026-03-09")]
-        answers = {(a["case_id"], a["profile_id"], a["session_kind"]): a for a in conn.execute(
-            "SELECT * FROM answers")}
+            ("gr-context", "retake", "2026-03-09"),
+        ]
+        answers = {
+            (a["case_id"], a["profile_id"], a["session_kind"]): a
+            for a in conn.execute("SELECT * FROM answers")
+        }
         news = answers[("gr-news-crash-aftermath", ana.id, "first_attempt")]
-        assert (news["decision"], news["confidence"], news["clause"]) == \
-            ("warning_screen", 0.8, None)
+        assert (news["decision"], news["confidence"], news["clause"]) == (
+            "warning_screen",
+            0.8,
+            None,
+        )
         threat = answers[("hb-cafe-threat", ana.id, "first_attempt")]
         assert threat["answered_at"] == "2026-03-04T13:05:00.000Z"
-        assert answers[("gr-kitchen-cut", profiles["Bo Reyes"], "first_attempt")][
-            "confidence"] == 0.95
+        assert (
+            answers[("gr-kitchen-cut", profiles["Bo Reyes"], "first_attempt")]["confidence"] == 0.95
+        )
         # A spreadsheet does not say how much of each clip was watched: unknown, not 0.
         assert {(a["watched_share"], a["clip_unavailable"]) for a in answers.values()} == {
-            (None, None)}
-        origins = [json.loads(e["detail"]) for e in conn.execute(
-            "SELECT * FROM events WHERE kind = 'session_imported'")]
+            (None, None)
+        }
+        origins = [
+            json.loads(e["detail"])
+            for e in conn.execute("SELECT * FROM events WHERE kind = 'session_imported'")
+        ]
         assert len(origins) == 4 and all(o["origin"] == "csv" for o in origins)
     again = calibrate("import", "--csv", str(csv_path), "--db", str(target), cwd=tmp_path)
     assert "0 answers added, 5 already present" in again.stdout
@@ -311,8 +358,9 @@ def test_a_bad_history_row_names_file_and_line_and_nothing_is_written(tmp_path: 
     assert why == "calibrate import: 4 bad rows; nothing was imported"
     assert problems[0].startswith(f"{csv_path}: row 3: decision 'delet' is not one of allow, ")
     assert problems[1].startswith(f"{csv_path}: row 7: case 'gr-nope' is not in any loaded")
-    assert problems[2] == (f"{csv_path}: row 8: Ana Ferreira already answered gr-kitchen-cut "
-                           "on 2026-03-02 (row 2)")
+    assert problems[2] == (
+        f"{csv_path}: row 8: Ana Ferreira already answered gr-kitchen-cut on 2026-03-02 (row 2)"
+    )
     assert problems[3].startswith(f"{csv_path}: row 9: confidence '1.7'")
     assert len(problems) == 4  # and the count first, above
     assert not target.exists()
@@ -326,18 +374,28 @@ def test_a_bad_history_row_names_file_and_line_and_nothing_is_written(tmp_path: 
 HEADER = "case_id,reviewer,decision,date,team,site"
 
 
-@pytest.mark.parametrize(("kind", "problem"), [
-    ("missing", "no such file"),
-    ("folder", "is a folder, not a CSV file"),
-    ("image", "not UTF-8 text; save the file as UTF-8"),
-    ("empty", f"no header (the file is empty or starts with a blank line); expected a header "
-              f"with {HEADER}"),
-    ("prose", ": row 1: missing columns case_id, reviewer, decision, date, team, site (the header "
-              "has: dear team, here are the results)"),
-    ("no rows", "no rows to import"),
-])
+@pytest.mark.parametrize(
+    ("kind", "problem"),
+    [
+        ("missing", "no such file"),
+        ("folder", "is a folder, not a CSV file"),
+        ("image", "not UTF-8 text; save the file as UTF-8"),
+        (
+            "empty",
+            f"no header (the file is empty or starts with a blank line); expected a header "
+            f"with {HEADER}",
+        ),
+        (
+            "prose",
+            ": row 1: missing columns case_id, reviewer, decision, date, team, site (the header "
+            "has: dear team, here are the results)",
+        ),
+        ("no rows", "no rows to import"),
+    ],
+)
 def test_a_history_file_that_cannot_be_read_is_one_line_and_nothing_is_written(
-        tmp_path: Path, kind: str, problem: str) -> None:
+    tmp_path: Path, kind: str, problem: str
+) -> None:
     source = tmp_path / "history.csv"
     if kind == "folder":
         source.mkdir()
@@ -362,27 +420,33 @@ def test_history_cases_are_found_in_a_trainers_own_pack(tmp_path: Path) -> None:
 
     pack = write_pack(tmp_path / "lessons", "alpha", case_ids=("c1", "c2"))
     csv_path = tmp_path / "history.csv"
-    csv_path.write_text("case_id,reviewer,decision,date,team,site,pack_id\n"
-                        "c1,Ana Ferreira,Age-restrict,2026-03-02,Graphic EU,Lisbon,alpha\n")
+    csv_path.write_text(
+        "case_id,reviewer,decision,date,team,site,pack_id\n"
+        "c1,Ana Ferreira,Age-restrict,2026-03-02,Graphic EU,Lisbon,alpha\n"
+    )
     target = tmp_path / "t.sqlite3"
     without = calibrate("import", "--csv", str(csv_path), "--db", str(target), cwd=tmp_path)
     assert without.returncode == 2 and "pack 'alpha' is not loaded" in without.stderr
-    result = calibrate("import", "--csv", str(csv_path), "--db", str(target), "--pack-dir",
-                       str(pack), cwd=tmp_path)
+    result = calibrate(
+        "import", "--csv", str(csv_path), "--db", str(target), "--pack-dir", str(pack), cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert rows(target, "pack_versions")[0][1] == "alpha"
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT pack_id, decision FROM answers").fetchall() == [
-            ("alpha", "age_restricted")]
+            ("alpha", "age_restricted")
+        ]
 
 
 def test_a_history_row_is_refused_with_every_problem_and_a_nul_byte_in_a_field(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     csv_path = tmp_path / "history.csv"
     csv_path.write_bytes(
         f"{HEADER}\n"
         "gr-kitchen-cut,Bo\0b,remove,2026-11-01,Graphic EU,Lisbon\n"  # "Bo" was stored
-        "gr-kitchen-cut,Cy,delet,someday,Graphic EU,Lisbon\n".encode())
+        "gr-kitchen-cut,Cy,delet,someday,Graphic EU,Lisbon\n".encode()
+    )
     target = tmp_path / "t.sqlite3"
     result = calibrate("import", "--csv", str(csv_path), "--db", str(target), cwd=tmp_path)
     assert result.returncode == 2 and not target.exists()

@@ -24,13 +24,20 @@ def _imports(path: Path) -> list[tuple[int, str]]:
 
 
 def test_no_face_imports_the_store(repo_root: Path) -> None:
-    files = [f for face in FACES
-             for f in ([repo_root / face] if face.endswith(".py")
-                       else sorted((repo_root / face).rglob("*.py")))]
+    files = [
+        f
+        for face in FACES
+        for f in (
+            [repo_root / face] if face.endswith(".py") else sorted((repo_root / face).rglob("*.py"))
+        )
+    ]
     assert len(files) > 30
-    offending = [f"{f.relative_to(repo_root)}:{line}: {name}" for f in files
-                 for line, name in _imports(f)
-                 if name == "calibrate.store" or name.startswith("calibrate.store.")]
+    offending = [
+        f"{f.relative_to(repo_root)}:{line}: {name}"
+        for f in files
+        for line, name in _imports(f)
+        if name == "calibrate.store" or name.startswith("calibrate.store.")
+    ]
     assert offending == []
 
 
@@ -40,11 +47,14 @@ def test_the_app_does_not_import_a_command(repo_root: Path) -> None:
 
 
 def test_the_workspace_loads_no_qt_and_nothing_heavy_at_import(repo_root: Path) -> None:
-    code = ("import sys, calibrate.workspace\n"
-            "banned = ('PySide6', 'vlc', 'sqlite_utils', 'pydantic', 'numpy', 'matplotlib',"
-            " 'pandas')\n"
-            "print(','.join(sorted(n for n in sys.modules if n.split('.')[0] in banned)))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=repo_root, timeout=60)
+    code = (
+        "import sys, calibrate.workspace\n"
+        "banned = ('PySide6', 'vlc', 'sqlite_utils', 'pydantic', 'numpy', 'matplotlib',"
+        " 'pandas')\n"
+        "print(','.join(sorted(n for n in sys.modules if n.split('.')[0] in banned)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=repo_root, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""

@@ -17,11 +17,15 @@ def _long_slide_lesson(tmp_path: Path) -> Path:
     lessons = tmp_path / "lessons"
     pack = write_pack(lessons, "alpha", case_ids=("c1",))
     toml = pack / "pack.toml"
-    toml.write_text(toml.read_text().replace(
-        'guidance = ["01-intro.md"]', 'guidance = ["01-intro.md", "02-next.md"]'))
+    toml.write_text(
+        toml.read_text().replace(
+            'guidance = ["01-intro.md"]', 'guidance = ["01-intro.md", "02-next.md"]'
+        )
+    )
     paragraphs = "\n\n".join(f"Paragraph {n}: what the clause covers." for n in range(40))
     (pack / "guidance" / "01-intro.md").write_text(
-        f"# GR-1 · Real injury\n\n{paragraphs}\n\n{LAST}\n")
+        f"# GR-1 · Real injury\n\n{paragraphs}\n\n{LAST}\n"
+    )
     (pack / "guidance" / "02-next.md").write_text("# GR-2 · News context\n\nShort.\n")
     return lessons
 

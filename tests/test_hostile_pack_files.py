@@ -28,15 +28,22 @@ def lessons(tmp_path: Path) -> Path:
     """Pack alpha: lesson "basics" (c1, c2) and lesson "more" (c3)."""
     folder = tmp_path / "lessons"
     folder.mkdir()
-    write_pack(folder, "alpha", case_ids=("c1", "c2", "c3"),
-               lessons_of={"basics": ("c1", "c2"), "more": ("c3",)})
+    write_pack(
+        folder,
+        "alpha",
+        case_ids=("c1", "c2", "c3"),
+        lessons_of={"basics": ("c1", "c2"), "more": ("c3",)},
+    )
     return folder
 
 
 def validate(path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "calibrate", "validate", str(path)],
-        capture_output=True, text=True, cwd=cwd, timeout=DEADLINE_S,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=DEADLINE_S,
     )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr[-2000:]
     return result
@@ -88,8 +95,11 @@ def test_case_file_linked_to_dev_zero_is_refused(lessons: Path) -> None:
 
 def test_fifo_as_case_file_is_refused_without_hanging(lessons: Path) -> None:
     replace_with_fifo(lessons / "alpha" / "cases" / "c1.toml")
-    assert_one_refusal(lessons, "lessons/alpha/cases/c1.toml",
-                       "is a FIFO (named pipe), not a regular file; refused")
+    assert_one_refusal(
+        lessons,
+        "lessons/alpha/cases/c1.toml",
+        "is a FIFO (named pipe), not a regular file; refused",
+    )
 
 
 def test_fifo_as_clip_is_reported_and_the_case_stays_answerable(lessons: Path) -> None:
@@ -117,14 +127,19 @@ def test_a_50_mb_case_file_is_refused_after_reading_at_most_the_limit(lessons: P
         handle.seek(0, os.SEEK_END)
         handle.write(b"\n#")
         handle.truncate(50 * 1024 * 1024)  # sparse: cheap to make, 50 MB to read
-    assert_one_refusal(lessons, "lessons/alpha/cases/c1.toml",
-                       f"larger than {MAX_FILE_BYTES // 1024} KiB")
+    assert_one_refusal(
+        lessons, "lessons/alpha/cases/c1.toml", f"larger than {MAX_FILE_BYTES // 1024} KiB"
+    )
 
 
 @pytest.mark.parametrize(
     "nesting",
-    ["extra = " + "[" * 500 + "]" * 500, "extra = " + "{a = " * 500 + "1" + "}" * 500,
-     "extra" + ".a" * 5000 + " = 1", "[" + ".".join(["t"] * 5000) + "]"],
+    [
+        "extra = " + "[" * 500 + "]" * 500,
+        "extra = " + "{a = " * 500 + "1" + "}" * 500,
+        "extra" + ".a" * 5000 + " = 1",
+        "[" + ".".join(["t"] * 5000) + "]",
+    ],
     ids=["arrays", "inline-tables", "dotted-key", "table-header"],
 )
 def test_toml_nested_too_deep_is_one_line_and_other_problems_still_show(
@@ -151,8 +166,11 @@ def test_toml_nested_too_deep_is_one_line_and_other_problems_still_show(
 def test_nesting_at_the_limit_is_a_plain_schema_error(lessons: Path) -> None:
     case = lessons / "alpha" / "cases" / "c1.toml"
     depth = MAX_TOML_DEPTH - 1  # plus the key's own level
-    case.write_text(case.read_text().replace(
-        "[context]", "extra = " + "[" * depth + "]" * depth + "\n\n[context]"))
+    case.write_text(
+        case.read_text().replace(
+            "[context]", "extra = " + "[" * depth + "]" * depth + "\n\n[context]"
+        )
+    )
     result = validate(case, cwd=lessons.parent)
     assert "extra: unknown key" in result.stdout and "nested" not in result.stdout
 
@@ -164,7 +182,8 @@ def test_guidance_linked_outside_the_pack_is_not_shown(lessons: Path, tmp_path: 
     result = validate(lessons, cwd=lessons.parent)
     assert result.returncode == 1
     assert result.stdout.startswith(
-        f"lessons/alpha/guidance/01-intro.md:-: links to {secret}, outside ")
+        f"lessons/alpha/guidance/01-intro.md:-: links to {secret}, outside "
+    )
     loaded = load_in_time(lessons)
     assert lessons_of(loaded) == ([], ["basics", "more"])  # both lessons show that slide
     assert loaded.packs[0].guidance == {}
@@ -195,8 +214,12 @@ def test_a_symlinked_pack_and_assets_folder_load_but_may_not_point_outside(
 ) -> None:
     checkout = tmp_path / "checkout"
     (checkout / "lessons").mkdir(parents=True)
-    write_pack(checkout / "lessons", "alpha", case_ids=("c1", "c2", "c3"),
-               lessons_of={"basics": ("c1", "c2"), "more": ("c3",)})
+    write_pack(
+        checkout / "lessons",
+        "alpha",
+        case_ids=("c1", "c2", "c3"),
+        lessons_of={"basics": ("c1", "c2"), "more": ("c3",)},
+    )
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     (lessons / "alpha").symlink_to(checkout / "lessons" / "alpha")
@@ -242,8 +265,11 @@ def test_an_unreadable_pack_toml_is_named_not_skipped(
 
 @pytest.mark.parametrize(
     "content",
-    ['"\\' * (MAX_FILE_BYTES // 2 - 8), "x = [" + "[1, 2.5], " * (MAX_FILE_BYTES // 10 - 2),
-     "'''" * (MAX_FILE_BYTES // 3 - 4)],
+    [
+        '"\\' * (MAX_FILE_BYTES // 2 - 8),
+        "x = [" + "[1, 2.5], " * (MAX_FILE_BYTES // 10 - 2),
+        "'''" * (MAX_FILE_BYTES // 3 - 4),
+    ],
     ids=["open-quotes", "flat-arrays", "triple-quotes"],
 )
 def test_a_hostile_file_just_under_the_size_limit_is_checked_in_time(

@@ -43,8 +43,10 @@ def _pack_in_hostile_words(tmp_path: Path, hostile: str) -> Path:
         ],
         pack / "cases" / "c1.toml": [
             ('title = "Case c1"', f"title = 'case {hostile}'"),
-            ('caption = "caption of c1"', f"caption = 'caption {hostile}'\n"
-                                          f"account = ['facts {hostile}']"),
+            (
+                'caption = "caption of c1"',
+                f"caption = 'caption {hostile}'\naccount = ['facts {hostile}']",
+            ),
             ('text = "a cue"', f"text = 'cue {hostile}'"),
             ('label = "the moment"', f"label = 'moment {hostile}'"),
             ('decision = "remove"', 'decision = "allow"'),
@@ -73,7 +75,8 @@ def _label_words(screen: QWidget) -> str:
     for label in screen.findChildren(QLabel):
         form = label.textFormat()
         rich = form == Qt.TextFormat.RichText or (
-            form == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text()))
+            form == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text())
+        )
         words.append(_shown(label.text(), rich))
         assert label.sizeHint().width() < 2000, (label.objectName(), label.text())
     return "\n".join(words)
@@ -85,8 +88,9 @@ def _tooltip_words(tips: list[str]) -> str:
 
 def test_markup_in_names_and_pack_text_is_shown_literally(qtbot, tmp_path) -> None:
     hostile = _hostile(tmp_path)
-    window = open_window_on_packs(qtbot, tmp_path, _pack_in_hostile_words(tmp_path, hostile),
-                                  size=(1280, 760))
+    window = open_window_on_packs(
+        qtbot, tmp_path, _pack_in_hostile_words(tmp_path, hostile), size=(1280, 760)
+    )
     create_profile_by_keys(qtbot, window, f"Ana {hostile}")
     assert f"Ana {hostile}" in window.home.profiles.item(0).text()
     lessons = window.lesson_list
@@ -104,23 +108,25 @@ def test_markup_in_names_and_pack_text_is_shown_literally(qtbot, tmp_path) -> No
     assert lesson.flow.step is Step.CASE
     press(qtbot, window, Qt.Key.Key_W)
     player = screen.player.player
-    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING and player.position > 1200,
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: player.state is PlayerState.PLAYING and player.position > 1200, timeout=10000
+    )
     shown = _label_words(screen)
     for words in (f"case {hostile}", f"caption {hostile}", f"facts {hostile}", f"cue {hostile}"):
         assert words in shown
     form = screen.form
     tips = [button.toolTip() for button in form.decisions.buttons()]
-    tips += [form.clause.itemData(i, Qt.ItemDataRole.ToolTipRole) or ""
-             for i in range(form.clause.count())]
+    tips += [
+        form.clause.itemData(i, Qt.ItemDataRole.ToolTipRole) or ""
+        for i in range(form.clause.count())
+    ]
     assert f"means {hostile}" in _tooltip_words(tips)
     assert f"sum {hostile}" in _tooltip_words(tips)
     assert window.width() < 2000
 
     answer_current_case_by_keys(qtbot, window, "allow", "GR-1")
     shown = _label_words(lesson.reveal)
-    for words in (f"allow {hostile}", f"clause {hostile}", f"sum {hostile}",
-                  f"moment {hostile}"):
+    for words in (f"allow {hostile}", f"clause {hostile}", f"sum {hostile}", f"moment {hostile}"):
         assert words in shown
     press(qtbot, window, Qt.Key.Key_Return)
     assert lesson.flow.step is Step.SUMMARY
@@ -131,8 +137,9 @@ def test_markup_in_names_and_pack_text_is_shown_literally(qtbot, tmp_path) -> No
 
 def test_long_names_and_titles_never_widen_the_window(qtbot, tmp_path) -> None:
     long = "Unbroken" * 60 + " and then many ordinary words" * 20
-    window = open_window_on_packs(qtbot, tmp_path, _pack_in_hostile_words(tmp_path, long),
-                                  size=(1280, 760))
+    window = open_window_on_packs(
+        qtbot, tmp_path, _pack_in_hostile_words(tmp_path, long), size=(1280, 760)
+    )
     widths = []
     create_profile_by_keys(qtbot, window, f"Ana {long}")
     widths.append(window.width())
@@ -142,8 +149,9 @@ def test_long_names_and_titles_never_widen_the_window(qtbot, tmp_path) -> None:
     press(qtbot, window, Qt.Key.Key_Return)
     press(qtbot, window, Qt.Key.Key_W)
     player = lesson.case_screen.player.player
-    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING and player.position > 1200,
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: player.state is PlayerState.PLAYING and player.position > 1200, timeout=10000
+    )
     widths.append(window.width())
     answer_current_case_by_keys(qtbot, window, "allow", "GR-1")
     widths.append(window.width())

@@ -24,8 +24,13 @@ from calibrate.store.exchange import export_database, write_demo_history
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "calibrate", *args], capture_output=True,
-                            text=True, cwd=cwd, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "calibrate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
     assert "Traceback" not in result.stderr
     return result
 
@@ -54,18 +59,22 @@ def demo_export(tmp_path_factory, packs) -> Path:
 def real_db(tmp_path: Path) -> Path:
     """A real (not demo) database holding one answer, imported from a spreadsheet."""
     history = tmp_path / "h.csv"
-    history.write_text("case_id,reviewer,decision,date,team,site\n"
-                       "hb-friends-roast,Ana Ferreira,allow,2026-03-02,Harassment EU,Lisbon\n")
+    history.write_text(
+        "case_id,reviewer,decision,date,team,site\n"
+        "hb-friends-roast,Ana Ferreira,allow,2026-03-02,Harassment EU,Lisbon\n"
+    )
     path = tmp_path / "real.sqlite3"
-    assert calibrate("import", "--csv", str(history), "--db", str(path),
-                     cwd=tmp_path).returncode == 0
+    assert (
+        calibrate("import", "--csv", str(history), "--db", str(path), cwd=tmp_path).returncode == 0
+    )
     return path
 
 
 def real_export(tmp_path: Path, real_db: Path) -> Path:
     out = tmp_path / "real.jsonl"
-    assert calibrate("export", "--db", str(real_db), "--out", str(out),
-                     cwd=tmp_path).returncode == 0
+    assert (
+        calibrate("export", "--db", str(real_db), "--out", str(out), cwd=tmp_path).returncode == 0
+    )
     return out
 
 
@@ -95,20 +104,29 @@ FORGERIES = {  # column: (forged value, what the refusal says)
 
 
 def test_every_forged_answer_is_named_by_its_line_and_nothing_is_written(
-        tmp_path: Path, real_db: Path) -> None:
+    tmp_path: Path, real_db: Path
+) -> None:
     source = real_export(tmp_path, real_db)
     forged_lines = {}
 
     def forge(header, body):
         answer = next(b for b in body if b["table"] == "answers")
         body = [b for b in body if b["table"] != "answers"]
-        others = [b["row"] for b in body if b["table"] == "case_versions"
-                  and b["row"]["pack_id"] == answer["row"]["pack_id"]
-                  and b["row"]["case_id"] != answer["row"]["case_id"]]
+        others = [
+            b["row"]
+            for b in body
+            if b["table"] == "case_versions"
+            and b["row"]["pack_id"] == answer["row"]["pack_id"]
+            and b["row"]["case_id"] != answer["row"]["case_id"]
+        ]
         for i, (column, (value, _)) in enumerate(FORGERIES.items()):
-            row = {**answer["row"], "id": f"00000000-0000-4000-8000-00000000000{i}",
-                   "case_id": others[i]["case_id"], "case_hash": others[i]["case_hash"],
-                   column: value}  # one case each: a session answers a case once
+            row = {
+                **answer["row"],
+                "id": f"00000000-0000-4000-8000-00000000000{i}",
+                "case_id": others[i]["case_id"],
+                "case_hash": others[i]["case_hash"],
+                column: value,
+            }  # one case each: a session answers a case once
             body.append({"table": "answers", "row": row})
             forged_lines[column] = len(body) + 1  # + the header line
         return header, body
@@ -129,30 +147,46 @@ def test_every_forged_answer_is_named_by_its_line_and_nothing_is_written(
 
 
 def test_infinity_and_a_negative_confidence_are_refused_and_the_report_still_works(
-        tmp_path: Path, real_db: Path) -> None:
+    tmp_path: Path, real_db: Path
+) -> None:
     source = real_export(tmp_path, real_db)
     raw = source.read_text()
+
     def another_case(header, body):
         answer = next(b["row"] for b in body if b["table"] == "answers")
-        other = next(b["row"] for b in body if b["table"] == "case_versions"
-                     and b["row"]["pack_id"] == answer["pack_id"]
-                     and b["row"]["case_id"] != answer["case_id"])
-        return header, [{**x, "row": {**x["row"], "id": "00000000-0000-4000-8000-000000000001",
-                                      "case_id": other["case_id"],
-                                      "case_hash": other["case_hash"]}}
-                        if x["table"] == "answers" else x for x in body]
+        other = next(
+            b["row"]
+            for b in body
+            if b["table"] == "case_versions"
+            and b["row"]["pack_id"] == answer["pack_id"]
+            and b["row"]["case_id"] != answer["case_id"]
+        )
+        return header, [
+            {
+                **x,
+                "row": {
+                    **x["row"],
+                    "id": "00000000-0000-4000-8000-000000000001",
+                    "case_id": other["case_id"],
+                    "case_hash": other["case_hash"],
+                },
+            }
+            if x["table"] == "answers"
+            else x
+            for x in body
+        ]
 
     for value in ("Infinity", "1e999", "-1", "NaN"):
         forged = edit_lines(source, tmp_path / "f.jsonl", another_case)
-        forged.write_text(forged.read_text().replace('"confidence":null',
-                                                     f'"confidence":{value}'))
+        forged.write_text(forged.read_text().replace('"confidence":null', f'"confidence":{value}'))
         edit_lines(forged, forged, lambda h, b: (h, b))  # re-signed
         result = calibrate("import", str(forged), "--db", str(real_db), cwd=tmp_path)
         assert result.returncode == 2, value
         assert "is not a probability between 0 and 1" in result.stderr
     assert count(real_db) == 1 and source.read_text() == raw
-    report = calibrate("report", "--db", str(real_db), "--out", str(tmp_path / "r.pdf"),
-                       cwd=tmp_path)
+    report = calibrate(
+        "report", "--db", str(real_db), "--out", str(tmp_path / "r.pdf"), cwd=tmp_path
+    )
     assert report.returncode == 0, report.stderr
 
 
@@ -170,10 +204,15 @@ def test_an_export_never_writes_infinity_or_nan(tmp_path: Path, real_db: Path) -
 def test_the_store_refuses_an_impossible_answer(tmp_path: Path, real_db: Path) -> None:
     db = open_database(real_db)
     row = dict(next(db.query("SELECT * FROM answers")))
-    other = next(db.query("SELECT case_id, case_hash FROM case_versions WHERE pack_id = ? "
-                          "AND case_id != ?", [row["pack_id"], row["case_id"]]))
-    row.update(id="00000000-0000-4000-8000-000000000009", confidence=float("inf"),
-               skipped=False, **other)
+    other = next(
+        db.query(
+            "SELECT case_id, case_hash FROM case_versions WHERE pack_id = ? AND case_id != ?",
+            [row["pack_id"], row["case_id"]],
+        )
+    )
+    row.update(
+        id="00000000-0000-4000-8000-000000000009", confidence=float("inf"), skipped=False, **other
+    )
     with pytest.raises(ValueError, match="confidence inf is not a probability"):
         insert_answer(db, Answer(**row))
     assert count(real_db) == 1
@@ -181,6 +220,7 @@ def test_the_store_refuses_an_impossible_answer(tmp_path: Path, real_db: Path) -
 
 
 # -- the demo mark -------------------------------------------------------------------------
+
 
 def test_demo_rows_carry_the_mark_in_their_ids_and_in_every_body_line(demo_export: Path) -> None:
     header, *body = [json.loads(line) for line in demo_export.read_text().splitlines()]
@@ -191,7 +231,8 @@ def test_demo_rows_carry_the_mark_in_their_ids_and_in_every_body_line(demo_expor
 
 
 def test_a_header_flipped_to_not_demo_cannot_put_demo_rows_in_a_real_database(
-        tmp_path: Path, demo_export: Path, real_db: Path) -> None:
+    tmp_path: Path, demo_export: Path, real_db: Path
+) -> None:
     header, _, body = demo_export.read_bytes().partition(b"\n")
     flipped = tmp_path / "flipped.jsonl"  # only the header edited: the checksum still holds
     flipped.write_bytes(header.replace(b'"demo": true', b'"demo": false') + b"\n" + body)
@@ -200,70 +241,106 @@ def test_a_header_flipped_to_not_demo_cannot_put_demo_rows_in_a_real_database(
     result = calibrate("import", str(flipped), "--db", str(real_db), cwd=tmp_path)
     assert result.returncode == 2 and "holds demo data" in result.stderr
     # The per-line marks stripped too and the body re-signed: the ids still say demo.
-    stripped = edit_lines(demo_export, tmp_path / "stripped.jsonl", lambda h, b: (
-        {**h, "demo": False}, [{"table": x["table"], "row": x["row"]} for x in b]))
+    stripped = edit_lines(
+        demo_export,
+        tmp_path / "stripped.jsonl",
+        lambda h, b: ({**h, "demo": False}, [{"table": x["table"], "row": x["row"]} for x in b]),
+    )
     result = calibrate("import", str(stripped), "--db", str(real_db), cwd=tmp_path)
     assert result.returncode == 2 and "holds demo data" in result.stderr
     assert real_db.read_bytes() == before and count(real_db) == 1
 
 
 def test_format_1_files_are_refused_unless_they_say_demo(
-        tmp_path: Path, demo_export: Path, real_db: Path) -> None:
+    tmp_path: Path, demo_export: Path, real_db: Path
+) -> None:
     def as_version_1(demo: bool):
-        return lambda h, b: ({**h, "format_version": 1, "demo": demo},
-                             [{"table": x["table"], "row": x["row"]} for x in b])
+        return lambda h, b: (
+            {**h, "format_version": 1, "demo": demo},
+            [{"table": x["table"], "row": x["row"]} for x in b],
+        )
 
     old = edit_lines(demo_export, tmp_path / "old.jsonl", as_version_1(False))
     result = calibrate("import", str(old), "--db", str(real_db), cwd=tmp_path)
     assert result.returncode == 2
-    assert "export of format 1" in result.stderr and "export the database again" \
-        in result.stderr
+    assert "export of format 1" in result.stderr and "export the database again" in result.stderr
     assert count(real_db) == 1
     old_demo = edit_lines(demo_export, tmp_path / "old-demo.jsonl", as_version_1(True))
-    assert calibrate("import", str(old_demo), "--db", str(real_db),
-                     cwd=tmp_path).returncode == 2  # demo into real: refused
-    zero = edit_lines(demo_export, tmp_path / "zero.jsonl",
-                      lambda h, b: ({**h, "format_version": 0, "demo": True}, b))
+    assert (
+        calibrate("import", str(old_demo), "--db", str(real_db), cwd=tmp_path).returncode == 2
+    )  # demo into real: refused
+    zero = edit_lines(
+        demo_export,
+        tmp_path / "zero.jsonl",
+        lambda h, b: ({**h, "format_version": 0, "demo": True}, b),
+    )
     result = calibrate("import", str(zero), "--db", str(real_db), cwd=tmp_path)
     assert result.returncode == 2 and "format_version 0 is not one" in result.stderr
     fresh = tmp_path / "fresh.sqlite3"
     result = calibrate("import", str(old_demo), "--db", str(fresh), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     db = open_database(fresh)
-    assert catalog.list_profiles(db) and db.execute(
-        "SELECT value FROM meta WHERE key = 'demo'").fetchone()[0] == "1"
+    assert (
+        catalog.list_profiles(db)
+        and db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()[0] == "1"
+    )
     db.conn.close()
 
 
 def test_a_number_too_large_for_sqlite_is_one_line_not_an_unexpected_error(
-        tmp_path: Path, real_db: Path) -> None:
+    tmp_path: Path, real_db: Path
+) -> None:
     source = real_export(tmp_path, real_db)
-    huge = edit_lines(source, tmp_path / "huge.jsonl", lambda h, b: (h, [
-        {**x, "row": {**x["row"], "team": 10**30}} if x["table"] == "profiles" else x
-        for x in b]))
+    huge = edit_lines(
+        source,
+        tmp_path / "huge.jsonl",
+        lambda h, b: (
+            h,
+            [
+                {**x, "row": {**x["row"], "team": 10**30}} if x["table"] == "profiles" else x
+                for x in b
+            ],
+        ),
+    )
     result = calibrate("import", str(huge), "--db", str(real_db), cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip() == (f"calibrate import: {huge}:2: profiles.team must be text, "
-                                     "a number SQLite can hold, or null")
+    assert result.stderr.strip() == (
+        f"calibrate import: {huge}:2: profiles.team must be text, a number SQLite can hold, or null"
+    )
 
 
 def test_an_impossible_share_watched_is_named_by_its_line_and_nothing_is_written(
-        tmp_path: Path, real_db: Path) -> None:
+    tmp_path: Path, real_db: Path
+) -> None:
     source = real_export(tmp_path, real_db)
-    forged = {"watched_share": (1.5, "watched_share 1.5 is not a share between 0 and 1"),
-              "clip_unavailable": (2, "clip_unavailable 2 must be 0, 1 or null")}
+    forged = {
+        "watched_share": (1.5, "watched_share 1.5 is not a share between 0 and 1"),
+        "clip_unavailable": (2, "clip_unavailable 2 must be 0, 1 or null"),
+    }
     lines_of = {}
 
     def forge(header, body):
         answer = next(b for b in body if b["table"] == "answers")
-        others = [b["row"] for b in body if b["table"] == "case_versions"
-                  and b["row"]["pack_id"] == answer["row"]["pack_id"]
-                  and b["row"]["case_id"] != answer["row"]["case_id"]]
+        others = [
+            b["row"]
+            for b in body
+            if b["table"] == "case_versions"
+            and b["row"]["pack_id"] == answer["row"]["pack_id"]
+            and b["row"]["case_id"] != answer["row"]["case_id"]
+        ]
         for i, (column, (value, _)) in enumerate(forged.items()):
-            body.append({"table": "answers", "row": {
-                **answer["row"], "id": f"00000000-0000-4000-8000-0000000001{i}0",
-                "case_id": others[i]["case_id"], "case_hash": others[i]["case_hash"],
-                column: value}})
+            body.append(
+                {
+                    "table": "answers",
+                    "row": {
+                        **answer["row"],
+                        "id": f"00000000-0000-4000-8000-0000000001{i}0",
+                        "case_id": others[i]["case_id"],
+                        "case_hash": others[i]["case_hash"],
+                        column: value,
+                    },
+                }
+            )
             lines_of[column] = len(body) + 1
         return header, body
 
@@ -272,6 +349,8 @@ def test_an_impossible_share_watched_is_named_by_its_line_and_nothing_is_written
     result = calibrate("import", str(bad), "--db", str(real_db), cwd=tmp_path)
     assert result.returncode == 2
     for column, (_, message) in forged.items():
-        assert any(x.startswith(f"{bad}: row {lines_of[column]}:") and message in x
-                   for x in result.stderr.splitlines()), result.stderr
+        assert any(
+            x.startswith(f"{bad}: row {lines_of[column]}:") and message in x
+            for x in result.stderr.splitlines()
+        ), result.stderr
     assert real_db.read_bytes() == before

@@ -20,8 +20,9 @@ LABELS = ("allow", "warn", "remove")
 
 
 def build(answers: dict[str, dict[str, str]], gold: dict[str, str]):
-    rows = [(case, rater, label) for rater, cases in answers.items()
-            for case, label in cases.items()]
+    rows = [
+        (case, rater, label) for rater, cases in answers.items() for case, label in cases.items()
+    ]
     table = ratings_from_rows(rows, reference_labels=LABELS)
     return table, gold_codes(table, gold)
 
@@ -32,8 +33,9 @@ def classroom(hard_answers: dict[str, str]):
     answers: dict[str, dict[str, str]] = {}
     for r in range(9):
         skill = 10 if r < 3 else (7 if r < 6 else 3)  # 3 strong, 3 middling, 3 weak
-        answers[f"r{r}"] = {f"c{i}": gold[f"c{i}"] if i < skill else LABELS[(i + 1) % 3]
-                            for i in range(10)}
+        answers[f"r{r}"] = {
+            f"c{i}": gold[f"c{i}"] if i < skill else LABELS[(i + 1) % 3] for i in range(10)
+        }
         answers[f"r{r}"]["hard"] = hard_answers.get(f"r{r}", "remove")
     return build(answers, gold)
 
@@ -62,9 +64,11 @@ def test_facility_and_discrimination_of_a_case_strong_get_right_and_weak_miss():
 def test_strength_ignores_the_case_itself():
     # r0 is right only on "hard": on the other cases r0 is the weakest, so not strong there.
     gold = {"a": "allow", "b": "allow", "hard": "remove"}
-    answers = {"r0": {"a": "warn", "b": "warn", "hard": "remove"},
-               "r1": {"a": "allow", "b": "allow", "hard": "allow"},
-               "r2": {"a": "allow", "b": "warn", "hard": "warn"}}
+    answers = {
+        "r0": {"a": "warn", "b": "warn", "hard": "remove"},
+        "r1": {"a": "allow", "b": "allow", "hard": "allow"},
+        "r2": {"a": "allow", "b": "warn", "hard": "warn"},
+    }
     table, codes = build(answers, gold)
     result = item_analysis(table, codes)
     hard = table.case_ids.index("hard")
@@ -87,12 +91,16 @@ def brute_force(matrix: np.ndarray, gold: np.ndarray):
         third = math.ceil(len(ranked) / 3)
         strong = [r for r in loo if ranked and loo[r] >= ranked[third - 1]]
         weak = [r for r in loo if ranked and loo[r] <= ranked[len(ranked) - third]]
-        facility = (np.mean([matrix[c, r] == gold[c] for r in raters])
-                    if gold[c] >= 0 and raters else math.nan)
+        facility = (
+            np.mean([matrix[c, r] == gold[c] for r in raters])
+            if gold[c] >= 0 and raters
+            else math.nan
+        )
         disc = math.nan
         if gold[c] >= 0 and len(loo) >= 3:
-            disc = (np.mean([matrix[c, r] == gold[c] for r in strong])
-                    - np.mean([matrix[c, r] == gold[c] for r in weak]))
+            disc = np.mean([matrix[c, r] == gold[c] for r in strong]) - np.mean(
+                [matrix[c, r] == gold[c] for r in weak]
+            )
         answers = [matrix[c, r] for r in strong]
         share = max(answers.count(a) for a in set(answers)) / len(answers) if answers else 0
         out.append((facility, disc, len(strong) >= 3 and share < 0.6))
@@ -100,8 +108,12 @@ def brute_force(matrix: np.ndarray, gold: np.ndarray):
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 2**32 - 1), st.integers(2, 12), st.integers(1, 9),
-       st.sampled_from([0.0, 0.3, 0.6]))
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(2, 12),
+    st.integers(1, 9),
+    st.sampled_from([0.0, 0.3, 0.6]),
+)
 def test_item_analysis_matches_the_definition_case_by_case(seed, n_cases, n_raters, missing):
     rng = np.random.default_rng(seed)
     matrix = rng.integers(0, 3, (n_cases, n_raters))
@@ -111,8 +123,12 @@ def test_item_analysis_matches_the_definition_case_by_case(seed, n_cases, n_rate
         return
     gold = rng.integers(0, 3, matrix.shape[0])
     gold[rng.random(matrix.shape[0]) < 0.2] = -1
-    answers = {f"r{r}": {f"c{c}": LABELS[matrix[c, r]] for c in range(matrix.shape[0])
-                         if matrix[c, r] >= 0} for r in range(matrix.shape[1])}
+    answers = {
+        f"r{r}": {
+            f"c{c}": LABELS[matrix[c, r]] for c in range(matrix.shape[0]) if matrix[c, r] >= 0
+        }
+        for r in range(matrix.shape[1])
+    }
     table, codes = build(answers, {f"c{c}": LABELS[g] for c, g in enumerate(gold) if g >= 0})
     result = item_analysis(table, codes)
     for c, (facility, disc, split) in enumerate(brute_force(matrix, gold)):
@@ -136,7 +152,8 @@ def test_brier_and_reliability_curve_match_scikit_learn(seed, n):
     confidence = rng.choice(steps, size=n)
     correct = rng.random(n) < confidence * 0.9
     assert brier_score(confidence, correct) == pytest.approx(
-        brier_score_loss(correct, confidence), abs=1e-12)
+        brier_score_loss(correct, confidence), abs=1e-12
+    )
     curve = reliability_curve(confidence, correct, bins=10)
     prob_true, prob_pred = calibration_curve(correct, confidence, n_bins=10)
     filled = curve.count > 0

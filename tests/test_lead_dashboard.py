@@ -51,10 +51,18 @@ def seed(window) -> dict[str, tuple[int, int]]:
             else:
                 chosen = ladder[0]
             answer_store.record_answer(
-                db, session_id=session_id, session_kind="first_attempt", profile=profile,
-                pack=pack, lesson_id=lesson.id, case=case,
+                db,
+                session_id=session_id,
+                session_kind="first_attempt",
+                profile=profile,
+                pack=pack,
+                lesson_id=lesson.id,
+                case=case,
                 draft=AnswerDraft(chosen, case.golden.clauses[0], 0.8),
-                shown_at="2026-11-20T09:00:00.000Z", time_to_answer_ms=5000, watched_ms=4000)
+                shown_at="2026-11-20T09:00:00.000Z",
+                time_to_answer_ms=5000,
+                watched_ms=4000,
+            )
         sessions.finish_session(db, session_id)
         expected[name] = (sum(rights), len(rights))
     return expected
@@ -71,8 +79,10 @@ def table_rows(panel) -> list[dict[str, str]]:
     """The cells as the table view shows them (through its model, as assistive tech reads)."""
     model = panel.table.model()
     header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    return [{header[c]: model.index(r, c).data() for c in range(model.columnCount())}
-            for r in range(model.rowCount())]
+    return [
+        {header[c]: model.index(r, c).data() for c in range(model.columnCount())}
+        for r in range(model.rowCount())
+    ]
 
 
 def test_reviewer_table_shows_each_reviewers_accuracy(qtbot, app_window) -> None:
@@ -104,8 +114,9 @@ def test_a_team_filter_recomputes_for_that_team_only(qtbot, app_window) -> None:
     assert int(enforcement[("team", "Graphic APAC")]["Over"]) == 3  # Cruz's three misses
 
 
-def test_charts_save_as_png_svg_and_pdf_and_tables_round_trip_as_csv(qtbot, app_window,
-                                                                      tmp_path: Path) -> None:
+def test_charts_save_as_png_svg_and_pdf_and_tables_round_trip_as_csv(
+    qtbot, app_window, tmp_path: Path
+) -> None:
     from calibrate.gui.widgets.chart_panel import save_figure
 
     seed(app_window)
@@ -126,11 +137,16 @@ def test_charts_save_as_png_svg_and_pdf_and_tables_round_trip_as_csv(qtbot, app_
     assert [r[0] for r in rows[1:]] == [str(d[0]) for d in data]
 
 
-def test_demo_answers_are_refused_by_a_real_database(qtbot, app_window, tmp_path: Path,
-                                                     dialogs: list[str]) -> None:
+def test_demo_answers_are_refused_by_a_real_database(
+    qtbot, app_window, tmp_path: Path, dialogs: list[str]
+) -> None:
     other = tmp_path / "other.sqlite3"
-    subprocess.run([sys.executable, "-m", "calibrate", "demo", "--db", str(other)], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "calibrate", "demo", "--db", str(other)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     db = open_database(other)
     export_database(db, tmp_path / "demo.calibrate")
     db.conn.close()
@@ -142,9 +158,9 @@ def test_demo_answers_are_refused_by_a_real_database(qtbot, app_window, tmp_path
     assert answer_store.count_answers(app_window.context.db) == 15
 
 
-def test_importing_an_export_twice_adds_nothing_the_second_time(qtbot, app_window,
-                                                              tmp_path: Path,
-                                                              dialogs: list[str]) -> None:
+def test_importing_an_export_twice_adds_nothing_the_second_time(
+    qtbot, app_window, tmp_path: Path, dialogs: list[str]
+) -> None:
     # Another moderator's machine: a real database with answers, exported to a file.
 
     other_path = tmp_path / "laptop.sqlite3"
@@ -156,10 +172,18 @@ def test_importing_an_export_twice_adds_nothing_the_second_time(qtbot, app_windo
     for case_id in pack.lessons[0].case_ids:
         case = pack.cases[case_id]
         answer_store.record_answer(
-            other, session_id=session_id, session_kind="first_attempt", profile=profile,
-            pack=pack, lesson_id=pack.lessons[0].id, case=case,
+            other,
+            session_id=session_id,
+            session_kind="first_attempt",
+            profile=profile,
+            pack=pack,
+            lesson_id=pack.lessons[0].id,
+            case=case,
             draft=AnswerDraft(case.golden.decision, case.golden.clauses[0], 0.95),
-            shown_at="2026-11-21T09:00:00.000Z", time_to_answer_ms=5000, watched_ms=4000)
+            shown_at="2026-11-21T09:00:00.000Z",
+            time_to_answer_ms=5000,
+            watched_ms=4000,
+        )
     export_database(other, tmp_path / "laptop.calibrate")
     other.conn.close()
     seed(app_window)
@@ -170,12 +194,15 @@ def test_importing_an_export_twice_adds_nothing_the_second_time(qtbot, app_windo
         message = dialogs.pop()
         assert answer_store.count_answers(app_window.context.db) == expected_total, message
     assert message.startswith("laptop.calibrate: 0 answers added, 5 already present")
-    qtbot.waitUntil(lambda: "Dee" in [r["Reviewer"] for r in table_rows(
-        dashboard.tables["reviewers"])], timeout=20000)
+    qtbot.waitUntil(
+        lambda: "Dee" in [r["Reviewer"] for r in table_rows(dashboard.tables["reviewers"])],
+        timeout=20000,
+    )
 
 
 def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
-        qtbot, app_window, dialogs: list[str]) -> None:
+    qtbot, app_window, dialogs: list[str]
+) -> None:
     from calibrate.core.answer_table import Filters
     from calibrate.workspace import dashboard as compute_module
 
@@ -187,8 +214,9 @@ def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
 
     packs = list(app_window.context.library.packs)
     request = compute_module.new_request()
-    result = compute_module.compute(app_window.context.db_path, Filters(teams=("Graphic EU",)),
-                                    packs, 0.9, False)
+    result = compute_module.compute(
+        app_window.context.db_path, Filters(teams=("Graphic EU",)), packs, 0.9, False
+    )
     assert not result.dashboard.details_ready  # the Reviewers tab did not wait for them
     # Not kept for going back until complete: a superseded result must not hold its answers.
     assert all(d is not result.dashboard for d, _ in compute_module._RECENT.values())
@@ -199,8 +227,9 @@ def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
     assert dialogs == []
 
 
-def test_a_failing_section_is_reported_once_and_its_tabs_say_so(qtbot, app_window, monkeypatch,
-                                                                 dialogs: list[str]) -> None:
+def test_a_failing_section_is_reported_once_and_its_tabs_say_so(
+    qtbot, app_window, monkeypatch, dialogs: list[str]
+) -> None:
     from calibrate.core.lead import completion
 
     calls = []
@@ -223,10 +252,9 @@ def test_a_failing_section_is_reported_once_and_its_tabs_say_so(qtbot, app_windo
     assert table_rows(dashboard.tables["reviewers"])  # the first view stands
 
 
-def test_a_failed_import_leaves_the_view_and_its_details_pass_alone(qtbot, app_window,
-                                                                     tmp_path: Path,
-                                                                     monkeypatch,
-                                                                     dialogs: list[str]) -> None:
+def test_a_failed_import_leaves_the_view_and_its_details_pass_alone(
+    qtbot, app_window, tmp_path: Path, monkeypatch, dialogs: list[str]
+) -> None:
     # The worst moment for an import to fail: the view on screen still waits for its
     # details and a newer view is being computed. Both are held until the import has failed.
     import threading
@@ -243,10 +271,12 @@ def test_a_failed_import_leaves_the_view_and_its_details_pass_alone(qtbot, app_w
             if calls[name] == (1 if name == "details" else 2):
                 event.wait(20)
             return real(*args, **kwargs)
+
         return run
 
-    monkeypatch.setattr(screen_module, "finish_details", held("details", hold_details,
-                                                              real_details))
+    monkeypatch.setattr(
+        screen_module, "finish_details", held("details", hold_details, real_details)
+    )
     monkeypatch.setattr(screen_module, "compute", held("compute", hold_compute, real_compute))
     seed(app_window)
     app_window.open_dashboard_unlocked()
@@ -261,15 +291,21 @@ def test_a_failed_import_leaves_the_view_and_its_details_pass_alone(qtbot, app_w
     qtbot.waitUntil(lambda: bool(dialogs), timeout=20000)
     hold_compute.set()
     hold_details.set()
-    qtbot.waitUntil(lambda: dashboard.result.dashboard.headline.target == 0.8
-                    and dashboard.result.dashboard.details_ready, timeout=20000)
+    qtbot.waitUntil(
+        lambda: (
+            dashboard.result.dashboard.headline.target == 0.8
+            and dashboard.result.dashboard.details_ready
+        ),
+        timeout=20000,
+    )
     dashboard.tabs.setCurrentIndex(dashboard.tabs.count() - 1)  # Completion
     assert {row["Reviewer"] for row in table_rows(dashboard.tables["completion"])} >= {"Cruz"}
     assert len(dialogs) == 1
 
 
 def test_a_split_case_opens_to_its_golden_answer_rationale_answers_and_disputes(
-        qtbot, app_window, dialogs: list[str], monkeypatch) -> None:
+    qtbot, app_window, dialogs: list[str], monkeypatch
+) -> None:
     from calibrate.gui import prompts
     from calibrate.store import disputes as dispute_store
 
@@ -282,9 +318,13 @@ def test_a_split_case_opens_to_its_golden_answer_rationale_answers_and_disputes(
     opened = []
 
     def look(dialog) -> int:
-        opened.append((dialog.windowTitle(),
-                       " ".join(label.text() for label in dialog.findChildren(QLabel)),
-                       dialog.findChild(QWidget, "caseDetailRationale").toPlainText()))
+        opened.append(
+            (
+                dialog.windowTitle(),
+                " ".join(label.text() for label in dialog.findChildren(QLabel)),
+                dialog.findChild(QWidget, "caseDetailRationale").toPlainText(),
+            )
+        )
         return 0
 
     monkeypatch.setattr(prompts, "run_dialog", look)
@@ -300,7 +340,8 @@ def test_a_split_case_opens_to_its_golden_answer_rationale_answers_and_disputes(
 
 
 def test_a_detail_tab_shown_while_its_sections_compute_gets_its_charts_built_off_screen(
-        qtbot, app_window, monkeypatch) -> None:
+    qtbot, app_window, monkeypatch
+) -> None:
     import threading
 
     from calibrate.gui.screens.dashboard import screen as screen_module
@@ -329,8 +370,13 @@ def test_a_detail_tab_shown_while_its_sections_compute_gets_its_charts_built_off
     qtbot.waitUntil(lambda: dashboard.result is not None, timeout=20000)
     dashboard.tabs.setCurrentIndex(2)  # Enforcement, while its sections are being computed
     hold.set()
-    qtbot.waitUntil(lambda: dashboard.result.dashboard.details_ready
-                    and bool(dashboard.charts["enforcement"].canvas.figure.axes), timeout=20000)
+    qtbot.waitUntil(
+        lambda: (
+            dashboard.result.dashboard.details_ready
+            and bool(dashboard.charts["enforcement"].canvas.figure.axes)
+        ),
+        timeout=20000,
+    )
     gui = threading.main_thread().name
     assert built_on["reviewer_accuracy"] != gui  # the first view's, built by the refresh
     assert built_on["enforcement"] != gui and built_on["confusion"] != gui
@@ -341,8 +387,13 @@ def show_tab(qtbot, dashboard, title: str) -> None:
     index = next(i for i in range(dashboard.tabs.count()) if dashboard.tabs.tabText(i) == title)
     dashboard.tabs.setCurrentIndex(index)
     panels = dashboard._tab_panels[index]
-    qtbot.waitUntil(lambda: dashboard.result.dashboard.details_ready
-                    and not any(p in dashboard._stale for p in panels), timeout=20000)
+    qtbot.waitUntil(
+        lambda: (
+            dashboard.result.dashboard.details_ready
+            and not any(p in dashboard._stale for p in panels)
+        ),
+        timeout=20000,
+    )
     qtbot.wait(50)  # the splitter and canvases take their sizes
 
 
@@ -381,8 +432,12 @@ def demo_window(qtbot, tmp_path: Path):
     from calibrate.gui.main_window import MainWindow
 
     demo = tmp_path / "demo.sqlite3"
-    subprocess.run([sys.executable, "-m", "calibrate", "demo", "--db", str(demo)], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "calibrate", "demo", "--db", str(demo)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     args = argparse.Namespace(db=demo, lessons=[], no_bundled=False, verbose=False)
     window = MainWindow(build_context(args, tmp_path / "calibrate.log"))
     qtbot.addWidget(window)
@@ -393,9 +448,9 @@ def demo_window(qtbot, tmp_path: Path):
     window.close()
 
 
-def test_a_report_saved_from_a_demo_database_says_demo_data_and_reads_labels(qtbot, demo_window,
-                                                           tmp_path: Path,
-                                                           dialogs: list[str]) -> None:
+def test_a_report_saved_from_a_demo_database_says_demo_data_and_reads_labels(
+    qtbot, demo_window, tmp_path: Path, dialogs: list[str]
+) -> None:
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed: cannot read the PDF's text")
     dashboard = open_dashboard(qtbot, demo_window)
@@ -403,8 +458,9 @@ def test_a_report_saved_from_a_demo_database_says_demo_data_and_reads_labels(qtb
     dashboard.save_report(out)
     qtbot.waitUntil(lambda: bool(dialogs), timeout=60000)
     assert dialogs == [f"Saved {out}."]
-    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = text.split("\f")
     assert "DEMO DATA" in pages[0]
     assert all("DEMO DATA" in page for page in pages[1:] if page.strip())
@@ -416,35 +472,66 @@ def columns_in_view(panel) -> list[str]:
     table, header = panel.table, panel.table.horizontalHeader()
     width = table.viewport().width()
     model = table.model()
-    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())
-            if header.sectionViewportPosition(c) + header.sectionSize(c) <= width]
+    return [
+        model.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(model.columnCount())
+        if header.sectionViewportPosition(c) + header.sectionSize(c) <= width
+    ]
 
 
-@pytest.mark.parametrize(("tab", "table", "wanted"), [
-    ("Reviewers", "reviewers", ["Reviewer", "Accuracy", "95 % interval", "N", "Correct"]),
-    ("Agreement", "agreement", ["Pack", "Clause", "Cases", "Fleiss κ", "κ 95 %"]),
-    ("Enforcement", "enforcement", ["Group", "Level", "N", "Net lean", "Net 95 %", "Over",
-                                    "Under"]),
-    ("Team × pack", "team_pack", ["Team", "Pack", "N", "Net lean", "Net 95 %", "Over",
-                                  "Under"]),
-    ("Confidence", "calibration", ["Team", "Confidence bin", "Answers", "Stated", "Right"]),
-    ("Split cases", "items", ["Case", "Title", "Split", "Golden", "Strong majority",
-                              "Majority share", "Share right"]),
-    ("Critical errors", "critical_errors", ["Answered", "Reviewer", "Case", "Chosen",
-                                            "Session"]),
-    ("Completion", "completion", ["Team", "Reviewer", "Lesson", "Taken", "Best score",
-                                  "Passed"]),
-])
+@pytest.mark.parametrize(
+    ("tab", "table", "wanted"),
+    [
+        ("Reviewers", "reviewers", ["Reviewer", "Accuracy", "95 % interval", "N", "Correct"]),
+        ("Agreement", "agreement", ["Pack", "Clause", "Cases", "Fleiss κ", "κ 95 %"]),
+        (
+            "Enforcement",
+            "enforcement",
+            ["Group", "Level", "N", "Net lean", "Net 95 %", "Over", "Under"],
+        ),
+        (
+            "Team × pack",
+            "team_pack",
+            ["Team", "Pack", "N", "Net lean", "Net 95 %", "Over", "Under"],
+        ),
+        ("Confidence", "calibration", ["Team", "Confidence bin", "Answers", "Stated", "Right"]),
+        (
+            "Split cases",
+            "items",
+            [
+                "Case",
+                "Title",
+                "Split",
+                "Golden",
+                "Strong majority",
+                "Majority share",
+                "Share right",
+            ],
+        ),
+        (
+            "Critical errors",
+            "critical_errors",
+            ["Answered", "Reviewer", "Case", "Chosen", "Session"],
+        ),
+        (
+            "Completion",
+            "completion",
+            ["Team", "Reviewer", "Lesson", "Taken", "Best score", "Passed"],
+        ),
+    ],
+)
 def test_what_tells_a_tables_rows_apart_is_in_view_at_1366_by_768(
-        qtbot, demo_window, tab: str, table: str, wanted: list[str]) -> None:
+    qtbot, demo_window, tab: str, table: str, wanted: list[str]
+) -> None:
     dashboard = open_dashboard(qtbot, demo_window)
     show_tab(qtbot, dashboard, tab)
     shown = columns_in_view(dashboard.tables[table])
     assert all(title in shown for title in wanted), shown
 
 
-def test_every_csv_column_stays_in_the_export_and_in_a_view_column(qtbot, demo_window,
-                                                                   tmp_path: Path) -> None:
+def test_every_csv_column_stays_in_the_export_and_in_a_view_column(
+    qtbot, demo_window, tmp_path: Path
+) -> None:
     from calibrate.gui.screens.dashboard.screen import export_tables
 
     dashboard = open_dashboard(qtbot, demo_window)
@@ -462,7 +549,8 @@ def test_every_csv_column_stays_in_the_export_and_in_a_view_column(qtbot, demo_w
 
 
 def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
-        qtbot, demo_window, tmp_path: Path, monkeypatch) -> None:
+    qtbot, demo_window, tmp_path: Path, monkeypatch
+) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     dashboard = open_dashboard(qtbot, demo_window)
@@ -472,10 +560,15 @@ def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
     rows = {r["Case"]: r for r in table_rows(dashboard.tables["items"])}
     protest = rows["gr-protest-injury-documentation"]
     model = dashboard.tables["items"].table.model()
-    split = next(c for c in range(model.columnCount())
-                 if model.headerData(c, Qt.Orientation.Horizontal) == "Split")
-    colours = {model.index(r, split).data(): model.index(r, split).data(
-        Qt.ItemDataRole.ForegroundRole) for r in range(model.rowCount())}
+    split = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == "Split"
+    )
+    colours = {
+        model.index(r, split).data(): model.index(r, split).data(Qt.ItemDataRole.ForegroundRole)
+        for r in range(model.rowCount())
+    }
     assert colours["yes"] == QColor(theme.WRONG) and colours["no"] == QColor(theme.CORRECT)
     assert protest["Golden"] == pack.scale.get("warning_screen").label == "Warning screen"
     assert protest["Strong majority"] == "Remove"
@@ -485,14 +578,15 @@ def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
     show_tab(qtbot, dashboard, "Critical errors")
     errors = table_rows(dashboard.tables["critical_errors"])
     assert errors and {r["Chosen"] for r in errors} <= labels
-    assert {r["Session"] for r in errors} <= {"first attempt", "retake", "review",
-                                              "live session"}
+    assert {r["Session"] for r in errors} <= {"first attempt", "retake", "review", "live session"}
     show_tab(qtbot, dashboard, "Completion")
     titles = {x.title for p in demo_window.context.library.packs for x in p.lessons}
     assert {r["Lesson"] for r in table_rows(dashboard.tables["completion"])} == titles
 
-    for name, column, ids in (("items", "golden", "warning_screen"),
-                              ("critical_errors", "session_kind", "first_attempt")):
+    for name, column, ids in (
+        ("items", "golden", "warning_screen"),
+        ("critical_errors", "session_kind", "first_attempt"),
+    ):
         target = tmp_path / f"{name}.csv"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
         dashboard.tables[name].export_button.click()
@@ -501,14 +595,14 @@ def test_tables_read_labels_and_titles_while_their_csv_keeps_the_ids(
         assert ids in {row[column] for row in exported}  # the CSV keeps the ids
 
 
-def test_the_pack_and_lesson_filters_read_titles_with_ids_in_tooltips(qtbot,
-                                                                      demo_window) -> None:
+def test_the_pack_and_lesson_filters_read_titles_with_ids_in_tooltips(qtbot, demo_window) -> None:
     dashboard = open_dashboard(qtbot, demo_window)
     packs = {p.id: p for p in demo_window.context.library.packs}
     box = dashboard.filters.pack
     tip = Qt.ItemDataRole.ToolTipRole
-    items = {box.itemData(i): (box.itemText(i), box.itemData(i, tip))
-             for i in range(1, box.count())}
+    items = {
+        box.itemData(i): (box.itemText(i), box.itemData(i, tip)) for i in range(1, box.count())
+    }
     assert items == {pack_id: (p.title, pack_id) for pack_id, p in packs.items()}
     box.setCurrentIndex(box.findData("regulated-goods"))
     assert box.currentText() == "Weapons, drugs and dangerous challenges"
@@ -522,7 +616,8 @@ def test_the_pack_and_lesson_filters_read_titles_with_ids_in_tooltips(qtbot,
 
 
 def test_exported_csvs_carry_the_filters_they_were_made_under(
-        qtbot, demo_window, tmp_path: Path, monkeypatch, dialogs: list[str]) -> None:
+    qtbot, demo_window, tmp_path: Path, monkeypatch, dialogs: list[str]
+) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     dashboard = open_dashboard(qtbot, demo_window)
@@ -530,11 +625,18 @@ def test_exported_csvs_carry_the_filters_they_were_made_under(
     team = dashboard.filters.team
     team.setCurrentIndex(team.findData("Graphic EU"))
     qtbot.waitUntil(lambda: dashboard.result is not first, timeout=20000)
-    stamp = {"filter_team": "Graphic EU", "filter_site": "(all)", "filter_pack": "(all)",
-             "filter_lesson": "(all)", "filter_reviewer": "(all)",
-             "filter_from": dashboard.filters.since.date().toString("yyyy-MM-dd"),
-             "filter_to": dashboard.filters.until.date().toString("yyyy-MM-dd"),
-             "filter_leave_out_unwatched": "False", "target": "0.9", "demo_data": "True"}
+    stamp = {
+        "filter_team": "Graphic EU",
+        "filter_site": "(all)",
+        "filter_pack": "(all)",
+        "filter_lesson": "(all)",
+        "filter_reviewer": "(all)",
+        "filter_from": dashboard.filters.since.date().toString("yyyy-MM-dd"),
+        "filter_to": dashboard.filters.until.date().toString("yyyy-MM-dd"),
+        "filter_leave_out_unwatched": "False",
+        "target": "0.9",
+        "demo_data": "True",
+    }
 
     def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -559,11 +661,10 @@ def test_exported_csvs_carry_the_filters_they_were_made_under(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(one), ""))
     dashboard.tables["agreement"].export_button.click()
     header, rows = read(one)
-    assert header[-len(stamp):] == list(stamp) and rows[0]["filter_team"] == "Graphic EU"
+    assert header[-len(stamp) :] == list(stamp) and rows[0]["filter_team"] == "Graphic EU"
 
 
-def test_agreement_says_too_few_cases_and_cuts_intervals_to_the_range(
-        qtbot, demo_window) -> None:
+def test_agreement_says_too_few_cases_and_cuts_intervals_to_the_range(qtbot, demo_window) -> None:
     dashboard = open_dashboard(qtbot, demo_window)
     show_tab(qtbot, dashboard, "Agreement")
     panel = dashboard.tables["agreement"]
@@ -576,8 +677,9 @@ def test_agreement_says_too_few_cases_and_cuts_intervals_to_the_range(
     for row in rows:
         for column in ("κ 95 %", "α 95 %", "AC1 95 %"):
             if row[column] != "—":
-                low, high = (float(b.rstrip("†").replace("−", "-"))
-                             for b in row[column].split(" to "))
+                low, high = (
+                    float(b.rstrip("†").replace("−", "-")) for b in row[column].split(" to ")
+                )
                 assert -1 <= low <= high <= 1, row
     caption = panel.caption.text()
     assert "Gwet's analytic variance, t(n−1) quantile" in caption
@@ -589,14 +691,19 @@ def test_the_team_by_pack_tab_shows_each_teams_lean_on_each_pack(qtbot, demo_win
     dashboard = open_dashboard(qtbot, demo_window)
     show_tab(qtbot, dashboard, "Team × pack")
     rows = table_rows(dashboard.tables["team_pack"])
-    titles = {"graphic-content": "Shocking & graphic content",
-              "harassment": "Harassment & bullying",
-              "regulated-goods": "Weapons, drugs and dangerous challenges"}
+    titles = {
+        "graphic-content": "Shocking & graphic content",
+        "harassment": "Harassment & bullying",
+        "regulated-goods": "Weapons, drugs and dangerous challenges",
+    }
     assert {(r["Team"], r["Pack"]) for r in rows} == {
-        (t, p) for t in ("Graphic APAC", "Graphic EU", "Harassment EU") for p in titles.values()}
+        (t, p) for t in ("Graphic APAC", "Graphic EU", "Harassment EU") for p in titles.values()
+    }
     model = dashboard.tables["team_pack"].table.model()
-    tips = {model.index(r, 1).data(): model.index(r, 1).data(Qt.ItemDataRole.ToolTipRole)
-            for r in range(model.rowCount())}
+    tips = {
+        model.index(r, 1).data(): model.index(r, 1).data(Qt.ItemDataRole.ToolTipRole)
+        for r in range(model.rowCount())
+    }
     assert tips == {title: f"pack id: {id_}" for id_, title in titles.items()}  # ids kept
     figure = dashboard.charts["team_pack"].canvas.figure
     assert figure.axes and figure.axes[0].images  # the heatmap is drawn
@@ -604,13 +711,14 @@ def test_the_team_by_pack_tab_shows_each_teams_lean_on_each_pack(qtbot, demo_win
     assert sorted(ticks) == sorted(titles.values())  # the packs by title, as the filter
     cells = [t.get_text() for t in figure.axes[0].texts]
     assert len(cells) == 2 * len(rows)  # each lean, and under it its interval and n
-    assert {f"n={int(r['N']):,}" for r in rows} == {c.rsplit(" · ", 1)[-1] for c in cells
-                                                   if "n=" in c}
+    assert {f"n={int(r['N']):,}" for r in rows} == {
+        c.rsplit(" · ", 1)[-1] for c in cells if "n=" in c
+    }
 
 
 def test_a_saved_chart_says_so_and_the_next_file_dialogs_open_in_its_folder(
-        qtbot, app_window, tmp_path: Path, monkeypatch, no_last_folder,
-        dialogs: list[str]) -> None:
+    qtbot, app_window, tmp_path: Path, monkeypatch, no_last_folder, dialogs: list[str]
+) -> None:
     from PySide6.QtWidgets import QFileDialog, QPushButton
 
     seed(app_window)
@@ -638,12 +746,12 @@ def test_a_saved_chart_says_so_and_the_next_file_dialogs_open_in_its_folder(
     assert asked[0][1].parent != tmp_path  # the first dialog: not where the app started
     for name in ("saveReportButton", "exportTablesButton", "importButton"):
         dashboard.findChild(QPushButton, name).click()
-    assert [start for _, start in asked[1:]] == [folder / "calibration-report.pdf", folder,
-                                                 folder]
+    assert [start for _, start in asked[1:]] == [folder / "calibration-report.pdf", folder, folder]
 
 
 def test_a_saved_chart_carries_a_footer_of_what_it_shows_that_the_screen_does_not(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from matplotlib.figure import Figure
 
     from calibrate.gui.widgets.chart_panel import save_figure
@@ -661,7 +769,8 @@ def test_a_saved_chart_carries_a_footer_of_what_it_shows_that_the_screen_does_no
 
 
 def test_a_chart_saved_from_a_dark_demo_dashboard_is_drawn_for_white_and_says_demo_data(
-        qtbot, demo_window, tmp_path: Path, monkeypatch) -> None:
+    qtbot, demo_window, tmp_path: Path, monkeypatch
+) -> None:
     from PySide6.QtWidgets import QApplication, QFileDialog
 
     from calibrate.charts import palette

@@ -35,40 +35,106 @@ from calibrate.store.queries import dispute_rows, load_answers, roster
 PACK, LESSON, OTHER_LESSON = "graphic-content", "gr-beyond-people", "gr-context"
 DOG, SFX, BRIDGE = "gr-street-dog-rescue", "gr-sfx-makeup-tutorial", "gr-bridge-railing-live"
 MON1, MON2 = datetime(2026, 3, 2, 9), datetime(2026, 3, 9, 9)  # two ISO weeks (Mondays)
-PEOPLE = {"Ana": ("Alpha", "Lisbon"), "Ben": ("Alpha", "Lisbon"), "Cai": ("Beta", "Manila"),
-          "Dee": ("Beta", "Manila"), "Eve": ("Beta", "Manila")}  # Eve never answers
+PEOPLE = {
+    "Ana": ("Alpha", "Lisbon"),
+    "Ben": ("Alpha", "Lisbon"),
+    "Cai": ("Beta", "Manila"),
+    "Dee": ("Beta", "Manila"),
+    "Eve": ("Beta", "Manila"),
+}  # Eve never answers
 SKIP = None
 # (who, session, kind, lesson, [(case, decision or SKIP, confidence, answered_at)])
 PLAN = [
-    ("Ana", "S1", "first_attempt", LESSON, [(DOG, "warning_screen", 0.95, MON1),
-                                            (SFX, "allow", 0.8, MON1),
-                                            (BRIDGE, "escalate", 0.8, MON1)]),
-    ("Ben", "S2", "first_attempt", LESSON, [(DOG, "remove", 0.8, MON1 + timedelta(days=1)),
-                                            (SFX, "allow", 0.6, MON1 + timedelta(days=1)),
-                                            (BRIDGE, "remove", 0.95, MON1 + timedelta(days=1))]),
+    (
+        "Ana",
+        "S1",
+        "first_attempt",
+        LESSON,
+        [
+            (DOG, "warning_screen", 0.95, MON1),
+            (SFX, "allow", 0.8, MON1),
+            (BRIDGE, "escalate", 0.8, MON1),
+        ],
+    ),
+    (
+        "Ben",
+        "S2",
+        "first_attempt",
+        LESSON,
+        [
+            (DOG, "remove", 0.8, MON1 + timedelta(days=1)),
+            (SFX, "allow", 0.6, MON1 + timedelta(days=1)),
+            (BRIDGE, "remove", 0.95, MON1 + timedelta(days=1)),
+        ],
+    ),
     # Cai's last answer is Sunday 23:30 UTC: still the first ISO week.
-    ("Cai", "S3", "first_attempt", LESSON, [
-        (DOG, "remove", 0.6, MON1 + timedelta(days=6)),
-        (SFX, "not_recommended", 0.4, MON1 + timedelta(days=6)),
-        (BRIDGE, "escalate", 0.6, datetime(2026, 3, 8, 23, 30))]),
-    ("Dee", "S4", "first_attempt", LESSON, [(DOG, "age_restricted", 0.4, MON1),
-                                            (SFX, "allow", 0.8, MON1),
-                                            (BRIDGE, "escalate", 0.95, MON1)]),
-    ("Ben", "S5", "retake", LESSON, [(DOG, "warning_screen", 0.8, MON2),
-                                     (SFX, SKIP, None, MON2),
-                                     (BRIDGE, "escalate", 0.95, MON2)]),
-    ("Cai", "S6", "retake", LESSON, [(DOG, "remove", 0.8, MON2 + timedelta(days=2)),
-                                     (SFX, "escalate", 0.6, MON2 + timedelta(days=2)),
-                                     (BRIDGE, "escalate", 0.8, MON2 + timedelta(days=2))]),
+    (
+        "Cai",
+        "S3",
+        "first_attempt",
+        LESSON,
+        [
+            (DOG, "remove", 0.6, MON1 + timedelta(days=6)),
+            (SFX, "not_recommended", 0.4, MON1 + timedelta(days=6)),
+            (BRIDGE, "escalate", 0.6, datetime(2026, 3, 8, 23, 30)),
+        ],
+    ),
+    (
+        "Dee",
+        "S4",
+        "first_attempt",
+        LESSON,
+        [
+            (DOG, "age_restricted", 0.4, MON1),
+            (SFX, "allow", 0.8, MON1),
+            (BRIDGE, "escalate", 0.95, MON1),
+        ],
+    ),
+    (
+        "Ben",
+        "S5",
+        "retake",
+        LESSON,
+        [
+            (DOG, "warning_screen", 0.8, MON2),
+            (SFX, SKIP, None, MON2),
+            (BRIDGE, "escalate", 0.95, MON2),
+        ],
+    ),
+    (
+        "Cai",
+        "S6",
+        "retake",
+        LESSON,
+        [
+            (DOG, "remove", 0.8, MON2 + timedelta(days=2)),
+            (SFX, "escalate", 0.6, MON2 + timedelta(days=2)),
+            (BRIDGE, "escalate", 0.8, MON2 + timedelta(days=2)),
+        ],
+    ),
     # Sessions left after two of the lesson's five cases: not "taken". They make five cases
     # rated by two or more reviewers in the pack, and in the first week: the minimum for a
     # chance-corrected coefficient (core/agreement.MIN_PAIRED_CASES).
-    ("Dee", "S7", "first_attempt", OTHER_LESSON, [
-        ("gr-kitchen-cut", "allow", 0.8, MON1 + timedelta(days=2)),
-        ("gr-surgery-lecture", "remove", 0.6, MON1 + timedelta(days=2))]),
-    ("Ana", "S8", "first_attempt", OTHER_LESSON, [
-        ("gr-kitchen-cut", "allow", 0.95, MON1 + timedelta(days=3)),
-        ("gr-surgery-lecture", "age_restricted", 0.8, MON1 + timedelta(days=3))]),
+    (
+        "Dee",
+        "S7",
+        "first_attempt",
+        OTHER_LESSON,
+        [
+            ("gr-kitchen-cut", "allow", 0.8, MON1 + timedelta(days=2)),
+            ("gr-surgery-lecture", "remove", 0.6, MON1 + timedelta(days=2)),
+        ],
+    ),
+    (
+        "Ana",
+        "S8",
+        "first_attempt",
+        OTHER_LESSON,
+        [
+            ("gr-kitchen-cut", "allow", 0.95, MON1 + timedelta(days=3)),
+            ("gr-surgery-lecture", "age_restricted", 0.8, MON1 + timedelta(days=3)),
+        ],
+    ),
 ]
 
 
@@ -99,9 +165,22 @@ def flat_plan(pack) -> list[dict]:
                 outcome = "unneeded"
             else:
                 outcome = "over" if ladder.index(decision) > ladder.index(golden) else "under"
-            out.append(dict(who=who, team=PEOPLE[who][0], site=PEOPLE[who][1], session=session,
-                            kind=kind, lesson=lesson, case=case, decision=decision,
-                            confidence=confidence, at=at, golden=golden, outcome=outcome))
+            out.append(
+                dict(
+                    who=who,
+                    team=PEOPLE[who][0],
+                    site=PEOPLE[who][1],
+                    session=session,
+                    kind=kind,
+                    lesson=lesson,
+                    case=case,
+                    decision=decision,
+                    confidence=confidence,
+                    at=at,
+                    golden=golden,
+                    outcome=outcome,
+                )
+            )
     return out
 
 
@@ -111,23 +190,42 @@ def planned_db(tmp_path_factory, packs, pack) -> Path:
     db = open_database(path)
     for p in packs:
         catalog.record_pack_version(db, p)
-    profiles = {name: catalog.create_profile(db, name, team, site)
-                for name, (team, site) in PEOPLE.items()}
+    profiles = {
+        name: catalog.create_profile(db, name, team, site) for name, (team, site) in PEOPLE.items()
+    }
     session_ids: dict[str, str] = {}
     for row in flat_plan(pack):
         profile: Profile = profiles[row["who"]]
         if row["session"] not in session_ids:
-            session_ids[row["session"]] = sessions.start_session(db, profile, pack, row["lesson"],
-                                                                 row["kind"])
+            session_ids[row["session"]] = sessions.start_session(
+                db, profile, pack, row["lesson"], row["kind"]
+            )
         stamp = row["at"].isoformat(timespec="milliseconds") + "Z"
-        insert_answer(db, Answer(
-            id=new_id(), session_id=session_ids[row["session"]], profile_id=profile.id,
-            pack_id=PACK, lesson_id=row["lesson"], case_id=row["case"],
-            case_hash=pack.cases[row["case"]].content_hash, pack_hash=pack.content_hash,
-            team=profile.team, site=profile.site, session_kind=row["kind"],
-            decision=row["decision"], clause=None, confidence=row["confidence"], note="",
-            skipped=row["decision"] is None, shown_at=stamp, answered_at=stamp,
-            time_to_answer_ms=1000, watched_ms=1000))
+        insert_answer(
+            db,
+            Answer(
+                id=new_id(),
+                session_id=session_ids[row["session"]],
+                profile_id=profile.id,
+                pack_id=PACK,
+                lesson_id=row["lesson"],
+                case_id=row["case"],
+                case_hash=pack.cases[row["case"]].content_hash,
+                pack_hash=pack.content_hash,
+                team=profile.team,
+                site=profile.site,
+                session_kind=row["kind"],
+                decision=row["decision"],
+                clause=None,
+                confidence=row["confidence"],
+                note="",
+                skipped=row["decision"] is None,
+                shown_at=stamp,
+                answered_at=stamp,
+                time_to_answer_ms=1000,
+                watched_ms=1000,
+            ),
+        )
     db.conn.close()
     return path
 
@@ -136,8 +234,9 @@ def dashboard_of(path: Path, packs, **options):
     db = open_database(path)
     try:
         table = load_answers(db, packs=packs)
-        return compute_dashboard(table, roster(db), dispute_rows(db),
-                                 case_clauses=case_clauses_of(packs), **options)
+        return compute_dashboard(
+            table, roster(db), dispute_rows(db), case_clauses=case_clauses_of(packs), **options
+        )
     finally:
         db.conn.close()
 
@@ -153,6 +252,7 @@ def wilson(k: int, n: int) -> tuple[float, float]:
 
 
 # -- accuracy, confusion, enforcement -----------------------------------------------------
+
 
 def test_accuracy_per_reviewer_counts_scored_answers_with_wilson_intervals(planned, pack):
     plan = [r for r in flat_plan(pack) if r["outcome"] != "skipped"]
@@ -176,8 +276,9 @@ def test_confusion_matrix_is_golden_by_chosen_in_ladder_order(planned, pack):
     matrix = next(m for m in planned.confusion.matrices if m.pack == PACK)
     assert list(matrix.labels[:5]) == list(pack.scale.ladder)
     assert matrix.labels[5:] == ("escalate",)
-    expected = Counter((r["golden"], r["decision"]) for r in flat_plan(pack)
-                       if r["outcome"] != "skipped")
+    expected = Counter(
+        (r["golden"], r["decision"]) for r in flat_plan(pack) if r["outcome"] != "skipped"
+    )
     for (golden, chosen), count in np.ndenumerate(matrix.counts):
         assert count == expected.get((matrix.labels[golden], matrix.labels[chosen]), 0)
 
@@ -188,9 +289,15 @@ def test_over_and_under_per_team_with_a_delta_method_interval(planned, pack):
         mine = [r for r in plan if r["team"] == row.group and r["outcome"] != "skipped"]
         tally = Counter(r["outcome"] for r in mine)
         assert (row.n, row.over, row.under, row.correct) == (
-            len(mine), tally["over"], tally["under"], tally["correct"])
-        assert (row.missed_escalations, row.unneeded_escalations) == (tally["missed"],
-                                                                       tally["unneeded"])
+            len(mine),
+            tally["over"],
+            tally["under"],
+            tally["correct"],
+        )
+        assert (row.missed_escalations, row.unneeded_escalations) == (
+            tally["missed"],
+            tally["unneeded"],
+        )
         # The net lean is the mean of +1 (over) / −1 (under) / 0 per answer; its variance
         # is that score's variance over n.
         score = np.array([{"over": 1, "under": -1}.get(r["outcome"], 0) for r in mine])
@@ -209,7 +316,10 @@ def test_over_and_under_per_team_and_pack(planned, pack):
         score = np.array([{"over": 1, "under": -1}.get(r["outcome"], 0) for r in mine])
         half = 1.959964 * score.std() / math.sqrt(score.size)
         assert (row.n, row.over, row.under) == (
-            len(mine), int((score > 0).sum()), int((score < 0).sum()))
+            len(mine),
+            int((score > 0).sum()),
+            int((score < 0).sum()),
+        )
         assert row.net_ci == pytest.approx((score.mean() - half, score.mean() + half))
     header, rows = planned.table("team_pack")
     assert header[:3] == ("team", "pack", "n") and len(rows) == len(cells)
@@ -253,7 +363,13 @@ def test_every_missed_escalation_is_listed_on_its_own(planned, pack):
     assert len(planned.critical.missed) == len(missed) == 1
     error = planned.critical.missed[0]
     assert (error.reviewer, error.team, error.site, error.pack, error.case, error.chosen) == (
-        "Ben", "Alpha", "Lisbon", PACK, BRIDGE, "remove")
+        "Ben",
+        "Alpha",
+        "Lisbon",
+        PACK,
+        BRIDGE,
+        "remove",
+    )
     assert error.answered_at == missed[0]["at"]
     assert planned.critical.unneeded_escalations == 1
     assert planned.critical.unneeded_by_team == (("Beta", 1),)
@@ -261,6 +377,7 @@ def test_every_missed_escalation_is_listed_on_its_own(planned, pack):
 
 
 # -- agreement, trend -----------------------------------------------------------------------
+
 
 def first_answer_frame(plan: list[dict], cases: list[str]) -> pd.DataFrame:
     """Cases × reviewers of each reviewer's first non-skipped answer (NaN: none)."""
@@ -281,15 +398,17 @@ def test_agreement_per_pack_uses_each_reviewers_first_answer(planned, pack):
     codes = {d: i for i, d in enumerate(pack.scale.ids)}
     data = frame.T.map(lambda d: np.nan if pd.isna(d) else codes[d]).to_numpy(dtype=float)
     assert row.alpha.value == pytest.approx(
-        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    )
     assert (row.n_cases, row.n_paired, row.n_raters, row.n_ratings) == (5, 5, 4, 16)
     assert row.fleiss.ci95 is not None and row.alpha.ci95 is not None
 
 
 def test_agreement_per_clause_groups_cases_by_each_golden_clause(planned, pack):
     rows = {r.clause: r for r in planned.agreement.by_clause if r.pack == PACK}
-    expected = Counter(c for case in {r["case"] for r in flat_plan(pack)}
-                       for c in pack.cases[case].golden.clauses)
+    expected = Counter(
+        c for case in {r["case"] for r in flat_plan(pack)} for c in pack.cases[case].golden.clauses
+    )
     assert {clause: r.n_cases for clause, r in rows.items()} == dict(expected)
 
 
@@ -305,8 +424,9 @@ def test_no_chance_corrected_coefficient_from_fewer_than_five_rated_cases(planne
         assert row.percent.value is not None
     header, rows = planned.agreement.rows()
     clause_rows = [dict(zip(header, r, strict=True)) for r in rows if r[1]]
-    assert all(r["fleiss_kappa"] is None and r["note"].startswith("too few cases")
-               for r in clause_rows)
+    assert all(
+        r["fleiss_kappa"] is None and r["note"].startswith("too few cases") for r in clause_rows
+    )
 
 
 def test_the_minimum_is_five_cases_rated_by_two_or_more_reviewers() -> None:
@@ -334,16 +454,23 @@ def test_trend_cuts_iso_weeks_on_monday_utc_and_scores_each_week(planned, pack):
     assert planned.trend.weeks == (date(2026, 3, 2), date(2026, 3, 9))
     for point in planned.trend.points:
         start = datetime.combine(point.week, datetime.min.time())
-        mine = [r for r in plan if start <= r["at"] < start + timedelta(days=7)
-                and r["outcome"] != "skipped" and (not point.team or r["team"] == point.team)]
+        mine = [
+            r
+            for r in plan
+            if start <= r["at"] < start + timedelta(days=7)
+            and r["outcome"] != "skipped"
+            and (not point.team or r["team"] == point.team)
+        ]
         right = sum(r["outcome"] == "correct" for r in mine)
         assert (point.n, point.correct) == (len(mine), right), point
         assert point.ci == pytest.approx(wilson(right, len(mine)), abs=1e-9)
     # Week 1, everyone: five cases rated twice or more (two of them by two reviewers only);
     # irrCAC's Fleiss κ (Gwet's form for missing ratings) is the reference.
     week1 = next(p for p in planned.trend.points if p.week == date(2026, 3, 2) and not p.team)
-    frame = first_answer_frame([r for r in plan if r["at"] < MON2],
-                               [DOG, SFX, BRIDGE, "gr-kitchen-cut", "gr-surgery-lecture"])
+    frame = first_answer_frame(
+        [r for r in plan if r["at"] < MON2],
+        [DOG, SFX, BRIDGE, "gr-kitchen-cut", "gr-surgery-lecture"],
+    )
     reference = CAC(frame, digits=20).fleiss()["est"]["coefficient_value"]
     assert week1.kappa == pytest.approx(reference)
     assert week1.kappa_cases == 5
@@ -367,8 +494,11 @@ def test_first_attempt_and_retake_accuracy_per_team(planned, pack):
         mine = [r for r in plan if r["team"] == row.team and r["kind"] == row.kind]
         assert (row.n, row.correct) == (len(mine), sum(r["outcome"] == "correct" for r in mine))
     assert {(a.team, a.kind) for a in planned.trend.attempts} == {
-        ("Alpha", "first_attempt"), ("Alpha", "retake"), ("Beta", "first_attempt"),
-        ("Beta", "retake")}
+        ("Alpha", "first_attempt"),
+        ("Alpha", "retake"),
+        ("Beta", "first_attempt"),
+        ("Beta", "retake"),
+    }
 
 
 def test_confidence_calibration_per_team_is_the_brier_score(planned, pack):
@@ -382,9 +512,12 @@ def test_confidence_calibration_per_team_is_the_brier_score(planned, pack):
 
 # -- completion -----------------------------------------------------------------------------
 
+
 def completion_of(dashboard) -> dict[tuple[str, str], tuple]:
-    return {(r.name, r.lesson): (r.taken, r.sessions, r.best_score, r.passed)
-            for r in dashboard.completion.entries}
+    return {
+        (r.name, r.lesson): (r.taken, r.sessions, r.best_score, r.passed)
+        for r in dashboard.completion.entries
+    }
 
 
 def test_completion_lists_every_roster_profile_and_lesson_even_without_answers(planned):
@@ -398,8 +531,11 @@ def test_completion_lists_every_roster_profile_and_lesson_even_without_answers(p
     assert rows[("Cai", LESSON)] == (True, 2, pytest.approx(1 / 3), False)
     assert rows[("Dee", LESSON)] == (True, 1, pytest.approx(2 / 3), False)
     assert rows[("Dee", OTHER_LESSON)][0] is False  # two of five cases answered
-    summary = {(s.team, s.lesson): (s.roster, s.taken, s.passed)
-               for s in planned.completion.summary if s.pack == PACK}
+    summary = {
+        (s.team, s.lesson): (s.roster, s.taken, s.passed)
+        for s in planned.completion.summary
+        if s.pack == PACK
+    }
     assert summary[("Beta", LESSON)] == (3, 2, 0)
     assert summary[("Alpha", LESSON)] == (2, 2, 2)
     assert ("Eve", LESSON) in {(g.name, g.lesson) for g in planned.completion.gaps}
@@ -431,6 +567,7 @@ def test_an_empty_table_gives_an_empty_dashboard_not_an_error(tmp_path: Path, pa
 
 # -- the demo history -----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, packs):
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
@@ -447,8 +584,11 @@ def test_the_over_enforcing_demo_site_leans_over_beyond_doubt(demo):
 
 
 def test_the_demos_ambiguous_cases_top_the_split_list(demo):
-    ambiguous = {"graphic-content/gr-protest-injury-documentation",
-                 "harassment/hb-course-seller-callout", "regulated-goods/rg-festival-pill-testing"}
+    ambiguous = {
+        "graphic-content/gr-protest-injury-documentation",
+        "harassment/hb-course-seller-callout",
+        "regulated-goods/rg-festival-pill-testing",
+    }
     top = [f"{i.pack}/{i.case}" for i in demo.items.items[:3]]
     assert set(top) == ambiguous
     assert all(i.split for i in demo.items.items[:3])
@@ -472,8 +612,10 @@ def test_demo_missed_escalations_are_each_listed(demo):
 
 # -- details computed later ------------------------------------------------------------------
 
+
 def test_deferred_details_equal_the_eager_ones_and_a_cancel_keeps_the_work_done(
-        planned_db: Path, packs, planned) -> None:
+    planned_db: Path, packs, planned
+) -> None:
     from calibrate.core.lead_metrics import DetailsCancelled
 
     later = dashboard_of(planned_db, packs, defer_details=True)

@@ -44,13 +44,17 @@ def test_schema_1_database_gains_disputes_and_keeps_answers_and_a_backup(tmp_pat
     assert ("answers",) in tables and ("disputes",) not in tables
 
 
-@pytest.mark.parametrize(("version", "message"), [
-    (-1, "has schema version -1, which no Calibrate writes"),
-    (-(2**31), "which no Calibrate writes"),
-    (0, "holds Calibrate's tables but schema version 0"),
-])
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        (-1, "has schema version -1, which no Calibrate writes"),
+        (-(2**31), "which no Calibrate writes"),
+        (0, "holds Calibrate's tables but schema version 0"),
+    ],
+)
 def test_an_impossible_schema_version_is_refused_without_claiming_a_backup(
-        tmp_path: Path, version: int, message: str) -> None:
+    tmp_path: Path, version: int, message: str
+) -> None:
     path = tmp_path / "edited.sqlite3"
     open_database(path).conn.close()
     with sqlite3.connect(path) as conn:
@@ -68,20 +72,35 @@ def test_an_impossible_schema_version_is_refused_without_claiming_a_backup(
 def _insert_as_before(db, session_id: str, profile, pack, case_id: str) -> Answer:
     """An answer row as an older Calibrate wrote it: only the columns its schema had."""
     answer = Answer(
-        id=new_id(), session_id=session_id, profile_id=profile.id, pack_id=pack.id,
-        lesson_id="basics", case_id=case_id, case_hash=pack.cases[case_id].content_hash,
-        pack_hash=pack.content_hash, team=profile.team, site=profile.site,
-        session_kind="first_attempt", decision="allow", clause="GR-1", confidence=0.6, note="",
-        skipped=False, shown_at="2026-11-25T10:00:00.000Z",
-        answered_at="2026-11-25T10:00:05.000Z", time_to_answer_ms=5, watched_ms=0)
+        id=new_id(),
+        session_id=session_id,
+        profile_id=profile.id,
+        pack_id=pack.id,
+        lesson_id="basics",
+        case_id=case_id,
+        case_hash=pack.cases[case_id].content_hash,
+        pack_hash=pack.content_hash,
+        team=profile.team,
+        site=profile.site,
+        session_kind="first_attempt",
+        decision="allow",
+        clause="GR-1",
+        confidence=0.6,
+        note="",
+        skipped=False,
+        shown_at="2026-11-25T10:00:00.000Z",
+        answered_at="2026-11-25T10:00:05.000Z",
+        time_to_answer_ms=5,
+        watched_ms=0,
+    )
     known = set(db["answers"].columns_dict)
-    db["answers"].insert({k: v for k, v in asdict(answer).items() if k in known}
-                         | {"skipped": 0})
+    db["answers"].insert({k: v for k, v in asdict(answer).items() if k in known} | {"skipped": 0})
     return answer
 
 
 def test_schema_2_answers_keep_an_unknown_watched_share_and_new_ones_record_it(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     pack = require_pack(write_pack(lessons, "alpha"))
@@ -98,20 +117,31 @@ def test_schema_2_answers_keep_an_unknown_watched_share_and_new_ones_record_it(
     [kept] = answers.answers_for_session(db, session_id)
     assert kept == before and kept.watched_share is None and kept.clip_unavailable is None
     new = answers.record_answer(
-        db, session_id=session_id, session_kind="first_attempt", profile=profile, pack=pack,
-        lesson_id="basics", case=pack.cases["c2"], draft=AnswerDraft("allow"),
-        shown_at="2026-11-25T10:01:00.000Z", time_to_answer_ms=5, watched_ms=900,
-        watched_share=0.25, clip_unavailable=False)
+        db,
+        session_id=session_id,
+        session_kind="first_attempt",
+        profile=profile,
+        pack=pack,
+        lesson_id="basics",
+        case=pack.cases["c2"],
+        draft=AnswerDraft("allow"),
+        shown_at="2026-11-25T10:01:00.000Z",
+        time_to_answer_ms=5,
+        watched_ms=900,
+        watched_share=0.25,
+        clip_unavailable=False,
+    )
     assert answers.answers_for_session(db, session_id)[1] == new
-    row = db.execute("SELECT watched_share, clip_unavailable FROM answers WHERE id = ?",
-                     [new.id]).fetchone()
+    row = db.execute(
+        "SELECT watched_share, clip_unavailable FROM answers WHERE id = ?", [new.id]
+    ).fetchone()
     assert row == (0.25, 0)
     # Nothing the player cannot record gets in, whichever code writes the row.
-    for column, value in (("watched_share", 1.5), ("watched_share", -0.1),
-                          ("clip_unavailable", 2)):
+    for column, value in (("watched_share", 1.5), ("watched_share", -0.1), ("clip_unavailable", 2)):
         with pytest.raises(sqlite3.IntegrityError):
-            db["answers"].insert({**_row_like(db, new.id), "id": new_id(), "case_id": "c3",
-                                  column: value})
+            db["answers"].insert(
+                {**_row_like(db, new.id), "id": new_id(), "case_id": "c3", column: value}
+            )
 
 
 def _row_like(db, answer_id: str) -> dict:

@@ -446,8 +446,9 @@ def test_missing_libvlc_is_reported_not_a_crash() -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux sound detection")
-def test_sound_output_is_found_from_a_sound_server_or_a_card(tmp_path: Path,
-                                                             monkeypatch: Any) -> None:
+def test_sound_output_is_found_from_a_sound_server_or_a_card(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
     from calibrate.player import probe
 
     cards = tmp_path / "cards"
@@ -484,10 +485,12 @@ def test_a_clip_plays_without_sound_errors_on_a_machine_without_sound(tmp_path: 
         "from calibrate.player.vlc_player import VideoPlayer, PlayerState;"
         "p = VideoPlayer(); p.load(sys.argv[1]);"
         "from PySide6.QtCore import QTimer;"
-        "QTimer.singleShot(1500, lambda: (print(p.state.name), app.quit())); app.exec()")
+        "QTimer.singleShot(1500, lambda: (print(p.state.name), app.quit())); app.exec()"
+    )
     env = {k: v for k, v in os.environ.items() if k != probe.DUMMY_AUDIO_ENV}
     env["QT_QPA_PLATFORM"] = "offscreen"
-    result = subprocess.run([sys.executable, "-c", code, str(MP4)], capture_output=True,
-                            text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(MP4)], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.stdout.strip().splitlines()[-1] in ("PLAYING", "ENDED")
     assert "ALSA" not in result.stderr, result.stderr[:300]

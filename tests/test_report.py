@@ -22,10 +22,19 @@ REPORT_PAGES = 12  # ... the demo's lists take three pages
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "MPLBACKEND")}
-    return subprocess.run([sys.executable, "-m", "calibrate", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=180, env=env)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "MPLBACKEND")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "calibrate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=180,
+        env=env,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +57,9 @@ def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> st
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed: cannot read the PDF's text")
     pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
-    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", *pages, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def scored_answers(db: Path, team: str | None = None) -> tuple[int, int, int]:
@@ -58,15 +68,17 @@ def scored_answers(db: Path, team: str | None = None) -> tuple[int, int, int]:
     with sqlite3.connect(db) as conn:
         return conn.execute(
             "SELECT COUNT(*), SUM(a.skipped = 0), SUM(a.skipped = 0 AND a.decision = "
-            "cv.golden_decision) FROM answers a JOIN case_versions cv USING (case_hash) "
-            + where, [team] if team else []).fetchone()
+            "cv.golden_decision) FROM answers a JOIN case_versions cv USING (case_hash) " + where,
+            [team] if team else [],
+        ).fetchone()
 
 
 @pytest.fixture(scope="module")
 def full_report(demo_db: Path) -> tuple[Path, subprocess.CompletedProcess]:
     out = demo_db.parent / "report.pdf"
-    return out, calibrate("report", "--db", str(demo_db), "--out", str(out), "--target", "0.9",
-                          cwd=demo_db.parent)
+    return out, calibrate(
+        "report", "--db", str(demo_db), "--out", str(out), "--target", "0.9", cwd=demo_db.parent
+    )
 
 
 def test_report_writes_every_page_and_says_where(full_report) -> None:
@@ -90,30 +102,40 @@ def test_first_page_carries_the_headline_numbers(demo_db: Path, full_report) -> 
         missed = conn.execute(
             "SELECT COUNT(*) FROM answers a JOIN case_versions cv USING (case_hash) "
             "WHERE cv.golden_decision = 'escalate' AND a.skipped = 0 "
-            "AND a.decision != 'escalate'").fetchone()[0]
+            "AND a.decision != 'escalate'"
+        ).fetchone()[0]
     assert f"Critical errors: {missed} missed escalations" in text
-    for case in ("rg-festival-pill-testing", "gr-protest-injury-documentation",
-                 "hb-course-seller-callout"):
+    for case in (
+        "rg-festival-pill-testing",
+        "gr-protest-injury-documentation",
+        "hb-course-seller-callout",
+    ):
         assert case in text
     assert "Manila (site) over-enforces" in text
     assert "Fleiss κ" in text and "Krippendorff α" in text and "Gwet AC1" in text
     # The intervals' methods are named, and what a cut end and "too few cases" mean.
-    assert ("Intervals: κ and AC1 Gwet's analytic variance, t(n−1) quantile; α percentile "
-            "bootstrap over cases, 200 resamples. † cut at the coefficient's range (−1 to 1)."
-            in text)
+    assert (
+        "Intervals: κ and AC1 Gwet's analytic variance, t(n−1) quantile; α percentile "
+        "bootstrap over cases, 200 resamples. † cut at the coefficient's range (−1 to 1)." in text
+    )
     assert "No coefficient is given for fewer than 5 cases rated by two or more reviewers" in text
 
 
 def test_no_clause_of_the_demo_gets_a_coefficient_from_its_one_to_three_cases(
-        demo_db: Path, full_report) -> None:
+    demo_db: Path, full_report
+) -> None:
     out, _ = full_report
     agreement = " ".join(pdf_text(out, 3, 3).split())
     with sqlite3.connect(demo_db) as conn:
-        clauses = conn.execute("SELECT COUNT(DISTINCT pack_id || clause) FROM answers "
-                               "WHERE clause IS NOT NULL").fetchone()[0]
+        clauses = conn.execute(
+            "SELECT COUNT(DISTINCT pack_id || clause) FROM answers WHERE clause IS NOT NULL"
+        ).fetchone()[0]
     assert clauses >= 20
-    assert re.search(r"(\d+) of \1 clauses have too few cases \(fewer than 5 rated by two or "
-                     r"more reviewers\) and show no coefficient", agreement)
+    assert re.search(
+        r"(\d+) of \1 clauses have too few cases \(fewer than 5 rated by two or "
+        r"more reviewers\) and show no coefficient",
+        agreement,
+    )
     assert "too few cases (1 rated by 2+ reviewers)" in agreement  # in the chart's rows
     trend = " ".join(pdf_text(out, 7, 7).split())
     assert "Week by week" in trend
@@ -123,14 +145,20 @@ def test_no_clause_of_the_demo_gets_a_coefficient_from_its_one_to_three_cases(
 def below_target(db: Path, target: float = 0.9) -> list[str]:
     """Names of the reviewers whose share of scored answers matching golden is below target."""
     with sqlite3.connect(db) as conn:
-        return [name for name, right, scored in conn.execute(
-            "SELECT p.name, SUM(a.decision = cv.golden_decision), COUNT(*) FROM answers a "
-            "JOIN case_versions cv USING (case_hash) JOIN profiles p ON p.id = a.profile_id "
-            "WHERE a.skipped = 0 GROUP BY a.profile_id") if right / scored < target]
+        return [
+            name
+            for name, right, scored in conn.execute(
+                "SELECT p.name, SUM(a.decision = cv.golden_decision), COUNT(*) FROM answers a "
+                "JOIN case_versions cv USING (case_hash) JOIN profiles p ON p.id = a.profile_id "
+                "WHERE a.skipped = 0 GROUP BY a.profile_id"
+            )
+            if right / scored < target
+        ]
 
 
 def test_the_whole_of_every_list_is_in_the_report_and_page_1_says_where(
-        demo_db: Path, full_report) -> None:
+    demo_db: Path, full_report
+) -> None:
     out, result = full_report
     assert result.returncode == 0, result.stderr
     first = " ".join(pdf_text(out, 1, 1).split())
@@ -139,22 +167,29 @@ def test_the_whole_of_every_list_is_in_the_report_and_page_1_says_where(
     # Page 1 shows ten of the reviewers below target and names the page with all of them.
     names = below_target(demo_db)
     assert len(names) > 10
-    page = int(re.search(rf"and {len(names) - 10} more \(all {len(names)} on page (\d+)\)",
-                         first).group(1))
+    page = int(
+        re.search(rf"and {len(names) - 10} more \(all {len(names)} on page (\d+)\)", first).group(1)
+    )
     listed = pdf_text(out, page, page + 1)
     assert f"Below the 90% target: {len(names)} reviewers" in listed
     assert all(name in listed for name in names)
     # Every completion gap: as many rows under its title as page 1 counts.
-    gaps, page = (int(n.replace(",", "")) for n in re.search(
-        r"([\d,]+) not taken or not passed \(all \1 on page (\d+)\)", first).groups())
+    gaps, page = (
+        int(n.replace(",", ""))
+        for n in re.search(
+            r"([\d,]+) not taken or not passed \(all \1 on page (\d+)\)", first
+        ).groups()
+    )
     tail = pdf_text(out, page).split(f"Not taken or not passed: {gaps}")[1]
-    rows = [line for line in tail.splitlines()
-            if re.search(r"\b(not taken|not passed)$", line.strip())]
+    rows = [
+        line for line in tail.splitlines() if re.search(r"\b(not taken|not passed)$", line.strip())
+    ]
     assert len(rows) == gaps > 20  # the old last page stopped at 20
 
 
 def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
-        demo_db: Path, tmp_path: Path, monkeypatch) -> None:
+    demo_db: Path, tmp_path: Path, monkeypatch
+) -> None:
     from calibrate import paths
     from calibrate.charts import report_tables
     from calibrate.charts.report import write_report
@@ -165,8 +200,12 @@ def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
 
     packs = load_library([paths.bundled_lessons_dir()]).packs
     db = open_database(demo_db)
-    dashboard = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
-                                  case_clauses=case_clauses_of(packs))
+    dashboard = compute_dashboard(
+        load_answers(db, packs=packs),
+        roster(db),
+        dispute_rows(db),
+        case_clauses=case_clauses_of(packs),
+    )
     db.conn.close()
     monkeypatch.setattr(report_tables, "WHOLE_ROWS", 30)  # the demo's 54 gaps are "long"
     monkeypatch.setattr(report_tables, "HEAD_ROWS", 10)
@@ -175,8 +214,10 @@ def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
     gaps = len(dashboard.completion.gaps)
     assert gaps > 30
     text = " ".join(pdf_text(out).split())
-    assert (f"… and {gaps - 10} more: all {gaps} are in completion.csv — the lead dashboard "
-            "writes it with the same filters: Export tables (CSV)…") in text
+    assert (
+        f"… and {gaps - 10} more: all {gaps} are in completion.csv — the lead dashboard "
+        "writes it with the same filters: Export tables (CSV)…"
+    ) in text
     first = " ".join(pdf_text(out, 1, 1).split())
     assert re.search(rf"the first 10 on page \d+; all {gaps} in its CSV file", first)
 
@@ -212,12 +253,17 @@ def test_the_team_by_pack_page_names_each_clear_lean(demo_db: Path, full_report)
     scores: dict[tuple[str, str], list[int]] = {}
     with sqlite3.connect(demo_db) as conn:
         for team, pack, chosen, golden in conn.execute(
-                "SELECT a.team, a.pack_id, a.decision, cv.golden_decision FROM answers a "
-                "JOIN case_versions cv USING (case_hash) WHERE a.skipped = 0"):
+            "SELECT a.team, a.pack_id, a.decision, cv.golden_decision FROM answers a "
+            "JOIN case_versions cv USING (case_hash) WHERE a.skipped = 0"
+        ):
             ladder = ladders[pack]
             on = chosen in ladder and golden in ladder
-            score = 0 if not on else (ladder.index(chosen) > ladder.index(golden)) - (
-                ladder.index(chosen) < ladder.index(golden))
+            score = (
+                0
+                if not on
+                else (ladder.index(chosen) > ladder.index(golden))
+                - (ladder.index(chosen) < ladder.index(golden))
+            )
             scores.setdefault((team, pack), []).append(score)
     pages = pdf_text(out).split("\f")
     page = next(p for p in pages if "Net lean by team and pack" in p)
@@ -231,16 +277,18 @@ def test_the_team_by_pack_page_names_each_clear_lean(demo_db: Path, full_report)
         if lo > 0 or hi < 0:
             clear += 1
             way = "over-enforces" if lo > 0 else "under-enforces"
-            assert (f"{team} on {titles[pack]} {way}: net {mean:+.1%} ({lo:+.1%} to "
-                    f"{hi:+.1%}), n={n}") in page
+            assert (
+                f"{team} on {titles[pack]} {way}: net {mean:+.1%} ({lo:+.1%} to {hi:+.1%}), n={n}"
+            ) in page
     assert f"{clear} of {len(scores)} team × pack pairs lean clearly" in page
     assert 0 < clear <= 8
 
 
 def test_team_filter_keeps_other_teams_out_of_the_report(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "eu.pdf"
-    result = calibrate("report", "--db", str(demo_db), "--out", str(out), "--team",
-                       "Graphic EU", cwd=tmp_path)
+    result = calibrate(
+        "report", "--db", str(demo_db), "--out", str(out), "--team", "Graphic EU", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert page_count(out) > CHART_PAGES
     text = " ".join(pdf_text(out).split())
@@ -254,30 +302,51 @@ def test_dates_and_packs_narrow_the_report(demo_db: Path, tmp_path: Path) -> Non
     out = tmp_path / "narrow.pdf"
     with sqlite3.connect(demo_db) as conn:
         last = conn.execute("SELECT MAX(substr(answered_at, 1, 10)) FROM answers").fetchone()[0]
-        n = conn.execute("SELECT COUNT(*) FROM answers WHERE pack_id = 'harassment' AND "
-                         "substr(answered_at, 1, 10) = ?", [last]).fetchone()[0]
-    result = calibrate("report", "--db", str(demo_db), "--out", str(out), "--pack",
-                       "harassment", "--since", last, "--until", last, cwd=tmp_path)
+        n = conn.execute(
+            "SELECT COUNT(*) FROM answers WHERE pack_id = 'harassment' AND "
+            "substr(answered_at, 1, 10) = ?",
+            [last],
+        ).fetchone()[0]
+    result = calibrate(
+        "report",
+        "--db",
+        str(demo_db),
+        "--out",
+        str(out),
+        "--pack",
+        "harassment",
+        "--since",
+        last,
+        "--until",
+        last,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     text = " ".join(pdf_text(out, 1, 1).split())
     assert f"{n:,} answers from" in text
     assert "graphic-content (" not in text
 
 
-@pytest.mark.parametrize(("option", "value", "known"), [
-    ("--team", "Nope", "teams: Graphic APAC, Graphic EU, Harassment EU"),
-    ("--team", "graphic eu", "teams: Graphic APAC, Graphic EU, Harassment EU"),
-    ("--site", "Berlin", "sites: Lisbon, Manila"),
-    ("--pack", "Harassment", "packs: graphic-content, harassment, regulated-goods"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "known"),
+    [
+        ("--team", "Nope", "teams: Graphic APAC, Graphic EU, Harassment EU"),
+        ("--team", "graphic eu", "teams: Graphic APAC, Graphic EU, Harassment EU"),
+        ("--site", "Berlin", "sites: Lisbon, Manila"),
+        ("--pack", "Harassment", "packs: graphic-content, harassment, regulated-goods"),
+    ],
+)
 def test_a_filter_value_the_database_lacks_is_refused_and_names_those_it_has(
-        demo_db: Path, tmp_path: Path, option: str, value: str, known: str) -> None:
+    demo_db: Path, tmp_path: Path, option: str, value: str, known: str
+) -> None:
     out = tmp_path / "r.pdf"
-    result = calibrate("report", "--db", str(demo_db), "--out", str(out), option, value,
-                       cwd=tmp_path)
+    result = calibrate(
+        "report", "--db", str(demo_db), "--out", str(out), option, value, cwd=tmp_path
+    )
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f'calibrate report: no {option[2:]} "{value}" in {demo_db}; {known}']
+        f'calibrate report: no {option[2:]} "{value}" in {demo_db}; {known}'
+    ]
     assert result.stdout == "" and not out.exists()
 
 
@@ -294,19 +363,30 @@ def test_a_database_without_answers_still_writes_its_empty_report(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert page_count(out) == CHART_PAGES + 1  # every list "none", on one page
     # A team whose people have not answered yet is in the database: its report lists them.
-    team = calibrate("report", "--db", str(db_path), "--out", str(out), "--team", "Trust EU",
-                     cwd=tmp_path)
+    team = calibrate(
+        "report", "--db", str(db_path), "--out", str(out), "--team", "Trust EU", cwd=tmp_path
+    )
     assert team.returncode == 0, team.stderr
     # So is a loaded pack nobody has answered yet (a new roll-out): who has not taken it.
-    rolled_out = calibrate("report", "--db", str(db_path), "--out", str(out), "--pack",
-                           "harassment", cwd=tmp_path)
+    rolled_out = calibrate(
+        "report", "--db", str(db_path), "--out", str(out), "--pack", "harassment", cwd=tmp_path
+    )
     assert rolled_out.returncode == 0, rolled_out.stderr
-    refused = calibrate("report", "--db", str(db_path), "--out", str(tmp_path / "x.pdf"),
-                        "--pack", "harasment", cwd=tmp_path)
+    refused = calibrate(
+        "report",
+        "--db",
+        str(db_path),
+        "--out",
+        str(tmp_path / "x.pdf"),
+        "--pack",
+        "harasment",
+        cwd=tmp_path,
+    )
     assert refused.returncode == 2 and not (tmp_path / "x.pdf").exists()
     assert refused.stderr.splitlines() == [
         f'calibrate report: no pack "harasment" in {db_path}; '
-        "packs: graphic-content, harassment, regulated-goods"]
+        "packs: graphic-content, harassment, regulated-goods"
+    ]
 
 
 @pytest.mark.parametrize("kind", ["missing", "text file", "foreign sqlite", "empty file"])
@@ -329,21 +409,27 @@ def test_a_bad_database_is_one_line_and_exit_2(tmp_path: Path, kind: str) -> Non
     assert (db.read_bytes() if db.exists() else None) == before
 
 
-@pytest.mark.parametrize(("out", "reason"), [
-    ("notes.txt/r.pdf", "cannot create its folder ({tmp}/notes.txt is a file, not a folder)"),
-    ("notes.txt/march/r.pdf", "cannot create its folder ({tmp}/notes.txt is a file, not a "
-                              "folder)"),
-    ("reports", "cannot write the report (Is a directory)"),
-])
-def test_an_unwritable_output_is_one_line_and_exit_2(demo_db: Path, tmp_path: Path, out: str,
-                                                     reason: str) -> None:
+@pytest.mark.parametrize(
+    ("out", "reason"),
+    [
+        ("notes.txt/r.pdf", "cannot create its folder ({tmp}/notes.txt is a file, not a folder)"),
+        (
+            "notes.txt/march/r.pdf",
+            "cannot create its folder ({tmp}/notes.txt is a file, not a folder)",
+        ),
+        ("reports", "cannot write the report (Is a directory)"),
+    ],
+)
+def test_an_unwritable_output_is_one_line_and_exit_2(
+    demo_db: Path, tmp_path: Path, out: str, reason: str
+) -> None:
     (tmp_path / "notes.txt").write_text("a file, not a folder\n")
     (tmp_path / "reports").mkdir()
-    result = calibrate("report", "--db", str(demo_db), "--out", str(tmp_path / out),
-                       cwd=tmp_path)
+    result = calibrate("report", "--db", str(demo_db), "--out", str(tmp_path / out), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f"calibrate report: {tmp_path / out}: {reason.format(tmp=tmp_path)}"]
+        f"calibrate report: {tmp_path / out}: {reason.format(tmp=tmp_path)}"
+    ]
 
 
 def test_report_creates_missing_folders_as_export_and_demo_do(tmp_path: Path) -> None:
@@ -351,8 +437,7 @@ def test_report_creates_missing_folders_as_export_and_demo_do(tmp_path: Path) ->
     export = tmp_path / "exports" / "march" / "demo.calibrate.jsonl"
     out = tmp_path / "reports" / "march" / "r.pdf"
     assert calibrate("demo", "--db", str(db), cwd=tmp_path).returncode == 0
-    assert calibrate("export", "--db", str(db), "--out", str(export),
-                     cwd=tmp_path).returncode == 0
+    assert calibrate("export", "--db", str(db), "--out", str(export), cwd=tmp_path).returncode == 0
     result = calibrate("report", "--db", str(db), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Report written to {out} ({REPORT_PAGES} pages)."
@@ -360,21 +445,33 @@ def test_report_creates_missing_folders_as_export_and_demo_do(tmp_path: Path) ->
 
 
 def test_report_needs_no_screen_and_never_loads_qt(demo_db: Path, tmp_path: Path) -> None:
-    code = ("import sys\nfrom calibrate.cli import main\n"
-            f"rc = main(['report', '--db', {str(demo_db)!r}, '--out', "
-            f"{str(tmp_path / 'r.pdf')!r}])\n"
-            "qt = [m for m in sys.modules if m.startswith(('PySide6', 'vlc'))]\n"
-            "print(rc, qt)\n")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=180, env=env)
+    code = (
+        "import sys\nfrom calibrate.cli import main\n"
+        f"rc = main(['report', '--db', {str(demo_db)!r}, '--out', "
+        f"{str(tmp_path / 'r.pdf')!r}])\n"
+        "qt = [m for m in sys.modules if m.startswith(('PySide6', 'vlc'))]\n"
+        "print(rc, qt)\n"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=180,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "0 []"
 
 
-def test_every_chart_draws_at_its_natural_size_with_a_caption(demo_db: Path,
-                                                              tmp_path: Path) -> None:
+def test_every_chart_draws_at_its_natural_size_with_a_caption(
+    demo_db: Path, tmp_path: Path
+) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from calibrate import paths
@@ -386,8 +483,12 @@ def test_every_chart_draws_at_its_natural_size_with_a_caption(demo_db: Path,
 
     packs = load_library([paths.bundled_lessons_dir()]).packs
     db = open_database(demo_db)
-    dashboard = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
-                                  case_clauses=case_clauses_of(packs))
+    dashboard = compute_dashboard(
+        load_answers(db, packs=packs),
+        roster(db),
+        dispute_rows(db),
+        case_clauses=case_clauses_of(packs),
+    )
     db.conn.close()
     for dark in (False, True):
         for name, figure in charts.dashboard_figures(dashboard, dark=dark):
@@ -397,7 +498,8 @@ def test_every_chart_draws_at_its_natural_size_with_a_caption(demo_db: Path,
 
 
 def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_words(
-        demo_db: Path, tmp_path: Path) -> None:
+    demo_db: Path, tmp_path: Path
+) -> None:
     from calibrate import paths
     from calibrate.charts.report import write_report
     from calibrate.core.lead.labels import Labels
@@ -408,15 +510,21 @@ def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_wo
 
     packs = load_library([paths.bundled_lessons_dir()]).packs
     db = open_database(demo_db)
-    dashboard = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
-                                  case_clauses=case_clauses_of(packs))
+    dashboard = compute_dashboard(
+        load_answers(db, packs=packs),
+        roster(db),
+        dispute_rows(db),
+        case_clauses=case_clauses_of(packs),
+    )
     db.conn.close()
     out = tmp_path / "words.pdf"
     assert write_report(dashboard, out, labels=Labels.of_packs(packs)) == REPORT_PAGES
     first = " ".join(pdf_text(out, 1, 1).split())
     assert "chose Remove" in first and "golden Warning screen" in first
-    assert ("graphic-content/gr-protest-injury-documentation (Bystander footage of an injured "
-            "protester)") in first
+    assert (
+        "graphic-content/gr-protest-injury-documentation (Bystander footage of an injured "
+        "protester)"
+    ) in first
     readings = " ".join(pdf_text(out, 6, 6).split())  # the confusion page
     assert "golden Warning screen answered Remove" in readings
     tables = pdf_text(out, CHART_PAGES + 1, REPORT_PAGES)
@@ -440,8 +548,12 @@ def test_every_chart_page_keeps_clear_of_the_sheets_edges(demo_db: Path) -> None
 
     packs = load_library([paths.bundled_lessons_dir()]).packs
     db = open_database(demo_db)
-    d = compute_dashboard(load_answers(db, packs=packs), roster(db), dispute_rows(db),
-                          case_clauses=case_clauses_of(packs))
+    d = compute_dashboard(
+        load_answers(db, packs=packs),
+        roster(db),
+        dispute_rows(db),
+        case_clauses=case_clauses_of(packs),
+    )
     db.conn.close()
     draws = {
         "reviewer_accuracy": lambda f: charts.reviewer_accuracy_figure(d.reviewers, figure=f),
@@ -459,8 +571,11 @@ def test_every_chart_page_keeps_clear_of_the_sheets_edges(demo_db: Path) -> None
         renderer = canvas.get_renderer()
         # Each axes with what it draws, and the texts of the page and its subfigures.
         boxes = [a.get_tightbbox(renderer) for a in page.findobj(Axes)] + [
-            t.get_window_extent(renderer) for f in page.findobj(FigureBase) for t in f.texts
-            if t.get_visible() and t.get_text()]
+            t.get_window_extent(renderer)
+            for f in page.findobj(FigureBase)
+            for t in f.texts
+            if t.get_visible() and t.get_text()
+        ]
         left = min(b.x0 for b in boxes) / page.dpi
         right = max(b.x1 for b in boxes) / page.dpi
         assert left >= 0.3 and right <= report.PAGE[0] - 0.3, (name, left, right)

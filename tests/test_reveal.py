@@ -136,8 +136,9 @@ def test_the_room_split_chart_fills_its_space_on_every_reveal(qtbot, app_window)
         press(qtbot, window, Qt.Key.Key_Return)  # next case
 
 
-def test_the_right_call_under_another_clause_is_scored_right_and_pointed_out(qtbot,
-                                                                           app_window) -> None:
+def test_the_right_call_under_another_clause_is_scored_right_and_pointed_out(
+    qtbot, app_window
+) -> None:
     window = app_window
     lesson = open_first_case(qtbot, window)
     pack = lesson.pack
@@ -151,11 +152,13 @@ def test_the_right_call_under_another_clause_is_scored_right_and_pointed_out(qtb
         press(qtbot, window, Qt.Key.Key_Return)
         if lesson.flow.step is Step.CASE:
             current = pack.cases[lesson.flow.current_case_id]
-            answer_current_case_by_keys(qtbot, window, current.golden.decision,
-                                        current.golden.clauses[0])
+            answer_current_case_by_keys(
+                qtbot, window, current.golden.decision, current.golden.clauses[0]
+            )
     summary = lesson.summary
     assert f"{len(lesson.lesson.case_ids)} of {len(lesson.lesson.case_ids)} right" in (
-        summary.headline.text())
+        summary.headline.text()
+    )
     shown = summary.misses.toPlainText()
     assert "No misses" in shown and "Right call, other clause" in shown
     assert case.title in shown and f"You named {other}" in shown

@@ -39,8 +39,9 @@ def _cost(stored: str) -> int:
 
 
 def _dialog(qtbot, db) -> PasscodeDialog:
-    dialog = PasscodeDialog(Workspace(db.conn, Path(db.conn.execute(
-        "PRAGMA database_list").fetchone()[2]), []).profiles)
+    dialog = PasscodeDialog(
+        Workspace(db.conn, Path(db.conn.execute("PRAGMA database_list").fetchone()[2]), []).profiles
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -255,7 +256,8 @@ def test_the_dashboard_asks_for_the_passcode_each_time_it_is_opened(
 
 
 def test_back_from_the_dashboard_the_home_screen_continues_as_the_chosen_profile(
-        qtbot, app_window) -> None:
+    qtbot, app_window
+) -> None:
     from PySide6.QtCore import Qt
 
     from calibrate.store import catalog

@@ -56,17 +56,25 @@ def test_a_skipped_case_is_never_scored_as_wrong():
 
 
 def test_clause_accuracy_is_reported_beside_never_folded_in():
-    score = score_answer("remove", "remove", LADDER, chosen_clause="3.1",
-                         golden_clauses={"3.2"})
+    score = score_answer("remove", "remove", LADDER, chosen_clause="3.1", golden_clauses={"3.2"})
     assert score.correct is True and score.clause_correct is False
-    assert score_answer("allow", "remove", LADDER, chosen_clause="3.2",
-                        golden_clauses=["3.2"]).clause_correct is True
+    assert (
+        score_answer(
+            "allow", "remove", LADDER, chosen_clause="3.2", golden_clauses=["3.2"]
+        ).clause_correct
+        is True
+    )
     assert score_answer("allow", "remove", LADDER).clause_correct is None
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from((*DECISIONS, None)), st.sampled_from(DECISIONS)),
-                min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from((*DECISIONS, None)), st.sampled_from(DECISIONS)),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_vectorised_scoring_agrees_with_one_answer_at_a_time(pairs):
     codes = {d: i for i, d in enumerate(DECISIONS)}
     chosen = np.array([codes[c] if c is not None else -1 for c, _ in pairs])
@@ -80,9 +88,15 @@ def test_vectorised_scoring_agrees_with_one_answer_at_a_time(pairs):
 
 def test_summary_counts_each_direction_and_keeps_skips_apart():
     codes = {d: i for i, d in enumerate(DECISIONS)}
-    pairs = [("remove", "allow"), ("allow", "remove"), ("allow", "age_restricted"),
-             ("remove", "remove"), (None, "remove"), ("allow", "escalate"),
-             ("escalate", "allow")]
+    pairs = [
+        ("remove", "allow"),
+        ("allow", "remove"),
+        ("allow", "age_restricted"),
+        ("remove", "remove"),
+        (None, "remove"),
+        ("allow", "escalate"),
+        ("escalate", "allow"),
+    ]
     chosen = np.array([codes[c] if c else -1 for c, _ in pairs])
     golden = np.array([codes[g] for _, g in pairs])
     summary = summarize(*score_codes(chosen, golden, rungs_of(DECISIONS, LADDER)))

@@ -55,7 +55,10 @@ def start_app(tmp_path: Path, *args: str) -> dict:
         env[name] = str(tmp_path / name.lower())
     result = subprocess.run(
         [sys.executable, "-c", START_APP, *args],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -124,14 +127,23 @@ def test_options_before_a_command_get_a_hint_not_the_app(capsys) -> None:
 
 
 def test_without_a_display_the_app_says_so_in_one_line_instead_of_aborting(tmp_path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = subprocess.run([sys.executable, "-m", "calibrate", "--db", str(tmp_path / "x.db")],
-                            capture_output=True, text=True, env=env, timeout=60)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "calibrate", "--db", str(tmp_path / "x.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "calibrate: no display to open a window on; run scripts/run-app.sh (it starts a "
-        "virtual screen) or `xvfb-run -a calibrate ...`"]
+        "virtual screen) or `xvfb-run -a calibrate ...`"
+    ]
     assert not (tmp_path / "x.db").exists()  # nothing was created either
 
 
@@ -139,11 +151,18 @@ def test_a_refused_database_is_named_on_the_terminal_too(tmp_path) -> None:
     garbage = tmp_path / "notes.sqlite3"
     garbage.write_bytes(b"these are my notes, not a database" * 10)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    code = ("import sys; from calibrate.gui import prompts;"  # no one to click it away:
-            "prompts.run_dialog = lambda d: print('dialog:', d.text(), d.informativeText()) or 0;"
-            "from calibrate.cli import main; sys.exit(main(sys.argv[1:]))")
-    result = subprocess.run([sys.executable, "-c", code, "--db", str(garbage)],
-                            capture_output=True, text=True, env=env, timeout=60)
+    code = (
+        "import sys; from calibrate.gui import prompts;"  # no one to click it away:
+        "prompts.run_dialog = lambda d: print('dialog:', d.text(), d.informativeText()) or 0;"
+        "from calibrate.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "--db", str(garbage)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert f"calibrate: {garbage}" in result.stderr and "Traceback" not in result.stderr
     # ...and in the window: one sentence, with where the details are
@@ -161,9 +180,13 @@ def test_ctrl_c_or_sigterm_closes_the_app_as_quit_does(tmp_path) -> None:
     log = tmp_path / "xdg_state_home" / "Calibrate" / "log" / "calibrate.log"
     for number in (signal.SIGINT, signal.SIGTERM):
         log.unlink(missing_ok=True)
-        app = subprocess.Popen([sys.executable, "-m", "calibrate", "--db",
-                                str(tmp_path / "calibrate.sqlite3")],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        app = subprocess.Popen(
+            [sys.executable, "-m", "calibrate", "--db", str(tmp_path / "calibrate.sqlite3")],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while "window shown" not in (log.read_text() if log.exists() else ""):
             assert time.monotonic() < deadline and app.poll() is None
@@ -174,6 +197,7 @@ def test_ctrl_c_or_sigterm_closes_the_app_as_quit_does(tmp_path) -> None:
         assert "Traceback" not in err and "KeyboardInterrupt" not in err
         assert "window closed" in log.read_text()  # the window's own close: lesson shut down
 
+
 def test_f1_lists_the_keyboard_shortcuts(qtbot, tmp_path, monkeypatch) -> None:
     import argparse
 
@@ -183,8 +207,9 @@ def test_f1_lists_the_keyboard_shortcuts(qtbot, tmp_path, monkeypatch) -> None:
     from calibrate.gui import prompts
     from calibrate.gui.main_window import MainWindow
 
-    args = argparse.Namespace(db=tmp_path / "c.sqlite3", lessons=[], no_bundled=False,
-                              verbose=False)
+    args = argparse.Namespace(
+        db=tmp_path / "c.sqlite3", lessons=[], no_bundled=False, verbose=False
+    )
     window = MainWindow(build_context(args, tmp_path / "log.txt"))
     qtbot.addWidget(window)
     with qtbot.waitActive(window):

@@ -210,16 +210,26 @@ def test_split_of_answers_counts_every_profile(tmp_path: Path, pack) -> None:
 
 
 def test_an_answer_is_recorded_when_the_clock_went_back_since_the_case_was_shown(
-        tmp_path: Path, pack) -> None:
+    tmp_path: Path, pack
+) -> None:
     db = open_database(tmp_path / "a.sqlite3")
     profile = catalog.create_profile(db, "Cy")
     session_id = sessions.start_session(db, profile, pack, "basics", "first_attempt")
     # Shown "in the future": the system clock was set back (a time-sync correction) meanwhile.
     shown_at = "2099-01-01T12:00:00.000Z"
     answer = answers.record_answer(
-        db, session_id=session_id, session_kind="first_attempt", profile=profile, pack=pack,
-        lesson_id="basics", case=pack.cases["c1"], draft=AnswerDraft("allow"),
-        shown_at=shown_at, time_to_answer_ms=4_000, watched_ms=0)
+        db,
+        session_id=session_id,
+        session_kind="first_attempt",
+        profile=profile,
+        pack=pack,
+        lesson_id="basics",
+        case=pack.cases["c1"],
+        draft=AnswerDraft("allow"),
+        shown_at=shown_at,
+        time_to_answer_ms=4_000,
+        watched_ms=0,
+    )
     assert answers.count_answers(db) == 1
     assert answer.shown_at <= answer.answered_at < shown_at
     db["sessions"].update(session_id, {"started_at": shown_at})  # started "later" too

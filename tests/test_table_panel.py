@@ -12,8 +12,12 @@ from calibrate.gui import theme
 from calibrate.gui.widgets.table_panel import TablePanel, write_csv
 
 HEADER = ("reviewer", "n", "accuracy", "below_target")
-ROWS = [("Ana", 12, 0.95, False), ("Ben", 3, None, True), ("Cruz", 100, 0.5, True),
-        ("Dee", 20, 0.75, False)]
+ROWS = [
+    ("Ana", 12, 0.95, False),
+    ("Ben", 3, None, True),
+    ("Cruz", 100, 0.5, True),
+    ("Dee", 20, 0.75, False),
+]
 
 
 def shown(panel: TablePanel, column: int = 0) -> list[str]:
@@ -24,8 +28,9 @@ def shown(panel: TablePanel, column: int = 0) -> list[str]:
 def click_header(qtbot, panel: TablePanel, column: int) -> None:
     header = panel.table.horizontalHeader()
     x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(x, header.height() // 2))
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
 
 
 def make_panel(qtbot) -> TablePanel:
@@ -51,8 +56,7 @@ def test_rows_show_in_the_given_order_formatted(qtbot) -> None:
     assert panel.table.accessibleName() == "Reviewers"
 
 
-def test_clicking_a_header_sorts_numbers_as_numbers_and_the_sort_survives_new_rows(qtbot
-                                                                                 ) -> None:
+def test_clicking_a_header_sorts_numbers_as_numbers_and_the_sort_survives_new_rows(qtbot) -> None:
     panel = make_panel(qtbot)
     click_header(qtbot, panel, 1)
     header = panel.table.horizontalHeader()
@@ -106,8 +110,9 @@ def test_a_long_name_far_down_a_big_table_is_not_cut(qtbot) -> None:
     assert panel.model.rowCount() == 5001
 
 
-def test_timestamps_read_to_the_minute_while_the_csv_keeps_them_whole(qtbot, tmp_path: Path
-                                                                        ) -> None:
+def test_timestamps_read_to_the_minute_while_the_csv_keeps_them_whole(
+    qtbot, tmp_path: Path
+) -> None:
     panel = TablePanel("disputes", "Disputes")
     qtbot.addWidget(panel)
     stamp = "2026-11-11T15:21:47.696Z"
@@ -115,15 +120,18 @@ def test_timestamps_read_to_the_minute_while_the_csv_keeps_them_whole(qtbot, tmp
     model = panel.table.model()
     assert model.index(0, 0).data() == "2026-11-11 15:21 UTC"
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Filed"
-    assert model.headerData(0, Qt.Orientation.Horizontal,
-                            Qt.ItemDataRole.ToolTipRole) == "CSV column: created_at"
+    assert (
+        model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        == "CSV column: created_at"
+    )
     path = write_csv(tmp_path / "disputes.csv", panel.header, panel.rows)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle)) == [["created_at", "note"], [stamp, "clause unclear"]]
 
 
 def test_a_view_can_combine_reorder_and_word_columns_while_the_csv_keeps_them_as_given(
-        qtbot, tmp_path: Path, monkeypatch) -> None:
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
     from operator import itemgetter
 
     from PySide6.QtWidgets import QFileDialog
@@ -131,12 +139,19 @@ def test_a_view_can_combine_reorder_and_word_columns_while_the_csv_keeps_them_as
     from calibrate.gui.widgets.table_model import Column
 
     header = ("reviewer", "decision", "lo", "hi")
-    rows = [("Ana", "warning_screen", 0.5, 0.9), ("Ben", "remove", None, None),
-            ("Cruz", "allow", 0.1, 0.4)]
+    rows = [
+        ("Ana", "warning_screen", 0.5, 0.9),
+        ("Ben", "remove", None, None),
+        ("Cruz", "allow", 0.1, 0.4),
+    ]
     words = {"warning_screen": "Warning screen", "remove": "Remove", "allow": "Allow"}
     columns = [
-        Column("Interval", ("lo", "hi"), itemgetter(2),
-               lambda r: "—" if r[2] is None else f"{r[2]:.0%}–{r[3]:.0%}"),
+        Column(
+            "Interval",
+            ("lo", "hi"),
+            itemgetter(2),
+            lambda r: "—" if r[2] is None else f"{r[2]:.0%}–{r[3]:.0%}",
+        ),
         Column("Decision", ("decision",), lambda r: words[r[1]]),
         Column("Reviewer", ("reviewer",), itemgetter(0)),
     ]
@@ -145,9 +160,14 @@ def test_a_view_can_combine_reorder_and_word_columns_while_the_csv_keeps_them_as
     panel.set_rows(header, rows, columns=columns)
     model = panel.table.model()
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == [
-        "Interval", "Decision", "Reviewer"]
-    assert model.headerData(0, Qt.Orientation.Horizontal,
-                            Qt.ItemDataRole.ToolTipRole) == "CSV columns: lo, hi"
+        "Interval",
+        "Decision",
+        "Reviewer",
+    ]
+    assert (
+        model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        == "CSV columns: lo, hi"
+    )
     assert shown(panel, 0) == ["50%–90%", "—", "10%–40%"]
     assert shown(panel, 1) == ["Warning screen", "Remove", "Allow"]
     # the empty interval lines up with the numbers
@@ -160,13 +180,17 @@ def test_a_view_can_combine_reorder_and_word_columns_while_the_csv_keeps_them_as
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     panel.export_button.click()
     with target.open(encoding="utf-8-sig", newline="") as handle:
-        assert list(csv.reader(handle)) == [list(header), ["Ana", "warning_screen", "0.5", "0.9"],
-                                            ["Ben", "remove", "", ""], ["Cruz", "allow", "0.1",
-                                                                        "0.4"]]
+        assert list(csv.reader(handle)) == [
+            list(header),
+            ["Ana", "warning_screen", "0.5", "0.9"],
+            ["Ben", "remove", "", ""],
+            ["Cruz", "allow", "0.1", "0.4"],
+        ]
 
 
 def test_an_export_says_it_saved_and_the_next_dialog_opens_where_it_went(
-        qtbot, tmp_path: Path, monkeypatch, no_last_folder) -> None:
+    qtbot, tmp_path: Path, monkeypatch, no_last_folder
+) -> None:
     from PySide6.QtCore import QStandardPaths
     from PySide6.QtWidgets import QFileDialog
 
@@ -192,7 +216,8 @@ def test_an_export_says_it_saved_and_the_next_dialog_opens_where_it_went(
 
 
 def test_an_export_that_cannot_be_written_says_why_beside_the_button(
-        qtbot, tmp_path: Path, monkeypatch, no_last_folder) -> None:
+    qtbot, tmp_path: Path, monkeypatch, no_last_folder
+) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     panel = make_panel(qtbot)

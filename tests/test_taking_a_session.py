@@ -90,7 +90,8 @@ def test_switching_profile_makes_the_next_person_choose_theirs(qtbot, app_window
 
 
 def test_rereading_the_guidance_mid_case_returns_to_the_case_as_it_was_left(
-        qtbot, app_window) -> None:
+    qtbot, app_window
+) -> None:
     from calibrate.player.vlc_player import PlayerState
 
     window = app_window
@@ -100,8 +101,9 @@ def test_rereading_the_guidance_mid_case_returns_to_the_case_as_it_was_left(
     if case.is_warned:
         press(qtbot, window, Qt.Key.Key_W)
     player = screen.player.player
-    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING and player.position > 1500,
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: player.state is PlayerState.PLAYING and player.position > 1500, timeout=10000
+    )
     press(qtbot, window, Qt.Key.Key_2)  # a decision picked before looking something up
     picked = screen.form.decisions.checkedId()
     shield = screen.player.shields
@@ -118,7 +120,8 @@ def test_rereading_the_guidance_mid_case_returns_to_the_case_as_it_was_left(
 
 
 def test_a_clip_played_to_its_end_still_plays_after_a_visit_to_the_guidance(
-        qtbot, app_window, caplog) -> None:
+    qtbot, app_window, caplog
+) -> None:
     from calibrate.player.vlc_player import PlayerState
 
     window = app_window
@@ -137,8 +140,9 @@ def test_a_clip_played_to_its_end_still_plays_after_a_visit_to_the_guidance(
     assert not player.frame.isNull() and player.position >= player.duration - 250
     press(qtbot, window, Qt.Key.Key_Home)
     press(qtbot, window, Qt.Key.Key_Space)  # and it plays again, from the start
-    qtbot.waitUntil(lambda: player.state is PlayerState.PLAYING and 0 < player.position < 3000,
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: player.state is PlayerState.PLAYING and 0 < player.position < 3000, timeout=10000
+    )
     assert "unavailable" not in caplog.text
 
 
@@ -157,7 +161,8 @@ def test_a_clip_that_cannot_be_decoded_is_logged(qtbot, tmp_path, caplog) -> Non
 
 
 def test_escape_on_a_guidance_slide_read_mid_case_returns_to_the_case_as_left(
-        qtbot, app_window, dialogs) -> None:
+    qtbot, app_window, dialogs
+) -> None:
     window = app_window
     lesson = open_first_case(qtbot, window)
     screen = lesson.case_screen

@@ -75,16 +75,19 @@ def test_not_watched_means_under_half_of_an_available_clip() -> None:
     assert answered_unwatched(0.5, False) is False
     assert answered_unwatched(0.0, True) is False  # a broken clip is not "not watched"
     assert answered_unwatched(None, None) is None  # imported history: unknown
-    codes = not_watched_codes(np.array([0.1, 0.9, np.nan, 0.0, 0.0]),
-                              np.array([False, False, False, True, False]),
-                              np.array([False, False, False, False, True]))
+    codes = not_watched_codes(
+        np.array([0.1, 0.9, np.nan, 0.0, 0.0]),
+        np.array([False, False, False, True, False]),
+        np.array([False, False, False, False, True]),
+    )
     # A skip (at the warning card) is no answer given without watching.
     assert codes.tolist() == [NOT_WATCHED, WATCHED, UNKNOWN, WATCHED, WATCHED]
 
 
 # --- the player measures positions seen ---------------------------------------------------------
 def test_playing_to_the_end_at_double_speed_shows_the_whole_clip(
-        qtbot: Any, player: VideoPlayer) -> None:
+    qtbot: Any, player: VideoPlayer
+) -> None:
     player.set_rate(2.0)
     player.load(MP4)
     wait_state(qtbot, player, PlayerState.ENDED, timeout=5000)
@@ -93,7 +96,8 @@ def test_playing_to_the_end_at_double_speed_shows_the_whole_clip(
 
 
 def test_stopping_after_a_second_shows_a_third_of_a_three_second_clip(
-        qtbot: Any, player: VideoPlayer) -> None:
+    qtbot: Any, player: VideoPlayer
+) -> None:
     player.load(MP4)
     wait_state(qtbot, player, PlayerState.PLAYING)
     qtbot.waitUntil(lambda: player.position >= 1000, timeout=3000)
@@ -103,7 +107,8 @@ def test_stopping_after_a_second_shows_a_third_of_a_three_second_clip(
 
 
 def test_seeking_past_the_middle_leaves_the_skipped_span_unseen(
-        qtbot: Any, player: VideoPlayer) -> None:
+    qtbot: Any, player: VideoPlayer
+) -> None:
     player.load(WEBM)
     wait_state(qtbot, player, PlayerState.PLAYING)
     player.seek(2000)

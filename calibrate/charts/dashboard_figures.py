@@ -63,27 +63,27 @@ DENSE_WEEKS = 20  # past this many weeks the trend's per-week Ns stand upright
 
 CAPTIONS = {
     "reviewer_accuracy": "Each dot is one reviewer's share of answers matching the golden "
-                         "answer, with its 95 % interval; orange dots are below the target line.",
+    "answer, with its 95 % interval; orange dots are below the target line.",
     "agreement": "How much reviewers agree beyond chance, per pack and per guidance clause "
-                 "(1 = always agree, 0 = no better than chance); bars are 95 % intervals, an "
-                 "arrowhead where one runs past the coefficient's range. Groups with fewer "
-                 "than 5 cases rated by two or more reviewers show no coefficient.",
+    "(1 = always agree, 0 = no better than chance); bars are 95 % intervals, an "
+    "arrowhead where one runs past the coefficient's range. Groups with fewer "
+    "than 5 cases rated by two or more reviewers show no coefficient.",
     "confusion": "What reviewers chose (columns) for each golden answer (rows); the diagonal is "
-                 "correct, cells right of it are over-enforcement, left of it under.",
+    "correct, cells right of it are over-enforcement, left of it under.",
     "enforcement": "Share of answers more restrictive (over) or less restrictive (under) than "
-                   "golden, and the net lean with its 95 % interval; an interval clear of zero "
-                   "is a real lean.",
+    "golden, and the net lean with its 95 % interval; an interval clear of zero "
+    "is a real lean.",
     "team_pack": "Net lean of each team on each pack: the share of its answers more "
-                 "restrictive than golden minus the share less restrictive, with its 95 % "
-                 "interval and answer count; bold where the interval is clear of zero, a real "
-                 "lean that the team's overall figure can hide.",
+    "restrictive than golden minus the share less restrictive, with its 95 % "
+    "interval and answer count; bold where the interval is clear of zero, a real "
+    "lean that the team's overall figure can hide.",
     "trend": "Weekly accuracy (with 95 % band) and agreement (Fleiss' κ) per team, weeks "
-             "starting Monday (UTC); under κ its N, the cases rated by two or more reviewers "
-             "that week — with fewer than 5, no κ is drawn and N is grey.",
+    "starting Monday (UTC); under κ its N, the cases rated by two or more reviewers "
+    "that week — with fewer than 5, no κ is drawn and N is grey.",
     "attempts": "Accuracy on first attempts compared with retakes, reviews and live sessions, "
-                "per team, with 95 % intervals.",
+    "per team, with 95 % intervals.",
     "calibration": "Stated confidence against how often reviewers were actually right; points on "
-                   "the diagonal are well calibrated, below it overconfident.",
+    "the diagonal are well calibrated, below it overconfident.",
 }
 
 
@@ -110,11 +110,17 @@ _SIZE: dict[str, Callable[[int], tuple[float, float]]] = {
 def natural_size(name: str, dashboard: Dashboard) -> tuple[float, float]:
     """The size (inches) chart `name` takes when drawn from `dashboard` with its defaults."""
     shown = {
-        "reviewer_accuracy": min(MAX_ROWS, sum(r.accuracy is not None
-                                               for r in dashboard.reviewers.reviewers)),
-        "agreement": min(MAX_ROWS, len(dashboard.agreement.by_pack)
-                         + sum(r.pack in {p.pack for p in dashboard.agreement.by_pack}
-                               for r in dashboard.agreement.by_clause)),
+        "reviewer_accuracy": min(
+            MAX_ROWS, sum(r.accuracy is not None for r in dashboard.reviewers.reviewers)
+        ),
+        "agreement": min(
+            MAX_ROWS,
+            len(dashboard.agreement.by_pack)
+            + sum(
+                r.pack in {p.pack for p in dashboard.agreement.by_pack}
+                for r in dashboard.agreement.by_clause
+            ),
+        ),
         "confusion": min(MAX_PACKS, len(dashboard.confusion.matrices)),
         "enforcement": len(dashboard.enforcement.by_team) + len(dashboard.enforcement.by_site),
         "team_pack": len({r.team for r in dashboard.enforcement.by_team_pack}),
@@ -128,8 +134,13 @@ def figure_caption(name: str) -> str:
     return CAPTIONS[name]
 
 
-def _new(width: float, height: float, dark: bool, target: FigureBase | None = None,
-         layout: str | None = "constrained") -> tuple[Any, str]:
+def _new(
+    width: float,
+    height: float,
+    dark: bool,
+    target: FigureBase | None = None,
+    layout: str | None = "constrained",
+) -> tuple[Any, str]:
     """A new Figure of this size, or `target` (a report page's SubFigure) to draw into."""
     figure = target if target is not None else Figure(figsize=(width, height), layout=layout)
     figure.patch.set_alpha(0)
@@ -190,8 +201,16 @@ def _empty(figure: Figure, text: str, message: str = "No answers in view") -> Fi
     return figure
 
 
-def _whiskers(axes: Axes, x: list[float], y: list[float], lo: list[float], hi: list[float],
-              colours: list[str], size: float = 5, hollow: list[bool] | None = None) -> None:
+def _whiskers(
+    axes: Axes,
+    x: list[float],
+    y: list[float],
+    lo: list[float],
+    hi: list[float],
+    colours: list[str],
+    size: float = 5,
+    hollow: list[bool] | None = None,
+) -> None:
     """Dots with horizontal interval bars (NaN bounds draw no bar; hollow dots optional).
 
     One artist for all bars and one per dot style: fast with many rows."""
@@ -201,14 +220,19 @@ def _whiskers(axes: Axes, x: list[float], y: list[float], lo: list[float], hi: l
     empty = np.asarray(hollow if hollow is not None else [False] * xs.size, dtype=bool)
     bar = ~np.isnan(los)
     if bar.any():
-        axes.hlines(ys[bar], los[bar], his[bar], colors=list(colour[bar]), linewidth=1.4,
-                    alpha=0.8)
+        axes.hlines(ys[bar], los[bar], his[bar], colors=list(colour[bar]), linewidth=1.4, alpha=0.8)
     for open_dot in (False, True):
         dot = ~np.isnan(xs) & (empty == open_dot)
         if dot.any():
-            axes.scatter(xs[dot], ys[dot], s=size**2, edgecolors=list(colour[dot]),
-                         facecolors="white" if open_dot else list(colour[dot]),
-                         linewidths=1.3, zorder=3)
+            axes.scatter(
+                xs[dot],
+                ys[dot],
+                s=size**2,
+                edgecolors=list(colour[dot]),
+                facecolors="white" if open_dot else list(colour[dot]),
+                linewidths=1.3,
+                zorder=3,
+            )
 
 
 def _nan(v: float | None) -> float:
@@ -220,9 +244,13 @@ def team_colours(teams: tuple[str, ...] | list[str]) -> dict[str, str]:
     return {t: SERIES[i % len(SERIES)] for i, t in enumerate(sorted(teams))}
 
 
-def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
-                             max_rows: int = MAX_ROWS,
-                             figure: FigureBase | None = None) -> Figure:
+def reviewer_accuracy_figure(
+    section: ReviewerAccuracy,
+    *,
+    dark: bool = False,
+    max_rows: int = MAX_ROWS,
+    figure: FigureBase | None = None,
+) -> Figure:
     """Accuracy per reviewer, lowest on top, with Wilson intervals and the target line;
     below target in orange, filled where the whole interval is below (the lowest `max_rows`
     when there are more)."""
@@ -230,24 +258,42 @@ def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
     shown = rows[:max_rows][::-1]  # y grows upwards: the lowest ends on top
     # Standalone, margins are worked out here once (fixed_layout); drawn into a report page,
     # the page's constrained layout places everything.
-    figure, text = _new(*_SIZE['reviewer_accuracy'](len(shown)), dark, figure,
-                        layout=None if shown else "constrained")
+    figure, text = _new(
+        *_SIZE["reviewer_accuracy"](len(shown)),
+        dark,
+        figure,
+        layout=None if shown else "constrained",
+    )
     more = f" (lowest {len(shown)} of {len(rows)})" if len(rows) > len(shown) else ""
     below = sum(r.below_target for r in rows)
-    title = _title(figure, f"Accuracy per reviewer{more}: {below} of {len(rows)} below target",
-                   text)
+    title = _title(
+        figure, f"Accuracy per reviewer{more}: {below} of {len(rows)} below target", text
+    )
     if not shown:
         return _empty(figure, text)
     axes = figure.add_subplot()
     _style(axes, text)
     y = list(range(len(shown)))
     colours = [BELOW if r.below_target else ABOVE for r in shown]
-    _whiskers(axes, [r.accuracy for r in shown], y, [r.ci[0] if r.ci else np.nan for r in shown],
-              [r.ci[1] if r.ci else np.nan for r in shown], colours, size=4.5,
-              hollow=[r.below_target and not r.clearly_below for r in shown])
+    _whiskers(
+        axes,
+        [r.accuracy for r in shown],
+        y,
+        [r.ci[0] if r.ci else np.nan for r in shown],
+        [r.ci[1] if r.ci else np.nan for r in shown],
+        colours,
+        size=4.5,
+        hollow=[r.below_target and not r.clearly_below for r in shown],
+    )
     axes.axvline(section.target, color=text, linestyle="--", linewidth=1)
-    axes.text(section.target, len(shown) - 0.3, f" target {section.target:.0%}", color=text,
-              fontsize=7, va="bottom")
+    axes.text(
+        section.target,
+        len(shown) - 0.3,
+        f" target {section.target:.0%}",
+        color=text,
+        fontsize=7,
+        va="bottom",
+    )
     labels = [f"{r.name} · {r.team} (n={r.n})" for r in shown]
     # Names in the text colour (8 pt vermillion on white is too faint to read); the dots
     # carry the below-target colour.
@@ -259,20 +305,36 @@ def reviewer_accuracy_figure(section: ReviewerAccuracy, *, dark: bool = False,
     axes.set_xlabel("answers matching golden (95 % Wilson interval)")
     axes.grid(axis="x", alpha=0.25)
     entries = ("clearly below target", "below, interval reaches it", "on target")
-    legend = axes.legend(handles=[
-        Line2D([], [], marker="o", color=BELOW, linestyle="", label=entries[0]),
-        Line2D([], [], marker="o", color=BELOW, markerfacecolor="white", linestyle="",
-               label=entries[1]),
-        Line2D([], [], marker="o", color=ABOVE, linestyle="", label=entries[2])],
-        loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, fontsize=7, frameon=False,
-        labelcolor=text, columnspacing=1.0, handletextpad=0.2, borderaxespad=0.2)
+    legend = axes.legend(
+        handles=[
+            Line2D([], [], marker="o", color=BELOW, linestyle="", label=entries[0]),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color=BELOW,
+                markerfacecolor="white",
+                linestyle="",
+                label=entries[1],
+            ),
+            Line2D([], [], marker="o", color=ABOVE, linestyle="", label=entries[2]),
+        ],
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncols=3,
+        fontsize=7,
+        frameon=False,
+        labelcolor=text,
+        columnspacing=1.0,
+        handletextpad=0.2,
+        borderaxespad=0.2,
+    )
     if isinstance(figure, Figure):
         fix_margins(figure, title, labels, legend_gap=0.2, legend=legend, entries=entries)
     return figure
 
 
-def _agreement_value(row: AgreementRow, metric: str
-                     ) -> tuple[float, float, float, bool, bool]:
+def _agreement_value(row: AgreementRow, metric: str) -> tuple[float, float, float, bool, bool]:
     """Value, interval cut to −1…1 (NaN: none) and whether each end was cut."""
     est = {"fleiss": row.fleiss, "alpha": row.alpha, "ac1": row.ac1}[metric]
     shown = estimate_interval(est)
@@ -281,21 +343,26 @@ def _agreement_value(row: AgreementRow, metric: str
     return _nan(est.value), shown.lo, shown.hi, shown.lo_cut, shown.hi_cut
 
 
-METRIC_LABELS = {"fleiss": "Fleiss' κ", "alpha": "Krippendorff's α (nominal)",
-                 "ac1": "Gwet's AC1"}
+METRIC_LABELS = {"fleiss": "Fleiss' κ", "alpha": "Krippendorff's α (nominal)", "ac1": "Gwet's AC1"}
 
 
-def agreement_figure(section: AgreementSection, *, dark: bool = False, metric: str = "fleiss",
-                     max_rows: int = MAX_ROWS,
-                     figure: FigureBase | None = None) -> Figure:
+def agreement_figure(
+    section: AgreementSection,
+    *,
+    dark: bool = False,
+    metric: str = "fleiss",
+    max_rows: int = MAX_ROWS,
+    figure: FigureBase | None = None,
+) -> Figure:
     """Agreement per pack (bold) and per golden clause under it, with 95 % intervals."""
     ordered: list[AgreementRow] = []
     for pack_row in section.by_pack:
         ordered.append(pack_row)
         ordered += [r for r in section.by_clause if r.pack == pack_row.pack]
     shown = ordered[:max_rows][::-1]
-    figure, text = _new(*_SIZE['agreement'](len(shown)), dark, figure,
-                        layout=None if shown else "constrained")  # see reviewer_accuracy
+    figure, text = _new(
+        *_SIZE["agreement"](len(shown)), dark, figure, layout=None if shown else "constrained"
+    )  # see reviewer_accuracy
     title = _title(figure, f"Agreement between reviewers — {METRIC_LABELS[metric]}", text)
     if not shown:
         return _empty(figure, text)
@@ -304,60 +371,116 @@ def agreement_figure(section: AgreementSection, *, dark: bool = False, metric: s
     values = [_agreement_value(r, metric) for r in shown]
     colours = [ABOVE if not r.clause else UNDER for r in shown]
     y = list(range(len(shown)))
-    _whiskers(axes, [v[0] for v in values], y, [v[1] for v in values], [v[2] for v in values],
-              colours)
+    _whiskers(
+        axes, [v[0] for v in values], y, [v[1] for v in values], [v[2] for v in values], colours
+    )
     # A cut end is an arrowhead at the edge of the range: the interval goes on past it.
     for side, at, marker in ((3, -1.0, "<"), (4, 1.0, ">")):
         cut = [i for i, v in enumerate(values) if v[side]]
         if cut:
-            axes.scatter([at] * len(cut), [y[i] for i in cut], marker=marker, s=30,
-                         color=[colours[i] for i in cut], zorder=3, clip_on=False)
-    labels = [f"{r.pack} ({r.n_cases} cases)" if not r.clause
-              else f"   clause {r.clause} ({r.n_cases} case{'s' if r.n_cases != 1 else ''})"
-              for r in shown]
-    row_labels(axes, y, labels, text,
-                weights=["normal" if r.clause else "bold" for r in shown])
+            axes.scatter(
+                [at] * len(cut),
+                [y[i] for i in cut],
+                marker=marker,
+                s=30,
+                color=[colours[i] for i in cut],
+                zorder=3,
+                clip_on=False,
+            )
+    labels = [
+        f"{r.pack} ({r.n_cases} cases)"
+        if not r.clause
+        else f"   clause {r.clause} ({r.n_cases} case{'s' if r.n_cases != 1 else ''})"
+        for r in shown
+    ]
+    row_labels(axes, y, labels, text, weights=["normal" if r.clause else "bold" for r in shown])
     for yi, v, row in zip(y, values, shown, strict=True):
         if np.isnan(v[0]):
             est = {"fleiss": row.fleiss, "alpha": row.alpha, "ac1": row.ac1}[metric]
             why = why_not_shown(est)
-            why = (f"{why} ({row.n_paired} rated by 2+ reviewers)" if why == TOO_FEW
-                   else "undefined (one answer category)")
+            why = (
+                f"{why} ({row.n_paired} rated by 2+ reviewers)"
+                if why == TOO_FEW
+                else "undefined (one answer category)"
+            )
             # Right of the zero line, which would strike the words through.
-            axes.annotate(why, (0, yi), xytext=(4, 0), textcoords="offset points",
-                          color=text, fontsize=7, va="center", alpha=0.8)
+            axes.annotate(
+                why,
+                (0, yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                color=text,
+                fontsize=7,
+                va="center",
+                alpha=0.8,
+            )
     axes.axvline(0, color=text, linewidth=0.8)
-    axes.set_xlim(-1.06 if min((v[1] for v in values if not np.isnan(v[1])), default=0) < -0.4
-                  else -0.4, 1.06)
-    axes.set_xlabel(f"{METRIC_LABELS[metric]}: 1 = full agreement, 0 = chance\nbars: 95 % "
-                    f"interval, {INTERVAL_METHODS[metric]}", fontsize=8)
+    axes.set_xlim(
+        -1.06 if min((v[1] for v in values if not np.isnan(v[1])), default=0) < -0.4 else -0.4, 1.06
+    )
+    axes.set_xlabel(
+        f"{METRIC_LABELS[metric]}: 1 = full agreement, 0 = chance\nbars: 95 % "
+        f"interval, {INTERVAL_METHODS[metric]}",
+        fontsize=8,
+    )
     axes.grid(axis="x", alpha=0.25)
-    handles = [Line2D([], [], marker="o", color=ABOVE, label="whole pack"),
-               Line2D([], [], marker="o", color=UNDER, label="cases under one golden clause")]
+    handles = [
+        Line2D([], [], marker="o", color=ABOVE, label="whole pack"),
+        Line2D([], [], marker="o", color=UNDER, label="cases under one golden clause"),
+    ]
     if any(v[3] or v[4] for v in values):
-        handles.append(Line2D([], [], marker=">", color=text, linestyle="",
-                              label="interval cut at the range's end (−1 or 1)"))
-    axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                ncols=len(handles), fontsize=7, frameon=False, labelcolor=text)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=">",
+                color=text,
+                linestyle="",
+                label="interval cut at the range's end (−1 or 1)",
+            )
+        )
+    axes.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=len(handles),
+        fontsize=7,
+        frameon=False,
+        labelcolor=text,
+    )
     if isinstance(figure, Figure):
-        fix_margins(figure, title, [s for s, r in zip(labels, shown, strict=True) if r.clause],
-                     [s for s, r in zip(labels, shown, strict=True) if not r.clause],
-                     legend_gap=0.5, xlabel_lines=2, xlabel_size=8)  # the default borderaxespad
+        fix_margins(
+            figure,
+            title,
+            [s for s, r in zip(labels, shown, strict=True) if r.clause],
+            [s for s, r in zip(labels, shown, strict=True) if not r.clause],
+            legend_gap=0.5,
+            xlabel_lines=2,
+            xlabel_size=8,
+        )  # the default borderaxespad
     return figure
 
 
-def confusion_figure(section: ConfusionSection, *, dark: bool = False,
-                     pack: str | None = None, max_packs: int = MAX_PACKS,
-                     figure: FigureBase | None = None) -> Figure:
+def confusion_figure(
+    section: ConfusionSection,
+    *,
+    dark: bool = False,
+    pack: str | None = None,
+    max_packs: int = MAX_PACKS,
+    figure: FigureBase | None = None,
+) -> Figure:
     """Golden × chosen heatmap per pack (shade = share of the golden row), counts written in;
     three packs a row, the `max_packs` with most answers when there are more."""
     matrices = [m for m in section.matrices if pack is None or m.pack == pack]
     if len(matrices) > max_packs:
         matrices = sorted(matrices, key=lambda m: -int(m.counts.sum()))[:max_packs]
     columns, grid_rows = _grid(len(matrices))
-    figure, text = _new(*_SIZE['confusion'](len(matrices)), dark, figure)
-    more = f" ({len(matrices)} of {len(section.matrices)} packs)" if len(
-        section.matrices) > len(matrices) and pack is None else ""
+    figure, text = _new(*_SIZE["confusion"](len(matrices)), dark, figure)
+    more = (
+        f" ({len(matrices)} of {len(section.matrices)} packs)"
+        if len(section.matrices) > len(matrices) and pack is None
+        else ""
+    )
     _title(figure, f"What reviewers chose, by golden answer{more}", text)
     if not matrices:
         return _empty(figure, text)
@@ -373,13 +496,21 @@ def confusion_figure(section: ConfusionSection, *, dark: bool = False,
         first_column = i % columns == 0
         _slant_names(axes, names)
         heatmaps.append((axes, names))
-        axes.set_yticks(range(len(names)), labels=names if first_column else [""] * len(names),
-                        fontsize=7)
+        axes.set_yticks(
+            range(len(names)), labels=names if first_column else [""] * len(names), fontsize=7
+        )
         for (r, c), n in np.ndenumerate(m.counts):
             if n:
-                axes.text(c, r, str(n), ha="center", va="center", fontsize=7,
-                          color="white" if share[r, c] > 0.55 else "black",
-                          fontweight="bold" if r == c else "normal")
+                axes.text(
+                    c,
+                    r,
+                    str(n),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if share[r, c] > 0.55 else "black",
+                    fontweight="bold" if r == c else "normal",
+                )
         axes.set_title(m.pack, fontsize=9)
         axes.set_xlabel("chosen", fontsize=8)
         if first_column:
@@ -396,20 +527,35 @@ def _two_lines(name: str) -> str:
     if not spaces:
         return name
     cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
-    return name[:cut] + "\n" + name[cut + 1:]
+    return name[:cut] + "\n" + name[cut + 1 :]
 
 
 def _slant_names(axes: Axes, names: list[str]) -> None:
     """Decision names under a heatmap slanted, each ending under its column."""
-    axes.set_xticks(range(len(names)), labels=names, fontsize=7, rotation=45, ha="right",
-                    va="top", rotation_mode="anchor")
+    axes.set_xticks(
+        range(len(names)),
+        labels=names,
+        fontsize=7,
+        rotation=45,
+        ha="right",
+        va="top",
+        rotation_mode="anchor",
+    )
 
 
 def _level_names(axes: Axes, names: list[str]) -> None:
     """Decision names under a heatmap level, on two lines each."""
-    axes.set_xticks(range(len(names)), labels=[_two_lines(n) for n in names], fontsize=7,
-                    rotation=0, ha="center", va="top", rotation_mode="default",
-                    multialignment="center", linespacing=1.0)
+    axes.set_xticks(
+        range(len(names)),
+        labels=[_two_lines(n) for n in names],
+        fontsize=7,
+        rotation=0,
+        ha="center",
+        va="top",
+        rotation_mode="default",
+        multialignment="center",
+        linespacing=1.0,
+    )
 
 
 class _NamesFitLayout(ConstrainedLayoutEngine):
@@ -437,8 +583,7 @@ class _NamesFitLayout(ConstrainedLayoutEngine):
             # and a gap fit in one column's width.
             widths = [text_width(_two_lines(n).split("\n"), 7) for n in names]
             column = axes.get_position().width * width / max(len(names), 1)
-            level = all((a + b) / 2 + 3 <= column
-                        for a, b in zip(widths, widths[1:], strict=False))
+            level = all((a + b) / 2 + 3 <= column for a, b in zip(widths, widths[1:], strict=False))
             if level != self.level[i]:
                 (_level_names if level else _slant_names)(axes, names)
                 self.level[i] = level
@@ -446,12 +591,13 @@ class _NamesFitLayout(ConstrainedLayoutEngine):
         return changed
 
 
-def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
-                       figure: FigureBase | None = None) -> Figure:
+def enforcement_figure(
+    section: EnforcementSection, *, dark: bool = False, figure: FigureBase | None = None
+) -> Figure:
     """Per team and site: under (left) and over (right) shares, and the net lean with its CI."""
     rows = list(section.by_team) + list(section.by_site)
     rows = rows[::-1]
-    figure, text = _new(*_SIZE['enforcement'](len(rows)), dark, figure)
+    figure, text = _new(*_SIZE["enforcement"](len(rows)), dark, figure)
     _title(figure, "Over- and under-enforcement by team and site", text)
     if not rows:
         return _empty(figure, text)
@@ -470,13 +616,30 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
     _round_percent_axis(bars.xaxis, "abs")
     bars.set_xlabel("share of scored answers: ← under | over →")
     bars.set_yticks(y, labels=[f"{r.group} ({r.level}, n={r.n})" for r in rows], fontsize=8)
-    bars.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=7,
-                frameon=False, labelcolor=text)
-    colours = [BELOW if (r.net_ci and r.net_ci[0] > 0) else UNDER
-               if (r.net_ci and r.net_ci[1] < 0) else palette.OTHER for r in rows]
-    _whiskers(net, [_nan(r.net) for r in rows], list(y),
-              [r.net_ci[0] if r.net_ci else np.nan for r in rows],
-              [r.net_ci[1] if r.net_ci else np.nan for r in rows], colours)
+    bars.legend(
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=2,
+        fontsize=7,
+        frameon=False,
+        labelcolor=text,
+    )
+    colours = [
+        BELOW
+        if (r.net_ci and r.net_ci[0] > 0)
+        else UNDER
+        if (r.net_ci and r.net_ci[1] < 0)
+        else palette.OTHER
+        for r in rows
+    ]
+    _whiskers(
+        net,
+        [_nan(r.net) for r in rows],
+        list(y),
+        [r.net_ci[0] if r.net_ci else np.nan for r in rows],
+        [r.net_ci[1] if r.net_ci else np.nan for r in rows],
+        colours,
+    )
     net.axvline(0, color=text, linewidth=0.8)
     _round_percent_axis(net.xaxis, "+")
     net.set_xlabel("net lean, over − under (95 % CI)")
@@ -489,9 +652,13 @@ def enforcement_figure(section: EnforcementSection, *, dark: bool = False,
     return figure
 
 
-def team_pack_figure(section: EnforcementSection, *, dark: bool = False,
-                     figure: FigureBase | None = None,
-                     pack_titles: Mapping[str, str] | None = None) -> Figure:
+def team_pack_figure(
+    section: EnforcementSection,
+    *,
+    dark: bool = False,
+    figure: FigureBase | None = None,
+    pack_titles: Mapping[str, str] | None = None,
+) -> Figure:
     """Net lean of each team (rows) on each pack (columns, by title where pack_titles has
     it, as the dashboard's Pack filter): shade from under (blue) to over (vermillion), the
     lean and its 95 % interval written in, bold where the interval is clear of zero; blank
@@ -509,30 +676,51 @@ def team_pack_figure(section: EnforcementSection, *, dark: bool = False,
         net[teams.index(r.team), packs.index(r.pack)] = _nan(r.net)
     reach = max(float(np.nanmax(np.abs(net))), 0.05)
     axes = figure.add_subplot()
-    image = axes.imshow(np.ma.masked_invalid(net), cmap=LEAN_COLOURS, vmin=-reach, vmax=reach,
-                        aspect="auto")
+    image = axes.imshow(
+        np.ma.masked_invalid(net), cmap=LEAN_COLOURS, vmin=-reach, vmax=reach, aspect="auto"
+    )
     for r in rows:
         i, j = teams.index(r.team), packs.index(r.pack)
         clear = r.net_ci is not None and (r.net_ci[0] > 0 or r.net_ci[1] < 0)
         ink = "white" if abs(net[i, j]) > 0.6 * reach else palette.TEXT_LIGHT
-        axes.annotate(_signed_pct(r.net), (j, i), xytext=(0, 4.5), textcoords="offset points",
-                      ha="center", va="center", fontsize=8, color=ink,
-                      fontweight="bold" if clear else "normal")
-        ci = "" if r.net_ci is None else (f"{_signed_pct(r.net_ci[0])} to "
-                                          f"{_signed_pct(r.net_ci[1])} · ")
-        axes.annotate(f"{ci}n={r.n:,}", (j, i), xytext=(0, -5.5), textcoords="offset points",
-                      ha="center", va="center", fontsize=6.5, color=ink)
-    axes.set_xticks(range(len(packs)), fontsize=8,
-                    labels=[_two_lines(t) if len(t) > 16 else t
-                            for t in (titles.get(p, p) for p in packs)])
+        axes.annotate(
+            _signed_pct(r.net),
+            (j, i),
+            xytext=(0, 4.5),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color=ink,
+            fontweight="bold" if clear else "normal",
+        )
+        ci = (
+            ""
+            if r.net_ci is None
+            else (f"{_signed_pct(r.net_ci[0])} to {_signed_pct(r.net_ci[1])} · ")
+        )
+        axes.annotate(
+            f"{ci}n={r.n:,}",
+            (j, i),
+            xytext=(0, -5.5),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color=ink,
+        )
+    axes.set_xticks(
+        range(len(packs)),
+        fontsize=8,
+        labels=[_two_lines(t) if len(t) > 16 else t for t in (titles.get(p, p) for p in packs)],
+    )
     axes.xaxis.tick_top()
     axes.set_yticks(range(len(teams)), labels=teams, fontsize=8)
     axes.tick_params(length=0)
     for side in axes.spines.values():
         side.set_visible(False)
     bar = figure.colorbar(image, ax=axes, shrink=0.8, pad=0.02)
-    bar.set_label("net lean, over − under", fontsize=7,
-                  color=text)
+    bar.set_label("net lean, over − under", fontsize=7, color=text)
     _round_percent_axis(bar.ax.yaxis, "+")
     bar.ax.tick_params(colors=text, labelsize=7)
     bar.outline.set_visible(False)
@@ -547,37 +735,56 @@ def _signed_pct(x: float | None) -> str:
     return "0%" if abs(x) < 0.0005 else f"{x:+.0%}".replace("-", "\N{MINUS SIGN}")
 
 
-def trend_figure(section: TrendSection, *, dark: bool = False,
-                 target: float | None = None, max_teams: int = 6,
-                 figure: FigureBase | None = None) -> Figure:
+def trend_figure(
+    section: TrendSection,
+    *,
+    dark: bool = False,
+    target: float | None = None,
+    max_teams: int = 6,
+    figure: FigureBase | None = None,
+) -> Figure:
     """Weekly accuracy (95 % band) and Fleiss' κ per team (the `max_teams` with most answers);
     everyone together in black."""
-    figure, text = _new(*_SIZE['trend'](0), dark, figure)
+    figure, text = _new(*_SIZE["trend"](0), dark, figure)
     answers = {t: sum(p.n for p in section.points if p.team == t) for t in section.teams}
     teams = sorted(sorted(section.teams, key=lambda t: -answers[t])[:max_teams])
-    more = f" ({len(teams)} largest of {len(section.teams)} teams)" if len(
-        teams) < len(section.teams) else ""
+    more = (
+        f" ({len(teams)} largest of {len(section.teams)} teams)"
+        if len(teams) < len(section.teams)
+        else ""
+    )
     _title(figure, f"Week by week{more}", text)
     if not section.points:
         return _empty(figure, text)
     # Accuracy is the line a lead reads first: it gets the taller panel. Under κ, its N per
     # week and team, one row each (as a "number at risk" table under a survival curve).
     row = 0.3 if len(section.weeks) > DENSE_WEEKS else 0.2  # upright Ns need taller rows
-    acc, kap, sizes = figure.subplots(3, 1, sharex=True,
-                                      height_ratios=(3, 2, 0.25 + row * (len(teams) + 1)))
+    acc, kap, sizes = figure.subplots(
+        3, 1, sharex=True, height_ratios=(3, 2, 0.25 + row * (len(teams) + 1))
+    )
     colours = team_colours(teams)
     for team in [*teams, ""]:
         points = [p for p in section.points if p.team == team]
         weeks = [np.datetime64(p.week) for p in points]
         colour = colours.get(team, text)
-        style = {"color": colour, "linewidth": 2.2 if not team else 1.6,
-                 "linestyle": "--" if not team else "-", "marker": "o", "markersize": 3.5,
-                 "label": team or "all teams"}
+        style = {
+            "color": colour,
+            "linewidth": 2.2 if not team else 1.6,
+            "linestyle": "--" if not team else "-",
+            "marker": "o",
+            "markersize": 3.5,
+            "label": team or "all teams",
+        }
         acc.plot(weeks, [_nan(p.accuracy) for p in points], **style)
         if team:
-            acc.fill_between(weeks, [p.ci[0] if p.ci else np.nan for p in points],
-                             [p.ci[1] if p.ci else np.nan for p in points], color=colour,
-                             alpha=0.08, linewidth=0)
+            acc.fill_between(
+                weeks,
+                [p.ci[0] if p.ci else np.nan for p in points],
+                [p.ci[1] if p.ci else np.nan for p in points],
+                color=colour,
+                alpha=0.08,
+                linewidth=0,
+            )
         kap.plot(weeks, [_nan(p.kappa) for p in points], **style)
     _kappa_sizes(sizes, section, [*teams, ""], colours, text)
     if target is not None:  # named in the legend: a label on the line sits on the data
@@ -586,12 +793,19 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
     acc.set_ylabel("accuracy")
     kap.set_ylabel("Fleiss' κ")
     sizes.set_xlabel("week starting (Monday, UTC)")
-    sizes.xaxis.set_major_formatter(lambda v, _: str(np.datetime64(int(v), "D").item()
-                                                     .strftime("%d %b")))
+    sizes.xaxis.set_major_formatter(
+        lambda v, _: str(np.datetime64(int(v), "D").item().strftime("%d %b"))
+    )
     every = -(-len(section.weeks) // 10)  # at most ten labelled weeks
     sizes.set_xticks([np.datetime64(w) for w in section.weeks[::every]])
-    acc.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=5, fontsize=7,
-               frameon=False, labelcolor=text)
+    acc.legend(
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=5,
+        fontsize=7,
+        frameon=False,
+        labelcolor=text,
+    )
     for axes in (acc, kap):
         axes.grid(alpha=0.25)
         _style(axes, text)
@@ -601,8 +815,9 @@ def trend_figure(section: TrendSection, *, dark: bool = False,
     return figure
 
 
-def _kappa_sizes(axes: Axes, section: TrendSection, teams: list[str],
-                 colours: dict[str, str], text: str) -> None:
+def _kappa_sizes(
+    axes: Axes, section: TrendSection, teams: list[str], colours: dict[str, str], text: str
+) -> None:
     """κ's N — cases rated by two or more reviewers — per week, a row per team ("" last:
     everyone); grey where it is under the minimum, and κ has no point that week. Past
     DENSE_WEEKS weeks the numbers stand upright, so that each fits its week's width.
@@ -615,30 +830,44 @@ def _kappa_sizes(axes: Axes, section: TrendSection, teams: list[str],
     for row, team in enumerate(teams):
         for p in section.points:
             if p.team == team:
-                paths.append(_centred_number(str(p.kappa_cases), size, dense,
-                                             bold=p.kappa is not None))
+                paths.append(
+                    _centred_number(str(p.kappa_cases), size, dense, bold=p.kappa is not None)
+                )
                 offsets.append((mdates.date2num(p.week), len(teams) - 1 - row))
                 fills.append(colours.get(team, text) if p.kappa is not None else palette.OTHER)
     if paths:
         # Outlines in points, placed at (week, row) in data: points scale with the dpi.
         points = Affine2D().scale(1 / 72) + axes.get_figure().dpi_scale_trans
-        axes.add_collection(PathCollection(
-            paths, offsets=offsets, offset_transform=axes.transData, transform=points,
-            facecolors=fills, edgecolors="none"), autolim=False)
+        axes.add_collection(
+            PathCollection(
+                paths,
+                offsets=offsets,
+                offset_transform=axes.transData,
+                transform=points,
+                facecolors=fills,
+                edgecolors="none",
+            ),
+            autolim=False,
+        )
     axes.set_ylim(-0.6, len(teams) - 0.4)
-    axes.set_yticks(range(len(teams)), labels=[t or "all teams" for t in teams][::-1],
-                    fontsize=6.5)
+    axes.set_yticks(range(len(teams)), labels=[t or "all teams" for t in teams][::-1], fontsize=6.5)
     for label, team in zip(axes.get_yticklabels(), teams[::-1], strict=True):
         label.set_color(colours.get(team, text))
-    axes.set_title(f"κ's N: cases rated by 2+ reviewers (grey: under {MIN_PAIRED_CASES}, no κ)",
-                   fontsize=7, color=text, loc="left", pad=2)
+    axes.set_title(
+        f"κ's N: cases rated by 2+ reviewers (grey: under {MIN_PAIRED_CASES}, no κ)",
+        fontsize=7,
+        color=text,
+        loc="left",
+        pad=2,
+    )
 
 
 @functools.lru_cache(maxsize=512)
 def _centred_number(digits: str, size: float, upright: bool, bold: bool) -> Path:
     """`digits` as a glyph outline in points, centred on (0, 0), turned upright if asked."""
-    outline = TextPath((0, 0), digits, size=size,
-                       prop=FontProperties(weight="bold" if bold else "normal"))
+    outline = TextPath(
+        (0, 0), digits, size=size, prop=FontProperties(weight="bold" if bold else "normal")
+    )
     box = outline.get_extents()
     move = Affine2D().translate(-(box.x0 + box.x1) / 2, -(box.y0 + box.y1) / 2)
     if upright:
@@ -646,13 +875,14 @@ def _centred_number(digits: str, size: float, upright: bool, bold: bool) -> Path
     return move.transform_path(outline)
 
 
-def attempts_figure(section: TrendSection, *, dark: bool = False,
-                    figure: FigureBase | None = None) -> Figure:
+def attempts_figure(
+    section: TrendSection, *, dark: bool = False, figure: FigureBase | None = None
+) -> Figure:
     """Accuracy per team by session kind: first attempt vs retake (and review, live)."""
     rows = list(section.attempts)
     teams = sorted({a.team for a in rows})
     kinds = [k for k in KIND_LABELS if any(a.kind == k for a in rows)]
-    figure, text = _new(*_SIZE['attempts'](len(teams)), dark, figure)
+    figure, text = _new(*_SIZE["attempts"](len(teams)), dark, figure)
     _title(figure, "First attempt vs retake", text)
     if not rows:
         return _empty(figure, text)
@@ -661,32 +891,54 @@ def attempts_figure(section: TrendSection, *, dark: bool = False,
     for j, kind in enumerate(kinds):
         mine = [a for a in rows if a.kind == kind]
         y = [len(teams) - 1 - teams.index(a.team) + 0.35 - step * (j + 0.5) for a in mine]
-        _whiskers(axes, [_nan(a.accuracy) for a in mine], y,
-                  [a.ci[0] if a.ci else np.nan for a in mine],
-                  [a.ci[1] if a.ci else np.nan for a in mine], [SERIES[j]] * len(mine))
+        _whiskers(
+            axes,
+            [_nan(a.accuracy) for a in mine],
+            y,
+            [a.ci[0] if a.ci else np.nan for a in mine],
+            [a.ci[1] if a.ci else np.nan for a in mine],
+            [SERIES[j]] * len(mine),
+        )
     # Answer counts under each team's name, in legend order: beside the dots they collide
     # once the chart is squeezed into a dashboard tab. Past six teams, the table has them.
     counts = {(a.team, a.kind): a.n for a in rows}
-    labels = [team if len(teams) > 6 else team + "\nn = " + " · ".join(
-        str(counts.get((team, k), "–")) for k in kinds) for team in teams]
+    labels = [
+        team
+        if len(teams) > 6
+        else team + "\nn = " + " · ".join(str(counts.get((team, k), "–")) for k in kinds)
+        for team in teams
+    ]
     axes.set_yticks(range(len(teams)), labels=labels[::-1], fontsize=8)
     axes.set_xlim(None, 1.0)
     _percent_axis(axes.xaxis)
     axes.set_xlabel("accuracy (95 % Wilson interval)")
     axes.grid(axis="x", alpha=0.25)
-    axes.legend(handles=[Line2D([], [], marker="o", color=SERIES[j], label=KIND_LABELS[k])
-                         for j, k in enumerate(kinds)],
-                loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, fontsize=7,
-                frameon=False, labelcolor=text)
+    axes.legend(
+        handles=[
+            Line2D([], [], marker="o", color=SERIES[j], label=KIND_LABELS[k])
+            for j, k in enumerate(kinds)
+        ],
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=4,
+        fontsize=7,
+        frameon=False,
+        labelcolor=text,
+    )
     _style(axes, text)
     return figure
 
 
-def calibration_figure(section: CalibrationSection, *, dark: bool = False,
-                       max_teams: int = 6, figure: FigureBase | None = None) -> Figure:
+def calibration_figure(
+    section: CalibrationSection,
+    *,
+    dark: bool = False,
+    max_teams: int = 6,
+    figure: FigureBase | None = None,
+) -> Figure:
     """Reliability curve per team (the `max_teams` with most answers; everyone dashed when
     there are more) with the diagonal of perfect calibration."""
-    figure, text = _new(*_SIZE['calibration'](0), dark, figure)
+    figure, text = _new(*_SIZE["calibration"](0), dark, figure)
     teams = [t for t in section.teams if t.team]
     rows = sorted(sorted(teams, key=lambda t: -t.n)[:max_teams], key=lambda t: t.team)
     more = f" ({len(rows)} largest of {len(teams)} teams)" if len(rows) < len(teams) else ""
@@ -696,8 +948,9 @@ def calibration_figure(section: CalibrationSection, *, dark: bool = False,
     if not section.teams:
         return _empty(figure, text, "No answers with a stated confidence")
     axes = figure.add_subplot()
-    axes.plot([0, 1], [0, 1], color=text, linestyle="--", linewidth=0.9,
-              label="perfectly calibrated")
+    axes.plot(
+        [0, 1], [0, 1], color=text, linestyle="--", linewidth=0.9, label="perfectly calibrated"
+    )
     colours = team_colours([t.team for t in rows])
     for row in rows or section.teams:
         x = np.array([_nan(v) for v in row.bin_confidence])
@@ -705,11 +958,17 @@ def calibration_figure(section: CalibrationSection, *, dark: bool = False,
         keep = ~np.isnan(x)
         sizes = np.array(row.bin_count)[keep]
         colour = colours.get(row.team, text)
-        axes.plot(x[keep], y[keep], color=colour, linewidth=1.5,
-                  linestyle="-" if row.team else "--",
-                  label=f"{row.team or 'all'} (Brier {row.brier:.3f}, n={row.n})")
-        axes.scatter(x[keep], y[keep], s=12 + 60 * sizes / max(sizes.max(), 1), color=colour,
-                     zorder=3)
+        axes.plot(
+            x[keep],
+            y[keep],
+            color=colour,
+            linewidth=1.5,
+            linestyle="-" if row.team else "--",
+            label=f"{row.team or 'all'} (Brier {row.brier:.3f}, n={row.n})",
+        )
+        axes.scatter(
+            x[keep], y[keep], s=12 + 60 * sizes / max(sizes.max(), 1), color=colour, zorder=3
+        )
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1.02)
     _percent_axis(axes.xaxis)
@@ -731,32 +990,37 @@ FigureFunction = Callable[..., Figure]
 # name packs).
 _Draw = Callable[[Dashboard, bool, FigureBase | None, Mapping[str, str] | None], Figure]
 _FIGURES: dict[str, _Draw] = {
-    "reviewer_accuracy": lambda d, dark, f, _: reviewer_accuracy_figure(d.reviewers, dark=dark,
-                                                                        figure=f),
+    "reviewer_accuracy": lambda d, dark, f, _: reviewer_accuracy_figure(
+        d.reviewers, dark=dark, figure=f
+    ),
     "agreement": lambda d, dark, f, _: agreement_figure(d.agreement, dark=dark, figure=f),
-    "enforcement": lambda d, dark, f, _: enforcement_figure(d.enforcement, dark=dark,
-                                                            figure=f),
-    "team_pack": lambda d, dark, f, titles: team_pack_figure(d.enforcement, dark=dark,
-                                                             figure=f, pack_titles=titles),
+    "enforcement": lambda d, dark, f, _: enforcement_figure(d.enforcement, dark=dark, figure=f),
+    "team_pack": lambda d, dark, f, titles: team_pack_figure(
+        d.enforcement, dark=dark, figure=f, pack_titles=titles
+    ),
     "confusion": lambda d, dark, f, _: confusion_figure(d.confusion, dark=dark, figure=f),
-    "trend": lambda d, dark, f, _: trend_figure(d.trend, dark=dark, target=d.headline.target,
-                                                figure=f),
+    "trend": lambda d, dark, f, _: trend_figure(
+        d.trend, dark=dark, target=d.headline.target, figure=f
+    ),
     "attempts": lambda d, dark, f, _: attempts_figure(d.trend, dark=dark, figure=f),
-    "calibration": lambda d, dark, f, _: calibration_figure(d.calibration, dark=dark,
-                                                            figure=f),
+    "calibration": lambda d, dark, f, _: calibration_figure(d.calibration, dark=dark, figure=f),
 }
 FIGURE_NAMES = tuple(_FIGURES)  # reading order
 
 
-def dashboard_figure(name: str, dashboard: Dashboard, *, dark: bool = False,
-                     figure: FigureBase | None = None,
-                     pack_titles: Mapping[str, str] | None = None) -> Figure:
+def dashboard_figure(
+    name: str,
+    dashboard: Dashboard,
+    *,
+    dark: bool = False,
+    figure: FigureBase | None = None,
+    pack_titles: Mapping[str, str] | None = None,
+) -> Figure:
     """One dashboard chart by name, on a new figure or drawn into `figure`, packs by their
     titles where given (KeyError for a name no chart has)."""
     return _FIGURES[name](dashboard, dark, figure, pack_titles)
 
 
-def dashboard_figures(dashboard: Dashboard, *, dark: bool = False
-                      ) -> list[tuple[str, Figure]]:
+def dashboard_figures(dashboard: Dashboard, *, dark: bool = False) -> list[tuple[str, Figure]]:
     """Every dashboard chart, in reading order, by name (for the report and benchmarks)."""
     return [(name, dashboard_figure(name, dashboard, dark=dark)) for name in FIGURE_NAMES]

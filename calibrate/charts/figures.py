@@ -10,9 +10,16 @@ from matplotlib.figure import Figure
 from calibrate.charts import palette
 
 
-def decision_split_figure(counts: Mapping[str, int], decisions: Sequence[tuple[str, str]],
-                          golden: str, chosen: str | None, *, dark: bool = False,
-                          width: float = 5.6, height: float = 2.6) -> Figure:
+def decision_split_figure(
+    counts: Mapping[str, int],
+    decisions: Sequence[tuple[str, str]],
+    golden: str,
+    chosen: str | None,
+    *,
+    dark: bool = False,
+    width: float = 5.6,
+    height: float = 2.6,
+) -> Figure:
     """How the room decided one case: a bar per decision (ladder order), golden highlighted.
 
     decisions: (id, label) pairs in the order to show; counts: answers per decision id.
@@ -36,14 +43,25 @@ def decision_split_figure(counts: Mapping[str, int], decisions: Sequence[tuple[s
             colours.append(palette.OTHER)
     positions = list(range(len(labels)))[::-1]  # first decision on top
     bars = axes.barh(positions, values, color=colours, height=0.65)
-    axes.set_yticks(positions, labels=[
-        f"{label}  ✓" if decision_id == golden else label
-        for (decision_id, _), label in zip(decisions, labels, strict=True)], color=text)
+    axes.set_yticks(
+        positions,
+        labels=[
+            f"{label}  ✓" if decision_id == golden else label
+            for (decision_id, _), label in zip(decisions, labels, strict=True)
+        ],
+        color=text,
+    )
     for bar, value in zip(bars, values, strict=True):
         share = f"{value}  ({value / total:.0%})" if total else "0"
-        axes.annotate(share, (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                      xytext=(4, 0), textcoords="offset points", va="center", color=text,
-                      fontsize=9)
+        axes.annotate(
+            share,
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            color=text,
+            fontsize=9,
+        )
     axes.set_xlim(0, max(values + [1]) * 1.3)
     axes.set_xlabel(f"answers (N = {total})", color=text)
     axes.tick_params(colors=text, labelsize=9)

@@ -49,7 +49,8 @@ def text_width(labels: Sequence[str], size: float, weight: str = "normal") -> fl
 def line_height(size: float, weight: str = "normal") -> float:
     """Height in points of one line of text at `size` (what matplotlib gives a text box)."""
     return text_to_path.get_text_width_height_descent(
-        "lp", FontProperties(size=size, weight=weight), ismath=False)[1]
+        "lp", FontProperties(size=size, weight=weight), ismath=False
+    )[1]
 
 
 class FixedMargins(LayoutEngine):
@@ -65,9 +66,17 @@ class FixedMargins(LayoutEngine):
     _adjust_compatible = True
     _colorbar_gridspec = False
 
-    def __init__(self, left: float, right: float, top: float, bottom: float, *,
-                 title: Text | None = None, legend: Legend | None = None,
-                 legend_width: float = 0.0):
+    def __init__(
+        self,
+        left: float,
+        right: float,
+        top: float,
+        bottom: float,
+        *,
+        title: Text | None = None,
+        legend: Legend | None = None,
+        legend_width: float = 0.0,
+    ):
         super().__init__()
         self.margins = (left, right, top, bottom)
         self.title, self.legend, self.legend_width = title, legend, legend_width
@@ -87,10 +96,18 @@ class FixedMargins(LayoutEngine):
             self.legend.set_bbox_to_anchor(((start / width - x0) / (x1 - x0), 1.0))
 
 
-def fix_margins(figure: Figure, title: Text, labels: Sequence[str], bold: Sequence[str] = (),
-                 *, legend_gap: float, legend: Legend | None = None,
-                 entries: Sequence[str] = (), xlabel_lines: int = 1,
-                 xlabel_size: float | None = None) -> None:
+def fix_margins(
+    figure: Figure,
+    title: Text,
+    labels: Sequence[str],
+    bold: Sequence[str] = (),
+    *,
+    legend_gap: float,
+    legend: Legend | None = None,
+    entries: Sequence[str] = (),
+    xlabel_lines: int = 1,
+    xlabel_size: float | None = None,
+) -> None:
     """FixedMargins for a chart with row labels (8 pt, `bold` ones bold), an x axis label
     (10 pt) under tick labels (8 pt), and above the axes the title and a one-row legend
     (7 pt, `legend_gap` ems above the axes) — the sizes _style and the charts use.
@@ -105,33 +122,74 @@ def fix_margins(figure: Figure, title: Text, labels: Sequence[str], bold: Sequen
     size = xlabel_size or FontProperties(size=rc["axes.labelsize"]).get_size_in_points()
     # Lines after the first are 1.2 font sizes apart (matplotlib's default linespacing).
     xlabel = line_height(size) + (xlabel_lines - 1) * 1.2 * size
-    bottom = (PAD + xlabel + rc["axes.labelpad"]
-              + line_height(8) + rc["xtick.major.size"] + rc["xtick.major.pad"] + 1)
+    bottom = (
+        PAD
+        + xlabel
+        + rc["axes.labelpad"]
+        + line_height(8)
+        + rc["xtick.major.size"]
+        + rc["xtick.major.pad"]
+        + 1
+    )
     em = 7  # the legend's font size: its paddings are in ems
     legend_height = line_height(em) + 2 * 0.4 * em
     top = PAD + line_height(11, "bold") + 2 * PAD + legend_gap * em + legend_height
     # Entries (hinted text as above), each after a handle (2 ems) and its 0.2 em pad, 1 em
     # between columns, 0.4 em border each side.
-    legend_width = (sum(text_width([e], em) for e in entries) * 1.02 + 1
-                    + len(entries) * (2.0 + 0.2) * em + (len(entries) - 1) * 1.0 * em
-                    + 2 * 0.4 * em)
-    figure.set_layout_engine(FixedMargins(left, PAD + 3, top, bottom, title=title,
-                                          legend=legend, legend_width=legend_width))
+    legend_width = (
+        sum(text_width([e], em) for e in entries) * 1.02
+        + 1
+        + len(entries) * (2.0 + 0.2) * em
+        + (len(entries) - 1) * 1.0 * em
+        + 2 * 0.4 * em
+    )
+    figure.set_layout_engine(
+        FixedMargins(
+            left, PAD + 3, top, bottom, title=title, legend=legend, legend_width=legend_width
+        )
+    )
 
 
-def row_labels(axes: Axes, y: Sequence[float], labels: Sequence[str], colour: str,
-                size: float = 8, weights: Sequence[str] | None = None) -> None:
+def row_labels(
+    axes: Axes,
+    y: Sequence[float],
+    labels: Sequence[str],
+    colour: str,
+    size: float = 8,
+    weights: Sequence[str] | None = None,
+) -> None:
     """Labels left of the axes, one per row at `y`, looking like y tick labels (8 pt, tick
     marks out of the left spine) without a Tick per row: a Text each and one Line2D for
     every mark (a Tick is five artists, made and styled one by one)."""
     rc = mpl.rcParams
     axes.set_yticks([])
     row = axes.get_yaxis_transform()  # x: axes fraction, y: data
-    axes.plot(np.zeros(len(y)), y, transform=row, linestyle="", marker=TICKLEFT,
-              markersize=rc["ytick.major.size"], markeredgewidth=rc["ytick.major.width"],
-              color=colour, clip_on=False)
-    at = offset_copy(row, fig=axes.get_figure(), x=-(rc["ytick.major.size"]
-                                                      + rc["ytick.major.pad"]), units="points")
+    axes.plot(
+        np.zeros(len(y)),
+        y,
+        transform=row,
+        linestyle="",
+        marker=TICKLEFT,
+        markersize=rc["ytick.major.size"],
+        markeredgewidth=rc["ytick.major.width"],
+        color=colour,
+        clip_on=False,
+    )
+    at = offset_copy(
+        row,
+        fig=axes.get_figure(),
+        x=-(rc["ytick.major.size"] + rc["ytick.major.pad"]),
+        units="points",
+    )
     for yi, label, weight in zip(y, labels, weights or ["normal"] * len(y), strict=True):
-        axes.text(0, yi, label, transform=at, ha="right", va="center_baseline",
-                  fontsize=size, color=colour, fontweight=weight)
+        axes.text(
+            0,
+            yi,
+            label,
+            transform=at,
+            ha="right",
+            va="center_baseline",
+            fontsize=size,
+            color=colour,
+            fontweight=weight,
+        )

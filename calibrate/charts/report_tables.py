@@ -23,8 +23,10 @@ WHOLE_ROWS = 60  # a list this long or shorter is printed whole (about a page)
 HEAD_ROWS = 20  # of a longer one, the report prints this many; its CSV holds the rest
 ROW_H = 0.0155  # one table row, in page heights
 HEADING = "#0072B2"  # the headings' blue (charts.ABOVE)
-HOW_TO_GET = ("the lead dashboard writes it with the same filters: Export tables (CSV)… or "
-              "the table's own Export CSV…")
+HOW_TO_GET = (
+    "the lead dashboard writes it with the same filters: Export tables (CSV)… or "
+    "the table's own Export CSV…"
+)
 
 
 def pct(x: float | None) -> str:
@@ -37,11 +39,20 @@ def cut(text: str, width: int) -> str:
 
 def header(figure: Figure, filters: str, demo: bool) -> None:
     """The line atop every page after the first: the filters, and DEMO DATA on a demo."""
-    figure.text(0.07, 0.985, f"Calibration report · {filters}", fontsize=7.5, va="top",
-                color=palette.OTHER)
+    figure.text(
+        0.07, 0.985, f"Calibration report · {filters}", fontsize=7.5, va="top", color=palette.OTHER
+    )
     if demo:
-        figure.text(0.93, 0.985, "DEMO DATA", fontsize=8, va="top", ha="right",
-                    color="#D55E00", fontweight="bold")
+        figure.text(
+            0.93,
+            0.985,
+            "DEMO DATA",
+            fontsize=8,
+            va="top",
+            ha="right",
+            color="#D55E00",
+            fontweight="bold",
+        )
 
 
 @dataclass(frozen=True)
@@ -71,8 +82,14 @@ class ListPages:
         self.pages.append(figure)
         self.y = 0.95
 
-    def table(self, title: str, columns: Sequence[str], rows: Sequence[Sequence[object]],
-              widths: Sequence[float], csv_name: str) -> Listed:
+    def table(
+        self,
+        title: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        widths: Sequence[float],
+        csv_name: str,
+    ) -> Listed:
         """Every row of `rows`, or past WHOLE_ROWS the first HEAD_ROWS and a line naming
         `csv_name`."""
         if self.y < 0.95 and self.y - 0.03 - 4 * ROW_H < 0.04:  # no room for a start
@@ -80,24 +97,35 @@ class ListPages:
         start = len(self.pages)
         printed = len(rows) if len(rows) <= WHOLE_ROWS else HEAD_ROWS
         shown = [[str(c) for c in r] for r in rows[:printed]] or [
-            ["none"] + [""] * (len(columns) - 1)]
+            ["none"] + [""] * (len(columns) - 1)
+        ]
         edges = [0.06]
         for w in widths:
             edges.append(edges[-1] + 0.88 * w / sum(widths))
         at = 0
         while at < len(shown):
             continued = " (continued)" if at else ""
-            self.pages[-1].text(0.06, self.y, title + continued, fontsize=11.5,
-                                fontweight="bold", color=HEADING, va="top")
+            self.pages[-1].text(
+                0.06,
+                self.y,
+                title + continued,
+                fontsize=11.5,
+                fontweight="bold",
+                color=HEADING,
+                va="top",
+            )
             self.y -= 0.03
             fits = max(1, int((self.y - 0.04) / ROW_H) - 1)  # the header takes a row
-            self._rows(list(columns), shown[at:at + fits], edges)
+            self._rows(list(columns), shown[at : at + fits], edges)
             at += fits
             if at < len(shown):
                 self._new_page()
         if printed < len(rows):
-            self.note(f"… and {len(rows) - printed:,} more: all {len(rows):,} are in "
-                      f"{csv_name} — {HOW_TO_GET}.", italic=True)
+            self.note(
+                f"… and {len(rows) - printed:,} more: all {len(rows):,} are in "
+                f"{csv_name} — {HOW_TO_GET}.",
+                italic=True,
+            )
         self.y -= 0.03
         return Listed(start, printed, len(rows))
 
@@ -105,30 +133,59 @@ class ListPages:
         figure = self.pages[-1]
         for i, cells in enumerate([columns, *rows]):
             if i == 0 or i % 2 == 0:
-                figure.patches.append(Rectangle(
-                    (0.06, self.y - ROW_H * 0.32), 0.88, ROW_H, transform=figure.transFigure,
-                    facecolor="#e3e8ef" if i == 0 else "#f3f5f8", edgecolor="none", zorder=0))
+                figure.patches.append(
+                    Rectangle(
+                        (0.06, self.y - ROW_H * 0.32),
+                        0.88,
+                        ROW_H,
+                        transform=figure.transFigure,
+                        facecolor="#e3e8ef" if i == 0 else "#f3f5f8",
+                        edgecolor="none",
+                        zorder=0,
+                    )
+                )
             for x, cell in zip(edges, cells, strict=False):
-                figure.text(x + 0.004, self.y, cell, fontsize=7, va="baseline",
-                            fontweight="bold" if i == 0 else "normal",
-                            color=palette.TEXT_LIGHT)
+                figure.text(
+                    x + 0.004,
+                    self.y,
+                    cell,
+                    fontsize=7,
+                    va="baseline",
+                    fontweight="bold" if i == 0 else "normal",
+                    color=palette.TEXT_LIGHT,
+                )
             self.y -= ROW_H
 
-    def note(self, text: str, *, italic: bool = False, size: float = 7,
-             colour: str = palette.TEXT_LIGHT, wrap: int = 140) -> None:
+    def note(
+        self,
+        text: str,
+        *,
+        italic: bool = False,
+        size: float = 7,
+        colour: str = palette.TEXT_LIGHT,
+        wrap: int = 140,
+    ) -> None:
         """A line (wrapped) under the last table."""
         import textwrap
 
         for part in textwrap.wrap(text, wrap):
             if self.y < 0.04:
                 self._new_page()
-            self.pages[-1].text(0.064, self.y, part, fontsize=size, va="baseline",
-                                style="italic" if italic else "normal", color=colour)
+            self.pages[-1].text(
+                0.064,
+                self.y,
+                part,
+                fontsize=size,
+                va="baseline",
+                style="italic" if italic else "normal",
+                color=colour,
+            )
             self.y -= ROW_H * size / 7
 
 
-def list_pages(d: Dashboard, filters: str, demo: bool, words: Labels | None = None
-               ) -> tuple[list[Figure], dict[str, Listed]]:
+def list_pages(
+    d: Dashboard, filters: str, demo: bool, words: Labels | None = None
+) -> tuple[list[Figure], dict[str, Listed]]:
     """The lists after the charts, whole: cases to review, critical errors, disputes,
     reviewers below target, completion per team and lesson, who has not taken or passed a
     lesson. Returns the pages and where each list went (by its CSV's table name)."""
@@ -138,50 +195,114 @@ def list_pages(d: Dashboard, filters: str, demo: bool, words: Labels | None = No
     where["items"] = flow.table(
         "Cases to review (split cases first, then most missed)",
         ("case", "golden", "n", "right", "strong majority", "split", "disputes"),
-        [(cut(f"{i.pack}/{i.case}", 48), cut(words.decision(i.pack, i.golden), 22), i.n,
-          pct(i.facility), f"{cut(words.decision(i.pack, i.strong_majority) or '-', 22)} "
-          f"{pct(i.strong_majority_share)}", "yes" if i.split else "", i.disputes)
-         for i in d.items.items],
-        (0.37, 0.165, 0.05, 0.06, 0.225, 0.05, 0.07), "items.csv")
-    flow.note("n: reviewers who answered (their first answer counts). right: share choosing "
-              "the golden answer. strong majority: the most common answer among strong "
-              "reviewers — the top third by accuracy on the other cases — and its share. "
-              "split: three or more strong reviewers and a majority under 60 %, the sign of "
-              "unclear guidance.", size=8, colour="#444444", wrap=120)
+        [
+            (
+                cut(f"{i.pack}/{i.case}", 48),
+                cut(words.decision(i.pack, i.golden), 22),
+                i.n,
+                pct(i.facility),
+                f"{cut(words.decision(i.pack, i.strong_majority) or '-', 22)} "
+                f"{pct(i.strong_majority_share)}",
+                "yes" if i.split else "",
+                i.disputes,
+            )
+            for i in d.items.items
+        ],
+        (0.37, 0.165, 0.05, 0.06, 0.225, 0.05, 0.07),
+        "items.csv",
+    )
+    flow.note(
+        "n: reviewers who answered (their first answer counts). right: share choosing "
+        "the golden answer. strong majority: the most common answer among strong "
+        "reviewers — the top third by accuracy on the other cases — and its share. "
+        "split: three or more strong reviewers and a majority under 60 %, the sign of "
+        "unclear guidance.",
+        size=8,
+        colour="#444444",
+        wrap=120,
+    )
     flow.y -= 0.02
     where["critical_errors"] = flow.table(
         f"Critical errors: {len(d.critical.missed):,} missed escalations",
         ("date (UTC)", "reviewer", "team", "site", "case", "chose"),
-        [(f"{e.answered_at:%Y-%m-%d %H:%M}", e.reviewer, e.team, e.site,
-          cut(f"{e.pack}/{e.case}", 40), words.decision(e.pack, e.chosen))
-         for e in d.critical.missed],
-        (0.14, 0.18, 0.14, 0.09, 0.33, 0.12), "critical_errors.csv")
+        [
+            (
+                f"{e.answered_at:%Y-%m-%d %H:%M}",
+                e.reviewer,
+                e.team,
+                e.site,
+                cut(f"{e.pack}/{e.case}", 40),
+                words.decision(e.pack, e.chosen),
+            )
+            for e in d.critical.missed
+        ],
+        (0.14, 0.18, 0.14, 0.09, 0.33, 0.12),
+        "critical_errors.csv",
+    )
     where["disputes"] = flow.table(
         f"Disputed golden answers: {len(d.disputes.disputes):,}",
         ("date", "case", "split", "chose", "note"),
-        [(dr.created_at[:10], cut(f"{dr.pack}/{dr.case}", 40),
-          {True: "yes", False: "no", None: "-"}[dr.split],
-          cut(words.decision(dr.pack, dr.chosen) or "-", 14), cut(dr.note, 58))
-         for dr in d.disputes.disputes],
-        (0.1, 0.36, 0.05, 0.1, 0.45), "disputes.csv")
+        [
+            (
+                dr.created_at[:10],
+                cut(f"{dr.pack}/{dr.case}", 40),
+                {True: "yes", False: "no", None: "-"}[dr.split],
+                cut(words.decision(dr.pack, dr.chosen) or "-", 14),
+                cut(dr.note, 58),
+            )
+            for dr in d.disputes.disputes
+        ],
+        (0.1, 0.36, 0.05, 0.1, 0.45),
+        "disputes.csv",
+    )
     below = [r for r in d.reviewers.reviewers if r.below_target]
     where["reviewers"] = flow.table(
         f"Below the {d.reviewers.target:.0%} target: {len(below):,} reviewers, lowest first",
         ("reviewer", "team", "site", "accuracy", "95 % interval", "n", "clearly below"),
-        [(cut(r.name, 34), r.team, r.site, pct(r.accuracy),
-          "" if r.ci is None else f"{r.ci[0]:.0%}–{r.ci[1]:.0%}", f"{r.n:,}",
-          "yes" if r.clearly_below else "") for r in below],
-        (0.27, 0.18, 0.12, 0.09, 0.14, 0.08, 0.12), "reviewers.csv")
+        [
+            (
+                cut(r.name, 34),
+                r.team,
+                r.site,
+                pct(r.accuracy),
+                "" if r.ci is None else f"{r.ci[0]:.0%}–{r.ci[1]:.0%}",
+                f"{r.n:,}",
+                "yes" if r.clearly_below else "",
+            )
+            for r in below
+        ],
+        (0.27, 0.18, 0.12, 0.09, 0.14, 0.08, 0.12),
+        "reviewers.csv",
+    )
     where["completion_summary"] = flow.table(
-        "Completion per team and lesson", ("team", "lesson", "taken", "passed", "roster"),
-        [(s.team or "(no team)", cut(f"{s.pack}/{s.lesson_title}", 60), s.taken, s.passed,
-          s.roster) for s in d.completion.summary],
-        (0.2, 0.56, 0.08, 0.08, 0.08), "completion.csv")
+        "Completion per team and lesson",
+        ("team", "lesson", "taken", "passed", "roster"),
+        [
+            (
+                s.team or "(no team)",
+                cut(f"{s.pack}/{s.lesson_title}", 60),
+                s.taken,
+                s.passed,
+                s.roster,
+            )
+            for s in d.completion.summary
+        ],
+        (0.2, 0.56, 0.08, 0.08, 0.08),
+        "completion.csv",
+    )
     where["completion"] = flow.table(
         f"Not taken or not passed: {len(d.completion.gaps):,}",
         ("team", "reviewer", "lesson", "status"),
-        [(g.team or "(no team)", g.name, cut(g.lesson_title or g.lesson, 44),
-          "not taken" if not g.taken else f"best {pct(g.best_score)}, not passed")
-         for g in d.completion.gaps],
-        (0.18, 0.24, 0.38, 0.2), "completion.csv")
+        [
+            (
+                g.team or "(no team)",
+                g.name,
+                cut(g.lesson_title or g.lesson, 44),
+                "not taken" if not g.taken else f"best {pct(g.best_score)}, not passed",
+            )
+            for g in d.completion.gaps
+        ],
+        (0.18, 0.24, 0.38, 0.2),
+        "completion.csv",
+    )
     return flow.pages, where

@@ -22,22 +22,36 @@ REQUIRED = ("case_id", "rater_id", "label")
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `agreement` subcommand."""
     parser = subparsers.add_parser(
-        "agreement", help="agreement and accuracy metrics from a ratings CSV",
+        "agreement",
+        help="agreement and accuracy metrics from a ratings CSV",
         description="Agreement between raters (percent agreement, Cohen/Fleiss kappa, "
-                    "Krippendorff's alpha, Gwet's AC1, Brennan-Prediger) with 95 % intervals, "
-                    "and accuracy against golden answers.")
-    parser.add_argument("ratings", metavar="RATINGS.csv",
-                        help="CSV with a header holding case_id,rater_id,label")
+        "Krippendorff's alpha, Gwet's AC1, Brennan-Prediger) with 95 % intervals, "
+        "and accuracy against golden answers.",
+    )
+    parser.add_argument(
+        "ratings", metavar="RATINGS.csv", help="CSV with a header holding case_id,rater_id,label"
+    )
     parser.add_argument("--gold", metavar="GOLD.csv", help="golden answers: case_id,gold")
-    parser.add_argument("--order", metavar="a,b,c",
-                        help="the categories, least to most restrictive (ranks them)")
-    parser.add_argument("--keep", choices=("first", "last"),
-                        help="which rating counts when a rater rated a case twice")
-    parser.add_argument("--bootstrap", metavar="N", type=resample_count, default=0,
-                        help="resamples for a bootstrap interval of Krippendorff's alpha")
-    parser.add_argument("--ignore-case", action="store_true",
-                        help="labels that differ only in case are one category (spelled as "
-                             "first met)")
+    parser.add_argument(
+        "--order", metavar="a,b,c", help="the categories, least to most restrictive (ranks them)"
+    )
+    parser.add_argument(
+        "--keep",
+        choices=("first", "last"),
+        help="which rating counts when a rater rated a case twice",
+    )
+    parser.add_argument(
+        "--bootstrap",
+        metavar="N",
+        type=resample_count,
+        default=0,
+        help="resamples for a bootstrap interval of Krippendorff's alpha",
+    )
+    parser.add_argument(
+        "--ignore-case",
+        action="store_true",
+        help="labels that differ only in case are one category (spelled as first met)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
     parser.__class__ = _Parser  # its own refusals answer --json too
@@ -55,8 +69,11 @@ class _Parser(CommandParser):
         if getattr(self, "_json", False):
             import json
 
-            _print(json.dumps({"error": {"message": message, "file": None, "row": None}},
-                              ensure_ascii=False))
+            _print(
+                json.dumps(
+                    {"error": {"message": message, "file": None, "row": None}}, ensure_ascii=False
+                )
+            )
         super().error(message)
 
 
@@ -76,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
     except MemoryError:
         return _refuse(args, InputError("out of memory", args.ratings))
     except Exception as error:  # the contract: never a traceback
-        return _refuse(args, InputError(f"unexpected error: {type(error).__name__}: "
-                                        f"{one_line(str(error))}", args.ratings))
+        return _refuse(
+            args,
+            InputError(
+                f"unexpected error: {type(error).__name__}: {one_line(str(error))}", args.ratings
+            ),
+        )
     for warning in result["warnings"]:
         print(f"calibrate agreement: warning: {warning}", file=sys.stderr)
     if args.json:
@@ -97,8 +118,12 @@ def _refuse(args: argparse.Namespace, error: InputError) -> int:
     if args.json:
         import json
 
-        _print(json.dumps({"error": {"message": error.message, "file": error.file,
-                                     "row": error.row}}, ensure_ascii=False))
+        _print(
+            json.dumps(
+                {"error": {"message": error.message, "file": error.file, "row": error.row}},
+                ensure_ascii=False,
+            )
+        )
     return 2
 
 
@@ -126,19 +151,19 @@ def _case_warnings(categories: tuple[object, ...]) -> list[str]:
     groups = [" and ".join(map(repr, g)) for g in seen.values() if len(g) > 1]
     if not groups:
         return []
-    return [f"labels that differ only in case count as different categories: "
-            f"{'; '.join(groups[:3])}{'; …' if len(groups) > 3 else ''} "
-            "(pass --ignore-case to count them as one)"]
+    return [
+        f"labels that differ only in case count as different categories: "
+        f"{'; '.join(groups[:3])}{'; …' if len(groups) > 3 else ''} "
+        "(pass --ignore-case to count them as one)"
+    ]
 
 
-def _gold_warnings(gold: str, ungraded_cases: int, unscored: int, unrated: list[str]
-                   ) -> list[str]:
+def _gold_warnings(gold: str, ungraded_cases: int, unscored: int, unrated: list[str]) -> list[str]:
     """Rated cases the golden file lacks, and golden answers for cases nobody rated."""
     out = []
     if ungraded_cases:
         has = _count(ungraded_cases, "rated case has", "rated cases have")
-        out.append(f"{gold}: {has} no golden answer: {_count(unscored, 'rating')} went "
-                   "unscored")
+        out.append(f"{gold}: {has} no golden answer: {_count(unscored, 'rating')} went unscored")
     if unrated:
         name = _count(len(unrated), "golden answer names", "golden answers name")
         out.append(f"{gold}: {name} a case no rating has (first: {unrated[0]!r})")
@@ -146,6 +171,7 @@ def _gold_warnings(gold: str, ungraded_cases: int, unscored: int, unrated: list[
 
 
 # -- the computation -------------------------------------------------------------------
+
 
 def _compute(args: argparse.Namespace) -> dict[str, Any]:
     from calibrate.commands.agreement_csv import columns, read_gold, read_header, read_ratings
@@ -173,8 +199,11 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
         header = read_header(path, REQUIRED)
         table = read_ratings(path, header, columns(path, header.names, REQUIRED), fresh)
     except RatingsInputError as error:
-        hint = " (pass --keep first or --keep last to choose one)" \
-            if isinstance(error, DuplicateRatingError) else ""
+        hint = (
+            " (pass --keep first or --keep last to choose one)"
+            if isinstance(error, DuplicateRatingError)
+            else ""
+        )
         raise InputError(error.message + hint, error.file or path, error.row) from None
     if table.n_ratings == 0:
         raise InputError("no ratings: the file has a header but no rated rows", path)
@@ -191,30 +220,41 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
         return label
 
     result: dict[str, Any] = {
-        "cases": table.n_cases, "raters": table.n_raters, "ratings": table.n_ratings,
+        "cases": table.n_cases,
+        "raters": table.n_raters,
+        "ratings": table.n_ratings,
         "categories": [as_json_label(c) for c in table.categories],
     }
     report = agreement.agreement_report(table, bootstrap=args.bootstrap)
     result.update({name: estimate.as_json() for name, estimate in report.items()})
-    result["ignored_rows"] = {"blank_label": table.blank_labels,
-                              "duplicate": table.duplicates_dropped}
+    result["ignored_rows"] = {
+        "blank_label": table.blank_labels,
+        "duplicate": table.duplicates_dropped,
+    }
     result["warnings"] = warnings
     if gold is None:
         return result
     by_rater = accuracy.accuracy_by_rater(table, gold)
-    warnings += _gold_warnings(args.gold, int((gold < 0).sum()),
-                               table.n_ratings - by_rater.total_n, unrated)
+    warnings += _gold_warnings(
+        args.gold, int((gold < 0).sum()), table.n_ratings - by_rater.total_n, unrated
+    )
     value, ci = by_rater.overall
     result["accuracy_overall"] = {
-        "value": value, "accuracy": value, "n": by_rater.total_n,
-        "correct": by_rater.total_correct, "ci95": list(ci) if ci else None,
+        "value": value,
+        "accuracy": value,
+        "n": by_rater.total_n,
+        "correct": by_rater.total_correct,
+        "ci95": list(ci) if ci else None,
         "method": "Wilson score interval, z = 1.959964, over all ratings with a golden answer",
         **({"note": "undefined: no rated case has a golden answer"} if value is None else {}),
     }
     result["accuracy_by_rater"] = {
-        rid: {"n": int(by_rater.n[i]), "correct": int(by_rater.correct[i]),
-              "accuracy": float(by_rater.accuracy[i]) if by_rater.n[i] else None,
-              "ci95": [float(by_rater.lo[i]), float(by_rater.hi[i])] if by_rater.n[i] else None}
+        rid: {
+            "n": int(by_rater.n[i]),
+            "correct": int(by_rater.correct[i]),
+            "accuracy": float(by_rater.accuracy[i]) if by_rater.n[i] else None,
+            "ci95": [float(by_rater.lo[i]), float(by_rater.hi[i])] if by_rater.n[i] else None,
+        }
         for i, rid in enumerate(table.rater_ids)
     }
     confusion = accuracy.confusion_matrix(table, gold)
@@ -223,6 +263,8 @@ def _compute(args: argparse.Namespace) -> dict[str, Any]:
         # The --order ladder, with `escalate` standing apart as packs declare it.
         ladder = [c for c in table.categories if label_text(c) != "escalate"]
         rungs = scoring.rungs_of(table.categories, ladder)
-        result["enforcement"] = {"ladder": [as_json_label(c) for c in ladder],
-                                 **accuracy.enforcement(confusion, rungs).as_json()}
+        result["enforcement"] = {
+            "ladder": [as_json_label(c) for c in ladder],
+            **accuracy.enforcement(confusion, rungs).as_json(),
+        }
     return result

@@ -54,10 +54,14 @@ def read_header(path: Path, required: tuple[str, ...]) -> Header:
             while line := handle.readline(MAX_HEADER_BYTES + 1 - len(raw)):
                 raw += line
                 if len(raw) > MAX_HEADER_BYTES:
-                    raise InputError(f"the header is longer than 1 MiB ({MAX_HEADER_BYTES:,} "
-                                     "bytes), the limit; is this a CSV file of ratings?", path, 1)
+                    raise InputError(
+                        f"the header is longer than 1 MiB ({MAX_HEADER_BYTES:,} "
+                        "bytes), the limit; is this a CSV file of ratings?",
+                        path,
+                        1,
+                    )
                 if line.endswith(b"\n") and raw.count(b'"') % 2 == 0:  # a quoted name may
-                    break                                               # span lines
+                    break  # span lines
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
@@ -69,24 +73,29 @@ def read_header(path: Path, required: tuple[str, ...]) -> Header:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as "
-                         "UTF-8", path, 1) from None
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8", path, 1
+        ) from None
     limit = csv.field_size_limit(MAX_FIELD_BYTES)
     try:
         header = next(csv.reader([text]), None) if text.strip() else None
     except csv.Error as error:
         lone_cr = "\r" in text and "new-line character" in str(error)
-        raise InputError("lines end with a lone CR (carriage return); save the file with LF "
-                         "or CRLF line ends" if lone_cr else one_line(str(error)), path,
-                         1) from None
+        raise InputError(
+            "lines end with a lone CR (carriage return); save the file with LF or CRLF line ends"
+            if lone_cr
+            else one_line(str(error)),
+            path,
+            1,
+        ) from None
     finally:
         csv.field_size_limit(limit)
     if header is None:
-        raise InputError(f"the file is empty; expected a header with {','.join(required)}",
-                         path, 1)
+        raise InputError(f"the file is empty; expected a header with {','.join(required)}", path, 1)
     if len(header) > MAX_COLUMNS:
-        raise InputError(f"the header has {len(header):,} columns; at most {MAX_COLUMNS:,} "
-                         "are read", path, 1)
+        raise InputError(
+            f"the header has {len(header):,} columns; at most {MAX_COLUMNS:,} are read", path, 1
+        )
     return Header([name.strip() for name in header], len(raw))
 
 
@@ -95,12 +104,20 @@ def columns(path: Path, header: list[str], required: tuple[str, ...]) -> list[in
     missing = [name for name in required if name not in header]
     if missing:
         joined = ",".join(header)
-        looks = next((f" (the header looks {kind}-separated; Calibrate reads comma-separated "
-                      "files)" for mark, kind in ((";", "semicolon"), ("\t", "tab"))
-                      if any(name in joined.split(mark) for name in missing)), None)
-        raise InputError(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
-                         + (looks or f" (the header has: {', '.join(header) or 'nothing'})"),
-                         path, 1)
+        looks = next(
+            (
+                f" (the header looks {kind}-separated; Calibrate reads comma-separated files)"
+                for mark, kind in ((";", "semicolon"), ("\t", "tab"))
+                if any(name in joined.split(mark) for name in missing)
+            ),
+            None,
+        )
+        raise InputError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+            + (looks or f" (the header has: {', '.join(header) or 'nothing'})"),
+            path,
+            1,
+        )
     twice = [name for name in required if header.count(name) > 1]
     if twice:
         raise InputError(f"column {twice[0]} appears twice in the header", path, 1)
@@ -108,6 +125,7 @@ def columns(path: Path, header: list[str], required: tuple[str, ...]) -> list[in
 
 
 # -- the ratings -----------------------------------------------------------------------
+
 
 def read_ratings(path: Path, header: Header, where: list[int], fresh: Any) -> Any:
     """The ratings table: fast (pandas) while the scan runs beside it on another core, kept
@@ -170,8 +188,9 @@ class GatedFile(io.RawIOBase):
         super().close()
 
 
-def _pandas_chunks(path: Path, header: Header, positions: list[int],
-                   gate: Gate | None) -> Iterator[Any]:
+def _pandas_chunks(
+    path: Path, header: Header, positions: list[int], gate: Gate | None
+) -> Iterator[Any]:
     """Chunks of the columns at `positions` (sorted), as plain strings. The header is skipped
     and the columns named by number: pandas' renaming of duplicate names is quadratic."""
     import pandas as pd
@@ -180,15 +199,26 @@ def _pandas_chunks(path: Path, header: Header, positions: list[int],
     rows = max(1, min(CHUNK_ROWS, CHUNK_FIELDS // len(header.names)))
     with io.BufferedReader(GatedFile(path, header.size, gate), 1 << 20) as source:
         reader = pd.read_csv(
-            source, header=None, names=list(range(len(header.names))), usecols=positions,
-            index_col=False, dtype=str, na_filter=False, keep_default_na=False,
-            skip_blank_lines=False, encoding="utf-8", chunksize=rows, engine="c")
+            source,
+            header=None,
+            names=list(range(len(header.names))),
+            usecols=positions,
+            index_col=False,
+            dtype=str,
+            na_filter=False,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding="utf-8",
+            chunksize=rows,
+            engine="c",
+        )
         with reader:
             yield from reader
 
 
-def _read_fast(path: Path, header: Header, where: list[int], builder: Any,
-               gate: Gate | None) -> Any:
+def _read_fast(
+    path: Path, header: Header, where: list[int], builder: Any, gate: Gate | None
+) -> Any:
     import pandas as pd
 
     positions = sorted(where)
@@ -203,12 +233,13 @@ def _read_fast(path: Path, header: Header, where: list[int], builder: Any,
         del chunk
         builder.add_coded(*parts)
     return builder.build(
-        locate=lambda case, rater, before: _locate_fast(path, header, where, case, rater,
-                                                        before))
+        locate=lambda case, rater, before: _locate_fast(path, header, where, case, rater, before)
+    )
 
 
-def _read_slow(path: Path, header: Header, where: list[int], builder: Any, *,
-               unclosed: bool = False) -> Any:
+def _read_slow(
+    path: Path, header: Header, where: list[int], builder: Any, *, unclosed: bool = False
+) -> Any:
     i_case, i_rater, i_label = where
     row_number = 1
     for row, fields in _records(path, len(header.names)):
@@ -220,12 +251,13 @@ def _read_slow(path: Path, header: Header, where: list[int], builder: Any, *,
     if unclosed:  # the csv module takes the rest of the file into the open field
         raise InputError("a quote opened in this row is never closed", path, row_number)
     return builder.build(
-        locate=lambda case, rater, before: _locate_slow(path, header, where, case, rater,
-                                                        before))
+        locate=lambda case, rater, before: _locate_slow(path, header, where, case, rater, before)
+    )
 
 
-def _records(path: Path, n_fields: int, hint: str = " (quote values that contain commas or "
-             "line breaks)") -> Iterator[tuple[int, list[str] | None]]:
+def _records(
+    path: Path, n_fields: int, hint: str = " (quote values that contain commas or line breaks)"
+) -> Iterator[tuple[int, list[str] | None]]:
     """(row, fields) after the header, None for a blank row, with every limit checked: a
     field over 1 MiB, a NUL byte, a row without the header's field count is an InputError."""
     import csv
@@ -238,8 +270,11 @@ def _records(path: Path, n_fields: int, hint: str = " (quote values that contain
     def lines(handle: Any) -> Iterator[str]:
         while line := handle.readline(longest_line + 1):
             if len(line) > longest_line:
-                raise InputError(f"the row is longer than {n_fields} fields of at most 1 MiB "
-                                 "each can be", path, row_number + 1)
+                raise InputError(
+                    f"the row is longer than {n_fields} fields of at most 1 MiB each can be",
+                    path,
+                    row_number + 1,
+                )
             flags["nul"] |= "\0" in line
             flags["chars"] += len(line)
             yield line
@@ -254,33 +289,44 @@ def _records(path: Path, n_fields: int, hint: str = " (quote values that contain
                 if flags["nul"]:
                     raise InputError(NUL, path, row_number)
                 if flags["chars"] > MAX_FIELD_BYTES // 4:  # a field may be long in bytes
-                    if any(len(f.encode()) > MAX_FIELD_BYTES for f in fields
-                           if len(f) > MAX_FIELD_BYTES // 4):
+                    if any(
+                        len(f.encode()) > MAX_FIELD_BYTES
+                        for f in fields
+                        if len(f) > MAX_FIELD_BYTES // 4
+                    ):
                         raise too_long_field(path, row_number)
                 flags["chars"] = 0
                 if not any(field.strip() for field in fields):
                     yield row_number, None
                     continue
                 if len(fields) != n_fields:
-                    raise InputError(f"{counted(len(fields), 'field')}, but the header has "
-                                     f"{n_fields}{hint}", path, row_number)
+                    raise InputError(
+                        f"{counted(len(fields), 'field')}, but the header has {n_fields}{hint}",
+                        path,
+                        row_number,
+                    )
                 yield row_number, fields
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             raise too_long_field(path, row_number + 1) from None
         if flags["nul"]:
             raise InputError(NUL, path, row_number + 1) from None
-        raise InputError(f"{one_line(str(error))} (is a quote left open?)", path,
-                         row_number + 1) from None
+        raise InputError(
+            f"{one_line(str(error))} (is a quote left open?)", path, row_number + 1
+        ) from None
     except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text (byte 0x{error.object[error.start]:02x}); save the "
-                         "file as UTF-8", path, row_number + 1) from None
+        raise InputError(
+            f"not UTF-8 text (byte 0x{error.object[error.start]:02x}); save the file as UTF-8",
+            path,
+            row_number + 1,
+        ) from None
     finally:
         csv.field_size_limit(limit)
 
 
-def _locate_fast(path: Path, header: Header, where: list[int], case_id: str, rater_id: str,
-                 before: int) -> int | None:
+def _locate_fast(
+    path: Path, header: Header, where: list[int], case_id: str, rater_id: str, before: int
+) -> int | None:
     # A rater rating a case twice is found against the tally; the first of the two rows, when
     # it was in an earlier chunk, is found again by reading the file up to the second one.
     import numpy as np
@@ -292,27 +338,33 @@ def _locate_fast(path: Path, header: Header, where: list[int], case_id: str, rat
         if row >= before:
             break
         case, rater = (chunk.iloc[:, j].astype(str) for j in order)
-        hit = np.flatnonzero(((case.str.strip() == case_id)
-                              & (rater.str.strip() == rater_id)).to_numpy())
+        hit = np.flatnonzero(
+            ((case.str.strip() == case_id) & (rater.str.strip() == rater_id)).to_numpy()
+        )
         if hit.size and row + int(hit[0]) < before:
             return row + int(hit[0])
         row += len(chunk)
     return None
 
 
-def _locate_slow(path: Path, header: Header, where: list[int], case_id: str, rater_id: str,
-                 before: int) -> int | None:
+def _locate_slow(
+    path: Path, header: Header, where: list[int], case_id: str, rater_id: str, before: int
+) -> int | None:
     i_case, i_rater, _ = where
     for row, fields in _records(path, len(header.names)):
         if row >= before:
             break
-        if fields is not None and fields[i_case].strip() == case_id \
-                and fields[i_rater].strip() == rater_id:
+        if (
+            fields is not None
+            and fields[i_case].strip() == case_id
+            and fields[i_rater].strip() == rater_id
+        ):
             return row
     return None
 
 
 # -- golden answers --------------------------------------------------------------------
+
 
 class Gold:
     """Golden answers as read: case id → position, and per position a label id and its row
@@ -335,8 +387,11 @@ class Gold:
             self.label_of.append(label_id)
             self.row_of.append(row)
         elif self.label_of[at] != label_id:
-            raise InputError(f"case {case!r} has two golden answers (rows {self.row_of[at]} "
-                             f"and {row})", self.path, row)
+            raise InputError(
+                f"case {case!r} has two golden answers (rows {self.row_of[at]} and {row})",
+                self.path,
+                row,
+            )
 
     def first_rows(self) -> list[tuple[str, int]]:
         """Each distinct golden label with the first row that gives it."""

@@ -30,8 +30,9 @@ class InputError(Exception):
 
 
 def too_long_field(path: Path, row: int) -> InputError:
-    return InputError(f"a field is longer than 1 MiB ({MAX_FIELD_BYTES:,} bytes), the limit",
-                      path, row)
+    return InputError(
+        f"a field is longer than 1 MiB ({MAX_FIELD_BYTES:,} bytes), the limit", path, row
+    )
 
 
 def longest_row(n_fields: int) -> int:
@@ -134,23 +135,39 @@ class _Scanner:
         except UnicodeDecodeError as error:
             at = max(error.start - (len(error.object) - len(block)), 0)
             row = self.record + int(np.searchsorted(newline, at)) + 1
-            raise InputError(f"not UTF-8 text (byte 0x{block[at]:02x}); save the file as "
-                             "UTF-8", self.path, row) from None
+            raise InputError(
+                f"not UTF-8 text (byte 0x{block[at]:02x}); save the file as UTF-8", self.path, row
+            ) from None
 
-    def _judge(self, block: bytes, b: Any, is_newline: Any, is_comma: Any, newline: Any
-               ) -> None:
+    def _judge(self, block: bytes, b: Any, is_newline: Any, is_comma: Any, newline: Any) -> None:
         """Raise for the block's first NUL byte or certainly long field; note its first
         odd row (a field count, a long quoted field) as the problem."""
         import numpy as np
 
         nul = block.find(b"\0")
-        bad_row = _first_bad_count(b, newline, is_comma, self.record, self.n_fields,
-                                   self.commas, self.length, self.last) if newline.size else None
-        long_row, certain = self.field.check(block, is_newline, is_comma, newline, self.record,
-                                             self.length)
+        bad_row = (
+            _first_bad_count(
+                b,
+                newline,
+                is_comma,
+                self.record,
+                self.n_fields,
+                self.commas,
+                self.length,
+                self.last,
+            )
+            if newline.size
+            else None
+        )
+        long_row, certain = self.field.check(
+            block, is_newline, is_comma, newline, self.record, self.length
+        )
         nul_row = self.record + int(np.searchsorted(newline, nul)) + 1 if nul >= 0 else None
-        found = [(r, kind) for r, kind in ((nul_row, "nul"), (long_row, "long"),
-                                           (bad_row, "count")) if r is not None]
+        found = [
+            (r, kind)
+            for r, kind in ((nul_row, "nul"), (long_row, "long"), (bad_row, "count"))
+            if r is not None
+        ]
         if not found:
             return
         row, kind = min(found, key=lambda item: item[0])  # nul before long before count
@@ -160,8 +177,7 @@ class _Scanner:
             raise too_long_field(self.path, row)
         self.problem = f"row {row}: unexpected field count or a long quoted field"
 
-    def _advance(self, block: bytes, b: Any, is_comma: Any, newline: Any, n_quotes: int
-                 ) -> None:
+    def _advance(self, block: bytes, b: Any, is_comma: Any, newline: Any, n_quotes: int) -> None:
         import numpy as np
 
         if newline.size:
@@ -183,11 +199,17 @@ class _Scanner:
         before any reader takes it whole."""
         row = self.record + 1
         if self.commas + 1 > self.n_fields:
-            raise InputError(f"more than {counted(self.n_fields, 'field')}, but the header "
-                             f"has {self.n_fields}", self.path, row)
+            raise InputError(
+                f"more than {counted(self.n_fields, 'field')}, but the header has {self.n_fields}",
+                self.path,
+                row,
+            )
         if self.length > longest_row(self.n_fields):
-            raise InputError(f"the row is longer than {self.n_fields} fields of at most 1 MiB "
-                             "each can be", self.path, row)
+            raise InputError(
+                f"the row is longer than {self.n_fields} fields of at most 1 MiB each can be",
+                self.path,
+                row,
+            )
 
     def finish(self) -> str | None:
         """The verdict once every block is fed: None (the fast reader's result stands) or a
@@ -195,8 +217,11 @@ class _Scanner:
         try:
             self.decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise InputError("not UTF-8 text (the file ends inside a character); save the "
-                             "file as UTF-8", self.path, self.record + 1) from None
+            raise InputError(
+                "not UTF-8 text (the file ends inside a character); save the file as UTF-8",
+                self.path,
+                self.record + 1,
+            ) from None
         if self.problem is not None:
             return self.problem
         if self.parity:
@@ -210,8 +235,18 @@ class _Scanner:
         if not blank and self.commas + 1 != self.n_fields:
             return f"row {row} has an unexpected field count"
         return None
-def _first_bad_count(b: Any, newline: Any, is_comma: Any, record: int, n_fields: int,
-                     carry_commas: int, carry_len: int, carry_last: int) -> int | None:
+
+
+def _first_bad_count(
+    b: Any,
+    newline: Any,
+    is_comma: Any,
+    record: int,
+    n_fields: int,
+    carry_commas: int,
+    carry_len: int,
+    carry_last: int,
+) -> int | None:
     """The row of the first record of this block whose field count is not the header's."""
     import numpy as np
 
@@ -245,8 +280,15 @@ class _OpenField:
         self.length = 0
         self.quotes = 0
 
-    def check(self, block: bytes, is_newline: Any, is_comma: Any, newline: Any, record: int,
-              record_length: int) -> tuple[int | None, bool]:
+    def check(
+        self,
+        block: bytes,
+        is_newline: Any,
+        is_comma: Any,
+        newline: Any,
+        record: int,
+        record_length: int,
+    ) -> tuple[int | None, bool]:
         """(row, certain) of the first field of this block that is over the limit (certain)
         or may be (a long quoted one), else (None, False). `record_length` is the length of
         the record open when the block starts."""
@@ -255,25 +297,29 @@ class _OpenField:
         if newline.size:  # the usual block: no row is longer than the limit, so no field
             last = int(newline[-1])
             tail = len(block) - last - 1
-            longest = max(int(newline[0]) + record_length, tail,
-                          int(np.diff(newline).max(initial=1)) - 1)
+            longest = max(
+                int(newline[0]) + record_length, tail, int(np.diff(newline).max(initial=1)) - 1
+            )
             if longest <= MAX_FIELD_BYTES:
-                commas = np.flatnonzero(is_comma[last + 1:])
+                commas = np.flatnonzero(is_comma[last + 1 :])
                 self.length = tail - (int(commas[-1]) + 1 if commas.size else 0)
                 self.quotes = block.count(b'"', len(block) - self.length)
                 return None, False
         return self._exact(block, is_newline | is_comma, newline, record)
 
-    def _exact(self, block: bytes, is_sep: Any, newline: Any, record: int
-               ) -> tuple[int | None, bool]:
+    def _exact(
+        self, block: bytes, is_sep: Any, newline: Any, record: int
+    ) -> tuple[int | None, bool]:
         import numpy as np
 
         sep = np.flatnonzero(is_sep)
         if not sep.size:
             self.length += len(block)
             self.quotes += block.count(b'"')
-            over = self.length - self.quotes > MAX_FIELD_BYTES + 1 \
+            over = (
+                self.length - self.quotes > MAX_FIELD_BYTES + 1
                 or self.length > 2 * MAX_FIELD_BYTES + 2
+            )
             return (record + 1, True) if over else (None, False)
         gaps = np.diff(sep, prepend=-1) - 1
         gaps[0] += self.length
@@ -296,5 +342,3 @@ class _OpenField:
         if found[0] is None and self.length - self.quotes > MAX_FIELD_BYTES + 1:
             found = (record + newline.size + 1, True)
         return found
-
-

@@ -8,8 +8,10 @@ from typing import Any
 from calibrate.core.wording import counted
 
 NAMES = {
-    "percent_agreement": "Percent agreement", "cohen_kappa": "Cohen's kappa",
-    "fleiss_kappa": "Fleiss' kappa", "gwet_ac1": "Gwet's AC1",
+    "percent_agreement": "Percent agreement",
+    "cohen_kappa": "Cohen's kappa",
+    "fleiss_kappa": "Fleiss' kappa",
+    "gwet_ac1": "Gwet's AC1",
     "brennan_prediger": "Brennan-Prediger",
     "krippendorff_alpha_nominal": "Krippendorff alpha (nominal)",
     "krippendorff_alpha_ordinal": "Krippendorff alpha (ordinal)",
@@ -31,10 +33,13 @@ def _singular(text: str) -> str:
 
 def render(source: str, r: dict[str, Any]) -> str:
     """Metrics, notes, accuracy, confusion matrix and enforcement as aligned text."""
-    lines = [f"{source}: {counted(r['cases'], 'case')}, {counted(r['raters'], 'rater')}, "
-             f"{counted(r['ratings'], 'rating')}, "
-             f"{counted(len(r['categories']), 'category', 'categories')} "
-             f"({', '.join(map(str, r['categories']))})", ""]
+    lines = [
+        f"{source}: {counted(r['cases'], 'case')}, {counted(r['raters'], 'rater')}, "
+        f"{counted(r['ratings'], 'rating')}, "
+        f"{counted(len(r['categories']), 'category', 'categories')} "
+        f"({', '.join(map(str, r['categories']))})",
+        "",
+    ]
     lines.append(f"{'metric':<31}{'value':>8}  {'95 % interval':<19} method")
     notes = []
     for key, name in NAMES.items():
@@ -49,23 +54,33 @@ def render(source: str, r: dict[str, Any]) -> str:
     if "accuracy_overall" in r:
         acc = r["accuracy_overall"]
         ci = acc["ci95"]
-        lines += ["", f"Accuracy against golden answers: {fmt(acc['value'])} "
-                  f"({acc['correct']}/{acc['n']})"
-                  + (f", 95 % Wilson [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""),
-                  "", f"{'rater':<24}{'n':>7}{'correct':>9}{'accuracy':>10}  95 % Wilson"]
+        lines += [
+            "",
+            f"Accuracy against golden answers: {fmt(acc['value'])} "
+            f"({acc['correct']}/{acc['n']})"
+            + (f", 95 % Wilson [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""),
+            "",
+            f"{'rater':<24}{'n':>7}{'correct':>9}{'accuracy':>10}  95 % Wilson",
+        ]
         for rid, a in r["accuracy_by_rater"].items():
             ci = f"[{fmt(a['ci95'][0])}, {fmt(a['ci95'][1])}]" if a["ci95"] else "-"
             lines.append(f"{rid:<24}{a['n']:>7}{a['correct']:>9}{fmt(a['accuracy']):>10}  {ci}")
         labels = [str(x) for x in r["confusion_matrix"]["labels"]]
         width = max([8, *map(len, labels)]) + 2
-        lines += ["", "Confusion matrix (rows golden, columns chosen):",
-                  " " * width + "".join(f"{x:>{width}}" for x in labels)]
+        lines += [
+            "",
+            "Confusion matrix (rows golden, columns chosen):",
+            " " * width + "".join(f"{x:>{width}}" for x in labels),
+        ]
         for label, row in zip(labels, r["confusion_matrix"]["counts"], strict=True):
             lines.append(f"{label:>{width}}" + "".join(f"{v:>{width}}" for v in row))
     if "enforcement" in r:
         e = r["enforcement"]
-        lines += ["", f"Enforcement: {e['over']} over, {e['under']} under, "
-                  f"{counted(e['missed_escalations'], 'missed escalation')} (critical), "
-                  f"{counted(e['unneeded_escalations'], 'unneeded escalation')}, "
-                  f"of {e['scored']} scored"]
+        lines += [
+            "",
+            f"Enforcement: {e['over']} over, {e['under']} under, "
+            f"{counted(e['missed_escalations'], 'missed escalation')} (critical), "
+            f"{counted(e['unneeded_escalations'], 'unneeded escalation')}, "
+            f"of {e['scored']} scored",
+        ]
     return "\n".join(lines)

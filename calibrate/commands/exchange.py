@@ -23,26 +23,46 @@ MAX_PROBLEMS_SHOWN = 20
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `export` and `import` subcommands."""
     export = subparsers.add_parser(
-        "export", help="write a database's answers to an export file",
+        "export",
+        help="write a database's answers to an export file",
         description="Write answers with their profiles, sessions, pack/case versions and "
-                    "disputes to one file another Calibrate can import (docs/exchange.md).")
-    export.add_argument("--db", type=Path, metavar="PATH", help="database to export "
-                        "(default: the one in the user data dir)")
-    export.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help="the export file to write")
+        "disputes to one file another Calibrate can import (docs/exchange.md).",
+    )
+    export.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="database to export (default: the one in the user data dir)",
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the export file to write"
+    )
     export.set_defaults(run=run_export)
     imp = subparsers.add_parser(
-        "import", help="merge an export file, or a history CSV, into a database",
+        "import",
+        help="merge an export file, or a history CSV, into a database",
         description="Merge an export file into a database by UUID (importing twice adds "
-                    "nothing), or import historic results from a CSV with columns "
-                    f"{','.join(REQUIRED)} (optional {','.join(OPTIONAL)}).")
+        "nothing), or import historic results from a CSV with columns "
+        f"{','.join(REQUIRED)} (optional {','.join(OPTIONAL)}).",
+    )
     imp.add_argument("file", nargs="?", type=Path, metavar="FILE", help="an export file")
     imp.add_argument("--csv", type=Path, metavar="HISTORY.csv", help="historic results to import")
-    imp.add_argument("--db", type=Path, metavar="PATH", help="database to import into "
-                     "(default: the one in the user data dir)")
-    imp.add_argument("--lessons", "--pack-dir", type=Path, action="append", default=[],
-                     metavar="DIR", help="also look cases up in the pack(s) at DIR, a lessons "
-                     "folder or one pack folder; these win over bundled packs (repeatable)")
+    imp.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="database to import into (default: the one in the user data dir)",
+    )
+    imp.add_argument(
+        "--lessons",
+        "--pack-dir",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look cases up in the pack(s) at DIR, a lessons "
+        "folder or one pack folder; these win over bundled packs (repeatable)",
+    )
     imp.set_defaults(run=run_import)
 
 
@@ -55,9 +75,12 @@ def _fail(command: str, error: BaseException, database: Path | None = None) -> i
     if problems is not None:
         # DESIGN.md: the first line says why, up to 20 lines follow, one per problem.
         more = len(problems) - MAX_PROBLEMS_SHOWN
-        print(f"calibrate {command}: {counted(len(problems), 'bad row')}"
-              + (f" ({more} more not shown)" if more > 0 else "") + "; nothing was imported",
-              file=sys.stderr)
+        print(
+            f"calibrate {command}: {counted(len(problems), 'bad row')}"
+            + (f" ({more} more not shown)" if more > 0 else "")
+            + "; nothing was imported",
+            file=sys.stderr,
+        )
         for line in problems[:MAX_PROBLEMS_SHOWN]:
             print(line, file=sys.stderr)
     elif isinstance(error, CalibrateError):
@@ -65,8 +88,11 @@ def _fail(command: str, error: BaseException, database: Path | None = None) -> i
     elif (damage := damage_message(error, database)) is not None:  # SQLite saw damage
         print(f"calibrate {command}: {damage}", file=sys.stderr)
     else:  # the contract: never a traceback
-        print(f"calibrate {command}: unexpected error: {type(error).__name__}: "
-              f"{' '.join(str(error).split())}", file=sys.stderr)
+        print(
+            f"calibrate {command}: unexpected error: {type(error).__name__}: "
+            f"{' '.join(str(error).split())}",
+            file=sys.stderr,
+        )
     return 2
 
 
@@ -90,9 +116,11 @@ def run_export(args: argparse.Namespace) -> int:
         counts = export_answers(db_path, args.out)
     except Exception as error:
         return _fail("export", error, _database(args.db))
-    print(f"Exported {counted(counts['answers'], 'answer')} "
-          f"({counted(counts['profiles'], 'profile')}, {counted(counts['sessions'], 'session')}, "
-          f"{counted(counts['disputes'], 'dispute')}) to {args.out}.")
+    print(
+        f"Exported {counted(counts['answers'], 'answer')} "
+        f"({counted(counts['profiles'], 'profile')}, {counted(counts['sessions'], 'session')}, "
+        f"{counted(counts['disputes'], 'dispute')}) to {args.out}."
+    )
     return 0
 
 
@@ -106,15 +134,22 @@ def run_import(args: argparse.Namespace) -> int:
             raise ExchangeError("give either an export FILE or --csv HISTORY.csv (one of them)")
         source = args.csv if args.csv is not None else args.file
         packs = _packs(args.lessons)  # which clauses each pack version has
-        result = import_answers(_database(args.db), source, packs,
-                                history_csv=args.csv is not None,
-                                on_cache_failure=cache_failures.append)
+        result = import_answers(
+            _database(args.db),
+            source,
+            packs,
+            history_csv=args.csv is not None,
+            on_cache_failure=cache_failures.append,
+        )
     except Exception as error:
         return _fail("import", error, _database(args.db))
     print(f"{source}: {result.summary()}.", flush=True)
     for error in cache_failures:  # the import is committed: a note, not a failure
-        print(f"note: the dashboard's answer cache was not updated ({error}); the dashboard "
-              "will read the answers when it next opens.", file=sys.stderr)
+        print(
+            f"note: the dashboard's answer cache was not updated ({error}); the dashboard "
+            "will read the answers when it next opens.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -17,28 +17,52 @@ from pathlib import Path
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `report` subcommand."""
     parser = subparsers.add_parser(
-        "report", help="write the lead report (accuracy, agreement, enforcement) as a PDF",
+        "report",
+        help="write the lead report (accuracy, agreement, enforcement) as a PDF",
         description="Write the lead dashboard as a multi-page PDF: a one-page summary, every "
-                    "chart with its caption, and the key tables. Filters narrow the answers.")
-    parser.add_argument("--db", type=Path, required=True, metavar="PATH",
-                        help="the Calibrate database to read")
-    parser.add_argument("--out", type=Path, required=True, metavar="report.pdf",
-                        help="where to write the PDF (overwritten if it exists)")
-    parser.add_argument("--team", action="append", metavar="T",
-                        help="only this team (repeat for several)")
-    parser.add_argument("--site", action="append", metavar="S",
-                        help="only this site (repeat for several)")
-    parser.add_argument("--pack", action="append", metavar="P",
-                        help="only this pack id (repeat for several)")
-    parser.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
-                        help="answers on or after this day (UTC)")
-    parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
-                        help="answers on or before this day (UTC)")
-    parser.add_argument("--target", type=_share, default=0.9, metavar="0.9",
-                        help="the accuracy target, a share between 0 and 1 (default 0.9)")
-    parser.add_argument("--lessons", action="append", type=Path, default=[], metavar="DIR",
-                        help="a lessons folder for lesson lists and golden clauses (the "
-                             "bundled demo packs are always read)")
+        "chart with its caption, and the key tables. Filters narrow the answers.",
+    )
+    parser.add_argument(
+        "--db", type=Path, required=True, metavar="PATH", help="the Calibrate database to read"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="report.pdf",
+        help="where to write the PDF (overwritten if it exists)",
+    )
+    parser.add_argument(
+        "--team", action="append", metavar="T", help="only this team (repeat for several)"
+    )
+    parser.add_argument(
+        "--site", action="append", metavar="S", help="only this site (repeat for several)"
+    )
+    parser.add_argument(
+        "--pack", action="append", metavar="P", help="only this pack id (repeat for several)"
+    )
+    parser.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="answers on or after this day (UTC)"
+    )
+    parser.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="answers on or before this day (UTC)"
+    )
+    parser.add_argument(
+        "--target",
+        type=_share,
+        default=0.9,
+        metavar="0.9",
+        help="the accuracy target, a share between 0 and 1 (default 0.9)",
+    )
+    parser.add_argument(
+        "--lessons",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="a lessons folder for lesson lists and golden clauses (the "
+        "bundled demo packs are always read)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -80,8 +104,11 @@ def run(args: argparse.Namespace) -> int:
         if (damage := damage_message(error, args.db)) is not None:
             print(f"calibrate report: {damage}", file=sys.stderr)
             return 2
-        print(f"calibrate report: unexpected error: {type(error).__name__}: "
-              f"{' '.join(str(error).split())}", file=sys.stderr)
+        print(
+            f"calibrate report: unexpected error: {type(error).__name__}: "
+            f"{' '.join(str(error).split())}",
+            file=sys.stderr,
+        )
         return 2
     print(f"Report written to {out} ({counted(pages, 'page')}).")
     return 0
@@ -89,23 +116,33 @@ def run(args: argparse.Namespace) -> int:
 
 def describe_filters(args: argparse.Namespace) -> str:
     """The filters in words, as the report's first page shows them."""
-    parts = [f"team {', '.join(args.team)}" if args.team else "all teams",
-             f"site {', '.join(args.site)}" if args.site else "all sites",
-             f"pack {', '.join(args.pack)}" if args.pack else "all packs"]
+    parts = [
+        f"team {', '.join(args.team)}" if args.team else "all teams",
+        f"site {', '.join(args.site)}" if args.site else "all sites",
+        f"pack {', '.join(args.pack)}" if args.pack else "all packs",
+    ]
     if args.since or args.until:
         parts.append(f"{args.since or 'start'} to {args.until or 'today'}")
     parts.append(f"target {args.target:.0%}")
     return ", ".join(parts)
 
 
-def check_filters(args: argparse.Namespace, db_path: Path, choices: dict[str, list],
-                  people: list[dict], pack_ids: set[str]) -> None:
+def check_filters(
+    args: argparse.Namespace,
+    db_path: Path,
+    choices: dict[str, list],
+    people: list[dict],
+    pack_ids: set[str],
+) -> None:
     """Refuse a --team, --site or --pack value the database does not hold (a typo or the
     wrong case would otherwise give a report of nothing). Teams and sites of profiles that
     have not answered yet count, and so do loaded packs nobody has answered yet: their
     report lists who has not calibrated."""
-    held_by = {"teams": {p["team"] for p in people}, "sites": {p["site"] for p in people},
-               "packs": pack_ids}
+    held_by = {
+        "teams": {p["team"] for p in people},
+        "sites": {p["site"] for p in people},
+        "packs": pack_ids,
+    }
     unknown, known = [], []
     for flag, plural in (("team", "teams"), ("site", "sites"), ("pack", "packs")):
         held = set(choices[plural]) | held_by[plural]
@@ -137,10 +174,13 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
         if not folder.is_dir():
             raise ReportError(f"{folder}: no such lessons folder")
     folders = [p for p in [paths.bundled_lessons_dir(), *args.lessons] if p is not None]
-    filters = Filters(teams=tuple(args.team) if args.team else None,
-                      sites=tuple(args.site) if args.site else None,
-                      packs=tuple(args.pack) if args.pack else None,
-                      since=args.since, until=args.until)
+    filters = Filters(
+        teams=tuple(args.team) if args.team else None,
+        sites=tuple(args.site) if args.site else None,
+        packs=tuple(args.pack) if args.pack else None,
+        since=args.since,
+        until=args.until,
+    )
     ws = Workspace.open(db_path, folders)
     try:
         packs = ws.lessons.load().packs  # --lessons win over the bundled packs

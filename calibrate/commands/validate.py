@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     if errors:  # `warning:` lines leave the exit code unchanged (DESIGN.md)
         print(f"{counted(errors, 'problem')}{also} found.", file=sys.stderr)
         return 1
-    print(f"All valid{also.replace(' and', ', with')}: {', '.join(str(p) for p in args.paths)}",
-          file=sys.stderr)
+    print(
+        f"All valid{also.replace(' and', ', with')}: {', '.join(str(p) for p in args.paths)}",
+        file=sys.stderr,
+    )
     return 0

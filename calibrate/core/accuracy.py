@@ -38,8 +38,10 @@ def _betacf(a: float, b: float, x: float) -> float:
     h = d
     for m in range(1, 100_000):
         m2 = 2 * m
-        for num in (m * (b - m) * x / ((qam + m2) * (a + m2)),
-                    -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
+        for num in (
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+        ):
             d = 1.0 + num * d
             d = 1.0 / (d if abs(d) > tiny else tiny)
             c = 1.0 + num / c
@@ -108,8 +110,9 @@ def t_quantile(p: float, df: float) -> float:
     return t
 
 
-def wilson_interval(correct: NDArray[Any] | int, n: NDArray[Any] | int,
-                    z: float = Z95) -> tuple[NDArray[Any], NDArray[Any]]:
+def wilson_interval(
+    correct: NDArray[Any] | int, n: NDArray[Any] | int, z: float = Z95
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """Wilson score interval for correct/n; NaN where n is 0."""
     k = np.asarray(correct, dtype=float)
     m = np.asarray(n, dtype=float)
@@ -142,8 +145,7 @@ class RaterAccuracy:
         return self.total_correct / self.total_n, (float(lo), float(hi))
 
 
-def gold_codes(table: Table, gold: Mapping[str, str] | Iterable[tuple[str, str]]
-               ) -> NDArray[Any]:
+def gold_codes(table: Table, gold: Mapping[str, str] | Iterable[tuple[str, str]]) -> NDArray[Any]:
     """Golden category code per case of the table, -1 where a case has none.
 
     `gold` maps case ids to golden labels (a mapping or (case, label) pairs). A golden label
@@ -172,8 +174,9 @@ def accuracy_by_rater(table: Table, gold: NDArray[Any]) -> RaterAccuracy:
     with np.errstate(invalid="ignore", divide="ignore"):
         accuracy = correct / n
     lo, hi = wilson_interval(correct, n)
-    return RaterAccuracy(table.rater_ids, n, correct, accuracy, lo, hi,
-                         int(n.sum()), int(correct.sum()))
+    return RaterAccuracy(
+        table.rater_ids, n, correct, accuracy, lo, hi, int(n.sum()), int(correct.sum())
+    )
 
 
 def confusion_matrix(table: Table, gold: NDArray[Any]) -> NDArray[Any]:
@@ -202,8 +205,7 @@ def enforcement(confusion: NDArray[Any], rungs: NDArray[Any]) -> scoring.Enforce
     def mean(kind: scoring.Outcome) -> float | None:
         mine = outcome == kind
         n = int(weight[mine].sum())
-        return float(int((distance[mine].astype(np.int64) * weight[mine]).sum())) / n \
-            if n else None
+        return float(int((distance[mine].astype(np.int64) * weight[mine]).sum())) / n if n else None
 
     under = mean(Outcome.UNDER)
     return scoring.EnforcementSummary(

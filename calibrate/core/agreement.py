@@ -29,8 +29,10 @@ from calibrate.core.wording import counted
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
 GWET_METHOD = "Gwet (2014) analytic variance, t(n-1) quantile, upper bound capped at 1"
-COHEN_METHOD = "asymptotic standard error (Fleiss, Cohen & Everitt 1969; SAS PROC FREQ), " \
-               "normal quantile, upper bound capped at 1"
+COHEN_METHOD = (
+    "asymptotic standard error (Fleiss, Cohen & Everitt 1969; SAS PROC FREQ), "
+    "normal quantile, upper bound capped at 1"
+)
 NO_BOOTSTRAP = "none: pass --bootstrap N for a percentile bootstrap interval over cases"
 ONE_CATEGORY = "undefined: every rating is in the same category, so chance agreement is 1"
 NO_PAIRS = "undefined: no case was rated by two or more raters"
@@ -49,8 +51,10 @@ def paired_cases(counts: NDArray[Any]) -> int:
 
 def too_few_cases(paired: int) -> str:
     """The note of a chance-corrected coefficient read from fewer than MIN_PAIRED_CASES."""
-    return (f"too few cases: {counted(paired, 'case')} rated by two or more raters; a "
-            f"chance-corrected coefficient needs {MIN_PAIRED_CASES} or more to be read")
+    return (
+        f"too few cases: {counted(paired, 'case')} rated by two or more raters; a "
+        f"chance-corrected coefficient needs {MIN_PAIRED_CASES} or more to be read"
+    )
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ def _finite(x: float | None) -> float | None:
 
 
 # -- Gwet's family: percent agreement, Fleiss, AC1, Brennan–Prediger -------------------------
+
 
 @dataclass(frozen=True)
 class _Parts:
@@ -116,12 +121,12 @@ def _parts(counts: NDArray[Any]) -> _Parts:
     return _Parts(c, r, multi, pa_i, pa, pi)
 
 
-def _interval(value: float, terms: NDArray[Any], n: int, method: str, note: str | None = None
-              ) -> Estimate:
+def _interval(
+    value: float, terms: NDArray[Any], n: int, method: str, note: str | None = None
+) -> Estimate:
     """Gwet's variance Σ(termᵢ − value)² / (n(n − 1)) and a t(n − 1) interval capped at 1."""
     if n < 2:
-        return Estimate(value, None, method, note or "no interval: it needs two or more cases",
-                        n=n)
+        return Estimate(value, None, method, note or "no interval: it needs two or more cases", n=n)
     se = math.sqrt(float(((terms - value) ** 2).sum()) / (n * (n - 1)))
     half = t_quantile(0.975, n - 1) * se
     return Estimate(value, (value - half, min(1.0, value + half)), method, note, se, n)
@@ -174,6 +179,7 @@ def brennan_prediger(counts: NDArray[Any]) -> Estimate:
 
 # -- Cohen's κ ---------------------------------------------------------------------------
 
+
 def cohen_kappa(first: NDArray[Any], second: NDArray[Any], n_categories: int) -> Estimate:
     """Cohen's κ of two raters' codes per case (-1 = not rated), on the cases both rated."""
     both = (first >= 0) & (second >= 0)
@@ -201,11 +207,13 @@ def cohen_kappa_from_table(table: NDArray[Any]) -> Estimate:
     term_b = (1 - kappa) ** 2 * float(off.sum())
     term_c = (kappa - pe * (1 - kappa)) ** 2
     se = math.sqrt(max(term_a + term_b - term_c, 0.0) / (1 - pe) ** 2 / n)
-    return Estimate(kappa, (kappa - Z95 * se, min(1.0, kappa + Z95 * se)), COHEN_METHOD,
-                    None, se, int(n))
+    return Estimate(
+        kappa, (kappa - Z95 * se, min(1.0, kappa + Z95 * se)), COHEN_METHOD, None, se, int(n)
+    )
 
 
 # -- Krippendorff's α ----------------------------------------------------------------------
+
 
 def _pairable(counts: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     c = np.asarray(counts, dtype=float)
@@ -214,8 +222,9 @@ def _pairable(counts: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     return c[keep], m[keep]
 
 
-def _coincidences(units: NDArray[Any], m: NDArray[Any], weight: NDArray[Any] | None = None
-                  ) -> NDArray[Any]:
+def _coincidences(
+    units: NDArray[Any], m: NDArray[Any], weight: NDArray[Any] | None = None
+) -> NDArray[Any]:
     """Krippendorff's coincidence matrix o_ck = Σ_u n_uc (n_uk − [c = k]) / (m_u − 1)."""
     w = 1.0 / (m - 1) if weight is None else weight / (m - 1)
     scaled = units * w[:, None]
@@ -253,8 +262,9 @@ def _delta(level: Level, n_c: NDArray[Any], values: NDArray[Any] | None) -> NDAr
     return ratio
 
 
-def _alpha_from_coincidences(o: NDArray[Any], level: Level, values: NDArray[Any] | None
-                             ) -> float | None:
+def _alpha_from_coincidences(
+    o: NDArray[Any], level: Level, values: NDArray[Any] | None
+) -> float | None:
     n_c = o.sum(axis=1)
     n = float(n_c.sum())
     if n < 2:
@@ -266,8 +276,9 @@ def _alpha_from_coincidences(o: NDArray[Any], level: Level, values: NDArray[Any]
     return 1.0 - (n - 1) * float((o * delta).sum()) / expected
 
 
-def _resampled_coincidences(units: NDArray[Any], m: NDArray[Any], weights: NDArray[Any]
-                            ) -> NDArray[Any]:
+def _resampled_coincidences(
+    units: NDArray[Any], m: NDArray[Any], weights: NDArray[Any]
+) -> NDArray[Any]:
     """`_coincidences` for many case weightings at once (resamples × cases → resamples × k × k):
     a resample's matrix is each case's coincidences times how often the case was drawn."""
     scaled = weights / (m - 1)
@@ -279,8 +290,9 @@ def _resampled_coincidences(units: NDArray[Any], m: NDArray[Any], weights: NDArr
     return o
 
 
-def _alphas_from_coincidences(o: NDArray[Any], level: Level, values: NDArray[Any] | None
-                              ) -> NDArray[Any]:
+def _alphas_from_coincidences(
+    o: NDArray[Any], level: Level, values: NDArray[Any] | None
+) -> NDArray[Any]:
     """`_alpha_from_coincidences` of a stack of matrices (NaN where undefined)."""
     n_c = o.sum(axis=2)
     n = n_c.sum(axis=1)
@@ -299,9 +311,14 @@ def _alphas_from_coincidences(o: NDArray[Any], level: Level, values: NDArray[Any
 BOOTSTRAP_BATCH = 1 << 22
 
 
-def _bootstrap_draws(units: NDArray[Any], m: NDArray[Any], levels: dict[Level, NDArray[Any] | None],
-                     bootstrap: int, seed: int,
-                     progress: Callable[[int, int], None] | None) -> dict[Level, NDArray[Any]]:
+def _bootstrap_draws(
+    units: NDArray[Any],
+    m: NDArray[Any],
+    levels: dict[Level, NDArray[Any] | None],
+    bootstrap: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None,
+) -> dict[Level, NDArray[Any]]:
     """α of every resample of the cases, per level (undefined resamples left out).
 
     Seeded: a (resamples × cases) draw gives the same stream as one draw per resample, so
@@ -323,10 +340,14 @@ def _bootstrap_draws(units: NDArray[Any], m: NDArray[Any], levels: dict[Level, N
     return {lv: np.concatenate(d) for lv, d in draws.items()}
 
 
-def krippendorff_alphas(counts: NDArray[Any], levels: dict[Level, NDArray[Any] | None], *,
-                        bootstrap: int = 0, seed: int = 0,
-                        progress: Callable[[int, int], None] | None = None
-                        ) -> dict[Level, Estimate]:
+def krippendorff_alphas(
+    counts: NDArray[Any],
+    levels: dict[Level, NDArray[Any] | None],
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[Level, Estimate]:
     """Krippendorff's α at several levels from one table (one bootstrap serves them all).
 
     `levels` maps each level to its category values (None for nominal and ordinal, whose
@@ -334,8 +355,10 @@ def krippendorff_alphas(counts: NDArray[Any], levels: dict[Level, NDArray[Any] |
     units, m = _pairable(counts)
     o = _coincidences(units, m) if units.size else None
     with np.errstate(over="ignore", invalid="ignore"):  # a value not finite gets a note
-        points = {lv: (_alpha_from_coincidences(o, lv, v) if o is not None else None)
-                  for lv, v in levels.items()}
+        points = {
+            lv: (_alpha_from_coincidences(o, lv, v) if o is not None else None)
+            for lv, v in levels.items()
+        }
     method = NO_BOOTSTRAP
     draws: dict[Level, NDArray[Any]] = {lv: np.zeros(0) for lv in levels}
     if bootstrap > 0 and units.shape[0] >= 2:
@@ -363,18 +386,28 @@ def krippendorff_alphas(counts: NDArray[Any], levels: dict[Level, NDArray[Any] |
     return out
 
 
-def krippendorff_alpha(counts: NDArray[Any], level: Level = "nominal",
-                       values: NDArray[Any] | None = None, *, bootstrap: int = 0,
-                       seed: int = 0) -> Estimate:
+def krippendorff_alpha(
+    counts: NDArray[Any],
+    level: Level = "nominal",
+    values: NDArray[Any] | None = None,
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+) -> Estimate:
     """Krippendorff's α for one level of measurement (values needed for interval/ratio)."""
     return krippendorff_alphas(counts, {level: values}, bootstrap=bootstrap, seed=seed)[level]
 
 
 # -- every metric of `calibrate agreement` -------------------------------------------------
 
-def agreement_report(table: RatingsTable | RatingsTally, *, bootstrap: int = 0, seed: int = 0,
-                     progress: Callable[[int, int], None] | None = None
-                     ) -> dict[str, Estimate]:
+
+def agreement_report(
+    table: RatingsTable | RatingsTally,
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Estimate]:
     """All agreement metrics DESIGN.md's contract names, keyed as in the JSON.
 
     Everything is read from the case × category counts, plus Cohen's two-rater table."""
@@ -391,8 +424,7 @@ def agreement_report(table: RatingsTable | RatingsTally, *, bootstrap: int = 0, 
     if table.numeric:
         levels["interval"] = table.values
         levels["ratio"] = table.values
-    alphas = krippendorff_alphas(counts, levels, bootstrap=bootstrap, seed=seed,
-                                 progress=progress)
+    alphas = krippendorff_alphas(counts, levels, bootstrap=bootstrap, seed=seed, progress=progress)
     for level, estimate in alphas.items():
         out[f"krippendorff_alpha_{level}"] = estimate
     if table.numeric and table.values is not None and bool((table.values < 0).any()):
@@ -400,8 +432,11 @@ def agreement_report(table: RatingsTable | RatingsTally, *, bootstrap: int = 0, 
         # none, and the formula then gives a number that means nothing (0.91 where interval
         # α is −0.16, as the `krippendorff` package also computes it).
         out["krippendorff_alpha_ratio"] = Estimate(
-            None, None, out["krippendorff_alpha_ratio"].method,
-            "undefined: ratio α needs labels ≥ 0 (a scale with a true zero); some are negative")
+            None,
+            None,
+            out["krippendorff_alpha_ratio"].method,
+            "undefined: ratio α needs labels ≥ 0 (a scale with a true zero); some are negative",
+        )
     paired = paired_cases(counts)
     if paired < MIN_PAIRED_CASES:  # the number stays (the contract's bounds), with a warning
         for name, estimate in out.items():

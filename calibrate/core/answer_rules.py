@@ -47,8 +47,12 @@ class CaseFacts(NamedTuple):
 
 def is_demo_id(value: object) -> bool:
     """True for an id the demo history made (see DEMO_ID_PREFIX)."""
-    return isinstance(value, str) and value.startswith(DEMO_ID_PREFIX) and len(value) == 36 \
+    return (
+        isinstance(value, str)
+        and value.startswith(DEMO_ID_PREFIX)
+        and len(value) == 36
         and value[14] == "8"
+    )
 
 
 def demo_id(random_bytes: bytes) -> str:
@@ -59,7 +63,7 @@ def demo_id(random_bytes: bytes) -> str:
     raw[6] = (raw[6] & 0x0F) | 0x80  # version 8 (Python 3.11's uuid cannot set it)
     raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC variant
     text = str(uuid.UUID(bytes=bytes(raw)))
-    return DEMO_ID_PREFIX + text[len(DEMO_ID_PREFIX):]
+    return DEMO_ID_PREFIX + text[len(DEMO_ID_PREFIX) :]
 
 
 def parse_stamp(value: object) -> datetime | None:
@@ -72,27 +76,29 @@ def parse_stamp(value: object) -> datetime | None:
         return None
 
 
-def _stamp(row: Mapping[str, Any], column: str, problems: list[str], *,
-           required: bool = True) -> datetime | None:
+def _stamp(
+    row: Mapping[str, Any], column: str, problems: list[str], *, required: bool = True
+) -> datetime | None:
     value = row.get(column)
     if value is None and not required:
         return None
     moment = parse_stamp(value)
     if moment is None:
-        problems.append(f"{column} {_show(value)} is not an ISO 8601 UTC time like "
-                        f"{STAMP_EXAMPLE}")
+        problems.append(f"{column} {_show(value)} is not an ISO 8601 UTC time like {STAMP_EXAMPLE}")
     return moment
 
 
-def _text(row: Mapping[str, Any], columns: tuple[str, ...], problems: list[str], *,
-          required: bool) -> None:
+def _text(
+    row: Mapping[str, Any], columns: tuple[str, ...], problems: list[str], *, required: bool
+) -> None:
     for column in columns:
         value = row.get(column)
         if value is None and not required:
             continue
         if not isinstance(value, str) or (required and not value.strip()):
-            problems.append(f"{column} {_show(value)} must be "
-                            f"{'non-empty ' if required else ''}text")
+            problems.append(
+                f"{column} {_show(value)} must be {'non-empty ' if required else ''}text"
+            )
 
 
 def _show(value: object) -> str:
@@ -109,33 +115,54 @@ def _milliseconds(row: Mapping[str, Any], column: str, problems: list[str]) -> N
     if value is None:
         return
     if not (isinstance(value, int) and not isinstance(value, bool)) or not 0 <= value <= MAX_MS:
-        problems.append(f"{column} {_show(value)} must be a whole number of milliseconds, "
-                        "0 or more")
+        problems.append(
+            f"{column} {_show(value)} must be a whole number of milliseconds, 0 or more"
+        )
 
 
-def answer_problems(row: Mapping[str, Any], pack: PackFacts | None,
-                    case: CaseFacts | None) -> list[str]:
+def answer_problems(
+    row: Mapping[str, Any], pack: PackFacts | None, case: CaseFacts | None
+) -> list[str]:
     """What is wrong with one answer row; `pack` and `case` are its pack and case versions
     as known (None: neither in the file nor in the database)."""
     problems: list[str] = []
-    _text(row, ("id", "session_id", "profile_id", "pack_id", "lesson_id", "case_id",
-                "case_hash", "pack_hash"), problems, required=True)
+    _text(
+        row,
+        (
+            "id",
+            "session_id",
+            "profile_id",
+            "pack_id",
+            "lesson_id",
+            "case_id",
+            "case_hash",
+            "pack_hash",
+        ),
+        problems,
+        required=True,
+    )
     _text(row, ("team", "site", "note"), problems, required=False)
     kind = row.get("session_kind")
     if kind not in SESSION_KINDS:
         problems.append(f"session_kind {_show(kind)} is not one of {', '.join(SESSION_KINDS)}")
     if pack is None:
-        problems.append(f"pack version {_show(row.get('pack_hash'))} is neither in the file "
-                        "nor in the database")
+        problems.append(
+            f"pack version {_show(row.get('pack_hash'))} is neither in the file nor in the database"
+        )
     elif row.get("pack_id") != pack.pack_id:
-        problems.append(f"pack version {row.get('pack_hash')} is of pack {pack.pack_id}, not "
-                        f"{_show(row.get('pack_id'))}")
+        problems.append(
+            f"pack version {row.get('pack_hash')} is of pack {pack.pack_id}, not "
+            f"{_show(row.get('pack_id'))}"
+        )
     if case is None:
-        problems.append(f"case version {_show(row.get('case_hash'))} is neither in the file "
-                        "nor in the database")
+        problems.append(
+            f"case version {_show(row.get('case_hash'))} is neither in the file nor in the database"
+        )
     elif (row.get("pack_id"), row.get("case_id")) != tuple(case):
-        problems.append(f"case version {row.get('case_hash')} is {case.pack_id}/"
-                        f"{case.case_id}, not {row.get('pack_id')}/{row.get('case_id')}")
+        problems.append(
+            f"case version {row.get('case_hash')} is {case.pack_id}/"
+            f"{case.case_id}, not {row.get('pack_id')}/{row.get('case_id')}"
+        )
     skipped = row.get("skipped")
     if type(skipped) is not int or skipped not in (0, 1):
         problems.append(f"skipped {_show(skipped)} must be 0 or 1")
@@ -143,15 +170,15 @@ def answer_problems(row: Mapping[str, Any], pack: PackFacts | None,
     _extra_shares(row, problems)
     shown, answered = _stamp(row, "shown_at", problems), _stamp(row, "answered_at", problems)
     if shown and answered and answered < shown:
-        problems.append(f"answered_at {row['answered_at']} is before shown_at "
-                        f"{row['shown_at']}")
+        problems.append(f"answered_at {row['answered_at']} is before shown_at {row['shown_at']}")
     _milliseconds(row, "time_to_answer_ms", problems)
     _milliseconds(row, "watched_ms", problems)
     return problems
 
 
-def _choice(row: Mapping[str, Any], pack: PackFacts | None, problems: list[str], *,
-            skipped: bool) -> None:
+def _choice(
+    row: Mapping[str, Any], pack: PackFacts | None, problems: list[str], *, skipped: bool
+) -> None:
     """Decision, clause and confidence: all null on a skip; else a decision of the pack."""
     decision, clause, confidence = row.get("decision"), row.get("clause"), row.get("confidence")
     if skipped:
@@ -160,8 +187,7 @@ def _choice(row: Mapping[str, Any], pack: PackFacts | None, problems: list[str],
             problems.append(f"a skipped answer has no {', '.join(chosen)}")
         return
     if pack is not None and decision not in pack.decisions:
-        problems.append(f"decision {_show(decision)} is not one of "
-                        f"{', '.join(pack.decisions)}")
+        problems.append(f"decision {_show(decision)} is not one of {', '.join(pack.decisions)}")
     elif not isinstance(decision, str):
         problems.append(f"decision {_show(decision)} must be text")
     if clause is not None:
@@ -169,16 +195,18 @@ def _choice(row: Mapping[str, Any], pack: PackFacts | None, problems: list[str],
             problems.append(f"clause {_show(clause)} is not a clause id")
         elif pack is not None and pack.clauses is not None and clause not in pack.clauses:
             problems.append(f"clause {_show(clause)} is not one of {', '.join(pack.clauses)}")
-    if confidence is not None and not (_is_number(confidence) and math.isfinite(confidence)
-                                       and 0.0 <= confidence <= 1.0):
+    if confidence is not None and not (
+        _is_number(confidence) and math.isfinite(confidence) and 0.0 <= confidence <= 1.0
+    ):
         problems.append(f"confidence {_show(confidence)} is not a probability between 0 and 1")
 
 
 def _extra_shares(row: Mapping[str, Any], problems: list[str]) -> None:
     """Columns a later schema may add to answers (a share watched, a clip flag)."""
     share = row.get("watched_share")
-    if share is not None and not (_is_number(share) and math.isfinite(share)
-                                  and 0.0 <= share <= 1.0):
+    if share is not None and not (
+        _is_number(share) and math.isfinite(share) and 0.0 <= share <= 1.0
+    ):
         problems.append(f"watched_share {_show(share)} is not a share between 0 and 1")
     flag = row.get("clip_unavailable")
     if flag is not None and (type(flag) is not int or flag not in (0, 1)):
@@ -187,19 +215,20 @@ def _extra_shares(row: Mapping[str, Any], problems: list[str]) -> None:
 
 def session_problems(row: Mapping[str, Any], pack: PackFacts | None) -> list[str]:
     problems: list[str] = []
-    _text(row, ("id", "profile_id", "pack_id", "lesson_id", "pack_hash"), problems,
-          required=True)
+    _text(row, ("id", "profile_id", "pack_id", "lesson_id", "pack_hash"), problems, required=True)
     _text(row, ("team", "site"), problems, required=False)
     if row.get("kind") not in SESSION_KINDS:
         problems.append(f"kind {_show(row.get('kind'))} is not one of {', '.join(SESSION_KINDS)}")
     if pack is None:
-        problems.append(f"pack version {_show(row.get('pack_hash'))} is neither in the file "
-                        "nor in the database")
+        problems.append(
+            f"pack version {_show(row.get('pack_hash'))} is neither in the file nor in the database"
+        )
     started = _stamp(row, "started_at", problems)
     finished = _stamp(row, "finished_at", problems, required=False)
     if started and finished and finished < started:
-        problems.append(f"finished_at {row['finished_at']} is before started_at "
-                        f"{row['started_at']}")
+        problems.append(
+            f"finished_at {row['finished_at']} is before started_at {row['started_at']}"
+        )
     return problems
 
 
@@ -215,15 +244,18 @@ def profile_problems(row: Mapping[str, Any]) -> list[str]:
 
 def dispute_problems(row: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
-    _text(row, ("id", "answer_id", "profile_id", "pack_id", "case_id", "case_hash"), problems,
-          required=True)
+    _text(
+        row,
+        ("id", "answer_id", "profile_id", "pack_id", "case_id", "case_hash"),
+        problems,
+        required=True,
+    )
     _text(row, ("note",), problems, required=False)
     _stamp(row, "created_at", problems)
     return problems
 
 
-def pack_version_problems(row: Mapping[str, Any], decisions: object, ladder: object
-                          ) -> list[str]:
+def pack_version_problems(row: Mapping[str, Any], decisions: object, ladder: object) -> list[str]:
     """`decisions` and `ladder` are the row's JSON columns already parsed (None: not JSON)."""
     problems: list[str] = []
     _text(row, ("pack_hash", "pack_id"), problems, required=True)
@@ -238,17 +270,21 @@ def pack_version_problems(row: Mapping[str, Any], decisions: object, ladder: obj
     return problems
 
 
-def case_version_problems(row: Mapping[str, Any], pack_decisions: Collection[str] | None,
-                          clauses: object) -> list[str]:
+def case_version_problems(
+    row: Mapping[str, Any], pack_decisions: Collection[str] | None, clauses: object
+) -> list[str]:
     """`pack_decisions`: the decisions of the case's pack (None: no version of it known)."""
     problems: list[str] = []
     _text(row, ("case_hash", "pack_id", "case_id", "golden_decision"), problems, required=True)
     if pack_decisions is None:
-        problems.append(f"pack {_show(row.get('pack_id'))} has no version in the file or "
-                        "the database")
+        problems.append(
+            f"pack {_show(row.get('pack_id'))} has no version in the file or the database"
+        )
     elif row.get("golden_decision") not in pack_decisions:
-        problems.append(f"golden_decision {_show(row.get('golden_decision'))} is not one of "
-                        f"{', '.join(pack_decisions)}")
+        problems.append(
+            f"golden_decision {_show(row.get('golden_decision'))} is not one of "
+            f"{', '.join(pack_decisions)}"
+        )
     if not _ids(clauses, allow_empty=True):
         problems.append("golden_clauses must be a JSON list of clause ids")
     _stamp(row, "first_seen_at", problems)
@@ -256,5 +292,8 @@ def case_version_problems(row: Mapping[str, Any], pack_decisions: Collection[str
 
 
 def _ids(value: object, *, allow_empty: bool = False) -> bool:
-    return isinstance(value, list) and (allow_empty or bool(value)) \
+    return (
+        isinstance(value, list)
+        and (allow_empty or bool(value))
         and all(isinstance(v, str) and v for v in value)
+    )

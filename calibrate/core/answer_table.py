@@ -113,8 +113,9 @@ class AnswerTable:
         """Which rows the filters keep (bool mask), comparing codes, never text."""
         keep = np.ones(len(self), dtype=bool)
 
-        def any_of(codes: NDArray[Any], lookup: Sequence[str], wanted: Sequence[str] | None
-                   ) -> None:
+        def any_of(
+            codes: NDArray[Any], lookup: Sequence[str], wanted: Sequence[str] | None
+        ) -> None:
             if wanted is not None:
                 keep[...] &= _wanted_codes(lookup, wanted)[codes]
 
@@ -141,14 +142,29 @@ class AnswerTable:
 
 
 # The fields holding one value per answer (the others are lookups and pack facts).
-ROW_COLUMNS = ("rowid", "profile", "team", "site", "pack", "lesson", "case", "session",
-               "session_kind", "decision", "golden", "clause_correct", "confidence", "skipped",
-               "answered_at", "not_watched")
+ROW_COLUMNS = (
+    "rowid",
+    "profile",
+    "team",
+    "site",
+    "pack",
+    "lesson",
+    "case",
+    "session",
+    "session_kind",
+    "decision",
+    "golden",
+    "clause_correct",
+    "confidence",
+    "skipped",
+    "answered_at",
+    "not_watched",
+)
 
 
 def _wanted_codes(lookup: Sequence[str], wanted: Sequence[str]) -> NDArray[Any]:
     """A bool per code (and False for code -1, the last slot) saying whether it is wanted."""
     chosen = set(wanted)
     flags = np.zeros(len(lookup) + 1, dtype=bool)
-    flags[:len(lookup)] = [value in chosen for value in lookup]
+    flags[: len(lookup)] = [value in chosen for value in lookup]
     return flags

@@ -77,9 +77,15 @@ def _unknown_key_message(model: type[BaseModel], path: KeyPath) -> str:
     return "unknown key (check its spelling against the lesson format)"
 
 
-def load_case_file(path: Path, refs: PackRefs, assets: Path, pack_root: Path, *,
-                   real_parent: Path | None = None, real_assets: Path | None = None
-                   ) -> CaseResult:
+def load_case_file(
+    path: Path,
+    refs: PackRefs,
+    assets: Path,
+    pack_root: Path,
+    *,
+    real_parent: Path | None = None,
+    real_assets: Path | None = None,
+) -> CaseResult:
     """Check one case file (inside the resolved `pack_root`) against its pack's references.
 
     real_parent, real_assets: the resolved cases/ and assets/<pack>/ folders, when known."""
@@ -132,32 +138,52 @@ def _check_references(
     data = file.data
     written_id = data.get("id")
     if isinstance(written_id, str) and "id" not in reported and file.path.stem != written_id:
-        problems.append(file.problem(
-            ("id",), f"case id {written_id!r} must match the file name {file.path.stem!r}"))
+        problems.append(
+            file.problem(
+                ("id",), f"case id {written_id!r} must match the file name {file.path.stem!r}"
+            )
+        )
     golden = data.get("golden")
     if not isinstance(golden, dict):
         return
     decision = golden.get("decision")
-    if (isinstance(decision, str) and refs.decisions is not None
-            and "golden.decision" not in reported and decision not in refs.decisions):
-        problems.append(file.problem(
-            ("golden", "decision"),
-            f"unknown decision {decision!r}; the pack's decisions are "
-            f"{', '.join(refs.decisions)}"))
+    if (
+        isinstance(decision, str)
+        and refs.decisions is not None
+        and "golden.decision" not in reported
+        and decision not in refs.decisions
+    ):
+        problems.append(
+            file.problem(
+                ("golden", "decision"),
+                f"unknown decision {decision!r}; the pack's decisions are "
+                f"{', '.join(refs.decisions)}",
+            )
+        )
     clauses = golden.get("clauses")
     if not isinstance(clauses, list) or refs.clauses is None:
         return
     for index, clause in enumerate(clauses):
         path = ("golden", "clauses", index)
-        if isinstance(clause, str) and clause not in refs.clauses and (
-                format_path(path) not in reported):
-            problems.append(file.problem(
-                path, f"unknown clause {clause!r}; the pack's clauses are "
-                f"{', '.join(refs.clauses) or 'none'}"))
+        if (
+            isinstance(clause, str)
+            and clause not in refs.clauses
+            and (format_path(path) not in reported)
+        ):
+            problems.append(
+                file.problem(
+                    path,
+                    f"unknown clause {clause!r}; the pack's clauses are "
+                    f"{', '.join(refs.clauses) or 'none'}",
+                )
+            )
 
 
 def _check_media(
-    file: TomlFile, assets: Path, real_assets: Path | None, reported: set[str | None],
+    file: TomlFile,
+    assets: Path,
+    real_assets: Path | None,
+    reported: set[str | None],
     problems: list[Problem],
 ) -> tuple[Path | None, list[Problem]]:
     """The clip's path (None when the case may not name it), and the clip's own problems.
@@ -172,8 +198,9 @@ def _check_media(
         problems.append(file.problem(("video",), f"media path {relative!r} names no file"))
         return None, []
     if candidate.is_absolute() or relative.startswith(("/", "\\")) or ":" in candidate.parts[0]:
-        problems.append(file.problem(
-            ("video",), f"media path {relative!r} must be relative to {assets}"))
+        problems.append(
+            file.problem(("video",), f"media path {relative!r} must be relative to {assets}")
+        )
         return None, []
     if ".." in candidate.parts:
         problems.append(file.problem(("video",), f"media path {relative!r} leaves {assets}"))
@@ -189,8 +216,9 @@ def _check_media(
         problems.append(file.problem(("video",), f"media path {relative!r}: {error}"))
         return None, []
     if not clip.is_relative_to(root):
-        problems.append(file.problem(
-            ("video",), f"media path {relative!r} leaves {assets} (a link to {clip})"))
+        problems.append(
+            file.problem(("video",), f"media path {relative!r} leaves {assets} (a link to {clip})")
+        )
         return None, []
     problem = clip_problem(path, root, real_parent=root if direct else None)
     return clip, [file.problem(("video",), problem)] if problem else []

@@ -16,8 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 
-def _checked(confidence: NDArray[Any] | Sequence[float], correct: NDArray[Any] | Sequence[bool]
-             ) -> tuple[NDArray[Any], NDArray[Any]]:
+def _checked(
+    confidence: NDArray[Any] | Sequence[float], correct: NDArray[Any] | Sequence[bool]
+) -> tuple[NDArray[Any], NDArray[Any]]:
     p = np.asarray(confidence, dtype=float)
     y = np.asarray(correct, dtype=float)
     if p.shape != y.shape:
@@ -27,8 +28,9 @@ def _checked(confidence: NDArray[Any] | Sequence[float], correct: NDArray[Any] |
     return p, y
 
 
-def brier_score(confidence: NDArray[Any] | Sequence[float],
-                correct: NDArray[Any] | Sequence[bool]) -> float | None:
+def brier_score(
+    confidence: NDArray[Any] | Sequence[float], correct: NDArray[Any] | Sequence[bool]
+) -> float | None:
     """Mean squared gap between stated confidence and being right; None for no answers."""
     p, y = _checked(confidence, correct)
     return float(np.mean((p - y) ** 2)) if p.size else None
@@ -54,13 +56,16 @@ class ReliabilityCurve:
         return float((gap * self.count[filled]).sum() / total)
 
 
-def reliability_curve(confidence: NDArray[Any] | Sequence[float],
-                      correct: NDArray[Any] | Sequence[bool],
-                      bins: int | Sequence[float] = 10) -> ReliabilityCurve:
+def reliability_curve(
+    confidence: NDArray[Any] | Sequence[float],
+    correct: NDArray[Any] | Sequence[bool],
+    bins: int | Sequence[float] = 10,
+) -> ReliabilityCurve:
     """Bin answers by stated confidence: equal-width bins on [0, 1], or the given edges."""
     p, y = _checked(confidence, correct)
-    edges = (np.linspace(0.0, 1.0, bins + 1) if isinstance(bins, int)
-             else np.asarray(bins, dtype=float))
+    edges = (
+        np.linspace(0.0, 1.0, bins + 1) if isinstance(bins, int) else np.asarray(bins, dtype=float)
+    )
     if edges.size < 2 or np.any(np.diff(edges) <= 0) or edges[0] > 0 or edges[-1] < 1:
         raise ValueError("bin edges must rise strictly from 0 to 1")
     which = np.searchsorted(edges[1:-1], p, side="left")

@@ -10,36 +10,65 @@ from __future__ import annotations
 DEFAULT_SEED = 2026  # the seed of the demo history the app and `calibrate demo` write
 
 NAMES = {
-    "Lisbon": tuple(", ".join((
-        "Ana Ferreira, João Silva, Marta Costa, Tiago Almeida, Inês Carvalho, Rui Pereira",
-        "Beatriz Sousa, Pedro Martins, Catarina Lopes, Miguel Rodrigues, Sofia Gomes",
-        "Diogo Ribeiro, Mariana Santos, Luca Romano, Hanna Schmidt, Chiara Bianchi",
-        "Tomasz Nowak, Elena Popescu, Lucas Moreau, Sara Lindqvist, Nikos Pappas",
-        "Laura García, Kofi Mensah, Amira Haddad, Jonas Weber, Clara Duarte, Bruno Teixeira",
-        "Rita Fonseca, Hugo Marques, Leonor Pinto, Aisha Bello, Filipe Moura")).split(", ")),
-    "Manila": tuple(", ".join((
-        "Angelica Reyes, Mark Anthony Cruz, Joanna Bautista, Paolo Villanueva",
-        "Kristine Mendoza, Jerome Garcia, Patricia Dela Cruz, Carlo Ramos, Bea Castillo",
-        "Miguel Aquino, Rowena Flores, Jayson Navarro, Camille Torres, Rafael Domingo",
-        "Lovely Manalo, Nico Santiago")).split(", ")),
+    "Lisbon": tuple(
+        ", ".join(
+            (
+                "Ana Ferreira, João Silva, Marta Costa, Tiago Almeida, Inês Carvalho, Rui Pereira",
+                "Beatriz Sousa, Pedro Martins, Catarina Lopes, Miguel Rodrigues, Sofia Gomes",
+                "Diogo Ribeiro, Mariana Santos, Luca Romano, Hanna Schmidt, Chiara Bianchi",
+                "Tomasz Nowak, Elena Popescu, Lucas Moreau, Sara Lindqvist, Nikos Pappas",
+                "Laura García, Kofi Mensah, Amira Haddad, Jonas Weber, "
+                "Clara Duarte, Bruno Teixeira",
+                "Rita Fonseca, Hugo Marques, Leonor Pinto, Aisha Bello, Filipe Moura",
+            )
+        ).split(", ")
+    ),
+    "Manila": tuple(
+        ", ".join(
+            (
+                "Angelica Reyes, Mark Anthony Cruz, Joanna Bautista, Paolo Villanueva",
+                "Kristine Mendoza, Jerome Garcia, Patricia Dela Cruz, Carlo Ramos, Bea Castillo",
+                "Miguel Aquino, Rowena Flores, Jayson Navarro, Camille Torres, Rafael Domingo",
+                "Lovely Manalo, Nico Santiago",
+            )
+        ).split(", ")
+    ),
 }
 
 # Each ambiguous case's two honest readings: decision, the clause cited, a note.
 AMBIGUOUS = {
     "gr-protest-injury-documentation": (
-        ("warning_screen", "GR-2", "Time, place and a factual caption: documentation of a "
-                                   "public event. Warning screen."),
-        ("remove", "GR-1", "New account, no editorial framing and a held close-up of the "
-                           "wound. GR-1 applies.")),
+        (
+            "warning_screen",
+            "GR-2",
+            "Time, place and a factual caption: documentation of a public event. Warning screen.",
+        ),
+        (
+            "remove",
+            "GR-1",
+            "New account, no editorial framing and a held close-up of the wound. GR-1 applies.",
+        ),
+    ),
     "hb-course-seller-callout": (
-        ("allow", "HB-1.1", "Criticises how she sells to the public, with receipts; no call "
-                            "to contact her."),
-        ("remove", "HB-1", "Small account, her face and handle on screen: degrading a private "
-                           "person.")),
+        (
+            "allow",
+            "HB-1.1",
+            "Criticises how she sells to the public, with receipts; no call to contact her.",
+        ),
+        (
+            "remove",
+            "HB-1",
+            "Small account, her face and handle on screen: degrading a private person.",
+        ),
+    ),
     "rg-festival-pill-testing": (
-        ("not_recommended", "RG-2.2", "The test is harm reduction but it ends on the party; "
-                                      "shows use approvingly."),
-        ("allow", "RG-2.1", "The message is 'always test'. That is harm reduction.")),
+        (
+            "not_recommended",
+            "RG-2.2",
+            "The test is harm reduction but it ends on the party; shows use approvingly.",
+        ),
+        ("allow", "RG-2.1", "The message is 'always test'. That is harm reduction."),
+    ),
 }
 
 DISPUTE_NOTES = {
@@ -61,12 +90,21 @@ DISPUTE_NOTES = {
 }
 
 NOTES = {
-    "correct": ("Caption and account facts settled it.", "Checked the clause list first.",
-                "Watched it twice for the moment in question.",
-                "Straightforward once I read the report reason."),
-    "wrong": ("Erred on the side of caution.", "Didn't see enough in the clip to act on.",
-              "Read it as commentary rather than a violation.",
-              "Missed the on-screen text the first time.", "Felt too risky to leave as it was."),
-    "missed_escalation": ("Removed it; didn't register the time and place.",
-                          "Focused on the content, not on the risk to the person."),
+    "correct": (
+        "Caption and account facts settled it.",
+        "Checked the clause list first.",
+        "Watched it twice for the moment in question.",
+        "Straightforward once I read the report reason.",
+    ),
+    "wrong": (
+        "Erred on the side of caution.",
+        "Didn't see enough in the clip to act on.",
+        "Read it as commentary rather than a violation.",
+        "Missed the on-screen text the first time.",
+        "Felt too risky to leave as it was.",
+    ),
+    "missed_escalation": (
+        "Removed it; didn't register the time and place.",
+        "Focused on the content, not on the risk to the person.",
+    ),
 }

@@ -52,9 +52,11 @@ def shown_to_moderators(problem: Problem, relative_to: str | None = None) -> str
     key = problem.key_path or ""
     if key.split(".")[0].split("[")[0] not in ANSWER_KEYS:
         return problem.format(relative_to)
-    hidden = problem._replace(message="a problem in the golden answer (details hidden here, "
-                                      "as moderators use this screen; `calibrate validate` "
-                                      "prints them)")
+    hidden = problem._replace(
+        message="a problem in the golden answer (details hidden here, "
+        "as moderators use this screen; `calibrate validate` "
+        "prints them)"
+    )
     return hidden.format(relative_to)
 
 

@@ -46,21 +46,29 @@ class ItemAnalysis:
 
     def rows(self) -> list[dict[str, object]]:
         """One plain dict per case (None for undefined figures), for tables and exports."""
+
         def num(x: float) -> float | None:
             return None if math.isnan(x) else float(x)
 
         return [
-            {"case_id": cid, "answers": int(self.answers[i]),
-             "facility": num(self.facility[i]), "discrimination": num(self.discrimination[i]),
-             "agreement": num(self.agreement[i]), "modal_share": num(self.modal_share[i]),
-             "strong": int(self.strong[i]), "strong_modal_share": num(self.strong_modal_share[i]),
-             "split": bool(self.split[i])}
+            {
+                "case_id": cid,
+                "answers": int(self.answers[i]),
+                "facility": num(self.facility[i]),
+                "discrimination": num(self.discrimination[i]),
+                "agreement": num(self.agreement[i]),
+                "modal_share": num(self.modal_share[i]),
+                "strong": int(self.strong[i]),
+                "strong_modal_share": num(self.strong_modal_share[i]),
+                "split": bool(self.split[i]),
+            }
             for i, cid in enumerate(self.case_ids)
         ]
 
 
-def reviewer_strength(table: RatingsTable, gold: NDArray[Any]
-                      ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+def reviewer_strength(
+    table: RatingsTable, gold: NDArray[Any]
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Per rating: is its rater strong / weak for that case (by leave-this-case-out accuracy),
     and is that accuracy defined at all (the rater answered another case with a golden one)."""
     golden = gold[table.case]
@@ -112,21 +120,27 @@ def item_analysis(table: RatingsTable, gold: NDArray[Any]) -> ItemAnalysis:
     ranked_n = np.bincount(table.case, weights=ranked, minlength=n)
     discrimination = np.where(ranked_n >= 3, share(strong) - share(weak), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        agreement = np.where(answers >= 2,
-                             (counts * (counts - 1)).sum(axis=1) / (answers * (answers - 1)),
-                             np.nan)
+        agreement = np.where(
+            answers >= 2, (counts * (counts - 1)).sum(axis=1) / (answers * (answers - 1)), np.nan
+        )
         modal_share = np.where(answers > 0, counts.max(axis=1) / answers, np.nan)
-    strong_counts = np.bincount(table.case[strong].astype(np.int64) * k + table.code[strong],
-                                minlength=n * k).reshape(n, k)
+    strong_counts = np.bincount(
+        table.case[strong].astype(np.int64) * k + table.code[strong], minlength=n * k
+    ).reshape(n, k)
     n_strong = strong_counts.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         strong_share = np.where(n_strong > 0, strong_counts.max(axis=1) / n_strong, np.nan)
     split = (n_strong >= SPLIT_MIN_STRONG) & (strong_share < SPLIT_SHARE)
     return ItemAnalysis(
-        case_ids=table.case_ids, answers=answers.astype(np.int64), facility=facility,
-        discrimination=discrimination, agreement=agreement,
+        case_ids=table.case_ids,
+        answers=answers.astype(np.int64),
+        facility=facility,
+        discrimination=discrimination,
+        agreement=agreement,
         modal_code=counts.argmax(axis=1) if k else np.zeros(n, np.int64),
-        modal_share=modal_share, strong=n_strong,
+        modal_share=modal_share,
+        strong=n_strong,
         strong_modal_code=np.where(n_strong > 0, strong_counts.argmax(axis=1) if k else -1, -1),
-        strong_modal_share=strong_share, split=split,
+        strong_modal_share=strong_share,
+        split=split,
     )

@@ -52,14 +52,39 @@ from calibrate.core.lead.sections import (
 from calibrate.core.models import Pack
 
 __all__ = [
-    "AgreementRow", "AgreementSection", "AttemptRow", "CalibrationRow", "CalibrationSection",
-    "CompletionRow", "CompletionSection", "ConfusionMatrix", "ConfusionSection",
-    "CriticalError", "CriticalSection", "DETAIL_TABLES", "Dashboard", "Details",
-    "DetailsCancelled", "DisputeRow", "DisputeSection",
-    "EnforcementRow", "EnforcementSection", "Headline", "ItemRow", "ItemSection",
-    "LessonCompletion", "PendingDetails", "ReviewerAccuracy", "ReviewerRow", "Rows",
-    "TeamPackRow", "TrendPoint",
-    "TrendSection", "case_clauses_of", "compute_dashboard", "net_enforcement",
+    "AgreementRow",
+    "AgreementSection",
+    "AttemptRow",
+    "CalibrationRow",
+    "CalibrationSection",
+    "CompletionRow",
+    "CompletionSection",
+    "ConfusionMatrix",
+    "ConfusionSection",
+    "CriticalError",
+    "CriticalSection",
+    "DETAIL_TABLES",
+    "Dashboard",
+    "Details",
+    "DetailsCancelled",
+    "DisputeRow",
+    "DisputeSection",
+    "EnforcementRow",
+    "EnforcementSection",
+    "Headline",
+    "ItemRow",
+    "ItemSection",
+    "LessonCompletion",
+    "PendingDetails",
+    "ReviewerAccuracy",
+    "ReviewerRow",
+    "Rows",
+    "TeamPackRow",
+    "TrendPoint",
+    "TrendSection",
+    "case_clauses_of",
+    "compute_dashboard",
+    "net_enforcement",
 ]
 
 net_enforcement = _enforcement.net_enforcement
@@ -67,13 +92,17 @@ net_enforcement = _enforcement.net_enforcement
 
 def case_clauses_of(packs: Iterable[Pack]) -> dict[str, tuple[str, ...]]:
     """Golden clauses per "pack/case" from loaded packs (for agreement per clause)."""
-    return {f"{pack.id}/{case.id}": case.golden.clauses
-            for pack in packs for case in pack.cases.values()}
+    return {
+        f"{pack.id}/{case.id}": case.golden.clauses
+        for pack in packs
+        for case in pack.cases.values()
+    }
 
 
 # What PendingDetails holds until its sections are computed: table, scored, roster, packs, period.
-_DetailInputs = tuple[AnswerTable, Scored, Sequence[Mapping[str, str]], Iterable[str] | None,
-                      tuple[date, date] | None]
+_DetailInputs = tuple[
+    AnswerTable, Scored, Sequence[Mapping[str, str]], Iterable[str] | None, tuple[date, date] | None
+]
 
 
 class DetailsCancelled(Exception):
@@ -86,9 +115,14 @@ class PendingDetails:
     The answers are held only until the details are done (at a million answers they are
     tens of MB). `get` may be called from any thread; one computes, the others wait."""
 
-    def __init__(self, table: AnswerTable, scored: Scored,
-                 roster: Sequence[Mapping[str, str]], packs: Iterable[str] | None,
-                 period: tuple[date, date] | None):
+    def __init__(
+        self,
+        table: AnswerTable,
+        scored: Scored,
+        roster: Sequence[Mapping[str, str]],
+        packs: Iterable[str] | None,
+        period: tuple[date, date] | None,
+    ):
         self._lock = threading.Lock()
         self._inputs: _DetailInputs | None = (table, scored, roster, packs, period)
         self._done: dict[str, object] = {}
@@ -110,8 +144,9 @@ class PendingDetails:
                     "enforcement": lambda: _enforcement.enforcement(table, scored),
                     "trend": lambda: _trend.trend(table, scored),
                     "calibration": lambda: _trend.calibration(table, scored),
-                    "completion": lambda: _completion.completion(table, scored, roster, packs,
-                                                                 period),
+                    "completion": lambda: _completion.completion(
+                        table, scored, roster, packs, period
+                    ),
                 }
                 for name, step in steps.items():
                     if name not in self._done:
@@ -123,13 +158,18 @@ class PendingDetails:
             return self._details
 
 
-def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
-                      disputes: Sequence[Mapping[str, object]], *, target: float = 0.9,
-                      period: tuple[date, date] | None = None,
-                      case_clauses: Mapping[str, Sequence[str]] | None = None,
-                      packs: Iterable[str] | None = None,
-                      alpha_bootstrap: int = _agreement.ALPHA_BOOTSTRAP,
-                      defer_details: bool = False) -> Dashboard:
+def compute_dashboard(
+    table: AnswerTable,
+    roster: Sequence[Mapping[str, str]],
+    disputes: Sequence[Mapping[str, object]],
+    *,
+    target: float = 0.9,
+    period: tuple[date, date] | None = None,
+    case_clauses: Mapping[str, Sequence[str]] | None = None,
+    packs: Iterable[str] | None = None,
+    alpha_bootstrap: int = _agreement.ALPHA_BOOTSTRAP,
+    defer_details: bool = False,
+) -> Dashboard:
     """Every dashboard section for the answers in `table` (already filtered by the caller).
 
     roster: the profiles to list in completion (dicts with id, name, team, site) — pass the
@@ -143,8 +183,7 @@ def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
     """
     scored = score_table(table)
     first = first_answers(table, scored)
-    by_pack, by_clause = _agreement.agreement_by_pack(table, first, case_clauses,
-                                                      alpha_bootstrap)
+    by_pack, by_clause = _agreement.agreement_by_pack(table, first, case_clauses, alpha_bootstrap)
     reviewers = _enforcement.reviewer_accuracy(table, scored, target)
     critical = _enforcement.critical_errors(table, scored)
     item_section = _items.items(table, scored, first, disputes)
@@ -160,18 +199,31 @@ def compute_dashboard(table: AnswerTable, roster: Sequence[Mapping[str, str]],
     else:
         first_day = last_day = None
     headline = Headline(
-        answers=len(table), scored=n_scored, skipped=len(table) - n_scored,
-        reviewers=int(np.unique(table.profile).size), correct=n_correct, accuracy=accuracy,
-        accuracy_ci=accuracy_ci, target=target,
+        answers=len(table),
+        scored=n_scored,
+        skipped=len(table) - n_scored,
+        reviewers=int(np.unique(table.profile).size),
+        correct=n_correct,
+        accuracy=accuracy,
+        accuracy_ci=accuracy_ci,
+        target=target,
         below_target=tuple(r.name for r in reviewers.reviewers if r.below_target),
-        agreement=by_pack, missed_escalations=len(critical.missed),
+        agreement=by_pack,
+        missed_escalations=len(critical.missed),
         unneeded_escalations=critical.unneeded_escalations,
         split_cases=tuple(f"{i.pack}/{i.case}" for i in item_section.items if i.split),
-        first_day=first_day, last_day=last_day)
+        first_day=first_day,
+        last_day=last_day,
+    )
     details = PendingDetails(table, scored, roster, packs, period)
     if not defer_details:
         details.get()
     return Dashboard(
-        headline=headline, reviewers=reviewers,
-        agreement=AgreementSection(by_pack, by_clause), items=item_section, critical=critical,
-        disputes=_completion.disputes(disputes, item_section), details_source=details)
+        headline=headline,
+        reviewers=reviewers,
+        agreement=AgreementSection(by_pack, by_clause),
+        items=item_section,
+        critical=critical,
+        disputes=_completion.disputes(disputes, item_section),
+        details_source=details,
+    )

@@ -124,8 +124,14 @@ def read_bounded(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def read_text(path: Path, root: Path, problems: list[Problem], *, toml: bool = False,
-              real_parent: Path | None = None) -> str | None:
+def read_text(
+    path: Path,
+    root: Path,
+    problems: list[Problem],
+    *,
+    toml: bool = False,
+    real_parent: Path | None = None,
+) -> str | None:
     """The UTF-8 text of a lesson file inside `root` (resolved), or None with a problem."""
     refused = regular_file_problem(path, root, real_parent)
     if refused:
@@ -137,37 +143,60 @@ def read_text(path: Path, root: Path, problems: list[Problem], *, toml: bool = F
         problems.append(Problem(str(path), None, None, f"cannot read file: {error.strerror}"))
         return None
     if len(raw) > MAX_FILE_BYTES:
-        problems.append(Problem(str(path), None, None,
-                                f"larger than {MAX_FILE_BYTES // 1024} KiB, the limit for a "
-                                "lesson file; is this really a lesson file?"))
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                f"larger than {MAX_FILE_BYTES // 1024} KiB, the limit for a "
+                "lesson file; is this really a lesson file?",
+            )
+        )
         return None
     if raw.startswith(_BOM):
-        raw = raw[len(_BOM):]
+        raw = raw[len(_BOM) :]
         if toml:  # TOML forbids it and tomllib would say only "Invalid statement"
-            problems.append(Problem(str(path), 1, None,
-                                    "the file starts with a UTF-8 byte order mark (BOM); save "
-                                    "it as UTF-8 without BOM"))
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    None,
+                    "the file starts with a UTF-8 byte order mark (BOM); save "
+                    "it as UTF-8 without BOM",
+                )
+            )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(str(path), line, None,
-                                f"not UTF-8 text (byte 0x{raw[error.start]:02x}); is this "
-                                "really a lesson file?"))
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                None,
+                f"not UTF-8 text (byte 0x{raw[error.start]:02x}); is this really a lesson file?",
+            )
+        )
         return None
 
 
-def read_toml(path: Path, root: Path, problems: list[Problem],
-              real_parent: Path | None = None) -> TomlFile | None:
+def read_toml(
+    path: Path, root: Path, problems: list[Problem], real_parent: Path | None = None
+) -> TomlFile | None:
     """A TOML lesson file inside `root`, parsed, or None with its problems appended."""
     text = read_text(path, root, problems, toml=True, real_parent=real_parent)
     if text is None:
         return None
     too_deep = _nesting_problem(text)
     if too_deep is not None:
-        problems.append(Problem(str(path), too_deep, None,
-                                f"nested deeper than {MAX_TOML_DEPTH} levels; lesson files "
-                                "need 3"))
+        problems.append(
+            Problem(
+                str(path),
+                too_deep,
+                None,
+                f"nested deeper than {MAX_TOML_DEPTH} levels; lesson files need 3",
+            )
+        )
         return None
     try:
         data = tomllib.loads(text)
@@ -178,9 +207,14 @@ def read_toml(path: Path, root: Path, problems: list[Problem],
     lines = key_lines(text)
     deep_key = _deepest_key_over_limit(lines)
     if deep_key is not None:  # dotted keys and [a.b.c] headers nest without brackets
-        problems.append(Problem(str(path), lines[deep_key], None,
-                                f"nested deeper than {MAX_TOML_DEPTH} levels; lesson files "
-                                "need 3"))
+        problems.append(
+            Problem(
+                str(path),
+                lines[deep_key],
+                None,
+                f"nested deeper than {MAX_TOML_DEPTH} levels; lesson files need 3",
+            )
+        )
         return None
     return TomlFile(path, data, lines)
 
@@ -292,5 +326,6 @@ def clip_problem(path: Path, assets: Path, real_parent: Path | None = None) -> s
         return None
     if head[:1] == head[_TS_PACKET : _TS_PACKET + 1] == b"\x47":  # MPEG-TS: a sync byte
         return None  # at the start of each 188-byte packet
-    return (f"media file is not a video container (unknown leading bytes "
-            f"{head[:8].hex(' ')}): {path}")
+    return (
+        f"media file is not a video container (unknown leading bytes {head[:8].hex(' ')}): {path}"
+    )

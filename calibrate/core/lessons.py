@@ -49,8 +49,14 @@ def _load_pack_guarded(folder: Path) -> tuple[models.Pack | None, list[Problem]]
         # INFO, not ERROR: the app's log file keeps the trace; a command's stderr (logging's
         # last-resort handler shows WARNING and up) never gets a traceback.
         log.info("loading %s failed", folder, exc_info=True)
-        return None, [Problem(str(folder / PACK_FILE), None, None,
-                              f"this pack could not be read ({type(error).__name__}: {error})")]
+        return None, [
+            Problem(
+                str(folder / PACK_FILE),
+                None,
+                None,
+                f"this pack could not be read ({type(error).__name__}: {error})",
+            )
+        ]
 
 
 def assets_dir_for(pack_folder: Path, pack_id: str) -> Path:
@@ -65,13 +71,18 @@ class _PackFiles:
         self.folder = folder
         self.root = folder.resolve()  # a symlinked pack folder is fine; its files stay in it
         self.problems: list[Problem] = []  # problems of pack.toml: the pack is unavailable
-        self.file: TomlFile | None = read_toml(folder / PACK_FILE, self.root, self.problems,
-                                               real_parent=self.root)
+        self.file: TomlFile | None = read_toml(
+            folder / PACK_FILE, self.root, self.problems, real_parent=self.root
+        )
         self.spec: PackSpec | None = (
-            validate_model(PackSpec, self.file, self.problems) if self.file else None)
+            validate_model(PackSpec, self.file, self.problems) if self.file else None
+        )
         if self.file is not None and self.spec is not None and folder.name != self.spec.id:
-            self.problems.append(self.file.problem(
-                ("id",), f"pack id {self.spec.id!r} must match its folder name {folder.name!r}"))
+            self.problems.append(
+                self.file.problem(
+                    ("id",), f"pack id {self.spec.id!r} must match its folder name {folder.name!r}"
+                )
+            )
         self.assets = assets_dir_for(folder, folder.name)
         self.real_assets = _real_folder(self.assets)
 
@@ -120,7 +131,8 @@ def _build_pack(
     slide_files = sorted(slides.keys() | slide_problems.keys())
     problems_of.update({f"guidance/{name}": found for name, found in slide_problems.items()})
     available, unavailable, reference_problems = _judge_lessons(
-        _lessons_of(spec, case_files, slide_files), file, case_files, slide_files, problems_of)
+        _lessons_of(spec, case_files, slide_files), file, case_files, slide_files, problems_of
+    )
     problems += reference_problems + _cases_in_no_lesson(spec, results)
     return models.Pack(
         id=spec.id,
@@ -155,9 +167,19 @@ def _check_cases(cases_dir: Path, refs: PackRefs, files: _PackFiles) -> list[Cas
     if not paths:
         files.problems.append(Problem(str(cases_dir), None, None, "no case files (cases/*.toml)"))
     real_parent = _real_folder(cases_dir)
-    return [load_case_file(path, refs, files.assets, files.root,
-                           real_parent=real_parent, real_assets=files.real_assets)
-            for path in paths]
+    return [
+        load_case_file(
+            path,
+            refs,
+            files.assets,
+            files.root,
+            real_parent=real_parent,
+            real_assets=files.real_assets,
+        )
+        for path in paths
+    ]
+
+
 def _load_guidance(
     guidance_dir: Path, root: Path
 ) -> tuple[dict[str, models.GuidanceSlide], dict[str, list[Problem]]]:
@@ -177,14 +199,18 @@ def _load_guidance(
     return slides, problems
 
 
-def _lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]
-                ) -> list[models.Lesson]:
+def _lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]) -> list[models.Lesson]:
     """The pack's lessons as written; without any, one lesson of every slide and case."""
     if not spec.lessons:
-        return [models.Lesson(spec.id, spec.title, spec.description, tuple(slide_names),
-                              tuple(case_ids))]
-    return [models.Lesson(x.id, x.title, x.description, tuple(x.guidance), tuple(x.cases))
-            for x in spec.lessons]
+        return [
+            models.Lesson(
+                spec.id, spec.title, spec.description, tuple(slide_names), tuple(case_ids)
+            )
+        ]
+    return [
+        models.Lesson(x.id, x.title, x.description, tuple(x.guidance), tuple(x.cases))
+        for x in spec.lessons
+    ]
 
 
 def _judge_lessons(
@@ -205,14 +231,21 @@ def _judge_lessons(
         for j, name in enumerate(lesson.guidance):
             found += file_problems.get(f"guidance/{name}", [])
             if name not in slide_files:
-                found.append(file.problem(("lessons", i, "guidance", j),
-                                          f"guidance slide {name!r} not found in guidance/"))
+                found.append(
+                    file.problem(
+                        ("lessons", i, "guidance", j),
+                        f"guidance slide {name!r} not found in guidance/",
+                    )
+                )
                 reference_problems.append(found[-1])
         for j, case_id in enumerate(lesson.case_ids):
             found += file_problems.get(case_id, [])
             if case_id not in case_files:
-                found.append(file.problem(("lessons", i, "cases", j),
-                                          f"case {case_id!r} not found in cases/"))
+                found.append(
+                    file.problem(
+                        ("lessons", i, "cases", j), f"case {case_id!r} not found in cases/"
+                    )
+                )
                 reference_problems.append(found[-1])
         if found:
             unavailable.append(models.UnavailableLesson(lesson, tuple(found), i))
@@ -226,9 +259,11 @@ def _cases_in_no_lesson(spec: PackSpec, results: list[CaseResult]) -> list[Probl
     if not spec.lessons:  # the one implicit lesson has every case
         return []
     named = {case_id for lesson in spec.lessons for case_id in lesson.cases}
-    return [Problem(str(r.file), r.id_line, "id", f"warning: case {r.case_id!r} is in no lesson")
-            for r in results
-            if r.file.stem not in named and (r.id_line is not None or not r.problems)]
+    return [
+        Problem(str(r.file), r.id_line, "id", f"warning: case {r.case_id!r} is in no lesson")
+        for r in results
+        if r.file.stem not in named and (r.id_line is not None or not r.problems)
+    ]
 
 
 def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult:
@@ -261,8 +296,12 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
                     result.packs[index] = pack
                     seen[pack.id] = pack_folder
                     from_bundle.discard(pack.id)
-                log.info("pack %r: %s is used, not the bundled copy in %s", pack.id,
-                         seen[pack.id], bundled_copy)
+                log.info(
+                    "pack %r: %s is used, not the bundled copy in %s",
+                    pack.id,
+                    seen[pack.id],
+                    bundled_copy,
+                )
                 continue
             if pack.id in seen:
                 result.problems.append(
@@ -282,8 +321,11 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
     # unnoticed, and they would think their edits live.
     for pack_id in from_bundle & broken_copies.keys():
         result.packs = [p for p in result.packs if p.id != pack_id]
-        log.info("bundled pack %r not loaded: its copy in %s has problems", pack_id,
-                 broken_copies[pack_id])
+        log.info(
+            "bundled pack %r not loaded: its copy in %s has problems",
+            pack_id,
+            broken_copies[pack_id],
+        )
     return result
 
 
@@ -321,8 +363,9 @@ def _validate_single_case(path: Path) -> list[Problem]:
     """A case file is checked against the pack.toml of the pack it sits in."""
     pack_folder = path.parent.parent
     if not (pack_folder / PACK_FILE).exists():
-        return [Problem(str(path), None, None,
-                        f"not inside a pack: no {PACK_FILE} in {pack_folder}")]
+        return [
+            Problem(str(path), None, None, f"not inside a pack: no {PACK_FILE} in {pack_folder}")
+        ]
     files = _PackFiles(pack_folder)
     refs = PackRefs.from_data(pack_folder.name, files.file.data if files.file else None)
     result = load_case_file(path, refs, files.assets, files.root)

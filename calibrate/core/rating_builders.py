@@ -37,8 +37,14 @@ class _Collector:
     `first_row` (2 for a CSV whose header is row 1), so errors can name the rows. Subclasses
     keep the ratings (`_store`) and finish (`build`)."""
 
-    def __init__(self, *, order: Sequence[str] | None = None, keep: Keep = "error",
-                 first_row: int = 2, fold: bool = False):
+    def __init__(
+        self,
+        *,
+        order: Sequence[str] | None = None,
+        keep: Keep = "error",
+        first_row: int = 2,
+        fold: bool = False,
+    ):
         self._order = [item.strip() for item in order] if order is not None else None
         self._keep = keep
         self._first_row = first_row
@@ -82,9 +88,15 @@ class _Collector:
         if len(labels) >= 65_536:
             self._flush()
 
-    def add_coded(self, case_codes: NDArray[Any], case_names: Sequence[str],
-                  rater_codes: NDArray[Any], rater_names: Sequence[str],
-                  label_codes: NDArray[Any], label_names: Sequence[str]) -> None:
+    def add_coded(
+        self,
+        case_codes: NDArray[Any],
+        case_names: Sequence[str],
+        rater_codes: NDArray[Any],
+        rater_names: Sequence[str],
+        label_codes: NDArray[Any],
+        label_names: Sequence[str],
+    ) -> None:
         """A chunk of records given as codes into per-chunk name lists (a reader's factorised
         columns); code -1 means an empty cell."""
         self._flush()
@@ -109,8 +121,9 @@ class _Collector:
         self._store(case_g, rater_g, label_g, rows, np.flatnonzero(blank) + self._records)
         self._records += n
 
-    def add_reference_label(self, label: str, *, file: str | None = None,
-                            row: int | None = None) -> None:
+    def add_reference_label(
+        self, label: str, *, file: str | None = None, row: int | None = None
+    ) -> None:
         """A label that must be a category though no rating uses it (e.g. a golden answer)."""
         text = label.strip()
         key = text.casefold() if self._fold else text
@@ -119,23 +132,34 @@ class _Collector:
 
     # -- for subclasses ------------------------------------------------------------------
 
-    def _store(self, case: NDArray[Any], rater: NDArray[Any], label: NDArray[Any],
-               records: NDArray[Any], skipped: NDArray[Any]) -> None:
+    def _store(
+        self,
+        case: NDArray[Any],
+        rater: NDArray[Any],
+        label: NDArray[Any],
+        records: NDArray[Any],
+        skipped: NDArray[Any],
+    ) -> None:
         """Keep ratings (global ids, their record numbers); `skipped` are blank records."""
         raise NotImplementedError
 
     def _flush(self) -> None:
         cases, raters, labels, records = self._pending
         if labels or self._pending_skipped:
-            self._store(np.array(cases, np.int32), np.array(raters, np.int32),
-                        np.array(labels, np.int32), np.array(records, np.int64),
-                        np.array(self._pending_skipped, np.int64))
+            self._store(
+                np.array(cases, np.int32),
+                np.array(raters, np.int32),
+                np.array(labels, np.int32),
+                np.array(records, np.int64),
+                np.array(self._pending_skipped, np.int64),
+            )
             for part in self._pending:
                 part.clear()
             self._pending_skipped.clear()
 
-    def _intern_labels(self, local: NDArray[Any], names: Sequence[str],
-                       present: NDArray[Any]) -> NDArray[Any]:
+    def _intern_labels(
+        self, local: NDArray[Any], names: Sequence[str], present: NDArray[Any]
+    ) -> NDArray[Any]:
         if not present.any():
             return np.zeros(local.size, np.int32)
         # First record of each local label, to name a row if it is not on --order.
@@ -167,8 +191,11 @@ class _Collector:
 
         `names` are the labels' spellings by id; with `fold` labels compare casefolded and a
         category is spelled as --order spells it, else as first met."""
-        reference = [(text, file, row) for key, (text, file, row) in self._reference.items()
-                     if key not in self._labels]
+        reference = [
+            (text, file, row)
+            for key, (text, file, row) in self._reference.items()
+            if key not in self._labels
+        ]
         order = self._order or []
         every = names + [text for text, _, _ in reference] + order
         numbers = [parse_number(t) for t in every]
@@ -195,8 +222,7 @@ class _Collector:
                     raise RatingsInputError(f"label {text!r} is not in --order", row=row)
             for text, file, row in reference:
                 if key(text) not in known:
-                    raise RatingsInputError(f"label {text!r} is not in --order", row=row,
-                                            file=file)
+                    raise RatingsInputError(f"label {text!r} is not in --order", row=row, file=file)
         else:
             first: dict[Label, str] = {}
             for text in names + [text for text, _, _ in reference]:
@@ -211,7 +237,8 @@ class _Collector:
         if len(self._cases) * max(n_categories, 1) > MAX_COUNT_CELLS:
             raise RatingsInputError(
                 f"{n_categories} distinct labels over {len(self._cases)} cases is too many "
-                "categories to tabulate; is `label` a column of decisions?")
+                "categories to tabulate; is `label` a column of decisions?"
+            )
 
     def _row_of_record(self, record: int) -> int:
         return self._first_row + record
@@ -220,8 +247,14 @@ class _Collector:
 class RatingsBuilder(_Collector):
     """Collect ratings row by row or chunk by chunk, then `build()` the per-rating table."""
 
-    def __init__(self, *, order: Sequence[str] | None = None, keep: Keep = "error",
-                 first_row: int = 2, fold: bool = False):
+    def __init__(
+        self,
+        *,
+        order: Sequence[str] | None = None,
+        keep: Keep = "error",
+        first_row: int = 2,
+        fold: bool = False,
+    ):
         super().__init__(order=order, keep=keep, first_row=first_row, fold=fold)
         # case, rater, label id
         self._columns = (GrowableColumn(), GrowableColumn(), GrowableColumn())
@@ -237,22 +270,35 @@ class RatingsBuilder(_Collector):
         case, rater, code, dropped = self._resolve_duplicates(case, rater, code)
         self._check_size(len(categories))
         return RatingsTable(
-            case_ids=tuple(self._cases), rater_ids=tuple(self._raters),
-            categories=tuple(categories), case=case, rater=rater,
+            case_ids=tuple(self._cases),
+            rater_ids=tuple(self._raters),
+            categories=tuple(categories),
+            case=case,
+            rater=rater,
             code=code.astype(np.int32, copy=False),
-            numeric=numeric, ordered=numeric or self._order is not None,
-            blank_labels=self._blank_labels, duplicates_dropped=dropped, folded=self._fold,
+            numeric=numeric,
+            ordered=numeric or self._order is not None,
+            blank_labels=self._blank_labels,
+            duplicates_dropped=dropped,
+            folded=self._fold,
         )
 
-    def _store(self, case: NDArray[Any], rater: NDArray[Any], label: NDArray[Any],
-               records: NDArray[Any], skipped: NDArray[Any]) -> None:
+    def _store(
+        self,
+        case: NDArray[Any],
+        rater: NDArray[Any],
+        label: NDArray[Any],
+        records: NDArray[Any],
+        skipped: NDArray[Any],
+    ) -> None:
         for column, values in zip(self._columns, (case, rater, label), strict=True):
             column.extend(values)
         if skipped.size:
             self._skipped.append(skipped)
 
-    def _resolve_duplicates(self, case: NDArray[Any], rater: NDArray[Any], code: NDArray[Any]
-                            ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], int]:
+    def _resolve_duplicates(
+        self, case: NDArray[Any], rater: NDArray[Any], code: NDArray[Any]
+    ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], int]:
         if case.size < 2:
             return case, rater, code, 0
         cells = len(self._cases) * max(len(self._raters), 1)
@@ -274,8 +320,10 @@ class RatingsBuilder(_Collector):
             second = int(order[again].min())
             first = int(np.flatnonzero(key == key[second])[0])
             raise DuplicateRatingError(
-                list(self._cases)[case[second]], list(self._raters)[rater[second]],
-                (self._row_of_record_for_rating(first), self._row_of_record_for_rating(second)))
+                list(self._cases)[case[second]],
+                list(self._raters)[rater[second]],
+                (self._row_of_record_for_rating(first), self._row_of_record_for_rating(second)),
+            )
         drop = order[again] if self._keep == "first" else order[again - 1]
         keep = np.ones(key.size, dtype=bool)
         keep[drop] = False
@@ -301,8 +349,14 @@ class TallyBuilder(_Collector):
     checks, as `RatingsBuilder` does; its earlier row, when it lies in an earlier chunk, is
     found again with `locate` (the reader re-scans its source up to the later row)."""
 
-    def __init__(self, *, order: Sequence[str] | None = None, keep: Keep = "error",
-                 first_row: int = 2, fold: bool = False):
+    def __init__(
+        self,
+        *,
+        order: Sequence[str] | None = None,
+        keep: Keep = "error",
+        first_row: int = 2,
+        fold: bool = False,
+    ):
         super().__init__(order=order, keep=keep, first_row=first_row, fold=fold)
         self._cells = CellStore()
         self._kept = 0
@@ -324,22 +378,37 @@ class TallyBuilder(_Collector):
             if first is not None:
                 first_row: int | None = self._row_of_record(first)
             else:
-                first_row = locate(case_ids[case], rater_ids[rater], second_row) \
-                    if locate is not None else None
-            raise DuplicateRatingError(case_ids[case], rater_ids[rater],
-                                       (first_row, second_row))
+                first_row = (
+                    locate(case_ids[case], rater_ids[rater], second_row)
+                    if locate is not None
+                    else None
+                )
+            raise DuplicateRatingError(case_ids[case], rater_ids[rater], (first_row, second_row))
         self._check_size(len(categories))
         value_codes = np.concatenate(([-1], lut)).astype(np.int32)  # stored value = id + 1
         return RatingsTally(
-            case_ids=case_ids, rater_ids=rater_ids, categories=tuple(categories),
-            case_index=self._cases, cells=self._cells, value_codes=value_codes,
+            case_ids=case_ids,
+            rater_ids=rater_ids,
+            categories=tuple(categories),
+            case_index=self._cases,
+            cells=self._cells,
+            value_codes=value_codes,
             n_ratings=self._kept,
-            numeric=numeric, ordered=numeric or self._order is not None,
-            blank_labels=self._blank_labels, duplicates_dropped=self._dropped,
-            folded=self._fold)
+            numeric=numeric,
+            ordered=numeric or self._order is not None,
+            blank_labels=self._blank_labels,
+            duplicates_dropped=self._dropped,
+            folded=self._fold,
+        )
 
-    def _store(self, case: NDArray[Any], rater: NDArray[Any], label: NDArray[Any],
-               records: NDArray[Any], skipped: NDArray[Any]) -> None:
+    def _store(
+        self,
+        case: NDArray[Any],
+        rater: NDArray[Any],
+        label: NDArray[Any],
+        records: NDArray[Any],
+        skipped: NDArray[Any],
+    ) -> None:
         n = int(case.size)
         if n == 0:
             return
@@ -356,8 +425,14 @@ class TallyBuilder(_Collector):
             return
         self._resolve(key, value, records, case, rater)
 
-    def _resolve(self, key: NDArray[Any], value: NDArray[Any], records: NDArray[Any],
-                 case: NDArray[Any], rater: NDArray[Any]) -> None:
+    def _resolve(
+        self,
+        key: NDArray[Any],
+        value: NDArray[Any],
+        records: NDArray[Any],
+        case: NDArray[Any],
+        rater: NDArray[Any],
+    ) -> None:
         n = key.size
         order = np.argsort(key, kind="stable")  # equal keys stay in record order
         sorted_key = key[order]
@@ -373,9 +448,12 @@ class TallyBuilder(_Collector):
             repeat[starts[existed]] = True
             second = int(order[repeat].min())
             first = int(np.flatnonzero(key == key[second])[0])
-            self._duplicate = (int(case[second]), int(rater[second]),
-                               int(records[first]) if first != second else None,
-                               int(records[second]))
+            self._duplicate = (
+                int(case[second]),
+                int(rater[second]),
+                int(records[first]) if first != second else None,
+                int(records[second]),
+            )
         if self._keep == "last":
             win = ends
             self._cells.put(sorted_key[win], value[order[win]], fresh=False)
@@ -386,8 +464,12 @@ class TallyBuilder(_Collector):
             self._kept += win.size
 
 
-def _remap(codes: NDArray[Any], names: Sequence[str], table: dict[str, int] | None,
-           rows: NDArray[Any] | None = None) -> NDArray[Any]:
+def _remap(
+    codes: NDArray[Any],
+    names: Sequence[str],
+    table: dict[str, int] | None,
+    rows: NDArray[Any] | None = None,
+) -> NDArray[Any]:
     """Per-chunk codes → global ids (interned in `table`), -1 for empty or missing cells.
 
     With `table` None the local codes are kept and only blanks become -1; with `rows` only
@@ -437,9 +519,13 @@ def _remap(codes: NDArray[Any], names: Sequence[str], table: dict[str, int] | No
     return mapped
 
 
-def ratings_from_rows(rows: Iterable[tuple[str, str, str | None]], *,
-                      order: Sequence[str] | None = None, keep: Keep = "error",
-                      reference_labels: Iterable[str] = ()) -> RatingsTable:
+def ratings_from_rows(
+    rows: Iterable[tuple[str, str, str | None]],
+    *,
+    order: Sequence[str] | None = None,
+    keep: Keep = "error",
+    reference_labels: Iterable[str] = (),
+) -> RatingsTable:
     """A table from (case_id, rater_id, label) rows, e.g. answers read from the store."""
     builder = RatingsBuilder(order=order, keep=keep)
     for reference in reference_labels:

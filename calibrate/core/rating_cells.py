@@ -115,8 +115,9 @@ class CellStore:
             a = self._runs.pop()
             self._runs.append(_merge(a, b))
 
-    def blocks(self, n_cases: int, n_raters: int, cases_per_block: int
-               ) -> Iterator[tuple[int, int, NDArray[Any], NDArray[Any], NDArray[Any]]]:
+    def blocks(
+        self, n_cases: int, n_raters: int, cases_per_block: int
+    ) -> Iterator[tuple[int, int, NDArray[Any], NDArray[Any], NDArray[Any]]]:
         """(c0, c1, case, rater, value) over every stored rating, cases c0 ≤ case < c1 in
         each block, at most about `BLOCK_CELLS` entries at a time."""
         if self._grid is not None:
@@ -130,14 +131,18 @@ class CellStore:
             return
         step = max(1, cases_per_block)
         for keys, values in self._runs:
-            bounds = np.searchsorted(keys, np.arange(0, n_cases + step, step, dtype=np.int64)
-                                     << 32)
+            bounds = np.searchsorted(keys, np.arange(0, n_cases + step, step, dtype=np.int64) << 32)
             for b, c0 in enumerate(range(0, n_cases, step)):
                 lo, hi = int(bounds[b]), int(bounds[b + 1])
                 for i in range(lo, hi, BLOCK_CELLS):
-                    k = keys[i:min(hi, i + BLOCK_CELLS)]
-                    yield (c0, min(c0 + step, n_cases), k >> 32, k & 0xFFFF_FFFF,
-                           values[i:i + k.size])
+                    k = keys[i : min(hi, i + BLOCK_CELLS)]
+                    yield (
+                        c0,
+                        min(c0 + step, n_cases),
+                        k >> 32,
+                        k & 0xFFFF_FFFF,
+                        values[i : i + k.size],
+                    )
 
     def _to_sparse(self) -> None:
         grid = self._grid
@@ -145,7 +150,7 @@ class CellStore:
         keys, values = [], []
         step = max(1, BLOCK_CELLS // max(grid.shape[1], 1))
         for c0 in range(0, grid.shape[0], step):
-            part = grid[c0:c0 + step]
+            part = grid[c0 : c0 + step]
             rows, cols = np.nonzero(part)
             if rows.size:
                 keys.append(((rows + c0).astype(np.int64) << 32) | cols)
@@ -156,8 +161,9 @@ class CellStore:
             self._runs = [(concat(keys, np.int64), concat(values, self._dtype))]
 
 
-def _merge(a: tuple[NDArray[Any], NDArray[Any]], b: tuple[NDArray[Any], NDArray[Any]]
-           ) -> tuple[NDArray[Any], NDArray[Any]]:
+def _merge(
+    a: tuple[NDArray[Any], NDArray[Any]], b: tuple[NDArray[Any], NDArray[Any]]
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """Two sorted runs with disjoint keys as one, without sorting again."""
     (ak, av), (bk, bv) = a, b
     at = np.searchsorted(ak, bk) + np.arange(bk.size)
@@ -187,7 +193,7 @@ class GrowableColumn:
                 self._parts.append(np.empty(min(size, 1 << 24), dtype=np.int32))
                 self._fill = 0
             take = min(values.size, self._parts[-1].size - self._fill)
-            self._parts[-1][self._fill:self._fill + take] = values[:take]
+            self._parts[-1][self._fill : self._fill + take] = values[:take]
             self._fill += take
             values = values[take:]
 

@@ -52,10 +52,12 @@ class DuplicateRatingError(RatingsInputError):
 
     def __init__(self, case_id: str, rater_id: str, rows: tuple[int | None, int]):
         self.case_id, self.rater_id, self.rows = case_id, rater_id, rows
-        which = f"rows {rows[0]} and {rows[1]}" if rows[0] is not None else \
-            f"row {rows[1]} and an earlier row"
-        super().__init__(f"rater {rater_id!r} rated case {case_id!r} twice ({which})",
-                         row=rows[1])
+        which = (
+            f"rows {rows[0]} and {rows[1]}"
+            if rows[0] is not None
+            else f"row {rows[1]} and an earlier row"
+        )
+        super().__init__(f"rater {rater_id!r} rated case {case_id!r} twice ({which})", row=rows[1])
 
 
 def parse_number(text: str) -> float | None:
@@ -173,8 +175,10 @@ class RatingsTable(_Categorised):
         golden = gold[self.case]
         scored = golden >= 0
         right = scored & (self.code == golden)
-        return (np.bincount(self.rater[scored], minlength=self.n_raters),
-                np.bincount(self.rater[right], minlength=self.n_raters))
+        return (
+            np.bincount(self.rater[scored], minlength=self.n_raters),
+            np.bincount(self.rater[right], minlength=self.n_raters),
+        )
 
 
 class RatingsTally(_Categorised):
@@ -183,11 +187,22 @@ class RatingsTally(_Categorised):
     Everything is read back from the cell store in bounded blocks: the case × category
     `counts`, Cohen's two-rater table, per-rater tallies against golden answers."""
 
-    def __init__(self, *, case_ids: tuple[str, ...], rater_ids: tuple[str, ...],
-                 categories: tuple[Label, ...], cells: CellStore, value_codes: NDArray[Any],
-                 n_ratings: int, numeric: bool, ordered: bool, blank_labels: int,
-                 duplicates_dropped: int, case_index: dict[str, int] | None = None,
-                 folded: bool = False):
+    def __init__(
+        self,
+        *,
+        case_ids: tuple[str, ...],
+        rater_ids: tuple[str, ...],
+        categories: tuple[Label, ...],
+        cells: CellStore,
+        value_codes: NDArray[Any],
+        n_ratings: int,
+        numeric: bool,
+        ordered: bool,
+        blank_labels: int,
+        duplicates_dropped: int,
+        case_index: dict[str, int] | None = None,
+        folded: bool = False,
+    ):
         self.case_ids, self.rater_ids, self.categories = case_ids, rater_ids, categories
         if case_index is not None:  # the builder's own id table: no second one to build
             self.case_index = case_index
@@ -196,11 +211,13 @@ class RatingsTally(_Categorised):
         self.blank_labels, self.duplicates_dropped = blank_labels, duplicates_dropped
         self.folded = folded
 
-    def _blocks(self, cases_per_block: int
-                ) -> Iterator[tuple[int, int, NDArray[Any], NDArray[Any], NDArray[Any]]]:
+    def _blocks(
+        self, cases_per_block: int
+    ) -> Iterator[tuple[int, int, NDArray[Any], NDArray[Any], NDArray[Any]]]:
         """(c0, c1, case, rater, code) for the ratings of cases c0 ≤ case < c1."""
-        for c0, c1, case, rater, value in self._cells.blocks(self.n_cases, self.n_raters,
-                                                              cases_per_block):
+        for c0, c1, case, rater, value in self._cells.blocks(
+            self.n_cases, self.n_raters, cases_per_block
+        ):
             yield c0, c1, case, rater, self._value_codes[value]
 
     @cached_property
@@ -211,7 +228,7 @@ class RatingsTally(_Categorised):
         flat = counts.reshape(-1)
         for c0, c1, case, _rater, code in self._blocks(max(1, BLOCK_CELLS // max(k, 1))):
             local = (case - c0) * k + code
-            flat[c0 * k:c1 * k] += np.bincount(local, minlength=(c1 - c0) * k).astype(np.int32)
+            flat[c0 * k : c1 * k] += np.bincount(local, minlength=(c1 - c0) * k).astype(np.int32)
         return counts
 
     def cohen_table(self) -> NDArray[Any]:

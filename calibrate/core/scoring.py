@@ -50,9 +50,14 @@ class AnswerScore:
         return self.outcome is Outcome.MISSED_ESCALATION
 
 
-def score_answer(chosen: str | None, golden: str, ladder: Sequence[str], *,
-                 chosen_clause: str | None = None,
-                 golden_clauses: Collection[str] = ()) -> AnswerScore:
+def score_answer(
+    chosen: str | None,
+    golden: str,
+    ladder: Sequence[str],
+    *,
+    chosen_clause: str | None = None,
+    golden_clauses: Collection[str] = (),
+) -> AnswerScore:
     """Score one answer; `chosen` None means skipped. `ladder` lists the on-ladder decision
     ids least → most restrictive (e.g. `DecisionScale.ladder`); any other id is off it."""
     clause_ok = None if chosen_clause is None or chosen is None else chosen_clause in golden_clauses
@@ -80,8 +85,9 @@ def rungs_of(categories: Sequence[object], ladder: Sequence[object]) -> NDArray[
     return np.array([index.get(c, -1) for c in categories], dtype=np.int32)
 
 
-def score_codes(chosen: NDArray[Any], golden: NDArray[Any], rungs: NDArray[Any]
-                ) -> tuple[NDArray[Any], NDArray[Any]]:
+def score_codes(
+    chosen: NDArray[Any], golden: NDArray[Any], rungs: NDArray[Any]
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """Vectorised `score_answer` over category codes (chosen -1 = skipped).
 
     Returns the Outcome code of each answer and its rung distance (0 where not on the ladder).
@@ -94,8 +100,13 @@ def score_codes(chosen: NDArray[Any], golden: NDArray[Any], rungs: NDArray[Any]
     distance = np.where((c_rung >= 0) & (g_rung >= 0), c_rung - g_rung, 0)
     outcome = np.select(
         [skipped, chosen == golden, g_rung < 0, c_rung < 0, distance > 0],
-        [Outcome.SKIPPED, Outcome.CORRECT, Outcome.MISSED_ESCALATION,
-         Outcome.UNNEEDED_ESCALATION, Outcome.OVER],
+        [
+            Outcome.SKIPPED,
+            Outcome.CORRECT,
+            Outcome.MISSED_ESCALATION,
+            Outcome.UNNEEDED_ESCALATION,
+            Outcome.OVER,
+        ],
         default=Outcome.UNDER,
     ).astype(np.int8)
     return outcome, distance

@@ -76,8 +76,9 @@ def key_lines(text: str) -> dict[KeyPath, int]:
     return lines
 
 
-def _set_with_prefixes(lines: dict[KeyPath, int], path: KeyPath, number: int,
-                       keep: int = 0) -> None:
+def _set_with_prefixes(
+    lines: dict[KeyPath, int], path: KeyPath, number: int, keep: int = 0
+) -> None:
     """`a.b.c = 1` or `[a.b.c]` also writes a.b and a (a schema error may name those), unless
     they were written before; the first `keep` parts belong to the enclosing table."""
     if len(path) == keep + 1:  # a plain key: the common case, no prefixes to write

@@ -45,7 +45,7 @@ class Coverage:
             return
         first = min(int(lo // BUCKET_MS), self._shown.size - 1)
         last = min(int(-(-hi // BUCKET_MS)) if hi > lo else first + 1, self._shown.size)
-        self._shown[first:max(last, first + 1)] = True
+        self._shown[first : max(last, first + 1)] = True
 
     def merge(self, other: Coverage) -> None:
         """Add what `other` saw of the same clip (a visit to the guidance reloads it)."""
@@ -88,13 +88,15 @@ def answered_unwatched(share: float | None, clip_unavailable: bool | None) -> bo
 UNKNOWN, WATCHED, NOT_WATCHED = -1, 0, 1
 
 
-def not_watched_codes(share: NDArray[Any], clip_unavailable: NDArray[Any],
-                      skipped: NDArray[Any]) -> NDArray[Any]:
+def not_watched_codes(
+    share: NDArray[Any], clip_unavailable: NDArray[Any], skipped: NDArray[Any]
+) -> NDArray[Any]:
     """answered_unwatched for columns: share (float, NaN unknown), clip_unavailable and
     skipped (bool) → int8 codes NOT_WATCHED, WATCHED, UNKNOWN. A skip is no answer given
     without watching and a broken clip is not "not watched": both are WATCHED."""
     share = np.asarray(share, dtype=np.float64)
-    codes = np.where(np.isnan(share), UNKNOWN,
-                     np.where(share < NOT_WATCHED_BELOW, NOT_WATCHED, WATCHED))
+    codes = np.where(
+        np.isnan(share), UNKNOWN, np.where(share < NOT_WATCHED_BELOW, NOT_WATCHED, WATCHED)
+    )
     codes[np.asarray(clip_unavailable, dtype=bool) | np.asarray(skipped, dtype=bool)] = WATCHED
     return codes.astype(np.int8)

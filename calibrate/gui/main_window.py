@@ -249,9 +249,13 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._on_about_triggered)
         # setShortcuts with a list: setShortcut's overload check builds PySide's whole Qt
         # namespace (~12-20 ms, once per process) and would hold the first window still.
-        for action, keys in ((reload_action, "Ctrl+R"),
-                             (quit_action, "Ctrl+Q"),  # StandardKey.Quit: empty without a desktop
-                             (lead, "Ctrl+L"), (dark, "Ctrl+Shift+D"), (shortcuts, "F1")):
+        for action, keys in (
+            (reload_action, "Ctrl+R"),
+            (quit_action, "Ctrl+Q"),  # StandardKey.Quit: empty without a desktop
+            (lead, "Ctrl+L"),
+            (dark, "Ctrl+Shift+D"),
+            (shortcuts, "F1"),
+        ):
             action.setShortcuts([QKeySequence(keys)])
 
     def _refresh_status(self) -> None:
@@ -307,8 +311,12 @@ class MainWindow(QMainWindow):
         written atomically, so a cut-short write leaves the old cache)."""
         context = self.context  # ws.dashboard imports numpy: on the worker, not here
         self.cache_warming = self.runner.run_detached(
-            "answer-cache", lambda: context.dashboard.warm_cache(), lambda _read: None,
-            _on_warming_failed, name="answer-cache")
+            "answer-cache",
+            lambda: context.dashboard.warm_cache(),
+            lambda _read: None,
+            _on_warming_failed,
+            name="answer-cache",
+        )
 
     def _on_lessons_failed(self, error: BaseException) -> None:
         self.lessons_loading = False
@@ -330,11 +338,17 @@ class MainWindow(QMainWindow):
 
         from calibrate.gui import prompts
 
-        rows = "".join(f"<tr><td><b>{html.escape(keys)}</b>&nbsp;&nbsp;</td>"
-                       f"<td>{html.escape(what)}</td></tr>" for keys, what in SHORTCUTS)
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
-                          f"<table cellspacing='3'>{rows}</table>",
-                          QMessageBox.StandardButton.Close, self)
+        rows = "".join(
+            f"<tr><td><b>{html.escape(keys)}</b>&nbsp;&nbsp;</td><td>{html.escape(what)}</td></tr>"
+            for keys, what in SHORTCUTS
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
+            "Keyboard shortcuts",
+            f"<table cellspacing='3'>{rows}</table>",
+            QMessageBox.StandardButton.Close,
+            self,
+        )
         box.setObjectName("shortcutsDialog")
         prompts.run_dialog(box)
 

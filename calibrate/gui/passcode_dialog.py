@@ -68,8 +68,9 @@ def _intro(mode: Mode, role: str) -> str:
 class PasscodeDialog(QDialog):
     """Accepted only with the right passcode, or after setting, changing or resetting it."""
 
-    def __init__(self, profiles: ProfilesManager, role: str = "lead",
-                 parent: QWidget | None = None):
+    def __init__(
+        self, profiles: ProfilesManager, role: str = "lead", parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.profiles, self.role = profiles, role
         self.setObjectName("passcodeDialog")

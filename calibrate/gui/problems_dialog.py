@@ -26,8 +26,9 @@ from calibrate.core.wording import counted
 def _folder_of(file: str, folders: list[str]) -> str | None:
     """The lessons folder file lies in (the innermost one), or None."""
     path = os.path.abspath(file)
-    inside = [folder for folder in folders
-              if path.startswith(os.path.join(os.path.abspath(folder), ""))]
+    inside = [
+        folder for folder in folders if path.startswith(os.path.join(os.path.abspath(folder), ""))
+    ]
     return max(inside, key=len, default=None)
 
 
@@ -47,8 +48,10 @@ def problems_report(library: LoadResult, full_paths: bool = True) -> str:
     broken = [(pack, x) for pack in library.packs for x in pack.unavailable]
     if broken:
         lines.append("Unavailable lessons (fix their files, then File → Reload lessons):")
-        lines += [f"  {pack.title} · {x.lesson.title}: {counted(len(x.problems), 'problem')}"
-                  for pack, x in broken]
+        lines += [
+            f"  {pack.title} · {x.lesson.title}: {counted(len(x.problems), 'problem')}"
+            for pack, x in broken
+        ]
         lines.append("")
     errors = [p for p in library.problems if not p.is_warning]
     warnings = [p for p in library.problems if p.is_warning]
@@ -68,10 +71,15 @@ def problems_summary(library: LoadResult) -> str:
     broken = sum(len(pack.unavailable) for pack in library.packs)
     if not errors:
         return "No problems in the lesson files."
-    taken = (f"{counted(broken, 'lesson')} unavailable until fixed"
-             if broken else "every lesson still available")
-    return (f"{counted(errors, 'problem')} in lesson files: {taken}. A pack whose pack.toml "
-            "has a problem is not loaded; a clip problem leaves its case answerable.")
+    taken = (
+        f"{counted(broken, 'lesson')} unavailable until fixed"
+        if broken
+        else "every lesson still available"
+    )
+    return (
+        f"{counted(errors, 'problem')} in lesson files: {taken}. A pack whose pack.toml "
+        "has a problem is not loaded; a clip problem leaves its case answerable."
+    )
 
 
 class ProblemsDialog(QDialog):

@@ -36,15 +36,21 @@ def inform(parent: QWidget | None, title: str, message: str) -> None:
 
 
 def ask_submit_unwatched(parent: QWidget | None, share: float) -> bool:
-    """"Submit without watching?" (core/watching): True to submit, False to watch first.
+    """ "Submit without watching?" (core/watching): True to submit, False to watch first.
 
     Keys: S submits, W or Escape (also Enter: the default) goes back to the case."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Submit without watching?",
-                      "Submit without watching?", QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Submit without watching?",
+        "Submit without watching?",
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
     box.setObjectName("submitUnwatchedDialog")
     box.setInformativeText(
         f"You have seen {share:.0%} of the clip. Answers are meant to be given after watching "
-        "it; leads can leave answers given without watching out of the dashboard.")
+        "it; leads can leave answers given without watching out of the dashboard."
+    )
     submit = box.addButton("&Submit anyway", QMessageBox.ButtonRole.AcceptRole)
     submit.setObjectName("submitUnwatchedButton")
     watch = box.addButton("&Watch the clip first", QMessageBox.ButtonRole.RejectRole)

@@ -95,8 +95,11 @@ def instance_args(dummy_audio: bool | None = None) -> list[str]:
         asked = os.environ.get(DUMMY_AUDIO_ENV)  # "1": always, "0": never
         dummy_audio = asked == "1" or (asked != "0" and not sound_output_found())
         if dummy_audio and asked != "1":
-            log.info("no sound card or sound server found: clips play silently "
-                     "(%s=0 to try the sound output anyway)", DUMMY_AUDIO_ENV)
+            log.info(
+                "no sound card or sound server found: clips play silently "
+                "(%s=0 to try the sound output anyway)",
+                DUMMY_AUDIO_ENV,
+            )
     args = ["--quiet", "--no-video-title-show", "--no-xlib"]
     if dummy_audio:
         # Keeps the audio clock (rate and end behave) without a sound device.

@@ -213,8 +213,7 @@ class VideoPlayer(QObject):
         return None if state == -1 else bool(state)
 
     # -- commands ------------------------------------------------------------------------
-    def load(self, path: str | os.PathLike[str], autoplay: bool = True,
-             start_ms: int = 0) -> None:
+    def load(self, path: str | os.PathLike[str], autoplay: bool = True, start_ms: int = 0) -> None:
         """Open a file; it plays (autoplay) or pauses on its first frame (at start_ms), else
         UNAVAILABLE."""
         self._halt()

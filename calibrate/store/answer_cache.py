@@ -63,15 +63,37 @@ CACHE_DIR_ENV = "CALIBRATE_CACHE_DIR"
 DATABASE_ID = "database_id"
 
 # Coded columns and the lookup their codes index (decision and golden share one).
-CODED = (("profile", "profile_ids"), ("session", "session_keys"), ("team", "teams"),
-         ("site", "sites"), ("pack", "packs"), ("lesson", "lessons"), ("case", "cases"),
-         ("decision", "decisions"), ("golden", "decisions"))
-LOOKUPS = ("profile_ids", "teams", "sites", "packs", "lessons", "cases", "session_keys",
-           "decisions")
+CODED = (
+    ("profile", "profile_ids"),
+    ("session", "session_keys"),
+    ("team", "teams"),
+    ("site", "sites"),
+    ("pack", "packs"),
+    ("lesson", "lessons"),
+    ("case", "cases"),
+    ("decision", "decisions"),
+    ("golden", "decisions"),
+)
+LOOKUPS = (
+    "profile_ids",
+    "teams",
+    "sites",
+    "packs",
+    "lessons",
+    "cases",
+    "session_keys",
+    "decisions",
+)
 DTYPES: dict[str, type] = {
-    "rowid": np.int64, **{name: np.int32 for name, _ in CODED}, "session_kind": np.int32,
-    "clause_correct": np.int32, "confidence": np.float64, "skipped": np.bool_,
-    "answered_at": np.int64, "not_watched": np.int8}
+    "rowid": np.int64,
+    **{name: np.int32 for name, _ in CODED},
+    "session_kind": np.int32,
+    "clause_correct": np.int32,
+    "confidence": np.float64,
+    "skipped": np.bool_,
+    "answered_at": np.int64,
+    "not_watched": np.int8,
+}
 
 # Reading a million answers costs about a fifth of a microsecond per value Python receives,
 # so each answer row brings few values, most of them small integers (shared objects). An
@@ -81,7 +103,7 @@ DTYPES: dict[str, type] = {
 # 1 skipped, 2-6 clause state (0 none, 2 wrong, 4 right), 8 regular, 16 decision = golden.
 # How much of the clip was shown comes as one value: the share, NULL unknown, -1 when the clip
 # was unavailable (core/watching then turns it into the not_watched code).
-_KIND = ("CASE {} WHEN 'retake' THEN 1 WHEN 'review' THEN 2 WHEN 'live' THEN 3 ELSE 0 END")
+_KIND = "CASE {} WHEN 'retake' THEN 1 WHEN 'review' THEN 2 WHEN 'live' THEN 3 ELSE 0 END"
 _SELECT = (
     "SELECT a.rowid, s.rowid, cv.rowid, (a.skipped != 0) + 2 * (CASE WHEN a.skipped OR "
     "a.clause IS NULL THEN 0 ELSE 1 + (instr(cv.golden_clauses, json_quote(a.clause)) > 0) "
@@ -94,20 +116,27 @@ _SELECT = (
     "COALESCE(CAST(round((julianday(a.answered_at) - 2440587.5) * 86400000.0) AS INTEGER), 0), "
     "CASE WHEN a.clip_unavailable THEN -1.0 ELSE a.watched_share END "
     "FROM answers a LEFT JOIN case_versions cv ON cv.case_hash = a.case_hash "
-    "LEFT JOIN sessions s ON s.id = a.session_id ")
+    "LEFT JOIN sessions s ON s.id = a.session_id "
+)
 _IN = " WHERE rowid IN (SELECT value FROM json_each(?))"
 _BETWEEN = " WHERE rowid BETWEEN ? AND ?"
 # (the rowid, then columns coded into the lookup named, None: an integer already)
-_SESSIONS = ("SELECT rowid, rowid, profile_id, COALESCE(team, ''), COALESCE(site, ''), pack_id, "
-             "pack_id || '/' || lesson_id, " + _KIND.format("kind") + " FROM sessions" + _IN,
-             ("session_keys", "profile_ids", "teams", "sites", "packs", "lessons", None))
-_VERSIONS = ("SELECT rowid, pack_id || '/' || case_id, golden_decision FROM case_versions" + _IN,
-             ("cases", "decisions"))
-_TEXT = ("SELECT rowid, COALESCE((SELECT s.rowid FROM sessions s WHERE s.id = session_id), "
-         "-rowid), profile_id, COALESCE(team, ''), COALESCE(site, ''), "
-         "pack_id, pack_id || '/' || lesson_id, " + _KIND.format("session_kind") + ", "
-         "pack_id || '/' || case_id FROM answers" + _IN,
-         ("session_keys", "profile_ids", "teams", "sites", "packs", "lessons", None, "cases"))
+_SESSIONS = (
+    "SELECT rowid, rowid, profile_id, COALESCE(team, ''), COALESCE(site, ''), pack_id, "
+    "pack_id || '/' || lesson_id, " + _KIND.format("kind") + " FROM sessions" + _IN,
+    ("session_keys", "profile_ids", "teams", "sites", "packs", "lessons", None),
+)
+_VERSIONS = (
+    "SELECT rowid, pack_id || '/' || case_id, golden_decision FROM case_versions" + _IN,
+    ("cases", "decisions"),
+)
+_TEXT = (
+    "SELECT rowid, COALESCE((SELECT s.rowid FROM sessions s WHERE s.id = session_id), "
+    "-rowid), profile_id, COALESCE(team, ''), COALESCE(site, ''), "
+    "pack_id, pack_id || '/' || lesson_id, " + _KIND.format("session_kind") + ", "
+    "pack_id || '/' || case_id FROM answers" + _IN,
+    ("session_keys", "profile_ids", "teams", "sites", "packs", "lessons", None, "cases"),
+)
 
 
 @dataclass(frozen=True)
@@ -127,28 +156,52 @@ class CodedAnswers:
     def __len__(self) -> int:
         return len(self.columns["rowid"])
 
-    def table(self, pack_info: Mapping[str, PackInfo], profile_names: Mapping[str, str],
-              id_lookup: IdLookup | None = None) -> AnswerTable:
+    def table(
+        self,
+        pack_info: Mapping[str, PackInfo],
+        profile_names: Mapping[str, str],
+        id_lookup: IdLookup | None = None,
+    ) -> AnswerTable:
         """The whole AnswerTable; its arrays are these (read-only) columns, not copies."""
         c, k = self.columns, self.lookups
         return AnswerTable(
-            rowid=c["rowid"], profile=c["profile"], team=c["team"], site=c["site"],
-            pack=c["pack"], lesson=c["lesson"], case=c["case"], session=c["session"],
-            session_kind=c["session_kind"], decision=c["decision"], golden=c["golden"],
-            clause_correct=c["clause_correct"], confidence=c["confidence"],
-            skipped=c["skipped"], answered_at=c["answered_at"].view("datetime64[ms]"),
+            rowid=c["rowid"],
+            profile=c["profile"],
+            team=c["team"],
+            site=c["site"],
+            pack=c["pack"],
+            lesson=c["lesson"],
+            case=c["case"],
+            session=c["session"],
+            session_kind=c["session_kind"],
+            decision=c["decision"],
+            golden=c["golden"],
+            clause_correct=c["clause_correct"],
+            confidence=c["confidence"],
+            skipped=c["skipped"],
+            answered_at=c["answered_at"].view("datetime64[ms]"),
             not_watched=c["not_watched"],
             profile_ids=k["profile_ids"],
             profile_names=tuple(profile_names.get(p, p) for p in k["profile_ids"]),
-            teams=k["teams"], sites=k["sites"], packs=k["packs"], lessons=k["lessons"],
-            cases=k["cases"], session_keys=k["session_keys"], decisions=k["decisions"],
-            pack_info=dict(pack_info), id_lookup=id_lookup)
+            teams=k["teams"],
+            sites=k["sites"],
+            packs=k["packs"],
+            lessons=k["lessons"],
+            cases=k["cases"],
+            session_keys=k["session_keys"],
+            decisions=k["decisions"],
+            pack_info=dict(pack_info),
+            id_lookup=id_lookup,
+        )
 
 
 def _empty(fingerprint: tuple | None) -> CodedAnswers:
-    return CodedAnswers(fingerprint, {name: _frozen(np.zeros(0, dtype))
-                                      for name, dtype in DTYPES.items()},
-                        {name: _lookup(name, []) for name in LOOKUPS}, 0)
+    return CodedAnswers(
+        fingerprint,
+        {name: _frozen(np.zeros(0, dtype)) for name, dtype in DTYPES.items()},
+        {name: _lookup(name, []) for name in LOOKUPS},
+        0,
+    )
 
 
 def _lookup(name: str, values: Iterable) -> Sequence:
@@ -227,8 +280,12 @@ def cache_file(directory: Path, database: Path) -> Path:
     return directory / f"{digest}.npz"
 
 
-def read_answers(db: sqlite_utils.Database, previous: CodedAnswers | None = None, *,
-                 directory: Path | None = None) -> CodedAnswers:
+def read_answers(
+    db: sqlite_utils.Database,
+    previous: CodedAnswers | None = None,
+    *,
+    directory: Path | None = None,
+) -> CodedAnswers:
     """Every answer in the database, coded: `previous` (an earlier result) or the cache file
     in `directory` reused when still valid, extended by the rows added since."""
     path = database_file(db)
@@ -256,16 +313,27 @@ def _snapshot(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("COMMIT")
 
 
-def _read_answers(db: sqlite_utils.Database, previous: CodedAnswers | None,
-                  directory: Path | None, path: Path | None, fingerprint: tuple | None
-                  ) -> CodedAnswers:
+def _read_answers(
+    db: sqlite_utils.Database,
+    previous: CodedAnswers | None,
+    directory: Path | None,
+    path: Path | None,
+    fingerprint: tuple | None,
+) -> CodedAnswers:
     top = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM answers").fetchone()[0]
     coded = None
-    if (previous is not None and fingerprint is not None
-            and previous.fingerprint == fingerprint and _still_valid(db, previous, top)):
+    if (
+        previous is not None
+        and fingerprint is not None
+        and previous.fingerprint == fingerprint
+        and _still_valid(db, previous, top)
+    ):
         coded = previous
-    file = (cache_file(directory, path)
-            if directory is not None and path is not None and fingerprint is not None else None)
+    file = (
+        cache_file(directory, path)
+        if directory is not None and path is not None and fingerprint is not None
+        else None
+    )
     if coded is None and file is not None and file.exists():
         coded = _read_file(file, fingerprint)
         if coded is not None and not _still_valid(db, coded, top):
@@ -315,10 +383,15 @@ def _database_id(db: sqlite_utils.Database, path: Path) -> str | None:
         return None
 
 
-def _ids_at(db: sqlite_utils.Database, rowids: Iterable[int], table: str = "answers"
-            ) -> dict[int, str]:
-    return {rowid: uid for rowid, uid in db.execute(
-        f"SELECT rowid, id FROM {table}" + _IN, [json.dumps([int(r) for r in rowids])])}
+def _ids_at(
+    db: sqlite_utils.Database, rowids: Iterable[int], table: str = "answers"
+) -> dict[int, str]:
+    return {
+        rowid: uid
+        for rowid, uid in db.execute(
+            f"SELECT rowid, id FROM {table}" + _IN, [json.dumps([int(r) for r in rowids])]
+        )
+    }
 
 
 def _still_valid(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> bool:
@@ -332,8 +405,9 @@ def _still_valid(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> bo
     return True
 
 
-def _samples(db: sqlite_utils.Database, rowid: np.ndarray, sessions: np.ndarray
-             ) -> tuple[tuple[str, int, str], ...]:
+def _samples(
+    db: sqlite_utils.Database, rowid: np.ndarray, sessions: np.ndarray
+) -> tuple[tuple[str, int, str], ...]:
     out: list[tuple[str, int, str]] = []
     for table, keys in (("answers", rowid), ("sessions", sessions[sessions > 0])):
         if keys.size:
@@ -349,10 +423,14 @@ class _Coder:
 
     def __init__(self, db: sqlite_utils.Database, lookups: Mapping[str, Sequence[str]]):
         self.db = db
-        self.values = {name: values.tolist() if isinstance(values, np.ndarray) else list(values)
-                       for name, values in lookups.items()}
-        self.index = {name: {None: -1, **{v: i for i, v in enumerate(values)}}
-                      for name, values in self.values.items()}
+        self.values = {
+            name: values.tolist() if isinstance(values, np.ndarray) else list(values)
+            for name, values in lookups.items()
+        }
+        self.index = {
+            name: {None: -1, **{v: i for i, v in enumerate(values)}}
+            for name, values in self.values.items()
+        }
         self.rows: dict[str, tuple[dict[int, int], list[np.ndarray]]] = {}
 
     def code(self, lookup: str, column: Iterable[str | None]) -> np.ndarray:
@@ -378,13 +456,16 @@ class _Coder:
             blocks.append(self.coded(found[:, 1:], lookups))
         if len(blocks) > 1:
             blocks[:] = [np.concatenate(blocks)]
-        table = np.concatenate([blocks[0] if blocks else np.zeros((0, len(lookups)), np.int32),
-                                np.full((1, len(lookups)), -1, np.int32)])  # last: not found
+        table = np.concatenate(
+            [
+                blocks[0] if blocks else np.zeros((0, len(lookups)), np.int32),
+                np.full((1, len(lookups)), -1, np.int32),
+            ]
+        )  # last: not found
         rows = np.array([position.get(k, -1) for k in distinct.tolist()], dtype=np.int64)
         return table[rows][inverse.reshape(-1)]
 
-    def read_text(self, query: tuple[str, tuple[str | None, ...]], keys: list[int]
-                  ) -> np.ndarray:
+    def read_text(self, query: tuple[str, tuple[str | None, ...]], keys: list[int]) -> np.ndarray:
         """The rows with these rowids: a range scan when they fill most of their range (a
         first build reads sessions in runs), else one lookup each."""
         sql, lookups = query
@@ -399,9 +480,12 @@ class _Coder:
         return np.array(found, dtype=object).reshape(len(found), len(lookups) + 1)
 
     def coded(self, text: np.ndarray, lookups: tuple[str | None, ...]) -> np.ndarray:
-        return np.column_stack([
-            self.code(lookup, text[:, j]) if lookup else text[:, j].astype(np.int32)
-            for j, lookup in enumerate(lookups)]).reshape(len(text), len(lookups))
+        return np.column_stack(
+            [
+                self.code(lookup, text[:, j]) if lookup else text[:, j].astype(np.int32)
+                for j, lookup in enumerate(lookups)
+            ]
+        ).reshape(len(text), len(lookups))
 
 
 class _Columns:
@@ -418,10 +502,10 @@ class _Columns:
             grown = max(self.size + n, capacity * 2)
             for name, array in self.data.items():
                 bigger = np.empty(grown, array.dtype)
-                bigger[:self.size] = array[:self.size]
+                bigger[: self.size] = array[: self.size]
                 self.data[name] = bigger
         for name, values in chunk.items():
-            self.data[name][self.size:self.size + n] = values
+            self.data[name][self.size : self.size + n] = values
         self.size += n
 
 
@@ -437,10 +521,12 @@ def _decode(rows: list[tuple], coder: _Coder, orphans: list[int]) -> dict[str, n
     flags = table[:, 3].astype(np.int64)
     skipped = (flags & 1) > 0
     out: dict[str, np.ndarray] = {
-        "rowid": rowid, "skipped": skipped, "clause_correct": ((flags >> 1) & 3) - 1,
-        "confidence": np.where(np.equal(table[:, 5], None), np.nan, table[:, 5]
-                               ).astype(np.float64),
-        "answered_at": table[:, 6].astype(np.int64)}
+        "rowid": rowid,
+        "skipped": skipped,
+        "clause_correct": ((flags >> 1) & 3) - 1,
+        "confidence": np.where(np.equal(table[:, 5], None), np.nan, table[:, 5]).astype(np.float64),
+        "answered_at": table[:, 6].astype(np.int64),
+    }
     shown = np.where(np.equal(table[:, 7], None), np.nan, table[:, 7]).astype(np.float64)
     out["not_watched"] = not_watched_codes(np.where(shown < 0, 0.0, shown), shown < 0, skipped)
     out["clause_correct"] = out["clause_correct"].astype(np.int32)
@@ -458,8 +544,9 @@ def _decode(rows: list[tuple], coder: _Coder, orphans: list[int]) -> dict[str, n
         place = {r: i for i, r in enumerate(found[:, 0].tolist())}
         text = found[[place[r] for r in rowid[own].tolist()], 1:]
         coded[own] = coder.coded(text, _TEXT[1])
-    for j, name in enumerate(("session", "profile", "team", "site", "pack", "lesson",
-                              "session_kind", "case")):
+    for j, name in enumerate(
+        ("session", "profile", "team", "site", "pack", "lesson", "session_kind", "case")
+    ):
         out[name] = coded[:, j].copy()
     decision = np.where(skipped, -1, np.where((flags & 16) > 0, out["golden"], -1))
     chosen = np.flatnonzero(~skipped & ((flags & 16) == 0))
@@ -482,8 +569,12 @@ def _extend(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> CodedAn
     buffer, coder, orphans = _Columns(max(0, total - len(coded))), _Coder(db, coded.lookups), []
     reads = [(_SELECT + "WHERE a.rowid > ? AND a.rowid <= ? ORDER BY a.rowid", [lo, top])]
     if waiting:
-        reads.append((_SELECT + "WHERE a.rowid IN (SELECT value FROM json_each(?)) "
-                      "ORDER BY a.rowid", [json.dumps(waiting)]))
+        reads.append(
+            (
+                _SELECT + "WHERE a.rowid IN (SELECT value FROM json_each(?)) ORDER BY a.rowid",
+                [json.dumps(waiting)],
+            )
+        )
     for sql, params in reads:
         cursor = db.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
@@ -492,18 +583,28 @@ def _extend(db: sqlite_utils.Database, coded: CodedAnswers, top: int) -> CodedAn
     if not buffer.size:
         return replace(coded, max_rowid=max(top, lo), orphans=tuple(orphans))
     if len(coded):
-        columns = {name: np.concatenate([coded.columns[name], buffer.data[name][:buffer.size]])
-                   for name in DTYPES}
+        columns = {
+            name: np.concatenate([coded.columns[name], buffer.data[name][: buffer.size]])
+            for name in DTYPES
+        }
     else:
-        columns = {name: array[:buffer.size] if buffer.size == len(array)
-                   else array[:buffer.size].copy() for name, array in buffer.data.items()}
+        columns = {
+            name: array[: buffer.size] if buffer.size == len(array) else array[: buffer.size].copy()
+            for name, array in buffer.data.items()
+        }
     columns = {name: _frozen(array) for name, array in columns.items()}
     lookups = {name: _lookup(name, values) for name, values in coder.values.items()}
-    log.debug("read %d answers into the cache in %.2f s", buffer.size,
-              time.perf_counter() - started)
-    return replace(coded, columns=columns, lookups=lookups, max_rowid=max(top, lo),
-                   orphans=tuple(orphans),
-                   samples=_samples(db, columns["rowid"], lookups["session_keys"]))
+    log.debug(
+        "read %d answers into the cache in %.2f s", buffer.size, time.perf_counter() - started
+    )
+    return replace(
+        coded,
+        columns=columns,
+        lookups=lookups,
+        max_rowid=max(top, lo),
+        orphans=tuple(orphans),
+        samples=_samples(db, columns["rowid"], lookups["session_keys"]),
+    )
 
 
 # --- the file ----------------------------------------------------------------------------------
@@ -512,22 +613,32 @@ def _worth_writing(coded: CodedAnswers) -> bool:
     if n < PERSIST_MIN_ROWS or n == coded.persisted_rows:
         return False
     return coded.persisted_rows == 0 or n - coded.persisted_rows >= max(
-        REWRITE_MIN_ROWS, REWRITE_SHARE * coded.persisted_rows)
+        REWRITE_MIN_ROWS, REWRITE_SHARE * coded.persisted_rows
+    )
 
 
 def _write(file: Path, coded: CodedAnswers) -> CodedAnswers:
     """Write atomically (temp file + os.replace); a failure is logged, never raised."""
-    meta = {"format": FORMAT, "fingerprint": list(coded.fingerprint or ()),
-            "max_rowid": coded.max_rowid, "orphans": list(coded.orphans),
-            "samples": [list(s) for s in coded.samples],
-            "lookups": {name: values.tolist() if isinstance(values, np.ndarray) else
-                        list(values) for name, values in coded.lookups.items()}}
+    meta = {
+        "format": FORMAT,
+        "fingerprint": list(coded.fingerprint or ()),
+        "max_rowid": coded.max_rowid,
+        "orphans": list(coded.orphans),
+        "samples": [list(s) for s in coded.samples],
+        "lookups": {
+            name: values.tolist() if isinstance(values, np.ndarray) else list(values)
+            for name, values in coded.lookups.items()
+        },
+    }
     temp = file.with_name(f".{file.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         with temp.open("wb") as handle:
-            np.savez(handle, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), np.uint8),
-                     **coded.columns)
+            np.savez(
+                handle,
+                meta=np.frombuffer(json.dumps(meta).encode("utf-8"), np.uint8),
+                **coded.columns,
+            )
         os.replace(temp, file)
     except OSError as error:
         log.warning("answer cache %s not written (%s)", file, error)
@@ -550,20 +661,24 @@ def _read_file(file: Path, fingerprint: tuple) -> CodedAnswers | None:
         lookups = {name: _lookup(name, meta["lookups"][name]) for name in LOOKUPS}
         for name, dtype in DTYPES.items():
             if columns[name].dtype != np.dtype(dtype) or columns[name].shape != (n,):
-                raise ValueError(f"column {name} is {columns[name].dtype} × "
-                                 f"{columns[name].shape}")
+                raise ValueError(f"column {name} is {columns[name].dtype} × {columns[name].shape}")
         for name, lookup in CODED:
             codes = columns[name]
             if n and (codes.min() < -1 or codes.max() >= len(lookups[lookup])):
                 raise ValueError(f"codes of {name} outside its lookup")
         coded = CodedAnswers(
-            fingerprint, {name: _frozen(array) for name, array in columns.items()}, lookups,
-            int(meta["max_rowid"]), tuple(int(r) for r in meta["orphans"]),
+            fingerprint,
+            {name: _frozen(array) for name, array in columns.items()},
+            lookups,
+            int(meta["max_rowid"]),
+            tuple(int(r) for r in meta["orphans"]),
             tuple((str(t), int(r), str(i)) for t, r, i in meta["samples"]),
-            persisted_rows=n)
+            persisted_rows=n,
+        )
     except Exception as error:  # a damaged cache is rebuilt, never an error for the user
-        log.warning("answer cache %s unreadable (%s: %s); rebuilding", file,
-                    type(error).__name__, error)
+        log.warning(
+            "answer cache %s unreadable (%s: %s); rebuilding", file, type(error).__name__, error
+        )
         return None
     try:
         os.utime(file)  # recently used: kept by _prune

@@ -93,17 +93,23 @@ def _check_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
     """Refuse a schema version no Calibrate writes: below 0, or 0 on a file with tables."""
     problem = None
     if version < 0:
-        problem = (f"{path} has schema version {version}, which no Calibrate writes (the "
-                   "file was edited or damaged); it was left untouched. Put back a backup "
-                   "copy of it, or choose another file with --db.")
+        problem = (
+            f"{path} has schema version {version}, which no Calibrate writes (the "
+            "file was edited or damaged); it was left untouched. Put back a backup "
+            "copy of it, or choose another file with --db."
+        )
     elif version == 0 and (tables := _foreign_tables(conn)):
         if {"meta", "answers"} <= set(tables):
-            problem = (f"{path} holds Calibrate's tables but schema version 0 (its "
-                       "PRAGMA user_version was reset); it was left untouched. Put back a "
-                       "backup copy of it, or choose another file with --db.")
+            problem = (
+                f"{path} holds Calibrate's tables but schema version 0 (its "
+                "PRAGMA user_version was reset); it was left untouched. Put back a "
+                "backup copy of it, or choose another file with --db."
+            )
         else:
-            problem = (f"{path} is an SQLite database but not a Calibrate one; it was left "
-                       "untouched. Choose another file with --db.")
+            problem = (
+                f"{path} is an SQLite database but not a Calibrate one; it was left "
+                "untouched. Choose another file with --db."
+            )
     if problem is not None:
         conn.close()
         raise StoreError(problem)
@@ -155,8 +161,9 @@ def backup_copy(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return target
 
 
-def _migrate(db: sqlite_utils.Database, version: int, migrations: Sequence[Migration],
-             backup: Path | None) -> None:
+def _migrate(
+    db: sqlite_utils.Database, version: int, migrations: Sequence[Migration], backup: Path | None
+) -> None:
     """Each migration and its user_version bump commit together or not at all."""
     for number in range(version + 1, len(migrations) + 1):
         migration = migrations[number - 1]

@@ -49,25 +49,37 @@ def check_new_or_empty(path: Path) -> None:
         return
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise ExchangeError(f"{path} is not empty (and not a Calibrate database); the demo "
-                                "writes only into a new or empty database, choose another file")
+            raise ExchangeError(
+                f"{path} is not empty (and not a Calibrate database); the demo "
+                "writes only into a new or empty database, choose another file"
+            )
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
-                                             "'table' AND name NOT LIKE 'sqlite_%'")]
-        filled = [t for t in tables
-                  if conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{t}])").fetchone()[0]]
-        held = [counted(conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0], t[:-1])
-                for t in ("answers", "profiles") if t in filled] or [f"rows in {t}"
-                                                                      for t in filled[:1]]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        filled = [
+            t for t in tables if conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{t}])").fetchone()[0]
+        ]
+        held = [
+            counted(conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0], t[:-1])
+            for t in ("answers", "profiles")
+            if t in filled
+        ] or [f"rows in {t}" for t in filled[:1]]
     except sqlite3.DatabaseError as error:
-        raise ExchangeError(f"{path} cannot be read as a database ({error}); choose another "
-                            "file") from None
+        raise ExchangeError(
+            f"{path} cannot be read as a database ({error}); choose another file"
+        ) from None
     finally:
         conn.close()
     if filled:
-        raise ExchangeError(f"{path} already holds data ({', '.join(held)}); the demo writes "
-                            "only into a new or empty database, choose another file with --db")
+        raise ExchangeError(
+            f"{path} already holds data ({', '.join(held)}); the demo writes "
+            "only into a new or empty database, choose another file with --db"
+        )
 
 
 def remove_database_files(path: Path) -> None:
@@ -76,8 +88,9 @@ def remove_database_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def write_demo_history(db: sqlite_utils.Database, history: DemoHistory,
-                       packs: Sequence[Pack]) -> None:
+def write_demo_history(
+    db: sqlite_utils.Database, history: DemoHistory, packs: Sequence[Pack]
+) -> None:
     """Insert the demo history (and mark the file demo) in one transaction."""
     rows = as_rows(history)
     with db.atomic():
@@ -98,15 +111,34 @@ def _demo_events(history: DemoHistory) -> list[dict]:
     """The audit the app would have written, stamped with the simulated times."""
     events = []
     for s in history.sessions:
-        events.append({"at": s.started_at, "kind": "session_started", "profile_id": s.profile_id,
-                       "session_id": s.id, "detail": json.dumps(
-                           {"pack": s.pack_id, "lesson": s.lesson_id, "kind": s.kind})})
+        events.append(
+            {
+                "at": s.started_at,
+                "kind": "session_started",
+                "profile_id": s.profile_id,
+                "session_id": s.id,
+                "detail": json.dumps({"pack": s.pack_id, "lesson": s.lesson_id, "kind": s.kind}),
+            }
+        )
         if s.finished_at:
-            events.append({"at": s.finished_at, "kind": "session_finished", "profile_id": None,
-                           "session_id": s.id, "detail": "{}"})
+            events.append(
+                {
+                    "at": s.finished_at,
+                    "kind": "session_finished",
+                    "profile_id": None,
+                    "session_id": s.id,
+                    "detail": "{}",
+                }
+            )
     session_of = {a.id: a.session_id for a in history.answers}
     for d in history.disputes:
-        events.append({"at": d.created_at, "kind": "golden_disputed", "profile_id": d.profile_id,
-                       "session_id": session_of[d.answer_id],
-                       "detail": json.dumps({"case": d.case_id})})
+        events.append(
+            {
+                "at": d.created_at,
+                "kind": "golden_disputed",
+                "profile_id": d.profile_id,
+                "session_id": session_of[d.answer_id],
+                "detail": json.dumps({"case": d.case_id}),
+            }
+        )
     return sorted(events, key=lambda e: (e["at"], e["kind"], e["session_id"]))

@@ -45,8 +45,14 @@ if TYPE_CHECKING:
 FORMAT = "calibrate-export"
 FORMAT_VERSION = 2  # 2: demo rows carry their mark inside the checksummed body
 # Dependency order: a row only points at rows of tables listed before it.
-KEYS = {"profiles": "id", "pack_versions": "pack_hash", "case_versions": "case_hash",
-        "sessions": "id", "answers": "id", "disputes": "id"}
+KEYS = {
+    "profiles": "id",
+    "pack_versions": "pack_hash",
+    "case_versions": "case_hash",
+    "sessions": "id",
+    "answers": "id",
+    "disputes": "id",
+}
 TABLES = tuple(KEYS)
 BATCH = 500
 SCALARS = (str, int, float, type(None))
@@ -58,8 +64,7 @@ class BadRowsError(ExchangeError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        more = f" (and {counted(len(problems) - 1, 'more bad row')})" if len(problems) > 1 \
-            else ""
+        more = f" (and {counted(len(problems) - 1, 'more bad row')})" if len(problems) > 1 else ""
         super().__init__(f"{problems[0]}{more}; nothing was imported")
 
 
@@ -73,13 +78,16 @@ class ImportResult:
     def summary(self) -> str:
         """`3 answers added, 1 already present (…)`: what the import says it did."""
         added = self.added
-        return (f"{counted(added['answers'], 'answer')} added, {self.present['answers']} "
-                f"already present ({counted(added['profiles'], 'profile')}, "
-                f"{counted(added['sessions'], 'session')}, "
-                f"{counted(added['disputes'], 'dispute')} added)")
+        return (
+            f"{counted(added['answers'], 'answer')} added, {self.present['answers']} "
+            f"already present ({counted(added['profiles'], 'profile')}, "
+            f"{counted(added['sessions'], 'session')}, "
+            f"{counted(added['disputes'], 'dispute')} added)"
+        )
 
 
 # -- export -------------------------------------------------------------------------------
+
 
 def export_database(db: sqlite_utils.Database, out: Path) -> dict[str, int]:
     """Write every exchangeable row to `out` (atomically replaced); returns the row counts."""
@@ -103,10 +111,16 @@ def export_database(db: sqlite_utils.Database, out: Path) -> dict[str, int]:
                     counts[table] += 1
         for table, held in row_counts(db).items():  # a read that ended early: refused
             check_count(db, table, counts[table], held)
-        header = {"format": FORMAT, "format_version": FORMAT_VERSION,
-                  "schema_version": schema_version(db), "calibrate_version": __version__,
-                  "exported_at": utc_now(), "demo": is_demo(db), "counts": counts,
-                  "body_sha256": digest.hexdigest()}
+        header = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema_version": schema_version(db),
+            "calibrate_version": __version__,
+            "exported_at": utc_now(),
+            "demo": is_demo(db),
+            "counts": counts,
+            "body_sha256": digest.hexdigest(),
+        }
         with final_path.open("wb") as final, body_path.open("rb") as body:
             final.write(json.dumps(header, ensure_ascii=False).encode() + b"\n")
             while chunk := body.read(1 << 20):
@@ -126,11 +140,14 @@ def _line(item: dict) -> str:
         return json.dumps(item, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError:
         row = item["row"]
-        bad = next((k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)),
-                   "?")
-        raise ExchangeError(f"{item['table']} row {row.get(KEYS[item['table']])} holds "
-                            f"{bad} = {row.get(bad)}, a value Calibrate never writes and an "
-                            "export cannot carry; nothing was exported") from None
+        bad = next(
+            (k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)), "?"
+        )
+        raise ExchangeError(
+            f"{item['table']} row {row.get(KEYS[item['table']])} holds "
+            f"{bad} = {row.get(bad)}, a value Calibrate never writes and an "
+            "export cannot carry; nothing was exported"
+        ) from None
 
 
 def _is_export(path: Path) -> bool:
@@ -141,6 +158,7 @@ def _is_export(path: Path) -> bool:
 
 
 # -- reading an export --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ExportFile:
@@ -179,10 +197,10 @@ def _read_header(path: Path) -> tuple[dict, int]:
     except (ValueError, UnicodeDecodeError):
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        hint = "; import a results spreadsheet with --csv" if path.suffix.lower() == ".csv" \
-            else ""
-        raise ExchangeError(f"{path} is not a Calibrate export (its first line is not an "
-                            f"export header){hint}")
+        hint = "; import a results spreadsheet with --csv" if path.suffix.lower() == ".csv" else ""
+        raise ExchangeError(
+            f"{path} is not a Calibrate export (its first line is not an export header){hint}"
+        )
     return header, len(first)
 
 
@@ -194,45 +212,60 @@ def load_export(path: Path) -> ExportFile:
     header, offset = _read_header(path)
     latest = len(MIGRATIONS)
     schema, version = header.get("schema_version"), header.get("format_version")
-    if not isinstance(schema, int) or not isinstance(version, int) \
-            or not isinstance(header.get("counts"), dict) \
-            or not isinstance(header.get("body_sha256"), str):
-        raise ExchangeError(f"{path}:1: the export header is incomplete (schema_version, "
-                            "format_version, counts, body_sha256)")
+    if (
+        not isinstance(schema, int)
+        or not isinstance(version, int)
+        or not isinstance(header.get("counts"), dict)
+        or not isinstance(header.get("body_sha256"), str)
+    ):
+        raise ExchangeError(
+            f"{path}:1: the export header is incomplete (schema_version, "
+            "format_version, counts, body_sha256)"
+        )
     if schema > latest or version > FORMAT_VERSION:
-        raise ExchangeError(f"{path} was exported by a newer Calibrate "
-                            f"({header.get('calibrate_version', '?')}, schema {schema}; this "
-                            f"version knows up to schema {latest}); update Calibrate to import it")
+        raise ExchangeError(
+            f"{path} was exported by a newer Calibrate "
+            f"({header.get('calibrate_version', '?')}, schema {schema}; this "
+            f"version knows up to schema {latest}); update Calibrate to import it"
+        )
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         handle.seek(offset)
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     if digest.hexdigest() != header["body_sha256"]:
-        raise ExchangeError(f"{path} was changed or damaged after it was exported (checksum "
-                            "mismatch); nothing was imported")
+        raise ExchangeError(
+            f"{path} was changed or damaged after it was exported (checksum "
+            "mismatch); nothing was imported"
+        )
     if version < 1:
-        raise ExchangeError(f"{path}:1: format_version {version} is not one Calibrate writes; "
-                            "nothing was imported")
+        raise ExchangeError(
+            f"{path}:1: format_version {version} is not one Calibrate writes; nothing was imported"
+        )
     if version < 2 and not header.get("demo"):
         # Format 1 kept the demo flag only in the header, which anyone can edit: its rows
         # cannot show that they are not demo data. Its own Calibrate can export it again.
-        raise ExchangeError(f"{path} is an export of format {version}, whose rows cannot "
-                            "show whether they are demo data; export the database again with "
-                            f"this Calibrate (format {FORMAT_VERSION}) and import that file")
+        raise ExchangeError(
+            f"{path} is an export of format {version}, whose rows cannot "
+            "show whether they are demo data; export the database again with "
+            f"this Calibrate (format {FORMAT_VERSION}) and import that file"
+        )
     export = ExportFile(path, header, offset)
     counts, last, demo_rows = dict.fromkeys(TABLES, 0), 0, False
     for number, table, row, marked in export.lines():
         demo_rows = demo_rows or marked or is_demo_id(row.get("id"))
         if TABLES.index(table) < last:
-            raise ExchangeError(f"{path}:{number}: {table} rows must come before "
-                                f"{TABLES[last]} rows")
+            raise ExchangeError(
+                f"{path}:{number}: {table} rows must come before {TABLES[last]} rows"
+            )
         last = TABLES.index(table)
         counts[table] += 1
     for table in TABLES:
         if counts[table] != header["counts"].get(table, 0):
-            raise ExchangeError(f"{path}: the header lists {header['counts'].get(table, 0)} "
-                                f"{table} but the file holds {counts[table]}")
+            raise ExchangeError(
+                f"{path}: the header lists {header['counts'].get(table, 0)} "
+                f"{table} but the file holds {counts[table]}"
+            )
     return ExportFile(path, header, offset, demo_rows)
 
 
@@ -244,16 +277,24 @@ def _parse_line(path: Path, number: int, raw: bytes) -> tuple[str, dict, bool]:
     table = item.get("table") if isinstance(item, dict) else None
     row = item.get("row") if isinstance(item, dict) else None
     if table not in KEYS or not isinstance(row, dict):
-        raise ExchangeError(f"{path}:{number}: expected {{\"table\": one of "
-                            f"{', '.join(TABLES)}, \"row\": {{...}}}}")
+        raise ExchangeError(
+            f'{path}:{number}: expected {{"table": one of {", ".join(TABLES)}, "row": {{...}}}}'
+        )
     key = row.get(KEYS[table])
     if not isinstance(key, str) or not key:
         raise ExchangeError(f"{path}:{number}: {table} row without its {KEYS[table]}")
-    bad = next((k for k, v in row.items() if not isinstance(v, SCALARS)
-                or isinstance(v, int) and not -2**63 <= v < 2**63), None)  # SQLite's range
+    bad = next(
+        (
+            k
+            for k, v in row.items()
+            if not isinstance(v, SCALARS) or isinstance(v, int) and not -(2**63) <= v < 2**63
+        ),
+        None,
+    )  # SQLite's range
     if bad is not None:
-        raise ExchangeError(f"{path}:{number}: {table}.{bad} must be text, a number SQLite can "
-                            "hold, or null")
+        raise ExchangeError(
+            f"{path}:{number}: {table}.{bad} must be text, a number SQLite can hold, or null"
+        )
     return table, row, item.get("demo") is True
 
 
@@ -262,22 +303,39 @@ def _parse_line(path: Path, number: int, raw: bytes) -> tuple[str, dict, bool]:
 Row = tuple[str, str, dict]  # (where: "FILE:LINE", table, row)
 
 
-def merge_export(db: sqlite_utils.Database, export: ExportFile,
-                 known_packs: Sequence[Pack] = ()) -> ImportResult:
+def merge_export(
+    db: sqlite_utils.Database, export: ExportFile, known_packs: Sequence[Pack] = ()
+) -> ImportResult:
     """Add the export's rows that the database lacks, in one transaction; idempotent.
     `known_packs` (the loaded packs) tell which clauses each pack version has."""
     if export.demo and not is_demo(db) and any(row_counts(db).values()):
-        raise ExchangeError(f"{export.path} holds demo data and this database holds real "
-                            "answers; import it into a demo database or a new file")
+        raise ExchangeError(
+            f"{export.path} holds demo data and this database holds real "
+            "answers; import it into a demo database or a new file"
+        )
     rows = ((f"{export.path}: row {n}", table, row) for n, table, row in export.rows())
-    return merge_rows(db, rows, event=("export_imported", {
-        "file": export.path.name, "sha256": export.header["body_sha256"]}),
-        demo=export.demo, known_packs=known_packs)
+    return merge_rows(
+        db,
+        rows,
+        event=(
+            "export_imported",
+            {"file": export.path.name, "sha256": export.header["body_sha256"]},
+        ),
+        demo=export.demo,
+        known_packs=known_packs,
+    )
 
 
-def merge_rows(db: sqlite_utils.Database, rows: Iterator[Row], *, event: tuple[str, dict],
-               packs: Sequence[Pack] = (), session_event: dict | None = None,
-               demo: bool = False, known_packs: Sequence[Pack] = ()) -> ImportResult:
+def merge_rows(
+    db: sqlite_utils.Database,
+    rows: Iterator[Row],
+    *,
+    event: tuple[str, dict],
+    packs: Sequence[Pack] = (),
+    session_event: dict | None = None,
+    demo: bool = False,
+    known_packs: Sequence[Pack] = (),
+) -> ImportResult:
     """Insert the rows whose keys the database lacks, in one transaction, tables in order.
 
     Rows already present are counted, not touched (answers and disputes must match exactly);
@@ -286,8 +344,10 @@ def merge_rows(db: sqlite_utils.Database, rows: Iterator[Row], *, event: tuple[s
     each one (BadRowsError)."""
     result = ImportResult()
     if not demo and is_demo(db):
-        raise ExchangeError("this is the demo database: real answers belong in your own "
-                            "database (open Calibrate without --demo); nothing was imported")
+        raise ExchangeError(
+            "this is the demo database: real answers belong in your own "
+            "database (open Calibrate without --demo); nothing was imported"
+        )
     merge = _Merge(db, result, session_event, demo, loaded_clauses([*packs, *known_packs]))
     try:
         with db.atomic():
@@ -307,11 +367,13 @@ def merge_rows(db: sqlite_utils.Database, rows: Iterator[Row], *, event: tuple[s
                 merge.batch(table, batch)
             if merge.problems:  # raised inside the transaction: nothing is kept
                 raise BadRowsError(merge.problems)
-            log_event(db, event[0], detail={**event[1], "added": result.added,
-                                            "present": result.present})
+            log_event(
+                db, event[0], detail={**event[1], "added": result.added, "present": result.present}
+            )
     except sqlite3.IntegrityError as error:
-        raise ExchangeError(f"a row conflicts with this database ({error}); nothing was "
-                            "imported") from None
+        raise ExchangeError(
+            f"a row conflicts with this database ({error}); nothing was imported"
+        ) from None
     return result
 
 
@@ -319,8 +381,14 @@ class _Merge:
     """One merge's state: good new rows are inserted as they come (later rows may refer to
     them), bad ones only named; the transaction is rolled back if any was bad."""
 
-    def __init__(self, db: sqlite_utils.Database, result: ImportResult,
-                 session_event: dict | None, demo: bool, clauses: dict) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        result: ImportResult,
+        session_event: dict | None,
+        demo: bool,
+        clauses: dict,
+    ) -> None:
         self.db, self.result, self.session_event = db, result, session_event
         self.demo, self.clauses = demo, clauses
         self.problems: list[str] = []
@@ -331,21 +399,27 @@ class _Merge:
         for where, row in batch:
             unknown = set(row) - columns
             if unknown:
-                raise ExchangeError(f"{where}: {table} has no column {sorted(unknown)[0]!r}; "
-                                    "nothing was imported")
+                raise ExchangeError(
+                    f"{where}: {table} has no column {sorted(unknown)[0]!r}; nothing was imported"
+                )
         keys = [row[key] for _, row in batch]
-        existing = {r[key]: r for r in db.query(
-            f"SELECT * FROM [{table}] WHERE [{key}] IN ({','.join('?' * len(keys))})", keys)}
+        existing = {
+            r[key]: r
+            for r in db.query(
+                f"SELECT * FROM [{table}] WHERE [{key}] IN ({','.join('?' * len(keys))})", keys
+            )
+        }
         new = []
         for where, row in batch:
             old = existing.get(row[key])
             if old is None:
                 new.append((where, row))
-            elif table in ("answers", "disputes") and any(old.get(c) != v
-                                                          for c, v in row.items()):
-                raise ExchangeError(f"{where}: {table[:-1]} {row[key]} differs from the one "
-                                    f"already in the database ({table} are immutable); "
-                                    "nothing was imported")
+            elif table in ("answers", "disputes") and any(old.get(c) != v for c, v in row.items()):
+                raise ExchangeError(
+                    f"{where}: {table[:-1]} {row[key]} differs from the one "
+                    f"already in the database ({table} are immutable); "
+                    "nothing was imported"
+                )
             elif table == "sessions" and old["finished_at"] is None and row.get("finished_at"):
                 # The same session was finished elsewhere after this copy was taken.
                 db["sessions"].update(row[key], {"finished_at": row["finished_at"]})
@@ -356,8 +430,13 @@ class _Merge:
             db[table].insert_all([row for _, row in new], batch_size=BATCH)
         if table == "sessions" and self.session_event is not None:
             for _, row in new:
-                log_event(db, "session_imported", profile_id=row["profile_id"],
-                          session_id=row["id"], detail=self.session_event)
+                log_event(
+                    db,
+                    "session_imported",
+                    profile_id=row["profile_id"],
+                    session_id=row["id"],
+                    detail=self.session_event,
+                )
 
     def _good(self, table: str, rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
         """The rows that pass every check; the others' problems are kept, one line each."""
@@ -368,32 +447,41 @@ class _Merge:
             demo = None if self.demo else demo_row_problem(table, row)
             problems = [*([demo] if demo else []), *missing.get(where, []), *problems]
             if problems:
-                self.problems.append(f"{where}: {table[:-1]} {row[KEYS[table]]}: "
-                                     f"{'; '.join(problems)}")
+                self.problems.append(
+                    f"{where}: {table[:-1]} {row[KEYS[table]]}: {'; '.join(problems)}"
+                )
             else:
                 good.append((where, row))
         return good
 
 
-REFERENCES = {"sessions": (("profile_id", "profiles"),),
-              "answers": (("session_id", "sessions"), ("profile_id", "profiles")),
-              "disputes": (("answer_id", "answers"), ("profile_id", "profiles"))}
+REFERENCES = {
+    "sessions": (("profile_id", "profiles"),),
+    "answers": (("session_id", "sessions"), ("profile_id", "profiles")),
+    "disputes": (("answer_id", "answers"), ("profile_id", "profiles")),
+}
 
 
-def _missing_references(db: sqlite_utils.Database, table: str,
-                        rows: list[tuple[str, dict]]) -> dict[str, list[str]]:
+def _missing_references(
+    db: sqlite_utils.Database, table: str, rows: list[tuple[str, dict]]
+) -> dict[str, list[str]]:
     """Per row (by where): each parent that is neither in the file nor in the database."""
     missing: dict[str, list[str]] = {}
     for column, parent in REFERENCES.get(table, ()):
         wanted = sorted({row[column] for _, row in rows if isinstance(row.get(column), str)})
         found: set[str] = set()
         for i in range(0, len(wanted), BATCH):
-            part = wanted[i:i + BATCH]
-            found |= {r[0] for r in db.execute(
-                f"SELECT id FROM [{parent}] WHERE id IN ({','.join('?' * len(part))})", part)}
+            part = wanted[i : i + BATCH]
+            found |= {
+                r[0]
+                for r in db.execute(
+                    f"SELECT id FROM [{parent}] WHERE id IN ({','.join('?' * len(part))})", part
+                )
+            }
         for where, row in rows:
             if row.get(column) is not None and row[column] not in found:
                 missing.setdefault(where, []).append(
                     f"refers to {column} {row[column]}, which is neither in the file nor in "
-                    "the database")
+                    "the database"
+                )
     return missing

@@ -52,12 +52,17 @@ def merge_history(db: Any, csv_path: Path, records: list[HistoryRecord]) -> Impo
 
     rows = history_rows(csv_path, records, catalog.list_profiles(db))
     used = {r.pack.id: r.pack for r in records}
-    return merge_rows(db, rows, event=("history_imported", {"file": csv_path.name}),
-                      packs=list(used.values()),
-                      session_event={"origin": "csv", "file": csv_path.name})
+    return merge_rows(
+        db,
+        rows,
+        event=("history_imported", {"file": csv_path.name}),
+        packs=list(used.values()),
+        session_event={"origin": "csv", "file": csv_path.name},
+    )
 
 
 # -- reading a history CSV -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class HistoryRecord:
@@ -97,12 +102,16 @@ def read_history_csv(path: Path, packs: Sequence[Pack]) -> list[HistoryRecord]:
 def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRecord]:
     header = [h.strip().lower() for h in next(reader, [])]
     if not any(header):
-        raise HistoryFileError(f"{name}: no header (the file is empty or starts with a blank "
-                               f"line); expected a header with {','.join(REQUIRED)}")
+        raise HistoryFileError(
+            f"{name}: no header (the file is empty or starts with a blank "
+            f"line); expected a header with {','.join(REQUIRED)}"
+        )
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise HistoryFileError(f"{name}: row 1: missing column{'s' if len(missing) > 1 else ''} "
-                               f"{', '.join(missing)} (the header has: {', '.join(header)})")
+        raise HistoryFileError(
+            f"{name}: row 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (the header has: {', '.join(header)})"
+        )
     where = {c: header.index(c) for c in (*REQUIRED, *OPTIONAL) if c in header}
     by_case: dict[str, list[Pack]] = {}
     for pack in packs:
@@ -120,20 +129,30 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
             problems.append(f"{name}: row {start}: NUL byte in field")
             continue
         if len(fields) != len(header):
-            problems.append(f"{name}: row {start}: {len(fields)} field"
-                            f"{'' if len(fields) == 1 else 's'}, but the header has "
-                            f"{len(header)}")
+            problems.append(
+                f"{name}: row {start}: {len(fields)} field"
+                f"{'' if len(fields) == 1 else 's'}, but the header has "
+                f"{len(header)}"
+            )
             continue
         values = {c: fields[i].strip() for c, i in where.items()}
         record, wrong = _record(start, values, by_case, packs)
         if record is None:
             problems.append(f"{name}: row {start}: {'; '.join(wrong)}")
             continue
-        key = (record.reviewer.casefold(), record.team.casefold(), record.site.casefold(),
-               record.pack.id, record.case_id, record.day)
+        key = (
+            record.reviewer.casefold(),
+            record.team.casefold(),
+            record.site.casefold(),
+            record.pack.id,
+            record.case_id,
+            record.day,
+        )
         if key in seen:
-            problems.append(f"{name}: row {start}: {record.reviewer} already answered "
-                            f"{record.case_id} on {record.day} (row {seen[key]})")
+            problems.append(
+                f"{name}: row {start}: {record.reviewer} already answered "
+                f"{record.case_id} on {record.day} (row {seen[key]})"
+            )
             continue
         seen[key] = start
         records.append(record)
@@ -144,8 +163,9 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
     return records
 
 
-def _record(line: int, v: dict[str, str], by_case: dict[str, list[Pack]],
-             packs: Sequence[Pack]) -> tuple[HistoryRecord | None, list[str]]:
+def _record(
+    line: int, v: dict[str, str], by_case: dict[str, list[Pack]], packs: Sequence[Pack]
+) -> tuple[HistoryRecord | None, list[str]]:
     """The row as a record, or None and every problem it has (not only the first)."""
     from calibrate.core.models import CONFIDENCE_LEVELS
 
@@ -170,26 +190,45 @@ def _record(line: int, v: dict[str, str], by_case: dict[str, list[Pack]],
     if problems:
         return None, problems
     (pack, lesson_id), (at, day) = found, when
-    return HistoryRecord(line, pack, v["case_id"], lesson_id, v["reviewer"], v["team"],
-                         v["site"], decision, clause, confidence, at, day), []
+    return HistoryRecord(
+        line,
+        pack,
+        v["case_id"],
+        lesson_id,
+        v["reviewer"],
+        v["team"],
+        v["site"],
+        decision,
+        clause,
+        confidence,
+        at,
+        day,
+    ), []
 
 
-def _pack_and_lesson(v: dict[str, str], by_case: dict[str, list[Pack]],
-                     packs: Sequence[Pack]) -> tuple[Pack, str]:
+def _pack_and_lesson(
+    v: dict[str, str], by_case: dict[str, list[Pack]], packs: Sequence[Pack]
+) -> tuple[Pack, str]:
     case_id = v["case_id"]
     candidates = by_case.get(case_id, [])
     if v.get("pack_id"):
         candidates = [p for p in candidates if p.id == v["pack_id"]]
         if not any(p.id == v["pack_id"] for p in packs):
-            raise ValueError(f"pack {v['pack_id']!r} is not loaded (loaded: "
-                             f"{', '.join(p.id for p in packs)}); add its folder with --lessons")
+            raise ValueError(
+                f"pack {v['pack_id']!r} is not loaded (loaded: "
+                f"{', '.join(p.id for p in packs)}); add its folder with --lessons"
+            )
     if not candidates:
-        raise ValueError(f"case {case_id!r} is not in any loaded pack"
-                         + (f" ({v['pack_id']})" if v.get("pack_id") else "")
-                         + "; add its pack with --lessons DIR")
+        raise ValueError(
+            f"case {case_id!r} is not in any loaded pack"
+            + (f" ({v['pack_id']})" if v.get("pack_id") else "")
+            + "; add its pack with --lessons DIR"
+        )
     if len(candidates) > 1:
-        raise ValueError(f"case {case_id!r} is in several packs "
-                         f"({', '.join(p.id for p in candidates)}); add a pack_id column")
+        raise ValueError(
+            f"case {case_id!r} is in several packs "
+            f"({', '.join(p.id for p in candidates)}); add a pack_id column"
+        )
     pack = candidates[0]
     lesson = next((x for x in pack.lessons if case_id in x.case_ids), None)
     if lesson is None:
@@ -202,8 +241,7 @@ def _decision(v: dict[str, str], pack: Pack) -> str:
     names.update({d.label.casefold(): d.id for d in pack.scale.decisions})
     decision = names.get(v["decision"].casefold())
     if decision is None:
-        raise ValueError(f"decision {v['decision']!r} is not one of "
-                         f"{', '.join(pack.scale.ids)}")
+        raise ValueError(f"decision {v['decision']!r} is not one of {', '.join(pack.scale.ids)}")
     return decision
 
 
@@ -212,8 +250,9 @@ def _clause(v: dict[str, str], pack: Pack) -> str | None:
         return None
     clause = {c.id.casefold(): c.id for c in pack.clauses}.get(v["clause"].casefold())
     if clause is None:
-        raise ValueError(f"clause {v['clause']!r} is not one of "
-                         f"{', '.join(c.id for c in pack.clauses)}")
+        raise ValueError(
+            f"clause {v['clause']!r} is not one of {', '.join(c.id for c in pack.clauses)}"
+        )
     return clause
 
 
@@ -228,8 +267,10 @@ def _confidence(text: str, levels: Sequence[tuple[float, str]]) -> float | None:
     except ValueError:
         value = -1.0
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"confidence {text!r} is not a probability between 0 and 1, a "
-                         f"percentage or one of {', '.join(label for _, label in levels)}")
+        raise ValueError(
+            f"confidence {text!r} is not a probability between 0 and 1, a "
+            f"percentage or one of {', '.join(label for _, label in levels)}"
+        )
     return value
 
 
@@ -237,23 +278,25 @@ def _when(text: str) -> tuple[str, str]:
     """(ISO UTC timestamp, day); a bare date is taken as midday UTC, its time unknown."""
     try:
         if len(text) == 10:
-            moment = datetime.combine(date.fromisoformat(text), datetime.min.time(),
-                                      tzinfo=UTC).replace(hour=12)
+            moment = datetime.combine(
+                date.fromisoformat(text), datetime.min.time(), tzinfo=UTC
+            ).replace(hour=12)
         else:
             moment = datetime.fromisoformat(text)
-            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None \
-                else moment.astimezone(UTC)
+            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except ValueError:
-        raise ValueError(f"date {text!r} is not a date like 2026-03-02 (or an ISO 8601 "
-                         "time)") from None
+        raise ValueError(
+            f"date {text!r} is not a date like 2026-03-02 (or an ISO 8601 time)"
+        ) from None
     if moment > datetime.now(UTC):
         raise ValueError(f"date {text!r} is in the future")
     iso = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return iso, iso[:10]
 
 
-def history_rows(path: Path, records: list[HistoryRecord],
-                 profiles: Sequence[Profile]) -> Iterator[tuple[str, str, dict]]:
+def history_rows(
+    path: Path, records: list[HistoryRecord], profiles: Sequence[Profile]
+) -> Iterator[tuple[str, str, dict]]:
     """Profiles, sessions and answers for the records, with ids derived from their content.
 
     Reviewers match existing profiles by name, team and site; each reviewer's rows of one
@@ -272,9 +315,18 @@ def history_rows(path: Path, records: list[HistoryRecord],
         k = key(r.reviewer, r.team, r.site)
         if k not in known:
             known[k] = derived("profile", *k)
-            yield (f"{path}: row {r.line}", "profiles", {
-                "id": known[k], "name": r.reviewer, "team": r.team, "site": r.site,
-                "role": "moderator", "created_at": now})
+            yield (
+                f"{path}: row {r.line}",
+                "profiles",
+                {
+                    "id": known[k],
+                    "name": r.reviewer,
+                    "team": r.team,
+                    "site": r.site,
+                    "role": "moderator",
+                    "created_at": now,
+                },
+            )
     sessions: dict[str, dict] = {}
     first_day: dict[tuple[str, str, str], str] = {}
     for r in sorted(records, key=lambda r: (r.day, r.line)):
@@ -282,11 +334,21 @@ def history_rows(path: Path, records: list[HistoryRecord],
         lesson_key = (profile_id, r.pack.id, r.lesson_id)
         first_day.setdefault(lesson_key, r.day)
         session_id = derived("session", *lesson_key, r.day)
-        s = sessions.setdefault(session_id, {
-            "id": session_id, "profile_id": profile_id, "pack_id": r.pack.id,
-            "lesson_id": r.lesson_id, "pack_hash": r.pack.content_hash,
-            "kind": "first_attempt" if first_day[lesson_key] == r.day else "retake",
-            "team": r.team, "site": r.site, "started_at": r.at, "finished_at": r.at})
+        s = sessions.setdefault(
+            session_id,
+            {
+                "id": session_id,
+                "profile_id": profile_id,
+                "pack_id": r.pack.id,
+                "lesson_id": r.lesson_id,
+                "pack_hash": r.pack.content_hash,
+                "kind": "first_attempt" if first_day[lesson_key] == r.day else "retake",
+                "team": r.team,
+                "site": r.site,
+                "started_at": r.at,
+                "finished_at": r.at,
+            },
+        )
         s["started_at"], s["finished_at"] = min(s["started_at"], r.at), max(s["finished_at"], r.at)
         where[session_id] = where.get(session_id, f"{path}: row {r.line}")
     for session_id, row in sessions.items():
@@ -295,11 +357,31 @@ def history_rows(path: Path, records: list[HistoryRecord],
         profile_id = known[key(r.reviewer, r.team, r.site)]
         session_id = derived("session", profile_id, r.pack.id, r.lesson_id, r.day)
         case = r.pack.cases[r.case_id]
-        yield f"{path}: row {r.line}", "answers", {
-            "id": derived("answer", session_id, r.case_id), "session_id": session_id,
-            "profile_id": profile_id, "pack_id": r.pack.id, "lesson_id": r.lesson_id,
-            "case_id": r.case_id, "case_hash": case.content_hash, "pack_hash": r.pack.content_hash,
-            "team": r.team, "site": r.site, "session_kind": sessions[session_id]["kind"],
-            "decision": r.decision, "clause": r.clause, "confidence": r.confidence, "note": "",
-            "skipped": 0, "shown_at": r.at, "answered_at": r.at, "time_to_answer_ms": 0,
-            "watched_ms": 0, "watched_share": None, "clip_unavailable": None}  # not known
+        yield (
+            f"{path}: row {r.line}",
+            "answers",
+            {
+                "id": derived("answer", session_id, r.case_id),
+                "session_id": session_id,
+                "profile_id": profile_id,
+                "pack_id": r.pack.id,
+                "lesson_id": r.lesson_id,
+                "case_id": r.case_id,
+                "case_hash": case.content_hash,
+                "pack_hash": r.pack.content_hash,
+                "team": r.team,
+                "site": r.site,
+                "session_kind": sessions[session_id]["kind"],
+                "decision": r.decision,
+                "clause": r.clause,
+                "confidence": r.confidence,
+                "note": "",
+                "skipped": 0,
+                "shown_at": r.at,
+                "answered_at": r.at,
+                "time_to_answer_ms": 0,
+                "watched_ms": 0,
+                "watched_share": None,
+                "clip_unavailable": None,
+            },
+        )  # not known

@@ -35,13 +35,14 @@ def damaged(path: Path | str | None, detail: str) -> DamagedDatabaseError:
     return DamagedDatabaseError(
         f"{name} is damaged ({detail}); Calibrate refuses to compute on part of its data. "
         f"Put back your latest backup copy of it, or recover what is readable with: sqlite3 "
-        f"{name} .recover | sqlite3 {target}")
+        f"{name} .recover | sqlite3 {target}"
+    )
 
 
 def is_damage(error: BaseException) -> bool:
     return isinstance(error, sqlite3.DatabaseError) and (
-        getattr(error, "sqlite_errorcode", None) in _DAMAGE_CODES
-        or "malformed" in str(error))
+        getattr(error, "sqlite_errorcode", None) in _DAMAGE_CODES or "malformed" in str(error)
+    )
 
 
 @contextmanager
@@ -62,12 +63,14 @@ def database_path(db: sqlite_utils.Database | sqlite3.Connection) -> str | None:
     return None
 
 
-def check_count(db: sqlite_utils.Database | sqlite3.Connection, table: str, read: int,
-                expected: int) -> None:
+def check_count(
+    db: sqlite_utils.Database | sqlite3.Connection, table: str, read: int, expected: int
+) -> None:
     """A read of `table` received `read` rows where another b-tree counts `expected`."""
     if read != expected:
-        raise damaged(database_path(db), f"{read} rows of {table} read where its index "
-                      f"counts {expected}")
+        raise damaged(
+            database_path(db), f"{read} rows of {table} read where its index counts {expected}"
+        )
 
 
 def check_whole(db: sqlite_utils.Database | sqlite3.Connection, tables: Iterable[str]) -> None:
@@ -76,6 +79,7 @@ def check_whole(db: sqlite_utils.Database | sqlite3.Connection, tables: Iterable
         for table in tables:
             index = f"sqlite_autoindex_{table}_1"
             in_table = db.execute(f"SELECT COUNT(*) FROM [{table}] NOT INDEXED").fetchone()[0]
-            in_index = db.execute(f"SELECT COUNT(*) FROM [{table}] INDEXED BY [{index}]"
-                                  ).fetchone()[0]
+            in_index = db.execute(
+                f"SELECT COUNT(*) FROM [{table}] INDEXED BY [{index}]"
+            ).fetchone()[0]
             check_count(db, table, in_table, in_index)

@@ -162,10 +162,14 @@ def m003_add_watched_share(db: sqlite_utils.Database) -> None:
     """How much of its clip an answer was given after (core/watching.py, docs/storage.md):
     the share of positions shown, NULL where unknown (older rows, imported history), and
     whether the clip could not be played. The CHECKs refuse what no player can record."""
-    db.execute("ALTER TABLE answers ADD COLUMN watched_share REAL CHECK "
-               "(watched_share IS NULL OR (watched_share >= 0 AND watched_share <= 1))")
-    db.execute("ALTER TABLE answers ADD COLUMN clip_unavailable INTEGER CHECK "
-               "(clip_unavailable IS NULL OR clip_unavailable IN (0, 1))")
+    db.execute(
+        "ALTER TABLE answers ADD COLUMN watched_share REAL CHECK "
+        "(watched_share IS NULL OR (watched_share >= 0 AND watched_share <= 1))"
+    )
+    db.execute(
+        "ALTER TABLE answers ADD COLUMN clip_unavailable INTEGER CHECK "
+        "(clip_unavailable IS NULL OR clip_unavailable IN (0, 1))"
+    )
 
 
 MIGRATIONS = (m001_initial, m002_add_disputes, m003_add_watched_share)

@@ -50,14 +50,24 @@ def pack_infos(db: sqlite_utils.Database, packs: Iterable[Pack] = ()) -> dict[st
     infos: dict[str, PackInfo] = {}
     for row in db.query("SELECT * FROM pack_versions ORDER BY first_seen_at"):
         infos[row["pack_id"]] = PackInfo(
-            row["pack_id"], row["title"] or row["pack_id"], row["policy"] or "",
-            tuple(json.loads(row["ladder"])), tuple(json.loads(row["decisions"])),
-            row["pass_mark"] if row["pass_mark"] is not None else 0.8)
+            row["pack_id"],
+            row["title"] or row["pack_id"],
+            row["policy"] or "",
+            tuple(json.loads(row["ladder"])),
+            tuple(json.loads(row["decisions"])),
+            row["pass_mark"] if row["pass_mark"] is not None else 0.8,
+        )
     for pack in packs:
         infos[pack.id] = PackInfo(
-            pack.id, pack.title, pack.policy, pack.scale.ladder, pack.scale.ids, pack.pass_mark,
+            pack.id,
+            pack.title,
+            pack.policy,
+            pack.scale.ladder,
+            pack.scale.ids,
+            pack.pass_mark,
             lessons={lesson.id: lesson.case_ids for lesson in pack.every_lesson},
-            lesson_titles={lesson.id: lesson.title for lesson in pack.every_lesson})
+            lesson_titles={lesson.id: lesson.title for lesson in pack.every_lesson},
+        )
     return infos
 
 
@@ -66,9 +76,13 @@ def profile_names(db: sqlite_utils.Database) -> dict[str, str]:
     return {row[0]: row[1] for row in db.execute("SELECT id, name FROM profiles")}
 
 
-def load_answers(db: sqlite_utils.Database, filters: Filters = EVERYTHING,
-                 packs: Iterable[Pack] = (), *, cache: AnswerCache | None = None
-                 ) -> AnswerTable:
+def load_answers(
+    db: sqlite_utils.Database,
+    filters: Filters = EVERYTHING,
+    packs: Iterable[Pack] = (),
+    *,
+    cache: AnswerCache | None = None,
+) -> AnswerTable:
     """Every answer matching the filters, scored against the golden of its case version.
 
     The answers come from the columnar cache (store/answer_cache.py: read once, then only new
@@ -82,27 +96,38 @@ def load_answers(db: sqlite_utils.Database, filters: Filters = EVERYTHING,
     return table.filtered(filters)
 
 
-def filter_choices(db: sqlite_utils.Database, *, cache: AnswerCache | None = None
-                   ) -> dict[str, list]:
+def filter_choices(
+    db: sqlite_utils.Database, *, cache: AnswerCache | None = None
+) -> dict[str, list]:
     """What the filter boxes offer: teams, sites, packs, lessons, reviewers, date range."""
     coded = (cache or AnswerCache()).read(db)
     present = {}
-    for name, lookup in (("team", "teams"), ("site", "sites"), ("pack", "packs"),
-                         ("lesson", "lessons")):
+    for name, lookup in (
+        ("team", "teams"),
+        ("site", "sites"),
+        ("pack", "packs"),
+        ("lesson", "lessons"),
+    ):
         values = coded.lookups[lookup]
         used = np.bincount(coded.columns[name], minlength=len(values)) > 0 if len(coded) else []
         present[lookup] = sorted(v for v, u in zip(values, used, strict=True) if u)
     first = last = None
     if len(coded):
         stamps = coded.columns["answered_at"].view("datetime64[ms]")
-        first, last = (str(np.datetime_as_string(t, unit="ms")) + "Z"
-                       for t in (stamps.min(), stamps.max()))
+        first, last = (
+            str(np.datetime_as_string(t, unit="ms")) + "Z" for t in (stamps.min(), stamps.max())
+        )
     return {
-        "teams": present["teams"], "sites": present["sites"], "packs": present["packs"],
+        "teams": present["teams"],
+        "sites": present["sites"],
+        "packs": present["packs"],
         "lessons": sorted(tuple(name.split("/", 1)) for name in present["lessons"]),
-        "reviewers": [tuple(r) for r in db.execute(
-            "SELECT id, name FROM profiles ORDER BY name COLLATE NOCASE")],
-        "first": first, "last": last,
+        "reviewers": [
+            tuple(r)
+            for r in db.execute("SELECT id, name FROM profiles ORDER BY name COLLATE NOCASE")
+        ],
+        "first": first,
+        "last": last,
     }
 
 
@@ -114,7 +139,12 @@ def roster(db: sqlite_utils.Database) -> list[dict]:
 def dispute_rows(db: sqlite_utils.Database, filters: Filters = EVERYTHING) -> list[dict]:
     """Disputed golden answers with their notes, newest first (no moderator names)."""
     where, params = _where(filters)
-    return list(db.query(
-        "SELECT d.pack_id, d.case_id, d.note, d.created_at, a.decision AS chosen "
-        "FROM disputes d JOIN answers a ON a.id = d.answer_id" + where +
-        " ORDER BY d.created_at DESC", params))
+    return list(
+        db.query(
+            "SELECT d.pack_id, d.case_id, d.note, d.created_at, a.decision AS chosen "
+            "FROM disputes d JOIN answers a ON a.id = d.answer_id"
+            + where
+            + " ORDER BY d.created_at DESC",
+            params,
+        )
+    )

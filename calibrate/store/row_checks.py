@@ -42,29 +42,38 @@ def _json(text: object) -> object:
         return None
 
 
-def pack_facts(db: sqlite_utils.Database, hashes: Iterable[object], clauses: Clauses
-               ) -> dict[str, PackFacts]:
+def pack_facts(
+    db: sqlite_utils.Database, hashes: Iterable[object], clauses: Clauses
+) -> dict[str, PackFacts]:
     """The pack versions the database holds among these hashes."""
     found: dict[str, PackFacts] = {}
     for pack_hash, pack_id, decisions in _rows_in(
-            db, "SELECT pack_hash, pack_id, decisions FROM pack_versions WHERE pack_hash", hashes):
+        db, "SELECT pack_hash, pack_id, decisions FROM pack_versions WHERE pack_hash", hashes
+    ):
         listed = _json(decisions)
-        found[pack_hash] = PackFacts(pack_id, tuple(listed) if isinstance(listed, list)
-                                     else (), clauses.get(pack_hash))
+        found[pack_hash] = PackFacts(
+            pack_id, tuple(listed) if isinstance(listed, list) else (), clauses.get(pack_hash)
+        )
     return found
 
 
 def case_facts(db: sqlite_utils.Database, hashes: Iterable[object]) -> dict[str, CaseFacts]:
-    return {case_hash: CaseFacts(pack_id, case_id) for case_hash, pack_id, case_id in _rows_in(
-        db, "SELECT case_hash, pack_id, case_id FROM case_versions WHERE case_hash", hashes)}
+    return {
+        case_hash: CaseFacts(pack_id, case_id)
+        for case_hash, pack_id, case_id in _rows_in(
+            db, "SELECT case_hash, pack_id, case_id FROM case_versions WHERE case_hash", hashes
+        )
+    }
 
 
-def _decisions_of_packs(db: sqlite_utils.Database, pack_ids: Iterable[object]
-                        ) -> dict[str, set[str]]:
+def _decisions_of_packs(
+    db: sqlite_utils.Database, pack_ids: Iterable[object]
+) -> dict[str, set[str]]:
     """Every decision any version of each pack knows (a case version names only its pack)."""
     found: dict[str, set[str]] = {}
     for pack_id, decisions in _rows_in(
-            db, "SELECT pack_id, decisions FROM pack_versions WHERE pack_id", pack_ids):
+        db, "SELECT pack_id, decisions FROM pack_versions WHERE pack_id", pack_ids
+    ):
         listed = _json(decisions)
         known = found.setdefault(pack_id, set())
         if isinstance(listed, list):
@@ -72,23 +81,30 @@ def _decisions_of_packs(db: sqlite_utils.Database, pack_ids: Iterable[object]
     return found
 
 
-def _rows_in(db: sqlite_utils.Database, select_where: str, keys: Iterable[object]
-             ) -> Iterator[tuple[Any, ...]]:
+def _rows_in(
+    db: sqlite_utils.Database, select_where: str, keys: Iterable[object]
+) -> Iterator[tuple[Any, ...]]:
     """`select_where` IN the given text keys, asked 500 at a time (SQLite's variable limit)."""
     wanted = sorted({k for k in keys if isinstance(k, str)})
     for i in range(0, len(wanted), 500):
-        part = wanted[i:i + 500]
+        part = wanted[i : i + 500]
         yield from db.execute(f"{select_where} IN ({','.join('?' * len(part))})", part)
 
 
-def row_problems(db: sqlite_utils.Database, table: str, rows: Sequence[dict[str, Any]],
-                 clauses: Clauses = {}) -> list[list[str]]:  # noqa: B006 - read only
+def row_problems(
+    db: sqlite_utils.Database,
+    table: str,
+    rows: Sequence[dict[str, Any]],
+    clauses: Clauses = {},  # noqa: B006 - read only
+) -> list[list[str]]:
     """The problems of each row of one table (a list per row, empty when it is good)."""
     if table == "answers":
         packs = pack_facts(db, (r.get("pack_hash") for r in rows), clauses)
         cases = case_facts(db, (r.get("case_hash") for r in rows))
-        return [answer_problems(r, packs.get(r.get("pack_hash")), cases.get(r.get("case_hash")))
-                for r in rows]
+        return [
+            answer_problems(r, packs.get(r.get("pack_hash")), cases.get(r.get("case_hash")))
+            for r in rows
+        ]
     if table == "sessions":
         packs = pack_facts(db, (r.get("pack_hash") for r in rows), clauses)
         return [session_problems(r, packs.get(r.get("pack_hash"))) for r in rows]
@@ -97,12 +113,18 @@ def row_problems(db: sqlite_utils.Database, table: str, rows: Sequence[dict[str,
     if table == "disputes":
         return [dispute_problems(r) for r in rows]
     if table == "pack_versions":
-        return [pack_version_problems(r, _json(r.get("decisions")), _json(r.get("ladder")))
-                for r in rows]
+        return [
+            pack_version_problems(r, _json(r.get("decisions")), _json(r.get("ladder")))
+            for r in rows
+        ]
     if table == "case_versions":
         decisions = _decisions_of_packs(db, (r.get("pack_id") for r in rows))
-        return [case_version_problems(r, decisions.get(r.get("pack_id")),
-                                      _json(r.get("golden_clauses"))) for r in rows]
+        return [
+            case_version_problems(
+                r, decisions.get(r.get("pack_id")), _json(r.get("golden_clauses"))
+            )
+            for r in rows
+        ]
     return [[] for _ in rows]
 
 
@@ -110,6 +132,8 @@ def demo_row_problem(table: str, row: Mapping[str, Any]) -> str | None:
     """A row the demo history made, on its way into a database that is not a demo one."""
     key = row.get("id")
     if table in ("profiles", "sessions", "answers", "disputes") and is_demo_id(key):
-        return (f"{table[:-1]} {key} is demo data (its id carries the demo mark); demo rows "
-                "never go into a real database")
+        return (
+            f"{table[:-1]} {key} is demo data (its id carries the demo mark); demo rows "
+            "never go into a real database"
+        )
     return None

@@ -63,8 +63,10 @@ def set_passcode_hash(
 
 def passcode_resets(db: sqlite_utils.Database, role: str) -> tuple[int, str | None]:
     """How often the role's passcode was reset without the old one, and when last (UTC)."""
-    return (int(get_meta(db, f"passcode_resets:{role}") or 0),
-            get_meta(db, f"passcode_reset_at:{role}"))
+    return (
+        int(get_meta(db, f"passcode_resets:{role}") or 0),
+        get_meta(db, f"passcode_reset_at:{role}"),
+    )
 
 
 def is_demo(db: sqlite_utils.Database | sqlite3.Connection) -> bool:

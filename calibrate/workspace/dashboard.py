@@ -81,13 +81,13 @@ class DashboardResult:
     def figure(self, name: str) -> Figure:
         """Chart `name` for this result, built on first use (then kept)."""
         if name not in self.figures:
-            self.figures[name] = build_figure(name, self.dashboard, self.dark,
-                                              self.pack_titles)
+            self.figures[name] = build_figure(name, self.dashboard, self.dark, self.pack_titles)
         return self.figures[name]
 
 
-def build_figure(name: str, d: Dashboard, dark: bool,
-                 pack_titles: Mapping[str, str] | None = None) -> Figure:
+def build_figure(
+    name: str, d: Dashboard, dark: bool, pack_titles: Mapping[str, str] | None = None
+) -> Figure:
     """One dashboard chart by name (charts.dashboard_figures' one table), packs by their
     titles where given (the loaded packs')."""
     from calibrate.charts.dashboard_figures import dashboard_figure
@@ -114,9 +114,11 @@ def _malloc_trim() -> Callable[[int], int] | None:
 def in_roster(profile: RosterEntry, filters: Filters) -> bool:
     """Completion lists the people the filters cover, answers or not: by team, site and
     reviewer (a profile without a team or site is the "" one of the filter boxes)."""
-    return ((filters.teams is None or (profile["team"] or "") in filters.teams)
-            and (filters.sites is None or (profile["site"] or "") in filters.sites)
-            and (filters.reviewers is None or profile["id"] in filters.reviewers))
+    return (
+        (filters.teams is None or (profile["team"] or "") in filters.teams)
+        and (filters.sites is None or (profile["site"] or "") in filters.sites)
+        and (filters.reviewers is None or profile["id"] in filters.reviewers)
+    )
 
 
 def database_state(db_path: Path) -> tuple[object, ...]:
@@ -140,8 +142,9 @@ def period_of(filters: Filters) -> tuple[date, date] | None:
     return None
 
 
-def _compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float,
-             cache: AnswerCache) -> tuple[Dashboard, Choices]:
+def _compute(
+    db_path: Path, filters: Filters, packs: Sequence[Pack], target: float, cache: AnswerCache
+) -> tuple[Dashboard, Choices]:
     db = open_reader(db_path)
     try:
         table = load_answers(db, filters, packs, cache=cache)
@@ -152,21 +155,39 @@ def _compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: flo
         db.conn.close()
     period = period_of(filters)
     pack_ids = filters.packs if filters.packs is not None else None
-    dashboard = compute_dashboard(table, people, disputes, target=target, period=period,
-                                  case_clauses=case_clauses_of(packs), packs=pack_ids,
-                                  defer_details=True)
+    dashboard = compute_dashboard(
+        table,
+        people,
+        disputes,
+        target=target,
+        period=period,
+        case_clauses=case_clauses_of(packs),
+        packs=pack_ids,
+        defer_details=True,
+    )
     return dashboard, choices
 
 
-def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: float,
-            dark: bool, charts: Sequence[str] = (), panels: Sequence[str] = (),
-            cache: AnswerCache = ANSWERS) -> DashboardResult:
+def compute(
+    db_path: Path,
+    filters: Filters,
+    packs: Sequence[Pack],
+    target: float,
+    dark: bool,
+    charts: Sequence[str] = (),
+    panels: Sequence[str] = (),
+    cache: AnswerCache = ANSWERS,
+) -> DashboardResult:
     """Read (new answers only), select, compute the sections `panels` (the charts and
     tables on screen) need, and build the figures of `charts`, on a read-only connection of
     this thread's own. The other sections wait for `finish_details`."""
     with _COMPUTING:
-        key = (database_state(db_path), filters, target,
-               tuple((p.id, p.content_hash) for p in packs))
+        key = (
+            database_state(db_path),
+            filters,
+            target,
+            tuple((p.id, p.content_hash) for p in packs),
+        )
         if key in _RECENT:
             _RECENT.move_to_end(key)
             dashboard, choices = _RECENT[key]
@@ -174,8 +195,9 @@ def compute(db_path: Path, filters: Filters, packs: Sequence[Pack], target: floa
             with refuse_damage(db_path):  # a damaged file: a dialog saying what to do
                 dashboard, choices = _compute(db_path, filters, packs, target, cache)
             release_memory()
-        result = DashboardResult(filters, dashboard, choices, dark, key=key,
-                                 pack_titles={p.id: p.title for p in packs})
+        result = DashboardResult(
+            filters, dashboard, choices, dark, key=key, pack_titles={p.id: p.title for p in packs}
+        )
         if DETAIL_TABLES.intersection(panels):  # panels include the charts
             dashboard.details()
         if dashboard.details_ready:
@@ -195,8 +217,9 @@ def _remember(result: DashboardResult) -> None:
         _RECENT.popitem(last=False)
 
 
-def finish_details(result: DashboardResult, request: int,
-                   charts: Callable[[], Sequence[str]] = tuple) -> DashboardResult | None:
+def finish_details(
+    result: DashboardResult, request: int, charts: Callable[[], Sequence[str]] = tuple
+) -> DashboardResult | None:
     """Compute the result's detail sections and build the figures `charts()` names (asked
     once they are computed: the detail charts of the tab on screen by then), unless request
     `request` is no longer the newest (then None: a newer view is coming, and this result
@@ -240,11 +263,26 @@ class DashboardManager:
         finally:
             db.conn.close()
 
-    def compute(self, filters: Filters, target: float, *, dark: bool = False,
-                charts: Sequence[str] = (), panels: Sequence[str] = ()) -> DashboardResult:
+    def compute(
+        self,
+        filters: Filters,
+        target: float,
+        *,
+        dark: bool = False,
+        charts: Sequence[str] = (),
+        panels: Sequence[str] = (),
+    ) -> DashboardResult:
         """`compute` over the workspace's database and loaded packs."""
-        return compute(self._ws.db_path, filters, list(self._ws.library.packs), target, dark,
-                       charts, panels, cache=self.answers)
+        return compute(
+            self._ws.db_path,
+            filters,
+            list(self._ws.library.packs),
+            target,
+            dark,
+            charts,
+            panels,
+            cache=self.answers,
+        )
 
     def warm_cache(self) -> bool:
         """Bring the answer cache file up to date (store.answer_cache.warm); True when it

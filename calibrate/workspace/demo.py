@@ -40,8 +40,9 @@ def write_demo(db_path: Path | None, seed: int | None = None) -> tuple[Path, Dem
     packs = [p for p in load_library([lessons]).packs if p.id in DEMO_PACKS]
     now = datetime.now(UTC)
     try:
-        history = generate_history(packs, today=now.date(),
-                                   seed=DEFAULT_SEED if seed is None else seed, not_after=now)
+        history = generate_history(
+            packs, today=now.date(), seed=DEFAULT_SEED if seed is None else seed, not_after=now
+        )
     except ValueError as error:
         raise ExchangeError(str(error)) from None
     existed = path.exists()

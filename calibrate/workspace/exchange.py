@@ -21,8 +21,17 @@ if TYPE_CHECKING:
     from calibrate.store.exchange import ImportResult
     from calibrate.workspace import Workspace
 
-__all__ = ["OPTIONAL", "REQUIRED", "ExchangeError", "ExchangeManager", "HistoryError",
-           "HistoryFileError", "bad_rows", "export_answers", "import_answers"]
+__all__ = [
+    "OPTIONAL",
+    "REQUIRED",
+    "ExchangeError",
+    "ExchangeManager",
+    "HistoryError",
+    "HistoryFileError",
+    "bad_rows",
+    "export_answers",
+    "import_answers",
+]
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +40,7 @@ def bad_rows(error: BaseException) -> list[str] | None:
     """The `FILE: row N` problems of an import refused for its rows, else None."""
     from calibrate.store.exchange import BadRowsError
 
-    if isinstance(error, HistoryError | BadRowsError) and not isinstance(error,
-                                                                         HistoryFileError):
+    if isinstance(error, HistoryError | BadRowsError) and not isinstance(error, HistoryFileError):
         return list(error.problems)
     return None
 
@@ -53,10 +61,14 @@ def export_answers(db_path: Path, out: Path) -> dict[str, int]:
         db.conn.close()
 
 
-def import_answers(db_path: Path, source: Path, packs: Sequence[Pack], *,
-                   history_csv: bool | None = None,
-                   on_cache_failure: Callable[[BaseException], None] | None = None
-                   ) -> ImportResult:
+def import_answers(
+    db_path: Path,
+    source: Path,
+    packs: Sequence[Pack],
+    *,
+    history_csv: bool | None = None,
+    on_cache_failure: Callable[[BaseException], None] | None = None,
+) -> ImportResult:
     """Merge an export file, or a history CSV (`history_csv`; None: by the .csv suffix),
     into the database in one transaction; refused whole, nothing written, if the file is.
     Then the answer cache is brought up to date (a failure there is reported to
@@ -95,8 +107,7 @@ def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportRe
         db.conn.close()
 
 
-def _warm_answer_cache(db_path: Path,
-                       on_failure: Callable[[BaseException], None] | None) -> None:
+def _warm_answer_cache(db_path: Path, on_failure: Callable[[BaseException], None] | None) -> None:
     """Extend the dashboard's answer cache with what was imported, so the lead's next
     dashboard open reads only the cache (a million answers: ~4 s here instead of there)."""
     from calibrate.store.answer_cache import warm
@@ -118,10 +129,19 @@ class ExchangeManager:
     def export(self, out: Path) -> dict[str, int]:
         return export_answers(self._ws.db_path, out)
 
-    def import_file(self, source: Path, *, history_csv: bool | None = None,
-                    on_cache_failure: Callable[[BaseException], None] | None = None
-                    ) -> ImportResult:
+    def import_file(
+        self,
+        source: Path,
+        *,
+        history_csv: bool | None = None,
+        on_cache_failure: Callable[[BaseException], None] | None = None,
+    ) -> ImportResult:
         """`import_answers` into the workspace's database against its loaded packs, on a
         connection of the calling thread's own."""
-        return import_answers(self._ws.db_path, source, list(self._ws.library.packs),
-                              history_csv=history_csv, on_cache_failure=on_cache_failure)
+        return import_answers(
+            self._ws.db_path,
+            source,
+            list(self._ws.library.packs),
+            history_csv=history_csv,
+            on_cache_failure=on_cache_failure,
+        )

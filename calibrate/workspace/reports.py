@@ -24,5 +24,10 @@ class ReportsManager:
         from calibrate.core.lead.labels import Labels
         from calibrate.workspace.dashboard import complete
 
-        return write_report(complete(dashboard), out, filters=filters, demo=self._ws.is_demo,
-                            labels=Labels.of_packs(self._ws.library.packs))
+        return write_report(
+            complete(dashboard),
+            out,
+            filters=filters,
+            demo=self._ws.is_demo,
+            labels=Labels.of_packs(self._ws.library.packs),
+        )

@@ -32,16 +32,26 @@ class SessionsManager:
     def __init__(self, ws: Workspace):
         self._ws = ws
 
-    def open(self, profile: Profile, pack: Pack, lesson_id: str, case_ids: Collection[str],
-             *, force_new: bool = False) -> OpenedSession:
+    def open(
+        self,
+        profile: Profile,
+        pack: Pack,
+        lesson_id: str,
+        case_ids: Collection[str],
+        *,
+        force_new: bool = False,
+    ) -> OpenedSession:
         """Resume the profile's unfinished session of this lesson, or start one (a retake
         when the lesson was taken before); `force_new` always starts one."""
         db = self._ws.db
         catalog.record_pack_version(db, pack)
         row = None if force_new else sessions.open_session(db, profile.id, pack.id, lesson_id)
         if row is not None:
-            answered = {a.case_id: a for a in answers.answers_for_session(db, row["id"])
-                        if a.case_id in case_ids}
+            answered = {
+                a.case_id: a
+                for a in answers.answers_for_session(db, row["id"])
+                if a.case_id in case_ids
+            }
             return OpenedSession(row["id"], row["kind"], answered)
         kind = sessions.next_session_kind(db, profile.id, pack.id, lesson_id)
         return OpenedSession(sessions.start_session(db, profile, pack, lesson_id, kind), kind, {})
@@ -64,8 +74,9 @@ class SessionsManager:
     def lesson_progress(self, profile_id: str) -> dict[tuple[str, str], dict[str, Any]]:
         return sessions.lesson_progress(self._ws.db, profile_id)
 
-    def last_finished_answers(self, profile_id: str, pack_id: str, lesson_id: str
-                              ) -> list[Answer] | None:
+    def last_finished_answers(
+        self, profile_id: str, pack_id: str, lesson_id: str
+    ) -> list[Answer] | None:
         """The answers of the profile's newest finished session of the lesson (None: never
         finished) — what its summary shows."""
         finished = sessions.latest_finished_session(self._ws.db, profile_id, pack_id, lesson_id)

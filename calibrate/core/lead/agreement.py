@@ -45,8 +45,15 @@ def why_not_shown(estimate: Estimate) -> str:
     return TOO_FEW if note.startswith(TOO_FEW) else "undefined" if note else "—"
 
 
-def agreement_row(pack: str, clause: str, case: NDArray[Any], rater: NDArray[Any],
-                  code: NDArray[Any], k: int, bootstrap: int = ALPHA_BOOTSTRAP) -> AgreementRow:
+def agreement_row(
+    pack: str,
+    clause: str,
+    case: NDArray[Any],
+    rater: NDArray[Any],
+    code: NDArray[Any],
+    k: int,
+    bootstrap: int = ALPHA_BOOTSTRAP,
+) -> AgreementRow:
     """Fleiss κ, Krippendorff α (nominal), Gwet AC1 and percent agreement of some ratings.
 
     Below MIN_PAIRED_CASES cases rated by two or more reviewers the three chance-corrected
@@ -62,10 +69,17 @@ def agreement_row(pack: str, clause: str, case: NDArray[Any], rater: NDArray[Any
         fleiss, ac1 = fleiss_kappa(counts), gwet_ac1(counts)
         alpha = krippendorff_alpha(counts, "nominal", bootstrap=bootstrap, seed=0)
     return AgreementRow(
-        pack=pack, clause=clause, n_cases=n_cases, n_paired=paired,
-        n_raters=int(np.unique(rater).size), n_ratings=int(code.size), fleiss=fleiss,
-        alpha=alpha, ac1=ac1,
-        percent=percent_agreement(counts))
+        pack=pack,
+        clause=clause,
+        n_cases=n_cases,
+        n_paired=paired,
+        n_raters=int(np.unique(rater).size),
+        n_ratings=int(code.size),
+        fleiss=fleiss,
+        alpha=alpha,
+        ac1=ac1,
+        percent=percent_agreement(counts),
+    )
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,8 @@ class ShownInterval:
     CUT = "†"  # after a bound that was cut: "0.47 to 1.00†"
 
     def text(self, number: str = "{:.2f}") -> str:
-        """"−0.21 to 1.00†" (minus signs as typeset)."""
+        """ "−0.21 to 1.00†" (minus signs as typeset)."""
+
         def bound(value: float, cut: bool) -> str:
             return number.format(value).replace("-", "\N{MINUS SIGN}") + (self.CUT if cut else "")
 
@@ -95,8 +110,9 @@ def estimate_interval(estimate: Estimate) -> ShownInterval | None:
     return shown_interval(estimate.value, lo, hi, symmetric=estimate.se is not None)
 
 
-def shown_interval(value: float | None, lo: float | None, hi: float | None, *,
-                   symmetric: bool) -> ShownInterval | None:
+def shown_interval(
+    value: float | None, lo: float | None, hi: float | None, *, symmetric: bool
+) -> ShownInterval | None:
     """The interval (lo, hi) of a coefficient cut to COEFFICIENT_RANGE.
 
     symmetric: an analytic interval, value ± half, whose upper end core already capped at 1
@@ -109,25 +125,32 @@ def shown_interval(value: float | None, lo: float | None, hi: float | None, *,
     return ShownInterval(max(lo, low), min(hi, high), lo < low, raw_hi > high)
 
 
-def agreement_by_pack(table: AnswerTable, first: NDArray[Any],
-                      case_clauses: Mapping[str, Sequence[str]] | None,
-                      bootstrap: int = ALPHA_BOOTSTRAP
-                      ) -> tuple[tuple[AgreementRow, ...], tuple[AgreementRow, ...]]:
+def agreement_by_pack(
+    table: AnswerTable,
+    first: NDArray[Any],
+    case_clauses: Mapping[str, Sequence[str]] | None,
+    bootstrap: int = ALPHA_BOOTSTRAP,
+) -> tuple[tuple[AgreementRow, ...], tuple[AgreementRow, ...]]:
     """Rows per pack, and per (pack, golden clause); a case counts under each of its clauses.
 
     Cases whose clauses are unknown (not in `case_clauses`) are left out of the clause rows.
     """
     k = max(len(table.decisions), 1)
-    case, rater, code, pack = (table.case[first], table.profile[first], table.decision[first],
-                               table.pack[first])
+    case, rater, code, pack = (
+        table.case[first],
+        table.profile[first],
+        table.decision[first],
+        table.pack[first],
+    )
     by_pack: list[AgreementRow] = []
     by_clause: list[AgreementRow] = []
     for p, pack_id in sorted(enumerate(table.packs), key=lambda item: item[1]):
         in_pack = pack == p
         if not in_pack.any():
             continue
-        by_pack.append(agreement_row(pack_id, "", case[in_pack], rater[in_pack],
-                                     code[in_pack], k, bootstrap))
+        by_pack.append(
+            agreement_row(pack_id, "", case[in_pack], rater[in_pack], code[in_pack], k, bootstrap)
+        )
         if case_clauses is None:
             continue
         members: dict[str, list[int]] = {}
@@ -136,13 +159,15 @@ def agreement_by_pack(table: AnswerTable, first: NDArray[Any],
                 members.setdefault(clause, []).append(int(c))
         for clause in sorted(members):
             rows = in_pack & np.isin(case, members[clause])
-            by_clause.append(agreement_row(pack_id, clause, case[rows], rater[rows],
-                                           code[rows], k, bootstrap))
+            by_clause.append(
+                agreement_row(pack_id, clause, case[rows], rater[rows], code[rows], k, bootstrap)
+            )
     return tuple(by_pack), tuple(by_clause)
 
 
-def grouped_fleiss(group: NDArray[Any], case: NDArray[Any], code: NDArray[Any], k: int,
-                   n_groups: int) -> tuple[NDArray[Any], NDArray[Any]]:
+def grouped_fleiss(
+    group: NDArray[Any], case: NDArray[Any], code: NDArray[Any], k: int, n_groups: int
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """Fleiss' κ (Gwet's missing-data form, point value) of many groups of ratings at once.
 
     Returns κ per group (NaN where undefined) and the cases rated twice or more per group.
@@ -154,8 +179,7 @@ def grouped_fleiss(group: NDArray[Any], case: NDArray[Any], code: NDArray[Any], 
         return kappa, n2
     unit, units = group_codes(group, case)  # one unit per (group, case)
     unit_group = units[:, 0]
-    counts = np.bincount(unit * k + code, minlength=units.shape[0] * k
-                         ).reshape(-1, k).astype(float)
+    counts = np.bincount(unit * k + code, minlength=units.shape[0] * k).reshape(-1, k).astype(float)
     r = counts.sum(axis=1)
     multi = r >= 2
     pa_i = np.where(multi, (counts * (counts - 1)).sum(axis=1) / np.maximum(r * (r - 1), 1), 0)
@@ -163,8 +187,13 @@ def grouped_fleiss(group: NDArray[Any], case: NDArray[Any], code: NDArray[Any], 
     n2 = np.bincount(unit_group, weights=multi, minlength=n_groups).astype(np.int64)
     pa_sum = np.bincount(unit_group, weights=pa_i, minlength=n_groups)
     share = counts / r[:, None]
-    pi = np.stack([np.bincount(unit_group, weights=share[:, c], minlength=n_groups)
-                   for c in range(k)], axis=1) / np.maximum(n, 1)[:, None]
+    pi = (
+        np.stack(
+            [np.bincount(unit_group, weights=share[:, c], minlength=n_groups) for c in range(k)],
+            axis=1,
+        )
+        / np.maximum(n, 1)[:, None]
+    )
     pe = (pi**2).sum(axis=1)
     used = (pi > 0).sum(axis=1)
     ok = (n2 > 0) & (used >= 2) & (pe < 1)

@@ -56,19 +56,26 @@ def score_table(table: AnswerTable) -> Scored:
     """Score every answer against its golden answer on its own pack's ladder, in one pass."""
     k = max(len(table.decisions), 1)
     # One rung lookup per (pack, decision): codes become pack * k + decision.
-    rungs = np.concatenate([rungs_of(table.decisions, _ladder(table, p)) for p in table.packs]
-                           or [np.zeros(0, np.int32)])
+    rungs = np.concatenate(
+        [rungs_of(table.decisions, _ladder(table, p)) for p in table.packs]
+        or [np.zeros(0, np.int32)]
+    )
     order, rank = time_order(table.answered_at)
     if len(table) == 0:
         empty = np.zeros(0, dtype=bool)
-        return Scored(np.zeros(0, np.int8), empty, empty, np.zeros(0, "datetime64[D]"),
-                      order, rank)
+        return Scored(np.zeros(0, np.int8), empty, empty, np.zeros(0, "datetime64[D]"), order, rank)
     offset = table.pack.astype(np.int64) * k
     chosen = np.where(table.decision >= 0, offset + table.decision, -1)
     outcome, _ = score_codes(chosen, offset + table.golden, rungs)
     scored = ~table.skipped
-    return Scored(outcome, scored & (table.decision == table.golden), scored,
-                  week_start(table.answered_at), order, rank)
+    return Scored(
+        outcome,
+        scored & (table.decision == table.golden),
+        scored,
+        week_start(table.answered_at),
+        order,
+        rank,
+    )
 
 
 def _ladder(table: AnswerTable, pack: str) -> tuple[str, ...]:
@@ -81,7 +88,8 @@ def week_start(stamps: NDArray[Any]) -> NDArray[Any]:
     days = stamps.astype("datetime64[D]")
     # 1970-01-01 was a Thursday: three days after a Monday.
     mondays: NDArray[np.datetime64] = days - ((days.astype(np.int64) + 3) % 7).astype(
-        "timedelta64[D]")
+        "timedelta64[D]"
+    )
     return mondays
 
 
@@ -90,8 +98,9 @@ def as_date(day: np.datetime64) -> date:
     return as_python
 
 
-def first_answers(table: AnswerTable, s: Scored, group: NDArray[Any] | None = None,
-                  n_groups: int = 1) -> NDArray[Any]:
+def first_answers(
+    table: AnswerTable, s: Scored, group: NDArray[Any] | None = None, n_groups: int = 1
+) -> NDArray[Any]:
     """Row indices (ascending) of each reviewer's first non-skipped answer per case.
 
     `group` (a code in [0, n_groups) per answer, e.g. the week) splits them further, so each
@@ -127,16 +136,16 @@ def case_counts(case: NDArray[Any], code: NDArray[Any], k: int) -> NDArray[Any]:
     """Case × category counts for ratings given as (case code, category code)."""
     _, local = np.unique(case, return_inverse=True)
     n = int(local.max()) + 1 if local.size else 0
-    return np.bincount(local.reshape(-1).astype(np.int64) * k + code,
-                       minlength=n * k).reshape(n, k)
+    return np.bincount(local.reshape(-1).astype(np.int64) * k + code, minlength=n * k).reshape(n, k)
 
 
 def wilsons(correct: NDArray[Any], n: NDArray[Any]) -> list[tuple[float | None, Interval]]:
     """`wilson` for many groups in one vectorised pass."""
     lo, hi = wilson_interval(correct, n)
-    return [(None, None) if m <= 0 else (float(k / m), (float(a), float(b)))
-            for k, m, a, b in zip(correct.tolist(), n.tolist(), lo.tolist(), hi.tolist(),
-                                  strict=True)]
+    return [
+        (None, None) if m <= 0 else (float(k / m), (float(a), float(b)))
+        for k, m, a, b in zip(correct.tolist(), n.tolist(), lo.tolist(), hi.tolist(), strict=True)
+    ]
 
 
 def wilson(correct: int, n: int) -> tuple[float | None, Interval]:

@@ -21,8 +21,9 @@ from calibrate.core.lead.sections import (
 )
 
 
-def _complete_sessions(table: AnswerTable, s: Scored, in_period: NDArray[Any]
-                       ) -> tuple[NDArray[Any], NDArray[Any]]:
+def _complete_sessions(
+    table: AnswerTable, s: Scored, in_period: NDArray[Any]
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """Per (profile code, lesson code): sessions that answered every case of their lesson,
     and the best score among them (-1 where none scored).
 
@@ -37,8 +38,11 @@ def _complete_sessions(table: AnswerTable, s: Scored, in_period: NDArray[Any]
         info = table.pack_info.get(pack)
         case_ids = info.lessons.get(lesson, ()) if info else ()
         lesson_size[li] = len(case_ids)
-        member_keys += [li * n_cases + case_index[f"{pack}/{c}"] for c in case_ids
-                        if f"{pack}/{c}" in case_index]
+        member_keys += [
+            li * n_cases + case_index[f"{pack}/{c}"]
+            for c in case_ids
+            if f"{pack}/{c}" in case_index
+        ]
     member = np.zeros(n_lessons * n_cases, dtype=bool)  # a lookup, not np.isin's sort
     member[np.asarray(member_keys, dtype=np.int64)] = True
     rows = in_period & member[table.lesson.astype(np.int64) * n_cases + table.case]
@@ -51,21 +55,25 @@ def _complete_sessions(table: AnswerTable, s: Scored, in_period: NDArray[Any]
     profile_of = np.zeros(size, dtype=np.int64)
     lesson_of[session] = table.lesson[rows]
     profile_of[session] = table.profile[rows]
-    complete = np.flatnonzero((answered > 0) & (lesson_size[lesson_of] > 0)
-                              & (answered >= lesson_size[lesson_of]))
+    complete = np.flatnonzero(
+        (answered > 0) & (lesson_size[lesson_of] > 0) & (answered >= lesson_size[lesson_of])
+    )
     shape = (max(len(table.profile_ids), 1), n_lessons)
     key = profile_of[complete] * n_lessons + lesson_of[complete]
     count = np.bincount(key, minlength=shape[0] * shape[1]).reshape(shape)
-    score = np.where(scored[complete] > 0, right[complete] / np.maximum(scored[complete], 1),
-                     -1.0)
+    score = np.where(scored[complete] > 0, right[complete] / np.maximum(scored[complete], 1), -1.0)
     best = np.full(shape[0] * shape[1], -1.0)
     np.maximum.at(best, key, score)
     return count, best.reshape(shape)
 
 
-def completion(table: AnswerTable, s: Scored, roster: Sequence[Mapping[str, str]],
-               packs: Iterable[str] | None, period: tuple[date, date] | None
-               ) -> CompletionSection:
+def completion(
+    table: AnswerTable,
+    s: Scored,
+    roster: Sequence[Mapping[str, str]],
+    packs: Iterable[str] | None,
+    period: tuple[date, date] | None,
+) -> CompletionSection:
     """Every roster profile × every lesson of the packs in view, taken or not."""
     in_period = np.ones(len(table), dtype=bool)
     if period is not None and len(table):
@@ -88,12 +96,21 @@ def completion(table: AnswerTable, s: Scored, roster: Sequence[Mapping[str, str]
                 sessions = int(count[p, li]) if p >= 0 and li >= 0 else 0
                 score = float(best[p, li]) if sessions else -1.0
                 top = score if score >= 0 else None
-                entries.append(CompletionRow(
-                    team=person.get("team") or "", site=person.get("site") or "",
-                    profile_id=person["id"], name=person.get("name") or person["id"],
-                    pack=pack_id, lesson=lesson_id, lesson_title=title, taken=sessions > 0,
-                    sessions=sessions, best_score=top,
-                    passed=None if top is None else top >= info.pass_mark))
+                entries.append(
+                    CompletionRow(
+                        team=person.get("team") or "",
+                        site=person.get("site") or "",
+                        profile_id=person["id"],
+                        name=person.get("name") or person["id"],
+                        pack=pack_id,
+                        lesson=lesson_id,
+                        lesson_title=title,
+                        taken=sessions > 0,
+                        sessions=sessions,
+                        best_score=top,
+                        passed=None if top is None else top >= info.pass_mark,
+                    )
+                )
     entries.sort(key=lambda r: (r.team, r.pack, r.lesson, r.name.casefold()))
     summary: dict[tuple[str, str, str], list[int]] = {}
     titles: dict[tuple[str, str], str] = {}
@@ -103,18 +120,28 @@ def completion(table: AnswerTable, s: Scored, roster: Sequence[Mapping[str, str]
         tally[1] += r.taken
         tally[2] += bool(r.passed)
         titles[(r.pack, r.lesson)] = r.lesson_title
-    return CompletionSection(tuple(entries), tuple(
-        LessonCompletion(team, pack, lesson, titles[(pack, lesson)], *tally)
-        for (team, pack, lesson), tally in summary.items()))
+    return CompletionSection(
+        tuple(entries),
+        tuple(
+            LessonCompletion(team, pack, lesson, titles[(pack, lesson)], *tally)
+            for (team, pack, lesson), tally in summary.items()
+        ),
+    )
 
 
 def disputes(rows: Iterable[Mapping[str, object]], item_section: ItemSection) -> DisputeSection:
     """Disputed golden answers beside the split flag of their case, newest first."""
     split = {(i.pack, i.case): i.split for i in item_section.items}
-    out = [DisputeRow(pack=str(r["pack_id"]), case=str(r["case_id"]), note=str(r["note"] or ""),
-                      created_at=str(r["created_at"]),
-                      chosen=None if r.get("chosen") is None else str(r["chosen"]),
-                      split=split.get((str(r["pack_id"]), str(r["case_id"]))))
-           for r in rows]
+    out = [
+        DisputeRow(
+            pack=str(r["pack_id"]),
+            case=str(r["case_id"]),
+            note=str(r["note"] or ""),
+            created_at=str(r["created_at"]),
+            chosen=None if r.get("chosen") is None else str(r["chosen"]),
+            split=split.get((str(r["pack_id"]), str(r["case_id"]))),
+        )
+        for r in rows
+    ]
     out.sort(key=lambda d: d.created_at, reverse=True)
     return DisputeSection(tuple(out))

@@ -44,8 +44,9 @@ class DetailsSource(Protocol):
 
 
 # Tables (and charts) by name that show a detail section.
-DETAIL_TABLES = frozenset({"confusion", "enforcement", "team_pack", "trend", "attempts",
-                           "calibration", "completion"})
+DETAIL_TABLES = frozenset(
+    {"confusion", "enforcement", "team_pack", "trend", "attempts", "calibration", "completion"}
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,12 +102,18 @@ class Dashboard:
 
 # Each table by name, from the section that holds it (detail sections compute on first use).
 _TABLES: dict[str, Callable[[Dashboard], Rows]] = {
-    "headline": lambda d: d.headline.rows(), "reviewers": lambda d: d.reviewers.rows(),
-    "agreement": lambda d: d.agreement.rows(), "confusion": lambda d: d.confusion.rows(),
+    "headline": lambda d: d.headline.rows(),
+    "reviewers": lambda d: d.reviewers.rows(),
+    "agreement": lambda d: d.agreement.rows(),
+    "confusion": lambda d: d.confusion.rows(),
     "enforcement": lambda d: d.enforcement.rows(),
-    "team_pack": lambda d: d.enforcement.team_pack_rows(), "trend": lambda d: d.trend.rows(),
-    "attempts": lambda d: d.trend.attempt_rows(), "items": lambda d: d.items.rows(),
-    "calibration": lambda d: d.calibration.rows(), "critical_errors": lambda d: d.critical.rows(),
-    "completion": lambda d: d.completion.rows(), "disputes": lambda d: d.disputes.rows(),
+    "team_pack": lambda d: d.enforcement.team_pack_rows(),
+    "trend": lambda d: d.trend.rows(),
+    "attempts": lambda d: d.trend.attempt_rows(),
+    "items": lambda d: d.items.rows(),
+    "calibration": lambda d: d.calibration.rows(),
+    "critical_errors": lambda d: d.critical.rows(),
+    "completion": lambda d: d.completion.rows(),
+    "disputes": lambda d: d.disputes.rows(),
 }
 TABLE_NAMES = tuple(_TABLES)  # the order exports and the report list them in

@@ -28,8 +28,9 @@ def current_golden(table: AnswerTable, s: Scored) -> NDArray[Any]:
     return np.where(latest >= 0, table.golden[np.maximum(latest, 0)], -1).astype(np.int32)
 
 
-def items(table: AnswerTable, s: Scored, first: NDArray[Any],
-          disputes: Iterable[Mapping[str, object]]) -> ItemSection:
+def items(
+    table: AnswerTable, s: Scored, first: NDArray[Any], disputes: Iterable[Mapping[str, object]]
+) -> ItemSection:
     """Per case, on first answers: facility, discrimination, agreement, the split flag.
 
     Order: split cases first, most divided strong reviewers first; then the rest by lowest
@@ -41,9 +42,11 @@ def items(table: AnswerTable, s: Scored, first: NDArray[Any],
     ratings = RatingsTable(
         case_ids=tuple(table.cases[c] for c in case_codes),
         rater_ids=tuple(table.profile_ids[r] for r in rater_codes),
-        categories=table.decisions, case=case_local.reshape(-1).astype(np.int32),
+        categories=table.decisions,
+        case=case_local.reshape(-1).astype(np.int32),
         rater=rater_local.reshape(-1).astype(np.int32),
-        code=table.decision[first].astype(np.int32))
+        code=table.decision[first].astype(np.int32),
+    )
     gold = current_golden(table, s)[case_codes]
     analysis = item_analysis(ratings, gold)
     counts = ratings.counts
@@ -55,24 +58,38 @@ def items(table: AnswerTable, s: Scored, first: NDArray[Any],
         order = list(info.decisions) if info else []
         order += sorted(d for d in table.decisions if d not in order)
         index = {d: j for j, d in enumerate(table.decisions)}
-        distribution = tuple((d, int(counts[i, index[d]])) for d in order
-                             if d in index and (counts[i, index[d]] or d in (info.decisions
-                                                                             if info else ())))
+        distribution = tuple(
+            (d, int(counts[i, index[d]]))
+            for d in order
+            if d in index and (counts[i, index[d]] or d in (info.decisions if info else ()))
+        )
         strong_code = int(analysis.strong_modal_code[i])
-        rows.append(ItemRow(
-            pack=pack, case=case, golden=table.decisions[gold[i]] if gold[i] >= 0 else "",
-            n=int(analysis.answers[i]), facility=_opt(analysis.facility[i]),
-            discrimination=_opt(analysis.discrimination[i]),
-            agreement=_opt(analysis.agreement[i]), strong=int(analysis.strong[i]),
-            strong_majority=table.decisions[strong_code] if strong_code >= 0 else None,
-            strong_majority_share=_opt(analysis.strong_modal_share[i]),
-            split=bool(analysis.split[i]), distribution=distribution,
-            disputes=disputed.get(key, 0)))
+        rows.append(
+            ItemRow(
+                pack=pack,
+                case=case,
+                golden=table.decisions[gold[i]] if gold[i] >= 0 else "",
+                n=int(analysis.answers[i]),
+                facility=_opt(analysis.facility[i]),
+                discrimination=_opt(analysis.discrimination[i]),
+                agreement=_opt(analysis.agreement[i]),
+                strong=int(analysis.strong[i]),
+                strong_majority=table.decisions[strong_code] if strong_code >= 0 else None,
+                strong_majority_share=_opt(analysis.strong_modal_share[i]),
+                split=bool(analysis.split[i]),
+                distribution=distribution,
+                disputes=disputed.get(key, 0),
+            )
+        )
 
     def order_key(r: ItemRow) -> tuple[Any, ...]:
         if r.split:
-            return (0, r.strong_majority_share if r.strong_majority_share is not None else 1.0,
-                    r.pack, r.case)
+            return (
+                0,
+                r.strong_majority_share if r.strong_majority_share is not None else 1.0,
+                r.pack,
+                r.case,
+            )
         return (1, r.facility if r.facility is not None else math.inf, -r.n, r.pack, r.case)
 
     return ItemSection(tuple(sorted(rows, key=order_key)))

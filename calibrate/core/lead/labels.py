@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 
 from calibrate.core.models import Pack
 
-SESSION_KIND_WORDS = {"first_attempt": "first attempt", "retake": "retake", "review": "review",
-                      "live": "live session"}
+SESSION_KIND_WORDS = {
+    "first_attempt": "first attempt",
+    "retake": "retake",
+    "review": "review",
+    "live": "live session",
+}
 
 
 def readable(identifier: str) -> str:
@@ -37,8 +41,9 @@ class Labels:
         decisions, cases, lessons = {}, {}, {}
         titles = {pack.id: pack.title for pack in packs}
         for pack in packs:
-            decisions.update({(pack.id, d.id): d.label or readable(d.id)
-                              for d in pack.scale.decisions})
+            decisions.update(
+                {(pack.id, d.id): d.label or readable(d.id) for d in pack.scale.decisions}
+            )
             cases.update({(pack.id, c.id): c.title for c in pack.cases.values()})
             # A lesson made unavailable by a broken file keeps its title: its history stays.
             lessons.update({(pack.id, x.id): x.title for x in pack.every_lesson})

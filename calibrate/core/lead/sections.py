@@ -46,16 +46,44 @@ class AgreementRow:
     percent: Estimate
 
 
-_AGREEMENT_HEADER = ("pack", "clause", "cases", "paired_cases", "raters", "ratings",
-                     "fleiss_kappa", "fleiss_lo", "fleiss_hi", "krippendorff_alpha",
-                     "alpha_lo", "alpha_hi", "gwet_ac1", "ac1_lo", "ac1_hi",
-                     "percent_agreement", "note")
+_AGREEMENT_HEADER = (
+    "pack",
+    "clause",
+    "cases",
+    "paired_cases",
+    "raters",
+    "ratings",
+    "fleiss_kappa",
+    "fleiss_lo",
+    "fleiss_hi",
+    "krippendorff_alpha",
+    "alpha_lo",
+    "alpha_hi",
+    "gwet_ac1",
+    "ac1_lo",
+    "ac1_hi",
+    "percent_agreement",
+    "note",
+)
 
 
 def _agreement_rows(rows: tuple[AgreementRow, ...]) -> list[tuple[object, ...]]:
-    return [(r.pack, r.clause, r.n_cases, r.n_paired, r.n_raters, r.n_ratings,
-             *_est(r.fleiss), *_est(r.alpha), *_est(r.ac1), r.percent.value,
-             r.fleiss.note or r.alpha.note or "") for r in rows]
+    return [
+        (
+            r.pack,
+            r.clause,
+            r.n_cases,
+            r.n_paired,
+            r.n_raters,
+            r.n_ratings,
+            *_est(r.fleiss),
+            *_est(r.alpha),
+            *_est(r.ac1),
+            r.percent.value,
+            r.fleiss.note or r.alpha.note or "",
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -81,18 +109,23 @@ class Headline:
     def rows(self) -> Rows:
         header = ("measure", "value", "lo", "hi")
         out: list[tuple[object, ...]] = [
-            ("answers", self.answers, None, None), ("scored", self.scored, None, None),
-            ("skipped", self.skipped, None, None), ("reviewers", self.reviewers, None, None),
+            ("answers", self.answers, None, None),
+            ("scored", self.scored, None, None),
+            ("skipped", self.skipped, None, None),
+            ("reviewers", self.reviewers, None, None),
             ("accuracy", self.accuracy, _lo(self.accuracy_ci), _hi(self.accuracy_ci)),
             ("target", self.target, None, None),
             ("reviewers_below_target", len(self.below_target), None, None),
             ("missed_escalations", self.missed_escalations, None, None),
             ("unneeded_escalations", self.unneeded_escalations, None, None),
-            ("split_cases", len(self.split_cases), None, None)]
+            ("split_cases", len(self.split_cases), None, None),
+        ]
         for r in self.agreement:
-            out += [(f"fleiss_kappa {r.pack}", *_est(r.fleiss)),
-                    (f"krippendorff_alpha {r.pack}", *_est(r.alpha)),
-                    (f"gwet_ac1 {r.pack}", *_est(r.ac1))]
+            out += [
+                (f"fleiss_kappa {r.pack}", *_est(r.fleiss)),
+                (f"krippendorff_alpha {r.pack}", *_est(r.alpha)),
+                (f"gwet_ac1 {r.pack}", *_est(r.ac1)),
+            ]
         return header, out
 
 
@@ -121,11 +154,35 @@ class ReviewerAccuracy:
     reviewers: tuple[ReviewerRow, ...]
 
     def rows(self) -> Rows:
-        header = ("reviewer", "team", "site", "n", "correct", "accuracy", "lo", "hi",
-                  "below_target", "clearly_below_target", "not_watched")
-        return header, [(r.name, r.team, r.site, r.n, r.correct, r.accuracy, _lo(r.ci),
-                         _hi(r.ci), r.below_target, r.clearly_below, r.not_watched)
-                        for r in self.reviewers]
+        header = (
+            "reviewer",
+            "team",
+            "site",
+            "n",
+            "correct",
+            "accuracy",
+            "lo",
+            "hi",
+            "below_target",
+            "clearly_below_target",
+            "not_watched",
+        )
+        return header, [
+            (
+                r.name,
+                r.team,
+                r.site,
+                r.n,
+                r.correct,
+                r.accuracy,
+                _lo(r.ci),
+                _hi(r.ci),
+                r.below_target,
+                r.clearly_below,
+                r.not_watched,
+            )
+            for r in self.reviewers
+        ]
 
 
 @dataclass(frozen=True)
@@ -201,18 +258,66 @@ class EnforcementSection:
     by_team_pack: tuple[TeamPackRow, ...] = ()  # team, then pack order; answered pairs only
 
     def rows(self) -> Rows:
-        header = ("level", "group", "n", "correct", "over", "under", "missed_escalations",
-                  "unneeded_escalations", "net", "net_lo", "net_hi")
-        return header, [(r.level, r.group, r.n, r.correct, r.over, r.under,
-                         r.missed_escalations, r.unneeded_escalations, r.net, _lo(r.net_ci),
-                         _hi(r.net_ci)) for r in self.by_team + self.by_site]
+        header = (
+            "level",
+            "group",
+            "n",
+            "correct",
+            "over",
+            "under",
+            "missed_escalations",
+            "unneeded_escalations",
+            "net",
+            "net_lo",
+            "net_hi",
+        )
+        return header, [
+            (
+                r.level,
+                r.group,
+                r.n,
+                r.correct,
+                r.over,
+                r.under,
+                r.missed_escalations,
+                r.unneeded_escalations,
+                r.net,
+                _lo(r.net_ci),
+                _hi(r.net_ci),
+            )
+            for r in self.by_team + self.by_site
+        ]
 
     def team_pack_rows(self) -> Rows:
-        header = ("team", "pack", "n", "correct", "over", "under", "missed_escalations",
-                  "unneeded_escalations", "net", "net_lo", "net_hi")
-        return header, [(r.team, r.pack, r.n, r.correct, r.over, r.under,
-                         r.missed_escalations, r.unneeded_escalations, r.net, _lo(r.net_ci),
-                         _hi(r.net_ci)) for r in self.by_team_pack]
+        header = (
+            "team",
+            "pack",
+            "n",
+            "correct",
+            "over",
+            "under",
+            "missed_escalations",
+            "unneeded_escalations",
+            "net",
+            "net_lo",
+            "net_hi",
+        )
+        return header, [
+            (
+                r.team,
+                r.pack,
+                r.n,
+                r.correct,
+                r.over,
+                r.under,
+                r.missed_escalations,
+                r.unneeded_escalations,
+                r.net,
+                _lo(r.net_ci),
+                _hi(r.net_ci),
+            )
+            for r in self.by_team_pack
+        ]
 
 
 @dataclass(frozen=True)
@@ -250,15 +355,38 @@ class TrendSection:
     attempts: tuple[AttemptRow, ...]
 
     def rows(self) -> Rows:
-        header = ("week", "team", "n", "correct", "accuracy", "lo", "hi", "fleiss_kappa",
-                  "kappa_cases")
-        return header, [(p.week.isoformat(), p.team or "all", p.n, p.correct, p.accuracy,
-                         _lo(p.ci), _hi(p.ci), p.kappa, p.kappa_cases) for p in self.points]
+        header = (
+            "week",
+            "team",
+            "n",
+            "correct",
+            "accuracy",
+            "lo",
+            "hi",
+            "fleiss_kappa",
+            "kappa_cases",
+        )
+        return header, [
+            (
+                p.week.isoformat(),
+                p.team or "all",
+                p.n,
+                p.correct,
+                p.accuracy,
+                _lo(p.ci),
+                _hi(p.ci),
+                p.kappa,
+                p.kappa_cases,
+            )
+            for p in self.points
+        ]
 
     def attempt_rows(self) -> Rows:
         header = ("team", "session_kind", "n", "correct", "accuracy", "lo", "hi")
-        return header, [(a.team, a.kind, a.n, a.correct, a.accuracy, _lo(a.ci), _hi(a.ci))
-                        for a in self.attempts]
+        return header, [
+            (a.team, a.kind, a.n, a.correct, a.accuracy, _lo(a.ci), _hi(a.ci))
+            for a in self.attempts
+        ]
 
 
 @dataclass(frozen=True)
@@ -287,13 +415,39 @@ class ItemSection:
     items: tuple[ItemRow, ...]
 
     def rows(self) -> Rows:
-        header = ("pack", "case", "golden", "n", "facility", "discrimination", "agreement",
-                  "strong_reviewers", "strong_majority", "strong_majority_share", "split",
-                  "disputes", "distribution")
-        return header, [(i.pack, i.case, i.golden, i.n, i.facility, i.discrimination,
-                         i.agreement, i.strong, i.strong_majority, i.strong_majority_share,
-                         i.split, i.disputes, "; ".join(f"{d}={c}" for d, c in i.distribution))
-                        for i in self.items]
+        header = (
+            "pack",
+            "case",
+            "golden",
+            "n",
+            "facility",
+            "discrimination",
+            "agreement",
+            "strong_reviewers",
+            "strong_majority",
+            "strong_majority_share",
+            "split",
+            "disputes",
+            "distribution",
+        )
+        return header, [
+            (
+                i.pack,
+                i.case,
+                i.golden,
+                i.n,
+                i.facility,
+                i.discrimination,
+                i.agreement,
+                i.strong,
+                i.strong_majority,
+                i.strong_majority_share,
+                i.split,
+                i.disputes,
+                "; ".join(f"{d}={c}" for d, c in i.distribution),
+            )
+            for i in self.items
+        ]
 
 
 @dataclass(frozen=True)
@@ -315,14 +469,33 @@ class CalibrationSection:
     teams: tuple[CalibrationRow, ...]
 
     def rows(self) -> Rows:
-        header = ("team", "n", "brier", "calibration_error", "bin_lo", "bin_hi", "bin_n",
-                  "mean_confidence", "accuracy")
+        header = (
+            "team",
+            "n",
+            "brier",
+            "calibration_error",
+            "bin_lo",
+            "bin_hi",
+            "bin_n",
+            "mean_confidence",
+            "accuracy",
+        )
         out: list[tuple[object, ...]] = []
         for t in self.teams:
             for b in range(len(t.bin_count)):
-                out.append((t.team or "all", t.n, t.brier, t.calibration_error, t.edges[b],
-                            t.edges[b + 1], t.bin_count[b], t.bin_confidence[b],
-                            t.bin_accuracy[b]))
+                out.append(
+                    (
+                        t.team or "all",
+                        t.n,
+                        t.brier,
+                        t.calibration_error,
+                        t.edges[b],
+                        t.edges[b + 1],
+                        t.bin_count[b],
+                        t.bin_confidence[b],
+                        t.bin_accuracy[b],
+                    )
+                )
         return header, out
 
 
@@ -348,11 +521,31 @@ class CriticalSection:
     unneeded_by_team: tuple[tuple[str, int], ...]
 
     def rows(self) -> Rows:
-        header = ("answered_at", "reviewer", "team", "site", "pack", "case", "chosen",
-                  "session_kind", "answer_id")
-        return header, [(e.answered_at.isoformat(timespec="seconds") + "Z", e.reviewer, e.team,
-                         e.site, e.pack, e.case, e.chosen, e.session_kind, e.answer_id)
-                        for e in self.missed]
+        header = (
+            "answered_at",
+            "reviewer",
+            "team",
+            "site",
+            "pack",
+            "case",
+            "chosen",
+            "session_kind",
+            "answer_id",
+        )
+        return header, [
+            (
+                e.answered_at.isoformat(timespec="seconds") + "Z",
+                e.reviewer,
+                e.team,
+                e.site,
+                e.pack,
+                e.case,
+                e.chosen,
+                e.session_kind,
+                e.answer_id,
+            )
+            for e in self.missed
+        ]
 
 
 @dataclass(frozen=True)
@@ -396,10 +589,21 @@ class CompletionSection:
         return tuple(r for r in self.entries if not r.taken or r.passed is False)
 
     def rows(self) -> Rows:
-        header = ("team", "site", "reviewer", "pack", "lesson", "taken", "sessions",
-                  "best_score", "passed")
-        return header, [(r.team, r.site, r.name, r.pack, r.lesson, r.taken, r.sessions,
-                         r.best_score, r.passed) for r in self.entries]
+        header = (
+            "team",
+            "site",
+            "reviewer",
+            "pack",
+            "lesson",
+            "taken",
+            "sessions",
+            "best_score",
+            "passed",
+        )
+        return header, [
+            (r.team, r.site, r.name, r.pack, r.lesson, r.taken, r.sessions, r.best_score, r.passed)
+            for r in self.entries
+        ]
 
 
 @dataclass(frozen=True)
@@ -418,5 +622,6 @@ class DisputeSection:
 
     def rows(self) -> Rows:
         header = ("created_at", "pack", "case", "case_split", "chosen", "note")
-        return header, [(d.created_at, d.pack, d.case, d.split, d.chosen, d.note)
-                        for d in self.disputes]
+        return header, [
+            (d.created_at, d.pack, d.case, d.split, d.chosen, d.note) for d in self.disputes
+        ]

@@ -24,8 +24,9 @@ from calibrate.core.lead.sections import (
 CONFIDENCE_BINS = 5  # the answer form offers five steps (0.2 … 0.95): one bin each
 
 
-def _week_kappa(table: AnswerTable, first: NDArray[Any], slot: NDArray[Any], n_slots: int
-                ) -> tuple[NDArray[Any], NDArray[Any]]:
+def _week_kappa(
+    table: AnswerTable, first: NDArray[Any], slot: NDArray[Any], n_slots: int
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """Per slot (a week, or a week × team): the case-weighted mean over packs of Fleiss' κ.
 
     κ is computed per slot × pack on the week's first answers; packs weigh by their cases
@@ -36,14 +37,18 @@ def _week_kappa(table: AnswerTable, first: NDArray[Any], slot: NDArray[Any], n_s
     k = max(len(table.decisions), 1)
     n_packs = max(len(table.packs), 1)
     group = slot[first].astype(np.int64) * n_packs + table.pack[first]
-    kappa, n2 = grouped_fleiss(group, table.case[first], table.decision[first], k,
-                               n_slots * n_packs)
+    kappa, n2 = grouped_fleiss(
+        group, table.case[first], table.decision[first], k, n_slots * n_packs
+    )
     kappa, n2 = kappa.reshape(n_slots, n_packs), n2.reshape(n_slots, n_packs)
     weight = np.where(np.isnan(kappa), 0, n2)
     total = weight.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(total >= max(MIN_PAIRED_CASES, 1),
-                        (np.nan_to_num(kappa) * weight).sum(axis=1) / total, np.nan)
+        mean = np.where(
+            total >= max(MIN_PAIRED_CASES, 1),
+            (np.nan_to_num(kappa) * weight).sum(axis=1) / total,
+            np.nan,
+        )
     return mean, total
 
 
@@ -61,23 +66,35 @@ def trend(table: AnswerTable, s: Scored) -> TrendSection:
         if per_team:
             slot, combos = group_codes(week_slot, table.team)
         else:
-            slot, combos = week_slot, np.stack([np.arange(weeks.shape[0]),
-                                                np.full(weeks.shape[0], -1)], axis=1)
+            slot, combos = (
+                week_slot,
+                np.stack([np.arange(weeks.shape[0]), np.full(weeks.shape[0], -1)], axis=1),
+            )
         n_slots = combos.shape[0]
         n = np.bincount(slot[s.scored], minlength=n_slots)
         right = np.bincount(slot[s.correct], minlength=n_slots)
         kappa, cases = _week_kappa(table, first, slot, n_slots)
         for g, (accuracy, ci) in enumerate(wilsons(right, n)):
             team = table.teams[combos[g, 1]] if combos[g, 1] >= 0 else ""
-            points.append(TrendPoint(
-                as_date(np.datetime64(int(weeks[combos[g, 0], 0]), "D")), team, int(n[g]),
-                int(right[g]), accuracy, ci,
-                None if math.isnan(kappa[g]) else float(kappa[g]), int(cases[g])))
+            points.append(
+                TrendPoint(
+                    as_date(np.datetime64(int(weeks[combos[g, 0], 0]), "D")),
+                    team,
+                    int(n[g]),
+                    int(right[g]),
+                    accuracy,
+                    ci,
+                    None if math.isnan(kappa[g]) else float(kappa[g]),
+                    int(cases[g]),
+                )
+            )
     points.sort(key=lambda p: (p.team == "", p.team, p.week))
     return TrendSection(
         weeks=tuple(sorted({p.week for p in points})),
         teams=tuple(sorted({p.team for p in points if p.team})),
-        points=tuple(points), attempts=attempts(table, s))
+        points=tuple(points),
+        attempts=attempts(table, s),
+    )
 
 
 def attempts(table: AnswerTable, s: Scored) -> tuple[AttemptRow, ...]:
@@ -90,25 +107,36 @@ def attempts(table: AnswerTable, s: Scored) -> tuple[AttemptRow, ...]:
     rows = []
     present = np.flatnonzero(n)
     for g, (accuracy, ci) in zip(present, wilsons(right[present], n[present]), strict=True):
-        rows.append(AttemptRow(table.teams[g // kinds], SESSION_KIND_CODES[g % kinds],
-                               int(n[g]), int(right[g]), accuracy, ci))
+        rows.append(
+            AttemptRow(
+                table.teams[g // kinds],
+                SESSION_KIND_CODES[g % kinds],
+                int(n[g]),
+                int(right[g]),
+                accuracy,
+                ci,
+            )
+        )
     kind_order = {kind: i for i, kind in enumerate(SESSION_KIND_CODES)}
     return tuple(sorted(rows, key=lambda r: (r.team, kind_order[r.kind])))
 
 
-def _calibration_row(team: str, confidence: NDArray[Any], correct: NDArray[Any]
-                     ) -> CalibrationRow:
+def _calibration_row(team: str, confidence: NDArray[Any], correct: NDArray[Any]) -> CalibrationRow:
     curve = reliability_curve(confidence, correct, bins=CONFIDENCE_BINS)
 
     def opt(values: NDArray[Any]) -> tuple[float | None, ...]:
         return tuple(None if math.isnan(v) else float(v) for v in values)
 
     return CalibrationRow(
-        team=team, n=int(confidence.size), brier=brier_score(confidence, correct),
+        team=team,
+        n=int(confidence.size),
+        brier=brier_score(confidence, correct),
         calibration_error=curve.calibration_error,
         edges=tuple(float(e) for e in curve.edges),
         bin_count=tuple(int(c) for c in curve.count),
-        bin_confidence=opt(curve.mean_confidence), bin_accuracy=opt(curve.accuracy))
+        bin_confidence=opt(curve.mean_confidence),
+        bin_accuracy=opt(curve.accuracy),
+    )
 
 
 def calibration(table: AnswerTable, s: Scored) -> CalibrationSection:
@@ -117,13 +145,19 @@ def calibration(table: AnswerTable, s: Scored) -> CalibrationSection:
     # Rated answers grouped by team once (stable: each team keeps its answers' order; numpy
     # radix-sorts 16-bit keys, a linear pass).
     team = table.team[rated]
-    by_team = rated[np.argsort(team.astype(np.int16) if len(table.teams) < 1 << 15 else team,
-                               kind="stable")]
+    by_team = rated[
+        np.argsort(team.astype(np.int16) if len(table.teams) < 1 << 15 else team, kind="stable")
+    ]
     bounds = np.searchsorted(table.team[by_team], np.arange(len(table.teams) + 1))
-    rows = [_calibration_row(name, table.confidence[by_team[bounds[t]:bounds[t + 1]]],
-                             s.correct[by_team[bounds[t]:bounds[t + 1]]])
-            for t, name in sorted(enumerate(table.teams), key=lambda item: item[1])
-            if bounds[t + 1] > bounds[t]]
+    rows = [
+        _calibration_row(
+            name,
+            table.confidence[by_team[bounds[t] : bounds[t + 1]]],
+            s.correct[by_team[bounds[t] : bounds[t + 1]]],
+        )
+        for t, name in sorted(enumerate(table.teams), key=lambda item: item[1])
+        if bounds[t + 1] > bounds[t]
+    ]
     if rated.size:
         rows.append(_calibration_row("", table.confidence[rated], s.correct[rated]))
     return CalibrationSection(tuple(rows))

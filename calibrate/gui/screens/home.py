@@ -176,9 +176,7 @@ class HomeScreen(QWidget):
             self.create_error.setText("Enter a name first.")
             self.name.setFocus()
             return
-        profile: Profile = self.context.profiles.create(
-            name, self.team.text(), self.site.text()
-        )
+        profile: Profile = self.context.profiles.create(name, self.team.text(), self.site.text())
         self.name.clear()
         self.create_error.clear()
         self.refresh()

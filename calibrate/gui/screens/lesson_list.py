@@ -115,8 +115,10 @@ class LessonListScreen(QWidget):
                     item.setForeground(4, QBrush(QColor(colour)))
                 pack_item.addChild(item)
             for unavailable in pack.unavailable:  # in pack.toml order among the others
-                pack_item.insertChild(min(unavailable.position, pack_item.childCount()),
-                                      self._unavailable_item(pack, unavailable))
+                pack_item.insertChild(
+                    min(unavailable.position, pack_item.childCount()),
+                    self._unavailable_item(pack, unavailable),
+                )
             self.tree.addTopLevelItem(pack_item)
             pack_item.setExpanded(True)
         for column in range(1, len(COLUMNS)):
@@ -140,12 +142,13 @@ class LessonListScreen(QWidget):
         item = QTreeWidgetItem([lesson.title, "", str(len(lesson.case_ids)), status, ""])
         item.setData(0, PACK_ROLE, pack.id)
         item.setData(0, LESSON_ROLE, lesson.id)
-        lines = [shown_to_moderators(p, str(pack.folder.parent))
-                 for p in problems[:SHOWN_PROBLEMS]]
+        lines = [shown_to_moderators(p, str(pack.folder.parent)) for p in problems[:SHOWN_PROBLEMS]]
         if len(problems) > SHOWN_PROBLEMS:
             lines.append(f"… and {len(problems) - SHOWN_PROBLEMS} more (Show problems…)")
-        text = (f"This lesson cannot be taken until its files are fixed "
-                f"({counted(len(problems), 'problem')}):\n" + "\n".join(lines))
+        text = (
+            f"This lesson cannot be taken until its files are fixed "
+            f"({counted(len(problems), 'problem')}):\n" + "\n".join(lines)
+        )
         item.setData(0, PROBLEMS_ROLE, text)
         # Tooltips are read as rich text when they look like it: escape the pack's words.
         tooltip = f"<p style='white-space:pre'>{html.escape(text)}</p>"

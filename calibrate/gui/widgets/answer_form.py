@@ -87,8 +87,9 @@ class AnswerForm(QWidget):
         layout.addLayout(confidence_row)
 
         layout.addWidget(
-            QLabel("<b>Note</b> <span style='color:gray'>(optional; N to write, Esc to leave)"
-                   "</span>")
+            QLabel(
+                "<b>Note</b> <span style='color:gray'>(optional; N to write, Esc to leave)</span>"
+            )
         )
         self.note = QPlainTextEdit(objectName="answerNote")
         self.note.setAccessibleName("Note")
@@ -123,15 +124,20 @@ class AnswerForm(QWidget):
         apart = [d for d in pack.scale.decisions if not d.on_ladder]
         keys = min(len(ladder) + len(apart), 9)
         self._decision_title.setText(
-            f"<b>Your decision</b> <span style='color:gray'>(keys 1–{keys})</span>")
+            f"<b>Your decision</b> <span style='color:gray'>(keys 1–{keys})</span>"
+        )
         for index, decision in enumerate([*ladder, *apart]):
             key = f"{index + 1}  " if index < 9 else ""
             button = QPushButton(f"{key}{decision.label}", objectName=f"decision_{decision.id}")
             button.setCheckable(True)
             button.setAccessibleName(f"Decision: {decision.label}")
-            button.setToolTip(plain_text.tooltip(
-                f"{decision.label}: {decision.description}" if decision.description
-                else decision.label))
+            button.setToolTip(
+                plain_text.tooltip(
+                    f"{decision.label}: {decision.description}"
+                    if decision.description
+                    else decision.label
+                )
+            )
             button.setMinimumHeight(34)
             # However long a pack's label, the buttons share the form's width (the tooltip
             # has it in full).

@@ -25,8 +25,13 @@ def save_figure(figure: Figure, path: Path, footer: str = "") -> Path:
         path = path.with_suffix(".png")
     # Below the figure's bottom edge: the tight bounding box grows to take it in, so the
     # chart's own layout is not squeezed.
-    note = figure.text(0.01, -0.01, footer, fontsize=7, color=FOOTER_COLOUR, ha="left",
-                       va="top", wrap=True) if footer else None  # wrapped to its width
+    note = (
+        figure.text(
+            0.01, -0.01, footer, fontsize=7, color=FOOTER_COLOUR, ha="left", va="top", wrap=True
+        )
+        if footer
+        else None
+    )  # wrapped to its width
     try:
         figure.savefig(path, dpi=150, facecolor="white", bbox_inches="tight")
     finally:
@@ -72,9 +77,9 @@ class ChartPanel(QWidget):
         self.set_figure(Figure(), message)
 
     def _on_save_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save chart",
-                                              str(start_folder() / f"{self.name}.png"),
-                                              SAVE_FILTERS)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save chart", str(start_folder() / f"{self.name}.png"), SAVE_FILTERS
+        )
         if not path:
             return
         target = Path(path)

@@ -23,12 +23,25 @@ Index = QModelIndex | QPersistentModelIndex
 
 # Column names are the CSV's (stable, machine-friendly); the view shows them in words.
 _TITLES = {
-    "n": "N", "lo": "95 % low", "hi": "95 % high", "bin_n": "Bin N",
-    "fleiss_kappa": "Fleiss κ", "fleiss_lo": "κ low", "fleiss_hi": "κ high",
-    "kappa_cases": "κ cases", "krippendorff_alpha": "Krippendorff α", "alpha_lo": "α low",
-    "alpha_hi": "α high", "gwet_ac1": "Gwet AC1", "ac1_lo": "AC1 low", "ac1_hi": "AC1 high",
-    "answer_id": "Answer ID", "created_at": "Filed", "answered_at": "Answered",
-    "session_kind": "Session", "case_split": "Case split",
+    "n": "N",
+    "lo": "95 % low",
+    "hi": "95 % high",
+    "bin_n": "Bin N",
+    "fleiss_kappa": "Fleiss κ",
+    "fleiss_lo": "κ low",
+    "fleiss_hi": "κ high",
+    "kappa_cases": "κ cases",
+    "krippendorff_alpha": "Krippendorff α",
+    "alpha_lo": "α low",
+    "alpha_hi": "α high",
+    "gwet_ac1": "Gwet AC1",
+    "ac1_lo": "AC1 low",
+    "ac1_hi": "AC1 high",
+    "answer_id": "Answer ID",
+    "created_at": "Filed",
+    "answered_at": "Answered",
+    "session_kind": "Session",
+    "case_split": "Case split",
 }
 _TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?Z")
 
@@ -99,9 +112,14 @@ class RowsModel(QAbstractTableModel):
         # "no" passed, a "yes" split) stands out.
         self._yes, self._no = QColor(theme.CORRECT), QColor(theme.WRONG)
 
-    def set_rows(self, header: Sequence[str], rows: Sequence[Sequence[object]],
-                 column: int = -1, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
-                 columns: Sequence[Column] | None = None) -> None:
+    def set_rows(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        column: int = -1,
+        order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+        columns: Sequence[Column] | None = None,
+    ) -> None:
         """New content shown as `columns` (default: every CSV column as it is), sorted by
         view column `column` (-1: in the order given)."""
         self.beginResetModel()
@@ -117,8 +135,10 @@ class RowsModel(QAbstractTableModel):
         if 0 <= column < len(self.columns):
             # Stable both ways, as Qt's own item sorting: equal cells keep the given order.
             rows, value = self.rows, self.columns[column].value
-            indices.sort(key=lambda i: sort_key(value(rows[i])),
-                         reverse=order == Qt.SortOrder.DescendingOrder)
+            indices.sort(
+                key=lambda i: sort_key(value(rows[i])),
+                reverse=order == Qt.SortOrder.DescendingOrder,
+            )
         return indices
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -132,8 +152,9 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         column = self.columns[section]
@@ -160,7 +181,8 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(value, bool):
             return self._yes if value == column.yes_is_good else self._no
         if role == Qt.ItemDataRole.TextAlignmentRole and (
-                _is_number(value) or (value is None and self._numeric[index.column()])):
+            _is_number(value) or (value is None and self._numeric[index.column()])
+        ):
             return _RIGHT
         return None
 

@@ -39,8 +39,7 @@ def start_folder() -> Path:
     last = QSettings("Calibrate", "Calibrate").value(FOLDER_SETTING, "")
     if last and Path(str(last)).is_dir():
         return Path(str(last))
-    documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
@@ -76,8 +75,9 @@ class SavedNote(QLabel):
 Stamp = Sequence[tuple[str, object]]  # constant (column, value) pairs every row carries
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]],
-              stamp: Stamp = ()) -> Path:
+def write_csv(
+    path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], stamp: Stamp = ()
+) -> Path:
     """RFC 4180 CSV in UTF-8 (with BOM, so spreadsheet apps read accents right). `stamp`:
     columns added after the table's own, the same value on every row — what the rows were
     made under (filters), kept inside the file, where a spreadsheet opens it as plain data."""
@@ -133,7 +133,10 @@ class TablePanel(QWidget):
         layout.addWidget(self.caption)
 
     def set_rows(
-        self, header: Sequence[str], rows: Sequence[Sequence[object]], caption: str = "",
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        caption: str = "",
         columns: Sequence[Column] | None = None,
     ) -> None:
         """Show `rows` as `columns` (default: every CSV column as it is); Export CSV writes
@@ -141,8 +144,13 @@ class TablePanel(QWidget):
         self.header, self.rows = list(header), list(rows)
         # A sort the lead chose stays across refreshes, as with a fresh filter.
         indicator = self.table.horizontalHeader()
-        self.model.set_rows(self.header, self.rows, indicator.sortIndicatorSection(),
-                            indicator.sortIndicatorOrder(), columns)
+        self.model.set_rows(
+            self.header,
+            self.rows,
+            indicator.sortIndicatorSection(),
+            indicator.sortIndicatorOrder(),
+            columns,
+        )
         self.table.resizeColumnsToContents()
         self._fit_text_columns()
         self.caption.setText(caption)
@@ -155,16 +163,21 @@ class TablePanel(QWidget):
         """Widen text columns to their longest text in any row (the sample that sizes the
         columns may miss a long name far down; numbers have fixed formats)."""
         metrics = self.table.fontMetrics()
-        margin = 2 * (self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin,
-                                                      None, self.table) + 1)
+        margin = 2 * (
+            self.table.style().pixelMetric(
+                QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table
+            )
+            + 1
+        )
         for c, column in enumerate(self.model.columns):
             value = column.value
             if not any(isinstance(value(row), str) for row in self.rows[:20]):
                 continue  # a column of numbers (or yes/no)
-            longest = max((row for row in self.rows if isinstance(value(row), str)),
-                          key=lambda row: len(value(row)))  # type: ignore[arg-type]
-            width = min(metrics.horizontalAdvance(column.cell(longest)) + margin,
-                        MAX_TEXT_WIDTH)
+            longest = max(
+                (row for row in self.rows if isinstance(value(row), str)),
+                key=lambda row: len(value(row)),
+            )  # type: ignore[arg-type]
+            width = min(metrics.horizontalAdvance(column.cell(longest)) + margin, MAX_TEXT_WIDTH)
             if width > self.table.columnWidth(c):
                 self.table.setColumnWidth(c, width)
 
@@ -172,9 +185,9 @@ class TablePanel(QWidget):
         self.row_activated.emit(index.data(ROW_ROLE))
 
     def _on_export_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export CSV",
-                                              str(start_folder() / f"{self.name}.csv"),
-                                              "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export CSV", str(start_folder() / f"{self.name}.csv"), "CSV (*.csv)"
+        )
         if not path:
             return
         target = Path(path)

@@ -15,8 +15,13 @@ from calibrate.gui.widgets.markdown_view import MarkdownView
 class CaseDetailDialog(QDialog):
     """What a trainer needs to decide whether the guidance, not the moderators, is unclear."""
 
-    def __init__(self, item: ItemRow, pack: Pack | None,
-                 disputes: tuple[DisputeRow, ...] = (), parent: QWidget | None = None):
+    def __init__(
+        self,
+        item: ItemRow,
+        pack: Pack | None,
+        disputes: tuple[DisputeRow, ...] = (),
+        parent: QWidget | None = None,
+    ):
         """disputes: every dispute in view; the dialog lists this case's (newest first)."""
         super().__init__(parent)
         self.setObjectName("caseDetailDialog")
@@ -32,8 +37,7 @@ class CaseDetailDialog(QDialog):
             self.player = PlayerPanel(self)
             # Leads see warned clips shielded too; the shields lift on purpose, as for anyone.
             self.player.load(case.video, autoplay=False, shields=None)
-            self.player.set_shields(grayscale=case.is_warned, blurred=case.is_warned,
-                                    muted=True)
+            self.player.set_shields(grayscale=case.is_warned, blurred=case.is_warned, muted=True)
             left.addWidget(self.player, stretch=1)
         else:
             left.addWidget(QLabel("This case is not in a loaded pack: no clip or rationale."))
@@ -44,22 +48,26 @@ class CaseDetailDialog(QDialog):
         bars = "".join(
             f"<tr><td>{html.escape(labels.get(d, d))}{' ✓' if d == item.golden else ''}</td>"
             f"<td align='right'>{n}</td><td>&nbsp;{'█' * round(20 * n / total)}</td></tr>"
-            for d, n in item.distribution)
-        share = ("—" if item.strong_majority_share is None
-                 else f"{item.strong_majority_share:.0%}")
+            for d, n in item.distribution
+        )
+        share = "—" if item.strong_majority_share is None else f"{item.strong_majority_share:.0%}"
         summary = QLabel(
             f"<h3>{html.escape(case.title if case else item.case)}</h3>"
             f"<p>Golden: <b>{html.escape(labels.get(item.golden, item.golden))}</b>"
             f"{' under ' + ', '.join(case.golden.clauses) if case else ''}</p>"
             f"<p>{'<b>Split</b> — ' if item.split else ''}strong reviewers' most common answer "
             f"has a share of {share} ({item.strong} strong reviewers); {item.n} reviewers in "
-            f"all; {item.disputes} dispute(s).</p><table>{bars}</table>")
+            f"all; {item.disputes} dispute(s).</p><table>{bars}</table>"
+        )
         summary.setWordWrap(True)
         right.addWidget(summary)
         rationale = MarkdownView(self, name="caseDetailRationale")
-        rationale.set_markdown("### Rationale\n\n" + (case.rationale if case else "—")
-                               + _dispute_notes(item, disputes, labels),
-                               [c.id for c in pack.clauses] if pack else [])
+        rationale.set_markdown(
+            "### Rationale\n\n"
+            + (case.rationale if case else "—")
+            + _dispute_notes(item, disputes, labels),
+            [c.id for c in pack.clauses] if pack else [],
+        )
         right.addWidget(rationale, stretch=1)
         layout.addLayout(right, stretch=2)
 

@@ -16,7 +16,8 @@ Row = Sequence[object]
 NOT_WATCHED_HELP = (
     "Share of the reviewer's answers given without watching: less than half of an available "
     "clip shown.\nSkips, and answers where it is unknown (imported history, answers from "
-    "before it was recorded), are not counted in the denominator.")
+    "before it was recorded), are not counted in the denominator."
+)
 
 
 def _pct(value: object, decimals: int = 0, sign: str = "") -> str:
@@ -49,19 +50,23 @@ class _Builder:
         """A yes/no flag of a problem: its "yes" is the one coloured as a warning."""
         return Column(title or column_title(name), (name,), self.get(name), yes_is_good=False)
 
-    def percent(self, name: str, title: str | None = None, decimals: int = 0,
-                sign: str = "") -> Column:
+    def percent(
+        self, name: str, title: str | None = None, decimals: int = 0, sign: str = ""
+    ) -> Column:
         get = self.get(name)
-        return Column(title or column_title(name), (name,), get,
-                      lambda row: _pct(get(row), decimals, sign))
+        return Column(
+            title or column_title(name), (name,), get, lambda row: _pct(get(row), decimals, sign)
+        )
 
     def coefficient(self, name: str, title: str | None = None, decimals: int = 2) -> Column:
         get = self.get(name)
-        return Column(title or column_title(name), (name,), get,
-                      lambda row: _coef(get(row), decimals))
+        return Column(
+            title or column_title(name), (name,), get, lambda row: _coef(get(row), decimals)
+        )
 
-    def interval(self, lo: str, hi: str, title: str,
-                 text: Callable[[object], str] | None = None) -> Column:
+    def interval(
+        self, lo: str, hi: str, title: str, text: Callable[[object], str] | None = None
+    ) -> Column:
         """Two CSV columns in one, sorted by the low end: shares as "47%–79%", signed
         values (`text`) as "−0.17 to 0.38"."""
         low, high = self.get(lo), self.get(hi)
@@ -86,15 +91,18 @@ class _Builder:
 
         return Column(title or column_title(name), (name,), get, text)
 
-    def cut_interval(self, value: str, lo: str, hi: str, title: str, *,
-                     symmetric: bool) -> Column:
+    def cut_interval(self, value: str, lo: str, hi: str, title: str, *, symmetric: bool) -> Column:
         """A coefficient's interval cut to its range, "−0.21 to 1.00†" where an end was cut
         (core/lead/agreement.shown_interval); sorted by the low end as computed."""
         get, low, high = self.get(value), self.get(lo), self.get(hi)
 
         def text(row: Row) -> str:
-            shown = shown_interval(get(row), low(row), high(row),  # type: ignore[arg-type]
-                                   symmetric=symmetric)
+            shown = shown_interval(
+                get(row),
+                low(row),
+                high(row),  # type: ignore[arg-type]
+                symmetric=symmetric,
+            )
             return "—" if shown is None else shown.text()
 
         return Column(title, (lo, hi), low, text)
@@ -102,8 +110,11 @@ class _Builder:
     def decision(self, name: str, title: str | None = None) -> Column:
         """A decision id as its pack's label (the row's `pack` column says which pack)."""
         get, pack, labels = self.get(name), self.get("pack"), self.labels
-        return Column(title or column_title(name), (name,),
-                      lambda row: labels.decision(str(pack(row)), get(row)))  # type: ignore[arg-type]
+        return Column(
+            title or column_title(name),
+            (name,),
+            lambda row: labels.decision(str(pack(row)), get(row)),
+        )  # type: ignore[arg-type]
 
     def case_title(self) -> Column:
         case, pack, labels = self.get("case"), self.get("pack"), self.labels
@@ -111,21 +122,26 @@ class _Builder:
 
     def lesson_title(self) -> Column:
         lesson, pack, labels = self.get("lesson"), self.get("pack"), self.labels
-        return Column("Lesson", ("lesson",),
-                      lambda row: labels.lesson(str(pack(row)), str(lesson(row))))
+        return Column(
+            "Lesson", ("lesson",), lambda row: labels.lesson(str(pack(row)), str(lesson(row)))
+        )
 
     def pack_title(self) -> Column:
         """The pack by its title, as the Pack filter names it; the id in its tooltip."""
         pack, labels = self.get("pack"), self.labels
-        return Column("Pack", ("pack",), lambda row: labels.pack(str(pack(row))),
-                      tip=lambda row: f"pack id: {pack(row)}")
+        return Column(
+            "Pack",
+            ("pack",),
+            lambda row: labels.pack(str(pack(row))),
+            tip=lambda row: f"pack id: {pack(row)}",
+        )
 
     def session_kind(self, name: str = "session_kind") -> Column:
         get = self.get(name)
         return Column(column_title(name), (name,), lambda row: session_kind_words(str(get(row))))
 
     def distribution(self) -> Column:
-        """"allow=3; remove=5" as "Allow 3 · Remove 5" (decisions somebody chose only)."""
+        """ "allow=3; remove=5" as "Allow 3 · Remove 5" (decisions somebody chose only)."""
         get, pack, labels = self.get("distribution"), self.get("pack"), self.labels
 
         def words(row: Row) -> str:
@@ -140,86 +156,159 @@ class _Builder:
 
 
 def _reviewers(b: _Builder) -> list[Column]:
-    return [b.plain("reviewer"), b.percent("accuracy"), b.interval("lo", "hi", "95 % interval"),
-            b.plain("n"), b.plain("correct"), b.plain("team"), b.plain("site"),
-            b.problem("below_target"), b.problem("clearly_below_target", "Clearly below"),
-            replace(b.percent("not_watched", "Not watched"), help=NOT_WATCHED_HELP)]
+    return [
+        b.plain("reviewer"),
+        b.percent("accuracy"),
+        b.interval("lo", "hi", "95 % interval"),
+        b.plain("n"),
+        b.plain("correct"),
+        b.plain("team"),
+        b.plain("site"),
+        b.problem("below_target"),
+        b.problem("clearly_below_target", "Clearly below"),
+        replace(b.percent("not_watched", "Not watched"), help=NOT_WATCHED_HELP),
+    ]
 
 
 def _agreement(b: _Builder) -> list[Column]:
     clause = b.get("clause")
-    return [b.plain("pack"),
-            Column("Clause", ("clause",), lambda row: clause(row) or "whole pack"),
-            b.plain("cases"), b.agreement("fleiss_kappa"),
-            b.cut_interval("fleiss_kappa", "fleiss_lo", "fleiss_hi", "κ 95 %", symmetric=True),
-            b.plain("paired_cases", "Rated 2+"), b.agreement("krippendorff_alpha"),
-            b.cut_interval("krippendorff_alpha", "alpha_lo", "alpha_hi", "α 95 %",
-                           symmetric=False),
-            b.agreement("gwet_ac1"),
-            b.cut_interval("gwet_ac1", "ac1_lo", "ac1_hi", "AC1 95 %", symmetric=True),
-            b.percent("percent_agreement", "Agreement"), b.plain("raters"), b.plain("ratings"),
-            b.plain("note")]
+    return [
+        b.plain("pack"),
+        Column("Clause", ("clause",), lambda row: clause(row) or "whole pack"),
+        b.plain("cases"),
+        b.agreement("fleiss_kappa"),
+        b.cut_interval("fleiss_kappa", "fleiss_lo", "fleiss_hi", "κ 95 %", symmetric=True),
+        b.plain("paired_cases", "Rated 2+"),
+        b.agreement("krippendorff_alpha"),
+        b.cut_interval("krippendorff_alpha", "alpha_lo", "alpha_hi", "α 95 %", symmetric=False),
+        b.agreement("gwet_ac1"),
+        b.cut_interval("gwet_ac1", "ac1_lo", "ac1_hi", "AC1 95 %", symmetric=True),
+        b.percent("percent_agreement", "Agreement"),
+        b.plain("raters"),
+        b.plain("ratings"),
+        b.plain("note"),
+    ]
 
 
 def _enforcement(b: _Builder) -> list[Column]:
     def signed(v: object) -> str:
         return _pct(v, 1, "+")
 
-    return [b.plain("group"), b.plain("level"), b.plain("n"),
-            b.percent("net", "Net lean", 1, "+"),
-            b.interval("net_lo", "net_hi", "Net 95 %", signed),
-            b.plain("over"), b.plain("under"), b.plain("correct"),
-            b.plain("missed_escalations"), b.plain("unneeded_escalations")]
+    return [
+        b.plain("group"),
+        b.plain("level"),
+        b.plain("n"),
+        b.percent("net", "Net lean", 1, "+"),
+        b.interval("net_lo", "net_hi", "Net 95 %", signed),
+        b.plain("over"),
+        b.plain("under"),
+        b.plain("correct"),
+        b.plain("missed_escalations"),
+        b.plain("unneeded_escalations"),
+    ]
 
 
 def _team_pack(b: _Builder) -> list[Column]:
     def signed(v: object) -> str:
         return _pct(v, 1, "+")
 
-    return [b.plain("team"), b.pack_title(), b.plain("n"), b.percent("net", "Net lean", 1, "+"),
-            b.interval("net_lo", "net_hi", "Net 95 %", signed), b.plain("over"),
-            b.plain("under"), b.plain("correct"), b.plain("missed_escalations"),
-            b.plain("unneeded_escalations")]
+    return [
+        b.plain("team"),
+        b.pack_title(),
+        b.plain("n"),
+        b.percent("net", "Net lean", 1, "+"),
+        b.interval("net_lo", "net_hi", "Net 95 %", signed),
+        b.plain("over"),
+        b.plain("under"),
+        b.plain("correct"),
+        b.plain("missed_escalations"),
+        b.plain("unneeded_escalations"),
+    ]
 
 
 def _items(b: _Builder) -> list[Column]:
-    return [b.plain("case"), b.case_title(), b.problem("split"), b.decision("golden"),
-            b.decision("strong_majority"),
-            b.percent("strong_majority_share", "Majority share"),
-            b.percent("facility", "Share right"), b.plain("n"), b.plain("disputes"),
-            b.percent("agreement"), b.coefficient("discrimination"),
-            b.plain("strong_reviewers"), b.plain("pack"), b.distribution()]
+    return [
+        b.plain("case"),
+        b.case_title(),
+        b.problem("split"),
+        b.decision("golden"),
+        b.decision("strong_majority"),
+        b.percent("strong_majority_share", "Majority share"),
+        b.percent("facility", "Share right"),
+        b.plain("n"),
+        b.plain("disputes"),
+        b.percent("agreement"),
+        b.coefficient("discrimination"),
+        b.plain("strong_reviewers"),
+        b.plain("pack"),
+        b.distribution(),
+    ]
 
 
 def _disputes(b: _Builder) -> list[Column]:
-    return [b.plain("created_at"), b.plain("case"), b.problem("case_split"),
-            b.decision("chosen"), b.plain("note"), b.case_title(), b.plain("pack")]
+    return [
+        b.plain("created_at"),
+        b.plain("case"),
+        b.problem("case_split"),
+        b.decision("chosen"),
+        b.plain("note"),
+        b.case_title(),
+        b.plain("pack"),
+    ]
 
 
 def _calibration(b: _Builder) -> list[Column]:
-    return [b.plain("team"), b.interval("bin_lo", "bin_hi", "Confidence bin"),
-            b.plain("bin_n", "Answers"), b.percent("mean_confidence", "Stated"),
-            b.percent("accuracy", "Right"), b.plain("n", "Team N"),
-            b.coefficient("brier", decimals=3), b.coefficient("calibration_error", decimals=3)]
+    return [
+        b.plain("team"),
+        b.interval("bin_lo", "bin_hi", "Confidence bin"),
+        b.plain("bin_n", "Answers"),
+        b.percent("mean_confidence", "Stated"),
+        b.percent("accuracy", "Right"),
+        b.plain("n", "Team N"),
+        b.coefficient("brier", decimals=3),
+        b.coefficient("calibration_error", decimals=3),
+    ]
 
 
 def _critical_errors(b: _Builder) -> list[Column]:
-    return [b.plain("answered_at"), b.plain("reviewer"), b.plain("team"), b.plain("site"),
-            b.plain("case"), b.case_title(), b.decision("chosen"), b.session_kind(),
-            b.plain("pack"), b.plain("answer_id")]
+    return [
+        b.plain("answered_at"),
+        b.plain("reviewer"),
+        b.plain("team"),
+        b.plain("site"),
+        b.plain("case"),
+        b.case_title(),
+        b.decision("chosen"),
+        b.session_kind(),
+        b.plain("pack"),
+        b.plain("answer_id"),
+    ]
 
 
 def _completion(b: _Builder) -> list[Column]:
-    return [b.plain("team"), b.plain("site"), b.plain("reviewer"), b.lesson_title(),
-            b.plain("taken"), b.plain("sessions"), b.percent("best_score"), b.plain("passed"),
-            b.plain("pack")]
+    return [
+        b.plain("team"),
+        b.plain("site"),
+        b.plain("reviewer"),
+        b.lesson_title(),
+        b.plain("taken"),
+        b.plain("sessions"),
+        b.percent("best_score"),
+        b.plain("passed"),
+        b.plain("pack"),
+    ]
 
 
 _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
-    "reviewers": _reviewers, "agreement": _agreement, "enforcement": _enforcement,
+    "reviewers": _reviewers,
+    "agreement": _agreement,
+    "enforcement": _enforcement,
     "team_pack": _team_pack,
-    "items": _items, "disputes": _disputes, "calibration": _calibration,
-    "critical_errors": _critical_errors, "completion": _completion,
+    "items": _items,
+    "disputes": _disputes,
+    "calibration": _calibration,
+    "critical_errors": _critical_errors,
+    "completion": _completion,
 }
 
 

@@ -60,19 +60,28 @@ class FilterBar(QWidget):
         self.target.setRange(50, 100)
         self.target.setValue(90)
         self.target.setAccessibleName("Accuracy target")
-        for label, widget in (("Team", self.team), ("Site", self.site), ("Pack", self.pack),
-                              ("Lesson", self.lesson), ("Reviewer", self.reviewer),
-                              ("From", self.since), ("To", self.until),
-                              ("Target", self.target)):
+        for label, widget in (
+            ("Team", self.team),
+            ("Site", self.site),
+            ("Pack", self.pack),
+            ("Lesson", self.lesson),
+            ("Reviewer", self.reviewer),
+            ("From", self.since),
+            ("To", self.until),
+            ("Target", self.target),
+        ):
             layout.addWidget(QLabel(label))
             layout.addWidget(widget)
         # Placed by the screen beside its title: this row has no room left at 1366 px.
-        self.unwatched = QCheckBox("Leave out answers given without watching",
-                                   objectName="filterLeaveOutUnwatched")
+        self.unwatched = QCheckBox(
+            "Leave out answers given without watching", objectName="filterLeaveOutUnwatched"
+        )
         self.unwatched.setAccessibleName("Leave out answers given without watching the clip")
-        self.unwatched.setToolTip("Answers given after less than half of an available clip "
-                                  "was shown are left out of every number. Answers where it is "
-                                  "unknown (imported history) stay in.")
+        self.unwatched.setToolTip(
+            "Answers given after less than half of an available clip "
+            "was shown are left out of every number. Answers where it is "
+            "unknown (imported history) stay in."
+        )
         layout.addStretch()
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.changed)
@@ -96,11 +105,18 @@ class FilterBar(QWidget):
         try:
             self._fill(self.team, "All teams", [(t, t or "(no team)") for t in choices["teams"]])
             self._fill(self.site, "All sites", [(s, s or "(no site)") for s in choices["sites"]])
-            self._fill(self.pack, "All packs", [(p, words.pack(p)) for p in choices["packs"]],
-                       tips=True)
-            self._fill(self.lesson, "All lessons",
-                       [((p, x), f"{words.pack(p)} / {words.lesson(p, x)}")
-                        for p, x in choices["lessons"]], tips=True)
+            self._fill(
+                self.pack, "All packs", [(p, words.pack(p)) for p in choices["packs"]], tips=True
+            )
+            self._fill(
+                self.lesson,
+                "All lessons",
+                [
+                    ((p, x), f"{words.pack(p)} / {words.lesson(p, x)}")
+                    for p, x in choices["lessons"]
+                ],
+                tips=True,
+            )
             self._fill(self.reviewer, "All reviewers", [(i, n) for i, n in choices["reviewers"]])
             if choices.get("first") and not self._dates_known:
                 self.since.setDate(QDate.fromString(choices["first"][:10], "yyyy-MM-dd"))
@@ -110,8 +126,9 @@ class FilterBar(QWidget):
             self._filling = False
 
     @staticmethod
-    def _fill(combo: QComboBox, all_text: str, items: list[tuple[object, str]],
-              tips: bool = False) -> None:
+    def _fill(
+        combo: QComboBox, all_text: str, items: list[tuple[object, str]], tips: bool = False
+    ) -> None:
         """`tips`: each item's id ("pack/lesson" for a tuple) as its tooltip, and the box's."""
         current = combo.currentData()
         combo.blockSignals(True)
@@ -135,11 +152,15 @@ class FilterBar(QWidget):
 
         since, until = self.since.date(), self.until.date()
         return Filters(
-            teams=one(self.team), sites=one(self.site), packs=one(self.pack),
-            lessons=one(self.lesson), reviewers=one(self.reviewer),
+            teams=one(self.team),
+            sites=one(self.site),
+            packs=one(self.pack),
+            lessons=one(self.lesson),
+            reviewers=one(self.reviewer),
             since=date(since.year(), since.month(), since.day()) if self._dates_known else None,
             until=date(until.year(), until.month(), until.day()) if self._dates_known else None,
-            leave_out_unwatched=self.unwatched.isChecked())
+            leave_out_unwatched=self.unwatched.isChecked(),
+        )
 
     @property
     def target_share(self) -> float:
@@ -147,10 +168,14 @@ class FilterBar(QWidget):
 
     def describe(self) -> str:
         """The filters in words, for headings and the PDF report."""
-        parts = [combo.currentText() for combo in (self.team, self.site, self.pack, self.lesson,
-                                                   self.reviewer)]
-        parts.append(f"{self.since.date().toString('yyyy-MM-dd')} to "
-                     f"{self.until.date().toString('yyyy-MM-dd')}")
+        parts = [
+            combo.currentText()
+            for combo in (self.team, self.site, self.pack, self.lesson, self.reviewer)
+        ]
+        parts.append(
+            f"{self.since.date().toString('yyyy-MM-dd')} to "
+            f"{self.until.date().toString('yyyy-MM-dd')}"
+        )
         if self.unwatched.isChecked():
             parts.append("answers given without watching left out")
         return " · ".join(parts)
@@ -158,20 +183,25 @@ class FilterBar(QWidget):
     def export_columns(self, demo: bool) -> list[tuple[str, object]]:
         """The filters as constant CSV columns (ids as the tables keep them, "(all)" for no
         filter; the reviewer by name): docs/dashboard-metrics.md, "Export"."""
+
         def value(combo: QComboBox, data: object = None) -> object:
             if combo.currentData() is ALL:
                 return "(all)"
             return data if data is not None else combo.currentData()
 
         lesson = self.lesson.currentData()
-        return [("filter_team", value(self.team)), ("filter_site", value(self.site)),
-                ("filter_pack", value(self.pack)),
-                ("filter_lesson", value(self.lesson, "/".join(lesson) if lesson else None)),
-                ("filter_reviewer", value(self.reviewer, self.reviewer.currentText())),
-                ("filter_from", self.since.date().toString("yyyy-MM-dd")),
-                ("filter_to", self.until.date().toString("yyyy-MM-dd")),
-                ("filter_leave_out_unwatched", self.unwatched.isChecked()),
-                ("target", self.target_share), ("demo_data", demo)]
+        return [
+            ("filter_team", value(self.team)),
+            ("filter_site", value(self.site)),
+            ("filter_pack", value(self.pack)),
+            ("filter_lesson", value(self.lesson, "/".join(lesson) if lesson else None)),
+            ("filter_reviewer", value(self.reviewer, self.reviewer.currentText())),
+            ("filter_from", self.since.date().toString("yyyy-MM-dd")),
+            ("filter_to", self.until.date().toString("yyyy-MM-dd")),
+            ("filter_leave_out_unwatched", self.unwatched.isChecked()),
+            ("target", self.target_share),
+            ("demo_data", demo),
+        ]
 
     def _on_edited(self, *_: object) -> None:
         if not self._filling:

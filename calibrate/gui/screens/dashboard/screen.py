@@ -73,25 +73,34 @@ CHART_TITLES = {
     "calibration": "Confidence calibration per team",
 }
 TABLE_TITLES = {
-    "reviewers": "Reviewers", "agreement": "Agreement", "enforcement": "Enforcement direction",
+    "reviewers": "Reviewers",
+    "agreement": "Agreement",
+    "enforcement": "Enforcement direction",
     "team_pack": "Enforcement direction per team and pack",
-    "items": "Cases, most split first (guidance unclear?)", "disputes": "Disputed golden answers",
-    "calibration": "Confidence calibration", "critical_errors": "Missed escalations (critical)",
-    "completion": "Completion and sign-off", "attempts": "Attempts",
+    "items": "Cases, most split first (guidance unclear?)",
+    "disputes": "Disputed golden answers",
+    "calibration": "Confidence calibration",
+    "critical_errors": "Missed escalations (critical)",
+    "completion": "Completion and sign-off",
+    "attempts": "Attempts",
 }
 
 
-DETAILS_FAILED = ("This part of the dashboard could not be computed (the error was shown and "
-                  "logged). Change a filter to try again.")
+DETAILS_FAILED = (
+    "This part of the dashboard could not be computed (the error was shown and "
+    "logged). Change a filter to try again."
+)
 ITEMS_CAPTION = (
     "Split = at least 3 strong reviewers answered and their most common answer has a share "
     "below 60 %: the guidance, not the moderators, may be unclear. Double-click a case to see "
-    "its clip, golden answer and rationale.")
+    "its clip, golden answer and rationale."
+)
 AGREEMENT_CAPTION = (
     f"95 % intervals — κ and AC1: {INTERVAL_METHODS['fleiss']}; α: "
     f"{INTERVAL_METHODS['alpha']}. {ShownInterval.CUT} the interval ran past the coefficient's "
     f"range (−1 to 1) and is cut there. Too few cases: fewer than {MIN_PAIRED_CASES} cases "
-    "rated by two or more reviewers (Rated 2+), so no chance-corrected coefficient is shown.")
+    "rated by two or more reviewers (Rated 2+), so no chance-corrected coefficient is shown."
+)
 TABLE_CAPTIONS = {"items": ITEMS_CAPTION, "agreement": AGREEMENT_CAPTION}
 
 
@@ -131,12 +140,12 @@ class DashboardScreen(QWidget):
         self.busy.setAccessibleName("Updating")
         self.busy.setVisible(False)
         top.addWidget(self.busy)
-        for text, name, slot in (("Import answers…", "importButton", self._on_import_clicked),
-                                 ("Export tables (CSV)…", "exportTablesButton",
-                                  self._on_export_tables_clicked),
-                                 ("Save PDF report…", "saveReportButton",
-                                  self._on_save_report_clicked),
-                                 ("Back", "dashboardBackButton", self.leave_requested.emit)):
+        for text, name, slot in (
+            ("Import answers…", "importButton", self._on_import_clicked),
+            ("Export tables (CSV)…", "exportTablesButton", self._on_export_tables_clicked),
+            ("Save PDF report…", "saveReportButton", self._on_save_report_clicked),
+            ("Back", "dashboardBackButton", self.leave_requested.emit),
+        ):
             button = QPushButton(text, objectName=name)
             button.setAccessibleName(text.rstrip("…"))
             button.clicked.connect(slot)
@@ -162,8 +171,10 @@ class DashboardScreen(QWidget):
         self._build_tabs()
         # Panels are filled for the tab on screen; the others when first shown after a change.
         panels: list[QWidget] = [*self.charts.values(), *self.tables.values()]
-        self._tab_panels = [[p for p in panels if self.tabs.widget(i).isAncestorOf(p)]
-                            for i in range(self.tabs.count())]
+        self._tab_panels = [
+            [p for p in panels if self.tabs.widget(i).isAncestorOf(p)]
+            for i in range(self.tabs.count())
+        ]
         self._stale: set[QWidget] = set()  # panels not yet showing the current result
         self.tabs.currentChanged.connect(self._show_tab)
         self.runner.busy_changed.connect(self.busy.setVisible)
@@ -189,8 +200,13 @@ class DashboardScreen(QWidget):
         self.tables[name] = TablePanel(name, TABLE_TITLES[name], self)
         return self.tables[name]
 
-    def _tab(self, title: str, orientation: Qt.Orientation, *panels: QWidget,
-             shares: tuple[int, ...] = ()) -> None:
+    def _tab(
+        self,
+        title: str,
+        orientation: Qt.Orientation,
+        *panels: QWidget,
+        shares: tuple[int, ...] = (),
+    ) -> None:
         """A tab of `panels` side by side (or one above the other), sized by `shares`."""
         splitter = _splitter(orientation, *panels, shares=shares)
         self.tabs.addTab(splitter, title)
@@ -199,28 +215,50 @@ class DashboardScreen(QWidget):
         vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
         # Tables get the room their first columns need at 1366 px (what tells their rows
         # apart comes first: columns.py); the charts keep the rest.
-        self._tab("Reviewers", horizontal, self._chart("reviewer_accuracy"),
-                  self._table("reviewers"), shares=(11, 9))
-        self._tab("Agreement", horizontal, self._chart("agreement"), self._table("agreement"),
-                  shares=(11, 9))
+        self._tab(
+            "Reviewers",
+            horizontal,
+            self._chart("reviewer_accuracy"),
+            self._table("reviewers"),
+            shares=(11, 9),
+        )
+        self._tab(
+            "Agreement",
+            horizontal,
+            self._chart("agreement"),
+            self._table("agreement"),
+            shares=(11, 9),
+        )
         # The five-row table beside its chart; the heatmaps below across the whole width
         # (under the chart, beside a full-height table, they were ~70 px tall and their
         # slanted names ran into the next pack's).
-        lean = _splitter(horizontal, self._chart("enforcement"), self._table("enforcement"),
-                         shares=(3, 2))
+        lean = _splitter(
+            horizontal, self._chart("enforcement"), self._table("enforcement"), shares=(3, 2)
+        )
         self._tab("Enforcement", vertical, lean, self._chart("confusion"), shares=(9, 11))
         # A team's overall lean can hide opposite leans on different policies. The table's
         # packs go by title (as the Pack filter): it gets the wider half.
-        self._tab("Team × pack", horizontal, self._chart("team_pack"), self._table("team_pack"),
-                  shares=(2, 3))
+        self._tab(
+            "Team × pack",
+            horizontal,
+            self._chart("team_pack"),
+            self._table("team_pack"),
+            shares=(2, 3),
+        )
         # Side by side: stacked, the weekly chart got a third of the tab's height and its
         # accuracy panel about 60 px.
-        self._tab("Trends", horizontal, self._chart("trend"), self._chart("attempts"),
-                  shares=(3, 2))
+        self._tab(
+            "Trends", horizontal, self._chart("trend"), self._chart("attempts"), shares=(3, 2)
+        )
         self._tab("Split cases", vertical, self._table("items"), self._table("disputes"))
         self.tables["items"].row_activated.connect(self._on_item_activated)
-        self._tab("Confidence", horizontal, self._chart("calibration"),
-                  self._table("calibration"), shares=(1, 1))
+        self._tab(
+            "Confidence",
+            horizontal,
+            self._chart("calibration"),
+            self._table("calibration"),
+            shares=(1, 1),
+        )
         self._tab("Critical errors", vertical, self._table("critical_errors"))
         self._tab("Completion", vertical, self._table("completion"))
 
@@ -237,10 +275,12 @@ class DashboardScreen(QWidget):
         charts = [p.name for p in on_screen if isinstance(p, ChartPanel)]  # built there too
         panels = [p.name for p in on_screen]
         self._request = request = new_request()
-        self.runner.run("dashboard",
-                        lambda: compute(path, filters, packs, target, dark, charts, panels),
-                        lambda result: self._on_computed(result, request),
-                        self._on_refresh_failed)
+        self.runner.run(
+            "dashboard",
+            lambda: compute(path, filters, packs, target, dark, charts, panels),
+            lambda result: self._on_computed(result, request),
+            self._on_refresh_failed,
+        )
         self._release_hidden()  # while the worker computes: its peak comes without them
 
     def _on_computed(self, result: DashboardResult, request: int) -> None:
@@ -250,8 +290,11 @@ class DashboardScreen(QWidget):
         d = result.dashboard
         h = d.headline
         agreement = "; ".join(
-            f"{row.pack}: κ {row.fleiss.value:.2f}" if row.fleiss.value is not None
-            else f"{row.pack}: κ {why_not_shown(row.fleiss)}" for row in h.agreement)
+            f"{row.pack}: κ {row.fleiss.value:.2f}"
+            if row.fleiss.value is not None
+            else f"{row.pack}: κ {why_not_shown(row.fleiss)}"
+            for row in h.agreement
+        )
         below = ", ".join(h.below_target[:6]) + (" …" if len(h.below_target) > 6 else "")
         critical_colour = theme.WRONG if h.missed_escalations else theme.CORRECT
         self.headline.setText(
@@ -260,10 +303,13 @@ class DashboardScreen(QWidget):
             f"{h.reviewers} reviewers · agreement {html.escape(agreement) or '—'}<br>"
             f"<span style='color:{critical_colour}'><b>{h.missed_escalations} missed "
             f"escalation(s)</b></span> · {len(h.split_cases)} split case(s) · below the "
-            f"{h.target:.0%} target: {html.escape(below) or 'nobody'}")
+            f"{h.target:.0%} target: {html.escape(below) or 'nobody'}"
+        )
         self._tables = {}
-        footer = (f"{'DEMO DATA · ' if self.context.is_demo else ''}{self.filters.describe()}"
-                  f" · target {d.headline.target:.0%} · Calibrate")
+        footer = (
+            f"{'DEMO DATA · ' if self.context.is_demo else ''}{self.filters.describe()}"
+            f" · target {d.headline.target:.0%} · Calibrate"
+        )
         for chart in self.charts.values():  # saved charts say what they show
             chart.footer = footer
         self._stamp = self.filters.export_columns(self.context.is_demo)
@@ -281,9 +327,12 @@ class DashboardScreen(QWidget):
         # Run even when a newer request came meanwhile: the pass then stops at once and lets
         # the stale result (and the answers it holds) go. The detail charts of the tab on
         # screen when it ends are built there too, not on the GUI thread when it delivers.
-        self.runner.run("dashboard-details",
-                        lambda: finish_details(result, request, lambda: self._detail_charts),
-                        self._on_details_ready, self._on_details_failed)
+        self.runner.run(
+            "dashboard-details",
+            lambda: finish_details(result, request, lambda: self._detail_charts),
+            self._on_details_ready,
+            self._on_details_failed,
+        )
 
     def _on_details_ready(self, result: DashboardResult | None) -> None:
         if result is not None and result is self.result:  # None: cancelled for a newer view
@@ -321,8 +370,11 @@ class DashboardScreen(QWidget):
         if index < 0:
             return
         # Read by the details pass on its worker: a tuple, replaced whole, never Qt.
-        self._detail_charts = tuple(p.name for p in self._tab_panels[index]
-                                    if isinstance(p, ChartPanel) and p.name in DETAIL_TABLES)
+        self._detail_charts = tuple(
+            p.name
+            for p in self._tab_panels[index]
+            if isinstance(p, ChartPanel) and p.name in DETAIL_TABLES
+        )
         if self.result is None:
             return
         for panel in self._tab_panels[index]:
@@ -339,16 +391,20 @@ class DashboardScreen(QWidget):
                 if panel.name not in self._tables:
                     self._tables[panel.name] = self.result.dashboard.table(panel.name)
                 header, rows = self._tables[panel.name]
-                panel.set_rows(header, rows,
-                               columns=table_columns(panel.name, header, self._labels))
+                panel.set_rows(
+                    header, rows, columns=table_columns(panel.name, header, self._labels)
+                )
                 panel.caption.setText(TABLE_CAPTIONS.get(panel.name, ""))
 
     def _on_refresh_failed(self, error: BaseException) -> None:
         show_error(self, error, self.context.log_path, title="The dashboard could not update")
         # The failed refresh's request cancelled the details pass of what is still on
         # screen: start it again, for that result.
-        if (self.result is not None and not self.result.dashboard.details_ready
-                and not self._details_error):
+        if (
+            self.result is not None
+            and not self.result.dashboard.details_ready
+            and not self._details_error
+        ):
             self._request = request = new_request()
             self._finish_details(self.result, request)
 
@@ -372,23 +428,31 @@ class DashboardScreen(QWidget):
     def _on_export_tables_clicked(self) -> None:
         if self.result is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Export every table as CSV into…",
-                                                  str(start_folder()))
+        folder = QFileDialog.getExistingDirectory(
+            self, "Export every table as CSV into…", str(start_folder())
+        )
         if folder:  # off the GUI thread: the other tabs' sections may still be computing
             remember_folder(Path(folder))
             dashboard = self.result.dashboard  # the view on screen now, whatever comes next
             stamp = self._stamp
-            self.runner.run("export", lambda: export_tables(dashboard, Path(folder), stamp),
-                            lambda written: prompts.inform(
-                                self, "Tables exported", f"{len(written)} CSV files in {folder}."),
-                            self._on_action_failed("The tables could not be exported"))
+            self.runner.run(
+                "export",
+                lambda: export_tables(dashboard, Path(folder), stamp),
+                lambda written: prompts.inform(
+                    self, "Tables exported", f"{len(written)} CSV files in {folder}."
+                ),
+                self._on_action_failed("The tables could not be exported"),
+            )
 
     def _on_save_report_clicked(self) -> None:
         if self.result is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save PDF report",
-                                              str(start_folder() / "calibration-report.pdf"),
-                                              "PDF document (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save PDF report",
+            str(start_folder() / "calibration-report.pdf"),
+            "PDF document (*.pdf)",
+        )
         if path:
             remember_folder(Path(path))
             self.save_report(Path(path))
@@ -397,14 +461,17 @@ class DashboardScreen(QWidget):
         """The same PDF as `calibrate report`, for what is on screen, written off the thread."""
         dashboard, described = self.result.dashboard, self.filters.describe()
         reports = self.context.reports
-        self.runner.run("report",
-                        lambda: reports.write(dashboard, path, filters=described),
-                        lambda _: prompts.inform(self, "Report saved", f"Saved {path}."),
-                        self._on_action_failed("The report could not be saved"))
+        self.runner.run(
+            "report",
+            lambda: reports.write(dashboard, path, filters=described),
+            lambda _: prompts.inform(self, "Report saved", f"Saved {path}."),
+            self._on_action_failed("The report could not be saved"),
+        )
 
     def _on_import_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import answers", str(start_folder()), "Calibrate export or history CSV (*.*)")
+            self, "Import answers", str(start_folder()), "Calibrate export or history CSV (*.*)"
+        )
         if path:
             remember_folder(Path(path))
             self.import_file(Path(path))
@@ -414,9 +481,12 @@ class DashboardScreen(QWidget):
         from calibrate.workspace.exchange import import_answers
 
         db_path, packs = self.context.db_path, list(self.context.library.packs)
-        self.runner.run("import", lambda: import_answers(db_path, path, packs),
-                        lambda result: self._on_imported(path, result),
-                        self._on_action_failed("Nothing was imported"))
+        self.runner.run(
+            "import",
+            lambda: import_answers(db_path, path, packs),
+            lambda result: self._on_imported(path, result),
+            self._on_action_failed("Nothing was imported"),
+        )
 
     def _on_imported(self, path: Path, result: ImportResult) -> None:
         prompts.inform(self, "Answers imported", f"{path.name}: {result.summary()}.")
@@ -427,8 +497,9 @@ class DashboardScreen(QWidget):
         self.runner.wait()
 
 
-def _splitter(orientation: Qt.Orientation, *panels: QWidget,
-              shares: tuple[int, ...] = ()) -> QSplitter:
+def _splitter(
+    orientation: Qt.Orientation, *panels: QWidget, shares: tuple[int, ...] = ()
+) -> QSplitter:
     """`panels` in a splitter, sharing its length as `shares` say (equally by default)."""
     splitter = QSplitter(orientation)
     splitter.setChildrenCollapsible(False)
@@ -442,5 +513,7 @@ def _splitter(orientation: Qt.Orientation, *panels: QWidget,
 def export_tables(dashboard: Dashboard, folder: Path, stamp: Stamp = ()) -> list[Path]:
     """Every table of `dashboard` as `<name>.csv` in folder, each row carrying `stamp` (the
     filters it was made under)."""
-    return [write_csv(folder / f"{name}.csv", header, rows, stamp)
-            for name, (header, rows) in complete(dashboard).tables().items()]
+    return [
+        write_csv(folder / f"{name}.csv", header, rows, stamp)
+        for name, (header, rows) in complete(dashboard).tables().items()
+    ]

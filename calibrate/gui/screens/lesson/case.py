@@ -356,8 +356,9 @@ class CaseScreen(QWidget):
         self.cue.setText(self._case.cues[index].text if index >= 0 else "")
 
     def _on_form_submitted(self, draft: AnswerDraft) -> None:
-        if not self._asked_unwatched and answered_unwatched(self.watched_share,
-                                                            self.clip_unavailable):
+        if not self._asked_unwatched and answered_unwatched(
+            self.watched_share, self.clip_unavailable
+        ):
             self._asked_unwatched = True  # once per case: a second submit goes through
             submit = prompts.ask_submit_unwatched(self, self.watched_share)
             self.activateWindow()  # back from the question (not every platform does it)

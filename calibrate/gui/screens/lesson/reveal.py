@@ -67,8 +67,10 @@ class RevealScreen(QWidget):
         self.unwatched.setTextFormat(Qt.TextFormat.PlainText)
         # Dark text on the warning amber (as the demo banner): amber text on the light
         # theme's grey read at about 2:1.
-        self.unwatched.setStyleSheet(f"background: {theme.WARNING}; color: #1b1d21; "
-                                     "font-weight: bold; padding: 2px 8px; border-radius: 3px;")
+        self.unwatched.setStyleSheet(
+            f"background: {theme.WARNING}; color: #1b1d21; "
+            "font-weight: bold; padding: 2px 8px; border-radius: 3px;"
+        )
         self.unwatched.hide()
         outer.addWidget(self.unwatched, alignment=Qt.AlignmentFlag.AlignLeft)
         columns = QHBoxLayout()
@@ -143,18 +145,24 @@ class RevealScreen(QWidget):
             )
         else:
             chosen = scale.get(answer.decision)
-            score = score_answer(answer.decision, case.golden.decision, scale.ladder,
-                                 chosen_clause=answer.clause,
-                                 golden_clauses=case.golden.clauses)
+            score = score_answer(
+                answer.decision,
+                case.golden.decision,
+                scale.ladder,
+                chosen_clause=answer.clause,
+                golden_clauses=case.golden.clauses,
+            )
             right = bool(score.correct)
             colour = theme.CORRECT if right else theme.WRONG
             mark = "✓ Matches the golden decision" if right else "✗ Differs from the golden answer"
             direction = DIRECTION_WORDS.get(score.outcome, "")
             clause_ok = bool(score.clause_correct)
             if right and not clause_ok:  # scored right; the clause is reported beside it
-                direction = (f" <span style='color:{theme.WARNING}'><b>— but the guidance "
-                             f"decides it under {html.escape(', '.join(case.golden.clauses))}"
-                             f"</b></span>")
+                direction = (
+                    f" <span style='color:{theme.WARNING}'><b>— but the guidance "
+                    f"decides it under {html.escape(', '.join(case.golden.clauses))}"
+                    f"</b></span>"
+                )
             verdict = (
                 f"<span style='font-size:15pt; color:{colour}'><b>{mark}</b></span>"
                 f"{direction}<br>You chose <b>{html.escape(chosen.label)}</b> under "
@@ -163,11 +171,14 @@ class RevealScreen(QWidget):
                 f" confidence: {confidence_words(answer.confidence)}."
             )
         self.verdict.setText(verdict)
-        unwatched = not answer.skipped and answered_unwatched(answer.watched_share,
-                                                              answer.clip_unavailable)
+        unwatched = not answer.skipped and answered_unwatched(
+            answer.watched_share, answer.clip_unavailable
+        )
         self.unwatched.setText(
             f"You answered without watching the clip ({answer.watched_share:.0%} of it shown)."
-            if unwatched else "")
+            if unwatched
+            else ""
+        )
         self.unwatched.setVisible(bool(unwatched))
         clauses = "".join(
             f"<li><b>{html.escape(c)}</b> · {html.escape(pack.clause(c).title)}"
@@ -216,8 +227,11 @@ class RevealScreen(QWidget):
         )
         self.dispute_button.setEnabled(True)
         self.dispute_status.clear()
-        self.recorded.setText("✓ Your skip is recorded (not scored)." if answer.skipped
-                              else "✓ Your answer is recorded.")
+        self.recorded.setText(
+            "✓ Your skip is recorded (not scored)."
+            if answer.skipped
+            else "✓ Your answer is recorded."
+        )
         self.next_button.setText(
             "See your summary  ▶  (Enter)" if is_last else "Next case  ▶  (Enter)"
         )

@@ -90,8 +90,10 @@ class SummaryScreen(QWidget):
         else:
             parts.append("## No misses\n\nEvery answered case matched the golden decision.\n")
         if summary.clause_misses:
-            parts.append("## Right call, other clause\n\nScored right; the guidance decides "
-                         "these under another clause.\n")
+            parts.append(
+                "## Right call, other clause\n\nScored right; the guidance decides "
+                "these under another clause.\n"
+            )
             for miss in summary.clause_misses:
                 parts.append(
                     f"### {miss.case.title}\n\nYou named **{miss.answer.clause or 'no clause'}**; "
