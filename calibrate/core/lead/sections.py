@@ -258,66 +258,42 @@ class EnforcementSection:
     by_team_pack: tuple[TeamPackRow, ...] = ()  # team, then pack order; answered pairs only
 
     def rows(self) -> Rows:
-        header = (
-            "level",
-            "group",
-            "n",
-            "correct",
-            "over",
-            "under",
-            "missed_escalations",
-            "unneeded_escalations",
-            "net",
-            "net_lo",
-            "net_hi",
-        )
-        return header, [
-            (
-                r.level,
-                r.group,
-                r.n,
-                r.correct,
-                r.over,
-                r.under,
-                r.missed_escalations,
-                r.unneeded_escalations,
-                r.net,
-                _lo(r.net_ci),
-                _hi(r.net_ci),
-            )
-            for r in self.by_team + self.by_site
+        return ("level", "group", *_LEAN_HEADER), [
+            (r.level, r.group, *_lean(r)) for r in self.by_team + self.by_site
         ]
 
     def team_pack_rows(self) -> Rows:
-        header = (
-            "team",
-            "pack",
-            "n",
-            "correct",
-            "over",
-            "under",
-            "missed_escalations",
-            "unneeded_escalations",
-            "net",
-            "net_lo",
-            "net_hi",
-        )
-        return header, [
-            (
-                r.team,
-                r.pack,
-                r.n,
-                r.correct,
-                r.over,
-                r.under,
-                r.missed_escalations,
-                r.unneeded_escalations,
-                r.net,
-                _lo(r.net_ci),
-                _hi(r.net_ci),
-            )
-            for r in self.by_team_pack
+        return ("team", "pack", *_LEAN_HEADER), [
+            (r.team, r.pack, *_lean(r)) for r in self.by_team_pack
         ]
+
+
+# The columns every enforcement row shares, after what it groups by (team/site, team × pack).
+_LEAN_HEADER = (
+    "n",
+    "correct",
+    "over",
+    "under",
+    "missed_escalations",
+    "unneeded_escalations",
+    "net",
+    "net_lo",
+    "net_hi",
+)
+
+
+def _lean(r: EnforcementRow | TeamPackRow) -> tuple[object, ...]:
+    return (
+        r.n,
+        r.correct,
+        r.over,
+        r.under,
+        r.missed_escalations,
+        r.unneeded_escalations,
+        r.net,
+        _lo(r.net_ci),
+        _hi(r.net_ci),
+    )
 
 
 @dataclass(frozen=True)
