@@ -113,8 +113,8 @@ def metrics(path: Path, gold_path: Path, repeat: int) -> None:
     from statsmodels.stats.inter_rater import cohens_kappa, to_table
     from statsmodels.stats.proportion import proportion_confint
 
-    from calibrate.core import accuracy, agreement
-    from calibrate.core.rating_builders import RatingsBuilder
+    from calibrate.core.metrics import accuracy, agreement
+    from calibrate.core.metrics.rating_builders import RatingsBuilder
 
     df = pd.read_csv(path, dtype=str)
     gold_df = pd.read_csv(gold_path, dtype=str)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calibrate.core.lessons import require_pack  # noqa: E402
+from calibrate.core.lessons.loader import require_pack  # noqa: E402
 from calibrate.core.models import AnswerDraft  # noqa: E402
 from calibrate.store import answers, catalog, sessions  # noqa: E402
 from calibrate.store.db import open_database  # noqa: E402

@@ -32,8 +32,8 @@ DEFAULT_SIZE = (640, 480)
 
 def dashboard_of(db: Path):
     from calibrate import paths
-    from calibrate.core.answer_table import Filters
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lessons.loader import load_library
+    from calibrate.core.metrics.answer_table import Filters
     from calibrate.workspace.dashboard import compute
 
     packs = list(load_library([paths.bundled_lessons_dir()]).packs)

@@ -253,9 +253,9 @@ def stage_breakdown(db_path: Path) -> dict:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from calibrate import paths
-    from calibrate.core.answer_table import Filters
-    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
+    from calibrate.core.lessons.loader import load_library
+    from calibrate.core.metrics.answer_table import Filters
     from calibrate.store.answer_cache import AnswerCache
     from calibrate.store.db import open_reader
     from calibrate.store.queries import dispute_rows, load_answers, roster

@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from calibrate import paths  # noqa: E402
-from calibrate.core.lessons import load_library  # noqa: E402
+from calibrate.core.lessons.loader import load_library  # noqa: E402
 from calibrate.store import catalog  # noqa: E402
 from calibrate.store.db import open_database  # noqa: E402
 

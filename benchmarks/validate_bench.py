@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from calibrate.core.lessons import load_library  # noqa: E402
+from calibrate.core.lessons.loader import load_library  # noqa: E402
 
 
 def timed(command: list[str], runs: int = 7) -> float:

@@ -1,9 +1,9 @@
-"""Regenerate docs/schema/lesson-pack.schema.json from calibrate.core.lesson_schema."""
+"""Regenerate docs/schema/lesson-pack.schema.json from calibrate.core.lessons.schema."""
 
 import json
 from pathlib import Path
 
-from calibrate.core.lesson_schema import json_schema
+from calibrate.core.lessons.schema import json_schema
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "schema" / "lesson-pack.schema.json"
 

@@ -439,7 +439,7 @@ def test_a_row_longer_than_its_fields_could_be_is_refused_before_it_is_parsed(
 def test_alpha_of_values_that_cannot_be_computed_is_null_with_a_note():
     import warnings
 
-    from calibrate.core.agreement import krippendorff_alpha
+    from calibrate.core.metrics.agreement import krippendorff_alpha
 
     counts = np.array([[1, 1], [2, 0], [0, 2]])
     with warnings.catch_warnings():

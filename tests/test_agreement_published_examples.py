@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from calibrate.core import agreement
-from calibrate.core.rating_builders import ratings_from_rows
+from calibrate.core.metrics import agreement
+from calibrate.core.metrics.rating_builders import ratings_from_rows
 
 # Krippendorff, K. (2011). "Computing Krippendorff's Alpha-Reliability", Annenberg School for
 # Communication Departmental Papers 43, section C: 4 observers × 12 units, values 1-5, "."

@@ -23,8 +23,8 @@ from sklearn.metrics import confusion_matrix as sk_confusion
 from statsmodels.stats.inter_rater import cohens_kappa, fleiss_kappa
 from statsmodels.stats.proportion import proportion_confint
 
-from calibrate.core import accuracy, agreement
-from calibrate.core.rating_builders import ratings_from_rows
+from calibrate.core.metrics import accuracy, agreement
+from calibrate.core.metrics.rating_builders import ratings_from_rows
 
 TOL = 1e-9
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -210,8 +210,9 @@ def test_metric_modules_load_without_pandas_scipy_or_qt():
     import sys
 
     code = (
-        "import sys, calibrate.core.agreement, calibrate.core.items, calibrate.core.scoring, "
-        "calibrate.core.confidence; print(sorted(m for m in ('pandas', 'scipy', 'PySide6', "
+        "import sys, calibrate.core.metrics.agreement, calibrate.core.metrics.items, "
+        "calibrate.core.scoring, calibrate.core.metrics.confidence; print(sorted(m for m in ("
+        "'pandas', 'scipy', 'PySide6', "
         "'sqlite3') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

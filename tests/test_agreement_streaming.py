@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from calibrate.core import accuracy, agreement, rating_cells
-from calibrate.core import ratings as ratings_module
-from calibrate.core.rating_builders import RatingsBuilder, TallyBuilder
-from calibrate.core.ratings import DuplicateRatingError, RatingsTable, RatingsTally
+from calibrate.core.metrics import accuracy, agreement, rating_cells
+from calibrate.core.metrics import ratings as ratings_module
+from calibrate.core.metrics.rating_builders import RatingsBuilder, TallyBuilder
+from calibrate.core.metrics.ratings import DuplicateRatingError, RatingsTable, RatingsTally
 
 Row = tuple[str, str, str]
 

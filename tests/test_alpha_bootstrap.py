@@ -7,7 +7,7 @@ import krippendorff
 import numpy as np
 import pytest
 
-from calibrate.core import agreement
+from calibrate.core.metrics import agreement
 
 
 def reference_interval(

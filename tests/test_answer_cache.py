@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable, Filters
-from calibrate.core.clock import new_id
 from calibrate.core.demo_history import generate_history
-from calibrate.core.lessons import load_library
+from calibrate.core.lessons.loader import load_library
+from calibrate.core.metrics.answer_table import SESSION_KIND_CODES, AnswerTable, Filters
 from calibrate.core.models import Answer, AnswerDraft
+from calibrate.core.stamps import new_id
 from calibrate.store import answer_cache, catalog, sessions
 from calibrate.store.answer_cache import AnswerCache, cache_file, read_answers
 from calibrate.store.answers import insert_answer, record_answer

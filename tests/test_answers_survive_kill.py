@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from calibrate.core.lessons import require_pack
+from calibrate.core.lessons.loader import require_pack
 from calibrate.store import answers
 from calibrate.store.db import open_database
 from tests.pack_factory import write_pack
@@ -17,7 +17,7 @@ from tests.pack_factory import write_pack
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from calibrate.core.lessons import require_pack
+    from calibrate.core.lessons.loader import require_pack
     from calibrate.core.models import AnswerDraft
     from calibrate.store import answers, catalog, sessions
     from calibrate.store.db import open_database

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from calibrate.core.lesson_schema import json_schema
+from calibrate.core.lessons.schema import json_schema
 
 
 def test_importing_core_loads_no_qt_vlc_or_sqlite(repo_root: Path) -> None:

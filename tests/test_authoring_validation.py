@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from calibrate.core.lessons import load_library, validate_path
+from calibrate.core.lessons.loader import load_library, validate_path
 from tests.pack_factory import write_pack
 
 

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from calibrate.app import build_context
+from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
 from calibrate.core.lead.labels import Labels
-from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
-from calibrate.core.lessons import load_library
+from calibrate.core.lessons.loader import load_library
 from calibrate.core.models import AnswerDraft
 from calibrate.gui.main_window import MainWindow
 from calibrate.store import answers, catalog, sessions

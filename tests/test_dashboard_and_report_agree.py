@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from calibrate.commands import report
-from calibrate.core.answer_table import Filters
-from calibrate.core.items import item_analysis
-from calibrate.core.ratings import RatingsTable
+from calibrate.core.metrics.answer_table import Filters
+from calibrate.core.metrics.items import item_analysis
+from calibrate.core.metrics.ratings import RatingsTable
 from calibrate.workspace import Workspace
 from calibrate.workspace.dashboard import complete, compute
 from calibrate.workspace.demo import write_demo

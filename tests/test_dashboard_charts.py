@@ -15,7 +15,6 @@ from matplotlib.colors import to_rgba
 from matplotlib.text import Text
 
 from calibrate.charts import dashboard_figures as charts
-from calibrate.core.agreement import GWET_METHOD, Estimate, too_few_cases
 from calibrate.core.lead.enforcement import net_enforcement
 from calibrate.core.lead.sections import (
     AgreementRow,
@@ -30,6 +29,7 @@ from calibrate.core.lead.sections import (
     TrendPoint,
     TrendSection,
 )
+from calibrate.core.metrics.agreement import GWET_METHOD, Estimate, too_few_cases
 
 LONG = "Maria-Fernanda Albuquerque de Souza"
 

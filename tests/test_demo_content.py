@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import vlc
 
-from calibrate.core.lesson_schema import CaseSpec, PackSpec
+from calibrate.core.lessons.schema import CaseSpec, PackSpec
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LESSONS = REPO_ROOT / "lessons"

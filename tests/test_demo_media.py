@@ -21,7 +21,7 @@ from player_fixtures import player, vlc_instance, wait_state  # noqa: F401
 from PySide6.QtGui import QImage
 from test_demo_content import ASSETS, DEMO_PACKS, _cases, _media_script, _pack
 
-from calibrate.core.lesson_schema import CaseSpec, PackSpec
+from calibrate.core.lessons.schema import CaseSpec, PackSpec
 from calibrate.player.vlc_player import PlayerState, VideoPlayer
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from calibrate.core.lesson_files import MAX_FILE_BYTES, MAX_TOML_DEPTH
-from calibrate.core.lessons import load_library
-from calibrate.core.lessons_result import LoadResult
+from calibrate.core.lessons.files import MAX_FILE_BYTES, MAX_TOML_DEPTH
+from calibrate.core.lessons.loader import load_library
+from calibrate.core.lessons.result import LoadResult
 from tests.pack_factory import write_pack
 
 DEADLINE_S = 30

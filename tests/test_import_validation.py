@@ -15,7 +15,7 @@ import pytest
 
 from calibrate.core.answer_rules import is_demo_id
 from calibrate.core.demo_history import generate_history
-from calibrate.core.lessons import load_library
+from calibrate.core.lessons.loader import load_library
 from calibrate.core.models import Answer
 from calibrate.store import catalog
 from calibrate.store.answers import insert_answer

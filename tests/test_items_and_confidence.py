@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss
 
-from calibrate.core.accuracy import gold_codes
-from calibrate.core.confidence import brier_score, reliability_curve
-from calibrate.core.items import item_analysis
-from calibrate.core.rating_builders import ratings_from_rows
+from calibrate.core.metrics.accuracy import gold_codes
+from calibrate.core.metrics.confidence import brier_score, reliability_curve
+from calibrate.core.metrics.items import item_analysis
+from calibrate.core.metrics.rating_builders import ratings_from_rows
 
 LABELS = ("allow", "warn", "remove")
 

@@ -203,7 +203,7 @@ def test_importing_an_export_twice_adds_nothing_the_second_time(
 def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
     qtbot, app_window, dialogs: list[str]
 ) -> None:
-    from calibrate.core.answer_table import Filters
+    from calibrate.core.metrics.answer_table import Filters
     from calibrate.workspace import dashboard as compute_module
 
     seed(app_window)

@@ -21,11 +21,11 @@ import pytest
 from irrCAC.raw import CAC
 from statsmodels.stats.proportion import proportion_confint
 
-from calibrate.core.clock import new_id
 from calibrate.core.demo_history import generate_history
-from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
-from calibrate.core.lessons import load_library
+from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
+from calibrate.core.lessons.loader import load_library
 from calibrate.core.models import Answer, Profile
+from calibrate.core.stamps import new_id
 from calibrate.store import catalog, sessions
 from calibrate.store.answers import insert_answer
 from calibrate.store.db import open_database
@@ -616,7 +616,7 @@ def test_demo_missed_escalations_are_each_listed(demo):
 def test_deferred_details_equal_the_eager_ones_and_a_cancel_keeps_the_work_done(
     planned_db: Path, packs, planned
 ) -> None:
-    from calibrate.core.lead_metrics import DetailsCancelled
+    from calibrate.core.lead.compute import DetailsCancelled
 
     later = dashboard_of(planned_db, packs, defer_details=True)
     assert not later.details_ready

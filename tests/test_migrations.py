@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from calibrate.core.clock import new_id
 from calibrate.core.errors import StoreError
-from calibrate.core.lessons import require_pack
+from calibrate.core.lessons.loader import require_pack
 from calibrate.core.models import Answer, AnswerDraft
+from calibrate.core.stamps import new_id
 from calibrate.store import answers, catalog, disputes, sessions
 from calibrate.store.db import open_database, schema_version
 from calibrate.store.migrations import MIGRATIONS

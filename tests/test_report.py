@@ -193,8 +193,8 @@ def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
     from calibrate import paths
     from calibrate.charts import report_tables
     from calibrate.charts.report import write_report
-    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
+    from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
     from calibrate.store.queries import dispute_rows, load_answers, roster
 
@@ -243,7 +243,7 @@ def test_a_list_longer_than_a_page_goes_on_over_the_next(tmp_path: Path, monkeyp
 
 def test_the_team_by_pack_page_names_each_clear_lean(demo_db: Path, full_report) -> None:
     from calibrate import paths
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lessons.loader import load_library
 
     out, result = full_report
     assert result.returncode == 0, result.stderr
@@ -476,8 +476,8 @@ def test_every_chart_draws_at_its_natural_size_with_a_caption(
 
     from calibrate import paths
     from calibrate.charts import dashboard_figures as charts
-    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
+    from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
     from calibrate.store.queries import dispute_rows, load_answers, roster
 
@@ -502,9 +502,9 @@ def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_wo
 ) -> None:
     from calibrate import paths
     from calibrate.charts.report import write_report
+    from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
     from calibrate.core.lead.labels import Labels
-    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
     from calibrate.store.queries import dispute_rows, load_answers, roster
 
@@ -541,8 +541,8 @@ def test_every_chart_page_keeps_clear_of_the_sheets_edges(demo_db: Path) -> None
     from calibrate import paths
     from calibrate.charts import dashboard_figures as charts
     from calibrate.charts import report
-    from calibrate.core.lead_metrics import case_clauses_of, compute_dashboard
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
+    from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
     from calibrate.store.queries import dispute_rows, load_answers, roster
 

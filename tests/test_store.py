@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from calibrate.core.errors import StoreError
-from calibrate.core.lessons import require_pack
+from calibrate.core.lessons.loader import require_pack
 from calibrate.core.models import AnswerDraft
 from calibrate.store import answers, catalog, sessions
 from calibrate.store.db import open_database, schema_version

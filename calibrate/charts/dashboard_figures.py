@@ -30,15 +30,13 @@ from matplotlib.transforms import Affine2D
 
 from calibrate.charts import palette
 from calibrate.charts.fixed_layout import fix_margins, row_labels, text_width
-from calibrate.core.agreement import MIN_PAIRED_CASES
 from calibrate.core.lead.agreement import (
     INTERVAL_METHODS,
     TOO_FEW,
     estimate_interval,
     why_not_shown,
 )
-from calibrate.core.lead.labels import SESSION_KIND_WORDS
-from calibrate.core.lead_metrics import (
+from calibrate.core.lead.compute import (
     AgreementRow,
     AgreementSection,
     CalibrationSection,
@@ -48,6 +46,8 @@ from calibrate.core.lead_metrics import (
     ReviewerAccuracy,
     TrendSection,
 )
+from calibrate.core.lead.labels import SESSION_KIND_WORDS
+from calibrate.core.metrics.agreement import MIN_PAIRED_CASES
 
 # Okabe-Ito, in the order series take them (black is kept for "everyone" and targets).
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")

@@ -22,15 +22,15 @@ from calibrate import __version__
 from calibrate.charts import dashboard_figures as charts
 from calibrate.charts import palette
 from calibrate.charts.report_tables import HOW_TO_GET, PAGE, Listed, header, list_pages, pct
-from calibrate.core.agreement import MIN_PAIRED_CASES, Estimate
 from calibrate.core.lead.agreement import (
     INTERVAL_METHODS,
     ShownInterval,
     estimate_interval,
     why_not_shown,
 )
+from calibrate.core.lead.compute import Dashboard
 from calibrate.core.lead.labels import Labels
-from calibrate.core.lead_metrics import Dashboard
+from calibrate.core.metrics.agreement import MIN_PAIRED_CASES, Estimate
 
 WRAP = 100  # characters per line of 9 pt text across the page
 MARGIN = 0.45  # inches left and right of a chart (the text starts at ~0.5)

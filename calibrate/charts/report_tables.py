@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from calibrate.charts import palette
+from calibrate.core.lead.compute import Dashboard
 from calibrate.core.lead.labels import Labels
-from calibrate.core.lead_metrics import Dashboard
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 WHOLE_ROWS = 60  # a list this long or shorter is printed whole (about a page)

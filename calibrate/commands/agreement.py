@@ -175,9 +175,10 @@ def _gold_warnings(gold: str, ungraded_cases: int, unscored: int, unrated: list[
 
 def _compute(args: argparse.Namespace) -> dict[str, Any]:
     from calibrate.commands.agreement_csv import columns, read_gold, read_header, read_ratings
-    from calibrate.core import accuracy, agreement, scoring
-    from calibrate.core.rating_builders import TallyBuilder
-    from calibrate.core.ratings import DuplicateRatingError, RatingsInputError, label_text
+    from calibrate.core import scoring
+    from calibrate.core.metrics import accuracy, agreement
+    from calibrate.core.metrics.rating_builders import TallyBuilder
+    from calibrate.core.metrics.ratings import DuplicateRatingError, RatingsInputError, label_text
 
     order = None
     if args.order is not None:

@@ -26,7 +26,7 @@ from calibrate.commands.agreement_scan import (
     scan,
     too_long_field,
 )
-from calibrate.core.wording import counted
+from calibrate.core.errors import counted
 
 CHUNK_ROWS = 250_000
 CHUNK_FIELDS = 3_000_000
@@ -130,7 +130,7 @@ def columns(path: Path, header: list[str], required: tuple[str, ...]) -> list[in
 def read_ratings(path: Path, header: Header, where: list[int], fresh: Any) -> Any:
     """The ratings table: fast (pandas) while the scan runs beside it on another core, kept
     only if the scan passes; else row by row, which names the bad row."""
-    from calibrate.core.ratings import RatingsInputError
+    from calibrate.core.metrics.ratings import RatingsInputError
 
     gate = Gate()
     scanned: dict[str, Any] = {}

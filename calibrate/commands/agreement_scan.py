@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from calibrate.core.wording import counted
+from calibrate.core.errors import counted
 
 SCAN_BLOCK = 1 << 22
 MAX_FIELD_BYTES = 1 << 20

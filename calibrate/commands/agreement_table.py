@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from calibrate.core.wording import counted
+from calibrate.core.errors import counted
 
 NAMES = {
     "percent_agreement": "Percent agreement",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from calibrate.commands import whole_number
 from calibrate.core.demo_words import DEFAULT_SEED
-from calibrate.core.wording import counted
+from calibrate.core.errors import counted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

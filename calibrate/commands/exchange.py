@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from calibrate.commands import make_parent_folder
-from calibrate.core.errors import CalibrateError
-from calibrate.core.wording import counted
+from calibrate.core.errors import CalibrateError, counted
 from calibrate.workspace.exchange import OPTIONAL, REQUIRED
 
 MAX_PROBLEMS_SHOWN = 20
@@ -156,7 +155,7 @@ def run_import(args: argparse.Namespace) -> int:
 def _packs(lessons: Sequence[Path]) -> list:
     """The bundled packs and those in --lessons folders (a trainer's checkout wins)."""
     from calibrate import paths
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lessons.loader import load_library
     from calibrate.workspace.exchange import ExchangeError
 
     bundled = paths.bundled_lessons_dir()

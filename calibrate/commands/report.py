@@ -89,8 +89,7 @@ class ReportError(Exception):
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 on success, 2 with one line on stderr otherwise."""
-    from calibrate.core.errors import CalibrateError
-    from calibrate.core.wording import counted
+    from calibrate.core.errors import CalibrateError, counted
 
     try:
         out, pages = write(args)
@@ -167,7 +166,7 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
 
     from calibrate import paths
     from calibrate.commands import make_parent_folder
-    from calibrate.core.answer_table import Filters
+    from calibrate.core.metrics.answer_table import Filters
     from calibrate.workspace import Workspace
 
     for folder in args.lessons:

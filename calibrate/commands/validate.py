@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from calibrate.core.wording import counted
+from calibrate.core.errors import counted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from calibrate.core.lessons import validate_path
+    from calibrate.core.lessons.loader import validate_path
 
     absent = next((path for path in args.paths if not os.path.lexists(path)), None)
     if absent is not None:  # a refused argument (exit 2), not a pack with problems (exit 1)

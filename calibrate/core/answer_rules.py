@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from calibrate.core.models import SESSION_KINDS
 
-# The form the store writes (core/clock.py): ISO 8601 in UTC with a Z, which sorts as text
+# The form the store writes (core/stamps.py): ISO 8601 in UTC with a Z, which sorts as text
 # and which SQLite's date functions read (the answer cache converts it there).
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 STAMP_EXAMPLE = "2026-03-02T14:05:09.123Z"

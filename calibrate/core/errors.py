@@ -1,4 +1,5 @@
-"""The CalibrateError family: typed errors that carry where the problem is."""
+"""The CalibrateError family: typed errors that carry where the problem is, and the two
+helpers every message counts and lists with (`3 problems`, `a, b and c`)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,15 @@ class ExchangeError(CalibrateError):
 
 class SessionFlowError(CalibrateError):
     """A step was asked of the session flow that its current state does not allow."""
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 rater`, `2 raters`, `0 raters`: a count with its noun, as a sentence reads it."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def listed(parts: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`: several things named in one sentence."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"

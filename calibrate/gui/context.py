@@ -10,7 +10,7 @@ from calibrate.workspace import Connection, Workspace
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from calibrate.core.lessons_result import LoadResult
+    from calibrate.core.lessons.result import LoadResult
     from calibrate.core.profiles import Profile
 
 

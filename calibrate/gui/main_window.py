@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate import __version__
-from calibrate.core.wording import counted
+from calibrate.core.errors import counted
 from calibrate.gui import theme
 from calibrate.gui.errors import show_error
 from calibrate.gui.screens.home import HomeScreen

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.core.errors import Problem, shown_to_moderators
-from calibrate.core.lessons_result import LoadResult
-from calibrate.core.wording import counted
+from calibrate.core.errors import Problem, counted, shown_to_moderators
+from calibrate.core.lessons.result import LoadResult
 
 
 def _folder_of(file: str, folders: list[str]) -> str | None:

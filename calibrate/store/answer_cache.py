@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from calibrate.core.answer_table import AnswerTable, IdLookup, PackInfo
+from calibrate.core.metrics.answer_table import AnswerTable, IdLookup, PackInfo
 from calibrate.core.watching import not_watched_codes
 from calibrate.store.integrity import check_count, check_whole, refuse_damage
 from calibrate.store.settings import ensure_meta, get_meta

@@ -7,8 +7,8 @@ from dataclasses import asdict, fields
 from typing import TYPE_CHECKING
 
 from calibrate.core.answer_rules import CaseFacts, PackFacts, answer_problems
-from calibrate.core.clock import new_id, utc_now
 from calibrate.core.models import Answer, AnswerDraft, Case, Pack, Profile
+from calibrate.core.stamps import new_id, utc_now
 
 if TYPE_CHECKING:
     import sqlite_utils

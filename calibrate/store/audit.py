@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from calibrate.core.clock import utc_now
+from calibrate.core.stamps import utc_now
 
 if TYPE_CHECKING:
     import sqlite_utils

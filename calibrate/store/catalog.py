@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from calibrate.core.clock import new_id, utc_now
 from calibrate.core.profiles import Profile
+from calibrate.core.stamps import new_id, utc_now
 
 if TYPE_CHECKING:
     import sqlite3

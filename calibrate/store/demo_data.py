@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calibrate.core.demo_history import DemoHistory, as_rows
-from calibrate.core.errors import ExchangeError
-from calibrate.core.wording import counted
+from calibrate.core.errors import ExchangeError, counted
 from calibrate.store import catalog
 from calibrate.store.db import SQLITE_MAGIC
 

@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING
 
 from calibrate import __version__
 from calibrate.core.answer_rules import is_demo_id
-from calibrate.core.clock import utc_now
-from calibrate.core.errors import ExchangeError
+from calibrate.core.errors import ExchangeError, counted
 from calibrate.core.models import Pack
-from calibrate.core.wording import counted
+from calibrate.core.stamps import utc_now
 from calibrate.store import catalog
 from calibrate.store.audit import log_event
 from calibrate.store.db import schema_version

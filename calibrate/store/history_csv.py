@@ -301,7 +301,7 @@ def history_rows(
 
     Reviewers match existing profiles by name, team and site; each reviewer's rows of one
     lesson on one day are one session: first_attempt on its first day, retake after that."""
-    from calibrate.core.clock import utc_now
+    from calibrate.core.stamps import utc_now
 
     def key(name: str, team: str, site: str) -> tuple[str, str, str]:
         return name.casefold(), team.casefold(), site.casefold()

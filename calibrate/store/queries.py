@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from calibrate.core.answer_table import AnswerTable, Filters, PackInfo
+from calibrate.core.metrics.answer_table import AnswerTable, Filters, PackInfo
 from calibrate.core.models import Pack
 from calibrate.store.answer_cache import AnswerCache, id_lookup
 from calibrate.store.integrity import check_whole

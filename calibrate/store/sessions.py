@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from calibrate.core.clock import new_id, utc_now
 from calibrate.core.models import SESSION_KINDS, Pack, Profile
+from calibrate.core.stamps import new_id, utc_now
 from calibrate.store.audit import log_event
 
 if TYPE_CHECKING:

@@ -44,7 +44,7 @@ def set_passcode_hash(
     db: sqlite_utils.Database, role: str, hashed: str, event: str = "passcode_set"
 ) -> None:
     """Store only the salted hash; the audit records that it changed and how, never the code."""
-    from calibrate.core.clock import utc_now
+    from calibrate.core.stamps import utc_now
     from calibrate.store.audit import log_event  # json and uuid: not needed at start-up
 
     if event not in PASSCODE_EVENTS:

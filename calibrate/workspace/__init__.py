@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from calibrate.core.lessons_result import LoadResult
+from calibrate.core.lessons.result import LoadResult
 from calibrate.store.db import Connection, connect_database, wrap_connection
 from calibrate.store.settings import is_demo
 

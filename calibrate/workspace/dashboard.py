@@ -25,14 +25,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from calibrate.core.answer_table import Filters
-from calibrate.core.lead_metrics import (
+from calibrate.core.lead.compute import (
     DETAIL_TABLES,
     Dashboard,
     DetailsCancelled,
     case_clauses_of,
     compute_dashboard,
 )
+from calibrate.core.metrics.answer_table import Filters
 from calibrate.core.models import Pack
 from calibrate.store.answer_cache import AnswerCache
 from calibrate.store.db import open_reader

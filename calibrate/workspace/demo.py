@@ -24,7 +24,7 @@ def write_demo(db_path: Path | None, seed: int | None = None) -> tuple[Path, Dem
     from calibrate import paths
     from calibrate.core.demo_history import DEMO_PACKS, generate_history
     from calibrate.core.demo_words import DEFAULT_SEED
-    from calibrate.core.lessons import load_library
+    from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
     from calibrate.store.demo_data import (
         check_new_or_empty,

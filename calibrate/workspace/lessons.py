@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from calibrate.core.lessons_result import LoadResult
+    from calibrate.core.lessons.result import LoadResult
     from calibrate.core.models import Pack
     from calibrate.workspace import Workspace
 
@@ -20,7 +20,7 @@ class LessonsManager:
         """(Re)read every lesson folder, bundled packs first; the result becomes the
         workspace's library (packs and the problems of those that did not load)."""
         from calibrate import paths
-        from calibrate.core.lessons import load_library  # pydantic: ~0.1 s, not at start-up
+        from calibrate.core.lessons.loader import load_library  # pydantic: ~0.1 s, not at start-up
 
         self._ws.library = load_library(self._ws.lessons_dirs, bundled=paths.bundled_lessons_dir())
         return self._ws.library
@@ -31,7 +31,7 @@ class LessonsManager:
         the loader and pydantic take ~0.1 s to import, and sqlite-utils is imported here
         before any other thread can be importing numpy (calibrate/store/__init__.py)."""
         from calibrate import paths
-        from calibrate.core.lessons import load_library
+        from calibrate.core.lessons.loader import load_library
         from calibrate.store.db import preload_sqlite_utils
 
         preload_sqlite_utils()

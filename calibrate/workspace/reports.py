@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from calibrate.core.lead_metrics import Dashboard
+    from calibrate.core.lead.compute import Dashboard
     from calibrate.workspace import Workspace
 
 

@@ -1,2 +1,2 @@
 """The lead dashboard's computations, one module per kind of section; the public entry is
-`calibrate.core.lead_metrics.compute_dashboard`."""
+`calibrate.core.lead.compute.compute_dashboard`."""

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.agreement import (
+from calibrate.core.lead.scored_answers import case_counts, group_codes
+from calibrate.core.lead.sections import AgreementRow
+from calibrate.core.metrics.agreement import (
     MIN_PAIRED_CASES,
     Estimate,
     fleiss_kappa,
@@ -24,9 +26,7 @@ from calibrate.core.agreement import (
     percent_agreement,
     too_few_cases,
 )
-from calibrate.core.answer_table import AnswerTable
-from calibrate.core.lead.coding import case_counts, group_codes
-from calibrate.core.lead.sections import AgreementRow
+from calibrate.core.metrics.answer_table import AnswerTable
 
 ALPHA_BOOTSTRAP = 200  # resamples for α's interval: stable to ~0.01 at demo sizes, fast
 TOO_FEW = "too few cases"  # what a lead reads where a coefficient is not shown

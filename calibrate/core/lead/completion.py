@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.answer_table import AnswerTable
-from calibrate.core.lead.coding import Scored
+from calibrate.core.lead.scored_answers import Scored
 from calibrate.core.lead.sections import (
     CompletionRow,
     CompletionSection,
@@ -19,6 +18,7 @@ from calibrate.core.lead.sections import (
     ItemSection,
     LessonCompletion,
 )
+from calibrate.core.metrics.answer_table import AnswerTable
 
 
 def _complete_sessions(

@@ -35,7 +35,7 @@ class Details:
 
 
 class DetailsSource(Protocol):
-    """Where a dashboard's details come from (core/lead_metrics.PendingDetails)."""
+    """Where a dashboard's details come from (core/lead/compute.PendingDetails)."""
 
     @property
     def ready(self) -> bool: ...

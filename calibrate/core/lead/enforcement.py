@@ -8,9 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.accuracy import Z95
-from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
-from calibrate.core.lead.coding import Scored, latest_per, wilsons
+from calibrate.core.lead.scored_answers import Scored, latest_per, wilsons
 from calibrate.core.lead.sections import (
     ConfusionMatrix,
     ConfusionSection,
@@ -22,6 +20,8 @@ from calibrate.core.lead.sections import (
     ReviewerRow,
     TeamPackRow,
 )
+from calibrate.core.metrics.accuracy import Z95
+from calibrate.core.metrics.answer_table import SESSION_KIND_CODES, AnswerTable
 from calibrate.core.scoring import Outcome
 from calibrate.core.watching import NOT_WATCHED, UNKNOWN
 

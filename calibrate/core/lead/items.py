@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.answer_table import AnswerTable
-from calibrate.core.items import item_analysis
-from calibrate.core.lead.coding import Scored, latest_per
+from calibrate.core.lead.scored_answers import Scored, latest_per
 from calibrate.core.lead.sections import ItemRow, ItemSection
-from calibrate.core.ratings import RatingsTable
+from calibrate.core.metrics.answer_table import AnswerTable
+from calibrate.core.metrics.items import item_analysis
+from calibrate.core.metrics.ratings import RatingsTable
 
 
 def _opt(x: float) -> float | None:

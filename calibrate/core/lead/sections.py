@@ -12,7 +12,7 @@ from typing import Any
 
 from numpy.typing import NDArray
 
-from calibrate.core.agreement import Estimate
+from calibrate.core.metrics.agreement import Estimate
 
 Rows = tuple[tuple[str, ...], list[tuple[object, ...]]]
 Interval = tuple[float, float] | None
@@ -307,7 +307,7 @@ class TrendPoint:
     accuracy: float | None
     ci: Interval
     kappa: float | None  # case-weighted mean over packs of Fleiss' κ within the week; None
-    # below MIN_PAIRED_CASES kappa_cases (core/agreement.py)
+    # below MIN_PAIRED_CASES kappa_cases (core/metrics/agreement.py)
     kappa_cases: int  # the N of κ: cases rated by two or more reviewers it rests on
 
 

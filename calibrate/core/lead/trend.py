@@ -8,11 +8,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.agreement import MIN_PAIRED_CASES
-from calibrate.core.answer_table import SESSION_KIND_CODES, AnswerTable
-from calibrate.core.confidence import brier_score, reliability_curve
 from calibrate.core.lead.agreement import grouped_fleiss
-from calibrate.core.lead.coding import Scored, as_date, first_answers, group_codes, wilsons
+from calibrate.core.lead.scored_answers import Scored, as_date, first_answers, group_codes, wilsons
 from calibrate.core.lead.sections import (
     AttemptRow,
     CalibrationRow,
@@ -20,6 +17,9 @@ from calibrate.core.lead.sections import (
     TrendPoint,
     TrendSection,
 )
+from calibrate.core.metrics.agreement import MIN_PAIRED_CASES
+from calibrate.core.metrics.answer_table import SESSION_KIND_CODES, AnswerTable
+from calibrate.core.metrics.confidence import brier_score, reliability_curve
 
 CONFIDENCE_BINS = 5  # the answer form offers five steps (0.2 … 0.95): one bin each
 

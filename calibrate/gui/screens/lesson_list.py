@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.core.errors import shown_to_moderators
+from calibrate.core.errors import counted, shown_to_moderators
 from calibrate.core.models import Pack, UnavailableLesson
 from calibrate.core.summary import summarise
-from calibrate.core.wording import counted
 from calibrate.gui import plain_text, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.problems_dialog import ProblemsDialog, problems_summary

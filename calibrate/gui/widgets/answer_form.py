@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calibrate.core.errors import listed
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Pack
-from calibrate.core.wording import listed
 from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import is_typing_key
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.core.answer_table import Filters
 from calibrate.core.lead.labels import Labels
+from calibrate.core.metrics.answer_table import Filters
 
 ALL = None
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.charts.dashboard_figures import figure_caption
-from calibrate.core.agreement import MIN_PAIRED_CASES
 from calibrate.core.lead.agreement import INTERVAL_METHODS, ShownInterval, why_not_shown
+from calibrate.core.lead.compute import DETAIL_TABLES, Dashboard
 from calibrate.core.lead.labels import Labels
-from calibrate.core.lead_metrics import DETAIL_TABLES, Dashboard
+from calibrate.core.metrics.agreement import MIN_PAIRED_CASES
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.core.clock import utc_now
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Case, Pack
+from calibrate.core.stamps import utc_now
 from calibrate.core.watching import Coverage, answered_unwatched
 from calibrate.gui import plain_text, prompts, theme
 from calibrate.gui.shortcuts import bind_keys, focus_is_typing, mark_typing_place

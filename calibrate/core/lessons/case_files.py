@@ -10,11 +10,12 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from calibrate.core import hashing, models
+from calibrate.core import models
 from calibrate.core.errors import Problem
-from calibrate.core.lesson_files import TomlFile, clip_problem, read_toml
-from calibrate.core.lesson_schema import CaseSpec
-from calibrate.core.toml_lines import KeyPath, format_path
+from calibrate.core.lessons import hashing
+from calibrate.core.lessons.files import TomlFile, clip_problem, read_toml
+from calibrate.core.lessons.schema import CaseSpec
+from calibrate.core.lessons.toml_lines import KeyPath, format_path
 
 
 class PackRefs(NamedTuple):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from calibrate.core.errors import Problem
-from calibrate.core.toml_lines import KeyPath, format_path, key_lines, line_of
+from calibrate.core.lessons.toml_lines import KeyPath, format_path, key_lines, line_of
 
 MAX_FILE_BYTES = 1024 * 1024  # a case or slide is a few KB; 1 MiB is generous and bounded
 MAX_TOML_DEPTH = 32  # lesson files nest 3 levels; tomllib recurses per level

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from calibrate.core import scoring
-from calibrate.core.ratings import RatingsTable, RatingsTally
+from calibrate.core.metrics.ratings import RatingsTable, RatingsTally
 
 Table = RatingsTable | RatingsTally
 

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from calibrate.core.errors import CalibrateError
-from calibrate.core.rating_cells import BLOCK_CELLS, CellStore
+from calibrate.core.metrics.rating_cells import BLOCK_CELLS, CellStore
 
 Label = str | float
 Keep = Literal["error", "first", "last"]

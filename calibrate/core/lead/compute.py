@@ -14,14 +14,13 @@ from datetime import date
 
 import numpy as np
 
-from calibrate.core.answer_table import AnswerTable
 from calibrate.core.lead import agreement as _agreement
 from calibrate.core.lead import completion as _completion
 from calibrate.core.lead import enforcement as _enforcement
 from calibrate.core.lead import items as _items
 from calibrate.core.lead import trend as _trend
-from calibrate.core.lead.coding import Scored, as_date, first_answers, score_table, wilson
 from calibrate.core.lead.dashboard import DETAIL_TABLES, Dashboard, Details
+from calibrate.core.lead.scored_answers import Scored, as_date, first_answers, score_table, wilson
 from calibrate.core.lead.sections import (
     AgreementRow,
     AgreementSection,
@@ -49,6 +48,7 @@ from calibrate.core.lead.sections import (
     TrendPoint,
     TrendSection,
 )
+from calibrate.core.metrics.answer_table import AnswerTable
 from calibrate.core.models import Pack
 
 __all__ = [

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.accuracy import wilson_interval
-from calibrate.core.answer_table import AnswerTable
+from calibrate.core.metrics.accuracy import wilson_interval
+from calibrate.core.metrics.answer_table import AnswerTable
 from calibrate.core.scoring import rungs_of, score_codes
 
 Interval = tuple[float, float] | None

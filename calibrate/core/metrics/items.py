@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.ratings import RatingsTable
+from calibrate.core.metrics.ratings import RatingsTable
 
 SPLIT_MIN_STRONG = 3
 SPLIT_SHARE = 0.6

@@ -22,9 +22,9 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.accuracy import Z95, t_quantile
-from calibrate.core.ratings import RatingsTable, RatingsTally
-from calibrate.core.wording import counted
+from calibrate.core.errors import counted
+from calibrate.core.metrics.accuracy import Z95, t_quantile
+from calibrate.core.metrics.ratings import RatingsTable, RatingsTally
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 

@@ -14,12 +14,13 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from calibrate.core import hashing, models
-from calibrate.core.case_files import CaseResult, PackRefs, load_case_file, validate_model
+from calibrate.core import models
 from calibrate.core.errors import LessonError, Problem
-from calibrate.core.lesson_files import TomlFile, read_text, read_toml
-from calibrate.core.lesson_schema import PackSpec
-from calibrate.core.lessons_result import LoadResult
+from calibrate.core.lessons import hashing
+from calibrate.core.lessons.case_files import CaseResult, PackRefs, load_case_file, validate_model
+from calibrate.core.lessons.files import TomlFile, read_text, read_toml
+from calibrate.core.lessons.result import LoadResult
+from calibrate.core.lessons.schema import PackSpec
 
 PACK_FILE = "pack.toml"
 log = logging.getLogger(__name__)

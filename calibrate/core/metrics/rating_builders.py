@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.rating_cells import CellStore, GrowableColumn, concat
-from calibrate.core.ratings import (
+from calibrate.core.metrics.rating_cells import CellStore, GrowableColumn, concat
+from calibrate.core.metrics.ratings import (
     DuplicateRatingError,
     Keep,
     Label,
