@@ -75,7 +75,14 @@ def dashboard(tree: Path, db: Path) -> Figures:
             ("report", "seconds", "calibrate report (warm cache) s"),
         ):
             done = subprocess.run(
-                [sys.executable, "benchmarks/dashboard_bench.py", "--stage", stage, "--db", str(db)],
+                [
+                    sys.executable,
+                    "benchmarks/dashboard_bench.py",
+                    "--stage",
+                    stage,
+                    "--db",
+                    str(db),
+                ],
                 capture_output=True,
                 text=True,
                 cwd=tree,
