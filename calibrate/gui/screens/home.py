@@ -57,7 +57,19 @@ class HomeScreen(QWidget):
         columns = QHBoxLayout()
         columns.setSpacing(24)
         outer.addLayout(columns, stretch=1)
+        columns.addWidget(self._build_choose_box(), stretch=3)
+        columns.addWidget(self._build_create_box(), stretch=2)
+        lead_row = QHBoxLayout()
+        lead_row.addStretch()
+        lead = QPushButton("Lead dashboard…  (Ctrl+L)", objectName="leadDashboardButton")
+        lead.setAccessibleName("Open the lead dashboard (passcode)")
+        lead.clicked.connect(self.lead_requested)
+        lead_row.addWidget(lead)
+        outer.addLayout(lead_row)
+        self.refresh()
 
+    def _build_choose_box(self) -> QGroupBox:
+        """The profiles on this machine, and Continue."""
         choose = QGroupBox("Who is calibrating?")
         choose_layout = QVBoxLayout(choose)
         self.profiles = ProfileList(objectName="profileList")
@@ -73,8 +85,10 @@ class HomeScreen(QWidget):
         self.continue_button.setAccessibleName("Continue as the selected profile")
         self.continue_button.clicked.connect(self._on_continue_clicked)
         choose_layout.addWidget(self.continue_button)
-        columns.addWidget(choose, stretch=3)
+        return choose
 
+    def _build_create_box(self) -> QGroupBox:
+        """A new profile: name, team, site, and what is kept about it."""
         create = QGroupBox("New profile")
         form = QFormLayout(create)
         self.name = QLineEdit(objectName="profileName", placeholderText="e.g. Ana Ribeiro")
@@ -98,15 +112,7 @@ class HomeScreen(QWidget):
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text)")
         form.addRow(note)
-        columns.addWidget(create, stretch=2)
-        lead_row = QHBoxLayout()
-        lead_row.addStretch()
-        lead = QPushButton("Lead dashboard…  (Ctrl+L)", objectName="leadDashboardButton")
-        lead.setAccessibleName("Open the lead dashboard (passcode)")
-        lead.clicked.connect(self.lead_requested)
-        lead_row.addWidget(lead)
-        outer.addLayout(lead_row)
-        self.refresh()
+        return create
 
     def refresh(self, switching: bool = False) -> None:
         """List the profiles. A lone profile is preselected (a moderator's own machine:

@@ -53,6 +53,18 @@ class AnswerForm(QWidget):
         self._decision_ids: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self._build_decision(layout)
+        self._build_clause(layout)
+        self._build_confidence(layout)
+        self._build_note(layout)
+        self.missing = QLabel(objectName="answerMissing")
+        self.missing.setWordWrap(True)
+        layout.addWidget(self.missing)
+        layout.addLayout(self._build_buttons())
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_decision(self, layout: QVBoxLayout) -> None:
+        """The title and the grid the pack's decisions go into (set_case fills it)."""
         self._decision_title = QLabel("<b>Your decision</b>", objectName="decisionTitle")
         layout.addWidget(self._decision_title)
         self._decision_box = QGridLayout()
@@ -62,6 +74,7 @@ class AnswerForm(QWidget):
         self.decisions.setExclusive(True)
         self.decisions.idToggled.connect(self._on_any_changed)
 
+    def _build_clause(self, layout: QVBoxLayout) -> None:
         layout.addWidget(
             QLabel("<b>Policy clause</b> <span style='color:gray'>(C, then ↑/↓, Enter)</span>")
         )
@@ -70,6 +83,8 @@ class AnswerForm(QWidget):
         self.clause.currentIndexChanged.connect(self._on_any_changed)
         layout.addWidget(self.clause)
 
+    def _build_confidence(self, layout: QVBoxLayout) -> None:
+        """One radio button per confidence level; they take no focus (keys Ctrl+1…5)."""
         layout.addWidget(
             QLabel("<b>How sure are you?</b> <span style='color:gray'>(Ctrl+1…5)</span>")
         )
@@ -86,6 +101,7 @@ class AnswerForm(QWidget):
         self.confidence.idToggled.connect(self._on_any_changed)
         layout.addLayout(confidence_row)
 
+    def _build_note(self, layout: QVBoxLayout) -> None:
         layout.addWidget(
             QLabel(
                 "<b>Note</b> <span style='color:gray'>(optional; N to write, Esc to leave)</span>"
@@ -98,9 +114,7 @@ class AnswerForm(QWidget):
         self.note.setTabChangesFocus(True)
         layout.addWidget(self.note)
 
-        self.missing = QLabel(objectName="answerMissing")
-        self.missing.setWordWrap(True)
-        layout.addWidget(self.missing)
+    def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.skip_button = QPushButton("Skip this case", objectName="skipButton")
         self.skip_button.setAccessibleName("Skip this case (warned content, never scored wrong)")
@@ -112,7 +126,7 @@ class AnswerForm(QWidget):
         self.submit_button.setDefault(True)
         self.submit_button.clicked.connect(self.submit)
         buttons.addWidget(self.submit_button)
-        layout.addLayout(buttons)
+        return buttons
 
     def set_case(self, pack: Pack, allow_skip: bool) -> None:
         """Fresh, empty form for a case of this pack."""

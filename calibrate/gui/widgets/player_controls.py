@@ -45,12 +45,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calibrate.gui.widgets.player_keys import SEEK_STEP_MS, key_action
 from calibrate.gui.widgets.video_view import VideoView
 from calibrate.player.shields import Shields
 from calibrate.player.vlc_player import PlayerState, VideoPlayer, format_clock
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-SEEK_STEP_MS = 5000
 _NO_PICTURE = (PlayerState.EMPTY, PlayerState.UNAVAILABLE)
 
 
@@ -171,41 +171,7 @@ class PlayerPanel(QWidget):
 
     def handle_key(self, event: QKeyEvent) -> bool:
         """Act on a player key (see the module docstring); True when it was one."""
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if mods & (
-            Qt.KeyboardModifier.ControlModifier
-            | Qt.KeyboardModifier.AltModifier
-            | Qt.KeyboardModifier.MetaModifier
-        ):
-            return False
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        key = Qt.Key(event.key())
-        p = self._player
-        actions = {
-            Qt.Key.Key_Space: p.toggle,
-            Qt.Key.Key_K: p.pause,
-            Qt.Key.Key_J: lambda: p.seek_relative(-SEEK_STEP_MS),
-            Qt.Key.Key_Left: lambda: p.seek_relative(-SEEK_STEP_MS),
-            Qt.Key.Key_L: lambda: p.seek_relative(SEEK_STEP_MS),
-            Qt.Key.Key_Right: lambda: p.seek_relative(SEEK_STEP_MS),
-            Qt.Key.Key_Home: lambda: p.seek(0),
-            Qt.Key.Key_Less: lambda: self.change_speed(-1),
-            Qt.Key.Key_Greater: lambda: self.change_speed(1),
-            Qt.Key.Key_M: lambda: self.toggle_shield("muted"),
-        }
-        if shift:
-            actions |= {
-                Qt.Key.Key_Comma: lambda: self.change_speed(-1),
-                Qt.Key.Key_Period: lambda: self.change_speed(1),
-                Qt.Key.Key_G: lambda: self.toggle_shield("grayscale"),
-                Qt.Key.Key_B: lambda: self.toggle_shield("blurred"),
-            }
-            for plain in (Qt.Key.Key_K, Qt.Key.Key_J, Qt.Key.Key_L, Qt.Key.Key_M):
-                actions.pop(plain)  # Shift+letter is not the letter's action
-        else:
-            actions[Qt.Key.Key_Comma] = lambda: p.frame_step(-1)
-            actions[Qt.Key.Key_Period] = lambda: p.frame_step(1)
-        action = actions.get(key)
+        action = key_action(event, self)
         if action is None:
             return False
         action()
@@ -240,6 +206,14 @@ class PlayerPanel(QWidget):
         return button
 
     def _build_controls(self) -> None:
+        # Created in Tab order: play, frame steps, speed, mute, shields, seek bar.
+        self._build_transport()
+        self._build_shield_buttons()
+        self._build_seek_bar()
+        self._lay_out_controls()
+
+    def _build_transport(self) -> None:
+        """Play/pause, the frame steps, the speed list and mute."""
         self._play_button = self._button(
             "playPauseButton", "▶ Play", "Play or pause", "Play / pause (Space; K pauses)"
         )
@@ -266,6 +240,8 @@ class PlayerPanel(QWidget):
         self._mute_button = self._button("muteButton", "Mute", "Mute sound", "Mute / unmute (M)")
         self._mute_button.setCheckable(True)
         self._mute_button.toggled.connect(self._on_shield_button_toggled)
+
+    def _build_shield_buttons(self) -> None:
         self._gray_button = self._button(
             "grayscaleShieldButton",
             "Grayscale",
@@ -278,6 +254,9 @@ class PlayerPanel(QWidget):
         for button in (self._gray_button, self._blur_button):
             button.setCheckable(True)
             button.toggled.connect(self._on_shield_button_toggled)
+
+    def _build_seek_bar(self) -> None:
+        """The seek slider (a click jumps there) and the position / length label."""
         self._slider = QSlider(Qt.Orientation.Horizontal, self)
         _name(
             self._slider,
@@ -298,9 +277,11 @@ class PlayerPanel(QWidget):
             self.fontMetrics().horizontalAdvance("00:00.0 / 00:00.0") + 8
         )
         self._time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def _lay_out_controls(self) -> None:
+        """The picture on top, the seek row, then the buttons with the shields at the right."""
         shields_label = QLabel("Shields:", self)
         shields_label.setObjectName("shieldsLabel")
-
         seek_row = QHBoxLayout()
         seek_row.addWidget(self._slider, 1)
         seek_row.addWidget(self._time_label)

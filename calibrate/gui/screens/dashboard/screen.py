@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,23 +16,27 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from calibrate.charts.dashboard_figures import figure_caption
-from calibrate.core.lead.agreement import INTERVAL_METHODS, ShownInterval, why_not_shown
 from calibrate.core.lead.compute import DETAIL_TABLES, Dashboard
 from calibrate.core.lead.labels import Labels
-from calibrate.core.metrics.agreement import MIN_PAIRED_CASES
 from calibrate.gui import prompts, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
 from calibrate.gui.passcode_dialog import reset_notice
 from calibrate.gui.screens.dashboard.columns import table_columns
 from calibrate.gui.screens.dashboard.filters import FilterBar
+from calibrate.gui.screens.dashboard.headline import headline_html
+from calibrate.gui.screens.dashboard.tabs import (
+    CHART_TITLES,
+    TABLE_CAPTIONS,
+    TABLE_TITLES,
+    build_tabs,
+)
 from calibrate.gui.tasks import TaskRunner
 from calibrate.gui.widgets.chart_panel import ChartPanel
 from calibrate.gui.widgets.table_panel import (
@@ -62,55 +65,11 @@ log = logging.getLogger(__name__)
 # read the same on screen (measured in benchmarks/dashboard_bench.py; PDFs are unaffected).
 matplotlib.rcParams["text.hinting"] = "no_hinting"
 
-CHART_TITLES = {
-    "reviewer_accuracy": "Accuracy per reviewer against golden answers",
-    "agreement": "Agreement between reviewers, per pack and clause",
-    "enforcement": "Over- and under-enforcement per team and site",
-    "team_pack": "Net lean per team and pack (policy)",
-    "confusion": "Golden answer × chosen decision",
-    "trend": "Weekly accuracy and agreement per team",
-    "attempts": "First attempt vs retake",
-    "calibration": "Confidence calibration per team",
-}
-TABLE_TITLES = {
-    "reviewers": "Reviewers",
-    "agreement": "Agreement",
-    "enforcement": "Enforcement direction",
-    "team_pack": "Enforcement direction per team and pack",
-    "items": "Cases, most split first (guidance unclear?)",
-    "disputes": "Disputed golden answers",
-    "calibration": "Confidence calibration",
-    "critical_errors": "Missed escalations (critical)",
-    "completion": "Completion and sign-off",
-    "attempts": "Attempts",
-}
-
 
 DETAILS_FAILED = (
     "This part of the dashboard could not be computed (the error was shown and "
     "logged). Change a filter to try again."
 )
-ITEMS_CAPTION = (
-    "Split = at least 3 strong reviewers answered and their most common answer has a share "
-    "below 60 %: the guidance, not the moderators, may be unclear. Double-click a case to see "
-    "its clip, golden answer and rationale."
-)
-AGREEMENT_CAPTION = (
-    f"95 % intervals — κ and AC1: {INTERVAL_METHODS['fleiss']}; α: "
-    f"{INTERVAL_METHODS['alpha']}. {ShownInterval.CUT} the interval ran past the coefficient's "
-    f"range (−1 to 1) and is cut there. Too few cases: fewer than {MIN_PAIRED_CASES} cases "
-    "rated by two or more reviewers (Rated 2+), so no chance-corrected coefficient is shown."
-)
-TABLE_CAPTIONS = {"items": ITEMS_CAPTION, "agreement": AGREEMENT_CAPTION}
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
-def _ci(ci) -> str:
-    lo, hi = ci if ci else (None, None)
-    return "" if lo is None or hi is None else f" [{lo:.0%}–{hi:.0%}]"
 
 
 class DashboardScreen(QWidget):
@@ -132,24 +91,7 @@ class DashboardScreen(QWidget):
         self.runner = TaskRunner(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("<h2>Lead dashboard</h2>"), stretch=1)
-        self.busy = QProgressBar(objectName="dashboardBusy")
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(160)
-        self.busy.setAccessibleName("Updating")
-        self.busy.setVisible(False)
-        top.addWidget(self.busy)
-        for text, name, slot in (
-            ("Import answers…", "importButton", self._on_import_clicked),
-            ("Export tables (CSV)…", "exportTablesButton", self._on_export_tables_clicked),
-            ("Save PDF report…", "saveReportButton", self._on_save_report_clicked),
-            ("Back", "dashboardBackButton", self.leave_requested.emit),
-        ):
-            button = QPushButton(text, objectName=name)
-            button.setAccessibleName(text.rstrip("…"))
-            button.clicked.connect(slot)
-            top.addWidget(button)
+        top = self._build_top_row()
         outer.addLayout(top)
         self.filters = FilterBar(self)
         self.filters.changed.connect(self.refresh)
@@ -168,7 +110,8 @@ class DashboardScreen(QWidget):
         outer.addWidget(self.tabs, stretch=1)
         self.charts: dict[str, ChartPanel] = {}
         self.tables: dict[str, TablePanel] = {}
-        self._build_tabs()
+        build_tabs(self.tabs, self._chart, self._table)
+        self.tables["items"].row_activated.connect(self._on_item_activated)
         # Panels are filled for the tab on screen; the others when first shown after a change.
         panels: list[QWidget] = [*self.charts.values(), *self.tables.values()]
         self._tab_panels = [
@@ -180,6 +123,28 @@ class DashboardScreen(QWidget):
         self.runner.busy_changed.connect(self.busy.setVisible)
 
     # --- building --------------------------------------------------------------------------
+    def _build_top_row(self) -> QHBoxLayout:
+        """The title, the busy bar and the action buttons."""
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<h2>Lead dashboard</h2>"), stretch=1)
+        self.busy = QProgressBar(objectName="dashboardBusy")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.setAccessibleName("Updating")
+        self.busy.setVisible(False)
+        top.addWidget(self.busy)
+        for text, name, slot in (
+            ("Import answers…", "importButton", self._on_import_clicked),
+            ("Export tables (CSV)…", "exportTablesButton", self._on_export_tables_clicked),
+            ("Save PDF report…", "saveReportButton", self._on_save_report_clicked),
+            ("Back", "dashboardBackButton", self.leave_requested.emit),
+        ):
+            button = QPushButton(text, objectName=name)
+            button.setAccessibleName(text.rstrip("…"))
+            button.clicked.connect(slot)
+            top.addWidget(button)
+        return top
+
     def _chart(self, name: str) -> ChartPanel:
         self.charts[name] = panel = ChartPanel(name, CHART_TITLES[name], self)
         panel.figure_to_save = lambda: self._figure_to_save(name)
@@ -199,68 +164,6 @@ class DashboardScreen(QWidget):
     def _table(self, name: str) -> TablePanel:
         self.tables[name] = TablePanel(name, TABLE_TITLES[name], self)
         return self.tables[name]
-
-    def _tab(
-        self,
-        title: str,
-        orientation: Qt.Orientation,
-        *panels: QWidget,
-        shares: tuple[int, ...] = (),
-    ) -> None:
-        """A tab of `panels` side by side (or one above the other), sized by `shares`."""
-        splitter = _splitter(orientation, *panels, shares=shares)
-        self.tabs.addTab(splitter, title)
-
-    def _build_tabs(self) -> None:
-        vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
-        # Tables get the room their first columns need at 1366 px (what tells their rows
-        # apart comes first: columns.py); the charts keep the rest.
-        self._tab(
-            "Reviewers",
-            horizontal,
-            self._chart("reviewer_accuracy"),
-            self._table("reviewers"),
-            shares=(11, 9),
-        )
-        self._tab(
-            "Agreement",
-            horizontal,
-            self._chart("agreement"),
-            self._table("agreement"),
-            shares=(11, 9),
-        )
-        # The five-row table beside its chart; the heatmaps below across the whole width
-        # (under the chart, beside a full-height table, they were ~70 px tall and their
-        # slanted names ran into the next pack's).
-        lean = _splitter(
-            horizontal, self._chart("enforcement"), self._table("enforcement"), shares=(3, 2)
-        )
-        self._tab("Enforcement", vertical, lean, self._chart("confusion"), shares=(9, 11))
-        # A team's overall lean can hide opposite leans on different policies. The table's
-        # packs go by title (as the Pack filter): it gets the wider half.
-        self._tab(
-            "Team × pack",
-            horizontal,
-            self._chart("team_pack"),
-            self._table("team_pack"),
-            shares=(2, 3),
-        )
-        # Side by side: stacked, the weekly chart got a third of the tab's height and its
-        # accuracy panel about 60 px.
-        self._tab(
-            "Trends", horizontal, self._chart("trend"), self._chart("attempts"), shares=(3, 2)
-        )
-        self._tab("Split cases", vertical, self._table("items"), self._table("disputes"))
-        self.tables["items"].row_activated.connect(self._on_item_activated)
-        self._tab(
-            "Confidence",
-            horizontal,
-            self._chart("calibration"),
-            self._table("calibration"),
-            shares=(1, 1),
-        )
-        self._tab("Critical errors", vertical, self._table("critical_errors"))
-        self._tab("Completion", vertical, self._table("completion"))
 
     # --- computing ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -288,23 +191,7 @@ class DashboardScreen(QWidget):
         self._labels = Labels.of_packs(self.context.library.packs)
         self.filters.set_choices(result.choices, self._labels)
         d = result.dashboard
-        h = d.headline
-        agreement = "; ".join(
-            f"{row.pack}: κ {row.fleiss.value:.2f}"
-            if row.fleiss.value is not None
-            else f"{row.pack}: κ {why_not_shown(row.fleiss)}"
-            for row in h.agreement
-        )
-        below = ", ".join(h.below_target[:6]) + (" …" if len(h.below_target) > 6 else "")
-        critical_colour = theme.WRONG if h.missed_escalations else theme.CORRECT
-        self.headline.setText(
-            f"<span style='font-size:13pt'><b>{_pct(h.accuracy)}</b>{_ci(h.accuracy_ci)} "
-            f"accuracy</span> on {h.scored} scored answers ({h.skipped} skipped) from "
-            f"{h.reviewers} reviewers · agreement {html.escape(agreement) or '—'}<br>"
-            f"<span style='color:{critical_colour}'><b>{h.missed_escalations} missed "
-            f"escalation(s)</b></span> · {len(h.split_cases)} split case(s) · below the "
-            f"{h.target:.0%} target: {html.escape(below) or 'nobody'}"
-        )
+        self.headline.setText(headline_html(d.headline))
         self._tables = {}
         footer = (
             f"{'DEMO DATA · ' if self.context.is_demo else ''}{self.filters.describe()}"
@@ -495,19 +382,6 @@ class DashboardScreen(QWidget):
     def shutdown(self) -> None:
         new_request()  # a details pass under way stops at its next section
         self.runner.wait()
-
-
-def _splitter(
-    orientation: Qt.Orientation, *panels: QWidget, shares: tuple[int, ...] = ()
-) -> QSplitter:
-    """`panels` in a splitter, sharing its length as `shares` say (equally by default)."""
-    splitter = QSplitter(orientation)
-    splitter.setChildrenCollapsible(False)
-    for panel in panels:
-        splitter.addWidget(panel)
-    if shares:  # Qt scales these to the splitter's length, keeping their proportions
-        splitter.setSizes([1000 * share for share in shares])
-    return splitter
 
 
 def export_tables(dashboard: Dashboard, folder: Path, stamp: Stamp = ()) -> list[Path]:

@@ -131,6 +131,17 @@ class CaseScreen(QWidget):
         self._cue_times: list[float] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
+        outer.addLayout(self._build_header())
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        outer.addLayout(columns, stretch=1)
+        columns.addLayout(self._build_video_column(), stretch=3)
+        columns.addLayout(self._build_answer_column(), stretch=2)
+        self.player.player.position_changed.connect(self._on_position_changed)
+        self._bind_keys()
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_header(self) -> QHBoxLayout:
         header = QHBoxLayout()
         self.heading = plain_text.fit_to_width(QLabel(objectName="caseHeading"))
         self.heading.setTextFormat(Qt.TextFormat.RichText)
@@ -143,11 +154,10 @@ class CaseScreen(QWidget):
         leave.setAccessibleName("Back to the lesson list; answered cases are kept")
         leave.clicked.connect(self.leave_requested)
         header.addWidget(leave)
-        outer.addLayout(header)
+        return header
 
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        outer.addLayout(columns, stretch=1)
+    def _build_video_column(self) -> QVBoxLayout:
+        """The warning card or the player, and the cue line under them."""
         left = QVBoxLayout()
         self.video_stack = QStackedWidget(objectName="videoStack")
         self.warning_card = WarningCard(self)
@@ -164,8 +174,10 @@ class CaseScreen(QWidget):
         self.cue.setMinimumHeight(40)
         self.cue.setStyleSheet("font-size: 12pt; padding: 4px;")
         left.addWidget(self.cue)
-        columns.addLayout(left, stretch=3)
+        return left
 
+    def _build_answer_column(self) -> QVBoxLayout:
+        """The case's context (scrolling), then the answer form."""
         right = QVBoxLayout()
         self.context_label = QLabel(objectName="caseContext")
         self.context_label.setAccessibleName("Case context")
@@ -183,9 +195,10 @@ class CaseScreen(QWidget):
         self.form.submitted.connect(self._on_form_submitted)
         self.form.skip_requested.connect(self._on_skip_requested)
         right.addWidget(self.form, stretch=3)
-        columns.addLayout(right, stretch=2)
+        return right
 
-        self.player.player.position_changed.connect(self._on_position_changed)
+    def _bind_keys(self) -> None:
+        """The screen's keys (the player's are PlayerPanel's), and Space/Enter on buttons."""
         for index in range(9):
             self._shortcut(str(index + 1), lambda i=index: self.form.choose_decision(i))
         for index in range(len(CONFIDENCE_LEVELS)):

@@ -57,6 +57,18 @@ class RevealScreen(QWidget):
         self.setObjectName("revealScreen")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 14, 24, 14)
+        self._build_verdict(outer)
+        columns = QHBoxLayout()
+        columns.setSpacing(20)
+        outer.addLayout(columns, stretch=1)
+        columns.addLayout(self._build_golden_column(), stretch=3)
+        columns.addLayout(self._build_split_column(), stretch=2)
+        outer.addLayout(self._build_buttons())
+        bind_keys(self, ("Return", "Enter", "N"), self.next_requested.emit)
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_verdict(self, outer: QVBoxLayout) -> None:
+        """The heading, your answer against the golden one, and the 'unwatched' flag."""
         self.heading = plain_text.fit_to_width(QLabel(objectName="revealHeading"))
         outer.addWidget(self.heading)
         self.verdict = QLabel(objectName="revealVerdict")
@@ -73,10 +85,9 @@ class RevealScreen(QWidget):
         )
         self.unwatched.hide()
         outer.addWidget(self.unwatched, alignment=Qt.AlignmentFlag.AlignLeft)
-        columns = QHBoxLayout()
-        columns.setSpacing(20)
-        outer.addLayout(columns, stretch=1)
 
+    def _build_golden_column(self) -> QVBoxLayout:
+        """The golden answer with its clauses and moments, then the rationale."""
         left = QVBoxLayout()
         self.golden = QLabel(objectName="revealGolden")
         plain_text.fit_to_width(self.golden)
@@ -85,8 +96,10 @@ class RevealScreen(QWidget):
         self.rationale = MarkdownView(self, name="revealRationale")
         self.rationale.setAccessibleName("Rationale")
         left.addWidget(self.rationale, stretch=1)
-        columns.addLayout(left, stretch=3)
+        return left
 
+    def _build_split_column(self) -> QVBoxLayout:
+        """How the room decided (a chart, made on the first reveal), then the dispute button."""
         right = QVBoxLayout()
         self.split_title = QLabel(objectName="splitTitle")
         self.split_title.setWordWrap(True)
@@ -108,8 +121,9 @@ class RevealScreen(QWidget):
         right.addWidget(self.dispute_button)
         self.dispute_status = QLabel(objectName="disputeStatus")
         right.addWidget(self.dispute_status)
-        columns.addLayout(right, stretch=2)
+        return right
 
+    def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.recorded = QLabel(objectName="recordedStatus")
         buttons.addWidget(self.recorded)
@@ -121,9 +135,9 @@ class RevealScreen(QWidget):
         self.next_button.setMinimumHeight(36)
         self.next_button.clicked.connect(self.next_requested)
         buttons.addWidget(self.next_button)
-        outer.addLayout(buttons)
-        bind_keys(self, ("Return", "Enter", "N"), self.next_requested.emit)
+        return buttons
 
+    # --- showing ----------------------------------------------------------------------------
     def show_reveal(
         self,
         pack: Pack,
@@ -133,44 +147,31 @@ class RevealScreen(QWidget):
         position: str,
         is_last: bool,
     ) -> None:
-        scale = pack.scale
-        golden_label = scale.get(case.golden.decision).label
+        """Show a recorded answer against the golden one (the flow calls this only after
+        the answer is recorded: DESIGN.md, "Blind means blind")."""
         self.heading.setText(
             f"<span style='font-size:11pt'>{position} · {html.escape(case.title)}</span>"
         )
-        if answer.skipped:
-            verdict = (
-                f"<span style='font-size:15pt'>Skipped</span> — not scored. The intended "
-                f"decision was <b>{html.escape(golden_label)}</b>."
-            )
-        else:
-            chosen = scale.get(answer.decision)
-            score = score_answer(
-                answer.decision,
-                case.golden.decision,
-                scale.ladder,
-                chosen_clause=answer.clause,
-                golden_clauses=case.golden.clauses,
-            )
-            right = bool(score.correct)
-            colour = theme.CORRECT if right else theme.WRONG
-            mark = "✓ Matches the golden decision" if right else "✗ Differs from the golden answer"
-            direction = DIRECTION_WORDS.get(score.outcome, "")
-            clause_ok = bool(score.clause_correct)
-            if right and not clause_ok:  # scored right; the clause is reported beside it
-                direction = (
-                    f" <span style='color:{theme.WARNING}'><b>— but the guidance "
-                    f"decides it under {html.escape(', '.join(case.golden.clauses))}"
-                    f"</b></span>"
-                )
-            verdict = (
-                f"<span style='font-size:15pt; color:{colour}'><b>{mark}</b></span>"
-                f"{direction}<br>You chose <b>{html.escape(chosen.label)}</b> under "
-                f"<b>{html.escape(answer.clause or '—')}</b> "
-                f"({'the deciding clause' if clause_ok else 'not the deciding clause'}),"
-                f" confidence: {confidence_words(answer.confidence)}."
-            )
-        self.verdict.setText(verdict)
+        self.verdict.setText(verdict_html(pack, case, answer))
+        self._show_unwatched(answer)
+        self.golden.setText(golden_html(pack, case))
+        self.rationale.set_markdown(
+            "### Rationale\n\n" + case.rationale, [c.id for c in pack.clauses]
+        )
+        self._show_split(pack, case, answer, split)
+        self.dispute_button.setEnabled(True)
+        self.dispute_status.clear()
+        self.recorded.setText(
+            "✓ Your skip is recorded (not scored)."
+            if answer.skipped
+            else "✓ Your answer is recorded."
+        )
+        self.next_button.setText(
+            "See your summary  ▶  (Enter)" if is_last else "Next case  ▶  (Enter)"
+        )
+        self.next_button.setFocus()
+
+    def _show_unwatched(self, answer: Answer) -> None:
         unwatched = not answer.skipped and answered_unwatched(
             answer.watched_share, answer.clip_unavailable
         )
@@ -180,24 +181,9 @@ class RevealScreen(QWidget):
             else ""
         )
         self.unwatched.setVisible(bool(unwatched))
-        clauses = "".join(
-            f"<li><b>{html.escape(c)}</b> · {html.escape(pack.clause(c).title)}"
-            f"{' — ' + html.escape(pack.clause(c).summary) if pack.clause(c).summary else ''}"
-            f"</li>"
-            for c in case.golden.clauses
-        )
-        clause_title = "Clauses" if len(case.golden.clauses) > 1 else "Clause"
-        moments = "".join(
-            f"<li>{clock(m.start)}–{clock(m.end)} {html.escape(m.label)}</li>" for m in case.moments
-        )
-        self.golden.setText(
-            f"<p style='font-size:12pt'>Golden answer: <b style='color:{theme.CORRECT}'>"
-            f"{html.escape(golden_label)}</b></p><p>{clause_title}:</p><ul>{clauses}</ul>"
-            + (f"<p>Where it shows in the clip:</p><ul>{moments}</ul>" if moments else "")
-        )
-        self.rationale.set_markdown(
-            "### Rationale\n\n" + case.rationale, [c.id for c in pack.clauses]
-        )
+
+    def _show_split(self, pack: Pack, case: Case, answer: Answer, split: Counter[str]) -> None:
+        """The room's answers to this case: title, chart and caption."""
         total = sum(split.values())
         self.split_title.setText(f"<b>How everyone decided</b> (N = {total})")
         from calibrate.charts.figures import decision_split_figure
@@ -205,7 +191,7 @@ class RevealScreen(QWidget):
 
         figure = decision_split_figure(
             split,
-            [(d.id, d.label) for d in scale.decisions],
+            [(d.id, d.label) for d in pack.scale.decisions],
             case.golden.decision,
             answer.decision,
             dark=theme.is_dark(QApplication.instance()),
@@ -225,18 +211,64 @@ class RevealScreen(QWidget):
             if total
             else "No answers yet besides skips."
         )
-        self.dispute_button.setEnabled(True)
-        self.dispute_status.clear()
-        self.recorded.setText(
-            "✓ Your skip is recorded (not scored)."
-            if answer.skipped
-            else "✓ Your answer is recorded."
-        )
-        self.next_button.setText(
-            "See your summary  ▶  (Enter)" if is_last else "Next case  ▶  (Enter)"
-        )
-        self.next_button.setFocus()
 
     def mark_disputed(self) -> None:
         self.dispute_button.setEnabled(False)
         self.dispute_status.setText("Dispute sent to the trainers. Thank you.")
+
+
+def verdict_html(pack: Pack, case: Case, answer: Answer) -> str:
+    """Your answer against the golden one: skipped, or the mark, the direction of a miss,
+    your decision, clause and confidence."""
+    golden_label = pack.scale.get(case.golden.decision).label
+    if answer.skipped:
+        return (
+            f"<span style='font-size:15pt'>Skipped</span> — not scored. The intended "
+            f"decision was <b>{html.escape(golden_label)}</b>."
+        )
+    chosen = pack.scale.get(answer.decision)
+    score = score_answer(
+        answer.decision,
+        case.golden.decision,
+        pack.scale.ladder,
+        chosen_clause=answer.clause,
+        golden_clauses=case.golden.clauses,
+    )
+    right = bool(score.correct)
+    colour = theme.CORRECT if right else theme.WRONG
+    mark = "✓ Matches the golden decision" if right else "✗ Differs from the golden answer"
+    direction = DIRECTION_WORDS.get(score.outcome, "")
+    clause_ok = bool(score.clause_correct)
+    if right and not clause_ok:  # scored right; the clause is reported beside it
+        direction = (
+            f" <span style='color:{theme.WARNING}'><b>— but the guidance "
+            f"decides it under {html.escape(', '.join(case.golden.clauses))}"
+            f"</b></span>"
+        )
+    return (
+        f"<span style='font-size:15pt; color:{colour}'><b>{mark}</b></span>"
+        f"{direction}<br>You chose <b>{html.escape(chosen.label)}</b> under "
+        f"<b>{html.escape(answer.clause or '—')}</b> "
+        f"({'the deciding clause' if clause_ok else 'not the deciding clause'}),"
+        f" confidence: {confidence_words(answer.confidence)}."
+    )
+
+
+def golden_html(pack: Pack, case: Case) -> str:
+    """The golden decision, its clauses with their summaries, and where it shows in the clip."""
+    golden_label = pack.scale.get(case.golden.decision).label
+    clauses = "".join(
+        f"<li><b>{html.escape(c)}</b> · {html.escape(pack.clause(c).title)}"
+        f"{' — ' + html.escape(pack.clause(c).summary) if pack.clause(c).summary else ''}"
+        f"</li>"
+        for c in case.golden.clauses
+    )
+    clause_title = "Clauses" if len(case.golden.clauses) > 1 else "Clause"
+    moments = "".join(
+        f"<li>{clock(m.start)}–{clock(m.end)} {html.escape(m.label)}</li>" for m in case.moments
+    )
+    return (
+        f"<p style='font-size:12pt'>Golden answer: <b style='color:{theme.CORRECT}'>"
+        f"{html.escape(golden_label)}</b></p><p>{clause_title}:</p><ul>{clauses}</ul>"
+        + (f"<p>Where it shows in the clip:</p><ul>{moments}</ul>" if moments else "")
+    )
