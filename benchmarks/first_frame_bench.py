@@ -27,12 +27,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from calibrate.gui.widgets.player_controls import PlayerPanel  # noqa: E402
 from calibrate.gui.widgets.video_view import VideoView  # noqa: E402
-from calibrate.player.vlc_player import (  # noqa: E402
-    VideoPlayer,
-    instance_args,
-    release_shared_instance,
-    shared_instance,
-)
+from calibrate.player.lifetime import release_shared_instance  # noqa: E402
+from calibrate.player.probe import instance_args, shared_instance  # noqa: E402
+from calibrate.player.vlc_player import VideoPlayer  # noqa: E402
 
 MEDIA = Path(__file__).resolve().parents[1] / "tests" / "media"
 CLIPS = {

@@ -82,7 +82,7 @@ def open_first_case(qtbot, window, name: str = "Ana"):
 
 def open_first_case_playing(qtbot, window):
     """The first case up with its clip playing (watched shielded if warned)."""
-    from calibrate.player.vlc_player import PlayerState
+    from calibrate.player.playback import PlayerState
 
     lesson = open_first_case(qtbot, window)
     if lesson.pack.cases[lesson.flow.current_case_id].is_warned:

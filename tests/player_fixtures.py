@@ -20,12 +20,10 @@ from PySide6.QtGui import QImage
 os.environ.setdefault("CALIBRATE_DUMMY_AUDIO", "1")
 
 from calibrate.gui.widgets.player_controls import PlayerPanel  # noqa: E402
-from calibrate.player.vlc_player import (  # noqa: E402
-    PlayerState,
-    VideoPlayer,
-    release_shared_instance,
-    shared_instance,
-)
+from calibrate.player.lifetime import release_shared_instance  # noqa: E402
+from calibrate.player.playback import PlayerState  # noqa: E402
+from calibrate.player.probe import shared_instance  # noqa: E402
+from calibrate.player.vlc_player import VideoPlayer  # noqa: E402
 
 MEDIA = Path(__file__).resolve().parent / "media"
 MP4 = MEDIA / "clip_640x360.mp4"  # 3.000 s, 25 fps, H.264 with B-frames + AAC

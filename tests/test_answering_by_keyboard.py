@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from calibrate.player.vlc_player import PlayerState
+from calibrate.player.playback import PlayerState
 from tests.gui_driver import (
     open_first_case,
     open_first_case_playing,

@@ -19,7 +19,7 @@ from calibrate.app import build_context
 from calibrate.core.session import Step
 from calibrate.gui import prompts
 from calibrate.gui.main_window import MainWindow
-from calibrate.player.vlc_player import PlayerState
+from calibrate.player.playback import PlayerState
 from tests.gui_driver import create_profile_by_keys, press
 from tests.pack_factory import write_pack
 

@@ -22,7 +22,8 @@ from PySide6.QtGui import QImage
 from test_demo_content import ASSETS, DEMO_PACKS, _cases, _media_script, _pack
 
 from calibrate.core.lessons.schema import CaseSpec, PackSpec
-from calibrate.player.vlc_player import PlayerState, VideoPlayer
+from calibrate.player.playback import PlayerState
+from calibrate.player.vlc_player import VideoPlayer
 
 
 def _manifest(pack_id: str) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from calibrate.core.session import Step
-from calibrate.player.vlc_player import PlayerState
+from calibrate.player.playback import PlayerState
 from tests.gui_driver import (
     answer_current_case_by_keys,
     create_profile_by_keys,

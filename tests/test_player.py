@@ -37,8 +37,11 @@ from PySide6.QtWidgets import QComboBox, QLabel, QToolButton, QWidget
 
 from calibrate.gui.widgets.player_controls import PlayerPanel
 from calibrate.gui.widgets.video_view import UNAVAILABLE_TITLE, letterbox
+from calibrate.player.clock import format_clock
+from calibrate.player.playback import PlayerState
+from calibrate.player.probe import instance_args
 from calibrate.player.shields import Shields, apply_shields
-from calibrate.player.vlc_player import PlayerState, VideoPlayer, format_clock, instance_args
+from calibrate.player.vlc_player import VideoPlayer
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -429,7 +432,7 @@ def test_view_letterboxes_and_overlays_unavailable_reason(
 def test_missing_libvlc_is_reported_not_a_crash() -> None:
     code = (
         "from calibrate.player import probe\n"
-        "from calibrate.player.vlc_player import VideoPlayer, PlayerState\n"
+        "from calibrate.player import VideoPlayer, PlayerState\n"
         "from PySide6.QtCore import QCoreApplication\n"
         "app = QCoreApplication([])\n"
         "player = VideoPlayer()\n"
@@ -482,7 +485,7 @@ def test_a_clip_plays_without_sound_errors_on_a_machine_without_sound(tmp_path: 
         pytest.skip("this machine has a sound output")
     code = (
         "import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
-        "from calibrate.player.vlc_player import VideoPlayer, PlayerState;"
+        "from calibrate.player import VideoPlayer, PlayerState;"
         "p = VideoPlayer(); p.load(sys.argv[1]);"
         "from PySide6.QtCore import QTimer;"
         "QTimer.singleShot(1500, lambda: (print(p.state.name), app.quit())); app.exec()"

@@ -92,7 +92,7 @@ def test_switching_profile_makes_the_next_person_choose_theirs(qtbot, app_window
 def test_rereading_the_guidance_mid_case_returns_to_the_case_as_it_was_left(
     qtbot, app_window
 ) -> None:
-    from calibrate.player.vlc_player import PlayerState
+    from calibrate.player.playback import PlayerState
 
     window = app_window
     lesson = open_first_case(qtbot, window)
@@ -122,7 +122,7 @@ def test_rereading_the_guidance_mid_case_returns_to_the_case_as_it_was_left(
 def test_a_clip_played_to_its_end_still_plays_after_a_visit_to_the_guidance(
     qtbot, app_window, caplog
 ) -> None:
-    from calibrate.player.vlc_player import PlayerState
+    from calibrate.player.playback import PlayerState
 
     window = app_window
     lesson = open_first_case_playing(qtbot, window)
@@ -147,7 +147,8 @@ def test_a_clip_played_to_its_end_still_plays_after_a_visit_to_the_guidance(
 
 
 def test_a_clip_that_cannot_be_decoded_is_logged(qtbot, tmp_path, caplog) -> None:
-    from calibrate.player.vlc_player import PlayerState, VideoPlayer
+    from calibrate.player.playback import PlayerState
+    from calibrate.player.vlc_player import VideoPlayer
 
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x17" * 4000)

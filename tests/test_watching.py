@@ -29,7 +29,8 @@ from calibrate.core.watching import (
     answered_unwatched,
     not_watched_codes,
 )
-from calibrate.player.vlc_player import PlayerState, VideoPlayer
+from calibrate.player.playback import PlayerState
+from calibrate.player.vlc_player import VideoPlayer
 
 
 # --- the definition -----------------------------------------------------------------------------

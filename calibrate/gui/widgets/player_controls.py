@@ -47,8 +47,10 @@ from PySide6.QtWidgets import (
 
 from calibrate.gui.widgets.player_keys import SEEK_STEP_MS, key_action
 from calibrate.gui.widgets.video_view import VideoView
+from calibrate.player.clock import format_clock
+from calibrate.player.playback import PlayerState
 from calibrate.player.shields import Shields
-from calibrate.player.vlc_player import PlayerState, VideoPlayer, format_clock
+from calibrate.player.vlc_player import VideoPlayer
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 _NO_PICTURE = (PlayerState.EMPTY, PlayerState.UNAVAILABLE)

@@ -11,8 +11,8 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from calibrate.player.playback import PlayerState
 from calibrate.player.shields import Shields, apply_shields
-from calibrate.player.vlc_player import PlayerState
 
 UNAVAILABLE_TITLE = "Video unavailable — you can still answer this case"
 # A load shorter than this never shows "Loading…": no flash on fast local files.

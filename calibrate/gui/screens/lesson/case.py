@@ -29,7 +29,7 @@ from calibrate.gui import plain_text, prompts, theme
 from calibrate.gui.shortcuts import bind_keys, focus_is_typing, mark_typing_place
 from calibrate.gui.widgets.answer_form import AnswerForm
 from calibrate.gui.widgets.player_controls import PlayerPanel
-from calibrate.player.vlc_player import PlayerState
+from calibrate.player.playback import PlayerState
 
 WARNING_WORDS = {
     "self_harm": "self-harm",

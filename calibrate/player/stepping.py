@@ -1,0 +1,136 @@
+"""Paused seeks and frame steps: held until libVLC takes them, backward steps replayed.
+
+Qt-free. libVLC 3 facts handled here (measured, see tests/test_player.py; frames.py has the
+ones about waiting): next_frame() steps the picture but not the clock: after it,
+set_pause(0) jumps ahead by the time spent paused, and a set_time() right after set_pause(0)
+is often lost. So play after steps restarts at the stepped frame (restart_needed()). A
+backward step replays remembered pictures and only seeks when it runs past them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from calibrate.player.clock import PlaybackClock
+from calibrate.player.frames import FrameSink, PausedCommands
+
+
+class FrameStepper:
+    """The paused half of a VideoPlayer: its seeks and steps, and the pictures stepped back to.
+
+    `show(picture)` puts a remembered picture on screen; `paused()` says whether the player
+    is paused when a seek runs (a paused seek awaits its picture, a step right after it
+    would go astray too).
+    """
+
+    def __init__(
+        self,
+        clock: PlaybackClock,
+        show: Callable[[bytes | None], None],
+        paused: Callable[[], bool],
+    ) -> None:
+        self._clock, self._show, self._paused = clock, show, paused
+        self._mp: Any = None
+        self._sink: FrameSink | None = None
+        self._commands = PausedCommands()
+        self.back = 0  # how many remembered pictures we stepped back behind libVLC's
+        self.stepped = False  # next_frame() was called since the last play
+        self._seek_distinct = -1  # distinct pictures when a paused seek was asked
+
+    def attach(self, mp: Any, sink: FrameSink | None) -> None:
+        """Step with this libVLC player and its pictures (None, None: released)."""
+        self._mp, self._sink = mp, sink
+
+    def reset(self) -> None:
+        """libVLC stopped: no picture stepped back to, nothing waiting."""
+        self.back, self.stepped = 0, False
+        self._commands.clear()
+
+    def restart_needed(self) -> bool:
+        """Play must restart at the position rather than unpause: libVLC's clock is off
+        after next_frame(), its picture after history steps, and a waiting seek would be
+        lost."""
+        return bool(self.stepped or self.back or self._commands.seek_waiting())
+
+    def seek_pending(self) -> bool:
+        """No picture came since the last paused seek was asked."""
+        return self._sink.distinct == self._seek_distinct
+
+    def resumed(self) -> None:
+        """Playing again from libVLC's own picture."""
+        self.stepped, self.back = False, 0
+
+    def seek_paused(self, ms: int) -> None:
+        """A seek while paused: sent once libVLC has settled."""
+        self._seek_distinct = self._sink.distinct
+        self.when_settled(lambda: self.seek_now(ms), kind="seek")
+
+    def seek_now(self, ms: int) -> None:
+        before = self._sink.distinct
+        self._mp.set_time(ms)
+        self._sink.forget_history()  # earlier pictures no longer lead up to the next one
+        if self._paused():
+            self._commands.await_picture(before)  # a step right after a seek goes astray too
+
+    def pause_asked(self, now: float) -> None:
+        """set_pause(1) was called at `now`: paused commands wait for it to settle."""
+        self._commands.pause_asked(now)
+
+    def must_wait(self) -> bool:
+        """A new step waits behind waiting commands, or until libVLC has settled."""
+        commands = self._commands
+        return bool(commands.deferred and not commands.draining) or self.busy()
+
+    def defer_step(self, call: Callable[[], None]) -> None:
+        """Run a step once the commands before it ran (see must_wait)."""
+        self._commands.deferred.append(("step", call))
+
+    def step(self, direction: int, step: int, last: int) -> bool:
+        """One frame (`step` ms) forward (+1) or back (-1) from the clock's anchor, `last`
+        the last frame's start; False at either end of the clip."""
+        clock = self._clock
+        clock.settle_late_frames(self._sink)
+        clock.count_late = False
+        if direction > 0:
+            if clock.anchor_pos + step > last:
+                return False
+            if self.back:
+                self.back -= 1
+                self._show(self._sink.recent(self.back))
+            else:
+                self._next_frame(retry=True)
+                self.stepped = True
+            clock.anchor_pos += step
+        else:
+            if clock.anchor_pos == 0:
+                return False
+            earlier = self._sink.recent(self.back + 1)
+            if earlier is not None:
+                self.back += 1
+                self._show(earlier)
+            else:  # past what we remember: seek (may land early on H.264 B-frames)
+                self.seek_now(max(0, clock.anchor_pos - step))
+                self.back = 0
+            clock.anchor_pos = max(0, clock.anchor_pos - step)
+        return True
+
+    def busy(self) -> bool:
+        """True while libVLC may still drop or misplace a paused command."""
+        return self._commands.busy(self._sink, self._step_again)
+
+    def when_settled(self, call: Callable[[], None], kind: str = "step") -> None:
+        """Run a libVLC call now, or once libVLC has settled (see frames.PAUSE_SETTLE_S)."""
+        self._commands.when_settled(call, kind, self._sink, self._step_again)
+
+    def run_deferred(self) -> None:
+        """Run the commands that waited, as far as libVLC has settled."""
+        self._commands.run_deferred(self._sink, self._step_again)
+
+    def _next_frame(self, retry: bool) -> None:
+        before = self._sink.distinct  # counted first: the picture can beat the call's return
+        self._mp.next_frame()
+        self._commands.await_picture(before, retry)
+
+    def _step_again(self) -> None:
+        self._next_frame(retry=False)
