@@ -80,7 +80,7 @@ class Screen:
         started = time.perf_counter()
         import matplotlib.backends.backend_qtagg  # noqa: F401
 
-        import calibrate.charts.dashboard_figures  # noqa: F401
+        import calibrate.charts.dashboard  # noqa: F401
         import calibrate.gui.screens.dashboard.screen  # noqa: F401
 
         self.import_seconds = time.perf_counter() - started

@@ -14,7 +14,12 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.text import Text
 
-from calibrate.charts import dashboard_figures as charts
+from calibrate.charts import palette
+from calibrate.charts.dashboard.accuracy import reviewer_accuracy_figure
+from calibrate.charts.dashboard.agreement import agreement_figure
+from calibrate.charts.dashboard.confusion import confusion_figure
+from calibrate.charts.dashboard.enforcement import enforcement_figure, team_pack_figure
+from calibrate.charts.dashboard.trend import _centred_number, trend_figure
 from calibrate.core.lead.enforcement import net_enforcement
 from calibrate.core.lead.sections import (
     AgreementRow,
@@ -71,7 +76,7 @@ def row_labels(figure) -> list[Text]:
 @pytest.mark.parametrize("count", [3, 40])
 @pytest.mark.parametrize("size", [(9.34, 5.67), (6.4, 5.67)])  # dashboard tab; narrower
 def test_reviewer_names_fit_left_of_the_plot_under_the_legend(count: int, size) -> None:
-    figure = charts.reviewer_accuracy_figure(section(count))
+    figure = reviewer_accuracy_figure(section(count))
     figure.set_size_inches(*size)
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
@@ -97,7 +102,7 @@ def test_reviewer_names_fit_left_of_the_plot_under_the_legend(count: int, size) 
 
 
 def test_the_margins_follow_a_resize_and_the_saved_file_keeps_every_name(tmp_path) -> None:
-    figure = charts.reviewer_accuracy_figure(section(40), dark=True)
+    figure = reviewer_accuracy_figure(section(40), dark=True)
     canvas = FigureCanvasAgg(figure)
     left_in = []
     for size in ((9.34, 5.67), (6.4, 4.0), (12.0, 8.0)):
@@ -130,7 +135,7 @@ def enforcement_section() -> EnforcementSection:
 
 @pytest.mark.parametrize("width", [12.0, 9.0, 7.0, 5.5])
 def test_enforcement_axes_step_in_round_percentages(width: float) -> None:
-    figure = charts.enforcement_figure(enforcement_section())
+    figure = enforcement_figure(enforcement_section())
     figure.set_size_inches(width, 3.2)
     FigureCanvasAgg(figure).draw()
     for axes in figure.axes:
@@ -172,7 +177,7 @@ def trend_section() -> TrendSection:
 
 @pytest.mark.parametrize("size", [(7.4, 5.0), (8.7, 2.2)])  # report page; a short canvas
 def test_the_trend_target_is_named_clear_of_the_lines(size) -> None:
-    figure = charts.trend_figure(trend_section(), target=0.9)
+    figure = trend_figure(trend_section(), target=0.9)
     figure.set_size_inches(*size)
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
@@ -201,7 +206,7 @@ def confusion_section() -> ConfusionSection:
 # The report's page width; the dashboard's tab across a 1366 px window, and beside a table.
 @pytest.mark.parametrize("size", [(8.27, 3.3), (13.3, 2.9), (7.5, 2.4)])
 def test_decision_names_stay_whole_and_clear_of_the_next_pack(size) -> None:
-    figure = charts.confusion_figure(confusion_section())
+    figure = confusion_figure(confusion_section())
     figure.set_size_inches(*size)
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
@@ -228,7 +233,7 @@ def test_decision_names_stay_whole_and_clear_of_the_next_pack(size) -> None:
 
 
 def test_across_a_wide_tab_the_names_lie_level_and_the_heatmaps_get_the_height() -> None:
-    figure = charts.confusion_figure(confusion_section())
+    figure = confusion_figure(confusion_section())
     figure.set_size_inches(13.3, 2.9)
     FigureCanvasAgg(figure).draw()
     for axes in figure.axes:
@@ -257,7 +262,7 @@ def agreement_section() -> AgreementSection:
 
 
 def test_agreement_cuts_intervals_to_the_range_marks_the_cut_and_names_the_method() -> None:
-    figure = charts.agreement_figure(agreement_section())
+    figure = agreement_figure(agreement_section())
     FigureCanvasAgg(figure).draw()
     axes = figure.axes[0]
     bars = [seg for c in axes.collections if hasattr(c, "get_segments") for seg in c.get_segments()]
@@ -272,7 +277,7 @@ def test_agreement_cuts_intervals_to_the_range_marks_the_cut_and_names_the_metho
     assert "too few cases (2 rated by 2+ reviewers)" in texts
     assert "interval cut at the range's end" in texts
     assert "Gwet's analytic variance, t(n−1) quantile" in axes.get_xlabel()
-    alpha = charts.agreement_figure(agreement_section(), metric="alpha")
+    alpha = agreement_figure(agreement_section(), metric="alpha")
     assert "percentile bootstrap over cases" in alpha.axes[0].get_xlabel()
 
 
@@ -284,7 +289,7 @@ def test_every_weekly_kappa_has_its_n_and_a_week_under_five_cases_only_a_grey_n(
         else TrendPoint(p.week, p.team, p.n, p.correct, p.accuracy, p.ci, None, 3)
         for p in section.points
     )
-    figure = charts.trend_figure(TrendSection(section.weeks, section.teams, points, ()))
+    figure = trend_figure(TrendSection(section.weeks, section.teams, points, ()))
     FigureCanvasAgg(figure).draw()
     kappa, sizes = figure.axes[1], figure.axes[2]
     for line in kappa.get_lines():
@@ -294,13 +299,13 @@ def test_every_weekly_kappa_has_its_n_and_a_week_under_five_cases_only_a_grey_n(
     numbers = next(c for c in sizes.collections if isinstance(c, PathCollection))
     shapes, fills = numbers.get_paths(), numbers.get_facecolors()
     assert len(shapes) == len(points)  # an N for every team's every week
-    grey = to_rgba(charts.palette.OTHER)
+    grey = to_rgba(palette.OTHER)
     for point, shape, fill in zip(
         sorted(points, key=lambda p: (p.team == "", p.team)), shapes, fills, strict=True
     ):
         under = point.kappa is None
         assert (tuple(fill) == grey) == under
-        digits = charts._centred_number(str(point.kappa_cases), 6.5, False, not under)
+        digits = _centred_number(str(point.kappa_cases), 6.5, False, not under)
         assert np.allclose(shape.vertices, digits.vertices)
 
 
@@ -318,7 +323,7 @@ def test_the_team_by_pack_heatmap_writes_each_lean_with_its_interval() -> None:
             cell("Harassment EU", "graphic-content", 124, 13, 8),
         ),
     )
-    figure = charts.team_pack_figure(section)
+    figure = team_pack_figure(section)
     FigureCanvasAgg(figure).draw()
     axes = figure.axes[0]
     texts = {t.get_text(): t for t in axes.texts}

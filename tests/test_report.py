@@ -191,8 +191,7 @@ def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
     demo_db: Path, tmp_path: Path, monkeypatch
 ) -> None:
     from calibrate import paths
-    from calibrate.charts import report_tables
-    from calibrate.charts.report import write_report
+    from calibrate.charts.report import lists, write_report
     from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
     from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
@@ -207,8 +206,8 @@ def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
         case_clauses=case_clauses_of(packs),
     )
     db.conn.close()
-    monkeypatch.setattr(report_tables, "WHOLE_ROWS", 30)  # the demo's 54 gaps are "long"
-    monkeypatch.setattr(report_tables, "HEAD_ROWS", 10)
+    monkeypatch.setattr(lists, "WHOLE_ROWS", 30)  # the demo's 54 gaps are "long"
+    monkeypatch.setattr(lists, "HEAD_ROWS", 10)
     out = tmp_path / "short.pdf"
     write_report(dashboard, out)
     gaps = len(dashboard.completion.gaps)
@@ -223,10 +222,10 @@ def test_a_list_too_long_to_print_names_its_csv_and_how_to_get_it(
 
 
 def test_a_list_longer_than_a_page_goes_on_over_the_next(tmp_path: Path, monkeypatch) -> None:
-    from calibrate.charts import report_tables
-    from calibrate.charts.report_tables import ListPages
+    from calibrate.charts.report import lists
+    from calibrate.charts.report.lists import ListPages
 
-    monkeypatch.setattr(report_tables, "WHOLE_ROWS", 200)
+    monkeypatch.setattr(lists, "WHOLE_ROWS", 200)
     flow = ListPages("all answers", demo=False)
     rows = [(f"Reviewer {i:03d}", "Team", f"{i}%") for i in range(150)]
     flow.table("Long list", ("reviewer", "team", "accuracy"), rows, (0.5, 0.3, 0.2), "x.csv")
@@ -475,7 +474,8 @@ def test_every_chart_draws_at_its_natural_size_with_a_caption(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from calibrate import paths
-    from calibrate.charts import dashboard_figures as charts
+    from calibrate.charts.dashboard import dashboard_figures, figure_caption
+    from calibrate.charts.dashboard.sizes import natural_size
     from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
     from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
@@ -491,10 +491,10 @@ def test_every_chart_draws_at_its_natural_size_with_a_caption(
     )
     db.conn.close()
     for dark in (False, True):
-        for name, figure in charts.dashboard_figures(dashboard, dark=dark):
+        for name, figure in dashboard_figures(dashboard, dark=dark):
             FigureCanvasAgg(figure).print_png(tmp_path / f"{name}.png")
-            assert tuple(figure.get_size_inches()) == charts.natural_size(name, dashboard)
-            assert figure.get_suptitle() and charts.figure_caption(name).endswith(".")
+            assert tuple(figure.get_size_inches()) == natural_size(name, dashboard)
+            assert figure.get_suptitle() and figure_caption(name).endswith(".")
 
 
 def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_words(
@@ -539,8 +539,18 @@ def test_every_chart_page_keeps_clear_of_the_sheets_edges(demo_db: Path) -> None
     from matplotlib.figure import FigureBase
 
     from calibrate import paths
-    from calibrate.charts import dashboard_figures as charts
     from calibrate.charts import report
+    from calibrate.charts.dashboard.accuracy import (
+        attempts_figure,
+        calibration_figure,
+        reviewer_accuracy_figure,
+    )
+    from calibrate.charts.dashboard.agreement import agreement_figure
+    from calibrate.charts.dashboard.confusion import confusion_figure
+    from calibrate.charts.dashboard.enforcement import enforcement_figure
+    from calibrate.charts.dashboard.sizes import natural_size
+    from calibrate.charts.dashboard.trend import trend_figure
+    from calibrate.charts.report.page_text import PAGE
     from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
     from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
@@ -556,16 +566,16 @@ def test_every_chart_page_keeps_clear_of_the_sheets_edges(demo_db: Path) -> None
     )
     db.conn.close()
     draws = {
-        "reviewer_accuracy": lambda f: charts.reviewer_accuracy_figure(d.reviewers, figure=f),
-        "agreement": lambda f: charts.agreement_figure(d.agreement, figure=f),
-        "enforcement": lambda f: charts.enforcement_figure(d.enforcement, figure=f),
-        "confusion": lambda f: charts.confusion_figure(d.confusion, figure=f),
-        "trend": lambda f: charts.trend_figure(d.trend, target=0.9, figure=f),
-        "attempts": lambda f: charts.attempts_figure(d.trend, figure=f),
-        "calibration": lambda f: charts.calibration_figure(d.calibration, figure=f),
+        "reviewer_accuracy": lambda f: reviewer_accuracy_figure(d.reviewers, figure=f),
+        "agreement": lambda f: agreement_figure(d.agreement, figure=f),
+        "enforcement": lambda f: enforcement_figure(d.enforcement, figure=f),
+        "confusion": lambda f: confusion_figure(d.confusion, figure=f),
+        "trend": lambda f: trend_figure(d.trend, target=0.9, figure=f),
+        "attempts": lambda f: attempts_figure(d.trend, figure=f),
+        "calibration": lambda f: calibration_figure(d.calibration, figure=f),
     }
     for name, draw in draws.items():
-        page = report.chart_page(name, draw, charts.natural_size(name, d), [], "all", True)
+        page = report.chart_page(name, draw, natural_size(name, d), [], "all", True)
         canvas = FigureCanvasAgg(page)
         canvas.draw()
         renderer = canvas.get_renderer()
@@ -578,4 +588,4 @@ def test_every_chart_page_keeps_clear_of_the_sheets_edges(demo_db: Path) -> None
         ]
         left = min(b.x0 for b in boxes) / page.dpi
         right = max(b.x1 for b in boxes) / page.dpi
-        assert left >= 0.3 and right <= report.PAGE[0] - 0.3, (name, left, right)
+        assert left >= 0.3 and right <= PAGE[0] - 0.3, (name, left, right)

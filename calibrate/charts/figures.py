@@ -33,14 +33,7 @@ def decision_split_figure(
     labels = [textwrap.shorten(label, 36, placeholder="…") for _, label in decisions]
     values = [int(counts.get(decision_id, 0)) for decision_id, _ in decisions]
     total = sum(values)
-    colours = []
-    for decision_id, _ in decisions:
-        if decision_id == golden:
-            colours.append(palette.GOLDEN)
-        elif decision_id == chosen:
-            colours.append(palette.CHOSEN_WRONG)
-        else:
-            colours.append(palette.OTHER)
+    colours = [_bar_colour(decision_id, golden, chosen) for decision_id, _ in decisions]
     positions = list(range(len(labels)))[::-1]  # first decision on top
     bars = axes.barh(positions, values, color=colours, height=0.65)
     axes.set_yticks(
@@ -71,3 +64,12 @@ def decision_split_figure(
         axes.spines[side].set_color(text)
     axes.xaxis.get_major_locator().set_params(integer=True)
     return figure
+
+
+def _bar_colour(decision_id: str, golden: str, chosen: str | None) -> str:
+    """Golden green, your wrong answer vermillion, the rest of the room grey."""
+    if decision_id == golden:
+        return palette.GOLDEN
+    if decision_id == chosen:
+        return palette.CHOSEN_WRONG
+    return palette.OTHER

@@ -110,10 +110,10 @@ def fix_margins(
 ) -> None:
     """FixedMargins for a chart with row labels (8 pt, `bold` ones bold), an x axis label
     (10 pt) under tick labels (8 pt), and above the axes the title and a one-row legend
-    (7 pt, `legend_gap` ems above the axes) — the sizes _style and the charts use.
-    `legend`: the reviewer chart's, anchored at the axes' top left, with `entries`; moved
-    left when the figure is too narrow for it. `xlabel_lines`, `xlabel_size`: an x axis
-    label of several lines, or another size."""
+    (7 pt, `legend_gap` ems above the axes) — the sizes dashboard/drawing.style_axes and
+    the charts use. `legend`: the reviewer chart's, anchored at the axes' top left, with
+    `entries`; moved left when the figure is too narrow for it. `xlabel_lines`,
+    `xlabel_size`: an x axis label of several lines, or another size."""
     rc = mpl.rcParams
     ticks = rc["ytick.major.size"] + rc["ytick.major.pad"]
     widest = max(text_width(labels, 8), text_width(bold, 8, "bold"))

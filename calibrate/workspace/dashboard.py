@@ -2,7 +2,7 @@
 
 The one pipeline behind the dashboard screen and `calibrate report`: the same reading, the
 same roster filter (`in_roster`), the same period rule (`period_of`), the same sections and
-the same name → figure table (charts/dashboard_figures.py), so the two faces may show a
+the same name → figure table (charts/dashboard/__init__.py), so the two faces may show a
 number differently but never compute it differently.
 
 The answers stay in memory between filter changes (`ANSWERS`: the coded columns of the
@@ -88,9 +88,9 @@ class DashboardResult:
 def build_figure(
     name: str, d: Dashboard, dark: bool, pack_titles: Mapping[str, str] | None = None
 ) -> Figure:
-    """One dashboard chart by name (charts.dashboard_figures' one table), packs by their
+    """One dashboard chart by name (the one table in charts/dashboard), packs by their
     titles where given (the loaded packs')."""
-    from calibrate.charts.dashboard_figures import dashboard_figure
+    from calibrate.charts.dashboard import dashboard_figure
 
     return dashboard_figure(name, d, dark=dark, pack_titles=pack_titles)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.charts.dashboard_figures import figure_caption
+from calibrate.charts.dashboard import figure_caption
 from calibrate.core.lead.compute import DETAIL_TABLES, Dashboard
 from calibrate.core.lead.labels import Labels
 from calibrate.gui import prompts, theme

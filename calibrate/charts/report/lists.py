@@ -8,6 +8,7 @@ spreadsheet reads better, and matplotlib draws a page of rows in ~0.4 s.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,44 +16,17 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from calibrate.charts import palette
+from calibrate.charts.report.page_text import PAGE, cut, header, pct
 from calibrate.core.lead.compute import Dashboard
 from calibrate.core.lead.labels import Labels
 
-PAGE = (8.27, 11.69)  # A4 portrait, inches
 WHOLE_ROWS = 60  # a list this long or shorter is printed whole (about a page)
 HEAD_ROWS = 20  # of a longer one, the report prints this many; its CSV holds the rest
 ROW_H = 0.0155  # one table row, in page heights
-HEADING = "#0072B2"  # the headings' blue (charts.ABOVE)
 HOW_TO_GET = (
     "the lead dashboard writes it with the same filters: Export tables (CSV)… or "
     "the table's own Export CSV…"
 )
-
-
-def pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.0%}"
-
-
-def cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def header(figure: Figure, filters: str, demo: bool) -> None:
-    """The line atop every page after the first: the filters, and DEMO DATA on a demo."""
-    figure.text(
-        0.07, 0.985, f"Calibration report · {filters}", fontsize=7.5, va="top", color=palette.OTHER
-    )
-    if demo:
-        figure.text(
-            0.93,
-            0.985,
-            "DEMO DATA",
-            fontsize=8,
-            va="top",
-            ha="right",
-            color="#D55E00",
-            fontweight="bold",
-        )
 
 
 @dataclass(frozen=True)
@@ -111,7 +85,7 @@ class ListPages:
                 title + continued,
                 fontsize=11.5,
                 fontweight="bold",
-                color=HEADING,
+                color=palette.ABOVE,
                 va="top",
             )
             self.y -= 0.03
@@ -166,8 +140,6 @@ class ListPages:
         wrap: int = 140,
     ) -> None:
         """A line (wrapped) under the last table."""
-        import textwrap
-
         for part in textwrap.wrap(text, wrap):
             if self.y < 0.04:
                 self._new_page()
@@ -192,7 +164,19 @@ def list_pages(
     words = words or Labels()
     flow = ListPages(filters, demo)
     where: dict[str, Listed] = {}
-    where["items"] = flow.table(
+    where["items"] = _cases_to_review(flow, d, words)
+    where["critical_errors"] = _critical_errors(flow, d, words)
+    where["disputes"] = _disputes(flow, d, words)
+    where["reviewers"] = _below_target(flow, d)
+    where["completion_summary"] = _completion_summary(flow, d)
+    where["completion"] = _completion_gaps(flow, d)
+    return flow.pages, where
+
+
+def _cases_to_review(flow: ListPages, d: Dashboard, words: Labels) -> Listed:
+    """Every case with its strong reviewers' majority, split ones first, and what the
+    columns mean."""
+    listed = flow.table(
         "Cases to review (split cases first, then most missed)",
         ("case", "golden", "n", "right", "strong majority", "split", "disputes"),
         [
@@ -222,7 +206,12 @@ def list_pages(
         wrap=120,
     )
     flow.y -= 0.02
-    where["critical_errors"] = flow.table(
+    return listed
+
+
+def _critical_errors(flow: ListPages, d: Dashboard, words: Labels) -> Listed:
+    """Every missed escalation: when, who, which case, what they chose."""
+    return flow.table(
         f"Critical errors: {len(d.critical.missed):,} missed escalations",
         ("date (UTC)", "reviewer", "team", "site", "case", "chose"),
         [
@@ -239,7 +228,11 @@ def list_pages(
         (0.14, 0.18, 0.14, 0.09, 0.33, 0.12),
         "critical_errors.csv",
     )
-    where["disputes"] = flow.table(
+
+
+def _disputes(flow: ListPages, d: Dashboard, words: Labels) -> Listed:
+    """Every disputed golden answer with its note."""
+    return flow.table(
         f"Disputed golden answers: {len(d.disputes.disputes):,}",
         ("date", "case", "split", "chose", "note"),
         [
@@ -255,8 +248,12 @@ def list_pages(
         (0.1, 0.36, 0.05, 0.1, 0.45),
         "disputes.csv",
     )
+
+
+def _below_target(flow: ListPages, d: Dashboard) -> Listed:
+    """Every reviewer below target, lowest first, with the interval."""
     below = [r for r in d.reviewers.reviewers if r.below_target]
-    where["reviewers"] = flow.table(
+    return flow.table(
         f"Below the {d.reviewers.target:.0%} target: {len(below):,} reviewers, lowest first",
         ("reviewer", "team", "site", "accuracy", "95 % interval", "n", "clearly below"),
         [
@@ -274,7 +271,11 @@ def list_pages(
         (0.27, 0.18, 0.12, 0.09, 0.14, 0.08, 0.12),
         "reviewers.csv",
     )
-    where["completion_summary"] = flow.table(
+
+
+def _completion_summary(flow: ListPages, d: Dashboard) -> Listed:
+    """Per team and lesson: how many took it, passed it, of the roster."""
+    return flow.table(
         "Completion per team and lesson",
         ("team", "lesson", "taken", "passed", "roster"),
         [
@@ -290,7 +291,11 @@ def list_pages(
         (0.2, 0.56, 0.08, 0.08, 0.08),
         "completion.csv",
     )
-    where["completion"] = flow.table(
+
+
+def _completion_gaps(flow: ListPages, d: Dashboard) -> Listed:
+    """Every reviewer × lesson not taken or not passed."""
+    return flow.table(
         f"Not taken or not passed: {len(d.completion.gaps):,}",
         ("team", "reviewer", "lesson", "status"),
         [
@@ -305,4 +310,3 @@ def list_pages(
         (0.18, 0.24, 0.38, 0.2),
         "completion.csv",
     )
-    return flow.pages, where
