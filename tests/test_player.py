@@ -40,7 +40,7 @@ from calibrate.gui.widgets.video_view import UNAVAILABLE_TITLE, letterbox
 from calibrate.player.clock import format_clock
 from calibrate.player.playback import PlayerState
 from calibrate.player.probe import instance_args
-from calibrate.player.shields import Shields, apply_shields
+from calibrate.player.shields import Shields
 from calibrate.player.vlc_player import VideoPlayer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -396,17 +396,6 @@ def test_grayscale_shield_makes_the_grabbed_picture_gray(qtbot: Any, panel: Play
     panel.set_shields(grayscale=False, blurred=True)
     blurred = panel.video_view.grab().toImage()
     assert _detail(blurred) < 0.5 * _detail(plain)
-
-
-def test_shields_are_cheap_enough_for_every_frame() -> None:
-    frame = QImage(640, 360, QImage.Format.Format_RGB32)
-    frame.fill(QColor(200, 40, 40))
-    costs = []
-    for _ in range(20):
-        began = time.perf_counter()
-        apply_shields(frame, Shields(grayscale=True, blurred=True), QSize(960, 540))
-        costs.append(time.perf_counter() - began)
-    assert min(costs) < 0.015  # 25 fps leaves 40 ms a frame; min: robust to a busy CI box
 
 
 def test_view_letterboxes_and_overlays_unavailable_reason(
