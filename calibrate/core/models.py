@@ -142,6 +142,12 @@ class Pack:
     unavailable: tuple[UnavailableLesson, ...] = ()  # lessons with problems, in file order
 
     @property
+    def offered_lessons(self) -> tuple[Lesson, ...]:
+        """The lessons a moderator is offered: available ones with at least one case (a
+        lesson without cases is valid, e.g. a new pack's, and simply not offered)."""
+        return tuple(lesson for lesson in self.lessons if lesson.case_ids)
+
+    @property
     def every_lesson(self) -> tuple[Lesson, ...]:
         """The available lessons and then the unavailable ones: what history may name."""
         return (*self.lessons, *(x.lesson for x in self.unavailable))

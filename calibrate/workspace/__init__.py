@@ -2,7 +2,8 @@
 
 The app, every `calibrate` command and the capabilities to come reach the store only through
 a `Workspace` and its managers, named for what users do: `ws.lessons`, `ws.sessions`,
-`ws.profiles`, `ws.dashboard`, `ws.exchange`, `ws.reports` (docs/architecture.md). Qt-free.
+`ws.profiles`, `ws.dashboard`, `ws.exchange`, `ws.reports`, `ws.packs`
+(docs/architecture.md). Qt-free.
 
 Light at import on purpose: the app's first screen is built with this module loaded, so the
 managers (and sqlite-utils, pydantic, numpy, matplotlib behind them) load on first use.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from calibrate.workspace.dashboard import DashboardManager
     from calibrate.workspace.exchange import ExchangeManager
     from calibrate.workspace.lessons import LessonsManager
+    from calibrate.workspace.packs import PacksManager
     from calibrate.workspace.profiles import ProfilesManager
     from calibrate.workspace.reports import ReportsManager
     from calibrate.workspace.sessions import SessionsManager
@@ -48,7 +50,7 @@ class Workspace:
 
     def __init__(
         self,
-        conn: Connection,
+        conn: Connection | None,
         db_path: Path,
         lessons_dirs: list[Path],
         library: LoadResult | None = None,
@@ -70,12 +72,29 @@ class Workspace:
         conn = connect_database(db_path)
         return cls(conn, db_path, lessons_dirs, is_demo=is_demo(conn), is_new=is_new)
 
+    @classmethod
+    def without_database(cls, lessons_dirs: list[Path]) -> Workspace:
+        """For work on files alone (`calibrate pack`): no database is opened or created;
+        a manager that needs one raises StoreError."""
+        from pathlib import Path
+
+        return cls(None, Path(), lessons_dirs)
+
+    @property
+    def connection(self) -> Connection:
+        if self.conn is None:
+            from calibrate.core.errors import StoreError
+
+            raise StoreError("no database is open in this workspace")
+        return self.conn
+
     def close(self) -> None:
-        self.conn.close()
+        if self.conn is not None:
+            self.conn.close()
 
     @cached_property
     def db(self) -> Database:
-        return wrap_connection(self.conn)
+        return wrap_connection(self.connection)
 
     def reader(self) -> Database:
         """A read-only connection of the calling thread's own (close it when done)."""
@@ -119,6 +138,12 @@ class Workspace:
         from calibrate.workspace.exchange import ExchangeManager
 
         return ExchangeManager(self)
+
+    @cached_property
+    def packs(self) -> PacksManager:
+        from calibrate.workspace.packs import PacksManager
+
+        return PacksManager(self)
 
     @cached_property
     def reports(self) -> ReportsManager:

@@ -18,7 +18,7 @@ class ProfilesManager:
     def listed(self) -> list[Profile]:
         """Every profile, on the plain connection (the first screen lists them before
         sqlite-utils is loaded)."""
-        return catalog.list_profiles(self._ws.conn)
+        return catalog.list_profiles(self._ws.connection)
 
     def create(self, name: str, team: str, site: str) -> Profile:
         return catalog.create_profile(self._ws.db, name, team, site)

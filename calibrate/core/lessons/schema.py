@@ -104,7 +104,10 @@ class LessonSpec(_Strict):
     guidance: list[str] = Field(
         default_factory=list, description="guidance slide files, relative to guidance/, in order"
     )
-    cases: list[Identifier] = Field(min_length=1, description="case ids, in the order shown")
+    cases: list[Identifier] = Field(
+        default_factory=list,
+        description="case ids, in the order shown; a lesson without any is not offered",
+    )
 
 
 class PackSpec(_Strict):

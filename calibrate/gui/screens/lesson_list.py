@@ -91,6 +91,8 @@ class LessonListScreen(QWidget):
         progress = self.context.sessions.lesson_progress(profile.id) if profile else {}
         self.tree.clear()
         for pack in self.context.library.packs:
+            if not pack.offered_lessons and not pack.unavailable:
+                continue  # nothing to take (a new pack without cases yet)
             pack_item = QTreeWidgetItem(
                 [pack.title, f"{pack.policy} · {pack.policy_version}", str(len(pack.cases)), "", ""]
             )
@@ -99,7 +101,7 @@ class LessonListScreen(QWidget):
             font = pack_item.font(0)
             font.setBold(True)
             pack_item.setFont(0, font)
-            for lesson in pack.lessons:
+            for lesson in pack.offered_lessons:
                 status, result, colour = self._status(
                     pack, lesson.id, len(lesson.case_ids), progress.get((pack.id, lesson.id))
                 )

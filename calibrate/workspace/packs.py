@@ -1,0 +1,233 @@
+"""ws.packs: share packs as `.calpack` files (docs/sharing.md) and start new ones.
+
+`calibrate pack new|export|import` and the app's trainer area are two faces of these calls.
+Every refusal is a typed `PackRefused` (calibrate/core/sharing/errors.py) whose message is
+one sentence; nothing is written when one is raised. Export and import take a progress
+callback (bytes done, bytes in all) and a cancel check, and stream: their memory does not
+grow with the size of the clips. Nothing here needs the database: a workspace opened
+without one (`Workspace.without_database`) serves them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from calibrate.core.errors import counted
+from calibrate.core.sharing.errors import (
+    InvalidPack,
+    ManifestMismatch,
+    PackIdClash,
+    PackRefused,
+    UnsafeEntry,
+    problem_lines,
+)
+from calibrate.core.sharing.manifest import MAX_TOTAL_BYTES, shown
+
+if TYPE_CHECKING:
+    from calibrate.core.models import Pack
+    from calibrate.core.sharing.placing import Targets
+    from calibrate.core.sharing.reader import Cancelled, PackArchive, Progress
+    from calibrate.workspace import Workspace
+
+
+class PackExported(NamedTuple):
+    pack_id: str
+    archive: Path
+    files: int
+    bytes: int  # of the files, unpacked
+
+
+class PackImported(NamedTuple):
+    pack_id: str
+    outcome: str  # "added", "replaced", or "unchanged" (the same pack_hash was there)
+    pack_folder: Path
+    assets_folder: Path
+    files: int
+    bytes: int
+
+
+class PacksManager:
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def new_pack(
+        self, folder: Path, title: str, policy: str | None = None, ladder: list[str] | None = None
+    ) -> Path:
+        """A minimal valid pack at `folder` (LESSONS_DIR/<id>); see core/lessons/new_pack.py."""
+        from calibrate.core.lessons import new_pack
+
+        ladder = list(new_pack.DEFAULT_LADDER if ladder is None else ladder)
+        _refuse_new(folder, title, policy, ladder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".calpack-new-"))
+        try:
+            draft = staging / folder.name
+            (draft / "guidance").mkdir(parents=True)
+            (draft / "cases").mkdir()
+            text = new_pack.pack_toml(folder.name, title.strip(), (policy or title).strip(), ladder)
+            (draft / "pack.toml").write_text(text, encoding="utf-8")
+            guidance = new_pack.guidance_md(folder.name, title.strip())
+            (draft / "guidance" / "01-guidance.md").write_text(guidance, encoding="utf-8")
+            _require_valid(draft, f"{folder}: the new pack", str(staging))
+            os.rename(draft, folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return folder
+
+    def export_pack(
+        self,
+        pack_folder: Path,
+        out: Path,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> PackExported:
+        """Validate the pack at `pack_folder`, then write it and its clips to `out`."""
+        from calibrate.core.sharing.writer import write_archive
+
+        if not (pack_folder / "pack.toml").is_file():
+            raise PackRefused(f"{pack_folder}: not a pack folder (no pack.toml in it)")
+        if out.is_dir():
+            raise PackRefused(f"--out {out} is a folder; give the .calpack file to write")
+        pack = _require_valid(pack_folder, str(pack_folder), str(pack_folder.parent))
+        manifest = write_archive(pack, out, progress, cancelled)
+        size = sum(f.size for f in manifest.files.values())
+        return PackExported(pack.id, out, len(manifest.files), size)
+
+    def import_pack(
+        self,
+        archive: Path,
+        lessons_dir: Path,
+        *,
+        replace: bool = False,
+        max_size: int = MAX_TOTAL_BYTES,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> PackImported:
+        """Take the pack in `archive` into `lessons_dir` (and its clips into ../assets/),
+        once it is extracted beside them, checked against its manifest and validated."""
+        from calibrate.core.sharing import placing
+        from calibrate.core.sharing.reader import PackArchive
+
+        with PackArchive(archive, max_size) as opened:
+            targets = placing.targets_of(lessons_dir, opened.manifest.pack_id)
+            placing.check_parents(targets)
+            present = _present_hash(targets.pack)
+            if present not in (None, opened.manifest.pack_hash):
+                _refuse_writing(targets, replace)  # what the archive claims may only refuse
+            staging = Path(
+                tempfile.mkdtemp(dir=targets.lessons_dir.parent, prefix=".calpack-import-")
+            ).resolve()
+            try:
+                opened.extract(staging, progress, cancelled)
+                pack = _verified(staging, opened)
+                result = PackImported(
+                    pack.id,
+                    "unchanged" if present == pack.content_hash else "added",
+                    targets.pack,
+                    targets.assets,
+                    len(opened.manifest.files),
+                    opened.total_bytes,
+                )
+                if result.outcome == "unchanged":
+                    return result
+                existed = _refuse_writing(targets, replace)
+                staged_assets = staging / "assets" / pack.id
+                placing.place(
+                    staging / "lessons" / pack.id,
+                    staged_assets if staged_assets.is_dir() else None,
+                    targets,
+                )
+                return result._replace(outcome="replaced" if existed else "added")
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _refuse_new(folder: Path, title: str, policy: str | None, ladder: list[str]) -> None:
+    from calibrate.core.lessons import new_pack
+
+    if not new_pack.is_pack_id(folder.name):
+        raise PackRefused(
+            f"{folder}: {folder.name!r} cannot be a pack id (letters, digits, _ . -; at most "
+            "62 characters, as its first clause is <id>-1)"
+        )
+    if os.path.lexists(folder):
+        raise PackRefused(f"{folder} already exists; a new pack needs a new folder")
+    if not title.strip() or (policy is not None and not policy.strip()):
+        raise PackRefused("--title and --policy may not be empty")
+    why = new_pack.ladder_problem(ladder)
+    if why is not None:
+        raise PackRefused(f"--ladder: {why}")
+
+
+def _require_valid(pack_folder: Path, what: str, relative_to: str) -> Pack:
+    """The loaded pack, or InvalidPack listing every blocking problem."""
+    from calibrate.core.lessons.loader import load_pack
+
+    pack, problems = load_pack(pack_folder)
+    lines = problem_lines(problems, relative_to)
+    if pack is None or lines:
+        raise InvalidPack(
+            f"{what} does not validate ({counted(len(lines), 'problem')}); nothing written",
+            lines,
+        )
+    return pack
+
+
+def _present_hash(pack_folder: Path) -> str | None:
+    """The pack_hash of the pack already at the target (read through a link, as the app
+    reads it), None when there is none or it does not load."""
+    from calibrate.core.lessons.loader import load_pack
+
+    if not (pack_folder / "pack.toml").is_file():
+        return None
+    pack, _ = load_pack(pack_folder)
+    return None if pack is None else pack.content_hash
+
+
+def _refuse_writing(targets: Targets, replace: bool) -> bool:
+    """Refuse when the pack may not be written at its targets; True when a folder of that
+    id is there to be replaced."""
+    from calibrate.core.sharing import placing
+
+    states = [(path, placing.folder_state(path)) for path in (targets.pack, targets.assets)]
+    for path, state in states:
+        if state not in ("absent", "folder"):
+            raise placing.refuse_in_the_way(path, state)
+    existing = [path for path, state in states if state == "folder"]
+    if existing and not replace:
+        raise PackIdClash(
+            f"{existing[0]} already holds a different pack {targets.pack.name!r}; "
+            "replacing it was not asked for; refused"
+        )
+    return bool(existing)
+
+
+def _verified(staging: Path, opened: PackArchive) -> Pack:
+    """The extracted pack, valid, carrying only clips its cases name, with the pack_hash
+    the manifest says."""
+    manifest = opened.manifest
+    pack = _require_valid(
+        staging / "lessons" / manifest.pack_id,
+        f"{opened.name}: the pack in it",
+        str(staging),
+    )
+    named = {
+        f"assets/{pack.id}/{case.video.relative_to(staging / 'assets' / pack.id).as_posix()}"
+        for case in pack.cases.values()
+    }
+    unnamed = sorted(p for p in manifest.files if p.startswith("assets/") and p not in named)
+    if unnamed:
+        raise UnsafeEntry(
+            f"{opened.name}: entry {shown(unnamed[0])} is a file no case names (a pack "
+            "carries only its cases' clips); refused"
+        )
+    if pack.content_hash != manifest.pack_hash:
+        raise ManifestMismatch(
+            f"{opened.name}: manifest.json's pack_hash {manifest.pack_hash!r} is not the "
+            f"hash of the pack it holds ({pack.content_hash}); refused"
+        )
+    return pack
