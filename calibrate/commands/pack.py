@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from calibrate.commands import CommandParser, make_parent_folder, whole_number
+from calibrate.commands import CommandParser, whole_number
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -102,7 +102,6 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     try:
-        make_parent_folder(args.out)
         done = _packs().export_pack(args.pack_folder, args.out)
     except Exception as error:
         return _refused("export", error)

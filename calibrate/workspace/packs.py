@@ -93,6 +93,10 @@ class PacksManager:
         if out.is_dir():
             raise PackRefused(f"--out {out} is a folder; give the .calpack file to write")
         pack = _require_valid(pack_folder, str(pack_folder), str(pack_folder.parent))
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise PackRefused(f"{out}: cannot create its folder ({error.strerror})") from None
         manifest = write_archive(pack, out, progress, cancelled)
         size = sum(f.size for f in manifest.files.values())
         return PackExported(pack.id, out, len(manifest.files), size)

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from calibrate.core.errors import counted
 from calibrate.core.sharing.errors import (
     ArchiveTooLarge,
     ManifestMismatch,
@@ -216,7 +215,7 @@ def _open_zip(counting: _CountingFile, handle: IO[bytes], name: str) -> zipfile.
 
 def _entries_refused(name: str, count: int) -> ArchiveTooLarge:
     return ArchiveTooLarge(
-        f"{name}: holds {counted(count, 'entry', 'entries')}; a pack may hold at most "
+        f"{name}: holds {count:,} entries; a pack may hold at most "
         f"{MAX_ENTRIES:,}; refused"
     )
 
