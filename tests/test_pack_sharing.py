@@ -243,3 +243,35 @@ def tmp_path_on(folder: Path) -> str:
     import tempfile
 
     return tempfile.mkdtemp(dir=folder, prefix="calibrate-test-")
+
+
+def test_the_lesson_list_offers_no_lesson_without_cases(capsys, qtbot, tmp_path: Path) -> None:
+    """A new pack (one lesson, no cases) and a lesson whose cases are still to come are
+    valid, and the moderator's lesson list does not offer them."""
+    import argparse
+
+    from calibrate.app import build_context
+    from calibrate.gui.screens.lesson_list import LessonListScreen
+
+    lessons = tmp_path / "lessons"
+    folder = write_pack(lessons, "alpha", case_ids=("c1",))
+    toml = (folder / "pack.toml").read_text()
+    later = '\n[[lessons]]\nid = "later"\ntitle = "Coming later"\ncases = []\n'
+    (folder / "pack.toml").write_text(toml + later)
+    assert cli(capsys, "new", lessons / "fresh", "--title", "Fresh pack")[0] == 0
+    args = argparse.Namespace(
+        db=tmp_path / "c.sqlite3", lessons=[lessons], no_bundled=True, verbose=False
+    )
+    context = build_context(args, tmp_path / "c.log")
+    assert not [p for p in context.library.problems if not p.is_warning]
+    screen = LessonListScreen(context)
+    qtbot.addWidget(screen)
+    tree = screen.tree
+    listed = {
+        tree.topLevelItem(i).text(0): [
+            tree.topLevelItem(i).child(j).text(0) for j in range(tree.topLevelItem(i).childCount())
+        ]
+        for i in range(tree.topLevelItemCount())
+    }
+    assert listed == {"Test pack alpha": ["Basics"]}
+    context.close()

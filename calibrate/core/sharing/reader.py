@@ -215,8 +215,7 @@ def _open_zip(counting: _CountingFile, handle: IO[bytes], name: str) -> zipfile.
 
 def _entries_refused(name: str, count: int) -> ArchiveTooLarge:
     return ArchiveTooLarge(
-        f"{name}: holds {count:,} entries; a pack may hold at most "
-        f"{MAX_ENTRIES:,}; refused"
+        f"{name}: holds {count:,} entries; a pack may hold at most {MAX_ENTRIES:,}; refused"
     )
 
 
