@@ -116,12 +116,16 @@ def _zeros_crc32(mib: int) -> int:
     return result_value
 
 
-def write_zero_bomb(path: Path, name: str, mib: int, manifest: bytes) -> Path:
+def write_zero_bomb(
+    path: Path, name: str, mib: int, manifest: bytes, declared: int | None = None
+) -> Path:
     """A valid zip with manifest.json (stored) and `name`: `mib` MiB of zeros deflated to
-    about mib KB (the sizes in its headers are honest; below 4 GiB, so no zip64)."""
+    about mib KB (below 4 GiB, so no zip64). Its headers are honest unless `declared` gives
+    another unpacked size."""
+    size = mib * MIB if declared is None else declared
     entries = [
         (b"manifest.json", 0, zlib.crc32(manifest), manifest, len(manifest)),
-        (name.encode(), 8, _zeros_crc32(mib), _deflated_zeros(mib), mib * MIB),
+        (name.encode(), 8, _zeros_crc32(mib), _deflated_zeros(mib), size),
     ]
     local, central = bytearray(), bytearray()
     for encoded, method, crc, data, size in entries:

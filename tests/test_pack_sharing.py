@@ -275,3 +275,41 @@ def test_the_lesson_list_offers_no_lesson_without_cases(capsys, qtbot, tmp_path:
     }
     assert listed == {"Test pack alpha": ["Basics"]}
     context.close()
+
+
+def test_a_failure_half_way_into_place_puts_the_old_pack_back(
+    capsys, monkeypatch, tmp_path: Path, site: Path
+) -> None:
+    """The disk fills (or anything fails) while the new folders are renamed in: every step
+    is undone, the replaced pack and its clips are back, nothing is left beside them."""
+    import errno
+    import os
+
+    from calibrate.core.sharing import placing
+
+    write_pack(tmp_path / "src" / "lessons", "alpha", case_ids=("c1",))
+    archive = tmp_path / "alpha.calpack"
+    assert cli(capsys, "export", tmp_path / "src/lessons/alpha", "--out", archive)[0] == 0
+    write_pack(site / "lessons", "alpha", case_ids=("c1", "c2"), decision="allow")
+    before = tree_digest(site)
+    real_rename = os.rename
+
+    def rename(source, target):  # the last step (the clips into assets/) fails
+        if Path(target) == site / "assets" / "alpha" and "import" in str(source):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_rename(source, target)
+
+    monkeypatch.setattr(placing.os, "rename", rename)
+    code, _, err = cli(capsys, "import", archive, "--into", site / "lessons", "--replace")
+    assert code == 2 and len(err) == 1
+    assert "could not be put in place (No space left on device); nothing written" in err[0]
+    assert tree_digest(site) == before
+
+
+def test_export_refuses_to_write_over_one_of_the_packs_own_files(capsys, tmp_path: Path) -> None:
+    folder = write_pack(tmp_path / "lessons", "alpha")
+    clip = tmp_path / "assets" / "alpha" / "c1.mp4"
+    before = clip.read_bytes()
+    code, _, err = cli(capsys, "export", folder, "--out", clip)
+    assert code == 2 and "is one of the pack's own files" in err[0]
+    assert clip.read_bytes() == before

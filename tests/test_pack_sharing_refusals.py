@@ -148,6 +148,17 @@ def test_a_bomb_under_a_raised_limit_is_caught_by_its_ratio_while_streaming(
     assert "expands more than 100× its compressed size (a zip bomb)" in line
 
 
+def test_a_bomb_whose_headers_claim_a_small_file_is_stopped_at_the_claimed_size(
+    capsys, site: Path, tmp_path: Path
+) -> None:
+    """Headers and manifest both say 1,000 bytes; the deflate stream holds 3 GB."""
+    name = "assets/alpha/c1.mp4"
+    manifest = manifest_of({name: bytes(1000)}, "alpha")
+    archive = write_zero_bomb(tmp_path / "liar.calpack", name, BOMB_MIB, manifest, declared=1000)
+    line = one_line(refused(capsys, site, archive))
+    assert "'assets/alpha/c1.mp4' is damaged" in line
+
+
 def test_a_pack_over_max_size_is_refused(capsys, site: Path, honest: Path) -> None:
     line = one_line(refused(capsys, site, honest, "--max-size", "100"))
     assert "unpacks to more than 100 bytes, the limit" in line

@@ -22,6 +22,7 @@ from calibrate.core.sharing.errors import (
     ManifestMismatch,
     PackIdClash,
     PackRefused,
+    TargetInTheWay,
     UnsafeEntry,
     problem_lines,
 )
@@ -122,9 +123,7 @@ class PacksManager:
             present = _present_hash(targets.pack)
             if present not in (None, opened.manifest.pack_hash):
                 _refuse_writing(targets, replace)  # what the archive claims may only refuse
-            staging = Path(
-                tempfile.mkdtemp(dir=targets.lessons_dir.parent, prefix=".calpack-import-")
-            ).resolve()
+            staging = _staging_folder(targets.lessons_dir.parent)
             try:
                 opened.extract(staging, progress, cancelled)
                 pack = _verified(staging, opened)
@@ -140,14 +139,31 @@ class PacksManager:
                     return result
                 existed = _refuse_writing(targets, replace)
                 staged_assets = staging / "assets" / pack.id
-                placing.place(
-                    staging / "lessons" / pack.id,
-                    staged_assets if staged_assets.is_dir() else None,
-                    targets,
-                )
+                try:
+                    placing.place(
+                        staging / "lessons" / pack.id,
+                        staged_assets if staged_assets.is_dir() else None,
+                        targets,
+                    )
+                except OSError as error:  # every step was undone
+                    raise TargetInTheWay(
+                        f"{targets.pack}: the pack could not be put in place "
+                        f"({error.strerror or error}); nothing written"
+                    ) from None
                 return result._replace(outcome="replaced" if existed else "added")
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging_folder(beside: Path) -> Path:
+    """A new hidden folder of ours in the folder holding the lessons folder (the same file
+    system as the targets, in all but odd set-ups: see placing.py)."""
+    try:
+        return Path(tempfile.mkdtemp(dir=beside, prefix=".calpack-import-")).resolve()
+    except OSError as error:
+        raise TargetInTheWay(
+            f"{beside}: cannot write here ({error.strerror or error}); refused"
+        ) from None
 
 
 def _refuse_new(folder: Path, title: str, policy: str | None, ladder: list[str]) -> None:
@@ -184,10 +200,10 @@ def _require_valid(pack_folder: Path, what: str, relative_to: str) -> Pack:
 def _present_hash(pack_folder: Path) -> str | None:
     """The pack_hash of the pack already at the target (read through a link, as the app
     reads it), None when there is none or it does not load."""
-    from calibrate.core.lessons.loader import load_pack
-
     if not (pack_folder / "pack.toml").is_file():
         return None
+    from calibrate.core.lessons.loader import load_pack
+
     pack, _ = load_pack(pack_folder)
     return None if pack is None else pack.content_hash
 

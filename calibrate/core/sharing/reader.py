@@ -22,6 +22,7 @@ from calibrate.core.sharing.errors import (
     ManifestMismatch,
     NotAPackArchive,
     PackCancelled,
+    PackRefused,
     UnsafeEntry,
 )
 from calibrate.core.sharing.manifest import (
@@ -123,7 +124,13 @@ class PackArchive:
         streams: its size and SHA-256 against the manifest, the total, the ratio."""
         ticker = Ticker(self.total_bytes, progress, cancelled)
         for info in sorted(self.entries, key=lambda i: i.header_offset):
-            self._extract_one(info, into, ticker)
+            try:
+                self._extract_one(info, into, ticker)
+            except OSError as error:  # a full disk, a folder that cannot be written
+                raise PackRefused(
+                    f"{self.name}: {shown(info.filename)} cannot be extracted beside the "
+                    f"lessons folder ({error.strerror or error}); nothing written"
+                ) from None
 
     def _extract_one(self, info: zipfile.ZipInfo, into: Path, ticker: Ticker) -> None:
         expected = self.manifest.files[info.filename]
@@ -137,7 +144,8 @@ class PackArchive:
                 self._file.count = 0  # the local header is read: count the data alone
                 while chunk := source.read(CHUNK):
                     written += len(chunk)
-                    self._check_growth(info, written, ticker.done + len(chunk), expected.size)
+                    read = self._file.count - _read_ahead(source)
+                    self._check_growth(info, written, ticker.done + len(chunk), expected.size, read)
                     digest.update(chunk)
                     out.write(chunk)
                     ticker.advance(len(chunk), stopped)
@@ -152,7 +160,9 @@ class PackArchive:
                 "changed after export; refused"
             )
 
-    def _check_growth(self, info: zipfile.ZipInfo, written: int, done: int, size: int) -> None:
+    def _check_growth(
+        self, info: zipfile.ZipInfo, written: int, done: int, size: int, read: int
+    ) -> None:
         """The limits, on the bytes streamed out so far (never on what headers declare)."""
         if written > size:
             raise ManifestMismatch(
@@ -161,11 +171,18 @@ class PackArchive:
             )
         if done > self.max_total:
             raise too_large(self.name, self.max_total)
-        if written > RATIO_FREE_BYTES and written > MAX_RATIO * max(self._file.count, 1):
+        if written > RATIO_FREE_BYTES and written > MAX_RATIO * max(read, 1):
             raise ArchiveTooLarge(
                 f"{self.name}: entry {shown(info.filename)} expands more than {MAX_RATIO}× "
                 "its compressed size (a zip bomb); refused"
             )
+
+
+def _read_ahead(source: IO[bytes]) -> int:
+    """Compressed bytes zipfile has read but not yet inflated (up to one chunk): left out of
+    the ratio's denominator, so a bomb is caught just past 1 MiB, not 100 chunks later."""
+    decompressor = getattr(source, "_decompressor", None)
+    return len(getattr(decompressor, "unconsumed_tail", b""))
 
 
 def too_large(archive: str, limit: int) -> ArchiveTooLarge:

@@ -57,6 +57,8 @@ def write_archive(
     """Write `pack` (validated by the caller) to `out`; returns the manifest written."""
     files = archive_files(pack)
     check_names([name for name, _ in files], pack.id, str(pack.folder))
+    if out.resolve() in {path.resolve() for _, path in files}:
+        raise PackRefused(f"{out} is one of the pack's own files; write the archive elsewhere")
     total = sum(_size(path) for _, path in files)
     fd, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
     temp = Path(temp_name)
