@@ -92,7 +92,7 @@ class PacksManager:
         if not (pack_folder / "pack.toml").is_file():
             raise PackRefused(f"{pack_folder}: not a pack folder (no pack.toml in it)")
         if out.is_dir():
-            raise PackRefused(f"--out {out} is a folder; give the .calpack file to write")
+            raise PackRefused(f"{out} is a folder; give the .calpack file to write")
         pack = _require_valid(pack_folder, str(pack_folder), str(pack_folder.parent))
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -127,32 +127,34 @@ class PacksManager:
             try:
                 opened.extract(staging, progress, cancelled)
                 pack = _verified(staging, opened)
-                result = PackImported(
-                    pack.id,
-                    "unchanged" if present == pack.content_hash else "added",
-                    targets.pack,
-                    targets.assets,
-                    len(opened.manifest.files),
-                    opened.total_bytes,
-                )
-                if result.outcome == "unchanged":
-                    return result
-                existed = _refuse_writing(targets, replace)
-                staged_assets = staging / "assets" / pack.id
-                try:
-                    placing.place(
-                        staging / "lessons" / pack.id,
-                        staged_assets if staged_assets.is_dir() else None,
-                        targets,
-                    )
-                except OSError as error:  # every step was undone
-                    raise TargetInTheWay(
-                        f"{targets.pack}: the pack could not be put in place "
-                        f"({error.strerror or error}); nothing written"
-                    ) from None
-                return result._replace(outcome="replaced" if existed else "added")
+                if present == pack.content_hash:
+                    outcome = "unchanged"
+                else:
+                    outcome = _put_in_place(staging, pack.id, targets, replace)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
+            files, size = len(opened.manifest.files), opened.total_bytes
+        return PackImported(pack.id, outcome, targets.pack, targets.assets, files, size)
+
+
+def _put_in_place(staging: Path, pack_id: str, targets: Targets, replace: bool) -> str:
+    """Rename the extracted folders into place: "added", or "replaced" (`replace` given)."""
+    from calibrate.core.sharing import placing
+
+    existed = _refuse_writing(targets, replace)
+    staged_assets = staging / "assets" / pack_id
+    try:
+        placing.place(
+            staging / "lessons" / pack_id,
+            staged_assets if staged_assets.is_dir() else None,
+            targets,
+        )
+    except OSError as error:  # every step was undone
+        raise TargetInTheWay(
+            f"{targets.pack}: the pack could not be put in place "
+            f"({error.strerror or error}); nothing written"
+        ) from None
+    return "replaced" if existed else "added"
 
 
 def _staging_folder(beside: Path) -> Path:
@@ -177,10 +179,10 @@ def _refuse_new(folder: Path, title: str, policy: str | None, ladder: list[str])
     if os.path.lexists(folder):
         raise PackRefused(f"{folder} already exists; a new pack needs a new folder")
     if not title.strip() or (policy is not None and not policy.strip()):
-        raise PackRefused("--title and --policy may not be empty")
+        raise PackRefused("a pack's title and policy may not be empty")
     why = new_pack.ladder_problem(ladder)
     if why is not None:
-        raise PackRefused(f"--ladder: {why}")
+        raise PackRefused(f"the decision ladder: {why}")
 
 
 def _require_valid(pack_folder: Path, what: str, relative_to: str) -> Pack:
