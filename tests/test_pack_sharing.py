@@ -175,7 +175,12 @@ def test_pack_new_refuses_an_existing_folder_and_a_bad_id(capsys, tmp_path: Path
     ]
     code, _, err = cli(capsys, "new", tmp_path / ("x" * 63), "--title", "T")
     assert code == 2 and "cannot be a pack id" in err[0]
-    assert [p.name for p in tmp_path.iterdir()] == ["taken"]
+    (tmp_path / "file").write_text("in the way")
+    code, _, err = cli(capsys, "new", tmp_path / "file" / "p", "--title", "T")
+    assert code == 2 and err == [
+        f"calibrate pack new: {tmp_path / 'file/p'}: cannot be written (File exists)"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "taken"]
 
 
 def test_export_refuses_an_invalid_pack_listing_its_problems(capsys, tmp_path: Path) -> None:

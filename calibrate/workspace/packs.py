@@ -63,8 +63,11 @@ class PacksManager:
 
         ladder = list(new_pack.DEFAULT_LADDER if ladder is None else ladder)
         _refuse_new(folder, title, policy, ladder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".calpack-new-"))
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".calpack-new-"))
+        except OSError as error:
+            raise PackRefused(f"{folder}: cannot be written ({error.strerror or error})") from None
         try:
             draft = staging / folder.name
             (draft / "guidance").mkdir(parents=True)
