@@ -87,7 +87,8 @@ class _CountingFile:
 
 
 class PackArchive:
-    """An opened `.calpack` whose names, kinds and manifest passed (`open_archive`)."""
+    """An opened `.calpack` that passed every check needing no byte extracted (names, kinds,
+    manifest, declared sizes); `extract` streams it out. Use it as a context manager."""
 
     def __init__(self, path: Path, max_total: int):
         self.path = path
