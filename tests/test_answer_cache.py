@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from calibrate.core.demo_history import generate_history
+from calibrate.core.demo_history.simulation import generate_history
 from calibrate.core.lessons.loader import load_library
 from calibrate.core.metrics.answer_table import SESSION_KIND_CODES, AnswerTable, Filters
 from calibrate.core.models import Answer, AnswerDraft

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from calibrate.core.demo_history import generate_history
+from calibrate.core.demo_history.simulation import generate_history
 from calibrate.core.lessons.loader import load_library
 from calibrate.store.db import open_database
 from calibrate.store.exchange import write_demo_history

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from calibrate.core.demo_history import generate_history
+from calibrate.core.demo_history.simulation import generate_history
 from calibrate.core.lessons.loader import load_library
 from calibrate.store import catalog
 from calibrate.store.db import open_database

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from calibrate.core.answer_rules import is_demo_id
-from calibrate.core.demo_history import generate_history
+from calibrate.core.demo_history.simulation import generate_history
 from calibrate.core.lessons.loader import load_library
 from calibrate.core.models import Answer
 from calibrate.store import catalog

@@ -21,7 +21,7 @@ import pytest
 from irrCAC.raw import CAC
 from statsmodels.stats.proportion import proportion_confint
 
-from calibrate.core.demo_history import generate_history
+from calibrate.core.demo_history.simulation import generate_history
 from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
 from calibrate.core.lessons.loader import load_library
 from calibrate.core.models import Answer, Profile

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from calibrate.commands import whole_number
-from calibrate.core.demo_words import DEFAULT_SEED
+from calibrate.core.demo_history.words import DEFAULT_SEED
 from calibrate.core.errors import counted
 
 

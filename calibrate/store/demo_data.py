@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calibrate.core.demo_history import DemoHistory, as_rows
+from calibrate.core.demo_history.records import DemoHistory, as_rows
 from calibrate.core.errors import ExchangeError, counted
 from calibrate.store import catalog
 from calibrate.store.db import SQLITE_MAGIC

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from calibrate.core.errors import ExchangeError
 
 if TYPE_CHECKING:
-    from calibrate.core.demo_history import DemoHistory
+    from calibrate.core.demo_history.records import DemoHistory
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +22,8 @@ def write_demo(db_path: Path | None, seed: int | None = None) -> tuple[Path, Dem
     from datetime import UTC, datetime
 
     from calibrate import paths
-    from calibrate.core.demo_history import DEMO_PACKS, generate_history
-    from calibrate.core.demo_words import DEFAULT_SEED
+    from calibrate.core.demo_history.simulation import DEMO_PACKS, generate_history
+    from calibrate.core.demo_history.words import DEFAULT_SEED
     from calibrate.core.lessons.loader import load_library
     from calibrate.store.db import open_database
     from calibrate.store.demo_data import (

@@ -1,8 +1,8 @@
 """The words of the demo history: moderators' names, ambiguous readings, dispute and answer notes.
 
-Data only (no numpy: `calibrate demo` reads DEFAULT_SEED here for its --help), read by
-demo_history's simulation. Order matters: the simulation draws from these
-tuples by index, so reordering or editing an entry changes the demo for every seed.
+Data only (no numpy: `calibrate demo` reads DEFAULT_SEED here for its --help), read by the
+simulation of this package. Order matters: the simulation draws from these tuples by index,
+so reordering or editing an entry changes the demo for every seed.
 """
 
 from __future__ import annotations
