@@ -21,9 +21,8 @@ from calibrate.charts.dashboard.confusion import confusion_figure
 from calibrate.charts.dashboard.enforcement import enforcement_figure, team_pack_figure
 from calibrate.charts.dashboard.trend import _centred_number, trend_figure
 from calibrate.core.lead.enforcement import net_enforcement
-from calibrate.core.lead.sections import (
-    AgreementRow,
-    AgreementSection,
+from calibrate.core.lead.sections.agreement import AgreementRow, AgreementSection
+from calibrate.core.lead.sections.enforcement import (
     ConfusionMatrix,
     ConfusionSection,
     EnforcementRow,
@@ -31,9 +30,8 @@ from calibrate.core.lead.sections import (
     ReviewerAccuracy,
     ReviewerRow,
     TeamPackRow,
-    TrendPoint,
-    TrendSection,
 )
+from calibrate.core.lead.sections.trend import TrendPoint, TrendSection
 from calibrate.core.metrics.agreement import GWET_METHOD, Estimate, too_few_cases
 
 LONG = "Maria-Fernanda Albuquerque de Souza"

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from calibrate.core.lead.scored_answers import case_counts, group_codes
-from calibrate.core.lead.sections import AgreementRow
+from calibrate.core.lead.sections.agreement import AgreementRow
 from calibrate.core.metrics.agreement import (
     MIN_PAIRED_CASES,
     Estimate,

@@ -10,14 +10,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from calibrate.core.lead.scored_answers import Scored
-from calibrate.core.lead.sections import (
+from calibrate.core.lead.sections.completion import (
     CompletionRow,
     CompletionSection,
     DisputeRow,
     DisputeSection,
-    ItemSection,
     LessonCompletion,
 )
+from calibrate.core.lead.sections.items import ItemSection
 from calibrate.core.metrics.answer_table import AnswerTable
 
 

@@ -1,7 +1,7 @@
 """The lead dashboard's numbers: one call from an AnswerTable to every section (numpy only).
 
 `compute_dashboard` is what the dashboard screen and `calibrate report` both call. The
-sections are plain frozen data (calibrate/core/lead/sections.py); conventions — which answer
+sections are plain frozen data (calibrate/core/lead/sections/); conventions — which answer
 counts for agreement, how weeks are cut, the net-enforcement interval — are in
 docs/dashboard-metrics.md.
 """
@@ -21,30 +21,32 @@ from calibrate.core.lead import items as _items
 from calibrate.core.lead import trend as _trend
 from calibrate.core.lead.dashboard import DETAIL_TABLES, Dashboard, Details
 from calibrate.core.lead.scored_answers import Scored, as_date, first_answers, score_table, wilson
-from calibrate.core.lead.sections import (
-    AgreementRow,
-    AgreementSection,
-    AttemptRow,
-    CalibrationRow,
-    CalibrationSection,
+from calibrate.core.lead.sections.agreement import AgreementRow, AgreementSection
+from calibrate.core.lead.sections.completion import (
     CompletionRow,
     CompletionSection,
+    DisputeRow,
+    DisputeSection,
+    LessonCompletion,
+)
+from calibrate.core.lead.sections.enforcement import (
     ConfusionMatrix,
     ConfusionSection,
     CriticalError,
     CriticalSection,
-    DisputeRow,
-    DisputeSection,
     EnforcementRow,
     EnforcementSection,
-    Headline,
-    ItemRow,
-    ItemSection,
-    LessonCompletion,
     ReviewerAccuracy,
     ReviewerRow,
-    Rows,
     TeamPackRow,
+)
+from calibrate.core.lead.sections.headline import Headline
+from calibrate.core.lead.sections.items import ItemRow, ItemSection
+from calibrate.core.lead.sections.rows import Rows
+from calibrate.core.lead.sections.trend import (
+    AttemptRow,
+    CalibrationRow,
+    CalibrationSection,
     TrendPoint,
     TrendSection,
 )
@@ -187,34 +189,7 @@ def compute_dashboard(
     reviewers = _enforcement.reviewer_accuracy(table, scored, target)
     critical = _enforcement.critical_errors(table, scored)
     item_section = _items.items(table, scored, first, disputes)
-    n_scored, n_correct = int(scored.scored.sum()), int(scored.correct.sum())
-    accuracy, accuracy_ci = wilson(n_correct, n_scored)
-    first_day: date | None
-    last_day: date | None
-    if period is not None:
-        first_day, last_day = period
-    elif len(table):
-        first_day = as_date(table.answered_at.min())
-        last_day = as_date(table.answered_at.max())
-    else:
-        first_day = last_day = None
-    headline = Headline(
-        answers=len(table),
-        scored=n_scored,
-        skipped=len(table) - n_scored,
-        reviewers=int(np.unique(table.profile).size),
-        correct=n_correct,
-        accuracy=accuracy,
-        accuracy_ci=accuracy_ci,
-        target=target,
-        below_target=tuple(r.name for r in reviewers.reviewers if r.below_target),
-        agreement=by_pack,
-        missed_escalations=len(critical.missed),
-        unneeded_escalations=critical.unneeded_escalations,
-        split_cases=tuple(f"{i.pack}/{i.case}" for i in item_section.items if i.split),
-        first_day=first_day,
-        last_day=last_day,
-    )
+    headline = _headline(table, scored, target, period, by_pack, reviewers, critical, item_section)
     details = PendingDetails(table, scored, roster, packs, period)
     if not defer_details:
         details.get()
@@ -227,3 +202,47 @@ def compute_dashboard(
         disputes=_completion.disputes(disputes, item_section),
         details_source=details,
     )
+
+
+def _headline(
+    table: AnswerTable,
+    scored: Scored,
+    target: float,
+    period: tuple[date, date] | None,
+    agreement: tuple[AgreementRow, ...],
+    reviewers: ReviewerAccuracy,
+    critical: CriticalSection,
+    item_section: ItemSection,
+) -> Headline:
+    """The headline numbers, from the sections they summarise."""
+    n_scored, n_correct = int(scored.scored.sum()), int(scored.correct.sum())
+    accuracy, accuracy_ci = wilson(n_correct, n_scored)
+    first_day, last_day = _days_shown(table, period)
+    return Headline(
+        answers=len(table),
+        scored=n_scored,
+        skipped=len(table) - n_scored,
+        reviewers=int(np.unique(table.profile).size),
+        correct=n_correct,
+        accuracy=accuracy,
+        accuracy_ci=accuracy_ci,
+        target=target,
+        below_target=tuple(r.name for r in reviewers.reviewers if r.below_target),
+        agreement=agreement,
+        missed_escalations=len(critical.missed),
+        unneeded_escalations=critical.unneeded_escalations,
+        split_cases=tuple(f"{i.pack}/{i.case}" for i in item_section.items if i.split),
+        first_day=first_day,
+        last_day=last_day,
+    )
+
+
+def _days_shown(
+    table: AnswerTable, period: tuple[date, date] | None
+) -> tuple[date | None, date | None]:
+    """The period shown: the one given, else the answers' first and last UTC day."""
+    if period is not None:
+        return period
+    if len(table):
+        return as_date(table.answered_at.min()), as_date(table.answered_at.max())
+    return None, None

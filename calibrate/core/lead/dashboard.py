@@ -6,20 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from calibrate.core.lead.sections import (
-    AgreementSection,
-    CalibrationSection,
-    CompletionSection,
+from calibrate.core.lead.sections.agreement import AgreementSection
+from calibrate.core.lead.sections.completion import CompletionSection, DisputeSection
+from calibrate.core.lead.sections.enforcement import (
     ConfusionSection,
     CriticalSection,
-    DisputeSection,
     EnforcementSection,
-    Headline,
-    ItemSection,
     ReviewerAccuracy,
-    Rows,
-    TrendSection,
 )
+from calibrate.core.lead.sections.headline import Headline
+from calibrate.core.lead.sections.items import ItemSection
+from calibrate.core.lead.sections.rows import Rows
+from calibrate.core.lead.sections.trend import CalibrationSection, TrendSection
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from calibrate.core.lead.scored_answers import Scored, latest_per, wilsons
-from calibrate.core.lead.sections import (
+from calibrate.core.lead.sections.enforcement import (
     ConfusionMatrix,
     ConfusionSection,
     CriticalError,

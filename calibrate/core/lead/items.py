@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from calibrate.core.lead.scored_answers import Scored, latest_per
-from calibrate.core.lead.sections import ItemRow, ItemSection
+from calibrate.core.lead.sections.items import ItemRow, ItemSection
 from calibrate.core.metrics.answer_table import AnswerTable
 from calibrate.core.metrics.items import item_analysis
 from calibrate.core.metrics.ratings import RatingsTable
@@ -54,15 +54,6 @@ def items(
     rows: list[ItemRow] = []
     for i, key in enumerate(ratings.case_ids):
         pack, case = key.split("/", 1)
-        info = table.pack_info.get(pack)
-        order = list(info.decisions) if info else []
-        order += sorted(d for d in table.decisions if d not in order)
-        index = {d: j for j, d in enumerate(table.decisions)}
-        distribution = tuple(
-            (d, int(counts[i, index[d]]))
-            for d in order
-            if d in index and (counts[i, index[d]] or d in (info.decisions if info else ()))
-        )
         strong_code = int(analysis.strong_modal_code[i])
         rows.append(
             ItemRow(
@@ -77,19 +68,34 @@ def items(
                 strong_majority=table.decisions[strong_code] if strong_code >= 0 else None,
                 strong_majority_share=_opt(analysis.strong_modal_share[i]),
                 split=bool(analysis.split[i]),
-                distribution=distribution,
+                distribution=_distribution(table, pack, counts[i]),
                 disputes=disputed.get(key, 0),
             )
         )
+    return ItemSection(tuple(sorted(rows, key=_trainer_order)))
 
-    def order_key(r: ItemRow) -> tuple[Any, ...]:
-        if r.split:
-            return (
-                0,
-                r.strong_majority_share if r.strong_majority_share is not None else 1.0,
-                r.pack,
-                r.case,
-            )
-        return (1, r.facility if r.facility is not None else math.inf, -r.n, r.pack, r.case)
 
-    return ItemSection(tuple(sorted(rows, key=order_key)))
+def _distribution(
+    table: AnswerTable, pack: str, counts: NDArray[Any]
+) -> tuple[tuple[str, int], ...]:
+    """(decision, answers) of one case: the pack's decisions in its order, each even when
+    nobody chose it, then any other decision chosen."""
+    info = table.pack_info.get(pack)
+    own = tuple(info.decisions) if info else ()
+    order = list(own) + sorted(d for d in table.decisions if d not in own)
+    index = {d: j for j, d in enumerate(table.decisions)}
+    return tuple(
+        (d, int(counts[index[d]])) for d in order if d in index and (counts[index[d]] or d in own)
+    )
+
+
+def _trainer_order(r: ItemRow) -> tuple[Any, ...]:
+    """Split cases first, most divided strong reviewers first; then lowest facility."""
+    if r.split:
+        return (
+            0,
+            r.strong_majority_share if r.strong_majority_share is not None else 1.0,
+            r.pack,
+            r.case,
+        )
+    return (1, r.facility if r.facility is not None else math.inf, -r.n, r.pack, r.case)

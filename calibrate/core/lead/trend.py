@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from calibrate.core.lead.agreement import grouped_fleiss
 from calibrate.core.lead.scored_answers import Scored, as_date, first_answers, group_codes, wilsons
-from calibrate.core.lead.sections import (
+from calibrate.core.lead.sections.trend import (
     AttemptRow,
     CalibrationRow,
     CalibrationSection,
