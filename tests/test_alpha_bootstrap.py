@@ -7,7 +7,7 @@ import krippendorff
 import numpy as np
 import pytest
 
-from calibrate.core.metrics import agreement
+from calibrate.core.metrics import agreement, coincidences
 
 
 def reference_interval(
@@ -45,7 +45,7 @@ def test_alpha_interval_matches_resampled_reference(level: str, seed: int) -> No
 def test_batching_the_resamples_changes_no_interval(monkeypatch) -> None:
     counts = np.random.default_rng(7).poisson(1.0, size=(80, 4))
     whole = agreement.krippendorff_alpha(counts, bootstrap=200, seed=3)
-    monkeypatch.setattr(agreement, "BOOTSTRAP_BATCH", 80 * 7)  # 7 resamples a batch
+    monkeypatch.setattr(coincidences, "BOOTSTRAP_BATCH", 80 * 7)  # 7 resamples a batch
     assert agreement.krippendorff_alpha(counts, bootstrap=200, seed=3) == whole
 
 
@@ -68,7 +68,7 @@ def test_bootstrap_with_many_categories_stays_small_and_batching_changes_nothing
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 150 * 2**20  # was ~400 MB with batches sized by cases only
-    monkeypatch.setattr(agreement, "BOOTSTRAP_BATCH", 50 * 7)  # seven resamples a batch
+    monkeypatch.setattr(coincidences, "BOOTSTRAP_BATCH", 50 * 7)  # seven resamples a batch
     batched = agreement.krippendorff_alphas(counts, levels, bootstrap=2000, seed=3)
     for level in levels:
         assert batched[level].ci95 == pytest.approx(whole[level].ci95, abs=1e-12)

@@ -17,16 +17,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from calibrate.core.errors import counted
 from calibrate.core.metrics.accuracy import Z95, t_quantile
+from calibrate.core.metrics.coincidences import (
+    Level,
+    alpha_from_coincidences,
+    bootstrap_draws,
+    coincidences,
+    pairable,
+)
 from calibrate.core.metrics.ratings import RatingsTable, RatingsTally
-
-Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
 GWET_METHOD = "Gwet (2014) analytic variance, t(n-1) quantile, upper bound capped at 1"
 COHEN_METHOD = (
@@ -212,132 +217,7 @@ def cohen_kappa_from_table(table: NDArray[Any]) -> Estimate:
     )
 
 
-# -- Krippendorff's α ----------------------------------------------------------------------
-
-
-def _pairable(counts: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
-    c = np.asarray(counts, dtype=float)
-    m = c.sum(axis=1)
-    keep = m >= 2
-    return c[keep], m[keep]
-
-
-def _coincidences(
-    units: NDArray[Any], m: NDArray[Any], weight: NDArray[Any] | None = None
-) -> NDArray[Any]:
-    """Krippendorff's coincidence matrix o_ck = Σ_u n_uc (n_uk − [c = k]) / (m_u − 1)."""
-    w = 1.0 / (m - 1) if weight is None else weight / (m - 1)
-    scaled = units * w[:, None]
-    o: NDArray[Any] = scaled.T @ units
-    o[np.diag_indices_from(o)] -= scaled.sum(axis=0)
-    return o
-
-
-def _delta(level: Level, n_c: NDArray[Any], values: NDArray[Any] | None) -> NDArray[Any]:
-    """Squared distance between categories for a level of measurement."""
-    k = n_c.size
-    if level == "nominal":
-        return 1.0 - np.eye(k)
-    if level == "ordinal":
-        cum = np.cumsum(n_c)
-        lo = np.minimum.outer(np.arange(k), np.arange(k))
-        hi = np.maximum.outer(np.arange(k), np.arange(k))
-        between = cum[hi] - cum[lo] + n_c[lo]
-        ordinal: NDArray[Any] = (between - (n_c[:, None] + n_c[None, :]) / 2) ** 2
-        return ordinal
-    if values is None:
-        raise ValueError(f"{level} alpha needs numeric category values")
-    v = np.asarray(values, dtype=float)
-    top = float(np.abs(v).max()) if v.size else 0.0
-    if top > 0 and math.isfinite(top):
-        # α is the same for values scaled alike; a power of two scales exactly, and keeps
-        # labels near ±1e308 from overflowing their differences and squares.
-        v = np.ldexp(v, -math.frexp(top)[1])
-    diff = v[:, None] - v[None, :]
-    if level == "interval":
-        interval: NDArray[Any] = diff**2
-        return interval
-    total = v[:, None] + v[None, :]
-    ratio: NDArray[Any] = np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
-    return ratio
-
-
-def _alpha_from_coincidences(
-    o: NDArray[Any], level: Level, values: NDArray[Any] | None
-) -> float | None:
-    n_c = o.sum(axis=1)
-    n = float(n_c.sum())
-    if n < 2:
-        return None
-    delta = _delta(level, n_c, values)
-    expected = float(n_c @ delta @ n_c)
-    if expected <= 0:
-        return None
-    return 1.0 - (n - 1) * float((o * delta).sum()) / expected
-
-
-def _resampled_coincidences(
-    units: NDArray[Any], m: NDArray[Any], weights: NDArray[Any]
-) -> NDArray[Any]:
-    """`_coincidences` for many case weightings at once (resamples × cases → resamples × k × k):
-    a resample's matrix is each case's coincidences times how often the case was drawn."""
-    scaled = weights / (m - 1)
-    k = units.shape[1]
-    o = np.empty((weights.shape[0], k, k))
-    for c in range(k):
-        o[:, c, :] = (scaled * units[:, c]) @ units
-        o[:, c, c] -= scaled @ units[:, c]
-    return o
-
-
-def _alphas_from_coincidences(
-    o: NDArray[Any], level: Level, values: NDArray[Any] | None
-) -> NDArray[Any]:
-    """`_alpha_from_coincidences` of a stack of matrices (NaN where undefined)."""
-    n_c = o.sum(axis=2)
-    n = n_c.sum(axis=1)
-    if level == "ordinal":  # its distances depend on each matrix's own margins
-        delta = np.stack([_delta(level, row, values) for row in n_c])
-    else:
-        delta = np.broadcast_to(_delta(level, n_c[0], values), o.shape)
-    expected = np.einsum("bi,bij,bj->b", n_c, delta, n_c)
-    observed = np.einsum("bij,bij->b", o, delta)  # no resamples × k × k temporary
-    ok = (n >= 2) & (expected > 0)
-    return np.where(ok, 1.0 - (n - 1) * observed / np.where(ok, expected, 1.0), np.nan)
-
-
-# Resamples are handled in batches of at most this many (resample, case) weights and
-# (resample, category, category) coincidences: 32 MB each.
-BOOTSTRAP_BATCH = 1 << 22
-
-
-def _bootstrap_draws(
-    units: NDArray[Any],
-    m: NDArray[Any],
-    levels: dict[Level, NDArray[Any] | None],
-    bootstrap: int,
-    seed: int,
-    progress: Callable[[int, int], None] | None,
-) -> dict[Level, NDArray[Any]]:
-    """α of every resample of the cases, per level (undefined resamples left out).
-
-    Seeded: a (resamples × cases) draw gives the same stream as one draw per resample, so
-    batching changes nothing; each batch's α come from matrix products, not a loop."""
-    rng = np.random.default_rng(seed)
-    u, k = units.shape
-    batch = max(1, min(bootstrap, BOOTSTRAP_BATCH // max(u, k * k)))
-    draws: dict[Level, list[NDArray[Any]]] = {lv: [] for lv in levels}
-    for start in range(0, bootstrap, batch):
-        n_b = min(batch, bootstrap - start)
-        drawn = rng.integers(0, u, size=(n_b, u)) + np.arange(n_b)[:, None] * u
-        weights = np.bincount(drawn.ravel(), minlength=n_b * u).reshape(n_b, u).astype(float)
-        o = _resampled_coincidences(units, m, weights)
-        for lv, v in levels.items():
-            alphas = _alphas_from_coincidences(o, lv, v)
-            draws[lv].append(alphas[~np.isnan(alphas)])
-        if progress is not None:
-            progress(start + n_b, bootstrap)
-    return {lv: np.concatenate(d) for lv, d in draws.items()}
+# -- Krippendorff's α (its arithmetic: coincidences.py) ------------------------------------
 
 
 def krippendorff_alphas(
@@ -352,18 +232,18 @@ def krippendorff_alphas(
 
     `levels` maps each level to its category values (None for nominal and ordinal, whose
     distances need only the category order)."""
-    units, m = _pairable(counts)
-    o = _coincidences(units, m) if units.size else None
+    units, m = pairable(counts)
+    o = coincidences(units, m) if units.size else None
     with np.errstate(over="ignore", invalid="ignore"):  # a value not finite gets a note
         points = {
-            lv: (_alpha_from_coincidences(o, lv, v) if o is not None else None)
+            lv: (alpha_from_coincidences(o, lv, v) if o is not None else None)
             for lv, v in levels.items()
         }
     method = NO_BOOTSTRAP
     draws: dict[Level, NDArray[Any]] = {lv: np.zeros(0) for lv in levels}
     if bootstrap > 0 and units.shape[0] >= 2:
         method = f"bootstrap over cases: {bootstrap} resamples, percentile, seed {seed}"
-        draws = _bootstrap_draws(units, m, levels, bootstrap, seed, progress)
+        draws = bootstrap_draws(units, m, levels, bootstrap, seed, progress)
     out: dict[Level, Estimate] = {}
     for lv, value in points.items():
         n = int(units.shape[0])
