@@ -316,8 +316,15 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
             if is_bundle:
                 from_bundle.add(pack.id)
             result.packs.append(pack)
-    # A trainer's copy that does not load leaves no pack: the bundled one would stand in
-    # unnoticed, and they would think their edits live.
+    _drop_bundled_with_broken_copy(result, from_bundle, broken_copies)
+    return result
+
+
+def _drop_bundled_with_broken_copy(
+    result: LoadResult, from_bundle: set[str], broken_copies: dict[str, Path]
+) -> None:
+    """A trainer's copy that does not load leaves no pack: the bundled one would stand in
+    unnoticed, and they would think their edits live."""
     for pack_id in from_bundle & broken_copies.keys():
         result.packs = [p for p in result.packs if p.id != pack_id]
         log.info(
@@ -325,7 +332,6 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
             pack_id,
             broken_copies[pack_id],
         )
-    return result
 
 
 def validate_path(path: Path) -> list[Problem]:
