@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from calibrate.core.lead.agreement import why_not_shown
-from calibrate.core.lead.sections import Headline
+from calibrate.core.lead.sections.headline import Headline
 from calibrate.gui import theme
 
 
