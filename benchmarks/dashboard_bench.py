@@ -256,7 +256,7 @@ def stage_breakdown(db_path: Path) -> dict:
     from calibrate.core.lead.compute import case_clauses_of, compute_dashboard
     from calibrate.core.lessons.loader import load_library
     from calibrate.core.metrics.answer_table import Filters
-    from calibrate.store.answer_cache import AnswerCache
+    from calibrate.store.answer_cache.cache import AnswerCache
     from calibrate.store.db import open_reader
     from calibrate.store.queries import dispute_rows, load_answers, roster
     from calibrate.workspace.dashboard import build_figure, in_roster

@@ -25,11 +25,13 @@ from calibrate.core.lessons.loader import load_library
 from calibrate.core.metrics.answer_table import SESSION_KIND_CODES, AnswerTable, Filters
 from calibrate.core.models import Answer, AnswerDraft
 from calibrate.core.stamps import new_id
-from calibrate.store import answer_cache, catalog, sessions
-from calibrate.store.answer_cache import AnswerCache, cache_file, read_answers
+from calibrate.store import catalog, sessions
+from calibrate.store.answer_cache import coder, files, identity, refresh
+from calibrate.store.answer_cache.cache import AnswerCache, read_answers, warm
+from calibrate.store.answer_cache.files import cache_file
 from calibrate.store.answers import insert_answer, record_answer
 from calibrate.store.db import open_database, open_reader
-from calibrate.store.exchange import write_demo_history
+from calibrate.store.demo_data import write_demo_history
 from calibrate.store.queries import load_answers
 from calibrate.store.settings import get_meta
 
@@ -57,8 +59,8 @@ def demo_files(tmp_path_factory, packs) -> dict[int, Path]:
 def cache_dir(tmp_path: Path, monkeypatch) -> Path:
     """A cache folder of this test's own; databases of any size are cached."""
     folder = tmp_path / "cache"
-    monkeypatch.setenv(answer_cache.CACHE_DIR_ENV, str(folder))
-    monkeypatch.setattr(answer_cache, "PERSIST_MIN_ROWS", 0)
+    monkeypatch.setenv(files.CACHE_DIR_ENV, str(folder))
+    monkeypatch.setattr(files, "PERSIST_MIN_ROWS", 0)
     return folder
 
 
@@ -73,13 +75,13 @@ def db_path(tmp_path: Path, demo_files) -> Path:
 def decodes(monkeypatch) -> list[int]:
     """How many answer rows were read from SQLite (not from a cache)."""
     counted: list[int] = []
-    decode = answer_cache._decode
+    decode = refresh.decode_chunk
 
     def counting(rows, *args):
         counted.append(len(rows))
         return decode(rows, *args)
 
-    monkeypatch.setattr(answer_cache, "_decode", counting)
+    monkeypatch.setattr(refresh, "decode_chunk", counting)
     return counted
 
 
@@ -234,13 +236,13 @@ def add_session(
 
 
 # --- the cache gives what a direct read gives ---------------------------------------------------
-@pytest.mark.parametrize("chunk", [answer_cache.CHUNK, 97])
+@pytest.mark.parametrize("chunk", [refresh.CHUNK, 97])
 def test_the_cached_table_is_the_table_a_direct_build_gives(
     db_path: Path, packs, cache_dir, decodes, monkeypatch, chunk: int
 ) -> None:
-    monkeypatch.setattr(answer_cache, "CHUNK", chunk)  # 97: lookups grow across chunks
+    monkeypatch.setattr(refresh, "CHUNK", chunk)  # 97: lookups grow across chunks
     if chunk < 100:  # and sessions are read by rowid range, not one by one
-        monkeypatch.setattr(answer_cache, "RANGE_MIN_KEYS", 2)
+        monkeypatch.setattr(coder, "RANGE_MIN_KEYS", 2)
     built = cached(db_path, packs)
     assert the_file(cache_dir, db_path).exists()
     read_rows = sum(decodes)
@@ -288,8 +290,8 @@ def test_the_tables_arrays_are_read_only(db_path: Path, packs, cache_dir) -> Non
 def test_small_databases_are_not_written_to_the_cache_folder(
     db_path: Path, packs, tmp_path, monkeypatch
 ) -> None:
-    monkeypatch.setenv(answer_cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
-    assert len(cached(db_path, packs)) < answer_cache.PERSIST_MIN_ROWS
+    monkeypatch.setenv(files.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    assert len(cached(db_path, packs)) < files.PERSIST_MIN_ROWS
     assert not (tmp_path / "cache").exists()
 
 
@@ -464,9 +466,9 @@ def test_a_different_database_at_the_same_path_does_not_reuse_the_cache(
 def test_an_older_or_diverged_copy_of_the_same_database_does_not_reuse_the_cache(
     db_path: Path, tmp_path: Path, packs, cache_dir, monkeypatch
 ) -> None:
-    monkeypatch.setattr(answer_cache, "REWRITE_MIN_ROWS", 0)  # every new row is written
+    monkeypatch.setattr(files, "REWRITE_MIN_ROWS", 0)  # every new row is written
     db = open_database(db_path)
-    assert get_meta(db, answer_cache.DATABASE_ID) is None
+    assert get_meta(db, identity.DATABASE_ID) is None
     db.conn.close()
     memory = AnswerCache()
     cached(db_path, packs, memory)  # gives the database its id, copied with it below
@@ -509,7 +511,7 @@ def test_a_damaged_cache_file_is_rebuilt_without_an_error(
             damage
         ]
     )
-    with caplog.at_level(logging.WARNING, logger=answer_cache.__name__):
+    with caplog.at_level(logging.WARNING, logger=files.__name__):
         table = cached(db_path, packs)
     assert decoded(table, db_path) == reference(db_path)
     assert "unreadable" in caplog.text
@@ -526,7 +528,7 @@ def test_a_read_only_connection_gets_the_database_its_id(db_path: Path, cache_di
         reader.conn.close()
     assert coded.persisted_rows == len(coded) > 0
     db = open_database(db_path)
-    assert get_meta(db, answer_cache.DATABASE_ID) is not None
+    assert get_meta(db, identity.DATABASE_ID) is not None
     db.conn.close()
 
 
@@ -598,7 +600,7 @@ def test_an_import_leaves_the_cache_ready_for_the_next_dashboard_open(
     db_path: Path, packs, cache_dir, decodes, tmp_path: Path, demo_files
 ) -> None:
     from calibrate.cli import main
-    from calibrate.store.exchange import export_database
+    from calibrate.store.exchange.export import export_database
 
     target = tmp_path / "lead.sqlite3"
     source = open_database(db_path)
@@ -617,7 +619,7 @@ def test_an_interrupt_while_warming_the_cache_keeps_the_imported_database(
     db_path: Path, cache_dir, tmp_path: Path, monkeypatch
 ) -> None:
     from calibrate.cli import main
-    from calibrate.store.exchange import export_database
+    from calibrate.store.exchange.export import export_database
 
     source = open_database(db_path)
     export_database(source, tmp_path / "answers.calibrate")
@@ -626,7 +628,7 @@ def test_an_interrupt_while_warming_the_cache_keeps_the_imported_database(
     def interrupted(self, db):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(answer_cache.AnswerCache, "read", interrupted)
+    monkeypatch.setattr(AnswerCache, "read", interrupted)
     target = tmp_path / "new.sqlite3"
     assert main(["import", str(tmp_path / "answers.calibrate"), "--db", str(target)]) == 130
     assert len(reference(target)) == len(reference(db_path))  # committed, and kept
@@ -657,6 +659,6 @@ def test_the_app_brings_a_leads_cache_up_to_date_after_start_up(
 
 
 def test_a_small_database_is_not_read_after_start_up(db_path: Path, decodes, monkeypatch) -> None:
-    monkeypatch.setattr(answer_cache, "PERSIST_MIN_ROWS", 10**6)
-    assert answer_cache.warm(db_path) is False
+    monkeypatch.setattr(files, "PERSIST_MIN_ROWS", 10**6)
+    assert warm(db_path) is False
     assert decodes == []

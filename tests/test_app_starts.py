@@ -70,7 +70,8 @@ def test_demo_flag_creates_a_demo_database_and_keeps_a_stale_one_aside(qtbot, tm
 
 
 def test_real_answers_are_not_imported_into_the_demo_database(tmp_path: Path) -> None:
-    from calibrate.store.exchange import ExchangeError, merge_rows
+    from calibrate.core.errors import ExchangeError
+    from calibrate.store.exchange.merge import merge_rows
 
     args = make_args(tmp_path, [])
     args.demo = True

@@ -18,7 +18,7 @@ import pytest
 from calibrate.core.demo_history.simulation import generate_history
 from calibrate.core.lessons.loader import load_library
 from calibrate.store.db import open_database
-from calibrate.store.exchange import write_demo_history
+from calibrate.store.demo_data import write_demo_history
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:

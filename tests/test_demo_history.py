@@ -19,7 +19,8 @@ from calibrate.core.lessons.loader import load_library
 from calibrate.core.models import CONFIDENCE_LEVELS
 from calibrate.store import catalog
 from calibrate.store.db import open_database
-from calibrate.store.exchange import is_demo, write_demo_history
+from calibrate.store.demo_data import write_demo_history
+from calibrate.store.settings import is_demo
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 AMBIGUOUS = {

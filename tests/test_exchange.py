@@ -15,17 +15,15 @@ from pathlib import Path
 import pytest
 
 from calibrate.core.demo_history.simulation import generate_history
+from calibrate.core.errors import ExchangeError
 from calibrate.core.lessons.loader import load_library
 from calibrate.store import catalog
 from calibrate.store.db import open_database
-from calibrate.store.exchange import (
-    ExchangeError,
-    export_database,
-    is_demo,
-    load_export,
-    merge_export,
-    write_demo_history,
-)
+from calibrate.store.demo_data import write_demo_history
+from calibrate.store.exchange.export import export_database
+from calibrate.store.exchange.export_file import load_export
+from calibrate.store.exchange.merge import merge_export
+from calibrate.store.settings import is_demo
 
 TABLES = ("profiles", "pack_versions", "case_versions", "sessions", "answers", "disputes")
 

@@ -20,7 +20,8 @@ from calibrate.core.models import Answer
 from calibrate.store import catalog
 from calibrate.store.answers import insert_answer
 from calibrate.store.db import open_database
-from calibrate.store.exchange import export_database, write_demo_history
+from calibrate.store.demo_data import write_demo_history
+from calibrate.store.exchange.export import export_database
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -19,7 +19,7 @@ from calibrate.gui import theme
 from calibrate.store import answers as answer_store
 from calibrate.store import catalog, sessions
 from calibrate.store.db import open_database
-from calibrate.store.exchange import export_database
+from calibrate.store.exchange.export import export_database
 
 # Who answers what on the first lesson of the graphic pack: True = the golden decision,
 # False = one rung more restrictive (over-enforcement).

@@ -29,7 +29,7 @@ from calibrate.core.stamps import new_id
 from calibrate.store import catalog, sessions
 from calibrate.store.answers import insert_answer
 from calibrate.store.db import open_database
-from calibrate.store.exchange import write_demo_history
+from calibrate.store.demo_data import write_demo_history
 from calibrate.store.queries import dispute_rows, load_answers, roster
 
 PACK, LESSON, OTHER_LESSON = "graphic-content", "gr-beyond-people", "gr-context"

@@ -3,7 +3,7 @@ export, or imported from a history spreadsheet.
 
 Answers are immutable and never deleted, so a bad value that gets in stays for good and
 breaks every later report. The store therefore runs each row through these checks before
-writing it (store/answers.py for recorded answers, store/exchange.py for both imports).
+writing it (store/answers.py for recorded answers, store/exchange/merge.py for both imports).
 Pure Python: each function takes a row as a dict (the database's columns) and what it needs
 to know about the world, and returns the problems as short phrases (empty: the row is good).
 The demo id mark lives here too: demo rows carry it in their own ids (docs/exchange.md).

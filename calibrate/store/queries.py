@@ -11,7 +11,8 @@ import numpy as np
 
 from calibrate.core.metrics.answer_table import AnswerTable, Filters, PackInfo
 from calibrate.core.models import Pack
-from calibrate.store.answer_cache import AnswerCache, id_lookup
+from calibrate.store.answer_cache.cache import AnswerCache
+from calibrate.store.answer_cache.identity import id_lookup
 from calibrate.store.integrity import check_whole
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def load_answers(
 ) -> AnswerTable:
     """Every answer matching the filters, scored against the golden of its case version.
 
-    The answers come from the columnar cache (store/answer_cache.py: read once, then only new
+    The answers come from the columnar cache (store/answer_cache/: read once, then only new
     rows); the filters select rows in memory. Pass a long-lived `cache` to keep the answers
     in memory between calls (the dashboard does)."""
     coded = (cache or AnswerCache()).read(db)

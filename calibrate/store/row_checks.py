@@ -1,7 +1,7 @@
 """Rows checked against the rules in core/answer_rules.py before they are written, with
 what the database knows (pack and case versions) looked up for each batch.
 
-Used by the imports (store/exchange.py merge_rows: an export and a history CSV) and by the
+Used by the imports (store/exchange/merge.py merge_rows: an export and a history CSV) and by the
 app's own writes (store/answers.py): one validator, whatever the way in.
 """
 

@@ -34,7 +34,7 @@ from calibrate.core.lead.compute import (
 )
 from calibrate.core.metrics.answer_table import Filters
 from calibrate.core.models import Pack
-from calibrate.store.answer_cache import AnswerCache
+from calibrate.store.answer_cache.cache import AnswerCache
 from calibrate.store.db import open_reader
 from calibrate.store.integrity import refuse_damage
 from calibrate.store.queries import dispute_rows, filter_choices, load_answers, roster
@@ -285,9 +285,9 @@ class DashboardManager:
         )
 
     def warm_cache(self) -> bool:
-        """Bring the answer cache file up to date (store.answer_cache.warm); True when it
+        """Bring the answer cache file up to date (store.answer_cache.cache.warm); True when it
         read. Runs on a connection of its own."""
-        from calibrate.store.answer_cache import warm
+        from calibrate.store.answer_cache.cache import warm
 
         return warm(self._ws.db_path)
 

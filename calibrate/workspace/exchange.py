@@ -14,11 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calibrate.core.errors import ExchangeError
-from calibrate.store.history_csv import OPTIONAL, REQUIRED, HistoryError, HistoryFileError
+from calibrate.store.history_csv.reading import (
+    OPTIONAL,
+    REQUIRED,
+    HistoryError,
+    HistoryFileError,
+)
 
 if TYPE_CHECKING:
     from calibrate.core.models import Pack
-    from calibrate.store.exchange import ImportResult
+    from calibrate.store.exchange.merge import ImportResult
     from calibrate.workspace import Workspace
 
 __all__ = [
@@ -38,7 +43,7 @@ log = logging.getLogger(__name__)
 
 def bad_rows(error: BaseException) -> list[str] | None:
     """The `FILE: row N` problems of an import refused for its rows, else None."""
-    from calibrate.store.exchange import BadRowsError
+    from calibrate.store.exchange.merge import BadRowsError
 
     if isinstance(error, HistoryError | BadRowsError) and not isinstance(error, HistoryFileError):
         return list(error.problems)
@@ -48,7 +53,7 @@ def bad_rows(error: BaseException) -> list[str] | None:
 def export_answers(db_path: Path, out: Path) -> dict[str, int]:
     """Write every exchangeable row of the database to `out`; the counts written."""
     from calibrate.store.db import open_database
-    from calibrate.store.exchange import export_database
+    from calibrate.store.exchange.export import export_database
 
     if not db_path.is_file():
         raise ExchangeError(f"{db_path}: no such database")
@@ -73,8 +78,10 @@ def import_answers(
     into the database in one transaction; refused whole, nothing written, if the file is.
     Then the answer cache is brought up to date (a failure there is reported to
     `on_cache_failure`, never raised: the import is committed by then)."""
-    from calibrate.store.exchange import load_export, merge_export
-    from calibrate.store.history_csv import merge_history, read_history_csv
+    from calibrate.store.exchange.export_file import load_export
+    from calibrate.store.exchange.merge import merge_export
+    from calibrate.store.history_csv.merge import merge_history
+    from calibrate.store.history_csv.reading import read_history_csv
 
     if history_csv is None:
         history_csv = source.suffix.lower() == ".csv"
@@ -110,7 +117,7 @@ def _in_database(db_path: Path, work: Callable[[Any], ImportResult]) -> ImportRe
 def _warm_answer_cache(db_path: Path, on_failure: Callable[[BaseException], None] | None) -> None:
     """Extend the dashboard's answer cache with what was imported, so the lead's next
     dashboard open reads only the cache (a million answers: ~4 s here instead of there)."""
-    from calibrate.store.answer_cache import warm
+    from calibrate.store.answer_cache.cache import warm
 
     try:
         warm(db_path)

@@ -1,6 +1,6 @@
 """Answers as columns (numpy), joined with their golden answers: what lead metrics read.
 
-The store fills it (store/answer_cache.py); core metric code reads it. Text columns are
+The store fills it (store/answer_cache/); core metric code reads it. Text columns are
 integer codes into small lookup tuples so a million answers stay cheap: `team[i]` is a code
 into `teams`, and so on. Lookups are in no particular order (the store appends values as new
 answers bring them, so codes stay stable): code that shows or ranks by name sorts the names.

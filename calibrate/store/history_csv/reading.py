@@ -1,17 +1,13 @@
-"""Historic results from a spreadsheet (CSV): read and check every row, then merge them.
+"""A history CSV read and checked whole: every row against the loaded packs, every problem named.
 
-A file is read and checked whole before the database is touched: every bad row is named as
-`FILE: row N: message` (all of the row's problems) and nothing is written unless all rows are
-good. Ids of imported rows are derived from their content, so importing the same file twice
-adds nothing. Used by `calibrate import --csv` and the dashboard's import; the format is in
-docs/exchange.md.
+Every bad row is named as `FILE: row N: message` (all of the row's problems) and no record is
+returned unless all rows are good, so the database is not touched by a file with one bad row.
 """
 
 from __future__ import annotations
 
 import csv
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,13 +16,10 @@ from typing import TYPE_CHECKING, Any
 from calibrate.core.errors import CalibrateError
 
 if TYPE_CHECKING:
-    from calibrate.core.models import Pack, Profile
-    from calibrate.store.exchange import ImportResult
+    from calibrate.core.models import Pack
 
 REQUIRED = ("case_id", "reviewer", "decision", "date", "team", "site")
 OPTIONAL = ("clause", "confidence", "pack_id")
-# Fixed namespace: the same spreadsheet row gets the same UUID in every database.
-HISTORY_NAMESPACE = uuid.UUID("6f1c2a52-3f5e-4d0b-9a37-2b8d3c1e7a10")
 
 
 class HistoryError(CalibrateError):
@@ -43,25 +36,6 @@ class HistoryFileError(HistoryError):
 
     def __init__(self, problem: str):
         super().__init__([problem])
-
-
-def merge_history(db: Any, csv_path: Path, records: list[HistoryRecord]) -> ImportResult:
-    """Merge checked history rows (read_history_csv) into db; the dashboard's import too."""
-    from calibrate.store import catalog
-    from calibrate.store.exchange import merge_rows
-
-    rows = history_rows(csv_path, records, catalog.list_profiles(db))
-    used = {r.pack.id: r.pack for r in records}
-    return merge_rows(
-        db,
-        rows,
-        event=("history_imported", {"file": csv_path.name}),
-        packs=list(used.values()),
-        session_event={"origin": "csv", "file": csv_path.name},
-    )
-
-
-# -- reading a history CSV -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -100,19 +74,7 @@ def read_history_csv(path: Path, packs: Sequence[Pack]) -> list[HistoryRecord]:
 
 
 def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRecord]:
-    header = [h.strip().lower() for h in next(reader, [])]
-    if not any(header):
-        raise HistoryFileError(
-            f"{name}: no header (the file is empty or starts with a blank "
-            f"line); expected a header with {','.join(REQUIRED)}"
-        )
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise HistoryFileError(
-            f"{name}: row 1: missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} (the header has: {', '.join(header)})"
-        )
-    where = {c: header.index(c) for c in (*REQUIRED, *OPTIONAL) if c in header}
+    header, where = _columns(name, reader)
     by_case: dict[str, list[Pack]] = {}
     for pack in packs:
         for case_id in pack.cases:
@@ -125,42 +87,67 @@ def _read_rows(name: str, reader: Any, packs: Sequence[Pack]) -> list[HistoryRec
         start, line = line + 1, reader.line_num
         if not any(f.strip() for f in fields):
             continue
-        if any("\0" in field for field in fields):  # as `calibrate agreement` refuses it
-            problems.append(f"{name}: row {start}: NUL byte in field")
+        problem = _shape_problem(fields, len(header))
+        if problem is None:
+            values = {c: fields[i].strip() for c, i in where.items()}
+            record, wrong = _record(start, values, by_case, packs)
+            problem = "; ".join(wrong) if record is None else _repeat(record, seen)
+        if problem is not None:
+            problems.append(f"{name}: row {start}: {problem}")
             continue
-        if len(fields) != len(header):
-            problems.append(
-                f"{name}: row {start}: {len(fields)} field"
-                f"{'' if len(fields) == 1 else 's'}, but the header has "
-                f"{len(header)}"
-            )
-            continue
-        values = {c: fields[i].strip() for c, i in where.items()}
-        record, wrong = _record(start, values, by_case, packs)
-        if record is None:
-            problems.append(f"{name}: row {start}: {'; '.join(wrong)}")
-            continue
-        key = (
-            record.reviewer.casefold(),
-            record.team.casefold(),
-            record.site.casefold(),
-            record.pack.id,
-            record.case_id,
-            record.day,
-        )
-        if key in seen:
-            problems.append(
-                f"{name}: row {start}: {record.reviewer} already answered "
-                f"{record.case_id} on {record.day} (row {seen[key]})"
-            )
-            continue
-        seen[key] = start
+        seen[_answer_key(record)] = start
         records.append(record)
     if problems:
         raise HistoryError(problems)
     if not records:
         raise HistoryFileError(f"{name}: no rows to import")
     return records
+
+
+def _columns(name: str, reader: Any) -> tuple[list[str], dict[str, int]]:
+    """The header (lower case) and where each column Calibrate reads is in it."""
+    header = [h.strip().lower() for h in next(reader, [])]
+    if not any(header):
+        raise HistoryFileError(
+            f"{name}: no header (the file is empty or starts with a blank "
+            f"line); expected a header with {','.join(REQUIRED)}"
+        )
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise HistoryFileError(
+            f"{name}: row 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (the header has: {', '.join(header)})"
+        )
+    return header, {c: header.index(c) for c in (*REQUIRED, *OPTIONAL) if c in header}
+
+
+def _shape_problem(fields: list[str], columns: int) -> str | None:
+    """What makes a row unreadable as a whole (a NUL byte, a wrong field count), if any."""
+    if any("\0" in field for field in fields):  # as `calibrate agreement` refuses it
+        return "NUL byte in field"
+    if len(fields) != columns:
+        return f"{len(fields)} field{'' if len(fields) == 1 else 's'}, but the header has {columns}"
+    return None
+
+
+def _answer_key(record: HistoryRecord) -> tuple:
+    """What one answer is: a reviewer (name, team, site) on one case of a pack on one day."""
+    return (
+        record.reviewer.casefold(),
+        record.team.casefold(),
+        record.site.casefold(),
+        record.pack.id,
+        record.case_id,
+        record.day,
+    )
+
+
+def _repeat(record: HistoryRecord, seen: dict[tuple, int]) -> str | None:
+    """The problem when an earlier row (in `seen`: answer key → row) holds the same answer."""
+    earlier = seen.get(_answer_key(record))
+    if earlier is None:
+        return None
+    return f"{record.reviewer} already answered {record.case_id} on {record.day} (row {earlier})"
 
 
 def _record(
@@ -292,96 +279,3 @@ def _when(text: str) -> tuple[str, str]:
         raise ValueError(f"date {text!r} is in the future")
     iso = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return iso, iso[:10]
-
-
-def history_rows(
-    path: Path, records: list[HistoryRecord], profiles: Sequence[Profile]
-) -> Iterator[tuple[str, str, dict]]:
-    """Profiles, sessions and answers for the records, with ids derived from their content.
-
-    Reviewers match existing profiles by name, team and site; each reviewer's rows of one
-    lesson on one day are one session: first_attempt on its first day, retake after that."""
-    from calibrate.core.stamps import utc_now
-
-    def key(name: str, team: str, site: str) -> tuple[str, str, str]:
-        return name.casefold(), team.casefold(), site.casefold()
-
-    def derived(*parts: str) -> str:
-        return str(uuid.uuid5(HISTORY_NAMESPACE, "\x1f".join(parts)))
-
-    known = {key(p.name, p.team, p.site): p.id for p in profiles}
-    now, where = utc_now(), {}
-    for r in records:
-        k = key(r.reviewer, r.team, r.site)
-        if k not in known:
-            known[k] = derived("profile", *k)
-            yield (
-                f"{path}: row {r.line}",
-                "profiles",
-                {
-                    "id": known[k],
-                    "name": r.reviewer,
-                    "team": r.team,
-                    "site": r.site,
-                    "role": "moderator",
-                    "created_at": now,
-                },
-            )
-    sessions: dict[str, dict] = {}
-    first_day: dict[tuple[str, str, str], str] = {}
-    for r in sorted(records, key=lambda r: (r.day, r.line)):
-        profile_id = known[key(r.reviewer, r.team, r.site)]
-        lesson_key = (profile_id, r.pack.id, r.lesson_id)
-        first_day.setdefault(lesson_key, r.day)
-        session_id = derived("session", *lesson_key, r.day)
-        s = sessions.setdefault(
-            session_id,
-            {
-                "id": session_id,
-                "profile_id": profile_id,
-                "pack_id": r.pack.id,
-                "lesson_id": r.lesson_id,
-                "pack_hash": r.pack.content_hash,
-                "kind": "first_attempt" if first_day[lesson_key] == r.day else "retake",
-                "team": r.team,
-                "site": r.site,
-                "started_at": r.at,
-                "finished_at": r.at,
-            },
-        )
-        s["started_at"], s["finished_at"] = min(s["started_at"], r.at), max(s["finished_at"], r.at)
-        where[session_id] = where.get(session_id, f"{path}: row {r.line}")
-    for session_id, row in sessions.items():
-        yield where[session_id], "sessions", row
-    for r in records:
-        profile_id = known[key(r.reviewer, r.team, r.site)]
-        session_id = derived("session", profile_id, r.pack.id, r.lesson_id, r.day)
-        case = r.pack.cases[r.case_id]
-        yield (
-            f"{path}: row {r.line}",
-            "answers",
-            {
-                "id": derived("answer", session_id, r.case_id),
-                "session_id": session_id,
-                "profile_id": profile_id,
-                "pack_id": r.pack.id,
-                "lesson_id": r.lesson_id,
-                "case_id": r.case_id,
-                "case_hash": case.content_hash,
-                "pack_hash": r.pack.content_hash,
-                "team": r.team,
-                "site": r.site,
-                "session_kind": sessions[session_id]["kind"],
-                "decision": r.decision,
-                "clause": r.clause,
-                "confidence": r.confidence,
-                "note": "",
-                "skipped": 0,
-                "shown_at": r.at,
-                "answered_at": r.at,
-                "time_to_answer_ms": 0,
-                "watched_ms": 0,
-                "watched_share": None,
-                "clip_unavailable": None,
-            },
-        )  # not known
