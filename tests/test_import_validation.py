@@ -355,3 +355,30 @@ def test_an_impossible_share_watched_is_named_by_its_line_and_nothing_is_written
             for x in result.stderr.splitlines()
         ), result.stderr
     assert real_db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "refusal"),
+    [
+        (  # a header without its schema version
+            lambda h, b: ({k: v for k, v in h.items() if k != "schema_version"}, b),
+            ":1: the export header is incomplete",
+        ),
+        (lambda h, b: (h, b[-1:] + b[:-1]), ":3: profiles rows must come before disputes rows"),
+        (
+            lambda h, b: (h, [{**b[0], "row": {"name": "No id"}}, *b[1:]]),
+            ":2: profiles row without its id",
+        ),
+    ],
+    ids=["incomplete header", "tables out of order", "row without its key"],
+)
+def test_a_malformed_export_is_refused_naming_its_line(
+    tmp_path: Path, demo_export: Path, edit, refusal: str
+) -> None:
+    from calibrate.core.errors import ExchangeError
+    from calibrate.store.exchange.export_file import load_export
+
+    forged = edit_lines(demo_export, tmp_path / "forged.jsonl", edit)
+    with pytest.raises(ExchangeError) as refused:
+        load_export(forged)
+    assert str(refused.value).startswith(f"{forged}{refusal}")
