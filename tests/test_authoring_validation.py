@@ -58,6 +58,17 @@ def test_valid_packs_pass_with_exit_zero(lessons: Path) -> None:
     assert [p.id for p in loaded.packs] == ["alpha", "beta"] and not loaded.problems
 
 
+@pytest.mark.parametrize("where", ["lessons", "pack"])
+def test_a_relative_path_from_inside_the_folder_finds_the_same_clips(
+    lessons: Path, where: str
+) -> None:
+    # `calibrate validate .` run from inside lessons/ (or a pack folder) must look for clips in
+    # the assets/ beside lessons/, not in ./assets, or every clip is reported missing.
+    inside = lessons if where == "lessons" else lessons / "alpha"
+    result = run_validate(Path("."), cwd=inside)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_toml_syntax_error_names_file_and_line(lessons: Path) -> None:
     case = lessons / "alpha" / "cases" / "c1.toml"
     replace_in(case, 'severity = "medium"', "severity = medium oops")

@@ -11,6 +11,7 @@ Other packs load regardless.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -60,9 +61,17 @@ def _load_pack_guarded(folder: Path) -> tuple[models.Pack | None, list[Problem]]
         ]
 
 
+def folder_id(pack_folder: Path) -> str:
+    """The pack id a folder stands for: its name, also when given as `.` from inside it."""
+    return Path(os.path.abspath(pack_folder)).name
+
+
 def assets_dir_for(pack_folder: Path, pack_id: str) -> Path:
-    """Media of lessons/<pack>/ lives in assets/<pack>/ beside the lessons folder."""
-    return pack_folder.parent.parent / "assets" / pack_id
+    """Media of lessons/<pack>/ lives in assets/<pack>/ beside the lessons folder.
+
+    Made absolute first (without resolving links, as pack import places it), so a path given
+    from inside the lessons or pack folder (`.`) finds the same assets/."""
+    return Path(os.path.abspath(pack_folder)).parent.parent / "assets" / pack_id
 
 
 class _PackFiles:
@@ -78,13 +87,14 @@ class _PackFiles:
         self.spec: PackSpec | None = (
             validate_model(PackSpec, self.file, self.problems) if self.file else None
         )
-        if self.file is not None and self.spec is not None and folder.name != self.spec.id:
+        if self.file is not None and self.spec is not None and folder_id(folder) != self.spec.id:
             self.problems.append(
                 self.file.problem(
-                    ("id",), f"pack id {self.spec.id!r} must match its folder name {folder.name!r}"
+                    ("id",),
+                    f"pack id {self.spec.id!r} must match its folder name {folder_id(folder)!r}",
                 )
             )
-        self.assets = assets_dir_for(folder, folder.name)
+        self.assets = assets_dir_for(folder, folder_id(folder))
         self.real_assets = _real_folder(self.assets)
 
 
@@ -102,7 +112,7 @@ def load_pack(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
     Problems of slides and cases make the lessons that use them unavailable
     (`Pack.unavailable`); clip problems and `warning:` lines leave everything available."""
     files = _PackFiles(folder)
-    refs = PackRefs.from_data(folder.name, files.file.data if files.file else None)
+    refs = PackRefs.from_data(folder_id(folder), files.file.data if files.file else None)
     results = _check_cases(folder / "cases", refs, files)
     slides, slide_problems = _load_guidance(folder / "guidance", files.root)
     problems = files.problems + [p for r in results for p in r.problems + r.media_problems]
@@ -286,7 +296,7 @@ def load_library(folders: list[Path], bundled: Path | None = None) -> LoadResult
             result.problems += problems
             if pack is None:
                 if not is_bundle:
-                    broken_copies[pack_folder.name] = pack_folder
+                    broken_copies[folder_id(pack_folder)] = pack_folder
                 continue
             if pack.id in seen and (is_bundle or pack.id in from_bundle):
                 bundled_copy = pack_folder if is_bundle else seen[pack.id]
@@ -372,7 +382,7 @@ def _validate_single_case(path: Path) -> list[Problem]:
             Problem(str(path), None, None, f"not inside a pack: no {PACK_FILE} in {pack_folder}")
         ]
     files = _PackFiles(pack_folder)
-    refs = PackRefs.from_data(pack_folder.name, files.file.data if files.file else None)
+    refs = PackRefs.from_data(folder_id(pack_folder), files.file.data if files.file else None)
     result = load_case_file(path, refs, files.assets, files.root)
     found = files.problems + result.problems + result.media_problems
     if files.spec is not None:
