@@ -14,8 +14,8 @@ import krippendorff
 import numpy as np
 import pytest
 
-from calibrate.commands import agreement_csv as reading
-from calibrate.commands import agreement_scan as scanning
+from calibrate.tabular import csv_scan as scanning
+from calibrate.tabular import ratings_csv as reading
 from tests.test_cli_agreement import RATINGS, no_nan, refusal, run, write
 
 MiB = 1 << 20

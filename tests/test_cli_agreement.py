@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from calibrate.commands import agreement as command
-from calibrate.commands import agreement_csv as reading
-from calibrate.commands import agreement_scan as scanning
+from calibrate.tabular import csv_scan as scanning
+from calibrate.tabular import ratings_csv as reading
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -393,3 +393,37 @@ def test_ratio_alpha_is_null_with_a_note_when_labels_go_below_zero(capsys, tmp_p
     assert report["krippendorff_alpha_interval"]["value"] is not None
     ratio = report["krippendorff_alpha_ratio"]
     assert ratio["value"] is None and "needs labels ≥ 0" in ratio["note"]
+
+
+def test_the_json_is_cores_result_printed_unchanged(tmp_path, capsys):
+    """The command only reads and prints: core's `agreement_result`, given the same tally and
+    golden answers, is the very object --json prints, key for key and in the same order."""
+    from calibrate.core.metrics import accuracy
+    from calibrate.core.metrics.agreement_result import GoldenAnswers, agreement_result
+    from calibrate.core.metrics.rating_builders import TallyBuilder
+
+    ratings = write(tmp_path / "r.csv", RATINGS)
+    gold_rows = {"c1": "remove", "c2": "allow", "c3": "remove", "c9": "allow"}
+    gold = write(
+        tmp_path / "g.csv", "case_id,gold\n" + "".join(f"{c},{g}\n" for c, g in gold_rows.items())
+    )
+    order = "allow,warning_screen,remove"
+    code, out, err = run(capsys, str(ratings), "--gold", str(gold), "--order", order, "--json")
+    assert code == 0 and err.count("warning:") == 2
+    printed = json.loads(out)
+
+    builder = TallyBuilder(order=order.split(","))
+    for line in [row for row in RATINGS.splitlines()[1:] if row.startswith("c")]:
+        builder.add(*line.split(",")[:3])
+    table = builder.build()
+    codes = accuracy.gold_codes(table, gold_rows)
+    result = agreement_result(
+        table, gold=GoldenAnswers(str(gold), codes, ["c9"]), ordered_by_user=True
+    )
+    assert list(printed) == list(result) == [
+        "cases", "raters", "ratings", "categories", "percent_agreement", "fleiss_kappa",
+        "gwet_ac1", "brennan_prediger", "krippendorff_alpha_nominal",
+        "krippendorff_alpha_ordinal", "ignored_rows", "warnings", "accuracy_overall",
+        "accuracy_by_rater", "confusion_matrix", "enforcement",
+    ]  # fmt: skip
+    assert printed == json.loads(json.dumps(result, allow_nan=False))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 # The layers held to `mypy --strict` (pyproject.toml [tool.mypy]), as far as they exist yet.
-STRICT_PACKAGES = ("calibrate/core", "calibrate/workspace")
+STRICT_PACKAGES = ("calibrate/core", "calibrate/workspace", "calibrate/tabular")
 
 
 def _ruff() -> str:
@@ -52,7 +52,7 @@ def test_banned_imports_are_narrowed_per_package(repo_root: Path, tmp_path: Path
     """The real configs, copied beside planted files: each package may import only its own."""
     shutil.copy(repo_root / "pyproject.toml", tmp_path)
     configs = sorted((repo_root / "calibrate").rglob("ruff.toml"))
-    assert {c.parent.name for c in configs} >= {"store", "gui", "player", "core"}
+    assert {c.parent.name for c in configs} >= {"store", "gui", "player", "core", "tabular"}
     for config in configs:
         target = tmp_path / config.relative_to(repo_root)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,6 +76,10 @@ def test_banned_imports_are_narrowed_per_package(repo_root: Path, tmp_path: Path
         "calibrate/commands/a.py": ("from PySide6 import QtWidgets", False),
         "calibrate/charts/a.py": ("from matplotlib.figure import Figure", True),
         "calibrate/charts/b.py": ("from PySide6 import QtGui", False),
+        "calibrate/tabular/a.py": ("import pandas", True),
+        "calibrate/tabular/b.py": ("from PySide6 import QtCore", False),
+        "calibrate/tabular/c.py": ("import sqlite3", False),
+        "calibrate/tabular/d.py": ("from matplotlib.figure import Figure", False),
     }
     for name, (line, _) in planted.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

@@ -24,10 +24,12 @@ FACE_BELOW = {"workspace", "net", "charts", "core", "base"}
 ALLOWED: dict[str, set[str]] = {
     "gui": {"player"} | FACE_BELOW,
     "app": {"gui"} | FACE_BELOW,  # app.py is the GUI's entry point: it builds the window
-    "commands": {"app"} | FACE_BELOW,  # `calibrate gui` (commands/gui.py) starts the app
+    # `calibrate gui` (commands/gui.py) starts the app; `calibrate agreement` reads with tabular
+    "commands": {"app", "tabular"} | FACE_BELOW,
     "cli": {"commands"} | FACE_BELOW,  # cli.py dispatches to calibrate/commands/
     "__main__": {"cli"},  # `python -m calibrate` is the console script
-    "workspace": {"store", "charts", "core", "base"},
+    "workspace": {"store", "charts", "tabular", "core", "base"},
+    "tabular": {"core", "base"},  # file readers (CSV, with pandas) into core tables
     "net": {"core", "base"},
     "store": {"core", "base"},
     "charts": {"core", "base"},

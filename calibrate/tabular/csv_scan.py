@@ -1,9 +1,9 @@
-"""The numpy pass `calibrate agreement` makes over a ratings CSV's bytes before any reader may
-hold them: UTF-8, NUL bytes, field lengths and every row's field count, block by block, with
-the limits of docs/metrics.md ("Warnings, refusals and limits").
+"""The numpy pass over a ratings CSV's bytes before any reader may hold them: UTF-8, NUL
+bytes, field lengths and every row's field count, block by block, with the limits of
+docs/metrics.md ("Warnings, refusals and limits").
 
 It runs on a second thread beside the pandas reader, which reads only the bytes `Gate` says
-the scan has cleared; `agreement_csv` decides from its verdict which reader's result counts.
+the scan has cleared; `ratings_csv` decides from its verdict which reader's result counts.
 """
 
 from __future__ import annotations
@@ -13,32 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from calibrate.core.errors import counted
+from calibrate.tabular.limits import (
+    MAX_FIELD_BYTES,
+    NUL,
+    InputError,
+    longest_row,
+    too_long_field,
+)
 
 SCAN_BLOCK = 1 << 22
-MAX_FIELD_BYTES = 1 << 20
 UNCLOSED = "a quote is never closed"
-NUL = "NUL byte in field"
-
-
-class InputError(Exception):
-    """Bad input, phrased as the one line the user sees: `FILE: row N: message`."""
-
-    def __init__(self, message: str, file: object = None, row: int | None = None):
-        self.message, self.file, self.row = message, None if file is None else str(file), row
-        where = [p for p in (self.file, None if row is None else f"row {row}") if p]
-        super().__init__(": ".join([*where, message]))
-
-
-def too_long_field(path: Path, row: int) -> InputError:
-    return InputError(
-        f"a field is longer than 1 MiB ({MAX_FIELD_BYTES:,} bytes), the limit", path, row
-    )
-
-
-def longest_row(n_fields: int) -> int:
-    """Bytes a row of n_fields fields of at most MAX_FIELD_BYTES each can take as written:
-    a quoted value doubles its quotes, adds two, and a CRLF ends the row."""
-    return n_fields * (2 * MAX_FIELD_BYTES + 3) + 2
 
 
 class Stopped(Exception):
