@@ -23,28 +23,11 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from calibrate.gui.errors import install_excepthook, show_error
+from calibrate.gui.saved_folders import saved_folders
 from calibrate.gui.theme import apply_theme, new_application, use_fusion
 # isort: on
 
 log = logging.getLogger(__name__)
-
-
-def lesson_folders(args: argparse.Namespace) -> list[Path]:
-    """Bundled demo packs first, then folders from settings and --lessons (no duplicates)."""
-    folders: list[Path] = []
-    bundled = paths.bundled_lessons_dir()
-    if bundled and not getattr(args, "no_bundled", False):
-        folders.append(bundled)
-    for folder in [*_settings_folders(), *getattr(args, "lessons", [])]:
-        if folder.resolve() not in [f.resolve() for f in folders]:
-            folders.append(folder)
-    return folders
-
-
-def _settings_folders() -> list[Path]:
-    # No default argument: converting one to a QVariant builds QByteArray's enums (~0.6 ms).
-    value = QSettings("Calibrate", "Calibrate").value("lessons/folders")
-    return [Path(v) for v in (value if isinstance(value, list) else [value]) if v]
 
 
 def build_context(
@@ -57,9 +40,11 @@ def build_context(
         ensure_demo_database(db_path)
     else:
         db_path = Path(args.db) if args.db else paths.default_database()
-    ws = Workspace.open(db_path, lesson_folders(args))
-    context = AppContext(
-        ws.conn, db_path, ws.lessons_dirs, log_path, is_demo=ws.is_demo, is_new=ws.is_new
+    ws = Workspace.open(db_path, [])
+    context = AppContext(ws.conn, db_path, [], log_path, is_demo=ws.is_demo, is_new=ws.is_new)
+    # Bundled demo packs first, then the folders saved in settings, then --lessons.
+    context.lessons.use_folders(
+        saved_folders(), list(getattr(args, "lessons", [])), not getattr(args, "no_bundled", False)
     )
     if load_lessons:
         context.reload_library()

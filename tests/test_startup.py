@@ -76,7 +76,7 @@ def test_first_screen_shows_profiles_without_heavy_imports_then_lessons_load(tmp
     assert report["style"].lower() == "fusion"  # the palettes are made for it
     assert report["profiles"] == ["Ana Ribeiro   —   Graphic EU · Lisbon"]
     assert report["status"].startswith("3 packs · database ")
-    assert report["shortcuts"] == ["Ctrl+L", "Ctrl+Q", "Ctrl+R", "Ctrl+Shift+D", "F1"]
+    assert report["shortcuts"] == ["Ctrl+L", "Ctrl+Q", "Ctrl+R", "Ctrl+Shift+D", "Ctrl+T", "F1"]
 
 
 def test_schema_version_known_without_migrations_matches_them() -> None:
@@ -219,7 +219,7 @@ def test_f1_lists_the_keyboard_shortcuts(qtbot, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(prompts, "run_dialog", lambda box: shown.append(box.text()) or 0)
     qtbot.keyClick(window, Qt.Key.Key_F1)
     assert len(shown) == 1
-    for keys in ("Ctrl+Enter", "Space / K", "J / L", "Ctrl+L"):
+    for keys in ("Ctrl+Enter", "Space / K", "J / L", "Ctrl+L", "Ctrl+T"):
         assert keys in shown[0]
 
 

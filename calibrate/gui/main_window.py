@@ -57,6 +57,7 @@ SHORTCUTS = (
     ("G", "read the guidance again"),
     ("Esc (on the guidance)", "back to the case, as it was left"),
     ("Ctrl+L", "lead dashboard (passcode)"),
+    ("Ctrl+T", "trainer area: packs, their problems, export/import, lesson folders (passcode)"),
     ("Ctrl+Shift+D", "dark mode"),
     ("Ctrl+R / Ctrl+Q", "reload lessons / quit"),
 )
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.lesson = None  # the LessonController of the open lesson
         self._runner: TaskRunner | None = None  # made on first use, after the first paint
         self.dashboard = None  # the DashboardScreen, created when a lead unlocks it
+        self.trainer = None  # the TrainerArea, created when a trainer unlocks it
         self.lessons_loading = False
         self.cache_warming: threading.Thread | None = None  # see _warm_answer_cache
         self.home = HomeScreen(context)
@@ -151,18 +153,38 @@ class MainWindow(QMainWindow):
         self.lesson.retake_requested.connect(self._on_retake_requested)
         self.lesson.start()
 
-    def open_dashboard(self) -> None:
-        """The lead area, behind its passcode (set by the first lead who opens it), asked
-        each time it is opened: the next person at this machine may be a moderator."""
+    def _unlocked(self, role: str, screen: QWidget | None) -> bool:
+        """The role's passcode, asked each time its area is opened (the next person at this
+        machine may be a moderator) and set by the first one who opens it."""
         from calibrate.gui import prompts
         from calibrate.gui.passcode_dialog import PasscodeDialog
 
-        if self.dashboard is not None and self.stack.currentWidget() is self.dashboard:
-            return
-        dialog = PasscodeDialog(self.context.profiles, "lead", self)
-        if prompts.run_dialog(dialog) != PasscodeDialog.DialogCode.Accepted:
-            return
-        self.open_dashboard_unlocked()
+        if screen is not None and self.stack.currentWidget() is screen:
+            return False  # open already
+        dialog = PasscodeDialog(self.context.profiles, role, self)
+        return prompts.run_dialog(dialog) == PasscodeDialog.DialogCode.Accepted
+
+    def open_dashboard(self) -> None:
+        """The lead area, behind the lead passcode."""
+        if self._unlocked("lead", self.dashboard):
+            self.open_dashboard_unlocked()
+
+    def open_trainer_area(self) -> None:
+        """The trainer area (packs, sharing, lesson folders), behind the trainer passcode."""
+        if self._unlocked("trainer", self.trainer):
+            self.open_trainer_area_unlocked()
+
+    def open_trainer_area_unlocked(self) -> None:
+        from calibrate.gui.screens.trainer.area import TrainerArea
+
+        if self.lesson is not None:
+            self.lesson.leave()
+        if self.trainer is None:
+            self.trainer = TrainerArea(self.context)
+            self.trainer.leave_requested.connect(self._on_dashboard_left)
+            self.trainer.reload_requested.connect(self.reload_lessons)
+        self.show_screen(self.trainer)
+        self.trainer.refresh()
 
     def open_dashboard_unlocked(self) -> None:
         from calibrate.gui.screens.dashboard.screen import DashboardScreen
@@ -214,6 +236,8 @@ class MainWindow(QMainWindow):
         self._close_lesson()
         if self.dashboard is not None:
             self.dashboard.shutdown()
+        if self.trainer is not None:
+            self.trainer.shutdown()  # a pack export or import under way is cancelled
         if self._runner is not None:
             self._runner.wait()
         log.info("window closed")
@@ -236,6 +260,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         lead = view_menu.addAction("&Lead dashboard…")
         lead.triggered.connect(self.open_dashboard)
+        trainer = view_menu.addAction("&Trainer area…")
+        trainer.triggered.connect(self.open_trainer_area)
         problems = view_menu.addAction("Lesson &problems…")
         problems.triggered.connect(self.show_lesson_problems)
         dark = view_menu.addAction("&Dark mode")
@@ -253,6 +279,7 @@ class MainWindow(QMainWindow):
             (reload_action, "Ctrl+R"),
             (quit_action, "Ctrl+Q"),  # StandardKey.Quit: empty without a desktop
             (lead, "Ctrl+L"),
+            (trainer, "Ctrl+T"),
             (dark, "Ctrl+Shift+D"),
             (shortcuts, "F1"),
         ):
@@ -299,6 +326,8 @@ class MainWindow(QMainWindow):
         self.lessons_loading = False
         if self._lesson_list is not None:
             self._lesson_list.refresh()
+        if self.trainer is not None:
+            self.trainer.lessons_reloaded()
         self._refresh_status()
         if self.cache_warming is None:  # once, after the first load
             self._warm_answer_cache()

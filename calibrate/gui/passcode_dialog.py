@@ -1,5 +1,6 @@
-"""The lead area's door: set the passcode the first time, ask for it after that, change it with
-the old one, or reset it without — a reset the dashboard then shows to everyone.
+"""The lead and trainer areas' door: set the role's passcode the first time, ask for it after
+that, change it with the old one, or reset it without — a reset the area then shows to
+everyone who opens it. Each role has a passcode of its own.
 
 The passcode is a local gate on this machine, not access control: the dialog says so. scrypt
 at N = 2^17 takes about a second, so every hash runs off the GUI thread.
@@ -31,9 +32,21 @@ if TYPE_CHECKING:
 
 NOTICE = (
     "This passcode is a local gate on this computer, not access control. It keeps the next "
-    "person at this machine out of the {role} area, but anyone who can copy the database file "
-    "can read every result in it without the passcode."
+    "person at this machine out of the {role} area, but {bypass}"
 )
+# What the gate does not stop, and who should know the passcode, by role.
+BYPASS = {
+    "lead": "anyone who can copy the database file can read every result in it without the "
+    "passcode.",
+    "trainer": "anyone who can write to the lessons folders can change the packs without it.",
+}
+KEEP_TO = {
+    "lead": "Leads see every moderator's results by name, so keep it to leads.",
+    "trainer": "Trainers change which packs and golden answers everyone here is taught and "
+    "scored against, so keep it to trainers.",
+}
+# Where a reset without the old passcode is shown from then on.
+SHOWN_ON = {"lead": "dashboard", "trainer": "area"}
 WRONG = "That passcode is not right."
 
 
@@ -55,13 +68,13 @@ EVENTS = {
 
 def _intro(mode: Mode, role: str) -> str:
     return {
-        Mode.SET: f"Set a passcode for the {role} area. Leads see every moderator's results by "
-        f"name, so keep it to leads. At least {MIN_LENGTH} characters.",
+        Mode.SET: f"Set a passcode for the {role} area. {KEEP_TO[role]} At least {MIN_LENGTH} "
+        "characters.",
         Mode.ENTER: f"Enter the {role} passcode.",
         Mode.CHANGE: f"Change the {role} passcode: the current one, then the new one twice.",
         Mode.RESET: f"Forgot the {role} passcode? Set a new one. A reset without the old "
-        f'passcode is recorded, and the {role} dashboard shows "{role.title()} passcode reset '
-        'on DATE" to everyone who opens it.',
+        f'passcode is recorded, and the {role} {SHOWN_ON[role]} shows "{role.title()} passcode '
+        'reset on DATE" to everyone who opens it.',
     }[mode]
 
 
@@ -83,7 +96,11 @@ class PasscodeDialog(QDialog):
         self.intro = QLabel(objectName="passcodeIntro", wordWrap=True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.intro)
-        self.notice = QLabel(NOTICE.format(role=role), objectName="passcodeNotice", wordWrap=True)
+        self.notice = QLabel(
+            NOTICE.format(role=role, bypass=BYPASS[role]),
+            objectName="passcodeNotice",
+            wordWrap=True,
+        )
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setStyleSheet("color: palette(placeholder-text); font-size: 9pt;")
         layout.addWidget(self.notice)
@@ -213,7 +230,7 @@ class PasscodeDialog(QDialog):
 
 
 def reset_notice(profiles: ProfilesManager, role: str = "lead") -> str:
-    """The dashboard's 'Lead passcode reset on DATE ...' line after a reset without the old
+    """The area's 'Lead passcode reset on DATE ...' line after a reset without the old
     passcode, else ""."""
     resets, last = profiles.passcode_resets(role)
     if not resets or last is None:
@@ -222,5 +239,5 @@ def reset_notice(profiles: ProfilesManager, role: str = "lead") -> str:
     count = f" ({resets} resets so far)" if resets > 1 else ""
     return (
         f"{role.title()} passcode reset on {when} without the old passcode{count}. If no "
-        f"{role} did this, someone else may have opened this dashboard."
+        f"{role} did this, someone else may have opened this {SHOWN_ON[role]}."
     )

@@ -16,6 +16,20 @@ def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
     return text if accepted else None
 
 
+def choose(parent: QWidget | None, title: str, label: str, items: list) -> int | None:
+    """The index of the item the user picked from a list, or None if they cancelled."""
+    names = [str(item) for item in items]
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("chooseDialog")
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setComboBoxItems(names)
+    dialog.setOption(QInputDialog.InputDialogOption.UseListViewForComboBoxItems)
+    if run_dialog(dialog) != QDialog.DialogCode.Accepted:
+        return None
+    return names.index(dialog.textValue()) if dialog.textValue() in names else None
+
+
 def confirm(parent: QWidget | None, title: str, question: str) -> bool:
     box = QMessageBox(
         QMessageBox.Icon.Question,

@@ -121,3 +121,37 @@ class TaskRunner(QObject):
         handlers = self._take(ticket)
         if handlers:
             handlers[1](error)
+
+
+class Progress(QObject):
+    """A long task's progress and the user's cancel, between the GUI and a worker thread.
+
+    The task calls `report(done, total)` and `cancelled()` from its thread (the plain
+    callables core and workspace functions take, STYLE.md "Threading"); `changed` reaches the
+    GUI thread queued, at most every `interval` seconds (and always for the last step), so a
+    task reporting per 64 KiB block does not flood the event loop. Connect `changed` to a
+    QObject's method, not a lambda: only then does Qt deliver it on that object's thread."""
+
+    changed = Signal(object, object)  # done, total (object: byte counts pass 2^31)
+
+    def __init__(self, parent: QObject | None = None, interval: float = 0.05):
+        import threading
+        import time
+
+        super().__init__(parent)
+        self._interval, self._clock = interval, time.monotonic
+        self._last = -interval
+        self._cancel = threading.Event()
+
+    def report(self, done: int, total: int) -> None:
+        now = self._clock()
+        if done < total and now - self._last < self._interval:
+            return
+        self._last = now
+        self.changed.emit(done, total)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()

@@ -62,6 +62,15 @@ def apply_theme(app: QApplication, dark: bool) -> None:
         }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
+    # setColor(role, ...) sets every colour group, the disabled one too: a disabled button
+    # would read exactly like one that works. Disabled text takes a muted colour.
+    muted = QColor("#7c828a" if dark else "#9ba0a8")
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, muted)
     app.setPalette(palette)
     app.setProperty("calibrate_dark", dark)
     # A widget with a style sheet of its own keeps the palette it was polished with: set its

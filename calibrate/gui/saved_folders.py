@@ -1,0 +1,22 @@
+"""Where the app keeps the lessons folders the user added in settings: its QSettings, beside
+the dark-mode choice (per user, not per database: a demo database and a real one read the
+same folders). The rules for which folders may be added live in workspace/folders.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+FOLDERS_SETTING = "lessons/folders"
+
+
+def saved_folders() -> list[Path]:
+    """The lessons folders added in settings (Trainer area → Lesson folders…), in order."""
+    # No default argument: converting one to a QVariant builds QByteArray's enums (~0.6 ms).
+    value = QSettings("Calibrate", "Calibrate").value(FOLDERS_SETTING)
+    return [Path(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+
+def save_folders(folders: list[Path]) -> None:
+    QSettings("Calibrate", "Calibrate").setValue(FOLDERS_SETTING, [str(f) for f in folders])

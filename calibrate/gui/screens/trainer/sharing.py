@@ -1,0 +1,141 @@
+"""The trainer area's two faces of ws.packs (docs/sharing.md): export a pack to a .calpack
+file, import one into a lessons folder, each in a TransferDialog; the refusals in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from calibrate.core.errors import counted
+from calibrate.gui import prompts
+from calibrate.gui.screens.trainer.transfer_dialog import TransferDialog
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from calibrate.gui.context import AppContext
+    from calibrate.gui.tasks import Progress
+    from calibrate.workspace.folders import FoundPack
+
+MAX_LINES = 20  # problem lines shown under a refusal (Copy from the box gives them all)
+
+
+def explain(error: BaseException) -> tuple[str, list[str]]:
+    """A refusal as one sentence and the lines below it (an invalid pack's problems)."""
+    from calibrate.core.sharing.errors import InvalidPack, PackRefused
+    from calibrate.gui.errors import plain_message
+
+    if isinstance(error, PackRefused):
+        sentence = str(error).removesuffix("; refused")
+        lines = list(error.problems) if isinstance(error, InvalidPack) else []
+        return sentence[:1].upper() + sentence[1:] + ". Nothing was written.", lines
+    return plain_message(error) + " Nothing was written.", []
+
+
+def export_pack(
+    context: AppContext, entry: FoundPack, out: Path, parent: QWidget
+) -> TransferDialog:
+    """Write `entry`'s pack to `out` in a TransferDialog (opened, running)."""
+    packs, folder = context.packs, entry.folder
+
+    def work(progress: Progress) -> Any:
+        return packs.export(folder, out, progress=progress.report, cancelled=progress.cancelled)
+
+    def describe(result: Any) -> str:
+        return f"Exported {entry.title} ({entry.pack_id}) to {out}: {_size_of(out)}."
+
+    dialog = TransferDialog("Export pack", parent)
+    dialog.explain = explain
+    dialog.open()
+    dialog.start(f"Exporting {entry.title} ({entry.pack_id}) to {out}…", work, describe)
+    return dialog
+
+
+def import_pack(
+    context: AppContext, file: Path, into: Path, parent: QWidget, bundled_ids: set[str]
+) -> TransferDialog:
+    """Import `file` into the lessons folder `into` in a TransferDialog (opened, running);
+    a pack id already there asks "Replace it?" and, if yes, imports again replacing it.
+    `bundled_ids`: the bundled packs' ids (the result says which one the import replaces)."""
+    from calibrate.core.sharing.errors import PackIdClash
+
+    packs = context.packs
+    dialog = TransferDialog("Import pack", parent)
+    dialog.explain = explain
+
+    def run(replace: bool) -> None:
+        def work(progress: Progress) -> Any:
+            return packs.import_pack(
+                file,
+                into,
+                replace=replace,
+                progress=progress.report,
+                cancelled=progress.cancelled,
+            )
+
+        heading = f"Importing {file.name} into {into}…"
+        dialog.start(heading, work, lambda result: _imported(result, into, bundled_ids))
+
+    def refused(error: BaseException) -> bool:
+        if not isinstance(error, PackIdClash):
+            return False
+        question = f"{error}.\n\nReplace it? Its lessons and clips are replaced whole."
+        if not prompts.confirm(dialog, "Replace the pack?", question.replace("; refused", "")):
+            return False
+        run(replace=True)
+        return True
+
+    dialog.refused = refused
+    dialog.open()
+    run(replace=False)
+    return dialog
+
+
+def _imported(result: Any, into: Path, bundled_ids: set[str]) -> str:
+    pack_id = getattr(result, "pack_id", "")
+    if getattr(result, "unchanged", False):
+        return f"{pack_id} is in {into} already, identical: nothing changed."
+    words = f"Imported {pack_id} into {into}"
+    lessons = getattr(result, "lessons", None)
+    if lessons is not None:
+        words += f": {counted(lessons, 'lesson')}"
+    words += "."
+    if pack_id in bundled_ids:
+        words += " It replaces the bundled pack of the same id in the lesson list."
+    return words
+
+
+def _size_of(path: Path) -> str:
+    from calibrate.gui.screens.trainer.transfer_dialog import _size
+
+    try:
+        return _size(path.stat().st_size)
+    except OSError:
+        return "size unknown"
+
+
+def choose_target(context: AppContext, parent: QWidget) -> Path | None:
+    """The lessons folder an import goes into: the trainer's only one, the one they pick
+    among several, or — with none yet — Calibrate's own (created and added to their lessons
+    folders once they agree)."""
+    from calibrate import paths
+    from calibrate.gui.saved_folders import save_folders
+
+    targets = [f.path for f in context.lessons.import_targets()]
+    if len(targets) == 1:
+        return targets[0]
+    if targets:
+        chosen = prompts.choose(
+            parent, "Import into", "Which lessons folder should the pack go into?", targets
+        )
+        return None if chosen is None else targets[chosen]
+    own = paths.data_dir() / "lessons"
+    question = (
+        "You have no lessons folder of your own yet (bundled packs are read-only). Import "
+        f"into {own}? Calibrate creates it and reads it from now on (Lesson folders…)."
+    )
+    if not prompts.confirm(parent, "Import into", question):
+        return None
+    own.mkdir(parents=True, exist_ok=True)
+    save_folders(context.lessons.add_folder(own))
+    return own
