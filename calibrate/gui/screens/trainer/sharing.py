@@ -4,7 +4,7 @@ file, import one into a lessons folder, each in a TransferDialog; the refusals i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from calibrate.core.errors import counted
 from calibrate.gui import prompts
@@ -16,20 +16,26 @@ if TYPE_CHECKING:
     from calibrate.gui.context import AppContext
     from calibrate.gui.tasks import Progress
     from calibrate.workspace.folders import FoundPack
+    from calibrate.workspace.packs import PackExported, PackImported
 
 MAX_LINES = 20  # problem lines shown under a refusal (Copy from the box gives them all)
 
 
 def explain(error: BaseException) -> tuple[str, list[str]]:
     """A refusal as one sentence and the lines below it (an invalid pack's problems)."""
-    from calibrate.core.sharing.errors import InvalidPack, PackRefused
+    from calibrate.core.sharing.errors import ArchiveTooLarge, InvalidPack, PackRefused
     from calibrate.gui.errors import plain_message
 
-    if isinstance(error, PackRefused):
-        sentence = str(error).removesuffix("; refused")
-        lines = list(error.problems) if isinstance(error, InvalidPack) else []
-        return sentence[:1].upper() + sentence[1:] + ". Nothing was written.", lines
-    return plain_message(error) + " Nothing was written.", []
+    if not isinstance(error, PackRefused):
+        return plain_message(error) + " Nothing was written.", []
+    sentence = str(error).removesuffix("; refused").removesuffix("; nothing written")
+    sentence = sentence[:1].upper() + sentence[1:] + ". Nothing was written."
+    if isinstance(error, ArchiveTooLarge) and error.total_limit:
+        sentence += " A pack this large can be imported with `calibrate pack import --max-size`."
+    lines = list(error.problems) if isinstance(error, InvalidPack) else []
+    if len(lines) > MAX_LINES:
+        lines = [*lines[:MAX_LINES], f"… and {len(lines) - MAX_LINES} more (calibrate validate)"]
+    return sentence, lines
 
 
 def export_pack(
@@ -38,11 +44,15 @@ def export_pack(
     """Write `entry`'s pack to `out` in a TransferDialog (opened, running)."""
     packs, folder = context.packs, entry.folder
 
-    def work(progress: Progress) -> Any:
-        return packs.export(folder, out, progress=progress.report, cancelled=progress.cancelled)
+    def work(progress: Progress) -> PackExported:
+        return packs.export_pack(folder, out, progress.report, progress.cancelled)
 
-    def describe(result: Any) -> str:
-        return f"Exported {entry.title} ({entry.pack_id}) to {out}: {_size_of(out)}."
+    def describe(result: PackExported) -> str:
+        return (
+            f"Exported {entry.title} ({result.pack_id}) to {out}: "
+            f"{counted(result.files, 'file')}, {_size_of(out)}. Send this one file; "
+            "Import pack… (or `calibrate pack import`) takes it in."
+        )
 
     dialog = TransferDialog("Export pack", parent)
     dialog.explain = explain
@@ -64,7 +74,7 @@ def import_pack(
     dialog.explain = explain
 
     def run(replace: bool) -> None:
-        def work(progress: Progress) -> Any:
+        def work(progress: Progress) -> PackImported:
             return packs.import_pack(
                 file,
                 into,
@@ -79,8 +89,11 @@ def import_pack(
     def refused(error: BaseException) -> bool:
         if not isinstance(error, PackIdClash):
             return False
-        question = f"{error}.\n\nReplace it? Its lessons and clips are replaced whole."
-        if not prompts.confirm(dialog, "Replace the pack?", question.replace("; refused", "")):
+        question = (
+            f"{str(error).split(';')[0]}.\n\nReplace it with the pack in {file.name}? Its "
+            "lessons and its clips are replaced whole; answers given so far are kept."
+        )
+        if not prompts.confirm(dialog, "Replace the pack?", question):
             return False
         run(replace=True)
         return True
@@ -91,17 +104,16 @@ def import_pack(
     return dialog
 
 
-def _imported(result: Any, into: Path, bundled_ids: set[str]) -> str:
-    pack_id = getattr(result, "pack_id", "")
-    if getattr(result, "unchanged", False):
-        return f"{pack_id} is in {into} already, identical: nothing changed."
-    words = f"Imported {pack_id} into {into}"
-    lessons = getattr(result, "lessons", None)
-    if lessons is not None:
-        words += f": {counted(lessons, 'lesson')}"
-    words += "."
-    if pack_id in bundled_ids:
-        words += " It replaces the bundled pack of the same id in the lesson list."
+def _imported(result: PackImported, into: Path, bundled_ids: set[str]) -> str:
+    if result.outcome == "unchanged":
+        return f"The same pack {result.pack_id!r} is in {into} already: nothing changed."
+    done = "Replaced" if result.outcome == "replaced" else "Imported"
+    words = (
+        f"{done} pack {result.pack_id!r} in {into} ({counted(result.files, 'file')}); its "
+        f"clips are in {result.assets_folder}."
+    )
+    if result.pack_id in bundled_ids:
+        words += " It takes the place of the bundled pack of the same id in the lesson list."
     return words
 
 
