@@ -20,6 +20,7 @@ os.environ.setdefault("CALIBRATE_DUMMY_AUDIO", "1")
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests/pack_factory.py writes the trainer area's draft pack
 OUT = Path(os.environ.get("CALIBRATE_SHOTS_OUT", ROOT / "docs" / "screenshots"))
 
 
@@ -143,7 +144,70 @@ def main() -> None:
         dialog.grab().save(str(OUT / f"{after_tabs}-dashboard-case-detail{suffix}.png"))
         dialog.shutdown()
         dialog.close()
+    trainer_shots(window, tmp, wait, shot, suffix)
     window.close()
+
+
+def trainer_shots(window, tmp: Path, wait, shot, suffix: str) -> None:
+    """The trainer area with a trainer's folder beside the bundled packs (a copy of a demo
+    pack and a pack with a problem), its export and import dialogs and the lesson folders."""
+    import hashlib
+    import json
+    import shutil
+    import zipfile
+
+    if getattr(window, "open_trainer_area_unlocked", None) is None:
+        return
+    from tests.pack_factory import write_pack
+
+    mine = tmp / "trainer" / "lessons"
+    shutil.copytree(ROOT / "lessons" / "harassment", mine / "harassment")
+    shutil.copytree(ROOT / "assets" / "harassment", mine.parent / "assets" / "harassment")
+    draft = write_pack(mine, "hate-speech-draft")
+    (draft / "cases" / "c2.toml").unlink()  # the lesson names a case that is not there
+    window.context.lessons.add_folder(mine)  # for this run only: not saved in settings
+    window.reload_lessons()
+    window.open_trainer_area_unlocked()
+    area = window.trainer
+    until(wait, lambda: not window.lessons_loading and not area.runner.busy)
+    area.choose("hate-speech-draft")
+    shot("30-trainer-area", 500)
+    area.choose("harassment", bundled=False)
+    dialog = area.export_pack(area.chosen(), tmp / "harassment.calpack")
+    until(wait, lambda: not dialog.running)
+    wait(300)
+    dialog.grab().save(str(OUT / f"31-trainer-export{suffix}.png"))
+    dialog.close()
+    # An archive whose pack does not validate (its manifest made to match the edit): the
+    # refusal lists the pack's problems.
+    bad = tmp / "harassment-edited.calpack"
+    with zipfile.ZipFile(tmp / "harassment.calpack") as source:
+        files = {i.filename: source.read(i) for i in source.infolist()}
+    name = "lessons/harassment/pack.toml"
+    files[name] = files[name].replace(b'id = "HB-1"', b'id = "HB 1"', 1)
+    manifest = json.loads(files.pop("manifest.json"))
+    for listed in manifest["files"]:
+        if listed["path"] == name:
+            listed.update(size=len(files[name]), sha256=hashlib.sha256(files[name]).hexdigest())
+    with zipfile.ZipFile(bad, "w") as out:
+        for entry, data in {**files, "manifest.json": json.dumps(manifest).encode()}.items():
+            out.writestr(entry, data)
+    dialog = area.import_pack(bad, into=mine)
+    until(wait, lambda: not dialog.running)
+    wait(300)
+    dialog.grab().save(str(OUT / f"32-trainer-import-refused{suffix}.png"))
+    dialog.close()
+    folders = area.open_folders()
+    folders.list.setCurrentRow(1)
+    wait(300)
+    folders.grab().save(str(OUT / f"33-trainer-lesson-folders{suffix}.png"))
+    folders.close()
+
+
+def until(wait, done, seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        wait(50)
 
 
 if __name__ == "__main__":

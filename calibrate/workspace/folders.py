@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from calibrate.core.errors import CalibrateError
+from calibrate.core.errors import CalibrateError, counted
 
 if TYPE_CHECKING:
     from calibrate.core.errors import Problem
@@ -99,6 +99,22 @@ def import_targets(folders: list[LessonFolder]) -> list[LessonFolder]:
     return [f for f in folders if not f.read_only and f.path.is_dir() and not f.is_pack]
 
 
+def check_import_target(path: Path, folders: list[LessonFolder]) -> None:
+    """FolderRefused unless `path` is one of the user's own lessons folders: the bundled
+    packs are read-only, and a folder Calibrate does not read would hide the pack."""
+    for folder in folders:
+        if _same(path, folder.path):
+            if folder.read_only:
+                raise FolderRefused(
+                    f"{path} holds the bundled packs, which are read-only; import into a "
+                    "lessons folder of your own (Lesson folders…)."
+                )
+            if folder.is_pack:
+                raise FolderRefused(f"{path} is a pack folder, not a lessons folder.")
+            return
+    raise FolderRefused(f"Calibrate does not read {path}; add it in Lesson folders… first.")
+
+
 class Status(Enum):
     IN_USE = "in use"
     REPLACED = "replaced"  # a bundled pack whose id a pack in another folder took over
@@ -133,7 +149,7 @@ class FoundPack:
         if self.status is Status.NOT_LOADED:
             return "not loaded: see its problems"
         unavailable = len(self.pack.unavailable) if self.pack else 0
-        return f"in use, {unavailable} lesson(s) unavailable" if unavailable else "in use"
+        return f"in use; {counted(unavailable, 'lesson')} unavailable" if unavailable else "in use"
 
 
 def _pack_folders(folder: Path) -> list[Path]:

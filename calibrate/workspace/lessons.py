@@ -74,6 +74,12 @@ class LessonsManager:
 
         return import_targets(self.folders())
 
+    def check_import_target(self, path: Path) -> None:
+        """FolderRefused unless a pack may be imported into `path` (see import_targets)."""
+        from calibrate.workspace.folders import check_import_target
+
+        check_import_target(path, self.folders())
+
     def found(self, library: LoadResult | None = None) -> list[FoundPack]:
         """Every pack folder in the folders read, with its origin, status and problems."""
         from calibrate.workspace.folders import found_packs

@@ -25,7 +25,10 @@ def explain(error: BaseException) -> tuple[str, list[str]]:
     """A refusal as one sentence and the lines below it (an invalid pack's problems)."""
     from calibrate.core.sharing.errors import ArchiveTooLarge, InvalidPack, PackRefused
     from calibrate.gui.errors import plain_message
+    from calibrate.workspace.folders import FolderRefused
 
+    if isinstance(error, FolderRefused):
+        return f"{error} Nothing was written.", []
     if not isinstance(error, PackRefused):
         return plain_message(error) + " Nothing was written.", []
     sentence = str(error).removesuffix("; refused").removesuffix("; nothing written")
@@ -49,7 +52,7 @@ def export_pack(
 
     def describe(result: PackExported) -> str:
         return (
-            f"Exported {entry.title} ({result.pack_id}) to {out}: "
+            f"Exported {entry.title} ({result.pack_id}) to {out.name}: "
             f"{counted(result.files, 'file')}, {_size_of(out)}. Send this one file; "
             "Import pack… (or `calibrate pack import`) takes it in."
         )
@@ -57,7 +60,8 @@ def export_pack(
     dialog = TransferDialog("Export pack", parent)
     dialog.explain = explain
     dialog.open()
-    dialog.start(f"Exporting {entry.title} ({entry.pack_id}) to {out}…", work, describe)
+    heading = f"Pack: {entry.title} ({entry.pack_id})\nTo: {out}"
+    dialog.start(heading, "Exporting", work, describe)
     return dialog
 
 
@@ -69,12 +73,13 @@ def import_pack(
     `bundled_ids`: the bundled packs' ids (the result says which one the import replaces)."""
     from calibrate.core.sharing.errors import PackIdClash
 
-    packs = context.packs
+    packs, lessons = context.packs, context.lessons
     dialog = TransferDialog("Import pack", parent)
     dialog.explain = explain
 
     def run(replace: bool) -> None:
         def work(progress: Progress) -> PackImported:
+            lessons.check_import_target(into)  # never the bundled, read-only folder
             return packs.import_pack(
                 file,
                 into,
@@ -83,8 +88,10 @@ def import_pack(
                 cancelled=progress.cancelled,
             )
 
-        heading = f"Importing {file.name} into {into}…"
-        dialog.start(heading, work, lambda result: _imported(result, into, bundled_ids))
+        heading = f"File: {file}\nInto: {into}"
+        dialog.start(
+            heading, "Importing", work, lambda result: _imported(result, into, bundled_ids)
+        )
 
     def refused(error: BaseException) -> bool:
         if not isinstance(error, PackIdClash):

@@ -48,7 +48,8 @@ class TransferDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("transferDialog")
         self.setWindowTitle(title)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)
+        self._doing = ""
         self._runner = TaskRunner(self)
         self._progress: Progress | None = None
         self.outcome = ""  # "", "done", "refused" or "cancelled": what tests and callers read
@@ -86,13 +87,19 @@ class TransferDialog(QDialog):
         return self._progress is not None
 
     def start(
-        self, heading: str, work: Callable[[Progress], Any], describe: Callable[[Any], str]
+        self,
+        heading: str,
+        doing: str,
+        work: Callable[[Progress], Any],
+        describe: Callable[[Any], str],
     ) -> None:
+        """`heading`: what goes where (it stays); `doing`: the bar's word while it runs."""
         self.heading.setText(heading)
+        self._doing = doing
         self.outcome = ""
         self._show_message("", [])
         self.bar.setRange(0, 0)  # busy until the first report says how much there is
-        self.bar.setFormat("")
+        self.bar.setFormat(f"{doing}…")
         self.bar.setVisible(True)
         progress = self._progress = Progress(self)
         progress.changed.connect(self._on_progress_changed)
@@ -121,13 +128,14 @@ class TransferDialog(QDialog):
             return
         self.bar.setRange(0, STEPS)
         self.bar.setValue(min(STEPS, round(STEPS * done / total)))
-        self.bar.setFormat(f"{_size(done)} of {_size(total)}")
+        self.bar.setFormat(f"{self._doing}… {_size(done)} of {_size(total)}")
 
     def _on_done(self, result: object, describe: Callable[[Any], str]) -> None:
         self._set_running(False)
         self.outcome = "done"
         self.bar.setRange(0, STEPS)
         self.bar.setValue(STEPS)
+        self.bar.setFormat("Done")
         self._show_message(describe(result), [])
         self.succeeded.emit(result)
 
