@@ -205,3 +205,12 @@ def test_a_button_that_cannot_act_looks_disabled(qtbot, tmp_path) -> None:
             disabled = palette.color(QPalette.ColorGroup.Disabled, role)
             assert enabled != disabled
     apply_theme(app, False)
+
+
+def test_the_home_screen_offers_the_trainer_area_behind_its_passcode(qtbot, tmp_path, dialogs):
+    window = make_window(qtbot, tmp_path)
+    button = window.home.findChild(type(window.home.continue_button), "trainerAreaButton")
+    assert button.isVisible() and "Ctrl+T" in button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert dialogs == ["Trainer area"]  # the passcode dialog, cancelled by the test's stand-in
+    assert window.stack.currentWidget() is window.home and window.trainer is None

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.home = HomeScreen(context)
         self.home.profile_chosen.connect(self._on_profile_chosen)
         self.home.lead_requested.connect(self.open_dashboard)
+        self.home.trainer_requested.connect(self.open_trainer_area)
         self._lesson_list = None  # built on first use: start-up shows only the home screen
         self.show_screen(self.home)
         self._build_menus()

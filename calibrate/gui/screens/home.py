@@ -41,6 +41,7 @@ class ProfileList(QListWidget):
 class HomeScreen(QWidget):
     profile_chosen = Signal(object)  # Profile
     lead_requested = Signal()
+    trainer_requested = Signal()
 
     def __init__(self, context: AppContext):
         super().__init__()
@@ -61,6 +62,10 @@ class HomeScreen(QWidget):
         columns.addWidget(self._build_create_box(), stretch=2)
         lead_row = QHBoxLayout()
         lead_row.addStretch()
+        trainer = QPushButton("Trainer area…  (Ctrl+T)", objectName="trainerAreaButton")
+        trainer.setAccessibleName("Open the trainer area (passcode)")
+        trainer.clicked.connect(self.trainer_requested)
+        lead_row.addWidget(trainer)
         lead = QPushButton("Lead dashboard…  (Ctrl+L)", objectName="leadDashboardButton")
         lead.setAccessibleName("Open the lead dashboard (passcode)")
         lead.clicked.connect(self.lead_requested)
