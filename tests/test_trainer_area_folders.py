@@ -124,3 +124,40 @@ def test_folders_are_read_in_order_each_once_with_their_origin(tmp_path) -> None
         assert str(refused) == f"{two} is read already (added in settings)."
     else:
         raise AssertionError("a folder read already was added again")
+
+
+def test_a_folder_inside_one_read_already_is_refused(tmp_path) -> None:
+    """Its packs would load twice (the same ids: problems), or the bundled ones be 'replaced'
+    by themselves."""
+    bundled, mine = tmp_path / "bundled", tmp_path / "mine"
+    write_pack(bundled, "alpha")
+    write_pack(mine, "beta")
+    listed = folder_list(bundled, [mine], [])
+    for inner, outer in ((bundled / "alpha", bundled), (mine / "beta", mine)):
+        try:
+            check_new_folder(inner, listed, bundled)
+        except FolderRefused as refused:
+            assert str(refused).startswith(f"{inner} is inside {outer}, which Calibrate reads")
+        else:
+            raise AssertionError(f"{inner} was added")
+
+
+def test_the_app_starts_whatever_the_saved_folders_setting_holds(qtbot, tmp_path) -> None:
+    """A hand-edited settings file: a number, a NUL byte, an empty string, a folder that is
+    gone. The app starts, reads the good folder and names the missing one."""
+    good, gone = tmp_path / "good" / "lessons", tmp_path / "gone"
+    write_pack(good, "alpha")
+    QSettings("Calibrate", "Calibrate").setValue(
+        FOLDERS_SETTING, [5, "bad\0path", "", str(gone), str(good)]
+    )
+    assert saved_folders() == [gone, good]
+    window = make_window(qtbot, tmp_path)
+    assert "alpha" in [p.id for p in window.context.library.packs]
+    area = open_unlocked(qtbot, window)
+    dialog = area.open_folders()
+    texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert f"{gone}\n    added in settings · lessons folder not found" in texts
+    tree = area.table
+    groups = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(3)}
+    assert groups[str(gone)].text(4) == "added in settings · lessons folder not found"
+    assert groups[str(gone)].childCount() == 0 and groups[str(good)].childCount() == 1

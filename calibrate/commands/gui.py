@@ -17,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="DIR",
-        help="also read lesson packs from DIR (repeatable)",
+        help="also read lesson packs from DIR, this run only (repeatable; to keep a folder, "
+        "add it in Trainer area → Lesson folders…)",
     )
     parser.add_argument(
         "--demo",

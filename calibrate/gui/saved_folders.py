@@ -12,10 +12,13 @@ FOLDERS_SETTING = "lessons/folders"
 
 
 def saved_folders() -> list[Path]:
-    """The lessons folders added in settings (Trainer area → Lesson folders…), in order."""
+    """The lessons folders added in settings (Trainer area → Lesson folders…), in order.
+    A hand-edited value that is not a path (a number, a NUL byte) is left out: the app must
+    start whatever the settings file says."""
     # No default argument: converting one to a QVariant builds QByteArray's enums (~0.6 ms).
     value = QSettings("Calibrate", "Calibrate").value(FOLDERS_SETTING)
-    return [Path(v) for v in (value if isinstance(value, list) else [value]) if v]
+    values = value if isinstance(value, list) else [value]
+    return [Path(v) for v in values if isinstance(v, str) and v and "\0" not in v]
 
 
 def save_folders(folders: list[Path]) -> None:

@@ -90,6 +90,11 @@ def check_new_folder(path: Path, folders: list[LessonFolder], bundled: Path | No
     for folder in folders:
         if _same(path, folder.path):
             raise FolderRefused(f"{path} is read already ({folder.describe()}).")
+        if _inside(str(os.path.realpath(path)), Path(os.path.realpath(folder.path))):
+            raise FolderRefused(
+                f"{path} is inside {folder.path}, which Calibrate reads already "
+                f"({folder.describe()}): its packs would be found twice."
+            )
     return path
 
 

@@ -150,11 +150,8 @@ class TrainerArea(QWidget):
         self.runner.run("found", lambda: lessons.found(library), self._show, self._on_failed)
 
     def _show(self, found: list[FoundPack]) -> None:
-        from calibrate.workspace.folders import folder_problems
-
         self.found = found
-        missing = folder_problems(self.context.library, self.context.lessons.folders())
-        self.table.show_packs(found, missing)
+        self.table.show_packs(found, self.context.lessons.folders(), self._missing())
         self._on_selection_changed()
         self.listed.emit()
 
@@ -234,6 +231,7 @@ class TrainerArea(QWidget):
         from calibrate.gui.screens.trainer.folders_dialog import LessonFoldersDialog
 
         self.folders_dialog = LessonFoldersDialog(self.context.lessons, self)
+        self.folders_dialog.refresh(self._missing())
         self.folders_dialog.folders_changed.connect(self._on_folders_changed)
         self.folders_dialog.open()
         return self.folders_dialog
@@ -242,18 +240,21 @@ class TrainerArea(QWidget):
         self.status.setText("Reading the lessons again…")
         self.reload_requested.emit()
 
-    def lessons_reloaded(self) -> None:
-        """The main window read the lessons again: list what is there now."""
+    def _missing(self) -> dict[Path, str]:
+        """The lessons folders the last reading could not read ("not found"), by folder."""
         from calibrate.workspace.folders import folder_problems
 
+        return folder_problems(self.context.library, self.context.lessons.folders())
+
+    def lessons_reloaded(self) -> None:
+        """The main window read the lessons again: list what is there now."""
         library = self.context.library
         self.status.setText(
             f"{counted(len(library.packs), 'pack')} in use, from "
             f"{counted(len(self.context.lessons_dirs), 'lessons folder')}."
         )
         if self.folders_dialog is not None and self.folders_dialog.isVisible():
-            missing = folder_problems(library, self.context.lessons.folders())
-            self.folders_dialog.refresh(missing)
+            self.folders_dialog.refresh(self._missing())
             self.folders_dialog.say(self.status.text())
         self.refresh()
 

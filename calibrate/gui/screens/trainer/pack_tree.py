@@ -53,23 +53,23 @@ class PackTree(QTreeWidget):
             self.setColumnWidth(column, width)
         self.found: list[FoundPack] = []  # a pack row keeps its index here (ROLE)
 
-    def show_packs(self, found: list[FoundPack], missing: dict) -> None:
-        """Rebuild the rows; `missing` maps a lessons folder to its own problem (not found).
-        The pack chosen before stays chosen (the same folder), else the first pack is."""
+    def show_packs(
+        self, found: list[FoundPack], folders: list[LessonFolder], missing: dict
+    ) -> None:
+        """Rebuild the rows: every folder read (an empty or missing one too: `missing` maps a
+        folder to its own problem), its packs under it. The pack chosen before stays chosen
+        (the same folder), else the first pack is."""
         chosen = self.chosen()
         self.clear()
         self.found = list(found)
-        groups: dict[object, QTreeWidgetItem] = {}
         rows: list[QTreeWidgetItem] = []
-        for index, entry in enumerate(found):
-            key = entry.lessons_folder.path
-            if key not in groups:
-                groups[key] = self._folder_row(entry.lessons_folder, missing.get(key))
-            rows.append(self._pack_row(groups[key], entry, index))
+        for folder in folders:
+            packs = [(i, e) for i, e in enumerate(found) if e.lessons_folder == folder]
+            problem = missing.get(folder.path) or ("" if packs else "no packs in it")
+            group = self._folder_row(folder, problem)
+            rows += [self._pack_row(group, entry, index) for index, entry in packs]
         self.expandAll()
-        again = [
-            r for r, e in zip(rows, found, strict=True) if chosen and e.folder == chosen.folder
-        ]
+        again = [r for r in rows if chosen and self.found[r.data(0, ROLE)].folder == chosen.folder]
         if again or rows:
             self.setCurrentItem((again or rows)[0])
 
