@@ -114,12 +114,20 @@ def test_an_id_clash_asks_before_replacing_and_no_leaves_the_pack(qtbot, tmp_pat
     mine = tmp_path / "mine" / "lessons"
     mine.mkdir(parents=True)
     window = make_window(qtbot, tmp_path, lessons=[mine])
+    window.context.profile = window.context.profiles.create("Ana", "", "")
+    lesson_list = window.lesson_list
+    lesson_list.refresh()
     area = open_unlocked(qtbot, window)
     dialog = area.import_pack(first, into=mine)
     _wait_done(qtbot, dialog, "done")
     assert dialog.message.text().startswith(f"Imported pack 'alpha' in {mine} (")
     wait_reloaded(qtbot, window)
-    assert "alpha" in [p.id for p in window.context.library.packs]  # the lesson list has it
+    assert "alpha" in [p.id for p in window.context.library.packs]
+    titles = [
+        lesson_list.tree.topLevelItem(i).text(0)
+        for i in range(lesson_list.tree.topLevelItemCount())
+    ]
+    assert any("Test pack alpha" in title for title in titles)  # the lesson list was refreshed
     assert any(e.pack_id == "alpha" for e in area.found)
     before = tree_digest(tmp_path / "mine")
     asked: list[str] = []
@@ -190,3 +198,20 @@ def test_cancel_stops_a_big_export_and_leaves_no_file(qtbot, tmp_path, monkeypat
     assert list(out.parent.iterdir()) == []
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_quitting_during_a_big_export_cancels_it_and_leaves_no_file(qtbot, tmp_path):
+    big = tmp_path / "big" / "lessons"
+    clip = b"\x00\x00\x00\x18ftypisom" + bytes(96 * 1024 * 1024)
+    write_pack(big, "alpha", case_ids=("c1",), media=clip)
+    window = make_window(qtbot, tmp_path, lessons=[big])
+    area = open_unlocked(qtbot, window)
+    area.choose("alpha")
+    out = tmp_path / "out" / "alpha.calpack"
+    out.parent.mkdir()
+    dialog = area.export_pack(area.chosen(), out)
+    with qtbot.waitSignal(dialog.bar.valueChanged, timeout=10000):
+        pass
+    window.close()  # File → Quit: the export is cancelled and waited for
+    assert dialog.cancel_button.text() == "Cancelling…"
+    assert list(out.parent.iterdir()) == []  # no archive, no half-written temp file
