@@ -165,6 +165,13 @@ def trainer_shots(window, tmp: Path, wait, shot, suffix: str) -> None:
     shutil.copytree(ROOT / "assets" / "harassment", mine.parent / "assets" / "harassment")
     draft = write_pack(mine, "hate-speech-draft")
     (draft / "cases" / "c2.toml").unlink()  # the lesson names a case that is not there
+    from calibrate.gui.passcode_dialog import PasscodeDialog
+
+    gate = PasscodeDialog(window.context.profiles, "trainer", window)
+    gate.show()
+    wait(300)
+    gate.grab().save(str(OUT / f"29-trainer-passcode{suffix}.png"))
+    gate.close()
     window.context.lessons.add_folder(mine)  # for this run only: not saved in settings
     window.reload_lessons()
     window.open_trainer_area_unlocked()

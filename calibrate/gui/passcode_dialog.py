@@ -42,8 +42,8 @@ BYPASS = {
 }
 KEEP_TO = {
     "lead": "Leads see every moderator's results by name, so keep it to leads.",
-    "trainer": "Trainers change which packs and golden answers everyone here is taught and "
-    "scored against, so keep it to trainers.",
+    "trainer": "Trainers decide which packs, and so which golden answers, everyone here is "
+    "taught and scored against, so keep it to trainers.",
 }
 # Where a reset without the old passcode is shown from then on.
 SHOWN_ON = {"lead": "dashboard", "trainer": "area"}
