@@ -214,3 +214,20 @@ def test_the_home_screen_offers_the_trainer_area_behind_its_passcode(qtbot, tmp_
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert dialogs == ["Trainer area"]  # the passcode dialog, cancelled by the test's stand-in
     assert window.stack.currentWidget() is window.home and window.trainer is None
+
+
+def test_the_trainer_area_quotes_a_golden_answer_problem_the_moderators_view_hides(qtbot, tmp_path):
+    """Behind the trainer passcode a problem is quoted whole (the trainer must see the
+    misspelt decision to fix it); View → Lesson problems, open to moderators, hides it."""
+    mine = tmp_path / "mine" / "lessons"
+    write_pack(mine, "gamma", decision="remvoe")
+    window = make_window(qtbot, tmp_path, lessons=[mine])
+    window.show_lesson_problems()
+    assert "remvoe" not in window.problems_dialog.text.toPlainText()
+    assert "golden" in window.problems_dialog.text.toPlainText()
+    window.problems_dialog.reject()
+    area = open_unlocked(qtbot, window)
+    area.choose("gamma")
+    assert "remvoe" in area.details.text()
+    area.show_problems()
+    assert "remvoe" in area.problems_dialog.text.toPlainText()

@@ -31,17 +31,18 @@ def _folder_of(file: str, folders: list[str]) -> str | None:
     return max(inside, key=len, default=None)
 
 
-def _line(problem: Problem, folders: list[str] | None) -> str:
+def _line(problem: Problem, folders: list[str] | None, whole: bool = False) -> str:
     """`FILE:LINE: message`, FILE named from its lessons folder (`pack/cases/x.toml`) when
-    folders are given: full paths run off the view's edge and repeat what it says once."""
-    if folders is None:
-        return shown_to_moderators(problem)
-    return shown_to_moderators(problem, _folder_of(problem.file, folders))
+    folders are given: full paths run off the view's edge and repeat what it says once.
+    A problem in a golden answer is quoted only when `whole` (the trainer area)."""
+    relative_to = None if folders is None else _folder_of(problem.file, folders)
+    return problem.format(relative_to) if whole else shown_to_moderators(problem, relative_to)
 
 
-def problems_report(library: LoadResult, full_paths: bool = True) -> str:
+def problems_report(library: LoadResult, full_paths: bool = True, whole: bool = False) -> str:
     """Plain text: the unavailable lessons, then every problem as `FILE:LINE: message`;
-    FILE in full, or (full_paths False) from the lessons folder it lies in."""
+    FILE in full, or (full_paths False) from the lessons folder it lies in; `whole`: even
+    a golden answer's problem quoted (behind the trainer passcode only)."""
     folders = None if full_paths else library.folders
     lines: list[str] = []
     broken = [(pack, x) for pack in library.packs for x in pack.unavailable]
@@ -56,11 +57,11 @@ def problems_report(library: LoadResult, full_paths: bool = True) -> str:
     warnings = [p for p in library.problems if p.is_warning]
     if errors:
         lines.append(f"{counted(len(errors), 'problem')}:")
-        lines += [_line(p, folders) for p in errors]
+        lines += [_line(p, folders, whole) for p in errors]
         lines.append("")
     if warnings:
         lines.append(f"{counted(len(warnings), 'warning')} (these leave lessons available):")
-        lines += [_line(p, folders) for p in warnings]
+        lines += [_line(p, folders, whole) for p in warnings]
     return "\n".join(lines).strip() or "No problems in the lesson files."
 
 
@@ -84,7 +85,9 @@ def problems_summary(library: LoadResult) -> str:
 class ProblemsDialog(QDialog):
     """A read-only, selectable list of the problems, with Copy all."""
 
-    def __init__(self, library: LoadResult, parent: QWidget | None = None):
+    def __init__(self, library: LoadResult, parent: QWidget | None = None, whole: bool = False):
+        """`whole`: quote problems in golden answers too (the trainer area, behind its
+        passcode); elsewhere moderators may be looking."""
         super().__init__(parent)
         self.setObjectName("problemsDialog")
         self.setWindowTitle("Lesson problems")
@@ -104,12 +107,12 @@ class ProblemsDialog(QDialog):
         self.folders.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folders.setVisible(bool(used))
         layout.addWidget(self.folders)
-        self._full_report = problems_report(library)  # what Copy all gives: full paths
+        self._full_report = problems_report(library, whole=whole)  # Copy all: full paths
         self.text = QPlainTextEdit(objectName="problemsText", readOnly=True)
         self.text.setAccessibleName("Problems found in lesson files, one per line")
         # A long message wraps at the edge rather than hiding behind a scroll bar.
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.text.setPlainText(problems_report(library, full_paths=False))
+        self.text.setPlainText(problems_report(library, full_paths=False, whole=whole))
         layout.addWidget(self.text, stretch=1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton("Copy all", objectName="copyProblemsButton")

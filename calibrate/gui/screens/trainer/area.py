@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.core.errors import counted, shown_to_moderators
+from calibrate.core.errors import counted
 from calibrate.gui import theme
 from calibrate.gui.errors import show_error
 from calibrate.gui.passcode_dialog import reset_notice
@@ -61,7 +61,7 @@ def details(entry: FoundPack) -> str:
             "Bundled with Calibrate: read-only here. Export it to share it; a pack of the "
             "same id imported into your own folder takes its place."
         )
-    shown = [shown_to_moderators(p, str(entry.folder.parent)) for p in entry.problems]
+    shown = [p.format(str(entry.folder.parent)) for p in entry.problems]  # a trainer's view
     if len(shown) > PREVIEW_LINES:
         more = len(shown) - PREVIEW_LINES
         shown = [*shown[:PREVIEW_LINES], f"… and {more} more: Problems… lists them all."]
@@ -184,7 +184,7 @@ class TrainerArea(QWidget):
             return
         library = LoadResult([entry.pack] if entry.pack else [], list(entry.problems))
         library.folders = list(self.context.library.folders)
-        self.problems_dialog = ProblemsDialog(library, self)
+        self.problems_dialog = ProblemsDialog(library, self, whole=True)  # behind the passcode
         self.problems_dialog.setWindowTitle(f"Problems of {entry.title} ({entry.pack_id})")
         self.problems_dialog.open()
 
