@@ -17,6 +17,7 @@ from tests.trainer_driver import (
     make_window,
     no_saved_folders,  # noqa: F401 - autouse: no lessons folder saved in settings
     open_unlocked,
+    press_by_keys,
     wait_reloaded,
 )
 
@@ -161,3 +162,28 @@ def test_the_app_starts_whatever_the_saved_folders_setting_holds(qtbot, tmp_path
     groups = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(3)}
     assert groups[str(gone)].text(4) == "added in settings · lessons folder not found"
     assert groups[str(gone)].childCount() == 0 and groups[str(good)].childCount() == 1
+
+
+def test_lesson_folders_work_from_the_keyboard(qtbot, tmp_path, monkeypatch):
+    mine = tmp_path / "mine" / "lessons"
+    write_pack(mine, "alpha")
+    window = make_window(qtbot, tmp_path)
+    area = open_unlocked(qtbot, window)
+    press_by_keys(qtbot, area.table, "lessonFoldersButton")
+    qtbot.waitUntil(lambda: area.folders_dialog is not None and area.folders_dialog.isVisible())
+    dialog = area.folders_dialog
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.list.hasFocus()
+    _pick(monkeypatch, mine)
+    press_by_keys(qtbot, dialog.list, "addFolderButton")
+    wait_reloaded(qtbot, window)
+    assert saved_folders() == [mine] and ("alpha", Origin.SAVED) in _listed(area)
+    dialog.list.setFocus()
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Up)
+    assert not dialog.remove_button.isEnabled()  # the bundled folder
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
+    press_by_keys(qtbot, dialog.list, "removeFolderButton")
+    wait_reloaded(qtbot, window)
+    assert saved_folders() == [] and ("alpha", Origin.SAVED) not in _listed(area)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()

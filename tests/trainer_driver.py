@@ -75,3 +75,20 @@ def wait_reloaded(qtbot, window) -> None:
     """Until the lessons were read again and the area listed them."""
     qtbot.waitUntil(lambda: not window.lessons_loading, timeout=15000)
     qtbot.waitUntil(lambda: not window.trainer.runner.busy, timeout=15000)
+
+
+def tab_to(qtbot, start, name: str, presses: int = 20):
+    """Tab from `start` until the widget called `name` has the keyboard; returns it."""
+    from PySide6.QtWidgets import QApplication
+
+    start.setFocus()
+    for _ in range(presses):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget().objectName() == name:
+            return QApplication.focusWidget()
+    raise AssertionError(f"Tab never reached {name}")
+
+
+def press_by_keys(qtbot, start, name: str) -> None:
+    """Tab to the button `name` and press it with Space, as a keyboard user does."""
+    qtbot.keyClick(tab_to(qtbot, start, name), Qt.Key.Key_Space)
