@@ -76,7 +76,6 @@ def details(entry: FoundPack) -> str:
 class TrainerArea(QWidget):
     leave_requested = Signal()
     reload_requested = Signal()  # the lessons folders or their packs changed: read them again
-    listed = Signal()  # the pack list on screen is current (tests and screenshots wait for it)
 
     def __init__(self, context: AppContext):
         super().__init__()
@@ -153,7 +152,6 @@ class TrainerArea(QWidget):
         self.found = found
         self.table.show_packs(found, self.context.lessons.folders(), self._missing())
         self._on_selection_changed()
-        self.listed.emit()
 
     def chosen(self) -> FoundPack | None:
         return self.table.chosen()
