@@ -215,3 +215,21 @@ def test_quitting_during_a_big_export_cancels_it_and_leaves_no_file(qtbot, tmp_p
     window.close()  # File → Quit: the export is cancelled and waited for
     assert dialog.cancel_button.text() == "Cancelling…"
     assert list(out.parent.iterdir()) == []  # no archive, no half-written temp file
+
+
+def test_a_pack_with_problems_is_not_exported_and_the_window_lists_them(qtbot, tmp_path):
+    mine = tmp_path / "mine" / "lessons"
+    write_pack(mine, "alpha")
+    (mine.parent / "assets" / "alpha" / "c2.mp4").unlink()  # a case's clip is missing
+    window = make_window(qtbot, tmp_path, lessons=[mine])
+    area = open_unlocked(qtbot, window)
+    entry = area.choose("alpha")
+    assert area.export_button.isEnabled()  # in use: its lessons can still be taken
+    out = tmp_path / "out" / "alpha.calpack"
+    out.parent.mkdir()
+    dialog = area.export_pack(entry, out)
+    _wait_done(qtbot, dialog, "refused")
+    assert "does not validate (1 problem)" in dialog.message.text()
+    assert dialog.message.text().endswith("Nothing was written.")
+    assert "c2" in dialog.details.toPlainText() and dialog.details.isVisible()
+    assert list(out.parent.iterdir()) == []
