@@ -38,6 +38,8 @@ DEBIAN_PACKAGES=(
   fonts-noto-color-emoji  # captions carry emoji; without it they show as boxes
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
+  # OpenSSL 3, which Qt's TLS backend loads at run time for live rooms (QtWebSockets, TLS)
+  libssl3
   # a virtual screen for screenshots and runs on machines without a display
   xvfb xauth
   # pdftotext/pdftoppm: the report tests read the PDF's text
