@@ -10,7 +10,7 @@ from calibrate import __version__
 from calibrate.commands import CommandParser
 
 # Subcommand modules in calibrate/commands/, in the order `--help` lists them.
-COMMAND_MODULES = ("gui", "validate", "agreement", "demo", "report", "exchange", "pack")
+COMMAND_MODULES = ("gui", "validate", "agreement", "demo", "report", "exchange", "pack", "room")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

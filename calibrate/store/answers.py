@@ -64,7 +64,7 @@ def record_answer(
         watched_share=None if watched_share is None else float(watched_share),
         clip_unavailable=None if clip_unavailable is None else bool(clip_unavailable),
     )
-    row = _row(answer)
+    row = answer_row(answer)
     facts = PackFacts(pack.id, pack.scale.ids, tuple(c.id for c in pack.clauses))
     known = case.id in pack.cases and pack.cases[case.id].content_hash == case.content_hash
     _refuse(answer_problems(row, facts, CaseFacts(pack.id, case.id) if known else None))
@@ -77,12 +77,13 @@ def insert_answer(db: sqlite_utils.Database, answer: Answer) -> None:
     in one transaction, committed (WAL, synchronous=FULL) before returning."""
     from calibrate.store.row_checks import row_problems
 
-    row = _row(answer)
+    row = answer_row(answer)
     _refuse(row_problems(db, "answers", [row])[0])
     _insert(db, row)
 
 
-def _row(answer: Answer) -> dict:
+def answer_row(answer: Answer) -> dict:
+    """The answer as its database row (what a live room acknowledges to a participant)."""
     row = asdict(answer)
     row["skipped"] = int(answer.skipped)
     if answer.clip_unavailable is not None:

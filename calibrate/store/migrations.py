@@ -172,4 +172,47 @@ def m003_add_watched_share(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = (m001_initial, m002_add_disputes, m003_add_watched_share)
+def m004_add_rooms(db: sqlite_utils.Database) -> None:
+    """Live rooms a host ran on this database (docs/live-protocol.md): the room, where it is
+    (its step and phase, so a killed host resumes there), the address its join code names,
+    and each member's live session. The room's key, certificate and secret are files in
+    `<db>.room-<id>/`, never rows."""
+    db["rooms"].create(
+        {
+            "id": str,
+            "pack_id": str,
+            "lesson_id": str,
+            "pack_hash": str,
+            "bind": str,
+            "port": int,
+            "step": int,
+            "phase": str,
+            "joins_open": int,
+            "created_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"pack_id", "lesson_id", "pack_hash", "bind", "port", "step", "phase"},
+        defaults={"joins_open": 1, "step": -1, "phase": "waiting"},
+    )
+    db["room_members"].create(
+        {
+            "room_id": str,
+            "profile_id": str,
+            "session_id": str,
+            "removed": int,
+            "joined_at": str,
+        },
+        pk=("room_id", "profile_id"),
+        foreign_keys=[
+            ("room_id", "rooms", "id"),
+            ("profile_id", "profiles", "id"),
+            ("session_id", "sessions", "id"),
+        ],
+        not_null={"session_id", "joined_at"},
+        defaults={"removed": 0},
+    )
+    db["rooms"].create_index(["pack_id", "lesson_id"])
+
+
+MIGRATIONS = (m001_initial, m002_add_disputes, m003_add_watched_share, m004_add_rooms)

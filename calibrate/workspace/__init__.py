@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from calibrate.workspace.packs import PacksManager
     from calibrate.workspace.profiles import ProfilesManager
     from calibrate.workspace.reports import ReportsManager
+    from calibrate.workspace.rooms import RoomsManager
     from calibrate.workspace.sessions import SessionsManager
 
 
@@ -150,6 +151,12 @@ class Workspace:
         from calibrate.workspace.reports import ReportsManager
 
         return ReportsManager(self)
+
+    @cached_property
+    def rooms(self) -> RoomsManager:
+        from calibrate.workspace.rooms import RoomsManager
+
+        return RoomsManager(self)
 
     # --- the loaded packs (ws.lessons keeps them current) --------------------------------
     def reload_library(self) -> LoadResult:

@@ -1,0 +1,93 @@
+"""The join code: one line a participant pastes to join a room (docs/live-protocol.md).
+
+Bytes, then base64url without padding (74 characters for IPv4, 94 for IPv6):
+
+    1   code version (1)
+    1   address family: 4 or 6
+    4|16  the host's address (network order)
+    2   port (big-endian)
+    16  the room secret
+    32  SHA-256 fingerprint of the host's certificate (DER)
+    2   check: the first 2 bytes of SHA-256 over everything before it (catches typos)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import ipaddress
+from typing import NamedTuple
+
+CODE_VERSION = 1
+SECRET_BYTES = 16
+FINGERPRINT_BYTES = 32
+MAX_CODE_CHARS = 100
+
+
+class JoinCodeError(ValueError):
+    """A code that is not a join code (typo, truncation, another version)."""
+
+
+class JoinCode(NamedTuple):
+    host: str  # an IPv4 or IPv6 address, as text
+    port: int
+    secret: bytes
+    fingerprint: bytes  # SHA-256 of the certificate's DER bytes
+
+    def encode(self) -> str:
+        address = ipaddress.ip_address(self.host)
+        if not 0 < self.port < 65536:
+            raise JoinCodeError(f"port {self.port} is not a TCP port")
+        if len(self.secret) != SECRET_BYTES or len(self.fingerprint) != FINGERPRINT_BYTES:
+            raise JoinCodeError("a join code needs a 16-byte secret and a SHA-256 fingerprint")
+        body = (
+            bytes([CODE_VERSION, address.version])
+            + address.packed
+            + self.port.to_bytes(2, "big")
+            + self.secret
+            + self.fingerprint
+        )
+        body += hashlib.sha256(body).digest()[:2]
+        return base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
+
+    @property
+    def secret_text(self) -> str:
+        return secret_text(self.secret)
+
+
+def secret_text(secret: bytes) -> str:
+    """The secret as the hello message carries it (base64url, no padding)."""
+    return base64.urlsafe_b64encode(secret).decode("ascii").rstrip("=")
+
+
+def decode_join_code(text: str) -> JoinCode:
+    """The code's parts; JoinCodeError names what is wrong, never echoes the secret."""
+    text = text.strip()
+    if not text or len(text) > MAX_CODE_CHARS:
+        raise JoinCodeError(f"a join code is 1 to {MAX_CODE_CHARS} characters")
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise JoinCodeError("not a join code (it is not base64url text)") from None
+    if len(raw) < 2:
+        raise JoinCodeError("not a join code (too short)")
+    if raw[0] != CODE_VERSION:
+        raise JoinCodeError(f"join code version {raw[0]} is not known to this Calibrate")
+    width = {4: 4, 6: 16}.get(raw[1])
+    if width is None:
+        raise JoinCodeError("not a join code (no IPv4 or IPv6 address in it)")
+    expected = 2 + width + 2 + SECRET_BYTES + FINGERPRINT_BYTES + 2
+    if len(raw) != expected:
+        raise JoinCodeError("not a join code (wrong length: was it cut short?)")
+    body, check = raw[:-2], raw[-2:]
+    if hashlib.sha256(body).digest()[:2] != check:
+        raise JoinCodeError("the join code has a typo (its check does not match)")
+    at = 2 + width
+    host = str(ipaddress.ip_address(raw[2:at]))
+    port = int.from_bytes(raw[at : at + 2], "big")
+    secret = raw[at + 2 : at + 2 + SECRET_BYTES]
+    fingerprint = raw[at + 2 + SECRET_BYTES : -2]
+    if port == 0:
+        raise JoinCodeError("not a join code (port 0)")
+    return JoinCode(host, port, secret, fingerprint)

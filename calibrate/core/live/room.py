@@ -1,0 +1,351 @@
+"""A live room's state machine: slide → case (answers open) → lock → reveal → next → end.
+
+Pure and clock-driven: the transport hands it each connection's frames with the time
+(`receive`, `disconnect`, `tick`) and sends what it returns. What must last — members,
+answers, the step the room is at — goes through a `RoomRecorder` (ws.rooms: the host's
+database), each write committed before the room counts it or moves on, so a host killed at
+any moment resumes from the database where it was (`RoomPosition`).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple, Protocol
+
+from calibrate.core.live import content
+from calibrate.core.live.join_code import secret_text
+from calibrate.core.live.messages import (
+    Ack,
+    AnswerMessage,
+    AnswerRefused,
+    End,
+    Hello,
+    Locked,
+    Message,
+    ProfileInfo,
+    ProtocolError,
+    Refused,
+    Welcome,
+    parse_client_message,
+)
+from calibrate.core.models import Lesson, Pack
+from calibrate.core.stamps import utc_now
+
+Phase = Literal["waiting", "slide", "open", "locked", "revealed", "ended"]
+
+
+class RoomPosition(NamedTuple):
+    """Where the room is: a step (slides first, then cases) and its phase."""
+
+    step: int
+    phase: Phase
+
+
+NOT_STARTED = RoomPosition(-1, "waiting")
+
+
+class Outgoing(NamedTuple):
+    """One frame to send: to a connection, or to every joined one (`to` None); `close`
+    ends that connection after the frame."""
+
+    to: str | None
+    message: Message
+    close: bool = False
+
+
+class Joined(NamedTuple):
+    session: dict[str, object]  # the participant's live session row
+    answered: frozenset[str]  # case ids their answer is recorded for
+
+
+class RoomRecorder(Protocol):
+    """The room's durable side (ws.rooms); every call returns once committed."""
+
+    def join(self, profile: ProfileInfo) -> Joined: ...  # ValueError: a profile refused
+
+    def record(
+        self, profile_id: str, case_id: str, answer: AnswerMessage, shown_at: str, ms: int
+    ) -> dict[str, object]: ...  # the stored row; ValueError: the answer is refused
+
+    def split(self, case_id: str) -> dict[str, int]: ...
+
+    def save_position(self, position: RoomPosition) -> None: ...
+
+    def finish(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Timing:
+    answer: float = 60.0
+    reveal: float = 5.0
+    slide: float = 3.0
+
+
+@dataclass
+class _Member:
+    profile_id: str
+    joined_mono: float = 0.0
+    joined_at: str = ""
+
+
+@dataclass
+class RoomRules:
+    expect: int = 0  # the first step opens once this many participants are connected
+    joins_open: bool = True
+    removed: set[str] = field(default_factory=set)
+
+
+class Room:
+    """One pack's lesson as a room; `answered` (case → profile ids) comes from the database
+    on resume, and the first accepted answer of a profile for a case is the one that counts."""
+
+    def __init__(
+        self,
+        room_id: str,
+        secret: bytes,
+        pack: Pack,
+        lesson: Lesson,
+        recorder: RoomRecorder,
+        timing: Timing,
+        rules: RoomRules,
+        position: RoomPosition = NOT_STARTED,
+        answered: Mapping[str, set[str]] | None = None,
+    ):
+        self.room_id, self.pack, self.lesson = room_id, pack, lesson
+        self._secret = secret_text(secret).encode()
+        self._recorder, self.timing, self.rules = recorder, timing, rules
+        self.steps: list[tuple[str, str]] = [("slide", s) for s in lesson.guidance]
+        self.steps += [("case", c) for c in lesson.case_ids]
+        self.position = position
+        self._resume = position if position.phase != "waiting" else None
+        self.answered: dict[str, set[str]] = {c: set() for c in lesson.case_ids}
+        for case_id, who in (answered or {}).items():
+            self.answered.setdefault(case_id, set()).update(who)
+        self._conns: dict[str, str | None] = {}  # connection → profile id (None: no hello yet)
+        self._members: dict[str, _Member] = {}
+        self._opened_mono = 0.0
+        self._opened_at = ""
+        self.deadline: float | None = None
+        self._splits: dict[str, dict[str, int]] = {}
+        if position.phase != "waiting":
+            self.position = RoomPosition(position.step, "waiting")  # until `expect` are back
+
+    # --- what is true now ------------------------------------------------------------------
+    @property
+    def ended(self) -> bool:
+        return self.position.phase == "ended"
+
+    def joined_connections(self) -> list[str]:
+        """The connections a broadcast (`Outgoing.to` None) goes to."""
+        return [conn for conn, who in self._conns.items() if who is not None]
+
+    def connected_profiles(self) -> set[str]:
+        return {p for p in self._conns.values() if p is not None}
+
+    @property
+    def current_case(self) -> str | None:
+        step = self.position.step
+        if 0 <= step < len(self.steps) and self.steps[step][0] == "case":
+            return self.steps[step][1]
+        return None
+
+    # --- the transport's calls -------------------------------------------------------------
+    def connect(self, conn: str) -> None:
+        self._conns[conn] = None
+
+    def disconnect(self, conn: str, now: float) -> list[Outgoing]:
+        self._conns.pop(conn, None)
+        return self._maybe_lock(now)
+
+    def receive(self, conn: str, text: str, now: float) -> list[Outgoing]:
+        try:
+            message = parse_client_message(text)
+        except ProtocolError as error:
+            return [Outgoing(conn, Refused(code=error.code, reason=error.reason), close=True)]
+        profile_id = self._conns.get(conn)
+        if isinstance(message, Hello):
+            if profile_id is not None:
+                return [_refuse(conn, "malformed", "hello was already sent")]
+            return self._hello(conn, message, now)
+        if profile_id is None:
+            return [_refuse(conn, "malformed", "send hello first")]
+        return self._answer(conn, profile_id, message, now)
+
+    def tick(self, now: float) -> list[Outgoing]:
+        """Start once enough are connected; move on at a step's deadline."""
+        if self.position.phase == "waiting":
+            if len(self.connected_profiles()) >= self.rules.expect:
+                return self._start(now)
+            return []
+        if self.deadline is None or now < self.deadline:
+            return []
+        if self.position.phase == "open":
+            return self._lock(now)
+        if self.position.phase in ("slide", "revealed"):
+            return self._enter(self.position.step + 1, now)
+        return []
+
+    def remove(self, profile_id: str) -> list[Outgoing]:
+        """The host removes a participant: disconnected now, refused if they rejoin."""
+        self.rules.removed.add(profile_id)
+        return [
+            _refuse(conn, "removed", "the host removed you from this room")
+            for conn, who in self._conns.items()
+            if who == profile_id
+        ]
+
+    # --- joining ---------------------------------------------------------------------------
+    def _hello(self, conn: str, hello: Hello, now: float) -> list[Outgoing]:
+        if not hmac.compare_digest(hello.secret.encode(), self._secret):
+            return [_refuse(conn, "secret", "wrong room secret: check the join code")]
+        profile = hello.profile
+        if profile.id in self.rules.removed:
+            return [_refuse(conn, "removed", "the host removed you from this room")]
+        if not self.rules.joins_open and profile.id not in self._members:
+            return [_refuse(conn, "closed", "this room is closed to new participants")]
+        try:
+            joined = self._recorder.join(profile)
+        except ValueError as error:
+            return [_refuse(conn, "profile", str(error))]
+        out = [
+            _refuse(old, "busy", "you joined again from another connection")
+            for old, who in self._conns.items()
+            if who == profile.id and old != conn
+        ]
+        for old in [o.to for o in out]:
+            self._conns.pop(old or "", None)
+        self._conns[conn] = profile.id
+        self._members[profile.id] = _Member(profile.id, now, utc_now())
+        for case_id in joined.answered:
+            self.answered.setdefault(case_id, set()).add(profile.id)
+        out.append(Outgoing(conn, self._welcome(joined)))
+        out += self._catch_up(conn, profile.id, now)
+        return out
+
+    def _welcome(self, joined: Joined) -> Welcome:
+        return Welcome(
+            room_id=self.room_id,
+            pack=content.pack_info(self.pack),
+            lesson_id=self.lesson.id,
+            lesson_title=self.lesson.title,
+            slides=len(self.lesson.guidance),
+            case_ids=list(self.lesson.case_ids),
+            session=dict(joined.session),
+            answered=sorted(joined.answered),
+        )
+
+    def _catch_up(self, conn: str, profile_id: str, now: float) -> list[Outgoing]:
+        """The reveals of the cases this participant answered that were already revealed
+        (their database records each at its reveal), then the step the room is at."""
+        step, phase = self.position
+        out = []
+        for index, (kind, case_id) in enumerate(self.steps):
+            past = index < step or (index == step and phase == "revealed")
+            if kind == "case" and past and profile_id in self.answered.get(case_id, ()):
+                out.append(Outgoing(conn, self._reveal_message(case_id, 0.0)))
+        if phase in ("slide", "open"):
+            out.append(Outgoing(conn, self._step_message(step, now)))
+        return out
+
+    # --- answering -------------------------------------------------------------------------
+    def _answer(
+        self, conn: str, profile_id: str, answer: AnswerMessage, now: float
+    ) -> list[Outgoing]:
+        case_id = answer.case_id
+        if case_id not in self.answered:
+            return [_answer_refused(conn, case_id, "wrong_case", "no such case in this lesson")]
+        if profile_id in self.answered[case_id]:
+            return [
+                _answer_refused(
+                    conn, case_id, "already_answered", "your first answer to this case counts"
+                )
+            ]
+        if case_id != self.current_case or self.position.phase != "open":
+            index = self.steps.index(("case", case_id))
+            if index < self.position.step or (
+                index == self.position.step and self.position.phase in ("locked", "revealed")
+            ):
+                return [_answer_refused(conn, case_id, "locked", "answers to this case closed")]
+            return [_answer_refused(conn, case_id, "not_open", "this case is not open yet")]
+        member = self._members[profile_id]
+        shown_at = max(self._opened_at, member.joined_at)
+        waited = now - max(self._opened_mono, member.joined_mono)
+        try:
+            row = self._recorder.record(profile_id, case_id, answer, shown_at, int(waited * 1000))
+        except ValueError as error:
+            return [_answer_refused(conn, case_id, "invalid", str(error)[:300])]
+        self.answered[case_id].add(profile_id)
+        return [Outgoing(conn, Ack(case_id=case_id, answer=row)), *self._maybe_lock(now)]
+
+    def _maybe_lock(self, now: float) -> list[Outgoing]:
+        """A case closes early once every connected participant (one at least) answered."""
+        case_id = self.current_case
+        if self.position.phase != "open" or case_id is None:
+            return []
+        connected = self.connected_profiles()
+        if connected and connected <= self.answered[case_id]:
+            return self._lock(now)
+        return []
+
+    # --- moving on -------------------------------------------------------------------------
+    def _start(self, now: float) -> list[Outgoing]:
+        resume, self._resume = self._resume, None
+        if resume is None:
+            return self._enter(0, now)
+        if resume.phase in ("locked", "revealed"):
+            self.position = RoomPosition(resume.step, "open")
+            return self._lock(now)
+        return self._enter(resume.step, now)
+
+    def _enter(self, step: int, now: float) -> list[Outgoing]:
+        if step >= len(self.steps):
+            return self._end()
+        kind, _ = self.steps[step]
+        phase: Phase = "slide" if kind == "slide" else "open"
+        self.position = RoomPosition(step, phase)
+        self._recorder.save_position(self.position)
+        self._opened_mono, self._opened_at = now, utc_now()
+        self.deadline = now + (self.timing.slide if kind == "slide" else self.timing.answer)
+        return [Outgoing(None, self._step_message(step, now)), *self._maybe_lock(now)]
+
+    def _step_message(self, step: int, now: float) -> Message:
+        kind, name = self.steps[step]
+        left = max(0.0, (self.deadline or now) - now)
+        if kind == "slide":
+            return content.slide_message(self.pack, name, step, left)
+        case_index = step - len(self.lesson.guidance)
+        return content.case_message(self.pack, self.pack.cases[name], case_index, left)
+
+    def _lock(self, now: float) -> list[Outgoing]:
+        """No more answers; every recorded one is already committed, so reveal at once."""
+        case_id = self.current_case
+        assert case_id is not None
+        self.position = RoomPosition(self.position.step, "locked")
+        self._recorder.save_position(self.position)
+        locked = Locked(case_id=case_id, answered=len(self.answered[case_id]))
+        self.position = RoomPosition(self.position.step, "revealed")
+        self._recorder.save_position(self.position)
+        self.deadline = now + self.timing.reveal
+        reveal = self._reveal_message(case_id, self.timing.reveal)
+        return [Outgoing(None, locked), Outgoing(None, reveal)]
+
+    def _reveal_message(self, case_id: str, seconds: float) -> Message:
+        if case_id not in self._splits:  # locked: no answer can change it any more
+            self._splits[case_id] = self._recorder.split(case_id)
+        return content.reveal_message(self.pack.cases[case_id], self._splits[case_id], seconds)
+
+    def _end(self) -> list[Outgoing]:
+        self.position = RoomPosition(len(self.steps), "ended")
+        self._recorder.save_position(self.position)
+        self.deadline = None
+        return [Outgoing(None, End(finished_at=self._recorder.finish()))]
+
+
+def _refuse(conn: str, code: str, reason: str) -> Outgoing:
+    return Outgoing(conn, Refused(code=code, reason=reason), close=True)
+
+
+def _answer_refused(conn: str, case_id: str, code: str, reason: str) -> Outgoing:
+    return Outgoing(conn, AnswerRefused(case_id=case_id, code=code, reason=reason))

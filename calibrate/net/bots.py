@@ -1,0 +1,201 @@
+"""Simulated moderators for `calibrate room bots`: N clients in one event loop, each with a
+profile derived from the seed and its number, answering each case `delay` seconds after it
+opens with seeded choices, reconnecting when dropped, writing every frame it received.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from calibrate.core.live.join_code import JoinCode
+from calibrate.core.live.messages import (
+    Ack,
+    AnswerMessage,
+    CaseOpen,
+    End,
+    Hello,
+    Message,
+    ProfileInfo,
+    Reveal,
+    Welcome,
+)
+from calibrate.core.profiles import Profile
+from calibrate.net.client import RoomClient
+
+NO_HOST_SECONDS = 30.0
+_BOT_NAMESPACE = uuid.UUID("6f1c7c0e-2d55-4d3c-9a8e-5b0c3c2f7a10")
+_TEAMS = ("Trust", "Safety", "Integrity")
+_SITES = ("Dublin", "Austin", "Singapore", "Lisbon")
+_CONFIDENCES = (0.2, 0.4, 0.6, 0.8, 0.95)
+FATAL = {
+    "fingerprint": "the host's certificate does not match the join code (wrong fingerprint)",
+    "refused:secret": "the host refused the room secret",
+    "refused:protocol": "the host speaks another protocol version",
+    "refused:removed": "the host removed this participant",
+    "refused:closed": "the room is closed to new participants",
+    "refused:profile": "the host refused the profile",
+    "protocol": "the host sent a frame this client cannot read",
+}
+
+
+class Participant(Protocol):
+    """What a bot's database does with frames (ws.rooms.participation)."""
+
+    def welcomed(self, welcome: Welcome) -> None: ...
+    def opened(self, case_id: str, title: str, warnings: list[str]) -> None: ...
+    def acknowledged(self, case_id: str, row: dict[str, Any]) -> None: ...
+    def revealed(self, reveal: Reveal) -> bool: ...
+    def ended(self, finished_at: str) -> None: ...
+
+
+def bot_profile(seed: int, number: int) -> Profile:
+    """Bot NNN of a seed: the same profile (UUID, name, team, site) every run."""
+    profile_id = str(uuid.uuid5(_BOT_NAMESPACE, f"{seed}:{number}"))
+    return Profile(
+        profile_id,
+        f"Bot {number:03d}",
+        _TEAMS[number % len(_TEAMS)],
+        _SITES[number % len(_SITES)],
+    )
+
+
+class Bot(QObject):
+    finished = Signal(int)  # its number
+    gave_up = Signal(int, str)  # its number, why (one line)
+
+    def __init__(
+        self,
+        code: JoinCode,
+        number: int,
+        seed: int,
+        delay: float,
+        dump: IO[str] | None,
+        participant: Participant | None,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.number, self.seed, self.delay = number, seed, delay
+        self.profile = bot_profile(seed, number)
+        self._dump, self._participant = dump, participant
+        self._welcome: Welcome | None = None
+        self.answered: set[str] = set()
+        self.received_at: list[tuple[float, str]] = []  # (wall time, type) per frame
+        self._last_contact = time.monotonic()
+        self.done = False
+        self.client = RoomClient(code, self)
+        self.client.connected.connect(self._on_client_connected)
+        self.client.received.connect(self._on_client_received)
+        self.client.failed.connect(self._on_client_failed)
+        self.client.dropped.connect(self._on_client_dropped)
+
+    def start(self) -> None:
+        self.client.open()
+
+    def _on_client_connected(self) -> None:
+        self._last_contact = time.monotonic()
+        p = self.profile
+        self.client.send(
+            Hello(
+                secret=self.client.code.secret_text,
+                profile=ProfileInfo(id=p.id, name=p.name, team=p.team, site=p.site),
+            )
+        )
+
+    def _on_client_received(self, text: str, message: Message) -> None:
+        self._last_contact = time.monotonic()
+        self.received_at.append((time.time(), str(getattr(message, "type", ""))))
+        if self._dump is not None:
+            self._dump.write(text + "\n")
+            self._dump.flush()
+        handler = _HANDLERS.get(type(message))
+        if handler is not None:
+            handler(self, message)
+
+    def _welcomed(self, welcome: Welcome) -> None:
+        self._welcome = welcome
+        self.answered |= set(welcome.answered)
+        if self._participant is not None:
+            self._participant.welcomed(welcome)
+
+    def _case_opened(self, case: CaseOpen) -> None:
+        if self._participant is not None:
+            self._participant.opened(case.case_id, case.title, case.warnings)
+        if case.case_id not in self.answered:
+            QTimer.singleShot(int(self.delay * 1000), self, lambda: self._answer(case.case_id))
+
+    def _answer(self, case_id: str) -> None:
+        if self._welcome is None or case_id in self.answered or self.done:
+            return
+        rng = random.Random(f"{self.seed}:{self.number}:{case_id}")
+        pack = self._welcome.pack
+        self.client.send(
+            AnswerMessage(
+                case_id=case_id,
+                decision=rng.choice([d.id for d in pack.decisions]),
+                clause=rng.choice([c.id for c in pack.clauses]) if pack.clauses else None,
+                confidence=rng.choice(_CONFIDENCES),
+                watched_share=round(rng.uniform(0.5, 1.0), 3),
+                watched_ms=rng.randrange(1000, 9000),
+            )
+        )
+
+    def _acked(self, ack: Ack) -> None:
+        self.answered.add(ack.case_id)
+        if self._participant is not None:
+            self._participant.acknowledged(ack.case_id, ack.answer)
+
+    def _revealed(self, reveal: Reveal) -> None:
+        if self._participant is not None:
+            self._participant.revealed(reveal)
+
+    def _ended(self, end: End) -> None:
+        if self._participant is not None:
+            self._participant.ended(end.finished_at)
+        self.done = True
+        self.client.close()
+        self.finished.emit(self.number)
+
+    def _on_client_failed(self, code: str, reason: str) -> None:
+        if self.done:
+            return
+        if code in FATAL:
+            self.done = True
+            self.gave_up.emit(self.number, f"{FATAL[code]} ({reason})")
+        else:  # busy, flood, malformed: try again shortly
+            self._retry()
+
+    def _on_client_dropped(self) -> None:
+        if not self.done:
+            self._retry()
+
+    def _retry(self) -> None:
+        if time.monotonic() - self._last_contact > NO_HOST_SECONDS:
+            self.done = True
+            self.gave_up.emit(self.number, f"no host answered within {NO_HOST_SECONDS:g} s")
+            return
+        wait = 200 + random.Random(f"{self.number}:{time.monotonic()}").randrange(300)
+        QTimer.singleShot(wait, self, self._reopen)
+
+    def _reopen(self) -> None:
+        if not self.done:
+            self.client.open()
+
+
+_HANDLERS: dict[type, Callable[[Bot, Any], None]] = {
+    Welcome: Bot._welcomed,
+    CaseOpen: Bot._case_opened,
+    Ack: Bot._acked,
+    Reveal: Bot._revealed,
+    End: Bot._ended,
+}
+
+
+def dump_path(folder: Path, number: int) -> Path:
+    return folder / f"bot-{number:03d}.jsonl"

@@ -1,0 +1,155 @@
+"""Live rooms a host runs on this database: the room row, its members and their sessions.
+
+Each write commits before returning (the room counts an answer or moves on only after),
+so a host killed at any moment resumes where the database says it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from calibrate.core.answer_rules import profile_problems
+from calibrate.core.stamps import new_id, utc_now
+from calibrate.store.audit import log_event
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from calibrate.core.models import Pack
+    from calibrate.core.profiles import Profile
+
+
+def unfinished_room(db: sqlite_utils.Database, pack_id: str, lesson_id: str) -> dict | None:
+    """The newest room of this lesson that did not reach its end: the one to resume."""
+    return next(
+        db.query(
+            "SELECT * FROM rooms WHERE pack_id = ? AND lesson_id = ? AND finished_at IS NULL "
+            "ORDER BY created_at DESC LIMIT 1",
+            [pack_id, lesson_id],
+        ),
+        None,
+    )
+
+
+def create_room(db: sqlite_utils.Database, pack: Pack, lesson_id: str, bind: str) -> dict:
+    row = {
+        "id": new_id(),
+        "pack_id": pack.id,
+        "lesson_id": lesson_id,
+        "pack_hash": pack.content_hash,
+        "bind": bind,
+        "port": 0,
+        "step": -1,
+        "phase": "waiting",
+        "joins_open": 1,
+        "created_at": utc_now(),
+        "finished_at": None,
+    }
+    with db.atomic():
+        db["rooms"].insert(row)
+        log_event(db, "room_created", detail={"room": row["id"], "pack": pack.id})
+    return row
+
+
+def update_room(db: sqlite_utils.Database, room_id: str, **values: Any) -> None:
+    with db.atomic():
+        db["rooms"].update(room_id, values)
+
+
+def members(db: sqlite_utils.Database, room_id: str) -> list[dict]:
+    return list(db.query("SELECT * FROM room_members WHERE room_id = ?", [room_id]))
+
+
+def join_member(
+    db: sqlite_utils.Database, room_id: str, profile: Profile, pack: Pack, lesson_id: str
+) -> dict:
+    """The member row of this profile (its live session started on first join), the
+    profile row added as sent if this database has not seen it."""
+    from calibrate.store.sessions import start_session
+
+    row = db.execute(
+        "SELECT session_id FROM room_members WHERE room_id = ? AND profile_id = ?",
+        [room_id, profile.id],
+    ).fetchone()
+    if row is not None:
+        return dict(db["sessions"].get(row[0]))
+    profile_row = {
+        "id": profile.id,
+        "name": profile.name,
+        "team": profile.team,
+        "site": profile.site,
+        "role": "moderator",
+        "created_at": utc_now(),
+    }
+    problems = profile_problems(profile_row)
+    if problems:
+        raise ValueError(f"profile refused: {'; '.join(problems)}")
+    with db.atomic():
+        db["profiles"].insert(profile_row, ignore=True)
+        session_id = start_session(db, profile, pack, lesson_id, "live")
+        db["room_members"].insert(
+            {
+                "room_id": room_id,
+                "profile_id": profile.id,
+                "session_id": session_id,
+                "removed": 0,
+                "joined_at": utc_now(),
+            }
+        )
+    return dict(db["sessions"].get(session_id))
+
+
+def answered_by_case(db: sqlite_utils.Database, room_id: str) -> dict[str, set[str]]:
+    """Case id → the profiles whose answer the room recorded (resuming counts them)."""
+    found: dict[str, set[str]] = {}
+    for case_id, profile_id in db.execute(
+        "SELECT a.case_id, a.profile_id FROM answers a JOIN room_members m "
+        "ON a.session_id = m.session_id WHERE m.room_id = ?",
+        [room_id],
+    ):
+        found.setdefault(case_id, set()).add(profile_id)
+    return found
+
+
+def answered_in_session(db: sqlite_utils.Database, session_id: str) -> set[str]:
+    return {
+        r[0] for r in db.execute("SELECT case_id FROM answers WHERE session_id = ?", [session_id])
+    }
+
+
+def room_split(db: sqlite_utils.Database, room_id: str, case_id: str) -> Counter[str]:
+    """How this room's members decided the case (skips left out)."""
+    return Counter(
+        {
+            decision: n
+            for decision, n in db.execute(
+                "SELECT a.decision, COUNT(*) FROM answers a JOIN room_members m "
+                "ON a.session_id = m.session_id WHERE m.room_id = ? AND a.case_id = ? "
+                "AND a.skipped = 0 GROUP BY a.decision",
+                [room_id, case_id],
+            )
+        }
+    )
+
+
+def set_removed(db: sqlite_utils.Database, room_id: str, profile_id: str) -> None:
+    with db.atomic():
+        db.execute(
+            "UPDATE room_members SET removed = 1 WHERE room_id = ? AND profile_id = ?",
+            [room_id, profile_id],
+        )
+
+
+def finish_room(db: sqlite_utils.Database, room_id: str) -> str:
+    """The room and every member's live session end now; returns the time."""
+    now = utc_now()
+    with db.atomic():
+        db.execute(
+            "UPDATE sessions SET finished_at = MAX(?, started_at) WHERE finished_at IS NULL "
+            "AND id IN (SELECT session_id FROM room_members WHERE room_id = ?)",
+            [now, room_id],
+        )
+        db["rooms"].update(room_id, {"finished_at": now, "phase": "ended"})
+        log_event(db, "room_finished", detail={"room": room_id})
+    return now
