@@ -120,7 +120,7 @@ class Bot(QObject):
 
     def _welcomed(self, welcome: Welcome) -> None:
         self._welcome = welcome
-        self.answered |= set(welcome.answered)
+        self.answered |= {str(row["case_id"]) for row in welcome.answers}
         if self._participant is not None:
             self._participant.welcomed(welcome)
 

@@ -112,12 +112,6 @@ def answered_by_case(db: sqlite_utils.Database, room_id: str) -> dict[str, set[s
     return found
 
 
-def answered_in_session(db: sqlite_utils.Database, session_id: str) -> set[str]:
-    return {
-        r[0] for r in db.execute("SELECT case_id FROM answers WHERE session_id = ?", [session_id])
-    }
-
-
 def room_split(db: sqlite_utils.Database, room_id: str, case_id: str) -> Counter[str]:
     """How this room's members decided the case (skips left out)."""
     return Counter(

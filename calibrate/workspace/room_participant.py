@@ -42,7 +42,10 @@ class Participation:
         }
 
     def welcomed(self, welcome: Welcome) -> None:
+        """Its answers recorded before (a rejoin after a crash) are stored at their reveal."""
         self._welcome = welcome
+        for row in welcome.answers:
+            self._acked.setdefault(str(row["case_id"]), row)
 
     def opened(self, case_id: str, title: str, warnings: list[str]) -> None:
         self._cases[case_id] = (title, json.dumps(warnings))

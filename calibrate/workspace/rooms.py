@@ -118,8 +118,10 @@ class _HostRecorder:
             self._ws.db, self._room_id, profile, self._pack, self._lesson.id
         )
         self._joined[profile.id] = (profile, session["id"])
-        answered = room_rows.answered_in_session(self._ws.db, session["id"])
-        return Joined(session, frozenset(answered))
+        from calibrate.store.answers import answer_row, answers_for_session
+
+        answers = answers_for_session(self._ws.db, session["id"])
+        return Joined(session, tuple(answer_row(a) for a in answers))
 
     def record(
         self, profile_id: str, case_id: str, answer: AnswerMessage, shown_at: str, ms: int

@@ -17,12 +17,14 @@ import base64
 import binascii
 import hashlib
 import ipaddress
+import re
 from typing import NamedTuple
 
 CODE_VERSION = 1
 SECRET_BYTES = 16
 FINGERPRINT_BYTES = 32
 MAX_CODE_CHARS = 100
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class JoinCodeError(ValueError):
@@ -66,6 +68,8 @@ def decode_join_code(text: str) -> JoinCode:
     text = text.strip()
     if not text or len(text) > MAX_CODE_CHARS:
         raise JoinCodeError(f"a join code is 1 to {MAX_CODE_CHARS} characters")
+    if not _BASE64URL.fullmatch(text):
+        raise JoinCodeError("not a join code (it is not base64url text)")
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):

@@ -111,7 +111,7 @@ class Welcome(Message):
     slides: int
     case_ids: list[str]
     session: dict[str, Any]
-    answered: list[str]  # cases this participant's answer was already recorded for
+    answers: list[dict[str, Any]]  # this participant's answers already recorded, as stored
 
 
 class Refused(Message):

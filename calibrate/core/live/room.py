@@ -57,7 +57,7 @@ class Outgoing(NamedTuple):
 
 class Joined(NamedTuple):
     session: dict[str, object]  # the participant's live session row
-    answered: frozenset[str]  # case ids their answer is recorded for
+    answers: tuple[dict[str, object], ...]  # their answers the room recorded, as stored
 
 
 class RoomRecorder(Protocol):
@@ -218,8 +218,8 @@ class Room:
             self._conns.pop(old or "", None)
         self._conns[conn] = profile.id
         self._members[profile.id] = _Member(profile.id, now, utc_now())
-        for case_id in joined.answered:
-            self.answered.setdefault(case_id, set()).add(profile.id)
+        for row in joined.answers:
+            self.answered.setdefault(str(row["case_id"]), set()).add(profile.id)
         out.append(Outgoing(conn, self._welcome(joined)))
         out += self._catch_up(conn, profile.id, now)
         return out
@@ -233,7 +233,7 @@ class Room:
             slides=len(self.lesson.guidance),
             case_ids=list(self.lesson.case_ids),
             session=dict(joined.session),
-            answered=sorted(joined.answered),
+            answers=[dict(row) for row in joined.answers],
         )
 
     def _catch_up(self, conn: str, profile_id: str, now: float) -> list[Outgoing]:

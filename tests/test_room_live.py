@@ -1,0 +1,136 @@
+"""A live room end to end: a real host and real participants in processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from room_processes import (
+    FAST,
+    Host,
+    dumped_types,
+    finish,
+    frames,
+    room_lessons,
+    start_bots,
+    wait_for,
+    walk_keys,
+)
+
+from calibrate.core.live.messages import REVEAL_ONLY_KEYS
+
+CASES = ("c1", "c2", "c3")
+
+
+def _rows(db: Path, where: str = "1", args: tuple = ()) -> dict[str, dict]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return {
+            r["id"]: dict(r) for r in conn.execute(f"SELECT * FROM answers WHERE {where}", args)
+        }
+
+
+def _scan_blind(frames_of_bot: list[dict]) -> None:
+    """No golden, clause of the golden, rationale or moment outside that case's reveal, and
+    a case's reveal only after that case locked."""
+    locked: set[str] = set()
+    revealed = []
+    for frame in frames_of_bot:
+        kind = frame["type"]
+        if kind == "locked":
+            locked.add(frame["case_id"])
+        if kind == "reveal":
+            case_id = frame["case_id"]
+            assert case_id in locked, f"reveal of {case_id} before its lock"
+            text = json.dumps(frame)
+            assert f"Rationale-{case_id}" in text and f"moment-{case_id}" in text
+            others = [c for c in CASES if c != case_id]
+            assert not any(f"Rationale-{c}" in text or f"moment-{c}" in text for c in others)
+            revealed.append(case_id)
+            continue
+        assert not REVEAL_ONLY_KEYS & set(walk_keys(frame)), frame
+        text = json.dumps(frame)
+        assert "Rationale-" not in text and "moment-" not in text, frame
+    assert sorted(set(revealed)) == list(CASES)
+
+
+def test_five_participants_through_a_three_case_lesson(tmp_path: Path) -> None:
+    lessons = room_lessons(tmp_path)
+    host = Host(tmp_path / "host.db", lessons, "--expect", "5", "--answer-time", "20", *FAST)
+    assert len(host.code) <= 100
+    bots = start_bots(
+        host.code, "--count", "5", "--seed", "7", "--answer-delay", "0.05",
+        "--db-dir", str(tmp_path / "bots"), "--dump", str(tmp_path / "dump"),
+    )  # fmt: skip
+    assert finish(bots) == (0, "")
+    assert host.wait() == (0, "")
+    host_rows = _rows(tmp_path / "host.db")
+    assert len(host_rows) == 15
+    assert {r["session_kind"] for r in host_rows.values()} == {"live"}
+    with sqlite3.connect(tmp_path / "host.db") as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM profiles")}
+        unfinished = conn.execute(
+            "SELECT COUNT(*) FROM sessions WHERE finished_at IS NULL"
+        ).fetchone()[0]
+    assert names == {f"Bot {n:03d}" for n in range(1, 6)} and unfinished == 0
+    for n in range(1, 6):
+        mine = _rows(tmp_path / "bots" / f"bot-{n:03d}.sqlite3")
+        assert len(mine) == 3
+        assert all(host_rows[key] == row for key, row in mine.items())  # same UUIDs, times
+        dumped = frames(tmp_path / "dump" / f"bot-{n:03d}.jsonl")
+        acked = {f["answer"]["id"]: f["answer"] for f in dumped if f["type"] == "ack"}
+        assert acked == mine
+        _scan_blind(dumped)
+        assert dumped[0]["type"] == "welcome" and dumped[-1]["type"] == "end"
+
+
+def test_participant_killed_and_rejoining_keeps_its_answer(tmp_path: Path) -> None:
+    lessons = room_lessons(tmp_path)
+    host = Host(tmp_path / "host.db", lessons, "--expect", "2", "--answer-time", "20", *FAST)
+    quick = ["--count", "1", "--seed", "5", "--db-dir", str(tmp_path / "a")]
+    a = start_bots(host.code, *quick, "--dump", str(tmp_path / "a1"))
+    b = start_bots(host.code, "--count", "1", "--seed", "6", "--answer-delay", "2.5")
+    wait_for(lambda: "ack" in dumped_types(tmp_path / "a1" / "bot-001.jsonl"), what="a's ack")
+    a.kill()
+    a.communicate(timeout=10)
+    again = start_bots(host.code, *quick, "--dump", str(tmp_path / "a2"))
+    assert finish(again) == (0, "")
+    assert finish(b) == (0, "")
+    assert host.wait() == (0, "")
+    rejoined = frames(tmp_path / "a2" / "bot-001.jsonl")
+    assert [r["case_id"] for r in rejoined[0]["answers"]] == ["c1"]
+    assert "c1" not in {f["case_id"] for f in rejoined if f["type"] == "ack"}
+    host_rows = _rows(tmp_path / "host.db")
+    assert len(host_rows) == 6
+    mine = _rows(tmp_path / "a" / "bot-001.sqlite3")
+    assert len(mine) == 3 and all(host_rows[k] == row for k, row in mine.items())
+
+
+def test_host_killed_mid_case_resumes_with_the_same_join_code(tmp_path: Path) -> None:
+    lessons = room_lessons(tmp_path)
+    db = tmp_path / "host.db"
+    options = ["--expect", "2", "--answer-time", "20", *FAST]
+    host = Host(db, lessons, *options)
+    fast = start_bots(host.code, "--count", "1", "--seed", "1", "--dump", str(tmp_path / "f"))
+    slow = start_bots(host.code, "--count", "1", "--seed", "2", "--answer-delay", "1.5")
+    wait_for(lambda: "ack" in dumped_types(tmp_path / "f" / "bot-001.jsonl"), what="an ack")
+    host.kill()
+    before = _rows(db)
+    assert len(before) == 1
+    resumed = Host(db, lessons, *options)
+    assert resumed.code == host.code
+    assert finish(fast) == (0, "")
+    assert finish(slow) == (0, "")
+    assert resumed.wait() == (0, "")
+    after = _rows(db)
+    assert len(after) == 6 and all(after[k] == row for k, row in before.items())
+    with sqlite3.connect(db) as conn:
+        per_case = conn.execute(
+            "SELECT case_id, COUNT(*) FROM answers GROUP BY case_id ORDER BY case_id"
+        ).fetchall()
+        assert conn.execute("SELECT COUNT(*) FROM rooms").fetchone()[0] == 1
+    assert per_case == [("c1", 2), ("c2", 2), ("c3", 2)]
+    folder = next(tmp_path.glob("host.db.room-*"))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}

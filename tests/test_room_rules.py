@@ -1,0 +1,170 @@
+"""A room's rules over the host's real database, driven frame by frame (no network): the
+first accepted answer counts, late answers are refused with a reason, a dropped participant
+rejoins with their answers, a removed one cannot, and a killed host resumes from the file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pack_factory import write_pack
+
+from calibrate.core.live.join_code import secret_text
+from calibrate.core.live.messages import AnswerMessage, Hello, ProfileInfo
+from calibrate.core.live.room import Room, Timing
+from calibrate.workspace import Workspace
+
+SECRET = b"0123456789abcdef"
+
+
+def _open_room(db: Path, lessons: Path, expect: int = 0) -> tuple[Workspace, Room]:
+    ws = Workspace.open(db, [lessons])
+    ws.lessons.load()
+    pack = ws.pack("alpha")
+    lesson = pack.lesson("basics")
+    hosted = ws.rooms.open(pack, lesson, "127.0.0.1")
+    ws.rooms.bound(hosted, 40000)
+    return ws, ws.rooms.host(hosted, pack, lesson, SECRET, Timing(10, 1, 1), expect)
+
+
+def _hello(number: int, secret: bytes = SECRET) -> str:
+    profile = ProfileInfo(id=f"00000000-0000-4000-8000-00000000000{number}", name=f"P{number}")
+    return Hello(secret=secret_text(secret), profile=profile).frame()
+
+
+def _types(out: list) -> list[str]:
+    return [item.message.type for item in out]
+
+
+@pytest.fixture
+def lessons(tmp_path: Path) -> Path:
+    write_pack(tmp_path / "lessons", "alpha", ("c1", "c2"))
+    return tmp_path / "lessons"
+
+
+def _to_first_case(room: Room, now: float = 0.0) -> None:
+    room.tick(now)  # the slide
+    assert room.position.phase == "slide"
+    room.tick(now + 1.5)  # auto-advance: the first case opens
+    assert room.current_case == "c1" and room.position.phase == "open"
+
+
+def test_first_answer_counts_and_late_answers_are_refused(tmp_path: Path, lessons: Path) -> None:
+    ws, room = _open_room(tmp_path / "host.db", lessons, expect=2)
+    for n in (1, 2):
+        room.connect(f"k{n}")
+        assert _types(room.receive(f"k{n}", _hello(n), 0.0)) == ["welcome"]
+    _to_first_case(room)
+    early = AnswerMessage(case_id="c2", decision="allow").frame()
+    assert room.receive("k1", early, 2.0)[0].message.code == "not_open"
+    first = AnswerMessage(case_id="c1", decision="allow", confidence=0.8).frame()
+    assert _types(room.receive("k1", first, 2.0)) == ["ack"]
+    again = AnswerMessage(case_id="c1", decision="remove").frame()
+    assert room.receive("k1", again, 2.1)[0].message.code == "already_answered"
+    bad = AnswerMessage(case_id="c1", decision="nuke").frame()
+    refused = room.receive("k2", bad, 2.2)[0].message
+    assert refused.code == "invalid" and "nuke" in refused.reason
+    out = room.receive("k2", AnswerMessage(case_id="c1", skipped=True).frame(), 2.3)
+    assert _types(out) == ["ack", "locked", "reveal"]  # every connected one answered
+    reveal = out[-1].message
+    assert reveal.split == {"allow": 1} and reveal.golden["decision"] == "remove"
+    late = room.receive("k2", AnswerMessage(case_id="c1", decision="allow").frame(), 2.4)
+    assert late[0].message.code in ("already_answered", "locked")
+    room.connect("k3")
+    room.receive("k3", _hello(3), 2.5)
+    assert room.receive("k3", first, 2.6)[0].message.code == "locked"
+    rows = ws.db.execute("SELECT decision, skipped, session_kind FROM answers").fetchall()
+    assert sorted(rows, key=str) == sorted([("allow", 0, "live"), (None, 1, "live")], key=str)
+    ws.close()
+
+
+def test_wrong_secret_removed_and_closed_rooms_refuse_the_hello(
+    tmp_path: Path, lessons: Path
+) -> None:
+    ws, room = _open_room(tmp_path / "host.db", lessons)
+    room.connect("k1")
+    out = room.receive("k1", _hello(1, secret=b"x" * 16), 0.0)
+    assert out[0].message.code == "secret" and out[0].close
+    room.connect("k2")
+    room.receive("k2", _hello(2), 0.0)
+    removed = ws.rooms.remove(room, "00000000-0000-4000-8000-000000000002")
+    assert removed[0].message.code == "removed" and removed[0].close
+    room.disconnect("k2", 0.1)
+    room.connect("k3")
+    assert room.receive("k3", _hello(2), 0.2)[0].message.code == "removed"
+    room.rules.joins_open = False
+    room.connect("k4")
+    assert room.receive("k4", _hello(4), 0.3)[0].message.code == "closed"
+    ws.close()
+    # the removal is in the database: a resumed host still refuses them
+    ws, room = _open_room(tmp_path / "host.db", lessons)
+    room.connect("k5")
+    assert room.receive("k5", _hello(2), 0.0)[0].message.code == "removed"
+    ws.close()
+
+
+def test_rejoining_participant_gets_the_open_case_with_their_answer_kept(
+    tmp_path: Path, lessons: Path
+) -> None:
+    ws, room = _open_room(tmp_path / "host.db", lessons, expect=2)
+    for n in (1, 2):
+        room.connect(f"k{n}")
+        room.receive(f"k{n}", _hello(n), 0.0)
+    _to_first_case(room)
+    room.receive("k1", AnswerMessage(case_id="c1", decision="allow").frame(), 2.0)
+    room.disconnect("k1", 2.1)
+    assert room.position.phase == "open"  # k2 has not answered
+    room.connect("k9")
+    out = room.receive("k9", _hello(1), 2.2)
+    assert _types(out) == ["welcome", "case"]
+    assert [row["case_id"] for row in out[0].message.answers] == ["c1"]
+    again = room.receive("k9", AnswerMessage(case_id="c1", decision="remove").frame(), 2.3)
+    assert again[0].message.code == "already_answered"
+    sessions = ws.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+    assert sessions == 2  # the same live session on rejoin
+    ws.close()
+
+
+def test_host_killed_mid_case_resumes_where_the_database_says(
+    tmp_path: Path, lessons: Path
+) -> None:
+    db = tmp_path / "host.db"
+    ws, room = _open_room(db, lessons, expect=2)
+    for n in (1, 2):
+        room.connect(f"k{n}")
+        room.receive(f"k{n}", _hello(n), 0.0)
+    _to_first_case(room)
+    room.receive("k1", AnswerMessage(case_id="c1", decision="allow").frame(), 2.0)
+    # killed: no close, no goodbye; a plain second reader sees the committed state
+    with sqlite3.connect(db) as plain:
+        assert plain.execute("SELECT step, phase FROM rooms").fetchone() == (1, "open")
+        assert plain.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
+    ws2, resumed = _open_room(db, lessons, expect=2)
+    assert resumed.room_id == room.room_id
+    assert resumed.tick(100.0) == []  # waits for the participants to come back
+    for n in (1, 2):
+        resumed.connect(f"r{n}")
+        resumed.receive(f"r{n}", _hello(n), 100.0)
+    out = resumed.tick(100.0)
+    assert _types(out) == ["case"] and resumed.current_case == "c1"
+    late = resumed.receive("r1", AnswerMessage(case_id="c1", decision="remove").frame(), 100.1)
+    assert late[0].message.code == "already_answered"
+    out = resumed.receive("r2", AnswerMessage(case_id="c1", decision="remove").frame(), 100.2)
+    assert _types(out) == ["ack", "locked", "reveal"]
+    assert out[-1].message.split == {"allow": 1, "remove": 1}
+    ws.close()
+    ws2.close()
+
+
+def test_an_ack_is_the_row_as_stored(tmp_path: Path, lessons: Path) -> None:
+    ws, room = _open_room(tmp_path / "host.db", lessons, expect=1)
+    room.connect("k1")
+    room.receive("k1", _hello(1), 0.0)
+    _to_first_case(room)
+    ack = room.receive("k1", AnswerMessage(case_id="c1", decision="allow", note="é").frame(), 2)
+    stored = ws.db.execute("SELECT * FROM answers").fetchone()
+    columns = [c[0] for c in ws.db.execute("SELECT * FROM answers").description]
+    assert json.loads(ack[0].message.frame())["answer"] == dict(zip(columns, stored, strict=True))
+    ws.close()
