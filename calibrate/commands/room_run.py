@@ -52,7 +52,7 @@ def host_room(args: argparse.Namespace, announce: Callable[[str], None]) -> int:
         except RoomError as error:
             raise RoomRefused(str(error)) from None
         credentials = load_or_make(room_folder(args.db, hosted.id), advertised_address(hosted.bind))
-        server = RoomServer(credentials)
+        server = RoomServer(credentials, loop.owner)
         wanted = hosted.port if hosted.resumed else args.port
         port = server.listen(hosted.bind, wanted)
         if not port:
@@ -70,6 +70,7 @@ def host_room(args: argparse.Namespace, announce: Callable[[str], None]) -> int:
         server.run(room)
         status = loop.run()
         server.close()
+        loop.close()
         return status
     finally:
         ws.close()
@@ -105,6 +106,9 @@ def run_bots(args: argparse.Namespace) -> int:
         for bot in bots:
             bot.start()
         status = loop.run()
+        for bot in bots:
+            bot.stop()
+        loop.close()
     if failures:
         raise RoomRefused(failures[0])
     return status

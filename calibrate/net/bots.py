@@ -98,6 +98,11 @@ class Bot(QObject):
     def start(self) -> None:
         self.client.open()
 
+    def stop(self) -> None:
+        """No more frames and no retries (the swarm is done)."""
+        self.done = True
+        self.client.close()
+
     def _on_client_connected(self) -> None:
         self._last_contact = time.monotonic()
         p = self.profile

@@ -38,6 +38,14 @@ class EventLoop:
         finally:
             self._wake.stop()
 
+    def close(self) -> None:
+        """Delete the room's objects while Qt's event loop still exists (not at exit)."""
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        for child in self.owner.children():
+            child.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
 
 def advertised_address(bind: str) -> str:
     """The address a join code names: the bound one, or for 0.0.0.0 / :: one of this

@@ -1,0 +1,131 @@
+"""Hostile clients against a real host: each is refused or dropped with a reason, and the
+room still runs its lesson to the end for a well-behaved participant meanwhile."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from raw_websocket import RawWebSocket, close_code, texts, tls
+from room_processes import FAST, Host, finish, frames, room_lessons, start_bots
+
+from calibrate.core.live.join_code import JoinCode, decode_join_code
+from calibrate.core.live.messages import Hello, ProfileInfo
+
+
+def _hello(code: JoinCode, secret: str | None = None, version: int = 1, n: int = 1) -> str:
+    profile = ProfileInfo(id=f"00000000-0000-4000-8000-{n:012d}", name=f"Attacker {n}")
+    frame = json.loads(Hello(secret=secret or code.secret_text, profile=profile).frame())
+    return json.dumps({**frame, "v": version})
+
+
+def _refusal(ws: RawWebSocket) -> tuple[str, int | None]:
+    received = ws.receive()
+    refused = [json.loads(t) for t in texts(received) if '"refused"' in t]
+    return (refused[0]["code"] if refused else ""), close_code(received)
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Host:
+    lessons = room_lessons(tmp_path)
+    room = Host(tmp_path / "host.db", lessons, "--expect", "2", "--answer-time", "1", *FAST)
+    yield room
+    if room.proc.poll() is None:
+        room.kill()
+
+
+def test_hostile_clients_are_refused_and_the_room_runs_on(tmp_path: Path, host: Host) -> None:
+    code = decode_join_code(host.code)
+    port = code.port
+    plain = socket.create_connection(("127.0.0.1", port))  # not TLS at all
+    plain.sendall(b"\x16\x03\x01garbage, not a TLS hello\r\n" * 50)
+    half_open = socket.create_connection(("127.0.0.1", port))  # connects, says nothing
+    not_http = tls(port)
+    not_http.sendall(b"HELLO? \x00\xff" * 100)
+    cases = {
+        "malformed": lambda ws: ws.send_text("not json {"),
+        "protocol": lambda ws: ws.send_text(_hello(code, version=2)),
+        "secret": lambda ws: ws.send_text(_hello(code, secret="A" * 22)),
+        "binary": lambda ws: ws.sock.sendall(RawWebSocket.frame(b"\x00\x01", opcode=2)),
+    }
+    for name, attack in cases.items():
+        ws = RawWebSocket(port)
+        attack(ws)
+        refused, closed = _refusal(ws)
+        assert refused == ("malformed" if name == "binary" else name)
+        assert closed == 1008  # policy violation
+        ws.close()
+    # a frame announcing 100 MB: closed on its header (1009, too big), nothing buffered
+    big = RawWebSocket(port)
+    started = time.monotonic()
+    big.sock.sendall(RawWebSocket.frame(b"x" * 65536, announced=100 * 1024 * 1024))
+    received = big.receive(timeout=5)
+    assert close_code(received) == 1009 and time.monotonic() - started < 3
+    # 10,000 messages as fast as they go, after a valid hello: refused as a flood
+    flood = RawWebSocket(port)
+    flood.send_text(_hello(code, n=7))
+    burst = RawWebSocket.frame(b'{"v":1,"type":"answer","case_id":"c1"}')
+    try:
+        flood.sock.sendall(burst * 10_000)
+    except OSError:
+        pass  # the host may close before all of it is sent
+    refused = [json.loads(t)["code"] for t in texts(flood.receive()) if '"refused"' in t]
+    assert refused == ["flood"]
+    # one that joins and then never reads a byte; the room must not wait on it
+    never_reads = RawWebSocket(port)
+    never_reads.send_text(_hello(code, n=8))
+    good = start_bots(host.code, "--count", "1", "--dump", str(tmp_path / "dump"))
+    assert finish(good) == (0, "")
+    assert host.wait() == (0, "")
+    dumped = frames(tmp_path / "dump" / "bot-001.jsonl")
+    assert [f["type"] for f in dumped].count("reveal") == 3
+    with sqlite3.connect(tmp_path / "host.db") as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM profiles")}
+    assert names == {"Bot 001", "Attacker 7", "Attacker 8"}  # no one past a refused hello
+    for leftover in (plain, half_open, not_http, never_reads.sock):
+        leftover.close()
+
+
+def test_client_refuses_a_host_whose_fingerprint_differs(tmp_path: Path, host: Host) -> None:
+    code = decode_join_code(host.code)
+    impostor = code._replace(fingerprint=bytes(32)).encode()
+    status, err = finish(start_bots(impostor, "--count", "1"))
+    assert status == 2 and "wrong fingerprint" in err and len(err.splitlines()) == 1
+    wrong_secret = code._replace(secret=b"x" * 16).encode()
+    status, err = finish(start_bots(wrong_secret, "--count", "2"))
+    assert status == 2 and "refused the room secret" in err and len(err.splitlines()) == 1
+    status, err = finish(start_bots("not-a-code!", "--count", "1"))
+    assert status == 2 and err.startswith("calibrate room bots: bad join code")
+    with sqlite3.connect(tmp_path / "host.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM profiles").fetchone()[0] == 0
+
+
+def test_host_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    lessons = room_lessons(tmp_path)
+    wrong_pack = Host(tmp_path / "h.db", lessons, "--pack", "nope")
+    assert wrong_pack.code == ""
+    status, err = wrong_pack.wait()
+    assert status == 2 and err.startswith("calibrate room host: no valid pack 'nope'")
+    assert len(err.splitlines()) == 1
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    busy = Host(tmp_path / "h.db", lessons, "--port", str(taken.getsockname()[1]))
+    status, err = busy.wait()
+    assert status == 2 and "cannot listen" in err and len(err.splitlines()) == 1
+    # a killed host whose port is now taken cannot resume with the same code: exit 2
+    first = Host(tmp_path / "r.db", lessons, "--expect", "1", *FAST)
+    port = decode_join_code(first.code).port
+    first.kill()
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", port))
+    squatter.listen()
+    again = Host(tmp_path / "r.db", lessons, "--expect", "1", *FAST)
+    status, err = again.wait()
+    assert status == 2 and f"port {port}" in err
+    taken.close()
+    squatter.close()
