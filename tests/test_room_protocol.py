@@ -105,3 +105,13 @@ def test_a_mistyped_or_cut_join_code_is_refused_without_echoing_the_secret() -> 
         with pytest.raises(JoinCodeError, match=words) as caught:
             decode_join_code(bad)
         assert "SSSS" not in str(caught.value)
+
+
+def test_the_protocol_page_holds_every_schema_as_the_code_has_it(repo_root) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    sys.path.insert(0, str(repo_root / "scripts"))
+    from live_protocol_schemas import schemas_section
+
+    page = (repo_root / "docs" / "live-protocol.md").read_text(encoding="utf-8")
+    assert schemas_section() in page, "run scripts/live_protocol_schemas.py into the page"

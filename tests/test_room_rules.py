@@ -89,19 +89,26 @@ def test_wrong_secret_removed_and_closed_rooms_refuse_the_hello(
     assert out[0].message.code == "secret" and out[0].close
     room.connect("k2")
     room.receive("k2", _hello(2), 0.0)
+    room.connect("k3")
+    room.receive("k3", _hello(3), 0.0)
     removed = ws.rooms.remove(room, "00000000-0000-4000-8000-000000000002")
     assert removed[0].message.code == "removed" and removed[0].close
     room.disconnect("k2", 0.1)
-    room.connect("k3")
-    assert room.receive("k3", _hello(2), 0.2)[0].message.code == "removed"
-    room.rules.joins_open = False
+    room.connect("k8")
+    assert room.receive("k8", _hello(2), 0.2)[0].message.code == "removed"
+    ws.rooms.close_joins(room)
     room.connect("k4")
     assert room.receive("k4", _hello(4), 0.3)[0].message.code == "closed"
+    room.connect("k6")
+    back = room.receive("k6", _hello(3), 0.4)  # a member may come back
+    assert _types(back) == ["refused", "welcome"] and back[0].to == "k3"  # the old socket
     ws.close()
     # the removal is in the database: a resumed host still refuses them
     ws, room = _open_room(tmp_path / "host.db", lessons)
     room.connect("k5")
     assert room.receive("k5", _hello(2), 0.0)[0].message.code == "removed"
+    room.connect("k7")
+    assert room.receive("k7", _hello(4), 0.0)[0].message.code == "closed"  # still closed
     ws.close()
 
 

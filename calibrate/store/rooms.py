@@ -57,6 +57,14 @@ def update_room(db: sqlite_utils.Database, room_id: str, **values: Any) -> None:
         db["rooms"].update(room_id, values)
 
 
+def save_position(db: sqlite_utils.Database, room_id: str, step: int, phase: str) -> None:
+    """Where the room is; a lock is also an event (its time: what a reveal is measured from)."""
+    with db.atomic():
+        db["rooms"].update(room_id, {"step": step, "phase": phase})
+        if phase == "locked":
+            log_event(db, "room_locked", detail={"room": room_id, "step": step})
+
+
 def members(db: sqlite_utils.Database, room_id: str) -> list[dict]:
     return list(db.query("SELECT * FROM room_members WHERE room_id = ?", [room_id]))
 

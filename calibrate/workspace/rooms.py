@@ -36,6 +36,7 @@ class HostedRoom:
     port: int  # 0 until the server has bound one
     position: RoomPosition
     resumed: bool
+    joins_open: bool = True
 
 
 class RoomsManager:
@@ -54,7 +55,9 @@ class RoomsManager:
         if row is None:
             row = room_rows.create_room(self._ws.db, pack, lesson.id, bind)
         position = RoomPosition(row["step"], row["phase"])
-        return HostedRoom(row["id"], row["bind"], row["port"], position, resumed)
+        return HostedRoom(
+            row["id"], row["bind"], row["port"], position, resumed, bool(row["joins_open"])
+        )
 
     def bound(self, room: HostedRoom, port: int) -> None:
         """The port the server bound: the join code names it, a resumed host rebinds it."""
@@ -81,7 +84,7 @@ class RoomsManager:
             lesson,
             recorder,
             timing,
-            RoomRules(expect=expect, removed=removed),
+            RoomRules(expect=expect, joins_open=room.joins_open, removed=removed),
             position=room.position,
             answered=room_rows.answered_by_case(db, room.id),
         )
@@ -90,6 +93,11 @@ class RoomsManager:
         """The host removes a participant for good: kept in the database, refused later."""
         room_rows.set_removed(self._ws.db, room.room_id, profile_id)
         return room.remove(profile_id)
+
+    def close_joins(self, room: Room) -> None:
+        """No new participants from now on (members may still rejoin); kept on resume."""
+        room_rows.update_room(self._ws.db, room.room_id, joins_open=0)
+        room.rules.joins_open = False
 
     def participation(self, profile: Profile) -> Participation:
         """The participant's side: its profile here, its acknowledged answers stored."""
@@ -155,7 +163,7 @@ class _HostRecorder:
         return dict(room_rows.room_split(self._ws.db, self._room_id, case_id))
 
     def save_position(self, position: RoomPosition) -> None:
-        room_rows.update_room(self._ws.db, self._room_id, step=position.step, phase=position.phase)
+        room_rows.save_position(self._ws.db, self._room_id, position.step, position.phase)
 
     def finish(self) -> str:
         return room_rows.finish_room(self._ws.db, self._room_id)
