@@ -44,6 +44,8 @@ def test_hostile_clients_are_refused_and_the_room_runs_on(tmp_path: Path, host: 
     plain = socket.create_connection(("127.0.0.1", port))  # not TLS at all
     plain.sendall(b"\x16\x03\x01garbage, not a TLS hello\r\n" * 50)
     half_open = socket.create_connection(("127.0.0.1", port))  # connects, says nothing
+    half_tls = socket.create_connection(("127.0.0.1", port))  # a TLS hello cut off
+    half_tls.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
     not_http = tls(port)
     not_http.sendall(b"HELLO? \x00\xff" * 100)
     cases = {
@@ -86,7 +88,7 @@ def test_hostile_clients_are_refused_and_the_room_runs_on(tmp_path: Path, host: 
     with sqlite3.connect(tmp_path / "host.db") as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM profiles")}
     assert names == {"Bot 001", "Attacker 7", "Attacker 8"}  # no one past a refused hello
-    for leftover in (plain, half_open, not_http, never_reads.sock):
+    for leftover in (plain, half_open, half_tls, not_http, never_reads.sock):
         leftover.close()
 
 
@@ -129,3 +131,18 @@ def test_host_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
     assert status == 2 and f"port {port}" in err
     taken.close()
     squatter.close()
+
+
+def test_a_bot_gives_up_with_one_line_when_no_host_answers(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from calibrate.net import bots
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    monkeypatch.setattr(bots, "NO_HOST_SECONDS", 1.0)
+    bot = bots.Bot(JoinCode("127.0.0.1", port, b"s" * 16, b"f" * 32), 1, 1, 0.0, None, None)
+    with qtbot.waitSignal(bot.gave_up, timeout=10_000) as gave_up:
+        bot.start()
+    assert gave_up.args[1] == "no host answered within 1 s"
+    bot.stop()
