@@ -115,3 +115,14 @@ def test_the_protocol_page_holds_every_schema_as_the_code_has_it(repo_root) -> N
 
     page = (repo_root / "docs" / "live-protocol.md").read_text(encoding="utf-8")
     assert schemas_section() in page, "run scripts/live_protocol_schemas.py into the page"
+
+
+def test_qt_addons_is_required_in_the_same_range_as_essentials(repo_root) -> None:  # type: ignore[no-untyped-def]
+    """QtWebSockets (addons) and QtCore (essentials) must be one Qt version (STACK.md)."""
+    import tomllib
+    from importlib.metadata import version
+
+    deps = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]["dependencies"]
+    ranges = {d.split(">")[0].split("=")[0]: d[len(d.split(">")[0]) :] for d in deps}
+    assert ranges["PySide6-Addons"] == ranges["PySide6-Essentials"]
+    assert version("PySide6-Addons") == version("PySide6-Essentials")

@@ -26,7 +26,9 @@ def pack_info(pack: Pack) -> PackInfo:
 
 
 def slide_message(pack: Pack, name: str, index: int, seconds: float) -> Slide:
-    return Slide(index=index, name=name, markdown=pack.guidance[name].markdown, seconds=seconds)
+    return Slide(
+        index=index, name=name, markdown=pack.guidance[name].markdown, seconds=round(seconds, 3)
+    )
 
 
 def case_message(pack: Pack, case: Case, index: int, seconds: float) -> CaseOpen:
