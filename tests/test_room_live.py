@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tomllib
+import zipfile
 from pathlib import Path
 
 from room_processes import (
@@ -83,6 +85,30 @@ def test_five_participants_through_a_three_case_lesson(tmp_path: Path) -> None:
         assert acked == mine
         _scan_blind(dumped)
         assert dumped[0]["type"] == "welcome" and dumped[-1]["type"] == "end"
+        _check_room_pack(tmp_path, n, lessons)
+
+
+def _check_room_pack(tmp_path: Path, n: int, lessons: Path) -> None:
+    """The pack the host sent: its own format and case hashes, no golden answer, rationale
+    or moment in any file, the clips byte for byte, unpacked in the bot's cache."""
+    received = tmp_path / "dump" / f"bot-{n:03d}-files" / "room-pack-alpha.calpack"
+    with zipfile.ZipFile(received) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        contents = {name: zf.read(name) for name in zf.namelist()}
+    assert manifest["format"] == "calibrate-room-pack"
+    assert set(manifest["case_hashes"]) == set(CASES)
+    for name, data in contents.items():
+        assert b"Rationale-" not in data and b"moment-" not in data, name
+        if name.startswith("lessons/alpha/cases/"):
+            case = tomllib.loads(data.decode())
+            assert not {"golden", "rationale", "moments", "severity"} & set(case), name
+    [unpacked] = (tmp_path / "bots" / f"bot-{n:03d}-cache").iterdir()
+    for case_id in CASES:
+        clip = unpacked / "assets" / "alpha" / f"{case_id}.mp4"
+        assert (
+            clip.read_bytes()
+            == (lessons.parent / "assets" / "alpha" / f"{case_id}.mp4").read_bytes()
+        )
 
 
 def test_participant_killed_and_rejoining_keeps_its_answer(tmp_path: Path) -> None:

@@ -175,3 +175,26 @@ def test_an_ack_is_the_row_as_stored(tmp_path: Path, lessons: Path) -> None:
     columns = [c[0] for c in ws.db.execute("SELECT * FROM answers").description]
     assert json.loads(ack[0].message.frame())["answer"] == dict(zip(columns, stored, strict=True))
     ws.close()
+
+
+def test_the_room_pack_is_offered_only_to_those_without_this_pack_version(
+    tmp_path: Path, lessons: Path
+) -> None:
+    from calibrate.core.live.messages import PackOffer
+
+    ws = Workspace.open(tmp_path / "host.db", [lessons])
+    ws.lessons.load()
+    pack = ws.pack("alpha")
+    lesson = pack.lesson("basics")
+    hosted = ws.rooms.open(pack, lesson, "127.0.0.1")
+    offer = PackOffer(
+        pack_id="alpha", pack_hash=pack.content_hash, size=1, sha256="0", case_hashes={}
+    )
+    room = ws.rooms.host(hosted, pack, lesson, SECRET, Timing(), offer=offer)
+    profile = ProfileInfo(id="00000000-0000-4000-8000-000000000001", name="Has it")
+    has_it = Hello(secret=secret_text(SECRET), profile=profile, pack_hash=pack.content_hash)
+    room.connect("k1")
+    assert _types(room.receive("k1", has_it.frame(), 0.0)) == ["welcome"]
+    room.connect("k2")
+    assert _types(room.receive("k2", _hello(2), 0.0)) == ["welcome", "pack_offer"]
+    ws.close()

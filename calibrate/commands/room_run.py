@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,26 @@ def _lesson(ws: Any, pack_id: str, lesson_id: str) -> tuple[Any, Any]:
     if not lesson.case_ids:
         raise RoomRefused(f"lesson {lesson_id!r} has no cases")
     return pack, lesson
+
+
+def _room_pack(pack: Any, lesson: Any, folder: Path) -> tuple[Any, Path]:
+    """The lesson's room pack in the room's folder, and the offer that announces it."""
+    from calibrate.core.live.messages import PackOffer
+    from calibrate.core.live.room_pack import write_room_pack
+    from calibrate.core.sharing.errors import PackRefused
+
+    try:
+        written = write_room_pack(pack, lesson, folder / "room-pack.calpack")
+    except (PackRefused, OSError) as error:
+        raise RoomRefused(f"cannot make the room pack: {error}") from None
+    offer = PackOffer(
+        pack_id=pack.id,
+        pack_hash=pack.content_hash,
+        size=written.size,
+        sha256=written.sha256,
+        case_hashes=dict(written.manifest.case_hashes or {}),
+    )
+    return offer, written.path
 
 
 def host_room(args: argparse.Namespace, announce: Callable[[str], None]) -> int:
@@ -51,7 +72,9 @@ def host_room(args: argparse.Namespace, announce: Callable[[str], None]) -> int:
             hosted = ws.rooms.open(pack, lesson, args.bind)
         except RoomError as error:
             raise RoomRefused(str(error)) from None
-        credentials = load_or_make(room_folder(args.db, hosted.id), advertised_address(hosted.bind))
+        folder = room_folder(args.db, hosted.id)
+        credentials = load_or_make(folder, advertised_address(hosted.bind))
+        offer, pack_file = _room_pack(pack, lesson, folder)
         server = RoomServer(credentials, loop.owner)
         wanted = hosted.port if hosted.resumed else args.port
         port = server.listen(hosted.bind, wanted)
@@ -61,13 +84,15 @@ def host_room(args: argparse.Namespace, announce: Callable[[str], None]) -> int:
             )
         ws.rooms.bound(hosted, port)
         timing = Timing(args.answer_time, args.reveal_time, args.auto_advance)
-        room = ws.rooms.host(hosted, pack, lesson, credentials.secret, timing, args.expect)
+        room = ws.rooms.host(
+            hosted, pack, lesson, credentials.secret, timing, args.expect, offer=offer
+        )
         code = JoinCode(
             advertised_address(hosted.bind), port, credentials.secret, credentials.fingerprint
         )
         announce(code.encode())
         server.ended.connect(lambda: loop.quit(0))
-        server.run(room)
+        server.run(room, pack_file)
         status = loop.run()
         server.close()
         loop.close()
@@ -93,11 +118,21 @@ def run_bots(args: argparse.Namespace) -> int:
     loop = EventLoop()
     failures: list[str] = []
     finished: set[int] = set()
-    with _bot_resources(args) as open_for:
+    with _bot_resources(args) as open_for, tempfile.TemporaryDirectory() as spare:
+
+        def folders_for(number: int) -> tuple[Path, Path | None]:
+            """Where bot NNN unpacks a room pack, and keeps the .calpack it received."""
+            base = Path(args.db_dir) if args.db_dir is not None else Path(spare)
+            files = args.dump / f"bot-{number:03d}-files" if args.dump is not None else None
+            return base / f"bot-{number:03d}-cache", files
+
         bots = []
         for number in range(1, args.count + 1):
             dump, participant = open_for(number)
-            bot = Bot(code, number, args.seed, args.answer_delay, dump, participant, loop.owner)
+            bot = Bot(
+                code, number, args.seed, args.answer_delay, dump, participant, loop.owner,
+                pack_folders=folders_for(number),
+            )  # fmt: skip
             bot.finished.connect(
                 lambda n: finished.add(n) or (len(finished) == args.count and loop.quit(0))
             )

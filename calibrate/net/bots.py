@@ -22,12 +22,15 @@ from calibrate.core.live.messages import (
     End,
     Hello,
     Message,
+    PackOffer,
     ProfileInfo,
     Reveal,
     Welcome,
 )
 from calibrate.core.profiles import Profile
+from calibrate.core.sharing.errors import PackRefused
 from calibrate.net.client import RoomClient
+from calibrate.net.pack_receiver import PackReceiver
 
 NO_HOST_SECONDS = 30.0
 _BOT_NAMESPACE = uuid.UUID("6f1c7c0e-2d55-4d3c-9a8e-5b0c3c2f7a10")
@@ -79,21 +82,27 @@ class Bot(QObject):
         dump: IO[str] | None,
         participant: Participant | None,
         parent: QObject | None = None,
+        pack_folders: tuple[Path, Path | None] | None = None,  # (cache, keep the .calpack in)
     ):
         super().__init__(parent)
         self.number, self.seed, self.delay = number, seed, delay
         self.profile = bot_profile(seed, number)
         self._dump, self._participant = dump, participant
+        self._pack_folders = pack_folders
+        self._receiver: PackReceiver | None = None
+        self.pack_folder: Path | None = None  # the room pack, unpacked in the cache
         self._welcome: Welcome | None = None
         self.answered: set[str] = set()
         self.received_at: list[tuple[float, str]] = []  # (wall time, type) per frame
         self._last_contact = time.monotonic()
         self.done = False
+        self.pack_problem = ""
         self.client = RoomClient(code, self)
         self.client.connected.connect(self._on_client_connected)
         self.client.received.connect(self._on_client_received)
         self.client.failed.connect(self._on_client_failed)
         self.client.dropped.connect(self._on_client_dropped)
+        self.client.binary_received.connect(self._on_client_binary_received)
 
     def start(self) -> None:
         self.client.open()
@@ -128,6 +137,26 @@ class Bot(QObject):
         self.answered |= {str(row["case_id"]) for row in welcome.answers}
         if self._participant is not None:
             self._participant.welcomed(welcome)
+
+    def _pack_offered(self, offer: PackOffer) -> None:
+        if self._pack_folders is None or self.pack_folder is not None:
+            return  # no cache to keep it in: the frames are let go
+        cache, keep_in = self._pack_folders
+        try:
+            self._receiver = PackReceiver(offer, cache, keep_in)
+        except (PackRefused, OSError) as error:
+            self.pack_problem = str(error)
+
+    def _on_client_binary_received(self, data: bytes) -> None:
+        receiver = self._receiver
+        if receiver is None:
+            return
+        try:
+            if receiver.feed(data):
+                self.pack_folder, self._receiver = receiver.folder, None
+        except (PackRefused, OSError) as error:
+            receiver.close()
+            self._receiver, self.pack_problem = None, str(error)
 
     def _case_opened(self, case: CaseOpen) -> None:
         if self._participant is not None:
@@ -195,6 +224,7 @@ class Bot(QObject):
 
 _HANDLERS: dict[type, Callable[[Bot, Any], None]] = {
     Welcome: Bot._welcomed,
+    PackOffer: Bot._pack_offered,
     CaseOpen: Bot._case_opened,
     Ack: Bot._acked,
     Reveal: Bot._revealed,

@@ -38,6 +38,7 @@ class RoomClient(QObject):
 
     connected = Signal()
     received = Signal(str, object)
+    binary_received = Signal(bytes)  # a piece of the room pack the host offered
     failed = Signal(str, str)
     dropped = Signal()
 
@@ -58,6 +59,7 @@ class RoomClient(QObject):
         socket.connected.connect(lambda: self._on_socket_connected(socket))
         socket.disconnected.connect(lambda: self._on_socket_disconnected(socket))
         socket.textMessageReceived.connect(self._on_socket_text)
+        socket.binaryMessageReceived.connect(lambda data: self.binary_received.emit(bytes(data)))
         self._socket = socket
         socket.open(room_url(self.code))
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QHostAddress, QSsl, QSslCertificate, QSslConfiguration, QSslKey
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol, QWebSocketServer
 
-from calibrate.core.live.messages import MAX_CLIENT_MESSAGE_BYTES, Message, Refused
+from calibrate.core.live.messages import MAX_CLIENT_MESSAGE_BYTES, Message, PackOffer, Refused
 from calibrate.core.live.room import Outgoing, Room
 from calibrate.net import guard
+from calibrate.net.file_send import FileSender
 from calibrate.net.tls import RoomCredentials
 
 POLICY = QWebSocketProtocol.CloseCode.CloseCodePolicyViolated
@@ -53,6 +55,7 @@ class RoomServer(QObject):
         self._conns: dict[str, _Connection] = {}
         self._ids = itertools.count(1)
         self._room: Room | None = None
+        self._room_pack: Path | None = None
         self._finishing = False
         self._clock: Callable[[], float] = time.monotonic
         self._timer = QTimer(self)
@@ -68,9 +71,10 @@ class RoomServer(QObject):
     def error_string(self) -> str:
         return str(self._server.errorString())
 
-    def run(self, room: Room) -> None:
-        """Hand frames to `room` from now on and start it (at once, or at `expect`)."""
-        self._room = room
+    def run(self, room: Room, room_pack: Path | None = None) -> None:
+        """Hand frames to `room` from now on and start it (at once, or at `expect`);
+        `room_pack` is the file its `pack_offer` announces, streamed after the offer."""
+        self._room, self._room_pack = room, room_pack
         self._apply(room.tick(self._clock()))
 
     def close(self) -> None:
@@ -140,6 +144,8 @@ class RoomServer(QObject):
                     self._close(conn, item.message)
                 else:
                     self._send(conn, frame)
+                    if isinstance(item.message, PackOffer) and self._room_pack is not None:
+                        FileSender(conn.socket, self._room_pack).start()
         self._schedule()
         if room.ended and not self._finishing:
             self._finishing = True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from calibrate.core.live.messages import AnswerMessage, ProfileInfo
+from calibrate.core.live.messages import AnswerMessage, PackOffer, ProfileInfo
 from calibrate.core.live.room import Joined, Room, RoomPosition, RoomRules, Timing
 from calibrate.core.models import AnswerDraft
 from calibrate.core.profiles import Profile
@@ -72,6 +72,7 @@ class RoomsManager:
         secret: bytes,
         timing: Timing,
         expect: int = 0,
+        offer: PackOffer | None = None,
     ) -> Room:
         """The room's state machine over this database, where the database says it is."""
         db = self._ws.db
@@ -87,6 +88,7 @@ class RoomsManager:
             RoomRules(expect=expect, joins_open=room.joins_open, removed=removed),
             position=room.position,
             answered=room_rows.answered_by_case(db, room.id),
+            offer=offer,
         )
 
     def remove(self, room: Room, profile_id: str) -> list[Any]:

@@ -124,6 +124,18 @@ class Refused(Message):
     reason: str
 
 
+class PackOffer(Message):
+    """The host sends its room pack next, as binary frames of the announced size in all:
+    the participant's hello named no pack, or another version (docs/live-protocol.md)."""
+
+    type: Literal["pack_offer"] = "pack_offer"
+    pack_id: str
+    pack_hash: str
+    size: int
+    sha256: str
+    case_hashes: dict[str, str]
+
+
 class Slide(Message):
     type: Literal["slide"] = "slide"
     index: int
@@ -188,12 +200,13 @@ class End(Message):
 
 
 HostMessage = Annotated[
-    Welcome | Refused | Slide | CaseOpen | Ack | AnswerRefused | Locked | Reveal | End,
+    Welcome | Refused | PackOffer | Slide | CaseOpen | Ack | AnswerRefused | Locked | Reveal | End,
     Field(discriminator="type"),
 ]
 HOST_MESSAGE_TYPES: tuple[type[Message], ...] = (
     Welcome,
     Refused,
+    PackOffer,
     Slide,
     CaseOpen,
     Ack,

@@ -24,6 +24,7 @@ from calibrate.core.live.messages import (
     Hello,
     Locked,
     Message,
+    PackOffer,
     ProfileInfo,
     ProtocolError,
     Refused,
@@ -112,6 +113,7 @@ class Room:
         rules: RoomRules,
         position: RoomPosition = NOT_STARTED,
         answered: Mapping[str, set[str]] | None = None,
+        offer: PackOffer | None = None,
     ):
         self.room_id, self.pack, self.lesson = room_id, pack, lesson
         self._secret = secret_text(secret).encode()
@@ -129,6 +131,7 @@ class Room:
         self._opened_at = ""
         self.deadline: float | None = None
         self._splits: dict[str, dict[str, int]] = {}
+        self._offer = offer  # the room pack, for a participant without this pack version
         if position.phase != "waiting":
             self.position = RoomPosition(position.step, "waiting")  # until `expect` are back
 
@@ -221,6 +224,8 @@ class Room:
         for row in joined.answers:
             self.answered.setdefault(str(row["case_id"]), set()).add(profile.id)
         out.append(Outgoing(conn, self._welcome(joined)))
+        if self._offer is not None and hello.pack_hash != self.pack.content_hash:
+            out.append(Outgoing(conn, self._offer))
         out += self._catch_up(conn, profile.id, now)
         return out
 

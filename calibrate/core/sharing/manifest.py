@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from calibrate.core.sharing.errors import NewerPackFormat, NotAPackArchive, UnsafeEntry
 
 FORMAT = "calibrate-pack"
+ROOM_FORMAT = "calibrate-room-pack"  # a live room's pack: no golden answers (core/live/room_pack)
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # 10,000 entries of long names fit in ~3 MB
@@ -35,20 +36,25 @@ class Manifest(NamedTuple):
     pack_id: str
     pack_hash: str
     files: dict[str, ManifestFile]  # by path
+    format: str = FORMAT
+    case_hashes: dict[str, str] | None = None  # a room pack's: the host's, by case id
 
     def to_json(self) -> bytes:
-        data = {
-            "format": FORMAT,
+        data: dict[str, Any] = {
+            "format": self.format,
             "format_version": FORMAT_VERSION,
             "pack_id": self.pack_id,
             "pack_hash": self.pack_hash,
-            "files": [f._asdict() for f in self.files.values()],
         }
+        if self.case_hashes is not None:
+            data["case_hashes"] = self.case_hashes
+        data["files"] = [f._asdict() for f in self.files.values()]
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
 
 
-def read_manifest(raw: bytes, archive: str) -> Manifest:
-    """The manifest, or NotAPackArchive / NewerPackFormat saying what is wrong with it."""
+def read_manifest(raw: bytes, archive: str, expected: str = FORMAT) -> Manifest:
+    """The manifest, or NotAPackArchive / NewerPackFormat saying what is wrong with it;
+    `expected` is the format the caller reads (a room pack is never imported as a pack)."""
 
     def refused(why: str) -> NotAPackArchive:
         return NotAPackArchive(f"{archive}: {MANIFEST} {why}; refused")
@@ -59,8 +65,15 @@ def read_manifest(raw: bytes, archive: str) -> Manifest:
         raise refused("is not valid JSON") from None
     if not isinstance(data, dict):
         raise refused("is not a JSON object")
-    if data.get("format") != FORMAT:
-        raise refused(f"says format {data.get('format')!r}, not {FORMAT!r}: not a Calibrate pack")
+    if data.get("format") != expected:
+        raise refused(
+            f"says format {data.get('format')!r}, not {expected!r}: not a Calibrate pack"
+            + (
+                " to import (a live room's pack stays in the room's cache)"
+                if expected == FORMAT
+                else ""
+            )
+        )
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise refused(f"has format_version {version!r}, not a whole number ≥ 1")
@@ -84,7 +97,13 @@ def read_manifest(raw: bytes, archive: str) -> Manifest:
         if entry.path in listed:
             raise refused(f"lists {entry.path!r} twice")
         listed[entry.path] = entry
-    return Manifest(pack_id, pack_hash, listed)
+    case_hashes = data.get("case_hashes") if expected == ROOM_FORMAT else None
+    if expected == ROOM_FORMAT and not (
+        isinstance(case_hashes, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in case_hashes.items())
+    ):
+        raise refused("has no case_hashes (case id → hash)")
+    return Manifest(pack_id, pack_hash, listed, expected, case_hashes)
 
 
 def _is_count(value: Any) -> bool:

@@ -26,6 +26,7 @@ from calibrate.core.sharing.errors import (
     UnsafeEntry,
 )
 from calibrate.core.sharing.manifest import (
+    FORMAT,
     MANIFEST,
     MAX_ENTRIES,
     MAX_MANIFEST_BYTES,
@@ -90,7 +91,7 @@ class PackArchive:
     """An opened `.calpack` that passed every check needing no byte extracted (names, kinds,
     manifest, declared sizes); `extract` streams it out. Use it as a context manager."""
 
-    def __init__(self, path: Path, max_total: int):
+    def __init__(self, path: Path, max_total: int, expected_format: str = FORMAT):
         self.path = path
         self.name = str(path)
         self.max_total = max_total
@@ -98,7 +99,9 @@ class PackArchive:
         self._file = _CountingFile(self._handle)
         try:
             self.zip = _open_zip(self._file, self._handle, self.name)
-            self.entries, self.manifest = _checked_entries(self.zip, self.name, max_total)
+            self.entries, self.manifest = _checked_entries(
+                self.zip, self.name, max_total, expected_format
+            )
         except BaseException:
             self.close()
             raise
@@ -238,7 +241,7 @@ def _entries_refused(name: str, count: int) -> ArchiveTooLarge:
 
 
 def _checked_entries(
-    zf: zipfile.ZipFile, name: str, max_total: int
+    zf: zipfile.ZipFile, name: str, max_total: int, expected_format: str
 ) -> tuple[list[zipfile.ZipInfo], Manifest]:
     """The entries to extract and the manifest, once every name, kind and declared size has
     passed: the checks that need no byte extracted."""
@@ -254,7 +257,7 @@ def _checked_entries(
         raise NotAPackArchive(f"{name}: no {MANIFEST} at its root: not a Calibrate pack; refused")
     if len(manifests) > 1:
         raise UnsafeEntry(f"{name}: {MANIFEST} appears twice; refused")
-    manifest = read_manifest(_read_small(zf, manifests[0], name), name)
+    manifest = read_manifest(_read_small(zf, manifests[0], name), name, expected_format)
     entries = [i for i in infos if i is not manifests[0]]
     check_names([i.filename for i in entries], manifest.pack_id, name)
     in_zip = {i.filename for i in entries}

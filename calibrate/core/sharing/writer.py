@@ -89,13 +89,13 @@ def _write_zip(
     with zipfile.ZipFile(handle, "w") as zf:
         for name, path in files:
             deflate = name.startswith("lessons/")
-            listed[name] = _add_file(zf, name, path, deflate, lambda n: ticker.advance(n, stopped))
+            listed[name] = add_file(zf, name, path, deflate, lambda n: ticker.advance(n, stopped))
         manifest = Manifest(pack.id, pack.content_hash, listed)
-        zf.writestr(_entry(MANIFEST, deflate=True), manifest.to_json())
+        zf.writestr(zip_entry(MANIFEST, deflate=True), manifest.to_json())
     return manifest
 
 
-def _entry(name: str, deflate: bool, size: int = 0) -> zipfile.ZipInfo:
+def zip_entry(name: str, deflate: bool, size: int = 0) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
     info.external_attr = _FILE_MODE
@@ -103,12 +103,12 @@ def _entry(name: str, deflate: bool, size: int = 0) -> zipfile.ZipInfo:
     return info
 
 
-def _add_file(
+def add_file(
     zf: zipfile.ZipFile, name: str, path: Path, deflate: bool, advance: Callable[[int], None]
 ) -> ManifestFile:
     """Stream one file into the zip, hashing it on the way."""
     digest, size = hashlib.sha256(), 0
-    with _open_regular(path) as source, zf.open(_entry(name, deflate, _size(path)), "w") as sink:
+    with _open_regular(path) as source, zf.open(zip_entry(name, deflate, _size(path)), "w") as sink:
         while chunk := source.read(COPY_CHUNK):
             digest.update(chunk)
             sink.write(chunk)
