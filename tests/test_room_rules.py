@@ -198,3 +198,23 @@ def test_the_room_pack_is_offered_only_to_those_without_this_pack_version(
     room.connect("k2")
     assert _types(room.receive("k2", _hello(2), 0.0)) == ["welcome", "pack_offer"]
     ws.close()
+
+
+def test_an_answer_the_host_cannot_write_is_refused_not_counted(
+    tmp_path: Path, lessons: Path
+) -> None:
+    ws, room = _open_room(tmp_path / "host.db", lessons, expect=1)
+    room.connect("k1")
+    room.receive("k1", _hello(1), 0.0)
+    _to_first_case(room)
+    ws.conn.execute("PRAGMA busy_timeout = 0")  # fail at once instead of waiting 5 s
+    other = sqlite3.connect(tmp_path / "host.db")
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the file
+    answer = AnswerMessage(case_id="c1", decision="allow").frame()
+    refused = room.receive("k1", answer, 2.0)
+    assert [o.message.code for o in refused] == ["not_recorded"]
+    assert room.position.phase == "open"  # not counted: the case waits for it
+    other.rollback()
+    other.close()
+    assert _types(room.receive("k1", answer, 2.1)) == ["ack", "locked", "reveal"]
+    ws.close()

@@ -170,7 +170,7 @@ class Ack(Message):
 class AnswerRefused(Message):
     type: Literal["answer_refused"] = "answer_refused"
     case_id: str
-    code: Literal["not_open", "locked", "already_answered", "invalid", "wrong_case"]
+    code: Literal["not_open", "locked", "already_answered", "invalid", "wrong_case", "not_recorded"]
     reason: str
 
 

@@ -10,6 +10,7 @@ any moment resumes from the database where it was (`RoomPosition`).
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Protocol
@@ -34,6 +35,7 @@ from calibrate.core.live.messages import (
 from calibrate.core.models import Lesson, Pack
 from calibrate.core.stamps import utc_now
 
+log = logging.getLogger(__name__)
 Phase = Literal["waiting", "slide", "open", "locked", "revealed", "ended"]
 
 
@@ -281,6 +283,10 @@ class Room:
             row = self._recorder.record(profile_id, case_id, answer, shown_at, int(waited * 1000))
         except ValueError as error:
             return [_answer_refused(conn, case_id, "invalid", str(error)[:300])]
+        except Exception:  # the disk is full, the file locked: not recorded, so not counted
+            log.info("answer to %s not recorded", case_id, exc_info=True)
+            reason = "the host could not record your answer; send it again"
+            return [_answer_refused(conn, case_id, "not_recorded", reason)]
         self.answered[case_id].add(profile_id)
         return [Outgoing(conn, Ack(case_id=case_id, answer=row)), *self._maybe_lock(now)]
 
