@@ -146,3 +146,39 @@ def test_a_bot_gives_up_with_one_line_when_no_host_answers(qtbot, monkeypatch) -
         bot.start()
     assert gave_up.args[1] == "no host answered within 1 s"
     bot.stop()
+
+
+def _rss_mb(pid: int, field: str) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(x for x in status.splitlines() if x.startswith(field)).split()[1]) / 1024
+
+
+def test_a_participant_that_never_reads_the_room_pack_costs_the_host_little(
+    tmp_path: Path,
+) -> None:
+    """The room pack streams from the file, 1 MiB queued at most per participant: one that
+    reads nothing holds no 64 MB copy on the host, and the others get the whole pack."""
+    lessons = room_lessons(tmp_path, ("c1",))
+    clip = lessons.parent / "assets" / "alpha" / "c1.mp4"
+    clip.write_bytes(clip.read_bytes() + bytes(64 * 1024 * 1024))
+    host = Host(tmp_path / "host.db", lessons, "--expect", "2", "--answer-time", "5", *FAST)
+    try:
+        base = _rss_mb(host.proc.pid, "VmRSS")
+        code = decode_join_code(host.code)
+        stuck = RawWebSocket(code.port)
+        stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stuck.send_text(_hello(code, n=9))  # no pack_hash: it is offered the pack
+        good = start_bots(host.code, "--count", "1", "--dump", str(tmp_path / "dump"))
+        peak = base
+        while good.poll() is None:
+            peak = max(peak, _rss_mb(host.proc.pid, "VmHWM"))
+            time.sleep(0.1)
+        assert finish(good) == (0, "")
+        received = tmp_path / "dump" / "bot-001-files" / "room-pack-alpha.calpack"
+        assert received.stat().st_size > 64 * 1024 * 1024
+        assert peak - base < 40, f"host grew {peak - base:.0f} MB"
+        assert host.wait() == (0, "")
+        stuck.close()
+    finally:
+        if host.proc.poll() is None:
+            host.kill()
