@@ -94,13 +94,17 @@ def run(bots: int, workers: int, folder: Path) -> dict:
         ))  # fmt: skip
         first += count
     cpu, peak = 0.0, 0
+    bots_gone_at: float | None = None
     while host.poll() is None:
         try:
             cpu, peak = _proc_usage(host.pid)
         except (FileNotFoundError, ProcessLookupError, StopIteration):
             break
-        if time.monotonic() - started > 900:
-            host.kill()
+        now = time.monotonic()
+        if bots_gone_at is None and all(p.poll() is not None for p in procs):
+            bots_gone_at = now
+        if now - started > 900 or (bots_gone_at is not None and now - bots_gone_at > 10):
+            host.kill()  # every bot ended or gave up, and the room still runs: it broke
             break
         time.sleep(0.2)
     host_err = host.communicate()[1]
