@@ -113,6 +113,9 @@ def test_host_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
     status, err = wrong_pack.wait()
     assert status == 2 and err.startswith("calibrate room host: no valid pack 'nope'")
     assert len(err.splitlines()) == 1
+    (tmp_path / "not-a.db").write_text("not a database")
+    status, err = Host(tmp_path / "not-a.db", lessons).wait()
+    assert status == 2 and "not a Calibrate database" in err and len(err.splitlines()) == 1
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen()

@@ -8,6 +8,7 @@ lesson ends). Either exits 2 with one line when it refuses (DESIGN.md, docs/live
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from calibrate.commands import CommandParser, whole_number
@@ -85,25 +86,21 @@ def _port(text: str) -> int:
 
 def _run_host(args: argparse.Namespace) -> int:
     from calibrate.commands.room_run import RoomRefused, host_room
+    from calibrate.core.errors import CalibrateError
 
     try:
         return host_room(args, announce=lambda code: print(code, flush=True))
-    except RoomRefused as error:
-        print(f"calibrate room host: {error}", flush=True, file=_stderr())
+    except (RoomRefused, CalibrateError) as error:  # CalibrateError: a database refused
+        print(f"calibrate room host: {error}", flush=True, file=sys.stderr)
         return 2
 
 
 def _run_bots(args: argparse.Namespace) -> int:
     from calibrate.commands.room_run import RoomRefused, run_bots
+    from calibrate.core.errors import CalibrateError
 
     try:
         return run_bots(args)
-    except RoomRefused as error:
-        print(f"calibrate room bots: {error}", flush=True, file=_stderr())
+    except (RoomRefused, CalibrateError) as error:  # CalibrateError: a database refused
+        print(f"calibrate room bots: {error}", flush=True, file=sys.stderr)
         return 2
-
-
-def _stderr():  # type: ignore[no-untyped-def]
-    import sys
-
-    return sys.stderr
