@@ -101,7 +101,7 @@ class Participation:
             self._merge([("sessions", session)], "room_ended")
 
     def _merge(self, rows: list[tuple[str, dict[str, Any]]], event: str) -> None:
-        from calibrate.store.exchange import merge_rows
+        from calibrate.store.exchange.merge import merge_rows
 
         merge_rows(
             self._ws.db,
