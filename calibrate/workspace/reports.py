@@ -1,5 +1,5 @@
 """ws.reports: the lead report as a PDF, the same from the dashboard's "Save report" and
-from `calibrate report` (charts/report.py draws it; matplotlib loads on first use)."""
+from `calibrate report` (charts/report/ draws it; matplotlib loads on first use)."""
 
 from __future__ import annotations
 

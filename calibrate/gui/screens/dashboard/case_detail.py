@@ -6,8 +6,8 @@ import html
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from calibrate.core.lead.compute import ItemRow
 from calibrate.core.lead.sections.completion import DisputeRow
+from calibrate.core.lead.sections.items import ItemRow
 from calibrate.core.models import Pack
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
