@@ -69,6 +69,17 @@ def test_a_relative_path_from_inside_the_folder_finds_the_same_clips(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_an_id_against_the_rule_is_explained_in_words_not_as_a_pattern(lessons: Path) -> None:
+    pack = lessons / "alpha" / "pack.toml"
+    replace_in(pack, 'id = "GR-2"', 'id = "GR 2"')
+    result = run_validate(lessons, cwd=lessons.parent)
+    assert result.returncode == 1
+    line = next(x for x in result.stdout.splitlines() if "clauses[1].id" in x)
+    assert f"pack.toml:{line_number(pack, 'GR 2')}:" in line
+    assert "'GR 2' is not a valid id: start with a letter or digit" in line
+    assert "pattern" not in line and "^[" not in line
+
+
 def test_toml_syntax_error_names_file_and_line(lessons: Path) -> None:
     case = lessons / "alpha" / "cases" / "c1.toml"
     replace_in(case, 'severity = "medium"', "severity = medium oops")

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from calibrate.core.errors import CalibrateError
+
 if TYPE_CHECKING:
     import threading
 
@@ -33,6 +35,9 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.work()
+        except CalibrateError as error:  # expected (a refused file, a cancel): one line
+            log.warning("background task refused: %s", error)
+            self.relay.failed.emit(self.ticket, error)
         except BaseException as error:  # delivered to the caller's error handler
             log.exception("background task failed")
             self.relay.failed.emit(self.ticket, error)

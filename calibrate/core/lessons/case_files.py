@@ -14,7 +14,7 @@ from calibrate.core import models
 from calibrate.core.errors import Problem
 from calibrate.core.lessons import hashing
 from calibrate.core.lessons.files import TomlFile, clip_problem, read_toml
-from calibrate.core.lessons.schema import CaseSpec
+from calibrate.core.lessons.schema import IDENTIFIER, IDENTIFIER_RULE, CaseSpec
 from calibrate.core.lessons.toml_lines import KeyPath, format_path
 
 
@@ -63,8 +63,14 @@ def validate_model(model: type[BaseModel], file: TomlFile, problems: list[Proble
                 message = _unknown_key_message(model, path)
             elif item["type"] == "literal_error":
                 message = f"{message}, got {item.get('input')!r}"
+            elif item["type"] == "string_pattern_mismatch" and _is_identifier_rule(item):
+                message = f"{item.get('input')!r} is not a valid id: {IDENTIFIER_RULE}"
             problems.append(file.problem(path, message, missing=missing))
         return None
+
+
+def _is_identifier_rule(item: Any) -> bool:
+    return (item.get("ctx") or {}).get("pattern") == IDENTIFIER
 
 
 def _unknown_key_message(model: type[BaseModel], path: KeyPath) -> str:

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+# The same rule in words, for the problem a trainer reads instead of the pattern.
+IDENTIFIER_RULE = "start with a letter or digit, then letters, digits, _ . or - (64 at most)"
 Identifier = Annotated[str, Field(pattern=IDENTIFIER, description="letters, digits, _ . -")]
 
 # Content warnings a case may carry; the wellness shields key off these.
