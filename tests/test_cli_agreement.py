@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -427,3 +428,37 @@ def test_the_json_is_cores_result_printed_unchanged(tmp_path, capsys):
         "accuracy_by_rater", "confusion_matrix", "enforcement",
     ]  # fmt: skip
     assert printed == json.loads(json.dumps(result, allow_nan=False))
+
+
+def test_the_table_lines_up_long_rater_ids_and_prints_no_negative_zero(tmp_path, capsys):
+    # Rater ids exported from the app are UUIDs (36 characters); two raters who never agree
+    # beyond chance give estimates of ±1e-17, which must read 0.0000, not -0.0000.
+    long_a, long_b = "7d0c1c2e-8f4b-4b4e-9a51-0c4f1d2b3a4c", "b"
+    rows = "".join(
+        f"c{i},{rater},{label}\n"
+        for i, (x, y) in enumerate([("allow", "remove"), ("remove", "allow")] * 3)
+        for rater, label in ((long_a, x), (long_b, y))
+    )
+    ratings = write(tmp_path / "r.csv", "case_id,rater_id,label\n" + rows)
+    gold = write(
+        tmp_path / "g.csv", "".join(["case_id,gold\n"] + [f"c{i},allow\n" for i in range(6)])
+    )
+    code, out, _ = run(capsys, str(ratings), "--gold", str(gold))
+    assert code == 0
+    assert "-0.0000" not in out
+    lines = out.splitlines()
+    header = next(x for x in lines if x.startswith("rater ") and "correct" in x)
+    row = next(x for x in lines if x.startswith(long_a))
+    n_column_end = header.index(" n ") + 2
+    assert re.match(r"\S+\s+\d+", row).end() == n_column_end, (header, row)
+
+
+def test_an_estimate_that_rounds_to_zero_prints_without_a_minus_sign():
+    from calibrate.commands.agreement_table import fmt
+
+    assert [fmt(-3.47e-17), fmt(-0.00004), fmt(-0.0001), fmt(None)] == [
+        "0.0000",
+        "0.0000",
+        "-0.0001",
+        "-",
+    ]

@@ -21,8 +21,12 @@ NAMES = {
 
 
 def fmt(x: object) -> str:
-    """A number to four places, `-` for none."""
-    return "-" if x is None else f"{x:.4f}"
+    """A number to four places, `-` for none; a value that rounds to zero prints as 0.0000
+    (κ-type estimates land at ±1e-17 where the arithmetic says exactly 0)."""
+    if x is None:
+        return "-"
+    text = f"{x:.4f}"
+    return text.removeprefix("-") if text == "-0.0000" else text
 
 
 def _singular(text: str) -> str:
@@ -54,17 +58,18 @@ def render(source: str, r: dict[str, Any]) -> str:
     if "accuracy_overall" in r:
         acc = r["accuracy_overall"]
         ci = acc["ci95"]
+        rw = max([24, *(len(str(rid)) + 2 for rid in r["accuracy_by_rater"])])
         lines += [
             "",
             f"Accuracy against golden answers: {fmt(acc['value'])} "
             f"({acc['correct']}/{acc['n']})"
             + (f", 95 % Wilson [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""),
             "",
-            f"{'rater':<24}{'n':>7}{'correct':>9}{'accuracy':>10}  95 % Wilson",
+            f"{'rater':<{rw}}{'n':>7}{'correct':>9}{'accuracy':>10}  95 % Wilson",
         ]
         for rid, a in r["accuracy_by_rater"].items():
             ci = f"[{fmt(a['ci95'][0])}, {fmt(a['ci95'][1])}]" if a["ci95"] else "-"
-            lines.append(f"{rid:<24}{a['n']:>7}{a['correct']:>9}{fmt(a['accuracy']):>10}  {ci}")
+            lines.append(f"{rid:<{rw}}{a['n']:>7}{a['correct']:>9}{fmt(a['accuracy']):>10}  {ci}")
         labels = [str(x) for x in r["confusion_matrix"]["labels"]]
         width = max([8, *map(len, labels)]) + 2
         lines += [
