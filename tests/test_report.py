@@ -176,9 +176,7 @@ def test_the_whole_of_every_list_is_in_the_report_and_page_1_says_where(
     # Every completion gap: as many rows under its title as page 1 counts.
     gaps, page = (
         int(n.replace(",", ""))
-        for n in re.search(
-            r"([\d,]+) not taken or not passed \(all \1 on page (\d+)\)", first
-        ).groups()
+        for n in re.search(r"([\d,]+) to follow up \(all \1 on page (\d+)\)", first).groups()
     )
     tail = pdf_text(out, page).split(f"Not taken or not passed: {gaps}")[1]
     rows = [

@@ -202,12 +202,15 @@ def _split_cases(page: TextPage, d: Dashboard, words: Labels, lists: dict[str, L
 
 
 def _completion(page: TextPage, d: Dashboard, lists: dict[str, Listed]) -> None:
-    """Reviewer × lesson pairs taken in full, and how many are not taken or not passed."""
+    """Reviewer × lesson pairs taken in full (and not passed), not taken, to follow up."""
     gaps = d.completion.gaps
     page.heading("Completion")
     where = f" ({_whole(lists.get('completion'))})." if gaps and lists else "."
+    entries = d.completion.entries
+    taken = sum(r.taken for r in entries)
+    not_passed = sum(r.taken and r.passed is False for r in entries)
     page.line(
-        f"{sum(r.taken for r in d.completion.entries):,} of "
-        f"{len(d.completion.entries):,} "
-        f"reviewer × lesson pairs taken in full; {len(gaps):,} not taken or not passed" + where
+        f"{taken:,} of {len(entries):,} reviewer × lesson pairs taken in full"
+        f" ({not_passed:,} of them not passed), {len(entries) - taken:,} not taken:"
+        f" {len(gaps):,} to follow up" + where
     )
