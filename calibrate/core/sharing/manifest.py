@@ -24,6 +24,9 @@ MAX_NAME_PART_BYTES = 255  # a file name on every file system we run on
 _PACK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")  # schema.IDENTIFIER
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_RESERVED = frozenset(  # device names on Windows, with any extension and in any case
+    ["CON", "PRN", "AUX", "NUL"] + [f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)]
+)
 
 
 class ManifestFile(NamedTuple):
@@ -136,6 +139,9 @@ def entry_problem(name: str, pack_id: str) -> str | None:
         return "has '..' in its path"
     if "" in parts or "." in parts:
         return "has an empty or '.' part in its path (or names a folder)"
+    why = next((w for w in map(_part_problem, parts) if w is not None), None)
+    if why is not None:
+        return why
     if any(len(part.encode()) > MAX_NAME_PART_BYTES for part in parts):
         return f"has a name part longer than {MAX_NAME_PART_BYTES} bytes"
     if parts[:2] == ["assets", pack_id] and len(parts) > 2:
@@ -153,6 +159,18 @@ def entry_problem(name: str, pack_id: str) -> str | None:
             "cases/*.toml only)"
         )
     return f"lies outside the pack's folders lessons/{pack_id}/ and assets/{pack_id}/"
+
+
+def _part_problem(part: str) -> str | None:
+    """Why one part of a name cannot be a file or folder name on every file system a pack
+    travels to (Windows included), else None."""
+    if ":" in part:
+        return "has a ':' in its name (a drive or an alternate data stream on Windows)"
+    if part.upper().split(".")[0].rstrip(" ") in _RESERVED:
+        return f"uses {part!r}, a device name reserved on Windows"
+    if part.endswith((".", " ")):
+        return "has a name part ending in a dot or a space (Windows drops them)"
+    return None
 
 
 def colliding_names(names: list[str]) -> tuple[str, str] | None:

@@ -139,6 +139,7 @@ class PackArchive:
     def _extract_one(self, info: zipfile.ZipInfo, into: Path, ticker: Ticker) -> None:
         expected = self.manifest.files[info.filename]
         target = into.joinpath(*info.filename.split("/"))
+        _refuse_outside(target, into, self.name, info.filename)
         target.parent.mkdir(parents=True, exist_ok=True)  # inside `into`: ours alone
         digest, written = hashlib.sha256(), 0
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -180,6 +181,14 @@ class PackArchive:
                 f"{self.name}: entry {shown(info.filename)} expands more than {MAX_RATIO}× "
                 "its compressed size (a zip bomb); refused"
             )
+
+
+def _refuse_outside(target: Path, into: Path, archive: str, name: str) -> None:
+    """The file about to be opened, its links resolved, must lie inside `into`: the names
+    were checked already, this holds even if something in `into` is not what we made."""
+    root = os.path.realpath(into)
+    if os.path.commonpath([root, os.path.realpath(target)]) != root:
+        raise UnsafeEntry(f"{archive}: entry {shown(name)} would be written outside; refused")
 
 
 def _read_ahead(source: IO[bytes]) -> int:

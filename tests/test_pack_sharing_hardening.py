@@ -1,0 +1,78 @@
+"""A reviewer's hostile `.calpack`s, each refused with one line and nothing written: names
+no file system may hold, a central directory too big to parse, and every defence of the
+reader exercised by an archive that needs it (docs/sharing.md, "How an import checks")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calibrate.cli import main
+from calibrate.core.sharing.errors import UnsafeEntry
+from calibrate.core.sharing.reader import PackArchive
+from tests.pack_factory import write_pack
+from tests.test_pack_sharing_refusals import honest, one_line, rebuilt, refused, site
+
+__all__ = ["honest", "site"]  # fixtures shared with the refusals' tests
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("assets/alpha/D:evil.mp4", "has a ':' in its name"),
+        ("assets/alpha/clip.mp4:stream", "has a ':' in its name"),
+        ("assets/alpha/CON", "reserved on Windows"),
+        ("assets/alpha/nul.mp4", "reserved on Windows"),
+        ("assets/alpha/Com7.tar.gz", "reserved on Windows"),
+        ("assets/alpha/lpt1/c.mp4", "reserved on Windows"),
+        ("assets/alpha/aux .mp4", "reserved on Windows"),
+        ("assets/alpha/clip.mp4.", "ending in a dot or a space"),
+        ("assets/alpha/folder /c.mp4", "ending in a dot or a space"),
+        ("assets/alpha/c\x1b[2J.mp4", "control character"),
+        ("assets/alpha/./c1.mp4", "empty or '.' part"),
+    ],
+)
+def test_a_name_not_portable_to_every_file_system_is_refused(
+    capsys, site: Path, honest: Path, name: str, why: str
+) -> None:
+    archive = rebuilt(honest, lambda files: files.update({name: b"x"}), keep_manifest=False)
+    line = one_line(refused(capsys, site, archive))
+    assert why in line and repr(name) in line
+
+
+def test_names_that_match_only_after_unicode_normalisation_are_refused(
+    capsys, site: Path, honest: Path
+) -> None:
+    extra = {"assets/alpha/caf\u00e9.mp4": b"x", "assets/alpha/cafe\u0301.mp4": b"y"}
+    archive = rebuilt(honest, lambda f: f.update(extra), keep_manifest=False)
+    assert "would be written to the same place" in one_line(refused(capsys, site, archive))
+
+
+def test_extraction_never_writes_through_a_link_inside_its_folder(
+    honest: Path, tmp_path: Path
+) -> None:
+    """The names are safe; the staging folder is not what the reader made (a link put in
+    it): the resolved target is checked before any file is opened."""
+    into, outside = tmp_path / "staging", tmp_path / "outside"
+    outside.mkdir()
+    into.mkdir()
+    (into / "assets").symlink_to(outside, target_is_directory=True)
+    with PackArchive(honest, 10**9) as opened, pytest.raises(UnsafeEntry, match="outside"):
+        opened.extract(into)
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("clip", ["aux.mp4", "Lpt3.mp4", "clip.mp4."])
+def test_export_refuses_a_pack_whose_names_would_be_refused_on_import(
+    capsys, tmp_path: Path, clip: str
+) -> None:
+    folder = write_pack(tmp_path / "lessons", "alpha", case_ids=("c1",))
+    case = folder / "cases" / "c1.toml"
+    case.write_text(case.read_text().replace('video = "c1.mp4"', f'video = "{clip}"'))
+    (tmp_path / "assets" / "alpha" / "c1.mp4").rename(tmp_path / "assets" / "alpha" / clip)
+    out = tmp_path / "alpha.calpack"
+    assert main(["pack", "export", str(folder), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and repr(f"assets/alpha/{clip}") in err
+    assert not out.exists() and list(tmp_path.glob("*.partial")) == []
