@@ -154,3 +154,42 @@ def tree_digest(root: Path) -> str:
             elif stat.S_ISREG(info.st_mode):
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def write_bare_directory(path: Path, records: int, claimed: int, name: bytes = b"a") -> Path:
+    """A zip that is only a central directory of `records` empty entries named `name`
+    (no data: zipfile reads the directory whole before it reads any) and an end record
+    claiming `claimed` entries. A million records are written in well under a second."""
+    record = (
+        struct.pack(
+            "<4s4B4HL2L5H2L",
+            b"PK\x01\x02",
+            20,
+            3,
+            20,
+            0,
+            0,
+            0,
+            0,
+            33,
+            0,
+            0,
+            0,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            (stat.S_IFREG | 0o644) << 16,
+            0,
+        )
+        + name
+    )
+    batch = record * 10_000
+    with open(path, "wb") as out:
+        for _ in range(records // 10_000):
+            out.write(batch)
+        out.write(record * (records % 10_000))
+        size = len(record) * records
+        out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, claimed, claimed, size, 0, 0))
+    return path

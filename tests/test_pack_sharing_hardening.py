@@ -11,6 +11,7 @@ import pytest
 from calibrate.cli import main
 from calibrate.core.sharing.errors import UnsafeEntry
 from calibrate.core.sharing.reader import PackArchive
+from tests.calpack_factory import MIB, write_bare_directory
 from tests.pack_factory import write_pack
 from tests.test_pack_sharing_refusals import honest, one_line, rebuilt, refused, site
 
@@ -76,3 +77,58 @@ def test_export_refuses_a_pack_whose_names_would_be_refused_on_import(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and repr(f"assets/alpha/{clip}") in err
     assert not out.exists() and list(tmp_path.glob("*.partial")) == []
+
+
+def opening_cost(archive: Path) -> tuple[str, float, int]:
+    """Open `archive` as an import does: the refusal, the seconds and the peak bytes."""
+    import time
+    import tracemalloc
+
+    from calibrate.core.sharing.errors import PackRefused
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(PackRefused) as refusal:
+        PackArchive(archive, 10**9).close()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return str(refusal.value), seconds, peak
+
+
+def test_a_million_entry_directory_whose_end_record_claims_one_is_refused_cheaply(
+    tmp_path: Path,
+) -> None:
+    """Like the reviewer's z4: 55 MB of directory records, the end record saying 1 entry.
+    zipfile alone would read it whole and make a million ZipInfos (seconds, ~500 MB)."""
+    archive = write_bare_directory(tmp_path / "z4.calpack", 1_000_000, claimed=1, name=b"a/0000001")
+    line, seconds, peak = opening_cost(archive)
+    assert "its zip directory is 55,000,000 bytes, more than 10,000 entries can need" in line
+    assert seconds < 0.5 and peak < 2 * MIB
+
+
+def test_a_directory_within_the_bound_is_counted_record_by_record(tmp_path: Path) -> None:
+    """250,000 one-letter records fit in the 13 MB bound; walking them stops at 10,001,
+    before zipfile would make an object of each."""
+    archive = write_bare_directory(tmp_path / "many.calpack", 250_000, claimed=1)
+    line, seconds, peak = opening_cost(archive)
+    assert "holds 10,001 entries; a pack may hold at most 10,000" in line
+    assert seconds < 1 and peak < 20 * MIB
+
+
+def test_an_end_record_claiming_too_many_entries_is_refused_before_the_directory_is_read(
+    capsys, site: Path, honest: Path
+) -> None:
+    data = bytearray(honest.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (20_000).to_bytes(2, "little") * 2
+    archive = honest.with_name("claims.calpack")
+    archive.write_bytes(bytes(data))
+    line = one_line(refused(capsys, site, archive))
+    assert "holds 20,000 entries; a pack may hold at most 10,000" in line
+
+
+def test_an_entry_name_longer_than_1024_bytes_is_refused(capsys, site: Path, honest: Path) -> None:
+    name = "assets/alpha/" + "/".join(["d" * 200] * 6) + "/x.mp4"
+    archive = rebuilt(honest, lambda files: files.update({name: b"x"}), keep_manifest=False)
+    assert "has a name longer than 1,024 bytes" in one_line(refused(capsys, site, archive))

@@ -20,6 +20,7 @@ MAX_TOTAL_BYTES = 2 * 1024**3  # unpacked, unless the caller allows more (--max-
 MAX_RATIO = 100  # no entry may expand more than this ...
 RATIO_FREE_BYTES = 1024 * 1024  # ... once past this many bytes
 MAX_NAME_PART_BYTES = 255  # a file name on every file system we run on
+MAX_NAME_BYTES = 1024  # a whole entry name (bounds the zip directory: sharing/zipdir.py)
 
 _PACK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")  # schema.IDENTIFIER
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -142,6 +143,8 @@ def entry_problem(name: str, pack_id: str) -> str | None:
     why = next((w for w in map(_part_problem, parts) if w is not None), None)
     if why is not None:
         return why
+    if len(name.encode()) > MAX_NAME_BYTES:
+        return f"has a name longer than {MAX_NAME_BYTES:,} bytes"
     if any(len(part.encode()) > MAX_NAME_PART_BYTES for part in parts):
         return f"has a name part longer than {MAX_NAME_PART_BYTES} bytes"
     if parts[:2] == ["assets", pack_id] and len(parts) > 2:

@@ -37,9 +37,9 @@ from calibrate.core.sharing.manifest import (
     read_manifest,
     shown,
 )
+from calibrate.core.sharing.zipdir import check_directory, entries_refused
 
 CHUNK = 128 * 1024  # small enough that a bomb is caught a few MB in, big enough to be fast
-MAX_CENTRAL_DIRECTORY = 64 * 1024 * 1024  # 10,000 entries need ~1 MB; zipfile reads it whole
 _ZIP_BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError)
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -218,18 +218,11 @@ def _open_regular(path: Path) -> IO[bytes]:
 
 
 def _open_zip(counting: _CountingFile, handle: IO[bytes], name: str) -> zipfile.ZipFile:
-    """The zip's directory, after a look at its end record: zipfile reads the whole central
+    """The zip's directory, once zipdir has bounded it: zipfile reads the whole central
     directory into memory, so a huge one is refused first."""
-    end_record = getattr(zipfile, "_EndRecData", None)  # zipfile's own reader, if present
     try:
-        record = end_record(handle) if end_record is not None else None
-        if record is not None and record[4] > MAX_ENTRIES:
-            raise _entries_refused(name, record[4])
-        if record is not None and record[5] > MAX_CENTRAL_DIRECTORY:
-            raise NotAPackArchive(f"{name}: its zip directory is implausibly large; refused")
+        check_directory(handle, name)
         handle.seek(0)
-        if record is None and end_record is not None:
-            raise zipfile.BadZipFile("no end record")
         return zipfile.ZipFile(counting)
     except (*_ZIP_BROKEN, OSError, UnicodeDecodeError):
         handle.seek(0)
@@ -243,12 +236,6 @@ def _open_zip(counting: _CountingFile, handle: IO[bytes], name: str) -> zipfile.
         ) from None
 
 
-def _entries_refused(name: str, count: int) -> ArchiveTooLarge:
-    return ArchiveTooLarge(
-        f"{name}: holds {count:,} entries; a pack may hold at most {MAX_ENTRIES:,}; refused"
-    )
-
-
 def _checked_entries(
     zf: zipfile.ZipFile, name: str, max_total: int, expected_format: str
 ) -> tuple[list[zipfile.ZipInfo], Manifest]:
@@ -256,7 +243,7 @@ def _checked_entries(
     passed: the checks that need no byte extracted."""
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise _entries_refused(name, len(infos))
+        raise entries_refused(name, len(infos))
     for info in infos:
         why = _kind_problem(info)
         if why is not None:
