@@ -11,11 +11,11 @@ import pytest
 from calibrate.cli import main
 from calibrate.core.sharing.errors import UnsafeEntry
 from calibrate.core.sharing.reader import PackArchive
-from tests.calpack_factory import MIB, write_bare_directory
+from tests.calpack_factory import MIB, set_flag_bits, write_bare_directory
 from tests.pack_factory import write_pack
-from tests.test_pack_sharing_refusals import honest, one_line, rebuilt, refused, site
+from tests.test_pack_sharing_refusals import honest, one_line, rebuilt, refused, site, zero_bomb
 
-__all__ = ["honest", "site"]  # fixtures shared with the refusals' tests
+__all__ = ["honest", "site", "zero_bomb"]  # fixtures shared with the refusals' tests
 
 
 @pytest.mark.parametrize(
@@ -132,3 +132,37 @@ def test_an_entry_name_longer_than_1024_bytes_is_refused(capsys, site: Path, hon
     name = "assets/alpha/" + "/".join(["d" * 200] * 6) + "/x.mp4"
     archive = rebuilt(honest, lambda files: files.update({name: b"x"}), keep_manifest=False)
     assert "has a name longer than 1,024 bytes" in one_line(refused(capsys, site, archive))
+
+
+def test_entries_sharing_compressed_bytes_are_refused(capsys, site: Path, honest: Path) -> None:
+    """The first entry's directory record claims 5,000 more compressed bytes than it has:
+    its data would run into the next entry's (how overlapping zip bombs are made)."""
+    data = bytearray(honest.read_bytes())
+    record = data.find(b"PK\x01\x02")
+    size = int.from_bytes(data[record + 20 : record + 24], "little")
+    data[record + 20 : record + 24] = (size + 5000).to_bytes(4, "little")
+    archive = honest.with_name("overlap.calpack")
+    archive.write_bytes(bytes(data))
+    line = one_line(refused(capsys, site, archive))
+    assert "'lessons/alpha/pack.toml' and 'lessons/alpha/guidance/01-intro.md' overlap" in line
+
+
+def test_an_entry_flagged_with_strong_encryption_is_refused(
+    capsys, site: Path, honest: Path
+) -> None:
+    archive = honest.with_name("strong.calpack")
+    archive.write_bytes(honest.read_bytes())
+    set_flag_bits(archive, "assets/alpha/c1.mp4", 0x40)
+    assert "'assets/alpha/c1.mp4' is encrypted" in one_line(refused(capsys, site, archive))
+
+
+def test_a_bomb_is_stopped_just_past_1_mib_of_output(zero_bomb: Path, tmp_path: Path) -> None:
+    """The ratio leaves out the compressed bytes zipfile has read ahead but not inflated:
+    counting them, one 128 KiB read of zeros would let ~12 MB out before the refusal."""
+    from calibrate.core.sharing.errors import ArchiveTooLarge
+
+    reported: list[int] = []
+    (tmp_path / "staging").mkdir()
+    with PackArchive(zero_bomb, 4 * 1024**3) as opened, pytest.raises(ArchiveTooLarge):
+        opened.extract(tmp_path / "staging", lambda done, _total: reported.append(done))
+    assert max(reported, default=0) < 2 * MIB
