@@ -117,16 +117,20 @@ def _zeros_crc32(mib: int) -> int:
 
 
 def write_zero_bomb(
-    path: Path, name: str, mib: int, manifest: bytes, declared: int | None = None
+    path: Path,
+    name: str,
+    mib: int,
+    manifest: bytes,
+    declared: int | None = None,
+    before: dict[str, bytes] | None = None,
 ) -> Path:
-    """A valid zip with manifest.json (stored) and `name`: `mib` MiB of zeros deflated to
-    about mib KB (below 4 GiB, so no zip64). Its headers are honest unless `declared` gives
-    another unpacked size."""
+    """A valid zip with manifest.json and the files `before` (stored), then `name`: `mib`
+    MiB of zeros deflated to about mib KB (below 4 GiB, so no zip64). Its headers are honest
+    unless `declared` gives another unpacked size."""
     size = mib * MIB if declared is None else declared
-    entries = [
-        (b"manifest.json", 0, zlib.crc32(manifest), manifest, len(manifest)),
-        (name.encode(), 8, _zeros_crc32(mib), _deflated_zeros(mib), size),
-    ]
+    entries = [(b"manifest.json", 0, zlib.crc32(manifest), manifest, len(manifest))]
+    entries += [(n.encode(), 0, zlib.crc32(d), d, len(d)) for n, d in (before or {}).items()]
+    entries.append((name.encode(), 8, _zeros_crc32(mib), _deflated_zeros(mib), size))
     local, central = bytearray(), bytearray()
     for encoded, method, crc, data, size in entries:
         head = (20, 0, method, 0, 33, crc, len(data), size, len(encoded), 0)
@@ -135,7 +139,8 @@ def write_zero_bomb(
         central += struct.pack("<3H2L", 0, 0, 0, (stat.S_IFREG | 0o644) << 16, len(local))
         central += encoded
         local += struct.pack("<4s5H3L2H", b"PK\x03\x04", *head) + encoded + data
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 2, 2, len(central), len(local), 0)
+    count = len(entries)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(local), 0)
     path.write_bytes(bytes(local + central + end))
     return path
 

@@ -4,6 +4,8 @@ reader exercised by an archive that needs it (docs/sharing.md, "How an import ch
 
 from __future__ import annotations
 
+import base64
+import os
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,53 @@ def test_a_bomb_is_stopped_just_past_1_mib_of_output(zero_bomb: Path, tmp_path: 
     with PackArchive(zero_bomb, 4 * 1024**3) as opened, pytest.raises(ArchiveTooLarge):
         opened.extract(tmp_path / "staging", lambda done, _total: reported.append(done))
     assert max(reported, default=0) < 2 * MIB
+
+
+def import_progress(archive: Path, site: Path) -> tuple[str, list[int]]:
+    """Import through ws.packs as the app does: the refusal and every progress report."""
+    from calibrate.core.sharing.errors import PackRefused
+    from calibrate.workspace import Workspace
+
+    reported: list[int] = []
+    with pytest.raises(PackRefused) as refusal:
+        Workspace.without_database([]).packs.import_pack(
+            archive, site / "lessons", progress=lambda done, _total: reported.append(done)
+        )
+    return str(refusal.value), reported
+
+
+def test_a_lesson_file_over_the_loaders_limit_is_refused_before_extraction(
+    site: Path, honest: Path
+) -> None:
+    def pad(files: dict[str, bytes]) -> None:
+        key = "lessons/alpha/cases/c1.toml"
+        files[key] += b"# " + base64.b64encode(os.urandom(1152 * 1024)) + b"\n"
+
+    archive = rebuilt(honest, pad, keep_manifest=False)
+    line, reported = import_progress(archive, site)
+    assert "'lessons/alpha/cases/c1.toml' is 1,573," in line
+    assert "more than a lesson file may be (1,024 KiB)" in line
+    assert reported == []  # not one byte extracted
+
+
+def test_an_invalid_pack_is_refused_before_its_clips_are_extracted(
+    site: Path, honest: Path
+) -> None:
+    clip = b"\0\0\0\x18ftyp" + os.urandom(4 * MIB)
+
+    def break_it(files: dict[str, bytes]) -> None:
+        files["assets/alpha/c1.mp4"] = clip
+        key = "lessons/alpha/cases/c2.toml"
+        files[key] = files[key].replace(b'decision = "remove"', b'decision = "nuke"')
+
+    line, reported = import_progress(rebuilt(honest, break_it, keep_manifest=False), site)
+    assert "the pack in it does not validate (1 problem)" in line
+    assert max(reported) < 64 * 1024  # the lesson files alone
+
+
+def test_a_clip_no_case_names_is_refused_before_it_is_written(site: Path, honest: Path) -> None:
+    extra = {"assets/alpha/extra.mp4": b"\0\0\0\x18ftyp" + os.urandom(4 * MIB)}
+    archive = rebuilt(honest, lambda f: f.update(extra), keep_manifest=False)
+    line, reported = import_progress(archive, site)
+    assert "'assets/alpha/extra.mp4' is a file no case names" in line
+    assert max(reported) < 64 * 1024

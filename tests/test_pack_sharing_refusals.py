@@ -27,16 +27,28 @@ from tests.pack_factory import write_pack
 BOMB_MIB = 2861  # 3.0 GB of zeros, ~3 MB on disk
 
 
+def lessons_of_alpha(root: Path) -> dict[str, bytes]:
+    """The lesson files of pack 'alpha' with one case, c1, as an archive holds them."""
+    folder = write_pack(root / "lessons", "alpha", case_ids=("c1",))
+    return {
+        f"lessons/alpha/{path.relative_to(folder).as_posix()}": path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 @pytest.fixture(scope="session")
 def zero_bomb(tmp_path_factory) -> Path:
-    """3 GB of zeros in a few MB, built once per test session (honest headers and manifest)."""
+    """Pack 'alpha' whose clip c1.mp4 is 3 GB of zeros in a few MB, built once per test
+    session (honest headers and manifest, valid lessons naming the clip)."""
     name = "assets/alpha/c1.mp4"
+    lessons = lessons_of_alpha(tmp_path_factory.mktemp("bomb-src"))
     manifest = (
-        manifest_of({}, "alpha")[:-2]
-        + (f'{{"path": "{name}", "size": {BOMB_MIB * MIB}, "sha256": "{"0" * 64}"}}]}}').encode()
+        manifest_of(lessons, "alpha")[:-2]
+        + (f', {{"path": "{name}", "size": {BOMB_MIB * MIB}, "sha256": "{"0" * 64}"}}]}}').encode()
     )
     return write_zero_bomb(
-        tmp_path_factory.mktemp("bomb") / "bomb.calpack", name, BOMB_MIB, manifest
+        tmp_path_factory.mktemp("bomb") / "bomb.calpack", name, BOMB_MIB, manifest, before=lessons
     )
 
 
@@ -153,8 +165,11 @@ def test_a_bomb_whose_headers_claim_a_small_file_is_stopped_at_the_claimed_size(
 ) -> None:
     """Headers and manifest both say 1,000 bytes; the deflate stream holds 3 GB."""
     name = "assets/alpha/c1.mp4"
-    manifest = manifest_of({name: bytes(1000)}, "alpha")
-    archive = write_zero_bomb(tmp_path / "liar.calpack", name, BOMB_MIB, manifest, declared=1000)
+    lessons = lessons_of_alpha(tmp_path / "src")
+    manifest = manifest_of({**lessons, name: bytes(1000)}, "alpha")
+    archive = write_zero_bomb(
+        tmp_path / "liar.calpack", name, BOMB_MIB, manifest, declared=1000, before=lessons
+    )
     line = one_line(refused(capsys, site, archive))
     assert "'assets/alpha/c1.mp4' is damaged" in line
 

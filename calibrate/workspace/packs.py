@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -128,8 +129,7 @@ class PacksManager:
                 _refuse_writing(targets, replace)  # what the archive claims may only refuse
             staging = _staging_folder(targets.lessons_dir.parent)
             try:
-                opened.extract(staging, progress, cancelled)
-                pack = _verified(staging, opened)
+                pack = _extract_verified(opened, staging, progress, cancelled)
                 if present == pack.content_hash:
                     outcome = "unchanged"
                 else:
@@ -231,28 +231,56 @@ def _refuse_writing(targets: Targets, replace: bool) -> bool:
     return bool(existing)
 
 
-def _verified(staging: Path, opened: PackArchive) -> Pack:
-    """The extracted pack, valid, carrying only clips its cases name, with the pack_hash
-    the manifest says."""
+def _extract_verified(
+    opened: PackArchive, staging: Path, progress: Progress | None, cancelled: Cancelled | None
+) -> Pack:
+    """Extract lessons/ first and validate it, then only the clips its cases name (a clip
+    no case names is refused before it is written), then the whole pack: valid, with the
+    pack_hash the manifest says."""
     manifest = opened.manifest
+    opened.extract(staging, progress, cancelled, only=_lesson_files(manifest.files))
+    opened.extract(staging, progress, cancelled, only=_named_clips(staging, opened))
     pack = _require_valid(
-        staging / "lessons" / manifest.pack_id,
-        f"{opened.name}: the pack in it",
-        str(staging),
+        staging / "lessons" / manifest.pack_id, f"{opened.name}: the pack in it", str(staging)
     )
-    named = {
-        f"assets/{pack.id}/{case.video.relative_to(staging / 'assets' / pack.id).as_posix()}"
-        for case in pack.cases.values()
-    }
-    unnamed = sorted(p for p in manifest.files if p.startswith("assets/") and p not in named)
-    if unnamed:
-        raise UnsafeEntry(
-            f"{opened.name}: entry {shown(unnamed[0])} is a file no case names (a pack "
-            "carries only its cases' clips); refused"
-        )
     if pack.content_hash != manifest.pack_hash:
         raise ManifestMismatch(
             f"{opened.name}: manifest.json's pack_hash {manifest.pack_hash!r} is not the "
             f"hash of the pack it holds ({pack.content_hash}); refused"
         )
     return pack
+
+
+def _lesson_files(paths: Iterable[str]) -> set[str]:
+    return {path for path in paths if path.startswith("lessons/")}
+
+
+def _named_clips(staging: Path, opened: PackArchive) -> set[str]:
+    """The archive's clips that the extracted lessons name; InvalidPack for any problem of
+    the lessons but a clip yet to be extracted, UnsafeEntry for a clip no case names."""
+    from calibrate.core.lessons.loader import load_pack
+
+    manifest = opened.manifest
+    assets = staging / "assets" / manifest.pack_id
+    clips = set(manifest.files) - _lesson_files(manifest.files)
+    pending = {f"media file missing: {staging / path}" for path in clips}
+    pack, problems = load_pack(staging / "lessons" / manifest.pack_id)
+    lines = problem_lines([p for p in problems if p.message not in pending], str(staging))
+    if pack is None or lines:
+        raise InvalidPack(
+            f"{opened.name}: the pack in it does not validate "
+            f"({counted(len(lines), 'problem')}); nothing written",
+            lines,
+        )
+    named = {
+        f"assets/{pack.id}/{case.video.relative_to(assets).as_posix()}"
+        for case in pack.cases.values()
+        if case.video is not None and case.video.is_relative_to(assets)
+    }
+    unnamed = sorted(clips - named)
+    if unnamed:
+        raise UnsafeEntry(
+            f"{opened.name}: entry {shown(unnamed[0])} is a file no case names (a pack "
+            "carries only its cases' clips); refused"
+        )
+    return named & clips

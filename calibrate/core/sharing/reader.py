@@ -13,10 +13,11 @@ import os
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import IO, Any
 
+from calibrate.core.lessons.files import MAX_FILE_BYTES
 from calibrate.core.sharing.errors import (
     ArchiveTooLarge,
     ManifestMismatch,
@@ -51,8 +52,10 @@ class Ticker:
     """Bytes done of a total, told to the caller's progress callback chunk by chunk, and
     the caller's cancel check asked as often (STYLE.md "Threading": plain Python, no Qt)."""
 
-    def __init__(self, total: int, progress: Progress | None, cancelled: Cancelled | None):
-        self.done, self.total = 0, total
+    def __init__(
+        self, total: int, progress: Progress | None, cancelled: Cancelled | None, done: int = 0
+    ):
+        self.done, self.total = done, total
         self._progress, self._cancelled = progress, cancelled
 
     def advance(self, n: int, stopped: str) -> None:
@@ -95,6 +98,7 @@ class PackArchive:
         self.path = path
         self.name = str(path)
         self.max_total = max_total
+        self._done = 0  # bytes extracted so far, for the progress of a later `extract`
         self._handle = _open_regular(path)
         self._file = _CountingFile(self._handle)
         try:
@@ -122,12 +126,19 @@ class PackArchive:
         return sum(f.size for f in self.manifest.files.values())
 
     def extract(
-        self, into: Path, progress: Progress | None = None, cancelled: Cancelled | None = None
+        self,
+        into: Path,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+        only: Collection[str] | None = None,
     ) -> None:
-        """Write every file under `into` (a new folder of the caller's), each checked as it
-        streams: its size and SHA-256 against the manifest, and the zip-bomb ratio."""
-        ticker = Ticker(self.total_bytes, progress, cancelled)
-        for info in sorted(self.entries, key=lambda i: i.header_offset):
+        """Write every file (or those named in `only`) under `into`, a new folder of the
+        caller's, each checked as it streams: its size and SHA-256 against the manifest, and
+        the zip-bomb ratio; each file is on disk (fsync) when this returns. Progress counts
+        on across calls, out of every file's bytes."""
+        ticker = Ticker(self.total_bytes, progress, cancelled, self._done)
+        chosen = [i for i in self.entries if only is None or i.filename in only]
+        for info in sorted(chosen, key=lambda i: i.header_offset):
             try:
                 self._extract_one(info, into, ticker)
             except OSError as error:  # a full disk, a folder that cannot be written
@@ -135,6 +146,8 @@ class PackArchive:
                     f"{self.name}: {shown(info.filename)} cannot be extracted beside the "
                     f"lessons folder ({error.strerror or error}); nothing written"
                 ) from None
+            finally:
+                self._done = ticker.done
 
     def _extract_one(self, info: zipfile.ZipInfo, into: Path, ticker: Ticker) -> None:
         expected = self.manifest.files[info.filename]
@@ -154,6 +167,8 @@ class PackArchive:
                     digest.update(chunk)
                     out.write(chunk)
                     ticker.advance(len(chunk), stopped)
+                out.flush()
+                os.fsync(out.fileno())  # on disk before its folder is renamed into place
         except _ZIP_BROKEN as error:
             raise NotAPackArchive(
                 f"{self.name}: entry {shown(info.filename)} is damaged ({error}); refused"
@@ -266,8 +281,19 @@ def _checked_entries(
             )
     if sum(f.size for f in manifest.files.values()) > max_total:
         raise too_large(name, max_total)
+    _refuse_big_lesson_files(manifest, name)
     _refuse_overlaps(infos, name)
     return entries, manifest
+
+
+def _refuse_big_lesson_files(manifest: Manifest, name: str) -> None:
+    """A lesson file the loader would refuse for its size is refused before it is written."""
+    for path, listed in manifest.files.items():
+        if path.startswith("lessons/") and listed.size > MAX_FILE_BYTES:
+            raise ArchiveTooLarge(
+                f"{name}: {shown(path)} is {listed.size:,} bytes, more than a lesson file may "
+                f"be ({MAX_FILE_BYTES // 1024:,} KiB); refused"
+            )
 
 
 def _kind_problem(info: zipfile.ZipInfo) -> str | None:
