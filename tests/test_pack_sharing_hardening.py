@@ -218,3 +218,55 @@ def test_a_clip_no_case_names_is_refused_before_it_is_written(site: Path, honest
     line, reported = import_progress(archive, site)
     assert "'assets/alpha/extra.mp4' is a file no case names" in line
     assert max(reported) < 64 * 1024
+
+
+@pytest.fixture
+def disk_events(monkeypatch) -> list[tuple[str, ...]]:
+    """Every fsync (the path synced) and rename, in order, as they reach the disk."""
+    events: list[tuple[str, ...]] = []
+    real_fsync, real_rename, real_replace = os.fsync, os.rename, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def rename(source, target) -> None:
+        events.append(("rename", str(source), str(target)))
+        real_rename(source, target)
+
+    def replace(source, target) -> None:
+        events.append(("rename", str(source), str(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(os, "replace", replace)
+    return events
+
+
+def synced_before(events: list[tuple[str, ...]], target: Path) -> tuple[Path, set[Path]]:
+    """The folder renamed to `target`, and every path fsynced before that rename."""
+    at = next(i for i, e in enumerate(events) if e[0] == "rename" and e[2] == str(target))
+    return Path(events[at][1]), {Path(e[1]) for e in events[:at] if e[0] == "fsync"}
+
+
+def test_an_import_is_on_disk_before_it_is_renamed_into_place(
+    capsys, site: Path, honest: Path, disk_events: list[tuple[str, ...]]
+) -> None:
+    assert main(["pack", "import", str(honest), "--into", str(site / "lessons")]) == 0
+    for placed in (site / "lessons" / "alpha", site / "assets" / "alpha"):
+        staged, synced = synced_before(disk_events, placed)
+        inside = {staged / p.relative_to(placed) for p in placed.rglob("*")}
+        assert inside | {staged} <= synced  # every file and folder, the folder itself too
+    after = disk_events.index(("fsync", str(site / "lessons")))
+    assert after > max(i for i, e in enumerate(disk_events) if e[0] == "rename")
+
+
+def test_an_export_is_on_disk_before_it_is_renamed_and_the_rename_after(
+    tmp_path: Path, disk_events: list[tuple[str, ...]]
+) -> None:
+    folder = write_pack(tmp_path / "lessons", "alpha")
+    out = tmp_path / "out" / "alpha.calpack"
+    assert main(["pack", "export", str(folder), "--out", str(out)]) == 0
+    temp, synced = synced_before(disk_events, out)
+    assert temp in synced and disk_events[-1] == ("fsync", str(out.parent))

@@ -106,6 +106,7 @@ class _Placement:
             copy = Path(tempfile.mkdtemp(dir=target.parent, prefix=".calpack-copy-"))
             self.trash.append(copy)
             shutil.copytree(source, copy / target.name, symlinks=True)
+            fsync_tree(copy / target.name, files=True)
             os.rename(copy / target.name, target)
             self.undo.append((target, None))
         else:
@@ -126,9 +127,35 @@ class _Placement:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def fsync_folder(folder: Path) -> None:
+    """The folder's entries (names, renames) on disk."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(folder: Path, files: bool = False) -> None:
+    """Every folder under `folder`, itself included (and with `files` every file), on disk:
+    a crash after the rename into place finds the whole pack, not empty names."""
+    for root, _dirs, names in os.walk(folder):
+        for name in names if files else ():
+            fd = os.open(Path(root, name), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_folder(Path(root))
+
+
 def place(staged_pack: Path, staged_assets: Path | None, targets: Targets) -> None:
-    """Rename the staged folders into place, the existing ones (if any) set aside and
-    deleted after; on any failure every step is undone and the error raised."""
+    """Rename the staged folders (their files on disk already) into place, the existing
+    ones (if any) set aside and deleted after; on any failure every step is undone and the
+    error raised."""
+    for staged in (staged_pack, staged_assets):
+        if staged is not None:
+            fsync_tree(staged)
     placement = _Placement()
     try:
         placement.make_folder(targets.lessons_dir)
@@ -140,6 +167,8 @@ def place(staged_pack: Path, staged_assets: Path | None, targets: Targets) -> No
         if staged_assets is not None:
             placement.make_folder(targets.assets_dir)
             placement.move_in(staged_assets, targets.assets)
+            fsync_folder(targets.assets_dir)  # the renames themselves on disk
+        fsync_folder(targets.lessons_dir)
     except BaseException:
         placement.roll_back()
         raise

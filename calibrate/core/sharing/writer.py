@@ -22,6 +22,7 @@ from typing import IO
 from calibrate.core import models
 from calibrate.core.sharing.errors import PackRefused
 from calibrate.core.sharing.manifest import MANIFEST, Manifest, ManifestFile, check_names
+from calibrate.core.sharing.placing import fsync_folder
 from calibrate.core.sharing.reader import Cancelled, Progress, Ticker
 
 COPY_CHUNK = 1024 * 1024
@@ -72,6 +73,7 @@ def write_archive(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    fsync_folder(out.parent)  # the rename itself on disk
     return manifest
 
 
