@@ -270,3 +270,33 @@ def test_an_export_is_on_disk_before_it_is_renamed_and_the_rename_after(
     assert main(["pack", "export", str(folder), "--out", str(out)]) == 0
     temp, synced = synced_before(disk_events, out)
     assert temp in synced and disk_events[-1] == ("fsync", str(out.parent))
+
+
+def test_an_undo_that_fails_says_where_the_old_pack_is(
+    capsys, monkeypatch, tmp_path: Path, site: Path, honest: Path
+) -> None:
+    """Putting the clips in fails, and so does renaming the old pack back: the line says
+    so and where the old pack is (never 'nothing written'), and the old pack is kept."""
+    import errno
+
+    write_pack(site / "lessons", "alpha", case_ids=("c1",), decision="allow")
+    old_case = (site / "lessons" / "alpha" / "cases" / "c1.toml").read_bytes()
+    real_rename = os.rename
+
+    def rename(source, target) -> None:
+        if Path(target) == site / "assets" / "alpha" and "import" in str(source):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        if Path(target) == site / "lessons" / "alpha" and "replaced" in str(source):
+            raise OSError(errno.EIO, "Input/output error")
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename)
+    code = main(["pack", "import", str(honest), "--into", str(site / "lessons"), "--replace"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "nothing written" not in err
+    assert "could not be put in place (No space left on device)" in err
+    assert "undoing that failed too (Input/output error" in err
+    [kept] = (site / "lessons").glob(".calpack-replaced-*/alpha")
+    assert f"the old pack is in {kept} (move it back)" in err
+    assert (kept / "cases" / "c1.toml").read_bytes() == old_case
+    assert (site / "assets" / "alpha" / "c1.mp4").is_file()  # its clips were put back

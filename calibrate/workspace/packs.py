@@ -152,7 +152,7 @@ def _put_in_place(staging: Path, pack_id: str, targets: Targets, replace: bool) 
             staged_assets if staged_assets.is_dir() else None,
             targets,
         )
-    except OSError as error:  # every step was undone
+    except OSError as error:  # every step was undone (else placing says what was not)
         raise TargetInTheWay(
             f"{targets.pack}: the pack could not be put in place "
             f"({error.strerror or error}); nothing written"

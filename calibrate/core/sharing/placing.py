@@ -10,6 +10,7 @@ deleted only once the new ones are in.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -112,19 +113,33 @@ class _Placement:
         else:
             self.undo.append((target, source))
 
-    def roll_back(self) -> None:
+    def roll_back(self) -> tuple[str, list[Path]] | None:
+        """Undo every step done, in reverse, each tried whatever the others did. None when
+        all were undone; else why one failed and the old folders still set aside (kept)."""
+        failed: str | None = None
         for path, origin in reversed(self.undo):
-            if origin is None:
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.rename(path, origin)
+            try:
+                if origin is None:
+                    shutil.rmtree(path)
+                else:
+                    os.rename(path, origin)
+            except OSError as error:
+                failed = failed or f"{error.strerror or error}: {path}"
+        kept = [] if failed is None else [a for a in self.trash if _holds_old_folder(a)]
+        self.trash = [folder for folder in self.trash if folder not in kept]
         self.finish()
         for folder in reversed(self.made):
-            folder.rmdir()
+            with contextlib.suppress(OSError):  # not empty: something failed to go
+                folder.rmdir()
+        return None if failed is None else (failed, [old for a in kept for old in a.iterdir()])
 
     def finish(self) -> None:
         for folder in self.trash:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _holds_old_folder(aside: Path) -> bool:
+    return aside.name.startswith(".calpack-replaced-") and any(aside.iterdir())
 
 
 def fsync_folder(folder: Path) -> None:
@@ -169,7 +184,25 @@ def place(staged_pack: Path, staged_assets: Path | None, targets: Targets) -> No
             placement.move_in(staged_assets, targets.assets)
             fsync_folder(targets.assets_dir)  # the renames themselves on disk
         fsync_folder(targets.lessons_dir)
-    except BaseException:
-        placement.roll_back()
+    except BaseException as error:
+        undone = placement.roll_back()
+        if undone is not None:
+            raise _not_undone(targets, error, *undone) from None
         raise
     placement.finish()
+
+
+def _not_undone(
+    targets: Targets, error: BaseException, why: str, kept: list[Path]
+) -> TargetInTheWay:
+    """A failure whose undoing failed too: say so, and where the old folders are."""
+    cause = getattr(error, "strerror", None) or error
+    where = (
+        "the old pack is in " + " and ".join(str(folder) for folder in kept) + " (move it back)"
+        if kept
+        else "check the folders by hand"
+    )
+    return TargetInTheWay(
+        f"{targets.pack}: the pack could not be put in place ({cause}), and undoing that "
+        f"failed too ({why}); {where}"
+    )
