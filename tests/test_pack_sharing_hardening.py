@@ -300,3 +300,19 @@ def test_an_undo_that_fails_says_where_the_old_pack_is(
     assert f"the old pack is in {kept} (move it back)" in err
     assert (kept / "cases" / "c1.toml").read_bytes() == old_case
     assert (site / "assets" / "alpha" / "c1.mp4").is_file()  # its clips were put back
+
+
+@pytest.mark.parametrize("given", ["relative", "absolute"])
+def test_export_lists_problems_as_calibrate_validate_prints_them(
+    capsys, monkeypatch, tmp_path: Path, given: str
+) -> None:
+    folder = write_pack(tmp_path / "lessons", "alpha", decision="nuke")
+    (tmp_path / "assets" / "alpha" / "c2.mp4").unlink()
+    monkeypatch.chdir(tmp_path)
+    argument = "lessons/alpha" if given == "relative" else str(folder)
+    assert main(["validate", argument]) == 1
+    validated = [line for line in capsys.readouterr().out.splitlines() if ".toml:" in line]
+    assert main(["pack", "export", argument, "--out", "alpha.calpack"]) == 2
+    listed = capsys.readouterr().err.splitlines()[1:]
+    assert listed == validated and len(listed) == 3
+    assert listed[0].startswith("lessons/alpha/")

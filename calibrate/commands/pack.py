@@ -102,7 +102,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     try:
-        done = _packs().export_pack(args.pack_folder, args.out)
+        done = _packs().export_pack(args.pack_folder, args.out, problems_relative_to=Path.cwd())
     except Exception as error:
         return _refused("export", error)
     print(

@@ -89,15 +89,24 @@ class PacksManager:
         out: Path,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
+        problems_relative_to: Path | None = None,
     ) -> PackExported:
-        """Validate the pack at `pack_folder`, then write it and its clips to `out`."""
+        """Validate the pack at `pack_folder`, then write it and its clips to `out`. An
+        invalid pack's problems name files relative to `problems_relative_to` as `calibrate
+        validate` prints them (the command line gives the current folder), else relative
+        to the pack's lessons folder."""
         from calibrate.core.sharing.writer import write_archive
 
         if not (pack_folder / "pack.toml").is_file():
             raise PackRefused(f"{pack_folder}: not a pack folder (no pack.toml in it)")
         if out.is_dir():
             raise PackRefused(f"{out} is a folder; give the .calpack file to write")
-        pack = _require_valid(pack_folder, str(pack_folder), str(pack_folder.parent))
+        pack = _require_valid(
+            pack_folder,
+            str(pack_folder),
+            str(problems_relative_to or pack_folder.parent),
+            like_validate=problems_relative_to is not None,
+        )
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -188,12 +197,19 @@ def _refuse_new(folder: Path, title: str, policy: str | None, ladder: list[str])
         raise PackRefused(f"the decision ladder: {why}")
 
 
-def _require_valid(pack_folder: Path, what: str, relative_to: str) -> Pack:
-    """The loaded pack, or InvalidPack listing every blocking problem."""
+def _require_valid(
+    pack_folder: Path, what: str, relative_to: str, *, like_validate: bool = False
+) -> Pack:
+    """The loaded pack, or InvalidPack listing every blocking problem, files relative to
+    `relative_to`: as `calibrate validate` prints them (`like_validate`), or with that
+    folder (a temporary one) left out of messages too."""
     from calibrate.core.lessons.loader import load_pack
 
     pack, problems = load_pack(pack_folder)
-    lines = problem_lines(problems, relative_to)
+    if like_validate:
+        lines = [p.format(relative_to) for p in problems if not p.is_warning]
+    else:
+        lines = problem_lines(problems, relative_to)
     if pack is None or lines:
         raise InvalidPack(
             f"{what} does not validate ({counted(len(lines), 'problem')}); nothing written",
