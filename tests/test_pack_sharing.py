@@ -178,7 +178,8 @@ def test_pack_new_refuses_an_existing_folder_and_a_bad_id(capsys, tmp_path: Path
     (tmp_path / "file").write_text("in the way")
     code, _, err = cli(capsys, "new", tmp_path / "file" / "p", "--title", "T")
     assert code == 2 and err == [
-        f"calibrate pack new: {tmp_path / 'file/p'}: cannot be written (File exists)"
+        f"calibrate pack new: {tmp_path / 'file'} is a file, not a folder; a new pack needs a "
+        "new folder"
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "taken"]
 

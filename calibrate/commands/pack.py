@@ -71,6 +71,9 @@ def _refused(command: str, error: BaseException) -> int:
     from calibrate.core.sharing.errors import ArchiveTooLarge, InvalidPack, PackIdClash
 
     if not isinstance(error, CalibrateError):
+        import logging
+
+        logging.getLogger("calibrate").debug("unexpected error", exc_info=True)  # as cli.main
         if isinstance(error, OSError):
             message = f"{error.filename or ''}: {error.strerror or error}; nothing written"
         else:
@@ -123,9 +126,9 @@ def run_import(args: argparse.Namespace) -> int:
     if done.outcome == "unchanged":
         print(f"Pack {done.pack_id!r} is already at {done.pack_folder}, identical; nothing to do.")
     else:
+        folders = f"{done.pack_folder} and {done.assets_folder}" if done.clips else done.pack_folder
         print(
             f"{'Replaced' if done.outcome == 'replaced' else 'Imported'} pack "
-            f"{done.pack_id!r}: {done.pack_folder} and {done.assets_folder} "
-            f"({done.files} files, {done.bytes:,} bytes)."
+            f"{done.pack_id!r}: {folders} ({done.files} files, {done.bytes:,} bytes)."
         )
     return 0

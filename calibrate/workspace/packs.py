@@ -47,9 +47,10 @@ class PackImported(NamedTuple):
     pack_id: str
     outcome: str  # "added", "replaced", or "unchanged" (the same pack_hash was there)
     pack_folder: Path
-    assets_folder: Path
+    assets_folder: Path  # not made when the pack has no clips (clips == 0)
     files: int
     bytes: int
+    clips: int = 0
 
 
 class PacksManager:
@@ -146,7 +147,8 @@ class PacksManager:
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
             files, size = len(opened.manifest.files), opened.total_bytes
-        return PackImported(pack.id, outcome, targets.pack, targets.assets, files, size)
+            clips = sum(1 for path in opened.manifest.files if path.startswith("assets/"))
+        return PackImported(pack.id, outcome, targets.pack, targets.assets, files, size, clips)
 
 
 def _put_in_place(staging: Path, pack_id: str, targets: Targets, replace: bool) -> str:
@@ -188,6 +190,9 @@ def _refuse_new(folder: Path, title: str, policy: str | None, ladder: list[str])
             f"{folder}: {folder.name!r} cannot be a pack id (letters, digits, _ . -; at most "
             "62 characters, as its first clause is <id>-1)"
         )
+    for above in [folder, *folder.parents]:
+        if os.path.lexists(above) and not above.is_dir():
+            raise PackRefused(f"{above} is a file, not a folder; a new pack needs a new folder")
     if os.path.lexists(folder):
         raise PackRefused(f"{folder} already exists; a new pack needs a new folder")
     if not title.strip() or (policy is not None and not policy.strip()):

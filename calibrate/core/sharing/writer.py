@@ -61,7 +61,10 @@ def write_archive(
     if out.resolve() in {path.resolve() for _, path in files}:
         raise PackRefused(f"{out} is one of the pack's own files; write the archive elsewhere")
     total = sum(_size(path) for _, path in files)
-    fd, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+    except OSError as error:
+        raise _not_written(out, error) from None
     temp = Path(temp_name)
     try:
         os.fchmod(fd, 0o644)  # mkstemp's 0600 would keep the shared pack from its readers
@@ -70,11 +73,22 @@ def write_archive(
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, out)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        if error.filename not in (None, temp_name):  # a pack file that cannot be read
+            raise
+        raise _not_written(out, error) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     fsync_folder(out.parent)  # the rename itself on disk
     return manifest
+
+
+def _not_written(out: Path, error: OSError) -> PackRefused:
+    """A failure writing the archive, named by the file asked for (never the temporary
+    name beside it, which is gone)."""
+    return PackRefused(f"{out}: cannot be written ({error.strerror or error}); nothing written")
 
 
 def _write_zip(

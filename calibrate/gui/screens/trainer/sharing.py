@@ -115,10 +115,8 @@ def _imported(result: PackImported, into: Path, bundled_ids: set[str]) -> str:
     if result.outcome == "unchanged":
         return f"The same pack {result.pack_id!r} is in {into} already: nothing changed."
     done = "Replaced" if result.outcome == "replaced" else "Imported"
-    words = (
-        f"{done} pack {result.pack_id!r} in {into} ({counted(result.files, 'file')}); its "
-        f"clips are in {result.assets_folder}."
-    )
+    words = f"{done} pack {result.pack_id!r} in {into} ({counted(result.files, 'file')})"
+    words += f"; its clips are in {result.assets_folder}." if result.clips else "."
     if result.pack_id in bundled_ids:
         words += " It takes the place of the bundled pack of the same id in the lesson list."
     return words
