@@ -89,6 +89,21 @@ def test_join_code_round_trips_within_100_base64url_characters(host: str) -> Non
     assert decode_join_code(f"  {text}\n") == code  # pasted with spaces around
 
 
+def test_the_pages_join_code_lengths_are_those_of_real_codes(repo_root) -> None:  # type: ignore[no-untyped-def]
+    """A participant's form may check the length: the page's figures must be the real ones."""
+    from calibrate.core.live import join_code
+
+    real = {
+        family: len(JoinCode(host, 1, b"s" * 16, b"f" * 32).encode())
+        for family, host in ((4, "255.255.255.255"), (6, "ffff::1"))
+    }
+    assert real == {4: join_code.code_length(4), 6: join_code.code_length(6)} == {4: 78, 6: 94}
+    page = (repo_root / "docs" / "live-protocol.md").read_text(encoding="utf-8")
+    for text in (page, join_code.__doc__ or ""):
+        said = re.search(r"(\d+) characters for (?:an )?IPv4[^,]*,\s+(\d+) for\s+IPv6", text)
+        assert said is not None and (int(said[1]), int(said[2])) == (real[4], real[6])
+
+
 def test_a_mistyped_or_cut_join_code_is_refused_without_echoing_the_secret() -> None:
     code = JoinCode("127.0.0.1", 4242, b"S" * 16, b"F" * 32)
     text = code.encode()

@@ -1,6 +1,6 @@
 """The join code: one line a participant pastes to join a room (docs/live-protocol.md).
 
-Bytes, then base64url without padding (74 characters for IPv4, 94 for IPv6):
+Bytes, then base64url without padding (`code_length`: 78 characters for IPv4, 94 for IPv6):
 
     1   code version (1)
     1   address family: 4 or 6
@@ -24,6 +24,7 @@ CODE_VERSION = 1
 SECRET_BYTES = 16
 FINGERPRINT_BYTES = 32
 MAX_CODE_CHARS = 100
+_ADDRESS_BYTES = {4: 4, 6: 16}  # address family → bytes of its address
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -63,6 +64,12 @@ def secret_text(secret: bytes) -> str:
     return base64.urlsafe_b64encode(secret).decode("ascii").rstrip("=")
 
 
+def code_length(family: int) -> int:
+    """The characters of a join code naming an IPv4 (`family` 4) or IPv6 (6) host."""
+    raw = 2 + _ADDRESS_BYTES[family] + 2 + SECRET_BYTES + FINGERPRINT_BYTES + 2
+    return -(-raw * 4 // 3)  # base64: 4 characters per 3 bytes, the last group unpadded
+
+
 def decode_join_code(text: str) -> JoinCode:
     """The code's parts; JoinCodeError names what is wrong, never echoes the secret."""
     text = text.strip()
@@ -78,7 +85,7 @@ def decode_join_code(text: str) -> JoinCode:
         raise JoinCodeError("not a join code (too short)")
     if raw[0] != CODE_VERSION:
         raise JoinCodeError(f"join code version {raw[0]} is not known to this Calibrate")
-    width = {4: 4, 6: 16}.get(raw[1])
+    width = _ADDRESS_BYTES.get(raw[1])
     if width is None:
         raise JoinCodeError("not a join code (no IPv4 or IPv6 address in it)")
     expected = 2 + width + 2 + SECRET_BYTES + FINGERPRINT_BYTES + 2
