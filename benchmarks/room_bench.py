@@ -73,12 +73,13 @@ def run(bots: int, workers: int, folder: Path) -> dict:
 
     lessons = room_lessons(folder, ("c1", "c2"))
     db = folder / "host.db"
+    host_log = (folder / "host-stderr.txt").open("w+")  # a line per join: never a full pipe
     host = subprocess.Popen(
         [sys.executable, "-m", "calibrate", "room", "host", "--db", str(db),
          "--lessons", str(lessons), "--pack", "alpha", "--lesson", "basics",
          "--expect", str(bots), "--answer-time", "120", "--reveal-time", "1",
          "--auto-advance", "0.1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+        stdout=subprocess.PIPE, stderr=host_log, text=True, env=ENV,
     )  # fmt: skip
     assert host.stdout is not None
     code = host.stdout.readline().strip()
@@ -107,7 +108,10 @@ def run(bots: int, workers: int, folder: Path) -> dict:
             host.kill()  # every bot ended or gave up, and the room still runs: it broke
             break
         time.sleep(0.2)
-    host_err = host.communicate()[1]
+    host.communicate()
+    host_log.seek(0)
+    host_err = "".join(line for line in host_log if line.startswith("calibrate room host:"))
+    host_log.close()
     errors = [p.communicate()[1] for p in procs]
     elapsed = time.monotonic() - started
     received: dict[str, list] = {}

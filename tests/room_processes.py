@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -31,15 +32,19 @@ def room_lessons(tmp_path: Path, case_ids: tuple[str, ...] = ("c1", "c2", "c3"))
 
 class Host:
     def __init__(self, db: Path, lessons: Path, *options: str):
-        self.command = [
-            sys.executable, "-m", "calibrate", "room", "host", "--db", str(db),
-            "--lessons", str(lessons), "--pack", "alpha", "--lesson", "basics", *options,
-        ]  # fmt: skip
+        self.command = [*self.command_for(db, lessons), *options]
         self.proc = subprocess.Popen(
             self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV
         )
         assert self.proc.stdout is not None
         self.code = self.proc.stdout.readline().strip()
+
+    @staticmethod
+    def command_for(db: Path, lessons: Path) -> list[str]:
+        return [
+            sys.executable, "-m", "calibrate", "room", "host", "--db", str(db),
+            "--lessons", str(lessons), "--pack", "alpha", "--lesson", "basics",
+        ]  # fmt: skip
 
     def wait(self, timeout: float = 60) -> tuple[int, str]:
         _, err = self.proc.communicate(timeout=timeout)
@@ -92,3 +97,34 @@ def walk_keys(value: object) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from walk_keys(item)
+
+
+# Every line a host may print on stderr while a room runs (core/live/narration.py, room_run).
+HOST_LINE_FORMS = [
+    r"room open on \S+ port \d+",
+    r"resumed (at (slide|case) \d+ of \d+|before the first step) \(on \S+ port \d+\)",
+    r"ended the unfinished room \(\d+ answers? kept\): a new room, a new join code",
+    r"waiting for \d+ participants",
+    r"(re)?joined: [^\x00-\x1f\x7f]+ \((\d+/\d+|\d+ connected)\)",
+    r"left: [^\x00-\x1f\x7f]+ \(\d+ connected\)",
+    r"(slide|case) \d+/\d+ open",
+    r"case \d+/\d+ locked: \d+/\d+ answered",
+    r"ended: \d+ answers? recorded",
+]
+# What the pack factory's cases hold that only a reveal may show: the golden decision (id and
+# label), its clause (id and title), the rationale, the moments, and words that name them.
+NEVER_ON_THE_HOST = re.compile(
+    r"\bremove\b|GR-[12]|Real injury|News context|Rationale|moment|golden|split|clause",
+    re.IGNORECASE,
+)
+
+
+def host_lines(err: str, secret_text: str) -> list[str]:
+    """The host's stderr lines, each checked: a known form, no golden answer, clause,
+    rationale, moment or split, not the room's secret."""
+    lines = err.splitlines()
+    for line in lines:
+        assert any(re.fullmatch(form, line) for form in HOST_LINE_FORMS), line
+        assert not NEVER_ON_THE_HOST.search(line), line
+        assert secret_text not in line, line
+    return lines

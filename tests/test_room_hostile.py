@@ -11,14 +11,19 @@ from pathlib import Path
 
 import pytest
 from raw_websocket import RawWebSocket, close_code, texts, tls
-from room_processes import FAST, Host, finish, frames, room_lessons, start_bots
+from room_processes import FAST, Host, finish, frames, host_lines, room_lessons, start_bots
 
 from calibrate.core.live.join_code import JoinCode, decode_join_code
 from calibrate.core.live.messages import Hello, ProfileInfo
 
+# A name made to rewrite the host's terminal: clear it, retitle it, forge an event line.
+FORGING_NAME = "\x1b[2J\x1b]0;owned\x07Eve\r\nended: 99 answers recorded"
 
-def _hello(code: JoinCode, secret: str | None = None, version: int = 1, n: int = 1) -> str:
-    profile = ProfileInfo(id=f"00000000-0000-4000-8000-{n:012d}", name=f"Attacker {n}")
+
+def _hello(
+    code: JoinCode, secret: str | None = None, version: int = 1, n: int = 1, name: str = ""
+) -> str:
+    profile = ProfileInfo(id=f"00000000-0000-4000-8000-{n:012d}", name=name or f"Attacker {n}")
     frame = json.loads(Hello(secret=secret or code.secret_text, profile=profile).frame())
     return json.dumps({**frame, "v": version})
 
@@ -80,15 +85,25 @@ def test_hostile_clients_are_refused_and_the_room_runs_on(tmp_path: Path, host: 
     # one that joins and then never reads a byte; the room must not wait on it
     never_reads = RawWebSocket(port)
     never_reads.send_text(_hello(code, n=8))
+    forger = RawWebSocket(port)
+    forger.send_text(_hello(code, n=9, name=FORGING_NAME))
     good = start_bots(host.code, "--count", "1", "--dump", str(tmp_path / "dump"))
-    assert finish(good) == (0, "")
-    assert host.wait() == (0, "")
+    assert finish(good) == (0, "1 bot: 3 answers acknowledged, 3 reveals\n")
+    status, err = host.wait()
+    assert status == 0 and "\x1b" not in err and "\r" not in err
+    lines = host_lines(err, code.secret_text)  # every line a known form: no control character
+    forged = [line for line in lines if "Eve" in line]
+    assert forged == [forged[0]] and forged[0].startswith(
+        "joined: [2J ]0;owned Eve ended: 99 answers recorded ("
+    )
+    assert lines.count("ended: 99 answers recorded") == 0
+    assert lines[-1] == "ended: 3 answers recorded"
     dumped = frames(tmp_path / "dump" / "bot-001.jsonl")
     assert [f["type"] for f in dumped].count("reveal") == 3
     with sqlite3.connect(tmp_path / "host.db") as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM profiles")}
-    assert names == {"Bot 001", "Attacker 7", "Attacker 8"}  # no one past a refused hello
-    for leftover in (plain, half_open, half_tls, not_http, never_reads.sock):
+    assert names == {"Bot 001", "Attacker 7", "Attacker 8", FORGING_NAME}  # no one else
+    for leftover in (plain, half_open, half_tls, not_http, never_reads.sock, forger.sock):
         leftover.close()
 
 
@@ -131,7 +146,8 @@ def test_host_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
     squatter.listen()
     again = Host(tmp_path / "r.db", lessons, "--expect", "1", *FAST)
     status, err = again.wait()
-    assert status == 2 and f"port {port}" in err
+    assert status == 2 and f"port {port}" in err and len(err.splitlines()) == 1
+    assert "add --new-room to end it and start a new room with a new join code" in err
     taken.close()
     squatter.close()
 
@@ -176,11 +192,11 @@ def test_a_participant_that_never_reads_the_room_pack_costs_the_host_little(
         while good.poll() is None:
             peak = max(peak, _rss_mb(host.proc.pid, "VmHWM"))
             time.sleep(0.1)
-        assert finish(good) == (0, "")
+        assert finish(good)[0] == 0
         received = tmp_path / "dump" / "bot-001-files" / "room-pack-alpha.calpack"
         assert received.stat().st_size > 64 * 1024 * 1024
         assert peak - base < 40, f"host grew {peak - base:.0f} MB"
-        assert host.wait() == (0, "")
+        assert host.wait()[0] == 0
         stuck.close()
     finally:
         if host.proc.poll() is None:

@@ -14,12 +14,14 @@ from room_processes import (
     dumped_types,
     finish,
     frames,
+    host_lines,
     room_lessons,
     start_bots,
     wait_for,
     walk_keys,
 )
 
+from calibrate.core.live.join_code import decode_join_code
 from calibrate.core.live.messages import REVEAL_ONLY_KEYS
 
 CASES = ("c1", "c2", "c3")
@@ -65,8 +67,10 @@ def test_five_participants_through_a_three_case_lesson(tmp_path: Path) -> None:
         host.code, "--count", "5", "--seed", "7", "--answer-delay", "0.05",
         "--db-dir", str(tmp_path / "bots"), "--dump", str(tmp_path / "dump"),
     )  # fmt: skip
-    assert finish(bots) == (0, "")
-    assert host.wait() == (0, "")
+    assert finish(bots) == (0, "5 bots: 15 answers acknowledged, 3 reveals each\n")
+    status, err = host.wait()
+    assert status == 0
+    _check_the_hosts_lines(host_lines(err, decode_join_code(host.code).secret_text))
     host_rows = _rows(tmp_path / "host.db")
     assert len(host_rows) == 15
     assert {r["session_kind"] for r in host_rows.values()} == {"live"}
@@ -86,6 +90,24 @@ def test_five_participants_through_a_three_case_lesson(tmp_path: Path) -> None:
         _scan_blind(dumped)
         assert dumped[0]["type"] == "welcome" and dumped[-1]["type"] == "end"
         _check_room_pack(tmp_path, n, lessons)
+
+
+def _check_the_hosts_lines(lines: list[str]) -> None:
+    """Who joined, each step as it opens and locks, the end: what a trainer watches."""
+    assert lines[:2] == [lines[0], "waiting for 5 participants"]
+    assert lines[0].startswith("room open on 127.0.0.1 port ")
+    joins = [line for line in lines if line.startswith("joined: ")]
+    assert sorted(line.split(" (")[0] for line in joins) == [
+        f"joined: Bot {n:03d}" for n in range(1, 6)
+    ]
+    assert [line.split(" (")[1] for line in joins] == [f"{n}/5)" for n in range(1, 6)]
+    steps = [line for line in lines if line.startswith(("slide ", "case ", "ended:"))]
+    assert steps == [
+        "slide 1/1 open",
+        *[f"case {n}/3 {what}" for n in (1, 2, 3) for what in ("open", "locked: 5/5 answered")],
+        "ended: 15 answers recorded",
+    ]
+    assert lines[-1] == "ended: 15 answers recorded"  # no one is said to leave after the end
 
 
 def _check_room_pack(tmp_path: Path, n: int, lessons: Path) -> None:
@@ -121,9 +143,12 @@ def test_participant_killed_and_rejoining_keeps_its_answer(tmp_path: Path) -> No
     a.kill()
     a.communicate(timeout=10)
     again = start_bots(host.code, *quick, "--dump", str(tmp_path / "a2"))
-    assert finish(again) == (0, "")
-    assert finish(b) == (0, "")
-    assert host.wait() == (0, "")
+    assert finish(again) == (0, "1 bot: 3 answers acknowledged, 3 reveals\n")
+    assert finish(b)[0] == 0
+    status, err = host.wait()
+    lines = host_lines(err, decode_join_code(host.code).secret_text)
+    assert status == 0 and "left: Bot 001 (1 connected)" in lines
+    assert "rejoined: Bot 001 (2 connected)" in lines
     rejoined = frames(tmp_path / "a2" / "bot-001.jsonl")
     assert [r["case_id"] for r in rejoined[0]["answers"]] == ["c1"]
     assert "c1" not in {f["case_id"] for f in rejoined if f["type"] == "ack"}
@@ -146,9 +171,16 @@ def test_host_killed_mid_case_resumes_with_the_same_join_code(tmp_path: Path) ->
     assert len(before) == 1
     resumed = Host(db, lessons, *options)
     assert resumed.code == host.code
-    assert finish(fast) == (0, "")
-    assert finish(slow) == (0, "")
-    assert resumed.wait() == (0, "")
+    assert finish(fast) == (0, "1 bot: 3 answers acknowledged, 3 reveals\n")
+    assert finish(slow) == (0, "1 bot: 3 answers acknowledged, 3 reveals\n")
+    status, err = resumed.wait()
+    lines = host_lines(err, decode_join_code(resumed.code).secret_text)
+    port = decode_join_code(resumed.code).port
+    assert status == 0 and lines[:2] == [
+        f"resumed at case 1 of 3 (on 127.0.0.1 port {port})",
+        "waiting for 2 participants",
+    ]
+    assert lines[-1] == "ended: 6 answers recorded"
     after = _rows(db)
     assert len(after) == 6 and all(after[k] == row for k, row in before.items())
     with sqlite3.connect(db) as conn:
@@ -160,3 +192,26 @@ def test_host_killed_mid_case_resumes_with_the_same_join_code(tmp_path: Path) ->
     folder = next(tmp_path.glob("host.db.room-*"))
     assert folder.stat().st_mode & 0o777 == 0o700
     assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
+
+
+def test_a_host_whose_stderr_nobody_reads_any_more_runs_its_room(tmp_path: Path) -> None:
+    """Its event lines are for a trainer: a closed terminal or pipe must not stop the room."""
+    import os
+    import subprocess
+
+    from room_processes import ENV
+
+    lessons = room_lessons(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write to the host's stderr now fails (EPIPE)
+    host = subprocess.Popen(
+        [*Host.command_for(tmp_path / "host.db", lessons), "--expect", "1", *FAST],
+        stdout=subprocess.PIPE, stderr=write_end, text=True, env=ENV,
+    )  # fmt: skip
+    os.close(write_end)
+    assert host.stdout is not None
+    code = host.stdout.readline().strip()
+    assert finish(start_bots(code, "--count", "1"))[0] == 0
+    assert host.wait(timeout=60) == 0
+    with sqlite3.connect(tmp_path / "host.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 3

@@ -15,6 +15,7 @@ from calibrate.core.live.join_code import secret_text
 from calibrate.core.live.messages import AnswerMessage, Hello, ProfileInfo
 from calibrate.core.live.room import Room, Timing
 from calibrate.workspace import Workspace
+from calibrate.workspace.rooms import RoomError
 
 SECRET = b"0123456789abcdef"
 
@@ -187,6 +188,7 @@ def test_the_room_pack_is_offered_only_to_those_without_this_pack_version(
     pack = ws.pack("alpha")
     lesson = pack.lesson("basics")
     hosted = ws.rooms.open(pack, lesson, "127.0.0.1")
+    ws.rooms.bound(hosted, 40000)
     offer = PackOffer(
         pack_id="alpha", pack_hash=pack.content_hash, size=1, sha256="0", case_hashes={}
     )
@@ -217,4 +219,30 @@ def test_an_answer_the_host_cannot_write_is_refused_not_counted(
     other.rollback()
     other.close()
     assert _types(room.receive("k1", answer, 2.1)) == ["ack", "locked", "reveal"]
+    ws.close()
+
+
+def test_a_new_room_is_saved_only_once_it_listens_and_only_then_ends_the_old_one(
+    tmp_path: Path, lessons: Path
+) -> None:
+    ws = Workspace.open(tmp_path / "host.db", [lessons])
+    ws.lessons.load()
+    pack = ws.pack("alpha")
+    lesson = pack.lesson("basics")
+
+    def rooms() -> list[tuple[str, int]]:
+        return ws.db.execute("SELECT id, finished_at IS NOT NULL FROM rooms").fetchall()
+
+    never = ws.rooms.open(pack, lesson, "192.0.2.1")  # its server could not listen
+    assert rooms() == [] and not never.resumed
+    old = ws.rooms.open(pack, lesson, "127.0.0.1")
+    ws.rooms.bound(old, 40000)
+    ws.db["rooms"].update(old.id, {"pack_hash": "another version"})
+    with pytest.raises(RoomError, match="ran another version of the pack"):
+        ws.rooms.open(pack, lesson, "127.0.0.1")
+    new = ws.rooms.open(pack, lesson, "127.0.0.1", new_room=True)
+    assert new.id != old.id and rooms() == [(old.id, 0)]  # the old one stands until...
+    ws.rooms.bound(new, 40001)  # ...the new one listens
+    assert sorted(rooms()) == sorted([(old.id, 1), (new.id, 0)])
+    assert ws.rooms.open(pack, lesson, "127.0.0.1").id == new.id  # resumed next time
     ws.close()

@@ -25,8 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     host = commands.add_parser(
         "host",
         help="run one pack's lesson as a live room",
-        description="Print the join code (first stdout line) and run the room to its end. "
-        "Run again with the same --db to resume an unfinished room with the same code.",
+        description="Print the join code (first stdout line) and run the room to its end, "
+        "one line per event on stderr. Run again with the same --db to resume an unfinished "
+        "room with the same code, or with --new-room to start over with a new code.",
     )
     host.add_argument("--db", type=Path, required=True, metavar="PATH", help="the host's database")
     host.add_argument(
@@ -34,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     host.add_argument("--pack", required=True, metavar="ID", help="the pack's id")
     host.add_argument("--lesson", required=True, metavar="ID", help="the lesson's id")
-    host.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="default 127.0.0.1")
+    host.add_argument("--bind", metavar="ADDR", help="default 127.0.0.1 (a resumed room: its own)")
     host.add_argument("--port", type=_port, default=0, metavar="N", help="0 (default): any free")
     host.add_argument(
         "--expect",
@@ -42,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=0,
         metavar="N",
         help="open the first step once N participants are connected (default: at once)",
+    )
+    host.add_argument(
+        "--new-room",
+        action="store_true",
+        help="end the lesson's unfinished room (its answers kept) and start a new one, with a "
+        "new join code, instead of resuming it",
     )
     _seconds(host, "--answer-time", 60.0, "a case's answers stay open at most S seconds")
     _seconds(host, "--reveal-time", 5.0, "a reveal shows for S seconds")
@@ -84,12 +91,24 @@ def _port(text: str) -> int:
     return value
 
 
+def _tell(line: str) -> None:
+    """An event line on stderr; a closed or broken stderr must not stop the room."""
+    try:
+        print(line, flush=True, file=sys.stderr)
+    except (OSError, ValueError):  # ValueError: stderr was closed
+        pass
+
+
 def _run_host(args: argparse.Namespace) -> int:
     from calibrate.commands.room_run import RoomRefused, host_room
     from calibrate.core.errors import CalibrateError
 
     try:
-        return host_room(args, announce=lambda code: print(code, flush=True))
+        return host_room(
+            args,
+            announce=lambda code: print(code, flush=True),
+            tell=_tell,
+        )
     except (RoomRefused, CalibrateError) as error:  # CalibrateError: a database refused
         print(f"calibrate room host: {error}", flush=True, file=sys.stderr)
         return 2
@@ -100,7 +119,7 @@ def _run_bots(args: argparse.Namespace) -> int:
     from calibrate.core.errors import CalibrateError
 
     try:
-        return run_bots(args)
+        return run_bots(args, tell=_tell)
     except (RoomRefused, CalibrateError) as error:  # CalibrateError: a database refused
         print(f"calibrate room bots: {error}", flush=True, file=sys.stderr)
         return 2

@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+DEFAULT_BIND = "127.0.0.1"
+NEW_ROOM_WAY_OUT = "--new-room to end it and start a new room with a new join code"
 
 
 class RoomRefused(Exception):
@@ -49,48 +53,34 @@ def _room_pack(pack: Any, lesson: Any, folder: Path) -> tuple[Any, Path]:
     return offer, written.path
 
 
-def host_room(args: argparse.Namespace, announce: Callable[[str], None]) -> int:
+def host_room(
+    args: argparse.Namespace, announce: Callable[[str], None], tell: Callable[[str], None]
+) -> int:
+    """Run the room: `announce` gets the join code, `tell` one line per event (no secret,
+    no golden answer, no split: core/live/narration.py)."""
     from calibrate.core.live.join_code import JoinCode
     from calibrate.core.live.room import Timing
-    from calibrate.net.host import RoomServer
     from calibrate.net.loop import EventLoop, advertised_address
-    from calibrate.net.tls import load_or_make, room_folder
     from calibrate.workspace import Workspace
-    from calibrate.workspace.rooms import RoomError
 
-    try:
-        ipaddress.ip_address(args.bind)
-    except ValueError:
-        raise RoomRefused(f"--bind {args.bind!r} is not an IPv4 or IPv6 address") from None
+    if args.bind is not None and _address(args.bind) is None:
+        raise RoomRefused(f"--bind {args.bind!r} is not an IPv4 or IPv6 address")
     if not args.lessons.is_dir():
         raise RoomRefused(f"{args.lessons}: no such lessons folder")
     loop = EventLoop()
     ws = Workspace.open(args.db, [args.lessons])
     try:
         pack, lesson = _lesson(ws, args.pack, args.lesson)
-        try:
-            hosted = ws.rooms.open(pack, lesson, args.bind)
-        except RoomError as error:
-            raise RoomRefused(str(error)) from None
-        folder = room_folder(args.db, hosted.id)
-        credentials = load_or_make(folder, advertised_address(hosted.bind))
-        offer, pack_file = _room_pack(pack, lesson, folder)
-        server = RoomServer(credentials, loop.owner)
-        wanted = hosted.port if hosted.resumed else args.port
-        port = server.listen(hosted.bind, wanted)
-        if not port:
-            raise RoomRefused(
-                f"cannot listen on {hosted.bind} port {wanted}: {server.error_string()}"
-            )
-        ws.rooms.bound(hosted, port)
+        hosted = _hosted(ws, pack, lesson, args)
+        server, secret, fingerprint, offer, pack_file = _listen(
+            ws, args, hosted, pack, lesson, loop
+        )
         timing = Timing(args.answer_time, args.reveal_time, args.auto_advance)
-        room = ws.rooms.host(
-            hosted, pack, lesson, credentials.secret, timing, args.expect, offer=offer
-        )
-        code = JoinCode(
-            advertised_address(hosted.bind), port, credentials.secret, credentials.fingerprint
-        )
-        announce(code.encode())
+        room = ws.rooms.host(hosted, pack, lesson, secret, timing, args.expect, offer=offer)
+        room.tell = tell
+        address = advertised_address(hosted.bind)
+        announce(JoinCode(address, hosted.port, secret, fingerprint).encode())
+        _tell_start(tell, hosted, room.steps, args.expect)
         server.ended.connect(lambda: loop.quit(0))
         server.run(room, pack_file)
         status = loop.run()
@@ -101,9 +91,94 @@ def host_room(args: argparse.Namespace, announce: Callable[[str], None]) -> int:
         ws.close()
 
 
-def run_bots(args: argparse.Namespace) -> int:
+def _tell_start(
+    tell: Callable[[str], None], hosted: Any, steps: list[tuple[str, str]], expect: int
+) -> None:
+    from calibrate.core.live import narration
+
+    if hosted.replaces is not None:
+        kept = narration.count(hosted.replaced_answers, "answer")
+        tell(f"ended the unfinished room ({kept} kept): a new room, a new join code")
+    where = f"on {hosted.bind} port {hosted.port}"
+    if hosted.resumed:
+        tell(f"{narration.resumed(steps, hosted.position.step)} ({where})")
+    else:
+        tell(f"room open {where}")
+    if expect:
+        tell(f"waiting for {expect} participants")
+
+
+def _hosted(ws: Any, pack: Any, lesson: Any, args: argparse.Namespace) -> Any:
+    """The room to host: the lesson's unfinished one (refused when --bind or --port name
+    another address than its join code's), or a new one (--new-room: even so)."""
+    from calibrate.workspace.rooms import RoomError
+
+    try:
+        hosted = ws.rooms.open(pack, lesson, args.bind or DEFAULT_BIND, new_room=args.new_room)
+    except RoomError as error:
+        raise RoomRefused(f"{error}, or add {NEW_ROOM_WAY_OUT}") from None
+    if not hosted.resumed:
+        return hosted
+    asked = []
+    if args.bind is not None and _address(args.bind) != _address(hosted.bind):
+        asked.append(f"--bind {args.bind}")
+    if args.port and args.port != hosted.port:
+        asked.append(f"--port {args.port}")
+    if asked:
+        raise RoomRefused(
+            f"the unfinished room of {pack.id}/{lesson.id} is on {hosted.bind} port "
+            f"{hosted.port} (its join code names them), not {' '.join(asked)}: run without "
+            f"them to resume it, or add {NEW_ROOM_WAY_OUT}"
+        )
+    return hosted
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _listen(
+    ws: Any, args: argparse.Namespace, hosted: Any, pack: Any, lesson: Any, loop: Any
+) -> tuple[Any, bytes, bytes, Any, Path]:
+    """The room's server listening, its credentials and room pack made; a new room is saved
+    only then (on a refusal its folder goes too: nothing is left to resume)."""
+    from calibrate.net.host import RoomServer
+    from calibrate.net.loop import advertised_address
+    from calibrate.net.tls import load_or_make, room_folder
+
+    folder = room_folder(args.db, hosted.id)
+    try:
+        try:
+            credentials = load_or_make(folder, advertised_address(hosted.bind))
+        except (OSError, ValueError) as error:
+            raise RoomRefused(f"cannot read or make the room's key: {error}") from None
+        server = RoomServer(credentials, loop.owner)
+        wanted = hosted.port if hosted.resumed else args.port
+        port = server.listen(hosted.bind, wanted)
+        if not port:
+            where, why = f"{hosted.bind} port {wanted}", server.error_string()
+            if hosted.resumed:
+                raise RoomRefused(
+                    f"cannot resume the unfinished room on {where}, where its join code "
+                    f"points: {why}; free that port, or add {NEW_ROOM_WAY_OUT}"
+                )
+            raise RoomRefused(f"cannot listen on {where}: {why}")
+        offer, pack_file = _room_pack(pack, lesson, folder)
+    except RoomRefused:
+        if not hosted.saved:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    ws.rooms.bound(hosted, port)
+    return server, credentials.secret, credentials.fingerprint, offer, pack_file
+
+
+def run_bots(args: argparse.Namespace, tell: Callable[[str], None]) -> int:
+    """Run the swarm to the lesson's end; `tell` gets one summary line then."""
     from calibrate.core.live.join_code import JoinCodeError, decode_join_code
-    from calibrate.net.bots import Bot
+    from calibrate.net.bots import Bot, summary
     from calibrate.net.loop import EventLoop
 
     try:
@@ -146,6 +221,8 @@ def run_bots(args: argparse.Namespace) -> int:
         loop.close()
     if failures:
         raise RoomRefused(failures[0])
+    if status == 0:
+        tell(summary(bots))
     return status
 
 

@@ -27,6 +27,7 @@ from calibrate.core.live.messages import (
     Reveal,
     Welcome,
 )
+from calibrate.core.live.narration import count
 from calibrate.core.profiles import Profile
 from calibrate.core.sharing.errors import PackRefused
 from calibrate.net.client import RoomClient
@@ -92,7 +93,8 @@ class Bot(QObject):
         self._receiver: PackReceiver | None = None
         self.pack_folder: Path | None = None  # the room pack, unpacked in the cache
         self._welcome: Welcome | None = None
-        self.answered: set[str] = set()
+        self.answered: set[str] = set()  # cases whose answer the host recorded
+        self.revealed: set[str] = set()  # cases whose reveal this bot holds
         self.received_at: list[tuple[float, str]] = []  # (wall time, type) per frame
         self._last_contact = time.monotonic()
         self.done = False
@@ -186,6 +188,7 @@ class Bot(QObject):
             self._participant.acknowledged(ack.case_id, ack.answer)
 
     def _revealed(self, reveal: Reveal) -> None:
+        self.revealed.add(reveal.case_id)
         if self._participant is not None:
             self._participant.revealed(reveal)
 
@@ -230,6 +233,18 @@ _HANDLERS: dict[type, Callable[[Bot, Any], None]] = {
     Reveal: Bot._revealed,
     End: Bot._ended,
 }
+
+
+def summary(bots: list[Bot]) -> str:
+    """One line for the end of a swarm: `5 bots: 15 answers acknowledged, 3 reveals each`."""
+    answers = sum(len(bot.answered) for bot in bots)
+    reveals = sorted({len(bot.revealed) for bot in bots}) or [0]
+    held = str(reveals[0]) if len(reveals) == 1 else f"{reveals[0]}-{reveals[-1]}"
+    each = "" if len(bots) == 1 else " each"
+    return (
+        f"{count(len(bots), 'bot')}: {count(answers, 'answer')} acknowledged, "
+        f"{held} reveal{'' if held == '1' else 's'}{each}"
+    )
 
 
 def dump_path(folder: Path, number: int) -> Path:

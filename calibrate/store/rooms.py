@@ -10,7 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from calibrate.core.answer_rules import profile_problems
-from calibrate.core.stamps import new_id, utc_now
+from calibrate.core.stamps import utc_now
 from calibrate.store.audit import log_event
 
 if TYPE_CHECKING:
@@ -32,14 +32,18 @@ def unfinished_room(db: sqlite_utils.Database, pack_id: str, lesson_id: str) -> 
     )
 
 
-def create_room(db: sqlite_utils.Database, pack: Pack, lesson_id: str, bind: str) -> dict:
+def create_room(
+    db: sqlite_utils.Database, room_id: str, pack: Pack, lesson_id: str, bind: str, port: int
+) -> dict:
+    """The room row, written once its server listens (a room that never listened is never
+    saved, so it cannot hold a database to an address it could not bind)."""
     row = {
-        "id": new_id(),
+        "id": room_id,
         "pack_id": pack.id,
         "lesson_id": lesson_id,
         "pack_hash": pack.content_hash,
         "bind": bind,
-        "port": 0,
+        "port": port,
         "step": -1,
         "phase": "waiting",
         "joins_open": 1,
@@ -108,6 +112,17 @@ def join_member(
     return dict(db["sessions"].get(session_id))
 
 
+def answer_count(db: sqlite_utils.Database, room_id: str) -> int:
+    """The answers this room recorded."""
+    return int(
+        db.execute(
+            "SELECT COUNT(*) FROM answers a JOIN room_members m ON a.session_id = m.session_id "
+            "WHERE m.room_id = ?",
+            [room_id],
+        ).fetchone()[0]
+    )
+
+
 def answered_by_case(db: sqlite_utils.Database, room_id: str) -> dict[str, set[str]]:
     """Case id → the profiles whose answer the room recorded (resuming counts them)."""
     found: dict[str, set[str]] = {}
@@ -143,8 +158,9 @@ def set_removed(db: sqlite_utils.Database, room_id: str, profile_id: str) -> Non
         )
 
 
-def finish_room(db: sqlite_utils.Database, room_id: str) -> str:
-    """The room and every member's live session end now; returns the time."""
+def finish_room(db: sqlite_utils.Database, room_id: str, why: str = "") -> str:
+    """The room and every member's live session end now; returns the time. `why` says what
+    ended a room before its lesson's end (the host's `--new-room`)."""
     now = utc_now()
     with db.atomic():
         db.execute(
@@ -153,5 +169,6 @@ def finish_room(db: sqlite_utils.Database, room_id: str) -> str:
             [now, room_id],
         )
         db["rooms"].update(room_id, {"finished_at": now, "phase": "ended"})
-        log_event(db, "room_finished", detail={"room": room_id})
+        detail = {"room": room_id, **({"why": why} if why else {})}
+        log_event(db, "room_finished", detail=detail)
     return now

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from calibrate.core.live.messages import AnswerMessage, PackOffer, ProfileInfo
-from calibrate.core.live.room import Joined, Room, RoomPosition, RoomRules, Timing
+from calibrate.core.live.room import NOT_STARTED, Joined, Room, RoomPosition, RoomRules, Timing
 from calibrate.core.models import AnswerDraft
 from calibrate.core.profiles import Profile
+from calibrate.core.stamps import new_id
 from calibrate.store import rooms as room_rows
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ class RoomError(ValueError):
 
 @dataclass
 class HostedRoom:
-    """A room row of this database: a new one, or an unfinished one to resume."""
+    """The lesson's unfinished room to resume, or a new one — saved only by `bound()`, once
+    its server listens, so an address that cannot be bound never holds the database."""
 
     id: str
     bind: str
@@ -37,31 +39,56 @@ class HostedRoom:
     position: RoomPosition
     resumed: bool
     joins_open: bool = True
+    replaces: str | None = None  # the unfinished room `bound()` ends first (a new room)
+    replaced_answers: int = 0  # the answers that room recorded (kept)
+    new_for: tuple[Pack, str] | None = None  # a new room's pack and lesson id, until saved
+
+    @property
+    def saved(self) -> bool:
+        return self.new_for is None
 
 
 class RoomsManager:
     def __init__(self, ws: Workspace):
         self._ws = ws
 
-    def open(self, pack: Pack, lesson: Lesson, bind: str) -> HostedRoom:
-        """The lesson's unfinished room (to resume with its address), else a new one."""
-        row = room_rows.unfinished_room(self._ws.db, pack.id, lesson.id)
-        if row is not None and row["pack_hash"] != pack.content_hash:
-            raise RoomError(
-                f"the unfinished room of {pack.id}/{lesson.id} ran another version of the "
-                "pack; restore that version to resume it"
+    def open(self, pack: Pack, lesson: Lesson, bind: str, *, new_room: bool = False) -> HostedRoom:
+        """The lesson's unfinished room (to resume at the address its join code names), else
+        a new one at `bind`. `new_room`: a new one even so — the unfinished room ends, its
+        answers kept, once the new one listens (`bound`)."""
+        db = self._ws.db
+        row = room_rows.unfinished_room(db, pack.id, lesson.id)
+        if row is not None and row["port"] == 0:  # saved before it listened (older versions):
+            room_rows.finish_room(db, row["id"], "never listened")  # no one could join it
+            row = None
+        if row is not None and not new_room:
+            if row["pack_hash"] != pack.content_hash:
+                raise RoomError(
+                    f"the unfinished room of {pack.id}/{lesson.id} ran another version of the "
+                    "pack; restore that version to resume it"
+                )
+            position = RoomPosition(row["step"], row["phase"])
+            return HostedRoom(
+                row["id"], row["bind"], row["port"], position, True, bool(row["joins_open"])
             )
-        resumed = row is not None and row["port"] != 0
-        if row is None:
-            row = room_rows.create_room(self._ws.db, pack, lesson.id, bind)
-        position = RoomPosition(row["step"], row["phase"])
-        return HostedRoom(
-            row["id"], row["bind"], row["port"], position, resumed, bool(row["joins_open"])
-        )
+        new = HostedRoom(new_id(), bind, 0, NOT_STARTED, False, new_for=(pack, lesson.id))
+        if row is not None:
+            new.replaces = row["id"]
+            new.replaced_answers = room_rows.answer_count(db, row["id"])
+        return new
 
     def bound(self, room: HostedRoom, port: int) -> None:
-        """The port the server bound: the join code names it, a resumed host rebinds it."""
-        room_rows.update_room(self._ws.db, room.id, port=port)
+        """The port the server bound: the join code names it, a resumed host rebinds it. A new
+        room is saved now, and the room it replaces ends."""
+        db = self._ws.db
+        if room.new_for is None:
+            room_rows.update_room(db, room.id, port=port)
+        else:
+            if room.replaces is not None:
+                room_rows.finish_room(db, room.replaces, "replaced by a new room")
+            pack, lesson_id = room.new_for
+            room_rows.create_room(db, room.id, pack, lesson_id, room.bind, port)
+            room.new_for = None
         room.port = port
 
     def host(
@@ -75,6 +102,8 @@ class RoomsManager:
         offer: PackOffer | None = None,
     ) -> Room:
         """The room's state machine over this database, where the database says it is."""
+        if room.new_for is not None:
+            raise RoomError("a new room is saved by bound() once its server listens")
         db = self._ws.db
         removed = {m["profile_id"] for m in room_rows.members(db, room.id) if m["removed"]}
         recorder = _HostRecorder(self._ws, room.id, pack, lesson)

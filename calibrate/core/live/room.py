@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Protocol
 
-from calibrate.core.live import content
+from calibrate.core.live import content, narration
 from calibrate.core.live.join_code import secret_text
 from calibrate.core.live.messages import (
     Ack,
@@ -89,6 +89,7 @@ class Timing:
 @dataclass
 class _Member:
     profile_id: str
+    name: str = ""
     joined_mono: float = 0.0
     joined_at: str = ""
 
@@ -134,6 +135,7 @@ class Room:
         self.deadline: float | None = None
         self._splits: dict[str, dict[str, int]] = {}
         self._offer = offer  # the room pack, for a participant without this pack version
+        self.tell: narration.Tell = narration.silent  # one line per event, for the host
         if position.phase != "waiting":
             self.position = RoomPosition(position.step, "waiting")  # until `expect` are back
 
@@ -161,7 +163,10 @@ class Room:
         self._conns[conn] = None
 
     def disconnect(self, conn: str, now: float) -> list[Outgoing]:
-        self._conns.pop(conn, None)
+        profile_id = self._conns.pop(conn, None)
+        if profile_id is not None and not self.ended:
+            name = self._members[profile_id].name
+            self.tell(narration.left(name, len(self.connected_profiles())))
         return self._maybe_lock(now)
 
     def receive(self, conn: str, text: str, now: float) -> list[Outgoing]:
@@ -195,6 +200,8 @@ class Room:
     def remove(self, profile_id: str) -> list[Outgoing]:
         """The host removes a participant: disconnected now, refused if they rejoin."""
         self.rules.removed.add(profile_id)
+        member = self._members.get(profile_id)
+        self.tell(narration.removed(member.name if member else profile_id))
         return [
             _refuse(conn, "removed", "the host removed you from this room")
             for conn, who in self._conns.items()
@@ -222,7 +229,17 @@ class Room:
         for old in [o.to for o in out]:
             self._conns.pop(old or "", None)
         self._conns[conn] = profile.id
-        self._members[profile.id] = _Member(profile.id, now, utc_now())
+        again = profile.id in self._members
+        self._members[profile.id] = _Member(profile.id, profile.name, now, utc_now())
+        self.tell(
+            narration.joined(
+                profile.name,
+                again,
+                len(self.connected_profiles()),
+                self.rules.expect,
+                self.position.phase == "waiting",
+            )
+        )
         for row in joined.answers:
             self.answered.setdefault(str(row["case_id"]), set()).add(profile.id)
         out.append(Outgoing(conn, self._welcome(joined)))
@@ -319,6 +336,7 @@ class Room:
         self._recorder.save_position(self.position)
         self._opened_mono, self._opened_at = now, utc_now()
         self.deadline = now + (self.timing.slide if kind == "slide" else self.timing.answer)
+        self.tell(narration.opened(self.steps, step))
         return [Outgoing(None, self._step_message(step, now)), *self._maybe_lock(now)]
 
     def _step_message(self, step: int, now: float) -> Message:
@@ -336,6 +354,8 @@ class Room:
         self.position = RoomPosition(self.position.step, "locked")
         self._recorder.save_position(self.position)
         locked = Locked(case_id=case_id, answered=len(self.answered[case_id]))
+        of = len(self.answered[case_id] | self.connected_profiles())
+        self.tell(narration.locked(self.steps, self.position.step, locked.answered, of))
         self.position = RoomPosition(self.position.step, "revealed")
         self._recorder.save_position(self.position)
         self.deadline = now + self.timing.reveal
@@ -351,7 +371,9 @@ class Room:
         self.position = RoomPosition(len(self.steps), "ended")
         self._recorder.save_position(self.position)
         self.deadline = None
-        return [Outgoing(None, End(finished_at=self._recorder.finish()))]
+        finished_at = self._recorder.finish()
+        self.tell(narration.ended(sum(len(who) for who in self.answered.values())))
+        return [Outgoing(None, End(finished_at=finished_at))]
 
 
 def _refuse(conn: str, code: str, reason: str) -> Outgoing:
