@@ -201,3 +201,24 @@ def test_a_participant_that_never_reads_the_room_pack_costs_the_host_little(
     finally:
         if host.proc.poll() is None:
             host.kill()
+
+
+def test_a_room_that_ends_with_a_connection_still_idle_ends_cleanly(tmp_path: Path) -> None:
+    """Connections still open when the lesson ends — one idle (no hello yet), one refused and
+    not answering the close: the host aborts them with the room and prints no traceback."""
+    lessons = room_lessons(tmp_path, ("c1",))
+    host = Host(tmp_path / "host.db", lessons, "--expect", "1", "--answer-time", "1", *FAST)
+    try:
+        good = start_bots(host.code, "--count", "1")
+        port = decode_join_code(host.code).port
+        idle = RawWebSocket(port)  # inside its 10 s hello window
+        refused = RawWebSocket(port)  # refused, and never answers the close: still closing
+        refused.sock.sendall(RawWebSocket.frame(b"\x00", opcode=2))
+        assert finish(good)[0] == 0
+        status, err = host.wait()
+        assert status == 0 and "Traceback" not in err, err
+        idle.close()
+        refused.close()
+    finally:
+        if host.proc.poll() is None:
+            host.kill()

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QHostAddress, QSsl, QSslCertificate, QSslConfiguration, QSslKey
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol, QWebSocketServer
@@ -53,6 +54,9 @@ class RoomServer(QObject):
         self._server.setMaxPendingConnections(guard.MAX_CONNECTIONS)
         self._server.newConnection.connect(self._on_server_new_connection)
         self._conns: dict[str, _Connection] = {}
+        # refused connections whose close handshake is under way: close() must abort them
+        # too, or a socket destroyed with its parent signals into a dead wrapper
+        self._closing: dict[str, _Connection] = {}
         self._ids = itertools.count(1)
         self._room: Room | None = None
         self._room_pack: Path | None = None
@@ -79,8 +83,12 @@ class RoomServer(QObject):
 
     def close(self) -> None:
         self._timer.stop()
-        for conn in list(self._conns.values()):
+        for conn in [*self._conns.values(), *self._closing.values()]:
+            conn.socket.disconnected.disconnect()
             conn.socket.abort()
+            conn.socket.deleteLater()
+        self._conns.clear()
+        self._closing.clear()
         self._server.close()
 
     # --- connections -----------------------------------------------------------------------
@@ -125,9 +133,12 @@ class RoomServer(QObject):
             self._close(conn, Refused(code="malformed", reason="binary frames are not spoken"))
 
     def _on_socket_disconnected(self, conn: _Connection) -> None:
-        if self._conns.pop(conn.id, None) is not None and self._room is not None:
+        closing = self._closing.pop(conn.id, None)
+        joined = self._conns.pop(conn.id, None)
+        if joined is not None and self._room is not None:
             self._apply(self._room.disconnect(conn.id, self._clock()))
-        conn.socket.deleteLater()
+        if (closing or joined) and shiboken6.isValid(conn.socket):  # once, and still alive
+            conn.socket.deleteLater()
 
     # --- sending ---------------------------------------------------------------------------
     def _apply(self, out: list[Outgoing]) -> None:
@@ -161,6 +172,7 @@ class RoomServer(QObject):
     def _close(self, conn: _Connection, message: Message) -> None:
         """Send the refusal, close with a policy code, abort if the peer will not close."""
         conn.closing = True
+        self._closing[conn.id] = conn
         conn.socket.sendTextMessage(message.frame())
         conn.socket.close(POLICY, str(getattr(message, "code", "closed")))
         socket = conn.socket
