@@ -112,8 +112,13 @@ def test_client_refuses_a_host_whose_fingerprint_differs(tmp_path: Path, host: H
     impostor = code._replace(fingerprint=bytes(32)).encode()
     status, err = finish(start_bots(impostor, "--count", "1"))
     assert status == 2 and "wrong fingerprint" in err and len(err.splitlines()) == 1
+    assert err.count("does not match the join code") == 1  # the reason said once
     wrong_secret = code._replace(secret=b"x" * 16).encode()
-    status, err = finish(start_bots(wrong_secret, "--count", "2"))
+    old_run = tmp_path / "dump" / "bot-001.jsonl"
+    old_run.parent.mkdir()
+    old_run.write_text('{"type": "from an earlier run"}\n')
+    status, err = finish(start_bots(wrong_secret, "--count", "2", "--dump", str(old_run.parent)))
+    assert "earlier run" not in old_run.read_text()  # one run, one file
     assert status == 2 and "refused the room secret" in err and len(err.splitlines()) == 1
     status, err = finish(start_bots("not-a-code!", "--count", "1"))
     assert status == 2 and err.startswith("calibrate room bots: bad join code")

@@ -237,7 +237,7 @@ def _bot_resources(args: argparse.Namespace) -> Iterator[Callable[[int], tuple[A
     def open_for(number: int) -> tuple[Any, Any]:
         dump = participant = None
         if args.dump is not None:
-            dump = dump_path(args.dump, number).open("a", encoding="utf-8")
+            dump = dump_path(args.dump, number).open("w", encoding="utf-8")  # one run, one file
             files.append(dump)
         if args.db_dir is not None:
             from calibrate.workspace import Workspace

@@ -204,7 +204,8 @@ class Bot(QObject):
             return
         if code in FATAL:
             self.done = True
-            self.gave_up.emit(self.number, f"{FATAL[code]} ({reason})")
+            why = FATAL[code] if reason in FATAL[code] else f"{FATAL[code]} ({reason})"
+            self.gave_up.emit(self.number, why)  # the reason once, not twice
         else:  # busy, flood, malformed: try again shortly
             self._retry()
 
