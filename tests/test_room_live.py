@@ -142,6 +142,15 @@ def test_participant_killed_and_rejoining_keeps_its_answer(tmp_path: Path) -> No
     wait_for(lambda: "ack" in dumped_types(tmp_path / "a1" / "bot-001.jsonl"), what="a's ack")
     a.kill()
     a.communicate(timeout=10)
+    # the same profile from a machine without its rejoin token (no --db-dir) takes nothing
+    impostor = start_bots(host.code, "--count", "1", "--seed", "5")
+    status, message = finish(impostor)
+    assert (status, message) == (
+        2,
+        "calibrate room bots: the host refused the rejoin (this profile already joined the "
+        "room from another device; rejoin from the one that joined first, or ask the host "
+        "to let you in again)\n",
+    )
     again = start_bots(host.code, *quick, "--dump", str(tmp_path / "a2"))
     assert finish(again) == (0, "1 bot: 3 answers acknowledged, 3 reveals\n")
     assert finish(b)[0] == 0

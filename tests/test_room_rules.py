@@ -30,9 +30,17 @@ def _open_room(db: Path, lessons: Path, expect: int = 0) -> tuple[Workspace, Roo
     return ws, ws.rooms.host(hosted, pack, lesson, SECRET, Timing(10, 1, 1), expect)
 
 
-def _hello(number: int, secret: bytes = SECRET) -> str:
+def _hello(number: int, secret: bytes = SECRET, rejoin: str | None = None) -> str:
     profile = ProfileInfo(id=f"00000000-0000-4000-8000-00000000000{number}", name=f"P{number}")
-    return Hello(secret=secret_text(secret), profile=profile).frame()
+    return Hello(secret=secret_text(secret), profile=profile, rejoin=rejoin).frame()
+
+
+def _join(room: Room, conn: str, number: int, now: float = 0.0) -> str:
+    """A first join; returns the rejoin token its welcome carried."""
+    room.connect(conn)
+    welcome = room.receive(conn, _hello(number), now)[0].message
+    assert welcome.type == "welcome"
+    return str(welcome.rejoin)
 
 
 def _types(out: list) -> list[str]:
@@ -90,8 +98,7 @@ def test_wrong_secret_removed_and_closed_rooms_refuse_the_hello(
     assert out[0].message.code == "secret" and out[0].close
     room.connect("k2")
     room.receive("k2", _hello(2), 0.0)
-    room.connect("k3")
-    room.receive("k3", _hello(3), 0.0)
+    token = _join(room, "k3", 3)
     removed = ws.rooms.remove(room, "00000000-0000-4000-8000-000000000002")
     assert removed[0].message.code == "removed" and removed[0].close
     room.disconnect("k2", 0.1)
@@ -101,7 +108,7 @@ def test_wrong_secret_removed_and_closed_rooms_refuse_the_hello(
     room.connect("k4")
     assert room.receive("k4", _hello(4), 0.3)[0].message.code == "closed"
     room.connect("k6")
-    back = room.receive("k6", _hello(3), 0.4)  # a member may come back
+    back = room.receive("k6", _hello(3, rejoin=token), 0.4)  # a member may come back
     assert _types(back) == ["refused", "welcome"] and back[0].to == "k3"  # the old socket
     ws.close()
     # the removal is in the database: a resumed host still refuses them
@@ -110,6 +117,8 @@ def test_wrong_secret_removed_and_closed_rooms_refuse_the_hello(
     assert room.receive("k5", _hello(2), 0.0)[0].message.code == "removed"
     room.connect("k7")
     assert room.receive("k7", _hello(4), 0.0)[0].message.code == "closed"  # still closed
+    room.connect("k9")  # a member still comes back to the resumed, closed room
+    assert _types(room.receive("k9", _hello(3, rejoin=token), 0.0))[0] == "welcome"
     ws.close()
 
 
@@ -117,15 +126,13 @@ def test_rejoining_participant_gets_the_open_case_with_their_answer_kept(
     tmp_path: Path, lessons: Path
 ) -> None:
     ws, room = _open_room(tmp_path / "host.db", lessons, expect=2)
-    for n in (1, 2):
-        room.connect(f"k{n}")
-        room.receive(f"k{n}", _hello(n), 0.0)
+    tokens = {n: _join(room, f"k{n}", n) for n in (1, 2)}
     _to_first_case(room)
     room.receive("k1", AnswerMessage(case_id="c1", decision="allow").frame(), 2.0)
     room.disconnect("k1", 2.1)
     assert room.position.phase == "open"  # k2 has not answered
     room.connect("k9")
-    out = room.receive("k9", _hello(1), 2.2)
+    out = room.receive("k9", _hello(1, rejoin=tokens[1]), 2.2)
     assert _types(out) == ["welcome", "case"]
     assert [row["case_id"] for row in out[0].message.answers] == ["c1"]
     again = room.receive("k9", AnswerMessage(case_id="c1", decision="remove").frame(), 2.3)
@@ -135,14 +142,44 @@ def test_rejoining_participant_gets_the_open_case_with_their_answer_kept(
     ws.close()
 
 
+def test_a_members_profile_id_without_its_rejoin_token_takes_nothing(
+    tmp_path: Path, lessons: Path
+) -> None:
+    """Profile ids are in every export: knowing one must not seat an impostor (or kick the
+    member) — only the token the member's first welcome carried lets that profile back."""
+    ws, room = _open_room(tmp_path / "host.db", lessons, expect=2)
+    tokens = {n: _join(room, f"k{n}", n) for n in (1, 2)}
+    assert tokens[1] != tokens[2] and len(tokens[1]) >= 43  # 256 random bits, base64url
+    _to_first_case(room)
+    for conn, rejoin in (("x1", None), ("x2", tokens[2]), ("x3", tokens[1][:-1] + "A")):
+        room.connect(conn)
+        out = room.receive(conn, _hello(1, rejoin=rejoin), 2.0)
+        assert [(o.to, o.message.type, o.message.code) for o in out] == [
+            (conn, "refused", "rejoin")
+        ] and out[0].close
+        room.disconnect(conn, 2.0)
+    answer = AnswerMessage(case_id="c1", decision="allow").frame()
+    assert _types(room.receive("k1", answer, 2.1)) == ["ack"]  # the member kept its seat
+    stored = ws.db.execute("SELECT rejoin_digest FROM room_members").fetchall()
+    assert all(tokens[1] not in str(row) and tokens[2] not in str(row) for row in stored)
+    # the member's device died: the host lets the profile back in from another one
+    ws.rooms.let_rejoin(room, "00000000-0000-4000-8000-000000000001")
+    room.connect("new")
+    welcome = room.receive("new", _hello(1), 2.2)
+    assert _types(welcome) == ["refused", "welcome", "case"] and welcome[0].to == "k1"
+    fresh = welcome[1].message.rejoin
+    assert fresh != tokens[1] and [r["case_id"] for r in welcome[1].message.answers] == ["c1"]
+    room.connect("old")
+    assert room.receive("old", _hello(1, rejoin=tokens[1]), 2.3)[0].message.code == "rejoin"
+    ws.close()
+
+
 def test_host_killed_mid_case_resumes_where_the_database_says(
     tmp_path: Path, lessons: Path
 ) -> None:
     db = tmp_path / "host.db"
     ws, room = _open_room(db, lessons, expect=2)
-    for n in (1, 2):
-        room.connect(f"k{n}")
-        room.receive(f"k{n}", _hello(n), 0.0)
+    tokens = {n: _join(room, f"k{n}", n) for n in (1, 2)}
     _to_first_case(room)
     room.receive("k1", AnswerMessage(case_id="c1", decision="allow").frame(), 2.0)
     # killed: no close, no goodbye; a plain second reader sees the committed state
@@ -154,7 +191,7 @@ def test_host_killed_mid_case_resumes_where_the_database_says(
     assert resumed.tick(100.0) == []  # waits for the participants to come back
     for n in (1, 2):
         resumed.connect(f"r{n}")
-        resumed.receive(f"r{n}", _hello(n), 100.0)
+        resumed.receive(f"r{n}", _hello(n, rejoin=tokens[n]), 100.0)
     out = resumed.tick(100.0)
     assert _types(out) == ["case"] and resumed.current_case == "c1"
     late = resumed.receive("r1", AnswerMessage(case_id="c1", decision="remove").frame(), 100.1)

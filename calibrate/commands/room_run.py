@@ -10,7 +10,10 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from calibrate.core.live.join_code import JoinCode
 
 DEFAULT_BIND = "127.0.0.1"
 NEW_ROOM_WAY_OUT = "--new-room to end it and start a new room with a new join code"
@@ -193,7 +196,7 @@ def run_bots(args: argparse.Namespace, tell: Callable[[str], None]) -> int:
     loop = EventLoop()
     failures: list[str] = []
     finished: set[int] = set()
-    with _bot_resources(args) as open_for, tempfile.TemporaryDirectory() as spare:
+    with _bot_resources(args, code) as open_for, tempfile.TemporaryDirectory() as spare:
 
         def folders_for(number: int) -> tuple[Path, Path | None]:
             """Where bot NNN unpacks a room pack, and keeps the .calpack it received."""
@@ -227,7 +230,9 @@ def run_bots(args: argparse.Namespace, tell: Callable[[str], None]) -> int:
 
 
 @contextlib.contextmanager
-def _bot_resources(args: argparse.Namespace) -> Iterator[Callable[[int], tuple[Any, Any]]]:
+def _bot_resources(
+    args: argparse.Namespace, code: JoinCode
+) -> Iterator[Callable[[int], tuple[Any, Any]]]:
     """Per bot: its dump file and its database's participation (each closed at the end)."""
     from calibrate.net.bots import bot_profile, dump_path
 
@@ -244,7 +249,7 @@ def _bot_resources(args: argparse.Namespace) -> Iterator[Callable[[int], tuple[A
 
             ws = Workspace.open(Path(args.db_dir) / f"bot-{number:03d}.sqlite3", [])
             workspaces.append(ws)
-            participant = ws.rooms.participation(bot_profile(args.seed, number))
+            participant = ws.rooms.participation(bot_profile(args.seed, number), code)
         return dump, participant
 
     try:

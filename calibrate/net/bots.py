@@ -45,6 +45,7 @@ FATAL = {
     "refused:removed": "the host removed this participant",
     "refused:closed": "the room is closed to new participants",
     "refused:profile": "the host refused the profile",
+    "refused:rejoin": "the host refused the rejoin",
     "protocol": "the host sent a frame this client cannot read",
 }
 
@@ -52,6 +53,8 @@ FATAL = {
 class Participant(Protocol):
     """What a bot's database does with frames (ws.rooms.participation)."""
 
+    @property
+    def rejoin_token(self) -> str | None: ...
     def welcomed(self, welcome: Welcome) -> None: ...
     def opened(self, case_id: str, title: str, warnings: list[str]) -> None: ...
     def acknowledged(self, case_id: str, row: dict[str, Any]) -> None: ...
@@ -93,6 +96,7 @@ class Bot(QObject):
         self._receiver: PackReceiver | None = None
         self.pack_folder: Path | None = None  # the room pack, unpacked in the cache
         self._welcome: Welcome | None = None
+        self._rejoin = participant.rejoin_token if participant is not None else None
         self.answered: set[str] = set()  # cases whose answer the host recorded
         self.revealed: set[str] = set()  # cases whose reveal this bot holds
         self.received_at: list[tuple[float, str]] = []  # (wall time, type) per frame
@@ -121,6 +125,7 @@ class Bot(QObject):
             Hello(
                 secret=self.client.code.secret_text,
                 profile=ProfileInfo(id=p.id, name=p.name, team=p.team, site=p.site),
+                rejoin=self._rejoin,
             )
         )
 
@@ -135,7 +140,7 @@ class Bot(QObject):
             handler(self, message)
 
     def _welcomed(self, welcome: Welcome) -> None:
-        self._welcome = welcome
+        self._welcome, self._rejoin = welcome, welcome.rejoin
         self.answered |= {str(row["case_id"]) for row in welcome.answers}
         if self._participant is not None:
             self._participant.welcomed(welcome)

@@ -215,4 +215,28 @@ def m004_add_rooms(db: sqlite_utils.Database) -> None:
     db["rooms"].create_index(["pack_id", "lesson_id"])
 
 
-MIGRATIONS = (m001_initial, m002_add_disputes, m003_add_watched_share, m004_add_rooms)
+def m005_add_rejoin_tokens(db: sqlite_utils.Database) -> None:
+    """A room member's rejoin token (the host keeps its digest; a participant keeps the token
+    per room it joined), so only the machine that first joined as a profile can come back
+    as it."""
+    db["room_members"].add_column("rejoin_digest", str)
+    db["joined_rooms"].create(
+        {
+            "room_key": str,  # SHA-256 of the join code's secret and fingerprint
+            "profile_id": str,
+            "room_id": str,
+            "rejoin_token": str,
+            "joined_at": str,
+        },
+        pk=("room_key", "profile_id"),
+        not_null={"room_id", "rejoin_token", "joined_at"},
+    )
+
+
+MIGRATIONS = (
+    m001_initial,
+    m002_add_disputes,
+    m003_add_watched_share,
+    m004_add_rooms,
+    m005_add_rejoin_tokens,
+)

@@ -73,19 +73,45 @@ def members(db: sqlite_utils.Database, room_id: str) -> list[dict]:
     return list(db.query("SELECT * FROM room_members WHERE room_id = ?", [room_id]))
 
 
+def member(db: sqlite_utils.Database, room_id: str, profile_id: str) -> dict | None:
+    """This profile's member row in the room (session, removed, rejoin digest), if any."""
+    return next(
+        db.query(
+            "SELECT * FROM room_members WHERE room_id = ? AND profile_id = ?",
+            [room_id, profile_id],
+        ),
+        None,
+    )
+
+
+def set_rejoin_digest(
+    db: sqlite_utils.Database, room_id: str, profile_id: str, digest: str | None
+) -> None:
+    """A member's new rejoin digest; None: its next join gets a new token (the host let it
+    back in from another device)."""
+    with db.atomic():
+        db.execute(
+            "UPDATE room_members SET rejoin_digest = ? WHERE room_id = ? AND profile_id = ?",
+            [digest, room_id, profile_id],
+        )
+
+
+def session(db: sqlite_utils.Database, session_id: str) -> dict:
+    return dict(db["sessions"].get(session_id))
+
+
 def join_member(
-    db: sqlite_utils.Database, room_id: str, profile: Profile, pack: Pack, lesson_id: str
+    db: sqlite_utils.Database,
+    room_id: str,
+    profile: Profile,
+    pack: Pack,
+    lesson_id: str,
+    rejoin_digest: str,
 ) -> dict:
-    """The member row of this profile (its live session started on first join), the
-    profile row added as sent if this database has not seen it."""
+    """A new member: its live session started, the profile row added as sent if this
+    database has not seen it, the digest of its rejoin token kept. Returns the session."""
     from calibrate.store.sessions import start_session
 
-    row = db.execute(
-        "SELECT session_id FROM room_members WHERE room_id = ? AND profile_id = ?",
-        [room_id, profile.id],
-    ).fetchone()
-    if row is not None:
-        return dict(db["sessions"].get(row[0]))
     profile_row = {
         "id": profile.id,
         "name": profile.name,
@@ -107,6 +133,7 @@ def join_member(
                 "session_id": session_id,
                 "removed": 0,
                 "joined_at": utc_now(),
+                "rejoin_digest": rejoin_digest,
             }
         )
     return dict(db["sessions"].get(session_id))
@@ -172,3 +199,28 @@ def finish_room(db: sqlite_utils.Database, room_id: str, why: str = "") -> str:
         detail = {"room": room_id, **({"why": why} if why else {})}
         log_event(db, "room_finished", detail=detail)
     return now
+
+
+def rejoin_token(db: sqlite_utils.Database, room_key: str, profile_id: str) -> str | None:
+    """The participant's side: the token a room's welcome gave this profile, if any."""
+    row = db.execute(
+        "SELECT rejoin_token FROM joined_rooms WHERE room_key = ? AND profile_id = ?",
+        [room_key, profile_id],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def keep_rejoin_token(
+    db: sqlite_utils.Database, room_key: str, profile_id: str, room_id: str, token: str
+) -> None:
+    with db.atomic():
+        db["joined_rooms"].upsert(
+            {
+                "room_key": room_key,
+                "profile_id": profile_id,
+                "room_id": room_id,
+                "rejoin_token": token,
+                "joined_at": utc_now(),
+            },
+            pk=("room_key", "profile_id"),
+        )

@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from calibrate.core.stamps import utc_now
+from calibrate.store import rooms as room_rows
 
 if TYPE_CHECKING:
     from calibrate.core.live.messages import Reveal, Welcome
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 
 
 class Participation:
-    def __init__(self, ws: Workspace, profile: Profile):
-        self._ws, self.profile = ws, profile
+    def __init__(self, ws: Workspace, profile: Profile, room_key: str):
+        self._ws, self.profile, self._room_key = ws, profile, room_key
         self._welcome: Welcome | None = None
         self._acked: dict[str, dict[str, Any]] = {}  # case id → the answer row as acked
         self.stored: set[str] = set()  # answer ids in this database
@@ -41,8 +42,17 @@ class Participation:
             "created_at": utc_now(),
         }
 
+    @property
+    def rejoin_token(self) -> str | None:
+        """The token this room's first welcome gave (kept across a crash of this app)."""
+        return room_rows.rejoin_token(self._ws.db, self._room_key, self.profile.id)
+
     def welcomed(self, welcome: Welcome) -> None:
-        """Its answers recorded before (a rejoin after a crash) are stored at their reveal."""
+        """The rejoin token kept (committed); its answers recorded before (a rejoin after a
+        crash) are stored at their reveal."""
+        room_rows.keep_rejoin_token(
+            self._ws.db, self._room_key, self.profile.id, welcome.room_id, welcome.rejoin
+        )
         self._welcome = welcome
         for row in welcome.answers:
             self._acked.setdefault(str(row["case_id"]), row)

@@ -9,11 +9,21 @@ A participant stores each of its answers as the host acknowledged it (`Participa
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from calibrate.core.live.join_code import JoinCode, new_rejoin_token, rejoin_digest, room_key
 from calibrate.core.live.messages import AnswerMessage, PackOffer, ProfileInfo
-from calibrate.core.live.room import NOT_STARTED, Joined, Room, RoomPosition, RoomRules, Timing
+from calibrate.core.live.room import (
+    NOT_STARTED,
+    Joined,
+    RejoinRefused,
+    Room,
+    RoomPosition,
+    RoomRules,
+    Timing,
+)
 from calibrate.core.models import AnswerDraft
 from calibrate.core.profiles import Profile
 from calibrate.core.stamps import new_id
@@ -125,16 +135,22 @@ class RoomsManager:
         room_rows.set_removed(self._ws.db, room.room_id, profile_id)
         return room.remove(profile_id)
 
+    def let_rejoin(self, room: Room, profile_id: str) -> None:
+        """A member may join again from another device (theirs crashed): the next hello of
+        that profile gets a new rejoin token, and the old one stops working."""
+        room_rows.set_rejoin_digest(self._ws.db, room.room_id, profile_id, None)
+
     def close_joins(self, room: Room) -> None:
         """No new participants from now on (members may still rejoin); kept on resume."""
         room_rows.update_room(self._ws.db, room.room_id, joins_open=0)
         room.rules.joins_open = False
 
-    def participation(self, profile: Profile) -> Participation:
-        """The participant's side: its profile here, its acknowledged answers stored."""
+    def participation(self, profile: Profile, code: JoinCode) -> Participation:
+        """The participant's side of the room `code` names: its profile here, its rejoin
+        token kept, its acknowledged answers stored."""
         from calibrate.workspace.room_participant import Participation
 
-        return Participation(self._ws, profile)
+        return Participation(self._ws, profile, room_key(code))
 
 
 if TYPE_CHECKING:
@@ -151,16 +167,43 @@ class _HostRecorder:
 
         catalog.record_pack_version(ws.db, pack)
 
-    def join(self, info: ProfileInfo) -> Joined:
+    def join(self, info: ProfileInfo, rejoin: str | None) -> Joined:
         profile = Profile(info.id, info.name.strip(), info.team.strip(), info.site.strip())
-        session = room_rows.join_member(
-            self._ws.db, self._room_id, profile, self._pack, self._lesson.id
-        )
+        db = self._ws.db
+        member = room_rows.member(db, self._room_id, profile.id)
+        if member is None:
+            token = new_rejoin_token()
+            session = room_rows.join_member(
+                db, self._room_id, profile, self._pack, self._lesson.id, rejoin_digest(token)
+            )
+        else:
+            token = self._check_rejoin(member, rejoin)
+            session = room_rows.session(db, member["session_id"])
         self._joined[profile.id] = (profile, session["id"])
         from calibrate.store.answers import answer_row, answers_for_session
 
-        answers = answers_for_session(self._ws.db, session["id"])
-        return Joined(session, tuple(answer_row(a) for a in answers))
+        answers = answers_for_session(db, session["id"])
+        return Joined(session, tuple(answer_row(a) for a in answers), token)
+
+    def _check_rejoin(self, member: dict[str, Any], rejoin: str | None) -> str:
+        """The member's token, checked in constant time: a profile id is no secret (it is in
+        exports and answer rows), so without the token a hello could take a member's seat."""
+        kept = member["rejoin_digest"]
+        if kept is None:  # joined before rejoin tokens: the next join sets one
+            token = new_rejoin_token()
+            room_rows.set_rejoin_digest(
+                self._ws.db, self._room_id, member["profile_id"], rejoin_digest(token)
+            )
+            return token
+        if rejoin is None or not hmac.compare_digest(rejoin_digest(rejoin), kept):
+            raise RejoinRefused(
+                "this profile already joined the room from another device; rejoin from "
+                "the one that joined first, or ask the host to let you in again"
+            )
+        return rejoin
+
+    def is_member(self, profile_id: str) -> bool:
+        return room_rows.member(self._ws.db, self._room_id, profile_id) is not None
 
     def record(
         self, profile_id: str, case_id: str, answer: AnswerMessage, shown_at: str, ms: int

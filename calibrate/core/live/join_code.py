@@ -18,6 +18,7 @@ import binascii
 import hashlib
 import ipaddress
 import re
+import secrets
 from typing import NamedTuple
 
 CODE_VERSION = 1
@@ -102,3 +103,19 @@ def decode_join_code(text: str) -> JoinCode:
     if port == 0:
         raise JoinCodeError("not a join code (port 0)")
     return JoinCode(host, port, secret, fingerprint)
+
+
+def new_rejoin_token() -> str:
+    """A member's rejoin token (256 random bits, base64url): the host keeps only its digest."""
+    return secrets.token_urlsafe(32)
+
+
+def rejoin_digest(token: str) -> str:
+    """What the host's database keeps of a rejoin token (SHA-256, hex)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def room_key(code: JoinCode) -> str:
+    """What a participant files a room's rejoin token under: the digest of the room's secret
+    and certificate (a resumed room keeps both; the secret itself is not stored)."""
+    return hashlib.sha256(code.secret + code.fingerprint).hexdigest()

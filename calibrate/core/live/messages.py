@@ -52,6 +52,8 @@ class Hello(Message):
     secret: Annotated[str, Field(max_length=64)]
     profile: ProfileInfo
     pack_hash: Annotated[str, Field(max_length=128)] | None = None  # the pack it holds, if any
+    # the token this profile's first `welcome` carried: a member's later hello must repeat it
+    rejoin: Annotated[str, Field(max_length=64)] | None = None
 
 
 class AnswerMessage(Message):
@@ -112,6 +114,7 @@ class Welcome(Message):
     case_ids: list[str]
     session: dict[str, Any]
     answers: list[dict[str, Any]]  # this participant's answers already recorded, as stored
+    rejoin: str  # keep it: a later hello of this profile must carry it (docs/live-protocol.md)
 
 
 class Refused(Message):
@@ -119,7 +122,15 @@ class Refused(Message):
 
     type: Literal["refused"] = "refused"
     code: Literal[
-        "protocol", "secret", "malformed", "closed", "removed", "profile", "flood", "busy"
+        "protocol",
+        "secret",
+        "malformed",
+        "closed",
+        "removed",
+        "profile",
+        "flood",
+        "busy",
+        "rejoin",
     ]
     reason: str
 

@@ -61,12 +61,22 @@ class Outgoing(NamedTuple):
 class Joined(NamedTuple):
     session: dict[str, object]  # the participant's live session row
     answers: tuple[dict[str, object], ...]  # their answers the room recorded, as stored
+    rejoin: str  # the member's rejoin token, for the welcome
+
+
+class RejoinRefused(ValueError):
+    """A member's profile joining again without the rejoin token its first welcome gave."""
 
 
 class RoomRecorder(Protocol):
     """The room's durable side (ws.rooms); every call returns once committed."""
 
-    def join(self, profile: ProfileInfo) -> Joined: ...  # ValueError: a profile refused
+    def join(self, profile: ProfileInfo, rejoin: str | None) -> Joined:
+        """A new member (a token made), or a member back with its token (RejoinRefused
+        otherwise); ValueError: a profile refused."""
+        ...
+
+    def is_member(self, profile_id: str) -> bool: ...
 
     def record(
         self, profile_id: str, case_id: str, answer: AnswerMessage, shown_at: str, ms: int
@@ -215,10 +225,12 @@ class Room:
         profile = hello.profile
         if profile.id in self.rules.removed:
             return [_refuse(conn, "removed", "the host removed you from this room")]
-        if not self.rules.joins_open and profile.id not in self._members:
+        if not self.rules.joins_open and not self._recorder.is_member(profile.id):
             return [_refuse(conn, "closed", "this room is closed to new participants")]
         try:
-            joined = self._recorder.join(profile)
+            joined = self._recorder.join(profile, hello.rejoin)
+        except RejoinRefused as error:  # someone else's profile id: the member stays on
+            return [_refuse(conn, "rejoin", str(error))]
         except ValueError as error:
             return [_refuse(conn, "profile", str(error))]
         out = [
@@ -258,6 +270,7 @@ class Room:
             case_ids=list(self.lesson.case_ids),
             session=dict(joined.session),
             answers=[dict(row) for row in joined.answers],
+            rejoin=joined.rejoin,
         )
 
     def _catch_up(self, conn: str, profile_id: str, now: float) -> list[Outgoing]:
