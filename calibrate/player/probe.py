@@ -258,3 +258,15 @@ def probe_media(instance: Any, path: str | os.PathLike[str]) -> tuple[MediaInfo,
         has_audio=has_audio,
     )
     return info, media
+
+
+def decode_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why libVLC cannot play this file (one sentence), or None when it decodes a picture:
+    the check the trainer's editor makes before a chosen clip is copied into a pack."""
+    instance = shared_instance()
+    if instance is None:
+        return libvlc_error()
+    info, media = probe_media(instance, path)
+    if media is not None:
+        media.release()
+    return info.reason

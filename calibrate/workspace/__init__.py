@@ -2,7 +2,7 @@
 
 The app, every `calibrate` command and the capabilities to come reach the store only through
 a `Workspace` and its managers, named for what users do: `ws.lessons`, `ws.sessions`,
-`ws.profiles`, `ws.dashboard`, `ws.exchange`, `ws.reports`, `ws.packs`
+`ws.profiles`, `ws.dashboard`, `ws.exchange`, `ws.reports`, `ws.packs`, `ws.authoring`
 (docs/architecture.md). Qt-free.
 
 Light at import on purpose: the app's first screen is built with this module loaded, so the
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from calibrate.core.models import Pack
     from calibrate.store.db import Database
+    from calibrate.workspace.authoring import AuthoringManager
     from calibrate.workspace.dashboard import DashboardManager
     from calibrate.workspace.exchange import ExchangeManager
     from calibrate.workspace.lessons import LessonsManager
@@ -145,6 +146,12 @@ class Workspace:
         from calibrate.workspace.packs import PacksManager
 
         return PacksManager(self)
+
+    @cached_property
+    def authoring(self) -> AuthoringManager:
+        from calibrate.workspace.authoring import AuthoringManager
+
+        return AuthoringManager(self)
 
     @cached_property
     def reports(self) -> ReportsManager:
