@@ -5,6 +5,7 @@ all in one pass, so a trainer sees every problem of a file in one run of `calibr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -84,6 +85,36 @@ def _unknown_key_message(model: type[BaseModel], path: KeyPath) -> str:
     return "unknown key (check its spelling against the lesson format)"
 
 
+ClipCheck = Callable[[Path, Path, "Path | None"], "str | None"]
+
+
+class CaseCheck(NamedTuple):
+    """A parsed case file checked: its spec and clip path (None where they have problems),
+    its problems and its clip's (which leave the case answerable)."""
+
+    spec: CaseSpec | None
+    video: Path | None
+    problems: list[Problem]
+    media_problems: list[Problem]
+
+
+def check_case(
+    file: TomlFile,
+    refs: PackRefs,
+    assets: Path,
+    real_assets: Path | None = None,
+    clip_check: ClipCheck = clip_problem,
+) -> CaseCheck:
+    """Every problem of one parsed case file: schema, references, media. `clip_check`
+    (files.clip_problem's signature) lets an editor answer from its cache of clip facts."""
+    problems: list[Problem] = []
+    spec: CaseSpec | None = validate_model(CaseSpec, file, problems)
+    reported = {p.key_path for p in problems}
+    _check_references(file, refs, reported, problems)
+    video, media = _check_media(file, assets, real_assets, reported, problems, clip_check)
+    return CaseCheck(spec, video, problems, media)
+
+
 def load_case_file(
     path: Path,
     refs: PackRefs,
@@ -100,10 +131,8 @@ def load_case_file(
     file = read_toml(path, pack_root, problems, real_parent)
     if file is None:
         return CaseResult(path, None, problems, [], path.stem, None)
-    spec: CaseSpec | None = validate_model(CaseSpec, file, problems)
-    reported = {p.key_path for p in problems}
-    _check_references(file, refs, reported, problems)
-    video, media_problems = _check_media(file, assets, real_assets, reported, problems)
+    spec, video, found, media_problems = check_case(file, refs, assets, real_assets)
+    problems += found
     written_id = file.data.get("id")
     case_id = written_id if isinstance(written_id, str) else path.stem
     id_line = file.lines.get(("id",))
@@ -192,6 +221,7 @@ def _check_media(
     real_assets: Path | None,
     reported: set[str | None],
     problems: list[Problem],
+    clip_check: ClipCheck = clip_problem,
 ) -> tuple[Path | None, list[Problem]]:
     """The clip's path (None when the case may not name it), and the clip's own problems.
 
@@ -227,5 +257,5 @@ def _check_media(
             file.problem(("video",), f"media path {relative!r} leaves {assets} (a link to {clip})")
         )
         return None, []
-    problem = clip_problem(path, root, real_parent=root if direct else None)
+    problem = clip_check(path, root, root if direct else None)
     return clip, [file.problem(("video",), problem)] if problem else []

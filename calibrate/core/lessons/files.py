@@ -187,6 +187,22 @@ def read_toml(
     text = read_text(path, root, problems, toml=True, real_parent=real_parent)
     if text is None:
         return None
+    return parse_toml(path, text, problems)
+
+
+def parse_toml(path: Path, text: str, problems: list[Problem]) -> TomlFile | None:
+    """TOML text of the lesson file at `path` (read, or as an editor holds it), parsed, or
+    None with its problems appended: the depth limit, then syntax."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                f"larger than {MAX_FILE_BYTES // 1024} KiB, the limit for a lesson file",
+            )
+        )
+        return None
     too_deep = _nesting_problem(text)
     if too_deep is not None:
         problems.append(

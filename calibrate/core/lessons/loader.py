@@ -11,36 +11,28 @@ Other packs load regardless.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from calibrate.core import models
 from calibrate.core.errors import LessonError, Problem
 from calibrate.core.lessons import hashing
-from calibrate.core.lessons.case_files import CaseResult, PackRefs, load_case_file, validate_model
-from calibrate.core.lessons.files import TomlFile, read_text, read_toml
+from calibrate.core.lessons.case_files import CaseResult, PackRefs, load_case_file
+from calibrate.core.lessons.files import TomlFile
+from calibrate.core.lessons.pack_files import (
+    PACK_FILE,
+    PackFiles,
+    assets_dir_for,
+    check_cases,
+    find_pack_folders,
+    folder_id,
+    load_guidance,
+)
 from calibrate.core.lessons.result import LoadResult
 from calibrate.core.lessons.schema import PackSpec
 
-PACK_FILE = "pack.toml"
+__all__ = ["PACK_FILE", "assets_dir_for", "find_pack_folders", "folder_id", "load_library"]
 log = logging.getLogger(__name__)
-
-
-def find_pack_folders(path: Path) -> list[Path]:
-    """A pack folder itself, or the pack folders directly inside a lessons folder."""
-    if _has_pack_file(path):
-        return [path]
-    if not path.is_dir():
-        return []
-    return sorted(p for p in path.iterdir() if p.is_dir() and _has_pack_file(p))
-
-
-def _has_pack_file(folder: Path) -> bool:
-    """Any pack.toml, even a FIFO or a dangling link: reading it then says what is wrong,
-    instead of the folder being skipped without a word."""
-    pack_file = folder / PACK_FILE
-    return pack_file.exists() or pack_file.is_symlink()
 
 
 def _load_pack_guarded(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
@@ -61,60 +53,15 @@ def _load_pack_guarded(folder: Path) -> tuple[models.Pack | None, list[Problem]]
         ]
 
 
-def folder_id(pack_folder: Path) -> str:
-    """The pack id a folder stands for: its name, also when given as `.` from inside it."""
-    return Path(os.path.abspath(pack_folder)).name
-
-
-def assets_dir_for(pack_folder: Path, pack_id: str) -> Path:
-    """Media of lessons/<pack>/ lives in assets/<pack>/ beside the lessons folder.
-
-    Made absolute first (without resolving links, as pack import places it), so a path given
-    from inside the lessons or pack folder (`.`) finds the same assets/."""
-    return Path(os.path.abspath(pack_folder)).parent.parent / "assets" / pack_id
-
-
-class _PackFiles:
-    """Everything read from one pack folder, before lessons are judged."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.root = folder.resolve()  # a symlinked pack folder is fine; its files stay in it
-        self.problems: list[Problem] = []  # problems of pack.toml: the pack is unavailable
-        self.file: TomlFile | None = read_toml(
-            folder / PACK_FILE, self.root, self.problems, real_parent=self.root
-        )
-        self.spec: PackSpec | None = (
-            validate_model(PackSpec, self.file, self.problems) if self.file else None
-        )
-        if self.file is not None and self.spec is not None and folder_id(folder) != self.spec.id:
-            self.problems.append(
-                self.file.problem(
-                    ("id",),
-                    f"pack id {self.spec.id!r} must match its folder name {folder_id(folder)!r}",
-                )
-            )
-        self.assets = assets_dir_for(folder, folder_id(folder))
-        self.real_assets = _real_folder(self.assets)
-
-
-def _real_folder(folder: Path) -> Path | None:
-    """The folder's path with every link followed, None when it cannot be resolved (a loop)."""
-    try:
-        return folder.resolve()
-    except (OSError, RuntimeError):
-        return None
-
-
 def load_pack(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
     """Load one pack folder: the pack (None when pack.toml has problems) and every problem.
 
     Problems of slides and cases make the lessons that use them unavailable
     (`Pack.unavailable`); clip problems and `warning:` lines leave everything available."""
-    files = _PackFiles(folder)
+    files = PackFiles(folder)
     refs = PackRefs.from_data(folder_id(folder), files.file.data if files.file else None)
-    results = _check_cases(folder / "cases", refs, files)
-    slides, slide_problems = _load_guidance(folder / "guidance", files.root)
+    results = check_cases(folder / "cases", refs, files)
+    slides, slide_problems = load_guidance(folder / "guidance", files.root)
     problems = files.problems + [p for r in results for p in r.problems + r.media_problems]
     problems += [p for ps in slide_problems.values() for p in ps]
     if files.spec is None or files.problems:
@@ -123,7 +70,7 @@ def load_pack(folder: Path) -> tuple[models.Pack | None, list[Problem]]:
 
 
 def _build_pack(
-    files: _PackFiles,
+    files: PackFiles,
     results: list[CaseResult],
     slides: dict[str, models.GuidanceSlide],
     slide_problems: dict[str, list[Problem]],
@@ -141,10 +88,10 @@ def _build_pack(
     case_files = sorted(cases.keys() | problems_of.keys())
     slide_files = sorted(slides.keys() | slide_problems.keys())
     problems_of.update({f"guidance/{name}": found for name, found in slide_problems.items()})
-    available, unavailable, reference_problems = _judge_lessons(
-        _lessons_of(spec, case_files, slide_files), file, case_files, slide_files, problems_of
+    available, unavailable, reference_problems = judge_lessons(
+        lessons_of(spec, case_files, slide_files), file, case_files, slide_files, problems_of
     )
-    problems += reference_problems + _cases_in_no_lesson(spec, results)
+    problems += reference_problems + cases_in_no_lesson(spec, results)
     return models.Pack(
         id=spec.id,
         title=spec.title,
@@ -170,45 +117,7 @@ def _build_pack(
     )
 
 
-def _check_cases(cases_dir: Path, refs: PackRefs, files: _PackFiles) -> list[CaseResult]:
-    """Every case file checked. No two cases share an id: load_case_file refuses a case whose
-    id differs from its file name, and a folder holds each name once (so a copied case is a
-    file-name problem of the copy)."""
-    paths = sorted(cases_dir.glob("*.toml")) if cases_dir.is_dir() else []  # none is valid
-    real_parent = _real_folder(cases_dir)
-    return [
-        load_case_file(
-            path,
-            refs,
-            files.assets,
-            files.root,
-            real_parent=real_parent,
-            real_assets=files.real_assets,
-        )
-        for path in paths
-    ]
-
-
-def _load_guidance(
-    guidance_dir: Path, root: Path
-) -> tuple[dict[str, models.GuidanceSlide], dict[str, list[Problem]]]:
-    """The readable slides by file name, and the problems of the others."""
-    slides: dict[str, models.GuidanceSlide] = {}
-    problems: dict[str, list[Problem]] = {}
-    if not guidance_dir.is_dir():
-        return slides, problems
-    real_parent = _real_folder(guidance_dir)
-    for path in sorted(guidance_dir.glob("*.md")):
-        found: list[Problem] = []
-        text = read_text(path, root, found, real_parent=real_parent)
-        if text is None:
-            problems[path.name] = found
-        else:
-            slides[path.name] = models.GuidanceSlide(path.name, text, path)
-    return slides, problems
-
-
-def _lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]) -> list[models.Lesson]:
+def lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]) -> list[models.Lesson]:
     """The pack's lessons as written; without any, one lesson of every slide and case."""
     if not spec.lessons:
         return [
@@ -222,7 +131,7 @@ def _lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]) -> 
     ]
 
 
-def _judge_lessons(
+def judge_lessons(
     lessons: list[models.Lesson],
     file: TomlFile,
     case_files: Iterable[str],
@@ -263,7 +172,7 @@ def _judge_lessons(
     return tuple(available), tuple(unavailable), reference_problems
 
 
-def _cases_in_no_lesson(spec: PackSpec, results: list[CaseResult]) -> list[Problem]:
+def cases_in_no_lesson(spec: PackSpec, results: list[CaseResult]) -> list[Problem]:
     """A case no lesson names is never shown: likely a forgotten entry in pack.toml."""
     if not spec.lessons:  # the one implicit lesson has every case
         return []
@@ -381,12 +290,12 @@ def _validate_single_case(path: Path) -> list[Problem]:
         return [
             Problem(str(path), None, None, f"not inside a pack: no {PACK_FILE} in {pack_folder}")
         ]
-    files = _PackFiles(pack_folder)
+    files = PackFiles(pack_folder)
     refs = PackRefs.from_data(folder_id(pack_folder), files.file.data if files.file else None)
     result = load_case_file(path, refs, files.assets, files.root)
     found = files.problems + result.problems + result.media_problems
     if files.spec is not None:
-        found += _cases_in_no_lesson(files.spec, [result])
+        found += cases_in_no_lesson(files.spec, [result])
     return found
 
 
