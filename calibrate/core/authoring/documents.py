@@ -69,6 +69,8 @@ class TomlDocument:
         an index must name an existing [[table]] entry."""
         if not path or not isinstance(path[-1], str):
             raise AuthoringRefused(f"{format_path(path)!r} does not name a key")
+        if isinstance(value, list | tuple) and any(isinstance(v, dict) for v in value):
+            raise AuthoringRefused(f"{format_path(path)}: [[entries]] are edited one by one")
         parent = self._container(path[:-1], create=value is not None)
         key = path[-1]
         if value is None:
@@ -98,7 +100,7 @@ class TomlDocument:
                 order = self.order.get(_names(path[:depth]), ())
                 _insert_in_order(node, part, table, order)
             node = node[part]
-            if not isinstance(node, Table | Container | dict):
+            if not isinstance(node, Table | Container | dict | AoT):
                 raise AuthoringRefused(f"{format_path(path[: depth + 1])!r} is not a table")
         return node
 
