@@ -213,3 +213,19 @@ def test_slides_are_created_and_saved_in_guidance(tmp_path: Path) -> None:
     with pytest.raises(FileInvalid):
         editor.save_slide(name, "x" * (1024 * 1024 + 1))
     assert validate_path(lessons / "alpha") == []
+
+
+def test_ids_that_are_paths_are_refused_before_any_file_is_touched(tmp_path: Path) -> None:
+    ws, lessons = trainer_workspace(tmp_path, "alpha")
+    (tmp_path / "secret.toml").write_text('id = "secret"\n')
+    editor = ws.authoring.open_pack(lessons / "alpha")
+    for bad in ("../../../secret", "../c1", "c1/../c2", ""):
+        with pytest.raises(AuthoringRefused, match="cannot be a case id"):
+            editor.open_case(bad)
+        with pytest.raises(AuthoringRefused, match="cannot be a case id"):
+            editor.open_draft(bad)
+        with pytest.raises(AuthoringRefused, match="cannot be a case id"):
+            editor.new_case(bad, "x")
+    with pytest.raises(AuthoringRefused, match="cannot be a pack id"):
+        ws.authoring.copy_for_editing("harassment/../regulated-goods", lessons)
+    assert sorted(p.name for p in lessons.iterdir()) == ["alpha"]

@@ -83,7 +83,9 @@ class AuthoringManager:
         trainer's. Call ws.lessons.load() after: the copy replaces the bundled pack."""
         from calibrate import paths
         from calibrate.workspace.authoring_files import copy_pack
+        from calibrate.workspace.authoring_pack import require_id
 
+        require_id(pack_id, "pack")  # a folder name, never a path
         bundled = paths.bundled_lessons_dir()
         source = bundled / pack_id if bundled is not None else None
         if source is None or not (source / "pack.toml").is_file():

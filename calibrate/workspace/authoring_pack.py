@@ -274,6 +274,7 @@ class PackEditor:
 
     def open_case(self, case_id: str) -> CaseEditor:
         """The case file's editor (its draft, when one is kept, is open_draft's)."""
+        require_id(case_id, "case")  # a file name inside cases/, never a path
         path = self.folder / "cases" / f"{case_id}.toml"
         if not path.is_file():
             raise AuthoringRefused(f"the pack has no case {case_id!r}")
@@ -281,6 +282,7 @@ class PackEditor:
         return CaseEditor(self, case_id, text, text)
 
     def open_draft(self, case_id: str) -> CaseEditor:
+        require_id(case_id, "case")
         path = self.drafts() / f"{case_id}.toml"
         if not path.is_file():
             raise AuthoringRefused(f"there is no draft of case {case_id!r}")
