@@ -255,6 +255,32 @@ def dispute_problems(row: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+OUTCOMES = ("upheld", "changed")  # a dispute's resolution: the golden kept, or changed
+MAX_REPLY = 4000  # characters of a trainer's reply (a paragraph or two, not a document)
+_CASE_HASH = re.compile(r"[0-9a-f]{16,64}")
+
+
+def resolution_problems(row: Mapping[str, Any]) -> list[str]:
+    """A trainer's resolution of a dispute: upheld or changed, a reply, and the new case
+    version's hash (hex) when one is named."""
+    problems: list[str] = []
+    _text(row, ("id", "dispute_id", "reply"), problems, required=True)
+    if row.get("outcome") not in OUTCOMES:
+        problems.append(f"outcome {_show(row.get('outcome'))} is not one of {', '.join(OUTCOMES)}")
+    reply = row.get("reply")
+    if isinstance(reply, str) and len(reply) > MAX_REPLY:
+        problems.append(f"reply of {len(reply):,} characters is longer than {MAX_REPLY:,}")
+    if isinstance(reply, str) and "\x00" in reply:
+        problems.append("reply holds a NUL character")
+    new_hash = row.get("new_case_hash")
+    if new_hash is not None and not (isinstance(new_hash, str) and _CASE_HASH.fullmatch(new_hash)):
+        problems.append(f"new_case_hash {_show(new_hash)} is not a case hash (hex digits)")
+    if new_hash is not None and row.get("outcome") == "upheld":
+        problems.append("an upheld golden has no new case version")
+    _stamp(row, "resolved_at", problems)
+    return problems
+
+
 def pack_version_problems(row: Mapping[str, Any], decisions: object, ladder: object) -> list[str]:
     """`decisions` and `ladder` are the row's JSON columns already parsed (None: not JSON)."""
     problems: list[str] = []

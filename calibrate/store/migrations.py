@@ -233,10 +233,35 @@ def m005_add_rejoin_tokens(db: sqlite_utils.Database) -> None:
     )
 
 
+def m006_add_dispute_resolutions(db: sqlite_utils.Database) -> None:
+    """A trainer's answer to a dispute (docs/dashboard-metrics.md, "Disputes"): the golden
+    upheld or changed, a reply for the moderator who filed it, the new case version's hash
+    when the trainer gave one. Append-only rows with their own UUIDs, as answers: a dispute
+    resolved again gets a newer row, and the newest one counts, so two databases that
+    resolved the same dispute merge without a conflict. Which replies a moderator dismissed
+    from their home screen is this machine's own (never exported)."""
+    db.execute(
+        "CREATE TABLE dispute_resolutions ("
+        " id TEXT PRIMARY KEY,"
+        " dispute_id TEXT NOT NULL REFERENCES disputes(id),"
+        " outcome TEXT NOT NULL CHECK (outcome IN ('upheld', 'changed')),"
+        " reply TEXT NOT NULL,"
+        " new_case_hash TEXT,"
+        " resolved_at TEXT NOT NULL)"
+    )
+    db["dispute_resolutions"].create_index(["dispute_id"])
+    db.execute(
+        "CREATE TABLE dispute_replies_read ("
+        " resolution_id TEXT PRIMARY KEY REFERENCES dispute_resolutions(id),"
+        " read_at TEXT NOT NULL)"
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_add_disputes,
     m003_add_watched_share,
     m004_add_rooms,
     m005_add_rejoin_tokens,
+    m006_add_dispute_resolutions,
 )

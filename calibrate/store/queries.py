@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from calibrate.core.lead.golden_versions import CaseVersion, Golden, Goldens
 from calibrate.core.metrics.answer_table import AnswerTable, Filters, PackInfo
 from calibrate.core.models import Pack
 from calibrate.store.answer_cache.cache import AnswerCache
 from calibrate.store.answer_cache.identity import id_lookup
+from calibrate.store.disputes import NEWEST_RESOLUTION
 from calibrate.store.integrity import check_whole
 
 if TYPE_CHECKING:
@@ -138,14 +140,43 @@ def roster(db: sqlite_utils.Database) -> list[dict]:
 
 
 def dispute_rows(db: sqlite_utils.Database, filters: Filters = EVERYTHING) -> list[dict]:
-    """Disputed golden answers with their notes, newest first (no moderator names)."""
+    """Disputed golden answers with their notes and their newest resolution, newest first
+    (no moderator names)."""
     where, params = _where(filters)
     return list(
         db.query(
-            "SELECT d.pack_id, d.case_id, d.note, d.created_at, a.decision AS chosen "
-            "FROM disputes d JOIN answers a ON a.id = d.answer_id"
+            "SELECT d.id, d.pack_id, d.case_id, d.note, d.created_at, a.decision AS chosen, "
+            "r.outcome AS resolution, r.reply, r.resolved_at, r.new_case_hash "
+            "FROM disputes d JOIN answers a ON a.id = d.answer_id "
+            "LEFT JOIN ("
+            + NEWEST_RESOLUTION
+            + ") r ON r.dispute_id = d.id"
             + where
             + " ORDER BY d.created_at DESC",
             params,
         )
     )
+
+
+def goldens(db: sqlite_utils.Database, packs: Iterable[Pack] = ()) -> Goldens:
+    """Every case version's golden, and each case's current golden: the loaded pack's case
+    where the pack is loaded and holds the case, else the newest version the database knows
+    (by first_seen_at). docs/dashboard-metrics.md, "Golden versions"."""
+    versions: dict[str, CaseVersion] = {}
+    current: dict[str, Golden] = {}
+    for case_hash, pack_id, case_id, decision, clauses, first_seen in db.execute(
+        "SELECT case_hash, pack_id, case_id, golden_decision, golden_clauses, first_seen_at "
+        "FROM case_versions ORDER BY first_seen_at, case_hash"
+    ):
+        try:
+            listed = json.loads(clauses) if clauses else []
+        except ValueError:
+            listed = []
+        golden = (str(decision), tuple(str(c) for c in listed if isinstance(c, str)))
+        key = f"{pack_id}/{case_id}"
+        versions[case_hash] = CaseVersion(key, golden, str(first_seen))
+        current[key] = golden  # newest last
+    for pack in packs:
+        for case in pack.cases.values():
+            current[f"{pack.id}/{case.id}"] = (case.golden.decision, tuple(case.golden.clauses))
+    return Goldens(versions, current)

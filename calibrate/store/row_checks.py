@@ -20,6 +20,7 @@ from calibrate.core.answer_rules import (
     is_demo_id,
     pack_version_problems,
     profile_problems,
+    resolution_problems,
     session_problems,
 )
 
@@ -112,6 +113,8 @@ def row_problems(
         return [profile_problems(r) for r in rows]
     if table == "disputes":
         return [dispute_problems(r) for r in rows]
+    if table == "dispute_resolutions":
+        return [resolution_problems(r) for r in rows]
     if table == "pack_versions":
         return [
             pack_version_problems(r, _json(r.get("decisions")), _json(r.get("ladder")))

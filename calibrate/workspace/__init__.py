@@ -2,8 +2,8 @@
 
 The app, every `calibrate` command and the capabilities to come reach the store only through
 a `Workspace` and its managers, named for what users do: `ws.lessons`, `ws.sessions`,
-`ws.profiles`, `ws.dashboard`, `ws.exchange`, `ws.reports`, `ws.packs`, `ws.authoring`
-(docs/architecture.md). Qt-free.
+`ws.profiles`, `ws.dashboard`, `ws.disputes`, `ws.exchange`, `ws.reports`, `ws.packs`,
+`ws.authoring` (docs/architecture.md). Qt-free.
 
 Light at import on purpose: the app's first screen is built with this module loaded, so the
 managers (and sqlite-utils, pydantic, numpy, matplotlib behind them) load on first use.
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from calibrate.store.db import Database
     from calibrate.workspace.authoring import AuthoringManager
     from calibrate.workspace.dashboard import DashboardManager
+    from calibrate.workspace.disputes import DisputesManager
     from calibrate.workspace.exchange import ExchangeManager
     from calibrate.workspace.lessons import LessonsManager
     from calibrate.workspace.packs import PacksManager
@@ -134,6 +135,12 @@ class Workspace:
         from calibrate.workspace.dashboard import DashboardManager
 
         return DashboardManager(self)
+
+    @cached_property
+    def disputes(self) -> DisputesManager:
+        from calibrate.workspace.disputes import DisputesManager
+
+        return DisputesManager(self)
 
     @cached_property
     def exchange(self) -> ExchangeManager:

@@ -37,7 +37,7 @@ from calibrate.core.models import Pack
 from calibrate.store.answer_cache.cache import AnswerCache
 from calibrate.store.db import open_reader
 from calibrate.store.integrity import refuse_damage
-from calibrate.store.queries import dispute_rows, filter_choices, load_answers, roster
+from calibrate.store.queries import dispute_rows, filter_choices, goldens, load_answers, roster
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure  # matplotlib loads with the first chart built
@@ -151,6 +151,7 @@ def _compute(
         people = [p for p in roster(db) if in_roster(p, filters)]
         disputes = dispute_rows(db, filters)
         choices = filter_choices(db, cache=cache)
+        golden_book = goldens(db, packs)
     finally:
         db.conn.close()
     period = period_of(filters)
@@ -164,6 +165,8 @@ def _compute(
         case_clauses=case_clauses_of(packs),
         packs=pack_ids,
         defer_details=True,
+        goldens=golden_book,
+        score_against=filters.score_against,
     )
     return dashboard, choices
 

@@ -234,18 +234,19 @@ def _disputes(flow: ListPages, d: Dashboard, words: Labels) -> Listed:
     """Every disputed golden answer with its note."""
     return flow.table(
         f"Disputed golden answers: {len(d.disputes.disputes):,}",
-        ("date", "case", "split", "chose", "note"),
+        ("date", "case", "split", "chose", "note", "resolution"),
         [
             (
                 dr.created_at[:10],
-                cut(f"{dr.pack}/{dr.case}", 40),
+                cut(f"{dr.pack}/{dr.case}", 36),
                 {True: "yes", False: "no", None: "-"}[dr.split],
                 cut(words.decision(dr.pack, dr.chosen) or "-", 14),
-                cut(dr.note, 58),
+                cut(dr.note, 42),
+                f"{dr.resolution} {(dr.resolved_at or '')[:10]}" if dr.resolution else "open",
             )
             for dr in d.disputes.disputes
         ],
-        (0.1, 0.36, 0.05, 0.1, 0.45),
+        (0.1, 0.32, 0.05, 0.1, 0.3, 0.13),
         "disputes.csv",
     )
 

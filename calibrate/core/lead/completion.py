@@ -140,8 +140,17 @@ def disputes(rows: Iterable[Mapping[str, object]], item_section: ItemSection) ->
             created_at=str(r["created_at"]),
             chosen=None if r.get("chosen") is None else str(r["chosen"]),
             split=split.get((str(r["pack_id"]), str(r["case_id"]))),
+            id=str(r.get("id") or ""),
+            resolution=_text_or_none(r.get("resolution")),
+            reply=_text_or_none(r.get("reply")),
+            resolved_at=_text_or_none(r.get("resolved_at")),
+            new_case_hash=_text_or_none(r.get("new_case_hash")),
         )
         for r in rows
     ]
     out.sort(key=lambda d: d.created_at, reverse=True)
     return DisputeSection(tuple(out))
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -20,6 +20,7 @@ from calibrate.core.lead import enforcement as _enforcement
 from calibrate.core.lead import items as _items
 from calibrate.core.lead import trend as _trend
 from calibrate.core.lead.dashboard import DETAIL_TABLES, Dashboard, Details
+from calibrate.core.lead.golden_versions import Goldens, against_current, golden_version_section
 from calibrate.core.lead.scored_answers import Scored, as_date, first_answers, score_table, wilson
 from calibrate.core.lead.sections.agreement import AgreementRow, AgreementSection
 from calibrate.core.lead.sections.completion import (
@@ -171,6 +172,8 @@ def compute_dashboard(
     packs: Iterable[str] | None = None,
     alpha_bootstrap: int = _agreement.ALPHA_BOOTSTRAP,
     defer_details: bool = False,
+    goldens: Goldens | None = None,
+    score_against: str = "seen",
 ) -> Dashboard:
     """Every dashboard section for the answers in `table` (already filtered by the caller).
 
@@ -181,8 +184,14 @@ def compute_dashboard(
     (`case_clauses_of(packs)`); without it there is no agreement per clause. packs: whose
     lessons completion lists (default: every pack the table knows). defer_details: leave
     the detail sections (`Details`) to be computed on first use, so the first view needs
-    only what it shows.
+    only what it shows. goldens: every case version and each case's current golden
+    (store.queries.goldens), for the answers by golden version; score_against "current"
+    scores every answer against its case's current golden instead of the one it was given
+    against (core/lead/golden_versions.py).
     """
+    versions = golden_version_section(table, goldens or Goldens(), score_against)
+    if score_against == "current" and goldens is not None:
+        table = against_current(table, goldens)
     scored = score_table(table)
     first = first_answers(table, scored)
     by_pack, by_clause = _agreement.agreement_by_pack(table, first, case_clauses, alpha_bootstrap)
@@ -201,6 +210,7 @@ def compute_dashboard(
         critical=critical,
         disputes=_completion.disputes(disputes, item_section),
         details_source=details,
+        golden_versions=versions,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from calibrate.core.lead.golden_versions import GoldenVersionSection
 from calibrate.core.lead.sections.agreement import AgreementSection
 from calibrate.core.lead.sections.completion import CompletionSection, DisputeSection
 from calibrate.core.lead.sections.enforcement import (
@@ -61,6 +62,13 @@ class Dashboard:
     critical: CriticalSection
     disputes: DisputeSection
     details_source: DetailsSource
+    # Answers by golden version for the cases whose golden changed, and which golden the
+    # other sections scored against (core/lead/golden_versions.py).
+    golden_versions: GoldenVersionSection = GoldenVersionSection()
+
+    @property
+    def score_against(self) -> str:
+        return self.golden_versions.score_against
 
     @property
     def details_ready(self) -> bool:
@@ -113,5 +121,6 @@ _TABLES: dict[str, Callable[[Dashboard], Rows]] = {
     "critical_errors": lambda d: d.critical.rows(),
     "completion": lambda d: d.completion.rows(),
     "disputes": lambda d: d.disputes.rows(),
+    "golden_versions": lambda d: d.golden_versions.table_rows(),
 }
 TABLE_NAMES = tuple(_TABLES)  # the order exports and the report list them in

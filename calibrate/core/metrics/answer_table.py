@@ -4,14 +4,15 @@ The store fills it (store/answer_cache/); core metric code reads it. Text column
 integer codes into small lookup tuples so a million answers stay cheap: `team[i]` is a code
 into `teams`, and so on. Lookups are in no particular order (the store appends values as new
 answers bring them, so codes stay stable): code that shows or ranks by name sorts the names.
-Golden answers are the ones the answer was given against (by case hash). Answer UUIDs are
+Golden answers are the ones the answer was given against (by case hash, `version`); the
+other view, every answer against its case's current golden, is core/lead/golden_versions. Answer UUIDs are
 not held: `rowid` names each answer's row in the store and `answer_ids` looks a few up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -35,6 +36,9 @@ class Filters:
     since: date | None = None  # inclusive, by answered_at (UTC)
     until: date | None = None  # inclusive
     leave_out_unwatched: bool = False  # drop answers given without watching (core/watching)
+    # Which golden scores an answer: "seen", the one it was given against (its case version),
+    # or "current", its case's current one (core/lead/golden_versions). Selects no rows.
+    score_against: str = "seen"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class AnswerTable:
     answered_at: NDArray[Any]  # datetime64[ms], UTC
     not_watched: NDArray[Any]  # int8, core/watching: 1 answered unwatched, 0 not (watched,
     # clip unavailable, skipped), -1 unknown
+    version: NDArray[Any]  # code into case_hashes: the case version answered against
     profile_ids: tuple[str, ...]
     profile_names: tuple[str, ...]
     teams: tuple[str, ...]
@@ -88,6 +93,7 @@ class AnswerTable:
     cases: tuple[str, ...]
     session_keys: NDArray[Any]  # the store's key of each session code (sessions.rowid)
     decisions: tuple[str, ...]
+    case_hashes: tuple[str, ...]
     pack_info: Mapping[str, PackInfo] = field(default_factory=dict)
     id_lookup: IdLookup | None = field(default=None, compare=False, repr=False)
 
@@ -135,7 +141,7 @@ class AnswerTable:
 
     def filtered(self, filters: Filters) -> AnswerTable:
         """The answers the filters keep (the table itself, not a copy, when that is all)."""
-        if filters == Filters():
+        if replace(filters, score_against="seen") == Filters():
             return self
         keep = self.matching(filters)
         return self if keep.all() else self.select(keep)
@@ -159,6 +165,7 @@ ROW_COLUMNS = (
     "skipped",
     "answered_at",
     "not_watched",
+    "version",
 )
 
 

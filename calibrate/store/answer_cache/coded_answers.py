@@ -13,7 +13,9 @@ import numpy as np
 
 from calibrate.core.metrics.answer_table import AnswerTable, IdLookup, PackInfo
 
-FORMAT = 3  # bump when the columns, their coding or the file layout change (3: not_watched)
+# Bump when the columns, their coding or the file layout change (3: not_watched; 4: the case
+# version each answer was given against, for the golden versions).
+FORMAT = 4
 
 # Coded columns and the lookup their codes index (decision and golden share one).
 CODED = (
@@ -26,6 +28,7 @@ CODED = (
     ("case", "cases"),
     ("decision", "decisions"),
     ("golden", "decisions"),
+    ("version", "case_hashes"),
 )
 LOOKUPS = (
     "profile_ids",
@@ -36,6 +39,7 @@ LOOKUPS = (
     "cases",
     "session_keys",
     "decisions",
+    "case_hashes",
 )
 DTYPES: dict[str, type] = {
     "rowid": np.int64,
@@ -91,6 +95,7 @@ class CodedAnswers:
             skipped=c["skipped"],
             answered_at=c["answered_at"].view("datetime64[ms]"),
             not_watched=c["not_watched"],
+            version=c["version"],
             profile_ids=k["profile_ids"],
             profile_names=tuple(profile_names.get(p, p) for p in k["profile_ids"]),
             teams=k["teams"],
@@ -100,6 +105,7 @@ class CodedAnswers:
             cases=k["cases"],
             session_keys=k["session_keys"],
             decisions=k["decisions"],
+            case_hashes=k["case_hashes"],
             pack_info=dict(pack_info),
             id_lookup=id_lookup,
         )

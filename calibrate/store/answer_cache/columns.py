@@ -46,8 +46,9 @@ SESSIONS: RowQuery = (
     ("session_keys", "profile_ids", "teams", "sites", "packs", "lessons", None),
 )
 VERSIONS: RowQuery = (
-    "SELECT rowid, pack_id || '/' || case_id, golden_decision FROM case_versions" + IN_ROWIDS,
-    ("cases", "decisions"),
+    "SELECT rowid, pack_id || '/' || case_id, golden_decision, case_hash FROM case_versions"
+    + IN_ROWIDS,
+    ("cases", "decisions", "case_hashes"),
 )
 OWN_TEXT: RowQuery = (
     "SELECT rowid, COALESCE((SELECT s.rowid FROM sessions s WHERE s.id = session_id), "
@@ -104,6 +105,7 @@ def decode_chunk(rows: list[tuple], coder: Coder, orphans: list[int]) -> dict[st
     out["clause_correct"] = out["clause_correct"].astype(np.int32)
     versions = coder.read(VERSIONS, table[:, 2].astype(np.int64))
     out["golden"] = versions[:, 1]
+    out["version"] = versions[:, 2].copy()
     shared = _shared_columns(table, rowid, flags, versions, coder)
     for j, name in enumerate(_SHARED):
         out[name] = shared[:, j].copy()

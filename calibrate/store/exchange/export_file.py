@@ -18,7 +18,9 @@ from calibrate.core.errors import ExchangeError
 from calibrate.store.migrations import MIGRATIONS
 
 FORMAT = "calibrate-export"
-FORMAT_VERSION = 2  # 2: demo rows carry their mark inside the checksummed body
+# 2: demo rows carry their mark inside the checksummed body; 3: dispute resolutions (a
+# format 2 file simply has none, and imports as before)
+FORMAT_VERSION = 3
 # Dependency order: a row only points at rows of tables listed before it.
 KEYS = {
     "profiles": "id",
@@ -27,6 +29,7 @@ KEYS = {
     "sessions": "id",
     "answers": "id",
     "disputes": "id",
+    "dispute_resolutions": "id",
 }
 TABLES = tuple(KEYS)
 SCALARS = (str, int, float, type(None))

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BATCH = 500
+IMMUTABLE = ("answers", "disputes", "dispute_resolutions")  # a changed copy is a conflict
 
 
 class BadRowsError(ExchangeError):
@@ -51,7 +52,13 @@ class ImportResult:
             f"{counted(added['answers'], 'answer')} added, {self.present['answers']} "
             f"already present ({counted(added['profiles'], 'profile')}, "
             f"{counted(added['sessions'], 'session')}, "
-            f"{counted(added['disputes'], 'dispute')} added)"
+            f"{counted(added['disputes'], 'dispute')}"
+            + (
+                f", {counted(added['dispute_resolutions'], 'dispute resolution')}"
+                if added["dispute_resolutions"]
+                else ""
+            )
+            + " added)"
         )
 
 
@@ -169,9 +176,9 @@ class _Merge:
             old = existing.get(row[key])
             if old is None:
                 new.append((where, row))
-            elif table in ("answers", "disputes") and any(old.get(c) != v for c, v in row.items()):
+            elif table in IMMUTABLE and any(old.get(c) != v for c, v in row.items()):
                 raise ExchangeError(
-                    f"{where}: {table[:-1]} {row[key]} differs from the one "
+                    f"{where}: {_one(table)} {row[key]} differs from the one "
                     f"already in the database ({table} are immutable); "
                     "nothing was imported"
                 )
@@ -203,7 +210,7 @@ class _Merge:
             problems = [*([demo] if demo else []), *missing.get(where, []), *problems]
             if problems:
                 self.problems.append(
-                    f"{where}: {table[:-1]} {row[KEYS[table]]}: {'; '.join(problems)}"
+                    f"{where}: {_one(table)} {row[KEYS[table]]}: {'; '.join(problems)}"
                 )
             else:
                 good.append((where, row))
@@ -214,7 +221,13 @@ REFERENCES = {
     "sessions": (("profile_id", "profiles"),),
     "answers": (("session_id", "sessions"), ("profile_id", "profiles")),
     "disputes": (("answer_id", "answers"), ("profile_id", "profiles")),
+    "dispute_resolutions": (("dispute_id", "disputes"),),
 }
+
+
+def _one(table: str) -> str:
+    """One row of `table` in words: "answer", "dispute resolution"."""
+    return table[:-1].replace("_", " ")
 
 
 def _missing_references(

@@ -73,6 +73,11 @@ class DisputeRow:
     created_at: str  # ISO 8601 UTC as stored
     chosen: str | None
     split: bool | None  # the case's split flag; None when it has no answers in view
+    id: str = ""  # the dispute's UUID (a trainer resolves it by this)
+    resolution: str | None = None  # the newest resolution: "upheld", "changed", None: open
+    reply: str | None = None  # the trainer's reply with it
+    resolved_at: str | None = None  # ISO 8601 UTC as stored
+    new_case_hash: str | None = None  # the changed golden's case version, when named
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,32 @@ class DisputeSection:
     disputes: tuple[DisputeRow, ...]  # newest first
 
     def rows(self) -> Rows:
-        header = ("created_at", "pack", "case", "case_split", "chosen", "note")
+        header = (
+            "created_at",
+            "pack",
+            "case",
+            "case_split",
+            "chosen",
+            "note",
+            "resolution",
+            "reply",
+            "resolved_at",
+            "new_case_hash",
+            "dispute_id",
+        )
         return header, [
-            (d.created_at, d.pack, d.case, d.split, d.chosen, d.note) for d in self.disputes
+            (
+                d.created_at,
+                d.pack,
+                d.case,
+                d.split,
+                d.chosen,
+                d.note,
+                d.resolution,
+                d.reply,
+                d.resolved_at,
+                d.new_case_hash,
+                d.id,
+            )
+            for d in self.disputes
         ]

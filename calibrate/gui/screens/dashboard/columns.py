@@ -252,9 +252,24 @@ def _disputes(b: _Builder) -> list[Column]:
         b.problem("case_split"),
         b.decision("chosen"),
         b.plain("note"),
+        Column(
+            "Resolution",
+            ("resolution", "resolved_at"),
+            b.get("resolution"),
+            lambda row: _resolution(b.get("resolution")(row), b.get("resolved_at")(row)),
+        ),
+        b.plain("reply", "Trainer's reply"),
         b.case_title(),
         b.plain("pack"),
+        b.plain("new_case_hash", "New case version"),
+        b.plain("dispute_id", "Dispute"),
     ]
+
+
+def _resolution(outcome: object, resolved_at: object) -> str:
+    """A dispute's resolution in words, with its day ("open" while none)."""
+    words = {"upheld": "golden upheld", "changed": "golden changed"}.get(str(outcome))
+    return f"{words} {str(resolved_at)[:10]}" if words else "open"
 
 
 def _calibration(b: _Builder) -> list[Column]:
