@@ -65,7 +65,8 @@ def _report_numbers(db_path: Path, tmp_path: Path, monkeypatch, **flags):
         since=flags.get("since"),
         until=flags.get("until"),
         target=0.9,
-        lessons=[],
+        lessons=flags.get("lessons", []),
+        score_against=flags.get("score_against", "seen"),
     )
     assert report.run(args) == 0
     assert (tmp_path / "report.pdf").stat().st_size > 0
@@ -172,3 +173,34 @@ def test_strong_reviewers_are_the_top_third_by_accuracy_on_the_other_cases() -> 
     assert analysis.strong_modal_share[0] == pytest.approx(2 / 3)
     assert analysis.strong_modal_share[2] == pytest.approx(0.5)
     assert analysis.unclear_cases() == ["c2"]
+
+
+@pytest.mark.parametrize("score_against", ["seen", "current"])
+def test_dashboard_and_report_agree_on_a_golden_that_changed(
+    tmp_path: Path, monkeypatch, score_against: str
+) -> None:
+    """Both faces, both views, on a history counted by hand (tests/golden_history.py)."""
+    from tests.golden_history import C1_VERSIONS, CURRENT, SEEN, write_golden_history
+
+    db_path, lessons = write_golden_history(tmp_path / "history")
+    ws = Workspace.open(db_path, [lessons])
+    try:
+        packs = ws.lessons.load().packs
+        screen = complete(
+            compute(db_path, Filters(score_against=score_against), packs, 0.9, False).dashboard
+        )
+    finally:
+        ws.close()
+    pdf = _report_numbers(
+        db_path, tmp_path, monkeypatch, lessons=[lessons], score_against=score_against
+    )
+    expected = SEEN if score_against == "seen" else CURRENT
+    for face in (screen, pdf):
+        assert (face.headline.correct, face.headline.scored) == expected
+        assert [
+            (r.version, r.decision, r.answers, r.right_seen, r.right_current)
+            for r in face.golden_versions.of_case("alpha", "c1")
+        ] == C1_VERSIONS
+    assert screen.reviewers.rows() == pdf.reviewers.rows()
+    assert screen.items.rows() == pdf.items.rows()
+    assert screen.table("golden_versions") == pdf.table("golden_versions")

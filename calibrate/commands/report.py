@@ -55,6 +55,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the accuracy target, a share between 0 and 1 (default 0.9)",
     )
     parser.add_argument(
+        "--score-against",
+        choices=("seen", "current"),
+        default="seen",
+        help="score each answer against the golden it was given against (seen, the "
+        "default) or against its case's current golden (current: the loaded pack's, else the "
+        "newest version the database knows)",
+    )
+    parser.add_argument(
         "--lessons",
         action="append",
         type=Path,
@@ -123,6 +131,8 @@ def describe_filters(args: argparse.Namespace) -> str:
     if args.since or args.until:
         parts.append(f"{args.since or 'start'} to {args.until or 'today'}")
     parts.append(f"target {args.target:.0%}")
+    if getattr(args, "score_against", "seen") == "current":
+        parts.append("scored against the current golden")
     return ", ".join(parts)
 
 
@@ -179,6 +189,7 @@ def write(args: argparse.Namespace) -> tuple[Path, int]:
         packs=tuple(args.pack) if args.pack else None,
         since=args.since,
         until=args.until,
+        score_against=getattr(args, "score_against", "seen"),
     )
     ws = Workspace.open(db_path, folders)
     try:

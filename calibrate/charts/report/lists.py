@@ -167,6 +167,8 @@ def list_pages(
     where["items"] = _cases_to_review(flow, d, words)
     where["critical_errors"] = _critical_errors(flow, d, words)
     where["disputes"] = _disputes(flow, d, words)
+    if d.golden_versions.rows:  # only where a golden changed while answered
+        where["golden_versions"] = _golden_versions(flow, d, words)
     where["reviewers"] = _below_target(flow, d)
     where["completion_summary"] = _completion_summary(flow, d)
     where["completion"] = _completion_gaps(flow, d)
@@ -249,6 +251,42 @@ def _disputes(flow: ListPages, d: Dashboard, words: Labels) -> Listed:
         (0.1, 0.32, 0.05, 0.1, 0.3, 0.13),
         "disputes.csv",
     )
+
+
+def _golden_versions(flow: ListPages, d: Dashboard, words: Labels) -> Listed:
+    """Per case whose golden changed: the answers given against each golden version and
+    their accuracy against that golden and against the current one."""
+    rows = d.golden_versions.rows
+    listed = flow.table(
+        f"Answers by golden version: {len({(r.pack, r.case) for r in rows}):,} cases "
+        "whose golden changed",
+        ("case", "version", "golden", "since", "answers", "right as seen", "right vs current"),
+        [
+            (
+                cut(f"{r.pack}/{r.case}", 40),
+                f"{r.version}{' (current)' if r.current else ''}",
+                cut(words.decision(r.pack, r.decision), 20),
+                r.first_seen or "-",
+                r.answers,
+                f"{r.right_seen} ({pct(r.accuracy_seen)})",
+                f"{r.right_current} ({pct(r.accuracy_current)})",
+            )
+            for r in rows
+        ],
+        (0.3, 0.1, 0.16, 0.1, 0.07, 0.13, 0.14),
+        "golden_versions.csv",
+    )
+    flow.note(
+        "answers: scored answers given against that golden. right as seen: right against "
+        "the golden they were given against; right vs current: right against the case's "
+        "current golden. The report's other numbers use "
+        + ("the current golden." if d.score_against == "current" else "the golden as seen."),
+        size=8,
+        colour="#444444",
+        wrap=120,
+    )
+    flow.y -= 0.02
+    return listed
 
 
 def _below_target(flow: ListPages, d: Dashboard) -> Listed:

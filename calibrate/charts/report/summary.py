@@ -67,10 +67,29 @@ def _title(page: TextPage, d: Dashboard, filters: str, generated: datetime, demo
         else "no answers"
     )
     page.line(f"Filters: {filters} · Period: {period} (UTC)", size=9)
+    page.line(SCORED_AGAINST[d.score_against] + _golden_changes(d), size=8)
     page.line(
         f"Generated {generated:%Y-%m-%d %H:%M} UTC by Calibrate {__version__}",
         size=8,
         colour=palette.OTHER,
+    )
+
+
+SCORED_AGAINST = {
+    "seen": "Each answer is scored against the golden answer it was given against.",
+    "current": "Each answer is scored against its case's current golden answer "
+    "(--score-against current).",
+}
+
+
+def _golden_changes(d: Dashboard) -> str:
+    """How many cases in view had their golden changed, and where they are listed."""
+    changed = {(r.pack, r.case) for r in d.golden_versions.rows}
+    if not changed:
+        return ""
+    return (
+        f" The golden of {len(changed):,} case{'s' if len(changed) != 1 else ''} changed "
+        "while answered: see \"Answers by golden version\"."
     )
 
 
