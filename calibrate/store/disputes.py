@@ -10,6 +10,8 @@ from calibrate.core.stamps import new_id, utc_now
 from calibrate.store.audit import log_event
 
 if TYPE_CHECKING:
+    import sqlite3
+
     import sqlite_utils
 
 
@@ -92,19 +94,19 @@ NEWEST_RESOLUTION = (
 )
 
 
-def replies_for(db: sqlite_utils.Database, profile_id: str) -> list[dict]:
+def replies_for(db: sqlite_utils.Database | sqlite3.Connection, profile_id: str) -> list[dict]:
     """The trainers' replies to this profile's disputes that they have not dismissed, newest
     first: the dispute's case and note, the outcome and the reply."""
-    return list(
-        db.query(
-            "SELECT r.id AS resolution_id, r.outcome, r.reply, r.resolved_at, d.pack_id, "
-            "d.case_id, d.note, d.created_at FROM (" + NEWEST_RESOLUTION + ") r "
-            "JOIN disputes d ON d.id = r.dispute_id WHERE d.profile_id = ? AND NOT EXISTS "
-            "(SELECT 1 FROM dispute_replies_read x WHERE x.resolution_id = r.id) "
-            "ORDER BY r.resolved_at DESC",
-            [profile_id],
-        )
+    cursor = db.execute(
+        "SELECT r.id AS resolution_id, r.outcome, r.reply, r.resolved_at, d.pack_id, "
+        "d.case_id, d.note, d.created_at FROM (" + NEWEST_RESOLUTION + ") r "
+        "JOIN disputes d ON d.id = r.dispute_id WHERE d.profile_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM dispute_replies_read x WHERE x.resolution_id = r.id) "
+        "ORDER BY r.resolved_at DESC",
+        [profile_id],
     )
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def dismiss_replies(db: sqlite_utils.Database, resolution_ids: list[str]) -> None:

@@ -57,7 +57,8 @@ class DisputesManager:
                 note=r["note"] or "",
                 disputed_at=r["created_at"],
             )
-            for r in disputes.replies_for(self._ws.db, profile_id)
+            # The plain connection: the home screen asks before sqlite-utils is loaded.
+            for r in disputes.replies_for(self._ws.connection, profile_id)
         ]
 
     def dismiss(self, replies: list[Reply]) -> None:

@@ -89,7 +89,7 @@ def _golden_changes(d: Dashboard) -> str:
         return ""
     return (
         f" The golden of {len(changed):,} case{'s' if len(changed) != 1 else ''} changed "
-        "while answered: see \"Answers by golden version\"."
+        'while answered: see "Answers by golden version".'
     )
 
 

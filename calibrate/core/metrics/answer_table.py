@@ -5,8 +5,9 @@ integer codes into small lookup tuples so a million answers stay cheap: `team[i]
 into `teams`, and so on. Lookups are in no particular order (the store appends values as new
 answers bring them, so codes stay stable): code that shows or ranks by name sorts the names.
 Golden answers are the ones the answer was given against (by case hash, `version`); the
-other view, every answer against its case's current golden, is core/lead/golden_versions. Answer UUIDs are
-not held: `rowid` names each answer's row in the store and `answer_ids` looks a few up.
+other view, every answer against its case's current golden, is core/lead/golden_versions.
+Answer UUIDs are not held: `rowid` names each answer's row in the store and `answer_ids`
+looks a few up.
 """
 
 from __future__ import annotations

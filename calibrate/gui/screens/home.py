@@ -55,6 +55,10 @@ class HomeScreen(QWidget):
             objectName="homeTitle",
         )
         outer.addWidget(title)
+        from calibrate.gui.screens.dispute_replies import DisputeRepliesNotice
+
+        self.replies = DisputeRepliesNotice(context)  # replies to the chosen one's disputes
+        outer.addWidget(self.replies)
         columns = QHBoxLayout()
         columns.setSpacing(24)
         outer.addLayout(columns, stretch=1)
@@ -139,6 +143,11 @@ class HomeScreen(QWidget):
         self.take_focus()
         self._on_current_changed()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Back from the dashboard (an import may have brought replies): ask again.
+        super().showEvent(event)
+        self._on_current_changed()
+
     def take_focus(self) -> None:
         """Returning users land on their list, new ones in the name field."""
         (self.profiles if self.profiles.count() else self.name).setFocus()
@@ -148,6 +157,8 @@ class HomeScreen(QWidget):
         self.continue_button.setEnabled(self.profiles.count() > 0)
         chosen = bool(self.profiles.selectedItems())
         self.choose_hint.setVisible(self.profiles.count() > 0 and not chosen)
+        row = self.profiles.currentRow() if chosen else -1
+        self.replies.show_for(self._listed[row].id if 0 <= row < len(self._listed) else None)
         self._alert_hint(False)
 
     def _alert_hint(self, alert: bool) -> None:

@@ -110,6 +110,7 @@ class TablePanel(QWidget):
         self.export_button.setAccessibleName(f"Export the {title} table as CSV")
         self.export_button.clicked.connect(self._on_export_clicked)
         top.addWidget(self.export_button)
+        self._top = top
         layout.addLayout(top)
         self.model = RowsModel(self)
         self.table = QTableView(objectName=f"{name}Table")
@@ -131,6 +132,10 @@ class TablePanel(QWidget):
         self.caption = QLabel(objectName=f"{name}Caption")
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
+
+    def add_action(self, button: QPushButton) -> None:
+        """A button of the table's own (e.g. "Resolve…"), left of Export CSV."""
+        self._top.insertWidget(self._top.indexOf(self.export_button), button)
 
     def set_rows(
         self,

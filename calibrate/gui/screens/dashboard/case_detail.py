@@ -6,6 +6,7 @@ import html
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from calibrate.core.lead.golden_versions import GoldenVersionRow
 from calibrate.core.lead.sections.completion import DisputeRow
 from calibrate.core.lead.sections.items import ItemRow
 from calibrate.core.models import Pack
@@ -21,8 +22,11 @@ class CaseDetailDialog(QDialog):
         pack: Pack | None,
         disputes: tuple[DisputeRow, ...] = (),
         parent: QWidget | None = None,
+        versions: tuple[GoldenVersionRow, ...] = (),
     ):
-        """disputes: every dispute in view; the dialog lists this case's (newest first)."""
+        """disputes: every dispute in view; the dialog lists this case's (newest first).
+        versions: the case's answers by golden version (none: its golden never changed
+        while answered)."""
         super().__init__(parent)
         self.setObjectName("caseDetailDialog")
         self.setWindowTitle(f"{item.pack} / {item.case}")
@@ -58,7 +62,9 @@ class CaseDetailDialog(QDialog):
             f"<p>{'<b>Split</b> — ' if item.split else ''}strong reviewers' most common answer "
             f"has a share of {share} ({item.strong} strong reviewers); {item.n} reviewers in "
             f"all; {item.disputes} dispute(s).</p><table>{bars}</table>"
+            + golden_versions_html(versions, labels)
         )
+        summary.setObjectName("caseDetailSummary")
         summary.setWordWrap(True)
         right.addWidget(summary)
         rationale = MarkdownView(self, name="caseDetailRationale")
@@ -86,4 +92,33 @@ def _dispute_notes(item: ItemRow, disputes: tuple[DisputeRow, ...], labels: dict
         chose = labels.get(d.chosen, d.chosen) if d.chosen else "skipped"
         note = " ".join(d.note.split()) or "(no note)"
         lines.append(f"- {d.created_at[:10]}, chose *{chose}*: {note}")
+        if d.resolution:
+            reply = " ".join((d.reply or "").split())
+            lines.append(f"  - **Golden {d.resolution}** {(d.resolved_at or '')[:10]}: {reply}")
     return "\n".join(lines)
+
+
+def golden_versions_html(versions: tuple[GoldenVersionRow, ...], labels: dict) -> str:
+    """Answers by golden version: how many answers saw each golden, and how many of them
+    are right against it and against the current golden."""
+    if not versions:
+        return "<p>Every answer in view was given against the current golden answer.</p>"
+
+    def share(right: int, n: int) -> str:
+        return f"{right} of {n} ({right / n:.0%})" if n else "—"
+
+    rows = "".join(
+        f"<tr><td>{v.version}{' (current)' if v.current else ''}</td>"
+        f"<td>{html.escape(labels.get(v.decision, v.decision))}"
+        f"{' · ' + html.escape(', '.join(v.clauses)) if v.clauses else ''}</td>"
+        f"<td>{html.escape(v.first_seen or '—')}</td><td align='right'>{v.answers}</td>"
+        f"<td align='right'>{share(v.right_seen, v.answers)}</td>"
+        f"<td align='right'>{share(v.right_current, v.answers)}</td></tr>"
+        for v in versions
+    )
+    return (
+        "<p><b>Answers by golden version</b> — the golden changed while this case was "
+        "answered.</p><table cellspacing='4'><tr><th align='left'>Version</th>"
+        "<th align='left'>Golden</th><th align='left'>Since</th><th>Answers</th>"
+        "<th>Right as answered</th><th>Right vs current</th></tr>" + rows + "</table>"
+    )

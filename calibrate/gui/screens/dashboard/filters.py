@@ -20,6 +20,7 @@ from calibrate.core.lead.labels import Labels
 from calibrate.core.metrics.answer_table import Filters
 
 ALL = None
+SCORE_AGAINST_CHOICES = (("seen", "Golden as answered"), ("current", "Current golden"))
 
 
 def _combo(name: str, accessible: str) -> QComboBox:
@@ -82,6 +83,7 @@ class FilterBar(QWidget):
             "was shown are left out of every number. Answers where it is "
             "unknown (imported history) stay in."
         )
+        self.score_row = self._build_score_row()  # placed by the screen, as `unwatched`
         layout.addStretch()
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.changed)
@@ -95,6 +97,26 @@ class FilterBar(QWidget):
             edit.dateChanged.connect(self._on_edited)
         self.target.valueChanged.connect(self._on_edited)
         self.unwatched.toggled.connect(self._on_edited)
+        self.score_against.currentIndexChanged.connect(self._on_edited)
+
+    def _build_score_row(self) -> QWidget:
+        """Which golden scores an answer: the one it was given against, or its case's
+        current one (docs/dashboard-metrics.md, "Golden versions")."""
+        row = QWidget(objectName="scoreAgainstRow")
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.score_against = _combo("filterScoreAgainst", "Score answers against")
+        self.score_against.setMinimumContentsLength(0)
+        for value, text in SCORE_AGAINST_CHOICES:
+            self.score_against.addItem(text, value)
+        self.score_against.setToolTip(
+            "Golden as answered: each answer against the golden of the case version it was "
+            "given against.\nCurrent golden: every answer against its case's golden today "
+            "(the loaded pack's, else the newest version the database knows)."
+        )
+        layout.addWidget(QLabel("Score against"))
+        layout.addWidget(self.score_against)
+        return row
 
     def set_choices(self, choices: dict[str, list], labels: Labels | None = None) -> None:
         """Fill the boxes (keeping the current picks) from store.queries.filter_choices;
@@ -160,6 +182,7 @@ class FilterBar(QWidget):
             since=date(since.year(), since.month(), since.day()) if self._dates_known else None,
             until=date(until.year(), until.month(), until.day()) if self._dates_known else None,
             leave_out_unwatched=self.unwatched.isChecked(),
+            score_against=self.score_against.currentData() or "seen",
         )
 
     @property
@@ -178,6 +201,8 @@ class FilterBar(QWidget):
         )
         if self.unwatched.isChecked():
             parts.append("answers given without watching left out")
+        if self.score_against.currentData() == "current":
+            parts.append("scored against the current golden")
         return " · ".join(parts)
 
     def export_columns(self, demo: bool) -> list[tuple[str, object]]:
@@ -199,6 +224,7 @@ class FilterBar(QWidget):
             ("filter_from", self.since.date().toString("yyyy-MM-dd")),
             ("filter_to", self.until.date().toString("yyyy-MM-dd")),
             ("filter_leave_out_unwatched", self.unwatched.isChecked()),
+            ("filter_score_against", self.score_against.currentData() or "seen"),
             ("target", self.target_share),
             ("demo_data", demo),
         ]

@@ -29,6 +29,7 @@ from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
 from calibrate.gui.passcode_dialog import reset_notice
 from calibrate.gui.screens.dashboard.columns import table_columns
+from calibrate.gui.screens.dashboard.disputes import DisputeResolver
 from calibrate.gui.screens.dashboard.filters import FilterBar
 from calibrate.gui.screens.dashboard.headline import headline_html
 from calibrate.gui.screens.dashboard.tabs import (
@@ -97,6 +98,7 @@ class DashboardScreen(QWidget):
         self.filters.changed.connect(self.refresh)
         outer.addWidget(self.filters)
         top.insertWidget(1, self.filters.unwatched)  # the filter row is full at 1366 px
+        top.insertWidget(2, self.filters.score_row)
         # A passcode reset without the old passcode, shown to every lead (passcode_dialog.py).
         self.passcode_notice = QLabel(objectName="passcodeResetNotice", wordWrap=True)
         self.passcode_notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -112,6 +114,7 @@ class DashboardScreen(QWidget):
         self.tables: dict[str, TablePanel] = {}
         build_tabs(self.tabs, self._chart, self._table)
         self.tables["items"].row_activated.connect(self._on_item_activated)
+        self.resolver = DisputeResolver(self)  # the disputes table's Resolve… (trainer)
         # Panels are filled for the tab on screen; the others when first shown after a change.
         panels: list[QWidget] = [*self.charts.values(), *self.tables.values()]
         self._tab_panels = [
@@ -308,7 +311,9 @@ class DashboardScreen(QWidget):
         from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
 
         pack = next((p for p in self.context.library.packs if p.id == item.pack), None)
-        dialog = CaseDetailDialog(item, pack, self.result.dashboard.disputes.disputes, self)
+        d = self.result.dashboard
+        versions = d.golden_versions.of_case(item.pack, item.case)
+        dialog = CaseDetailDialog(item, pack, d.disputes.disputes, self, versions=versions)
         prompts.run_dialog(dialog)
         dialog.shutdown()
 

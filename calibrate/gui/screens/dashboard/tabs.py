@@ -47,7 +47,15 @@ AGREEMENT_CAPTION = (
     f"range (−1 to 1) and is cut there. Too few cases: fewer than {MIN_PAIRED_CASES} cases "
     "rated by two or more reviewers (Rated 2+), so no chance-corrected coefficient is shown."
 )
-TABLE_CAPTIONS = {"items": ITEMS_CAPTION, "agreement": AGREEMENT_CAPTION}
+DISPUTES_CAPTION = (
+    "A trainer answers a dispute with Resolve… or a double-click (trainer passcode): golden "
+    "upheld or changed, with a reply the moderator reads on their home screen."
+)
+TABLE_CAPTIONS = {
+    "items": ITEMS_CAPTION,
+    "agreement": AGREEMENT_CAPTION,
+    "disputes": DISPUTES_CAPTION,
+}
 
 
 def build_tabs(
