@@ -152,7 +152,7 @@ def test_an_export_of_format_2_still_imports(history, tmp_path) -> None:
     def as_format_2(header, body):
         """What Calibrate wrote before resolutions: no such table, not even in the counts."""
         counts = {k: v for k, v in header["counts"].items() if k != "dispute_resolutions"}
-        return {**header, "format_version": 2, "schema_version": 4, "counts": counts}, [
+        return {**header, "format_version": 2, "schema_version": 5, "counts": counts}, [
             b for b in body if b["table"] != "dispute_resolutions"
         ]
 
