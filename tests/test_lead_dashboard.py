@@ -634,6 +634,7 @@ def test_exported_csvs_carry_the_filters_they_were_made_under(
         "filter_from": dashboard.filters.since.date().toString("yyyy-MM-dd"),
         "filter_to": dashboard.filters.until.date().toString("yyyy-MM-dd"),
         "filter_leave_out_unwatched": "False",
+        "filter_score_against": "seen",
         "target": "0.9",
         "demo_data": "True",
     }
