@@ -17,6 +17,7 @@ from matplotlib.patches import Rectangle
 
 from calibrate.charts import palette
 from calibrate.charts.report.page_text import PAGE, cut, header, pct
+from calibrate.core.errors import counted
 from calibrate.core.lead.compute import Dashboard
 from calibrate.core.lead.labels import Labels
 
@@ -258,7 +259,7 @@ def _golden_versions(flow: ListPages, d: Dashboard, words: Labels) -> Listed:
     their accuracy against that golden and against the current one."""
     rows = d.golden_versions.rows
     listed = flow.table(
-        f"Answers by golden version: {len({(r.pack, r.case) for r in rows}):,} cases "
+        f"Answers by golden version: {counted(len({(r.pack, r.case) for r in rows}), 'case')} "
         "whose golden changed",
         ("case", "version", "golden", "since", "answers", "right as seen", "right vs current"),
         [
