@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from calibrate.core.models import Answer, AnswerDraft, Lesson, Pack
+from calibrate.core.models import Answer, AnswerDraft, Lesson, Pack, Profile
 from calibrate.core.session import SessionFlow, Step
 from calibrate.core.summary import summarise
 from calibrate.gui import prompts
@@ -24,6 +25,10 @@ from calibrate.gui.screens.lesson.case import CaseScreen
 from calibrate.gui.screens.lesson.guidance import GuidanceScreen
 from calibrate.gui.screens.lesson.reveal import RevealScreen
 from calibrate.gui.screens.lesson.summary import SummaryScreen
+
+if TYPE_CHECKING:
+    from calibrate.workspace.preview import PreviewSessions
+    from calibrate.workspace.sessions import SessionsManager
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +46,21 @@ class LessonController(QObject):
         show_screen: Callable[[QWidget], None],
         *,
         force_new: bool = False,
+        sessions: SessionsManager | PreviewSessions | None = None,
+        profile: Profile | None = None,
     ):
+        """`sessions` and `profile` replace the workspace's and the chosen profile: a
+        trainer's preview passes a PreviewSessions, which records nothing."""
         super().__init__()
         self.context = context
         self.pack = pack
         self.lesson = lesson
         self._show_screen = show_screen
-        profile = context.profile
+        self.sessions = context.sessions if sessions is None else sessions
+        profile = profile or context.profile
         assert profile is not None, "a lesson needs a profile"
         self.profile = profile
-        opened = context.sessions.open(
+        opened = self.sessions.open(
             profile, pack, lesson.id, lesson.case_ids, force_new=force_new
         )
         self.session_id, self.session_kind = opened.id, opened.kind
@@ -72,7 +82,7 @@ class LessonController(QObject):
         self.summary.done_requested.connect(self.leave)
         self.summary.retake_requested.connect(self._on_retake_requested)
         if self.flow.step is Step.SUMMARY:
-            context.sessions.finish(self.session_id)
+            self.sessions.finish(self.session_id)
 
     @property
     def screens(self) -> tuple[QWidget, ...]:
@@ -114,7 +124,7 @@ class LessonController(QObject):
         elif step is Step.REVEAL:
             case = self.pack.cases[self.flow.current_case_id]
             answer = self.flow.answer_for(case.id)
-            split = self.context.sessions.room_split(self.pack.id, case.id)
+            split = self.sessions.room_split(self.pack.id, case.id)
             is_last = self.flow.answered_count == len(self.lesson.case_ids)
             self.reveal.show_reveal(
                 self.pack, case, answer, split, self._position_text(index), is_last
@@ -136,7 +146,7 @@ class LessonController(QObject):
             return
         self.flow.next()
         if self.flow.step is Step.SUMMARY:
-            self.context.sessions.finish(self.session_id)
+            self.sessions.finish(self.session_id)
         self._render()
 
     def _on_back_requested(self) -> None:
@@ -159,7 +169,7 @@ class LessonController(QObject):
         case = self.pack.cases[self.flow.current_case_id]
         self.case_screen.form.set_enabled(False)
         try:
-            answer = self.context.sessions.record_answer(
+            answer = self.sessions.record_answer(
                 session_id=self.session_id,
                 session_kind=self.session_kind,
                 profile=self.profile,
@@ -195,7 +205,7 @@ class LessonController(QObject):
             "Why do you think the golden answer is wrong? Trainers read every dispute.",
         )
         if note and note.strip():
-            self.context.sessions.dispute(answer, note)
+            self.sessions.dispute(answer, note)
             self.reveal.mark_disputed()
 
     def _on_retake_requested(self) -> None:

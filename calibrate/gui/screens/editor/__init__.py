@@ -1,0 +1,1 @@
+"""The trainer's editors: pack, lessons, guidance slides and cases (docs/authoring.md)."""
