@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate import __version__
 from calibrate.core.errors import counted
 from calibrate.gui import theme
 from calibrate.gui.errors import show_error
@@ -37,30 +36,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# What Help > Keyboard shortcuts lists (the README's "Using it" says the same).
-SHORTCUTS = (
-    ("1 – 9", "choose a decision, in the pack's ladder order"),
-    ("C, then ↑ / ↓, Enter", "choose the policy clause"),
-    ("Ctrl+1 … Ctrl+5", "how sure you are"),
-    ("Ctrl+Enter", "submit your answer (final once submitted)"),
-    ("N", "write a note: while you type, every key goes into it"),
-    ("Esc", "leave the note or the answer form: the case's keys work again"),
-    ("Enter", "next: slide, case, summary; on a focused button: press it"),
-    ("PgDn / PgUp", "scroll a guidance slide; at its end, next / previous slide"),
-    ("Space / K", "play or pause / pause"),
-    ("J / L, ← / →", "back / forward 5 seconds"),
-    (", / .", "one frame back / forward (paused)"),
-    ("< / >", "slower / faster (0.5× – 2×)"),
-    ("M", "mute or unmute"),
-    ("W", "watch a warned clip, shielded"),
-    ("Shift+G / Shift+B", "lift the grayscale / blur shield"),
-    ("G", "read the guidance again"),
-    ("Esc (on the guidance)", "back to the case, as it was left"),
-    ("Ctrl+L", "lead dashboard (passcode)"),
-    ("Ctrl+T", "trainer area: packs, their problems, export/import, lesson folders (passcode)"),
-    ("Ctrl+Shift+D", "dark mode"),
-    ("Ctrl+R / Ctrl+Q", "reload lessons / quit"),
-)
+
+def __getattr__(name: str) -> object:
+    """SHORTCUTS (what Help > Keyboard shortcuts lists) lives in help_dialogs, loaded on use."""
+    if name == "SHORTCUTS":
+        from calibrate.gui.help_dialogs import SHORTCUTS
+
+        return SHORTCUTS
+    raise AttributeError(name)
 
 
 class MainWindow(QMainWindow):
@@ -181,11 +164,17 @@ class MainWindow(QMainWindow):
         if self.lesson is not None:
             self.lesson.leave()
         if self.trainer is None:
-            self.trainer = TrainerArea(self.context)
+            self.trainer = TrainerArea(self.context, self.show_screen)
             self.trainer.leave_requested.connect(self._on_dashboard_left)
             self.trainer.reload_requested.connect(self.reload_lessons)
         self.show_screen(self.trainer)
         self.trainer.refresh()
+
+    def open_case_in_editor(self, pack_id: str, case_id: str, room_html: str = "") -> None:
+        """A case from the dashboard in the trainer's case editor (trainer passcode)."""
+        if self._unlocked("trainer", None):
+            self.open_trainer_area_unlocked()
+            self.trainer.edit_case(pack_id, case_id, room_html)
 
     def open_dashboard_unlocked(self) -> None:
         from calibrate.gui.screens.dashboard.screen import DashboardScreen
@@ -195,6 +184,7 @@ class MainWindow(QMainWindow):
         if self.dashboard is None:
             self.dashboard = DashboardScreen(self.context)
             self.dashboard.leave_requested.connect(self._on_dashboard_left)
+            self.dashboard.edit_case_requested.connect(self.open_case_in_editor)
             self.stack.addWidget(self.dashboard)
         self.show_screen(self.dashboard)
         self.dashboard.refresh()
@@ -362,35 +352,14 @@ class MainWindow(QMainWindow):
         QSettings("Calibrate", "Calibrate").setValue("view/dark", dark)
 
     def _on_keys_triggered(self) -> None:
-        import html
+        from calibrate.gui.help_dialogs import show_shortcuts
 
-        from PySide6.QtWidgets import QMessageBox
-
-        from calibrate.gui import prompts
-
-        rows = "".join(
-            f"<tr><td><b>{html.escape(keys)}</b>&nbsp;&nbsp;</td><td>{html.escape(what)}</td></tr>"
-            for keys, what in SHORTCUTS
-        )
-        box = QMessageBox(
-            QMessageBox.Icon.NoIcon,
-            "Keyboard shortcuts",
-            f"<table cellspacing='3'>{rows}</table>",
-            QMessageBox.StandardButton.Close,
-            self,
-        )
-        box.setObjectName("shortcutsDialog")
-        prompts.run_dialog(box)
+        show_shortcuts(self)
 
     def _on_about_triggered(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from calibrate.gui.help_dialogs import show_about
 
-        QMessageBox.about(
-            self,
-            "About Calibrate",
-            f"<b>Calibrate {__version__}</b><br>Calibration lessons for Trust &amp; "
-            f"Safety teams.<br>Log file: {self.context.log_path}",
-        )
+        show_about(self, self.context.log_path)
 
 
 def _on_warming_failed(_error: BaseException) -> None:

@@ -16,6 +16,18 @@ def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
     return text if accepted else None
 
 
+def ask_line(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """One line of text from the user (stripped), or None if they cancelled or left it empty."""
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("askLineDialog")
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    if run_dialog(dialog) != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue().strip() or None
+
+
 def choose(parent: QWidget | None, title: str, label: str, items: list) -> int | None:
     """The index of the item the user picked from a list, or None if they cancelled."""
     names = [str(item) for item in items]

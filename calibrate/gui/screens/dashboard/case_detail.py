@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from calibrate.core.lead.golden_versions import GoldenVersionRow
 from calibrate.core.lead.sections.completion import DisputeRow
@@ -32,6 +32,7 @@ class CaseDetailDialog(QDialog):
         self.setWindowTitle(f"{item.pack} / {item.case}")
         self.resize(1100, 640)
         self.player = None
+        self.wants_editor = False  # "Open in editor…" was pressed: the trainer's passcode next
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         case = pack.cases.get(item.case) if pack else None
@@ -67,15 +68,29 @@ class CaseDetailDialog(QDialog):
         summary.setObjectName("caseDetailSummary")
         summary.setWordWrap(True)
         right.addWidget(summary)
+        notes = _dispute_notes(item, disputes, labels)
+        self.room_html = summary.text() + (
+            "<br>".join(html.escape(line) for line in notes.splitlines() if line.strip())
+        )
+        if case is not None:
+            edit = QPushButton(
+                "Open in editor…  (trainer passcode)", objectName="openInEditorButton"
+            )
+            edit.setAccessibleName("Open this case in the trainer's case editor")
+            edit.setAutoDefault(False)
+            edit.clicked.connect(self._on_edit_clicked)
+            right.addWidget(edit)
         rationale = MarkdownView(self, name="caseDetailRationale")
         rationale.set_markdown(
-            "### Rationale\n\n"
-            + (case.rationale if case else "—")
-            + _dispute_notes(item, disputes, labels),
+            "### Rationale\n\n" + (case.rationale if case else "—") + notes,
             [c.id for c in pack.clauses] if pack else [],
         )
         right.addWidget(rationale, stretch=1)
         layout.addLayout(right, stretch=2)
+
+    def _on_edit_clicked(self) -> None:
+        self.wants_editor = True
+        self.accept()
 
     def shutdown(self) -> None:
         if self.player is not None:

@@ -75,6 +75,7 @@ DETAILS_FAILED = (
 
 class DashboardScreen(QWidget):
     leave_requested = Signal()
+    edit_case_requested = Signal(str, str, str)  # pack id, case id, the room's split as HTML
     updated = Signal()  # a result is on screen (tests and screenshots wait for it)
     details_ready = Signal()  # ... and the sections of the other tabs are computed
 
@@ -316,6 +317,8 @@ class DashboardScreen(QWidget):
         dialog = CaseDetailDialog(item, pack, d.disputes.disputes, self, versions=versions)
         prompts.run_dialog(dialog)
         dialog.shutdown()
+        if dialog.wants_editor:
+            self.edit_case_requested.emit(item.pack, item.case, dialog.room_html)
 
     def _on_export_tables_clicked(self) -> None:
         if self.result is None:

@@ -68,9 +68,7 @@ class MarkdownSource(QPlainTextEdit):
         """Replace the typed start of the id with the whole id."""
         cursor = self.textCursor()
         typed = len(self.word_before_cursor())
-        cursor.movePosition(
-            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, typed
-        )
+        cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, typed)
         cursor.insertText(clause_id)
         self.setTextCursor(cursor)
 
@@ -101,9 +99,7 @@ class MarkdownSource(QPlainTextEdit):
             return
         popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
         rect = self.cursorRect()
-        rect.setWidth(
-            popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 8
-        )
+        rect.setWidth(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 8)
         self.completer.complete(rect)
 
 

@@ -60,9 +60,7 @@ class LessonController(QObject):
         profile = profile or context.profile
         assert profile is not None, "a lesson needs a profile"
         self.profile = profile
-        opened = self.sessions.open(
-            profile, pack, lesson.id, lesson.case_ids, force_new=force_new
-        )
+        opened = self.sessions.open(profile, pack, lesson.id, lesson.case_ids, force_new=force_new)
         self.session_id, self.session_kind = opened.id, opened.kind
         answered = opened.answered
         self.flow = SessionFlow(lesson.guidance, lesson.case_ids, answered)

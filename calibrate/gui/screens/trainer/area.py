@@ -30,7 +30,11 @@ from calibrate.gui.widgets.table_panel import remember_folder, start_folder
 from calibrate.workspace.folders import Status
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from calibrate.gui.context import AppContext
+    from calibrate.gui.screens.editor.preview import PreviewScreen
+    from calibrate.gui.screens.editor.screen import EditorScreen
     from calibrate.gui.screens.trainer.folders_dialog import LessonFoldersDialog
     from calibrate.gui.screens.trainer.transfer_dialog import TransferDialog
     from calibrate.workspace.folders import FoundPack
@@ -77,9 +81,13 @@ class TrainerArea(QWidget):
     leave_requested = Signal()
     reload_requested = Signal()  # the lessons folders or their packs changed: read them again
 
-    def __init__(self, context: AppContext):
+    def __init__(self, context: AppContext, show_screen: Callable[[QWidget], None] | None = None):
+        """show_screen: the main window's, for the editor and the lesson preview."""
         super().__init__()
         self.context = context
+        self.show_screen = show_screen or (lambda screen: screen.show())
+        self.editor: EditorScreen | None = None  # the pack being edited (editing.py)
+        self.preview: PreviewScreen | None = None
         self.setObjectName("trainerArea")
         self.runner = TaskRunner(self)
         self.found: list[FoundPack] = []
@@ -128,6 +136,12 @@ class TrainerArea(QWidget):
         self.import_button = self._button("&Import pack…", "importPackButton", actions)
         self.import_button.setAccessibleName("Import a .calpack file into a lessons folder")
         self.import_button.clicked.connect(self._on_import_clicked)
+        self.edit_button = self._button("E&dit…", "editPackButton", actions)
+        self.edit_button.setAccessibleName("Edit the chosen pack (a bundled one is copied first)")
+        self.edit_button.clicked.connect(self.edit_chosen)
+        self.new_pack_button = self._button("&New pack…", "newPackButton", actions)
+        self.new_pack_button.setAccessibleName("Create a new pack in your lessons folder")
+        self.new_pack_button.clicked.connect(self.new_pack)
         self.status = QLabel(objectName="trainerStatus", wordWrap=True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         actions.addWidget(self.status, stretch=1)
@@ -165,6 +179,7 @@ class TrainerArea(QWidget):
         self.problems_button.setEnabled(entry is not None)
         # A pack not in use would be refused (not loaded), or is not the copy people take.
         self.export_button.setEnabled(entry is not None and entry.status is Status.IN_USE)
+        self.edit_button.setEnabled(entry is not None)
         self.details.setText(
             details(entry) if entry is not None else "Choose a pack to see where it comes from."
         )
@@ -256,6 +271,23 @@ class TrainerArea(QWidget):
             self.folders_dialog.say(self.status.text())
         self.refresh()
 
+    # --- the editor (editing.py) ---------------------------------------------------------
+    def edit_chosen(self) -> EditorScreen | None:
+        from calibrate.gui.screens.trainer import editing
+
+        entry = self.chosen()
+        return None if entry is None else editing.edit_entry(self, entry)
+
+    def new_pack(self) -> EditorScreen | None:
+        from calibrate.gui.screens.trainer import editing
+
+        return editing.new_pack(self)
+
+    def edit_case(self, pack_id: str, case_id: str, room_html: str = "") -> EditorScreen | None:
+        from calibrate.gui.screens.trainer import editing
+
+        return editing.edit_case(self, pack_id, case_id, room_html)
+
     # --- keys and shutdown ---------------------------------------------------------------
     def take_focus(self) -> None:
         self.table.setFocus()
@@ -270,4 +302,8 @@ class TrainerArea(QWidget):
         """Cancel a transfer under way and wait for it (the window is closing)."""
         if self.transfer is not None:
             self.transfer.wait()
+        if self.preview is not None:
+            self.preview.shutdown()
+        if self.editor is not None:
+            self.editor.shutdown()
         self.runner.wait()

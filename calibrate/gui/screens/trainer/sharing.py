@@ -131,10 +131,10 @@ def _size_of(path: Path) -> str:
         return "size unknown"
 
 
-def choose_target(context: AppContext, parent: QWidget) -> Path | None:
-    """The lessons folder an import goes into: the trainer's only one, the one they pick
-    among several, or — with none yet — Calibrate's own (created and added to their lessons
-    folders once they agree)."""
+def choose_target(context: AppContext, parent: QWidget, verb: str = "Import") -> Path | None:
+    """The lessons folder an import (or a copy for editing: verb) goes into: the trainer's
+    only one, the one they pick among several, or — with none yet — Calibrate's own (created
+    and added to their lessons folders once they agree)."""
     from calibrate import paths
     from calibrate.gui.saved_folders import save_folders
 
@@ -143,15 +143,15 @@ def choose_target(context: AppContext, parent: QWidget) -> Path | None:
         return targets[0]
     if targets:
         chosen = prompts.choose(
-            parent, "Import into", "Which lessons folder should the pack go into?", targets
+            parent, f"{verb} into", "Which lessons folder should the pack go into?", targets
         )
         return None if chosen is None else targets[chosen]
     own = paths.data_dir() / "lessons"
     question = (
-        "You have no lessons folder of your own yet (bundled packs are read-only). Import "
+        f"You have no lessons folder of your own yet (bundled packs are read-only). {verb} "
         f"into {own}? Calibrate creates it and reads it from now on (Lesson folders…)."
     )
-    if not prompts.confirm(parent, "Import into", question):
+    if not prompts.confirm(parent, f"{verb} into", question):
         return None
     own.mkdir(parents=True, exist_ok=True)
     save_folders(context.lessons.add_folder(own))
