@@ -70,18 +70,20 @@ def test_clause_ids_are_offered_while_typing(qtbot, app_window) -> None:
     editor.show()
     editor.set_clause_ids(c.id for c in pack.clauses)
     editor.source.setFocus()
-    qtbot.keyClicks(editor.source, "## hb-2")
+    qtbot.keyClicks(editor.source, "the ")  # a prose word is offered nothing
+    assert not editor.source.completer.popup().isVisible()
+    qtbot.keyClicks(editor.source, "hb-2")
     popup = editor.source.completer.popup()
     qtbot.waitUntil(popup.isVisible, timeout=2000)
     offered = [popup.model().index(i, 0).data() for i in range(popup.model().rowCount())]
     assert offered == ["HB-2", "HB-2.1"]
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
-    assert editor.text() == "## HB-2.1"
+    assert editor.text() == "the HB-2.1"
     assert not popup.isVisible()
     type_lines(qtbot, editor.source, " - threats\nplain words")  # nothing offered for them
     assert not popup.isVisible()
-    assert editor.text() == "## HB-2.1 - threats\nplain words"
+    assert editor.text() == "the HB-2.1 - threats\nplain words"
 
 
 def test_clip_time_is_exact_to_the_millisecond() -> None:

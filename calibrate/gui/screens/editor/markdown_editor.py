@@ -2,8 +2,8 @@
 
 The preview is the moderator's own MarkdownView (gui/widgets/markdown_view.py: CommonMark,
 raw HTML shown as text, nothing remote or local ever loaded), fed the pack's clause ids so
-clause headings get their badges. While typing, a word that starts a clause id ("HB-", "gr")
-offers the pack's clause ids; Enter or Tab takes the highlighted one, Esc dismisses the list.
+clause headings get their badges. While typing, a word that starts a clause id ("HB", "gr-",
+not "the") offers the pack's clause ids; Enter or Tab takes the highlighted one, Esc dismisses the list.
 """
 
 from __future__ import annotations
@@ -34,6 +34,14 @@ _POPUP_KEYS = (
     Qt.Key.Key_Tab,
     Qt.Key.Key_Backtab,
 )
+
+
+def looks_like_an_id(word: str) -> bool:
+    """A word worth offering clause ids for: one with a digit or - . _ in it ("hb-", "GR2"),
+    or two capitals or more ("HB") — not every prose word that starts like one ("the")."""
+    if any(c.isdigit() or c in "-._" for c in word):
+        return True
+    return len(word) >= 2 and word.isupper()
 
 
 class MarkdownSource(QPlainTextEdit):
@@ -87,12 +95,13 @@ class MarkdownSource(QPlainTextEdit):
     def _offer_ids(self) -> None:
         prefix = self.word_before_cursor()
         popup = self.completer.popup()
-        if not prefix or self._ids.rowCount() == 0:
+        if not looks_like_an_id(prefix) or self._ids.rowCount() == 0:
             popup.hide()
             return
         self.completer.setCompletionPrefix(prefix)
+        # Typed whole, as written: nothing to offer ("hb-2" is offered "HB-2", its spelling).
         exact = self.completer.completionCount() == 1 and (
-            self.completer.currentCompletion().lower() == prefix.lower()
+            self.completer.currentCompletion() == prefix
         )
         if self.completer.completionCount() == 0 or exact:
             popup.hide()
