@@ -16,6 +16,8 @@ from calibrate.gui.widgets.markdown_view import MarkdownView
 class CaseDetailDialog(QDialog):
     """What a trainer needs to decide whether the guidance, not the moderators, is unclear."""
 
+    wants_editor = False  # "Open in editor…" was pressed: the trainer's passcode comes next
+
     def __init__(
         self,
         item: ItemRow,
@@ -32,7 +34,6 @@ class CaseDetailDialog(QDialog):
         self.setWindowTitle(f"{item.pack} / {item.case}")
         self.resize(1100, 640)
         self.player = None
-        self.wants_editor = False  # "Open in editor…" was pressed: the trainer's passcode next
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         case = pack.cases.get(item.case) if pack else None
@@ -68,25 +69,29 @@ class CaseDetailDialog(QDialog):
         summary.setObjectName("caseDetailSummary")
         summary.setWordWrap(True)
         right.addWidget(summary)
-        notes = _dispute_notes(item, disputes, labels)
-        self.room_html = summary.text() + (
-            "<br>".join(html.escape(line) for line in notes.splitlines() if line.strip())
-        )
-        if case is not None:
-            edit = QPushButton(
-                "Open in editor…  (trainer passcode)", objectName="openInEditorButton"
-            )
-            edit.setAccessibleName("Open this case in the trainer's case editor")
-            edit.setAutoDefault(False)
-            edit.clicked.connect(self._on_edit_clicked)
-            right.addWidget(edit)
+        self._summary, self._notes = summary, _dispute_notes(item, disputes, labels)
+        right.addWidget(self._editor_button(case is not None))
         rationale = MarkdownView(self, name="caseDetailRationale")
         rationale.set_markdown(
-            "### Rationale\n\n" + (case.rationale if case else "—") + notes,
+            "### Rationale\n\n" + (case.rationale if case else "—") + self._notes,
             [c.id for c in pack.clauses] if pack else [],
         )
         right.addWidget(rationale, stretch=1)
         layout.addLayout(right, stretch=2)
+
+    def _editor_button(self, shown: bool) -> QPushButton:
+        edit = QPushButton("Open in editor…  (trainer passcode)", objectName="openInEditorButton")
+        edit.setAccessibleName("Open this case in the trainer's case editor")
+        edit.setAutoDefault(False)
+        edit.setVisible(shown)  # a case of no loaded pack has no file to edit
+        edit.clicked.connect(self._on_edit_clicked)
+        return edit
+
+    @property
+    def room_html(self) -> str:
+        """The room's split and this case's disputes, for the case editor's side panel."""
+        notes = [html.escape(line) for line in self._notes.splitlines() if line.strip()]
+        return self._summary.text() + "<br>".join(notes)
 
     def _on_edit_clicked(self) -> None:
         self.wants_editor = True

@@ -3,7 +3,8 @@
 The preview is the moderator's own MarkdownView (gui/widgets/markdown_view.py: CommonMark,
 raw HTML shown as text, nothing remote or local ever loaded), fed the pack's clause ids so
 clause headings get their badges. While typing, a word that starts a clause id ("HB", "gr-",
-not "the") offers the pack's clause ids; Enter or Tab takes the highlighted one, Esc dismisses the list.
+not "the") offers the pack's clause ids; Enter or Tab takes the highlighted one, Esc closes
+the list.
 """
 
 from __future__ import annotations

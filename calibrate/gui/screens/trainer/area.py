@@ -126,6 +126,11 @@ class TrainerArea(QWidget):
         split.addWidget(self.details)
         split.setSizes([640, 260])
         outer.addWidget(split, stretch=1)
+        outer.addLayout(self._build_actions())
+        self._on_selection_changed()
+
+    def _build_actions(self) -> QHBoxLayout:
+        """The buttons under the list and the status line beside them."""
         actions = QHBoxLayout()
         self.problems_button = self._button("&Problems…", "packProblemsButton", actions)
         self.problems_button.setAccessibleName("List the chosen pack's problems")
@@ -145,8 +150,7 @@ class TrainerArea(QWidget):
         self.status = QLabel(objectName="trainerStatus", wordWrap=True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         actions.addWidget(self.status, stretch=1)
-        outer.addLayout(actions)
-        self._on_selection_changed()
+        return actions
 
     def _button(self, text: str, name: str, row: QHBoxLayout) -> QPushButton:
         button = QPushButton(text, objectName=name)
