@@ -118,8 +118,9 @@ def test_a_changed_golden_asks_first_with_the_count_of_earlier_answers(
     saved = (folder / "cases" / "c1.toml").read_text(encoding="utf-8")
     answers.confirms.append(False)
     assert not page.save()
-    assert "2 recorded answers of this case were given against the earlier golden" in (
-        answers.shown[-1]
+    assert (
+        "2 recorded answers of this case were given against the earlier golden"
+        in (answers.shown[-1])
     )
     assert (folder / "cases" / "c1.toml").read_text(encoding="utf-8") == saved
     answers.confirms.append(True)

@@ -26,7 +26,11 @@ from PySide6.QtWidgets import (
 from calibrate.core.errors import counted
 from calibrate.gui import prompts
 from calibrate.gui.screens.editor.case_form import CaseForm
-from calibrate.gui.screens.editor.case_timeline import TimedTable
+from calibrate.gui.screens.editor.case_timeline import (
+    MomentQuestion,
+    TimedTable,
+    format_knows_mark_moment,
+)
 from calibrate.gui.screens.editor.marking_player import MarkingPlayer, clip_time
 from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.table_panel import remember_folder, start_folder
@@ -90,6 +94,9 @@ class CasePage(QWidget):
             "moments", ["Start", "End", "Label (where the violation shows)"], 2, "Moments"
         )
         self.moments.hint.setText("Pause, “Mark moment start”; pause later, “Mark moment end”.")
+        self.question = MomentQuestion() if format_knows_mark_moment() else None
+        if self.question is not None:
+            self.question.edited.connect(self._on_question_edited)
         self.player = MarkingPlayer(self)
         self._wire_timeline()
         outer = QVBoxLayout(self)
@@ -119,6 +126,10 @@ class CasePage(QWidget):
             group = QGroupBox(title)
             QVBoxLayout(group).addWidget(self.form.problems.box(table, key))
             column.addWidget(group)
+        if self.question is not None:  # the format has "Where does it show?"
+            box = self.form.problems.box(self.question, "mark_moment")
+            self.form.problems.boxes["moment_tolerance"] = box
+            group.layout().addWidget(box)
         scroll = QScrollArea(objectName="caseFieldsScroll")
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
@@ -177,6 +188,8 @@ class CasePage(QWidget):
         self.form.fill({key: editor.get(tuple(key.split("."))) for key in VALUE_KEYS})
         self.form.problems.boxes["video"].set_problems([])
         self._show_timeline()
+        if self.question is not None:
+            self.question.fill(editor.get(("mark_moment",)), editor.get(("moment_tolerance",)))
         self.dirty = False
         self.room.hide()
         clip = editor.video_path()
@@ -224,6 +237,10 @@ class CasePage(QWidget):
         self.dirty = True
         self.status.setText("Unsaved changes.")
         self._timer.start()
+
+    def _on_question_edited(self, key: str, value: object) -> None:
+        self._edit(self._editor().set, (key,), value)
+        self.status.setText("Unsaved changes.")
 
     def _on_cue_requested(self, ms: int) -> None:
         index = self._editor().add_cue(ms / 1000, "")

@@ -107,3 +107,58 @@ class TimedTable(QWidget):
         row = self.table.currentRow()
         if row >= 0:
             self.remove_requested.emit(row)
+
+
+def format_knows_mark_moment() -> bool:
+    """True when the case format has "Where does it show?" (mark_moment, moment_tolerance)."""
+    from calibrate.core.lessons.schema import CaseSpec
+
+    return "mark_moment" in CaseSpec.model_fields
+
+
+class MomentQuestion(QWidget):
+    """ "Where does it show?": ask the moderator to mark the moment, within a tolerance."""
+
+    edited = Signal(str, object)  # key, value (None: leave the key out)
+
+    def __init__(self) -> None:
+        from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox
+
+        super().__init__()
+        self.setObjectName("momentQuestion")
+        self._filling = False
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.ask = QCheckBox(
+            "Ask the moderator to mark where it shows", objectName="markMomentField"
+        )
+        self.ask.setAccessibleName("Ask the moderator to mark the moment the violation shows")
+        self.ask.toggled.connect(self._on_ask_toggled)
+        row.addWidget(self.ask)
+        row.addStretch(1)
+        row.addWidget(QLabel("Tolerance each side"))
+        self.tolerance = QDoubleSpinBox(objectName="momentToleranceField")
+        self.tolerance.setAccessibleName("Seconds of slack each side of a golden moment")
+        self.tolerance.setRange(0, 60)
+        self.tolerance.setDecimals(1)
+        self.tolerance.setSingleStep(0.5)
+        self.tolerance.setSuffix(" s")
+        self.tolerance.setSpecialValueText("default")
+        self.tolerance.valueChanged.connect(self._on_tolerance_changed)
+        row.addWidget(self.tolerance)
+
+    def fill(self, ask: object, tolerance: object) -> None:
+        self._filling = True
+        self.ask.setChecked(bool(ask))
+        self.tolerance.setValue(float(tolerance) if isinstance(tolerance, int | float) else 0)
+        self.tolerance.setEnabled(bool(ask))
+        self._filling = False
+
+    def _on_ask_toggled(self, ask: bool) -> None:
+        self.tolerance.setEnabled(ask)
+        if not self._filling:
+            self.edited.emit("mark_moment", True if ask else None)
+
+    def _on_tolerance_changed(self, seconds: float) -> None:
+        if not self._filling:
+            self.edited.emit("moment_tolerance", seconds or None)
