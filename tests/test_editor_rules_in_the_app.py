@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+from calibrate.gui.screens.editor.case_timeline import format_knows_mark_moment
 from tests.authoring_helpers import record
 from tests.editor_driver import Answers, press_ctrl, retype
 from tests.pack_factory import write_pack
@@ -191,3 +193,19 @@ def test_f1_lists_the_editors_keys() -> None:
     assert "save" in keys["Ctrl+S (editor)"] and "draft" in keys["Ctrl+Shift+S (editor)"]
     assert "cue" in keys["Ctrl+K (case editor)"]
     assert "nothing is recorded" in keys["Ctrl+Shift+P (editor)"]
+
+
+@pytest.mark.skipif(
+    not format_knows_mark_moment(), reason="the case format has no mark_moment yet (s7/moments)"
+)
+def test_where_does_it_show_is_set_in_the_case_editor(qtbot, tmp_path, monkeypatch) -> None:
+    window, screen, answers, folder = _editor_on(qtbot, tmp_path, monkeypatch)
+    page = screen.show_part("case", "c1")
+    question = page.question
+    assert question is not None and not question.tolerance.isEnabled()
+    question.ask.setChecked(True)
+    question.tolerance.setValue(1.5)
+    qtbot.waitUntil(page.save_button.isEnabled)
+    assert page.save()
+    text = (folder / "cases" / "c1.toml").read_text(encoding="utf-8")
+    assert "mark_moment = true" in text and "moment_tolerance = 1.5" in text
