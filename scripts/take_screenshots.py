@@ -70,6 +70,10 @@ def main() -> None:
         return 0
 
     prompts.run_dialog = answer_question
+    if "--editor-only" in sys.argv:  # the trainer's editor alone (quicker to retake)
+        editor_shots(window, tmp, wait, shot, suffix)
+        window.close()
+        return
     shot("01-home")
     window.home.name.setText("Ana Ribeiro")
     window.home.team.setText("Graphic EU")
@@ -145,6 +149,7 @@ def main() -> None:
         dialog.shutdown()
         dialog.close()
     trainer_shots(window, tmp, wait, shot, suffix)
+    editor_shots(window, tmp, wait, shot, suffix)
     window.close()
 
 
@@ -209,6 +214,80 @@ def trainer_shots(window, tmp: Path, wait, shot, suffix: str) -> None:
     wait(300)
     folders.grab().save(str(OUT / f"33-trainer-lesson-folders{suffix}.png"))
     folders.close()
+
+
+def editor_shots(window, tmp: Path, wait, shot, suffix: str) -> None:
+    """The trainer's editor on a copy of the harassment pack: the pack, a lesson, a slide
+    with clause ids offered, a case (clip paused on a frame, a cue and a moment), a case with
+    problems at its fields, and the lesson's preview."""
+    import shutil
+
+    if getattr(window, "open_trainer_area_unlocked", None) is None:
+        return
+    from calibrate.gui.screens.trainer import editing
+
+    mine = tmp / "editor" / "lessons"
+    if not (mine / "harassment").exists():
+        shutil.copytree(ROOT / "lessons" / "harassment", mine / "harassment")
+        shutil.copytree(ROOT / "assets" / "harassment", mine.parent / "assets" / "harassment")
+    window.context.lessons.add_folder(mine)  # for this run only: not saved in settings
+    window.reload_lessons()
+    window.open_trainer_area_unlocked()
+    area = window.trainer
+    until(wait, lambda: not window.lessons_loading and not area.runner.busy)
+    screen = editing.open_editor(area, mine / "harassment")
+    shot("34-editor-pack", 500)
+    screen.pack_page.decisions.choose("remove")
+    screen.show_part("lesson", "hb-exposure-threats")
+    shot("35-editor-lesson", 300)
+    slide = screen.show_part("slide", "04-threats.md")
+    source = slide.editor.source
+    source.moveCursor(source.textCursor().MoveOperation.End)
+    source.insertPlainText("\n\nSee HB-")
+    source._offer_ids()
+    wait(600)
+    shot_with_popup(window, source.completer.popup(), OUT / f"36-editor-slide{suffix}.png")
+    source.completer.popup().hide()
+    page = screen.show_part("case", "hb-cafe-threat")
+    until(wait, lambda: page.player.paused_ms is not None, 10)
+    for _ in range(13):
+        page.player.player.frame_step(+1)
+        wait(120)
+    page.player.cue_button.click()
+    cues = page.cues.table
+    cues.item(cues.currentRow(), 1).setText("He reads the café's opening hours aloud.")
+    page.player.start_button.click()
+    for _ in range(50):
+        page.player.player.frame_step(+1)
+        wait(60)
+    page.player.end_button.click()
+    moments = page.moments.table
+    moments.item(moments.currentRow(), 2).setText("The café, readable")
+    shot("37-editor-case", 800)
+    page.form.title.setText("")
+    page.form.edited.emit("title")
+    page.form.decision.setCurrentIndex(0)
+    page.check()
+    shot("38-editor-case-problems", 300)
+    screen.show_part("lesson", "hb-exposure-threats")
+    page.dirty = False
+    editing.open_preview(area, "hb-exposure-threats")
+    shot("39-editor-preview", 600)
+    area.preview.lesson.leave()
+
+
+def shot_with_popup(window, popup, path: Path) -> None:
+    """The window with a popup (a completer's list: a window of its own) drawn where it is."""
+    from PySide6.QtGui import QPainter
+
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(
+        window.mapFromGlobal(popup.mapToGlobal(popup.rect().topLeft())), popup.grab()
+    )
+    painter.end()
+    picture.save(str(path))
+    print("saved", path)
 
 
 def until(wait, done, seconds: float = 60) -> None:

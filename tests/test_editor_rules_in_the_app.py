@@ -55,7 +55,7 @@ def test_an_invalid_case_shows_its_problems_at_their_fields_and_keeps_as_a_draft
     qtbot.keyClick(form.rationale.source, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: not page.save_button.isEnabled())
     title_box = form.problems.boxes["title"]
-    assert "at least 1 character" in form.problems.at("title")
+    assert form.problems.at("title") == "line 2: must not be empty"
     assert "border: 2px solid #D55E00" in title_box.styleSheet()
     assert form.problems.at("rationale") and form.problems.at("golden") == ""
     assert "2 problems" in page.save_button.toolTip()

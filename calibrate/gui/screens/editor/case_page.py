@@ -105,7 +105,7 @@ class CasePage(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self._build_fields())
         split.addWidget(self._build_player_column())
-        split.setSizes([560, 520])
+        split.setSizes([520, 600])
         outer.addWidget(split, stretch=1)
         outer.addLayout(self._build_actions())
         bind_keys(self, ("Ctrl+S",), self.save)
@@ -116,24 +116,28 @@ class CasePage(QWidget):
 
     # --- building ---------------------------------------------------------------------------
     def _build_fields(self) -> QScrollArea:
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(self.form)
+        scroll = QScrollArea(objectName="caseFieldsScroll")
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        return scroll
+
+    def _build_timeline(self) -> QWidget:
+        """The cues and moments, under the player that sets them."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
         for title, table, key in (
-            ("Cues", self.cues, "cues"),
+            ("Cues: shown while the clip plays", self.cues, "cues"),
             ("Moments: where the violation is visible", self.moments, "moments"),
         ):
             group = QGroupBox(title)
             QVBoxLayout(group).addWidget(self.form.problems.box(table, key))
             column.addWidget(group)
         if self.question is not None:  # the format has "Where does it show?"
-            box = self.form.problems.box(self.question, "mark_moment")
-            self.form.problems.boxes["moment_tolerance"] = box
-            group.layout().addWidget(box)
-        scroll = QScrollArea(objectName="caseFieldsScroll")
-        scroll.setWidget(inner)
-        scroll.setWidgetResizable(True)
-        return scroll
+            question = self.form.problems.box(self.question, "mark_moment")
+            self.form.problems.boxes["moment_tolerance"] = question
+            group.layout().addWidget(question)
+        return box
 
     def _build_player_column(self) -> QWidget:
         box = QWidget()
@@ -144,7 +148,12 @@ class CasePage(QWidget):
         self.room.setStyleSheet("background: palette(base); border-radius: 4px; padding: 6px;")
         self.room.hide()
         column.addWidget(self.room)
-        column.addWidget(self.player, stretch=1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.player)
+        split.addWidget(self._build_timeline())
+        split.setSizes([420, 260])
+        column.addWidget(split, stretch=1)
         return box
 
     def _build_actions(self) -> QHBoxLayout:

@@ -57,7 +57,7 @@ class TimedTable(QWidget):
         for column in range(time_columns):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(110)
+        self.table.setMinimumHeight(80)
         self.table.cellChanged.connect(self._on_cell_changed)
         self.table.cellDoubleClicked.connect(self._on_double_clicked)
         layout.addWidget(self.table)

@@ -62,10 +62,18 @@ def _owner(key_path: str, keys: Iterable[str]) -> str | None:
     return best
 
 
+# The schema's words for an empty or missing value, as a trainer reads them under a field.
+PLAIN_WORDS = {
+    "Field required": "required: fill this in",
+    "String should have at least 1 character": "must not be empty",
+    "List should have at least 1 item after validation, not 0": "choose at least one",
+}
+
+
 def message_of(problem: Problem) -> str:
     """The problem's words as shown under its field (its line, where the file has one)."""
     where = f"line {problem.line}: " if problem.line is not None else ""
-    return where + problem.message
+    return where + PLAIN_WORDS.get(problem.message, problem.message)
 
 
 class FieldProblems:
