@@ -235,6 +235,8 @@ def editor_shots(window, tmp: Path, wait, shot, suffix: str) -> None:
     window.open_trainer_area_unlocked()
     area = window.trainer
     until(wait, lambda: not window.lessons_loading and not area.runner.busy)
+    area.choose("harassment", bundled=False)
+    shot("33b-trainer-area-edit", 300)
     screen = editing.open_editor(area, mine / "harassment")
     shot("34-editor-pack", 500)
     screen.pack_page.decisions.choose("remove")

@@ -62,7 +62,7 @@ class _RowsEditor(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMinimumHeight(150)
+        self.table.setMinimumHeight(210)
         self.table.cellChanged.connect(self._on_cell_changed)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         layout.addWidget(self.table)
@@ -125,6 +125,11 @@ class _RowsEditor(QWidget):
     def _on_selection_changed(self) -> None:
         self.note.setText("")
 
+    def _fit_columns(self) -> None:
+        """Ids and short columns as wide as their text; the last one takes the rest."""
+        for column in range(self.table.columnCount() - 1):
+            self.table.resizeColumnToContents(column)
+
     # Subclasses: refresh(), _move(), _on_remove(), _on_add(), _on_cell_changed().
     def refresh(self) -> None:
         raise NotImplementedError
@@ -172,6 +177,7 @@ class DecisionsEditor(_RowsEditor):
             self.table.setItem(r, 2, place)
             self.table.setItem(r, 3, _item(d.description, editable=True))
         self._filling = False
+        self._fit_columns()
         self._on_selection_changed()
 
     def _row(self, decision_id: str | None):
@@ -247,6 +253,7 @@ class ClausesEditor(_RowsEditor):
             self.table.setItem(r, 1, _item(c.title, editable=True))
             self.table.setItem(r, 2, _item(c.summary, editable=True))
         self._filling = False
+        self._fit_columns()
 
     def _move(self, by: int) -> None:
         pack, chosen = self.pack, self.chosen_id()
