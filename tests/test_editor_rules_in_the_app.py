@@ -209,3 +209,13 @@ def test_where_does_it_show_is_set_in_the_case_editor(qtbot, tmp_path, monkeypat
     assert page.save()
     text = (folder / "cases" / "c1.toml").read_text(encoding="utf-8")
     assert "mark_moment = true" in text and "moment_tolerance = 1.5" in text
+
+
+def test_esc_leaves_a_field_first_then_the_editor(qtbot, tmp_path, monkeypatch) -> None:
+    window, screen, answers, folder = _editor_on(qtbot, tmp_path, monkeypatch)
+    page = screen.show_part("case", "c1")
+    page.form.title.setFocus()
+    qtbot.keyClick(page.form.title, Qt.Key.Key_Escape)
+    assert screen.nav.hasFocus() and window.stack.currentWidget() is screen
+    qtbot.keyClick(screen.nav, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.trainer

@@ -180,3 +180,18 @@ def test_a_preview_through_the_lesson_screens_records_nothing(
     assert len(preview.sessions.disputes) == 1
     assert _dump(context.db_path) == before  # no session, answer, pack version or dispute
     assert QApplication.focusWidget() is not None
+
+
+def test_a_lesson_without_cases_or_with_a_broken_case_is_not_previewed(tmp_path) -> None:
+    from calibrate.gui.screens.editor.preview import preview_refusal
+    from tests.pack_factory import write_pack
+
+    folder = write_pack(tmp_path / "lessons", "alpha")
+    text = (folder / "pack.toml").read_text(encoding="utf-8")
+    lesson_id = text.split("[[lessons]]")[1].split('id = "')[1].split('"')[0]
+    assert preview_refusal(folder, lesson_id) is None
+    (folder / "cases" / "c1.toml").write_text('id = "c1"\n', encoding="utf-8")
+    assert "has a problem" in preview_refusal(folder, lesson_id)
+    assert "not saved in pack.toml" in preview_refusal(folder, "no-such-lesson")
+    (folder / "pack.toml").write_text("id = ", encoding="utf-8")
+    assert "pack.toml has" in preview_refusal(folder, lesson_id)

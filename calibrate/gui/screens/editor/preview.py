@@ -33,7 +33,10 @@ def preview_refusal(pack_folder: Path, lesson_id: str) -> str | None:
     blocking = [p for p in problems if not p.is_warning]
     if pack is None:
         return f"pack.toml has {counted(len(blocking), 'problem')}: save it without problems first."
-    if lesson_id in {lesson.id for lesson in pack.lessons}:
+    lesson = next((lesson for lesson in pack.lessons if lesson.id == lesson_id), None)
+    if lesson is not None:
+        if not lesson.case_ids:  # moderators are not offered it either
+            return "This lesson has no cases yet: add some on its page and save first."
         return None
     if any(u.lesson.id == lesson_id for u in pack.unavailable):
         return (

@@ -25,7 +25,7 @@ from calibrate.gui.screens.editor.case_page import CasePage
 from calibrate.gui.screens.editor.lesson_page import LessonPage
 from calibrate.gui.screens.editor.pack_page import PackPage
 from calibrate.gui.screens.editor.slide_page import SlidePage
-from calibrate.gui.shortcuts import bind_keys
+from calibrate.gui.shortcuts import bind_keys, focus_is_typing
 
 if TYPE_CHECKING:
     from calibrate.gui.context import AppContext
@@ -64,7 +64,6 @@ class EditorScreen(QWidget):
         split.setSizes([260, 1080])
         outer.addWidget(split, stretch=1)
         self._current: QTreeWidgetItem | None = None
-        bind_keys(self, ("Esc",), self.leave)
         bind_keys(self, ("Ctrl+Shift+P",), self._on_preview_clicked)
         bind_keys(self, ("Ctrl+N",), self.ask_new_case)
         self.refresh_nav()
@@ -315,6 +314,16 @@ class EditorScreen(QWidget):
 
     def take_focus(self) -> None:
         self.nav.setFocus()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Esc (one no field took: a table's cell editor cancels its edit with it) leaves a
+        text field for the list of parts, and from there leaves the editor."""
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+        elif focus_is_typing():
+            self.nav.setFocus()
+        else:
+            self.leave()
 
     def shutdown(self) -> None:
         self.case_page.shutdown()
