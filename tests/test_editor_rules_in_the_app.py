@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton
 
 from calibrate.gui.screens.editor.case_timeline import format_knows_mark_moment
 from tests.authoring_helpers import record
@@ -219,3 +220,24 @@ def test_esc_leaves_a_field_first_then_the_editor(qtbot, tmp_path, monkeypatch) 
     assert screen.nav.hasFocus() and window.stack.currentWidget() is screen
     qtbot.keyClick(screen.nav, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.trainer
+
+
+def test_the_dashboards_case_detail_offers_the_editor(qtbot, app_window) -> None:
+    from calibrate.core.lead.sections.items import ItemRow
+    from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
+
+    pack = app_window.context.pack("harassment")
+    item = ItemRow(
+        "harassment", "hb-cafe-threat", "escalate", 5, 0.4, None, None, 4, "remove", 0.5, True,
+        (("remove", 3), ("escalate", 2)), 1,
+    )  # fmt: skip
+    dialog = CaseDetailDialog(item, pack, (), app_window)
+    qtbot.addWidget(dialog)
+    try:
+        button = dialog.findChild(QPushButton, "openInEditorButton")
+        assert not dialog.wants_editor and not button.isHidden()
+        button.click()
+        assert dialog.wants_editor and dialog.result() == QDialog.DialogCode.Accepted
+        assert "<b>Split</b>" in dialog.room_html and "5 reviewers" in dialog.room_html
+    finally:
+        dialog.shutdown()

@@ -36,9 +36,13 @@ class FieldBox(QFrame):
         self.message.setAccessibleName(f"Problem with {key}")
         self.message.hide()
         layout.addWidget(self.message)
+        self._shown: list[str] | None = None
         self.set_problems([])
 
     def set_problems(self, messages: list[str]) -> None:
+        if messages == self._shown:
+            return  # a style sheet set again re-polishes the field: ~1 ms a box, per keystroke
+        self._shown = list(messages)
         self.message.setText("\n".join(messages))
         self.message.setVisible(bool(messages))
         colour = theme.WRONG if messages else "transparent"
