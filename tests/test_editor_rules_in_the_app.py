@@ -241,3 +241,29 @@ def test_the_dashboards_case_detail_offers_the_editor(qtbot, app_window) -> None
         assert "<b>Split</b>" in dialog.room_html and "5 reviewers" in dialog.room_html
     finally:
         dialog.shutdown()
+
+
+def test_open_in_editor_reaches_the_main_window_from_the_dashboard(qtbot, app_window) -> None:
+    """The dialog's shutdown hands the request to the dashboard's signal (which the main
+    window connects to open_case_in_editor)."""
+    from calibrate.core.lead.sections.items import ItemRow
+    from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
+    from calibrate.gui.screens.dashboard.screen import DashboardScreen
+
+    item = ItemRow(
+        "harassment", "hb-cafe-threat", "escalate", 5, 0.4, None, None, 4, "remove", 0.5, True,
+        (("remove", 3), ("escalate", 2)), 1,
+    )  # fmt: skip
+    dialog = CaseDetailDialog(item, app_window.context.pack("harassment"), (), app_window)
+    qtbot.addWidget(dialog)
+    screen = DashboardScreen(app_window.context)
+    qtbot.addWidget(screen)
+    asked: list[tuple[str, str, str]] = []
+    screen.edit_case_requested.connect(lambda *ids: asked.append(ids))
+    dialog.shutdown(edit=screen.edit_case_requested)  # closed without the button: nothing
+    assert asked == []
+    dialog.findChild(QPushButton, "openInEditorButton").click()
+    dialog.shutdown(edit=screen.edit_case_requested)
+    assert [a[:2] for a in asked] == [("harassment", "hb-cafe-threat")]
+    assert "<b>Split</b>" in asked[0][2]
+    screen.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from calibrate.core.lead.golden_versions import GoldenVersionRow
@@ -70,7 +71,7 @@ class CaseDetailDialog(QDialog):
         summary.setWordWrap(True)
         right.addWidget(summary)
         self._summary, self._notes = summary, _dispute_notes(item, disputes, labels)
-        right.addWidget(self._editor_button(case is not None))
+        right.addWidget(self._editor_button(item, case is not None))
         rationale = MarkdownView(self, name="caseDetailRationale")
         rationale.set_markdown(
             "### Rationale\n\n" + (case.rationale if case else "—") + self._notes,
@@ -79,7 +80,8 @@ class CaseDetailDialog(QDialog):
         right.addWidget(rationale, stretch=1)
         layout.addLayout(right, stretch=2)
 
-    def _editor_button(self, shown: bool) -> QPushButton:
+    def _editor_button(self, item: ItemRow, shown: bool) -> QPushButton:
+        self._ids = (item.pack, item.case)  # what "Open in editor…" opens
         edit = QPushButton("Open in editor…  (trainer passcode)", objectName="openInEditorButton")
         edit.setAccessibleName("Open this case in the trainer's case editor")
         edit.setAutoDefault(False)
@@ -97,9 +99,13 @@ class CaseDetailDialog(QDialog):
         self.wants_editor = True
         self.accept()
 
-    def shutdown(self) -> None:
+    def shutdown(self, edit: SignalInstance | None = None) -> None:
+        """Stop the clip; after "Open in editor…", `edit` is emitted with the pack id, case
+        id and room_html (the dashboard's edit_case_requested: the main window takes it)."""
         if self.player is not None:
             self.player.shutdown()
+        if edit is not None and self.wants_editor:
+            edit.emit(*self._ids, self.room_html)
 
 
 def _dispute_notes(item: ItemRow, disputes: tuple[DisputeRow, ...], labels: dict) -> str:

@@ -316,9 +316,7 @@ class DashboardScreen(QWidget):
         versions = d.golden_versions.of_case(item.pack, item.case)
         dialog = CaseDetailDialog(item, pack, d.disputes.disputes, self, versions=versions)
         prompts.run_dialog(dialog)
-        dialog.shutdown()
-        if dialog.wants_editor:
-            self.edit_case_requested.emit(item.pack, item.case, dialog.room_html)
+        dialog.shutdown(edit=self.edit_case_requested)  # "Open in editor…" was pressed?
 
     def _on_export_tables_clicked(self) -> None:
         if self.result is None:
