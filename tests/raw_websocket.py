@@ -109,3 +109,31 @@ def texts(frames: list[tuple[int, bytes]]) -> list[str]:
 def close_code(frames: list[tuple[int, bytes]]) -> int | None:
     closes = [payload for opcode, payload in frames if opcode == 8]
     return struct.unpack("!H", closes[0][:2])[0] if closes and len(closes[0]) >= 2 else None
+
+
+def ping_flood(port: int, payload: int, seconds: float) -> None:
+    """Send masked pings (`payload` bytes each, 125 at most) as fast as TCP takes them and
+    read nothing; print how it ended: `dropped after N MB` when the host cut the connection,
+    `still connected after N MB` when `seconds` passed first (exit status 1)."""
+    ws = RawWebSocket(port)
+    ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the pongs stay unread
+    burst = RawWebSocket.frame(b"p" * payload, opcode=9) * (16384 // (payload + 6))
+    ws.sock.settimeout(seconds)  # whole frames only: a timed-out sendall would cut one
+    sent, end = 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            ws.sock.sendall(burst)
+        except TimeoutError:
+            break  # the host stopped reading without closing: stalled
+        except (OSError, ssl.SSLError):
+            print(f"dropped after {sent / 1e6:.0f} MB", flush=True)
+            return
+        sent += len(burst)
+    print(f"still connected after {sent / 1e6:.0f} MB", flush=True)
+    raise SystemExit(1)
+
+
+if __name__ == "__main__":  # python tests/raw_websocket.py PORT PAYLOAD SECONDS
+    import sys
+
+    ping_flood(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -227,3 +229,44 @@ def test_a_room_that_ends_with_a_connection_still_idle_ends_cleanly(tmp_path: Pa
     finally:
         if host.proc.poll() is None:
             host.kill()
+
+
+def test_clients_flooding_pings_are_dropped_and_the_host_stays_small(tmp_path: Path) -> None:
+    """Qt answers every ping with a pong by itself: two clients that flood pings (the
+    largest and the smallest) and read nothing made the host queue their pongs without end
+    (~250 MB a second). Each is dropped at 8 MiB unsent, the host's memory stays put, and a
+    participant meanwhile goes through the whole lesson."""
+    lessons = room_lessons(tmp_path)
+    host = Host(tmp_path / "host.db", lessons, "--expect", "1", "--answer-time", "2", *FAST)
+    flooders: list[subprocess.Popen[str]] = []
+    try:
+        base = _rss_mb(host.proc.pid, "VmRSS")
+        port = str(decode_join_code(host.code).port)
+        flooders += [
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__).parent / "raw_websocket.py"), port, size, "8"],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for size in ("125", "0")
+        ]
+        good = start_bots(host.code, "--count", "1", "--answer-delay", "0.3")
+        peak = base
+        while good.poll() is None or any(f.poll() is None for f in flooders):
+            peak = max(peak, _rss_mb(host.proc.pid, "VmHWM"))
+            time.sleep(0.05)
+        assert peak - base < 60, f"host grew {peak - base:.0f} MB"
+        for flooder in flooders:
+            out, _ = flooder.communicate()
+            assert flooder.returncode == 0 and out.startswith("dropped after"), out
+        assert finish(good) == (0, "1 bot: 3 answers acknowledged, 3 reveals\n")
+        status, err = host.wait()
+        assert status == 0
+        assert host_lines(err, decode_join_code(host.code).secret_text)[-1] == (
+            "ended: 3 answers recorded"
+        )  # and no Qt warning among them
+    finally:
+        for proc in (host.proc, *flooders):
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()

@@ -6,6 +6,7 @@ participant, so 200 participants fetching a 500 MB pack cost the host 200 × WIN
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -19,9 +20,10 @@ WINDOW = 1024 * 1024
 class FileSender(QObject):
     """Streams one file to one socket as binary frames, paced by what the socket wrote."""
 
-    def __init__(self, socket: QWebSocket, path: Path):
+    def __init__(self, socket: QWebSocket, path: Path, unsent: Callable[[], int]):
+        """`unsent`: the bytes queued to that peer and not yet sent (the TLS socket's)."""
         super().__init__(socket)
-        self._socket = socket
+        self._socket, self._unsent = socket, unsent
         self._file: IO[bytes] | None = path.open("rb")
         socket.bytesWritten.connect(self._on_socket_bytes_written)
         socket.disconnected.connect(self.stop)
@@ -42,7 +44,7 @@ class FileSender(QObject):
         self._pump()
 
     def _pump(self) -> None:
-        while self._file is not None and self._socket.bytesToWrite() < WINDOW:
+        while self._file is not None and self._unsent() < WINDOW:
             chunk = self._file.read(CHUNK)
             if not chunk:
                 self.stop()

@@ -7,7 +7,15 @@
 - no hello within HELLO_SECONDS of connecting: closed (a socket that only holds a slot);
 - a TLS + WebSocket handshake not done within HANDSHAKE_MS: dropped by the server;
 - more than MAX_UNSENT_BYTES waiting to be written to it (a client that never reads):
-  aborted, so one slow reader cannot grow the host's memory or hold up the others;
+  aborted, so one slow reader cannot grow the host's memory or hold up the others. Counted
+  where the bytes wait — encrypted, in the TLS socket under the QWebSocket (whose own
+  bytesToWrite() stays near 0) — before each send and after each read: Qt answers every
+  ping with a pong by itself, queued whether or not the peer reads, so a client flooding
+  pings and reading nothing grew the host by ~250 MB a second until this check;
+- READ_BUFFER_BYTES: what the host takes from one connection at a time, so a ping flood is
+  answered, and checked, in small bites (TCP holds the rest back at the client). Pings
+  have no rate of their own: a client that reads its pongs costs CPU in proportion to what
+  it reads, never memory;
 - more than MAX_CONNECTIONS at once: refused `busy`.
 """
 
@@ -19,6 +27,7 @@ BURST = 40.0
 HELLO_SECONDS = 10.0
 HANDSHAKE_MS = 10_000
 MAX_UNSENT_BYTES = 8 * 1024 * 1024
+READ_BUFFER_BYTES = 256 * 1024  # > one 64 KiB frame with its header
 CLOSE_GRACE_MS = 2000  # after a refusal, the close handshake; then the socket is aborted
 
 

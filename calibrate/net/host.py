@@ -15,8 +15,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtNetwork import QHostAddress, QSsl, QSslCertificate, QSslConfiguration, QSslKey
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtNetwork import (
+    QHostAddress,
+    QSsl,
+    QSslCertificate,
+    QSslConfiguration,
+    QSslKey,
+    QSslServer,
+    QSslSocket,
+)
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol, QWebSocketServer
 
 from calibrate.core.live.messages import MAX_CLIENT_MESSAGE_BYTES, Message, PackOffer, Refused
@@ -29,10 +37,37 @@ POLICY = QWebSocketProtocol.CloseCode.CloseCodePolicyViolated
 
 
 class _Connection:
-    def __init__(self, conn_id: str, socket: QWebSocket, now: float):
-        self.id, self.socket = conn_id, socket
+    def __init__(self, conn_id: str, socket: QWebSocket, tls: QSslSocket | None, now: float):
+        self.id, self.socket, self.tls = conn_id, socket, tls
         self.bucket = guard.TokenBucket(now)
         self.closing = False
+
+    def unsent(self) -> int:
+        """Bytes queued for this peer and not yet taken by the network. They pile up
+        encrypted in the TLS socket under the QWebSocket: QWebSocket.bytesToWrite() counts only
+        plaintext not yet encrypted (about 0 — it is encrypted at the next turn of the loop)."""
+        tls = self.tls
+        if tls is not None and shiboken6.isValid(tls):
+            return int(tls.encryptedBytesToWrite() + tls.bytesToWrite())
+        return int(self.socket.bytesToWrite()) if shiboken6.isValid(self.socket) else 0
+
+
+class _UnsentWatch(QObject):
+    """Qt answers every ping with a pong on its own, queued whether or not the peer reads:
+    after each read of the TLS socket (this slot is connected after QWebSocket's reader, so
+    the pongs for what was read are queued), a peer with more than MAX_UNSENT_BYTES unsent
+    is dropped. A QObject slot, not a lambda: QWebSocket's wildcard disconnect of the TLS
+    socket then finds no Python hook on its `destroyed` (Qt would warn on the host's stderr)."""
+
+    def __init__(self, conn: _Connection, tls: QSslSocket, drop: Callable[[_Connection], None]):
+        super().__init__(conn.socket)
+        self._conn, self._drop = conn, drop
+        tls.readyRead.connect(self.check)
+
+    @Slot()
+    def check(self) -> None:
+        if self._conn.unsent() > guard.MAX_UNSENT_BYTES:
+            self._drop(self._conn)
 
 
 class RoomServer(QObject):
@@ -53,6 +88,13 @@ class RoomServer(QObject):
         self._server.setHandshakeTimeout(guard.HANDSHAKE_MS)
         self._server.setMaxPendingConnections(guard.MAX_CONNECTIONS)
         self._server.newConnection.connect(self._on_server_new_connection)
+        # the TLS socket under each connection, by peer, from the QSslServer inside
+        # QWebSocketServer as its TLS handshake starts (QWebSocket does not give it out)
+        self._tls_by_peer: dict[tuple[str, int], QSslSocket] = {}
+        self._tls_kept_at_purge = 0
+        tls_server = self._server.findChild(QSslServer)
+        if tls_server is not None:
+            tls_server.startedEncryptionHandshake.connect(self._on_tls_started)
         self._conns: dict[str, _Connection] = {}
         # refused connections whose close handshake is under way: close() must abort them
         # too, or a socket destroyed with its parent signals into a dead wrapper
@@ -99,12 +141,29 @@ class RoomServer(QObject):
                 return
             self._accept(socket)
 
+    def _on_tls_started(self, tls: QSslSocket) -> None:
+        if len(self._tls_by_peer) > 2 * self._tls_kept_at_purge + 64:  # amortised: O(1)
+            # sockets whose handshake failed are deleted by Qt: let their entries go
+            live = {peer: s for peer, s in self._tls_by_peer.items() if shiboken6.isValid(s)}
+            self._tls_by_peer, self._tls_kept_at_purge = live, len(live)
+        self._tls_by_peer[(tls.peerAddress().toString(), int(tls.peerPort()))] = tls
+
+    def _tls_socket(self, socket: QWebSocket) -> QSslSocket | None:
+        """The TLS socket carrying `socket`, or None if Qt did not announce it."""
+        peer = (socket.peerAddress().toString(), int(socket.peerPort()))
+        tls = self._tls_by_peer.pop(peer, None)
+        return tls if tls is not None and shiboken6.isValid(tls) else None
+
     def _accept(self, socket: QWebSocket) -> None:
         socket.setParent(self)
         socket.setMaxAllowedIncomingFrameSize(MAX_CLIENT_MESSAGE_BYTES)
         socket.setMaxAllowedIncomingMessageSize(MAX_CLIENT_MESSAGE_BYTES)
-        conn = _Connection(f"c{next(self._ids)}", socket, self._clock())
+        socket.setReadBufferSize(guard.READ_BUFFER_BYTES)  # a flood is read in small bites
+        tls = self._tls_socket(socket)
+        conn = _Connection(f"c{next(self._ids)}", socket, tls, self._clock())
         socket.disconnected.connect(lambda: self._on_socket_disconnected(conn))
+        if tls is not None:
+            _UnsentWatch(conn, tls, self._drop)
         if len(self._conns) >= guard.MAX_CONNECTIONS or self._room is None:
             self._close(conn, Refused(code="busy", reason="the room is full or not open yet"))
             return
@@ -156,18 +215,23 @@ class RoomServer(QObject):
                 else:
                     self._send(conn, frame)
                     if isinstance(item.message, PackOffer) and self._room_pack is not None:
-                        FileSender(conn.socket, self._room_pack).start()
+                        FileSender(conn.socket, self._room_pack, conn.unsent).start()
         self._schedule()
         if room.ended and not self._finishing:
             self._finishing = True
             QTimer.singleShot(0, self, self._finish)
 
     def _send(self, conn: _Connection, frame: str) -> None:
-        if conn.socket.bytesToWrite() > guard.MAX_UNSENT_BYTES:  # it never reads: let go
-            conn.closing = True
-            conn.socket.abort()
+        if conn.unsent() > guard.MAX_UNSENT_BYTES:  # it never reads: let go
+            self._drop(conn)
             return
         conn.socket.sendTextMessage(frame)
+
+    def _drop(self, conn: _Connection) -> None:
+        """Abort at once, nothing more queued (`disconnected` then tells the room)."""
+        conn.closing = True
+        if shiboken6.isValid(conn.socket):
+            conn.socket.abort()
 
     def _close(self, conn: _Connection, message: Message) -> None:
         """Send the refusal, close with a policy code, abort if the peer will not close."""
