@@ -211,6 +211,14 @@ def _extra_shares(row: Mapping[str, Any], problems: list[str]) -> None:
     flag = row.get("clip_unavailable")
     if flag is not None and (type(flag) is not int or flag not in (0, 1)):
         problems.append(f"clip_unavailable {_show(flag)} must be 0, 1 or null")
+    _seconds(row, "marked_moment", problems)
+
+
+def _seconds(row: Mapping[str, Any], column: str, problems: list[str]) -> None:
+    """A time or tolerance in seconds (schema 6, core/moments.py): null or a finite number ≥ 0."""
+    value = row.get(column)
+    if value is not None and not (_is_number(value) and math.isfinite(value) and value >= 0):
+        problems.append(f"{column} {_show(value)} must be seconds (a number, 0 or more) or null")
 
 
 def session_problems(row: Mapping[str, Any], pack: PackFacts | None) -> list[str]:
@@ -297,9 +305,13 @@ def pack_version_problems(row: Mapping[str, Any], decisions: object, ladder: obj
 
 
 def case_version_problems(
-    row: Mapping[str, Any], pack_decisions: Collection[str] | None, clauses: object
+    row: Mapping[str, Any],
+    pack_decisions: Collection[str] | None,
+    clauses: object,
+    moments: object = None,
 ) -> list[str]:
-    """`pack_decisions`: the decisions of the case's pack (None: no version of it known)."""
+    """`pack_decisions`: the decisions of the case's pack (None: no version of it known);
+    `clauses` and `moments` the row's JSON columns parsed (moments None: not given)."""
     problems: list[str] = []
     _text(row, ("case_hash", "pack_id", "case_id", "golden_decision"), problems, required=True)
     if pack_decisions is None:
@@ -313,8 +325,22 @@ def case_version_problems(
         )
     if not _ids(clauses, allow_empty=True):
         problems.append("golden_clauses must be a JSON list of clause ids")
+    _seconds(row, "moment_tolerance", problems)
+    if moments is not None and not _spans(moments):
+        problems.append("golden_moments must be a JSON list of [start, end] seconds")
     _stamp(row, "first_seen_at", problems)
     return problems
+
+
+def _spans(value: object) -> bool:
+    """[[start, end], ...] in seconds, each end after its start."""
+    return isinstance(value, list) and all(
+        isinstance(v, list)
+        and len(v) == 2
+        and all(_is_number(t) and math.isfinite(t) and t >= 0 for t in v)
+        and v[0] < v[1]
+        for v in value
+    )
 
 
 def _ids(value: object, *, allow_empty: bool = False) -> bool:

@@ -92,6 +92,10 @@ class Case:
     moments: tuple[Moment, ...]
     source: Path
     content_hash: str
+    # "Where does it show?": the moderator marks a time, scored against `moments` widened by
+    # the tolerance (seconds each side; core/moments.py).
+    mark_moment: bool = False
+    moment_tolerance: float = 1.0
 
     @property
     def is_warned(self) -> bool:
@@ -190,6 +194,7 @@ class AnswerDraft:
     confidence: float | None = None
     note: str = ""
     skipped: bool = False
+    marked_moment: float | None = None  # seconds into the clip, when the case asks for a mark
 
 
 @dataclass(frozen=True)
@@ -220,3 +225,6 @@ class Answer:
     # None where unknown: answers recorded before these were kept, imported history.
     watched_share: float | None = None
     clip_unavailable: bool | None = None
+    # "Where does it show?": the time marked, seconds into the clip (core/moments.py); None
+    # when the case asked for no mark, none was given, or the answer was skipped.
+    marked_moment: float | None = None

@@ -63,6 +63,7 @@ def record_answer(
         watched_ms=max(0, int(watched_ms)),
         watched_share=None if watched_share is None else float(watched_share),
         clip_unavailable=None if clip_unavailable is None else bool(clip_unavailable),
+        marked_moment=_marked_moment(case, draft),
     )
     row = answer_row(answer)
     facts = PackFacts(pack.id, pack.scale.ids, tuple(c.id for c in pack.clauses))
@@ -70,6 +71,13 @@ def record_answer(
     _refuse(answer_problems(row, facts, CaseFacts(pack.id, case.id) if known else None))
     _insert(db, row)
     return answer
+
+
+def _marked_moment(case: Case, draft: AnswerDraft) -> float | None:
+    """The mark is kept only where the case asks for one and the answer is not a skip."""
+    if not case.mark_moment or draft.skipped or draft.marked_moment is None:
+        return None
+    return float(draft.marked_moment)
 
 
 def insert_answer(db: sqlite_utils.Database, answer: Answer) -> None:

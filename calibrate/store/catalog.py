@@ -94,6 +94,8 @@ def record_pack_version(db: sqlite_utils.Database, pack: Pack) -> None:
                     "severity": case.severity,
                     "warnings": json.dumps(list(case.warnings)),
                     "first_seen_at": now,
+                    "golden_moments": json.dumps([[m.start, m.end] for m in case.moments]),
+                    "moment_tolerance": case.moment_tolerance if case.mark_moment else None,
                 }
                 for case in pack.cases.values()
             ),

@@ -257,6 +257,22 @@ def m006_add_dispute_resolutions(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_add_marked_moments(db: sqlite_utils.Database) -> None:
+    """ "Where does it show?" (core/moments.py): the time an answer marked, in seconds into
+    the clip (NULL: no mark), and per case version its golden moments (JSON [[start, end],
+    ...]) and the tolerance of a mark it asks for (NULL: it asks for none), so each mark is
+    scored against the version it was given against."""
+    db.execute(
+        "ALTER TABLE answers ADD COLUMN marked_moment REAL CHECK "
+        "(marked_moment IS NULL OR marked_moment >= 0)"
+    )
+    db.execute("ALTER TABLE case_versions ADD COLUMN golden_moments TEXT")
+    db.execute(
+        "ALTER TABLE case_versions ADD COLUMN moment_tolerance REAL CHECK "
+        "(moment_tolerance IS NULL OR moment_tolerance >= 0)"
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_add_disputes,
@@ -264,4 +280,5 @@ MIGRATIONS = (
     m004_add_rooms,
     m005_add_rejoin_tokens,
     m006_add_dispute_resolutions,
+    m007_add_marked_moments,
 )

@@ -124,11 +124,23 @@ def row_problems(
         decisions = _decisions_of_packs(db, (r.get("pack_id") for r in rows))
         return [
             case_version_problems(
-                r, decisions.get(r.get("pack_id")), _json(r.get("golden_clauses"))
+                r,
+                decisions.get(r.get("pack_id")),
+                _json(r.get("golden_clauses")),
+                _moments_column(r),
             )
             for r in rows
         ]
     return [[] for _ in rows]
+
+
+def _moments_column(row: Mapping[str, Any]) -> object:
+    """golden_moments parsed; None when absent (older exports), "" when not JSON."""
+    text = row.get("golden_moments")
+    if text is None:
+        return None
+    parsed = _json(text)
+    return "" if parsed is None else parsed
 
 
 def demo_row_problem(table: str, row: Mapping[str, Any]) -> str | None:

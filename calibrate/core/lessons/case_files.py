@@ -15,7 +15,13 @@ from calibrate.core import models
 from calibrate.core.errors import Problem
 from calibrate.core.lessons import hashing
 from calibrate.core.lessons.files import TomlFile, clip_problem, read_toml
-from calibrate.core.lessons.schema import IDENTIFIER, IDENTIFIER_RULE, CaseSpec
+from calibrate.core.lessons.marked_moments import check_marked_moment, hashed_data
+from calibrate.core.lessons.schema import (
+    DEFAULT_MOMENT_TOLERANCE,
+    IDENTIFIER,
+    IDENTIFIER_RULE,
+    CaseSpec,
+)
 from calibrate.core.lessons.toml_lines import KeyPath, format_path
 
 
@@ -111,6 +117,7 @@ def check_case(
     spec: CaseSpec | None = validate_model(CaseSpec, file, problems)
     reported = {p.key_path for p in problems}
     _check_references(file, refs, reported, problems)
+    check_marked_moment(file, reported, problems)
     video, media = _check_media(file, assets, real_assets, reported, problems, clip_check)
     return CaseCheck(spec, video, problems, media)
 
@@ -161,7 +168,11 @@ def load_case_file(
         ),
         moments=tuple(models.Moment(float(m.start), float(m.end), m.label) for m in spec.moments),
         source=path,
-        content_hash=hashing.case_hash(spec.model_dump(mode="json"), video),
+        content_hash=hashing.case_hash(hashed_data(spec), video),
+        mark_moment=spec.mark_moment,
+        moment_tolerance=(
+            DEFAULT_MOMENT_TOLERANCE if spec.moment_tolerance is None else spec.moment_tolerance
+        ),
     )
     return CaseResult(path, case, [], media_problems, case_id, id_line)
 

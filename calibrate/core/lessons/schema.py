@@ -182,6 +182,43 @@ class MomentSpec(_Strict):
         return self
 
 
+# "Where does it show?": a case may ask the moderator to mark the moment the violation is
+# visible; the mark is a hit within a golden moment widened by this many seconds each side
+# (core/moments.py). The cap catches milliseconds written as seconds (500 for 0.5).
+DEFAULT_MOMENT_TOLERANCE = 1.0
+MAX_MOMENT_TOLERANCE = 10.0
+
+
+def parse_tolerance(value: object) -> float:
+    """Seconds of slack each side of a golden moment: a number from 0 to the cap."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("moment_tolerance is seconds, a number such as 1.0")
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError("moment_tolerance is seconds, 0 or more")
+    if seconds > MAX_MOMENT_TOLERANCE:
+        raise ValueError(
+            f"moment_tolerance {value} is more than {MAX_MOMENT_TOLERANCE:g} seconds; it is "
+            "seconds, not milliseconds (0.5 is half a second)"
+        )
+    return seconds
+
+
+Tolerance = Annotated[
+    float,
+    BeforeValidator(parse_tolerance),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": 0,
+            "maximum": MAX_MOMENT_TOLERANCE,
+            "description": "seconds of slack each side of a golden moment (default "
+            f"{DEFAULT_MOMENT_TOLERANCE:g}); only with mark_moment = true",
+        }
+    ),
+]
+
+
 class CaseSpec(_Strict):
     """cases/<id>.toml: one case example with its golden answer."""
 
@@ -196,6 +233,12 @@ class CaseSpec(_Strict):
     rationale: str = Field(min_length=1, description="Markdown")
     cues: list[CueSpec] = Field(default_factory=list)
     moments: list[MomentSpec] = Field(default_factory=list)
+    mark_moment: bool = Field(
+        False,
+        description="ask the moderator to mark the moment the violation shows "
+        "(scored against `moments`)",
+    )
+    moment_tolerance: Tolerance | None = None
 
 
 def json_schema() -> dict[str, object]:
