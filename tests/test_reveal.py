@@ -49,12 +49,16 @@ def test_golden_rationale_and_split_stay_hidden_until_the_answer_is_recorded(qtb
     assert window.stack.currentWidget() is lesson.case_screen
     assert case.rationale.strip()[:40] not in on_screen
     assert "Golden" not in on_screen and "How everyone decided" not in on_screen
+    # The case asks "Where does it show?": its golden moments are hidden as the rest.
+    assert case.mark_moment and lesson.case_screen.form.moment.isVisible()
+    assert all(m.label not in on_screen for m in case.moments) and "Where it" not in on_screen
     assert not lesson.reveal.isVisible()
     answer_current_case_by_keys(qtbot, window, case.golden.decision, case.golden.clauses[0])
     revealed = visible_text(lesson.reveal)
     assert case.rationale.strip()[:40] in revealed
     golden_label = lesson.pack.scale.get(case.golden.decision).label
     assert "Golden answer: " in revealed and golden_label in revealed
+    assert all(m.label in revealed for m in case.moments) and "Your mark: <b>none</b>" in revealed
 
 
 def test_split_counts_every_profiles_answer_without_names(qtbot, app_window) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from calibrate.core.models import Answer, Case
+from calibrate.core.moments import HIT, NOT_ASKED, UNMARKED, score_mark
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class SessionSummary:
     # Right decision, but not under a golden clause: scored right (DESIGN.md: the clause is
     # reported beside the decision, never folded in), still worth reading again.
     clause_misses: tuple[Miss, ...] = ()
+    # "Where does it show?" (core/moments.py), beside the score, never in it: answered cases
+    # that asked for a mark, the marks given, and the marks on a golden moment.
+    moments_asked: int = 0
+    moments_marked: int = 0
+    moments_hit: int = 0
 
     @property
     def score(self) -> float | None:
@@ -63,6 +69,11 @@ def summarise(
         for a in correct
         if a.clause not in cases[a.case_id].golden.clauses
     )
+    marks = [
+        score_mark(a.marked_moment, c.moments, c.moment_tolerance, asked=c.mark_moment).outcome
+        for a in scored
+        for c in (cases[a.case_id],)
+    ]
     seconds = 0.0
     if answers:
         seconds = (
@@ -78,4 +89,7 @@ def summarise(
         seconds=max(0.0, seconds),
         pass_mark=pass_mark,
         clause_misses=clause_misses,
+        moments_asked=sum(1 for m in marks if m != NOT_ASKED),
+        moments_marked=sum(1 for m in marks if m not in (NOT_ASKED, UNMARKED)),
+        moments_hit=marks.count(HIT),
     )

@@ -26,6 +26,8 @@ class Behaviour:
         self.watch_rng = watch_rng
         self.first_day_ms = first_day_ms  # midnight in Lisbon of the first working day
         self.hurry: dict[str, float] = {}  # profile id -> chance of answering unwatched
+        # "Where does it show?" marks: their own stream, so adding them shifted nothing else.
+        self.mark_rng = np.random.default_rng(0)
 
     def timing(self, m: Moderator, case: Case, skipped: bool) -> tuple[int, int]:
         """Time to answer and time watched, in ms; a skip happens at the warning card."""
@@ -63,6 +65,22 @@ class Behaviour:
             }
         share = 1.0 if rng.random() < 0.8 else round(float(rng.uniform(0.7, 1.0)), 3)
         return {"watched_ms": watched_ms, "watched_share": share, "clip_unavailable": False}
+
+    def mark(self, m: Moderator, case: Case, skipped: bool) -> float | None:
+        """The moment a moderator marks where the case asks (core/moments.py): most mark;
+        the sharper (less noisy) ones land on a golden moment, the others nearby or
+        anywhere in the clip; a few leave it unmarked."""
+        if skipped or not case.mark_moment or not case.moments:
+            return None
+        rng = self.mark_rng
+        if rng.random() < 0.08:
+            return None
+        moment = case.moments[int(rng.integers(len(case.moments)))]
+        if rng.random() < 1.05 - m.noise:  # saw it: a frame within the moment
+            at = rng.uniform(moment.start, moment.end)
+        else:  # a moment before or after it, or a guess at the clip
+            at = moment.start + rng.choice([-1, 1]) * rng.uniform(1.0, 3.5) * (1 + m.noise)
+        return round(max(0.0, float(at)), 3)
 
     def decide(
         self, m: Moderator, pack: Pack, case: Case, kind: str, shown: int

@@ -58,7 +58,7 @@ def generate_history(
 
 class _Simulation:
     def __init__(self, packs: list[Pack], today: date, seed: int) -> None:
-        streams = np.random.SeedSequence(seed).spawn(3)
+        streams = np.random.SeedSequence(seed).spawn(4)  # spawn(n)'s first children stay put
         self.rng = np.random.default_rng(streams[0])
         self.id_rng = np.random.default_rng(streams[1])  # ids never shift the simulation
         self.seed = seed
@@ -67,6 +67,7 @@ class _Simulation:
         # How much of each clip was shown: its own stream, so adding it shifted nothing else.
         watch_rng = np.random.default_rng(streams[2])
         self.behaviour = Behaviour(self.rng, watch_rng, self._local_ms(0, 0, 0, "Lisbon"))
+        self.behaviour.mark_rng = np.random.default_rng(streams[3])  # marked moments alone
         self.sessions: list[SessionRecord] = []
         self.answers: list[Answer] = []
         self.disputes: list[DisputeRecord] = []
@@ -303,6 +304,7 @@ class _Simulation:
             answered_at=iso_ms(shown + tta),
             time_to_answer_ms=tta,
             **behaviour.watching(m, watched, skipped),
+            marked_moment=behaviour.mark(m, case, skipped),
         )
         self.answers.append(answer)
         wrong = not skipped and decision != case.golden.decision

@@ -26,6 +26,7 @@ from calibrate.core.errors import listed
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Pack
 from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import is_typing_key
+from calibrate.gui.widgets.moment_mark import MomentMark
 
 
 class ClauseChoice(QComboBox):
@@ -56,6 +57,8 @@ class AnswerForm(QWidget):
         self._build_decision(layout)
         self._build_clause(layout)
         self._build_confidence(layout)
+        self.moment = MomentMark(self)  # shown for a case that asks "Where does it show?"
+        layout.addWidget(self.moment)
         self._build_note(layout)
         self.missing = QLabel(objectName="answerMissing")
         self.missing.setWordWrap(True)
@@ -128,8 +131,9 @@ class AnswerForm(QWidget):
         buttons.addWidget(self.submit_button)
         return buttons
 
-    def set_case(self, pack: Pack, allow_skip: bool) -> None:
-        """Fresh, empty form for a case of this pack."""
+    def set_case(self, pack: Pack, allow_skip: bool, mark_moment: bool = False) -> None:
+        """Fresh, empty form for a case of this pack (with "Where does it show?" when the
+        case asks for a marked moment)."""
         for button in self.decisions.buttons():
             self.decisions.removeButton(button)
             button.deleteLater()
@@ -185,6 +189,8 @@ class AnswerForm(QWidget):
             button.setChecked(False)
         self.confidence.setExclusive(True)
         self.note.clear()
+        self.moment.set_mark(None)
+        self.moment.setVisible(mark_moment)
         self.skip_button.setVisible(allow_skip)
         self.set_enabled(True)
         self._on_any_changed()
@@ -221,6 +227,7 @@ class AnswerForm(QWidget):
             self.note,
             self.submit_button,
             self.skip_button,
+            self.moment,
         ):
             widget.setEnabled(enabled)
 
@@ -236,6 +243,7 @@ class AnswerForm(QWidget):
             clause=clause,
             confidence=CONFIDENCE_LEVELS[confidence_index][0],
             note=self.note.toPlainText().strip(),
+            marked_moment=self.moment.seconds if self.moment.isVisibleTo(self) else None,
         )
 
     def _missing_parts(self) -> list[str]:

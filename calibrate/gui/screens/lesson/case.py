@@ -26,64 +26,12 @@ from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Case, Pack
 from calibrate.core.stamps import utc_now
 from calibrate.core.watching import Coverage, answered_unwatched
 from calibrate.gui import plain_text, prompts, theme
+from calibrate.gui.screens.lesson.warning_card import WarningCard, warning_words
 from calibrate.gui.shortcuts import bind_keys, focus_is_typing, mark_typing_place
 from calibrate.gui.widgets.answer_form import AnswerForm
+from calibrate.gui.widgets.moment_mark import MARK_KEY
 from calibrate.gui.widgets.player_controls import PlayerPanel
 from calibrate.player.playback import PlayerState
-
-WARNING_WORDS = {
-    "self_harm": "self-harm",
-    "animal_harm": "animal harm",
-    "dangerous_acts": "dangerous acts",
-    "distressing_audio": "distressing audio",
-}
-
-
-def warning_words(warnings: tuple[str, ...]) -> str:
-    return ", ".join(WARNING_WORDS.get(w, w) for w in warnings)
-
-
-class WarningCard(QFrame):
-    """Shown before a warned clip plays: what to expect, watch shielded, or skip."""
-
-    watch_requested = Signal()
-    skip_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("warningCard")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 30, 40, 30)
-        layout.addStretch()
-        self.text = QLabel(objectName="warningText")
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.text)
-        buttons = QHBoxLayout()
-        buttons.addStretch()
-        self.watch = QPushButton("Watch shielded  (W)", objectName="watchShieldedButton")
-        self.watch.setAccessibleName("Watch the clip shielded: grayscale, blurred and muted")
-        self.watch.clicked.connect(self.watch_requested)
-        buttons.addWidget(self.watch)
-        self.skip = QPushButton("Skip this case", objectName="warningSkipButton")
-        self.skip.setAccessibleName("Skip this case without watching")
-        self.skip.clicked.connect(self.skip_requested)
-        buttons.addWidget(self.skip)
-        buttons.addStretch()
-        layout.addLayout(buttons)
-        layout.addStretch()
-
-    def show_warnings(self, case: Case) -> None:
-        self.text.setText(
-            f"<p style='font-size:16pt; color:{theme.WARNING}'><b>⚠ Content warning</b></p>"
-            "<p style='font-size:12pt'>This clip is marked: <b>"
-            f"{html.escape(warning_words(case.warnings))}"
-            "</b>.</p><p>It will play in grayscale, blurred and muted; lift each shield "
-            "yourself if you need to see more.<br>You may skip it: a skip is recorded and never "
-            "scored as wrong.</p>"
-        )
 
 
 class _SpacePlaysEnterPresses(QObject):
@@ -108,6 +56,7 @@ class _SpacePlaysEnterPresses(QObject):
 
 
 _SHIFT_OR_KEYPAD = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+_NO_PICTURE = (PlayerState.EMPTY, PlayerState.UNAVAILABLE)
 
 
 class CaseScreen(QWidget):
@@ -138,6 +87,7 @@ class CaseScreen(QWidget):
         columns.addLayout(self._build_video_column(), stretch=3)
         columns.addLayout(self._build_answer_column(), stretch=2)
         self.player.player.position_changed.connect(self._on_position_changed)
+        self.player.player.state_changed.connect(self._on_player_state_changed)
         self._bind_keys()
 
     # --- building ---------------------------------------------------------------------------
@@ -194,6 +144,8 @@ class CaseScreen(QWidget):
         mark_typing_place(self.form)  # keys there are the form's: Esc gives them back
         self.form.submitted.connect(self._on_form_submitted)
         self.form.skip_requested.connect(self._on_skip_requested)
+        self.form.moment.mark_requested.connect(self.mark_moment)
+        self.form.moment.seek_requested.connect(self._on_seek_to_mark)
         right.addWidget(self.form, stretch=3)
         return right
 
@@ -209,6 +161,7 @@ class CaseScreen(QWidget):
         self._shortcut("G", self.guidance_requested.emit)
         self._shortcut("W", self._on_watch_requested)
         self._shortcut("N", self.form.focus_note)
+        self._shortcut(MARK_KEY, self.mark_moment)
         buttons = _SpacePlaysEnterPresses(self)
         for button in self.findChildren(QPushButton):  # the decisions take no focus at all
             button.installEventFilter(buttons)
@@ -241,7 +194,7 @@ class CaseScreen(QWidget):
         self.context_label.setText(self._context_html(case))
         self._cue_times = [cue.at for cue in case.cues]
         self.cue.setText("")
-        self.form.set_case(pack, allow_skip=case.is_warned)
+        self.form.set_case(pack, allow_skip=case.is_warned, mark_moment=case.mark_moment)
         self.player.unload()
         if case.is_warned:
             self.warning_card.show_warnings(case)
@@ -253,6 +206,7 @@ class CaseScreen(QWidget):
             self._opened = True
             self.player.load(case.video)
             self.setFocus()
+        self._on_player_state_changed(None)  # no mark while the warning card is up
 
     @staticmethod
     def _context_html(case: Case) -> str:
@@ -360,6 +314,7 @@ class CaseScreen(QWidget):
         self.video_stack.setCurrentWidget(self.player)
         self._opened = True
         self.player.load(self._case.video)
+        self._on_player_state_changed(None)
         self.setFocus()
 
     def _on_position_changed(self, ms: int) -> None:
@@ -367,6 +322,27 @@ class CaseScreen(QWidget):
             return
         index = bisect_right(self._cue_times, ms / 1000) - 1
         self.cue.setText(self._case.cues[index].text if index >= 0 else "")
+
+    def mark_moment(self) -> None:
+        """T or "Mark moment": the player's time (the picture on screen) becomes the mark."""
+        if self._case is not None and self._case.mark_moment and self._can_mark():
+            self.form.moment.set_mark(self.player.player.position)
+
+    def _can_mark(self) -> bool:
+        return (
+            self.form.moment.isEnabled()
+            and self.video_stack.currentWidget() is self.player
+            and self.player.player.state not in _NO_PICTURE
+        )
+
+    def _on_player_state_changed(self, _state: object) -> None:
+        self.form.moment.set_can_mark(self._can_mark())
+
+    def _on_seek_to_mark(self, ms: int) -> None:
+        if self._can_mark():
+            self.player.player.pause()
+            self.player.player.seek(ms)
+            self.setFocus()
 
     def _on_form_submitted(self, draft: AnswerDraft) -> None:
         if not self._asked_unwatched and answered_unwatched(

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.core.models import CONFIDENCE_LEVELS, Answer, Case, Pack
+from calibrate.core.moments import HIT, UNMARKED, milliseconds, score_mark
 from calibrate.core.scoring import Outcome, score_answer
 from calibrate.core.watching import answered_unwatched
 from calibrate.gui import plain_text, theme
 from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
+from calibrate.player.clock import format_clock
 
 if TYPE_CHECKING:
     from calibrate.gui.widgets.chart_canvas import ChartCanvas
@@ -37,8 +39,8 @@ DIRECTION_WORDS = {
 
 
 def clock(seconds: float) -> str:
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}:{rest:04.1f}"
+    """A time in a clip as the player shows it (0:04.2)."""
+    return format_clock(milliseconds(seconds))
 
 
 def confidence_words(probability: float | None) -> str:
@@ -154,7 +156,7 @@ class RevealScreen(QWidget):
         )
         self.verdict.setText(verdict_html(pack, case, answer))
         self._show_unwatched(answer)
-        self.golden.setText(golden_html(pack, case))
+        self.golden.setText(golden_html(pack, case) + mark_html(case, answer))
         self.rationale.set_markdown(
             "### Rationale\n\n" + case.rationale, [c.id for c in pack.clauses]
         )
@@ -271,4 +273,33 @@ def golden_html(pack: Pack, case: Case) -> str:
         f"<p style='font-size:12pt'>Golden answer: <b style='color:{theme.CORRECT}'>"
         f"{html.escape(golden_label)}</b></p><p>{clause_title}:</p><ul>{clauses}</ul>"
         + (f"<p>Where it shows in the clip:</p><ul>{moments}</ul>" if moments else "")
+    )
+
+
+def mark_html(case: Case, answer: Answer) -> str:
+    """ "Where does it show?": the moderator's mark against the golden moments, beside the
+    decision's verdict (never folded into it); empty when the case asked for no mark."""
+    result = score_mark(
+        answer.marked_moment,
+        case.moments,
+        case.moment_tolerance,
+        asked=case.mark_moment,
+        skipped=answer.skipped,
+    )
+    slack = f"{case.moment_tolerance:g} s either side counts"
+    if result.outcome == UNMARKED:
+        return f"<p>Your mark: <b>none</b> — you marked no moment ({slack}).</p>"
+    if answer.marked_moment is None or result.distance is None:
+        return ""
+    at = clock(answer.marked_moment)
+    if result.outcome == HIT:
+        return (
+            f"<p>Your mark: <b>{at}</b> — <b style='color:{theme.CORRECT}'>✓ on the moment"
+            f"</b> ({slack}).</p>"
+        )
+    gap = result.distance
+    off = f"{gap:.1f} s" if gap >= 0.1 else f"{round(gap * 1000)} ms"
+    return (
+        f"<p>Your mark: <b>{at}</b> — <b style='color:{theme.WRONG}'>✗ {off} "
+        f"from the nearest moment</b> ({slack}).</p>"
     )

@@ -19,6 +19,18 @@ def duration(seconds: float) -> str:
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
+def moments_line(summary: SessionSummary) -> str:
+    """ "Where does it show?" beside the score (never in it); empty when no case asked."""
+    if not summary.moments_asked:
+        return ""
+    unmarked = summary.moments_asked - summary.moments_marked
+    return (
+        f"<p style='font-size:11.5pt'>Moments marked on the golden moment: "
+        f"{summary.moments_hit} of {summary.moments_marked} marked"
+        f"{f' · {unmarked} not marked' if unmarked else ''} (not part of the score)</p>"
+    )
+
+
 class SummaryScreen(QWidget):
     done_requested = Signal()
     retake_requested = Signal()
@@ -74,7 +86,7 @@ class SummaryScreen(QWidget):
             f"<p style='font-size:11pt'>{html.escape(lesson_title)} · summary</p>{score_line}"
             f"<p style='font-size:11.5pt'>Deciding clause named: {clause} · skipped: "
             f"{summary.skipped} (never scored as wrong) · time taken: "
-            f"{duration(summary.seconds)}</p>"
+            f"{duration(summary.seconds)}</p>{moments_line(summary)}"
         )
         parts = []
         if summary.misses:
