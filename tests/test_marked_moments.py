@@ -199,3 +199,13 @@ def test_the_database_refuses_a_negative_mark(lessons: Path, tmp_path: Path) -> 
     db = open_database(tmp_path / "db.sqlite3")
     with pytest.raises(ValueError, match="marked_moment -2.0 must be seconds"):
         _record(db, pack, "c1", AnswerDraft("remove", "GR-1", 0.8, marked_moment=-2.0))
+
+
+def test_a_rate_of_none_or_all_has_an_interval_ending_exactly_at_0_or_1() -> None:
+    """A reviewer with no mark on the moment read "−0%–66%": rounding put the Wilson bound
+    a hair below 0."""
+    from calibrate.core.metrics.accuracy import wilson_interval
+
+    lo, hi = wilson_interval(np.array([0, 2, 7]), np.array([2, 2, 7]))
+    assert lo[0] == 0.0 and hi[1] == 1.0 and hi[2] == 1.0
+    assert np.isnan(wilson_interval(0, 0)[0])

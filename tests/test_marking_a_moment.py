@@ -176,6 +176,6 @@ def test_the_summary_reports_marks_beside_the_score_never_in_it(qtbot, demo_pack
     qtbot.addWidget(screen)
     screen.show_summary(demo_pack, "Context decides", summary)
     assert (
-        "Moments marked on the golden moment: 1 of 2 marked (not part of the score)"
+        "Where does it show? 1 of 2 marks on the golden moment (not part of the score)"
         in screen.headline.text()
     )

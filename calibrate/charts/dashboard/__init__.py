@@ -23,6 +23,7 @@ from calibrate.charts.dashboard.accuracy import (
 from calibrate.charts.dashboard.agreement import agreement_figure
 from calibrate.charts.dashboard.confusion import confusion_figure
 from calibrate.charts.dashboard.enforcement import enforcement_figure, team_pack_figure
+from calibrate.charts.dashboard.moments import moments_figure
 from calibrate.charts.dashboard.trend import trend_figure
 from calibrate.core.lead.compute import Dashboard
 
@@ -49,6 +50,10 @@ CAPTIONS = {
     "per team, with 95 % intervals.",
     "calibration": "Stated confidence against how often reviewers were actually right; points on "
     "the diagonal are well calibrated, below it overconfident.",
+    "moments": "Where does it show? For each case that asks reviewers to mark the moment the "
+    "violation is visible: the share of marks within a golden moment widened by the case's "
+    "tolerance, with its 95 % interval; answers without a mark are counted beside it. Reported "
+    "beside decision accuracy, never part of it.",
 }
 
 
@@ -76,6 +81,7 @@ _FIGURES: dict[str, _Draw] = {
     ),
     "attempts": lambda d, dark, f, _: attempts_figure(d.trend, dark=dark, figure=f),
     "calibration": lambda d, dark, f, _: calibration_figure(d.calibration, dark=dark, figure=f),
+    "moments": lambda d, dark, f, _: moments_figure(d.moments, dark=dark, figure=f),
 }
 FIGURE_NAMES = tuple(_FIGURES)  # reading order
 

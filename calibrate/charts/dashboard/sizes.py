@@ -27,6 +27,7 @@ SIZES: dict[str, Callable[[int], tuple[float, float]]] = {
     "trend": lambda n: (7.4, 5.0),
     "attempts": lambda n: (7.0, 1.4 + 0.55 * max(n, 2)),
     "calibration": lambda n: (5.6, 4.6),
+    "moments": lambda n: (7.0, 1.2 + 0.22 * max(n, 3)),
 }
 
 
@@ -48,5 +49,6 @@ def natural_size(name: str, dashboard: Dashboard) -> tuple[float, float]:
         "enforcement": len(dashboard.enforcement.by_team) + len(dashboard.enforcement.by_site),
         "team_pack": len({r.team for r in dashboard.enforcement.by_team_pack}),
         "attempts": len({a.team for a in dashboard.trend.attempts}),
+        "moments": min(MAX_ROWS, sum(r.rate is not None for r in dashboard.moments.by_case)),
     }
     return SIZES[name](shown.get(name, 0))

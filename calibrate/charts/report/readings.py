@@ -43,7 +43,34 @@ def chart_readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
         "trend": _trend_readings(d),
         "attempts": _attempts_readings(d),
         "calibration": _calibration_readings(d),
+        "moments": _moment_readings(d),
     }
+
+
+def _moment_readings(d: Dashboard, limit: int = 5) -> list[str]:
+    """The marks overall, then per reviewer the lowest moment hit rates (the whole list is
+    the dashboard's moments_by_reviewer table)."""
+    total = d.moments.overall
+    if total.rate is None or total.ci is None:
+        return ["No marked moment in view."]
+    lines = [
+        f"{total.hits:,} of {total.marked:,} marks on a golden moment ({total.rate:.0%}, "
+        f"{total.ci[0]:.0%}–{total.ci[1]:.0%}); {total.unmarked:,} of {total.asked:,} answers "
+        "left no mark."
+    ]
+    reviewers = [r for r in d.moments.by_reviewer if r.rate is not None and r.ci is not None]
+    lines += [
+        f"{r.name}: {r.hits} of {r.marked} marks ({r.rate:.0%}, {r.ci[0]:.0%}–{r.ci[1]:.0%})"
+        + (f", {r.unmarked} unmarked" if r.unmarked else "")
+        for r in reviewers[:limit]
+        if r.ci is not None and r.rate is not None
+    ]
+    if len(reviewers) > limit:
+        lines.append(
+            f"… the lowest {limit} of {len(reviewers)} reviewers; all are in "
+            "moments_by_reviewer.csv (Export tables (CSV)… on the dashboard)."
+        )
+    return lines
 
 
 def _team_pack_readings(d: Dashboard, words: Labels, limit: int = 8) -> list[str]:

@@ -18,6 +18,7 @@ from calibrate.core.lead import agreement as _agreement
 from calibrate.core.lead import completion as _completion
 from calibrate.core.lead import enforcement as _enforcement
 from calibrate.core.lead import items as _items
+from calibrate.core.lead import moments as _moments
 from calibrate.core.lead import trend as _trend
 from calibrate.core.lead.dashboard import DETAIL_TABLES, Dashboard, Details
 from calibrate.core.lead.golden_versions import Goldens, against_current, golden_version_section
@@ -211,6 +212,7 @@ def compute_dashboard(
         disputes=_completion.disputes(disputes, item_section),
         details_source=details,
         golden_versions=versions,
+        moments=_moments.moments(table),
     )
 
 

@@ -17,6 +17,7 @@ from calibrate.core.lead.sections.enforcement import (
 )
 from calibrate.core.lead.sections.headline import Headline
 from calibrate.core.lead.sections.items import ItemSection
+from calibrate.core.lead.sections.moments import MomentSection
 from calibrate.core.lead.sections.rows import Rows
 from calibrate.core.lead.sections.trend import CalibrationSection, TrendSection
 
@@ -62,6 +63,7 @@ class Dashboard:
     critical: CriticalSection
     disputes: DisputeSection
     details_source: DetailsSource
+    moments: MomentSection  # "Where does it show?" (core/lead/moments.py)
     # Answers by golden version for the cases whose golden changed, and which golden the
     # other sections scored against (core/lead/golden_versions.py).
     golden_versions: GoldenVersionSection = GoldenVersionSection()
@@ -122,5 +124,7 @@ _TABLES: dict[str, Callable[[Dashboard], Rows]] = {
     "completion": lambda d: d.completion.rows(),
     "disputes": lambda d: d.disputes.rows(),
     "golden_versions": lambda d: d.golden_versions.table_rows(),
+    "moments": lambda d: d.moments.rows(),
+    "moments_by_reviewer": lambda d: d.moments.reviewer_rows(),
 }
 TABLE_NAMES = tuple(_TABLES)  # the order exports and the report list them in

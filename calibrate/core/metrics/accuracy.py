@@ -113,14 +113,15 @@ def t_quantile(p: float, df: float) -> float:
 def wilson_interval(
     correct: NDArray[Any] | int, n: NDArray[Any] | int, z: float = Z95
 ) -> tuple[NDArray[Any], NDArray[Any]]:
-    """Wilson score interval for correct/n; NaN where n is 0."""
+    """Wilson score interval for correct/n, within [0, 1]; NaN where n is 0."""
     k = np.asarray(correct, dtype=float)
     m = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / m
         centre = (p + z * z / (2 * m)) / (1 + z * z / m)
         half = z / (1 + z * z / m) * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m))
-    return centre - half, centre + half
+    # At 0 of n (n of n) the bound is exactly 0 (1); rounding left −1e-17 ("−0%" on screen).
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,8 @@ class AnswerTable:
     not_watched: NDArray[Any]  # int8, core/watching: 1 answered unwatched, 0 not (watched,
     # clip unavailable, skipped), -1 unknown
     version: NDArray[Any]  # code into case_hashes: the case version answered against
+    moment: NDArray[Any]  # int8, core/moments: -1 not asked (or skipped), 0 unmarked, 1 missed,
+    # 2 hit: the marked moment against the golden moments of the version answered
     profile_ids: tuple[str, ...]
     profile_names: tuple[str, ...]
     teams: tuple[str, ...]
@@ -167,6 +169,7 @@ ROW_COLUMNS = (
     "answered_at",
     "not_watched",
     "version",
+    "moment",
 )
 
 

@@ -14,8 +14,8 @@ import numpy as np
 from calibrate.core.metrics.answer_table import AnswerTable, IdLookup, PackInfo
 
 # Bump when the columns, their coding or the file layout change (3: not_watched; 4: the case
-# version each answer was given against, for the golden versions).
-FORMAT = 4
+# version each answer was given against, for the golden versions; 5: the marked moment).
+FORMAT = 5
 
 # Coded columns and the lookup their codes index (decision and golden share one).
 CODED = (
@@ -50,6 +50,7 @@ DTYPES: dict[str, type] = {
     "skipped": np.bool_,
     "answered_at": np.int64,
     "not_watched": np.int8,
+    "moment": np.int8,  # core/moments: NOT_ASKED, UNMARKED, MISSED or HIT
 }
 
 
@@ -96,6 +97,7 @@ class CodedAnswers:
             answered_at=c["answered_at"].view("datetime64[ms]"),
             not_watched=c["not_watched"],
             version=c["version"],
+            moment=c["moment"],
             profile_ids=k["profile_ids"],
             profile_names=tuple(profile_names.get(p, p) for p in k["profile_ids"]),
             teams=k["teams"],

@@ -13,8 +13,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from calibrate.core.models import Moment
+from calibrate.core.moments import windows
+
 if TYPE_CHECKING:
     import sqlite_utils
+
+
+def moment_windows(moments: object, tolerance: object) -> list[tuple[int, int]]:
+    """A version's golden_moments JSON and tolerance as widened windows (none if unreadable)."""
+    try:
+        spans = json.loads(moments) if isinstance(moments, str) else []
+        return windows((Moment(float(a), float(b)) for a, b in spans), float(tolerance))
+    except (ValueError, TypeError):
+        return []
+
 
 RANGE_MIN_KEYS = 1_000  # read rows of sessions by rowid range from this many at once
 IN_ROWIDS = " WHERE rowid IN (SELECT value FROM json_each(?))"
@@ -40,6 +53,18 @@ class Coder:
             for name, values in self.values.items()
         }
         self.rows: dict[str, tuple[dict[int, int], list[np.ndarray]]] = {}
+        self.windows: dict[int, list[tuple[int, int]]] = {}  # case version rowid → moments
+
+    def moment_windows(self, rowids: list[int]) -> list[list[tuple[int, int]]]:
+        """Each case version's golden moments widened by its tolerance (core/moments.windows),
+        read once each; empty for a version that asks for no mark."""
+        unknown = [r for r in rowids if r not in self.windows]
+        for rowid, moments, tolerance in self.db.execute(
+            "SELECT rowid, golden_moments, moment_tolerance FROM case_versions" + IN_ROWIDS,
+            [json.dumps(unknown)],
+        ).fetchall():
+            self.windows[rowid] = moment_windows(moments, tolerance)
+        return [self.windows.get(r, []) for r in rowids]
 
     def code(self, lookup: str, column: Iterable[str | None]) -> np.ndarray:
         index, values = self.index[lookup], self.values[lookup]

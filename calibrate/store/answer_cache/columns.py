@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from calibrate.core.moments import NOT_ASKED, outcome_codes
 from calibrate.core.watching import not_watched_codes
 from calibrate.store.answer_cache.coded_answers import DTYPES
 from calibrate.store.answer_cache.coder import IN_ROWIDS, Coder, RowQuery
@@ -23,7 +24,9 @@ from calibrate.store.answer_cache.coder import IN_ROWIDS, Coder, RowQuery
 # case_versions rows, read once each. Other answers read their own text (OWN_TEXT). Flags:
 # 1 skipped, 2-6 clause state (0 none, 2 wrong, 4 right), 8 regular, 16 decision = golden.
 # How much of the clip was shown comes as one value: the share, NULL unknown, -1 when the clip
-# was unavailable (core/watching then turns it into the not_watched code).
+# was unavailable (core/watching then turns it into the not_watched code). The marked moment
+# comes only where the case version asks for one (-1: asked, not marked; NULL: not asked or a
+# skip), and core/moments scores it against that version's moments (read once each).
 _KIND = "CASE {} WHEN 'retake' THEN 1 WHEN 'review' THEN 2 WHEN 'live' THEN 3 ELSE 0 END"
 SELECT_ANSWERS = (
     "SELECT a.rowid, s.rowid, cv.rowid, (a.skipped != 0) + 2 * (CASE WHEN a.skipped OR "
@@ -35,7 +38,9 @@ SELECT_ANSWERS = (
     "CASE WHEN a.skipped OR a.decision IS cv.golden_decision THEN NULL ELSE a.decision END, "
     "CASE WHEN a.skipped THEN NULL ELSE a.confidence END, "
     "COALESCE(CAST(round((julianday(a.answered_at) - 2440587.5) * 86400000.0) AS INTEGER), 0), "
-    "CASE WHEN a.clip_unavailable THEN -1.0 ELSE a.watched_share END "
+    "CASE WHEN a.clip_unavailable THEN -1.0 ELSE a.watched_share END, "
+    "CASE WHEN a.skipped OR cv.moment_tolerance IS NULL THEN NULL "
+    "ELSE COALESCE(a.marked_moment, -1.0) END "
     "FROM answers a LEFT JOIN case_versions cv ON cv.case_hash = a.case_hash "
     "LEFT JOIN sessions s ON s.id = a.session_id "
 )
@@ -103,6 +108,7 @@ def decode_chunk(rows: list[tuple], coder: Coder, orphans: list[int]) -> dict[st
     shown = np.where(np.equal(table[:, 7], None), np.nan, table[:, 7]).astype(np.float64)
     out["not_watched"] = not_watched_codes(np.where(shown < 0, 0.0, shown), shown < 0, skipped)
     out["clause_correct"] = out["clause_correct"].astype(np.int32)
+    out["moment"] = _moment_codes(table, coder)
     versions = coder.read(VERSIONS, table[:, 2].astype(np.int64))
     out["golden"] = versions[:, 1]
     out["version"] = versions[:, 2].copy()
@@ -115,6 +121,20 @@ def decode_chunk(rows: list[tuple], coder: Coder, orphans: list[int]) -> dict[st
         decision[chosen] = coder.code("decisions", table[chosen, 4])
     out["decision"] = decision.astype(np.int32)
     return out
+
+
+def _moment_codes(table: np.ndarray, coder: Coder) -> np.ndarray:
+    """core/moments outcome codes of a chunk's marks against their case versions' moments."""
+    codes = np.full(len(table), NOT_ASKED, dtype=np.int8)
+    asked = np.flatnonzero(~np.equal(table[:, 8], None))
+    if not asked.size:
+        return codes
+    distinct, local = np.unique(table[asked, 2].astype(np.int64), return_inverse=True)
+    marks = table[asked, 8].astype(np.float64)
+    marks[marks < 0] = np.nan  # asked, not marked
+    spans = coder.moment_windows(distinct.tolist())
+    codes[asked] = outcome_codes(marks, np.zeros(asked.size, bool), local.reshape(-1), spans)
+    return codes
 
 
 def _shared_columns(

@@ -314,6 +314,25 @@ def _completion(b: _Builder) -> list[Column]:
     ]
 
 
+def _moment_counts(b: _Builder) -> list[Column]:
+    return [
+        b.percent("hit_rate", "On the moment"),
+        b.interval("lo", "hi", "95 % interval"),
+        b.plain("hits"),
+        b.plain("marked"),
+        b.plain("not_marked"),
+        b.plain("asked", "Answers"),
+    ]
+
+
+def _moments(b: _Builder) -> list[Column]:
+    return [b.plain("case"), *_moment_counts(b), b.case_title(), b.plain("pack")]
+
+
+def _moments_by_reviewer(b: _Builder) -> list[Column]:
+    return [b.plain("reviewer"), *_moment_counts(b)]
+
+
 _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
     "reviewers": _reviewers,
     "agreement": _agreement,
@@ -324,6 +343,8 @@ _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
     "calibration": _calibration,
     "critical_errors": _critical_errors,
     "completion": _completion,
+    "moments": _moments,
+    "moments_by_reviewer": _moments_by_reviewer,
 }
 
 

@@ -21,6 +21,7 @@ CHART_TITLES = {
     "trend": "Weekly accuracy and agreement per team",
     "attempts": "First attempt vs retake",
     "calibration": "Confidence calibration per team",
+    "moments": "Where does it show? Marked moments per case",
 }
 TABLE_TITLES = {
     "reviewers": "Reviewers",
@@ -33,6 +34,8 @@ TABLE_TITLES = {
     "critical_errors": "Missed escalations (critical)",
     "completion": "Completion and sign-off",
     "attempts": "Attempts",
+    "moments": "Marked moments per case",
+    "moments_by_reviewer": "Marked moments per reviewer",
 }
 
 
@@ -51,10 +54,16 @@ DISPUTES_CAPTION = (
     "A trainer answers a dispute with Resolve… or a double-click (trainer passcode): golden "
     "upheld or changed, with a reply the moderator reads on their home screen."
 )
+MOMENTS_CAPTION = (
+    "A mark is on the moment when it lies within a golden moment widened by the case's "
+    "tolerance (ends included). On the moment = hits / marks; answers without a mark are "
+    "counted apart. Beside decision accuracy, never part of it."
+)
 TABLE_CAPTIONS = {
     "items": ITEMS_CAPTION,
     "agreement": AGREEMENT_CAPTION,
     "disputes": DISPUTES_CAPTION,
+    "moments": MOMENTS_CAPTION,
 }
 
 
@@ -116,6 +125,9 @@ def build_tabs(
         table("calibration"),
         shares=(1, 1),
     )
+    # Where does it show? The cases' chart beside both tables (cases, then reviewers).
+    marks = _splitter(vertical, table("moments"), table("moments_by_reviewer"), shares=(2, 3))
+    tab("Moments", horizontal, chart("moments"), marks, shares=(1, 1))
     tab("Critical errors", vertical, table("critical_errors"))
     tab("Completion", vertical, table("completion"))
 

@@ -25,8 +25,8 @@ def moments_line(summary: SessionSummary) -> str:
         return ""
     unmarked = summary.moments_asked - summary.moments_marked
     return (
-        f"<p style='font-size:11.5pt'>Moments marked on the golden moment: "
-        f"{summary.moments_hit} of {summary.moments_marked} marked"
+        f"<p style='font-size:11.5pt'>Where does it show? {summary.moments_hit} of "
+        f"{summary.moments_marked} marks on the golden moment"
         f"{f' · {unmarked} not marked' if unmarked else ''} (not part of the score)</p>"
     )
 
