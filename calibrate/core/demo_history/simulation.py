@@ -304,7 +304,7 @@ class _Simulation:
             answered_at=iso_ms(shown + tta),
             time_to_answer_ms=tta,
             **behaviour.watching(m, watched, skipped),
-            marked_moment=behaviour.mark(m, case, skipped),
+            marked_moment=behaviour.mark(m, case, skipped or kind == "live"),  # rooms: no mark yet
         )
         self.answers.append(answer)
         wrong = not skipped and decision != case.golden.decision

@@ -173,6 +173,20 @@ class AnswerForm(QWidget):
             row, column = divmod(index, 3)
             self._decision_box.addWidget(button, row, column)
             self._decision_ids.append(decision.id)
+        self._fill_clauses(pack)
+        self.confidence.setExclusive(False)
+        for button in self.confidence.buttons():
+            button.setChecked(False)
+        self.confidence.setExclusive(True)
+        self.note.clear()
+        self.moment.set_mark(None)
+        self.moment.setVisible(mark_moment)
+        self.skip_button.setVisible(allow_skip)
+        self.set_enabled(True)
+        self._on_any_changed()
+
+    def _fill_clauses(self, pack: Pack) -> None:
+        """The pack's clauses, none chosen (their summaries as tooltips)."""
         self.clause.blockSignals(True)
         self.clause.clear()
         self.clause.addItem("— choose the clause that decides it —", None)
@@ -184,16 +198,6 @@ class AnswerForm(QWidget):
                 Qt.ItemDataRole.ToolTipRole,
             )
         self.clause.blockSignals(False)
-        self.confidence.setExclusive(False)
-        for button in self.confidence.buttons():
-            button.setChecked(False)
-        self.confidence.setExclusive(True)
-        self.note.clear()
-        self.moment.set_mark(None)
-        self.moment.setVisible(mark_moment)
-        self.skip_button.setVisible(allow_skip)
-        self.set_enabled(True)
-        self._on_any_changed()
 
     def choose_decision(self, index: int) -> bool:
         """Keys 1–9: pick the index-th decision (0-based); False if there is none."""

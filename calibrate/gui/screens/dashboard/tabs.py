@@ -86,20 +86,8 @@ def build_tabs(
     vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
     # Tables get the room their first columns need at 1366 px (what tells their rows
     # apart comes first: columns.py); the charts keep the rest.
-    tab(
-        "Reviewers",
-        horizontal,
-        chart("reviewer_accuracy"),
-        table("reviewers"),
-        shares=(11, 9),
-    )
-    tab(
-        "Agreement",
-        horizontal,
-        chart("agreement"),
-        table("agreement"),
-        shares=(11, 9),
-    )
+    tab("Reviewers", horizontal, chart("reviewer_accuracy"), table("reviewers"), shares=(11, 9))
+    tab("Agreement", horizontal, chart("agreement"), table("agreement"), shares=(11, 9))
     # The five-row table beside its chart; the heatmaps below across the whole width
     # (under the chart, beside a full-height table, they were ~70 px tall and their
     # slanted names ran into the next pack's).
