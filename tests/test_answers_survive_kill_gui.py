@@ -58,6 +58,9 @@ DRIVER = textwrap.dedent("""
             lesson.case_screen.setFocus()
             if case.is_warned:
                 key(Qt.Key.Key_W)
+            if case.mark_moment:  # "Where does it show?": T marks the player's time
+                settle(lambda: lesson.case_screen.form.moment.mark_button.isEnabled())
+                key(Qt.Key.Key_T)
             key(Qt.Key.Key_2)
             key(Qt.Key.Key_C)
             key(Qt.Key.Key_Down)
@@ -70,7 +73,8 @@ DRIVER = textwrap.dedent("""
             settle(lambda: lesson.reveal.isVisible()
                    and "recorded" in lesson.reveal.recorded.text())
             answer = lesson.flow.answer_for(case.id)
-            print("recorded", answer.id, flush=True)  # the user has now seen "recorded"
+            # The user has now seen "recorded" (and their mark, if the case asked for one).
+            print("recorded", answer.id, answer.marked_moment, flush=True)
             window.activateWindow()  # the offscreen platform leaves the question's window
             settle(lambda: QApplication.activeWindow() is window)  # active; a desktop does not
             key(Qt.Key.Key_Return)
@@ -107,13 +111,14 @@ def test_killed_app_keeps_every_answer_it_showed_and_resumes(
     while len(shown) < 3:
         line = process.stdout.readline()
         assert line.startswith("recorded"), f"app stopped early: {line!r} {process.stderr.read()}"
-        shown.append(line.split()[1])
+        shown.append(line.split()[1:])
     os.kill(process.pid, signal.SIGKILL)  # right after the third "recorded"
     process.wait(timeout=10)
 
     db = open_database(db_path)
-    stored = {row["id"] for row in db.query("SELECT id FROM answers")}
-    assert set(shown) <= stored
+    stored = {row["id"]: str(row["marked_moment"]) for row in db.query("SELECT * FROM answers")}
+    assert {answer_id: mark for answer_id, mark in shown}.items() <= stored.items()
+    assert shown[0][1] != "None"  # the first case asks for a mark: it survived the kill too
     db.conn.close()
 
     args = argparse.Namespace(db=db_path, lessons=[], no_bundled=False, verbose=False)

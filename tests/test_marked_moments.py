@@ -209,3 +209,38 @@ def test_a_rate_of_none_or_all_has_an_interval_ending_exactly_at_0_or_1() -> Non
     lo, hi = wilson_interval(np.array([0, 2, 7]), np.array([2, 2, 7]))
     assert lo[0] == 0.0 and hi[1] == 1.0 and hi[2] == 1.0
     assert np.isnan(wilson_interval(0, 0)[0])
+
+
+def test_marks_travel_in_export_and_import_and_a_bad_one_is_refused(
+    lessons: Path, tmp_path: Path
+) -> None:
+    from calibrate.core.errors import ExchangeError
+    from calibrate.store.exchange.export import export_database
+    from calibrate.store.exchange.export_file import load_export
+    from calibrate.store.exchange.merge import merge_export
+    from tests.test_exchange import rewrite
+
+    replace_in(case_file(lessons), 'id = "c1"', ASK)
+    pack = require_pack(lessons / "alpha")
+    source = open_database(tmp_path / "a.sqlite3")
+    answer = _record(source, pack, "c1", AnswerDraft("remove", "GR-1", 0.8, marked_moment=1.75))
+    out = tmp_path / "a.calibrate"
+    export_database(source, out)
+    target = open_database(tmp_path / "b.sqlite3")
+    merge_export(target, load_export(out))
+    [copied] = answers.answers_for_session(target, answer.session_id)
+    assert copied.marked_moment == 1.75
+    assert target["case_versions"].get(pack.cases["c1"].content_hash)["moment_tolerance"] == 0.5
+
+    def negative(header, body):
+        return header, [
+            line.replace(b'"marked_moment":1.75', b'"marked_moment":-1.75') for line in body
+        ]
+
+    bad = rewrite(out, tmp_path / "bad.calibrate", negative, fix_checksum=True)
+    fresh = open_database(tmp_path / "c.sqlite3")
+    with pytest.raises(
+        ExchangeError, match=r"row \d+: answer .*marked_moment -1.75 must be seconds"
+    ):
+        merge_export(fresh, load_export(bad))
+    assert fresh.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0

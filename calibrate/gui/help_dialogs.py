@@ -18,6 +18,7 @@ SHORTCUTS = (
     ("Ctrl+1 … Ctrl+5", "how sure you are"),
     ("Ctrl+Enter", "submit your answer (final once submitted)"),
     ("N", "write a note: while you type, every key goes into it"),
+    ("T", 'mark the moment it shows, at the player\'s time (cases asking "Where does it show?")'),
     ("Esc", "leave the note or the answer form: the case's keys work again"),
     ("Enter", "next: slide, case, summary; on a focused button: press it"),
     ("PgDn / PgUp", "scroll a guidance slide; at its end, next / previous slide"),
