@@ -25,8 +25,9 @@ from calibrate.store.answer_cache.coder import IN_ROWIDS, Coder, RowQuery
 # 1 skipped, 2-6 clause state (0 none, 2 wrong, 4 right), 8 regular, 16 decision = golden.
 # How much of the clip was shown comes as one value: the share, NULL unknown, -1 when the clip
 # was unavailable (core/watching then turns it into the not_watched code). The marked moment
-# comes only where the case version asks for one (-1: asked, not marked; NULL: not asked or a
-# skip), and core/moments scores it against that version's moments (read once each).
+# comes only where the case version asks for one (-1: asked, not marked; NULL: not asked, a
+# skip, or a live room's answer: rooms cannot send a mark yet, so their answers are not
+# counted as unmarked), and core/moments scores it against that version's moments.
 _KIND = "CASE {} WHEN 'retake' THEN 1 WHEN 'review' THEN 2 WHEN 'live' THEN 3 ELSE 0 END"
 SELECT_ANSWERS = (
     "SELECT a.rowid, s.rowid, cv.rowid, (a.skipped != 0) + 2 * (CASE WHEN a.skipped OR "
@@ -39,7 +40,7 @@ SELECT_ANSWERS = (
     "CASE WHEN a.skipped THEN NULL ELSE a.confidence END, "
     "COALESCE(CAST(round((julianday(a.answered_at) - 2440587.5) * 86400000.0) AS INTEGER), 0), "
     "CASE WHEN a.clip_unavailable THEN -1.0 ELSE a.watched_share END, "
-    "CASE WHEN a.skipped OR cv.moment_tolerance IS NULL THEN NULL "
+    "CASE WHEN a.skipped OR cv.moment_tolerance IS NULL OR a.session_kind = 'live' THEN NULL "
     "ELSE COALESCE(a.marked_moment, -1.0) END "
     "FROM answers a LEFT JOIN case_versions cv ON cv.case_hash = a.case_hash "
     "LEFT JOIN sessions s ON s.id = a.session_id "
