@@ -244,3 +244,19 @@ def test_marks_travel_in_export_and_import_and_a_bad_one_is_refused(
     ):
         merge_export(fresh, load_export(bad))
     assert fresh.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0
+
+
+def test_the_case_editor_document_writes_the_keys_above_the_tables(lessons: Path) -> None:
+    """Top-level keys written after a [table] would belong to it: the editor's document
+    puts mark_moment and moment_tolerance after `warnings`, and the file validates."""
+    from calibrate.core.authoring.case_document import CaseDocument
+
+    case = case_file(lessons)
+    document = CaseDocument(case.read_text())
+    document.set(("mark_moment",), True)
+    document.set(("moment_tolerance",), 0.25)
+    case.write_text(document.text())
+    assert validate_path(case) == []
+    lines = case.read_text().splitlines()
+    assert lines.index("mark_moment = true") == lines.index('warnings = ["graphic"]') + 1
+    assert require_pack(lessons / "alpha").cases["c1"].moment_tolerance == 0.25

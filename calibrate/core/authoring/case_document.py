@@ -19,6 +19,8 @@ CASE_ORDER: KeyOrder = {
         "severity",
         "difficulty",
         "warnings",
+        "mark_moment",
+        "moment_tolerance",
         "rationale",
         "context",
         "golden",
