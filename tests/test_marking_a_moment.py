@@ -73,6 +73,10 @@ def test_a_moment_marked_at_a_paused_frame_is_stored_and_revealed(qtbot, app_win
     qtbot.mouseClick(form.moment.mark_button, Qt.MouseButton.LeftButton)
     second = form.moment.mark_ms
     assert second == first - player.frame_ms and 4000 <= second <= 6000
+    press(qtbot, window, Qt.Key.Key_Period)  # after the click the player's keys still work
+    qtbot.waitUntil(lambda: strip_number(player.frame) == 118, timeout=2000)
+    press(qtbot, window, Qt.Key.Key_Comma)
+    qtbot.waitUntil(lambda: strip_number(player.frame) == 117, timeout=2000)
     on_screen = visible_text(screen)
     assert case.moments[0].label not in on_screen and "Where it shows" not in on_screen
 
@@ -98,6 +102,10 @@ def test_a_mark_can_be_cleared_and_a_skip_keeps_none(qtbot, app_window) -> None:
     assert form.moment.mark_ms is not None
     qtbot.mouseClick(form.moment.clear_button, Qt.MouseButton.LeftButton)
     assert form.moment.mark_ms is None and "Not marked" in form.moment.shown.text()
+    press(qtbot, window, Qt.Key.Key_N)  # in the note, T is a letter, not a mark
+    press(qtbot, window, Qt.Key.Key_T)
+    assert form.note.toPlainText() == "t" and form.moment.mark_ms is None
+    press(qtbot, window, Qt.Key.Key_Escape)
     press(qtbot, window, Qt.Key.Key_T)  # marked again, then the case is skipped
     qtbot.mouseClick(form.skip_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: lesson.reveal.isVisible())

@@ -3,12 +3,13 @@
 The mark is the player's time when the moderator presses "Mark moment" (or T), shown as the
 player shows times; marking again replaces it, "Clear" removes it, "Go to mark" puts the
 player back on it to check. It is optional: a moderator who saw no violation submits without
-one. Nothing here knows the golden moments (DESIGN.md, "Blind means blind").
+one. The buttons take no keyboard focus (as the decisions): after a click the player's keys
+still work. Nothing here knows the golden moments (DESIGN.md, "Blind means blind").
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from calibrate.player.clock import format_clock
@@ -59,6 +60,11 @@ class MomentMark(QWidget):
         self.clear_button.clicked.connect(lambda: self.set_mark(None))
         row.addWidget(self.clear_button)
         layout.addLayout(row)
+        # Clicks and T mark; the buttons take no keyboard focus, so the case screen keeps its
+        # keys (a focused button inside the answer form would make ",", "." and T typing
+        # keys of the form: gui/shortcuts.py).
+        for button in (self.mark_button, self.go_button, self.clear_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.set_mark(None)
 
     @property
