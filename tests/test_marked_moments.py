@@ -50,7 +50,7 @@ def test_a_case_without_the_keys_keeps_its_content_hash(lessons: Path) -> None:
     """Answers recorded before these keys existed still match their case version: the hash
     of a case that asks for no mark is the one Calibrate computed before (pinned here)."""
     before = require_pack(lessons / "alpha").cases["c1"].content_hash
-    assert before == "1e20ac422217e7a8"  # as computed by Calibrate before schema 6
+    assert before == "1e20ac422217e7a8"  # as computed by Calibrate before schema 7
     replace_in(case_file(lessons), 'id = "c1"', 'id = "c1"\nmark_moment = true')
     asked = require_pack(lessons / "alpha").cases["c1"].content_hash
     replace_in(case_file(lessons), "mark_moment = true", "mark_moment = true\nmoment_tolerance = 2")

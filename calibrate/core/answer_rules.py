@@ -215,7 +215,7 @@ def _extra_shares(row: Mapping[str, Any], problems: list[str]) -> None:
 
 
 def _seconds(row: Mapping[str, Any], column: str, problems: list[str]) -> None:
-    """A time or tolerance in seconds (schema 6, core/moments.py): null or a finite number ≥ 0."""
+    """A time or tolerance in seconds (schema 7, core/moments.py): null or a finite number ≥ 0."""
     value = row.get(column)
     if value is not None and not (_is_number(value) and math.isfinite(value) and value >= 0):
         problems.append(f"{column} {_show(value)} must be seconds (a number, 0 or more) or null")
