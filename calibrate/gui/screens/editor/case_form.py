@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from calibrate.core.lessons.schema import Difficulty, Severity, Warning_
 from calibrate.gui.screens.editor.field_problems import FieldProblems
 from calibrate.gui.screens.editor.markdown_editor import MarkdownEditor
-from calibrate.gui.screens.lesson.case import WARNING_WORDS
+from calibrate.gui.screens.lesson.warning_card import WARNING_WORDS
 
 SEVERITIES = typing.get_args(Severity)
 DIFFICULTIES = typing.get_args(Difficulty)
