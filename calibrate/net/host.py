@@ -75,6 +75,7 @@ class RoomServer(QObject):
     last frame (its `end`) was handed to every connection."""
 
     ended = Signal()
+    changed = Signal()  # after each batch of frames: who is connected, the count, the step
 
     def __init__(self, credentials: RoomCredentials, parent: QObject | None = None):
         super().__init__(parent)
@@ -122,6 +123,12 @@ class RoomServer(QObject):
         `room_pack` is the file its `pack_offer` announces, streamed after the offer."""
         self._room, self._room_pack = room, room_pack
         self._apply(room.tick(self._clock()))
+
+    def act(self, control: Callable[[float], list[Outgoing]]) -> None:
+        """A control of the host console (HandPacedRoom.next, .lock…) run now, its frames
+        sent (`control` gets the time)."""
+        if self._room is not None:
+            self._apply(control(self._clock()))
 
     def close(self) -> None:
         self._timer.stop()
@@ -217,6 +224,7 @@ class RoomServer(QObject):
                     if isinstance(item.message, PackOffer) and self._room_pack is not None:
                         FileSender(conn.socket, self._room_pack, conn.unsent).start()
         self._schedule()
+        self.changed.emit()
         if room.ended and not self._finishing:
             self._finishing = True
             QTimer.singleShot(0, self, self._finish)

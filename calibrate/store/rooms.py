@@ -73,6 +73,17 @@ def members(db: sqlite_utils.Database, room_id: str) -> list[dict]:
     return list(db.query("SELECT * FROM room_members WHERE room_id = ?", [room_id]))
 
 
+def members_with_profiles(db: sqlite_utils.Database, room_id: str) -> list[dict]:
+    """The room's members with their profile's name, team and site."""
+    return list(
+        db.query(
+            "SELECT m.profile_id, m.removed, p.name, p.team, p.site FROM room_members m "
+            "LEFT JOIN profiles p ON p.id = m.profile_id WHERE m.room_id = ?",
+            [room_id],
+        )
+    )
+
+
 def member(db: sqlite_utils.Database, room_id: str, profile_id: str) -> dict | None:
     """This profile's member row in the room (session, removed, rejoin digest), if any."""
     return next(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from calibrate.core.live.join_code import JoinCode, new_rejoin_token, rejoin_digest, room_key
 from calibrate.core.live.messages import AnswerMessage, PackOffer, ProfileInfo
+from calibrate.core.live.pacing import HandPacedRoom
 from calibrate.core.live.room import (
     NOT_STARTED,
     Joined,
@@ -56,6 +57,16 @@ class HostedRoom:
     @property
     def saved(self) -> bool:
         return self.new_for is None
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    profile_id: str
+    name: str
+    team: str
+    site: str
+    connected: bool
+    removed: bool
 
 
 class RoomsManager:
@@ -110,14 +121,18 @@ class RoomsManager:
         timing: Timing,
         expect: int = 0,
         offer: PackOffer | None = None,
+        *,
+        by_hand: bool = False,
     ) -> Room:
-        """The room's state machine over this database, where the database says it is."""
+        """The room's state machine over this database, where the database says it is:
+        timed (`calibrate room host`), or `by_hand` a HandPacedRoom (the host console)."""
         if room.new_for is not None:
             raise RoomError("a new room is saved by bound() once its server listens")
         db = self._ws.db
         removed = {m["profile_id"] for m in room_rows.members(db, room.id) if m["removed"]}
         recorder = _HostRecorder(self._ws, room.id, pack, lesson)
-        return Room(
+        kind = HandPacedRoom if by_hand else Room
+        return kind(
             room.id,
             secret,
             pack,
@@ -134,6 +149,31 @@ class RoomsManager:
         """The host removes a participant for good: kept in the database, refused later."""
         room_rows.set_removed(self._ws.db, room.room_id, profile_id)
         return room.remove(profile_id)
+
+    def roster(self, room: Room) -> list[RosterEntry]:
+        """Every member of the room (this run's and earlier ones'), as the console lists
+        them: name, team and site as sent, connected or not, removed or not."""
+        rows = room_rows.members_with_profiles(self._ws.db, room.room_id)
+        connected = room.connected_profiles()
+        entries = []
+        for row in rows:
+            seen = room.members.get(row["profile_id"])
+            name, team, site = (
+                (seen.name, seen.team, seen.site)
+                if seen is not None
+                else (row["name"], row["team"], row["site"])
+            )
+            entries.append(
+                RosterEntry(
+                    row["profile_id"],
+                    name,
+                    team or "",
+                    site or "",
+                    row["profile_id"] in connected,
+                    bool(row["removed"]),
+                )
+            )
+        return sorted(entries, key=lambda e: (e.removed, e.name.casefold(), e.profile_id))
 
     def let_rejoin(self, room: Room, profile_id: str) -> None:
         """A member may join again from another device (theirs crashed): the next hello of

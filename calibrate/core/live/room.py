@@ -12,103 +12,52 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal, NamedTuple, Protocol
 
 from calibrate.core.live import content, narration
 from calibrate.core.live.join_code import secret_text
 from calibrate.core.live.messages import (
     Ack,
     AnswerMessage,
-    AnswerRefused,
     End,
     Hello,
     Locked,
     Message,
     PackOffer,
-    ProfileInfo,
     ProtocolError,
     Refused,
     Welcome,
     parse_client_message,
 )
+from calibrate.core.live.room_types import (
+    NOT_STARTED,
+    Joined,
+    Member,
+    Outgoing,
+    Phase,
+    RejoinRefused,
+    RoomPosition,
+    RoomRecorder,
+    RoomRules,
+    Timing,
+)
+from calibrate.core.live.room_types import answer_refused as _answer_refused
+from calibrate.core.live.room_types import refuse as _refuse
 from calibrate.core.models import Lesson, Pack
 from calibrate.core.stamps import utc_now
 
 log = logging.getLogger(__name__)
-Phase = Literal["waiting", "slide", "open", "locked", "revealed", "ended"]
-
-
-class RoomPosition(NamedTuple):
-    """Where the room is: a step (slides first, then cases) and its phase."""
-
-    step: int
-    phase: Phase
-
-
-NOT_STARTED = RoomPosition(-1, "waiting")
-
-
-class Outgoing(NamedTuple):
-    """One frame to send: to a connection, or to every joined one (`to` None); `close`
-    ends that connection after the frame."""
-
-    to: str | None
-    message: Message
-    close: bool = False
-
-
-class Joined(NamedTuple):
-    session: dict[str, object]  # the participant's live session row
-    answers: tuple[dict[str, object], ...]  # their answers the room recorded, as stored
-    rejoin: str  # the member's rejoin token, for the welcome
-
-
-class RejoinRefused(ValueError):
-    """A member's profile joining again without the rejoin token its first welcome gave."""
-
-
-class RoomRecorder(Protocol):
-    """The room's durable side (ws.rooms); every call returns once committed."""
-
-    def join(self, profile: ProfileInfo, rejoin: str | None) -> Joined:
-        """A new member (a token made), or a member back with its token (RejoinRefused
-        otherwise); ValueError: a profile refused."""
-        ...
-
-    def is_member(self, profile_id: str) -> bool: ...
-
-    def record(
-        self, profile_id: str, case_id: str, answer: AnswerMessage, shown_at: str, ms: int
-    ) -> dict[str, object]: ...  # the stored row; ValueError: the answer is refused
-
-    def split(self, case_id: str) -> dict[str, int]: ...
-
-    def save_position(self, position: RoomPosition) -> None: ...
-
-    def finish(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class Timing:
-    answer: float = 60.0
-    reveal: float = 5.0
-    slide: float = 3.0
-
-
-@dataclass
-class _Member:
-    profile_id: str
-    name: str = ""
-    joined_mono: float = 0.0
-    joined_at: str = ""
-
-
-@dataclass
-class RoomRules:
-    expect: int = 0  # the first step opens once this many participants are connected
-    joins_open: bool = True
-    removed: set[str] = field(default_factory=set)
+__all__ = [
+    "NOT_STARTED",
+    "Joined",
+    "Outgoing",
+    "Phase",
+    "RejoinRefused",
+    "Room",
+    "RoomPosition",
+    "RoomRecorder",
+    "RoomRules",
+    "Timing",
+]
 
 
 class Room:
@@ -139,7 +88,7 @@ class Room:
         for case_id, who in (answered or {}).items():
             self.answered.setdefault(case_id, set()).update(who)
         self._conns: dict[str, str | None] = {}  # connection → profile id (None: no hello yet)
-        self._members: dict[str, _Member] = {}
+        self.members: dict[str, Member] = {}
         self._opened_mono = 0.0
         self._opened_at = ""
         self.deadline: float | None = None
@@ -175,7 +124,7 @@ class Room:
     def disconnect(self, conn: str, now: float) -> list[Outgoing]:
         profile_id = self._conns.pop(conn, None)
         if profile_id is not None and not self.ended:
-            name = self._members[profile_id].name
+            name = self.members[profile_id].name
             self.tell(narration.left(name, len(self.connected_profiles())))
         return self._maybe_lock(now)
 
@@ -210,7 +159,7 @@ class Room:
     def remove(self, profile_id: str) -> list[Outgoing]:
         """The host removes a participant: disconnected now, refused if they rejoin."""
         self.rules.removed.add(profile_id)
-        member = self._members.get(profile_id)
+        member = self.members.get(profile_id)
         self.tell(narration.removed(member.name if member else profile_id))
         return [
             _refuse(conn, "removed", "the host removed you from this room")
@@ -241,8 +190,10 @@ class Room:
         for old in [o.to for o in out]:
             self._conns.pop(old or "", None)
         self._conns[conn] = profile.id
-        again = profile.id in self._members
-        self._members[profile.id] = _Member(profile.id, profile.name, now, utc_now())
+        again = profile.id in self.members
+        self.members[profile.id] = Member(
+            profile.id, profile.name, profile.team, profile.site, now, utc_now()
+        )
         self.tell(
             narration.joined(
                 profile.name,
@@ -282,9 +233,12 @@ class Room:
             past = index < step or (index == step and phase == "revealed")
             if kind == "case" and past and profile_id in self.answered.get(case_id, ()):
                 out.append(Outgoing(conn, self._reveal_message(case_id, 0.0)))
-        if phase in ("slide", "open"):
-            out.append(Outgoing(conn, self._step_message(step, now)))
-        return out
+        return out + [Outgoing(conn, m) for m in self._showing(now)]
+
+    def _showing(self, now: float) -> list[Message]:
+        """What a participant joining now is shown: the open slide or case, if any."""
+        step, phase = self.position
+        return [self._step_message(step, now)] if phase in ("slide", "open") else []
 
     # --- answering -------------------------------------------------------------------------
     def _answer(
@@ -306,7 +260,7 @@ class Room:
             ):
                 return [_answer_refused(conn, case_id, "locked", "answers to this case closed")]
             return [_answer_refused(conn, case_id, "not_open", "this case is not open yet")]
-        member = self._members[profile_id]
+        member = self.members[profile_id]
         shown_at = max(self._opened_at, member.joined_at)
         waited = now - max(self._opened_mono, member.joined_mono)
         try:
@@ -335,6 +289,10 @@ class Room:
         resume, self._resume = self._resume, None
         if resume is None:
             return self._enter(0, now)
+        return self._resume_at(resume, now)
+
+    def _resume_at(self, resume: RoomPosition, now: float) -> list[Outgoing]:
+        """A resumed room reopens its step; a case it had locked is locked and revealed."""
         if resume.phase in ("locked", "revealed"):
             self.position = RoomPosition(resume.step, "open")
             return self._lock(now)
@@ -348,7 +306,7 @@ class Room:
         self.position = RoomPosition(step, phase)
         self._recorder.save_position(self.position)
         self._opened_mono, self._opened_at = now, utc_now()
-        self.deadline = now + (self.timing.slide if kind == "slide" else self.timing.answer)
+        self.deadline = self._deadline_for(kind, now)
         self.tell(narration.opened(self.steps, step))
         return [Outgoing(None, self._step_message(step, now)), *self._maybe_lock(now)]
 
@@ -360,20 +318,42 @@ class Room:
         case_index = step - len(self.lesson.guidance)
         return content.case_message(self.pack, self.pack.cases[name], case_index, left)
 
+    def _deadline_for(self, kind: str, now: float) -> float | None:
+        """When a step just opened moves on by itself (None: only when the host says)."""
+        return now + (self.timing.slide if kind == "slide" else self.timing.answer)
+
     def _lock(self, now: float) -> list[Outgoing]:
         """No more answers; every recorded one is already committed, so reveal at once."""
+        out = self._close_answers()
+        self.deadline = now + self.timing.reveal
+        return out + self._reveal(self.timing.reveal)
+
+    def _close_answers(self) -> list[Outgoing]:
+        """The open case locks: saved, then `locked` to everyone."""
         case_id = self.current_case
         assert case_id is not None
         self.position = RoomPosition(self.position.step, "locked")
         self._recorder.save_position(self.position)
         locked = Locked(case_id=case_id, answered=len(self.answered[case_id]))
-        of = len(self.answered[case_id] | self.connected_profiles())
-        self.tell(narration.locked(self.steps, self.position.step, locked.answered, of))
+        self.tell(narration.locked(self.steps, self.position.step, *self.answer_count()))
+        return [Outgoing(None, locked)]
+
+    def _reveal(self, seconds: float) -> list[Outgoing]:
+        """The locked case's reveal to everyone (saved as revealed first)."""
+        case_id = self.current_case
+        assert case_id is not None and self.position.phase == "locked"
         self.position = RoomPosition(self.position.step, "revealed")
         self._recorder.save_position(self.position)
-        self.deadline = now + self.timing.reveal
-        reveal = self._reveal_message(case_id, self.timing.reveal)
-        return [Outgoing(None, locked), Outgoing(None, reveal)]
+        return [Outgoing(None, self._reveal_message(case_id, seconds))]
+
+    def answer_count(self) -> tuple[int, int]:
+        """The current case's answers and of how many: those who answered and those
+        connected (a count only: never who chose what)."""
+        case_id = self.current_case
+        if case_id is None:
+            return 0, len(self.connected_profiles())
+        answered = self.answered[case_id]
+        return len(answered), len(answered | self.connected_profiles())
 
     def _reveal_message(self, case_id: str, seconds: float) -> Message:
         if case_id not in self._splits:  # locked: no answer can change it any more
@@ -387,11 +367,3 @@ class Room:
         finished_at = self._recorder.finish()
         self.tell(narration.ended(sum(len(who) for who in self.answered.values())))
         return [Outgoing(None, End(finished_at=finished_at))]
-
-
-def _refuse(conn: str, code: str, reason: str) -> Outgoing:
-    return Outgoing(conn, Refused(code=code, reason=reason), close=True)
-
-
-def _answer_refused(conn: str, case_id: str, code: str, reason: str) -> Outgoing:
-    return Outgoing(conn, AnswerRefused(case_id=case_id, code=code, reason=reason))
