@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,26 +33,6 @@ def _lesson(ws: Any, pack_id: str, lesson_id: str) -> tuple[Any, Any]:
     if not lesson.case_ids:
         raise RoomRefused(f"lesson {lesson_id!r} has no cases")
     return pack, lesson
-
-
-def _room_pack(pack: Any, lesson: Any, folder: Path) -> tuple[Any, Path]:
-    """The lesson's room pack in the room's folder, and the offer that announces it."""
-    from calibrate.core.live.messages import PackOffer
-    from calibrate.core.live.room_pack import write_room_pack
-    from calibrate.core.sharing.errors import PackRefused
-
-    try:
-        written = write_room_pack(pack, lesson, folder / "room-pack.calpack")
-    except (PackRefused, OSError) as error:
-        raise RoomRefused(f"cannot make the room pack: {error}") from None
-    offer = PackOffer(
-        pack_id=pack.id,
-        pack_hash=pack.content_hash,
-        size=written.size,
-        sha256=written.sha256,
-        case_hashes=dict(written.manifest.case_hashes or {}),
-    )
-    return offer, written.path
 
 
 def host_room(
@@ -146,36 +125,20 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 def _listen(
     ws: Any, args: argparse.Namespace, hosted: Any, pack: Any, lesson: Any, loop: Any
 ) -> tuple[Any, bytes, bytes, Any, Path]:
-    """The room's server listening, its credentials and room pack made; a new room is saved
-    only then (on a refusal its folder goes too: nothing is left to resume)."""
-    from calibrate.net.host import RoomServer
+    """The room's server listening, its credentials and room pack made (net/hosting.py)."""
+    from calibrate.net import hosting
     from calibrate.net.loop import advertised_address
-    from calibrate.net.tls import load_or_make, room_folder
 
-    folder = room_folder(args.db, hosted.id)
     try:
-        try:
-            credentials = load_or_make(folder, advertised_address(hosted.bind))
-        except (OSError, ValueError) as error:
-            raise RoomRefused(f"cannot read or make the room's key: {error}") from None
-        server = RoomServer(credentials, loop.owner)
-        wanted = hosted.port if hosted.resumed else args.port
-        port = server.listen(hosted.bind, wanted)
-        if not port:
-            where, why = f"{hosted.bind} port {wanted}", server.error_string()
-            if hosted.resumed:
-                raise RoomRefused(
-                    f"cannot resume the unfinished room on {where}, where its join code "
-                    f"points: {why}; free that port, or add {NEW_ROOM_WAY_OUT}"
-                )
-            raise RoomRefused(f"cannot listen on {where}: {why}")
-        offer, pack_file = _room_pack(pack, lesson, folder)
-    except RoomRefused:
-        if not hosted.saved:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
-    ws.rooms.bound(hosted, port)
-    return server, credentials.secret, credentials.fingerprint, offer, pack_file
+        prepared = hosting.prepare(args.db, hosted, advertised_address(hosted.bind), pack, lesson)
+        listening = hosting.listen(ws.rooms, hosted, prepared, args.port, loop.owner)
+    except hosting.HostingRefused as error:
+        way_out = f"; free that port, or add {NEW_ROOM_WAY_OUT}" if error.port_taken else ""
+        raise RoomRefused(f"{error}{way_out}") from None
+    return (
+        listening.server, listening.secret, listening.fingerprint, listening.offer,
+        listening.pack_file,
+    )  # fmt: skip
 
 
 def run_bots(args: argparse.Namespace, tell: Callable[[str], None]) -> int:
