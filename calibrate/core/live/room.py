@@ -346,6 +346,10 @@ class Room:
         self._recorder.save_position(self.position)
         return [Outgoing(None, self._reveal_message(case_id, seconds))]
 
+    def revealed_split(self, case_id: str) -> dict[str, int] | None:
+        """How the room split on a case, once its reveal went out (None before)."""
+        return self._splits.get(case_id)
+
     def answer_count(self) -> tuple[int, int]:
         """The current case's answers and of how many: those who answered and those
         connected (a count only: never who chose what)."""

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from calibrate.gui.context import AppContext
     from calibrate.gui.screens.editor.preview import PreviewScreen
     from calibrate.gui.screens.editor.screen import EditorScreen
+    from calibrate.gui.screens.trainer.console import HostConsole
     from calibrate.gui.screens.trainer.folders_dialog import LessonFoldersDialog
     from calibrate.gui.screens.trainer.transfer_dialog import TransferDialog
     from calibrate.workspace.folders import FoundPack
@@ -93,10 +94,13 @@ class TrainerArea(QWidget):
         self.found: list[FoundPack] = []
         self.transfer: TransferDialog | None = None
         self.folders_dialog: LessonFoldersDialog | None = None
+        self.console: HostConsole | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
         top = QHBoxLayout()
         top.addWidget(QLabel("<h2>Trainer area</h2>"), stretch=1)
+        self.console_button = self._button("Host a &live room…", "hostLiveRoomButton", top)
+        self.console_button.clicked.connect(self.open_console)
         self.folders_button = self._button("Lesson f&olders…", "lessonFoldersButton", top)
         self.folders_button.setAccessibleName("Lesson folders: where Calibrate reads packs")
         self.folders_button.clicked.connect(self.open_folders)
@@ -244,6 +248,16 @@ class TrainerArea(QWidget):
         self.transfer.succeeded.connect(lambda _result: self._on_folders_changed())
         return self.transfer
 
+    def open_console(self) -> HostConsole:
+        """The live room console, a window of its own (one at a time)."""
+        from calibrate.gui.screens.trainer.console import HostConsole
+
+        if self.console is None:
+            self.console = HostConsole(self.context, self)
+        self.console.show()
+        self.console.raise_()
+        return self.console
+
     def open_folders(self) -> LessonFoldersDialog:
         from calibrate.gui.screens.trainer.folders_dialog import LessonFoldersDialog
 
@@ -310,4 +324,6 @@ class TrainerArea(QWidget):
             self.preview.shutdown()
         if self.editor is not None:
             self.editor.shutdown()
+        if self.console is not None:
+            self.console.close()  # its room's server closes; the room resumes next time
         self.runner.wait()
