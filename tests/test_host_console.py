@@ -83,9 +83,9 @@ def test_the_trainer_runs_a_three_case_room_by_keys(qtbot, console, tmp_path: Pa
         presenter = console.show_presenter()
         _key(qtbot, console, Qt.Key.Key_N)  # the guidance slide
         qtbot.waitUntil(lambda: console.host.room.position.phase == "slide")
-        for number, case_id in enumerate(("c1", "c2", "c3"), start=1):
+        for case_id in ("c1", "c2", "c3"):
             _key(qtbot, console, Qt.Key.Key_N)
-            qtbot.waitUntil(lambda: console.host.room.current_case == case_id)
+            qtbot.waitUntil(lambda c=case_id: console.host.room.current_case == c)
             qtbot.waitUntil(lambda: console.count_label.text() == "answered 3 / 3", timeout=20000)
             assert console.host.room.position.phase == "open"  # the trainer locks, not the room
             _key(qtbot, console, Qt.Key.Key_R)  # no reveal of an open case
