@@ -74,6 +74,10 @@ def main() -> None:
         editor_shots(window, tmp, wait, shot, suffix)
         window.close()
         return
+    if "--live-only" in sys.argv:  # the live room console and presenter only
+        live_room_shots(window, wait, suffix)
+        window.close()
+        return
     shot("01-home")
     window.home.name.setText("Ana Ribeiro")
     window.home.team.setText("Graphic EU")
@@ -150,6 +154,7 @@ def main() -> None:
         dialog.close()
     trainer_shots(window, tmp, wait, shot, suffix)
     editor_shots(window, tmp, wait, shot, suffix)
+    live_room_shots(window, wait, suffix)
     window.close()
 
 
@@ -290,6 +295,48 @@ def shot_with_popup(window, popup, path: Path) -> None:
     painter.end()
     picture.save(str(path))
     print("saved", path)
+
+
+def live_room_shots(window, wait, suffix: str) -> None:
+    """The host console with five `room bots` joined, and the presenter view on a case
+    before and after its reveal (a real host on 127.0.0.1 in this process)."""
+    import subprocess
+
+    if getattr(window, "open_trainer_area_unlocked", None) is None:
+        return
+    window.open_trainer_area_unlocked()
+    if getattr(window.trainer, "open_console", None) is None:
+        return
+    console = window.trainer.open_console()
+    console.resize(1366, 768)
+    console.choose("graphic-content", "gr-context")
+    console.open_room(new_room=False)
+    until(wait, lambda: bool(console.host.code))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    bots = subprocess.Popen(
+        [sys.executable, "-m", "calibrate", "room", "bots", console.host.code, "--count", "5",
+         "--answer-delay", "1"],
+        env=env, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    until(wait, lambda: sum(e.connected for e in console.host.roster()) == 5)
+    presenter = console.show_presenter()
+    presenter.resize(1366, 768)
+    for _ in range(3):  # two guidance slides, then the first case
+        console.host.control("next")
+        wait(200)
+    until(wait, lambda: console.count_label.text() == "answered 5 / 5", 30)
+    console.roster.selectRow(0)
+    wait(800)
+    console.grab().save(str(OUT / f"34-live-console{suffix}.png"))
+    presenter.grab().save(str(OUT / f"35-live-presenter-case{suffix}.png"))
+    console.host.control("lock")
+    console.host.control("reveal")
+    wait(1500)
+    presenter.grab().save(str(OUT / f"36-live-presenter-reveal{suffix}.png"))
+    console.host.control("end")
+    until(wait, lambda: bots.poll() is not None, 30)
+    bots.kill()
+    console.close()
 
 
 def until(wait, done, seconds: float = 60) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTextEdit, QWidget
 from room_processes import finish, room_lessons, start_bots
 from trainer_driver import no_saved_folders  # noqa: F401 - a fixture: no saved folders
 
@@ -43,10 +43,12 @@ def _open(qtbot, console) -> str:
     return console.host.code
 
 
-def _key(qtbot, console, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    console.activateWindow()
-    console.setFocus()
-    qtbot.keyClick(console, key, modifier)
+def _key(qtbot, window, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key pressed with `window` the active window (the console, or the presenter)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.setFocus()
+    qtbot.keyClick(window, key, modifier)
 
 
 def _finished(qtbot, proc) -> tuple[int, str]:
@@ -153,3 +155,105 @@ def test_a_removed_participant_cannot_rejoin(qtbot, console, monkeypatch) -> Non
     finally:
         for proc in (staying, leaving):
             proc.kill()
+
+
+def test_let_rejoin_seats_a_member_from_another_device(qtbot, console) -> None:
+    code = _open(qtbot, console)
+    first = _bot(code, 1)  # no --db-dir: a device that keeps no rejoin token
+    try:
+        qtbot.waitUntil(lambda: sum(e.connected for e in console.host.roster()) == 1, timeout=30000)
+        first.kill()  # the laptop died
+        first.communicate(timeout=10)
+        qtbot.waitUntil(lambda: not console.host.roster()[0].connected, timeout=10000)
+        other_device = _bot(code, 1)
+        status, err = _finished(qtbot, other_device)
+        assert status == 2 and "rejoin" in err  # a profile id alone takes no seat
+        console.roster.selectRow(0)
+        _key(qtbot, console, Qt.Key.Key_A)
+        assert "may rejoin" in console.events.toPlainText()
+        other_device = _bot(code, 1)
+        qtbot.waitUntil(lambda: console.host.roster()[0].connected, timeout=30000)
+        assert len(console.host.roster()) == 1  # the same member, not a new one
+        _key(qtbot, console, Qt.Key.Key_J)  # closed to new joins: members still come back
+        assert "closed to new joins" in console.roster_title.text()
+        stranger = _bot(code, 7)
+        status, err = _finished(qtbot, stranger)
+        assert status == 2 and "closed" in err
+    finally:
+        for proc in (first, other_device):
+            proc.kill()
+
+
+def test_a_closed_console_resumes_the_room_and_says_so(qtbot, console, tmp_path: Path) -> None:
+    from calibrate.app import build_context
+    from calibrate.gui.screens.trainer.console import HostConsole
+
+    code = _open(qtbot, console)
+    _key(qtbot, console, Qt.Key.Key_T)  # the answer timer, 5 s
+    console.timer_seconds.setValue(5)
+    assert console.timer_box.isChecked()
+    _key(qtbot, console, Qt.Key.Key_N)
+    _key(qtbot, console, Qt.Key.Key_N)
+    room = console.host.room
+    qtbot.waitUntil(lambda: room.current_case == "c1")
+    assert "s left" in console.step_label.text()
+    qtbot.waitUntil(lambda: room.position.phase == "locked", timeout=10000)  # by the timer
+    assert console.reveal_button.isEnabled() and room.revealed_split("c1") is None
+    console.close()  # the app closed mid-room: the server goes, the room stays saved
+    args = argparse.Namespace(
+        db=tmp_path / "host.sqlite3", lessons=[tmp_path / "lessons"], no_bundled=True
+    )
+    again = HostConsole(build_context(args, tmp_path / "log2.txt"))
+    qtbot.addWidget(again)
+    again.show()
+    again.choose("alpha", "basics")
+    assert "unfinished room" in again.note.text() and "case 1 of 3" in again.note.text()
+    assert again.open_button.text() == "&Resume room" and again.new_button.isVisible()
+    assert _open(qtbot, again) == code  # the same join code
+    assert again.note.text().startswith("Resumed at case 1 of 3")
+    _key(qtbot, again, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: again.host.room.position.phase == "locked")  # locked, not revealed
+    again.close()
+
+
+def test_a_new_room_instead_ends_the_unfinished_one(
+    qtbot, console, tmp_path: Path, monkeypatch
+) -> None:
+    from calibrate.app import build_context
+    from calibrate.gui.screens.trainer.console import HostConsole
+
+    old_code = _open(qtbot, console)
+    console.close()
+    monkeypatch.setattr(prompts, "confirm", lambda *_args: True)
+    args = argparse.Namespace(
+        db=tmp_path / "host.sqlite3", lessons=[tmp_path / "lessons"], no_bundled=True
+    )
+    again = HostConsole(build_context(args, tmp_path / "log2.txt"))
+    qtbot.addWidget(again)
+    again.show()
+    again.choose("alpha", "basics")
+    qtbot.mouseClick(again.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(again.host.code), timeout=20000)
+    assert again.host.code != old_code
+    assert "A new room" in again.note.text() and "unfinished room ended" in again.note.text()
+    again.close()
+
+
+def test_the_presenter_shields_a_warned_clip_unless_the_trainer_lifts_it(qtbot, console) -> None:
+    _open(qtbot, console)
+    presenter = console.show_presenter()
+    _key(qtbot, console, Qt.Key.Key_N)
+    _key(qtbot, console, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: console.host.room.current_case == "c1")
+    assert presenter.pages.currentWidget() is presenter.case_page
+    shields = presenter.player.shields
+    assert shields.grayscale and shields.blurred and shields.muted  # warned: as self-paced
+    assert "Shown shielded" in presenter.case_note.text()
+    _key(qtbot, console, Qt.Key.Key_U)  # this case, unshielded
+    shields = presenter.player.shields
+    assert not (shields.grayscale or shields.blurred or shields.muted)
+    assert "Shown unshielded" in presenter.case_note.text()
+    _key(qtbot, presenter, Qt.Key.Key_F11)
+    qtbot.waitUntil(presenter.isFullScreen)
+    _key(qtbot, presenter, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not presenter.isFullScreen())

@@ -288,6 +288,7 @@ class HostConsole(QWidget):
         self.end_button.setEnabled("end" in can)
         self._fill_back_box(room.slides_shown() if room and "back" in can else [])
         self.back_button.setEnabled(self.back_box.count() > 0)
+        self.back_box.setEnabled(self.back_box.count() > 0)
         chosen = self.roster.chosen()
         live = room is not None and not room.ended
         self.remove_button.setEnabled(live and chosen is not None and not chosen.removed)

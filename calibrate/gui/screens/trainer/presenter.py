@@ -27,18 +27,30 @@ from PySide6.QtWidgets import (
 
 from calibrate.gui import plain_text, theme
 from calibrate.gui.screens.lesson.case import warning_words
-from calibrate.gui.screens.lesson.reveal import golden_html
-from calibrate.gui.widgets.markdown_view import MarkdownView
+from calibrate.gui.screens.lesson.reveal import clock
+from calibrate.gui.widgets.markdown_view import STYLE, MarkdownView, render_markdown
 from calibrate.gui.widgets.player_controls import PlayerPanel
 from calibrate.gui.widgets.qr_code import QrLabel
 from calibrate.player.shields import Shields
 
 if TYPE_CHECKING:
     from calibrate.core.live.pacing import HandPacedRoom
+    from calibrate.core.models import Case, Pack
     from calibrate.gui.widgets.chart_canvas import ChartCanvas
 
 LARGE = "font-size: 22pt"
-ZOOM = 8  # points added to the slide's and the rationale's text
+# The slide's and the rationale's Markdown, sized to read from the back of a room.
+ROOM_STYLE = """
+<style>
+h1 { font-size: 34pt; margin-bottom: 10px; }
+h2 { font-size: 26pt; margin-top: 16px; }
+h3 { font-size: 22pt; }
+p, li { font-size: 20pt; line-height: 135%; }
+code { font-family: monospace; }
+.clause { background-color: #0b63b5; color: #ffffff; font-weight: bold; }
+blockquote { margin-left: 16px; font-style: italic; }
+</style>
+"""
 
 
 class PresenterWindow(QWidget):
@@ -59,7 +71,6 @@ class PresenterWindow(QWidget):
         outer.addWidget(self.count, alignment=Qt.AlignmentFlag.AlignRight)
         self._build_waiting()
         self.slide = MarkdownView(self, name="presenterSlide")
-        self.slide.zoomIn(ZOOM)
         self.pages.addWidget(self.slide)
         self._build_case()
         self._build_reveal()
@@ -99,7 +110,6 @@ class PresenterWindow(QWidget):
         self.golden.setTextFormat(Qt.TextFormat.RichText)
         left.addWidget(self.golden)
         self.rationale = MarkdownView(self, name="presenterRationale")
-        self.rationale.zoomIn(ZOOM)
         left.addWidget(self.rationale, stretch=1)
         columns.addLayout(left, stretch=3)
         right = QVBoxLayout()
@@ -145,7 +155,7 @@ class PresenterWindow(QWidget):
         if kind == "slide":
             self.heading.setText(f"{html.escape(room.lesson.title)} · guidance")
             self.player.unload()
-            self.slide.set_markdown(room.pack.guidance[name].markdown, _clause_ids(room))
+            self.slide.setHtml(_room_html(room.pack.guidance[name].markdown, room))
             self.pages.setCurrentWidget(self.slide)
         elif phase == "revealed":
             self._show_reveal(room, name)
@@ -198,7 +208,7 @@ class PresenterWindow(QWidget):
         number = room.lesson.case_ids.index(case_id) + 1
         self.heading.setText(f"Case {number} · {html.escape(case.title)} · the reveal")
         self.golden.setText(golden_html(pack, case))
-        self.rationale.set_markdown("### Rationale\n\n" + case.rationale, _clause_ids(room))
+        self.rationale.setHtml(_room_html("**Rationale**\n\n" + case.rationale, room))
         total = sum(split.values())
         agreeing = split.get(case.golden.decision, 0)
         self.split_title.setText(
@@ -251,5 +261,27 @@ class PresenterWindow(QWidget):
         self.player.shutdown()
 
 
-def _clause_ids(room: HandPacedRoom) -> list[str]:
-    return [c.id for c in room.pack.clauses]
+def _room_html(markdown: str, room: HandPacedRoom) -> str:
+    """The Markdown as the moderators' screens render it, in the room's larger sizes."""
+    clause_ids = [c.id for c in room.pack.clauses]
+    return render_markdown(markdown, clause_ids).replace(STYLE, ROOM_STYLE)
+
+
+def golden_html(pack: Pack, case: Case) -> str:
+    """The golden decision large, its clauses with their summaries, and its moments."""
+    label = html.escape(pack.scale.get(case.golden.decision).label)
+    clauses = "".join(
+        f"<p style='font-size:20pt'><b>{html.escape(c)}</b> · {html.escape(pack.clause(c).title)}"
+        + (f"<br><span style='font-size:16pt'>{html.escape(pack.clause(c).summary)}</span>"
+           if pack.clause(c).summary else "")
+        + "</p>"
+        for c in case.golden.clauses
+    )  # fmt: skip
+    moments = ", ".join(
+        f"{clock(m.start)}–{clock(m.end)} {html.escape(m.label)}" for m in case.moments
+    )
+    return (
+        f"<p style='font-size:30pt'>Golden answer: <b style='color:{theme.CORRECT}'>{label}</b>"
+        f"</p>{clauses}"
+        + (f"<p style='font-size:16pt'>Where it shows: {moments}</p>" if moments else "")
+    )
