@@ -33,6 +33,7 @@ SHORTCUTS = (
     ("Esc (on the guidance)", "back to the case, as it was left"),
     ("Ctrl+L", "lead dashboard (passcode)"),
     ("Ctrl+T", "trainer area: packs, their problems, export/import, lesson folders (passcode)"),
+    ("N, L, R, B…", "in the live room console: next, lock, reveal, back… (its F1 lists all)"),
     ("Ctrl+S (editor)", "save the slide, case or pack.toml shown (refused while it has a problem)"),
     ("Ctrl+Shift+S (editor)", "keep the case as a draft, problems and all"),
     ("Ctrl+N (editor)", "new case"),

@@ -75,7 +75,10 @@ class HostConsole(QWidget):
         self._clock.timeout.connect(self.refresh)
         self.host.opened.connect(self._on_host_opened)
         self.host.failed.connect(self._on_host_failed)
-        self.host.changed.connect(self.refresh)
+        # A burst of frames (200 answers within a second) is one refresh, not 200.
+        self._soon = QTimer(self, singleShot=True, interval=100)
+        self._soon.timeout.connect(self.refresh)
+        self.host.changed.connect(self._soon.start)
         self.host.told.connect(self.events.appendPlainText)
         self.host.ended.connect(self._on_host_ended)
         self._bind_keys()

@@ -45,6 +45,7 @@ class LiveHost(QObject):
         self.listening: hosting.Listening | None = None
         self.code = ""
         self.address = ""
+        self._closed = False
 
     # --- before the room opens -------------------------------------------------------------
     def unfinished(self, pack: Pack, lesson: Lesson) -> str:
@@ -84,6 +85,9 @@ class LiveHost(QObject):
     def _listen(self, prepared: hosting.Prepared, pack: Pack, lesson: Lesson) -> None:
         hosted = self.hosted
         assert hosted is not None
+        if self._closed:  # the console closed while the room's files were being made
+            hosting.forget(hosted, prepared.folder)
+            return
         try:
             listening = hosting.listen(self.context.rooms, hosted, prepared, 0, self)
         except hosting.HostingRefused as error:
@@ -149,5 +153,6 @@ class LiveHost(QObject):
         self.listening = None
 
     def shutdown(self) -> None:
+        self._closed = True
         self.runner.wait()
         self.stop()

@@ -63,6 +63,7 @@ class PresenterWindow(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 18, 28, 18)
         self.heading = plain_text.fit_to_width(QLabel(objectName="presenterHeading"))
+        self.heading.setTextFormat(Qt.TextFormat.RichText)  # every text in it is escaped
         outer.addWidget(self.heading)
         self.pages = QStackedWidget(objectName="presenterPages")
         outer.addWidget(self.pages, stretch=1)
@@ -84,6 +85,7 @@ class PresenterWindow(QWidget):
         self.waiting = QWidget(objectName="presenterWaiting")
         layout = QVBoxLayout(self.waiting)
         self.waiting_text = QLabel(objectName="presenterWaitingText", wordWrap=True)
+        self.waiting_text.setTextFormat(Qt.TextFormat.PlainText)
         self.waiting_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.waiting_text)
         self.qr = QrLabel(360, self.waiting, name="presenterQrCode")
@@ -95,6 +97,7 @@ class PresenterWindow(QWidget):
         layout = QVBoxLayout(self.case_page)
         layout.setContentsMargins(0, 0, 0, 0)
         self.case_note = QLabel(objectName="presenterCaseNote", wordWrap=True)
+        self.case_note.setTextFormat(Qt.TextFormat.PlainText)
         self.case_note.setStyleSheet(f"font-size: 16pt; color: {theme.WARNING}")
         layout.addWidget(self.case_note)
         self.player = PlayerPanel(self.case_page)
@@ -106,7 +109,7 @@ class PresenterWindow(QWidget):
         columns = QHBoxLayout(self.reveal_page)
         columns.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
-        self.golden = QLabel(objectName="presenterGolden", wordWrap=True)
+        self.golden = QLabel(objectName="presenterGolden", wordWrap=True)  # escaped HTML
         self.golden.setTextFormat(Qt.TextFormat.RichText)
         left.addWidget(self.golden)
         self.rationale = MarkdownView(self, name="presenterRationale")
