@@ -81,26 +81,30 @@ def test_the_trainer_runs_a_three_case_room_by_keys(qtbot, console, tmp_path: Pa
     bots = [_bot(code, seed, "--answer-delay", "0.3") for seed in (1, 2, 3)]
     try:
         qtbot.waitUntil(lambda: sum(e.connected for e in console.host.roster()) == 3, timeout=30000)
-        assert console.roster.rowCount() == 3 and "3 connected" in console.roster_title.text()
+        qtbot.waitUntil(lambda: "3 connected" in console.roster_title.text())  # the screen too
+        assert console.roster.rowCount() == 3
         presenter = console.show_presenter()
         _key(qtbot, console, Qt.Key.Key_N)  # the guidance slide
         qtbot.waitUntil(lambda: console.host.room.position.phase == "slide")
         for case_id in ("c1", "c2", "c3"):
             _key(qtbot, console, Qt.Key.Key_N)
             qtbot.waitUntil(lambda c=case_id: console.host.room.current_case == c)
-            qtbot.waitUntil(lambda: console.count_label.text() == "answered 3 / 3", timeout=20000)
+            room = console.host.room
+            qtbot.waitUntil(lambda: room.answer_count() == (3, 3), timeout=20000)
+            qtbot.waitUntil(lambda: console.count_label.text() == "answered 3 / 3")
             assert console.host.room.position.phase == "open"  # the trainer locks, not the room
             _key(qtbot, console, Qt.Key.Key_R)  # no reveal of an open case
             assert console.host.room.position.phase == "open"
             _assert_blind(presenter, case_id)
             _key(qtbot, console, Qt.Key.Key_L)
-            qtbot.waitUntil(lambda: console.host.room.position.phase == "locked")
+            qtbot.waitUntil(lambda: "answers locked" in presenter.count.text())
             _assert_blind(presenter, case_id)
             _key(qtbot, console, Qt.Key.Key_R)
-            qtbot.waitUntil(lambda: console.host.room.position.phase == "revealed")
+            qtbot.waitUntil(lambda: presenter.chart is not None)  # the presenter's reveal
             shown = every_text(presenter)
             assert f"Rationale-{case_id}" in shown and "Golden answer" in shown
-            assert presenter.chart is not None and "N = 3" in presenter.split_title.text()
+            decided = sum((console.host.room.revealed_split(case_id) or {}).values())
+            assert f"(N = {decided})" in presenter.split_title.text()  # skips are not in it
         _key(qtbot, console, Qt.Key.Key_N)  # after the last case: the end
         qtbot.waitUntil(lambda: console.host.room.ended)
         for proc in bots:
@@ -175,7 +179,7 @@ def test_let_rejoin_seats_a_member_from_another_device(qtbot, console) -> None:
         qtbot.waitUntil(lambda: console.host.roster()[0].connected, timeout=30000)
         assert len(console.host.roster()) == 1  # the same member, not a new one
         _key(qtbot, console, Qt.Key.Key_J)  # closed to new joins: members still come back
-        assert "closed to new joins" in console.roster_title.text()
+        qtbot.waitUntil(lambda: "closed to new joins" in console.roster_title.text())
         stranger = _bot(code, 7)
         status, err = _finished(qtbot, stranger)
         assert status == 2 and "closed" in err
@@ -196,9 +200,10 @@ def test_a_closed_console_resumes_the_room_and_says_so(qtbot, console, tmp_path:
     _key(qtbot, console, Qt.Key.Key_N)
     room = console.host.room
     qtbot.waitUntil(lambda: room.current_case == "c1")
-    assert "s left" in console.step_label.text()
+    qtbot.waitUntil(lambda: "s left" in console.step_label.text())
     qtbot.waitUntil(lambda: room.position.phase == "locked", timeout=10000)  # by the timer
-    assert console.reveal_button.isEnabled() and room.revealed_split("c1") is None
+    qtbot.waitUntil(console.reveal_button.isEnabled)
+    assert room.revealed_split("c1") is None
     console.close()  # the app closed mid-room: the server goes, the room stays saved
     args = argparse.Namespace(
         db=tmp_path / "host.sqlite3", lessons=[tmp_path / "lessons"], no_bundled=True
@@ -244,8 +249,7 @@ def test_the_presenter_shields_a_warned_clip_unless_the_trainer_lifts_it(qtbot, 
     presenter = console.show_presenter()
     _key(qtbot, console, Qt.Key.Key_N)
     _key(qtbot, console, Qt.Key.Key_N)
-    qtbot.waitUntil(lambda: console.host.room.current_case == "c1")
-    assert presenter.pages.currentWidget() is presenter.case_page
+    qtbot.waitUntil(lambda: presenter.pages.currentWidget() is presenter.case_page)
     shields = presenter.player.shields
     assert shields.grayscale and shields.blurred and shields.muted  # warned: as self-paced
     assert "Shown shielded" in presenter.case_note.text()
@@ -257,3 +261,38 @@ def test_the_presenter_shields_a_warned_clip_unless_the_trainer_lifts_it(qtbot, 
     qtbot.waitUntil(presenter.isFullScreen)
     _key(qtbot, presenter, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: not presenter.isFullScreen())
+
+
+def test_a_case_title_made_of_markup_shows_as_its_words(qtbot, tmp_path: Path) -> None:
+    """A pack's text is words, never HTML: a title that looks like markup is shown as
+    written on the console and the presenter, and loads nothing."""
+    from calibrate.app import build_context
+    from calibrate.gui.screens.trainer.console import HostConsole
+
+    lessons = room_lessons(tmp_path)
+    case_file = lessons / "alpha" / "cases" / "c1.toml"
+    hostile = "<img src=/etc/passwd width=6000> & <b>co</b>"
+    case_file.write_text(case_file.read_text().replace('"Case c1"', f"'{hostile}'"))
+    args = argparse.Namespace(db=tmp_path / "h.sqlite3", lessons=[lessons], no_bundled=True)
+    console = HostConsole(build_context(args, tmp_path / "log.txt"))
+    qtbot.addWidget(console)
+    console.show()
+    console.choose("alpha", "basics")
+    _open(qtbot, console)
+    presenter = console.show_presenter()
+    _key(qtbot, console, Qt.Key.Key_N)
+    _key(qtbot, console, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: console.host.room.current_case == "c1")
+    qtbot.waitUntil(lambda: hostile in _shown(console.step_label))
+    assert hostile in _shown(presenter.heading)
+    assert console.width() < 3000 and presenter.width() < 3000
+    console.close()
+
+
+def _shown(label: QLabel) -> str:
+    """The words a label shows (its rich text rendered to plain text)."""
+    from PySide6.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(label.text())
+    return document.toPlainText()

@@ -194,8 +194,12 @@ class HostConsole(QWidget):
         bind_keys(self, ("Space",), lambda: self.presenter and self.presenter.toggle_play())
         bind_keys(self, ("F1",), self.show_keys)
 
-    @staticmethod
-    def _if_enabled(button: QPushButton) -> None:
+    def _if_enabled(self, button: QPushButton) -> None:
+        """A key presses its button if that control works now (a refresh still pending
+        from a burst of frames is done first: the buttons say what works now)."""
+        if self._soon.isActive():
+            self._soon.stop()
+            self.refresh()
         if button.isEnabled():
             button.click()
 
@@ -251,7 +255,7 @@ class HostConsole(QWidget):
         self.join_panel.show_code(self.host.code)
         self.setWindowTitle(f"Calibrate — live room: {room.lesson.title}")
         self._clock.start()
-        self._update_presenter()
+        self.refresh()
 
     def _on_host_failed(self, message: str) -> None:
         self.note.setText(f"The room could not open: {message}")
