@@ -89,8 +89,7 @@ def test_the_trainer_runs_a_three_case_room_by_keys(qtbot, console, tmp_path: Pa
         for case_id in ("c1", "c2", "c3"):
             _key(qtbot, console, Qt.Key.Key_N)
             qtbot.waitUntil(lambda c=case_id: console.host.room.current_case == c)
-            room = console.host.room
-            qtbot.waitUntil(lambda: room.answer_count() == (3, 3), timeout=20000)
+            qtbot.waitUntil(lambda: console.host.room.answer_count() == (3, 3), timeout=20000)
             qtbot.waitUntil(lambda: console.count_label.text() == "answered 3 / 3")
             assert console.host.room.position.phase == "open"  # the trainer locks, not the room
             _key(qtbot, console, Qt.Key.Key_R)  # no reveal of an open case
