@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -173,8 +173,17 @@ class RosterTable(QTableWidget):
         self.entries: list[RosterEntry] = []
 
     def show_roster(self, entries: list[RosterEntry]) -> None:
+        """The list as it is now; untouched when nobody joined, left or was removed (an
+        answer changes nothing here), so a room answering at once costs the table nothing."""
+        if entries == self.entries:
+            return
         keep = self.chosen()
         self.entries = entries
+        header = self.horizontalHeader()
+        # Sized to contents once for the whole list, not once per cell set (that is
+        # quadratic: 200 participants took seconds).
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.blockSignals(True)
         self.setRowCount(len(entries))
         for row, entry in enumerate(entries):
@@ -182,12 +191,14 @@ class RosterTable(QTableWidget):
             texts = (shown_name(entry.name), shown_name(entry.team), shown_name(entry.site))
             for column, text in enumerate((*texts, status)):
                 item = QTableWidgetItem(text)
-                if column == 3 and colour:
+                if column == 3:
                     item.setForeground(_brush(colour))
                 self.setItem(row, column, item)
             if keep is not None and entry.profile_id == keep.profile_id:
                 self.selectRow(row)
         self.blockSignals(False)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.chosen_changed.emit()
 
     def chosen(self) -> RosterEntry | None:
@@ -203,9 +214,7 @@ def _status(entry: RosterEntry) -> tuple[str, str]:
     return ("connected", theme.CORRECT) if entry.connected else ("not connected", theme.NEUTRAL)
 
 
-def _brush(colour: str):  # noqa: ANN202 - a QBrush
-    from PySide6.QtGui import QBrush, QColor
-
+def _brush(colour: str) -> QBrush:
     return QBrush(QColor(colour))
 
 
