@@ -295,3 +295,21 @@ def _shown(label: QLabel) -> str:
     document = QTextDocument()
     document.setHtml(label.text())
     return document.toPlainText()
+
+
+def test_the_participant_list_is_left_alone_when_only_answers_came(qtbot) -> None:
+    """A room answering at once refreshes the console many times; the list is rebuilt only
+    when someone joined, left or was removed (rebuilding 200 rows per refresh stalled it)."""
+    from calibrate.gui.screens.trainer.console_parts import RosterTable
+    from calibrate.workspace.rooms import RosterEntry
+
+    table = RosterTable()
+    qtbot.addWidget(table)
+    entries = [RosterEntry(f"id{n}", f"P{n}", "T", "S", True, False) for n in range(200)]
+    table.show_roster(entries)
+    first = table.item(0, 0)
+    table.show_roster(list(entries))  # the same people, as a new list
+    assert table.item(0, 0) is first
+    entries[3] = RosterEntry("id3", "P3", "T", "S", False, False)  # one dropped
+    table.show_roster(list(entries))
+    assert [table.item(r, 3).text() for r in (2, 3)] == ["connected", "not connected"]
