@@ -178,7 +178,7 @@ class RosterTable(QTableWidget):
         if entries == self.entries:
             return
         keep = self.chosen()
-        self.entries = entries
+        self.entries = list(entries)  # a copy: the caller may change its list later
         header = self.horizontalHeader()
         # Sized to contents once for the whole list, not once per cell set (that is
         # quadratic: 200 participants took seconds).
