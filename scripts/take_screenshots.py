@@ -321,6 +321,8 @@ def live_room_shots(window, wait, suffix: str) -> None:
     until(wait, lambda: sum(e.connected for e in console.host.roster()) == 5)
     presenter = console.show_presenter()
     presenter.resize(1366, 768)
+    wait(500)
+    presenter.grab().save(str(OUT / f"34b-live-presenter-waiting{suffix}.png"))
     for _ in range(3):  # two guidance slides, then the first case
         console.host.control("next")
         wait(200)

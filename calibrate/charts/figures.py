@@ -19,10 +19,12 @@ def decision_split_figure(
     dark: bool = False,
     width: float = 5.6,
     height: float = 2.6,
+    font_size: float = 9,
 ) -> Figure:
     """How the room decided one case: a bar per decision (ladder order), golden highlighted.
 
-    decisions: (id, label) pairs in the order to show; counts: answers per decision id.
+    decisions: (id, label) pairs in the order to show; counts: answers per decision id;
+    font_size: its text (the presenter view's is read from the back of a room).
     """
     text = palette.TEXT_DARK if dark else palette.TEXT_LIGHT
     figure = Figure(figsize=(width, height), layout="constrained")
@@ -53,11 +55,11 @@ def decision_split_figure(
             textcoords="offset points",
             va="center",
             color=text,
-            fontsize=9,
+            fontsize=font_size,
         )
     axes.set_xlim(0, max(values + [1]) * 1.3)
-    axes.set_xlabel(f"answers (N = {total})", color=text)
-    axes.tick_params(colors=text, labelsize=9)
+    axes.set_xlabel(f"answers (N = {total})", color=text, fontsize=font_size + 1)
+    axes.tick_params(colors=text, labelsize=font_size)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     for side in ("left", "bottom"):

@@ -59,7 +59,11 @@ class PresenterWindow(QWidget):
         self.setObjectName("presenterWindow")
         self.setWindowTitle("Calibrate — presenter view (F11: full screen)")
         self.resize(1280, 720)
-        self.setStyleSheet(f"QLabel {{ {LARGE} }}")
+        # Its own labels large (the player's controls keep their size).
+        self.setStyleSheet(
+            "".join(f"QLabel#{name} {{ {LARGE} }}" for name in ("presenterHeading",
+                    "presenterWaitingText", "presenterSplitTitle"))
+        )  # fmt: skip
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 18, 28, 18)
         self.heading = plain_text.fit_to_width(QLabel(objectName="presenterHeading"))
@@ -226,6 +230,7 @@ class PresenterWindow(QWidget):
             case.golden.decision,
             None,
             dark=theme.is_dark(QApplication.instance()),
+            font_size=15,
         )
         self.chart = ChartCanvas(figure, name="presenterSplitChart", accessible_name="The split")
         self._chart_slot.addWidget(self.chart)
