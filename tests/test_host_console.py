@@ -38,7 +38,8 @@ def console(qtbot, tmp_path: Path):
 
 
 def _open(qtbot, console) -> str:
-    qtbot.mouseClick(console.open_button, Qt.MouseButton.LeftButton)
+    """Open (or resume) the room with its key, Alt+O."""
+    _key(qtbot, console, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: bool(console.host.code), timeout=20000)
     return console.host.code
 
@@ -212,7 +213,7 @@ def test_a_closed_console_resumes_the_room_and_says_so(qtbot, console, tmp_path:
     again.show()
     again.choose("alpha", "basics")
     assert "unfinished room" in again.note.text() and "case 1 of 3" in again.note.text()
-    assert again.open_button.text() == "&Resume room" and again.new_button.isVisible()
+    assert again.open_button.text() == "Resume r&oom" and again.new_button.isVisible()
     assert _open(qtbot, again) == code  # the same join code
     assert again.note.text().startswith("Resumed at case 1 of 3")
     _key(qtbot, again, Qt.Key.Key_N)

@@ -210,8 +210,10 @@ class HostConsole(QWidget):
 
     def _on_lesson_changed(self) -> None:
         pack, lesson = self.picker.chosen()
-        unfinished = self.host.unfinished(pack, lesson) if pack and lesson else ""
-        self.open_button.setText("&Resume room" if unfinished.startswith("This") else "&Open room")
+        unfinished, resumable = (
+            self.host.unfinished(pack, lesson) if pack and lesson else ("", False)
+        )
+        self.open_button.setText("Resume r&oom" if resumable else "&Open room")
         self.new_button.setVisible(bool(unfinished))
         if self.host.room is None:
             self.note.setText(unfinished or "Choose a lesson and open its room.")

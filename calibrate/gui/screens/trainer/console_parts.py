@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 # What the console's F1 lists (docs/live-rooms.md says the same).
 CONSOLE_KEYS = (
+    ("Alt+P, Alt+L", "choose the pack, the lesson"),
+    ("Alt+O", "open the room (or resume the lesson's unfinished one)"),
+    ("Alt+N", "start a new room instead of resuming (asks first)"),
     ("N or →", "next: start the room, the next slide or case"),
     ("L", "lock answers to the open case"),
     ("R", "reveal the locked case (the split, the golden answer, the rationale)"),

@@ -48,20 +48,21 @@ class LiveHost(QObject):
         self._closed = False
 
     # --- before the room opens -------------------------------------------------------------
-    def unfinished(self, pack: Pack, lesson: Lesson) -> str:
-        """A sentence about the lesson's unfinished room ('' when there is none)."""
+    def unfinished(self, pack: Pack, lesson: Lesson) -> tuple[str, bool]:
+        """A sentence about the lesson's unfinished room ('' when there is none), and
+        whether Open resumes it."""
         try:
             hosted = self.context.rooms.open(pack, lesson, LOCAL_ONLY)
         except RoomError as error:
-            return f"{error}: only a new room can be started."
+            return f"{error}: only a new room can be started.", False
         if not hosted.resumed:
-            return ""
+            return "", False
         steps = [("slide", s) for s in lesson.guidance] + [("case", c) for c in lesson.case_ids]
         where = narration.resumed(steps, hosted.position.step).replace("resumed ", "")
         return (
             f"This lesson has an unfinished room ({where}, on {hosted.bind} port "
             f"{hosted.port}): Open resumes it with the same join code."
-        )
+        ), True
 
     def open(self, pack: Pack, lesson: Lesson, bind: str, *, new_room: bool) -> None:
         """Resume the lesson's unfinished room (at its own address), or open a new one at
