@@ -69,6 +69,7 @@ class HostConsole(QWidget):
         outer.addLayout(self._build_controls())
         self.events = QPlainTextEdit(objectName="consoleEvents", readOnly=True)
         self.events.setMaximumHeight(90)
+        self.events.setMaximumBlockCount(1000)  # a long room keeps its last thousand lines
         self.events.setAccessibleName("What happened in the room")
         outer.addWidget(self.events)
         self._clock = QTimer(self, interval=500)  # the timer's countdown
