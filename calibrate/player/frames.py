@@ -3,9 +3,10 @@
 Qt-free; FrameSink runs on libVLC's threads (frame callbacks, RV32 at the size
 probe.frame_size chose) and VideoPlayer takes pictures from it on the GUI thread. libVLC 3
 facts handled here (measured, see tests/test_player.py):
-- A seek while paused shows the nearest earlier reference frame for H.264 with B-frames
-  (up to 3 frames early, so "one frame back" could stick); VP9 lands exactly. So the last
-  pictures shown are kept (~1 s) for backward steps to replay.
+- A seek while paused shows a stray reference picture for H.264 with B-frames (1-4 frames
+  off the time asked, or no new picture at all); VP9 lands exactly. So the last pictures
+  shown are kept (~1 s) for backward steps to replay, and past them stepping.py decodes
+  forward again until the picture on screen comes back (pictures decode to the same bytes).
 - A set_time() within ~20 ms after set_pause() is dropped, and the first next_frame() after
   a paused seek is sometimes ignored. So PausedCommands holds paused commands until the
   pause settled and the previous command's picture came (PAUSE_SETTLE_S, PICTURE_WAIT_S).
@@ -71,6 +72,22 @@ class FrameSink:
         """Drop remembered pictures (after a seek they no longer precede the next one)."""
         with self._lock:
             self.history.clear()
+
+    def keep_newest(self) -> None:
+        """Keep only the newest picture: the ones before it may not be the frames before it
+        (a seek or start shows a stray reference picture first)."""
+        with self._lock:
+            while len(self.history) > 1:
+                self.history.popleft()
+
+    def after(self, picture: bytes, newest: int) -> int | None:
+        """How many pictures came after `picture` among the `newest` remembered (None: not
+        among them)."""
+        with self._lock:
+            for back in range(min(newest, len(self.history))):
+                if self.history[-1 - back] == picture:
+                    return back
+            return None
 
     def take(self) -> tuple[bytes | None, int, int]:
         """The newest unseen picture (or None), display calls and distinct pictures so far."""

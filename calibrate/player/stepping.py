@@ -4,16 +4,31 @@ Qt-free. libVLC 3 facts handled here (measured, see tests/test_player.py; frames
 ones about waiting): next_frame() steps the picture but not the clock: after it,
 set_pause(0) jumps ahead by the time spent paused, and a set_time() right after set_pause(0)
 is often lost. So play after steps restarts at the stepped frame (restart_needed()). A
-backward step replays remembered pictures and only seeks when it runs past them.
+backward step replays remembered pictures. Past them it cannot simply seek: on H.264 with
+B-frames a paused set_time() shows a stray reference picture 1-4 frames off the time asked
+(or none), and a restart shows one first. Only next_frame() is exact, and a picture decodes
+to the same bytes every time. So a backward step past the remembered pictures rewinds: it
+seeks well before the picture on screen, steps forward until that picture comes again
+(~20-110 ms for 25 frames) and so remembers the exact frames before it.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from calibrate.player.clock import PlaybackClock
-from calibrate.player.frames import FrameSink, PausedCommands
+from calibrate.player.frames import PICTURE_WAIT_S, FrameSink, PausedCommands
+
+# A rewind gives up after this long (then the step seeks and may land a frame or two off).
+REWIND_TIMEOUT_S = 1.5
+# next_frame() calls in a row with no new picture before a rewind gives up (a still scene).
+REWIND_MISSES = 2
+# Pictures after a seek or start that may be strays (measured: 1, at most 2).
+STRAY_PICTURES = 2
+# Frames to seek further back when a rewind's seek landed after the picture on screen.
+REWIND_SLACK_FRAMES = 12
 
 
 class FrameStepper:
@@ -37,6 +52,8 @@ class FrameStepper:
         self.back = 0  # how many remembered pictures we stepped back behind libVLC's
         self.stepped = False  # next_frame() was called since the last play
         self._seek_distinct = -1  # distinct pictures when a paused seek was asked
+        # distinct pictures when libVLC last seeked or started: the first ones after may be strays
+        self._landed_at: int | None = None
 
     def attach(self, mp: Any, sink: FrameSink | None) -> None:
         """Step with this libVLC player and its pictures (None, None: released)."""
@@ -45,6 +62,7 @@ class FrameStepper:
     def reset(self) -> None:
         """libVLC stopped: no picture stepped back to, nothing waiting."""
         self.back, self.stepped = 0, False
+        self._landed_at = 0
         self._commands.clear()
 
     def restart_needed(self) -> bool:
@@ -70,6 +88,7 @@ class FrameStepper:
         before = self._sink.distinct
         self._mp.set_time(ms)
         self._sink.forget_history()  # earlier pictures no longer lead up to the next one
+        self._landed_at = before
         if self._paused():
             self._commands.await_picture(before)  # a step right after a seek goes astray too
 
@@ -92,6 +111,7 @@ class FrameStepper:
         clock = self._clock
         clock.settle_late_frames(self._sink)
         clock.count_late = False
+        self._trust_history()
         if direction > 0:
             if clock.anchor_pos + step > last:
                 return False
@@ -106,10 +126,12 @@ class FrameStepper:
             if clock.anchor_pos == 0:
                 return False
             earlier = self._sink.recent(self.back + 1)
+            if earlier is None and self._rewind(clock.anchor_pos, step):
+                earlier = self._sink.recent(self.back + 1)
             if earlier is not None:
                 self.back += 1
                 self._show(earlier)
-            else:  # past what we remember: seek (may land early on H.264 B-frames)
+            else:  # the rewind failed: seek (may land a frame or two off on H.264)
                 self.seek_now(max(0, clock.anchor_pos - step))
                 self.back = 0
             clock.anchor_pos = max(0, clock.anchor_pos - step)
@@ -126,6 +148,57 @@ class FrameStepper:
     def run_deferred(self) -> None:
         """Run the commands that waited, as far as libVLC has settled."""
         self._commands.run_deferred(self._sink, self._step_again)
+
+    def _trust_history(self) -> None:
+        """Called settled, before a step. After a seek or start, the first pictures may be a
+        stray (see the module docstring): while they are remembered, only the picture on
+        screen is sure to be where it seems."""
+        sink = self._sink
+        if sink is not None and self._landed_at is not None and self.back == 0:
+            if sink.distinct - self._landed_at - len(sink.history) < STRAY_PICTURES:
+                sink.keep_newest()
+            self._landed_at = None
+
+    def _rewind(self, at_ms: int, step: int) -> bool:
+        """Decode up to the picture on screen (at `at_ms`) again from well before it, so the
+        frames before it are remembered; False when it did not come again."""
+        sink = self._sink
+        shown = sink.recent(self.back) if sink is not None else None
+        if sink is None or shown is None:
+            return False
+        depth = max(1, sink.history.maxlen or 2) - 1
+        for frames_back in (depth, depth + REWIND_SLACK_FRAMES):
+            start = max(0, at_ms - frames_back * step)
+            after = self._decode_up_to(sink, shown, start, frames_back + REWIND_SLACK_FRAMES)
+            if after is not None:
+                self.back, self.stepped, self._landed_at = after, True, None
+                return True
+            if start == 0:
+                break
+        return False
+
+    def _decode_up_to(self, sink: FrameSink, shown: bytes, start_ms: int, most: int) -> int | None:
+        """Paused seek to start_ms, then next_frame() until `shown` comes (at most `most`
+        pictures); how many pictures came after it, or None. Waits on the calling thread:
+        next_frame() takes 1-3 ms, libVLC delivers on its own threads."""
+        self._mp.set_time(start_ms)
+        sink.forget_history()
+        seen, first, misses = sink.distinct, sink.distinct, 0
+        deadline = time.monotonic() + REWIND_TIMEOUT_S
+        while time.monotonic() < deadline and sink.distinct - first <= most:
+            before = sink.distinct
+            self._mp.next_frame()  # the first one after a seek is sometimes ignored: asked again
+            waited = time.monotonic() + PICTURE_WAIT_S
+            while sink.distinct == before and time.monotonic() < waited:
+                time.sleep(0.002)
+            newer, seen = sink.distinct - seen, sink.distinct
+            misses = 0 if newer else misses + 1
+            if misses > REWIND_MISSES:  # a still scene (or the end): no picture to find
+                return None
+            after = sink.after(shown, newer) if newer else None
+            if after is not None:
+                return after
+        return None
 
     def _next_frame(self, retry: bool) -> None:
         before = self._sink.distinct  # counted first: the picture can beat the call's return

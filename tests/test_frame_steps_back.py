@@ -1,0 +1,79 @@
+"""Stepping back far through an H.264 clip shows the frame the position names.
+
+The player remembers ~25 pictures for backward steps; past them libVLC has to decode again,
+and its paused seeks land a few frames off on H.264 with B-frames. The test clips draw their
+frame number (scripts/make_test_clips.py), so every step checks the picture itself.
+"""
+
+# ruff: noqa: F811 - the fixtures imported from player_fixtures are parameters by name
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from player_fixtures import (  # noqa: F401 - fixtures are used by name
+    FRAME_MS,
+    MP4,
+    WEBM,
+    frame_number,
+    player,
+    vlc_instance,
+    wait_state,
+)
+from pytestqt.exceptions import TimeoutError  # noqa: A004 - the one waitUntil raises
+
+from calibrate.player.playback import PlayerState
+from calibrate.player.vlc_player import VideoPlayer
+
+STEP_TIMEOUT_MS = 3000  # generous: two cores shared with other test runs
+
+
+def _step_and_check(qtbot: Any, player: VideoPlayer, direction: int, expected: int) -> None:
+    """One step; the picture must come to show `expected` and the position name it."""
+    player.frame_step(direction)
+    try:
+        qtbot.waitUntil(
+            lambda: (
+                frame_number(player.frame) == expected and player.position == expected * FRAME_MS
+            ),
+            timeout=STEP_TIMEOUT_MS,
+        )
+    except TimeoutError:
+        pytest.fail(
+            f"asked frame {expected}: the picture shows {frame_number(player.frame)}, "
+            f"the position says {player.position / FRAME_MS:g}"
+        )
+
+
+@pytest.mark.parametrize("clip", [MP4, WEBM])
+def test_forty_steps_forward_then_thirty_back_show_each_named_frame(
+    qtbot: Any, player: VideoPlayer, clip: Path
+) -> None:
+    player.load(clip, autoplay=False)
+    wait_state(qtbot, player, PlayerState.PAUSED)
+    qtbot.waitUntil(lambda: frame_number(player.frame) == 0, timeout=STEP_TIMEOUT_MS)
+    for frame in range(1, 41):
+        _step_and_check(qtbot, player, +1, frame)
+    for frame in range(39, 9, -1):  # past the remembered pictures: libVLC decodes again
+        _step_and_check(qtbot, player, -1, frame)
+    for frame in range(11, 16):  # and forward again from there
+        _step_and_check(qtbot, player, +1, frame)
+
+
+def test_steps_back_from_the_end_show_each_named_frame(qtbot: Any, player: VideoPlayer) -> None:
+    player.load(MP4)
+    wait_state(qtbot, player, PlayerState.PLAYING)
+    player.seek(player.duration - FRAME_MS)
+    wait_state(qtbot, player, PlayerState.ENDED)
+    last = player.duration // FRAME_MS - 1
+    player.frame_step(-1)  # after the end: the last frame, paused
+    wait_state(qtbot, player, PlayerState.PAUSED)
+    qtbot.waitUntil(lambda: frame_number(player.frame) == last, timeout=STEP_TIMEOUT_MS)
+    assert player.position == last * FRAME_MS
+    for frame in range(last - 1, last - 61, -1):
+        _step_and_check(qtbot, player, -1, frame)
+    player.play()  # plays on from the stepped frame
+    qtbot.waitUntil(lambda: frame_number(player.frame) >= last - 57, timeout=STEP_TIMEOUT_MS)
+    assert frame_number(player.frame) <= last - 50
