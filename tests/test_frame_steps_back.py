@@ -9,6 +9,8 @@ frame number (scripts/make_test_clips.py), so every step checks the picture itse
 
 from __future__ import annotations
 
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from player_fixtures import (  # noqa: F401 - fixtures are used by name
     WEBM,
     frame_number,
     player,
+    settle,
     vlc_instance,
     wait_state,
 )
@@ -77,3 +80,38 @@ def test_steps_back_from_the_end_show_each_named_frame(qtbot: Any, player: Video
     player.play()  # plays on from the stepped frame
     qtbot.waitUntil(lambda: frame_number(player.frame) >= last - 57, timeout=STEP_TIMEOUT_MS)
     assert frame_number(player.frame) <= last - 50
+
+
+def test_a_still_clip_steps_back_without_holding_the_window(
+    qtbot: Any, player: VideoPlayer, tmp_path: Path
+) -> None:
+    """Every picture alike: nothing to find by decoding again, so the step gives up quickly."""
+    still = tmp_path / "still.mp4"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=gray:s=320x180:r=25:d=2",
+            "-c:v",
+            "libx264",
+            "-bf",
+            "2",
+            "-pix_fmt",
+            "yuv420p",
+            str(still),
+        ],
+        check=True,
+    )
+    player.load(still, autoplay=False, start_ms=1200)
+    wait_state(qtbot, player, PlayerState.PAUSED)
+    settle(qtbot)
+    position = player.position
+    began = time.monotonic()
+    player.frame_step(-1)
+    qtbot.waitUntil(lambda: player.position == position - FRAME_MS, timeout=STEP_TIMEOUT_MS)
+    assert time.monotonic() - began < 1.0  # the GUI thread was held well under a second
+    assert player.state is PlayerState.PAUSED and not player.frame.isNull()
