@@ -32,6 +32,7 @@ SHORTCUTS = (
     ("G", "read the guidance again"),
     ("Esc (on the guidance)", "back to the case, as it was left"),
     ("Ctrl+L", "lead dashboard (passcode)"),
+    ("Ctrl+J", "join a live session (on the home screen): paste the trainer's code"),
     ("Ctrl+T", "trainer area: packs, their problems, export/import, lesson folders (passcode)"),
     ("N, L, R, B…", "in the live room console: next, lock, reveal, back… (its F1 lists all)"),
     ("Ctrl+S (editor)", "save the slide, case or pack.toml shown (refused while it has a problem)"),

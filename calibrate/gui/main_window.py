@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self.home.profile_chosen.connect(self._on_profile_chosen)
         self.home.lead_requested.connect(self.open_dashboard)
         self.home.trainer_requested.connect(self.open_trainer_area)
+        self.home.join_requested.connect(self.join_room)
+        self.room = None  # the RoomController of a live room joined
         self._lesson_list = None  # built on first use: start-up shows only the home screen
         self.show_screen(self.home)
         self._build_menus()
@@ -136,6 +138,12 @@ class MainWindow(QMainWindow):
         self.lesson.finished.connect(self._on_lesson_finished)
         self.lesson.retake_requested.connect(self._on_retake_requested)
         self.lesson.start()
+
+    def join_room(self, profile) -> None:
+        """Join a live session as this profile (gui/screens/room)."""
+        from calibrate.gui.screens.room.joining import open_join_dialog
+
+        open_join_dialog(self, profile)
 
     def _unlocked(self, role: str, screen: QWidget | None) -> bool:
         """The role's passcode, asked each time its area is opened (the next person at this
@@ -225,6 +233,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._close_lesson()
+        if self.room is not None:
+            from calibrate.gui.screens.room.joining import close_room
+
+            close_room(self)
         if self.dashboard is not None:
             self.dashboard.shutdown()
         if self.trainer is not None:

@@ -42,6 +42,7 @@ class HomeScreen(QWidget):
     profile_chosen = Signal(object)  # Profile
     lead_requested = Signal()
     trainer_requested = Signal()
+    join_requested = Signal(object)  # Profile: join a live session as them
 
     def __init__(self, context: AppContext):
         super().__init__()
@@ -65,6 +66,13 @@ class HomeScreen(QWidget):
         columns.addWidget(self._build_choose_box(), stretch=3)
         columns.addWidget(self._build_create_box(), stretch=2)
         lead_row = QHBoxLayout()
+        join = QPushButton("Join a live session…  (Ctrl+J)", objectName="joinRoomButton")
+        join.setAccessibleName("Join a live session with the trainer's code")
+        join.clicked.connect(self._on_join_clicked)
+        lead_row.addWidget(join)
+        from calibrate.gui.shortcuts import bind_keys
+
+        bind_keys(self, ("Ctrl+J",), self._on_join_clicked)
         lead_row.addStretch()
         trainer = QPushButton("Trainer area…  (Ctrl+T)", objectName="trainerAreaButton")
         trainer.setAccessibleName("Open the trainer area (passcode)")
@@ -191,6 +199,17 @@ class HomeScreen(QWidget):
             self._alert_hint(True)
         for item in self.profiles.selectedItems():
             self._on_profile_activated(item)
+
+    def _on_join_clicked(self) -> None:
+        """A room records answers under a profile: the chosen one (else say how to choose)."""
+        chosen = self.profiles.selectedItems()
+        if chosen:
+            self.join_requested.emit(self._listed[self.profiles.row(chosen[0])])
+        elif self.profiles.count():
+            self._alert_hint(True)
+        else:
+            self.create_error.setText("Create your profile first: a room records your answers.")
+            self.name.setFocus()
 
     def _on_create_clicked(self) -> None:
         name = self.name.text().strip()

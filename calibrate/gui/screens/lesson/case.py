@@ -75,6 +75,7 @@ class CaseScreen(QWidget):
         self._seen_before: Coverage | None = None  # positions shown before the guidance
         self._unavailable_before = False  # the clip failed before a visit to the guidance
         self._asked_unwatched = False  # "Submit without watching?" is asked once per case
+        self._in_room = False  # a live room: the trainer paces, no question before submit
         self._shown_monotonic = 0.0
         self.shown_at = ""
         self._cue_times: list[float] = []
@@ -96,15 +97,23 @@ class CaseScreen(QWidget):
         self.heading = plain_text.fit_to_width(QLabel(objectName="caseHeading"))
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         header.addWidget(self.heading, stretch=1)
-        guidance = QPushButton("Guidance  (G)", objectName="openGuidanceButton")
-        guidance.setAccessibleName("Re-read the guidance")
-        guidance.clicked.connect(self.guidance_requested)
-        header.addWidget(guidance)
-        leave = QPushButton("Lessons", objectName="caseLeaveButton")
-        leave.setAccessibleName("Back to the lesson list; answered cases are kept")
-        leave.clicked.connect(self.leave_requested)
-        header.addWidget(leave)
+        self.guidance_button = QPushButton("Guidance  (G)", objectName="openGuidanceButton")
+        self.guidance_button.setAccessibleName("Re-read the guidance")
+        self.guidance_button.clicked.connect(self.guidance_requested)
+        header.addWidget(self.guidance_button)
+        self.leave_button = QPushButton("Lessons", objectName="caseLeaveButton")
+        self.leave_button.setAccessibleName("Back to the lesson list; answered cases are kept")
+        self.leave_button.clicked.connect(self.leave_requested)
+        header.addWidget(self.leave_button)
         return header
+
+    def set_room_mode(self) -> None:
+        """A live room: the trainer paces (no guidance to page back to), and an answer goes
+        in without "Submit without watching?" — the room's time runs while it is asked."""
+        self._in_room = True
+        self.guidance_button.hide()
+        self.leave_button.setText("Leave the room")
+        self.leave_button.setAccessibleName("Leave the live room (you can rejoin with the code)")
 
     def _build_video_column(self) -> QVBoxLayout:
         """The warning card or the player, and the cue line under them."""
@@ -345,7 +354,7 @@ class CaseScreen(QWidget):
             self.setFocus()
 
     def _on_form_submitted(self, draft: AnswerDraft) -> None:
-        if not self._asked_unwatched and answered_unwatched(
+        if not self._in_room and not self._asked_unwatched and answered_unwatched(
             self.watched_share, self.clip_unavailable
         ):
             self._asked_unwatched = True  # once per case: a second submit goes through

@@ -37,10 +37,10 @@ class GuidanceScreen(QWidget):
         self.view.setAccessibleName("Guidance slide")
         layout.addWidget(self.view, stretch=1)
         buttons = QHBoxLayout()
-        leave = QPushButton("Back to lessons", objectName="leaveLessonButton")
-        leave.setAccessibleName("Back to the lesson list")
-        leave.clicked.connect(self.leave_requested)
-        buttons.addWidget(leave)
+        self.leave_button = QPushButton("Back to lessons", objectName="leaveLessonButton")
+        self.leave_button.setAccessibleName("Back to the lesson list")
+        self.leave_button.clicked.connect(self.leave_requested)
+        buttons.addWidget(self.leave_button)
         buttons.addStretch()
         self.back_button = QPushButton("◀  Back", objectName="guidanceBackButton")
         self.back_button.setAccessibleName("Previous slide")
@@ -58,6 +58,13 @@ class GuidanceScreen(QWidget):
         bind_keys(self, ("Esc",), self.return_requested.emit)
         bind_keys(self, ("PgDown",), self._on_page_down)
         bind_keys(self, ("PgUp",), self._on_page_up)
+
+    def set_room_mode(self) -> None:
+        """In a live room the trainer turns the slides: no Back or Next here."""
+        self.back_button.hide()
+        self.next_button.hide()
+        self.leave_button.setText("Leave the room")
+        self.leave_button.setAccessibleName("Leave the live room (you can rejoin with the code)")
 
     def show_slide(
         self,

@@ -57,6 +57,7 @@ class RevealScreen(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("revealScreen")
+        self._in_room = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 14, 24, 14)
         self._build_verdict(outer)
@@ -139,12 +140,19 @@ class RevealScreen(QWidget):
         buttons.addWidget(self.next_button)
         return buttons
 
+    def set_room_mode(self) -> None:
+        """A live room: the trainer moves on (no Next), the split is the room's, and a
+        dispute waits for the lesson list (a dialog here would outlast the reveal)."""
+        self._in_room = True
+        self.next_button.hide()
+        self.dispute_button.hide()
+
     # --- showing ----------------------------------------------------------------------------
     def show_reveal(
         self,
         pack: Pack,
         case: Case,
-        answer: Answer,
+        answer: Answer | None,
         split: Counter[str],
         position: str,
         is_last: bool,
@@ -164,27 +172,33 @@ class RevealScreen(QWidget):
         self.dispute_button.setEnabled(True)
         self.dispute_status.clear()
         self.recorded.setText(
-            "✓ Your skip is recorded (not scored)."
+            "You did not answer this case."
+            if answer is None
+            else "✓ Your skip is recorded (not scored)."
             if answer.skipped
             else "✓ Your answer is recorded."
         )
+        if self._in_room:
+            self.recorded.setText(self.recorded.text() + " The trainer moves the room on.")
         self.next_button.setText(
             "See your summary  ▶  (Enter)" if is_last else "Next case  ▶  (Enter)"
         )
         self.next_button.setFocus()
 
-    def _show_unwatched(self, answer: Answer) -> None:
-        unwatched = not answer.skipped and answered_unwatched(
+    def _show_unwatched(self, answer: Answer | None) -> None:
+        unwatched = answer is not None and not answer.skipped and answered_unwatched(
             answer.watched_share, answer.clip_unavailable
         )
         self.unwatched.setText(
             f"You answered without watching the clip ({answer.watched_share:.0%} of it shown)."
-            if unwatched
+            if unwatched and answer is not None
             else ""
         )
         self.unwatched.setVisible(bool(unwatched))
 
-    def _show_split(self, pack: Pack, case: Case, answer: Answer, split: Counter[str]) -> None:
+    def _show_split(
+        self, pack: Pack, case: Case, answer: Answer | None, split: Counter[str]
+    ) -> None:
         """The room's answers to this case: title, chart and caption."""
         total = sum(split.values())
         self.split_title.setText(f"<b>How everyone decided</b> (N = {total})")
@@ -195,7 +209,7 @@ class RevealScreen(QWidget):
             split,
             [(d.id, d.label) for d in pack.scale.decisions],
             case.golden.decision,
-            answer.decision,
+            answer.decision if answer is not None else None,
             dark=theme.is_dark(QApplication.instance()),
         )
         if self.chart is None:
@@ -207,9 +221,14 @@ class RevealScreen(QWidget):
         else:
             self.chart.replace_figure(figure)
         agreeing = split.get(case.golden.decision, 0)
+        counted = (
+            "Counts the room's answers to this case; no names are shown."
+            if self._in_room
+            else "Counts every profile's answer to this case in this database; no names are shown."
+        )
         self.split_caption.setText(
             f"{agreeing} of {total} answers ({agreeing / total:.0%}) chose the golden decision. "
-            "Counts every profile's answer to this case in this database; no names are shown."
+            + counted
             if total
             else "No answers yet besides skips."
         )
@@ -219,10 +238,15 @@ class RevealScreen(QWidget):
         self.dispute_status.setText("Dispute sent to the trainers. Thank you.")
 
 
-def verdict_html(pack: Pack, case: Case, answer: Answer) -> str:
-    """Your answer against the golden one: skipped, or the mark, the direction of a miss,
-    your decision, clause and confidence."""
+def verdict_html(pack: Pack, case: Case, answer: Answer | None) -> str:
+    """Your answer against the golden one: none (a live room moved on), skipped, or the
+    mark, the direction of a miss, your decision, clause and confidence."""
     golden_label = pack.scale.get(case.golden.decision).label
+    if answer is None:
+        return (
+            f"<span style='font-size:15pt'>Not answered</span> — not scored. The intended "
+            f"decision was <b>{html.escape(golden_label)}</b>."
+        )
     if answer.skipped:
         return (
             f"<span style='font-size:15pt'>Skipped</span> — not scored. The intended "

@@ -49,10 +49,10 @@ class SummaryScreen(QWidget):
         layout.addWidget(self.misses, stretch=1)
         buttons = QHBoxLayout()
         buttons.addStretch()
-        retake = QPushButton("Retake this lesson", objectName="retakeButton")
-        retake.setAccessibleName("Retake this lesson")
-        retake.clicked.connect(self.retake_requested)
-        buttons.addWidget(retake)
+        self.retake_button = QPushButton("Retake this lesson", objectName="retakeButton")
+        self.retake_button.setAccessibleName("Retake this lesson")
+        self.retake_button.clicked.connect(self.retake_requested)
+        buttons.addWidget(self.retake_button)
         self.done_button = QPushButton("Back to lessons  (Enter)", objectName="summaryDoneButton")
         self.done_button.setAccessibleName("Back to the lesson list")
         self.done_button.setDefault(True)
@@ -61,6 +61,12 @@ class SummaryScreen(QWidget):
         buttons.addWidget(self.done_button)
         layout.addLayout(buttons)
         bind_keys(self, ("Return", "Enter"), self.done_requested.emit)
+
+    def set_room_mode(self) -> None:
+        """After a live room: no retake from here (the trainer runs the room)."""
+        self.retake_button.hide()
+        self.done_button.setText("Done  (Enter)")
+        self.done_button.setAccessibleName("Leave the room's summary")
 
     def show_summary(self, pack: Pack, lesson_title: str, summary: SessionSummary) -> None:
         if summary.score is None:
