@@ -62,3 +62,32 @@ def test_a_moderator_joins_answers_three_cases_by_keys_and_sees_each_reveal(
     (session,) = sessions(db)
     assert session["kind"] == "live" and session["finished_at"] is not None
     assert all(0.2 <= row["watched_share"] <= 1 for row in here.values())  # its own player
+
+
+def test_without_the_pack_the_clips_play_from_the_room_pack_in_the_cache(
+    qtbot, tmp_path: Path
+) -> None:
+    from calibrate import paths
+
+    lessons = clip_lessons(tmp_path)
+    host = Host(tmp_path / "host.sqlite3", lessons, *ROOM)
+    window = open_window(qtbot, tmp_path / "moderator.sqlite3", [])  # no pack installed
+    try:
+        join_by_keys(qtbot, window, host.code)
+        wait_for_case(qtbot, window, "c1")
+        room = window.room
+        cache = paths.data_dir() / "room-packs"
+        assert room.room_pack is not None and room.room_pack.parent == cache
+        clip = room.case_screen._case.video
+        assert clip.is_relative_to(room.room_pack) and clip.is_file()
+        watch_some(qtbot, window)  # the clip plays: its share is measured here
+        assert not list(room.room_pack.rglob("*.toml"))[0].read_text().count("golden")
+        answer_by_keys(qtbot, window, decision_key=1)  # Allow: not the golden answer
+        wait_for_reveal(qtbot, window, "c1")
+        assert "Differs from the golden answer" in room.reveal.verdict.text()
+        assert "Remove" in room.reveal.golden.text()  # the label, from the welcome's pack
+    finally:
+        window.close()
+        host.kill()
+    assert not (lessons / "alpha-room").exists()
+    assert sorted(p.name for p in lessons.iterdir()) == ["alpha"]  # no lessons folder touched
