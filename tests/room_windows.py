@@ -6,11 +6,10 @@ import argparse
 import sqlite3
 from pathlib import Path
 
+from gui_driver import press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTextEdit, QWidget
 from room_processes import room_lessons
-
-from gui_driver import press
 
 MEDIA = Path(__file__).resolve().parent / "media" / "clip_640x360.mp4"  # 3 s, real
 # What only a reveal may show of the room_lessons pack: the golden decision's label, its
@@ -104,10 +103,12 @@ def answer_by_keys(qtbot, window, decision_key: int, clause_downs: int = 1) -> N
 
 def wait_for_reveal(qtbot, window, case_id: str, timeout: int = 30000) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(
-        lambda: window.room is not None
-        and current(window) is window.room.reveal
-        and window.room.view.reveal is not None
-        and window.room.view.reveal.case_id == case_id,
+        lambda: (
+            window.room is not None
+            and current(window) is window.room.reveal
+            and window.room.view.reveal is not None
+            and window.room.view.reveal.case_id == case_id
+        ),
         timeout=timeout,
     )
 

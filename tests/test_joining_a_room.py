@@ -10,7 +10,6 @@ from room_windows import (
     answers,
     assert_blind,
     clip_lessons,
-    watch_some,
     current,
     in_room,
     join_by_keys,
@@ -18,6 +17,7 @@ from room_windows import (
     sessions,
     wait_for_case,
     wait_for_reveal,
+    watch_some,
 )
 
 ROOM = ["--answer-time", "30", "--reveal-time", "1.5", "--auto-advance", "0.5", "--expect", "1"]

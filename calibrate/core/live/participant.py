@@ -10,6 +10,7 @@ built from the `reveal` message itself (DESIGN.md, "Blind means blind").
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -143,7 +144,7 @@ class RoomView:
         return self.case is not None and self.case.case_id == case_id
 
 
-_HANDLERS = {
+_HANDLERS: dict[type[Message], Callable[[RoomView, Any], None]] = {
     Welcome: RoomView._welcomed,
     Slide: RoomView._slide,
     CaseOpen: RoomView._case,
@@ -179,14 +180,14 @@ def waiting_sentence(view: RoomView) -> str:
 
 
 FAILURES = {
-    "fingerprint": "This is not the room the code names: the host's certificate does not "
-    "match the join code. Check the code with your trainer.",
+    "fingerprint": "This is not the room the code names (the host's certificate does not "
+    "match the join code): check the code with your trainer.",
     "refused:secret": "The room refused this code: it belongs to another room, or the room "
     "was started again with a new code.",
     "refused:removed": "The trainer removed you from this room; you cannot rejoin it.",
     "refused:closed": "This room is closed to new participants.",
     "refused:rejoin": "The room refused your rejoin: this profile joined it from another "
-    "computer. Rejoin from that one, or ask the trainer to let you in again.",
+    "computer, so rejoin from that one or ask the trainer to let you in again.",
     "refused:protocol": "The room runs a Calibrate that speaks another protocol version: "
     "update Calibrate (yours or the trainer's).",
     "refused:busy": "This window left the room: your profile joined it again from another "
@@ -250,7 +251,11 @@ def case_seen(view: RoomView, pack: Pack, case_id: str, case_hash: str) -> CaseO
     if case_id in view.opened:
         return view.opened[case_id]
     installed = pack.cases.get(case_id)
-    index = view.welcome.case_ids.index(case_id) if view.welcome and case_id in view.welcome.case_ids else 0
+    index = (
+        view.welcome.case_ids.index(case_id)
+        if view.welcome and case_id in view.welcome.case_ids
+        else 0
+    )
     return CaseOpen(
         index=index,
         case_id=case_id,
@@ -315,7 +320,7 @@ _ANSWER_FIELDS = [f.name for f in dataclasses.fields(Answer)]
 
 def answer_from_row(row: dict[str, Any]) -> Answer:
     """The acknowledged answer row (as the host stored it) as the screens' `Answer`."""
-    values = {name: row.get(name) for name in _ANSWER_FIELDS}
+    values: dict[str, Any] = {name: row.get(name) for name in _ANSWER_FIELDS}
     values["skipped"] = bool(values["skipped"])
     values["note"] = values["note"] or ""
     values["team"], values["site"] = values["team"] or "", values["site"] or ""

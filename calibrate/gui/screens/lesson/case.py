@@ -354,8 +354,10 @@ class CaseScreen(QWidget):
             self.setFocus()
 
     def _on_form_submitted(self, draft: AnswerDraft) -> None:
-        if not self._in_room and not self._asked_unwatched and answered_unwatched(
-            self.watched_share, self.clip_unavailable
+        if (
+            not self._in_room
+            and not self._asked_unwatched
+            and answered_unwatched(self.watched_share, self.clip_unavailable)
         ):
             self._asked_unwatched = True  # once per case: a second submit goes through
             submit = prompts.ask_submit_unwatched(self, self.watched_share)

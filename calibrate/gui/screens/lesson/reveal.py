@@ -186,8 +186,10 @@ class RevealScreen(QWidget):
         self.next_button.setFocus()
 
     def _show_unwatched(self, answer: Answer | None) -> None:
-        unwatched = answer is not None and not answer.skipped and answered_unwatched(
-            answer.watched_share, answer.clip_unavailable
+        unwatched = (
+            answer is not None
+            and not answer.skipped
+            and answered_unwatched(answer.watched_share, answer.clip_unavailable)
         )
         self.unwatched.setText(
             f"You answered without watching the clip ({answer.watched_share:.0%} of it shown)."

@@ -173,8 +173,8 @@ class RoomController(QObject):
 
     @property
     def clips_ready(self) -> bool:
-        return self._installed() is not None or self.room_pack is not None or bool(
-            self.pack_problem
+        return (
+            self._installed() is not None or self.room_pack is not None or bool(self.pack_problem)
         )
 
     def _heading(self) -> str:

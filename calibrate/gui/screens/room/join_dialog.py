@@ -86,7 +86,6 @@ class JoinDialog(QDialog):
         self.code.setMaxLength(MAX_CODE_CHARS + 20)  # pasted with spaces or a newline
         self.code.setPlaceholderText("e.g. AQR_AAAB… (78 characters)")
         self.code.textChanged.connect(self._on_code_changed)
-        self.code.returnPressed.connect(self._on_join_clicked)
         layout.addWidget(self.code)
         self.status = QLabel(objectName="joinStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -106,6 +105,7 @@ class JoinDialog(QDialog):
         buttons.addButton(self.join_button, QDialogButtonBox.ButtonRole.AcceptRole)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setObjectName("joinCancelButton")
+        cancel.setAutoDefault(False)  # Enter joins (the default button), never cancels
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self._on_code_changed("")
@@ -172,6 +172,15 @@ class JoinDialog(QDialog):
             (room.connection.dropped, self._on_room_dropped),
         ):
             signal.disconnect(slot)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Enter joins — never a button that merely has focus (QDialog's default-button
+        # rules pick one after the Join button was disabled while connecting).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_join_clicked()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def reject(self) -> None:
         """Cancel: a connection under way is let go."""
