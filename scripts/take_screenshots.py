@@ -156,6 +156,9 @@ def main() -> None:
     editor_shots(window, tmp, wait, shot, suffix)
     live_room_shots(window, wait, suffix)
     window.close()
+    from scripts.room_shots import room_shots
+
+    room_shots(wait, OUT, suffix, tmp)
 
 
 def trainer_shots(window, tmp: Path, wait, shot, suffix: str) -> None:

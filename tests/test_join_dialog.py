@@ -32,7 +32,7 @@ def test_a_code_is_checked_as_typed_in_words_without_echoing_its_secret(
     dialog = _dialog(qtbot, window)
     code = JoinCode("127.0.0.1", 4711, bytes(range(16)), bytes(32)).encode()
     assert "Paste the code" in dialog.status.text() and not dialog.join_button.isEnabled()
-    assert _typed(qtbot, dialog, code[:40]) == "Not a join code (wrong length: was it cut short?)."
+    assert _typed(qtbot, dialog, code[:40]) == "Not a join code (wrong length: was it cut short?)"
     typo = code[:30] + ("A" if code[30] != "A" else "B") + code[31:]
     assert "typo" in _typed(qtbot, dialog, typo)
     assert "base64url" in _typed(qtbot, dialog, "not a code!")

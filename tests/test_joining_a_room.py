@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from room_processes import Host
 from room_windows import (
     answer_by_keys,
@@ -50,6 +51,11 @@ def test_a_moderator_joins_answers_three_cases_by_keys_and_sees_each_reveal(
             assert not room.reveal.next_button.isVisible()
         qtbot.waitUntil(lambda: current(window) is room.summary, timeout=15000)
         assert "3 of 3 right" in room.summary.headline.text()
+        qtbot.keyClick(room.summary, Qt.Key.Key_Return)  # Done: to the lesson list
+        qtbot.waitUntil(lambda: current(window) is window.lesson_list)
+        assert window.room is None
+        row = window.lesson_list.tree.topLevelItem(0).child(0)  # alpha › Basics
+        assert (row.text(3), row.text(4)) == ("Done (1×)", "3/3 right (100%), passed")
         code, _err = host.wait(timeout=30)
         assert code == 0
     finally:

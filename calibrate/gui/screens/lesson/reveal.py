@@ -114,9 +114,9 @@ class RevealScreen(QWidget):
         self.split_caption = QLabel(objectName="splitCaption")
         self.split_caption.setWordWrap(True)
         right.addWidget(self.split_caption)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        right.addWidget(line)
+        self._dispute_line = QFrame()
+        self._dispute_line.setFrameShape(QFrame.Shape.HLine)
+        right.addWidget(self._dispute_line)
         self.dispute_button = QPushButton("Dispute this golden answer…", objectName="disputeButton")
         self.dispute_button.setAccessibleName("Dispute this golden answer")
         self.dispute_button.setToolTip("Think the intended answer is wrong? Tell the trainers why.")
@@ -146,6 +146,7 @@ class RevealScreen(QWidget):
         self._in_room = True
         self.next_button.hide()
         self.dispute_button.hide()
+        self._dispute_line.hide()
 
     # --- showing ----------------------------------------------------------------------------
     def show_reveal(

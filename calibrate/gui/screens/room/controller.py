@@ -218,9 +218,8 @@ class RoomController(QObject):
         key = ("slide", str(slide.index))
         if key != self._shown:
             source = GuidanceSlide(slide.name, slide.markdown, Path(slide.name))
-            self.guidance.show_slide(
-                self.pack, welcome.lesson_title, source, slide.index, welcome.slides, False
-            )
+            title = f"Live session · {welcome.lesson_title}"  # the trainer turns the slides
+            self.guidance.show_slide(self.pack, title, source, slide.index, welcome.slides, False)
             self._show(self.guidance, key)
 
     def _show_case(self) -> None:

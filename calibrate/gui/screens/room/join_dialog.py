@@ -42,7 +42,9 @@ def code_problem(text: str) -> tuple[JoinCode | None, str]:
     try:
         return decode_join_code(text), ""
     except JoinCodeError as error:
-        return None, f"{str(error)[:1].upper()}{str(error)[1:]}."
+        words = str(error)
+        end = "" if words.endswith(("?)", ".")) else "."
+        return None, f"{words[:1].upper()}{words[1:]}{end}"
 
 
 def where(code: JoinCode) -> str:
