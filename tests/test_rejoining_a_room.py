@@ -106,3 +106,24 @@ def test_a_dropped_connection_says_so_rejoins_the_step_and_a_removed_moderator_c
     finally:
         window.close()
         host.kill()
+
+
+def test_a_room_left_unfinished_is_not_resumed_as_a_self_paced_lesson(tmp_path: Path) -> None:
+    from pack_factory import write_pack
+
+    from calibrate.store.catalog import record_pack_version
+    from calibrate.store.sessions import start_session
+    from calibrate.workspace import Workspace
+
+    lessons = tmp_path / "lessons"
+    write_pack(lessons, "alpha", ("c1", "c2"))
+    ws = Workspace.open(tmp_path / "m.sqlite3", [lessons])
+    try:
+        pack = ws.lessons.load().packs[0]
+        profile = ws.profiles.create("Ana", "", "")
+        record_pack_version(ws.db, pack)
+        live = start_session(ws.db, profile, pack, "basics", "live")  # a room left mid-way
+        opened = ws.sessions.open(profile, pack, "basics", ("c1", "c2"))
+        assert opened.id != live and opened.kind == "retake"  # its own session, not the room's
+    finally:
+        ws.close()

@@ -56,11 +56,12 @@ def finish_session(db: sqlite_utils.Database, session_id: str) -> None:
 def open_session(
     db: sqlite_utils.Database, profile_id: str, pack_id: str, lesson_id: str
 ) -> dict | None:
-    """The newest unfinished session of this lesson for this profile, to resume."""
+    """The newest unfinished session of this lesson for this profile, to resume. A live
+    room's session is not one: only its room adds answers to it (a room left mid-way)."""
     return next(
         db.query(
             "SELECT * FROM sessions WHERE profile_id = ? AND pack_id = ? AND lesson_id = ? "
-            "AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1",
+            "AND finished_at IS NULL AND kind != 'live' ORDER BY started_at DESC LIMIT 1",
             [profile_id, pack_id, lesson_id],
         ),
         None,
