@@ -94,3 +94,23 @@ def test_join_needs_a_chosen_profile_and_says_how_to_choose_one(qtbot, tmp_path:
     qtbot.waitUntil(lambda: getattr(window, "join_dialog", None) is not None)
     assert "<b>Bo</b>" in window.join_dialog.findChild(type(home.choose_hint), "joinIntro").text()
     window.close()
+
+
+def test_no_room_at_the_address_is_retried_then_said(qtbot, tmp_path: Path, monkeypatch) -> None:
+    import socket
+
+    from calibrate.net import participant
+
+    monkeypatch.setattr(participant, "FIRST_JOIN_SECONDS", 1.5)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = JoinCode("127.0.0.1", port, bytes(16), bytes(32)).encode()
+    window = open_window(qtbot, tmp_path / "m.sqlite3", [])
+    dialog = _dialog(qtbot, window)
+    _typed(qtbot, dialog, code)
+    qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "(attempt 2)" in dialog.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("No room answered"), timeout=10000)
+    assert f"127.0.0.1 port {port}" in dialog.status.text() and dialog.join_button.isEnabled()
+    window.close()

@@ -10,6 +10,7 @@ from room_processes import Host, finish, start_bots
 from room_windows import (
     answer_by_keys,
     answers,
+    assert_blind,
     clip_lessons,
     current,
     in_room,
@@ -39,6 +40,7 @@ def test_a_window_closed_mid_room_and_opened_again_rejoins_with_its_answer_kept(
         answer_by_keys(qtbot, first, decision_key=3)
         qtbot.waitUntil(lambda: first.room.view.stage == "answered")
         assert "Your answer is recorded" in first.room.waiting.sentence.text()
+        assert_blind(first)  # the waiting screen says nothing of the golden or the split
         first.close()  # the app quits with c1 still open on the host
         again = open_window(qtbot, db, [])
         join_by_keys(qtbot, again, host.code)  # the kept rejoin token lets it back in

@@ -152,3 +152,19 @@ def test_each_refusal_is_one_sentence_and_the_acked_row_is_an_answer() -> None:
     )
     answer = answer_from_row(row("c1"))
     assert answer.team == "" and answer.note == "" and answer.skipped is False
+
+
+def test_a_hostile_hosts_case_and_reveal_shapes_are_dropped_not_raised(tmp_path: Path) -> None:
+    pack = screen_pack(PACK, None, tmp_path)
+    odd = CaseOpen(
+        index=0, case_id="c1", case_hash="h", title="t", video="c1.mp4", warnings=[],
+        context={"hashtags": 7, "account": "not a list", "caption": ["x"]},
+        cues=[{"at": "soon", "text": "x"}, {"at": float("nan")}, {"at": 0, "text": "start"}],
+        seconds=1,
+    )  # fmt: skip
+    bad = reveal("c1").model_copy(update={"moments": [{"start": "a"}, {"start": 1, "end": 2}]})
+    case_ = screen_case(pack, odd, bad)
+    assert case_.context.hashtags == () and case_.context.account == ()
+    assert [c.text for c in case_.cues] == ["start"] and len(case_.moments) == 1
+    with pytest.raises(ValueError):
+        answer_from_row({**row("c1"), "watched_ms": "lots"})

@@ -9,6 +9,7 @@ keeps the rejoin token and stores each acknowledged answer at its reveal.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,7 @@ from calibrate.net.bots import FATAL, Participant
 from calibrate.net.client import RoomClient
 from calibrate.net.pack_receiver import PackReceiver
 
+log = logging.getLogger(__name__)
 FIRST_JOIN_SECONDS = 30.0  # no room answering for this long: the join fails
 RETRY_MS = (250, 500, 1000, 2000, 4000)  # then every 4 s, as long as the moderator waits
 
@@ -112,6 +114,15 @@ class RoomParticipant(QObject):
     def _on_client_received(self, _text: str, message: Message) -> None:
         if self.done:
             return
+        try:
+            self._keep(message)
+        except Exception:  # a row this database refuses: the room goes on, it is logged
+            log.exception("the room's %s could not be kept here", type(message).__name__)
+        if not isinstance(message, Refused):  # a refusal arrives as `failed` next
+            self.received.emit(message)
+
+    def _keep(self, message: Message) -> None:
+        """The participation's part: the rejoin token, each ack, each answer at its reveal."""
         if isinstance(message, Welcome):
             self.welcomed, self._attempt = True, 0
             self._pack_hash = message.pack.hash
@@ -125,11 +136,9 @@ class RoomParticipant(QObject):
         elif isinstance(message, Reveal):
             self._participant.revealed(message)
         elif isinstance(message, End):
-            self._participant.ended(message.finished_at)
             self.done = True
             self.client.close()
-        if not isinstance(message, Refused):  # a refusal arrives as `failed` next
-            self.received.emit(message)
+            self._participant.ended(message.finished_at)
 
     def _has(self, pack_hash: str) -> bool:
         return self._holds_pack(pack_hash) or self.cached_pack(pack_hash) is not None

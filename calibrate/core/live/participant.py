@@ -284,14 +284,18 @@ def screen_case(pack: Pack, opened: CaseOpen, reveal: Reveal | None = None) -> C
         context=CaseContext(
             caption=str(context.get("caption", "")),
             on_screen_text=str(context.get("on_screen_text", "")),
-            hashtags=tuple(str(t) for t in context.get("hashtags", ())),
+            hashtags=_texts(context.get("hashtags")),
             report_reason=str(context.get("report_reason", "")),
-            account=tuple(str(a) for a in context.get("account", ())),
+            account=_texts(context.get("account")),
             audio=str(context.get("audio", "")),
         ),
         golden=revealed_golden(pack, reveal) if revealed and reveal else BLIND,
         rationale=reveal.rationale if revealed and reveal else "",
-        cues=tuple(Cue(float(c.get("at", 0)), str(c.get("text", ""))) for c in opened.cues),
+        cues=tuple(
+            Cue(at, str(c.get("text", "")))
+            for c in opened.cues
+            if (at := _number(c.get("at"))) is not None
+        ),
         moments=_moments(reveal) if revealed and reveal else (),
         source=Path(f"{opened.case_id}.toml"),
         content_hash=opened.case_hash,
@@ -310,9 +314,23 @@ def revealed_golden(pack: Pack, reveal: Reveal) -> Golden:
 
 def _moments(reveal: Reveal) -> tuple[Moment, ...]:
     return tuple(
-        Moment(float(m.get("start", 0)), float(m.get("end", 0)), str(m.get("label", "")))
+        Moment(start, end, str(m.get("label", "")))
         for m in reveal.moments
+        if (start := _number(m.get("start"))) is not None
+        and (end := _number(m.get("end"))) is not None
     )
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """A list of texts as the room sent it; anything else (a hostile host) is none."""
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+def _number(value: object) -> float | None:
+    """Seconds as the room sent them; anything but a finite number ≥ 0 is none."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if 0 <= value < 1e9 else None
 
 
 _ANSWER_FIELDS = [f.name for f in dataclasses.fields(Answer)]

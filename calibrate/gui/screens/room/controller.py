@@ -29,7 +29,7 @@ from calibrate.core.live.participant import (
     screen_pack,
     waiting_sentence,
 )
-from calibrate.core.models import AnswerDraft, GuidanceSlide, Pack
+from calibrate.core.models import Answer, AnswerDraft, GuidanceSlide, Pack
 from calibrate.core.profiles import Profile
 from calibrate.core.summary import summarise
 from calibrate.gui.context import AppContext
@@ -251,8 +251,7 @@ class RoomController(QObject):
         except ValueError as error:  # a reveal naming a decision the pack lacks
             self._show_waiting("reveal", f"This case's reveal cannot be shown: {error}.")
             return
-        row = self.view.acked.get(reveal.case_id)
-        answer = answer_from_row(row) if row is not None else None
+        answer = self._answer(reveal.case_id)
         total = len(self.view.welcome.case_ids) if self.view.welcome is not None else 0
         position = f"Live · case {opened.index + 1} of {total}"
         self._show(self.reveal, key)
@@ -272,11 +271,21 @@ class RoomController(QObject):
                 cases[case_id] = screen_case(self.pack, opened, reveal)
             except ValueError:
                 continue
-            if case_id in self.view.acked:
-                answers.append(answer_from_row(self.view.acked[case_id]))
+            answer = self._answer(case_id)
+            if answer is not None:
+                answers.append(answer)
         result = summarise(answers, cases, len(welcome.case_ids), welcome.pack.pass_mark)
         self._show(self.summary, ("summary", ""))
         self.summary.show_summary(self.pack, welcome.lesson_title, result)
+
+    def _answer(self, case_id: str) -> Answer | None:
+        """This moderator's answer as the room acknowledged it (None: none, or unreadable)."""
+        row = self.view.acked.get(case_id)
+        try:
+            return answer_from_row(row) if row is not None else None
+        except (TypeError, ValueError):
+            log.warning("the room's acknowledgement of %s cannot be read", case_id)
+            return None
 
     # --- the moderator's answer -------------------------------------------------------------
     def _on_answer_submitted(self, draft: AnswerDraft) -> None:
