@@ -114,3 +114,27 @@ def test_no_room_at_the_address_is_retried_then_said(qtbot, tmp_path: Path, monk
     qtbot.waitUntil(lambda: dialog.status.text().startswith("No room answered"), timeout=10000)
     assert f"127.0.0.1 port {port}" in dialog.status.text() and dialog.join_button.isEnabled()
     window.close()
+
+
+def test_a_room_closed_to_new_joins_says_so(qtbot, tmp_path: Path) -> None:
+    import sqlite3
+
+    lessons = clip_lessons(tmp_path)
+    host_db = tmp_path / "host.sqlite3"
+    host = Host(host_db, lessons, "--answer-time", "30", "--expect", "1")
+    host.kill()
+    with sqlite3.connect(host_db) as conn:  # what ws.rooms.close_joins writes for the host
+        conn.execute("UPDATE rooms SET joins_open = 0")
+    host = Host(host_db, lessons, "--answer-time", "30", "--expect", "1")  # resumed, closed
+    window = open_window(qtbot, tmp_path / "m.sqlite3", [])
+    try:
+        dialog = _dialog(qtbot, window)
+        _typed(qtbot, dialog, host.code)
+        qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
+        qtbot.waitUntil(
+            lambda: dialog.status.text() == "This room is closed to new participants.",
+            timeout=10000,
+        )
+    finally:
+        window.close()
+        host.kill()
