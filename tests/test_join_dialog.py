@@ -138,3 +138,34 @@ def test_a_room_closed_to_new_joins_says_so(qtbot, tmp_path: Path) -> None:
     finally:
         window.close()
         host.kill()
+
+
+def test_another_computer_with_a_members_profile_id_is_refused_its_seat(
+    qtbot, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from room_windows import in_room, join_by_keys
+
+    lessons = clip_lessons(tmp_path)
+    host = Host(tmp_path / "host.sqlite3", lessons, "--answer-time", "30", "--expect", "1")
+    member = open_window(qtbot, tmp_path / "member.sqlite3", [])
+    other = None
+    try:
+        join_by_keys(qtbot, member, host.code)
+        qtbot.waitUntil(lambda: in_room(member), timeout=10000)
+        profile_id = member.context.profiles.listed()[0].id
+        other = open_window(qtbot, tmp_path / "other.sqlite3", [])
+        other.context.profiles.create("Ana", "", "")
+        with sqlite3.connect(tmp_path / "other.sqlite3") as conn:  # the id copied from an export
+            conn.execute("UPDATE profiles SET id = ?", [profile_id])
+        dialog = _dialog(qtbot, other)
+        _typed(qtbot, dialog, host.code)
+        qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.status.text().startswith("The room refused your rejoin"))
+        assert member.room.view.connected and member.room.view.stage != "failed"  # kept
+    finally:
+        for window in (member, other):
+            if window is not None:
+                window.close()
+        host.kill()

@@ -168,3 +168,10 @@ def test_a_hostile_hosts_case_and_reveal_shapes_are_dropped_not_raised(tmp_path:
     assert [c.text for c in case_.cues] == ["start"] and len(case_.moments) == 1
     with pytest.raises(ValueError):
         answer_from_row({**row("c1"), "watched_ms": "lots"})
+
+
+def test_frames_before_the_welcome_open_no_step() -> None:
+    view = RoomView()
+    view.apply(case("c1"))
+    view.apply(reveal("c1"))
+    assert view.stage == "connecting" and view.case is None and view.reveal is None

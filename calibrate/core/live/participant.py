@@ -76,6 +76,8 @@ class RoomView:
     attempts: int = 0  # reconnection attempts since the connection dropped
 
     def apply(self, message: Message) -> None:
+        if self.welcome is None and not isinstance(message, Welcome):
+            return  # a host welcomes first: anything before is no step of this room
         handler = _HANDLERS.get(type(message))
         if handler is not None:
             handler(self, message)

@@ -69,6 +69,7 @@ class RoomController(QObject):
         self.context, self.profile, self._show_screen = context, profile, show_screen
         self.view = RoomView()
         self.room_pack: Path | None = None  # the room pack unpacked in the cache
+        self._cache = cache
         self.pack_problem = ""
         self._pack: Pack | None = None
         self._shown: tuple[str, str] | None = None  # the step the shown screen draws
@@ -168,7 +169,8 @@ class RoomController(QObject):
         welcome = self.view.welcome
         assert welcome is not None, "the room's pack is known from its welcome"
         if self._pack is None:
-            self._pack = screen_pack(welcome.pack, self._installed(), self.room_pack)
+            folder = self.room_pack or self._cache / "not-received"  # clips: unavailable
+            self._pack = screen_pack(welcome.pack, self._installed(), folder)
         return self._pack
 
     @property
