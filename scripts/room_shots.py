@@ -71,8 +71,8 @@ def room_shots(wait: Callable[[int], None], out: Path, suffix: str, tmp: Path) -
         until(lambda: window.room is not None and window.room.view.stage == "slide")
         room = window.room
         shot("42-room-slide", settle=800)
-        until(lambda: room.view.answerable, 60)
         screen = room.case_screen
+        until(lambda: room.view.answerable and window.stack.currentWidget() is screen, 60)
         if screen.video_stack.currentWidget() is screen.warning_card:
             screen.warning_card.watch.click()
         wait(1500)
