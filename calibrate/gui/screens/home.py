@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calibrate.gui.shortcuts import bind_keys
+
 if TYPE_CHECKING:  # annotations only: the first screen imports little (calibrate/app.py)
     from PySide6.QtWidgets import QListWidgetItem
 
@@ -70,8 +72,6 @@ class HomeScreen(QWidget):
         join.setAccessibleName("Join a live session with the trainer's code")
         join.clicked.connect(self._on_join_clicked)
         lead_row.addWidget(join)
-        from calibrate.gui.shortcuts import bind_keys
-
         bind_keys(self, ("Ctrl+J",), self._on_join_clicked)
         lead_row.addStretch()
         trainer = QPushButton("Trainer area…  (Ctrl+T)", objectName="trainerAreaButton")
