@@ -318,7 +318,9 @@ def test_bootstrap_gives_a_reproducible_alpha_interval(tmp_path, capsys):
     assert alpha["ci95"] is not None and "bootstrap" in alpha["method"]
     assert first == again
     without = no_nan(run(capsys, str(path), "--json")[1])["krippendorff_alpha_nominal"]
-    assert without["ci95"] is None and "--bootstrap" in without["method"]
+    # Without --bootstrap, α's interval is Gwet's analytic one, and the method says so.
+    assert without["ci95"] is not None and without["ci95"] != alpha["ci95"]
+    assert without["method"].startswith("Gwet (2014) analytic variance of Krippendorff's alpha")
 
 
 def test_readable_table_names_metrics_and_notes(tmp_path, capsys):
@@ -423,8 +425,9 @@ def test_the_json_is_cores_result_printed_unchanged(tmp_path, capsys):
     )
     assert list(printed) == list(result) == [
         "cases", "raters", "ratings", "categories", "percent_agreement", "fleiss_kappa",
-        "gwet_ac1", "brennan_prediger", "krippendorff_alpha_nominal",
-        "krippendorff_alpha_ordinal", "ignored_rows", "warnings", "accuracy_overall",
+        "gwet_ac1", "brennan_prediger", "gwet_ac2_linear", "gwet_ac2_quadratic",
+        "krippendorff_alpha_nominal", "krippendorff_alpha_ordinal", "ignored_rows", "warnings",
+        "accuracy_overall",
         "accuracy_by_rater", "confusion_matrix", "enforcement",
     ]  # fmt: skip
     assert printed == json.loads(json.dumps(result, allow_nan=False))

@@ -13,6 +13,8 @@ NAMES = {
     "fleiss_kappa": "Fleiss' kappa",
     "gwet_ac1": "Gwet's AC1",
     "brennan_prediger": "Brennan-Prediger",
+    "gwet_ac2_linear": "Gwet's AC2 (linear)",
+    "gwet_ac2_quadratic": "Gwet's AC2 (quadratic)",
     "krippendorff_alpha_nominal": "Krippendorff alpha (nominal)",
     "krippendorff_alpha_ordinal": "Krippendorff alpha (ordinal)",
     "krippendorff_alpha_interval": "Krippendorff alpha (interval)",

@@ -22,72 +22,38 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from calibrate.core.errors import counted
-from calibrate.core.metrics.accuracy import Z95, t_quantile
+from calibrate.core.metrics.accuracy import Z95
 from calibrate.core.metrics.coincidences import (
     Level,
     alpha_from_coincidences,
+    alpha_weights,
     bootstrap_draws,
     coincidences,
     pairable,
 )
-from calibrate.core.metrics.ratings import RatingsTable, RatingsTally
-
-GWET_METHOD = "Gwet (2014) analytic variance, t(n-1) quantile, upper bound capped at 1"
-COHEN_METHOD = (
-    "asymptotic standard error (Fleiss, Cohen & Everitt 1969; SAS PROC FREQ), "
-    "normal quantile, upper bound capped at 1"
+from calibrate.core.metrics.estimate import (
+    COHEN_METHOD,
+    GWET_METHOD,
+    MIN_PAIRED_CASES,
+    NO_BOOTSTRAP,
+    NO_PAIRS,
+    ONE_CATEGORY,
+    TOO_FAR_APART,
+    Estimate,
+    gwet_interval,
+    paired_cases,
+    too_few_cases,
 )
-NO_BOOTSTRAP = "none: pass --bootstrap N for a percentile bootstrap interval over cases"
-ONE_CATEGORY = "undefined: every rating is in the same category, so chance agreement is 1"
-NO_PAIRS = "undefined: no case was rated by two or more raters"
-TOO_FAR_APART = "undefined: the label values are too far apart to compute with"
-# Below this many cases rated by two or more raters a chance-corrected coefficient (κ, α,
-# AC1, Brennan–Prediger) is noise: its chance term and its interval rest on a handful of
-# cases (two cases gave κ 0.66, interval −1.49 to 1.00). The dashboard and the report show
-# none; `calibrate agreement` keeps the number and adds `too_few_cases(n)` as its note.
-MIN_PAIRED_CASES = 5
+from calibrate.core.metrics.ratings import RatingsTable, RatingsTally
+from calibrate.core.metrics.weighted import ALPHA_METHOD, alpha_interval, gwet_ac2
 
-
-def paired_cases(counts: NDArray[Any]) -> int:
-    """Cases rated by two or more raters in a case × category count table."""
-    return int(np.count_nonzero(np.asarray(counts).sum(axis=1) >= 2))
-
-
-def too_few_cases(paired: int) -> str:
-    """The note of a chance-corrected coefficient read from fewer than MIN_PAIRED_CASES."""
-    return (
-        f"too few cases: {counted(paired, 'case')} rated by two or more raters; a "
-        f"chance-corrected coefficient needs {MIN_PAIRED_CASES} or more to be read"
-    )
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """One coefficient: its value (None where undefined), 95 % interval and how it was had."""
-
-    value: float | None
-    ci95: tuple[float, float] | None = None
-    method: str = ""
-    note: str | None = None
-    se: float | None = None
-    n: int = 0
-
-    def as_json(self) -> dict[str, object]:
-        """The object `calibrate agreement --json` prints for this metric."""
-        out: dict[str, object] = {
-            "value": _finite(self.value),
-            "ci95": [_finite(self.ci95[0]), _finite(self.ci95[1])] if self.ci95 else None,
-            "method": self.method,
-        }
-        if self.note:
-            out["note"] = self.note
-        return out
-
-
-def _finite(x: float | None) -> float | None:
-    return float(x) if x is not None and math.isfinite(x) else None
-
+__all__ = [  # the names other layers import from here
+    "GWET_METHOD",
+    "MIN_PAIRED_CASES",
+    "Estimate",
+    "paired_cases",
+    "too_few_cases",
+]
 
 # -- Gwet's family: percent agreement, Fleiss, AC1, Brennan–Prediger -------------------------
 
@@ -126,23 +92,12 @@ def _parts(counts: NDArray[Any]) -> _Parts:
     return _Parts(c, r, multi, pa_i, pa, pi)
 
 
-def _interval(
-    value: float, terms: NDArray[Any], n: int, method: str, note: str | None = None
-) -> Estimate:
-    """Gwet's variance Σ(termᵢ − value)² / (n(n − 1)) and a t(n − 1) interval capped at 1."""
-    if n < 2:
-        return Estimate(value, None, method, note or "no interval: it needs two or more cases", n=n)
-    se = math.sqrt(float(((terms - value) ** 2).sum()) / (n * (n - 1)))
-    half = t_quantile(0.975, n - 1) * se
-    return Estimate(value, (value - half, min(1.0, value + half)), method, note, se, n)
-
-
 def percent_agreement(counts: NDArray[Any]) -> Estimate:
     """Mean share of agreeing rater pairs over cases rated by two or more."""
     p = _parts(counts)
     if p.n2 == 0:
         return Estimate(None, None, GWET_METHOD, NO_PAIRS, n=p.n)
-    return _interval(p.pa, (p.n / p.n2) * p.pa_i, p.n, GWET_METHOD)
+    return gwet_interval(p.pa, (p.n / p.n2) * p.pa_i, p.n, GWET_METHOD)
 
 
 def _chance_corrected(p: _Parts, pe: float, pe_i: NDArray[Any] | None) -> Estimate:
@@ -154,7 +109,7 @@ def _chance_corrected(p: _Parts, pe: float, pe_i: NDArray[Any] | None) -> Estima
     terms = (p.n / p.n2) * (p.pa_i - pe * p.multi) / (1 - pe)
     if pe_i is not None:  # the chance term is estimated too: Gwet's linearisation
         terms = terms - 2 * (1 - value) * (pe_i - pe) / (1 - pe)
-    return _interval(value, terms, p.n, GWET_METHOD)
+    return gwet_interval(value, terms, p.n, GWET_METHOD)
 
 
 def fleiss_kappa(counts: NDArray[Any]) -> Estimate:
@@ -219,6 +174,11 @@ def cohen_kappa_from_table(table: NDArray[Any]) -> Estimate:
 
 # -- Krippendorff's α (its arithmetic: coincidences.py) ------------------------------------
 
+ORDINAL_NO_INTERVAL = (
+    "no interval: ordinal alpha has no analytic variance; pass --bootstrap N for a "
+    "percentile bootstrap interval over cases"
+)
+
 
 def krippendorff_alphas(
     counts: NDArray[Any],
@@ -228,7 +188,9 @@ def krippendorff_alphas(
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[Level, Estimate]:
-    """Krippendorff's α at several levels from one table (one bootstrap serves them all).
+    """Krippendorff's α at several levels from one table, each with its 95 % interval:
+    Gwet's analytic one (nominal, interval, ratio; ordinal has none), or with `bootstrap`
+    resamples the seeded percentile bootstrap (one bootstrap serves every level).
 
     `levels` maps each level to its category values (None for nominal and ordinal, whose
     distances need only the category order)."""
@@ -239,31 +201,46 @@ def krippendorff_alphas(
             lv: (alpha_from_coincidences(o, lv, v) if o is not None else None)
             for lv, v in levels.items()
         }
-    method = NO_BOOTSTRAP
     draws: dict[Level, NDArray[Any]] = {lv: np.zeros(0) for lv in levels}
     if bootstrap > 0 and units.shape[0] >= 2:
-        method = f"bootstrap over cases: {bootstrap} resamples, percentile, seed {seed}"
         draws = bootstrap_draws(units, m, levels, bootstrap, seed, progress)
     out: dict[Level, Estimate] = {}
     for lv, value in points.items():
         n = int(units.shape[0])
+        method = (
+            f"bootstrap over cases: {bootstrap} resamples, percentile, seed {seed}"
+            if bootstrap > 0
+            else (NO_BOOTSTRAP if lv == "ordinal" else ALPHA_METHOD)
+        )
         if value is not None and not math.isfinite(value):
             out[lv] = Estimate(None, None, method, TOO_FAR_APART, n=n)
-            continue
-        if value is None:
+        elif value is None:
             note: str | None = NO_PAIRS if o is None or n == 0 else ONE_CATEGORY
             out[lv] = Estimate(None, None, method, note, n=n)
-            continue
-        ci, note = None, None
-        if draws[lv].size:
-            lo, hi = np.percentile(draws[lv], [2.5, 97.5])
-            ci = (float(lo), float(hi))
-            if draws[lv].size < bootstrap:
-                note = f"{bootstrap - draws[lv].size} resamples had one category and were dropped"
         elif bootstrap > 0:
-            note = "no interval: the bootstrap needs two or more pairable cases"
-        out[lv] = Estimate(value, ci, method, note, n=n)
+            out[lv] = _bootstrapped(value, draws[lv], bootstrap, method, n)
+        elif lv == "ordinal":
+            out[lv] = Estimate(value, None, method, ORDINAL_NO_INTERVAL, n=n)
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):
+                weights = alpha_weights(lv, levels[lv], units.shape[1])
+                ci, se = alpha_interval(units, weights, value)
+            note = None if ci is not None else "no interval: it needs two or more pairable cases"
+            out[lv] = Estimate(value, ci, method, note, se, n)
     return out
+
+
+def _bootstrapped(
+    value: float, draws: NDArray[Any], bootstrap: int, method: str, n: int
+) -> Estimate:
+    """α with its percentile bootstrap interval (resamples with one category dropped)."""
+    if not draws.size:
+        note = "no interval: the bootstrap needs two or more pairable cases"
+        return Estimate(value, None, method, note, n=n)
+    lo, hi = np.percentile(draws, [2.5, 97.5])
+    dropped = bootstrap - draws.size
+    dropped_note = f"{dropped} resamples had one category and were dropped" if dropped else None
+    return Estimate(value, (float(lo), float(hi)), method, dropped_note, n=n)
 
 
 def krippendorff_alpha(
@@ -287,10 +264,12 @@ def agreement_report(
     bootstrap: int = 0,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    by_order: bool = False,
 ) -> dict[str, Estimate]:
     """All agreement metrics DESIGN.md's contract names, keyed as in the JSON.
 
-    Everything is read from the case × category counts, plus Cohen's two-rater table."""
+    Everything is read from the case × category counts, plus Cohen's two-rater table.
+    `by_order`: the table's categories are the user's --order (AC2 then ranks them)."""
     counts = table.counts
     out: dict[str, Estimate] = {"percent_agreement": percent_agreement(counts)}
     if table.n_raters == 2:
@@ -298,6 +277,11 @@ def agreement_report(
     out["fleiss_kappa"] = fleiss_kappa(counts)
     out["gwet_ac1"] = gwet_ac1(counts)
     out["brennan_prediger"] = brennan_prediger(counts)
+    ladder = _ladder(table, counts, by_order)
+    if ladder is not None:
+        columns, x = ladder
+        out["gwet_ac2_linear"] = gwet_ac2(counts[:, columns], x, "linear")
+        out["gwet_ac2_quadratic"] = gwet_ac2(counts[:, columns], x, "quadratic")
     levels: dict[Level, NDArray[Any] | None] = {"nominal": None}
     if table.ordered:
         levels["ordinal"] = None
@@ -324,3 +308,17 @@ def agreement_report(
                 note = "; ".join(filter(None, [estimate.note, too_few_cases(paired)]))
                 out[name] = replace(estimate, note=note)
     return out
+
+
+def _ladder(
+    table: RatingsTable | RatingsTally, counts: NDArray[Any], by_order: bool
+) -> tuple[NDArray[Any], NDArray[Any]] | None:
+    """AC2's categories (columns of `counts`) and their values: every category of --order
+    ranked 1..q (it wins over numeric labels), else the numeric labels observed; None for
+    text labels without --order."""
+    if by_order:
+        return np.arange(table.n_categories), np.arange(1.0, table.n_categories + 1)
+    if table.numeric and table.values is not None:
+        observed = np.flatnonzero(np.asarray(counts).sum(axis=0) > 0)
+        return observed, table.values[observed]
+    return None

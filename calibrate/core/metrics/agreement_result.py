@@ -46,7 +46,7 @@ def agreement_result(
         "ratings": table.n_ratings,
         "categories": [json_label(c) for c in table.categories],
     }
-    report = agreement.agreement_report(table, bootstrap=bootstrap)
+    report = agreement.agreement_report(table, bootstrap=bootstrap, by_order=ordered_by_user)
     result.update({name: estimate.as_json() for name, estimate in report.items()})
     result["ignored_rows"] = {
         "blank_label": table.blank_labels,

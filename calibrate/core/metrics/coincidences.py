@@ -63,6 +63,15 @@ def _delta(level: Level, n_c: NDArray[Any], values: NDArray[Any] | None) -> NDAr
     return ratio
 
 
+def alpha_weights(level: Level, values: NDArray[Any] | None, k: int) -> NDArray[Any]:
+    """Agreement weights 1 − δ/max δ of a level with margin-free distances (nominal,
+    interval, ratio): α computed with them is α itself (Gwet 2014, ch. 3)."""
+    delta = _delta(level, np.ones(k), values)
+    top = float(delta.max()) if delta.size else 0.0
+    weights: NDArray[Any] = 1.0 - delta / top if top > 0 else np.eye(k)
+    return weights
+
+
 def alpha_from_coincidences(
     o: NDArray[Any], level: Level, values: NDArray[Any] | None
 ) -> float | None:
