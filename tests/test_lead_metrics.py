@@ -404,6 +404,37 @@ def test_agreement_per_pack_uses_each_reviewers_first_answer(planned, pack):
     assert row.fleiss.ci95 is not None and row.alpha.ci95 is not None
 
 
+def test_agreement_per_pack_gives_ac2_on_the_ladder_with_escalate_apart(planned, pack):
+    """AC2 (quadratic) over the pack's decisions: rungs weigh 1 − (Δrung/(L−1))², a decision
+    off the ladder (escalate) agrees only with itself; irrCAC with that weight matrix and the
+    pack's decisions as categories is the reference."""
+    plan = flat_plan(pack)
+    frame = first_answer_frame(plan, sorted({r["case"] for r in plan}))
+    ladder = list(pack.scale.ladder)
+    decisions = ladder + [d for d in pack.scale.ids if d not in ladder]
+    top = len(ladder) - 1
+    weights = np.array(
+        [
+            [
+                1 - ((ladder.index(a) - ladder.index(b)) / top) ** 2
+                if a in ladder and b in ladder
+                else float(a == b)
+                for b in decisions
+            ]
+            for a in decisions
+        ]
+    )
+    assert "escalate" in decisions and "escalate" not in ladder
+    row = next(r for r in planned.agreement.by_pack if r.pack == PACK)
+    reference = CAC(frame, weights=weights, categories=decisions, digits=20).gwet()["est"]
+    assert row.ac2.value == pytest.approx(reference["coefficient_value"], abs=1e-9)
+    assert row.ac2.se == pytest.approx(reference["se"], abs=1e-9)
+    assert row.ac2.value != pytest.approx(row.ac1.value)  # the ladder changes the number
+    header, rows = planned.agreement.rows()
+    cells = dict(zip(header, next(r for r in rows if r[0] == PACK and not r[1]), strict=True))
+    assert cells["gwet_ac2_quadratic"] == row.ac2.value and cells["ac2_lo"] is not None
+
+
 def test_agreement_per_clause_groups_cases_by_each_golden_clause(planned, pack):
     rows = {r.clause: r for r in planned.agreement.by_clause if r.pack == PACK}
     expected = Counter(

@@ -113,10 +113,12 @@ def test_first_page_carries_the_headline_numbers(demo_db: Path, full_report) -> 
         assert case in text
     assert "Manila (site) over-enforces" in text
     assert "Fleiss κ" in text and "Krippendorff α" in text and "Gwet AC1" in text
+    assert "Gwet AC2 on the ladder" in text
     # The intervals' methods are named, and what a cut end and "too few cases" mean.
     assert (
-        "Intervals: κ and AC1 Gwet's analytic variance, t(n−1) quantile; α percentile "
-        "bootstrap over cases, 200 resamples. † cut at the coefficient's range (−1 to 1)." in text
+        "Intervals: κ, AC1 and AC2 Gwet's analytic variance, t(n−1) quantile; α percentile "
+        "bootstrap over cases, 200 resamples. AC2: quadratic weights over the pack's ladder, "
+        "escalate its own category. † cut at the coefficient's range (−1 to 1)." in text
     )
     assert "No coefficient is given for fewer than 5 cases rated by two or more reviewers" in text
 

@@ -28,7 +28,12 @@ from calibrate.core.lead.agreement import (
 from calibrate.core.lead.compute import AgreementRow, AgreementSection
 from calibrate.core.metrics.agreement import Estimate
 
-METRIC_LABELS = {"fleiss": "Fleiss' κ", "alpha": "Krippendorff's α (nominal)", "ac1": "Gwet's AC1"}
+METRIC_LABELS = {
+    "fleiss": "Fleiss' κ",
+    "alpha": "Krippendorff's α (nominal)",
+    "ac1": "Gwet's AC1",
+    "ac2": "Gwet's AC2 (quadratic, on the pack's ladder)",
+}
 # One row's value, its interval cut to −1…1 (NaN: none) and whether each end was cut.
 _Shown = tuple[float, float, float, bool, bool]
 
@@ -62,6 +67,8 @@ def agreement_figure(
     ]
     row_labels(axes, y, labels, text, weights=["normal" if r.clause else "bold" for r in shown])
     _why_no_value(axes, shown, values, y, metric, text)
+    if metric in ("fleiss", "alpha"):
+        _dominated(axes, shown, values, y, text)
     axes.axvline(0, color=text, linewidth=0.8)
     axes.set_xlim(
         -1.06 if min((v[1] for v in values if not np.isnan(v[1])), default=0) < -0.4 else -0.4, 1.06
@@ -96,7 +103,7 @@ def _packs_then_clauses(section: AgreementSection) -> list[AgreementRow]:
 
 
 def _estimate(row: AgreementRow, metric: str) -> Estimate:
-    return {"fleiss": row.fleiss, "alpha": row.alpha, "ac1": row.ac1}[metric]
+    return {"fleiss": row.fleiss, "alpha": row.alpha, "ac1": row.ac1, "ac2": row.ac2}[metric]
 
 
 def _agreement_value(row: AgreementRow, metric: str) -> _Shown:
@@ -156,6 +163,28 @@ def _why_no_value(
                 va="center",
                 alpha=0.8,
             )
+
+
+def _dominated(
+    axes: Axes, shown: list[AgreementRow], values: list[_Shown], y: list[int], text: str
+) -> None:
+    """Beside κ (or α) of each group where one decision dominates, why it is low though
+    reviewers agree: the decision's share and AC1 (the prevalence paradox)."""
+    for yi, v, row in zip(y, values, shown, strict=True):
+        if row.paradox_note is None or np.isnan(v[0]) or row.ac1.value is None:
+            continue
+        share = row.dominant_share or 0.0
+        axes.annotate(
+            f"one decision dominates ({row.dominant} {share:.0%}): κ, α low by "
+            f"construction; AC1 {row.ac1.value:.2f}".replace("-", "\N{MINUS SIGN}"),
+            (v[0] if np.isnan(v[2]) else max(v[0], v[2]), yi),  # past the interval's end
+            xytext=(6, 0),
+            textcoords="offset points",
+            color=text,
+            fontsize=6.5,
+            va="center",
+            alpha=0.85,
+        )
 
 
 def _agreement_legend(axes: Axes, any_cut: bool, text: str) -> None:

@@ -10,7 +10,8 @@ from calibrate.core.lead.labels import Labels
 from calibrate.core.metrics.agreement import MIN_PAIRED_CASES
 
 INTERVALS_NOTE = (
-    f"Intervals: κ and AC1 {INTERVAL_METHODS['fleiss']}; α {INTERVAL_METHODS['alpha']}. "
+    f"Intervals: κ, AC1 and AC2 {INTERVAL_METHODS['fleiss']}; α {INTERVAL_METHODS['alpha']}. "
+    "AC2: quadratic weights over the pack's ladder, escalate its own category. "
     f"{ShownInterval.CUT} cut at the coefficient's range (−1 to 1)."
 )
 AGREEMENT_NOTE = (
@@ -29,7 +30,9 @@ def chart_readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
             f"{h.target:.0%} target, {sum(r.clearly_below for r in below)} clearly."
         ],
         "agreement": [
-            f"{r.pack}: Fleiss κ {coef(r.fleiss)}, {r.n_cases} cases." for r in d.agreement.by_pack
+            f"{r.pack}: Fleiss κ {coef(r.fleiss)}, AC2 on the ladder {coef(r.ac2)}, "
+            f"{r.n_cases} cases." + (f" Note: {r.paradox_note}." if r.paradox_note else "")
+            for r in d.agreement.by_pack
         ]
         + _too_few_clauses(d),
         "enforcement": [

@@ -115,10 +115,12 @@ def _at_a_glance(page: TextPage, d: Dashboard) -> None:
         page.line(
             f"{row.pack} ({row.n_cases} cases, {row.n_paired} rated by 2+ reviewers): "
             f"Fleiss κ {coef(row.fleiss)} · Krippendorff α {coef(row.alpha)} · Gwet "
-            f"AC1 {coef(row.ac1)}",
+            f"AC1 {coef(row.ac1)} · Gwet AC2 on the ladder {coef(row.ac2)}",
             indent=0.03,
             size=8.5,
         )
+        if row.paradox_note:
+            page.line(f"Note: {row.paradox_note}.", indent=0.06, size=8, colour=palette.OTHER)
     page.line(AGREEMENT_NOTE, indent=0.03, size=7.5, colour=palette.OTHER)
 
 

@@ -27,6 +27,7 @@ from calibrate.core.metrics.agreement import (
     too_few_cases,
 )
 from calibrate.core.metrics.answer_table import AnswerTable
+from calibrate.core.metrics.weighted import decision_ladder_weights, gwet_ac2_weighted
 
 ALPHA_BOOTSTRAP = 200  # resamples for α's interval: stable to ~0.01 at demo sizes, fast
 TOO_FEW = "too few cases"  # what a lead reads where a coefficient is not shown
@@ -35,8 +36,16 @@ COEFFICIENT_RANGE = (-1.0, 1.0)  # where κ, α and AC1 live: intervals are show
 INTERVAL_METHODS = {
     "fleiss": "Gwet's analytic variance, t(n−1) quantile",
     "ac1": "Gwet's analytic variance, t(n−1) quantile",
+    "ac2": "Gwet's analytic variance, t(n−1) quantile",
     "alpha": f"percentile bootstrap over cases, {ALPHA_BOOTSTRAP} resamples",
 }
+AC2_METHOD = (
+    "Gwet (2014) analytic variance, quadratic weights over the pack's ladder (a decision off "
+    "it, e.g. escalate, agrees only with itself), t(n-1) quantile, upper bound capped at 1"
+)
+NO_LADDER = "undefined: the pack's ladder has fewer than two rungs"
+# The decision columns of a pack's AC2 and their rungs (−1 off the ladder).
+Ladder = tuple[NDArray[Any], NDArray[Any]]
 
 
 def why_not_shown(estimate: Estimate) -> str:
@@ -53,10 +62,13 @@ def agreement_row(
     code: NDArray[Any],
     k: int,
     bootstrap: int = ALPHA_BOOTSTRAP,
+    ladder: Ladder | None = None,
+    decisions: Sequence[str] = (),
 ) -> AgreementRow:
-    """Fleiss κ, Krippendorff α (nominal), Gwet AC1 and percent agreement of some ratings.
+    """Fleiss κ, Krippendorff α (nominal), Gwet AC1, AC2 on the pack's `ladder` and percent
+    agreement of some ratings, with the most common decision (`decisions` names the codes).
 
-    Below MIN_PAIRED_CASES cases rated by two or more reviewers the three chance-corrected
+    Below MIN_PAIRED_CASES cases rated by two or more reviewers the chance-corrected
     coefficients are None with the "too few cases" note: read from a handful of cases they
     swing from −1 to 1 (a single case compares itself with itself)."""
     counts = case_counts(case, code, k)
@@ -64,10 +76,14 @@ def agreement_row(
     paired = paired_cases(counts)
     if paired < MIN_PAIRED_CASES:
         none = Estimate(None, None, "", too_few_cases(paired), n=n_cases)
-        fleiss = alpha = ac1 = none
+        fleiss = alpha = ac1 = ac2 = none
     else:
         fleiss, ac1 = fleiss_kappa(counts), gwet_ac1(counts)
         alpha = krippendorff_alpha(counts, "nominal", bootstrap=bootstrap, seed=0)
+        ac2 = _ladder_ac2(counts, ladder)
+    per_decision = counts.sum(axis=0)
+    top = int(np.argmax(per_decision)) if per_decision.size else 0
+    total = int(per_decision.sum())
     return AgreementRow(
         pack=pack,
         clause=clause,
@@ -79,7 +95,36 @@ def agreement_row(
         alpha=alpha,
         ac1=ac1,
         percent=percent_agreement(counts),
+        ac2=ac2,
+        dominant=decisions[top] if top < len(decisions) else str(top),
+        dominant_share=int(per_decision[top]) / total if total else None,
     )
+
+
+def _ladder_ac2(counts: NDArray[Any], ladder: Ladder | None) -> Estimate:
+    """AC2 (quadratic) over the pack's decisions: its ladder's rungs, each off-ladder
+    decision its own category."""
+    if ladder is None or int(np.max(ladder[1], initial=-1)) < 1:
+        return Estimate(None, None, AC2_METHOD, NO_LADDER)
+    columns, rungs = ladder
+    return gwet_ac2_weighted(counts[:, columns], decision_ladder_weights(rungs), AC2_METHOD)
+
+
+def pack_ladder(table: AnswerTable, pack_id: str, seen: NDArray[Any]) -> Ladder | None:
+    """The decision codes of a pack's AC2 (its ladder, its other decisions, and any other
+    decision its answers use) and their rungs; None without the pack's ladder."""
+    info = table.pack_info.get(pack_id)
+    if info is None:
+        return None
+    index = {d: i for i, d in enumerate(table.decisions)}
+    listed = list(info.ladder) + [d for d in info.decisions if d not in info.ladder]
+    codes = [index[d] for d in listed if d in index]
+    codes += [int(c) for c in seen if int(c) not in codes]
+    rungs = [
+        info.ladder.index(table.decisions[c]) if table.decisions[c] in info.ladder else -1
+        for c in codes
+    ]
+    return np.array(codes, dtype=np.int64), np.array(rungs, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -144,13 +189,27 @@ def agreement_by_pack(
     )
     by_pack: list[AgreementRow] = []
     by_clause: list[AgreementRow] = []
+
+    def row(pack_id: str, clause: str, rows: NDArray[Any]) -> AgreementRow:
+        seen = np.unique(code[rows])
+        ladder = pack_ladder(table, pack_id, seen)
+        return agreement_row(
+            pack_id,
+            clause,
+            case[rows],
+            rater[rows],
+            code[rows],
+            k,
+            bootstrap,
+            ladder,
+            table.decisions,
+        )
+
     for p, pack_id in sorted(enumerate(table.packs), key=lambda item: item[1]):
         in_pack = pack == p
         if not in_pack.any():
             continue
-        by_pack.append(
-            agreement_row(pack_id, "", case[in_pack], rater[in_pack], code[in_pack], k, bootstrap)
-        )
+        by_pack.append(row(pack_id, "", in_pack))
         if case_clauses is None:
             continue
         members: dict[str, list[int]] = {}
@@ -158,10 +217,7 @@ def agreement_by_pack(
             for clause in case_clauses.get(table.cases[c], ()):
                 members.setdefault(clause, []).append(int(c))
         for clause in sorted(members):
-            rows = in_pack & np.isin(case, members[clause])
-            by_clause.append(
-                agreement_row(pack_id, clause, case[rows], rater[rows], code[rows], k, bootstrap)
-            )
+            by_clause.append(row(pack_id, clause, in_pack & np.isin(case, members[clause])))
     return tuple(by_pack), tuple(by_clause)
 
 

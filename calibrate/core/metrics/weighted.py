@@ -60,6 +60,33 @@ def gwet_ac2(counts: NDArray[Any], values: NDArray[Any], weighting: Weighting) -
     Every column is a category (q = columns), used or not: pass only the categories that
     count (those observed, or all an ordered list names)."""
     method = AC2_METHOD.format(weighting=weighting)
+    q = int(np.asarray(counts).shape[1])
+    weights = ladder_weights(np.asarray(values), weighting) if q >= 2 else None
+    if weights is None:
+        if q >= 2 and np.ptp(values) != 0:
+            return Estimate(None, None, method, TOO_FAR_APART)
+        weights = np.eye(max(q, 1))  # one value: undefined below, or no pairs
+    return gwet_ac2_weighted(counts, weights, method)
+
+
+def decision_ladder_weights(rungs: NDArray[Any]) -> NDArray[Any]:
+    """Quadratic weights over a pack's decisions: rung r of L on the ladder (least → most
+    restrictive) against rung s weighs 1 − (r − s)²/(L − 1)²; a decision off the ladder
+    (rung −1, e.g. `escalate`) is its own category, agreeing only with itself."""
+    r = np.asarray(rungs)
+    on = r >= 0
+    top = int(r.max()) if on.any() else 0
+    weights = np.eye(r.size)
+    if top > 0:
+        apart = (r[:, None] - r[None, :]) / top
+        both = on[:, None] & on[None, :]
+        weights = np.where(both, 1.0 - apart**2, weights)
+    return weights
+
+
+def gwet_ac2_weighted(counts: NDArray[Any], weights: NDArray[Any], method: str) -> Estimate:
+    """Gwet's AC2 with a q × q weight matrix over the table's q columns (Gwet 2014, ch. 3;
+    missing ratings as for AC1)."""
     c = np.asarray(counts, dtype=float)
     c = c[c.sum(axis=1) > 0]
     r = c.sum(axis=1)
@@ -67,10 +94,8 @@ def gwet_ac2(counts: NDArray[Any], values: NDArray[Any], weighting: Weighting) -
     n, n2, q = int(r.size), int(np.count_nonzero(multi)), int(c.shape[1])
     if n2 == 0:
         return Estimate(None, None, method, NO_PAIRS, n=n)
-    weights = ladder_weights(np.asarray(values), weighting) if q >= 2 else None
-    if weights is None:
-        note = ONE_CATEGORY if q < 2 or np.ptp(values) == 0 else TOO_FAR_APART
-        return Estimate(None, None, method, note, n=n)
+    if q < 2:
+        return Estimate(None, None, method, ONE_CATEGORY, n=n)
     pairs = np.where(multi, r * (r - 1), 1.0)
     pa_i = np.where(multi, (c * (c @ weights.T - 1)).sum(axis=1) / pairs, 0.0)
     # Exactly rounded sums: the result must not depend on the order cases were read in.

@@ -48,5 +48,6 @@ class Headline:
                 (f"fleiss_kappa {r.pack}", *estimate_cells(r.fleiss)),
                 (f"krippendorff_alpha {r.pack}", *estimate_cells(r.alpha)),
                 (f"gwet_ac1 {r.pack}", *estimate_cells(r.ac1)),
+                (f"gwet_ac2_quadratic {r.pack}", *estimate_cells(r.ac2)),
             ]
         return header, out

@@ -183,6 +183,8 @@ def _agreement(b: _Builder) -> list[Column]:
         b.cut_interval("krippendorff_alpha", "alpha_lo", "alpha_hi", "α 95 %", symmetric=False),
         b.agreement("gwet_ac1"),
         b.cut_interval("gwet_ac1", "ac1_lo", "ac1_hi", "AC1 95 %", symmetric=True),
+        b.agreement("gwet_ac2_quadratic"),
+        b.cut_interval("gwet_ac2_quadratic", "ac2_lo", "ac2_hi", "AC2 95 %", symmetric=True),
         b.percent("percent_agreement", "Agreement"),
         b.plain("raters"),
         b.plain("ratings"),

@@ -45,8 +45,11 @@ ITEMS_CAPTION = (
     "its clip, golden answer and rationale."
 )
 AGREEMENT_CAPTION = (
-    f"95 % intervals — κ and AC1: {INTERVAL_METHODS['fleiss']}; α: "
-    f"{INTERVAL_METHODS['alpha']}. {ShownInterval.CUT} the interval ran past the coefficient's "
+    f"95 % intervals — κ, AC1 and AC2: {INTERVAL_METHODS['fleiss']}; α: "
+    f"{INTERVAL_METHODS['alpha']}. AC2: quadratic weights over the pack's ladder, a decision "
+    "off it (escalate) its own category. Where one decision takes 80 % of answers and AC1 "
+    "exceeds κ by 0.3, κ and α are low by construction (note). "
+    f"{ShownInterval.CUT} the interval ran past the coefficient's "
     f"range (−1 to 1) and is cut there. Too few cases: fewer than {MIN_PAIRED_CASES} cases "
     "rated by two or more reviewers (Rated 2+), so no chance-corrected coefficient is shown."
 )
