@@ -3,11 +3,12 @@ limits that keep a hostile file from exhausting the machine (docs/metrics.md, "R
 files").
 
 A numpy pass (`csv_scan.scan`, on a second thread) checks UTF-8, NUL bytes, field lengths
-and every row's field count block by block; pandas reads chunks straight into the tally
-builder's codes, but only bytes the scan has already cleared (`Gate`), so a 1 GB field is
-refused before any reader holds it. If the scan finds the structure odd, the csv module
-reads row by row (`csv_rows.records`), with the same limits, and names the row of the first
-problem.
+and every row's field count block by block; a plain file (no quotes, no blank lines: nearly
+all) is split and factorised in numpy (`plain_csv`), any other is read by pandas in chunks,
+both straight into the tally builder's codes and only from bytes the scan has already
+cleared (`Gate`), so a 1 GB field is refused before any reader holds it. If the scan finds
+the structure odd, the csv module reads row by row (`csv_rows.records`), with the same
+limits, and names the row of the first problem.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from calibrate.tabular.csv_rows import Header, columns, read_header, records
 from calibrate.tabular.csv_scan import UNCLOSED, Gate, scan
 from calibrate.tabular.limits import InputError
+from calibrate.tabular.plain_csv import NotPlain, plain_blocks
 
 if TYPE_CHECKING:
     from calibrate.core.metrics.rating_builders import TallyBuilder
@@ -84,7 +86,10 @@ def _read_ratings(
     table: RatingsTally | None = None
     failure: Exception | None = None
     try:
-        table = _read_fast(path, header, where, fresh(), gate)
+        try:
+            table = _read_plain(path, header, where, fresh(), gate)
+        except NotPlain:  # quotes, blank lines, wide fields: pandas reads those
+            table = _read_fast(path, header, where, fresh(), gate)
     except Exception as error:  # judged once the scan says whether the file is sound
         failure = error
     worker.join()
@@ -148,6 +153,20 @@ def _pandas_chunks(
         )
         with reader:
             yield from reader
+
+
+def _read_plain(
+    path: Path, header: Header, where: list[int], builder: TallyBuilder, gate: Gate | None
+) -> RatingsTally:
+    """The common plain file (plain_csv), factorised in numpy: no pandas import."""
+    positions = sorted(where)
+    order = [positions.index(c) for c in where]
+    with GatedFile(path, header.size, gate) as raw:
+        for columns in plain_blocks(raw, len(header.names), positions):
+            builder.add_coded(*(part for j in order for part in columns[j]))
+    return builder.build(
+        locate=lambda case, rater, before: _locate_fast(path, header, where, case, rater, before)
+    )
 
 
 def _read_fast(
