@@ -2,13 +2,14 @@
 limits that keep a hostile file from exhausting the machine (docs/metrics.md, "Reading large
 files").
 
-A numpy pass (`csv_scan.scan`, on a second thread) checks UTF-8, NUL bytes, field lengths
-and every row's field count block by block; a plain file (no quotes, no blank lines: nearly
-all) is split and factorised in numpy (`plain_csv`), any other is read by pandas in chunks,
-both straight into the tally builder's codes and only from bytes the scan has already
-cleared (`Gate`), so a 1 GB field is refused before any reader holds it. If the scan finds
-the structure odd, the csv module reads row by row (`csv_rows.records`), with the same
-limits, and names the row of the first problem.
+A plain file (UTF-8, no quotes, no blank lines, fields of at most 64 bytes: nearly all) is
+split and factorised in numpy block by block (`plain_csv`), checking as it goes what the scan
+would. Any other file, or one with a problem to name, is read again: a numpy pass
+(`csv_scan.scan`, on a second thread) checks UTF-8, NUL bytes, field lengths and every row's
+field count block by block, while pandas reads chunks straight into the tally builder's
+codes, but only bytes the scan has already cleared (`Gate`), so a 1 GB field is refused
+before any reader holds it. If the scan finds the structure odd, the csv module reads row by
+row (`csv_rows.records`), with the same limits, and names the row of the first problem.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def read_tally(
     raises InputError, or core's RatingsInputError (a label off `order`, a rater rating a
     case twice) naming its row."""
     from calibrate.core.metrics import rating_builders
+    from calibrate.core.metrics.ratings import RatingsInputError
 
     def fresh() -> TallyBuilder:
         builder = rating_builders.TallyBuilder(order=order, keep=keep, fold=fold)
@@ -57,7 +59,14 @@ def read_tally(
         return builder
 
     header = read_header(path, REQUIRED)
-    return _read_ratings(path, header, columns(path, header.names, REQUIRED), fresh)
+    where = columns(path, header.names, REQUIRED)
+    try:
+        return _read_plain(path, header, where, fresh(), None)
+    except NotPlain:
+        pass
+    except (InputError, RatingsInputError):
+        pass  # read again with the scan, so a problem further on comes first, as it should
+    return _read_ratings(path, header, where, fresh)
 
 
 def _read_ratings(
@@ -86,10 +95,7 @@ def _read_ratings(
     table: RatingsTally | None = None
     failure: Exception | None = None
     try:
-        try:
-            table = _read_plain(path, header, where, fresh(), gate)
-        except NotPlain:  # quotes, blank lines, wide fields: pandas reads those
-            table = _read_fast(path, header, where, fresh(), gate)
+        table = _read_fast(path, header, where, fresh(), gate)
     except Exception as error:  # judged once the scan says whether the file is sound
         failure = error
     worker.join()

@@ -199,8 +199,7 @@ class TallyBuilder(RatingCollector):
         cells.reserve(len(self._cases), len(self._raters), len(self._labels), self._kept + n)
         key = cells.key(case, rater)
         value = label + 1
-        ordered = np.sort(key)
-        if not (ordered[1:] == ordered[:-1]).any() and not cells.get(key).any():
+        if not _repeats(key) and not cells.get(key).any():
             cells.put(key, value, fresh=True)  # the usual chunk: every pair new
             self._kept += n
             return
@@ -243,6 +242,16 @@ class TallyBuilder(RatingCollector):
             win = starts[~existed]
             self._cells.put(sorted_key[win], value[order[win]], fresh=True)
             self._kept += win.size
+
+
+def _repeats(key: NDArray[Any]) -> bool:
+    """Whether a key occurs twice: by counting where the keys span little more than their
+    number (a chunk of a dense file: no sort), else by sorting."""
+    low, high = int(key.min()), int(key.max())
+    if high - low < 8 * key.size:
+        return bool((np.bincount(key - low, minlength=high - low + 1) > 1).any())
+    ordered = np.sort(key)
+    return bool((ordered[1:] == ordered[:-1]).any())
 
 
 def ratings_from_rows(
