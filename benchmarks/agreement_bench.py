@@ -1,5 +1,9 @@
 """Speed of `calibrate agreement` and of each metric, beside the peers, measured in one run.
 
+0. The paired ratio (issue 19): `calibrate agreement --json`, as is and with `--order` (AC2,
+   ordinal alpha), against the fastest peer a user writes (pandas.read_csv(dtype=str) +
+   pd.factorize + fancy-indexing + krippendorff.alpha), fresh processes alternated pair by
+   pair after a warm-up; the median of the pairwise ratios, with the load average.
 1. Whole command, as fresh processes: `python -m calibrate agreement RATINGS.csv --json`
    against the pipeline a user would otherwise write (start Python, pandas.read_csv, pivot to a
    rater × case matrix, krippendorff.alpha for one metric). Median wall time and peak RSS.
@@ -26,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_ratings import generate, generate_streamed  # noqa: E402
+from generate_ratings import DECISIONS, generate, generate_streamed  # noqa: E402
 
 PEER_PIPELINE = """
 import sys
@@ -37,6 +41,23 @@ df["code"] = df["label"].astype("category").cat.codes
 wide = df.pivot(index="rater_id", columns="case_id", values="code")
 print(krippendorff.alpha(reliability_data=wide.to_numpy(dtype=float),
                          level_of_measurement="nominal"))
+"""
+
+
+# The fastest pipeline a skilled user writes (../shared/STACK.md, issue 19): read as text,
+# factorise the three columns, fancy-index into a raters x cases matrix, one alpha.
+PEER_FACTORIZE = """
+import sys
+import krippendorff
+import numpy as np
+import pandas as pd
+df = pd.read_csv(sys.argv[1], dtype=str)
+case, _ = pd.factorize(df["case_id"])
+rater, raters = pd.factorize(df["rater_id"])
+label, _ = pd.factorize(df["label"])
+m = np.full((len(raters), case.max() + 1), np.nan)
+m[rater, case] = label
+print(krippendorff.alpha(reliability_data=m, level_of_measurement="nominal"))
 """
 
 
@@ -102,6 +123,30 @@ def processes(path: Path, rounds: int) -> None:
         wall = statistics.median(r[0] for r in runs)
         rss = max(r[1] for r in runs)
         print(f"{name:52}{wall:8.2f}{rss:9.0f}")
+
+
+def paired(path: Path, pairs: int, extra: list[str]) -> tuple[float, list[float]]:
+    """Median of the pairwise wall-time ratios ours / peer (PEER_FACTORIZE): fresh processes
+    alternated pair by pair after a warm-up of each, so both see the same machine."""
+    ours_cmd = [sys.executable, "-m", "calibrate", "agreement", str(path), "--json", *extra]
+    peer_cmd = [sys.executable, "-c", PEER_FACTORIZE, str(path)]
+    run_process(ours_cmd), run_process(peer_cmd)  # warm-up: the page cache, .pyc files
+    ratios, walls = [], []
+    for _ in range(pairs):
+        ours, peer = run_process(ours_cmd)[0], run_process(peer_cmd)[0]
+        ratios.append(ours / peer)
+        walls.append((ours, peer))
+    label = " ".join(["calibrate agreement --json", *extra])
+    print(f"\n## {label} against the factorize peer: {pairs} alternated pairs")
+    print("pairs (ours s, peer s): " + ", ".join(f"({a:.2f}, {b:.2f})" for a, b in walls))
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"median ours {statistics.median(a for a, _ in walls):.2f} s, peer "
+        f"{statistics.median(b for _, b in walls):.2f} s; median ratio "
+        f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f}); "
+        f"load average {load}"
+    )
+    return statistics.median(ratios), ratios
 
 
 def metrics(path: Path, gold_path: Path, repeat: int) -> None:
@@ -279,6 +324,10 @@ def main() -> None:
         "--big-gold", action="store_true", help="pass golden answers too on the big file"
     )
     parser.add_argument("--only-big", action="store_true", help="skip parts 1 and 2")
+    parser.add_argument("--pairs", type=int, default=7, help="alternated pairs against the peer")
+    parser.add_argument(
+        "--only-paired", action="store_true", help="only the paired ratio against the peer"
+    )
     args = parser.parse_args()
     if args.big or args.only_big:
         big(args.big_file, args.big_cases, args.big_raters, args.big_gold)
@@ -299,6 +348,11 @@ def main() -> None:
             f"# {n} ratings, {args.cases} cases x {args.raters} raters, {args.categories} "
             f"categories, {args.missing:.0%} missing: {size:.1f} MB CSV"
         )
+        order = ",".join(DECISIONS[: args.categories])  # ranks them: AC2 and ordinal alpha
+        paired(path, args.pairs, [])
+        paired(path, args.pairs, ["--order", order])
+        if args.only_paired:
+            return
         processes(path, args.rounds)
         metrics(path, gold, args.repeat)
 
