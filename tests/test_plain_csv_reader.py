@@ -98,6 +98,20 @@ def test_many_distinct_ids_and_wide_ids_hash_and_probe_correctly(tmp_path, monke
     same(table, by_pandas(monkeypatch, path))
 
 
+def test_ids_crafted_to_collide_are_sorted_instead(tmp_path, monkeypatch):
+    """Where the hash table would need many probes (ids made to collide), each column is
+    factorised by sorting: the same tally, never quadratic time."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "case_id,rater_id,label\n"
+        + "".join(f"case{i % 500},r{i % 7},{'ab'[i % 2]}\n" for i in range(3000))
+    )
+    expected = read(path)
+    monkeypatch.setattr(plain_csv, "MAX_PROBES", 0)
+    same(read(path), expected)
+    same(read(path), by_pandas(monkeypatch, path))
+
+
 @pytest.mark.parametrize(
     "body",
     [

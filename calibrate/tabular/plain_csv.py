@@ -97,14 +97,27 @@ def factorise(window: NDArray[Any], starts: NDArray[Any], ends: NDArray[Any]) ->
     for k in range(words):
         keys[:, k] = window[np.minimum(starts + 8 * k, window.size - 1)]
         keys[:, k] &= _MASKS[np.clip(lengths - 8 * k, 0, 8)]
-    distinct = _distinct(keys[:SAMPLE])
-    codes = _lookup(keys, distinct)
-    missing = codes < 0
-    if missing.any():
-        distinct = np.concatenate([distinct, _distinct(keys[missing])])
-        codes[missing] = _lookup(keys[missing], distinct)
+    try:
+        distinct = _distinct(keys[:SAMPLE])
+        codes = _lookup(keys, distinct)
+        missing = codes < 0
+        if missing.any():
+            distinct = np.concatenate([distinct, _distinct(keys[missing])])
+            codes[missing] = _lookup(keys[missing], distinct)
+    except _Crowded:  # ids made to collide: sort them all instead (never quadratic)
+        rows = keys.view(f"S{8 * words}").ravel()
+        unique, inverse = np.unique(rows, return_inverse=True)
+        distinct = np.ascontiguousarray(unique.view(np.uint64).reshape(-1, words))
+        codes = inverse.astype(np.int32)
     names = [text.decode("utf-8") for text in distinct.view(f"S{8 * words}").ravel().tolist()]
     return codes, names
+
+
+MAX_PROBES = 32  # more probes than this for one key: the keys collide by design, not chance
+
+
+class _Crowded(Exception):
+    """The hash table needs too many probes (ids crafted to collide)."""
 
 
 _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
@@ -137,7 +150,11 @@ def _lookup(keys: NDArray[Any], distinct: NDArray[Any]) -> NDArray[Any]:
     size = 1 << bits
     table = np.full(size, -1, dtype=np.int64)
     pending, pos = np.arange(distinct.shape[0]), _slots(distinct, bits)
+    rounds = 0
     while pending.size:  # place each distinct key in the first free slot from its hash
+        rounds += 1
+        if rounds > MAX_PROBES:
+            raise _Crowded
         free = table[pos] < 0
         slots, first = np.unique(pos[free], return_index=True)
         table[slots] = pending[free][first]
@@ -154,6 +171,9 @@ def _lookup(keys: NDArray[Any], distinct: NDArray[Any]) -> NDArray[Any]:
     todo = np.flatnonzero(~hit & (found >= 0))  # a different key there: probe on
     pos = (pos[todo] + 1) & (size - 1)
     while todo.size:
+        rounds += 1
+        if rounds > 2 * MAX_PROBES:  # a cluster this long is no accident either
+            raise _Crowded
         found = table[pos]
         hit = found >= 0
         hit[hit] = (distinct[found[hit]] == keys[todo[hit]]).all(axis=1)
