@@ -25,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "agreement",
         help="agreement and accuracy metrics from a ratings CSV",
         description="Agreement between raters (percent agreement, Cohen/Fleiss kappa, "
-        "Krippendorff's alpha, Gwet's AC1, Brennan-Prediger) with 95 % intervals, "
-        "and accuracy against golden answers.",
+        "Krippendorff's alpha, Gwet's AC1, Brennan-Prediger, and Gwet's AC2 on numeric or "
+        "--order ranked labels) with 95 % intervals, and accuracy against golden answers.",
     )
     parser.add_argument(
         "ratings", metavar="RATINGS.csv", help="CSV with a header holding case_id,rater_id,label"
@@ -45,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         type=resample_count,
         default=0,
-        help="resamples for a bootstrap interval of Krippendorff's alpha",
+        help="resamples for a bootstrap interval of Krippendorff's alpha (instead of the "
+        "analytic one; ordinal alpha has only this)",
     )
     parser.add_argument(
         "--ignore-case",
