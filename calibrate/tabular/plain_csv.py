@@ -75,7 +75,7 @@ def _columns(block: bytes, n_fields: int, positions: list[int]) -> list[Column]:
     # it: a field's key words are picked out of it and masked to the field's length.
     padded = np.zeros(b.size + 8, dtype=np.uint8)
     padded[: b.size] = b
-    window = np.ndarray((b.size,), dtype="<u8", buffer=padded, strides=(1,))
+    window: NDArray[Any] = np.ndarray((b.size,), dtype="<u8", buffer=padded, strides=(1,))
     return [factorise(window, starts[j::n_fields], sep[j::n_fields]) for j in positions]
 
 

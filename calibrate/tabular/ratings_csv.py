@@ -169,7 +169,10 @@ def _read_plain(
     order = [positions.index(c) for c in where]
     with GatedFile(path, header.size, gate) as raw:
         for columns in plain_blocks(raw, len(header.names), positions):
-            builder.add_coded(*(part for j in order for part in columns[j]))
+            (case, case_names), (rater, rater_names), (label, label_names) = (
+                columns[j] for j in order
+            )
+            builder.add_coded(case, case_names, rater, rater_names, label, label_names)
     return builder.build(
         locate=lambda case, rater, before: _locate_fast(path, header, where, case, rater, before)
     )
