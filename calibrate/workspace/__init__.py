@@ -3,7 +3,7 @@
 The app, every `calibrate` command and the capabilities to come reach the store only through
 a `Workspace` and its managers, named for what users do: `ws.lessons`, `ws.sessions`,
 `ws.profiles`, `ws.dashboard`, `ws.disputes`, `ws.exchange`, `ws.reports`, `ws.packs`,
-`ws.authoring` (docs/architecture.md). Qt-free.
+`ws.authoring`, `ws.review` (docs/architecture.md). Qt-free.
 
 Light at import on purpose: the app's first screen is built with this module loaded, so the
 managers (and sqlite-utils, pydantic, numpy, matplotlib behind them) load on first use.
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from calibrate.workspace.packs import PacksManager
     from calibrate.workspace.profiles import ProfilesManager
     from calibrate.workspace.reports import ReportsManager
+    from calibrate.workspace.review import ReviewManager
     from calibrate.workspace.rooms import RoomsManager
     from calibrate.workspace.sessions import SessionsManager
 
@@ -171,6 +172,12 @@ class Workspace:
         from calibrate.workspace.rooms import RoomsManager
 
         return RoomsManager(self)
+
+    @cached_property
+    def review(self) -> ReviewManager:
+        from calibrate.workspace.review import ReviewManager
+
+        return ReviewManager(self)
 
     # --- the loaded packs (ws.lessons keeps them current) --------------------------------
     def reload_library(self) -> LoadResult:
