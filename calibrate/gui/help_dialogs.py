@@ -31,6 +31,7 @@ SHORTCUTS = (
     ("Shift+G / Shift+B", "lift the grayscale / blur shield"),
     ("G", "read the guidance again"),
     ("Esc (on the guidance)", "back to the case, as it was left"),
+    ("Ctrl+Shift+R (lesson list)", "review the cases due today (missed or unsure before)"),
     ("Ctrl+L", "lead dashboard (passcode)"),
     ("Ctrl+J", "join a live session (on the home screen): paste the trainer's code"),
     ("Ctrl+T", "trainer area: packs, their problems, export/import, lesson folders (passcode)"),

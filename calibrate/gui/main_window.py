@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.home.trainer_requested.connect(self.open_trainer_area)
         self.home.join_requested.connect(self.join_room)
         self.room = None  # the RoomController of a live room joined
+        self.home.review_requested.connect(self._on_home_review_requested)
         self._lesson_list = None  # built on first use: start-up shows only the home screen
         self.show_screen(self.home)
         self._build_menus()
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
             self._lesson_list = LessonListScreen(self.context)
             self._lesson_list.lesson_chosen.connect(self.open_lesson)
             self._lesson_list.switch_profile_requested.connect(self._on_switch_profile_requested)
+            self._lesson_list.review_requested.connect(self.open_review)
             self.stack.addWidget(self._lesson_list)
         return self._lesson_list
 
@@ -144,6 +146,24 @@ class MainWindow(QMainWindow):
         from calibrate.gui.screens.room.joining import open_join_dialog
 
         open_join_dialog(self, profile)
+
+    def open_review(self) -> None:
+        """A review session of the current profile's due cases, across packs."""
+        from calibrate.gui.screens.lesson.review import ReviewController  # libVLC, later
+
+        run = self.context.review.start(self.context.profile)
+        if not run.items:
+            return
+        self._close_lesson()
+        self.lesson = ReviewController(self.context, run, self.show_screen)
+        for screen in self.lesson.screens:
+            self.stack.addWidget(screen)
+        self.lesson.finished.connect(self._on_lesson_finished)
+        self.lesson.start()
+
+    def _on_home_review_requested(self, profile) -> None:
+        self._on_profile_chosen(profile)
+        self.open_review()
 
     def _unlocked(self, role: str, screen: QWidget | None) -> bool:
         """The role's passcode, asked each time its area is opened (the next person at this
@@ -329,6 +349,7 @@ class MainWindow(QMainWindow):
         self.lessons_loading = False
         if self._lesson_list is not None:
             self._lesson_list.refresh()
+        self.home.show_review_due()
         if self.trainer is not None:
             self.trainer.lessons_reloaded()
         self._refresh_status()

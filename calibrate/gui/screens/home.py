@@ -45,6 +45,7 @@ class HomeScreen(QWidget):
     lead_requested = Signal()
     trainer_requested = Signal()
     join_requested = Signal(object)  # Profile: join a live session as them
+    review_requested = Signal(object)  # Profile: review their due cases
 
     def __init__(self, context: AppContext):
         super().__init__()
@@ -102,6 +103,11 @@ class HomeScreen(QWidget):
         self.continue_button.setAccessibleName("Continue as the selected profile")
         self.continue_button.clicked.connect(self._on_continue_clicked)
         choose_layout.addWidget(self.continue_button)
+        self.review_button = QPushButton(objectName="homeReviewDueButton")
+        self.review_button.setAccessibleName("Review the chosen profile's cases due today")
+        self.review_button.clicked.connect(self._on_review_clicked)
+        self.review_button.hide()
+        choose_layout.addWidget(self.review_button)
         return choose
 
     def _build_create_box(self) -> QGroupBox:
@@ -167,7 +173,27 @@ class HomeScreen(QWidget):
         self.choose_hint.setVisible(self.profiles.count() > 0 and not chosen)
         row = self.profiles.currentRow() if chosen else -1
         self.replies.show_for(self._listed[row].id if 0 <= row < len(self._listed) else None)
+        self.show_review_due()
         self._alert_hint(False)
+
+    def _chosen(self) -> Profile | None:
+        rows = [self.profiles.row(item) for item in self.profiles.selectedItems()]
+        return self._listed[rows[0]] if rows and rows[0] < len(self._listed) else None
+
+    def show_review_due(self) -> None:
+        """'Review due (N)' for the chosen profile. Only once packs are loaded (after the
+        first paint): the count replays that profile's answers."""
+        profile = self._chosen()
+        due = 0
+        if profile is not None and self.context.library.packs:
+            due = self.context.review.due_count(profile.id)
+        self.review_button.setText(f"Review due ({due})")
+        self.review_button.setVisible(due > 0)
+
+    def _on_review_clicked(self) -> None:
+        profile = self._chosen()
+        if profile is not None:
+            self.review_requested.emit(profile)
 
     def _alert_hint(self, alert: bool) -> None:
         """The hint, quiet under the list, or as the answer to Enter or Continue pressed with

@@ -23,6 +23,7 @@ from calibrate.core.summary import summarise
 from calibrate.gui import plain_text, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.problems_dialog import ProblemsDialog, problems_summary
+from calibrate.gui.shortcuts import bind_keys
 
 PACK_ROLE = Qt.ItemDataRole.UserRole
 LESSON_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -35,6 +36,7 @@ COLUMNS = ["Lesson", "Policy", "Cases", "Your progress", "Last result"]
 class LessonListScreen(QWidget):
     lesson_chosen = Signal(str, str)  # pack id, lesson id
     switch_profile_requested = Signal()
+    review_requested = Signal()  # the profile's due cases, in a review session
 
     def __init__(self, context: AppContext):
         super().__init__()
@@ -45,6 +47,14 @@ class LessonListScreen(QWidget):
         top = QHBoxLayout()
         self.heading = plain_text.fit_to_width(QLabel(objectName="lessonListHeading"))
         top.addWidget(self.heading, stretch=1)
+        self.review_button = QPushButton(objectName="reviewDueButton")
+        self.review_button.setAccessibleName("Review the cases due today (Ctrl+Shift+R)")
+        self.review_button.setToolTip(
+            "Cases you missed or were unsure of come back, spaced out until they stick."
+        )
+        self.review_button.clicked.connect(self._on_review_clicked)
+        top.addWidget(self.review_button)
+        bind_keys(self, ("Ctrl+Shift+R",), self._on_review_clicked)
         switch = QPushButton("Switch profile", objectName="switchProfileButton")
         switch.setAccessibleName("Switch profile")
         switch.clicked.connect(self.switch_profile_requested)
@@ -88,6 +98,7 @@ class LessonListScreen(QWidget):
         profile = self.context.profile
         name = f" for {html.escape(profile.name)}" if profile else ""
         self.heading.setText(f"<h2>Lessons{name}</h2>")
+        self.show_review_due()
         progress = self.context.sessions.lesson_progress(profile.id) if profile else {}
         self.tree.clear()
         for pack in self.context.library.packs:
@@ -134,6 +145,17 @@ class LessonListScreen(QWidget):
         if not self.context.library.packs:
             self.description.setText("No lesson packs found. Add a folder with --lessons DIR.")
         self._on_current_changed()
+
+    def show_review_due(self) -> None:
+        """'Review due (N)' for the profile, shown while N > 0."""
+        profile = self.context.profile
+        due = self.context.review.due_count(profile.id) if profile is not None else 0
+        self.review_button.setText(f"Review due ({due})  (Ctrl+Shift+R)")
+        self.review_button.setVisible(due > 0)
+
+    def _on_review_clicked(self) -> None:
+        if self.review_button.isVisible():
+            self.review_requested.emit()
 
     def _unavailable_item(self, pack: Pack, unavailable: UnavailableLesson) -> QTreeWidgetItem:
         """A greyed row: the lesson is listed, says why it cannot be taken, and opens the
