@@ -19,6 +19,7 @@ from calibrate.core.lead import completion as _completion
 from calibrate.core.lead import enforcement as _enforcement
 from calibrate.core.lead import items as _items
 from calibrate.core.lead import moments as _moments
+from calibrate.core.lead import reviews as _reviews
 from calibrate.core.lead import trend as _trend
 from calibrate.core.lead.dashboard import DETAIL_TABLES, Dashboard, Details
 from calibrate.core.lead.golden_versions import Goldens, against_current, golden_version_section
@@ -151,6 +152,7 @@ class PendingDetails:
                     "completion": lambda: _completion.completion(
                         table, scored, roster, packs, period
                     ),
+                    "reviews": lambda: _reviews.review_outcomes(table, scored),
                 }
                 for name, step in steps.items():
                     if name not in self._done:

@@ -18,6 +18,7 @@ from calibrate.core.lead.sections.enforcement import (
 from calibrate.core.lead.sections.headline import Headline
 from calibrate.core.lead.sections.items import ItemSection
 from calibrate.core.lead.sections.moments import MomentSection
+from calibrate.core.lead.sections.reviews import ReviewSection
 from calibrate.core.lead.sections.rows import Rows
 from calibrate.core.lead.sections.trend import CalibrationSection, TrendSection
 
@@ -32,6 +33,7 @@ class Details:
     trend: TrendSection
     calibration: CalibrationSection
     completion: CompletionSection
+    reviews: ReviewSection = ReviewSection((), 0)  # whether spaced review works
 
 
 class DetailsSource(Protocol):
@@ -45,7 +47,16 @@ class DetailsSource(Protocol):
 
 # Tables (and charts) by name that show a detail section.
 DETAIL_TABLES = frozenset(
-    {"confusion", "enforcement", "team_pack", "trend", "attempts", "calibration", "completion"}
+    {
+        "confusion",
+        "enforcement",
+        "team_pack",
+        "trend",
+        "attempts",
+        "calibration",
+        "completion",
+        "reviews",
+    }
 )
 
 
@@ -99,6 +110,10 @@ class Dashboard:
     def completion(self) -> CompletionSection:
         return self.details().completion
 
+    @property
+    def reviews(self) -> ReviewSection:
+        return self.details().reviews
+
     def table(self, name: str) -> Rows:
         """One exportable table by its file-friendly name (see `tables`)."""
         return _TABLES[name](self)
@@ -126,5 +141,6 @@ _TABLES: dict[str, Callable[[Dashboard], Rows]] = {
     "golden_versions": lambda d: d.golden_versions.table_rows(),
     "moments": lambda d: d.moments.rows(),
     "moments_by_reviewer": lambda d: d.moments.reviewer_rows(),
+    "reviews": lambda d: d.reviews.rows(),
 }
 TABLE_NAMES = tuple(_TABLES)  # the order exports and the report list them in

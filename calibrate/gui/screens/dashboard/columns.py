@@ -335,6 +335,17 @@ def _moments_by_reviewer(b: _Builder) -> list[Column]:
     return [b.plain("reviewer"), *_moment_counts(b)]
 
 
+def _reviews(b: _Builder) -> list[Column]:
+    return [
+        b.plain("team"),
+        b.plain("attempt"),
+        b.percent("accuracy", "Right"),
+        b.interval("lo", "hi", "95 % interval"),
+        b.plain("n", "Answers"),
+        b.plain("correct"),
+    ]
+
+
 _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
     "reviewers": _reviewers,
     "agreement": _agreement,
@@ -347,6 +358,7 @@ _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
     "completion": _completion,
     "moments": _moments,
     "moments_by_reviewer": _moments_by_reviewer,
+    "reviews": _reviews,
 }
 
 

@@ -36,6 +36,7 @@ TABLE_TITLES = {
     "attempts": "Attempts",
     "moments": "Marked moments per case",
     "moments_by_reviewer": "Marked moments per reviewer",
+    "reviews": "First attempt vs each later review, on the cases reviewed",
 }
 
 
@@ -62,7 +63,13 @@ MOMENTS_CAPTION = (
     "tolerance (ends included). On the moment = hits / marks; answers without a mark are "
     "counted apart. Beside decision accuracy, never part of it."
 )
+REVIEWS_CAPTION = (
+    "Does spaced review work? Only reviewer × case pairs given again in a review session "
+    "count: their first answer, then each review of the same case by the same reviewer "
+    "(review 3+ gathers the later ones). Skips are left out. 95 % Wilson intervals."
+)
 TABLE_CAPTIONS = {
+    "reviews": REVIEWS_CAPTION,
     "items": ITEMS_CAPTION,
     "agreement": AGREEMENT_CAPTION,
     "disputes": DISPUTES_CAPTION,
@@ -108,6 +115,7 @@ def build_tabs(
     # Side by side: stacked, the weekly chart got a third of the tab's height and its
     # accuracy panel about 60 px.
     tab("Trends", horizontal, chart("trend"), chart("attempts"), shares=(3, 2))
+    tab("Reviews", vertical, table("reviews"))  # does spaced review work (issue 18)
     tab("Split cases", vertical, table("items"), table("disputes"))
     tab(
         "Confidence",
