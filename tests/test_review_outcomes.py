@@ -71,7 +71,7 @@ def test_reviews_section_counts_first_attempts_against_each_later_review(ws):
     got = {(r[0], r[1]): (r[2], r[3]) for r in rows}
     assert got == EXPECTED
     assert section.pairs == 4  # Ana c1, Ana c2, Ben c1, Cruz c1
-    for team, attempt, n, correct, accuracy, lo, hi in rows:
+    for _team, _attempt, n, correct, accuracy, lo, hi in rows:
         assert accuracy == pytest.approx(correct / n)
         assert (lo, hi) == pytest.approx(wilson_interval(correct, n))
 
