@@ -117,6 +117,11 @@ def main() -> None:
     shot("08-summary")
     lesson.summary.done_button.click()
     shot("09-lessons-after")
+    review_shots(window, wait, shot)
+    if "--review-only" in sys.argv:  # the spaced review's screens and the dashboard's tab
+        open_dashboard_tab(window, wait, shot, "Reviews")
+        window.close()
+        return
     open_dashboard = getattr(window, "open_dashboard_unlocked", None)
     if open_dashboard is not None:
         open_dashboard()
@@ -159,6 +164,56 @@ def main() -> None:
     from scripts.room_shots import room_shots
 
     room_shots(wait, OUT, suffix, tmp)
+
+
+def review_shots(window, wait, shot) -> None:
+    """The missed case comes back tomorrow: "Review due (N)" on the lesson list and home, a
+    review case (blind) and its reveal, the review's summary."""
+    from datetime import UTC, datetime, timedelta
+
+    window.context.review.clock = lambda: datetime.now(UTC) + timedelta(days=1)
+    window.lesson_list.refresh()
+    shot("09b-lessons-review-due")
+    window.lesson_list.switch_profile_requested.emit()
+    home = window.home
+    names = [home.profiles.item(i).text().split("   ")[0] for i in range(home.profiles.count())]
+    home.profiles.setCurrentRow(names.index("Ana Ribeiro"))
+    shot("09c-home-review-due")
+    home.review_button.click()
+    review = window.lesson
+    screen = review.case_screen
+    if screen.video_stack.currentWidget() is screen.warning_card:
+        screen.warning_card.watch.click()
+    item = review.current
+    order = [d.id for d in item.pack.scale.decisions if d.on_ladder] + [
+        d.id for d in item.pack.scale.decisions if not d.on_ladder
+    ]
+    screen.form.choose_decision(order.index(item.case.golden.decision))
+    screen.form.clause.setCurrentIndex(1)
+    screen.form.choose_confidence(3)
+    shot("09d-review-case", 1500)
+    screen.form.submit()
+    shot("09e-review-reveal")
+    while review.flow.step.value != "summary":
+        if review.flow.step.value == "case":
+            review.case_screen.form.choose_decision(0)
+            review.case_screen.form.clause.setCurrentIndex(1)
+            review.case_screen.form.submit()
+        else:
+            review.reveal.next_button.click()
+    shot("09f-review-summary")
+    review.summary.done_button.click()
+
+
+def open_dashboard_tab(window, wait, shot, title: str) -> None:
+    """The lead dashboard on one tab, once its sections are computed."""
+    window.open_dashboard_unlocked()
+    dashboard = window.dashboard
+    until(wait, lambda: dashboard.result is not None and dashboard.result.dashboard.details_ready)
+    until(wait, lambda: not dashboard.runner.busy)
+    titles = [dashboard.tabs.tabText(i) for i in range(dashboard.tabs.count())]
+    dashboard.tabs.setCurrentIndex(titles.index(title))
+    shot(f"10-dashboard-{title.lower()}", 800)
 
 
 def trainer_shots(window, tmp: Path, wait, shot, suffix: str) -> None:
