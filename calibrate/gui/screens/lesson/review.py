@@ -126,7 +126,11 @@ class ReviewController(QObject):
             f"time taken: {duration(result.seconds)}. A case you missed comes back tomorrow; "
             "one you got right comes back later, the surer you were the later.</p>"
         )
-        parts = ["## Still to get right\n"] if result.misses else ["## Every case right\n"]
+        parts = (
+            ["## Still to get right\n"]
+            if result.misses
+            else ["## Every case right\n\nEach comes back later, spaced out until it sticks.\n"]
+        )
         for miss in result.misses:
             item = self.items[miss.answer.case_id]
             chosen = item.pack.scale.get(miss.answer.decision or "")
