@@ -117,13 +117,7 @@ def build_tabs(
     tab("Trends", horizontal, chart("trend"), chart("attempts"), shares=(3, 2))
     tab("Reviews", vertical, table("reviews"))  # does spaced review work (issue 18)
     tab("Split cases", vertical, table("items"), table("disputes"))
-    tab(
-        "Confidence",
-        horizontal,
-        chart("calibration"),
-        table("calibration"),
-        shares=(1, 1),
-    )
+    tab("Confidence", horizontal, chart("calibration"), table("calibration"), shares=(1, 1))
     # Where does it show? The cases' chart beside both tables (cases, then reviewers).
     marks = _splitter(vertical, table("moments"), table("moments_by_reviewer"), shares=(2, 3))
     tab("Moments", horizontal, chart("moments"), marks, shares=(1, 1))
