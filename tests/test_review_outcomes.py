@@ -86,4 +86,3 @@ def test_reviews_section_follows_the_team_filter_and_is_empty_without_reviews(ws
     }
     no_reviews = ws.dashboard.complete(Filters(reviewers=("nobody",)), 0.9).reviews
     assert no_reviews.rows()[1] == [] and no_reviews.pairs == 0
-
