@@ -135,3 +135,10 @@ def test_nothing_before_submit_tells_the_golden_answer_or_the_room_split(qtbot, 
     assert asked == [] and window.stack.currentWidget() is screen
     _answer_by_keys(qtbot, window, "remove")
     assert asked == [("alpha", "c1")]  # read once the answer is on disk, for the reveal
+
+
+def test_review_due_that_is_no_longer_due_just_updates_the_button(qtbot, window):
+    assert window.lesson_list.review_button.isVisible()
+    window.context.review.clock = lambda: T0  # the misses are not due on their own day
+    window.lesson_list.review_button.click()
+    assert window.lesson is None and not window.lesson_list.review_button.isVisible()

@@ -152,7 +152,8 @@ class MainWindow(QMainWindow):
         from calibrate.gui.screens.lesson.review import ReviewController  # libVLC, later
 
         run = self.context.review.start(self.context.profile)
-        if not run.items:
+        if not run.items:  # due no more (answers imported, packs reloaded): say so
+            self.lesson_list.show_review_due()
             return
         self._close_lesson()
         self.lesson = ReviewController(self.context, run, self.show_screen)
