@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.home.trainer_requested.connect(self.open_trainer_area)
         self.home.join_requested.connect(self.join_room)
         self.room = None  # the RoomController of a live room joined
-        self.home.review_requested.connect(self._on_home_review_requested)
+        self.home.review_requested.connect(self.open_review)
         self._lesson_list = None  # built on first use: start-up shows only the home screen
         self.show_screen(self.home)
         self._build_menus()
@@ -147,10 +147,12 @@ class MainWindow(QMainWindow):
 
         open_join_dialog(self, profile)
 
-    def open_review(self) -> None:
-        """A review session of the current profile's due cases, across packs."""
+    def open_review(self, profile=None) -> None:
+        """A review of the due cases, across packs (`profile`: home's choice continues)."""
         from calibrate.gui.screens.lesson.review import ReviewController  # libVLC, later
 
+        if profile is not None:
+            self._on_profile_chosen(profile)
         run = self.context.review.start(self.context.profile)
         if not run.items:  # due no more (answers imported, packs reloaded): say so
             self.lesson_list.show_review_due()
@@ -161,10 +163,6 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
         self.lesson.finished.connect(self._on_lesson_finished)
         self.lesson.start()
-
-    def _on_home_review_requested(self, profile) -> None:
-        self._on_profile_chosen(profile)
-        self.open_review()
 
     def _unlocked(self, role: str, screen: QWidget | None) -> bool:
         """The role's passcode, asked each time its area is opened (the next person at this
