@@ -27,6 +27,7 @@ from player_fixtures import (  # noqa: F401 - fixtures are used by name
 )
 from pytestqt.exceptions import TimeoutError  # noqa: A004 - the one waitUntil raises
 
+from calibrate.player.frames import FrameSink
 from calibrate.player.playback import PlayerState
 from calibrate.player.vlc_player import VideoPlayer
 
@@ -115,3 +116,35 @@ def test_a_still_clip_steps_back_without_holding_the_window(
     qtbot.waitUntil(lambda: player.position == position - FRAME_MS, timeout=STEP_TIMEOUT_MS)
     assert time.monotonic() - began < 1.0  # the GUI thread was held well under a second
     assert player.state is PlayerState.PAUSED and not player.frame.isNull()
+
+
+def test_a_stall_of_libvlc_during_the_rewind_still_lands_on_the_named_frame(
+    qtbot: Any, vlc_instance: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the CPU shared, libVLC's picture thread can stall for a few tenths of a second
+    (measured under load). The rewind must wait that out, not give up and seek to a stray
+    picture (the step then showed frame n-1 while the position named n)."""
+    stall = {"after": -1}  # stall once, when this many more pictures have come (-1: off)
+    display = FrameSink._on_display
+
+    def stalling_display(sink: FrameSink, opaque: Any, picture: Any) -> None:
+        if stall["after"] == 0:
+            time.sleep(0.35)  # libVLC's own thread held, as a loaded machine does
+        stall["after"] -= 1
+        display(sink, opaque, picture)
+
+    monkeypatch.setattr(FrameSink, "_on_display", stalling_display)
+    player = VideoPlayer(instance=vlc_instance)
+    try:
+        player.load(MP4, autoplay=False)
+        wait_state(qtbot, player, PlayerState.PAUSED)
+        qtbot.waitUntil(lambda: frame_number(player.frame) == 0, timeout=STEP_TIMEOUT_MS)
+        for frame in range(1, 31):
+            _step_and_check(qtbot, player, +1, frame)
+        for frame in range(29, 5, -1):  # the remembered pictures
+            _step_and_check(qtbot, player, -1, frame)
+        stall["after"] = 6  # the next step decodes again: stall in the middle of it
+        for frame in range(5, 0, -1):
+            _step_and_check(qtbot, player, -1, frame)
+    finally:
+        player.shutdown()

@@ -23,8 +23,10 @@ from calibrate.player.frames import PICTURE_WAIT_S, FrameSink, PausedCommands
 
 # A rewind gives up after this long (then the step seeks and may land a frame or two off).
 REWIND_TIMEOUT_S = 1.5
-# next_frame() calls in a row with no new picture before a rewind gives up (a still scene).
-REWIND_MISSES = 2
+# A rewind that saw no new picture for this long gives up (a still scene). Not a count of
+# next_frame() calls that brought none: with the CPU shared, libVLC's threads can stall for
+# 0.1-0.3 s (measured), and a rewind given up for that made the step seek to a stray picture.
+REWIND_STALL_S = 0.45
 # Pictures after a seek or start that may be strays (measured: 1, at most 2).
 STRAY_PICTURES = 2
 # Frames to seek further back when a rewind's seek landed after the picture on screen.
@@ -170,31 +172,37 @@ class FrameStepper:
         for frames_back in (depth, depth + REWIND_SLACK_FRAMES):
             start = max(0, at_ms - frames_back * step)
             after = self._decode_up_to(sink, shown, start, frames_back + REWIND_SLACK_FRAMES)
-            if after is not None:
+            if isinstance(after, int):
                 self.back, self.stepped, self._landed_at = after, True, None
                 return True
-            if start == 0:
+            if start == 0 or after == "still":  # a still scene stays still on a second try
                 break
         return False
 
-    def _decode_up_to(self, sink: FrameSink, shown: bytes, start_ms: int, most: int) -> int | None:
+    def _decode_up_to(
+        self, sink: FrameSink, shown: bytes, start_ms: int, most: int
+    ) -> int | str | None:
         """Paused seek to start_ms, then next_frame() until `shown` comes (at most `most`
-        pictures); how many pictures came after it, or None. Waits on the calling thread:
-        next_frame() takes 1-3 ms, libVLC delivers on its own threads."""
+        pictures); how many pictures came after it, "still" when pictures stopped coming,
+        or None. Waits on the calling thread: next_frame() takes 1-3 ms, libVLC delivers on
+        its own threads."""
         self._mp.set_time(start_ms)
         sink.forget_history()
-        seen, first, misses = sink.distinct, sink.distinct, 0
-        deadline = time.monotonic() + REWIND_TIMEOUT_S
-        while time.monotonic() < deadline and sink.distinct - first <= most:
+        seen, first = sink.distinct, sink.distinct
+        now = time.monotonic()
+        deadline, last_new = now + REWIND_TIMEOUT_S, now
+        while now < deadline and sink.distinct - first <= most:
             before = sink.distinct
             self._mp.next_frame()  # the first one after a seek is sometimes ignored: asked again
             waited = time.monotonic() + PICTURE_WAIT_S
             while sink.distinct == before and time.monotonic() < waited:
                 time.sleep(0.002)
+            now = time.monotonic()
             newer, seen = sink.distinct - seen, sink.distinct
-            misses = 0 if newer else misses + 1
-            if misses > REWIND_MISSES:  # a still scene (or the end): no picture to find
-                return None
+            if newer:
+                last_new = now
+            elif now - last_new > REWIND_STALL_S:  # a still scene (or the end)
+                return "still"
             after = sink.after(shown, newer) if newer else None
             if after is not None:
                 return after
