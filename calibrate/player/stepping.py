@@ -9,7 +9,10 @@ B-frames a paused set_time() shows a stray reference picture 1-4 frames off the 
 (or none), and a restart shows one first. Only next_frame() is exact, and a picture decodes
 to the same bytes every time. So a backward step past the remembered pictures rewinds: it
 seeks well before the picture on screen, steps forward until that picture comes again
-(~20-110 ms for 25 frames) and so remembers the exact frames before it.
+(~20-110 ms for 25 frames) and so remembers the exact frames before it. With the CPU shared,
+libVLC's picture thread stalls for tenths of a second now and then: the rewind waits that
+out (REWIND_STALL_S) rather than fall back to a seek and its stray picture.
+Open: a paused seek itself still shows the stray picture (docs/performance.md).
 """
 
 from __future__ import annotations
