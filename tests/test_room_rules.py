@@ -175,6 +175,24 @@ def test_a_members_profile_id_without_its_rejoin_token_takes_nothing(
     ws.close()
 
 
+def test_a_welcome_lost_to_a_drop_does_not_lock_the_participant_out(
+    tmp_path: Path, lessons: Path
+) -> None:
+    """The participant makes its token before its first hello: the host keeps that one, so
+    a connection cut before the welcome arrived rejoins with the token it already has."""
+    ws, room = _open_room(tmp_path / "host.db", lessons)
+    mine = "t" * 43
+    room.connect("k1")
+    assert room.receive("k1", _hello(1, rejoin=mine), 0.0)[0].message.rejoin == mine
+    room.disconnect("k1", 0.1)  # the welcome was never read
+    room.connect("k2")
+    assert _types(room.receive("k2", _hello(1, rejoin=mine), 0.2))[0] == "welcome"
+    room.connect("k3")  # a token too short to be a secret is no token
+    short = _hello(2, rejoin=mine).replace(mine, "short")
+    assert room.receive("k3", short, 0.3)[0].message.code == "malformed"
+    ws.close()
+
+
 def test_host_killed_mid_case_resumes_where_the_database_says(
     tmp_path: Path, lessons: Path
 ) -> None:

@@ -14,7 +14,7 @@ from typing import IO, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from calibrate.core.live.join_code import JoinCode
+from calibrate.core.live.join_code import JoinCode, new_rejoin_token
 from calibrate.core.live.messages import (
     Ack,
     AnswerMessage,
@@ -53,8 +53,7 @@ FATAL = {
 class Participant(Protocol):
     """What a bot's database does with frames (ws.rooms.participation)."""
 
-    @property
-    def rejoin_token(self) -> str | None: ...
+    def hello_token(self) -> str: ...
     def welcomed(self, welcome: Welcome) -> None: ...
     def opened(self, case_id: str, title: str, warnings: list[str]) -> None: ...
     def acknowledged(self, case_id: str, row: dict[str, Any]) -> None: ...
@@ -96,7 +95,8 @@ class Bot(QObject):
         self._receiver: PackReceiver | None = None
         self.pack_folder: Path | None = None  # the room pack, unpacked in the cache
         self._welcome: Welcome | None = None
-        self._rejoin = participant.rejoin_token if participant is not None else None
+        # made before the first hello, so a welcome lost to a drop cannot lock the bot out
+        self._rejoin = participant.hello_token() if participant is not None else new_rejoin_token()
         self.answered: set[str] = set()  # cases whose answer the host recorded
         self.revealed: set[str] = set()  # cases whose reveal this bot holds
         self.received_at: list[tuple[float, str]] = []  # (wall time, type) per frame

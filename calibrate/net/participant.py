@@ -66,6 +66,7 @@ class RoomParticipant(QObject):
         self.code, self.profile, self._participant = code, profile, participant
         self._cache, self._holds_pack = cache, holds_pack
         self._pack_hash: str | None = None  # known from the first welcome
+        self._token: str | None = None  # the welcome's, if this database could not keep one
         self._receiver: PackReceiver | None = None
         self._skipping = 0  # bytes of an offered pack this participant does not need
         self.welcomed = False
@@ -107,9 +108,16 @@ class RoomParticipant(QObject):
                 secret=self.code.secret_text,
                 profile=self.profile,
                 pack_hash=pack_hash,
-                rejoin=self._participant.rejoin_token,
+                rejoin=self._hello_token(),
             )
         )
+
+    def _hello_token(self) -> str | None:
+        try:
+            return self._participant.hello_token()
+        except Exception:  # this database cannot keep it: the host makes one (kept in memory)
+            log.exception("the rejoin token could not be kept")
+            return self._token
 
     def _on_client_received(self, _text: str, message: Message) -> None:
         if self.done:
@@ -125,7 +133,7 @@ class RoomParticipant(QObject):
         """The participation's part: the rejoin token, each ack, each answer at its reveal."""
         if isinstance(message, Welcome):
             self.welcomed, self._attempt = True, 0
-            self._pack_hash = message.pack.hash
+            self._pack_hash, self._token = message.pack.hash, message.rejoin
             self._participant.welcomed(message)
         elif isinstance(message, PackOffer):
             self._offered(message)

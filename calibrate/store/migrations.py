@@ -229,7 +229,7 @@ def m005_add_rejoin_tokens(db: sqlite_utils.Database) -> None:
             "joined_at": str,
         },
         pk=("room_key", "profile_id"),
-        not_null={"room_id", "rejoin_token", "joined_at"},
+        not_null={"rejoin_token", "joined_at"},  # room_id: known once welcomed
     )
 
 

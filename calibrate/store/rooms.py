@@ -222,8 +222,9 @@ def rejoin_token(db: sqlite_utils.Database, room_key: str, profile_id: str) -> s
 
 
 def keep_rejoin_token(
-    db: sqlite_utils.Database, room_key: str, profile_id: str, room_id: str, token: str
+    db: sqlite_utils.Database, room_key: str, profile_id: str, room_id: str | None, token: str
 ) -> None:
+    """Before the first hello (room id not known yet), then again with the welcome's room."""
     with db.atomic():
         db["joined_rooms"].upsert(
             {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from calibrate.core.live.join_code import new_rejoin_token
 from calibrate.core.stamps import utc_now
 from calibrate.store import rooms as room_rows
 
@@ -42,10 +43,16 @@ class Participation:
             "created_at": utc_now(),
         }
 
-    @property
-    def rejoin_token(self) -> str | None:
-        """The token this room's first welcome gave (kept across a crash of this app)."""
-        return room_rows.rejoin_token(self._ws.db, self._room_key, self.profile.id)
+    def hello_token(self) -> str:
+        """This profile's rejoin token for the room, made and committed here before the
+        first hello carries it: a welcome lost to a drop or a crash cannot lock the profile
+        out, and the app finds it again after a restart."""
+        kept = room_rows.rejoin_token(self._ws.db, self._room_key, self.profile.id)
+        if kept is not None:
+            return kept
+        token = new_rejoin_token()
+        room_rows.keep_rejoin_token(self._ws.db, self._room_key, self.profile.id, None, token)
+        return token
 
     def welcomed(self, welcome: Welcome) -> None:
         """The rejoin token kept (committed); its answers recorded before (a rejoin after a

@@ -211,8 +211,8 @@ class _HostRecorder:
         profile = Profile(info.id, info.name.strip(), info.team.strip(), info.site.strip())
         db = self._ws.db
         member = room_rows.member(db, self._room_id, profile.id)
-        if member is None:
-            token = new_rejoin_token()
+        if member is None:  # the participant's own token; a hello without one gets one
+            token = rejoin or new_rejoin_token()
             session = room_rows.join_member(
                 db, self._room_id, profile, self._pack, self._lesson.id, rejoin_digest(token)
             )

@@ -52,8 +52,9 @@ class Hello(Message):
     secret: Annotated[str, Field(max_length=64)]
     profile: ProfileInfo
     pack_hash: Annotated[str, Field(max_length=128)] | None = None  # the pack it holds, if any
-    # the token this profile's first `welcome` carried: a member's later hello must repeat it
-    rejoin: Annotated[str, Field(max_length=64)] | None = None
+    # the participant's rejoin token (it makes one before its first hello and keeps it): the
+    # host keeps its digest, and a member's later hello must carry the same token
+    rejoin: Annotated[str, Field(min_length=32, max_length=64)] | None = None
 
 
 class AnswerMessage(Message):
@@ -114,7 +115,7 @@ class Welcome(Message):
     case_ids: list[str]
     session: dict[str, Any]
     answers: list[dict[str, Any]]  # this participant's answers already recorded, as stored
-    rejoin: str  # keep it: a later hello of this profile must carry it (docs/live-protocol.md)
+    rejoin: str  # the member's token: the hello's, or one the host made for a hello without
 
 
 class Refused(Message):
