@@ -116,6 +116,7 @@ class Lesson:
     description: str
     guidance: tuple[str, ...]  # slide names, in order
     case_ids: tuple[str, ...]
+    pass_mark: float | None = None  # None: the pack's
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,10 @@ class Pack:
             if lesson.id == lesson_id:
                 return lesson
         raise KeyError(lesson_id)
+
+    def pass_mark_of(self, lesson: Lesson) -> float:
+        """The share of cases right to pass `lesson`: its own mark, else the pack's."""
+        return self.pass_mark if lesson.pass_mark is None else lesson.pass_mark
 
     def clause(self, clause_id: str) -> Clause | None:
         return next((c for c in self.clauses if c.id == clause_id), None)

@@ -70,6 +70,9 @@ def pack_infos(db: sqlite_utils.Database, packs: Iterable[Pack] = ()) -> dict[st
             pack.pass_mark,
             lessons={lesson.id: lesson.case_ids for lesson in pack.every_lesson},
             lesson_titles={lesson.id: lesson.title for lesson in pack.every_lesson},
+            lesson_pass_marks={
+                x.id: x.pass_mark for x in pack.every_lesson if x.pass_mark is not None
+            },
         )
     return infos
 

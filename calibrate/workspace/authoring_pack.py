@@ -4,6 +4,7 @@ as a tomlkit document until saved, its guidance slides and cases on disk, opened
 
 from __future__ import annotations
 
+import enum
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,15 @@ if TYPE_CHECKING:
     from calibrate.workspace.authoring import AuthoringManager
 
 _ID = re.compile(IDENTIFIER)
+
+
+class Keep(enum.Enum):
+    """An argument left out: the key keeps its value (None would remove it)."""
+
+    KEEP = enum.auto()
+
+
+KEEP = Keep.KEEP
 
 
 def require_id(text: str, what: str) -> None:
@@ -170,6 +180,7 @@ class PackEditor:
                 str(r.get("description", "")),
                 tuple(str(x) for x in r.get("guidance", [])),
                 tuple(str(x) for x in r.get("cases", [])),
+                r.get("pass_mark"),
             )
             for r in self.document.rows("lessons")
         ]
@@ -187,10 +198,15 @@ class PackEditor:
         description: str | None = None,
         guidance: list[str] | None = None,
         cases: list[str] | None = None,
+        pass_mark: float | None | Keep = KEEP,
     ) -> None:
-        """Change a lesson: its title, description, or its slides / cases in order."""
+        """Change a lesson: its title, description, its slides / cases in order, or its own
+        pass mark (None removes it: the lesson then takes the pack's)."""
         values = {"title": title, "description": description, "guidance": guidance}
         self.document.edit("lessons", lesson_id, values | {"cases": cases})
+        if not isinstance(pass_mark, Keep):
+            index = self.document.index_of("lessons", lesson_id)
+            self.document.set(("lessons", index, "pass_mark"), pass_mark)
 
     def move_lesson(self, lesson_id: str, index: int) -> None:
         self.document.move("lessons", lesson_id, index)

@@ -24,7 +24,7 @@ PACK_ORDER: KeyOrder = {
     ),
     ("decisions",): ("id", "label", "description", "ladder", "key"),
     ("clauses",): ("id", "title", "summary"),
-    ("lessons",): ("id", "title", "description", "guidance", "cases"),
+    ("lessons",): ("id", "title", "description", "guidance", "cases", "pass_mark"),
 }
 PACK_FIELDS = ("title", "policy", "policy_version", "description", "pass_mark")
 _KINDS = {"decisions": "decision", "clauses": "clause", "lessons": "lesson"}

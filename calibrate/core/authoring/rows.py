@@ -25,6 +25,7 @@ class LessonRow(NamedTuple):
     description: str
     guidance: tuple[str, ...]  # slide file names, in order
     cases: tuple[str, ...]  # case ids, in order
+    pass_mark: object = None  # as written (checked by check()); None: the pack's
 
 
 class CueRow(NamedTuple):

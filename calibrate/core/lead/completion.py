@@ -108,7 +108,7 @@ def completion(
                         taken=sessions > 0,
                         sessions=sessions,
                         best_score=top,
-                        passed=None if top is None else top >= info.pass_mark,
+                        passed=None if top is None else top >= info.pass_mark_of(lesson_id),
                     )
                 )
     entries.sort(key=lambda r: (r.team, r.pack, r.lesson, r.name.casefold()))

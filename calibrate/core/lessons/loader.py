@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from calibrate.core import models
 from calibrate.core.errors import LessonError, Problem
@@ -109,12 +110,22 @@ def _build_pack(
         folder=files.folder,
         assets=files.assets,
         content_hash=hashing.pack_hash(
-            spec.model_dump(mode="json"),
+            hashed_pack_data(spec),
             (c.content_hash for c in cases.values()),
             ((s.name, s.markdown) for s in slides.values()),
         ),
         unavailable=unavailable,
     )
+
+
+def hashed_pack_data(spec: PackSpec) -> dict[str, Any]:
+    """The pack.toml data its content hash covers. A lesson without its own pass mark hashes
+    as it did before the key existed, so answers recorded against the pack keep matching."""
+    data: dict[str, Any] = spec.model_dump(mode="json")
+    for lesson in data["lessons"]:
+        if lesson.get("pass_mark") is None:
+            lesson.pop("pass_mark", None)
+    return data
 
 
 def lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]) -> list[models.Lesson]:
@@ -126,7 +137,9 @@ def lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]) -> l
             )
         ]
     return [
-        models.Lesson(x.id, x.title, x.description, tuple(x.guidance), tuple(x.cases))
+        models.Lesson(
+            x.id, x.title, x.description, tuple(x.guidance), tuple(x.cases), x.pass_mark
+        )
         for x in spec.lessons
     ]
 

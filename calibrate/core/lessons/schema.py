@@ -110,6 +110,9 @@ class LessonSpec(_Strict):
         default_factory=list,
         description="case ids, in the order shown; a lesson without any is not offered",
     )
+    pass_mark: float | None = Field(
+        None, ge=0, le=1, description="share of cases right to pass this lesson; absent: the pack's"
+    )
 
 
 class PackSpec(_Strict):

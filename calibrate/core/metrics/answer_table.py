@@ -54,6 +54,11 @@ class PackInfo:
     pass_mark: float
     lessons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # lesson → case ids
     lesson_titles: Mapping[str, str] = field(default_factory=dict)
+    lesson_pass_marks: Mapping[str, float] = field(default_factory=dict)  # own marks only
+
+    def pass_mark_of(self, lesson_id: str) -> float:
+        """A lesson's own pass mark, else the pack's."""
+        return self.lesson_pass_marks.get(lesson_id, self.pass_mark)
 
 
 # Looks answer UUIDs up by store rowid (the store supplies it; core never touches SQL).

@@ -212,7 +212,7 @@ class LessonListScreen(QWidget):
                 finished,
                 pack.cases,
                 total,
-                pack.pass_mark,
+                self._pass_mark(pack, lesson_id),
             )
             if summary.score is not None:
                 verdict = "passed" if summary.passed else "below pass mark"
@@ -221,6 +221,12 @@ class LessonListScreen(QWidget):
                 )
                 colour = theme.CORRECT if summary.passed else theme.WRONG
         return status, result, colour
+
+    @staticmethod
+    def _pass_mark(pack: Pack, lesson_id: str) -> float:
+        """The lesson's own pass mark, else the pack's (also for a lesson now unavailable)."""
+        lesson = next((x for x in pack.every_lesson if x.id == lesson_id), None)
+        return pack.pass_mark if lesson is None else pack.pass_mark_of(lesson)
 
     def _selected_lesson(self) -> tuple[str, str] | None:
         item = self.tree.currentItem()

@@ -1,5 +1,5 @@
 """One lesson of pack.toml: its title and description, which guidance slides and which cases
-it takes, in what order. Saved with pack.toml (Ctrl+S)."""
+it takes, in what order, and its own pass mark (blank: the pack's). Saved with pack.toml (Ctrl+S)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.gui.screens.editor.field_problems import FieldProblems
+from calibrate.gui.screens.editor.optional_percent import OptionalPercentBox
 from calibrate.gui.shortcuts import bind_keys
 
 if TYPE_CHECKING:
@@ -132,8 +133,13 @@ class LessonPage(QWidget):
         self.description.setAccessibleName("Lesson description")
         self.description.textEdited.connect(lambda text: self._edit(description=text))
         form.addRow("&Description", self.problems.box(self.description, "description"))
-        self.pass_mark = QLabel(objectName="lessonPassMark")
-        form.addRow("Pass mark", self.pass_mark)
+        self.pass_mark = OptionalPercentBox(objectName="lessonPassMarkField")
+        self.pass_mark.setAccessibleName("Pass mark: share of cases right to pass this lesson")
+        self.pass_mark.setToolTip("Blank: the pack's pass mark (set on the pack's page)")
+        self.pass_mark.valueChanged.connect(lambda _: self._edit(pass_mark=self.pass_mark.share()))
+        form.addRow(
+            "&Pass mark (blank = the pack's)", self.problems.box(self.pass_mark, "pass_mark")
+        )
         layout.addWidget(about)
         self.slides = OrderedPicker("lessonSlides", "guidance slides")
         self.slides.changed.connect(lambda names: self._edit(guidance=names))
@@ -166,11 +172,12 @@ class LessonPage(QWidget):
         self.id_label.setText(lesson.id)
         self.title.setText(lesson.title)
         self.description.setText(lesson.description)
-        mark = pack.get("pass_mark")
-        self.pass_mark.setText(
-            f"{round((0.8 if mark is None else float(mark)) * 100)} % of the cases right "
-            "(the pack's: set it on the pack's page)"
-        )
+        packs = pack.get("pass_mark")
+        packs = packs if isinstance(packs, int | float) and not isinstance(packs, bool) else 0.8
+        self.pass_mark.lineEdit().setPlaceholderText(f"the pack's: {round(packs * 100)} %")
+        own = lesson.pass_mark
+        valid = isinstance(own, int | float) and not isinstance(own, bool) and 0 <= own <= 1
+        self.pass_mark.set_share(float(own) if valid else None)  # type: ignore[arg-type]
         self.slides.show_items(list(lesson.guidance), pack.slide_names())
         self.cases.show_items(list(lesson.cases), pack.case_ids())
         self._filling = False

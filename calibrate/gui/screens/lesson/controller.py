@@ -133,7 +133,7 @@ class LessonController(QObject):
                 self.flow.answers.values(),
                 self.pack.cases,
                 len(self.lesson.case_ids),
-                self.pack.pass_mark,
+                self.pack.pass_mark_of(self.lesson),
             )
             self.summary.show_summary(self.pack, self.lesson.title, result)
             self._show_screen(self.summary)
