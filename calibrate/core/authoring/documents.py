@@ -166,6 +166,10 @@ def _insert_in_order(container: Any, key: str, item: Item, order: Sequence[str])
         return
     target = container if isinstance(container, Container) else container.value
     target._insert_at(at, key, item)  # tomlkit's own positional insert (not yet public)
+    if not isinstance(container, Container):
+        # A Table is also a dict of its keys, which _insert_at does not update (Table.append
+        # does): without this, removing the key again fails with a KeyError.
+        dict.__setitem__(container, key, container.value.item(key))
 
 
 def _blank_line_before(item: Item, above: list[tuple[Any, Any]]) -> None:

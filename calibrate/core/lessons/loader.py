@@ -137,9 +137,7 @@ def lessons_of(spec: PackSpec, case_ids: list[str], slide_names: list[str]) -> l
             )
         ]
     return [
-        models.Lesson(
-            x.id, x.title, x.description, tuple(x.guidance), tuple(x.cases), x.pass_mark
-        )
+        models.Lesson(x.id, x.title, x.description, tuple(x.guidance), tuple(x.cases), x.pass_mark)
         for x in spec.lessons
     ]
 

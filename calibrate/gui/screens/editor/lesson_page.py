@@ -1,5 +1,6 @@
 """One lesson of pack.toml: its title and description, which guidance slides and which cases
-it takes, in what order, and its own pass mark (blank: the pack's). Saved with pack.toml (Ctrl+S)."""
+it takes, in what order, and its own pass mark (blank: the pack's). Saved with pack.toml
+(Ctrl+S)."""
 
 from __future__ import annotations
 
