@@ -107,11 +107,14 @@ def test_the_console_hosts_three_app_windows_through_a_whole_room(
             trainer_key(qtbot, console, Qt.Key.Key_N)
             for window in windows.values():
                 wait_for_case(qtbot, window, case_id)
+                assert f"case {number} of 3" in window.room.case_screen.heading.text()
                 assert_blind(window)
             qtbot.waitUntil(lambda: console.count_label.text() == "answered 0 / 3")
             for answered, (name, window) in enumerate(windows.items(), start=1):
                 answer(qtbot, window, decision_key=3 if name != "Bo" else 1)
-                qtbot.waitUntil(lambda n=answered: console.count_label.text() == f"answered {n} / 3")
+                qtbot.waitUntil(
+                    lambda n=answered: console.count_label.text() == f"answered {n} / 3"
+                )
                 assert_blind(window)
                 assert_presenter_blind(presenter, case_id)
                 if case_id == "c2" and name == "Ana":
@@ -157,3 +160,69 @@ def reopened(qtbot, tmp_path: Path, window, code: str, case_id: str):  # type: i
     qtbot.waitUntil(lambda: again.room.view.stage == "answered")
     assert "Your answer is recorded" in again.room.waiting.sentence.text()
     return again
+
+
+def test_back_to_a_slide_the_timer_and_a_removed_moderator_between_the_two_sides(
+    qtbot, console, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(prompts, "confirm", lambda *_args: True)
+    trainer_key(qtbot, console, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(console.host.code), timeout=20000)
+    code = console.host.code
+    ana, cy = moderator(qtbot, tmp_path, "Ana", True), moderator(qtbot, tmp_path, "Cy", False)
+    again = None
+    try:
+        join(qtbot, ana, code, "Ana")
+        join(qtbot, cy, code, "Cy")
+        qtbot.waitUntil(lambda: "2 connected" in console.roster_title.text(), timeout=20000)
+        trainer_key(qtbot, console, Qt.Key.Key_N)  # the slide
+        trainer_key(qtbot, console, Qt.Key.Key_N)  # c1
+        wait_for_case(qtbot, ana, "c1")
+        answer(qtbot, ana, decision_key=3)
+        trainer_key(qtbot, console, Qt.Key.Key_L)
+        qtbot.waitUntil(lambda: cy.room.view.stage == "locked", timeout=15000)  # Cy too late
+        assert "Answers to this case are closed" in cy.room.waiting.sentence.text()
+        assert_blind(cy)
+        trainer_key(qtbot, console, Qt.Key.Key_R)
+        wait_for_reveal(qtbot, ana, "c1")
+        wait_for_reveal(qtbot, cy, "c1")  # locked out, Cy still sees the reveal
+        assert cy.room.reveal.recorded.text().startswith("You did not answer this case.")
+        trainer_key(qtbot, console, Qt.Key.Key_B)  # back to the slide, for everyone
+        for window in (ana, cy):
+            qtbot.waitUntil(lambda w=window: current(w) is w.room.guidance, timeout=15000)
+            assert not window.room.guidance.next_button.isVisible()
+        trainer_key(qtbot, console, Qt.Key.Key_T)  # the answer timer, from c2 on
+        console.timer_seconds.setValue(5)
+        trainer_key(qtbot, console, Qt.Key.Key_N)  # on from where the room was: c2
+        wait_for_case(qtbot, ana, "c2")
+        wait_for_case(qtbot, cy, "c2")
+        answer(qtbot, cy, decision_key=3)
+        qtbot.waitUntil(lambda: ana.room.view.stage == "locked", timeout=15000)  # by the timer
+        assert console.host.room.revealed_split("c2") is None  # it never reveals by itself
+        trainer_key(qtbot, console, Qt.Key.Key_R)
+        wait_for_reveal(qtbot, cy, "c2")
+        assert "N = 1" in cy.room.reveal.split_title.text()
+        target = next(row for row, entry in enumerate(console.roster.entries) if entry.name == "Cy")
+        console.roster.selectRow(target)
+        console.roster.setFocus()
+        qtbot.keyClick(console.roster, Qt.Key.Key_Delete)
+        qtbot.waitUntil(
+            lambda: cy.room is not None and cy.room.view.stage == "failed", timeout=15000
+        )
+        removed = "The trainer removed you from this room; you cannot rejoin it."
+        assert cy.room.waiting.sentence.text() == removed
+        cy.close()
+        again = moderator(qtbot, tmp_path, "Cy", False)
+        again.activateWindow()
+        join_by_keys(qtbot, again, code, "Cy")
+        dialog = again.join_dialog
+        qtbot.waitUntil(lambda: removed in dialog.status.text(), timeout=15000)
+        assert not in_room(again)
+        assert ana.room.view.stage != "failed"  # the others stay on
+    finally:
+        for window in (ana, cy, again):
+            if window is not None:
+                window.close()
+    host_rows = answers(tmp_path / "host.sqlite3")
+    cy_rows = answers(tmp_path / "Cy.sqlite3")
+    assert len(cy_rows) == 1 and all(host_rows[k] == row for k, row in cy_rows.items())

@@ -165,7 +165,8 @@ class RevealScreen(QWidget):
         )
         self.verdict.setText(verdict_html(pack, case, answer))
         self._show_unwatched(answer)
-        self.golden.setText(golden_html(pack, case) + mark_html(case, answer))
+        mark = "" if answer is None else mark_html(case, answer)  # a room's latecomer: none
+        self.golden.setText(golden_html(pack, case) + mark)
         self.rationale.set_markdown(
             "### Rationale\n\n" + case.rationale, [c.id for c in pack.clauses]
         )
