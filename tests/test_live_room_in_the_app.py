@@ -137,6 +137,12 @@ def test_the_console_hosts_three_app_windows_through_a_whole_room(
         qtbot.waitUntil(lambda: console.host.room.ended)
         for window in windows.values():
             qtbot.waitUntil(lambda w=window: current(w) is w.room.summary, timeout=20000)
+        cy = windows["Cy"]
+        cy.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is cy)
+        qtbot.keyClick(cy.room.summary, Qt.Key.Key_Return)  # Done: to Cy's lesson list
+        qtbot.waitUntil(lambda: current(cy) is cy.lesson_list)
+        assert_room_in_history(cy.lesson_list)
     finally:
         for window in windows.values():
             window.close()
@@ -226,3 +232,44 @@ def test_back_to_a_slide_the_timer_and_a_removed_moderator_between_the_two_sides
     host_rows = answers(tmp_path / "host.sqlite3")
     cy_rows = answers(tmp_path / "Cy.sqlite3")
     assert len(cy_rows) == 1 and all(host_rows[k] == row for k, row in cy_rows.items())
+
+
+def assert_room_in_history(lesson_list) -> None:  # type: ignore[no-untyped-def]
+    """Cy has no pack installed: the room is listed from her own database all the same,
+    named from the room pack kept in the cache, scored by the reveals (3 × Remove)."""
+    tree = lesson_list.tree
+    group = tree.topLevelItem(tree.topLevelItemCount() - 1)
+    assert group.text(0) == "Live sessions (pack not installed)"
+    row = group.child(0)
+    assert [row.text(c) for c in (0, 1, 2, 4)] == [
+        "Basics", "Test pack alpha", "3", "3/3 right (100%), passed"
+    ]  # fmt: skip
+    assert row.text(3).startswith("Live, 20")
+    tree.setCurrentItem(row)
+    assert "not installed" in lesson_list.description.text()
+    assert not lesson_list.start_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'[[lessons]]\nid = "basics"\ntitle = "  Basics  "\n', "Basics"),
+        (b"\xff\xfe not toml at all", None),
+        (b'lessons = "basics"', None),
+        (b'lessons = [1, "x"]', None),
+        (b'[[lessons]]\nid = "basics"\ntitle = 7\n', None),
+        (b'[[lessons]]\nid = "basics"\ntitle = "   "\n', None),
+        (b'[[lessons]]\nid = "basics"\ntitle = "' + b"x" * 5000 + b'"\n', "x" * 200),
+    ],
+)
+def test_a_room_packs_lesson_title_in_the_cache_is_read_warily(
+    tmp_path: Path, content: bytes, expected: str | None
+) -> None:
+    """The cached pack.toml came from a host: an odd one names no lesson, never raises."""
+    from calibrate.core.live.room_pack import cached_lesson_title
+
+    folder = tmp_path / "h1" / "lessons" / "alpha"
+    folder.mkdir(parents=True)
+    (folder / "pack.toml").write_bytes(content)
+    assert cached_lesson_title(tmp_path, "h1", "alpha", "basics") == expected
+    assert cached_lesson_title(tmp_path, "gone", "alpha", "basics") is None

@@ -113,3 +113,23 @@ def latest_finished_session(
         None,
     )
     return row["id"] if row else None
+
+
+def live_sessions(db: sqlite_utils.Database, profile_id: str) -> list[dict]:
+    """The profile's live sessions, oldest first, with the pack's title and pass mark as the
+    room's welcome recorded them and each one's answers scored against the golden answers
+    its reveals recorded (case_versions): what a history can show without the pack."""
+    return list(
+        db.query(
+            "SELECT s.id, s.pack_id, s.lesson_id, s.pack_hash, s.started_at, s.finished_at, "
+            "p.title AS pack_title, p.pass_mark, "
+            "COUNT(a.id) AS recorded, COALESCE(SUM(NOT a.skipped), 0) AS answered, "
+            "COALESCE(SUM(NOT a.skipped AND a.decision IS v.golden_decision), 0) AS correct "
+            "FROM sessions s LEFT JOIN pack_versions p ON p.pack_hash = s.pack_hash "
+            "LEFT JOIN answers a ON a.session_id = s.id "
+            "LEFT JOIN case_versions v ON v.case_hash = a.case_hash "
+            "WHERE s.profile_id = ? AND s.kind = 'live' "
+            "GROUP BY s.id ORDER BY s.started_at",
+            [profile_id],
+        )
+    )

@@ -28,6 +28,35 @@ class OpenedSession:
     answered: dict[str, Answer]
 
 
+@dataclass(frozen=True)
+class LiveSession:
+    """One live room the profile took part in, as their own database remembers it (the
+    pack need not be installed): answers recorded, and scored where a reveal said the golden
+    answer (`correct` of `answered`, skips aside)."""
+
+    id: str
+    pack_id: str
+    pack_title: str
+    pack_hash: str
+    lesson_id: str
+    started_at: str
+    finished: bool
+    recorded: int
+    answered: int
+    correct: int
+    pass_mark: float | None
+
+    @property
+    def score(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+    @property
+    def passed(self) -> bool | None:
+        if self.score is None or self.pass_mark is None:
+            return None
+        return self.score >= self.pass_mark
+
+
 class SessionsManager:
     def __init__(self, ws: Workspace):
         self._ws = ws
@@ -81,3 +110,24 @@ class SessionsManager:
         finished) — what its summary shows."""
         finished = sessions.latest_finished_session(self._ws.db, profile_id, pack_id, lesson_id)
         return None if finished is None else answers.answers_for_session(self._ws.db, finished)
+
+    def live_history(self, profile_id: str, installed: Collection[str]) -> list[LiveSession]:
+        """The profile's live sessions of packs not in `installed` (pack ids), newest first:
+        the lesson list shows the installed packs' sessions under their lessons already."""
+        return [
+            LiveSession(
+                id=row["id"],
+                pack_id=row["pack_id"],
+                pack_title=row["pack_title"] or row["pack_id"],
+                pack_hash=row["pack_hash"],
+                lesson_id=row["lesson_id"],
+                started_at=row["started_at"],
+                finished=row["finished_at"] is not None,
+                recorded=row["recorded"],
+                answered=row["answered"],
+                correct=row["correct"],
+                pass_mark=row["pass_mark"],
+            )
+            for row in reversed(sessions.live_sessions(self._ws.db, profile_id))
+            if row["pack_id"] not in installed
+        ]

@@ -153,3 +153,22 @@ def unpack_room_pack(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return target
+
+
+def cached_lesson_title(cache: Path, pack_hash: str, pack_id: str, lesson_id: str) -> str | None:
+    """The lesson's title from a room pack kept in `cache` (None when it is gone or does not
+    say): a moderator's past live sessions are named even without the pack installed. The
+    file came from a host: anything odd in it is no title, never an error."""
+    import tomllib
+
+    path = cache / pack_hash / "lessons" / pack_id / "pack.toml"
+    try:
+        with path.open("rb") as file:
+            lessons = tomllib.load(file).get("lessons")
+    except (OSError, ValueError):
+        return None
+    for lesson in lessons if isinstance(lessons, list) else []:
+        if isinstance(lesson, dict) and lesson.get("id") == lesson_id:
+            title = lesson.get("title")
+            return title.strip()[:200] or None if isinstance(title, str) else None
+    return None

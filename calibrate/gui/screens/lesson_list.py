@@ -18,17 +18,21 @@ from PySide6.QtWidgets import (
 )
 
 from calibrate.core.errors import counted, shown_to_moderators
+from calibrate.core.live.room_pack import cached_lesson_title
 from calibrate.core.models import Pack, UnavailableLesson
 from calibrate.core.summary import summarise
 from calibrate.gui import plain_text, theme
 from calibrate.gui.context import AppContext
 from calibrate.gui.problems_dialog import ProblemsDialog, problems_summary
+from calibrate.gui.screens.room.joining import room_pack_cache
 from calibrate.gui.shortcuts import bind_keys
+from calibrate.workspace.sessions import LiveSession
 
 PACK_ROLE = Qt.ItemDataRole.UserRole
 LESSON_ROLE = Qt.ItemDataRole.UserRole + 1
 DESCRIPTION_ROLE = Qt.ItemDataRole.UserRole + 2
 PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 3  # an unavailable lesson's problems, as text
+LIVE_ROLE = Qt.ItemDataRole.UserRole + 4  # a past live session's sentence (pack not installed)
 SHOWN_PROBLEMS = 8  # in a tooltip; the Problems view has them all
 COLUMNS = ["Lesson", "Policy", "Cases", "Your progress", "Last result"]
 
@@ -133,6 +137,7 @@ class LessonListScreen(QWidget):
                 )
             self.tree.addTopLevelItem(pack_item)
             pack_item.setExpanded(True)
+        self._add_live_history()
         for column in range(1, len(COLUMNS)):
             self.tree.resizeColumnToContents(column)
         has_problems = any(not p.is_warning for p in self.context.library.problems)
@@ -140,7 +145,7 @@ class LessonListScreen(QWidget):
         self.problems_label.setVisible(has_problems)
         self.problems_button.setVisible(bool(self.context.library.problems))
         first = self.tree.topLevelItem(0)
-        if first is not None and first.childCount():
+        if first is not None and first.childCount() and first.data(0, PACK_ROLE):
             self.tree.setCurrentItem(first.child(0))
         if not self.context.library.packs:
             self.description.setText("No lesson packs found. Add a folder with --lessons DIR.")
@@ -156,6 +161,50 @@ class LessonListScreen(QWidget):
     def _on_review_clicked(self) -> None:
         if self.review_button.isVisible():
             self.review_requested.emit()
+
+    def _add_live_history(self) -> None:
+        """Live rooms taken from a pack not installed here (its room pack was only lent for
+        the room): listed under their own heading, with the result the reveals recorded."""
+        profile = self.context.profile
+        installed = {pack.id for pack in self.context.library.packs}
+        past = self.context.sessions.live_history(profile.id, installed) if profile else []
+        if not past:
+            return
+        group = QTreeWidgetItem(["Live sessions (pack not installed)", "", "", "", ""])
+        group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+        font = group.font(0)
+        font.setBold(True)
+        group.setFont(0, font)
+        for session in past:
+            group.addChild(self._live_item(session))
+        self.tree.addTopLevelItem(group)
+        group.setExpanded(True)
+
+    def _live_item(self, session: LiveSession) -> QTreeWidgetItem:
+        title = cached_lesson_title(
+            room_pack_cache(), session.pack_hash, session.pack_id, session.lesson_id
+        )
+        day = session.started_at[:10]
+        status = f"Live, {day}" + ("" if session.finished else " (left early)")
+        result, colour = "", None
+        if session.score is not None:
+            result = f"{session.correct}/{session.answered} right ({session.score:.0%})"
+            if session.passed is not None:
+                result += ", passed" if session.passed else ", below pass mark"
+                colour = theme.CORRECT if session.passed else theme.WRONG
+        item = QTreeWidgetItem(
+            [title or session.lesson_id, session.pack_title, str(session.recorded), status, result]
+        )
+        if colour:
+            item.setForeground(4, QBrush(QColor(colour)))
+        item.setData(
+            0,
+            LIVE_ROLE,
+            f"A live session of {session.pack_title} on {day}: your answers are kept here. "
+            "Its pack is not installed on this computer, so the lesson cannot be taken on "
+            "your own; ask your trainer or lead for the pack.",
+        )
+        return item
 
     def _unavailable_item(self, pack: Pack, unavailable: UnavailableLesson) -> QTreeWidgetItem:
         """A greyed row: the lesson is listed, says why it cannot be taken, and opens the
@@ -241,6 +290,10 @@ class LessonListScreen(QWidget):
         if item is not None and item.data(0, PROBLEMS_ROLE):
             self.description.setText(item.data(0, PROBLEMS_ROLE))
             self.start_button.setText("Unavailable  (Enter: show problems)")
+            return
+        if item is not None and item.data(0, LIVE_ROLE):
+            self.description.setText(item.data(0, LIVE_ROLE))
+            self.start_button.setText("Start lesson  (Enter)")
             return
         if selected is None:
             return
