@@ -242,7 +242,8 @@ def assert_room_in_history(lesson_list) -> None:  # type: ignore[no-untyped-def]
     assert group.text(0) == "Live sessions (pack not installed)"
     row = group.child(0)
     assert [row.text(c) for c in (0, 1, 2, 4)] == [
-        "Basics", "Test pack alpha", "3", "3/3 right (100%), passed"
+        "Basics (Test pack alpha)", "Shocking & graphic content · 2026.1", "3",
+        "3/3 right (100%), passed",
     ]  # fmt: skip
     assert row.text(3).startswith("Live, 20")
     tree.setCurrentItem(row)

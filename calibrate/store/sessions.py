@@ -122,7 +122,7 @@ def live_sessions(db: sqlite_utils.Database, profile_id: str) -> list[dict]:
     return list(
         db.query(
             "SELECT s.id, s.pack_id, s.lesson_id, s.pack_hash, s.started_at, s.finished_at, "
-            "p.title AS pack_title, p.pass_mark, "
+            "p.title AS pack_title, p.policy, p.policy_version, p.pass_mark, "
             "COUNT(a.id) AS recorded, COALESCE(SUM(NOT a.skipped), 0) AS answered, "
             "COALESCE(SUM(NOT a.skipped AND a.decision IS v.golden_decision), 0) AS correct "
             "FROM sessions s LEFT JOIN pack_versions p ON p.pack_hash = s.pack_hash "

@@ -37,6 +37,7 @@ class LiveSession:
     id: str
     pack_id: str
     pack_title: str
+    policy: str  # "policy · version" as the room's welcome named it
     pack_hash: str
     lesson_id: str
     started_at: str
@@ -119,6 +120,7 @@ class SessionsManager:
                 id=row["id"],
                 pack_id=row["pack_id"],
                 pack_title=row["pack_title"] or row["pack_id"],
+                policy=" · ".join(filter(None, (row["policy"], row["policy_version"]))),
                 pack_hash=row["pack_hash"],
                 lesson_id=row["lesson_id"],
                 started_at=row["started_at"],

@@ -193,7 +193,13 @@ class LessonListScreen(QWidget):
                 result += ", passed" if session.passed else ", below pass mark"
                 colour = theme.CORRECT if session.passed else theme.WRONG
         item = QTreeWidgetItem(
-            [title or session.lesson_id, session.pack_title, str(session.recorded), status, result]
+            [
+                f"{title or session.lesson_id} ({session.pack_title})",
+                session.policy,
+                str(session.recorded),
+                status,
+                result,
+            ]
         )
         if colour:
             item.setForeground(4, QBrush(QColor(colour)))
