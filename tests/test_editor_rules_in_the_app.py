@@ -267,3 +267,29 @@ def test_open_in_editor_reaches_the_main_window_from_the_dashboard(qtbot, app_wi
     assert [a[:2] for a in asked] == [("harassment", "hb-cafe-threat")]
     assert "<b>Split</b>" in asked[0][2]
     screen.shutdown()
+
+
+def test_closing_the_window_with_unsaved_edits_asks_and_keeps_them_as_a_draft(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """Ctrl+Q or the window's close button with an edited case: asked first, the edit kept
+    as a draft (Yes); with an unsaved pack.toml, No keeps the window open."""
+    window, screen, answers, folder = _editor_on(qtbot, tmp_path, monkeypatch)
+    page = screen.show_part("case", "c1")
+    saved = (folder / "cases" / "c1.toml").read_bytes()
+    retype(qtbot, page.form.title, "Edited, not saved")
+    qtbot.waitUntil(lambda: page.dirty)
+    window.close()
+    assert any("unsaved changes" in text for text in answers.shown)
+    assert (folder / "cases" / "c1.toml").read_bytes() == saved
+    draft = page.editor.draft_path()
+    assert draft.is_file() and "Edited, not saved" in draft.read_text(encoding="utf-8")
+    (tmp_path / "again").mkdir()
+    window2, screen2, answers2, _ = _editor_on(qtbot, tmp_path / "again", monkeypatch)
+    screen2.pack_page.dirty = True
+    answers2.confirms.append(False)  # "pack.toml has unsaved changes. Leave?" No
+    window2.close()
+    assert window2.isVisible()
+    screen2.pack_page.dirty = False
+    window2.close()
+    assert not window2.isVisible()

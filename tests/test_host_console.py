@@ -161,11 +161,17 @@ def test_a_removed_participant_cannot_rejoin(qtbot, console, monkeypatch) -> Non
             proc.kill()
 
 
-def test_let_rejoin_seats_a_member_from_another_device(qtbot, console) -> None:
+def test_let_rejoin_seats_a_member_from_another_device(qtbot, console, monkeypatch) -> None:
+    from calibrate.gui import prompts
+
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "confirm", lambda _w, title, _text: asked.append(title) or True)
     code = _open(qtbot, console)
     first = _bot(code, 1)  # no --db-dir: a device that keeps no rejoin token
     try:
         qtbot.waitUntil(lambda: sum(e.connected for e in console.host.roster()) == 1, timeout=30000)
+        console.roster.selectRow(0)
+        assert not console.rejoin_button.isEnabled()  # connected: its seat is not free
         first.kill()  # the laptop died
         first.communicate(timeout=10)
         qtbot.waitUntil(lambda: not console.host.roster()[0].connected, timeout=10000)
@@ -173,7 +179,9 @@ def test_let_rejoin_seats_a_member_from_another_device(qtbot, console) -> None:
         status, err = _finished(qtbot, other_device)
         assert status == 2 and "rejoin" in err  # a profile id alone takes no seat
         console.roster.selectRow(0)
+        qtbot.waitUntil(console.rejoin_button.isEnabled)
         _key(qtbot, console, Qt.Key.Key_A)
+        assert asked == ["Let rejoin from another device"]
         assert "may rejoin" in console.events.toPlainText()
         other_device = _bot(code, 1)
         qtbot.waitUntil(lambda: console.host.roster()[0].connected, timeout=30000)

@@ -48,8 +48,7 @@ def __getattr__(name: str) -> object:
 
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, after_first_paint: Callable[[], None] | None = None):
-        """after_first_paint (the app's start-up) runs once the window has painted: work the
-        first screen does not need waits until the user can already see and use it."""
+        """after_first_paint runs once the window painted: start-up work waits until it shows."""
         super().__init__()
         self.context = context
         self._after_first_paint = after_first_paint
@@ -165,8 +164,8 @@ class MainWindow(QMainWindow):
         self.lesson.start()
 
     def _unlocked(self, role: str, screen: QWidget | None) -> bool:
-        """The role's passcode, asked each time its area is opened (the next person at this
-        machine may be a moderator) and set by the first one who opens it."""
+        """The role's passcode, asked at each opening (the next person here may be a
+        moderator); the first one who opens the area sets it."""
         from calibrate.gui import prompts
         from calibrate.gui.passcode_dialog import PasscodeDialog
 
@@ -251,6 +250,8 @@ class MainWindow(QMainWindow):
         self.show_screen(self.home)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.trainer is not None and not self.trainer.may_close():
+            return event.ignore()  # unsaved edits in the editor: the trainer stays
         self._close_lesson()
         if self.room is not None:
             from calibrate.gui.screens.room.joining import close_room
@@ -395,6 +396,5 @@ class MainWindow(QMainWindow):
 
 
 def _on_warming_failed(_error: BaseException) -> None:
-    """Logged by the runner; nothing to show: the dashboard reads what is missing when it
-    opens."""
+    """Logged by the runner; nothing to show: the dashboard reads what is missing on open."""
     log.warning("the answer cache was not brought up to date")

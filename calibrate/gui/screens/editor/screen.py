@@ -235,12 +235,16 @@ class EditorScreen(QWidget):
             )
         return True
 
-    def leave(self) -> None:
+    def may_close(self) -> bool:
+        """Ask about every unsaved change (a case may be kept as a draft); False to stay."""
         if not self._may_leave_part():
-            return
-        if (self.pack_page.dirty or self.lesson_page.dirty) and not prompts.confirm(
+            return False
+        return not (self.pack_page.dirty or self.lesson_page.dirty) or prompts.confirm(
             self, "Unsaved changes", "pack.toml has unsaved changes. Leave without saving?"
-        ):
+        )
+
+    def leave(self) -> None:
+        if not self.may_close():
             return
         self.case_page.player.unload()
         self.leave_requested.emit()

@@ -316,6 +316,10 @@ class TrainerArea(QWidget):
             return
         super().keyPressEvent(event)
 
+    def may_close(self) -> bool:
+        """False when the trainer chose to stay with unsaved edits (the window stays open)."""
+        return self.editor is None or not self.editor.isVisible() or self.editor.may_close()
+
     def shutdown(self) -> None:
         """Cancel a transfer under way and wait for it (the window is closing)."""
         if self.transfer is not None:

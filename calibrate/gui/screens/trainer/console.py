@@ -302,7 +302,9 @@ class HostConsole(QWidget):
         chosen = self.roster.chosen()
         live = room is not None and not room.ended
         self.remove_button.setEnabled(live and chosen is not None and not chosen.removed)
-        self.rejoin_button.setEnabled(live and chosen is not None and not chosen.removed)
+        self.rejoin_button.setEnabled(  # a connected member is on its own device: no seat free
+            live and chosen is not None and not chosen.removed and not chosen.connected
+        )
         self.close_joins_button.setEnabled(live and bool(room and room.rules.joins_open))
 
     def _fill_back_box(self, steps: list[int]) -> None:
@@ -341,7 +343,13 @@ class HostConsole(QWidget):
 
     def let_chosen_rejoin(self) -> None:
         chosen = self.roster.chosen()
-        if chosen is not None:
+        if chosen is not None and prompts.confirm(
+            self,
+            "Let rejoin from another device",
+            f"Let {narration.shown_name(chosen.name)} rejoin from another device? The next "
+            "device to join with their profile takes their seat; their old one cannot come "
+            "back. Do this only when they ask for it.",
+        ):
             self.host.let_rejoin(chosen.profile_id)
             name = narration.shown_name(chosen.name)
             self.events.appendPlainText(f"{name} may rejoin once from another device")
