@@ -210,9 +210,9 @@ class DashboardScreen(QWidget):
         self._stale = {p for panels in self._tab_panels for p in panels}
         self._show_tab(self.tabs.currentIndex())
         self.updated.emit()
-        QTimer.singleShot(0, self._release_hidden)  # after the charts on screen are drawn
+        QTimer.singleShot(0, self, self._release_hidden)  # after drawing; dropped once deleted
         if not result.dashboard.details_ready:  # the other tabs' sections, after drawing
-            QTimer.singleShot(0, lambda: self._finish_details(result, request))
+            QTimer.singleShot(0, self, lambda: self._finish_details(result, request))
 
     def _finish_details(self, result: DashboardResult, request: int) -> None:
         # Run even when a newer request came meanwhile: the pass then stops at once and lets
