@@ -66,6 +66,15 @@ def _write_private(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
+def import_crypto() -> None:
+    """Import cryptography's modules on the calling (GUI) thread. Their first import inside a
+    worker thread crashed the app once (a segfault while the GUI thread was collecting
+    garbage, in a full test run); imported first here, the worker only uses them."""
+    from cryptography import x509  # noqa: F401
+    from cryptography.hazmat.primitives import hashes, serialization  # noqa: F401
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: F401
+
+
 def _make_certificate(address: str) -> tuple[bytes, bytes]:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization

@@ -15,6 +15,7 @@ from calibrate.core.live.room import Timing
 from calibrate.gui.tasks import TaskRunner
 from calibrate.net import hosting
 from calibrate.net.loop import advertised_address
+from calibrate.net.tls import import_crypto
 from calibrate.workspace.rooms import HostedRoom, RoomError, RosterEntry
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class LiveHost(QObject):
             return
         self.hosted, self.address = hosted, advertised_address(hosted.bind)
         db, address = self.context.db_path, self.address
+        import_crypto()  # on this thread, before the worker makes the key (tls.py says why)
         self.runner.run(
             "open",
             lambda: hosting.prepare(db, hosted, address, pack, lesson),
