@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import time
 from bisect import bisect_right
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -290,6 +291,16 @@ class CaseScreen(QWidget):
             return None
         failed = self._away is None and self.player.player.state is PlayerState.UNAVAILABLE
         return failed or self._unavailable_before
+
+    def measurements(self) -> dict[str, Any]:
+        """What an answer records of this showing (record_answer's keyword arguments)."""
+        return {
+            "shown_at": self.shown_at,
+            "time_to_answer_ms": self.elapsed_ms,
+            "watched_ms": self.watched_ms,
+            "watched_share": self.watched_share,
+            "clip_unavailable": self.clip_unavailable,
+        }
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Player keys (Space, J/K/L, arrows, comma/period…) work wherever focus is not typing;

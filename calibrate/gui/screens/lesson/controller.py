@@ -175,11 +175,7 @@ class LessonController(QObject):
                 lesson_id=self.lesson.id,
                 case=case,
                 draft=draft,
-                shown_at=self.case_screen.shown_at,
-                time_to_answer_ms=self.case_screen.elapsed_ms,
-                watched_ms=self.case_screen.watched_ms,
-                watched_share=self.case_screen.watched_share,
-                clip_unavailable=self.case_screen.clip_unavailable,
+                **self.case_screen.measurements(),
             )
         except Exception as error:  # the answer stays in the form; nothing was recorded
             log.exception("recording an answer failed")

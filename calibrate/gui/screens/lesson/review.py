@@ -163,11 +163,7 @@ class ReviewController(QObject):
             answer = self.run.record_answer(
                 item,
                 draft=draft,
-                shown_at=self.case_screen.shown_at,
-                time_to_answer_ms=self.case_screen.elapsed_ms,
-                watched_ms=self.case_screen.watched_ms,
-                watched_share=self.case_screen.watched_share,
-                clip_unavailable=self.case_screen.clip_unavailable,
+                **self.case_screen.measurements(),
             )
         except Exception as error:  # the answer stays in the form; nothing was recorded
             log.exception("recording a review answer failed")
