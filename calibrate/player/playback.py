@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 TICK_MS = 10
 LOAD_TIMEOUT_S = 10.0
+# Paused restarts after libVLC played on to the end before a pause landed (see _on_vlc_event).
+PAUSED_END_RESTARTS = 3
 
 
 class PlayerState(enum.Enum):
@@ -68,6 +70,7 @@ class Playback(QObject):
         self._awaiting_frame = False
         self._seen_count = 0
         self._started, self._last_tick = 0.0, 0.0
+        self._end_restarts = 0  # of the current paused start (see _on_vlc_event)
         self._shown = ShownRecord()
         self._stepper = FrameStepper(
             self._clock, self._show, lambda: self._state is PlayerState.PAUSED
@@ -113,9 +116,11 @@ class Playback(QObject):
             self._error = self._error or "The player was shut down"
         lifetime.forget(self)
 
-    def _start(self, at_ms: int, autoplay: bool) -> None:
-        """(Re)start decoding, optionally at a position; the first frame ends LOADING."""
+    def _start(self, at_ms: int, autoplay: bool, end_restarts: int = 0) -> None:
+        """(Re)start decoding, optionally at a position; the first frame ends LOADING.
+        `end_restarts`: how many times this paused start was made again (_on_vlc_event)."""
         self._halt()
+        self._end_restarts = end_restarts
         self._autoplay, self._priming = autoplay, not autoplay
         self._apply_mute()
         self._mp.set_rate(self._clock.rate)
@@ -250,6 +255,17 @@ class Playback(QObject):
             self._fail(f"{probe.UNDECODABLE}: {self._name()}")
             return
         reached, total = self._position_at(now), self.duration
+        if (
+            kind == "end"
+            and self._state is PlayerState.PAUSED
+            and self._end_restarts < PAUSED_END_RESTARTS
+        ):
+            # Paused near the end, libVLC played on to the end before the pause landed (the
+            # last frame lasts 40 ms; a busy CPU delays the tick that pauses). The user asked
+            # for a paused frame, not the end: start paused on it again (the picture stays).
+            last = max(0, total - self.frame_ms)
+            self._start(min(reached, last), autoplay=False, end_restarts=self._end_restarts + 1)
+            return
         if total > 0 and total - reached > max(750, total * 0.05):
             self._fail(
                 f"The video file is incomplete: playback stopped at {format_clock(reached)} "

@@ -236,6 +236,10 @@ class VideoPlayer(Playback):
             return
         if self._state is PlayerState.PLAYING:
             self.pause()
+        if self._state is PlayerState.LOADING and not self._autoplay:
+            # Starting paused (a seek after the end, a paused restart): step from that frame.
+            self._stepper.defer_step(lambda: self.frame_step(direction))
+            return
         if self._state is not PlayerState.PAUSED or self._sink is None:
             return
         if self._stepper.must_wait():
