@@ -83,6 +83,24 @@ def test_steps_back_from_the_end_show_each_named_frame(qtbot: Any, player: Video
     assert frame_number(player.frame) <= last - 50
 
 
+def test_a_pause_at_the_end_landing_late_still_shows_the_last_frame_paused(
+    qtbot: Any, player: VideoPlayer
+) -> None:
+    """A paused start is paused on the GUI tick after its first picture. On the last frame,
+    a GUI thread busy longer than that frame lasts lets libVLC play on to the end: the player
+    must still be paused on the last frame (it reported the end, the clip's length, before)."""
+    last = 3000 // FRAME_MS - 1
+    for _ in range(3):
+        player.load(MP4, autoplay=False, start_ms=3000)  # snapped to the last frame
+        time.sleep(0.5)  # the GUI thread busy: no tick while libVLC shows the frame and ends
+        wait_state(qtbot, player, PlayerState.PAUSED)
+        qtbot.waitUntil(lambda: frame_number(player.frame) == last, timeout=STEP_TIMEOUT_MS)
+        settle(qtbot, 300)
+        assert player.state is PlayerState.PAUSED
+        assert player.position == last * FRAME_MS
+        _step_and_check(qtbot, player, -1, last - 1)  # and it steps back from there
+
+
 def test_a_still_clip_steps_back_without_holding_the_window(
     qtbot: Any, player: VideoPlayer, tmp_path: Path
 ) -> None:

@@ -129,8 +129,10 @@ class PlaybackClock:
         self.count_late = True
 
     def pause_on_first_picture(self, start: int, sink: FrameSink) -> None:
-        """Paused at load on frame `start`: pictures before the pause lands count one each."""
-        self.anchor_pos = start + (sink.distinct - 1) * self.frame_ms
+        """Paused at load on frame `start`: pictures before the pause lands count one each,
+        up to the last frame (a start there can bring a stray picture first)."""
+        last = max(0, self.duration - self.frame_ms)
+        self.anchor_pos = min(last, start + (sink.distinct - 1) * self.frame_ms)
         self.seen_distinct, self.count_late = sink.distinct, True
 
     def resume(self, sink: FrameSink, seek_pending: bool) -> None:
