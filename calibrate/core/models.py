@@ -7,6 +7,7 @@ from pathlib import Path
 
 from calibrate.core.errors import Problem
 from calibrate.core.profiles import Profile as Profile  # re-exported: models name it too
+from calibrate.core.wellness import WellnessPolicy
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class Pack:
     assets: Path = Path()
     content_hash: str = ""
     unavailable: tuple[UnavailableLesson, ...] = ()  # lessons with problems, in file order
+    wellness: WellnessPolicy = WellnessPolicy()  # the organisation's [wellness] defaults
 
     @property
     def offered_lessons(self) -> tuple[Lesson, ...]:

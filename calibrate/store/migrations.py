@@ -273,6 +273,49 @@ def m007_add_marked_moments(db: sqlite_utils.Database) -> None:
     )
 
 
+def m010_add_exposure(db: sqlite_utils.Database) -> None:
+    """Exposure care (core/wellness.py): wall-clock ms of warned clips played, one row per
+    stretch written while playing (per profile, session and the machine's local day); each
+    time a moderator chose to go on after a break, with the day's exposure at that moment;
+    and each profile's own wellness settings (stricter than the pack's, never looser)."""
+    db["exposure"].create(
+        {
+            "id": str,
+            "profile_id": str,
+            "session_id": str,
+            "case_id": str,
+            "day": str,
+            "ms": int,
+            "recorded_at": str,
+        },
+        pk="id",
+        foreign_keys=[("profile_id", "profiles", "id")],
+        not_null={"profile_id", "session_id", "case_id", "day", "ms", "recorded_at"},
+    )
+    db["exposure"].create_index(["profile_id", "day"])
+    db["exposure"].create_index(["session_id"])
+    db["went_on"].create(
+        {"id": str, "profile_id": str, "day": str, "day_ms": int, "at": str},
+        pk="id",
+        foreign_keys=[("profile_id", "profiles", "id")],
+        not_null={"profile_id", "day", "day_ms", "at"},
+    )
+    db["went_on"].create_index(["profile_id", "day"])
+    db["wellness_settings"].create(
+        {
+            "profile_id": str,
+            "break_after_minutes": int,
+            "shields": str,
+            "interstitial_seconds": int,
+            "updated_at": str,
+        },
+        pk="profile_id",
+        foreign_keys=[("profile_id", "profiles", "id")],
+        not_null={"shields", "interstitial_seconds", "updated_at"},
+        defaults={"shields": "", "interstitial_seconds": 0},
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_add_disputes,
@@ -281,4 +324,5 @@ MIGRATIONS = (
     m005_add_rejoin_tokens,
     m006_add_dispute_resolutions,
     m007_add_marked_moments,
+    m010_add_exposure,  # slot m010 (exposure care); machine raters and signals come first
 )

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from calibrate.workspace.review import ReviewManager
     from calibrate.workspace.rooms import RoomsManager
     from calibrate.workspace.sessions import SessionsManager
+    from calibrate.workspace.wellness import WellnessManager
 
 
 def damage_message(error: BaseException, db_path: Path | str | None) -> str | None:
@@ -178,6 +179,12 @@ class Workspace:
         from calibrate.workspace.review import ReviewManager
 
         return ReviewManager(self)
+
+    @cached_property
+    def wellness(self) -> WellnessManager:
+        from calibrate.workspace.wellness import WellnessManager
+
+        return WellnessManager(self)
 
     # --- the loaded packs (ws.lessons keeps them current) --------------------------------
     def reload_library(self) -> LoadResult:

@@ -31,6 +31,7 @@ from calibrate.core.lessons.pack_files import (
 )
 from calibrate.core.lessons.result import LoadResult
 from calibrate.core.lessons.schema import PackSpec
+from calibrate.core.wellness import WellnessPolicy
 
 __all__ = ["PACK_FILE", "assets_dir_for", "find_pack_folders", "folder_id", "load_library"]
 log = logging.getLogger(__name__)
@@ -115,13 +116,17 @@ def _build_pack(
             ((s.name, s.markdown) for s in slides.values()),
         ),
         unavailable=unavailable,
+        wellness=WellnessPolicy(
+            spec.wellness.break_after_minutes, frozenset(spec.wellness.shields)
+        ),
     )
 
 
 def hashed_pack_data(spec: PackSpec) -> dict[str, Any]:
     """The pack.toml data its content hash covers. A lesson without its own pass mark hashes
-    as it did before the key existed, so answers recorded against the pack keep matching."""
-    data: dict[str, Any] = spec.model_dump(mode="json")
+    as it did before the key existed, so answers recorded against the pack keep matching;
+    [wellness] is care of the moderator, not what an answer is judged against: left out."""
+    data: dict[str, Any] = spec.model_dump(mode="json", exclude={"wellness"})
     for lesson in data["lessons"]:
         if lesson.get("pass_mark") is None:
             lesson.pop("pass_mark", None)

@@ -11,7 +11,23 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from calibrate.core.wellness import (
+    DEFAULT_BREAK_AFTER_MINUTES,
+    MAX_BREAK_AFTER_MINUTES,
+    MIN_BREAK_AFTER_MINUTES,
+    SHIELDS,
+    ShieldName,
+)
 
 IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 # The same rule in words, for the problem a trainer reads instead of the pattern.
@@ -115,6 +131,32 @@ class LessonSpec(_Strict):
     )
 
 
+class WellnessSpec(_Strict):
+    """[wellness]: the organisation's exposure care defaults (core/wellness.py); a
+    moderator's own settings may be stricter, never looser."""
+
+    break_after_minutes: int = Field(
+        DEFAULT_BREAK_AFTER_MINUTES,
+        ge=MIN_BREAK_AFTER_MINUTES,
+        le=MAX_BREAK_AFTER_MINUTES,
+        description="minutes of warned clips watched before a break is suggested",
+    )
+    shields: list[ShieldName] = Field(
+        default_factory=lambda: list(SHIELDS),
+        description="the shields a warned clip starts with (the moderator lifts each on "
+        "purpose); [] starts it unshielded, after the warning card",
+        json_schema_extra={"uniqueItems": True},
+    )
+
+    @field_validator("shields")
+    @classmethod
+    def _no_repeats(cls, shields: list[str]) -> list[str]:
+        repeated = sorted({s for s in shields if shields.count(s) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(repeated)} appears twice; name each shield once")
+        return shields
+
+
 class PackSpec(_Strict):
     """pack.toml: what the pack is, its decision ladder, its clauses and its lessons."""
 
@@ -134,6 +176,7 @@ class PackSpec(_Strict):
     lessons: list[LessonSpec] = Field(
         default_factory=list, description="when empty: one lesson of every slide and case"
     )
+    wellness: WellnessSpec = Field(default_factory=WellnessSpec)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PackSpec:

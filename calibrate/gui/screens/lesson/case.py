@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from calibrate.core.models import CONFIDENCE_LEVELS, AnswerDraft, Case, Pack
 from calibrate.core.stamps import utc_now
 from calibrate.core.watching import Coverage, answered_unwatched
+from calibrate.core.wellness import WellnessPolicy
 from calibrate.gui import plain_text, prompts, theme
 from calibrate.gui.screens.lesson.warning_card import WarningCard, warning_words
 from calibrate.gui.shortcuts import bind_keys, focus_is_typing, mark_typing_place
@@ -56,6 +57,7 @@ class _SpacePlaysEnterPresses(QObject):
         return False
 
 
+SHIELDS_BACK_KEY = "Shift+S"
 _SHIFT_OR_KEYPAD = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
 _NO_PICTURE = (PlayerState.EMPTY, PlayerState.UNAVAILABLE)
 
@@ -80,6 +82,7 @@ class CaseScreen(QWidget):
         self._shown_monotonic = 0.0
         self.shown_at = ""
         self._cue_times: list[float] = []
+        self._start_shields = WellnessPolicy().shield_flags()  # what a warned clip starts with
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
         outer.addLayout(self._build_header())
@@ -172,9 +175,21 @@ class CaseScreen(QWidget):
         self._shortcut("W", self._on_watch_requested)
         self._shortcut("N", self.form.focus_note)
         self._shortcut(MARK_KEY, self.mark_moment)
+        self._shortcut(SHIELDS_BACK_KEY, self.shields_back_on)
         buttons = _SpacePlaysEnterPresses(self)
         for button in self.findChildren(QPushButton):  # the decisions take no focus at all
             button.installEventFilter(buttons)
+
+    def set_wellness(self, policy: WellnessPolicy) -> None:
+        """The shields a warned clip starts with (core/wellness.py: pack's + moderator's)."""
+        self._start_shields = policy.shield_flags()
+        self.warning_card.set_shield_words(policy.shield_words())
+
+    def shields_back_on(self) -> None:
+        """Shift+S: the starting shields on again (all three if it starts with none)."""
+        if self.video_stack.currentWidget() is self.player:
+            wanted = self._start_shields if any(self._start_shields.values()) else None
+            self.player.set_shields(**(wanted or dict.fromkeys(self._start_shields, True)))
 
     def _shortcut(self, key: str, slot) -> None:
         bind_keys(self, (key,), slot)
@@ -330,7 +345,7 @@ class CaseScreen(QWidget):
     def _on_watch_requested(self) -> None:
         if self._case is None or self.video_stack.currentWidget() is self.player:
             return
-        self.player.set_shields(grayscale=True, blurred=True, muted=True)
+        self.player.set_shields(**self._start_shields)
         self.video_stack.setCurrentWidget(self.player)
         self._opened = True
         self.player.load(self._case.video)

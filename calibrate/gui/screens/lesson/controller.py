@@ -22,9 +22,11 @@ from calibrate.gui import prompts
 from calibrate.gui.context import AppContext
 from calibrate.gui.errors import show_error
 from calibrate.gui.screens.lesson.case import CaseScreen
+from calibrate.gui.screens.lesson.exposure import ExposureCare
 from calibrate.gui.screens.lesson.guidance import GuidanceScreen
 from calibrate.gui.screens.lesson.reveal import RevealScreen
 from calibrate.gui.screens.lesson.summary import SummaryScreen
+from calibrate.workspace.wellness import MemoryExposureLog
 
 if TYPE_CHECKING:
     from calibrate.workspace.preview import PreviewSessions
@@ -79,12 +81,17 @@ class LessonController(QObject):
         self.reveal.dispute_requested.connect(self._on_dispute_requested)
         self.summary.done_requested.connect(self.leave)
         self.summary.retake_requested.connect(self._on_retake_requested)
+        preview = self.sessions is not context.sessions  # a trainer's preview writes nothing
+        log_ = MemoryExposureLog() if preview else context.wellness.log(profile, self.session_id)
+        self.care = ExposureCare(self.case_screen, show_screen, log_)
+        self.care.went_on.connect(self._render)
+        self.care.leave_requested.connect(self.leave)
         if self.flow.step is Step.SUMMARY:
             self.sessions.finish(self.session_id)
 
     @property
     def screens(self) -> tuple[QWidget, ...]:
-        return (self.guidance, self.case_screen, self.reveal, self.summary)
+        return (self.guidance, self.case_screen, self.reveal, self.summary, *self.care.screens)
 
     def start(self) -> None:
         self._render()
@@ -92,10 +99,12 @@ class LessonController(QObject):
     def leave(self) -> None:
         """Back to the lesson list; an unfinished session stays open to resume."""
         self.case_screen.stop_playback()
+        self.care.stop()
         self.finished.emit()
 
     def shutdown(self) -> None:
         self.case_screen.stop_playback()
+        self.care.stop()
         self.case_screen.player.shutdown()
 
     # --- rendering the flow's current step ------------------------------------------------
@@ -117,6 +126,8 @@ class LessonController(QObject):
             self._show_screen(self.guidance)
         elif step is Step.CASE:
             case = self.pack.cases[self.flow.current_case_id]
+            if self.care.hold(case, self.context.wellness.policy(self.profile, self.pack)):
+                return  # a break is due: the warned case waits until the moderator goes on
             self._show_screen(self.case_screen)
             self.case_screen.show_case(self.pack, case, self._position_text(index))
         elif step is Step.REVEAL:
@@ -142,10 +153,14 @@ class LessonController(QObject):
     def _on_next_requested(self) -> None:
         if self.flow.step is Step.CASE:
             return
+        revealed = self.flow.current_case_id if self.flow.step is Step.REVEAL else None
         self.flow.next()
         if self.flow.step is Step.SUMMARY:
             self.sessions.finish(self.session_id)
-        self._render()
+        if revealed is not None and self.flow.step is Step.CASE:
+            self.care.after_case(self.pack.cases.get(revealed), self._render)
+        else:
+            self._render()
 
     def _on_back_requested(self) -> None:
         self.flow.back()

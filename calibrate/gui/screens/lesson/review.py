@@ -20,10 +20,12 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from calibrate.core.models import Answer, AnswerDraft
 from calibrate.core.session import SessionFlow, Step
+from calibrate.core.stamps import new_id
 from calibrate.core.summary import summarise
 from calibrate.gui import prompts, theme
 from calibrate.gui.errors import show_error
 from calibrate.gui.screens.lesson.case import CaseScreen
+from calibrate.gui.screens.lesson.exposure import ExposureCare
 from calibrate.gui.screens.lesson.reveal import RevealScreen
 from calibrate.gui.screens.lesson.summary import SummaryScreen, duration
 
@@ -59,10 +61,15 @@ class ReviewController(QObject):
         self.reveal.next_requested.connect(self._on_next_requested)
         self.reveal.dispute_requested.connect(self._on_dispute_requested)
         self.summary.done_requested.connect(self.leave)
+        # Exposure is kept per review run (its answers go to one session per pack).
+        exposure_log = context.wellness.log(run.profile, f"review-{new_id()}")
+        self.care = ExposureCare(self.case_screen, show_screen, exposure_log)
+        self.care.went_on.connect(self._render)
+        self.care.leave_requested.connect(self.leave)
 
     @property
     def screens(self) -> tuple[QWidget, ...]:
-        return (self.case_screen, self.reveal, self.summary)
+        return (self.case_screen, self.reveal, self.summary, *self.care.screens)
 
     @property
     def current(self) -> DueCase | None:
@@ -75,11 +82,13 @@ class ReviewController(QObject):
     def leave(self) -> None:
         """Back to the lesson list; the cases not answered stay due for the next review."""
         self.case_screen.stop_playback()
+        self.care.stop()
         self.run.finish()
         self.finished.emit()
 
     def shutdown(self) -> None:
         self.case_screen.stop_playback()
+        self.care.stop()
         self.case_screen.player.shutdown()
         self.run.finish()
 
@@ -90,6 +99,8 @@ class ReviewController(QObject):
         step, index = self.flow.position.step, self.flow.position.index
         item = self.current
         if step is Step.CASE and item is not None:
+            if self.care.hold(item.case, self.context.wellness.policy(self.run.profile, item.pack)):
+                return  # a break is due: the warned case waits until the moderator goes on
             self._show_screen(self.case_screen)
             self.case_screen.show_case(item.pack, item.case, self._position_text(index))
         elif step is Step.REVEAL and item is not None:
@@ -149,10 +160,14 @@ class ReviewController(QObject):
     def _on_next_requested(self) -> None:
         if self.flow.step is Step.CASE:
             return
+        revealed = self.current if self.flow.step is Step.REVEAL else None
         self.flow.next()
         if self.flow.step is Step.SUMMARY:
             self.run.finish()
-        self._render()
+        if revealed is not None and self.flow.step is Step.CASE:
+            self.care.after_case(revealed.case, self._render)
+        else:
+            self._render()
 
     def _on_answer_submitted(self, draft: AnswerDraft) -> None:
         item = self.current

@@ -35,6 +35,7 @@ class WarningCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 30, 40, 30)
         layout.addStretch()
+        self._shield_words = "grayscale, blurred and muted"
         self.text = QLabel(objectName="warningText")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
@@ -54,12 +55,25 @@ class WarningCard(QFrame):
         layout.addLayout(buttons)
         layout.addStretch()
 
+    def set_shield_words(self, words: str) -> None:
+        """The shields the clip will start with, in words ("" with none)."""
+        self._shield_words = words
+        self.watch.setText("Watch shielded  (W)" if words else "Watch  (W)")
+        self.watch.setAccessibleName(
+            f"Watch the clip {words}" if words else "Watch the clip, unshielded"
+        )
+
     def show_warnings(self, case: Case) -> None:
+        shields = (
+            f"It will play shielded: {html.escape(self._shield_words)}. Lift each shield "
+            "yourself if you need to see more (Shift+S puts them back)."
+            if self._shield_words
+            else "It will play unshielded; Shift+S shields it."
+        )
         self.text.setText(
             f"<p style='font-size:16pt; color:{theme.WARNING}'><b>⚠ Content warning</b></p>"
             "<p style='font-size:12pt'>This clip is marked: <b>"
             f"{html.escape(warning_words(case.warnings))}"
-            "</b>.</p><p>It will play in grayscale, blurred and muted; lift each shield "
-            "yourself if you need to see more.<br>You may skip it: a skip is recorded and never "
+            f"</b>.</p><p>{shields}<br>You may skip it: a skip is recorded and never "
             "scored as wrong.</p>"
         )

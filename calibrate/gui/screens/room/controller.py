@@ -37,6 +37,7 @@ from calibrate.gui.screens.lesson.case import CaseScreen
 from calibrate.gui.screens.lesson.guidance import GuidanceScreen
 from calibrate.gui.screens.lesson.reveal import RevealScreen
 from calibrate.gui.screens.lesson.summary import SummaryScreen
+from calibrate.gui.screens.room.care import room_care
 from calibrate.gui.screens.room.waiting import WaitingScreen
 from calibrate.net.participant import RoomParticipant
 
@@ -74,6 +75,10 @@ class RoomController(QObject):
         self._pack: Pack | None = None
         self._shown: tuple[str, str] | None = None  # the step the shown screen draws
         self._build_screens()
+        self.care = room_care(context, profile, self.case_screen, show_screen)
+        self.care.went_on.connect(self._on_care_went_on)
+        self.care.skip_requested.connect(self._on_care_skip_requested)
+        self.care.leave_requested.connect(self.leave)
         participation = context.rooms.participation(profile, code)
         self.connection = RoomParticipant(
             code, profile_info(profile), participation, cache, self._installed_hash, self
@@ -102,7 +107,14 @@ class RoomController(QObject):
 
     @property
     def screens(self) -> tuple[QWidget, ...]:
-        return (self.waiting, self.guidance, self.case_screen, self.reveal, self.summary)
+        return (
+            self.waiting,
+            self.guidance,
+            self.case_screen,
+            self.reveal,
+            self.summary,
+            *self.care.screens,
+        )
 
     def connect_room(self) -> None:
         self.connection.start()
@@ -120,6 +132,7 @@ class RoomController(QObject):
     def shutdown(self) -> None:
         self.connection.leave()
         self.case_screen.stop_playback()
+        self.care.stop()
         self.case_screen.player.shutdown()
 
     # --- what the room sends ----------------------------------------------------------------
@@ -189,6 +202,10 @@ class RoomController(QObject):
     def render(self) -> None:
         """Show the screen the room's current step asks for."""
         stage, view = self.view.stage, self.view
+        if self.care.on_break and stage not in ("ended", "failed"):
+            if stage == "case" and view.case is not None:
+                self._show_case()  # a warned case the room opens meanwhile is skipped
+            return
         if stage == "slide" and view.slide is not None and view.connected:
             self._show_slide()
         elif stage in ("case", "sending") and view.case is not None:
@@ -228,10 +245,15 @@ class RoomController(QObject):
         case, welcome = self.view.case, self.view.welcome
         assert case is not None and welcome is not None
         key = ("case", case.case_id)
+        if self.care.on_break or key != self._shown:
+            shown = screen_case(self.pack, case)
+            if self.care.hold(shown, self.care.policy_for(self._installed())):
+                self._shown = ("break", case.case_id)  # a warned case: skipped meanwhile
+                return
         if key != self._shown:
             position = f"Live · case {case.index + 1} of {len(welcome.case_ids)}"
             self._show(self.case_screen, key)
-            self.case_screen.show_case(self.pack, screen_case(self.pack, case), position)
+            self.case_screen.show_case(self.pack, shown, position)
         form = self.case_screen.form
         form.set_enabled(self.view.answerable)
         if not self.view.connected:
@@ -289,13 +311,26 @@ class RoomController(QObject):
             log.warning("the room's acknowledgement of %s cannot be read", case_id)
             return None
 
+    # --- exposure care: a break skips the case on screen, the room goes on ----------------
+    def _on_care_skip_requested(self) -> None:
+        case = self.view.case
+        watched = case is not None and self._shown == ("case", case.case_id)  # mid-clip
+        draft = AnswerDraft(decision=None, skipped=True)
+        self._on_answer_submitted(draft, on_break=True, watched=watched)
+
+    def _on_care_went_on(self) -> None:
+        self._shown = None
+        self.render()
+
     # --- the moderator's answer -------------------------------------------------------------
-    def _on_answer_submitted(self, draft: AnswerDraft) -> None:
+    def _on_answer_submitted(
+        self, draft: AnswerDraft, on_break: bool = False, watched: bool = True
+    ) -> None:
         case = self.view.case
         if case is None or not self.view.answerable:
             return
         screen = self.case_screen
-        share = min(1.0, max(0.0, float(screen.watched_share)))
+        share = min(1.0, max(0.0, float(screen.watched_share))) if watched else 0.0
         self.connection.send_answer(
             AnswerMessage(
                 case_id=case.case_id,
@@ -305,8 +340,9 @@ class RoomController(QObject):
                 note=draft.note[:2000],
                 skipped=draft.skipped,
                 watched_share=round(share, 4),
-                watched_ms=min(MAX_WATCHED_MS, max(0, int(screen.watched_ms))),
+                watched_ms=min(MAX_WATCHED_MS, max(0, int(screen.watched_ms))) if watched else 0,
             )
         )
         self.view.sent(case.case_id)
-        self.render()
+        if not on_break:  # on a break, the break screen stays
+            self.render()

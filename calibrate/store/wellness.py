@@ -1,0 +1,89 @@
+"""Exposure care's rows: warned-clip time played, each "go on" after a break, and each
+profile's own wellness settings (core/wellness.py says what they mean)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from calibrate.core.stamps import new_id, utc_now
+from calibrate.core.wellness import SHIELDS, Exposure, PersonalWellness
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def insert_exposure(
+    db: sqlite_utils.Database, profile_id: str, session_id: str, case_id: str, day: str, ms: int
+) -> None:
+    """One stretch of warned clip played; committed before returning (a crash keeps it)."""
+    if ms <= 0:
+        return
+    row = {
+        "id": new_id(),
+        "profile_id": profile_id,
+        "session_id": session_id,
+        "case_id": case_id,
+        "day": day,
+        "ms": int(ms),
+        "recorded_at": utc_now(),
+    }
+    with db.atomic():
+        db["exposure"].insert(row)
+
+
+def _day_ms(db: sqlite_utils.Database, profile_id: str, day: str) -> int:
+    sql = "SELECT COALESCE(SUM(ms), 0) FROM exposure WHERE profile_id = ? AND day = ?"
+    return int(db.execute(sql, [profile_id, day]).fetchone()[0])
+
+
+def exposure(db: sqlite_utils.Database, profile_id: str, session_id: str, day: str) -> Exposure:
+    """The profile's exposure today, in the session, and since it last chose to go on."""
+    today = _day_ms(db, profile_id, day)
+    session = db.execute(
+        "SELECT COALESCE(SUM(ms), 0) FROM exposure WHERE profile_id = ? AND session_id = ?",
+        [profile_id, session_id],
+    ).fetchone()[0]
+    went_on = db.execute(
+        "SELECT MAX(day_ms) FROM went_on WHERE profile_id = ? AND day = ?", [profile_id, day]
+    ).fetchone()[0]
+    return Exposure(int(today), int(session), max(0, today - int(went_on or 0)))
+
+
+def insert_went_on(db: sqlite_utils.Database, profile_id: str, day: str) -> None:
+    """The moderator chose to go on after a break: the count toward the next starts now."""
+    with db.atomic():
+        row = {
+            "id": new_id(),
+            "profile_id": profile_id,
+            "day": day,
+            "day_ms": _day_ms(db, profile_id, day),
+            "at": utc_now(),
+        }
+        db["went_on"].insert(row)
+
+
+def personal_wellness(db: sqlite_utils.Database, profile_id: str) -> PersonalWellness:
+    row = db.execute(
+        "SELECT break_after_minutes, shields, interstitial_seconds FROM wellness_settings "
+        "WHERE profile_id = ?",
+        [profile_id],
+    ).fetchone()
+    if row is None:
+        return PersonalWellness()
+    minutes, shields, seconds = row
+    chosen = frozenset(s for s in str(shields or "").split(",") if s in SHIELDS)
+    return PersonalWellness(None if minutes is None else int(minutes), chosen, int(seconds or 0))
+
+
+def save_personal_wellness(
+    db: sqlite_utils.Database, profile_id: str, personal: PersonalWellness
+) -> None:
+    row = {
+        "profile_id": profile_id,
+        "break_after_minutes": personal.break_after_minutes,
+        "shields": ",".join(s for s in SHIELDS if s in personal.shields),
+        "interstitial_seconds": personal.interstitial_seconds,
+        "updated_at": utc_now(),
+    }
+    with db.atomic():
+        db["wellness_settings"].upsert(row, pk="profile_id")
