@@ -293,3 +293,29 @@ def test_closing_the_window_with_unsaved_edits_asks_and_keeps_them_as_a_draft(
     screen2.pack_page.dirty = False
     window2.close()
     assert not window2.isVisible()
+
+
+def test_the_pack_editor_sets_the_organisations_wellness_defaults(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    from calibrate.core.lessons.loader import require_pack
+
+    window, screen, answers, folder = _editor_on(qtbot, tmp_path, monkeypatch)
+    screen.show_part("pack", "")
+    page = screen.pack_page
+    assert page.break_after.value() == 0  # not written: the default
+    assert all(box.isChecked() for box in page.shield_boxes.values())
+    page.break_after.setValue(15)
+    page.shield_boxes["blur"].setChecked(False)
+    qtbot.waitUntil(lambda: page.save_button.isEnabled())
+    assert page.save()
+    text = (folder / "pack.toml").read_text(encoding="utf-8")
+    assert '[wellness]\nbreak_after_minutes = 15\nshields = ["grayscale", "mute"]' in text
+    wellness = require_pack(folder).wellness
+    assert (wellness.break_after_minutes, wellness.shields) == (15, {"grayscale", "mute"})
+    # A hand-edited bad value shows at its field, naming the line; nothing is saved.
+    screen.pack.document.set(("wellness", "break_after_minutes"), 500)
+    page.check()
+    assert not page.save_button.isEnabled()
+    message = page.problems.at("wellness.break_after_minutes")
+    assert message.startswith("line ") and "less than or equal to 240" in message

@@ -80,6 +80,28 @@ class PackEditor:
             raise AuthoringRefused(f"{key!r} is not one of {', '.join(PACK_FIELDS)}")
         self.document.set((key,), None if value == "" and key == "description" else value)
 
+    def wellness(self) -> tuple[Any, Any]:
+        """[wellness] as written: break_after_minutes and shields (None: not written, the
+        default applies)."""
+        return (
+            self.document.get(("wellness", "break_after_minutes")),
+            self.document.get(("wellness", "shields")),
+        )
+
+    def set_wellness(
+        self,
+        *,
+        break_after_minutes: int | None | Keep = KEEP,
+        shields: list[str] | None | Keep = KEEP,
+    ) -> None:
+        """The organisation's exposure care defaults (None removes a key: the default then
+        applies; an emptied [wellness] goes). Checked by check(), at the key."""
+        for key, value in (("break_after_minutes", break_after_minutes), ("shields", shields)):
+            if not isinstance(value, Keep):
+                self.document.set(("wellness", key), value)
+        if self.document.get(("wellness",)) == {}:
+            self.document.set(("wellness",), None)
+
     def decisions(self) -> list[DecisionRow]:
         """The decisions as written: ladder ones least to most restrictive, then the ones
         off the ladder (escalate), each with whether recorded answers lock its id."""

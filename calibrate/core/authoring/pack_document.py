@@ -21,10 +21,12 @@ PACK_ORDER: KeyOrder = {
         "decisions",
         "clauses",
         "lessons",
+        "wellness",
     ),
     ("decisions",): ("id", "label", "description", "ladder", "key"),
     ("clauses",): ("id", "title", "summary"),
     ("lessons",): ("id", "title", "description", "guidance", "cases", "pass_mark"),
+    ("wellness",): ("break_after_minutes", "shields"),
 }
 PACK_FIELDS = ("title", "policy", "policy_version", "description", "pass_mark")
 _KINDS = {"decisions": "decision", "clauses": "clause", "lessons": "lesson"}

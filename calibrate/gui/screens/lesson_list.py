@@ -59,6 +59,12 @@ class LessonListScreen(QWidget):
         self.review_button.clicked.connect(self._on_review_clicked)
         top.addWidget(self.review_button)
         bind_keys(self, ("Ctrl+Shift+R",), self._on_review_clicked)
+        wellness = QPushButton("Wellness…", objectName="wellnessSettingsButton")
+        wellness.setAccessibleName(
+            "Your wellness settings: breaks, shields, a pause after warned cases"
+        )
+        wellness.clicked.connect(self.open_wellness_settings)
+        top.addWidget(wellness)
         switch = QPushButton("Switch profile", objectName="switchProfileButton")
         switch.setAccessibleName("Switch profile")
         switch.clicked.connect(self.switch_profile_requested)
@@ -239,6 +245,13 @@ class LessonListScreen(QWidget):
         item.setFont(3, font)
         item.setData(3, Qt.ItemDataRole.AccessibleTextRole, f"{lesson.title}: {status}")
         return item
+
+    def open_wellness_settings(self) -> None:
+        from calibrate.gui.wellness_dialog import WellnessDialog
+
+        if self.context.profile is not None:
+            self.wellness_dialog = WellnessDialog(self.context, self.context.profile, self)
+            self.wellness_dialog.open()  # window-modal, without a nested event loop
 
     def show_problems(self) -> None:
         """The Problems view: every problem of the lesson files, copyable."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -17,11 +18,18 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from calibrate.core.errors import counted
+from calibrate.core.wellness import (
+    DEFAULT_BREAK_AFTER_MINUTES,
+    MAX_BREAK_AFTER_MINUTES,
+    SHIELD_WORDS,
+    SHIELDS,
+)
 from calibrate.gui.screens.editor.field_problems import FieldProblems
 from calibrate.gui.screens.editor.pack_lists import ClausesEditor, DecisionsEditor
 from calibrate.gui.shortcuts import bind_keys
@@ -61,6 +69,7 @@ class PackPage(QWidget):
             column.addWidget(group)
             editor.changed.connect(self._on_edited)
             editor.refused.connect(self._on_refused)
+        column.addWidget(self._build_wellness())
         column.addStretch(1)
         scroll = QScrollArea(objectName="packFieldsScroll")
         scroll.setWidget(inner)
@@ -108,6 +117,56 @@ class PackPage(QWidget):
         form.addRow("Pass &mark (every lesson)", self.problems.box(self.pass_mark, "pass_mark"))
         return group
 
+    def _build_wellness(self) -> QGroupBox:
+        """[wellness]: the organisation's exposure care defaults (moderators may only be
+        stricter)."""
+        group = QGroupBox("Wellness: the organisation's defaults for warned clips")
+        group.setObjectName("packWellnessGroup")
+        form = QFormLayout(group)
+        self.break_after = QSpinBox(objectName="pack_break_after_minutesField")
+        self.break_after.setAccessibleName(
+            "Suggest a break after this many minutes of warned clips"
+        )
+        self.break_after.setRange(0, MAX_BREAK_AFTER_MINUTES)
+        self.break_after.setSpecialValueText(f"default ({DEFAULT_BREAK_AFTER_MINUTES} min)")
+        self.break_after.setSuffix(" min")
+        self.break_after.valueChanged.connect(self._on_wellness_edited)
+        box = self.problems.box(self.break_after, "wellness.break_after_minutes")
+        form.addRow("Suggest a &break after", box)
+        row = QWidget()
+        boxes = QHBoxLayout(row)
+        boxes.setContentsMargins(0, 0, 0, 0)
+        self.shield_boxes: dict[str, QCheckBox] = {}
+        for name in SHIELDS:
+            check = QCheckBox(SHIELD_WORDS[name], objectName=f"pack_shield_{name}")
+            check.setAccessibleName(f"Warned clips start {SHIELD_WORDS[name]}")
+            check.toggled.connect(self._on_wellness_edited)
+            boxes.addWidget(check)
+            self.shield_boxes[name] = check
+        boxes.addStretch()
+        form.addRow("Warned clips start", self.problems.box(row, "wellness.shields"))
+        note = QLabel("Moderators may choose an earlier break or more shields, never fewer.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        return group
+
+    def _fill_wellness(self, pack: PackEditor) -> None:
+        minutes, shields = pack.wellness()
+        self.break_after.setValue(minutes if isinstance(minutes, int) else 0)
+        written = shields if isinstance(shields, list) else list(SHIELDS)
+        for name, check in self.shield_boxes.items():
+            check.setChecked(name in written)
+
+    def _on_wellness_edited(self) -> None:
+        if self._filling or self.pack is None:
+            return
+        shields = [name for name, check in self.shield_boxes.items() if check.isChecked()]
+        self.pack.set_wellness(
+            break_after_minutes=self.break_after.value() or None,
+            shields=None if shields == list(SHIELDS) else shields,
+        )
+        self._on_edited()
+
     def open_pack(self, pack: PackEditor) -> None:
         self.pack = pack
         self._filling = True
@@ -116,6 +175,7 @@ class PackPage(QWidget):
         self.description.setPlainText(str(pack.get("description") or ""))
         mark = pack.get("pass_mark")
         self.pass_mark.setValue(80 if mark is None else float(mark) * 100)
+        self._fill_wellness(pack)
         self._filling = False
         self.decisions.open_pack(pack)
         self.clauses.open_pack(pack)
