@@ -59,12 +59,7 @@ class LessonListScreen(QWidget):
         self.review_button.clicked.connect(self._on_review_clicked)
         top.addWidget(self.review_button)
         bind_keys(self, ("Ctrl+Shift+R",), self._on_review_clicked)
-        wellness = QPushButton("Wellness…", objectName="wellnessSettingsButton")
-        wellness.setAccessibleName(
-            "Your wellness settings: breaks, shields, a pause after warned cases"
-        )
-        wellness.clicked.connect(self.open_wellness_settings)
-        top.addWidget(wellness)
+        top.addWidget(self._wellness_button())
         switch = QPushButton("Switch profile", objectName="switchProfileButton")
         switch.setAccessibleName("Switch profile")
         switch.clicked.connect(self.switch_profile_requested)
@@ -245,6 +240,12 @@ class LessonListScreen(QWidget):
         item.setFont(3, font)
         item.setData(3, Qt.ItemDataRole.AccessibleTextRole, f"{lesson.title}: {status}")
         return item
+
+    def _wellness_button(self) -> QPushButton:
+        button = QPushButton("Wellness…", objectName="wellnessSettingsButton")
+        button.setAccessibleName("Your wellness settings: breaks, shields, pauses")
+        button.clicked.connect(self.open_wellness_settings)
+        return button
 
     def open_wellness_settings(self) -> None:
         from calibrate.gui.wellness_dialog import WellnessDialog

@@ -65,8 +65,8 @@ class WarningCard(QFrame):
 
     def show_warnings(self, case: Case) -> None:
         shields = (
-            f"It will play shielded: {html.escape(self._shield_words)}. Lift each shield "
-            "yourself if you need to see more (Shift+S puts them back)."
+            f"It will play shielded: {html.escape(self._shield_words)}.<br>Lift each shield "
+            "yourself if you need to see more; Shift+S puts them back."
             if self._shield_words
             else "It will play unshielded; Shift+S shields it."
         )
