@@ -19,9 +19,9 @@ from calibrate.gui import prompts
 
 def test_a_break_in_a_live_room_skips_the_case_and_never_stalls_the_room(
     qtbot,
-    console,
+    console,  # noqa: F811 - the fixture imported above
     tmp_path: Path,
-    monkeypatch,  # noqa: F811 - the fixture imported above
+    monkeypatch,
 ) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
