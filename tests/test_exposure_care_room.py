@@ -82,3 +82,15 @@ def test_a_break_in_a_live_room_skips_the_case_and_never_stalls_the_room(
         assert rows["c2"]["skipped"] == rows["c3"]["skipped"] == 1
         assert rows["c2"]["decision"] is None and rows["c3"]["decision"] is None
     assert mine["c1"]["skipped"] == 0
+    # The host's dashboard: the break's two skips counted as skips, never as wrong answers.
+    from calibrate.core.metrics.answer_table import Filters
+    from calibrate.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "host.sqlite3", [tmp_path / "lessons"])
+    try:
+        ws.lessons.load()
+        headline = ws.dashboard.complete(Filters(), 0.9).headline
+        assert (headline.answers, headline.scored, headline.skipped) == (3, 1, 2)
+        assert headline.accuracy == 1.0  # c1 answered right; the skips do not pull it down
+    finally:
+        ws.close()

@@ -89,7 +89,8 @@ class BreakScreen(QWidget):
         )
         self.text.setText(
             f"You have watched {format_minutes(exposure.since_break_ms)} of warned clips "
-            f"(today: {format_minutes(exposure.today_ms)}).\n"
+            f"(this session: {format_minutes(exposure.session_ms)}, "
+            f"today: {format_minutes(exposure.today_ms)}).\n"
             "Look away from the screen, stand up, breathe out slowly, drink some water."
             f"{room}"
         )
