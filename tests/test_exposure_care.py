@@ -242,3 +242,18 @@ def test_warned_clip_time_written_survives_a_kill(tmp_path: Path) -> None:
         assert ws.wellness.log(profile, "session-2").exposure().session_ms == 0
     finally:
         ws.close()
+
+
+def test_the_stricter_of_pack_and_moderator_applies_key_by_key() -> None:
+    from calibrate.core.wellness import WellnessPolicy, effective_policy, looser_than
+
+    org = WellnessPolicy(break_after_minutes=15, shields=frozenset({"grayscale", "mute"}))
+    earlier = PersonalWellness(break_after_minutes=10, shields=frozenset({"blur"}))
+    assert effective_policy(org, earlier).break_after_minutes == 10
+    assert effective_policy(org, earlier).shields == {"grayscale", "blur", "mute"}
+    later = PersonalWellness(break_after_minutes=90, shields=frozenset())
+    assert effective_policy(org, later) == org  # nothing looser gets through
+    assert looser_than(org, later) and not looser_than(org, earlier)
+    nonsense = PersonalWellness(break_after_minutes=0, shields=frozenset({"sepia"}))
+    assert effective_policy(org, nonsense).break_after_minutes == 1
+    assert effective_policy(org, nonsense).shields == org.shields

@@ -102,41 +102,6 @@ class Exposure:
         return self.since_break_ms >= policy.break_after_ms
 
 
-class ExposureClock:
-    """Wall-clock time a warned clip plays, from `now` readings (seconds, monotonic; a test
-    passes a fake clock). `take()` hands over what was measured and not yet taken."""
-
-    def __init__(self) -> None:
-        self._since: float | None = None  # playing since (a clock reading)
-        self._untaken = 0.0  # seconds measured, not yet taken
-
-    @property
-    def running(self) -> bool:
-        return self._since is not None
-
-    def start(self, now: float) -> None:
-        if self._since is None:
-            self._since = now
-
-    def stop(self, now: float) -> None:
-        if self._since is not None:
-            self._untaken += max(0.0, now - self._since)
-            self._since = None
-
-    def pending_ms(self, now: float) -> int:
-        """Measured and not taken yet, including the run going on."""
-        running = max(0.0, now - self._since) if self._since is not None else 0.0
-        return int((self._untaken + running) * 1000)
-
-    def take(self, now: float) -> int:
-        """The ms measured since the last take (a run going on carries on from now)."""
-        taken = self.pending_ms(now)
-        self._untaken = 0.0
-        if self._since is not None:
-            self._since = now
-        return taken
-
-
 def format_minutes(ms: int) -> str:
     """ "1 min", "12 min", "less than a minute"."""
     minutes = ms // 60_000
