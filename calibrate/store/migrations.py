@@ -273,7 +273,7 @@ def m007_add_marked_moments(db: sqlite_utils.Database) -> None:
     )
 
 
-def m010_add_exposure(db: sqlite_utils.Database) -> None:
+def m008_add_exposure(db: sqlite_utils.Database) -> None:
     """Exposure care (core/wellness.py): wall-clock ms of warned clips played, one row per
     stretch written while playing (per profile, session and the machine's local day); each
     time a moderator chose to go on after a break, with the day's exposure at that moment;
@@ -324,5 +324,5 @@ MIGRATIONS = (
     m005_add_rejoin_tokens,
     m006_add_dispute_resolutions,
     m007_add_marked_moments,
-    m010_add_exposure,  # slot m010 (exposure care); machine raters and signals come first
+    m008_add_exposure,  # exposure care
 )
