@@ -10,7 +10,17 @@ from calibrate import __version__
 from calibrate.commands import CommandParser
 
 # Subcommand modules in calibrate/commands/, in the order `--help` lists them.
-COMMAND_MODULES = ("gui", "validate", "agreement", "demo", "report", "exchange", "pack", "room")
+COMMAND_MODULES = (
+    "gui",
+    "validate",
+    "agreement",
+    "demo",
+    "report",
+    "exchange",
+    "pack",
+    "room",
+    "machine",
+)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -316,6 +316,40 @@ def m008_add_exposure(db: sqlite_utils.Database) -> None:
     )
 
 
+def m009_add_machine_runs(db: sqlite_utils.Database) -> None:
+    """Model runs scored beside the moderators (docs/machine-raters.md): a run is a name and
+    a model version (NULL: none given), with a digest of what its rows say (importing the
+    same rows again is a no-op); each decision is recorded against the case version it was
+    imported against, as answers are. Never in `answers`: a model is not a moderator."""
+    db.execute(
+        "CREATE TABLE machine_runs ("
+        " id TEXT PRIMARY KEY,"
+        " name TEXT NOT NULL,"
+        " model_version TEXT,"
+        " rows_digest TEXT NOT NULL,"
+        " decisions INTEGER NOT NULL,"
+        " source TEXT,"
+        " imported_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX machine_runs_identity "
+        "ON machine_runs (name, IFNULL(model_version, ''))"
+    )
+    db.execute(
+        "CREATE TABLE machine_decisions ("
+        " run_id TEXT NOT NULL REFERENCES machine_runs(id),"
+        " pack_id TEXT NOT NULL,"
+        " case_id TEXT NOT NULL,"
+        " case_hash TEXT NOT NULL,"
+        " pack_hash TEXT NOT NULL,"
+        " decision TEXT NOT NULL,"
+        " clause TEXT,"
+        " score REAL CHECK (score IS NULL OR (score >= 0 AND score <= 1)),"
+        " source_row INTEGER,"
+        " PRIMARY KEY (run_id, pack_id, case_id))"
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_add_disputes,
@@ -325,4 +359,5 @@ MIGRATIONS = (
     m006_add_dispute_resolutions,
     m007_add_marked_moments,
     m008_add_exposure,  # exposure care
+    m009_add_machine_runs,
 )

@@ -3,7 +3,7 @@
 The app, every `calibrate` command and the capabilities to come reach the store only through
 a `Workspace` and its managers, named for what users do: `ws.lessons`, `ws.sessions`,
 `ws.profiles`, `ws.dashboard`, `ws.disputes`, `ws.exchange`, `ws.reports`, `ws.packs`,
-`ws.authoring`, `ws.review` (docs/architecture.md). Qt-free.
+`ws.authoring`, `ws.review`, `ws.machines` (docs/architecture.md). Qt-free.
 
 Light at import on purpose: the app's first screen is built with this module loaded, so the
 managers (and sqlite-utils, pydantic, numpy, matplotlib behind them) load on first use.
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from calibrate.workspace.disputes import DisputesManager
     from calibrate.workspace.exchange import ExchangeManager
     from calibrate.workspace.lessons import LessonsManager
+    from calibrate.workspace.machines import MachinesManager
     from calibrate.workspace.packs import PacksManager
     from calibrate.workspace.profiles import ProfilesManager
     from calibrate.workspace.reports import ReportsManager
@@ -185,6 +186,12 @@ class Workspace:
         from calibrate.workspace.wellness import WellnessManager
 
         return WellnessManager(self)
+
+    @cached_property
+    def machines(self) -> MachinesManager:
+        from calibrate.workspace.machines import MachinesManager
+
+        return MachinesManager(self)
 
     # --- the loaded packs (ws.lessons keeps them current) --------------------------------
     def reload_library(self) -> LoadResult:

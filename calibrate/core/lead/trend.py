@@ -121,7 +121,7 @@ def attempts(table: AnswerTable, s: Scored) -> tuple[AttemptRow, ...]:
     return tuple(sorted(rows, key=lambda r: (r.team, kind_order[r.kind])))
 
 
-def _calibration_row(team: str, confidence: NDArray[Any], correct: NDArray[Any]) -> CalibrationRow:
+def calibration_row(team: str, confidence: NDArray[Any], correct: NDArray[Any]) -> CalibrationRow:
     curve = reliability_curve(confidence, correct, bins=CONFIDENCE_BINS)
 
     def opt(values: NDArray[Any]) -> tuple[float | None, ...]:
@@ -150,7 +150,7 @@ def calibration(table: AnswerTable, s: Scored) -> CalibrationSection:
     ]
     bounds = np.searchsorted(table.team[by_team], np.arange(len(table.teams) + 1))
     rows = [
-        _calibration_row(
+        calibration_row(
             name,
             table.confidence[by_team[bounds[t] : bounds[t + 1]]],
             s.correct[by_team[bounds[t] : bounds[t + 1]]],
@@ -159,5 +159,5 @@ def calibration(table: AnswerTable, s: Scored) -> CalibrationSection:
         if bounds[t + 1] > bounds[t]
     ]
     if rated.size:
-        rows.append(_calibration_row("", table.confidence[rated], s.correct[rated]))
+        rows.append(calibration_row("", table.confidence[rated], s.correct[rated]))
     return CalibrationSection(tuple(rows))

@@ -1,0 +1,185 @@
+"""`calibrate machine import|score`: model runs scored on the golden set beside the room.
+
+Contracts in docs/machine-raters.md (and ../shared/DESIGN.md): a refused file exits 2 with
+nothing written and up to 20 `FILE: row N: message` lines; the same run with the same rows
+is a no-op; `score --json` prints one object. Nothing here calls a model service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `machine` subcommand and its `import` and `score`."""
+    from calibrate.commands import CommandParser
+
+    machine = subparsers.add_parser(
+        "machine",
+        help="import a model's decisions on the golden cases and score them",
+        description="Score an enforcement model on the same golden cases and against the "
+        "same room as the moderators (docs/machine-raters.md). Runs come as CSV files.",
+    )
+    actions = machine.add_subparsers(dest="action", metavar="ACTION", parser_class=CommandParser)
+    machine.set_defaults(run=lambda args: _usage(machine))
+    imp = actions.add_parser(
+        "import",
+        help="import a run: a CSV of case_id,decision (optional pack_id, clause, score, "
+        "model_version)",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument("--db", type=Path, metavar="PATH", help="the database (default: the user's)")
+    imp.add_argument("--name", required=True, metavar="NAME", help="the run's name")
+    imp.add_argument(
+        "--lessons",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look cases up in the packs at DIR (repeatable; these win over bundled packs)",
+    )
+    imp.add_argument(
+        "--replace", action="store_true", help="replace a stored run with other decisions"
+    )
+    imp.set_defaults(run=run_import)
+    score = actions.add_parser("score", help="a run's figures against golden and the room")
+    score.add_argument("name", metavar="NAME")
+    score.add_argument("--db", type=Path, metavar="PATH", help="the database (default: the user's)")
+    score.add_argument(
+        "--version", metavar="V", help="the model version (default: the last import)"
+    )
+    score.add_argument("--pack", metavar="ID", help="score only this pack's cases")
+    score.add_argument("--json", action="store_true", help="print one JSON object")
+    score.set_defaults(run=run_score)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    print("calibrate machine: say import or score", file=sys.stderr)
+    print(parser.format_usage(), file=sys.stderr, end="")
+    return 2
+
+
+def _database(path: Path | None) -> Path:
+    from calibrate import paths
+
+    return Path(path) if path is not None else paths.default_database()
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Check and store a run; 0 (imported or unchanged), 2 and nothing written if refused."""
+    from calibrate import paths
+    from calibrate.workspace import Workspace
+
+    db_path = _database(args.db)
+    try:
+        for folder in args.lessons:
+            if not folder.is_dir():
+                return _refused("import", f"--lessons {folder}: no such folder", args)
+        folders = [d for d in [paths.bundled_lessons_dir(), *args.lessons] if d is not None]
+        check_first = _check_file_first(args, folders)  # a refused file creates no database
+        if check_first is not None:
+            return check_first
+        ws = Workspace.open(db_path, folders)
+        try:
+            ws.lessons.load()
+            outcome = ws.machines.import_run(args.file, args.name, replace=args.replace)
+        finally:
+            ws.close()
+    except Exception as error:
+        return _fail("import", error, args, db_path)
+    print(f"{args.file}: {outcome.summary()}.")
+    return 0
+
+
+def _check_file_first(args: argparse.Namespace, folders: list[Path]) -> int | None:
+    """The file checked against the packs before any database is opened or created."""
+    from calibrate.core.lessons.loader import load_library
+    from calibrate.workspace.machines import check_run
+
+    bundled = folders[0] if folders else None
+    try:
+        check_run(args.file, load_library(folders, bundled=bundled).packs)
+    except Exception as error:
+        return _fail("import", error, args, None)
+    return None
+
+
+def run_score(args: argparse.Namespace) -> int:
+    """Print a run's figures; 2 for an unknown name, version or pack."""
+    from calibrate import paths
+    from calibrate.core.machines.score import run_json
+    from calibrate.workspace import Workspace
+
+    db_path = _database(args.db)
+    try:
+        if not db_path.is_file():
+            return _refused("score", f"{db_path}: no such database", args)
+        ws = Workspace.open(db_path, [d for d in [paths.bundled_lessons_dir()] if d is not None])
+        try:
+            ws.lessons.load()
+            result = run_json(ws.machines.score(args.name, args.version, args.pack))
+        finally:
+            ws.close()
+    except Exception as error:
+        return _fail("score", error, args, db_path)
+    if args.json:
+        import json
+
+        print(json.dumps(result, ensure_ascii=False, allow_nan=False))
+    else:
+        from calibrate.commands.machine_text import render
+
+        print(render(result))
+    return 0
+
+
+def _refused(command: str, message: str, args: argparse.Namespace) -> int:
+    print(f"calibrate machine {command}: {message}", file=sys.stderr)
+    _json_error(args, message, None, None)
+    return 2
+
+
+def _json_error(args: argparse.Namespace, message: str, file: Any, row: Any) -> None:
+    if getattr(args, "json", False):
+        import json
+
+        print(json.dumps({"error": {"message": message, "file": file, "row": row}}))
+
+
+def _fail(command: str, error: BaseException, args: argparse.Namespace, db: Path | None) -> int:
+    """One line for a refusal; bad rows as up to 20 `FILE: row N: message` lines."""
+    from calibrate.core.errors import CalibrateError, counted
+    from calibrate.core.machines.rows import RunRefused
+    from calibrate.tabular.limits import InputError
+    from calibrate.workspace import damage_message
+
+    prefix = f"calibrate machine {command}"
+    if isinstance(error, RunRefused):
+        more = len(error.problems) - MAX_PROBLEMS_SHOWN
+        print(
+            f"{prefix}: {counted(len(error.problems), 'problem')}"
+            + (f" ({more} more not shown)" if more > 0 else "")
+            + "; nothing was imported",
+            file=sys.stderr,
+        )
+        for line in error.problems[:MAX_PROBLEMS_SHOWN]:
+            print(line, file=sys.stderr)
+    elif isinstance(error, InputError):
+        print(f"{prefix}: {error}", file=sys.stderr)
+        _json_error(args, error.message, error.file, error.row)
+    elif isinstance(error, CalibrateError):
+        print(f"{prefix}: {' '.join(str(error).split())}", file=sys.stderr)
+        _json_error(args, " ".join(str(error).split()), None, None)
+    elif (damage := damage_message(error, db)) is not None:
+        print(f"{prefix}: {damage}", file=sys.stderr)
+    else:  # the contract: never a traceback
+        print(
+            f"{prefix}: unexpected error: {type(error).__name__}: {' '.join(str(error).split())}",
+            file=sys.stderr,
+        )
+    return 2

@@ -1,0 +1,55 @@
+"""A model run's CSV (docs/machine-raters.md) read row by row with the limits every
+Calibrate CSV reader holds (`csv_rows`: 1 MiB fields and header, NUL bytes, UTF-8, quotes),
+plus what a file handed to an import must be: a regular file (a FIFO or a device named
+directly or through a symlink is refused unopened) of at most MAX_RUN_BYTES."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from calibrate.core.machines.rows import OPTIONAL, REQUIRED
+from calibrate.tabular.csv_rows import columns, read_header, records
+from calibrate.tabular.limits import InputError, one_line
+
+MAX_RUN_BYTES = 256 << 20  # a million decisions take ~60 MiB
+MAX_RUN_ROWS = 2_000_000
+
+
+def check_file(path: Path) -> None:
+    """Refuse, unopened, what is not a regular file or is too large."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {one_line(error.strerror or str(error))}", path) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError("is a folder, not a CSV file", path)
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError("is not a regular file (a pipe or a device); not read", path)
+    if status.st_size > MAX_RUN_BYTES:
+        raise InputError(
+            f"the file is {status.st_size:,} bytes; a run file may hold at most "
+            f"{MAX_RUN_BYTES:,} bytes",
+            path,
+        )
+
+
+def read_run_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row, {column: value}) for each non-blank row after the header; InputError names
+    the file and row of anything unreadable."""
+    check_file(path)
+    header = read_header(path, REQUIRED)
+    columns(path, header.names, REQUIRED)
+    present = [name for name in OPTIONAL if name in header.names]
+    columns(path, header.names, tuple(present))  # a doubled optional column is refused too
+    wanted = {name: header.names.index(name) for name in (*REQUIRED, *present)}
+    for count, (row, fields) in enumerate(records(path, len(header.names)), start=1):
+        if count > MAX_RUN_ROWS:
+            raise InputError(f"more than {MAX_RUN_ROWS:,} rows; split the run", path, row)
+        if fields is None:
+            continue
+        yield row, {name: fields[at] for name, at in wanted.items()}
