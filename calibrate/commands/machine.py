@@ -154,12 +154,14 @@ def _json_error(args: argparse.Namespace, message: str, file: Any, row: Any) -> 
 def _fail(command: str, error: BaseException, args: argparse.Namespace, db: Path | None) -> int:
     """One line for a refusal; bad rows as up to 20 `FILE: row N: message` lines."""
     from calibrate.core.errors import CalibrateError, counted
-    from calibrate.core.machines.rows import RunRefused
+    from calibrate.core.machines.rows import EmptyRun, RunRefused
     from calibrate.tabular.limits import InputError
     from calibrate.workspace import damage_message
 
     prefix = f"calibrate machine {command}"
-    if isinstance(error, RunRefused):
+    if isinstance(error, EmptyRun):
+        print(f"{prefix}: {error.problems[0]}", file=sys.stderr)
+    elif isinstance(error, RunRefused):
         more = len(error.problems) - MAX_PROBLEMS_SHOWN
         print(
             f"{prefix}: {counted(len(error.problems), 'problem')}"

@@ -62,6 +62,10 @@ class RunRefused(Exception):
         super().__init__(self.problems[0])
 
 
+class EmptyRun(RunRefused):
+    """A file with a header and no rows: one file-level problem, no bad row to count."""
+
+
 def index_cases(cases: Iterable[KnownCase]) -> dict[str, list[KnownCase]]:
     """Case id → the known cases of that id (one per pack holding it)."""
     index: dict[str, list[KnownCase]] = {}
@@ -146,7 +150,7 @@ def check_rows(
     if checker.problems:
         raise RunRefused(checker.problems)
     if not decisions:
-        raise RunRefused([f"{file}: no rows: the file has a header but no decisions"])
+        raise EmptyRun([f"{file}: no rows: the file has a header but no decisions"])
     version = checker.version[0] if checker.version else None
     return CheckedRun(version, tuple(decisions), run_digest(decisions))
 

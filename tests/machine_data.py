@@ -1,0 +1,74 @@
+"""A small pack, a room of four moderators and a model run whose every figure is known:
+what the machine-rater tests score and count by hand or with sklearn/statsmodels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.pack_factory import write_pack
+
+GOLDEN = {
+    "c1": "remove",
+    "c2": "remove",
+    "c3": "allow",
+    "c4": "allow",
+    "c5": "age_restricted",
+    "c6": "age_restricted",
+    "c7": "escalate",
+    "c8": "allow",
+}
+# The model: right on c1, c2, c4, c6; over on c3, under on c5, a missed escalation on c7,
+# an unneeded one on c8.
+MODEL = {
+    "c1": ("remove", 0.9),
+    "c2": ("remove", 0.8),
+    "c3": ("remove", 0.7),
+    "c4": ("allow", 0.6),
+    "c5": ("allow", 0.4),
+    "c6": ("age_restricted", 0.85),
+    "c7": ("remove", 0.5),
+    "c8": ("escalate", 0.3),
+}
+# The room: (case, reviewer, decision, confidence). c2 is a tie and c6 has two answers,
+# so neither has a room majority; r1's later answer on c3 (a retake) does not count.
+HUMANS = [
+    *[("c1", r, d, 0.8) for r, d in zip("1234", ["remove", "remove", "remove", "allow"])],
+    *[("c2", r, d, 0.6) for r, d in zip("1234", ["remove", "remove", "allow", "allow"])],
+    *[("c3", r, "allow", 0.95) for r in "1234"],
+    *[("c4", r, d, 0.8) for r, d in zip("1234", ["allow", "allow", "allow", "remove"])],
+    *[
+        ("c5", r, d, 0.6)
+        for r, d in zip("1234", ["age_restricted", "age_restricted", "age_restricted", "allow"])
+    ],
+    *[("c6", r, "age_restricted", 0.8) for r in "12"],
+    *[("c7", r, d, 0.95) for r, d in zip("1234", ["escalate", "escalate", "escalate", "remove"])],
+    *[("c8", r, d, 0.6) for r, d in zip("1234", ["allow", "allow", "allow", "escalate"])],
+]
+RETAKE = ("c3", "1", "remove", 0.6)
+
+
+def write_alpha(lessons: Path) -> Path:
+    """Pack alpha with the cases' goldens of GOLDEN."""
+    folder = write_pack(lessons, "alpha", tuple(GOLDEN))
+    for case, golden in GOLDEN.items():
+        path = folder / "cases" / f"{case}.toml"
+        path.write_text(path.read_text().replace('decision = "remove"', f'decision = "{golden}"'))
+    return folder
+
+
+def history_csv(path: Path) -> Path:
+    """The room as a history CSV (`calibrate import --csv`), the retake a day later."""
+    rows = [f"{c},r{r},{d},2026-11-02,T,S,{conf}" for c, r, d, conf in HUMANS]
+    c, r, d, conf = RETAKE
+    rows.append(f"{c},r{r},{d},2026-11-03,T,S,{conf}")
+    path.write_text("case_id,reviewer,decision,date,team,site,confidence\n" + "\n".join(rows))
+    return path
+
+
+def run_csv(path: Path, version: str = "v1", model: dict | None = None) -> Path:
+    lines = [
+        f"{case},{decision},{score},{version}"
+        for case, (decision, score) in (model or MODEL).items()
+    ]
+    path.write_text("case_id,decision,score,model_version\n" + "\n".join(lines) + "\n")
+    return path
