@@ -29,20 +29,24 @@ MODEL = {
     "c7": ("remove", 0.5),
     "c8": ("escalate", 0.3),
 }
+
+
+def _answers(case: str, decisions: list[str], confidence: float) -> list[tuple]:
+    """(case, reviewer, decision, confidence) of reviewers 1, 2, … in order."""
+    return [(case, str(i), d, confidence) for i, d in enumerate(decisions, start=1)]
+
+
 # The room: (case, reviewer, decision, confidence). c2 is a tie and c6 has two answers,
 # so neither has a room majority; r1's later answer on c3 (a retake) does not count.
 HUMANS = [
-    *[("c1", r, d, 0.8) for r, d in zip("1234", ["remove", "remove", "remove", "allow"])],
-    *[("c2", r, d, 0.6) for r, d in zip("1234", ["remove", "remove", "allow", "allow"])],
-    *[("c3", r, "allow", 0.95) for r in "1234"],
-    *[("c4", r, d, 0.8) for r, d in zip("1234", ["allow", "allow", "allow", "remove"])],
-    *[
-        ("c5", r, d, 0.6)
-        for r, d in zip("1234", ["age_restricted", "age_restricted", "age_restricted", "allow"])
-    ],
-    *[("c6", r, "age_restricted", 0.8) for r in "12"],
-    *[("c7", r, d, 0.95) for r, d in zip("1234", ["escalate", "escalate", "escalate", "remove"])],
-    *[("c8", r, d, 0.6) for r, d in zip("1234", ["allow", "allow", "allow", "escalate"])],
+    *_answers("c1", ["remove", "remove", "remove", "allow"], 0.8),
+    *_answers("c2", ["remove", "remove", "allow", "allow"], 0.6),
+    *_answers("c3", ["allow"] * 4, 0.95),
+    *_answers("c4", ["allow", "allow", "allow", "remove"], 0.8),
+    *_answers("c5", ["age_restricted"] * 3 + ["allow"], 0.6),
+    *_answers("c6", ["age_restricted"] * 2, 0.8),
+    *_answers("c7", ["escalate"] * 3 + ["remove"], 0.95),
+    *_answers("c8", ["allow"] * 3 + ["escalate"], 0.6),
 ]
 RETAKE = ("c3", "1", "remove", 0.6)
 
