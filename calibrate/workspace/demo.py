@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING
 from calibrate.core.errors import ExchangeError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from calibrate.core.demo_history.records import DemoHistory
+    from calibrate.core.models import Pack
+    from calibrate.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ def write_demo(db_path: Path | None, seed: int | None = None) -> tuple[Path, Dem
     db = open_database(path)
     try:
         write_demo_history(db, history, packs)
+        _write_demo_run(db, packs, history.seed)
     except BaseException:
         db.conn.close()
         if not existed:
@@ -56,6 +61,14 @@ def write_demo(db_path: Path | None, seed: int | None = None) -> tuple[Path, Dem
         raise
     db.conn.close()
     return path, history
+
+
+def _write_demo_run(db: Database, packs: Sequence[Pack], seed: int) -> None:
+    """The demo's model run beside the moderators (core/demo_history/machine_run.py)."""
+    from calibrate.core.demo_history.machine_run import DEMO_RUN_NAME, demo_run
+    from calibrate.store.machines import write_run
+
+    write_run(db, DEMO_RUN_NAME, demo_run(packs, seed), "calibrate demo", None)
 
 
 def ensure_demo_database(path: Path) -> None:

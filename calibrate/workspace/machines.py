@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from calibrate.core.errors import CalibrateError
 from calibrate.core.machines.room import Room
-from calibrate.core.machines.rows import CheckedRun, KnownCase, check_rows
+from calibrate.core.machines.rows import CheckedRun, check_rows, known_cases
 from calibrate.core.machines.score import RunScore
 from calibrate.core.machines.scoreboard import RunDecisions, Scoreboard, entries_of, scored
 from calibrate.core.metrics.answer_table import Filters
@@ -52,22 +52,6 @@ class ImportOutcome:
             return f"run {run} is already stored with the same {self.decisions} decisions"
         verb = "replaced" if self.status == "replaced" else "imported"
         return f"run {run} {verb}: {self.decisions} decisions on {', '.join(self.packs)}"
-
-
-def known_cases(packs: Sequence[Pack]) -> list[KnownCase]:
-    """Every case of the loaded packs, as a run may decide it."""
-    return [
-        KnownCase(
-            pack.id,
-            case.id,
-            case.content_hash,
-            pack.content_hash,
-            frozenset(pack.scale.ids),
-            frozenset(c.id for c in pack.clauses),
-        )
-        for pack in packs
-        for case in pack.cases.values()
-    ]
 
 
 def check_run(path: Path, packs: Sequence[Pack]) -> CheckedRun:

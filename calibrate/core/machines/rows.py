@@ -12,6 +12,10 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calibrate.core.models import Pack
 
 REQUIRED = ("case_id", "decision")
 OPTIONAL = ("pack_id", "clause", "score", "model_version")
@@ -64,6 +68,22 @@ class RunRefused(Exception):
 
 class EmptyRun(RunRefused):
     """A file with a header and no rows: one file-level problem, no bad row to count."""
+
+
+def known_cases(packs: Iterable[Pack]) -> list[KnownCase]:
+    """Every case of the loaded packs, as a run may decide it (against its current version)."""
+    return [
+        KnownCase(
+            pack.id,
+            case.id,
+            case.content_hash,
+            pack.content_hash,
+            frozenset(pack.scale.ids),
+            frozenset(c.id for c in pack.clauses),
+        )
+        for pack in packs
+        for case in pack.cases.values()
+    ]
 
 
 def index_cases(cases: Iterable[KnownCase]) -> dict[str, list[KnownCase]]:
