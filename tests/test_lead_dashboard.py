@@ -75,6 +75,11 @@ def open_dashboard(qtbot, window):
     return dashboard
 
 
+def tab_index(dashboard, title: str) -> int:
+    """The index of the tab `title` (tabs of their own data, e.g. Models, follow Completion)."""
+    return next(i for i in range(dashboard.tabs.count()) if dashboard.tabs.tabText(i) == title)
+
+
 def table_rows(panel) -> list[dict[str, str]]:
     """The cells as the table view shows them (through its model, as assistive tech reads)."""
     model = panel.table.model()
@@ -209,7 +214,7 @@ def test_other_tabs_fill_from_a_second_pass_that_a_newer_view_cancels(
     seed(app_window)
     dashboard = open_dashboard(qtbot, app_window)
     qtbot.waitUntil(lambda: dashboard.result.dashboard.details_ready, timeout=20000)
-    dashboard.tabs.setCurrentIndex(dashboard.tabs.count() - 1)  # Completion: a detail table
+    dashboard.tabs.setCurrentIndex(tab_index(dashboard, "Completion"))  # a detail table
     assert {row["Reviewer"] for row in table_rows(dashboard.tables["completion"])} >= {"Cruz"}
 
     packs = list(app_window.context.library.packs)
@@ -247,7 +252,7 @@ def test_a_failing_section_is_reported_once_and_its_tabs_say_so(
     assert len(dialogs) == 1 and len(calls) == 1
     assert "Something went wrong" in dialogs[0]
     assert dashboard.result is not None and not dashboard.result.dashboard.details_ready
-    dashboard.tabs.setCurrentIndex(dashboard.tabs.count() - 1)  # Completion
+    dashboard.tabs.setCurrentIndex(tab_index(dashboard, "Completion"))
     assert "could not be computed" in dashboard.tables["completion"].caption.text()
     assert table_rows(dashboard.tables["reviewers"])  # the first view stands
 
@@ -298,7 +303,7 @@ def test_a_failed_import_leaves_the_view_and_its_details_pass_alone(
         ),
         timeout=20000,
     )
-    dashboard.tabs.setCurrentIndex(dashboard.tabs.count() - 1)  # Completion
+    dashboard.tabs.setCurrentIndex(tab_index(dashboard, "Completion"))
     assert {row["Reviewer"] for row in table_rows(dashboard.tables["completion"])} >= {"Cruz"}
     assert len(dialogs) == 1
 

@@ -60,6 +60,7 @@ class Disagreement:
 class PackScore:
     pack_id: str
     labels: tuple[str, ...]
+    ladder_size: int  # the first labels are the ladder's rungs
     confusion: NDArray[Any]  # golden × model counts
     summary: scoring.EnforcementSummary
     kappa_golden: Estimate
@@ -146,6 +147,7 @@ def score_pack(p: PackRun, shown: int = 10) -> PackScore:
     return PackScore(
         p.pack_id,
         p.labels,
+        len(p.ladder),
         confusion,
         scoring.summarize(outcome, distance),
         kappa(p.golden, p.model, k),

@@ -40,13 +40,13 @@ class ScoreboardEntry:
 class Scoreboard:
     entries: tuple[ScoreboardEntry, ...]
 
-    def disagreement(self, index: int) -> tuple[ScoreboardEntry, int] | None:
-        """The entry and position of the `index`-th disagreement listed (table order)."""
-        for entry in self.entries:
-            if index < len(entry.pack.disagreements):
-                return entry, index
-            index -= len(entry.pack.disagreements)
-        return None
+    def figures(self) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+        """Header and rows of the figures table: one row per run and pack."""
+        return FIGURES_HEADER, [figures_row(e) for e in self.entries]
+
+    def disagreements(self) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+        """Header and rows of every entry's disagreements."""
+        return DISAGREEMENTS_HEADER, [r for e in self.entries for r in disagreement_rows(e)]
 
 
 def labels_of(
@@ -102,4 +102,96 @@ def entries_of(run: RunScore, imported_at: str, room: Room) -> list[ScoreboardEn
     return [
         ScoreboardEntry(run.rater, run.version, imported_at, p, room.humans(p.pack_id))
         for p in run.packs
+    ]
+
+
+FIGURES_HEADER = (
+    "rater",
+    "version",
+    "pack",
+    "cases",
+    "accuracy",
+    "accuracy_ci_low",
+    "accuracy_ci_high",
+    "humans_mean_accuracy",
+    "humans_lowest_accuracy",
+    "humans_highest_accuracy",
+    "moderators",
+    "kappa_vs_golden",
+    "kappa_vs_golden_ci_low",
+    "kappa_vs_golden_ci_high",
+    "kappa_vs_room",
+    "agreement_with_room",
+    "room_cases",
+    "over_enforcement",
+    "under_enforcement",
+    "missed_escalations",
+    "unneeded_escalations",
+    "brier",
+    "humans_brier",
+)
+DISAGREEMENTS_HEADER = (
+    "rater",
+    "version",
+    "pack",
+    "case",
+    "golden",
+    "model",
+    "model_score",
+    "room_majority",
+    "room_share_with_model",
+    "room_answers",
+    "room_split",
+)
+
+
+def figures_row(e: ScoreboardEntry) -> tuple[object, ...]:
+    """One run × pack as the figures table (and its CSV) shows it."""
+    p, s = e.pack, e.pack.summary
+    accuracy, ci = p.accuracy
+    kappa_ci = p.kappa_golden.ci95
+    return (
+        e.rater,
+        e.version or "",
+        p.pack_id,
+        s.scored,
+        accuracy,
+        ci[0] if ci else None,
+        ci[1] if ci else None,
+        e.humans.mean,
+        e.humans.lowest,
+        e.humans.highest,
+        e.humans.moderators,
+        p.kappa_golden.value,
+        kappa_ci[0] if kappa_ci else None,
+        kappa_ci[1] if kappa_ci else None,
+        p.kappa_room.value,
+        p.room_agreement[0],
+        p.room_agreement[1],
+        s.over / s.scored if s.scored else None,
+        s.under / s.scored if s.scored else None,
+        s.missed_escalations,
+        s.unneeded_escalations,
+        p.brier[0],
+        e.humans.calibration.brier if e.humans.calibration else None,
+    )
+
+
+def disagreement_rows(e: ScoreboardEntry) -> list[tuple[object, ...]]:
+    """The entry's cases where the room mostly chose otherwise, most disagreement first."""
+    return [
+        (
+            e.rater,
+            e.version or "",
+            d.pack_id,
+            d.case_id,
+            d.golden,
+            d.model,
+            d.score,
+            d.room_majority,
+            d.room_share_with_model,
+            sum(n for _, n in d.room),
+            "; ".join(f"{label}={n}" for label, n in d.room),
+        )
+        for d in e.pack.disagreements
     ]

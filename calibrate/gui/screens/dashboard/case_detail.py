@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from calibrate.core.lead.golden_versions import GoldenVersionRow
 from calibrate.core.lead.sections.completion import DisputeRow
 from calibrate.core.lead.sections.items import ItemRow
-from calibrate.core.models import Pack
+from calibrate.core.models import Case, Pack
 from calibrate.gui.widgets.markdown_view import MarkdownView
 
 
@@ -26,10 +26,12 @@ class CaseDetailDialog(QDialog):
         disputes: tuple[DisputeRow, ...] = (),
         parent: QWidget | None = None,
         versions: tuple[GoldenVersionRow, ...] = (),
+        model_html: str | None = None,
     ):
         """disputes: every dispute in view; the dialog lists this case's (newest first).
         versions: the case's answers by golden version (none: its golden never changed
-        while answered)."""
+        while answered). model_html: a model's decision on the case (the Models tab), said
+        in place of the strong reviewers' split."""
         super().__init__(parent)
         self.setObjectName("caseDetailDialog")
         self.setWindowTitle(f"{item.pack} / {item.case}")
@@ -50,23 +52,8 @@ class CaseDetailDialog(QDialog):
             left.addWidget(QLabel("This case is not in a loaded pack: no clip or rationale."))
         layout.addLayout(left, stretch=3)
         right = QVBoxLayout()
-        total = sum(n for _, n in item.distribution) or 1
         labels = {d.id: d.label for d in pack.scale.decisions} if pack else {}
-        bars = "".join(
-            f"<tr><td>{html.escape(labels.get(d, d))}{' ✓' if d == item.golden else ''}</td>"
-            f"<td align='right'>{n}</td><td>&nbsp;{'█' * round(20 * n / total)}</td></tr>"
-            for d, n in item.distribution
-        )
-        share = "—" if item.strong_majority_share is None else f"{item.strong_majority_share:.0%}"
-        summary = QLabel(
-            f"<h3>{html.escape(case.title if case else item.case)}</h3>"
-            f"<p>Golden: <b>{html.escape(labels.get(item.golden, item.golden))}</b>"
-            f"{' under ' + ', '.join(case.golden.clauses) if case else ''}</p>"
-            f"<p>{'<b>Split</b> — ' if item.split else ''}strong reviewers' most common answer "
-            f"has a share of {share} ({item.strong} strong reviewers); {item.n} reviewers in "
-            f"all; {item.disputes} dispute(s).</p><table>{bars}</table>"
-            + golden_versions_html(versions, labels)
-        )
+        summary = QLabel(_summary_html(item, case, labels, versions, model_html))
         summary.setObjectName("caseDetailSummary")
         summary.setWordWrap(True)
         right.addWidget(summary)
@@ -106,6 +93,37 @@ class CaseDetailDialog(QDialog):
             self.player.shutdown()
         if edit is not None and self.wants_editor:
             edit.emit(*self._ids, self.room_html)
+
+
+def _summary_html(
+    item: ItemRow,
+    case: Case | None,
+    labels: dict,
+    versions: tuple[GoldenVersionRow, ...],
+    model_html: str | None,
+) -> str:
+    """The case's title, golden answer, the room's split (and the strong reviewers', or a
+    model's decision) and its answers by golden version."""
+    total = sum(n for _, n in item.distribution) or 1
+    bars = "".join(
+        f"<tr><td>{html.escape(labels.get(d, d))}{' ✓' if d == item.golden else ''}</td>"
+        f"<td align='right'>{n}</td><td>&nbsp;{'█' * round(20 * n / total)}</td></tr>"
+        for d, n in item.distribution
+    )
+    share = "—" if item.strong_majority_share is None else f"{item.strong_majority_share:.0%}"
+    return (
+        f"<h3>{html.escape(case.title if case else item.case)}</h3>"
+        f"<p>Golden: <b>{html.escape(labels.get(item.golden, item.golden))}</b>"
+        f"{' under ' + ', '.join(case.golden.clauses) if case else ''}</p>"
+        + (
+            model_html
+            or f"<p>{'<b>Split</b> — ' if item.split else ''}strong reviewers' most common "
+            f"answer has a share of {share} ({item.strong} strong reviewers); {item.n} "
+            f"reviewers in all; {item.disputes} dispute(s).</p>"
+        )
+        + f"<table>{bars}</table>"
+        + golden_versions_html(versions, labels)
+    )
 
 
 def _dispute_notes(item: ItemRow, disputes: tuple[DisputeRow, ...], labels: dict) -> str:

@@ -113,7 +113,7 @@ class DashboardScreen(QWidget):
         outer.addWidget(self.tabs, stretch=1)
         self.charts: dict[str, ChartPanel] = {}
         self.tables: dict[str, TablePanel] = {}
-        build_tabs(self.tabs, self._chart, self._table)
+        build_tabs(self.tabs, self._chart, self._table, context)
         self.tables["items"].row_activated.connect(self._on_item_activated)
         self.resolver = DisputeResolver(self)  # the disputes table's Resolve… (trainer)
         # Panels are filled for the tab on screen; the others when first shown after a change.

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
 from calibrate.core.lead.agreement import INTERVAL_METHODS, ShownInterval
 from calibrate.core.metrics.agreement import MIN_PAIRED_CASES
+from calibrate.gui.context import AppContext
+from calibrate.gui.screens.dashboard.scoreboard import add_scoreboard_tab
 from calibrate.gui.widgets.chart_panel import ChartPanel
 from calibrate.gui.widgets.table_panel import TablePanel
 
@@ -81,8 +83,10 @@ def build_tabs(
     tabs: QTabWidget,
     chart: Callable[[str], ChartPanel],
     table: Callable[[str], TablePanel],
+    context: AppContext | None = None,
 ) -> None:
-    """Add the dashboard's tabs to `tabs`; `chart(name)` and `table(name)` make the panels."""
+    """Add the dashboard's tabs to `tabs`; `chart(name)` and `table(name)` make the panels;
+    `context`'s tabs with data of their own (model runs) come last."""
 
     def tab(
         title: str,
@@ -123,6 +127,7 @@ def build_tabs(
     tab("Moments", horizontal, chart("moments"), marks, shares=(1, 1))
     tab("Critical errors", vertical, table("critical_errors"))
     tab("Completion", vertical, table("completion"))
+    add_scoreboard_tab(tabs, context)  # model runs beside the moderators (issue 20)
 
 
 def _splitter(

@@ -1,0 +1,182 @@
+"""The dashboard's Models tab: each model run beside the moderators (docs/machine-raters.md).
+
+Its own data (ws.machines.scoreboard), computed off the GUI thread when the tab is shown
+and the database changed since; the dashboard's filters do not apply (a run is scored on
+every moderator's first answer). A model is never a moderator: it shows here only.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calibrate.charts.dashboard.machines import CAPTION, entry_title, scoreboard_figure
+from calibrate.core.lead.labels import Labels
+from calibrate.core.lead.sections.items import ItemRow
+from calibrate.core.machines.scoreboard import Scoreboard, ScoreboardEntry
+from calibrate.gui import prompts, theme
+from calibrate.gui.context import AppContext
+from calibrate.gui.errors import show_error
+from calibrate.gui.tasks import TaskRunner
+from calibrate.gui.widgets.chart_panel import ChartPanel
+from calibrate.gui.widgets.table_model import Column, display
+from calibrate.gui.widgets.table_panel import TablePanel
+from calibrate.workspace.dashboard import database_state
+
+FIGURES_CAPTION = (
+    "One row per model run and pack. Accuracy: 95 % Wilson interval; moderators: the mean "
+    "and range of each moderator's accuracy on their first answers in the pack. κ: Cohen's, "
+    "against the golden answers and against the room's majority (cases with 3 or more "
+    "moderator answers and a unique majority). Brier: the model's scores, the moderators' "
+    "stated confidence. The dashboard's filters do not apply here."
+)
+DISAGREEMENTS_CAPTION = (
+    "Cases of the chosen run where fewer than half of the room chose the model's decision, "
+    "fewest first: cases to turn into new examples or guidance. Double-click to open one."
+)
+
+
+def _pct(value: object) -> str:
+    return f"{value:.0%}" if isinstance(value, float) else display(value)
+
+
+def _columns(header: Sequence[str], percent: set[str], skip: set[str]) -> list[Column]:
+    """Every CSV column but `skip`, shares as percentages."""
+    out = []
+    for i, name in enumerate(header):
+        if name in skip:
+            continue
+        text = (lambda row, i=i: _pct(row[i])) if name in percent else None
+        out.append(Column(name.replace("_", " ").capitalize(), (name,), lambda r, i=i: r[i], text))
+    return out
+
+
+class ScoreboardTab(QWidget):
+    updated = Signal()  # a scoreboard is on screen (tests and screenshots wait for it)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("scoreboardTab")
+        self.context = context
+        self.scoreboard: Scoreboard | None = None
+        self._state: tuple[object, ...] | None = None  # the database state shown
+        self.runner = TaskRunner(self)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Run and pack:"))
+        self.picker = QComboBox(objectName="scoreboardPicker")
+        self.picker.setAccessibleName("Model run and pack shown")
+        self.picker.currentIndexChanged.connect(self._show_entry)
+        top.addWidget(self.picker, stretch=1)
+        layout.addLayout(top)
+        self.chart = ChartPanel("scoreboard", "A model beside the moderators", self)
+        self.chart.canvas.setMinimumHeight(300)
+        layout.addWidget(self.chart, stretch=3)
+        tables = QHBoxLayout()
+        self.figures = TablePanel("scoreboardFigures", "Every run and pack", self)
+        self.figures.row_activated.connect(self.picker.setCurrentIndex)
+        self.cases = TablePanel("scoreboardCases", "Where the model and the room disagree", self)
+        self.cases.row_activated.connect(self._on_case_activated)
+        tables.addWidget(self.figures, stretch=3)
+        tables.addWidget(self.cases, stretch=2)
+        layout.addLayout(tables, stretch=2)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self, force: bool = False) -> None:
+        """Score the runs again if anything was committed since they were shown."""
+        state = database_state(self.context.db_path)
+        if state == self._state and not force:
+            return
+        self._state = state
+        machines = self.context.machines
+        self.runner.run("scoreboard", machines.scoreboard, self._on_scored, self._on_failed)
+
+    def _on_scored(self, scoreboard: Scoreboard) -> None:
+        self.scoreboard = scoreboard
+        titles = Labels.of_packs(self.context.library.packs).packs
+        chosen = self.picker.currentIndex()
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for entry in scoreboard.entries:
+            self.picker.addItem(entry_title(entry, titles.get(entry.pack.pack_id)))
+        self.picker.blockSignals(False)
+        header, rows = scoreboard.figures()
+        shares = {"accuracy", "agreement_with_room", "over_enforcement", "under_enforcement"}
+        shares |= {n for n in header if "accuracy" in n}
+        self.figures.set_rows(header, rows, FIGURES_CAPTION, _columns(header, shares, set()))
+        self.picker.setCurrentIndex(max(0, min(chosen, len(scoreboard.entries) - 1)))
+        self._show_entry(self.picker.currentIndex())
+        self.updated.emit()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._state = None  # try again when next shown
+        show_error(self, error, self.context.log_path, title="The model scoreboard failed")
+
+    def entry(self) -> ScoreboardEntry | None:
+        """The run × pack the chart shows."""
+        i = self.picker.currentIndex()
+        entries = self.scoreboard.entries if self.scoreboard else ()
+        return entries[i] if 0 <= i < len(entries) else None
+
+    def _show_entry(self, _index: int = 0) -> None:
+        entry = self.entry()
+        dark = theme.is_dark(QApplication.instance())
+        titles = Labels.of_packs(self.context.library.packs).packs
+        title = titles.get(entry.pack.pack_id) if entry else None
+        self.chart.set_figure(
+            scoreboard_figure(entry, dark=dark, pack_title=title), CAPTION if entry else ""
+        )
+        header, _ = Scoreboard(()).disagreements()
+        rows = Scoreboard((entry,)).disagreements()[1] if entry else []
+        columns = _columns(header, {"room_share_with_model"}, {"rater", "version", "pack"})
+        self.cases.set_rows(header, rows, DISAGREEMENTS_CAPTION, columns)
+
+    def _on_case_activated(self, index: int) -> None:
+        entry = self.entry()
+        if entry is None:
+            return
+        d = entry.pack.disagreements[index]
+        from calibrate.gui.screens.dashboard.case_detail import CaseDetailDialog
+
+        pack = next((p for p in self.context.library.packs if p.id == d.pack_id), None)
+        labels = Labels.of_packs(self.context.library.packs)
+        n = sum(count for _, count in d.room)
+        item = ItemRow(
+            d.pack_id, d.case_id, d.golden, n, None, None, None, 0, None, None, False, d.room, 0
+        )
+
+        def word(decision: str | None) -> str:
+            return html.escape(labels.decision(d.pack_id, decision) or "—")
+
+        score = "" if d.score is None else f" with a score of {d.score:.2f}"
+        model = (
+            f"<p><b>Model {html.escape(entry.rater)}</b> chose <b>{word(d.model)}</b>{score}; "
+            f"the room's majority chose <b>{word(d.room_majority)}</b> — "
+            f"{d.room_share_with_model:.0%} of {n} moderators chose as the model did.</p>"
+        )
+        dialog = CaseDetailDialog(item, pack, (), self, model_html=model)
+        # The editor is reached from the dashboard's own lists (it needs the screen's hand-off).
+        dialog.findChild(QPushButton, "openInEditorButton").setVisible(False)
+        prompts.run_dialog(dialog)
+        dialog.shutdown()
+
+
+def add_scoreboard_tab(tabs: QTabWidget, context: AppContext | None) -> None:
+    """The Models tab, last (without a context — a bare tab list — there is none)."""
+    if context is not None:
+        tabs.addTab(ScoreboardTab(context), "Models")
