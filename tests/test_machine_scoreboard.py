@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from tests.test_lead_dashboard import demo_window, open_dashboard, tab_index, table_rows
 
@@ -61,6 +61,7 @@ def test_a_disagreement_opens_to_the_case_and_the_models_decision(
                 " ".join(label.text() for label in dialog.findChildren(QLabel)),
                 dialog.findChild(QWidget, "caseDetailRationale").toPlainText(),
                 dialog.player is not None,
+                dialog.findChild(QPushButton, "openInEditorButton").isVisibleTo(dialog),
             )
         )
         return 0
@@ -68,12 +69,13 @@ def test_a_disagreement_opens_to_the_case_and_the_models_decision(
     monkeypatch.setattr(prompts, "run_dialog", look)
     cases = [row["Case"] for row in table_rows(tab.cases)]
     tab.cases.row_activated.emit(cases.index("hb-minister-satire"))
-    title, summary, rationale, has_clip = opened[0]
+    title, summary, rationale, has_clip, editor = opened[0]
     case = demo_window.context.pack("harassment").cases["hb-minister-satire"]
     assert title == "harassment / hb-minister-satire" and has_clip
     assert "Model policy-llm</b> chose <b>Remove" in summary
     assert "the room's majority chose <b>Allow" in summary
     assert case.rationale.split()[0] in rationale
+    assert not editor  # the editor opens from the dashboard's own lists
 
 
 def test_the_demo_runs_cli_score_shows_its_planted_faults(demo_window) -> None:
