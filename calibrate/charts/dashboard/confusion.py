@@ -98,7 +98,7 @@ def _slant_names(axes: Axes, names: list[str]) -> None:
     )
 
 
-def _level_names(axes: Axes, names: list[str]) -> None:
+def level_names(axes: Axes, names: list[str]) -> None:
     """Decision names under a heatmap level, on two lines each."""
     axes.set_xticks(
         range(len(names)),
@@ -140,7 +140,7 @@ class _NamesFitLayout(ConstrainedLayoutEngine):
             column = axes.get_position().width * width / max(len(names), 1)
             level = all((a + b) / 2 + 3 <= column for a, b in zip(widths, widths[1:], strict=False))
             if level != self.level[i]:
-                (_level_names if level else _slant_names)(axes, names)
+                (level_names if level else _slant_names)(axes, names)
                 self.level[i] = level
                 changed = True
         return changed

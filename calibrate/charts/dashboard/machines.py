@@ -9,7 +9,7 @@ from matplotlib.figure import Figure, FigureBase
 
 from calibrate.charts import palette
 from calibrate.charts.dashboard.accuracy import calibration_figure
-from calibrate.charts.dashboard.confusion import confusion_figure
+from calibrate.charts.dashboard.confusion import confusion_figure, level_names
 from calibrate.charts.dashboard.drawing import (
     add_title,
     new_figure,
@@ -66,6 +66,8 @@ def scoreboard_figure(
     for axes in middle.axes:
         axes.set_title("")
         axes.set_xlabel("model chose", fontsize=8)
+        # Level, two-line names: slanted ones took half the panel's height from the cells.
+        level_names(axes, [label.replace("_", " ") for label in p.labels])
     rows = tuple(r for r in (p.calibration, entry.humans.calibration) if r is not None)
     calibration_figure(CalibrationSection(rows), dark=dark, figure=right)
     right.suptitle("Scores and stated confidence vs right", color=text, fontsize=10)

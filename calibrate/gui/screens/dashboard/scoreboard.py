@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,15 +38,18 @@ from calibrate.gui.widgets.table_panel import TablePanel
 from calibrate.workspace.dashboard import database_state
 
 FIGURES_CAPTION = (
-    "One row per model run and pack. Accuracy: 95 % Wilson interval; moderators: the mean "
-    "and range of each moderator's accuracy on their first answers in the pack. κ: Cohen's, "
-    "against the golden answers and against the room's majority (cases with 3 or more "
-    "moderator answers and a unique majority). Brier: the model's scores, the moderators' "
-    "stated confidence. The dashboard's filters do not apply here."
+    "Moderators: the mean and range of each one's accuracy on their first answers in the "
+    "pack. κ vs room and agreement: cases with 3+ moderator answers and a unique majority. "
+    "The dashboard's filters do not apply here."
 )
 DISAGREEMENTS_CAPTION = (
-    "Cases of the chosen run where fewer than half of the room chose the model's decision, "
-    "fewest first: cases to turn into new examples or guidance. Double-click to open one."
+    "Fewer than half of the room chose as the model did, fewest first: cases to turn into "
+    "examples or guidance. Double-click to open one."
+)
+CHART_CAPTION = (
+    "Left: accuracy with its 95 % Wilson interval beside the moderators' mean and range. "
+    "Middle: what the model chose by golden answer. Right: the model's scores and the "
+    "moderators' stated confidence against being right (on the diagonal: well calibrated)."
 )
 
 
@@ -83,16 +87,22 @@ class ScoreboardTab(QWidget):
         top.addWidget(self.picker, stretch=1)
         layout.addLayout(top)
         self.chart = ChartPanel("scoreboard", "A model beside the moderators", self)
-        self.chart.canvas.setMinimumHeight(300)
-        layout.addWidget(self.chart, stretch=3)
-        tables = QHBoxLayout()
+        self.chart.canvas.setToolTip(CAPTION)  # the long reading; the caption is its gist
+        tables = QSplitter(Qt.Orientation.Horizontal)
         self.figures = TablePanel("scoreboardFigures", "Every run and pack", self)
         self.figures.row_activated.connect(self.picker.setCurrentIndex)
         self.cases = TablePanel("scoreboardCases", "Where the model and the room disagree", self)
         self.cases.row_activated.connect(self._on_case_activated)
-        tables.addWidget(self.figures, stretch=3)
-        tables.addWidget(self.cases, stretch=2)
-        layout.addLayout(tables, stretch=2)
+        tables.addWidget(self.figures)
+        tables.addWidget(self.cases)
+        tables.setSizes([3000, 2000])
+        # At 1366×768 the three panels need ~320 px of height to read; the tables the rest.
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.chart)
+        split.addWidget(tables)
+        split.setSizes([3000, 2000])
+        layout.addWidget(split, stretch=1)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
@@ -140,7 +150,7 @@ class ScoreboardTab(QWidget):
         titles = Labels.of_packs(self.context.library.packs).packs
         title = titles.get(entry.pack.pack_id) if entry else None
         self.chart.set_figure(
-            scoreboard_figure(entry, dark=dark, pack_title=title), CAPTION if entry else ""
+            scoreboard_figure(entry, dark=dark, pack_title=title), CHART_CAPTION if entry else ""
         )
         header, _ = Scoreboard(()).disagreements()
         rows = Scoreboard((entry,)).disagreements()[1] if entry else []
