@@ -18,7 +18,8 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 CHART_PAGES = 10  # the summary and nine charts; the list pages follow
-REPORT_PAGES = 13  # ... the demo's lists take three pages
+MACHINE_PAGES = 3  # the demo's model run: a page per pack, after the lists
+REPORT_PAGES = 13 + MACHINE_PAGES  # ... the demo's lists take three pages
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -87,6 +88,19 @@ def test_report_writes_every_page_and_says_where(full_report) -> None:
     assert result.stdout.strip() == f"Report written to {out} ({REPORT_PAGES} pages)."
     assert out.read_bytes().startswith(b"%PDF")
     assert page_count(out) == REPORT_PAGES
+
+
+def test_the_model_run_has_a_page_per_pack_with_its_faults_and_disagreements(
+    full_report,
+) -> None:
+    out, _ = full_report
+    pages = [" ".join(p.split()) for p in pdf_text(out).split("\f")][-MACHINE_PAGES - 1 : -1]
+    harassment = next(p for p in pages if "policy-llm 2026-11-demo on Harassment" in p)
+    assert "Over-enforced 2 and under-enforced 0 of 8; missed escalations (critical) 1" in (
+        harassment
+    )
+    assert "Cartoon of the Finance Minister as a clown: golden Allow, model Remove" in harassment
+    assert all("policy-llm 2026-11-demo on" in p for p in pages)
 
 
 def test_first_page_carries_the_headline_numbers(demo_db: Path, full_report) -> None:
@@ -518,7 +532,8 @@ def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_wo
     )
     db.conn.close()
     out = tmp_path / "words.pdf"
-    assert write_report(dashboard, out, labels=Labels.of_packs(packs)) == REPORT_PAGES
+    no_runs = REPORT_PAGES - MACHINE_PAGES  # no scoreboard given: no model pages
+    assert write_report(dashboard, out, labels=Labels.of_packs(packs)) == no_runs
     first = " ".join(pdf_text(out, 1, 1).split())
     assert "chose Remove" in first and "golden Warning screen" in first
     assert (

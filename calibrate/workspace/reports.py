@@ -19,7 +19,8 @@ class ReportsManager:
     def write(self, dashboard: Dashboard, out: Path, *, filters: str) -> int:
         """Write the report of `dashboard` (its every section computed first) to `out`,
         marked as demo data when the database is, decisions and cases in the loaded packs'
-        words; returns its page count. OSError if `out` cannot be written."""
+        words, with a page per model run and pack (ws.machines); returns its page count.
+        OSError if `out` cannot be written."""
         from calibrate.charts.report import write_report
         from calibrate.core.lead.labels import Labels
         from calibrate.workspace.dashboard import complete
@@ -30,4 +31,5 @@ class ReportsManager:
             filters=filters,
             demo=self._ws.is_demo,
             labels=Labels.of_packs(self._ws.library.packs),
+            scoreboard=self._ws.machines.scoreboard(),
         )

@@ -48,8 +48,11 @@ def scoreboard_figure(
     dark: bool = False,
     figure: FigureBase | None = None,
     pack_title: str | None = None,
+    level: bool = True,
 ) -> Figure:
-    """The three panels of one run × pack (a message alone when there is no run)."""
+    """The three panels of one run × pack (a message alone when there is no run); `level`:
+    decision names under the heatmap level on two lines (a window's width), else slanted
+    (a page's)."""
     figure, text = new_figure(*SIZE, dark, figure)
     if entry is None:
         add_title(figure, "Models beside the moderators", text)
@@ -67,10 +70,14 @@ def scoreboard_figure(
         axes.set_title("")
         axes.set_xlabel("model chose", fontsize=8)
         # Level, two-line names: slanted ones took half the panel's height from the cells.
-        level_names(axes, [label.replace("_", " ") for label in p.labels])
+        if level:
+            level_names(axes, [label.replace("_", " ") for label in p.labels])
     rows = tuple(r for r in (p.calibration, entry.humans.calibration) if r is not None)
     calibration_figure(CalibrationSection(rows), dark=dark, figure=right)
     right.suptitle("Scores and stated confidence vs right", color=text, fontsize=10)
+    for axes in right.axes:
+        axes.set_xlabel("score or stated confidence", fontsize=8)
+        axes.set_ylabel("share right", fontsize=8)
     return figure
 
 

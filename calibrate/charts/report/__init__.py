@@ -22,11 +22,13 @@ from calibrate import __version__
 from calibrate.charts.dashboard import FIGURE_NAMES, dashboard_figure, figure_caption
 from calibrate.charts.dashboard.sizes import natural_size
 from calibrate.charts.report.lists import Listed, list_pages
+from calibrate.charts.report.machines import machine_pages
 from calibrate.charts.report.page_text import PAGE, TextPage, header
 from calibrate.charts.report.readings import chart_readings
 from calibrate.charts.report.summary import summary_page
 from calibrate.core.lead.compute import Dashboard
 from calibrate.core.lead.labels import Labels
+from calibrate.core.machines.scoreboard import Scoreboard
 
 MARGIN = 0.45  # inches left and right of a chart (the text starts at ~0.5)
 
@@ -71,9 +73,11 @@ def write_report(
     generated: datetime | None = None,
     demo: bool = False,
     labels: Labels | None = None,
+    scoreboard: Scoreboard | None = None,
 ) -> int:
     """Write the PDF report to `out`; returns its page count. `labels` (the loaded packs'):
-    decisions and cases in their words; without it ids read with spaces for underscores."""
+    decisions and cases in their words; without it ids read with spaces for underscores.
+    `scoreboard`: model runs, one page per run and pack after the lists."""
     generated = generated or datetime.now(UTC)
     words = labels or Labels()
     readings = chart_readings(d, words)
@@ -105,6 +109,9 @@ def write_report(
             )
             pages += 1
         for figure in tables:
+            pdf.savefig(figure)
+            pages += 1
+        for figure in machine_pages(scoreboard or Scoreboard(()), filters, demo, words):
             pdf.savefig(figure)
             pages += 1
     return pages
