@@ -81,13 +81,17 @@ def run_import(args: argparse.Namespace) -> int:
             if not folder.is_dir():
                 return _refused("import", f"--lessons {folder}: no such folder", args)
         folders = [d for d in [paths.bundled_lessons_dir(), *args.lessons] if d is not None]
-        check_first = _check_file_first(args, folders)  # a refused file creates no database
-        if check_first is not None:
-            return check_first
+        if not args.name.strip():
+            return _refused("import", "--name is empty: a run needs a name", args)
+        checked = _check_file_first(args, folders)  # a refused file creates no database
+        if isinstance(checked, int):
+            return checked
         ws = Workspace.open(db_path, folders)
         try:
             ws.lessons.load()
-            outcome = ws.machines.import_run(args.file, args.name, replace=args.replace)
+            outcome = ws.machines.import_run(
+                args.file, args.name, replace=args.replace, checked=checked
+            )
         finally:
             ws.close()
     except Exception as error:
@@ -96,17 +100,17 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_file_first(args: argparse.Namespace, folders: list[Path]) -> int | None:
-    """The file checked against the packs before any database is opened or created."""
+def _check_file_first(args: argparse.Namespace, folders: list[Path]) -> Any:
+    """The file checked against the packs before any database is opened or created: the
+    checked run, or the exit code of its refusal."""
     from calibrate.core.lessons.loader import load_library
     from calibrate.workspace.machines import check_run
 
     bundled = folders[0] if folders else None
     try:
-        check_run(args.file, load_library(folders, bundled=bundled).packs)
+        return check_run(args.file, load_library(folders, bundled=bundled).packs)
     except Exception as error:
         return _fail("import", error, args, None)
-    return None
 
 
 def run_score(args: argparse.Namespace) -> int:

@@ -67,15 +67,18 @@ class MachinesManager:
     def __init__(self, ws: Workspace):
         self._ws = ws
 
-    def import_run(self, path: Path, name: str, *, replace: bool = False) -> ImportOutcome:
-        """Check the file whole, then store it in one transaction (or leave it, when the
-        same run with the same rows is stored). A stored run of the same name and model
-        version with other rows is refused unless `replace`."""
+    def import_run(
+        self, path: Path, name: str, *, replace: bool = False, checked: CheckedRun | None = None
+    ) -> ImportOutcome:
+        """Check the file whole (unless `checked`: the same file checked against the same
+        packs), then store it in one transaction (or leave it, when the same run with the
+        same rows is stored). A stored run of the same name and model version with other
+        rows is refused unless `replace`."""
         name = name.strip()
         if not name:
             raise MachineRefused("--name is empty: a run needs a name")
         packs = list(self._ws.library.packs)
-        run = check_run(path, packs)
+        run = checked if checked is not None else check_run(path, packs)
         used = sorted({d.pack_id for d in run.decisions})
         db = self._ws.db
         stored = store.find_run(db, name, run.model_version)
