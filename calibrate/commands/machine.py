@@ -115,7 +115,6 @@ def _check_file_first(args: argparse.Namespace, folders: list[Path]) -> Any:
 
 def run_score(args: argparse.Namespace) -> int:
     """Print a run's figures; 2 for an unknown name, version or pack."""
-    from calibrate import paths
     from calibrate.core.machines.score import run_json
     from calibrate.workspace import Workspace
 
@@ -123,9 +122,9 @@ def run_score(args: argparse.Namespace) -> int:
     try:
         if not db_path.is_file():
             return _refused("score", f"{db_path}: no such database", args)
-        ws = Workspace.open(db_path, [d for d in [paths.bundled_lessons_dir()] if d is not None])
+        # Scored from the database alone (case and pack versions): no pack is loaded.
+        ws = Workspace.open(db_path, [])
         try:
-            ws.lessons.load()
             result = run_json(ws.machines.score(args.name, args.version, args.pack))
         finally:
             ws.close()

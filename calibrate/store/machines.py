@@ -29,6 +29,12 @@ class StoredRun:
 _RUN_COLUMNS = "id, name, model_version, rows_digest, decisions, source, imported_at"
 
 
+def pack_version_known(db: sqlite_utils.Database, pack_hash: str) -> bool:
+    """Whether this pack version (and so its cases' versions, written with it) is stored."""
+    row = db.execute("SELECT 1 FROM pack_versions WHERE pack_hash = ?", [pack_hash])
+    return row.fetchone() is not None
+
+
 def find_run(db: sqlite_utils.Database, name: str, version: str | None) -> StoredRun | None:
     """The run of this name and model version (None: a run without one), if stored."""
     row = db.execute(

@@ -94,7 +94,7 @@ class MachinesManager:
                 "pass --replace to replace it"
             )
         for pack in packs:
-            if pack.id in used:
+            if pack.id in used and not store.pack_version_known(db, pack.content_hash):
                 record_pack_version(db, pack)
         store.write_run(db, name, run, str(path), stored)
         return outcome if stored is None else replace_field(outcome, status="replaced")

@@ -72,18 +72,15 @@ class EmptyRun(RunRefused):
 
 def known_cases(packs: Iterable[Pack]) -> list[KnownCase]:
     """Every case of the loaded packs, as a run may decide it (against its current version)."""
-    return [
-        KnownCase(
-            pack.id,
-            case.id,
-            case.content_hash,
-            pack.content_hash,
-            frozenset(pack.scale.ids),
-            frozenset(c.id for c in pack.clauses),
-        )
-        for pack in packs
-        for case in pack.cases.values()
-    ]
+    out = []
+    for pack in packs:
+        decisions = frozenset(pack.scale.ids)  # one per pack: a pack may hold 10,000 cases
+        clauses = frozenset(c.id for c in pack.clauses)
+        out += [
+            KnownCase(pack.id, case.id, case.content_hash, pack.content_hash, decisions, clauses)
+            for case in pack.cases.values()
+        ]
+    return out
 
 
 def index_cases(cases: Iterable[KnownCase]) -> dict[str, list[KnownCase]]:
