@@ -198,11 +198,19 @@ def test_runs_never_enter_answers_and_leave_the_human_figures_unchanged(room, tm
             [(r.name, r.n, r.correct) for r in d.reviewers.reviewers],
         )
 
+    def reveal_split():  # what a moderator's reveal shows of the room, per case
+        ws = Workspace.open(db, [lessons])
+        try:
+            return {case: ws.sessions.room_split("alpha", case) for case in GOLDEN}
+        finally:
+            ws.close()
+
     answers_before = sqlite3.connect(db).execute("SELECT count(*) FROM answers").fetchone()
-    before = human_figures()
+    before, split_before = human_figures(), reveal_split()
     assert _import(db, lessons, run_csv(tmp_path / "run.csv")) == 0
     after = human_figures()
     assert after == before
+    assert reveal_split() == split_before and split_before["c3"]["remove"] == 1  # the retake
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM answers").fetchone() == answers_before
     assert conn.execute("SELECT count(*) FROM profiles WHERE name = 'm'").fetchone() == (0,)
