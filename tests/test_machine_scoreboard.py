@@ -32,15 +32,24 @@ def test_the_demo_run_is_scored_beside_the_moderators(qtbot, demo_window) -> Non
         for p in sorted(demo_window.context.library.packs, key=lambda p: p.id)
         if p.id in {"graphic-content", "harassment", "regulated-goods"}
     ]
-    rows = {row["Pack"]: row for row in table_rows(tab.figures)}
-    harassment = rows["harassment"]
+    rows = {row["Pack"]: row for row in table_rows(tab.figures)}  # packs by their titles
+    harassment = rows["Harassment & bullying"]
     assert harassment["Missed escalations"] == "1"
     assert harassment["Over enforcement"] == "25%"  # 2 of 8: the satire and the roast
     assert harassment["Moderators"] == "40"
-    assert rows["graphic-content"]["Missed escalations"] == "0"
-    tab.picker.setCurrentIndex(list(rows).index("harassment"))
-    cases = [row["Case"] for row in table_rows(tab.cases)]
-    assert {"hb-minister-satire", "hb-friends-roast", "hb-cafe-threat"} <= set(cases)
+    assert rows["Shocking & graphic content"]["Missed escalations"] == "0"
+    tab.picker.setCurrentIndex(list(rows).index("Harassment & bullying"))
+    assert {"hb-minister-satire", "hb-friends-roast", "hb-cafe-threat"} <= {
+        row[3]
+        for row in tab.cases.rows  # the CSV keeps the ids
+    }
+    shown = {row["Case"]: row for row in table_rows(tab.cases)}  # cases by their titles
+    satire = shown["Cartoon of the Finance Minister as a clown"]
+    assert (satire["Golden"], satire["Model"], satire["Room majority"]) == (
+        "Allow",
+        "Remove",
+        "Allow",
+    )
     figure = tab.chart.canvas.figure
     assert "harassment" in figure.texts[0].get_text().lower()  # its title names the pack
 
@@ -67,7 +76,7 @@ def test_a_disagreement_opens_to_the_case_and_the_models_decision(
         return 0
 
     monkeypatch.setattr(prompts, "run_dialog", look)
-    cases = [row["Case"] for row in table_rows(tab.cases)]
+    cases = [row[3] for row in tab.cases.rows]
     tab.cases.row_activated.emit(cases.index("hb-minister-satire"))
     title, summary, rationale, has_clip, editor = opened[0]
     case = demo_window.context.pack("harassment").cases["hb-minister-satire"]

@@ -8,7 +8,7 @@ every moderator's first answer). A model is never a moderator: it shows here onl
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -57,14 +57,43 @@ def _pct(value: object) -> str:
     return f"{value:.0%}" if isinstance(value, float) else display(value)
 
 
-def _columns(header: Sequence[str], percent: set[str], skip: set[str]) -> list[Column]:
-    """Every CSV column but `skip`, shares as percentages."""
+Words = dict[str, Callable[[Sequence[object]], str]]
+
+
+def _columns(
+    header: Sequence[str], percent: set[str], skip: set[str], words: Words | None = None
+) -> list[Column]:
+    """Every CSV column but `skip`, shares as percentages, ids as the words of `words`
+    (the id in the cell's tooltip; the CSV keeps the ids)."""
     out = []
     for i, name in enumerate(header):
         if name in skip:
             continue
-        text = (lambda row, i=i: _pct(row[i])) if name in percent else None
-        out.append(Column(name.replace("_", " ").capitalize(), (name,), lambda r, i=i: r[i], text))
+        text = (lambda row, i=i: _pct(row[i])) if name in percent else (words or {}).get(name)
+        tip = (lambda row, i=i: str(row[i])) if name in (words or {}) else None
+        title = name.replace("_", " ").capitalize()
+        out.append(Column(title, (name,), lambda r, i=i: r[i], text, tip=tip))
+    return out
+
+
+def _words(labels: Labels, header: Sequence[str]) -> Words:
+    """Decisions by their labels, cases and packs by their titles (ids where not loaded)."""
+    at = {name: i for i, name in enumerate(header)}
+    pack = at["pack"]
+
+    def decision(name: str) -> Callable[[Sequence[object]], str]:
+        def text(row: Sequence[object]) -> str:
+            value = row[at[name]]
+            return labels.decision(str(row[pack]), None if value is None else str(value)) or "—"
+
+        return text
+
+    out: Words = {"pack": lambda row: labels.pack(str(row[pack]))}
+    if "case" in at:
+        out["case"] = lambda row: (
+            labels.case(str(row[pack]), str(row[at["case"]])) or str(row[at["case"]])
+        )
+        out |= {name: decision(name) for name in ("golden", "model", "room_majority")}
     return out
 
 
@@ -129,7 +158,9 @@ class ScoreboardTab(QWidget):
         header, rows = scoreboard.figures()
         shares = {"accuracy", "agreement_with_room", "over_enforcement", "under_enforcement"}
         shares |= {n for n in header if "accuracy" in n}
-        self.figures.set_rows(header, rows, FIGURES_CAPTION, _columns(header, shares, set()))
+        words = _words(Labels.of_packs(self.context.library.packs), header)
+        columns = _columns(header, shares, set(), words)
+        self.figures.set_rows(header, rows, FIGURES_CAPTION, columns)
         self.picker.setCurrentIndex(max(0, min(chosen, len(scoreboard.entries) - 1)))
         self._show_entry(self.picker.currentIndex())
         self.updated.emit()
@@ -154,7 +185,8 @@ class ScoreboardTab(QWidget):
         )
         header, _ = Scoreboard(()).disagreements()
         rows = Scoreboard((entry,)).disagreements()[1] if entry else []
-        columns = _columns(header, {"room_share_with_model"}, {"rater", "version", "pack"})
+        words = _words(Labels.of_packs(self.context.library.packs), header)
+        columns = _columns(header, {"room_share_with_model"}, {"rater", "version", "pack"}, words)
         self.cases.set_rows(header, rows, DISAGREEMENTS_CAPTION, columns)
 
     def _on_case_activated(self, index: int) -> None:
