@@ -1,4 +1,4 @@
-"""Model runs and their decisions (m008): written whole or not at all, read by run."""
+"""Model runs and their decisions (m009): written whole or not at all, read by run."""
 
 from __future__ import annotations
 
