@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "pack",
     "room",
     "machine",
+    "signals",
 )
 
 

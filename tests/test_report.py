@@ -19,7 +19,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 CHART_PAGES = 10  # the summary and nine charts; the list pages follow
 MACHINE_PAGES = 3  # the demo's model run: a page per pack, after the lists
-REPORT_PAGES = 13 + MACHINE_PAGES  # ... the demo's lists take three pages
+# ... the demo's production signals one chart page, its lists three
+REPORT_PAGES = 14 + MACHINE_PAGES
 
 
 def calibrate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -532,8 +533,10 @@ def test_a_report_given_the_packs_labels_names_decisions_cases_and_lessons_in_wo
     )
     db.conn.close()
     out = tmp_path / "words.pdf"
-    no_runs = REPORT_PAGES - MACHINE_PAGES  # no scoreboard given: no model pages
-    assert write_report(dashboard, out, labels=Labels.of_packs(packs)) == no_runs
+    # No scoreboard given: no model pages; no production signals handed to
+    # compute_dashboard: no Production page.
+    pages = REPORT_PAGES - MACHINE_PAGES - 1
+    assert write_report(dashboard, out, labels=Labels.of_packs(packs)) == pages
     first = " ".join(pdf_text(out, 1, 1).split())
     assert "chose Remove" in first and "golden Warning screen" in first
     assert (

@@ -22,8 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "demo",
         help="write a seeded demo history into a new or empty database",
         description="Write six weeks of realistic calibration history (3 teams at 2 sites, "
-        "~40 moderators) over the bundled demo packs into a new or empty "
-        "database, marked as demo data.",
+        "~40 moderators) over the bundled demo packs, and a year of weekly production "
+        "signals (docs/signals.md), into a new or empty database, marked as demo data.",
     )
     parser.add_argument(
         "--db",

@@ -26,7 +26,7 @@ Connection = sqlite3.Connection  # the plain connection's type, for annotations 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # len(MIGRATIONS) in calibrate/store/migrations.py; a test keeps the two equal, so a current
 # database is recognised without importing the migrations (and sqlite-utils).
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def open_database(

@@ -350,6 +350,30 @@ def m009_add_machine_runs(db: sqlite_utils.Database) -> None:
     )
 
 
+def m010_add_production_signals(db: sqlite_utils.Database) -> None:
+    """Weekly production signals per pack (docs/signals.md): one integer per week, pack,
+    clause, site, team and metric; an absent clause, site or team is '' so the key is one
+    row (NULLs would never collide in a primary key). Replacing a value is an event. And
+    sessions indexed by lesson and start, for when each lesson was first taken."""
+    db.execute(
+        "CREATE TABLE signals ("
+        " week TEXT NOT NULL,"
+        " pack_id TEXT NOT NULL,"
+        " clause TEXT NOT NULL DEFAULT '',"
+        " site TEXT NOT NULL DEFAULT '',"
+        " team TEXT NOT NULL DEFAULT '',"
+        " metric TEXT NOT NULL,"
+        " value INTEGER NOT NULL CHECK (typeof(value) = 'integer' AND value >= 0),"
+        " imported_at TEXT NOT NULL,"
+        " source TEXT NOT NULL DEFAULT '',"
+        " PRIMARY KEY (week, pack_id, clause, site, team, metric))"
+    )
+    db.execute("CREATE INDEX signals_by_pack_week ON signals (pack_id, week)")
+    # When each lesson was first taken (the Production tab's marks) without reading every
+    # session row: an index-only scan.
+    db.execute("CREATE INDEX sessions_by_lesson_start ON sessions (pack_id, lesson_id, started_at)")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_add_disputes,
@@ -360,4 +384,5 @@ MIGRATIONS = (
     m007_add_marked_moments,
     m008_add_exposure,  # exposure care
     m009_add_machine_runs,
+    m010_add_production_signals,
 )

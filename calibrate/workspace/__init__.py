@@ -3,7 +3,7 @@
 The app, every `calibrate` command and the capabilities to come reach the store only through
 a `Workspace` and its managers, named for what users do: `ws.lessons`, `ws.sessions`,
 `ws.profiles`, `ws.dashboard`, `ws.disputes`, `ws.exchange`, `ws.reports`, `ws.packs`,
-`ws.authoring`, `ws.review`, `ws.machines` (docs/architecture.md). Qt-free.
+`ws.authoring`, `ws.review`, `ws.machines`, `ws.signals` (docs/architecture.md). Qt-free.
 
 Light at import on purpose: the app's first screen is built with this module loaded, so the
 managers (and sqlite-utils, pydantic, numpy, matplotlib behind them) load on first use.
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from calibrate.workspace.review import ReviewManager
     from calibrate.workspace.rooms import RoomsManager
     from calibrate.workspace.sessions import SessionsManager
+    from calibrate.workspace.signals import SignalsManager
     from calibrate.workspace.wellness import WellnessManager
 
 
@@ -192,6 +193,12 @@ class Workspace:
         from calibrate.workspace.machines import MachinesManager
 
         return MachinesManager(self)
+
+    @cached_property
+    def signals(self) -> SignalsManager:
+        from calibrate.workspace.signals import SignalsManager
+
+        return SignalsManager(self)
 
     # --- the loaded packs (ws.lessons keeps them current) --------------------------------
     def reload_library(self) -> LoadResult:

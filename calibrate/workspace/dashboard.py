@@ -42,6 +42,8 @@ from calibrate.store.queries import dispute_rows, filter_choices, goldens, load_
 if TYPE_CHECKING:
     from matplotlib.figure import Figure  # matplotlib loads with the first chart built
 
+    from calibrate.core.signals.production import ProductionInputs
+    from calibrate.store.db import Database
     from calibrate.workspace import Workspace
 
 # What the filter boxes offer (store.queries.filter_choices) and a roster profile (its id,
@@ -152,6 +154,7 @@ def _compute(
         disputes = dispute_rows(db, filters)
         choices = filter_choices(db, cache=cache)
         golden_book = goldens(db, packs)
+        signals = production_inputs(db, filters)
     finally:
         db.conn.close()
     period = period_of(filters)
@@ -167,8 +170,28 @@ def _compute(
         defer_details=True,
         goldens=golden_book,
         score_against=filters.score_against,
+        signals=signals,
     )
     return dashboard, choices
+
+
+def production_inputs(db: Database, filters: Filters) -> ProductionInputs | None:
+    """The signal values the filters' packs and weeks cover, and every lesson's first
+    session (None when no signals were imported). Teams, sites and reviewers do not cut
+    signals: a file's breakdowns are summed per pack (docs/signals.md)."""
+    from calibrate.core.signals.production import ProductionInputs, monday_of
+    from calibrate.store.signals import has_signals, lesson_starts, signal_values
+
+    if not has_signals(db):
+        return None
+    since, until = filters.since, filters.until
+    values = signal_values(
+        db,
+        filters.packs,
+        None if since is None else monday_of(since).isoformat(),
+        None if until is None else until.isoformat(),
+    )
+    return ProductionInputs(values, lesson_starts(db))
 
 
 def compute(

@@ -12,6 +12,7 @@ from calibrate.core.errors import ExchangeError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
 
     from calibrate.core.demo_history.records import DemoHistory
     from calibrate.core.models import Pack
@@ -54,6 +55,7 @@ def write_demo(db_path: Path | None, seed: int | None = None) -> tuple[Path, Dem
     try:
         write_demo_history(db, history, packs)
         _write_demo_run(db, packs, history.seed)
+        _write_demo_signals(db, history, now.date(), DEFAULT_SEED if seed is None else seed)
     except BaseException:
         db.conn.close()
         if not existed:
@@ -69,6 +71,14 @@ def _write_demo_run(db: Database, packs: Sequence[Pack], seed: int) -> None:
     from calibrate.store.machines import write_run
 
     write_run(db, DEMO_RUN_NAME, demo_run(packs, seed), "calibrate demo", None)
+
+
+def _write_demo_signals(db: Database, history: DemoHistory, today: date, seed: int) -> None:
+    """A year of weekly production signals with the planted harassment effect."""
+    from calibrate.core.demo_history.signals import demo_signals
+    from calibrate.store.signals import insert_signals
+
+    insert_signals(db, demo_signals(history.sessions, today, seed), "demo")
 
 
 def ensure_demo_database(path: Path) -> None:

@@ -24,6 +24,7 @@ from calibrate.charts.dashboard.agreement import agreement_figure
 from calibrate.charts.dashboard.confusion import confusion_figure
 from calibrate.charts.dashboard.enforcement import enforcement_figure, team_pack_figure
 from calibrate.charts.dashboard.moments import moments_figure
+from calibrate.charts.dashboard.production import production_figure
 from calibrate.charts.dashboard.trend import trend_figure
 from calibrate.core.lead.compute import Dashboard
 
@@ -54,6 +55,10 @@ CAPTIONS = {
     "violation is visible: the share of marks within a golden moment widened by the case's "
     "tolerance, with its 95 % interval; answers without a mark are counted beside it. Reported "
     "beside decision accuracy, never part of it.",
+    "production": "Per pack and week: shares of appeals overturned and of negative survey "
+    "answers, reports per 1,000 decisions, and calibration accuracy, κ and QA accuracy; "
+    "bands and bars are 95 % Wilson intervals, dashed lines the weeks a lesson of the pack was "
+    "first taken. Association, not proof: appeals are not a random sample of decisions.",
 }
 
 
@@ -82,6 +87,9 @@ _FIGURES: dict[str, _Draw] = {
     "attempts": lambda d, dark, f, _: attempts_figure(d.trend, dark=dark, figure=f),
     "calibration": lambda d, dark, f, _: calibration_figure(d.calibration, dark=dark, figure=f),
     "moments": lambda d, dark, f, _: moments_figure(d.moments, dark=dark, figure=f),
+    "production": lambda d, dark, f, titles: production_figure(
+        d.production, dark=dark, figure=f, pack_titles=titles
+    ),
 }
 FIGURE_NAMES = tuple(_FIGURES)  # reading order
 

@@ -10,6 +10,7 @@ from calibrate.core.lead.compute import Dashboard
 
 MAX_ROWS = 40  # beyond this a dot chart stops being readable; the rest is in the table
 MAX_PACKS = 6  # confusion heatmaps on one chart
+MAX_PRODUCTION_PACKS = 4  # rows of three panels on the Production chart
 
 
 def confusion_grid(n: int) -> tuple[int, int]:
@@ -28,6 +29,7 @@ SIZES: dict[str, Callable[[int], tuple[float, float]]] = {
     "attempts": lambda n: (7.0, 1.4 + 0.55 * max(n, 2)),
     "calibration": lambda n: (5.6, 4.6),
     "moments": lambda n: (7.0, 1.2 + 0.22 * max(n, 3)),
+    "production": lambda n: (7.4, 1.0 + 1.9 * max(1, min(n, MAX_PRODUCTION_PACKS))),
 }
 
 
@@ -50,5 +52,6 @@ def natural_size(name: str, dashboard: Dashboard) -> tuple[float, float]:
         "team_pack": len({r.team for r in dashboard.enforcement.by_team_pack}),
         "attempts": len({a.team for a in dashboard.trend.attempts}),
         "moments": min(MAX_ROWS, sum(r.rate is not None for r in dashboard.moments.by_case)),
+        "production": len(dashboard.production.packs),
     }
     return SIZES[name](shown.get(name, 0))

@@ -3,7 +3,8 @@ dashboard chart with its caption and reading, then the lists whole.
 
 Pages are A4 portrait, drawn with matplotlib Figures into PdfPages (no pyplot, no Qt): the
 summary (summary.py), one page per chart drawn through the dashboard's chart table (here,
-with its reading from readings.py), then as many list pages as the lists take (lists.py).
+with its reading from readings.py; the Production page only where signals were imported),
+then as many list pages as the lists take (lists.py).
 Where page 1 shows the head of a list it says on which page the whole list is.
 """
 
@@ -82,7 +83,9 @@ def write_report(
     words = labels or Labels()
     readings = chart_readings(d, words)
     draws: list[tuple[str, Callable[..., Figure]]] = [
-        (name, functools.partial(_draw_into, name, d, words.packs)) for name in FIGURE_NAMES
+        (name, functools.partial(_draw_into, name, d, words.packs))
+        for name in FIGURE_NAMES
+        if name != "production" or d.production.weeks  # only with signals imported
     ]
     # The lists first: page 1 says on which page each whole list is.
     first_list = 2 + len(draws)

@@ -3,11 +3,12 @@ themselves, printed under the chart on its report page."""
 
 from __future__ import annotations
 
-from calibrate.charts.report.page_text import coef, pct
+from calibrate.charts.report.page_text import coef, pct, pct_ci
 from calibrate.core.lead.agreement import INTERVAL_METHODS, ShownInterval
 from calibrate.core.lead.compute import Dashboard
 from calibrate.core.lead.labels import Labels
 from calibrate.core.metrics.agreement import MIN_PAIRED_CASES
+from calibrate.core.signals.production import CAUTION, Rate, overturns_around_lessons
 
 INTERVALS_NOTE = (
     f"Intervals: κ, AC1 and AC2 {INTERVAL_METHODS['fleiss']}; α {INTERVAL_METHODS['alpha']}. "
@@ -47,7 +48,31 @@ def chart_readings(d: Dashboard, words: Labels) -> dict[str, list[str]]:
         "attempts": _attempts_readings(d),
         "calibration": _calibration_readings(d),
         "moments": _moment_readings(d),
+        "production": _production_readings(d, words) if d.production.weeks else [],
     }
+
+
+def _production_readings(d: Dashboard, words: Labels) -> list[str]:
+    """Per pack, appeal overturns before and after its first lesson week; the caution."""
+    out = []
+    for pack in d.production.packs:
+        found = overturns_around_lessons(d.production, pack)
+        if found is None or found.before.value is None or found.after.value is None:
+            continue
+        out.append(
+            f"{words.packs.get(pack, pack)}: appeals overturned {_rate(found.before)} in the "
+            f"{found.weeks_before} weeks before a lesson was first taken (week of "
+            f"{found.first_week:%d %b %Y}), {_rate(found.after)} in the {found.weeks_after} "
+            "weeks after."
+        )
+    other = d.production.other_metrics
+    if other:
+        out.append(f"Also imported, not charted: {', '.join(other)}.")
+    return [*out, CAUTION]
+
+
+def _rate(rate: Rate) -> str:
+    return "n/a" if rate.value is None else f"{rate.value:.1%}{pct_ci(rate.ci)}"
 
 
 def _moment_readings(d: Dashboard, limit: int = 5) -> list[str]:

@@ -55,6 +55,7 @@ from calibrate.core.lead.sections.trend import (
 )
 from calibrate.core.metrics.answer_table import AnswerTable
 from calibrate.core.models import Pack
+from calibrate.core.signals.production import ProductionInputs, production_section
 
 __all__ = [
     "AgreementRow",
@@ -127,9 +128,11 @@ class PendingDetails:
         roster: Sequence[Mapping[str, str]],
         packs: Iterable[str] | None,
         period: tuple[date, date] | None,
+        signals: ProductionInputs | None = None,
     ):
         self._lock = threading.Lock()
         self._inputs: _DetailInputs | None = (table, scored, roster, packs, period)
+        self._signals = signals
         self._done: dict[str, object] = {}
         self._details: Details | None = None
 
@@ -154,13 +157,18 @@ class PendingDetails:
                     ),
                     "reviews": lambda: _reviews.review_outcomes(table, scored),
                 }
+                if self._signals is not None:
+                    signals = self._signals
+                    steps["production"] = lambda: production_section(
+                        signals.values, signals.starts, table, scored
+                    )
                 for name, step in steps.items():
                     if name not in self._done:
                         if cancelled is not None and cancelled():
                             raise DetailsCancelled(name)
                         self._done[name] = step()
                 self._details = Details(**self._done)  # type: ignore[arg-type]
-                self._inputs, self._done = None, {}
+                self._inputs, self._done, self._signals = None, {}, None
             return self._details
 
 
@@ -177,6 +185,7 @@ def compute_dashboard(
     defer_details: bool = False,
     goldens: Goldens | None = None,
     score_against: str = "seen",
+    signals: ProductionInputs | None = None,
 ) -> Dashboard:
     """Every dashboard section for the answers in `table` (already filtered by the caller).
 
@@ -190,7 +199,8 @@ def compute_dashboard(
     only what it shows. goldens: every case version and each case's current golden
     (store.queries.goldens), for the answers by golden version; score_against "current"
     scores every answer against its case's current golden instead of the one it was given
-    against (core/lead/golden_versions.py).
+    against (core/lead/golden_versions.py). signals: the production signals and lesson
+    starts the Production section sets beside the answers (core/signals/production.py).
     """
     versions = golden_version_section(table, goldens or Goldens(), score_against)
     if score_against == "current" and goldens is not None:
@@ -202,7 +212,7 @@ def compute_dashboard(
     critical = _enforcement.critical_errors(table, scored)
     item_section = _items.items(table, scored, first, disputes)
     headline = _headline(table, scored, target, period, by_pack, reviewers, critical, item_section)
-    details = PendingDetails(table, scored, roster, packs, period)
+    details = PendingDetails(table, scored, roster, packs, period, signals)
     if not defer_details:
         details.get()
     return Dashboard(

@@ -21,6 +21,7 @@ from calibrate.core.lead.sections.moments import MomentSection
 from calibrate.core.lead.sections.reviews import ReviewSection
 from calibrate.core.lead.sections.rows import Rows
 from calibrate.core.lead.sections.trend import CalibrationSection, TrendSection
+from calibrate.core.signals.production import ProductionSection
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Details:
     calibration: CalibrationSection
     completion: CompletionSection
     reviews: ReviewSection = ReviewSection((), 0)  # whether spaced review works
+    production: ProductionSection = ProductionSection()  # production signals (docs/signals.md)
 
 
 class DetailsSource(Protocol):
@@ -56,6 +58,7 @@ DETAIL_TABLES = frozenset(
         "calibration",
         "completion",
         "reviews",
+        "production",
     }
 )
 
@@ -114,6 +117,10 @@ class Dashboard:
     def reviews(self) -> ReviewSection:
         return self.details().reviews
 
+    @property
+    def production(self) -> ProductionSection:
+        return self.details().production
+
     def table(self, name: str) -> Rows:
         """One exportable table by its file-friendly name (see `tables`)."""
         return _TABLES[name](self)
@@ -142,5 +149,6 @@ _TABLES: dict[str, Callable[[Dashboard], Rows]] = {
     "moments": lambda d: d.moments.rows(),
     "moments_by_reviewer": lambda d: d.moments.reviewer_rows(),
     "reviews": lambda d: d.reviews.rows(),
+    "production": lambda d: d.production.rows(),
 }
 TABLE_NAMES = tuple(_TABLES)  # the order exports and the report list them in

@@ -346,6 +346,24 @@ def _reviews(b: _Builder) -> list[Column]:
     ]
 
 
+def _production(b: _Builder) -> list[Column]:
+    cells = [b.pack_title(), b.plain("week")]
+    for value, title in (
+        ("overturn", "Overturned"),
+        ("negative", "Negative surveys"),
+        ("qa", "QA accuracy"),
+        ("calibration", "Calibration accuracy"),
+    ):
+        name = value + ("_accuracy" if value in ("qa", "calibration") else "_rate")
+        cells += [b.percent(name, title, 1), b.interval(f"{value}_lo", f"{value}_hi", "95 %")]
+    cells += [b.coefficient("reports_per_1000", "Reports / 1,000", decimals=1)]
+    cells += [b.coefficient("fleiss_kappa", "κ"), b.plain("kappa_cases", "κ cases")]
+    counts = ("decisions", "appeals", "appeals_overturned", "survey_responses")
+    counts += ("survey_negative", "qa_sampled", "qa_correct", "user_reports")
+    cells += [b.plain("lessons_first_taken", "Lesson first taken")]
+    return cells + [b.plain(name) for name in (*counts, "calibration_answers")]
+
+
 _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
     "reviewers": _reviewers,
     "agreement": _agreement,
@@ -359,6 +377,7 @@ _TABLES: dict[str, Callable[[_Builder], list[Column]]] = {
     "moments": _moments,
     "moments_by_reviewer": _moments_by_reviewer,
     "reviews": _reviews,
+    "production": _production,
 }
 
 

@@ -24,6 +24,7 @@ CHART_TITLES = {
     "attempts": "First attempt vs retake",
     "calibration": "Confidence calibration per team",
     "moments": "Where does it show? Marked moments per case",
+    "production": "Production signals beside calibration, per pack and week",
 }
 TABLE_TITLES = {
     "reviewers": "Reviewers",
@@ -39,6 +40,7 @@ TABLE_TITLES = {
     "moments": "Marked moments per case",
     "moments_by_reviewer": "Marked moments per reviewer",
     "reviews": "First attempt vs each later review, on the cases reviewed",
+    "production": "Production signals per pack and week",
 }
 
 
@@ -70,7 +72,14 @@ REVIEWS_CAPTION = (
     "count: their first answer, then each review of the same case by the same reviewer "
     "(review 3+ gathers the later ones). Skips are left out. 95 % Wilson intervals."
 )
+PRODUCTION_CAPTION = (
+    "Rates with 95 % Wilson intervals (lo, hi); reports per 1,000 decisions; calibration "
+    "accuracy and κ of the same pack and week. Signals are imported with `calibrate signals "
+    "import` and are not cut by the team, site or reviewer filters. Association, not proof: "
+    "appeals are not a random sample of decisions."
+)
 TABLE_CAPTIONS = {
+    "production": PRODUCTION_CAPTION,
     "reviews": REVIEWS_CAPTION,
     "items": ITEMS_CAPTION,
     "agreement": AGREEMENT_CAPTION,
@@ -128,6 +137,8 @@ def build_tabs(
     tab("Critical errors", vertical, table("critical_errors"))
     tab("Completion", vertical, table("completion"))
     add_scoreboard_tab(tabs, context)  # model runs beside the moderators (issue 20)
+    # Production beside calibration (issue 20): the chart needs the height, the table below.
+    tab("Production", vertical, chart("production"), table("production"), shares=(5, 2))
 
 
 def _splitter(
