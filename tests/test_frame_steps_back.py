@@ -186,15 +186,10 @@ def _seek_and_check(qtbot: Any, player: VideoPlayer, expected: int) -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open defect: a paused seek on H.264 shows a stray reference picture (or none) "
-    "while the position names the frame asked; see docs/performance.md, 'Paused seeks'",
-)
 def test_paused_seeks_show_the_frame_the_position_names(qtbot: Any, player: VideoPlayer) -> None:
     """Slider, J/L and arrow seeks while paused: "Add cue here" and "Mark moment" take the
     position, so the picture on screen must be the frame it names (H.264 with B-frames
-    showed a stray reference picture 1-4 frames off, or none)."""
+    showed a stray reference picture 1-7 frames off, or none)."""
     player.load(MP4, autoplay=False)
     wait_state(qtbot, player, PlayerState.PAUSED)
     qtbot.waitUntil(lambda: frame_number(player.frame) == 0, timeout=STEP_TIMEOUT_MS)

@@ -23,6 +23,7 @@ from calibrate.player import lifetime, probe
 from calibrate.player.clock import PlaybackClock, format_clock
 from calibrate.player.events import VlcEvents
 from calibrate.player.frames import FrameSink
+from calibrate.player.keyframes import KeyframeIndex
 from calibrate.player.probe import shared_instance
 from calibrate.player.shown import ShownRecord
 from calibrate.player.stepping import FrameStepper
@@ -72,8 +73,9 @@ class Playback(QObject):
         self._started, self._last_tick = 0.0, 0.0
         self._end_restarts = 0  # of the current paused start (see _on_vlc_event)
         self._shown = ShownRecord()
+        self._keyframes = KeyframeIndex()
         self._stepper = FrameStepper(
-            self._clock, self._show, lambda: self._state is PlayerState.PAUSED
+            self._clock, self._show, lambda: self._state is PlayerState.PAUSED, self._keyframes
         )
         self._events = VlcEvents()
         self._timer = QTimer(self)

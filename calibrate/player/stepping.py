@@ -12,7 +12,11 @@ seeks well before the picture on screen, steps forward until that picture comes 
 (~20-110 ms for 25 frames) and so remembers the exact frames before it. With the CPU shared,
 libVLC's picture thread stalls for tenths of a second now and then: the rewind waits that
 out (REWIND_STALL_S) rather than fall back to a seek and its stray picture.
-Open: a paused seek itself still shows the stray picture (docs/performance.md).
+A paused seek lands the same way: a seek to a keyframe's own time is exact (keyframes.py
+knows where they are), so it seeks to the last keyframe at or before the time asked and
+steps forward, counting pictures, to the frame asked (~60-130 ms with keyframes 1 s apart).
+next_frame() is sometimes ignored (after a seek, and now and then between): it is asked
+again after WALK_ASK_S; a picture that came twice is remembered, so the one asked is shown.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 
 from calibrate.player.clock import PlaybackClock
 from calibrate.player.frames import PICTURE_WAIT_S, FrameSink, PausedCommands
+from calibrate.player.keyframes import KeyframeIndex
 
 # A rewind gives up after this long (then the step seeks and may land a frame or two off).
 REWIND_TIMEOUT_S = 1.5
@@ -34,6 +39,9 @@ REWIND_STALL_S = 0.45
 STRAY_PICTURES = 2
 # Frames to seek further back when a rewind's seek landed after the picture on screen.
 REWIND_SLACK_FRAMES = 12
+# An exact paused seek asks next_frame() again when no picture came within this long
+# (libVLC ignores some; it brings a picture in 1-3 ms, 10-30 ms with both cores busy).
+WALK_ASK_S = 0.04
 
 
 class FrameStepper:
@@ -49,8 +57,10 @@ class FrameStepper:
         clock: PlaybackClock,
         show: Callable[[bytes | None], None],
         paused: Callable[[], bool],
+        keyframes: KeyframeIndex,
     ) -> None:
         self._clock, self._show, self._paused = clock, show, paused
+        self._keyframes = keyframes
         self._mp: Any = None
         self._sink: FrameSink | None = None
         self._commands = PausedCommands()
@@ -84,10 +94,54 @@ class FrameStepper:
         """Playing again from libVLC's own picture."""
         self.stepped, self.back = False, 0
 
-    def seek_paused(self, ms: int) -> None:
-        """A seek while paused: sent once libVLC has settled."""
+    def seek_paused(self, ms: int, step: int) -> None:
+        """A seek while paused (to `ms`, a frame's start; `step` ms a frame): sent once
+        libVLC has settled, exact where the keyframes are known."""
         self._seek_distinct = self._sink.distinct
-        self.when_settled(lambda: self.seek_now(ms), kind="seek")
+        self.when_settled(lambda: self.seek_exactly(ms, step), kind="seek")
+
+    def seek_exactly(self, ms: int, step: int) -> None:
+        """Paused: land on the frame at `ms` from the keyframe before it (see the module
+        docstring); an inexact seek when the keyframes are unknown or the walk failed."""
+        keyframe = self._keyframes.at_or_before(ms)
+        if keyframe is None or self._sink is None or not self._walk(keyframe, ms, step):
+            self.seek_now(ms)
+
+    def _walk(self, keyframe: int, ms: int, step: int) -> bool:
+        """Seek to `keyframe` and step to the frame at `ms`, counting the pictures that come;
+        False when they stopped coming (a stall or a still scene) or it took too long."""
+        sink = self._sink
+        before = sink.distinct
+        self._mp.set_time(keyframe)
+        sink.forget_history()
+        # No new picture: the keyframe was on screen already (an identical picture).
+        self._wait_picture(sink, before, REWIND_STALL_S)
+        base, frames = sink.distinct, round((ms - keyframe) / step)
+        now = time.monotonic()
+        deadline, last_new = now + REWIND_TIMEOUT_S, now
+        while sink.distinct - base < frames:
+            if now > deadline or now - last_new > REWIND_STALL_S:
+                return False
+            before = sink.distinct
+            self._mp.next_frame()
+            if self._wait_picture(sink, before, WALK_ASK_S):
+                last_new = time.monotonic()
+            now = time.monotonic()
+        over = sink.distinct - base - frames  # an ignored-looking ask that came late
+        if over >= len(sink.history):
+            return False
+        self.back, self.stepped, self._landed_at = over, True, None
+        if over:
+            self._show(sink.recent(over))
+        return True
+
+    @staticmethod
+    def _wait_picture(sink: FrameSink, before: int, most_s: float) -> bool:
+        """Wait (at most most_s) until a picture newer than `before` distinct ones came."""
+        until = time.monotonic() + most_s
+        while sink.distinct == before and time.monotonic() < until:
+            time.sleep(0.001)
+        return sink.distinct != before
 
     def seek_now(self, ms: int) -> None:
         before = self._sink.distinct

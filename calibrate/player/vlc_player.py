@@ -128,6 +128,9 @@ class VideoPlayer(Playback):
             return
         info, media = probe.probe_media(self._instance, path)
         self._set_info(info)
+        self._keyframes.clear()
+        if media is not None:
+            self._keyframes.load(path, info.frame_ms)  # read on a worker; exact paused seeks
         self._shown.restart(info.duration_ms)
         self.duration_changed.emit(info.duration_ms)
         if media is None or self._sink is None:
@@ -202,13 +205,15 @@ class VideoPlayer(Playback):
         if self._state is PlayerState.ENDED:
             self._start(ms, autoplay=False)
             return
-        if self._state is PlayerState.PAUSED:
+        paused = self._state is PlayerState.PAUSED
+        if paused:
             ms = self._clock.snap(ms)  # ask for a frame's own start time so it shows exactly
-            self._stepper.seek_paused(ms)
+        self._stepper.back = 0  # before the seek: an exact one may land behind libVLC's picture
+        self._clock.seek_to(ms)
+        if paused:
+            self._stepper.seek_paused(ms, self.frame_ms)
         else:
             self._stepper.seek_now(ms)
-        self._stepper.back = 0
-        self._clock.seek_to(ms)
         self._shown.jumped_to(ms)  # a jump: the span skipped was not shown
         self._emit_position(force=True)
 
