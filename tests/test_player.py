@@ -113,18 +113,28 @@ def test_seek_while_playing_and_paused_lands_on_the_frame(qtbot: Any, player: Vi
     assert player.position == 1000
 
 
-def test_rate_two_is_twice_as_fast_and_is_clamped(qtbot: Any, player: VideoPlayer) -> None:
-    player.set_rate(5.0)
-    assert player.rate == 2.0
-    player.load(WEBM)
-    start = wait_frame(qtbot, player, 3)
-    began = time.monotonic()
-    settle(qtbot, 600)
+def _measured_speed(qtbot: Any, player: VideoPlayer, wait_ms: int) -> float:
+    start, began = frame_number(player.frame), time.monotonic()
+    settle(qtbot, wait_ms)
     frames = frame_number(player.frame) - start
-    speed = frames * FRAME_MS / ((time.monotonic() - began) * 1000)
-    assert 1.5 < speed < 2.6, f"{frames} frames in {time.monotonic() - began:.2f} s"
+    return frames * FRAME_MS / ((time.monotonic() - began) * 1000)
+
+
+def test_speeds_from_a_quarter_to_three_times_play_so_and_are_clamped(
+    qtbot: Any, player: VideoPlayer
+) -> None:
+    """Issue 18: 0.25× to 3× (it was 0.5× to 2×); asked beyond, the nearest end."""
     player.set_rate(0.1)
-    assert player.rate == 0.5
+    assert player.rate == 0.25
+    player.load(WEBM)
+    wait_frame(qtbot, player, 1)
+    speed = _measured_speed(qtbot, player, 1200)
+    assert 0.12 < speed < 0.4, f"{speed:.2f}× at 0.25×"
+    player.set_rate(5.0)
+    assert player.rate == 3.0
+    settle(qtbot, 100)  # the new speed holds from the next picture
+    speed = _measured_speed(qtbot, player, 500)
+    assert 2.0 < speed < 3.9, f"{speed:.2f}× at 3×"
 
 
 @pytest.mark.parametrize("clip", [MP4, WEBM])

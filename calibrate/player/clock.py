@@ -15,7 +15,8 @@ import time
 
 from calibrate.player.frames import FrameSink
 
-MIN_RATE, MAX_RATE = 0.5, 2.0
+# Speeds video reviewers ask for (issue 18); libVLC keeps the sound's pitch at each.
+MIN_RATE, MAX_RATE = 0.25, 3.0
 SEEK_LATENCY_S = 0.08
 
 

@@ -130,6 +130,8 @@ class PausedCommands:
         self.busy_until = 0.0  # paused commands wait until then (see PAUSE_SETTLE_S)
         # (distinct pictures when asked, deadline, ask again?) for a step or paused seek
         self.awaited: tuple[int, float, bool] | None = None
+        # called when a step asked again still brought no picture (see await_picture)
+        self.on_lost: Callable[[], None] | None = None
         # ("seek" | "step", call): paused commands waiting for the pause to settle
         self.deferred: list[tuple[str, Callable[[], None]]] = []
         self.draining = False
@@ -137,7 +139,7 @@ class PausedCommands:
     def clear(self) -> None:
         """Drop waiting commands and waits (playback stopped)."""
         self.deferred.clear()
-        self.busy_until, self.awaited = 0.0, None
+        self.busy_until, self.awaited, self.on_lost = 0.0, None, None
 
     def pause_asked(self, now: float) -> None:
         """set_pause(1) was called at `now`: let it settle first."""
@@ -147,9 +149,13 @@ class PausedCommands:
         """True when a seek is among the waiting commands."""
         return any(kind == "seek" for kind, _call in self.deferred)
 
-    def await_picture(self, before: int, retry: bool = False) -> None:
-        """A step or paused seek was asked with `before` distinct pictures shown."""
+    def await_picture(
+        self, before: int, retry: bool = False, on_lost: Callable[[], None] | None = None
+    ) -> None:
+        """A step or paused seek was asked with `before` distinct pictures shown; `on_lost`
+        runs if no picture came in time and it is not to be asked again."""
         self.awaited = (before, time.monotonic() + PICTURE_WAIT_S, retry)
+        self.on_lost = on_lost
 
     def busy(self, sink: FrameSink | None, step_again: Callable[[], None]) -> bool:
         """True while libVLC may still drop or misplace a paused command."""
@@ -166,7 +172,10 @@ class PausedCommands:
                 step_again()
                 return True
             else:
-                self.awaited = None
+                self.awaited, lost, self.on_lost = None, self.on_lost, None
+                if lost is not None:
+                    lost()
+                    return self.awaited is not None
         return False
 
     def when_settled(

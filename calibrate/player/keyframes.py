@@ -21,6 +21,8 @@ import threading
 
 # Codecs (FFmpeg's names) whose paused seeks go through the keyframe before (see above).
 WALKED_CODECS = frozenset({"h264", "hevc"})
+# How long a seek waits for the worker's answer before it seeks the inexact way.
+READ_WAIT_S = 1.0
 log = logging.getLogger(__name__)
 
 
@@ -61,12 +63,14 @@ class KeyframeIndex:
         self._lock = threading.Lock()
         self._times: list[int] = []
         self._loads = 0  # which load() a worker's answer belongs to
+        self._ready = threading.Event()  # set when the current load's answer is in
 
     def load(self, path: str | os.PathLike[str], frame_ms: int) -> None:
         """Start reading `path`'s keyframes; earlier answers are dropped."""
         with self._lock:
             self._loads += 1
             self._times = []
+            self._ready = threading.Event()
             load = self._loads
         worker = threading.Thread(
             target=self._read, args=(load, os.fspath(path), frame_ms), daemon=True
@@ -78,9 +82,16 @@ class KeyframeIndex:
         with self._lock:
             self._loads += 1
             self._times = []
+            self._ready = threading.Event()
+            self._ready.set()
 
     def at_or_before(self, ms: int) -> int | None:
-        """The last keyframe starting at or before ms (None: unknown, not read yet)."""
+        """The last keyframe starting at or before ms (None: unknown). Waits for the worker
+        up to READ_WAIT_S: a seek right after load() (a return from the guidance) comes
+        before it is done on a busy machine, and PyAV's first import takes ~0.2 s."""
+        with self._lock:
+            ready = self._ready
+        ready.wait(READ_WAIT_S)
         with self._lock:
             times = self._times
         index = bisect.bisect_right(times, ms)
@@ -95,3 +106,4 @@ class KeyframeIndex:
         with self._lock:
             if load == self._loads:
                 self._times = times
+                self._ready.set()

@@ -250,6 +250,14 @@ class Playback(QObject):
             self._stepper.when_settled(lambda: self._stepper.seek_now(0), kind="seek")
         else:
             self._clock.pause_on_first_picture(start, self._sink)
+            # The first picture may be a stray (H.264): land on the start frame exactly.
+            self._stepper.when_settled(lambda: self._land_paused_start(start), kind="seek")
+
+    def _land_paused_start(self, start: int) -> None:
+        if self._stepper.land_exactly(start, self.frame_ms):
+            self._clock.seek_to(start)
+            self._clock.seen_distinct = self._sink.distinct if self._sink else 0
+            self._emit_position(force=True)
 
     def _on_vlc_event(self, kind: str, now: float) -> None:
         if kind == "error" or (self._sink is not None and self._sink.count == 0):

@@ -103,9 +103,14 @@ class FrameStepper:
     def seek_exactly(self, ms: int, step: int) -> None:
         """Paused: land on the frame at `ms` from the keyframe before it (see the module
         docstring); an inexact seek when the keyframes are unknown or the walk failed."""
-        keyframe = self._keyframes.at_or_before(ms)
-        if keyframe is None or self._sink is None or not self._walk(keyframe, ms, step):
+        if not self.land_exactly(ms, step):
             self.seek_now(ms)
+
+    def land_exactly(self, ms: int, step: int) -> bool:
+        """Paused: walk from the keyframe before `ms` to its frame; False (nothing done, or
+        the walk failed) when the keyframes are unknown."""
+        keyframe = self._keyframes.at_or_before(ms)
+        return keyframe is not None and self._sink is not None and self._walk(keyframe, ms, step)
 
     def _walk(self, keyframe: int, ms: int, step: int) -> bool:
         """Seek to `keyframe` and step to the frame at `ms`, counting the pictures that come;
@@ -268,7 +273,14 @@ class FrameStepper:
     def _next_frame(self, retry: bool) -> None:
         before = self._sink.distinct  # counted first: the picture can beat the call's return
         self._mp.next_frame()
-        self._commands.await_picture(before, retry)
+        self._commands.await_picture(before, retry, on_lost=None if retry else self._resync)
 
     def _step_again(self) -> None:
         self._next_frame(retry=False)
+
+    def _resync(self) -> None:
+        """A step asked twice brought no picture: libVLC ran out of what it had decoded
+        (paused, it reads no more of the file; measured: ~30-120 steps after a seek, sooner
+        on a busy CPU) or the scene is still. A seek to the frame the position names makes it
+        read again, exactly where keyframes are known."""
+        self.seek_exactly(self._clock.anchor_pos, self._clock.frame_ms)

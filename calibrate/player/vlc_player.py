@@ -223,7 +223,7 @@ class VideoPlayer(Playback):
         self.seek(base + delta_ms)
 
     def set_rate(self, rate: float) -> None:
-        """Playback speed, clamped to 0.5-2.0."""
+        """Playback speed, clamped to 0.25-3.0 (clock.MIN_RATE, MAX_RATE)."""
         rate = clamp_rate(rate)
         if rate == self._clock.rate:
             return
