@@ -383,12 +383,14 @@ def test_every_control_is_named_and_tells_its_shortcut(panel: PlayerPanel) -> No
     assert panel.video_view.accessibleName() == "Case video"
 
 
-def test_time_label_reads_position_over_length(qtbot: Any, panel: PlayerPanel) -> None:
+def test_time_label_reads_position_frame_and_length(qtbot: Any, panel: PlayerPanel) -> None:
+    """The time and the frame number of the picture on screen (the clip's own strip)."""
     panel.load(MP4, autoplay=False)
     wait_state(qtbot, panel.player, PlayerState.PAUSED)
-    panel.player.seek(3200)
+    panel.player.seek(3200)  # past the last frame: the last frame, 74 (2.96 s)
     label = panel.findChild(QLabel, "timeLabel")
-    assert label.text() == "0:02.9 / 0:03.0"
+    assert label.text() == "0:02.9 · frame 74 / 0:03.0"
+    qtbot.waitUntil(lambda: frame_number(panel.player.frame) == 74, timeout=3000)
     assert [format_clock(ms) for ms in (0, 3249, 61_000, 3_725_400)] == [
         "0:00.0", "0:03.2", "1:01.0", "1:02:05.4",
     ]  # fmt: skip

@@ -89,6 +89,12 @@ class FrameSink:
                     return back
             return None
 
+    @property
+    def has_pending(self) -> bool:
+        """A picture came that the GUI thread has not taken yet."""
+        with self._lock:
+            return self._pending is not None
+
     def take(self) -> tuple[bytes | None, int, int]:
         """The newest unseen picture (or None), display calls and distinct pictures so far."""
         with self._lock:

@@ -66,10 +66,12 @@ class Playback(QObject):
         self._info: probe.MediaInfo | None = None
         self._frame = QImage()
         self._muted, self._autoplay, self._priming = False, True, False
+        self._volume = 100  # percent, libVLC's scale (100: the file's own level)
         self._clock = PlaybackClock()
         self._emitted_pos = -1
         self._awaiting_frame = False
         self._seen_count = 0
+        self._held = False  # a picture went unshown while a paused seek waited
         self._started, self._last_tick = 0.0, 0.0
         self._end_restarts = 0  # of the current paused start (see _on_vlc_event)
         self._shown = ShownRecord()
@@ -194,6 +196,7 @@ class Playback(QObject):
         # (The dummy output of the tests cannot mute at all: audio_get_mute() stays 0.)
         if self._mp is not None:
             self._mp.audio_set_mute(self._muted or self._priming)
+            self._mp.audio_set_volume(self._volume)  # ignored until the output exists
 
     def _on_timer_tick(self) -> None:
         """GUI thread: take the newest frame, handle libVLC events, move the clock."""
@@ -201,8 +204,7 @@ class Playback(QObject):
             return
         now = time.monotonic()
         data, count, _distinct = self._sink.take()
-        if not self._stepper.back:  # while showing a remembered picture, libVLC's is stale
-            self._show(data)
+        self._show_newest(data)
         if self._state is PlayerState.PAUSED:
             self._clock.settle_late_frames(self._sink)
             self._stepper.busy()  # re-asks an ignored step in time, even with nothing waiting
@@ -224,6 +226,20 @@ class Playback(QObject):
             self._fail(f"The video did not start within {LOAD_TIMEOUT_S:.0f} s: {self._name()}")
         if self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
             self._emit_position()
+
+    def _show_newest(self, data: bytes | None) -> None:
+        """Show libVLC's newest picture, except while showing a remembered one (libVLC's is
+        then stale) or while paused with a seek waiting: pictures that still come after a
+        pause are frames it played on, shown a moment before the seek puts them right (a
+        paused start at 0 flickered to frame 1 and back)."""
+        if self._state is PlayerState.PAUSED and self._stepper.seek_queued():
+            self._held = self._held or data is not None
+            return
+        if data is None and self._held:
+            data = self._sink.recent(0) if self._sink is not None else None
+        self._held = False
+        if not self._stepper.back:
+            self._show(data)
 
     def _on_first_frame(self, now: float) -> None:
         self._awaiting_frame = False

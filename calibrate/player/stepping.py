@@ -86,6 +86,10 @@ class FrameStepper:
         lost."""
         return bool(self.stepped or self.back or self._commands.seek_waiting())
 
+    def seek_queued(self) -> bool:
+        """A paused seek waits for libVLC to settle (see frames.PausedCommands)."""
+        return self._commands.seek_waiting()
+
     def seek_pending(self) -> bool:
         """No picture came since the last paused seek was asked."""
         return self._sink.distinct == self._seek_distinct

@@ -40,6 +40,7 @@ class VideoPlayer(Playback):
     duration_changed = Signal(int)  # ms
     rate_changed = Signal(float)
     muted_changed = Signal(bool)
+    volume_changed = Signal(int)  # percent
 
     def __init__(
         self,
@@ -97,6 +98,22 @@ class VideoPlayer(Playback):
     @property
     def muted(self) -> bool:
         return self._muted
+
+    @property
+    def volume(self) -> int:
+        """Sound volume in percent (0-100; muting is separate, see set_muted)."""
+        return self._volume
+
+    @property
+    def settled(self) -> bool:
+        """Paused with no seek or step still on its way: the picture on screen is the frame
+        the position names (what "Show me" and the A-B loop wait for before playing on)."""
+        return (
+            self._state is PlayerState.PAUSED
+            and not self._stepper.must_wait()
+            and self._sink is not None
+            and not self._sink.has_pending
+        )
 
     @property
     def watched_ms(self) -> int:
@@ -264,6 +281,15 @@ class VideoPlayer(Playback):
         self._muted = muted
         self._apply_mute()
         self.muted_changed.emit(muted)
+
+    def set_volume(self, volume: int) -> None:
+        """Sound volume in percent, clamped to 0-100."""
+        volume = min(100, max(0, int(volume)))
+        if volume == self._volume:
+            return
+        self._volume = volume
+        self._apply_mute()
+        self.volume_changed.emit(volume)
 
     def shutdown(self) -> None:
         """Stop, release the libVLC player, drop callbacks; the shared instance stays."""

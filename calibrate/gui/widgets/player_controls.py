@@ -1,22 +1,10 @@
 """PlayerPanel: the case video (VideoView) with its controls and keyboard handling.
 
-Keys (as in common web players, YouTube-style; the case screen forwards its key presses
-to handle_key(), and the panel handles them itself when it or a control has focus):
-
-    Space         play / pause (after the end: watch again)
-    K             pause (never starts playback, so a stray K cannot start a graphic clip)
-    J  or  Left   back 5 s
-    L  or  Right  forward 5 s
-    ,  /  .       one frame back / forward (pauses first)
-    <  /  >       slower / faster (Shift+, and Shift+. on a US keyboard)
-    Home          back to the start
-    M             mute / unmute
-    Shift+G       grayscale shield on / off
-    Shift+B       blur shield on / off
-
-J/L seek rather than shuttle: libVLC cannot play backwards, and moderators know the web
-players' J/K/L. Shields take Shift so that lifting one is always on purpose (DESIGN.md,
-Wellness). Keys with Ctrl, Alt or Meta are left to the window (menus, app shortcuts).
+Keys: the table is in player_keys.py (as in common web players; the case screen forwards its
+key presses to handle_key(), and the panel handles them itself when it or a control has
+focus). Speeds 0.25×-3×, volume, the A-B loop (ab_loop.py, on the seek bar) and full screen
+(full_screen.py) are the moderator's; `speed_chosen` / `volume_chosen` let the screen keep
+them per user, and `apply_settings()` brings them back.
 
 Wiring in a screen: `panel = PlayerPanel(self)`; `panel.set_shields(grayscale=...,
 blurred=..., muted=...)` before `panel.load(path)` so no frame shows unshielded; listen to
@@ -36,15 +24,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QProxyStyle,
-    QSlider,
-    QStyle,
-    QStyleOption,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from calibrate.gui.widgets.ab_loop import AbLoop, LoopSeekBar, loop_words
+from calibrate.gui.widgets.full_screen import FullScreen
+from calibrate.gui.widgets.player_extras import build_extras
 from calibrate.gui.widgets.player_keys import SEEK_STEP_MS, key_action
 from calibrate.gui.widgets.video_view import VideoView
 from calibrate.player.clock import format_clock
@@ -52,23 +39,8 @@ from calibrate.player.playback import PlayerState
 from calibrate.player.shields import Shields
 from calibrate.player.vlc_player import VideoPlayer
 
-SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+SPEEDS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 _NO_PICTURE = (PlayerState.EMPTY, PlayerState.UNAVAILABLE)
-
-
-class _JumpToClickStyle(QProxyStyle):
-    """A click on the seek bar jumps there (not one page step), as in every video player."""
-
-    def styleHint(
-        self,
-        hint: QStyle.StyleHint,
-        option: QStyleOption | None = None,
-        widget: QWidget | None = None,
-        data: object = None,
-    ) -> int:
-        if hint == QStyle.StyleHint.SH_Slider_AbsoluteSetButtons:
-            return Qt.MouseButton.LeftButton.value
-        return super().styleHint(hint, option, widget, data)
 
 
 def _name(widget: QWidget, object_name: str, accessible: str, tip: str) -> None:
@@ -81,6 +53,8 @@ class PlayerPanel(QWidget):
     """VideoView + play/pause, seek bar, time, speed, frame steps, mute and shield toggles."""
 
     shield_changed = Signal(str, bool)  # "grayscale" | "blurred" | "muted", now on?
+    speed_chosen = Signal(float)  # the moderator chose a speed (kept per user by the screen)
+    volume_chosen = Signal(int)  # ... a volume in percent
 
     def __init__(self, parent: QWidget | None = None, *, player: VideoPlayer | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +68,8 @@ class PlayerPanel(QWidget):
         self._view = VideoView(self)
         self._view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._view.setFocusProxy(self)  # a click on the picture gives the keys to the panel
+        self.loop = AbLoop(self._player, self)
+        self.full_screen = FullScreen(self)
         self._build_controls()
         self._connect_player()
         self._on_player_state_changed(self._player.state)
@@ -171,8 +147,21 @@ class PlayerPanel(QWidget):
         index = min(len(SPEEDS) - 1, max(0, self._speed_combo.currentIndex() + steps))
         self._speed_combo.setCurrentIndex(index)
 
+    def change_volume(self, percent: int) -> None:
+        """Louder (positive) or quieter by percent; the choice is the moderator's own."""
+        self._volume_slider.setValue(self._volume_slider.value() + percent)
+
+    def apply_settings(self, rate: float | None, volume: int | None) -> None:
+        """The speed and volume kept for this moderator (None: leave as is); not a choice."""
+        self._restoring = True  # no speed_chosen / volume_chosen: nothing new to keep
+        if rate is not None and rate in SPEEDS:
+            self._speed_combo.setCurrentIndex(SPEEDS.index(rate))
+        if volume is not None:
+            self._volume_slider.setValue(volume)
+        self._restoring = False
+
     def handle_key(self, event: QKeyEvent) -> bool:
-        """Act on a player key (see the module docstring); True when it was one."""
+        """Act on a player key (the table: player_keys.py); True when it was one."""
         action = key_action(event, self)
         if action is None:
             return False
@@ -181,6 +170,7 @@ class PlayerPanel(QWidget):
 
     def shutdown(self) -> None:
         """Shut the player down (call before the panel is destroyed)."""
+        self.full_screen.leave()
         self._player.shutdown()
 
     # -- Qt overrides --------------------------------------------------------------------
@@ -242,6 +232,18 @@ class PlayerPanel(QWidget):
         self._mute_button = self._button("muteButton", "Mute", "Mute sound", "Mute / unmute (M)")
         self._mute_button.setCheckable(True)
         self._mute_button.toggled.connect(self._on_shield_button_toggled)
+        self._build_extras()
+
+    def _build_extras(self) -> None:
+        """Volume, the A-B loop button and full screen (player_extras.py)."""
+        self._restoring = False  # True while apply_settings() moves the controls
+        extras = build_extras(self, self._button, self.loop.cycle, self.toggle_full_screen)
+        self._volume_slider, self._loop_button, self._full_button = extras
+        self._volume_slider.valueChanged.connect(self._on_volume_slider_changed)
+        self.loop.changed.connect(self._on_loop_changed)
+
+    def toggle_full_screen(self) -> None:
+        self.full_screen.toggle()  # F, F11 or the ⛶ button (full_screen.py)
 
     def _build_shield_buttons(self) -> None:
         self._gray_button = self._button(
@@ -259,16 +261,13 @@ class PlayerPanel(QWidget):
 
     def _build_seek_bar(self) -> None:
         """The seek slider (a click jumps there) and the position / length label."""
-        self._slider = QSlider(Qt.Orientation.Horizontal, self)
+        self._slider = LoopSeekBar(self)
         _name(
             self._slider,
             "seekSlider",
             "Video position",
-            "Seek: drag or click (Left/Right or J/L: 5 s, Home: start)",
+            "Seek: drag or click (Left/Right or J/L: 5 s, Home: start); the A-B loop in amber",
         )
-        self._slider_style = _JumpToClickStyle()
-        self._slider_style.setParent(self)
-        self._slider.setStyle(self._slider_style)
         self._slider.setPageStep(SEEK_STEP_MS)
         self._slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._slider.installEventFilter(self)
@@ -276,7 +275,7 @@ class PlayerPanel(QWidget):
         self._time_label = QLabel(self)
         _name(self._time_label, "timeLabel", "Time", "Position / length")
         self._time_label.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance("00:00.0 / 00:00.0") + 8
+            self.fontMetrics().horizontalAdvance("00:00.0 · frame 0000 / 00:00.0") + 8
         )
         self._time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -293,7 +292,10 @@ class PlayerPanel(QWidget):
             self._back_button,
             self._fwd_button,
             self._speed_combo,
+            self._loop_button,
             self._mute_button,
+            self._volume_slider,
+            self._full_button,
         ):
             buttons.addWidget(widget)
         buttons.addStretch(1)
@@ -316,6 +318,7 @@ class PlayerPanel(QWidget):
         p.duration_changed.connect(self._on_player_duration_changed)
         p.rate_changed.connect(self._on_player_rate_changed)
         p.muted_changed.connect(self._on_player_muted_changed)
+        p.volume_changed.connect(self._volume_slider.setValue)
 
     # -- slots ---------------------------------------------------------------------------
     def _on_player_state_changed(self, state: PlayerState) -> None:
@@ -329,6 +332,7 @@ class PlayerPanel(QWidget):
             self._fwd_button,
             self._slider,
             self._speed_combo,
+            self._loop_button,
         ):
             widget.setEnabled(usable)
         self._update_time_label(self._player.position)
@@ -357,7 +361,21 @@ class PlayerPanel(QWidget):
             self.set_shields(muted=muted)
 
     def _on_speed_combo_changed(self, index: int) -> None:
-        self._player.set_rate(float(self._speed_combo.itemData(index)))
+        rate = float(self._speed_combo.itemData(index))
+        self._player.set_rate(rate)
+        if not self._restoring:
+            self.speed_chosen.emit(rate)
+
+    def _on_volume_slider_changed(self, value: int) -> None:
+        self._player.set_volume(value)
+        if not self._restoring:
+            self.volume_chosen.emit(value)
+
+    def _on_loop_changed(self) -> None:
+        self._slider.set_span(None if self.loop.a is None else (self.loop.a, self.loop.b))
+        text, tip = loop_words(self.loop)
+        self._loop_button.setText(text)
+        self._loop_button.setToolTip(tip)
 
     def _on_slider_value_changed(self, value: int) -> None:
         if not self._syncing:
@@ -374,6 +392,8 @@ class PlayerPanel(QWidget):
         )
 
     def _update_time_label(self, ms: int) -> None:
-        duration = self._player.duration
-        self._time_label.setText(f"{format_clock(ms)} / {format_clock(duration)}")
+        """Time and frame number of the picture on screen: frame n starts at n × frame
+        length, the numbering the case files' cue times and the demo clips' strip use."""
+        duration, frame = self._player.duration, ms // max(1, self._player.frame_ms)
+        self._time_label.setText(f"{format_clock(ms)} · frame {frame} / {format_clock(duration)}")
         self._slider.setAccessibleDescription(f"{format_clock(ms)} of {format_clock(duration)}")
