@@ -243,7 +243,7 @@ class PlayerPanel(QWidget):
         self.loop.changed.connect(self._on_loop_changed)
 
     def toggle_full_screen(self) -> None:
-        self.full_screen.toggle()  # F, F11 or the ⛶ button (full_screen.py)
+        self.full_screen.toggle()  # F, F11 or the Full screen button (full_screen.py)
 
     def _build_shield_buttons(self) -> None:
         self._gray_button = self._button(

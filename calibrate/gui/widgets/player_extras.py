@@ -34,6 +34,8 @@ def build_extras(
     volume.installEventFilter(panel)
     loop = button("abLoopButton", "A–B", "A-B loop", NO_LOOP_TIP)
     loop.clicked.connect(cycle_loop)
-    full = button("fullScreenButton", "⛶", "Full screen", "Full screen on / off (F; Esc leaves)")
+    full = button(
+        "fullScreenButton", "Full screen", "Full screen", "Full screen on / off (F; Esc leaves)"
+    )
     full.clicked.connect(toggle_full_screen)
     return volume, loop, full

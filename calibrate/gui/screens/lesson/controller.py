@@ -24,6 +24,7 @@ from calibrate.gui.errors import show_error
 from calibrate.gui.screens.lesson.case import CaseScreen
 from calibrate.gui.screens.lesson.exposure import ExposureCare
 from calibrate.gui.screens.lesson.guidance import GuidanceScreen
+from calibrate.gui.screens.lesson.player_settings import keep_player_settings
 from calibrate.gui.screens.lesson.reveal import RevealScreen
 from calibrate.gui.screens.lesson.summary import SummaryScreen
 from calibrate.workspace.wellness import MemoryExposureLog
@@ -70,6 +71,8 @@ class LessonController(QObject):
         self.case_screen = CaseScreen()
         self.reveal = RevealScreen()
         self.summary = SummaryScreen()
+        if sessions is None:  # a trainer's preview keeps nothing
+            keep_player_settings(self.case_screen, self.reveal, context.profiles, profile.id)
         self.guidance.next_requested.connect(self._on_next_requested)
         self.guidance.back_requested.connect(self._on_back_requested)
         self.guidance.leave_requested.connect(self.leave)

@@ -22,6 +22,7 @@ from calibrate.core.moments import HIT, UNMARKED, milliseconds, score_mark
 from calibrate.core.scoring import Outcome, score_answer
 from calibrate.core.watching import answered_unwatched
 from calibrate.gui import plain_text, theme
+from calibrate.gui.screens.lesson.show_me import SHOW_ME_KEY, ShowMePanel
 from calibrate.gui.shortcuts import bind_keys
 from calibrate.gui.widgets.markdown_view import MarkdownView
 from calibrate.player.clock import format_clock
@@ -68,6 +69,7 @@ class RevealScreen(QWidget):
         columns.addLayout(self._build_split_column(), stretch=2)
         outer.addLayout(self._build_buttons())
         bind_keys(self, ("Return", "Enter", "N"), self.next_requested.emit)
+        bind_keys(self, (SHOW_ME_KEY,), self.show_me.show_next)
 
     # --- building ---------------------------------------------------------------------------
     def _build_verdict(self, outer: QVBoxLayout) -> None:
@@ -96,6 +98,8 @@ class RevealScreen(QWidget):
         plain_text.fit_to_width(self.golden)
         self.golden.setTextFormat(Qt.TextFormat.RichText)
         left.addWidget(self.golden)
+        self.show_me = ShowMePanel(self)  # the golden moments, looped (after the answer only)
+        left.addWidget(self.show_me, stretch=2)
         self.rationale = MarkdownView(self, name="revealRationale")
         self.rationale.setAccessibleName("Rationale")
         left.addWidget(self.rationale, stretch=1)
@@ -167,6 +171,7 @@ class RevealScreen(QWidget):
         self._show_unwatched(answer)
         mark = "" if answer is None else mark_html(case, answer)  # a room's latecomer: none
         self.golden.setText(golden_html(pack, case) + mark)
+        self.show_me.set_case(case)
         self.rationale.set_markdown(
             "### Rationale\n\n" + case.rationale, [c.id for c in pack.clauses]
         )

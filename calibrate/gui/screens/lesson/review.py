@@ -26,6 +26,7 @@ from calibrate.gui import prompts, theme
 from calibrate.gui.errors import show_error
 from calibrate.gui.screens.lesson.case import CaseScreen
 from calibrate.gui.screens.lesson.exposure import ExposureCare
+from calibrate.gui.screens.lesson.player_settings import keep_player_settings
 from calibrate.gui.screens.lesson.reveal import RevealScreen
 from calibrate.gui.screens.lesson.summary import SummaryScreen, duration
 
@@ -56,6 +57,7 @@ class ReviewController(QObject):
         self.reveal = RevealScreen()
         self.summary = SummaryScreen()
         self.summary.findChild(QPushButton, "retakeButton").hide()
+        keep_player_settings(self.case_screen, self.reveal, context.profiles, run.profile.id)
         self.case_screen.answer_submitted.connect(self._on_answer_submitted)
         self.case_screen.leave_requested.connect(self.leave)
         self.reveal.next_requested.connect(self._on_next_requested)
