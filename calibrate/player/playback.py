@@ -260,7 +260,6 @@ class Playback(QObject):
         start = self._clock.snap(self._clock.anchor_pos, floor=True)
         self._priming = False
         self._apply_mute()
-        self._set_state(PlayerState.PAUSED)
         if start == 0:
             self._clock.anchor_pos = 0
             self._stepper.when_settled(lambda: self._stepper.seek_now(0), kind="seek")
@@ -268,6 +267,8 @@ class Playback(QObject):
             self._clock.pause_on_first_picture(start, self._sink)
             # The first picture may be a stray (H.264): land on the start frame exactly.
             self._stepper.when_settled(lambda: self._land_paused_start(start), kind="seek")
+        # Last: a listener may seek at once, and its seek must replace the one above.
+        self._set_state(PlayerState.PAUSED)
 
     def _land_paused_start(self, start: int) -> None:
         if self._stepper.land_exactly(start, self.frame_ms):

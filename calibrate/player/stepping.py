@@ -125,7 +125,7 @@ class FrameStepper:
         sink.forget_history()
         # No new picture: the keyframe was on screen already (an identical picture).
         self._wait_picture(sink, before, REWIND_STALL_S)
-        base, frames = sink.distinct, round((ms - keyframe) / step)
+        base, frames, asks = sink.distinct, round((ms - keyframe) / step), 0
         now = time.monotonic()
         deadline, last_new = now + REWIND_TIMEOUT_S, now
         while sink.distinct - base < frames:
@@ -133,10 +133,13 @@ class FrameStepper:
                 return False
             before = sink.distinct
             self._mp.next_frame()
+            asks += 1
             if self._wait_picture(sink, before, WALK_ASK_S):
                 last_new = time.monotonic()
             now = time.monotonic()
-        over = sink.distinct - base - frames  # an ignored-looking ask that came late
+        if asks > frames:  # an ask that looked ignored may only have been slow: let it come
+            self._wait_picture(sink, base + asks, PICTURE_WAIT_S, at_least=True)
+        over = sink.distinct - base - frames  # pictures that came twice: one is shown back
         if over >= len(sink.history):
             return False
         self.back, self.stepped, self._landed_at = over, True, None
@@ -145,12 +148,17 @@ class FrameStepper:
         return True
 
     @staticmethod
-    def _wait_picture(sink: FrameSink, before: int, most_s: float) -> bool:
-        """Wait (at most most_s) until a picture newer than `before` distinct ones came."""
+    def _wait_picture(sink: FrameSink, before: int, most_s: float, at_least: bool = False) -> bool:
+        """Wait (at most most_s) until a picture newer than `before` distinct ones came (with
+        at_least: until `before` distinct ones came in all)."""
         until = time.monotonic() + most_s
-        while sink.distinct == before and time.monotonic() < until:
+
+        def waiting() -> bool:
+            return sink.distinct < before if at_least else sink.distinct == before
+
+        while waiting() and time.monotonic() < until:
             time.sleep(0.001)
-        return sink.distinct != before
+        return not waiting()
 
     def seek_now(self, ms: int) -> None:
         before = self._sink.distinct
