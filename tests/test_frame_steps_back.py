@@ -168,6 +168,59 @@ def test_a_stall_of_libvlc_during_the_rewind_still_lands_on_the_named_frame(
         player.shutdown()
 
 
+class _StarvedLibvlc:
+    """libVLC, paused, out of decoded data (it reads no more of the file while paused):
+    next_frame() brings nothing until a seek feeds it, and then the pictures of the steps
+    asked meanwhile come first, before the seek's own (measured under load: 38, 39, 25)."""
+
+    def __init__(self, mp: Any, sink: FrameSink) -> None:
+        self._mp, self._sink = mp, sink
+        self.starved, self.held = False, 0
+
+    def next_frame(self) -> None:
+        if self.starved:
+            self.held += 1
+        else:
+            self._mp.next_frame()
+
+    def set_time(self, ms: int) -> None:
+        self.starved = False
+        for _ in range(self.held):
+            before = self._sink.distinct
+            self._mp.next_frame()
+            deadline = time.monotonic() + 1.0
+            while self._sink.distinct == before and time.monotonic() < deadline:
+                time.sleep(0.002)
+        self.held = 0
+        self._mp.set_time(ms)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._mp, name)
+
+
+def test_a_step_libvlc_starves_lands_on_the_named_frame_when_data_comes(
+    qtbot: Any, player: VideoPlayer
+) -> None:
+    """A forward step that brings no picture (asked again, still none) seeks to the frame
+    the position names; the starved steps' pictures that the seek lets through first must
+    not be counted as frames after the keyframe (the picture showed 36 for 38)."""
+    player.load(MP4, autoplay=False)
+    wait_state(qtbot, player, PlayerState.PAUSED)
+    qtbot.waitUntil(lambda: frame_number(player.frame) == 0, timeout=STEP_TIMEOUT_MS)
+    for frame in range(1, 38):
+        _step_and_check(qtbot, player, +1, frame)
+    starved = _StarvedLibvlc(player._mp, player._sink)
+    player._stepper._mp = starved  # the stepper's libVLC calls go through the stand-in
+    starved.starved = True
+    _step_and_check(qtbot, player, +1, 38)
+    settle(qtbot, 200)
+    assert frame_number(player.frame) == 38 and player.position == 38 * FRAME_MS
+    for frame in (39, 40):
+        _step_and_check(qtbot, player, +1, frame)
+    for frame in range(39, 33, -1):  # the pictures remembered on the way are the right ones
+        _step_and_check(qtbot, player, -1, frame)
+
+
 def _seek_and_check(qtbot: Any, player: VideoPlayer, expected: int) -> None:
     """The picture must come to show `expected` and the position name it, and stay so."""
     try:

@@ -67,6 +67,9 @@ class FrameStepper:
         self.back = 0  # how many remembered pictures we stepped back behind libVLC's
         self.stepped = False  # next_frame() was called since the last play
         self._seek_distinct = -1  # distinct pictures when a paused seek was asked
+        # the position (ms) of libVLC's picture on screen when it is known to be that frame
+        # (after an exact seek, or one to 0): a walk from that keyframe awaits no new picture
+        self._exact_at: int | None = None
         # distinct pictures when libVLC last seeked or started: the first ones after may be strays
         self._landed_at: int | None = None
 
@@ -77,6 +80,7 @@ class FrameStepper:
     def reset(self) -> None:
         """libVLC stopped: no picture stepped back to, nothing waiting."""
         self.back, self.stepped = 0, False
+        self._exact_at = None
         self._landed_at = 0
         self._commands.clear()
 
@@ -97,6 +101,7 @@ class FrameStepper:
     def resumed(self) -> None:
         """Playing again from libVLC's own picture."""
         self.stepped, self.back = False, 0
+        self._exact_at = None
 
     def seek_paused(self, ms: int, step: int) -> None:
         """A seek while paused (to `ms`, a frame's start; `step` ms a frame): sent once
@@ -110,22 +115,34 @@ class FrameStepper:
         if not self.land_exactly(ms, step):
             self.seek_now(ms)
 
-    def land_exactly(self, ms: int, step: int) -> bool:
+    def land_exactly(self, ms: int, step: int, late: bool = False) -> bool:
         """Paused: walk from the keyframe before `ms` to its frame; False (nothing done, or
-        the walk failed) when the keyframes are unknown."""
+        the walk failed) when the keyframes are unknown. `late`: pictures asked before may
+        still come (see _walk)."""
         keyframe = self._keyframes.at_or_before(ms)
-        return keyframe is not None and self._sink is not None and self._walk(keyframe, ms, step)
+        return (
+            keyframe is not None and self._sink is not None and self._walk(keyframe, ms, step, late)
+        )
 
-    def _walk(self, keyframe: int, ms: int, step: int) -> bool:
+    def _walk(self, keyframe: int, ms: int, step: int, late: bool = False) -> bool:
         """Seek to `keyframe` and step to the frame at `ms`, counting the pictures that come;
-        False when they stopped coming (a stall or a still scene) or it took too long."""
+        False when they stopped coming (a stall or a still scene) or it took too long.
+        `late`: steps libVLC starved of data were asked before; the seek feeds it and their
+        pictures come first (measured: 38, 39, then the keyframe's 25), so the keyframe's
+        picture is the last of the burst that follows the seek."""
         sink = self._sink
         before = sink.distinct
         self._mp.set_time(keyframe)
         sink.forget_history()
-        # No new picture: the keyframe was on screen already (an identical picture).
-        self._wait_picture(sink, before, REWIND_STALL_S)
-        base, frames, asks = sink.distinct, round((ms - keyframe) / step), 0
+        if self._exact_at != keyframe:  # else that picture is on screen: none comes
+            # No new picture: the keyframe was on screen already (an identical picture).
+            self._wait_picture(sink, before, REWIND_STALL_S)
+        if late:
+            for _burst in range(STRAY_PICTURES + 2):
+                if not self._wait_picture(sink, sink.distinct, WALK_ASK_S):
+                    break
+            sink.keep_newest()
+        base, frames, asks, slow = sink.distinct, round((ms - keyframe) / step), 0, 0
         now = time.monotonic()
         deadline, last_new = now + REWIND_TIMEOUT_S, now
         while sink.distinct - base < frames:
@@ -136,13 +153,16 @@ class FrameStepper:
             asks += 1
             if self._wait_picture(sink, before, WALK_ASK_S):
                 last_new = time.monotonic()
+            elif asks > 1:  # (the first ask after a seek is the one libVLC often ignores)
+                slow += 1
             now = time.monotonic()
-        if asks > frames:  # an ask that looked ignored may only have been slow: let it come
-            self._wait_picture(sink, base + asks, PICTURE_WAIT_S, at_least=True)
+        if slow:  # an ask that looked ignored may only have been slow: let its picture come
+            self._wait_picture(sink, base + frames + 1, PICTURE_WAIT_S, at_least=True)
         over = sink.distinct - base - frames  # pictures that came twice: one is shown back
         if over >= len(sink.history):
             return False
         self.back, self.stepped, self._landed_at = over, True, None
+        self._exact_at = ms if over == 0 else None
         if over:
             self._show(sink.recent(over))
         return True
@@ -167,6 +187,7 @@ class FrameStepper:
         self._landed_at = before
         if self._paused():
             self._commands.await_picture(before)  # a step right after a seek goes astray too
+        self._exact_at = 0 if ms == 0 and self._paused() else None  # 0: a keyframe, exact
 
     def pause_asked(self, now: float) -> None:
         """set_pause(1) was called at `now`: paused commands wait for it to settle."""
@@ -184,6 +205,7 @@ class FrameStepper:
     def step(self, direction: int, step: int, last: int) -> bool:
         """One frame (`step` ms) forward (+1) or back (-1) from the clock's anchor, `last`
         the last frame's start; False at either end of the clip."""
+        self._exact_at = None
         clock = self._clock
         clock.settle_late_frames(self._sink)
         clock.count_late = False
@@ -295,4 +317,6 @@ class FrameStepper:
         (paused, it reads no more of the file; measured: ~30-120 steps after a seek, sooner
         on a busy CPU) or the scene is still. A seek to the frame the position names makes it
         read again, exactly where keyframes are known."""
-        self.seek_exactly(self._clock.anchor_pos, self._clock.frame_ms)
+        ms, step = self._clock.anchor_pos, self._clock.frame_ms
+        if not self.land_exactly(ms, step, late=True):
+            self.seek_now(ms)

@@ -7,6 +7,8 @@ does not jump. The widget keeps its state (the player plays on), only its parent
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -35,8 +37,8 @@ class _FullScreenWindow(QWidget):
 class FullScreen:
     """Moves `widget` into a full-screen window and back (see the module docstring)."""
 
-    def __init__(self, widget: QWidget) -> None:
-        self._widget = widget
+    def __init__(self, widget: QWidget, changed: Callable[[bool], None] | None = None) -> None:
+        self._widget, self._changed = widget, changed  # changed(active) after each switch
         self._window: _FullScreenWindow | None = None
         self._placeholder: QWidget | None = None
 
@@ -69,6 +71,8 @@ class FullScreen:
         self._window.showFullScreen()
         self._window.activateWindow()
         widget.setFocus()
+        if self._changed is not None:
+            self._changed(True)
 
     def leave(self) -> None:
         window, placeholder = self._window, self._placeholder
@@ -88,3 +92,5 @@ class FullScreen:
         if self._widget.window() is not None:
             self._widget.window().activateWindow()
         self._widget.setFocus()
+        if self._changed is not None:
+            self._changed(False)

@@ -1,10 +1,9 @@
 """PlayerPanel: the case video (VideoView) with its controls and keyboard handling.
 
-Keys: the table is in player_keys.py (as in common web players; the case screen forwards its
-key presses to handle_key(), and the panel handles them itself when it or a control has
-focus). Speeds 0.25×-3×, volume, the A-B loop (ab_loop.py, on the seek bar) and full screen
-(full_screen.py) are the moderator's; `speed_chosen` / `volume_chosen` let the screen keep
-them per user, and `apply_settings()` brings them back.
+Keys: player_keys.py (the case screen forwards its key presses to handle_key(); the panel
+handles them itself when it or a control has focus). Speeds 0.25×-3×, volume, the A-B loop
+(ab_loop.py, on the seek bar), full screen (full_screen.py) are the moderator's; the screen
+keeps them per user from `speed_chosen` / `volume_chosen`, `apply_settings()` brings them back.
 
 Wiring in a screen: `panel = PlayerPanel(self)`; `panel.set_shields(grayscale=...,
 blurred=..., muted=...)` before `panel.load(path)` so no frame shows unshielded; listen to
@@ -69,7 +68,9 @@ class PlayerPanel(QWidget):
         self._view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._view.setFocusProxy(self)  # a click on the picture gives the keys to the panel
         self.loop = AbLoop(self._player, self)
-        self.full_screen = FullScreen(self)
+        self.full_screen = FullScreen(
+            self, lambda on: self._full_button.setText("Exit full screen" if on else "Full screen")
+        )
         self._build_controls()
         self._connect_player()
         self._on_player_state_changed(self._player.state)

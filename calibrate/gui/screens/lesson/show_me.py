@@ -103,7 +103,7 @@ class ShowMePanel(QWidget):
     def _ensure_panel(self) -> PlayerPanel:
         if self.panel is None:
             self.panel = PlayerPanel(self)
-            self.panel.setMinimumHeight(260)
+            self.panel.setMinimumHeight(200)
             self.panel.player.state_changed.connect(self._on_state_changed)
             self.layout().addWidget(self.panel, 1)
             if self.on_panel_created is not None:
