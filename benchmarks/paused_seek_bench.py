@@ -73,7 +73,11 @@ def run(path: Path, box: int, bits: int, targets: list[int], exact: bool) -> tup
             _wait(lambda: player.settled, 5)
             times.append((time.monotonic() - began) * 1000)
             _wait(lambda: False, 0.15)  # a stray that still comes counts against it
-            wrong += frame_number(player.frame, box, bits) != frame
+            shown = frame_number(player.frame, box, bits)
+            if shown != frame:
+                wrong += 1
+                if exact:
+                    print(f"  asked {frame}, shown {shown}, position {player.position}")
         return wrong, times
     finally:
         player.shutdown()

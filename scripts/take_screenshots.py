@@ -105,6 +105,9 @@ def main() -> None:
     shot("06-case-answered", 800)
     screen.form.submit()
     shot("07-reveal")
+    lesson.reveal.show_me.show_next()  # "Show me": the first golden moment, looped
+    shot("07b-reveal-show-me", 2500)
+    lesson.reveal.show_me.stop()
     while lesson.flow.step is not Step.SUMMARY:
         if lesson.flow.step is Step.CASE:
             current = lesson.pack.cases[lesson.flow.current_case_id]

@@ -115,21 +115,19 @@ class FrameStepper:
         if not self.land_exactly(ms, step):
             self.seek_now(ms)
 
-    def land_exactly(self, ms: int, step: int, late: bool = False) -> bool:
+    def land_exactly(self, ms: int, step: int) -> bool:
         """Paused: walk from the keyframe before `ms` to its frame; False (nothing done, or
-        the walk failed) when the keyframes are unknown. `late`: pictures asked before may
-        still come (see _walk)."""
+        the walk failed) when the keyframes are unknown."""
         keyframe = self._keyframes.at_or_before(ms)
-        return (
-            keyframe is not None and self._sink is not None and self._walk(keyframe, ms, step, late)
-        )
+        return keyframe is not None and self._sink is not None and self._walk(keyframe, ms, step)
 
-    def _walk(self, keyframe: int, ms: int, step: int, late: bool = False) -> bool:
+    def _walk(self, keyframe: int, ms: int, step: int) -> bool:
         """Seek to `keyframe` and step to the frame at `ms`, counting the pictures that come;
         False when they stopped coming (a stall or a still scene) or it took too long.
-        `late`: steps libVLC starved of data were asked before; the seek feeds it and their
-        pictures come first (measured: 38, 39, then the keyframe's 25), so the keyframe's
-        picture is the last of the burst that follows the seek."""
+        Pictures asked earlier can come after the seek, before the keyframe's: steps libVLC
+        starved of data (the seek feeds it: measured 38, 39, then the keyframe's 25), an ask
+        that only looked ignored, frames still played on after a pause (under load). So the
+        keyframe's picture is the last of the burst that follows the seek."""
         sink = self._sink
         before = sink.distinct
         self._mp.set_time(keyframe)
@@ -137,11 +135,10 @@ class FrameStepper:
         if self._exact_at != keyframe:  # else that picture is on screen: none comes
             # No new picture: the keyframe was on screen already (an identical picture).
             self._wait_picture(sink, before, REWIND_STALL_S)
-        if late:
-            for _burst in range(STRAY_PICTURES + 2):
-                if not self._wait_picture(sink, sink.distinct, WALK_ASK_S):
-                    break
-            sink.keep_newest()
+        for _burst in range(STRAY_PICTURES + 2):
+            if not self._wait_picture(sink, sink.distinct, WALK_ASK_S):
+                break
+        sink.keep_newest()
         base, frames, asks, slow = sink.distinct, round((ms - keyframe) / step), 0, 0
         now = time.monotonic()
         deadline, last_new = now + REWIND_TIMEOUT_S, now
@@ -318,5 +315,5 @@ class FrameStepper:
         on a busy CPU) or the scene is still. A seek to the frame the position names makes it
         read again, exactly where keyframes are known."""
         ms, step = self._clock.anchor_pos, self._clock.frame_ms
-        if not self.land_exactly(ms, step, late=True):
+        if not self.land_exactly(ms, step):
             self.seek_now(ms)
