@@ -243,3 +243,43 @@ def test_full_screen_and_volume_by_keyboard(qtbot: Any, vlc_instance: Any, kitch
         assert not panel.full_screen.active  # Shift+F is not F
     finally:
         panel.shutdown()
+
+
+def test_kept_settings_out_of_range_or_garbled_fall_back_to_the_defaults(tmp_path: Path) -> None:
+    """A database edited by hand (or by an older build) never sets a speed or volume the
+    player cannot take; a speed outside 0.25-3 is refused, nothing written."""
+    from calibrate.store.db import open_database
+    from calibrate.store.settings import set_meta
+    from calibrate.workspace import Workspace
+
+    db = open_database(tmp_path / "db.sqlite3")
+    profiles = Workspace(
+        db.conn, Path(db.conn.execute("PRAGMA database_list").fetchone()[2]), []
+    ).profiles
+    assert profiles.player_settings("p1") == (None, None)
+    for speed, volume in (("abc", "loud"), ("nan", "inf"), ("9", "101"), ("0.1", "-1")):
+        set_meta(db, "player_speed:p1", speed)
+        set_meta(db, "player_volume:p1", volume)
+        assert profiles.player_settings("p1") == (None, None)
+    profiles.keep_player_speed("p1", 0.25)
+    profiles.keep_player_volume("p1", 0)
+    assert profiles.player_settings("p1") == (0.25, 0)
+    with pytest.raises(ValueError):
+        profiles.keep_player_speed("p1", 4.0)
+    assert profiles.player_settings("p1") == (0.25, 0)
+
+
+def test_keyframes_of_the_clips_and_of_a_file_that_is_no_video(tmp_path: Path) -> None:
+    from player_fixtures import MP4, WEBM
+
+    from calibrate.player.keyframes import KeyframeIndex, read_keyframes
+
+    assert read_keyframes(MP4, 40) == [0, 1000, 2000]
+    assert read_keyframes(WEBM, 40) == []  # VP9 lands exactly without the walk
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(bytes(range(256)) * 64)
+    index = KeyframeIndex()
+    index.load(junk, 40)  # PyAV refuses it on the worker: no index, seeks as before
+    assert index.at_or_before(1000) is None
+    index.load(MP4, 40)
+    assert index.at_or_before(1999) == 1000 and index.at_or_before(0) == 0
