@@ -115,19 +115,22 @@ class FrameStepper:
         if not self.land_exactly(ms, step):
             self.seek_now(ms)
 
-    def land_exactly(self, ms: int, step: int) -> bool:
+    def land_exactly(self, ms: int, step: int, quiet_s: float = WALK_ASK_S) -> bool:
         """Paused: walk from the keyframe before `ms` to its frame; False (nothing done, or
-        the walk failed) when the keyframes are unknown."""
+        the walk failed) when the keyframes are unknown. `quiet_s`: see _walk."""
         keyframe = self._keyframes.at_or_before(ms)
-        return keyframe is not None and self._sink is not None and self._walk(keyframe, ms, step)
+        if keyframe is None or self._sink is None:
+            return False
+        return self._walk(keyframe, ms, step, quiet_s)
 
-    def _walk(self, keyframe: int, ms: int, step: int) -> bool:
+    def _walk(self, keyframe: int, ms: int, step: int, quiet_s: float) -> bool:
         """Seek to `keyframe` and step to the frame at `ms`, counting the pictures that come;
         False when they stopped coming (a stall or a still scene) or it took too long.
         Pictures asked earlier can come after the seek, before the keyframe's: steps libVLC
         starved of data (the seek feeds it: measured 38, 39, then the keyframe's 25), an ask
         that only looked ignored, frames still played on after a pause (under load). So the
-        keyframe's picture is the last of the burst that follows the seek."""
+        keyframe's picture is the last of the burst that follows the seek: the last before
+        no picture came for quiet_s."""
         sink = self._sink
         before = sink.distinct
         self._mp.set_time(keyframe)
@@ -136,7 +139,7 @@ class FrameStepper:
             # No new picture: the keyframe was on screen already (an identical picture).
             self._wait_picture(sink, before, REWIND_STALL_S)
         for _burst in range(STRAY_PICTURES + 2):
-            if not self._wait_picture(sink, sink.distinct, WALK_ASK_S):
+            if not self._wait_picture(sink, sink.distinct, quiet_s):
                 break
         sink.keep_newest()
         base, frames, asks, slow = sink.distinct, round((ms - keyframe) / step), 0, 0
@@ -315,5 +318,6 @@ class FrameStepper:
         on a busy CPU) or the scene is still. A seek to the frame the position names makes it
         read again, exactly where keyframes are known."""
         ms, step = self._clock.anchor_pos, self._clock.frame_ms
-        if not self.land_exactly(ms, step):
+        # Starved steps' pictures come in the burst, seen up to 0.1 s apart under load.
+        if not self.land_exactly(ms, step, quiet_s=PICTURE_WAIT_S):
             self.seek_now(ms)
