@@ -57,7 +57,9 @@ def frame_number(image: QImage, box: int, bits: int) -> int:
     return number
 
 
-def run(path: Path, box: int, bits: int, targets: list[int], exact: bool) -> tuple[int, list[float]]:
+def run(
+    path: Path, box: int, bits: int, targets: list[int], exact: bool
+) -> tuple[int, list[float]]:
     """Seeks to `targets` (frames): how many showed another frame, and each one's ms."""
     saved = keyframes.WALKED_CODECS
     keyframes.WALKED_CODECS = saved if exact else frozenset()
