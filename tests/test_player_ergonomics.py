@@ -126,6 +126,9 @@ def test_the_ab_loop_set_by_keys_lands_on_a_and_shows_on_the_seek_bar(
         assert seen[:2] == [(1480, 37, 1480), (1480, 37, 1480)]
         qtbot.keyClick(panel, Qt.Key.Key_Backslash)  # \ : no loop
         assert panel.loop.a is None and bar.span is None and not panel.loop.active
+        qtbot.keyClick(panel, Qt.Key.Key_BracketLeft)
+        panel.unload()  # the next case: the moderator's loop was this clip's
+        assert panel.loop.a is None and bar.span is None
     finally:
         panel.shutdown()
 

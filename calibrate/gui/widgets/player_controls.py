@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibrate.gui.widgets.ab_loop import AbLoop, LoopSeekBar, loop_words
+from calibrate.gui.widgets.ab_loop import AbLoop, LoopSeekBar
 from calibrate.gui.widgets.full_screen import FullScreen
-from calibrate.gui.widgets.player_extras import build_extras
+from calibrate.gui.widgets.player_extras import build_extras, show_loop
 from calibrate.gui.widgets.player_keys import SEEK_STEP_MS, key_action
 from calibrate.gui.widgets.video_view import VideoView
 from calibrate.player.clock import format_clock
@@ -140,7 +140,9 @@ class PlayerPanel(QWidget):
         self.set_shields(**{name: not getattr(self._shields, name)})
 
     def unload(self) -> None:
-        """Stop and clear the picture (between cases)."""
+        """Stop and clear the picture, the loop and full screen (between cases)."""
+        self.full_screen.leave()
+        self.loop.clear()
         self._player.unload()
 
     def change_speed(self, steps: int) -> None:
@@ -373,10 +375,7 @@ class PlayerPanel(QWidget):
             self.volume_chosen.emit(value)
 
     def _on_loop_changed(self) -> None:
-        self._slider.set_span(None if self.loop.a is None else (self.loop.a, self.loop.b))
-        text, tip = loop_words(self.loop)
-        self._loop_button.setText(text)
-        self._loop_button.setToolTip(tip)
+        show_loop(self.loop, self._slider, self._loop_button)
 
     def _on_slider_value_changed(self, value: int) -> None:
         if not self._syncing:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSlider, QToolButton, QWidget
 
-from calibrate.gui.widgets.ab_loop import NO_LOOP_TIP
+from calibrate.gui.widgets.ab_loop import NO_LOOP_TIP, AbLoop, LoopSeekBar, loop_words
 from calibrate.gui.widgets.player_keys import VOLUME_STEP
 
 MakeButton = Callable[[str, str, str, str], QToolButton]  # name, text, accessible, tip
@@ -39,3 +39,11 @@ def build_extras(
     )
     full.clicked.connect(toggle_full_screen)
     return volume, loop, full
+
+
+def show_loop(loop: AbLoop, bar: LoopSeekBar, button: QToolButton) -> None:
+    """The loop's span on the seek bar, its state on the A-B button."""
+    bar.set_span(None if loop.a is None else (loop.a, loop.b))
+    text, tip = loop_words(loop)
+    button.setText(text)
+    button.setToolTip(tip)

@@ -91,9 +91,7 @@ class ShowMePanel(QWidget):
         """Stop and hide the clip (another case, or leaving the reveal)."""
         self._pending = None
         if self.panel is not None:
-            self.panel.full_screen.leave()
-            self.panel.loop.clear()
-            self.panel.unload()
+            self.panel.unload()  # the loop and full screen go with the clip
             self.panel.hide()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
