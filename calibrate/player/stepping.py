@@ -70,6 +70,7 @@ class FrameStepper:
         # the position (ms) of libVLC's picture on screen when it is known to be that frame
         # (after an exact seek, or one to 0): a walk from that keyframe awaits no new picture
         self._exact_at: int | None = None
+        self._walk_moved = False  # the last walk saw pictures after the keyframe's
         # distinct pictures when libVLC last seeked or started: the first ones after may be strays
         self._landed_at: int | None = None
 
@@ -121,7 +122,11 @@ class FrameStepper:
         keyframe = self._keyframes.at_or_before(ms)
         if keyframe is None or self._sink is None:
             return False
-        return self._walk(keyframe, ms, step, quiet_s)
+        if self._walk(keyframe, ms, step, quiet_s):
+            return True
+        # Pictures came, then stopped: libVLC stalled (a busy CPU), not a still scene. Once
+        # more, rather than a plain seek and its stray picture.
+        return self._walk_moved and self._walk(keyframe, ms, step, quiet_s)
 
     def _walk(self, keyframe: int, ms: int, step: int, quiet_s: float) -> bool:
         """Seek to `keyframe` and step to the frame at `ms`, counting the pictures that come;
@@ -146,6 +151,7 @@ class FrameStepper:
         now = time.monotonic()
         deadline, last_new = now + REWIND_TIMEOUT_S, now
         while sink.distinct - base < frames:
+            self._walk_moved = sink.distinct > base
             if now > deadline or now - last_new > REWIND_STALL_S:
                 return False
             before = sink.distinct
