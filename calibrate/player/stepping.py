@@ -42,6 +42,8 @@ REWIND_SLACK_FRAMES = 12
 # An exact paused seek asks next_frame() again when no picture came within this long
 # (libVLC ignores some; it brings a picture in 1-3 ms, 10-30 ms with both cores busy).
 WALK_ASK_S = 0.04
+# How long a seek that unsticks a starved step waits for that step's pictures (see _walk).
+LATE_PICTURES_S = 0.5
 
 
 class FrameStepper:
@@ -116,26 +118,27 @@ class FrameStepper:
         if not self.land_exactly(ms, step):
             self.seek_now(ms)
 
-    def land_exactly(self, ms: int, step: int, quiet_s: float = WALK_ASK_S) -> bool:
+    def land_exactly(self, ms: int, step: int, late: int = 0) -> bool:
         """Paused: walk from the keyframe before `ms` to its frame; False (nothing done, or
-        the walk failed) when the keyframes are unknown. `quiet_s`: see _walk."""
+        the walk failed) when the keyframes are unknown. `late`: see _walk."""
         keyframe = self._keyframes.at_or_before(ms)
         if keyframe is None or self._sink is None:
             return False
-        if self._walk(keyframe, ms, step, quiet_s):
+        if self._walk(keyframe, ms, step, late):
             return True
         # Pictures came, then stopped: libVLC stalled (a busy CPU), not a still scene. Once
         # more, rather than a plain seek and its stray picture.
-        return self._walk_moved and self._walk(keyframe, ms, step, quiet_s)
+        return self._walk_moved and self._walk(keyframe, ms, step)
 
-    def _walk(self, keyframe: int, ms: int, step: int, quiet_s: float) -> bool:
+    def _walk(self, keyframe: int, ms: int, step: int, late: int = 0) -> bool:
         """Seek to `keyframe` and step to the frame at `ms`, counting the pictures that come;
         False when they stopped coming (a stall or a still scene) or it took too long.
         Pictures asked earlier can come after the seek, before the keyframe's: steps libVLC
         starved of data (the seek feeds it: measured 38, 39, then the keyframe's 25), an ask
         that only looked ignored, frames still played on after a pause (under load). So the
-        keyframe's picture is the last of the burst that follows the seek: the last before
-        no picture came for quiet_s."""
+        keyframe's picture is the last of the burst that follows the seek: after the `late`
+        pictures asked and not come (a step's two asks), the last before none came for
+        WALK_ASK_S."""
         sink = self._sink
         before = sink.distinct
         self._mp.set_time(keyframe)
@@ -143,8 +146,10 @@ class FrameStepper:
         if self._exact_at != keyframe:  # else that picture is on screen: none comes
             # No new picture: the keyframe was on screen already (an identical picture).
             self._wait_picture(sink, before, REWIND_STALL_S)
+        if late:  # theirs, then the keyframe's (fewer if libVLC dropped an ask: waited out)
+            self._wait_picture(sink, before + late + 1, LATE_PICTURES_S, at_least=True)
         for _burst in range(STRAY_PICTURES + 2):
-            if not self._wait_picture(sink, sink.distinct, quiet_s):
+            if not self._wait_picture(sink, sink.distinct, WALK_ASK_S):
                 break
         sink.keep_newest()
         base, frames, asks, slow = sink.distinct, round((ms - keyframe) / step), 0, 0
@@ -324,6 +329,6 @@ class FrameStepper:
         on a busy CPU) or the scene is still. A seek to the frame the position names makes it
         read again, exactly where keyframes are known."""
         ms, step = self._clock.anchor_pos, self._clock.frame_ms
-        # Starved steps' pictures come in the burst, seen up to 0.1 s apart under load.
-        if not self.land_exactly(ms, step, quiet_s=PICTURE_WAIT_S):
+        # The step's two asks may yet bring their pictures: seen after the seek, under load.
+        if not self.land_exactly(ms, step, late=2):
             self.seek_now(ms)
