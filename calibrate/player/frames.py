@@ -30,6 +30,10 @@ PAUSE_SETTLE_S = 0.12
 # After a paused seek libVLC sometimes ignores the next next_frame(): a step with no new
 # picture by then is asked once more.
 PICTURE_WAIT_S = 0.1
+# A step asked again that brought no picture for this long is taken as starved (stepping.py
+# seeks to unstick it); under load a step's picture took over 0.1 s, and seeking then let
+# its late picture be miscounted.
+STARVED_S = 0.45
 
 
 class FrameSink:
@@ -159,8 +163,10 @@ class PausedCommands:
         self, before: int, retry: bool = False, on_lost: Callable[[], None] | None = None
     ) -> None:
         """A step or paused seek was asked with `before` distinct pictures shown; `on_lost`
-        runs if no picture came in time and it is not to be asked again."""
-        self.awaited = (before, time.monotonic() + PICTURE_WAIT_S, retry)
+        runs if no picture came in time (then STARVED_S: a slow picture is no lost one) and
+        it is not to be asked again."""
+        wait_s = STARVED_S if on_lost is not None else PICTURE_WAIT_S
+        self.awaited = (before, time.monotonic() + wait_s, retry)
         self.on_lost = on_lost
 
     def busy(self, sink: FrameSink | None, step_again: Callable[[], None]) -> bool:
