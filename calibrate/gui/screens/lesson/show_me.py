@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from calibrate.core.models import Case
 from calibrate.core.moments import milliseconds
@@ -23,6 +30,7 @@ from calibrate.player.playback import PlayerState
 from calibrate.player.shields import Shields
 
 SHOW_ME_KEY = "S"
+LABEL_CHARS = 40  # of a moment's label on its button (the whole label is its tooltip)
 _NO_PICTURE = (PlayerState.EMPTY, PlayerState.UNAVAILABLE)
 
 
@@ -56,12 +64,20 @@ class ShowMePanel(QWidget):
             button.deleteLater()
         self.buttons = []
         for index, moment in enumerate(case.moments):
-            text = f"▶ {format_clock(milliseconds(moment.start))}–"
-            text += f"{format_clock(milliseconds(moment.end))}  {moment.label}".rstrip()
-            button = QPushButton(text, self)
+            span = f"{format_clock(milliseconds(moment.start))}–"
+            span += format_clock(milliseconds(moment.end))
+            label = (
+                moment.label
+                if len(moment.label) <= LABEL_CHARS
+                else moment.label[: LABEL_CHARS - 1] + "…"
+            )
+            button = QPushButton(f"▶ {span}  {label}".rstrip(), self)
             button.setObjectName(f"showMeButton{index}")
             button.setAccessibleName(f"Show me moment {index + 1}: {moment.label}")
-            button.setToolTip("Jump to this moment of the clip and loop it")
+            button.setToolTip(f"{span} {moment.label}: jump to this moment of the clip, looped")
+            # A pack's long label never widens the window: the buttons share the row.
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(f"▶ {span}") + 24)
             button.clicked.connect(lambda _checked=False, i=index: self.show_moment(i))
             self._row.insertWidget(self._row.count() - 1, button)
             self.buttons.append(button)
