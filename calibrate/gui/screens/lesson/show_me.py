@@ -75,8 +75,8 @@ class ShowMePanel(QWidget):
             button.setObjectName(f"showMeButton{index}")
             button.setAccessibleName(f"Show me moment {index + 1}: {moment.label}")
             button.setToolTip(f"{span} {moment.label}: jump to this moment of the clip, looped")
-            # A pack's long label never widens the window: the buttons share the row.
-            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            # A long label never widens the window: a button shrinks below its text if need be.
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance(f"▶ {span}") + 24)
             button.clicked.connect(lambda _checked=False, i=index: self.show_moment(i))
             self._row.insertWidget(self._row.count() - 1, button)
