@@ -44,6 +44,9 @@ DEBIAN_PACKAGES=(
   xvfb xauth
   # pdftotext/pdftoppm: the report tests read the PDF's text
   poppler-utils
+  # ffprobe: where a clip's keyframes are, for exact paused seeks (calibrate/player/keyframes);
+  # ffmpeg: the tests make odd clips with it
+  ffmpeg
 )
 
 missing=()
