@@ -160,6 +160,23 @@ def test_calibration_of_the_same_pack_and_week_sits_beside_it(seeded) -> None:
     assert_rate(graphic.calibration, None, None)
 
 
+def test_a_review_session_is_not_a_lesson_taken_but_a_live_room_session_is(seeded) -> None:
+    """A spaced review (lesson id "(review)") marks no week; a live room's session of a lesson
+    not taken before marks the week it started, as taking the lesson alone would."""
+    from calibrate.workspace.review import REVIEW_KIND, REVIEW_LESSON_ID
+
+    db = open_database(seeded)
+    ws = Workspace(db.conn, seeded, [paths.bundled_lessons_dir()])
+    pack = ws.lessons.load() and ws.pack("graphic-content")
+    catalog.record_pack_version(db, pack)
+    profile = catalog.create_profile(db, "Cy", "Trust EU", "Lisbon")
+    sessions.start_session(db, profile, pack, REVIEW_LESSON_ID, REVIEW_KIND)
+    sessions.start_session(db, profile, pack, pack.lessons[0].id, "live")
+    db.conn.close()
+    (week,) = production(seeded).production.of_pack("graphic-content")
+    assert week.first_taken == (pack.lessons[0].id,)
+
+
 def test_the_pack_and_date_filters_cut_the_signals(seeded) -> None:
     only = production(seeded, Filters(packs=("graphic-content",))).production
     assert only.packs == ("graphic-content",)

@@ -107,11 +107,14 @@ def has_signals(db: sqlite_utils.Database) -> bool:
 
 
 def lesson_starts(db: sqlite_utils.Database) -> list[LessonStart]:
-    """When each lesson was first taken: the start of its first session."""
+    """When each lesson was first taken: the start of its first session. A spaced-review
+    session is not a lesson taken (its lesson id is a placeholder for the due cases of the
+    pack); a live room's session is: its members take the room's lesson."""
     return [
         (pack_id, lesson_id, started_at)
         for pack_id, lesson_id, started_at in db.execute(
-            "SELECT pack_id, lesson_id, MIN(started_at) FROM sessions GROUP BY pack_id, lesson_id"
+            "SELECT pack_id, lesson_id, MIN(started_at) FROM sessions WHERE kind != 'review' "
+            "GROUP BY pack_id, lesson_id"
         )
     ]
 
