@@ -320,3 +320,23 @@ def test_a_fifo_where_the_pack_goes_is_refused(capsys, site: Path, honest: Path)
     os.mkfifo(site / "lessons" / "alpha")
     line = one_line(refused(capsys, site, honest, "--replace"))
     assert "is a FIFO (named pipe)" in line
+
+
+def test_an_invalid_pack_lists_at_most_twenty_problems_after_the_reason(
+    capsys, tmp_path: Path
+) -> None:
+    """DESIGN.md: the first stderr line says why, then up to 20 lines — the count of those
+    left out is on the first line, not a 22nd."""
+    pack = tmp_path / "lessons" / "zed"
+    assert main(["pack", "new", str(pack), "--title", "Zed"]) == 0
+    for i in range(25):
+        (pack / "cases" / f"bad{i:02}.toml").write_text("id = [\n")
+    capsys.readouterr()
+    assert main(["pack", "export", str(pack), "--out", str(tmp_path / "z.calpack")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == (
+        f"calibrate pack export: {pack} does not validate (25 problems); nothing written "
+        "(the first 20 follow)"
+    )
+    assert len(lines) == 21 and lines[20].endswith("bad19.toml:1: TOML syntax error: Invalid value")
+    assert not (tmp_path / "z.calpack").exists()

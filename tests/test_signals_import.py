@@ -224,3 +224,27 @@ def test_packs_from_lessons_are_known(tmp_path, capsys, demo_lessons_dir) -> Non
     code, _, err = run(capsys, path, "--db", db, "--lessons", lessons)
     assert code == 0, err
     assert stored(db) == {("2026-01-05", "my-pack", "HB-2", "", "", "appeals"): 3}
+
+
+def test_a_file_too_broken_to_read_whole_says_at_least_how_many_problems(tmp_path, capsys) -> None:
+    """The reader stops at 1,000 problems: a 3,000-bad-row file has at least that many, and
+    the first line says so rather than a count that is false."""
+    rows = "".join(f"2026-01-05,harassment,m{i},x,,,\n" for i in range(3000))
+    db = tmp_path / "c.sqlite3"
+    code, _, err = run(capsys, write(tmp_path, HEADER + rows), "--db", db)
+    assert code == 2 and not db.exists()
+    assert err[0] == (
+        "calibrate signals import: at least 1000 problems (980 more not shown); "
+        "nothing was imported"
+    )
+    assert len(err) == 21 and err[1].endswith("row 2: value 'x' is not a non-negative whole number")
+
+
+def test_exactly_the_limit_of_bad_rows_is_counted_exactly(tmp_path, capsys) -> None:
+    rows = "".join(f"2026-01-05,harassment,m{i},x,,,\n" for i in range(1000))
+    code, _, err = run(capsys, write(tmp_path, HEADER + rows), "--db", tmp_path / "c.sqlite3")
+    assert code == 2
+    assert (
+        err[0]
+        == "calibrate signals import: 1000 problems (980 more not shown); nothing was imported"
+    )

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from calibrate.commands import CommandParser, whole_number
-
-MAX_PROBLEMS_SHOWN = 20
+from calibrate.commands.problems import print_problems
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,12 +84,8 @@ def _refused(command: str, error: BaseException) -> int:
         hint = " (--replace replaces it, pack and clips)"
     elif isinstance(error, ArchiveTooLarge) and error.total_limit:
         hint = " (--max-size raises the limit)"
-    print(f"calibrate pack {command}: {error}{hint}", file=sys.stderr)
-    if isinstance(error, InvalidPack):
-        for line in error.problems[:MAX_PROBLEMS_SHOWN]:
-            print(line, file=sys.stderr)
-        if len(error.problems) > MAX_PROBLEMS_SHOWN:
-            print(f"… and {len(error.problems) - MAX_PROBLEMS_SHOWN} more", file=sys.stderr)
+    problems = error.problems if isinstance(error, InvalidPack) else []
+    print_problems(f"calibrate pack {command}", problems, "", why=f"{error}{hint}")
     return 2
 
 

@@ -1,7 +1,8 @@
 """`calibrate signals import FILE.csv --db PATH [--lessons DIR] [--replace]`: weekly
 production signals per pack (docs/signals.md), the workspace's one import
 (calibrate/workspace/signals.py). Exit 0 imported (or nothing to change), 2 refused: the first
-stderr line says why, up to 20 lines `FILE: row N: message` follow; nothing is written.
+stderr line says why, up to 20 lines `FILE: row N: message` follow (commands/problems.py);
+nothing is written.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from calibrate.core.errors import counted
-
-MAX_PROBLEMS_SHOWN = 20
+from calibrate.commands.problems import print_problems
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -73,7 +72,7 @@ def run_import(args: argparse.Namespace) -> int:
         packs = load_library(folders, bundled=bundled).packs
         result = import_signals(db_path, args.file, packs, replace=args.replace)
     except SignalsRefused as error:
-        _print_refusal(error.problems)
+        print_problems("calibrate signals import", error.problems, all_counted=error.all_counted)
         return 2
     except CalibrateError as error:
         print(f"calibrate signals import: {error}", file=sys.stderr)
@@ -90,20 +89,3 @@ def run_import(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     print(f"{args.file}: {result.summary()}.")
     return 0
-
-
-def _print_refusal(problems: list[str]) -> None:
-    """The first line says why (the one problem, when there is one); where there are
-    several, up to 20 lines follow, one per problem (DESIGN.md)."""
-    if len(problems) == 1:
-        print(f"calibrate signals import: {problems[0]}; nothing was imported", file=sys.stderr)
-        return
-    more = len(problems) - MAX_PROBLEMS_SHOWN
-    print(
-        f"calibrate signals import: {counted(len(problems), 'problem')}"
-        + (f" ({more} more not shown)" if more > 0 else "")
-        + "; nothing was imported",
-        file=sys.stderr,
-    )
-    for line in problems[:MAX_PROBLEMS_SHOWN]:
-        print(line, file=sys.stderr)

@@ -12,6 +12,7 @@ import os
 import stat
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from calibrate.core.lessons.files import read_bounded
 from calibrate.core.signals.rows import (
@@ -29,9 +30,13 @@ MAX_FIELD_CHARS = 1024  # every field is a date, a name or a number
 MAX_PROBLEMS = 1000  # a file this broken is not read further
 
 
-def read_signals_csv(
-    path: Path, clauses: Mapping[str, Collection[str]]
-) -> tuple[list[SignalRow], list[RowProblem]]:
+class SignalsRead(NamedTuple):
+    rows: list[SignalRow]  # the good rows
+    problems: list[RowProblem]  # the bad ones, in file order
+    read_whole: bool  # False: reading stopped at MAX_PROBLEMS, more rows were left unread
+
+
+def read_signals_csv(path: Path, clauses: Mapping[str, Collection[str]]) -> SignalsRead:
     """The file's good rows and its bad ones; InputError when it cannot be read at all."""
     text = _text(path)
     import csv
@@ -45,6 +50,7 @@ def read_signals_csv(
         where = _columns(path, header)
         rows: list[SignalRow] = []
         problems: list[RowProblem] = []
+        read_whole = True
         for row, fields in enumerate(reader, start=2):
             if not any(f.strip() for f in fields):
                 continue  # a blank line
@@ -59,6 +65,7 @@ def read_signals_csv(
                 else:
                     rows.append(checked)
             if len(problems) >= MAX_PROBLEMS:
+                read_whole = next(reader, None) is None
                 break
     except csv.Error as error:
         if "field larger than field limit" in str(error):
@@ -68,7 +75,7 @@ def read_signals_csv(
         raise InputError(message, path, row + 1) from None
     finally:
         csv.field_size_limit(limit)
-    return rows, problems
+    return SignalsRead(rows, problems, read_whole)
 
 
 def _text(path: Path) -> str:

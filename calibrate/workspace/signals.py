@@ -34,10 +34,12 @@ if TYPE_CHECKING:
 
 class SignalsRefused(CalibrateError):
     """A refused signals file: `problems` are its lines, `FILE: row N: message` each (a
-    whole-file problem is one line)."""
+    whole-file problem is one line); `all_counted` is False when the reader stopped at its
+    limit of problems, so the file has at least that many."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], *, all_counted: bool = True):
         self.problems = problems
+        self.all_counted = all_counted
         super().__init__(problems[0])
 
 
@@ -68,12 +70,12 @@ def check_signals_file(path: Path, packs: Sequence[Pack]) -> list[SignalRow]:
 
     clauses = {p.id: frozenset(c.id for c in p.clauses) for p in packs}
     try:
-        rows, problems = read_signals_csv(path, clauses)
+        rows, problems, read_whole = read_signals_csv(path, clauses)
     except InputError as error:
         raise SignalsRefused([str(error)]) from None
     problems = sorted(problems + duplicate_problems(rows))
     if problems:
-        raise SignalsRefused(_lines(path, problems))
+        raise SignalsRefused(_lines(path, problems), all_counted=read_whole)
     if not rows:
         raise SignalsRefused([f"{path}: no rows after the header; nothing to import"])
     return rows
