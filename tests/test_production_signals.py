@@ -177,6 +177,42 @@ def test_a_review_session_is_not_a_lesson_taken_but_a_live_room_session_is(seede
     assert week.first_taken == (pack.lessons[0].id,)
 
 
+def test_a_stored_week_with_more_overturns_than_appeals_shows_no_rate(seeded) -> None:
+    """Values an earlier version let in (appeals as the pack's total, overturns by clause,
+    16 of 10): the tab and its CSV show the counts but no rate above 1 and no NaN interval,
+    and the week is left out of the pooled before/after figures."""
+    import math
+
+    from calibrate.store.signals import insert_signals
+
+    week = (W1.isoformat(), "harassment")
+    db = open_database(seeded)
+    insert_signals(
+        db,
+        [
+            (*week, "", "", "", "appeals", 10),
+            (*week, "HB-1", "", "", "appeals_overturned", 8),
+            (*week, "HB-2", "", "", "appeals_overturned", 8),
+            (*week, "HB-1", "", "", "survey_responses", 5),  # two breakdowns of one total
+            (*week, "", "Lisbon", "", "survey_responses", 5),
+            (*week, "HB-1", "", "", "survey_negative", 4),
+        ],
+        "old.csv",
+    )
+    db.conn.close()
+    dashboard = production(seeded)
+    shown = {w.week: w for w in dashboard.production.of_pack("harassment")}[W1]
+    assert shown.overturn == Rate(16, 10)  # the counts, no value, no interval
+    assert shown.negative == Rate(4, None)  # no total of survey responses to divide by
+    header, rows = dashboard.table("production")
+    row = dict(zip(header, next(r for r in rows if r[:2] == week[::-1]), strict=True))
+    assert (row["appeals"], row["appeals_overturned"], row["overturn_rate"]) == (10, 16, None)
+    assert not any(isinstance(v, float) and math.isnan(v) for r in rows for v in r)
+    pooled = overturns_around_lessons(dashboard.production, "harassment")
+    assert pooled is not None
+    assert_rate(pooled.before, 10 + 5, 40 + 20)
+
+
 def test_the_pack_and_date_filters_cut_the_signals(seeded) -> None:
     only = production(seeded, Filters(packs=("graphic-content",))).production
     assert only.packs == ("graphic-content",)

@@ -248,3 +248,66 @@ def test_exactly_the_limit_of_bad_rows_is_counted_exactly(tmp_path, capsys) -> N
         err[0]
         == "calibrate signals import: 1000 problems (980 more not shown); nothing was imported"
     )
+
+
+def test_overturns_by_clause_above_the_packs_appeals_are_refused(tmp_path, capsys) -> None:
+    """The reviewer's file: appeals as the pack's total, overturns by clause. Each row is
+    fine on its own key, but the Production tab totals the week to 16 overturns of 10
+    appeals — a rate of 160 % — so the file is refused, and so is a second breakdown."""
+    db = tmp_path / "c.sqlite3"
+    path = write(
+        tmp_path,
+        "week,pack_id,metric,value,clause,site\n"
+        "2026-12-07,harassment,appeals,10,,\n"
+        "2026-12-07,harassment,appeals_overturned,8,HB-1,\n"
+        "2026-12-07,harassment,appeals_overturned,8,HB-2,\n"
+        "2026-12-07,harassment,survey_responses,5,,X\n"
+        "2026-12-07,harassment,survey_responses,5,HB-1,\n"
+        "2026-12-07,harassment,survey_negative,4,HB-1,\n",
+    )
+    code, _, err = run(capsys, path, "--db", db)
+    assert code == 2 and not db.exists()
+    assert err == [
+        "calibrate signals import: 2 problems; nothing was imported",
+        f"{path}: row 2: appeals_overturned 16 (summed by clause) is more than appeals 10 "
+        "(the pack's own row) for week 2026-12-07, pack harassment, as the Production tab "
+        "totals them; give both at the same level",
+        f"{path}: row 5: survey_responses of week 2026-12-07, pack harassment is broken down "
+        "by clause and by site, without the pack's own row: the Production tab would add them "
+        "up as one total; give the pack's total (no clause, site or team) or one breakdown",
+    ]
+
+
+def test_the_weekly_totals_are_checked_against_what_is_stored(tmp_path, capsys) -> None:
+    db = tmp_path / "c.sqlite3"
+    first = write(tmp_path, HEADER + "2026-12-07,harassment,appeals,10,,,\n", "a.csv")
+    assert run(capsys, first, "--db", db)[0] == 0
+    path = write(
+        tmp_path,
+        HEADER + "2026-12-07,harassment,appeals_overturned,8,HB-1,,\n"
+        "2026-12-07,harassment,appeals_overturned,8,,Lisbon,\n",
+        "b.csv",
+    )
+    code, _, err = run(capsys, path, "--db", db)
+    assert code == 2
+    assert err[0] == (
+        f"calibrate signals import: {path}: row 2: appeals_overturned of week 2026-12-07, "
+        "pack harassment is broken down by clause and by site, without the pack's own row: the "
+        "Production tab would add them up as one total; give the pack's total (no clause, site "
+        "or team) or one breakdown; nothing was imported"
+    )
+    by_clause = write(
+        tmp_path,
+        HEADER + "2026-12-07,harassment,appeals_overturned,8,HB-1,,\n"
+        "2026-12-07,harassment,appeals_overturned,3,HB-2,,\n",
+        "c.csv",
+    )
+    code, _, err = run(capsys, by_clause, "--db", db)
+    assert (
+        code == 2 and "appeals_overturned 11 (summed by clause) is more than appeals 10" in err[0]
+    )
+    assert stored(db) == {("2026-12-07", "harassment", "", "", "", "appeals"): 10}
+    within = write(
+        tmp_path, HEADER + "2026-12-07,harassment,appeals_overturned,2,HB-2,,\n", "d.csv"
+    )
+    assert run(capsys, within, "--db", db)[0] == 0  # overturns by clause within the pack's appeals

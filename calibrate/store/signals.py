@@ -20,21 +20,20 @@ REPLACED_EVENT = "signal_replaced"
 IMPORTED_EVENT = "signals_imported"
 
 
-def stored_values(db: sqlite_utils.Database, keys: Iterable[Key]) -> dict[Key, int]:
-    """The stored value of each of these keys that has one."""
-    wanted = set(keys)
+def stored_values(db: sqlite_utils.Database, weeks: Iterable[tuple[str, str]]) -> dict[Key, int]:
+    """Every stored value of these (week, pack_id) pairs."""
+    wanted = set(weeks)
     found: dict[Key, int] = {}
     by_pack: dict[str, list[str]] = {}
-    for key in wanted:
-        by_pack.setdefault(key.pack_id, []).append(key.week)
-    for pack_id, weeks in by_pack.items():  # one range scan per pack (the index's order)
+    for week, pack_id in wanted:
+        by_pack.setdefault(pack_id, []).append(week)
+    for pack_id, mondays in by_pack.items():  # one range scan per pack (the index's order)
         for row in db.execute(
             f"SELECT {_COLUMNS}, value FROM signals WHERE pack_id = ? AND week BETWEEN ? AND ?",
-            [pack_id, min(weeks), max(weeks)],
+            [pack_id, min(mondays), max(mondays)],
         ):
-            key = Key(*row[:6])
-            if key in wanted:
-                found[key] = row[6]
+            if (row[0], row[1]) in wanted:
+                found[Key(*row[:6])] = row[6]
     return found
 
 

@@ -20,9 +20,9 @@ from calibrate.core.signals.rows import (
     RowProblem,
     SignalRow,
     duplicate_problems,
-    keys_to_look_up,
     merge_problems,
     unknown_metrics,
+    weeks_to_look_up,
 )
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def import_signals(
     created = not db_path.exists()
     db = open_database(db_path)
     try:
-        merge = merge_problems(rows, stored_values(db, keys_to_look_up(rows)), replace)
+        merge = merge_problems(rows, stored_values(db, weeks_to_look_up(rows)), replace)
         if merge.problems:
             raise SignalsRefused(_lines(path, sorted(merge.problems)))
         if merge.added or merge.replaced:  # the same values again: a no-op, nothing written

@@ -21,6 +21,7 @@ from calibrate.core.lead.sections.rows import Interval, Rows, ci_hi, ci_lo
 from calibrate.core.metrics.accuracy import wilson_interval
 from calibrate.core.metrics.agreement import MIN_PAIRED_CASES
 from calibrate.core.metrics.answer_table import AnswerTable
+from calibrate.core.signals.rows import Key, weekly_totals
 
 CAUTION = (
     "Association, not proof: appeals are not a random sample of decisions (users choose what "
@@ -149,18 +150,13 @@ def monday_of(day: date) -> date:
 
 def signal_totals(values: Iterable[SignalValue]) -> dict[tuple[str, date], dict[str, int]]:
     """Per (pack, week) each metric's total: the pack's own row (no clause, site or team)
-    where the file gave one, else the sum of its breakdown rows (docs/signals.md)."""
-    whole: dict[tuple[str, date, str], int] = {}
-    parts: dict[tuple[str, date, str], int] = defaultdict(int)
-    for week, pack, clause, site, team, metric, value in values:
-        key = (pack, date.fromisoformat(week), metric)
-        if clause or site or team:
-            parts[key] += value
-        else:
-            whole[key] = value
+    where the file gave one, else the sum of its breakdown rows (docs/signals.md) — the one
+    rule the import checks part ≤ whole on (`weekly_totals`)."""
+    found = weekly_totals({Key(*v[:6]): v[6] for v in values})
     totals: dict[tuple[str, date], dict[str, int]] = defaultdict(dict)
-    for (pack_id, monday, metric_name), total in {**parts, **whole}.items():
-        totals[pack_id, monday][metric_name] = total
+    for (week, pack_id, metric_name), total in {**found.summed, **found.own}.items():
+        if found.summable((week, pack_id, metric_name)):  # two breakdowns: no true total
+            totals[pack_id, date.fromisoformat(week)][metric_name] = total
     return totals
 
 
@@ -264,7 +260,9 @@ def _rates(
     part: str,
     whole: str,
 ) -> list[Rate]:
-    """part / whole per key with Wilson intervals, in one vectorised pass."""
+    """part / whole per key with Wilson intervals, in one vectorised pass. A part above its
+    whole (a database written before the import checked the weekly totals) is no rate: its
+    counts are shown, never a rate above 1 or an interval of NaN."""
     parts = [totals.get(k, {}).get(part) for k in keys]
     wholes = [totals.get(k, {}).get(whole) for k in keys]
     k = np.array([p or 0 for p in parts], dtype=float)
@@ -272,7 +270,7 @@ def _rates(
     lo, hi = wilson_interval(k, n)
     out = []
     for p, w, a, b in zip(parts, wholes, lo.tolist(), hi.tolist(), strict=True):
-        if p is not None and w is not None and w > 0:
+        if p is not None and w is not None and 0 <= p <= w and w > 0:
             out.append(Rate(p, w, p / w, (a, b)))
         else:
             out.append(Rate(p, w))
@@ -294,7 +292,8 @@ class BeforeAfter:
 
 def overturns_around_lessons(section: ProductionSection, pack: str) -> BeforeAfter | None:
     """The pack's overturns pooled over the weeks before and after its first lesson week
-    (None: no lesson of it first taken within the weeks shown)."""
+    (None: no lesson of it first taken within the weeks shown), over the weeks that have an
+    overturn rate: appeals without their overturns are not none overturned."""
     weeks = section.of_pack(pack)
     first = next((w.week for w in weeks if w.first_taken), None)
     if first is None:
@@ -302,8 +301,9 @@ def overturns_around_lessons(section: ProductionSection, pack: str) -> BeforeAft
     sides = [[w for w in weeks if w.week < first], [w for w in weeks if w.week > first]]
     pooled = []
     for side in sides:
-        part = sum(w.overturn.part or 0 for w in side if w.overturn.whole)
-        whole = sum(w.overturn.whole or 0 for w in side if w.overturn.whole)
+        rated = [w.overturn for w in side if w.overturn.value is not None]
+        part = sum(r.part or 0 for r in rated)
+        whole = sum(r.whole or 0 for r in rated)
         lo, hi = wilson_interval(part, whole)
         pooled.append(
             Rate(part, whole, part / whole, (float(lo), float(hi))) if whole else Rate(part, whole)

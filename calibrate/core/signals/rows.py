@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -171,8 +172,10 @@ class Merge(NamedTuple):
 
 
 def merge_problems(rows: list[SignalRow], stored: Mapping[Key, int], replace: bool) -> Merge:
-    """Set the file's rows against what is stored: a different value is refused unless
-    `replace`; then every part ≤ whole (AT_MOST) is checked on the values as they would be."""
+    """Set the file's rows against what is stored — `stored` holding every value of the weeks
+    and packs the file touches (`weeks_to_look_up`): a different value is refused unless
+    `replace`; then part ≤ whole (AT_MOST) is checked on the values as they would be, for
+    each key and for each week's totals as the Production tab adds them up."""
     added, replaced, unchanged, problems = [], [], [], []
     for r in rows:
         old = stored.get(r.key)
@@ -190,13 +193,19 @@ def merge_problems(rows: list[SignalRow], stored: Mapping[Key, int], replace: bo
                     "(--replace to replace it)",
                 )
             )
-    return Merge(added, replaced, unchanged, problems + _bound_problems(rows, stored))
+    bound, flagged = _bound_problems(rows, stored)
+    totals = _total_problems(rows, {**stored, **{r.key: r.value for r in rows}}, flagged)
+    return Merge(added, replaced, unchanged, problems + bound + totals)
 
 
-def _bound_problems(rows: list[SignalRow], stored: Mapping[Key, int]) -> list[RowProblem]:
-    """part ≤ whole per key, the file's values over the stored ones; named on a file row."""
+def _bound_problems(
+    rows: list[SignalRow], stored: Mapping[Key, int]
+) -> tuple[list[RowProblem], set[tuple[str, str, str]]]:
+    """part ≤ whole per key, the file's values over the stored ones; named on a file row.
+    Also the (week, pack, part) where it broke."""
     mine = {r.key: r for r in rows}
     problems = []
+    flagged = set()
     for part, whole in AT_MOST.items():
         for key in {r.key.group() for r in rows if r.key.metric in (part, whole)}:
             part_key, whole_key = Key(*key, part), Key(*key, whole)
@@ -206,6 +215,7 @@ def _bound_problems(rows: list[SignalRow], stored: Mapping[Key, int]) -> list[Ro
                 continue
             at = mine[part_key] if part_key in mine else mine[whole_key]
             held = "" if part_key in mine and whole_key in mine else " (one of them stored)"
+            flagged.add((key[0], key[1], part))
             problems.append(
                 RowProblem(
                     at.row,
@@ -213,19 +223,130 @@ def _bound_problems(rows: list[SignalRow], stored: Mapping[Key, int]) -> list[Ro
                     f"{Key(*key, part).place()}{held}",
                 )
             )
+    return problems, flagged
+
+
+Level = tuple[str, ...]  # the breakdown columns a row fills: () is the pack's own row
+
+
+@functools.lru_cache(maxsize=8)
+def _level(clause: bool, site: bool, team: bool) -> Level:
+    return tuple(name for name, given in zip(OPTIONAL, (clause, site, team), strict=True) if given)
+
+
+def level_of(key: Key) -> Level:
+    return _level(bool(key.clause), bool(key.site), bool(key.team))
+
+
+Where = tuple[str, str, str]  # (week, pack_id, metric): one total on the Production tab
+
+
+class Totals(NamedTuple):
+    """Each metric's total per week and pack, as the Production tab charts it."""
+
+    own: dict[Where, int]  # the pack's own rows (no clause, site or team)
+    summed: dict[Where, int]  # the sum of the breakdown rows
+    levels: dict[Where, set[Level]]  # the breakdowns given (not the pack's own row)
+
+    def value(self, at: Where) -> int | None:
+        """The pack's own row where there is one, else the sum of its breakdown."""
+        return self.own[at] if at in self.own else self.summed.get(at)
+
+    def level(self, at: Where) -> Level:
+        return () if at in self.own else min(self.levels[at])
+
+    def summable(self, at: Where) -> bool:
+        """The pack's own row, or one breakdown: not two breakdowns of the same numbers."""
+        return at in self.own or len(self.levels.get(at, ())) < 2
+
+
+def weekly_totals(values: Mapping[Key, int]) -> Totals:
+    """The totals the Production tab charts (`_level_problems` refuses two breakdowns of a
+    metric without the pack's own row: they would be summed together)."""
+    own: dict[Where, int] = {}
+    summed: dict[Where, int] = defaultdict(int)
+    levels: dict[Where, set[Level]] = defaultdict(set)
+    for key, value in values.items():
+        if key.clause or key.site or key.team:
+            at = (key.week, key.pack_id, key.metric)
+            summed[at] += value
+            levels[at].add(level_of(key))
+        else:
+            own[key.week, key.pack_id, key.metric] = value
+    return Totals(own, summed, levels)
+
+
+def _level_problems(rows: list[SignalRow], totals: Totals) -> tuple[list[RowProblem], set[Where]]:
+    """A metric of a week and pack given without the pack's own row must be given by one
+    breakdown: rows by clause and rows by site are the same decisions counted twice. Also
+    the (week, pack, metric) that have no total for that reason."""
+    problems, unsummed = [], set()
+    for r in rows:
+        at = (r.key.week, r.key.pack_id, r.key.metric)
+        if at in unsummed or totals.summable(at):
+            continue
+        unsummed.add(at)
+        ways = " and ".join(sorted(_words(level) for level in totals.levels[at]))
+        problems.append(
+            RowProblem(
+                r.row,
+                f"{r.key.metric} of week {r.key.week}, pack {r.key.pack_id} is broken down "
+                f"{ways}, without the pack's own row: the Production tab would add them up "
+                "as one total; give the pack's total (no clause, site or team) or one breakdown",
+            )
+        )
+    return problems, unsummed
+
+
+def _total_problems(
+    rows: list[SignalRow], merged: Mapping[Key, int], flagged: set[Where]
+) -> list[RowProblem]:
+    """part ≤ whole on each week's totals as the Production tab adds them up (a pack total of
+    appeals beside overturns given by clause, say): no charted rate can exceed 100 %. A week
+    whose rows broke a per-key bound (`flagged`) is not named twice, nor a total that
+    cannot be summed."""
+    totals = weekly_totals(merged)
+    problems, unsummed = _level_problems(rows, totals)
+    first_row: dict[Where, int] = {}
+    for r in rows:
+        first_row.setdefault((r.key.week, r.key.pack_id, r.key.metric), r.row)
+    for week, pack in dict.fromkeys((r.key.week, r.key.pack_id) for r in rows):
+        for part, whole in AT_MOST.items():
+            have = [totals.value((week, pack, m)) for m in (part, whole)]
+            if have[0] is None or have[1] is None or have[0] <= have[1]:
+                continue
+            at = min(
+                (first_row[week, pack, m] for m in (part, whole) if (week, pack, m) in first_row),
+                default=None,
+            )
+            if at is None or (week, pack, part) in flagged:
+                continue
+            if {(week, pack, part), (week, pack, whole)} & unsummed:
+                continue
+            levels = [_source(totals.level((week, pack, m))) for m in (part, whole)]
+            problems.append(
+                RowProblem(
+                    at,
+                    f"{part} {have[0]} ({levels[0]}) is more than {whole} {have[1]} "
+                    f"({levels[1]}) for week {week}, pack {pack}, as "
+                    "the Production tab totals them; give both at the same level",
+                )
+            )
     return problems
 
 
-def keys_to_look_up(rows: Iterable[SignalRow]) -> set[Key]:
-    """The keys whose stored values a merge needs: the file's own, and for each part or
-    whole of AT_MOST its partner of the same week, pack, clause, site and team."""
-    partner = {**AT_MOST, **{whole: part for part, whole in AT_MOST.items()}}
-    keys = set()
-    for r in rows:
-        keys.add(r.key)
-        if r.key.metric in partner:
-            keys.add(Key(*r.key.group(), partner[r.key.metric]))
-    return keys
+def _words(level: Level) -> str:
+    return "by " + " and ".join(level)
+
+
+def _source(level: Level) -> str:
+    return "the pack's own row" if not level else f"summed {_words(level)}"
+
+
+def weeks_to_look_up(rows: Iterable[SignalRow]) -> set[tuple[str, str]]:
+    """The (week, pack_id) pairs whose stored values a merge needs: every value of them, as
+    a week's totals are checked whole."""
+    return {(r.key.week, r.key.pack_id) for r in rows}
 
 
 def unknown_metrics(rows: Iterable[SignalRow]) -> list[str]:
