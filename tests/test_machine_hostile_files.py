@@ -55,25 +55,45 @@ def _refused(tmp_path, lessons, capsys, file: Path) -> list[str]:
             "row 3: model_version 'v2' differs from 'v1' of row 2: one model version per file",
         ),
         ("c1,remove,0.5,v1\nc2,remove,0.5,\n", "row 3: model_version '(none)' differs"),
+        # float() reads other scripts' digits and underscores; a score is ASCII decimal.
+        ("c1,remove,\u0660.\u0665,v1\n", "row 2: score '\u0660.\u0665' is not a number"),
+        ("c1,remove,\uff10.\uff15,v1\n", "row 2: score '\uff10.\uff15' is not a number"),
+        ("c1,remove,0.0_5,v1\n", "row 2: score '0.0_5' is not a number from 0 to 1"),
+        # A terminal would obey these (set its title, clear the screen) if echoed raw.
+        (
+            "c1,remove,0.5,v1\x1b]0;pwned\x07\x1b[2J\n",
+            "row 2: model_version 'v1\\x1b]0;pwned\\x07\\x1b[2J' has a control character",
+        ),
+        ("c1,remove,0.5,v\u202e1\n", "row 2: model_version 'v\\u202e1' has a control character"),
     ],
 )
 def test_bad_rows_are_named_and_nothing_is_written(tmp_path, lessons, capsys, body, line) -> None:
     file = tmp_path / "run.csv"
     file.write_text(HEADER + body)
     lines = _refused(tmp_path, lessons, capsys, file)
-    assert lines[0].startswith("calibrate machine import: 1 problem")
-    assert lines[1].startswith(f"{file}: {line}")
+    # The first line says why: the first bad row, not a count.
+    assert lines[0].startswith(f"calibrate machine import: {file}: {line}")
+    assert lines[0].endswith("; nothing was imported") and len(lines) == 1
+    assert "\x1b" not in "".join(lines) and "\u202e" not in "".join(lines)
 
 
-def test_at_most_twenty_problems_are_listed(tmp_path, lessons, capsys) -> None:
+def test_at_most_twenty_more_problems_are_listed(tmp_path, lessons, capsys) -> None:
     file = tmp_path / "run.csv"
     file.write_text(HEADER + "".join(f"x{i},remove,0.5,v1\n" for i in range(30)))
     lines = _refused(tmp_path, lessons, capsys, file)
-    assert (
-        lines[0]
-        == "calibrate machine import: 30 problems (10 more not shown); nothing was imported"
+    assert lines[0] == (
+        f"calibrate machine import: {file}: row 2: unknown case id 'x0' (not in any loaded "
+        "pack); nothing was imported (30 problems; 9 more not shown)"
     )
     assert len(lines) == 21 and all(line.startswith(f"{file}: row ") for line in lines[1:])
+    assert lines[1].startswith(f"{file}: row 3: unknown case id 'x1'")
+
+
+def test_every_bad_row_of_a_long_file_is_counted(tmp_path, lessons, capsys) -> None:
+    file = tmp_path / "run.csv"
+    file.write_text(HEADER + "".join(f"x{i},remove,0.5,v1\n" for i in range(3000)))
+    lines = _refused(tmp_path, lessons, capsys, file)
+    assert lines[0].endswith("nothing was imported (3000 problems; 2979 more not shown)")
 
 
 def test_a_case_in_two_packs_needs_its_pack_id(tmp_path, lessons, capsys) -> None:
@@ -81,7 +101,7 @@ def test_a_case_in_two_packs_needs_its_pack_id(tmp_path, lessons, capsys) -> Non
     file = tmp_path / "run.csv"
     file.write_text(HEADER + "c1,remove,0.5,v1\n")
     lines = _refused(tmp_path, lessons, capsys, file)
-    assert "case id 'c1' is in packs alpha, beta: add a pack_id column" in lines[1]
+    assert "case id 'c1' is in packs alpha, beta: add a pack_id column" in lines[0]
     file.write_text("pack_id,case_id,decision\nbeta,c1,remove\nalpha,c1,allow\n")
     assert _import(tmp_path, lessons, file) == 0
 
@@ -137,6 +157,43 @@ def test_a_fifo_or_a_symlink_to_one_is_refused_without_waiting(tmp_path, lessons
     device = tmp_path / "zero.csv"
     device.symlink_to("/dev/zero")
     assert "not a regular file" in _refused(tmp_path, lessons, capsys, device)[0]
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_without_waiting(
+    tmp_path, lessons, capsys, monkeypatch
+) -> None:
+    """The file is a regular file when checked, a FIFO when read: it is opened once, without
+    blocking, and refused for what the opened descriptor is."""
+    import threading
+
+    from calibrate.tabular import run_csv
+
+    file = tmp_path / "run.csv"
+    file.write_text(HEADER + "c1,remove,0.5,v1\n")
+    checked = run_csv.check_file
+
+    def check_then_swap(path: Path) -> None:
+        checked(path)
+        fifo = tmp_path / "swap"
+        os.mkfifo(fifo)
+        os.replace(fifo, path)
+
+    monkeypatch.setattr(run_csv, "check_file", check_then_swap)
+    done = threading.Event()
+
+    def unblock_a_waiting_reader() -> None:  # a reader blocked on the FIFO would hang the test
+        if not done.wait(10):
+            try:
+                os.close(os.open(file, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+
+    threading.Thread(target=unblock_a_waiting_reader, daemon=True).start()
+    try:
+        lines = _refused(tmp_path, lessons, capsys, file)
+    finally:
+        done.set()
+    assert "is not a regular file (a pipe or a device); not read" in lines[0]
 
 
 def test_an_oversized_file_is_refused_unread(tmp_path, lessons, capsys) -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from calibrate.core.machines.rows import RunRefused
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -73,6 +76,7 @@ def _database(path: Path | None) -> Path:
 def run_import(args: argparse.Namespace) -> int:
     """Check and store a run; 0 (imported or unchanged), 2 and nothing written if refused."""
     from calibrate import paths
+    from calibrate.core.machines.rows import name_problem
     from calibrate.workspace import Workspace
 
     db_path = _database(args.db)
@@ -81,8 +85,8 @@ def run_import(args: argparse.Namespace) -> int:
             if not folder.is_dir():
                 return _refused("import", f"--lessons {folder}: no such folder", args)
         folders = [d for d in [paths.bundled_lessons_dir(), *args.lessons] if d is not None]
-        if not args.name.strip():
-            return _refused("import", "--name is empty: a run needs a name", args)
+        if (problem := name_problem(args.name)) is not None:
+            return _refused("import", problem, args)
         checked = _check_file_first(args, folders)  # a refused file creates no database
         if isinstance(checked, int):
             return checked
@@ -156,7 +160,7 @@ def _json_error(args: argparse.Namespace, message: str, file: Any, row: Any) -> 
 
 def _fail(command: str, error: BaseException, args: argparse.Namespace, db: Path | None) -> int:
     """One line for a refusal; bad rows as up to 20 `FILE: row N: message` lines."""
-    from calibrate.core.errors import CalibrateError, counted
+    from calibrate.core.errors import CalibrateError
     from calibrate.core.machines.rows import EmptyRun, RunRefused
     from calibrate.tabular.limits import InputError
     from calibrate.workspace import damage_message
@@ -165,26 +169,36 @@ def _fail(command: str, error: BaseException, args: argparse.Namespace, db: Path
     if isinstance(error, EmptyRun):
         print(f"{prefix}: {error.problems[0]}", file=sys.stderr)
     elif isinstance(error, RunRefused):
-        more = len(error.problems) - MAX_PROBLEMS_SHOWN
-        print(
-            f"{prefix}: {counted(len(error.problems), 'problem')}"
-            + (f" ({more} more not shown)" if more > 0 else "")
-            + "; nothing was imported",
-            file=sys.stderr,
-        )
-        for line in error.problems[:MAX_PROBLEMS_SHOWN]:
-            print(line, file=sys.stderr)
+        _bad_rows(prefix, error)
     elif isinstance(error, InputError):
         print(f"{prefix}: {error}", file=sys.stderr)
         _json_error(args, error.message, error.file, error.row)
     elif isinstance(error, CalibrateError):
         print(f"{prefix}: {' '.join(str(error).split())}", file=sys.stderr)
         _json_error(args, " ".join(str(error).split()), None, None)
-    elif (damage := damage_message(error, db)) is not None:
-        print(f"{prefix}: {damage}", file=sys.stderr)
-    else:  # the contract: never a traceback
-        print(
-            f"{prefix}: unexpected error: {type(error).__name__}: {' '.join(str(error).split())}",
-            file=sys.stderr,
+    else:  # a damaged database; else the contract: never a traceback
+        message = damage_message(error, db) or (
+            f"unexpected error: {type(error).__name__}: {' '.join(str(error).split())}"
         )
+        print(f"{prefix}: {message}", file=sys.stderr)
+        _json_error(args, message, None, None)
     return 2
+
+
+def _bad_rows(prefix: str, error: RunRefused) -> None:
+    """The first bad row says why on the first line; up to 20 more follow, then how many
+    were left out."""
+    from calibrate.core.errors import counted
+
+    listed = error.problems[1 : 1 + MAX_PROBLEMS_SHOWN]
+    hidden = error.total - 1 - len(listed)
+    summary = f" ({counted(error.total, 'problem')}" + (
+        f"; {hidden} more not shown)" if hidden > 0 else ")"
+    )
+    print(
+        f"{prefix}: {error.problems[0]}; nothing was imported"
+        + (summary if error.total > 1 else ""),
+        file=sys.stderr,
+    )
+    for line in listed:
+        print(line, file=sys.stderr)

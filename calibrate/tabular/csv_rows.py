@@ -5,6 +5,7 @@ ratings whose structure the scan found odd, naming the row of the first problem.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -27,12 +28,20 @@ class Header(NamedTuple):
     size: int  # bytes, from the start of the file (a BOM included) to the end of the header
 
 
-def read_header(path: Path, required: tuple[str, ...]) -> Header:
+def read_header(
+    path: Path,
+    required: tuple[str, ...],
+    *,
+    kind: str = "a CSV file of ratings",
+    data: bytes | None = None,
+) -> Header:
     """The header record's names, read from at most 1 MiB of bytes (so a bad byte further
-    down is not blamed on row 1, and a header of a billion commas is refused unread)."""
+    down is not blamed on row 1, and a header of a billion commas is refused unread).
+    `kind`: what the file should be, asked of an overlong header; `data`: the file's bytes,
+    already read (then `path` only names it in messages)."""
     import csv
 
-    raw = _header_bytes(path)
+    raw = _header_bytes(path, kind, data)
     if b"\0" in raw:
         raise InputError(NUL, path, 1)
     try:
@@ -64,17 +73,17 @@ def read_header(path: Path, required: tuple[str, ...]) -> Header:
     return Header([name.strip() for name in header], len(raw))
 
 
-def _header_bytes(path: Path) -> bytes:
+def _header_bytes(path: Path, kind: str, data: bytes | None) -> bytes:
     """The bytes of the header record (a quoted name may span lines), at most 1 MiB."""
     raw = b""
     try:
-        with path.open("rb") as handle:
+        with io.BytesIO(data) if data is not None else path.open("rb") as handle:
             while line := handle.readline(MAX_HEADER_BYTES + 1 - len(raw)):
                 raw += line
                 if len(raw) > MAX_HEADER_BYTES:
                     raise InputError(
                         f"the header is longer than 1 MiB ({MAX_HEADER_BYTES:,} "
-                        "bytes), the limit; is this a CSV file of ratings?",
+                        f"bytes), the limit; is this {kind}?",
                         path,
                         1,
                     )
@@ -143,17 +152,26 @@ class _Lines:
 
 
 def records(
-    path: Path, n_fields: int, hint: str = " (quote values that contain commas or line breaks)"
+    path: Path,
+    n_fields: int,
+    hint: str = " (quote values that contain commas or line breaks)",
+    *,
+    data: bytes | None = None,
 ) -> Iterator[tuple[int, list[str] | None]]:
     """(row, fields) after the header, None for a blank row, with every limit checked: a
-    field over 1 MiB, a NUL byte, a row without the header's field count is an InputError."""
+    field over 1 MiB, a NUL byte, a row without the header's field count is an InputError.
+    `data`: the file's bytes, already read (then `path` only names it in messages)."""
     import csv
 
     row_number = 1
     lines: _Lines | None = None
     limit = csv.field_size_limit(MAX_FIELD_BYTES)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with (
+            io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+            if data is not None
+            else path.open(encoding="utf-8-sig", newline="")
+        ) as handle:
             lines = _Lines(handle, path, n_fields)
             reader = csv.reader(lines)
             next(reader, None)

@@ -10,6 +10,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from calibrate.core.lessons.files import read_bounded
 from calibrate.core.machines.rows import OPTIONAL, REQUIRED
 from calibrate.tabular.csv_rows import columns, read_header, records
 from calibrate.tabular.limits import InputError, one_line
@@ -41,15 +42,31 @@ def check_file(path: Path) -> None:
 def read_run_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(row, {column: value}) for each non-blank row after the header; InputError names
     the file and row of anything unreadable."""
-    check_file(path)
-    header = read_header(path, REQUIRED)
+    data = _read(path)
+    header = read_header(path, REQUIRED, kind="a run file", data=data)
     columns(path, header.names, REQUIRED)
     present = [name for name in OPTIONAL if name in header.names]
     columns(path, header.names, tuple(present))  # a doubled optional column is refused too
     wanted = {name: header.names.index(name) for name in (*REQUIRED, *present)}
-    for count, (row, fields) in enumerate(records(path, len(header.names)), start=1):
+    rows = records(path, len(header.names), data=data)
+    for count, (row, fields) in enumerate(rows, start=1):
         if count > MAX_RUN_ROWS:
             raise InputError(f"more than {MAX_RUN_ROWS:,} rows; split the run", path, row)
         if fields is None:
             continue
         yield row, {name: fields[at] for name, at in wanted.items()}
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, read through one descriptor opened without blocking: a FIFO
+    swapped in for the file after check_file is refused, never waited on."""
+    check_file(path)
+    try:
+        data = read_bounded(path, MAX_RUN_BYTES)
+    except OSError as error:
+        if error.errno == 0:  # read_bounded: what was opened is no longer a regular file
+            raise InputError("is not a regular file (a pipe or a device); not read", path) from None
+        raise InputError(f"cannot read: {one_line(error.strerror or str(error))}", path) from None
+    if len(data) > MAX_RUN_BYTES:  # it grew after check_file
+        raise InputError(f"a run file may hold at most {MAX_RUN_BYTES:,} bytes", path)
+    return data

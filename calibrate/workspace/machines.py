@@ -13,9 +13,9 @@ from dataclasses import replace as replace_field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calibrate.core.errors import CalibrateError
+from calibrate.core.errors import CalibrateError, counted
 from calibrate.core.machines.room import Room
-from calibrate.core.machines.rows import CheckedRun, check_rows, known_cases
+from calibrate.core.machines.rows import CheckedRun, check_rows, known_cases, name_problem
 from calibrate.core.machines.score import RunScore
 from calibrate.core.machines.scoreboard import RunDecisions, Scoreboard, entries_of, scored
 from calibrate.core.metrics.answer_table import Filters
@@ -48,10 +48,11 @@ class ImportOutcome:
 
     def summary(self) -> str:
         run = f"{self.name}" + (f" {self.version}" if self.version else "")
+        decisions = counted(self.decisions, "decision")
         if self.status == "unchanged":
-            return f"run {run} is already stored with the same {self.decisions} decisions"
+            return f"run {run} is already stored with the same {decisions}"
         verb = "replaced" if self.status == "replaced" else "imported"
-        return f"run {run} {verb}: {self.decisions} decisions on {', '.join(self.packs)}"
+        return f"run {run} {verb}: {decisions} on {', '.join(self.packs)}"
 
 
 def check_run(path: Path, packs: Sequence[Pack]) -> CheckedRun:
@@ -74,9 +75,9 @@ class MachinesManager:
         packs), then store it in one transaction (or leave it, when the same run with the
         same rows is stored). A stored run of the same name and model version with other
         rows is refused unless `replace`."""
+        if (problem := name_problem(name)) is not None:
+            raise MachineRefused(problem)
         name = name.strip()
-        if not name:
-            raise MachineRefused("--name is empty: a run needs a name")
         packs = list(self._ws.library.packs)
         run = checked if checked is not None else check_run(path, packs)
         used = sorted({d.pack_id for d in run.decisions})

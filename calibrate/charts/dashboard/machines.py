@@ -18,6 +18,7 @@ from calibrate.charts.dashboard.drawing import (
     style_axes,
     whiskers,
 )
+from calibrate.core.errors import counted
 from calibrate.core.lead.sections.enforcement import ConfusionMatrix, ConfusionSection
 from calibrate.core.lead.sections.trend import CalibrationSection
 from calibrate.core.machines.scoreboard import ScoreboardEntry
@@ -30,11 +31,6 @@ CAPTION = (
     "(rows). Right: the model's scores and the moderators' stated confidence against how "
     "often each was right; on the diagonal is well calibrated, below it overconfident."
 )
-
-
-def plain_text(text: str) -> str:
-    """`text` as matplotlib should print it: a `$` in a run's name is no formula."""
-    return text.replace("$", r"\$")
 
 
 def entry_title(entry: ScoreboardEntry, pack_title: str | None = None) -> str:
@@ -59,7 +55,7 @@ def scoreboard_figure(
         return show_empty(
             figure, text, "No model run in this database: `calibrate machine import` adds one"
         )
-    add_title(figure, plain_text(entry_title(entry, pack_title)), text)
+    add_title(figure, entry_title(entry, pack_title), text)
     left, middle, right = figure.subfigures(1, 3, width_ratios=[1.05, 1.0, 1.0])
     _accuracy(left, entry, text)
     p = entry.pack
@@ -88,7 +84,7 @@ def _accuracy(figure: FigureBase, entry: ScoreboardEntry, text: str) -> None:
     value, ci = entry.pack.accuracy
     h = entry.humans
     names = [
-        f"model\n({entry.pack.summary.scored} cases)",
+        f"model\n({counted(entry.pack.summary.scored, 'case')})",
         f"moderators\n({h.moderators}; mean, range)",
     ]
     whiskers(

@@ -9,7 +9,6 @@ from matplotlib.figure import Figure
 from calibrate.charts.dashboard.machines import (
     CAPTION,
     entry_title,
-    plain_text,
     scoreboard_figure,
 )
 from calibrate.charts.report.page_text import PAGE, TextPage, coef, header, pct, pct_ci
@@ -37,7 +36,7 @@ def _page(entry: ScoreboardEntry, filters: str, demo: bool, labels: Labels) -> F
     text.line(CAPTION, size=9, colour="#444444")
     text.gap()
     for line in reading(entry, labels):
-        text.line(plain_text(line), size=9, indent=0.02 if line.startswith("  ") else 0)
+        text.line(line, size=9, indent=0.02 if line.startswith("  ") else 0)
     return page
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +21,12 @@ if TYPE_CHECKING:
 
 REQUIRED = ("case_id", "decision")
 OPTIONAL = ("pack_id", "clause", "score", "model_version")
-MAX_PROBLEMS = 1000  # problems collected before the check stops (20 are shown)
+MAX_PROBLEMS = 1000  # problem messages kept (20 are shown); every bad row is counted
+# A score as a person or a model writes it: ASCII digits only (float() also takes Arabic-Indic
+# and other Unicode digits, underscores, "nan" and "infinity").
+SCORE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+# Bidirectional overrides and isolates: they reorder what a terminal or a table shows after them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -59,10 +66,12 @@ class CheckedRun:
 
 
 class RunRefused(Exception):
-    """Bad rows, each already `FILE: row N: message` (or a file-level problem)."""
+    """Bad rows, each already `FILE: row N: message` (or a file-level problem); `total`
+    counts them all, `problems` keeps the first MAX_PROBLEMS."""
 
-    def __init__(self, problems: Sequence[str]):
+    def __init__(self, problems: Sequence[str], total: int | None = None):
         self.problems = list(problems)
+        self.total = len(self.problems) if total is None else total
         super().__init__(self.problems[0])
 
 
@@ -97,11 +106,14 @@ class _Checker:
     def __init__(self, file: str, index: Mapping[str, list[KnownCase]]):
         self.file, self.index = file, index
         self.problems: list[str] = []
+        self.count = 0  # every problem, also those past MAX_PROBLEMS
         self.first_row: dict[tuple[str, str], int] = {}
         self.version: tuple[str | None, int] | None = None
 
     def bad(self, row: int, message: str) -> None:
-        self.problems.append(f"{self.file}: row {row}: {message}")
+        self.count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(f"{self.file}: row {row}: {message}")
 
     def case(self, row: int, case_id: str, pack_id: str) -> KnownCase | None:
         known = self.index.get(case_id, [])
@@ -131,6 +143,8 @@ class _Checker:
     def model_version(self, row: int, value: str | None) -> None:
         if self.version is None:
             self.version = (value, row)
+            if value is not None and has_control_characters(value):
+                self.bad(row, f"model_version {value!r} has a control character")
         elif self.version[0] != value:
             first, at = self.version
             self.bad(
@@ -141,13 +155,34 @@ class _Checker:
 
 
 def parse_score(text: str) -> float | None:
-    """A score as written: empty → None; else a probability in [0, 1] (ValueError if not)."""
+    """A score as written: empty → None; else a probability in [0, 1] in ASCII decimal
+    notation (ValueError if not). -0 is 0: the same run gives the same digest."""
     if not text.strip():
         return None
-    value = float(text)
+    if SCORE.fullmatch(text.strip()) is None:
+        raise ValueError(text)
+    value = float(text) + 0.0  # -0.0 + 0.0 is 0.0
     if not math.isfinite(value) or not 0.0 <= value <= 1.0:
         raise ValueError(text)
     return value
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds a character that drives a terminal or reorders text (escape,
+    bell, line breaks, bidi overrides) rather than showing as itself."""
+    return any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in text)
+
+
+def name_problem(name: str) -> str | None:
+    """Why a run name cannot be used (None when it can)."""
+    if not name.strip():
+        return "--name is empty: a run needs a name"
+    if has_control_characters(name):
+        return (
+            f"--name {name!r} has a control character (an escape, a line break); "
+            "use printable characters"
+        )
+    return None
 
 
 def check_rows(
@@ -159,13 +194,11 @@ def check_rows(
     checker = _Checker(file, index_cases(cases))
     decisions: list[MachineDecision] = []
     for row, fields in rows:
-        if len(checker.problems) >= MAX_PROBLEMS:
-            break
         decision = _check_row(checker, row, fields)
         if decision is not None:
             decisions.append(decision)
     if checker.problems:
-        raise RunRefused(checker.problems)
+        raise RunRefused(checker.problems, checker.count)
     if not decisions:
         raise EmptyRun([f"{file}: no rows: the file has a header but no decisions"])
     version = checker.version[0] if checker.version else None
@@ -173,7 +206,7 @@ def check_rows(
 
 
 def _check_row(checker: _Checker, row: int, fields: Mapping[str, str]) -> MachineDecision | None:
-    before = len(checker.problems)
+    before = checker.count
     text = {k: (fields.get(k) or "").strip() for k in (*REQUIRED, *OPTIONAL)}
     checker.model_version(row, text["model_version"] or None)
     if not text["case_id"]:
@@ -194,7 +227,7 @@ def _check_row(checker: _Checker, row: int, fields: Mapping[str, str]) -> Machin
     except ValueError:
         checker.bad(row, f"score {text['score']!r} is not a number from 0 to 1")
         score = None
-    if len(checker.problems) > before:
+    if checker.count > before:
         return None
     return MachineDecision(
         row,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,6 +32,8 @@ MAX_TEXT_WIDTH = 320  # px: a very long text is elided rather than widening its 
 
 FOLDER_SETTING = "files/last_folder"  # QSettings key: where file dialogs open
 NOTE_SECONDS = 12  # how long "Saved …" stays beside a panel's button
+FORMULA_STARTS = frozenset("=+-@\t\r")  # what makes a spreadsheet read a cell as a formula
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?%?", re.ASCII)
 
 
 def start_folder() -> Path:
@@ -81,12 +84,23 @@ def write_csv(
     """RFC 4180 CSV in UTF-8 (with BOM, so spreadsheet apps read accents right). `stamp`:
     columns added after the table's own, the same value on every row — what the rows were
     made under (filters), kept inside the file, where a spreadsheet opens it as plain data."""
-    names, values = [name for name, _ in stamp], ["" if v is None else v for _, v in stamp]
+    names, values = [name for name, _ in stamp], [cell(v) for _, v in stamp]
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*header, *names])
-        writer.writerows([*("" if v is None else v for v in row), *values] for row in rows)
+        writer.writerow([cell(name) for name in (*header, *names)])
+        writer.writerows([*(cell(v) for v in row), *values] for row in rows)
     return path
+
+
+def cell(value: object) -> object:
+    """A value as a spreadsheet should read it: text that would start a formula (names and
+    titles come from files anyone may write) gets a leading apostrophe (OWASP's "CSV
+    injection"); a number, also one written as text like "-0.5", stays a number."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 class TablePanel(QWidget):
