@@ -125,6 +125,7 @@ def test_a_case_in_two_packs_needs_its_pack_id(tmp_path, lessons, capsys) -> Non
             HEADER.encode() + b"c1," + b"x" * (1 << 20 + 1) + b",0.5,v1\n",
             "row 2: a field is longer than 1 MiB",
         ),
+        (b"case_id,decision," + b"x" * (1 << 20) + b"\n", "the limit; is this a run file?"),
     ],
 )
 def test_unreadable_files_are_refused_in_one_line(tmp_path, lessons, capsys, raw, message) -> None:
