@@ -1,7 +1,9 @@
 """A model run's CSV (docs/machine-raters.md) read row by row with the limits every
 Calibrate CSV reader holds (`csv_rows`: 1 MiB fields and header, NUL bytes, UTF-8, quotes),
 plus what a file handed to an import must be: a regular file (a FIFO or a device named
-directly or through a symlink is refused unopened) of at most MAX_RUN_BYTES."""
+directly or through a symlink is refused unopened) of at most MAX_RUN_BYTES. It is then
+opened once, without blocking, and read whole through that descriptor (a FIFO swapped in
+meanwhile is refused, never waited on); the rows are parsed from those bytes."""
 
 from __future__ import annotations
 
