@@ -130,6 +130,29 @@ def test_a_break_is_suggested_at_the_threshold_and_warned_clips_wait_until_going
     assert again.case_screen.video_stack.currentWidget() is again.case_screen.warning_card
 
 
+def test_space_or_enter_meant_for_the_player_never_ends_the_break(qtbot, care_window) -> None:
+    """Space is the player's play/pause: a moderator pausing the clip as the break screen
+    opens stays on the break. Going on is a click or Ctrl+Enter, as the button says."""
+    from PySide6.QtWidgets import QApplication
+
+    window = care_window
+    lesson = open_first_case(qtbot, window)
+    clock = FakeClock()
+    lesson.care.clock = clock
+    watch_warned(qtbot, window, lesson)
+    clock.advance(5 * 60)
+    lesson.care.tick()
+    breaking = lesson.care.break_screen
+    assert window.stack.currentWidget() is breaking
+    assert QApplication.focusWidget() is breaking  # on no button
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        press(qtbot, window, key)
+        assert window.stack.currentWidget() is breaking and lesson.care.on_break
+    assert "Ctrl+Enter" in breaking.go_on.text()
+    press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is lesson.case_screen and not lesson.care.on_break
+
+
 def test_a_personal_setting_cannot_loosen_the_packs_default(qtbot, care_window) -> None:
     window = care_window
     create_profile_by_keys(qtbot, window, "Ana")

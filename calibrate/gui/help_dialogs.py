@@ -34,6 +34,7 @@ SHORTCUTS = (
     ("W", "watch a warned clip, shielded"),
     ("Shift+G / Shift+B", "lift the grayscale / blur shield"),
     ("Shift+S", "shields back on: every shield the warned clip started with"),
+    ("Ctrl+Enter (break screen)", "go on after a break: warned clips play again"),
     ("G", "read the guidance again"),
     ("Esc (on the guidance)", "back to the case, as it was left"),
     ("Ctrl+Shift+R (lesson list)", "review the cases due today (missed or unsure before)"),

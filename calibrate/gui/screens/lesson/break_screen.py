@@ -42,6 +42,9 @@ class BreakScreen(QWidget):
     def __init__(self, parent: QWidget | None = None, *, in_room: bool = False):
         super().__init__(parent)
         _calm(self, "breakScreen")
+        # The keyboard starts on the screen itself, on nothing Space or Enter presses: Space
+        # is the player's key, and a moderator pausing a clip must not end the break by it.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._clock: Callable[[], float] | None = None
         self._started = 0.0
         layout = QVBoxLayout(self)
@@ -60,10 +63,12 @@ class BreakScreen(QWidget):
         layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch()
-        self.go_on = QPushButton("Go on", objectName="breakGoOnButton")
-        self.go_on.setMinimumSize(120, 36)
+        self.go_on = QPushButton("Go on  (Ctrl+Enter)", objectName="breakGoOnButton")
+        self.go_on.setMinimumSize(160, 36)
         self.go_on.setAccessibleName("End the break: warned clips play again")
         self.go_on.clicked.connect(self.go_on_requested)
+        # Going on is a deliberate choice: a click, or Ctrl+Enter (no player key has Ctrl).
+        bind_keys(self, ("Ctrl+Return", "Ctrl+Enter"), self.go_on_requested.emit)
         buttons.addWidget(self.go_on)
         leave = "Leave the room" if in_room else "Back to lessons"
         self.leave = QPushButton(leave, objectName="breakLeaveButton")
@@ -106,7 +111,7 @@ class BreakScreen(QWidget):
         self.elapsed.setText(f"Break: {seconds // 60}:{seconds % 60:02d}")
 
     def take_focus(self) -> None:
-        self.go_on.setFocus()
+        self.setFocus()  # not "Go on": a stray Space or Enter must not end the break
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._timer.stop()
