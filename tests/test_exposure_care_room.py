@@ -6,15 +6,38 @@ moderator's app window and the clips are real; a fake clock stands in for the mi
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from room_windows import answers, current, wait_for_case, wait_for_reveal, watch_some
+import pytest
+from room_windows import answers, clip_lessons, current, wait_for_case, wait_for_reveal, watch_some
 from test_exposure_care import FakeClock
 from test_live_room_in_the_app import answer, console, join, moderator, trainer_key  # noqa: F401
 from trainer_driver import no_saved_folders  # noqa: F401 - a fixture: no saved folders
 
 from calibrate.core.wellness import PersonalWellness
 from calibrate.gui import prompts
+
+
+@pytest.fixture
+def console_c3_unwarned(qtbot, tmp_path: Path):
+    """The console of test_live_room_in_the_app, its pack's c3 unwarned (c2 stays warned)."""
+    from calibrate.app import build_context
+    from calibrate.gui.screens.trainer.console import HostConsole
+
+    lessons = clip_lessons(tmp_path)
+    c3 = lessons / "alpha" / "cases" / "c3.toml"
+    c3.write_text(c3.read_text().replace('warnings = ["graphic"]', "warnings = []"))
+    args = argparse.Namespace(
+        db=tmp_path / "host.sqlite3", lessons=[lessons], no_bundled=True, verbose=False
+    )
+    window = HostConsole(build_context(args, tmp_path / "host.log"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.choose("alpha", "basics")
+    yield window
+    window.close()
 
 
 def test_a_break_in_a_live_room_skips_the_case_and_never_stalls_the_room(
@@ -94,3 +117,50 @@ def test_a_break_in_a_live_room_skips_the_case_and_never_stalls_the_room(
         assert headline.accuracy == 1.0  # c1 answered right; the skips do not pull it down
     finally:
         ws.close()
+
+
+def test_an_unwarned_case_the_room_opens_during_a_break_is_skipped_not_left_unanswered(
+    qtbot,
+    console_c3_unwarned,
+    tmp_path: Path,
+    monkeypatch,
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    monkeypatch.setattr(prompts, "confirm", lambda *_args: True)
+    trainer_key(qtbot, console_c3_unwarned, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(console_c3_unwarned.host.code), timeout=20000)
+    ana = moderator(qtbot, tmp_path, "Ana", installed=True)
+    try:
+        profile = ana.context.profiles.create("Ana", "Graphic EU", "Lisbon")
+        ana.context.wellness.save_personal(profile, PersonalWellness(break_after_minutes=1))
+        join(qtbot, ana, console_c3_unwarned.host.code, "Ana")
+        room = ana.room
+        clock = FakeClock()
+        room.care.clock = clock
+        trainer_key(qtbot, console_c3_unwarned, Qt.Key.Key_N)  # the slide
+        trainer_key(qtbot, console_c3_unwarned, Qt.Key.Key_N)  # c1, unwarned
+        wait_for_case(qtbot, ana, "c1")
+        answer(qtbot, ana, decision_key=3)
+        for key in (Qt.Key.Key_L, Qt.Key.Key_R, Qt.Key.Key_N):  # lock, reveal, c2 (warned)
+            trainer_key(qtbot, console_c3_unwarned, key)
+        wait_for_case(qtbot, ana, "c2")
+        ana.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is ana)
+        watch_some(qtbot, ana, share=0.05)
+        clock.advance(61)
+        room.care.tick()
+        assert current(ana) is room.care.break_screen
+        qtbot.waitUntil(lambda: "c2" in room.view.acked, timeout=15000)
+        for key in (Qt.Key.Key_L, Qt.Key.Key_R, Qt.Key.Key_N):  # c3, unwarned, while Ana rests
+            trainer_key(qtbot, console_c3_unwarned, key)
+        qtbot.waitUntil(lambda: room.view.case is not None and room.view.case.case_id == "c3")
+        qtbot.waitUntil(lambda: "c3" in room.view.acked, timeout=15000)
+        assert room.view.acked["c3"]["skipped"]  # recorded as a skip, not left unanswered
+        assert current(ana) is room.care.break_screen  # the break is Ana's to end
+        assert "each case it opens now is skipped" in room.care.break_screen.text.text()
+    finally:
+        ana.close()
+    on_host = {row["case_id"]: row for row in answers(tmp_path / "host.sqlite3").values()}
+    assert on_host["c3"]["skipped"] == 1 and on_host["c3"]["decision"] is None

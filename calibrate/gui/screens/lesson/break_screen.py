@@ -87,7 +87,7 @@ class BreakScreen(QWidget):
         self, exposure: Exposure, policy: WellnessPolicy, clock: Callable[[], float]
     ) -> None:
         room = (
-            "\n\nThe room goes on without you: a warned case it opens now is skipped, "
+            "\n\nThe room goes on without you: each case it opens now is skipped, "
             "and a skip is never counted as wrong."
             if self._in_room
             else "\n\nWarned clips wait until you choose to go on; what you answered is kept."

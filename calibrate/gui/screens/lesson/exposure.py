@@ -69,8 +69,9 @@ class ExposureCare(QObject):
 
     # --- what the controllers ask ---------------------------------------------------------
     def hold(self, case: Case, policy: WellnessPolicy) -> bool:
-        """Before `case` shows: True when it is held (a warned case while a break is due:
-        the break screen shows instead). Otherwise the case screen gets the policy's shields."""
+        """Before `case` shows: True when it is held — a warned case while a break is due,
+        or any case while the break screen shows (only the moderator ends a break; a room
+        skips the case). Otherwise the case screen gets the policy's shields."""
         self.flush()
         self._case, self.policy = case, policy
         self._screen.set_wellness(policy)
@@ -145,12 +146,13 @@ class ExposureCare(QObject):
     def _take_break(self, *, mid_clip: bool = False) -> None:
         """The break screen, warned clips held. Mid-clip, a lesson's case steps away (it
         comes back paused where it was); in a room the case is skipped (the room never
-        waits), as is a warned case the room opens while the break lasts."""
+        waits), as is every case the room opens while the break lasts, warned or not: the
+        moderator is away from the screen, and the lead sees skips, not gaps."""
         self._timer.stop()
         self._pause_clock()
         self.flush()
         if self.in_room:
-            if self._case is not None and self._case.is_warned:
+            if self._case is not None:
                 self.skip_requested.emit()  # measured first, then the clip goes
             self._screen.stop_playback()
         elif mid_clip:

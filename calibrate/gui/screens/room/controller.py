@@ -204,7 +204,7 @@ class RoomController(QObject):
         stage, view = self.view.stage, self.view
         if self.care.on_break and stage not in ("ended", "failed"):
             if stage == "case" and view.case is not None:
-                self._show_case()  # a warned case the room opens meanwhile is skipped
+                self._show_case()  # a case the room opens meanwhile is skipped
             return
         if stage == "slide" and view.slide is not None and view.connected:
             self._show_slide()
@@ -248,7 +248,7 @@ class RoomController(QObject):
         if self.care.on_break or key != self._shown:
             shown = screen_case(self.pack, case)
             if self.care.hold(shown, self.care.policy_for(self._installed())):
-                self._shown = ("break", case.case_id)  # a warned case: skipped meanwhile
+                self._shown = ("break", case.case_id)  # on a break: skipped
                 return
         if key != self._shown:
             position = f"Live · case {case.index + 1} of {len(welcome.case_ids)}"
