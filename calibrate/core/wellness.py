@@ -3,9 +3,12 @@ an organisation's defaults (the pack's `[wellness]`) and a moderator's own combi
 
 - Exposure is wall-clock time a warned clip plays, shielded or not (a paused clip, the
   warning card and the answer form are no exposure). It is kept per session and per day.
-- A break is due once the exposure since the moderator last chose to go on (or since the
-  day began) reaches `break_after_minutes`. Until they choose to go on, warned clips are
-  held; in a live room the current case is skipped instead (the room does not wait).
+- A break is due once the exposure of the current stretch of work reaches
+  `break_after_minutes`. A stretch starts when the moderator last chose to go on, or after
+  a rest of REST_HOURS with no warned clip playing, whichever is later; midnight ends
+  nothing (a night shift is one stretch), and neither does leaving a lesson or a room.
+  Until they choose to go on, warned clips are held; in a live room the current case is
+  skipped instead (the room does not wait).
 - A moderator's own settings may only be stricter than the organisation's: an earlier
   break, more shields. `effective_policy` takes the stricter of each, so a looser personal
   setting simply has no effect.
@@ -13,7 +16,9 @@ an organisation's defaults (the pack's `[wellness]`) and a moderator's own combi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
 # Pack spelling of the shields, in the order the screens list them.
@@ -24,6 +29,10 @@ DEFAULT_BREAK_AFTER_MINUTES = 20
 MIN_BREAK_AFTER_MINUTES, MAX_BREAK_AFTER_MINUTES = 1, 240
 MAX_INTERSTITIAL_SECONDS = 30
 FLUSH_EVERY_MS = 5000  # exposure is written at least this often while a clip plays
+# This long without a warned clip playing is a rest that ends a stretch of work (a night's
+# sleep, the time between two shifts): what was watched before it no longer counts toward
+# the next break. Shorter gaps (answering, lunch, a meeting) do not, as before.
+REST_HOURS = 8
 
 
 @dataclass(frozen=True)
@@ -106,3 +115,17 @@ def format_minutes(ms: int) -> str:
     """ "1 min", "12 min", "less than a minute"."""
     minutes = ms // 60_000
     return "less than a minute" if minutes < 1 else f"{minutes} min"
+
+
+def stretch_ms(played: Sequence[tuple[datetime, int]], now: datetime) -> int:
+    """The ms of warned clips in the stretch of work going on at `now`: `played` is each
+    written stretch of clip (when it was written, its ms), oldest first, all since the last
+    "go on". Walking back from now, a gap of REST_HOURS or more ends the stretch."""
+    rest = timedelta(hours=REST_HOURS)
+    total, later = 0, now
+    for written_at, ms in reversed(played):
+        if later - written_at >= rest:
+            break
+        total += ms
+        later = written_at - timedelta(milliseconds=ms)
+    return total

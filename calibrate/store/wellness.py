@@ -3,17 +3,28 @@ profile's own wellness settings (core/wellness.py says what they mean)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from calibrate.core.stamps import new_id, utc_now
-from calibrate.core.wellness import SHIELDS, Exposure, PersonalWellness
+from calibrate.core.stamps import new_id, utc_now, utc_stamp
+from calibrate.core.wellness import SHIELDS, Exposure, PersonalWellness, stretch_ms
+
+# How far back a stretch of work is looked for: far beyond any break (at most 240 min of
+# clips), so nothing that could count is left out, and the rows read stay few.
+LOOK_BACK = timedelta(hours=48)
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 
 def insert_exposure(
-    db: sqlite_utils.Database, profile_id: str, session_id: str, case_id: str, day: str, ms: int
+    db: sqlite_utils.Database,
+    profile_id: str,
+    session_id: str,
+    case_id: str,
+    day: str,
+    ms: int,
+    now: datetime | None = None,
 ) -> None:
     """One stretch of warned clip played; committed before returning (a crash keeps it)."""
     if ms <= 0:
@@ -25,7 +36,7 @@ def insert_exposure(
         "case_id": case_id,
         "day": day,
         "ms": int(ms),
-        "recorded_at": utc_now(),
+        "recorded_at": utc_now() if now is None else utc_stamp(now),
     }
     with db.atomic():
         db["exposure"].insert(row)
@@ -36,28 +47,43 @@ def _day_ms(db: sqlite_utils.Database, profile_id: str, day: str) -> int:
     return int(db.execute(sql, [profile_id, day]).fetchone()[0])
 
 
-def exposure(db: sqlite_utils.Database, profile_id: str, session_id: str, day: str) -> Exposure:
-    """The profile's exposure today, in the session, and since it last chose to go on."""
-    today = _day_ms(db, profile_id, day)
+def exposure(
+    db: sqlite_utils.Database, profile_id: str, session_id: str, day: str, now: datetime
+) -> Exposure:
+    """The profile's exposure on `day` (its local date), in the session, and in the stretch
+    of work going on at `now` (core/wellness.py: since it last chose to go on or rested)."""
     session = db.execute(
         "SELECT COALESCE(SUM(ms), 0) FROM exposure WHERE profile_id = ? AND session_id = ?",
         [profile_id, session_id],
     ).fetchone()[0]
-    went_on = db.execute(
-        "SELECT MAX(day_ms) FROM went_on WHERE profile_id = ? AND day = ?", [profile_id, day]
-    ).fetchone()[0]
-    return Exposure(int(today), int(session), max(0, today - int(went_on or 0)))
+    return Exposure(
+        _day_ms(db, profile_id, day), int(session), _stretch_ms(db, profile_id, day, now)
+    )
 
 
-def insert_went_on(db: sqlite_utils.Database, profile_id: str, day: str) -> None:
-    """The moderator chose to go on after a break: the count toward the next starts now."""
+def _stretch_ms(db: sqlite_utils.Database, profile_id: str, day: str, now: datetime) -> int:
+    went_on = db.execute("SELECT MAX(at) FROM went_on WHERE profile_id = ?", [profile_id])
+    since = max(str(went_on.fetchone()[0] or ""), utc_stamp(now - LOOK_BACK))
+    first_day = (date.fromisoformat(day) - LOOK_BACK - timedelta(days=1)).isoformat()
+    played = db.execute(
+        "SELECT recorded_at, ms FROM exposure WHERE profile_id = ? AND day >= ? "
+        "AND recorded_at > ? ORDER BY recorded_at, rowid",
+        [profile_id, first_day, since],  # `day` first: the (profile_id, day) index
+    ).fetchall()
+    return stretch_ms([(datetime.fromisoformat(at), int(ms)) for at, ms in played], now)
+
+
+def insert_went_on(
+    db: sqlite_utils.Database, profile_id: str, day: str, now: datetime | None = None
+) -> None:
+    """The moderator chose to go on after a break: the stretch toward the next starts now."""
     with db.atomic():
         row = {
             "id": new_id(),
             "profile_id": profile_id,
             "day": day,
             "day_ms": _day_ms(db, profile_id, day),
-            "at": utc_now(),
+            "at": utc_now() if now is None else utc_stamp(now),
         }
         db["went_on"].insert(row)
 

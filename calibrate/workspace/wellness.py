@@ -6,7 +6,7 @@ are core/wellness.py's, docs/lesson-format.md ("Exposure care") states them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from calibrate.core.errors import StoreError
@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 class WellnessManager:
     def __init__(self, ws: Workspace):
         self._ws = ws
-        # What "today" is (the machine's local day): a test sets a fake one.
+        # What "today" is (the machine's local day) and what time it is: a test sets fakes.
         self.today: Callable[[], date] = lambda: datetime.now().astimezone().date()
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def personal(self, profile: Profile) -> PersonalWellness:
         return rows.personal_wellness(self._ws.db, profile.id)
@@ -77,15 +78,16 @@ class ExposureLog:
         self._manager, self.profile_id, self.session_id = manager, profile_id, session_id
 
     def record(self, case_id: str, ms: int) -> None:
-        db = self._manager._ws.db
-        rows.insert_exposure(db, self.profile_id, self.session_id, case_id, self._day(), ms)
+        db, now = self._manager._ws.db, self._manager.now()
+        rows.insert_exposure(db, self.profile_id, self.session_id, case_id, self._day(), ms, now)
 
     def exposure(self) -> Exposure:
-        return rows.exposure(self._manager._ws.db, self.profile_id, self.session_id, self._day())
+        db, now = self._manager._ws.db, self._manager.now()
+        return rows.exposure(db, self.profile_id, self.session_id, self._day(), now)
 
     def go_on(self) -> None:
         """The moderator chose to go on after a break: warned clips play again."""
-        rows.insert_went_on(self._manager._ws.db, self.profile_id, self._day())
+        rows.insert_went_on(self._manager._ws.db, self.profile_id, self._day(), self._manager.now())
 
     def _day(self) -> str:
         return self._manager._day()
