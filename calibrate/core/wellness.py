@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Literal
 
 # Pack spelling of the shields, in the order the screens list them.
@@ -117,15 +116,16 @@ def format_minutes(ms: int) -> str:
     return "less than a minute" if minutes < 1 else f"{minutes} min"
 
 
-def stretch_ms(played: Sequence[tuple[datetime, int]], now: datetime) -> int:
+def stretch_ms(played: Sequence[tuple[float, int]], now: float) -> int:
     """The ms of warned clips in the stretch of work going on at `now`: `played` is each
     written stretch of clip (when it was written, its ms), oldest first, all since the last
-    "go on". Walking back from now, a gap of REST_HOURS or more ends the stretch."""
-    rest = timedelta(hours=REST_HOURS)
+    "go on"; times in seconds (a float per row: this runs each second a warned clip plays).
+    Walking back from now, a gap of REST_HOURS or more ends the stretch."""
+    rest_s = REST_HOURS * 3600.0
     total, later = 0, now
     for written_at, ms in reversed(played):
-        if later - written_at >= rest:
+        if later - written_at >= rest_s:
             break
         total += ms
-        later = written_at - timedelta(milliseconds=ms)
+        later = written_at - ms / 1000.0
     return total
