@@ -198,6 +198,12 @@ class _StarvedLibvlc:
         return getattr(self._mp, name)
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="open defect: with the starved stand-in, the step lands one frame early (37 for 38) "
+    "in ~1 of 5 runs even on a quiet machine — a released step's picture is still counted as "
+    "a frame after the keyframe; see docs/performance.md, 'Paused seeks'",
+)
 def test_a_step_libvlc_starves_lands_on_the_named_frame_when_data_comes(
     qtbot: Any, player: VideoPlayer
 ) -> None:
