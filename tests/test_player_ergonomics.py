@@ -282,7 +282,7 @@ def test_keyframes_of_the_clips_and_of_a_file_that_is_no_video(tmp_path: Path) -
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(bytes(range(256)) * 64)
     index = KeyframeIndex()
-    index.load(junk, 40)  # ffprobe refuses it on the worker: no index, seeks as before
+    index.load(junk, 40)  # ffprobe refuses it: no index, seeks as before
     assert index.at_or_before(1000) is None
     index.load(MP4, 40)
     assert index.at_or_before(1999) == 1000 and index.at_or_before(0) == 0

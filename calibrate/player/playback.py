@@ -110,6 +110,7 @@ class Playback(QObject):
 
     def _release_libvlc(self) -> None:
         """The libVLC half of shutdown(): no Qt calls, so it is safe mid-destruction."""
+        self._keyframes.clear()  # a probe still running is stopped
         if self._mp is not None:
             vlc = probe.vlc_module()
             self._mp.stop()

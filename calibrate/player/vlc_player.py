@@ -147,7 +147,7 @@ class VideoPlayer(Playback):
         self._set_info(info)
         self._keyframes.clear()
         if media is not None:
-            self._keyframes.load(path, info.frame_ms)  # read on a worker; exact paused seeks
+            self._keyframes.load(path, info.frame_ms)  # ffprobe, not waited for: exact paused seeks
         self._shown.restart(info.duration_ms)
         self.duration_changed.emit(info.duration_ms)
         if media is None or self._sink is None:
