@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from calibrate.commands.problems import MAX_PROBLEMS_SHOWN
+
 if TYPE_CHECKING:
     from calibrate.core.machines.rows import RunRefused
-
-MAX_PROBLEMS_SHOWN = 20
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
